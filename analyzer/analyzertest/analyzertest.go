@@ -1,0 +1,168 @@
+// Package analyzertest checks rules against fixture manifests that state
+// their expectations in `# want` comments, like go/analysis/analysistest.
+//
+// Grammar, in a YAML comment: `# want [+N] <rule-id>[:"regexp"] ...`. Each
+// expectation must be matched by exactly one diagnostic of that rule on
+// that line (N lines further down with +N) whose message matches the
+// regexp; every diagnostic must be expected. A fixture without `want`
+// comments must come out clean. JSON has no comments: the expectations of
+// x.json live in x.json.want, one `LINE <rule-id>[:"regexp"] ...` per line.
+package analyzertest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+type expectation struct {
+	file    string
+	line    int
+	rule    string
+	re      *regexp.Regexp
+	matched bool
+}
+
+// Run lints the fixture files or directories with rules (plus the engine
+// rules, so syntax and schema problems are always reported) and checks the
+// expectations. It returns the diagnostics for further checks.
+func Run(t testing.TB, rules []*analyzer.Rule, paths ...string) []analyzer.Diagnostic {
+	t.Helper()
+	set := analyzer.NewLoader(nil).Load(context.Background(), paths)
+	for _, err := range set.Errors {
+		t.Errorf("loading: %v", err)
+	}
+	all := append(analyzer.EngineRules(), rules...)
+	res := analyzer.Run(context.Background(), set, all, analyzer.Options{})
+	for _, err := range res.Errors {
+		t.Errorf("run: %v", err)
+	}
+	var exps []*expectation
+	for _, f := range set.Files {
+		e, err := parseExpectations(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exps = append(exps, e...)
+	}
+	check(t, res.Diagnostics, exps)
+	return res.Diagnostics
+}
+
+// check matches diagnostics against expectations.
+func check(t testing.TB, diags []analyzer.Diagnostic, exps []*expectation) {
+	t.Helper()
+	for _, d := range diags {
+		ok := false
+		for _, e := range exps {
+			if !e.matched && e.file == d.File && e.line == d.Range.Start.Line && e.rule == d.RuleID &&
+				(e.re == nil || e.re.MatchString(d.Message)) {
+				e.matched, ok = true, true
+				break
+			}
+		}
+		if !ok {
+			t.Errorf("%s:%d:%d: unexpected diagnostic: %s (%s)", d.File, d.Range.Start.Line, d.Range.Start.Column, d.Message, d.RuleID)
+		}
+	}
+	for _, e := range exps {
+		if !e.matched {
+			re := ""
+			if e.re != nil {
+				re = fmt.Sprintf(" matching %q", e.re)
+			}
+			t.Errorf("%s:%d: expected diagnostic %s%s was not reported", e.file, e.line, e.rule, re)
+		}
+	}
+}
+
+var wantComment = regexp.MustCompile(`#\s*want\s+(.*)$`)
+
+func parseExpectations(f *analyzer.File) ([]*expectation, error) {
+	var exps []*expectation
+	if strings.EqualFold(filepath.Ext(f.Path), ".json") {
+		data, err := os.ReadFile(f.Path + ".want")
+		if os.IsNotExist(err) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			num, rest, _ := strings.Cut(line, " ")
+			n, err := strconv.Atoi(num)
+			if err != nil {
+				return nil, fmt.Errorf("%s.want:%d: want LINE rule-id...", f.Path, i+1)
+			}
+			e, err := parseWants(f.Path, n, rest)
+			if err != nil {
+				return nil, fmt.Errorf("%s.want:%d: %w", f.Path, i+1, err)
+			}
+			exps = append(exps, e...)
+		}
+		return exps, nil
+	}
+	for n := 1; n <= f.LineCount(); n++ {
+		m := wantComment.FindSubmatch(f.Line(n))
+		if m == nil {
+			continue
+		}
+		e, err := parseWants(f.Path, n, string(m[1]))
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %w", f.Path, n, err)
+		}
+		exps = append(exps, e...)
+	}
+	return exps, nil
+}
+
+// parseWants parses `[+N] id[:"re"] ...` for line.
+func parseWants(file string, line int, s string) ([]*expectation, error) {
+	var exps []*expectation
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "+") {
+		num, rest, _ := strings.Cut(s[1:], " ")
+		n, err := strconv.Atoi(num)
+		if err != nil {
+			return nil, fmt.Errorf("bad line offset %q", num)
+		}
+		line += n
+		s = strings.TrimSpace(rest)
+	}
+	for s != "" {
+		end := strings.IndexAny(s, ": ")
+		if end < 0 {
+			end = len(s)
+		}
+		e := &expectation{file: file, line: line, rule: s[:end]}
+		s = s[end:]
+		if strings.HasPrefix(s, ":") {
+			q, err := strconv.QuotedPrefix(s[1:])
+			if err != nil {
+				return nil, fmt.Errorf("bad regexp for %s: %w", e.rule, err)
+			}
+			uq, _ := strconv.Unquote(q)
+			if e.re, err = regexp.Compile(uq); err != nil {
+				return nil, err
+			}
+			s = s[1+len(q):]
+		}
+		if e.rule == "" {
+			return nil, fmt.Errorf("empty rule ID")
+		}
+		exps = append(exps, e)
+		s = strings.TrimSpace(s)
+	}
+	return exps, nil
+}

@@ -1,0 +1,449 @@
+package analyzer
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// The strict decoder maps a YAML node tree onto a k8s.io/api struct the way
+// the API server's strict JSON decoding does (case-sensitive field names,
+// no type coercion), but keeps going after an error so that every unknown
+// field and wrong type is reported with the position of its key, and the
+// rest of the object is still decoded for the rules.
+
+// maxDecodeNodes bounds the work of decoding one document, so that alias
+// bombs ("billion laughs") cannot exhaust memory.
+const maxDecodeNodes = 2_000_000
+
+var jsonUnmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+
+// typeCache holds the JSON field tables of the structs the decoder has seen.
+// It is safe for concurrent use and shared by one Loader.
+type typeCache struct {
+	mu      sync.RWMutex
+	structs map[reflect.Type]*structInfo
+}
+
+type structInfo struct {
+	name   string
+	fields map[string][]int // JSON name -> field index path
+	names  []string         // sorted JSON names, for suggestions
+}
+
+func newTypeCache() *typeCache { return &typeCache{structs: map[reflect.Type]*structInfo{}} }
+
+func (c *typeCache) info(t reflect.Type) *structInfo {
+	c.mu.RLock()
+	si := c.structs[t]
+	c.mu.RUnlock()
+	if si != nil {
+		return si
+	}
+	si = &structInfo{name: t.Name(), fields: map[string][]int{}}
+	addFields(si, t, nil)
+	for n := range si.fields {
+		si.names = append(si.names, n)
+	}
+	sort.Strings(si.names)
+	c.mu.Lock()
+	c.structs[t] = si
+	c.mu.Unlock()
+	return si
+}
+
+func addFields(si *structInfo, t reflect.Type, prefix []int) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "-" && opts == "" {
+			continue
+		}
+		idx := append(append([]int(nil), prefix...), i)
+		if f.Anonymous && name == "" || strings.Contains(","+opts+",", ",inline,") {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				addFields(si, ft, idx)
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		si.fields[name] = idx
+	}
+}
+
+// problem is an unknown field or invalid value found while decoding.
+type problem struct {
+	ruleID  string
+	at      *yaml.Node // the key (or sequence item) to point at
+	path    Path
+	message string
+}
+
+type decoder struct {
+	types    *typeCache
+	strict   bool // report unknown fields
+	problems []problem
+	budget   int
+}
+
+func (d *decoder) add(ruleID string, at *yaml.Node, path Path, format string, args ...any) {
+	d.problems = append(d.problems, problem{ruleID: ruleID, at: at, path: path, message: fmt.Sprintf(format, args...)})
+}
+
+func (d *decoder) invalid(at, n *yaml.Node, path Path, want string) {
+	d.add(IDInvalidValue, at, path, "%s: expected %s, got %s", pathLabel(path), want, describe(n))
+}
+
+func pathLabel(p Path) string {
+	if len(p) == 0 {
+		return "object"
+	}
+	return p.String()
+}
+
+// describe names what a node is, for messages: `string "3"`, `a list`.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	v := n.Value
+	if len(v) > 40 {
+		v = v[:37] + "..."
+	}
+	switch n.Tag {
+	case "!!str":
+		return "string " + strconv.Quote(v)
+	case "!!int":
+		return "integer " + v
+	case "!!float":
+		return "number " + v
+	case "!!bool":
+		return "boolean " + v
+	case "!!null":
+		return "null"
+	}
+	return n.Tag + " " + strconv.Quote(v)
+}
+
+// decode stores node n into v; at is the node to point at on error.
+func (d *decoder) decode(n, at *yaml.Node, v reflect.Value, path Path) {
+	n = deref(n)
+	if n == nil {
+		return
+	}
+	d.budget--
+	if d.budget == 0 {
+		d.add(IDInvalidValue, at, path, "%s: document too large after alias expansion; not decoded further", pathLabel(path))
+	}
+	if d.budget <= 0 {
+		return
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		return // null leaves the zero value, as in JSON
+	}
+	t := v.Type()
+	if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface && reflect.PointerTo(t).Implements(jsonUnmarshalerType) {
+		d.decodeJSON(n, at, v, path)
+		return
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		nv := reflect.New(t.Elem())
+		d.decode(n, at, nv.Elem(), path)
+		v.Set(nv)
+	case reflect.Struct:
+		d.decodeStruct(n, at, v, path)
+	case reflect.Slice:
+		d.decodeSlice(n, at, v, path)
+	case reflect.Map:
+		d.decodeMap(n, at, v, path)
+	case reflect.Interface:
+		if t.NumMethod() == 0 {
+			v.Set(reflect.ValueOf(nodeValue(n)))
+		}
+	case reflect.String:
+		if n.Kind != yaml.ScalarNode || (n.Tag != "!!str" && n.Tag != "!!timestamp" && n.Tag != "!!binary") {
+			d.invalid(at, n, path, "a string")
+			return
+		}
+		v.SetString(n.Value)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(n.Value)
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" || err != nil {
+			d.invalid(at, n, path, "a boolean")
+			return
+		}
+		v.SetBool(b)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		i, err := parseYAMLInt(n)
+		if err != nil || v.OverflowInt(i) {
+			d.invalid(at, n, path, "an integer")
+			return
+		}
+		v.SetInt(i)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		i, err := parseYAMLInt(n)
+		if err != nil || i < 0 || v.OverflowUint(uint64(i)) {
+			d.invalid(at, n, path, "a non-negative integer")
+			return
+		}
+		v.SetUint(uint64(i))
+	case reflect.Float32, reflect.Float64:
+		f, err := parseYAMLFloat(n)
+		if err != nil {
+			d.invalid(at, n, path, "a number")
+			return
+		}
+		v.SetFloat(f)
+	default:
+		d.decodeJSON(n, at, v, path)
+	}
+}
+
+func parseYAMLInt(n *yaml.Node) (int64, error) {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+		return 0, fmt.Errorf("not an integer")
+	}
+	s := strings.ReplaceAll(n.Value, "_", "")
+	return strconv.ParseInt(s, 0, 64)
+}
+
+func parseYAMLFloat(n *yaml.Node) (float64, error) {
+	if n.Kind != yaml.ScalarNode || (n.Tag != "!!int" && n.Tag != "!!float") {
+		return 0, fmt.Errorf("not a number")
+	}
+	if n.Tag == "!!int" {
+		i, err := parseYAMLInt(n)
+		return float64(i), err
+	}
+	f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return 0, fmt.Errorf("not a finite number")
+	}
+	return f, nil
+}
+
+func (d *decoder) decodeStruct(n, at *yaml.Node, v reflect.Value, path Path) {
+	if n.Kind != yaml.MappingNode {
+		d.invalid(at, n, path, "a mapping")
+		return
+	}
+	si := d.types.info(v.Type())
+	eachEntry(n, func(k, val *yaml.Node) bool {
+		if k.Kind != yaml.ScalarNode {
+			d.add(IDInvalidValue, k, path, "%s: mapping keys must be strings", pathLabel(path))
+			return true
+		}
+		fp := path.Key(k.Value)
+		idx, ok := si.fields[k.Value]
+		if !ok {
+			if d.strict {
+				d.add(IDUnknownField, k, fp, "unknown field %q in %s%s", k.Value, fieldOwner(path, si), suggest(k.Value, si.names))
+			}
+			return true
+		}
+		d.decode(val, k, fieldByIndex(v, idx), fp)
+		return true
+	})
+}
+
+func fieldOwner(path Path, si *structInfo) string {
+	if len(path) == 0 {
+		return si.name
+	}
+	return path.String() + " (" + si.name + ")"
+}
+
+// fieldByIndex is reflect.Value.FieldByIndex that allocates nil embedded
+// pointers on the way.
+func fieldByIndex(v reflect.Value, idx []int) reflect.Value {
+	for i, x := range idx {
+		if i > 0 && v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				v.Set(reflect.New(v.Type().Elem()))
+			}
+			v = v.Elem()
+		}
+		v = v.Field(x)
+	}
+	return v
+}
+
+func (d *decoder) decodeSlice(n, at *yaml.Node, v reflect.Value, path Path) {
+	if v.Type().Elem().Kind() == reflect.Uint8 { // []byte is base64 in JSON
+		b, err := base64.StdEncoding.DecodeString(n.Value)
+		if n.Kind != yaml.ScalarNode || err != nil {
+			d.invalid(at, n, path, "a base64 string")
+			return
+		}
+		v.SetBytes(b)
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.invalid(at, n, path, "a list")
+		return
+	}
+	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+	for i, item := range n.Content {
+		d.decode(item, item, s.Index(i), path.Index(i))
+	}
+	v.Set(s)
+}
+
+func (d *decoder) decodeMap(n, at *yaml.Node, v reflect.Value, path Path) {
+	if n.Kind != yaml.MappingNode {
+		d.invalid(at, n, path, "a mapping")
+		return
+	}
+	t := v.Type()
+	if t.Key().Kind() != reflect.String {
+		d.decodeJSON(n, at, v, path)
+		return
+	}
+	m := reflect.MakeMap(t)
+	eachEntry(n, func(k, val *yaml.Node) bool {
+		if k.Kind != yaml.ScalarNode {
+			d.add(IDInvalidValue, k, path, "%s: mapping keys must be strings", pathLabel(path))
+			return true
+		}
+		ev := reflect.New(t.Elem()).Elem()
+		d.decode(val, k, ev, path.Key(k.Value))
+		m.SetMapIndex(reflect.ValueOf(k.Value).Convert(t.Key()), ev)
+		return true
+	})
+	v.Set(m)
+}
+
+// decodeJSON handles types with their own JSON decoding (resource.Quantity,
+// intstr.IntOrString, metav1.Time, ...) by handing them the node as JSON.
+func (d *decoder) decodeJSON(n, at *yaml.Node, v reflect.Value, path Path) {
+	data, err := json.Marshal(nodeValue(n))
+	if err == nil {
+		err = json.Unmarshal(data, v.Addr().Interface())
+	}
+	if err != nil {
+		msg := err.Error()
+		if je := (*json.UnmarshalTypeError)(nil); asTypeError(err, &je) {
+			msg = "wrong type " + je.Value
+		}
+		d.add(IDInvalidValue, at, path, "%s: invalid value %s: %s", pathLabel(path), describe(n), msg)
+	}
+}
+
+func asTypeError(err error, target **json.UnmarshalTypeError) bool {
+	te, ok := err.(*json.UnmarshalTypeError)
+	if ok {
+		*target = te
+	}
+	return ok
+}
+
+// nodeValue converts a node to the generic value JSON decoding would
+// produce: map[string]any, []any, string, int64, float64, bool or nil.
+func nodeValue(n *yaml.Node) any {
+	return nodeValueDepth(n, 0)
+}
+
+func nodeValueDepth(n *yaml.Node, depth int) any {
+	n = deref(n)
+	if n == nil || depth > 10_000 {
+		return nil
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		m := make(map[string]any, len(n.Content)/2)
+		eachEntry(n, func(k, v *yaml.Node) bool {
+			m[k.Value] = nodeValueDepth(v, depth+1)
+			return true
+		})
+		return m
+	case yaml.SequenceNode:
+		s := make([]any, len(n.Content))
+		for i, c := range n.Content {
+			s[i] = nodeValueDepth(c, depth+1)
+		}
+		return s
+	case yaml.ScalarNode:
+		return scalarValue(n)
+	}
+	return nil
+}
+
+func scalarValue(n *yaml.Node) any {
+	switch n.Tag {
+	case "!!null":
+		return nil
+	case "!!bool":
+		if b, err := strconv.ParseBool(n.Value); err == nil {
+			return b
+		}
+	case "!!int":
+		if i, err := parseYAMLInt(n); err == nil {
+			return i
+		}
+	case "!!float":
+		if f, err := parseYAMLFloat(n); err == nil {
+			return f
+		}
+	}
+	return n.Value
+}
+
+// suggest returns `; did you mean "x"?` for the closest known name within
+// edit distance 2, or "".
+func suggest(name string, names []string) string {
+	best, bestD := "", 3
+	for _, c := range names {
+		if dd := editDistance(strings.ToLower(name), strings.ToLower(c)); dd < bestD {
+			best, bestD = c, dd
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", best)
+}
+
+func editDistance(a, b string) int {
+	if a == b {
+		return 0
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

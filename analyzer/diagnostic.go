@@ -1,0 +1,74 @@
+package analyzer
+
+// Position is a 1-based line and column (columns count Unicode code points).
+type Position struct {
+	Line   int `json:"line"`
+	Column int `json:"column"`
+}
+
+// Range is a region of a file. End is exclusive: it is the position just
+// after the last character of the region.
+type Range struct {
+	Start Position `json:"start"`
+	End   Position `json:"end"`
+}
+
+// ObjectRef names the Kubernetes object a diagnostic is about.
+type ObjectRef struct {
+	APIVersion string `json:"apiVersion,omitempty"`
+	Kind       string `json:"kind,omitempty"`
+	Namespace  string `json:"namespace,omitempty"`
+	Name       string `json:"name,omitempty"`
+}
+
+// TextEdit replaces the bytes [Offset, End) of a file with NewText.
+type TextEdit struct {
+	Offset  int    `json:"offset"`
+	End     int    `json:"end"`
+	NewText string `json:"newText"`
+}
+
+// SuggestedFix is an edit that resolves a diagnostic without changing
+// anything else in the file (comments and indentation are preserved).
+type SuggestedFix struct {
+	Message string     `json:"message"`
+	Edits   []TextEdit `json:"edits"`
+}
+
+// Diagnostic is one finding, resolved to a file range.
+type Diagnostic struct {
+	RuleID   string
+	Severity Severity
+	Message  string
+	File     string
+	Range    Range
+	// Path is the field path the rule reported; the range points at it or
+	// at its nearest existing ancestor.
+	Path   Path
+	Object ObjectRef
+	Fix    *SuggestedFix
+}
+
+// Fingerprint identifies a diagnostic independently of its line: file,
+// object, rule and field path. Baselines and SARIF partialFingerprints use it.
+func (d *Diagnostic) Fingerprint() string {
+	return d.File + "\x00" + d.Object.Kind + "\x00" + d.Object.Namespace + "\x00" + d.Object.Name +
+		"\x00" + d.RuleID + "\x00" + d.Path.String()
+}
+
+// Less orders diagnostics by file, line, column, rule ID and message.
+func Less(a, b *Diagnostic) bool {
+	if a.File != b.File {
+		return a.File < b.File
+	}
+	if a.Range.Start.Line != b.Range.Start.Line {
+		return a.Range.Start.Line < b.Range.Start.Line
+	}
+	if a.Range.Start.Column != b.Range.Start.Column {
+		return a.Range.Start.Column < b.Range.Start.Column
+	}
+	if a.RuleID != b.RuleID {
+		return a.RuleID < b.RuleID
+	}
+	return a.Message < b.Message
+}

@@ -1,0 +1,110 @@
+package analyzer
+
+import (
+	"bytes"
+	"sync"
+	"unicode/utf8"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// File is one input: a path (or "<stdin>") and its bytes. Files are never
+// written to.
+type File struct {
+	// Path is the path as given or discovered, slash-separated.
+	Path    string
+	Content []byte
+
+	linesOnce sync.Once
+	lines     []int // byte offset of the start of each line
+}
+
+// lineStarts returns the byte offsets at which lines begin.
+func (f *File) lineStarts() []int {
+	f.linesOnce.Do(func() {
+		f.lines = append(f.lines, 0)
+		for i, c := range f.Content {
+			if c == '\n' {
+				f.lines = append(f.lines, i+1)
+			}
+		}
+	})
+	return f.lines
+}
+
+// Line returns the text of the 1-based line n without its line ending, or
+// nil when n is out of range.
+func (f *File) Line(n int) []byte {
+	starts := f.lineStarts()
+	if n < 1 || n > len(starts) {
+		return nil
+	}
+	start := starts[n-1]
+	end := len(f.Content)
+	if n < len(starts) {
+		end = starts[n] - 1
+	}
+	line := f.Content[start:end]
+	line = bytes.TrimSuffix(line, []byte{'\r'})
+	if n == 1 {
+		line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
+	}
+	return line
+}
+
+// Offset converts a position to a byte offset in Content (columns count
+// code points). Positions past the end of a line clamp to its end.
+func (f *File) Offset(p Position) int {
+	starts := f.lineStarts()
+	if p.Line < 1 {
+		return 0
+	}
+	if p.Line > len(starts) {
+		return len(f.Content)
+	}
+	off := starts[p.Line-1]
+	if p.Line == 1 && bytes.HasPrefix(f.Content, []byte("\xef\xbb\xbf")) {
+		off += 3
+	}
+	line := f.Line(p.Line)
+	i := 0
+	for col := 1; col < p.Column && i < len(line); col++ {
+		_, size := utf8.DecodeRune(line[i:])
+		i += size
+	}
+	return off + i
+}
+
+// LineCount returns the number of lines in the file.
+func (f *File) LineCount() int { return len(f.lineStarts()) }
+
+// Document is one Kubernetes object: a YAML document, or one item of a
+// List. It keeps the node tree for positions and, when the kind is known,
+// the typed object.
+type Document struct {
+	File *File
+	// Index is the 0-based index of the YAML document in its file.
+	Index int
+	// Item is the index inside a List, or -1 for a top-level object.
+	Item int
+	// Root is the mapping node of the object.
+	Root *yaml.Node
+
+	APIVersion string
+	Kind       string
+	Name       string
+	Namespace  string
+
+	// Object is a pointer to the k8s.io/api type for the kind (for example
+	// *batchv1.CronJob), or nil when the kind is not one kvet decodes.
+	// Fields that failed to decode keep their zero value.
+	Object any
+}
+
+// Ref returns the object reference used in diagnostics.
+func (d *Document) Ref() ObjectRef {
+	return ObjectRef{APIVersion: d.APIVersion, Kind: d.Kind, Namespace: d.Namespace, Name: d.Name}
+}
+
+// Line returns the line on which the object starts.
+func (d *Document) Line() int { return d.Root.Line }

@@ -1,0 +1,49 @@
+package analyzer
+
+// IDs of the diagnostics the loader itself produces.
+const (
+	IDYAMLSyntax   = "yaml-syntax"
+	IDUnknownField = "unknown-field"
+	IDInvalidValue = "invalid-value"
+)
+
+// EngineRules returns the metadata of the diagnostics produced while
+// loading documents (they have no Run function).
+func EngineRules() []*Rule {
+	return []*Rule{
+		{
+			ID:       IDYAMLSyntax,
+			Title:    "document is not valid YAML or JSON",
+			Severity: SeverityError,
+			Source:   "engine",
+			Rationale: "A manifest that does not parse cannot be applied, and nothing after the error " +
+				"in the same document can be checked.",
+			Remediation: "Fix the syntax at the reported line. kvet reports the first line at which the " +
+				"document stops being valid YAML; documents before it in the file and all other files " +
+				"are still linted, and linting resumes at the next `---`.",
+		},
+		{
+			ID:       IDUnknownField,
+			Title:    "field that the kind's schema does not have",
+			Severity: SeverityError,
+			Source:   "engine",
+			Rationale: "The API server rejects unknown fields under strict validation, or silently drops " +
+				"them otherwise: a typo such as `backofLimit` leaves the real field at its default.",
+			Remediation: "Correct the field name (kvet suggests the closest known field) or remove it. " +
+				"Only the current versions of known kinds are checked (Pod, Job, CronJob, Deployment, " +
+				"StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Role, ClusterRole, " +
+				"RoleBinding, ClusterRoleBinding, ServiceAccount, Service); custom resources are not.",
+		},
+		{
+			ID:       IDInvalidValue,
+			Title:    "value of the wrong type or shape for a known kind",
+			Severity: SeverityError,
+			Source:   "engine",
+			Rationale: "The API server decodes manifests strictly: `backoffLimit: \"3\"` (a string), " +
+				"`verbs: get` (not a list) or an environment variable `value: 8080` (not a string) are " +
+				"rejected when applied.",
+			Remediation: "Write the value with the type the field expects: quote strings, leave numbers " +
+				"unquoted, and use a list where the schema has one.",
+		},
+	}
+}

@@ -1,0 +1,392 @@
+package analyzer
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// StdinName is the file name under which standard input is reported.
+const StdinName = "<stdin>"
+
+// Set is the result of loading: the files read, the documents found in
+// them, the diagnostics produced while loading (yaml-syntax, unknown-field,
+// invalid-value) and the inputs that could not be read at all.
+type Set struct {
+	Files       []*File
+	Docs        []*Document
+	Diagnostics []Diagnostic
+	Errors      []error
+}
+
+// Loader discovers, reads and parses manifests. It is safe for concurrent
+// use; its caches are shared by the goroutines of one run.
+type Loader struct {
+	types *typeCache
+	kinds map[string]kindInfo
+	// Stdin is read when a path is "-".
+	Stdin io.Reader
+}
+
+// NewLoader returns a Loader that reads "-" from stdin.
+func NewLoader(stdin io.Reader) *Loader {
+	return &Loader{types: newTypeCache(), kinds: knownKinds(), Stdin: stdin}
+}
+
+// Discover expands paths into the list of files to read: files named
+// explicitly (whatever their extension), and the .yaml, .yml and .json files
+// under directories, in lexical order, skipping .git, vendor, node_modules
+// and hidden directories. "-" stands for standard input. No paths means ".".
+func Discover(paths []string) (files []string, errs []error) {
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	seen := map[string]bool{}
+	add := func(p string) {
+		if !seen[p] {
+			seen[p] = true
+			files = append(files, p)
+		}
+	}
+	for _, p := range paths {
+		if p == "-" {
+			add("-")
+			continue
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("reading %s: %w", p, unwrapPathError(err)))
+			continue
+		}
+		if !info.IsDir() {
+			add(filepath.ToSlash(filepath.Clean(p)))
+			continue
+		}
+		err = filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
+			if err != nil {
+				errs = append(errs, fmt.Errorf("reading %s: %w", path, unwrapPathError(err)))
+				if d != nil && d.IsDir() {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() {
+				if path != p && skipDir(d.Name()) {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			switch strings.ToLower(filepath.Ext(path)) {
+			case ".yaml", ".yml", ".json":
+				add(filepath.ToSlash(path))
+			}
+			return nil
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("reading %s: %w", p, err))
+		}
+	}
+	return files, errs
+}
+
+func skipDir(name string) bool {
+	return name == "vendor" || name == "node_modules" || strings.HasPrefix(name, ".") && name != "." && name != ".."
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Load discovers and parses paths. Files are read and parsed in parallel;
+// the result is in the order of discovery whatever the scheduling.
+func (l *Loader) Load(ctx context.Context, paths []string) *Set {
+	names, errs := Discover(paths)
+	set := &Set{Errors: errs}
+	files := make([]*File, len(names))
+	for i, name := range names {
+		if name != "-" {
+			continue
+		}
+		if l.Stdin == nil {
+			set.Errors = append(set.Errors, errors.New("reading standard input: no input"))
+			continue
+		}
+		data, err := io.ReadAll(l.Stdin)
+		if err != nil {
+			set.Errors = append(set.Errors, fmt.Errorf("reading standard input: %w", err))
+			continue
+		}
+		files[i] = &File{Path: StdinName, Content: data}
+	}
+	type result struct {
+		docs  []*Document
+		diags []Diagnostic
+		err   error
+	}
+	results := make([]result, len(names))
+	parallel(ctx, len(names), func(i int) {
+		f := files[i]
+		if f == nil {
+			if names[i] == "-" {
+				return
+			}
+			data, err := os.ReadFile(names[i])
+			if err != nil {
+				results[i].err = fmt.Errorf("reading %s: %w", names[i], unwrapPathError(err))
+				return
+			}
+			f = &File{Path: names[i], Content: data}
+			files[i] = f
+		}
+		results[i].docs, results[i].diags = l.Parse(f)
+	})
+	for i, r := range results {
+		if r.err != nil {
+			set.Errors = append(set.Errors, r.err)
+			continue
+		}
+		if files[i] == nil {
+			continue
+		}
+		set.Files = append(set.Files, files[i])
+		set.Docs = append(set.Docs, r.docs...)
+		set.Diagnostics = append(set.Diagnostics, r.diags...)
+	}
+	if err := ctx.Err(); err != nil {
+		set.Errors = append(set.Errors, err)
+	}
+	return set
+}
+
+// parallel runs fn(0..n-1) on up to GOMAXPROCS goroutines, stopping early
+// when ctx is done.
+func parallel(ctx context.Context, n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := 0; i < n && ctx.Err() == nil; i++ {
+			fn(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				fn(i)
+			}
+		})
+	}
+	for i := 0; i < n && ctx.Err() == nil; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// Parse splits one file into documents. A syntax error ends the document it
+// is in: it is reported as yaml-syntax at the first line where the document
+// stops being valid YAML, and parsing resumes at the next "---".
+func (l *Loader) Parse(f *File) ([]*Document, []Diagnostic) {
+	var docs []*Document
+	var diags []Diagnostic
+	content := f.Content
+	lineOffset := 0
+	index := 0
+	for {
+		dec := yaml.NewDecoder(bytes.NewReader(content))
+		failed := false
+		for {
+			var node yaml.Node
+			err := dec.Decode(&node)
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				line, msg := l.syntaxError(f, content, lineOffset, err)
+				r := Range{Start: Position{Line: line, Column: 1}}
+				r.End = Position{Line: line, Column: 1 + max(1, len([]rune(string(f.Line(line)))))}
+				diags = append(diags, Diagnostic{
+					RuleID: IDYAMLSyntax, Severity: SeverityError, File: f.Path, Range: r,
+					Message: "invalid YAML: " + msg,
+				})
+				// Resume after the next document separator.
+				next := nextDocumentStart(f, line)
+				if next == 0 {
+					return docs, diags
+				}
+				lineOffset = next - 1
+				content = f.Content[f.Offset(Position{Line: next, Column: 1}):]
+				index++
+				failed = true
+				break
+			}
+			if lineOffset > 0 {
+				shiftLines(&node, lineOffset)
+			}
+			d, dg := l.objects(f, index, &node)
+			docs = append(docs, d...)
+			diags = append(diags, dg...)
+			index++
+		}
+		if !failed {
+			return docs, diags
+		}
+	}
+}
+
+var yamlErrLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
+
+// syntaxError finds the line of a parse error. The YAML library reports the
+// start of the enclosing construct (and off by one for parser errors), so
+// kvet looks for the longest prefix of the failing document that still
+// parses: the error is on the line after it.
+func (l *Loader) syntaxError(f *File, content []byte, lineOffset int, err error) (int, string) {
+	msg := yamlErrLine.ReplaceAllString(err.Error(), "")
+	// The failing document starts after the last separator before the
+	// error line reported by the library (at least the start of content).
+	reported := lineOffset + 1
+	if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil && m[1] != "" {
+		_, _ = fmt.Sscan(m[1], &reported)
+		reported += lineOffset
+	}
+	reported = min(max(reported, lineOffset+1), f.LineCount())
+	start := lineOffset + 1
+	for n := reported; n > lineOffset; n-- {
+		if isDocSeparator(f.Line(n)) {
+			start = n
+			break
+		}
+	}
+	end := nextDocumentStart(f, reported) - 1
+	if end < 0 {
+		end = f.LineCount()
+	}
+	const maxTries = 400
+	for k, tries := end-1, 0; k >= start && tries < maxTries; k, tries = k-1, tries+1 {
+		from := f.Offset(Position{Line: start, Column: 1})
+		to := f.Offset(Position{Line: k + 1, Column: 1})
+		var node yaml.Node
+		if yaml.Unmarshal(f.Content[from:to], &node) == nil {
+			return k + 1, msg
+		}
+	}
+	return max(reported, start), msg
+}
+
+// nextDocumentStart returns the first line after line that is a "---"
+// separator, or 0.
+func nextDocumentStart(f *File, line int) int {
+	for n := line + 1; n <= f.LineCount(); n++ {
+		if isDocSeparator(f.Line(n)) {
+			return n
+		}
+	}
+	return 0
+}
+
+func isDocSeparator(line []byte) bool {
+	return bytes.HasPrefix(line, []byte("---")) && (len(line) == 3 || line[3] == ' ' || line[3] == '\t')
+}
+
+func shiftLines(n *yaml.Node, by int) {
+	n.Line += by
+	for _, c := range n.Content {
+		shiftLines(c, by)
+	}
+}
+
+// objects turns one YAML document into Kubernetes objects: itself, or the
+// items of a List. Documents without apiVersion and kind are not objects.
+func (l *Loader) objects(f *File, index int, doc *yaml.Node) ([]*Document, []Diagnostic) {
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil, nil
+	}
+	root := deref(doc.Content[0])
+	apiVersion, kind, ok := typeMeta(root)
+	if !ok {
+		return nil, nil
+	}
+	if strings.HasSuffix(kind, "List") {
+		if _, items := lookup(root, "items"); items != nil && deref(items).Kind == yaml.SequenceNode {
+			var docs []*Document
+			var diags []Diagnostic
+			for i, item := range deref(items).Content {
+				item = deref(item)
+				if av, k, ok := typeMeta(item); ok {
+					d, dg := l.object(f, index, i, item, av, k)
+					docs = append(docs, d)
+					diags = append(diags, dg...)
+				}
+			}
+			return docs, diags
+		}
+	}
+	d, dg := l.object(f, index, -1, root, apiVersion, kind)
+	return []*Document{d}, dg
+}
+
+func typeMeta(n *yaml.Node) (apiVersion, kind string, ok bool) {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return "", "", false
+	}
+	_, av := lookup(n, "apiVersion")
+	_, k := lookup(n, "kind")
+	apiVersion, ok1 := scalarString(av)
+	kind, ok2 := scalarString(k)
+	if !ok1 || !ok2 || apiVersion == "" || kind == "" {
+		return "", "", false
+	}
+	return apiVersion, kind, true
+}
+
+func (l *Loader) object(f *File, index, item int, root *yaml.Node, apiVersion, kind string) (*Document, []Diagnostic) {
+	d := &Document{File: f, Index: index, Item: item, Root: root, APIVersion: apiVersion, Kind: kind}
+	if _, md := lookup(root, "metadata"); md != nil {
+		_, name := lookup(md, "name")
+		d.Name, _ = scalarString(name)
+		if d.Name == "" {
+			_, gen := lookup(md, "generateName")
+			d.Name, _ = scalarString(gen)
+		}
+		_, ns := lookup(md, "namespace")
+		d.Namespace, _ = scalarString(ns)
+	}
+	group, version := splitAPIVersion(apiVersion)
+	info, known := l.kinds[group+"/"+kind]
+	if !known {
+		return d, nil
+	}
+	obj := info.newObject()
+	dec := &decoder{types: l.types, strict: slices.Contains(info.versions, version), budget: maxDecodeNodes}
+	dec.decode(root, root, reflect.ValueOf(obj).Elem(), nil)
+	d.Object = obj
+	var diags []Diagnostic
+	for _, p := range dec.problems {
+		r := d.lineRange(p.at)
+		if p.at.Kind == yaml.ScalarNode {
+			r = d.tokenRange(p.at)
+		}
+		diags = append(diags, Diagnostic{
+			RuleID: p.ruleID, Severity: SeverityError, Message: p.message, File: f.Path,
+			Range: r, Path: p.path, Object: d.Ref(),
+		})
+	}
+	return d, diags
+}

@@ -1,0 +1,107 @@
+package analyzer
+
+import (
+	"bytes"
+	"unicode/utf8"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// Locate resolves a field path to a range by the catalog's conventions:
+//   - a present scalar value: the value itself (the "*" inside verbs);
+//   - a present mapping or sequence, or any field when atKey is set: its key;
+//   - a sequence item that is a collection: the item's first line (the line
+//     of "- name:");
+//   - a missing field: the key of its nearest existing ancestor, the item
+//     line when that ancestor is a sequence item, or the start of the
+//     object when nothing of the path exists.
+func (d *Document) Locate(p Path, atKey bool) Range {
+	node, key, depth := walk(d.Root, p)
+	if depth == len(p) && !atKey {
+		if node.Kind == yaml.ScalarNode || node.Kind == yaml.AliasNode {
+			return d.tokenRange(node)
+		}
+	}
+	if key != nil {
+		return d.tokenRange(key)
+	}
+	return d.lineRange(node)
+}
+
+// tokenRange covers one scalar or alias token as written in the source.
+func (d *Document) tokenRange(n *yaml.Node) Range {
+	start := Position{Line: n.Line, Column: n.Column}
+	line := d.File.Line(n.Line)
+	rest := restOfLine(line, n.Column)
+	var width int // in code points; 0 means "to the end of the line"
+	switch {
+	case n.Kind == yaml.AliasNode:
+		width = 1 + utf8.RuneCountInString(n.Value)
+	case n.Style&yaml.TaggedStyle != 0, n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0:
+		width = 0
+	case n.Style&yaml.DoubleQuotedStyle != 0:
+		width = quotedWidth(rest, '"')
+	case n.Style&yaml.SingleQuotedStyle != 0:
+		width = quotedWidth(rest, '\'')
+	default:
+		if !containsNewline(n.Value) && bytes.HasPrefix(rest, []byte(n.Value)) {
+			width = utf8.RuneCountInString(n.Value)
+		}
+	}
+	if width == 0 {
+		width = utf8.RuneCount(bytes.TrimRight(rest, " \t"))
+	}
+	if width == 0 {
+		width = 1
+	}
+	return Range{Start: start, End: Position{Line: n.Line, Column: n.Column + width}}
+}
+
+// lineRange covers from the node's start to the end of its line.
+func (d *Document) lineRange(n *yaml.Node) Range {
+	start := Position{Line: n.Line, Column: n.Column}
+	rest := bytes.TrimRight(restOfLine(d.File.Line(n.Line), n.Column), " \t")
+	width := utf8.RuneCount(rest)
+	if width == 0 {
+		width = 1
+	}
+	return Range{Start: start, End: Position{Line: n.Line, Column: n.Column + width}}
+}
+
+// restOfLine returns line from the 1-based column col.
+func restOfLine(line []byte, col int) []byte {
+	i := 0
+	for c := 1; c < col && i < len(line); c++ {
+		_, size := utf8.DecodeRune(line[i:])
+		i += size
+	}
+	return line[i:]
+}
+
+// quotedWidth returns the width in code points of the quoted token at the
+// start of s, or 0 when it does not close on this line.
+func quotedWidth(s []byte, q byte) int {
+	if len(s) == 0 || s[0] != q {
+		return 0
+	}
+	for i := 1; i < len(s); i++ {
+		switch {
+		case q == '"' && s[i] == '\\':
+			i++
+		case s[i] == q && q == '\'' && i+1 < len(s) && s[i+1] == '\'':
+			i++
+		case s[i] == q:
+			return utf8.RuneCount(s[:i+1])
+		}
+	}
+	return 0
+}
+
+func containsNewline(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,74 @@
+package analyzer
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Finding is what a rule reports: a field path and a message. The engine
+// resolves the path to a range following the catalog's conventions.
+type Finding struct {
+	Path    Path
+	Message string
+	// AtKey points at the key of the field rather than its value.
+	AtKey bool
+	// Severity overrides the rule's default severity when non-zero (for
+	// rules whose severity depends on the object, e.g. Role vs ClusterRole).
+	Severity Severity
+	Fix      *SuggestedFix
+}
+
+// Pass is the context of one rule running on one document.
+type Pass struct {
+	Rule   *Rule
+	Doc    *Document
+	params map[string]any
+	report func(*Document, Finding)
+}
+
+// Report records a finding on the pass's document.
+func (p *Pass) Report(f Finding) { p.report(p.Doc, f) }
+
+// Reportf records a finding at path with a formatted message.
+func (p *Pass) Reportf(path Path, format string, args ...any) {
+	p.report(p.Doc, Finding{Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// Param returns the rule's parameter value: the configured one, else the
+// default declared on the rule.
+func (p *Pass) Param(name string) any { return paramValue(p.Rule, p.params, name) }
+
+// SetPass is the context of a rule that sees every document at once.
+type SetPass struct {
+	Rule   *Rule
+	Docs   []*Document
+	params map[string]any
+	report func(*Document, Finding)
+}
+
+// Report records a finding on doc, which must be one of p.Docs.
+func (p *SetPass) Report(doc *Document, f Finding) { p.report(doc, f) }
+
+// Param returns the rule's parameter value (configured, else default).
+func (p *SetPass) Param(name string) any { return paramValue(p.Rule, p.params, name) }
+
+func paramValue(r *Rule, params map[string]any, name string) any {
+	if v, ok := params[name]; ok {
+		return v
+	}
+	return r.Param(name)
+}
+
+// IntParam returns an int parameter, or 0 when it is missing or of another type.
+func IntParam(v any) int {
+	n, _ := v.(int)
+	return n
+}
+
+// StringsParam returns a []string parameter (sorted copy), or nil.
+func StringsParam(v any) []string {
+	s, _ := v.([]string)
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
+}

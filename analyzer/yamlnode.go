@@ -1,0 +1,143 @@
+package analyzer
+
+import yaml "go.yaml.in/yaml/v3"
+
+// Helpers over go.yaml.in/yaml/v3 node trees that follow aliases and `<<`
+// merge keys the way YAML decoders do, so every consumer (decoder, locator,
+// Rego input) sees the same mapping.
+
+// deref follows aliases.
+func deref(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+func isMergeKey(k *yaml.Node) bool {
+	return k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Tag == "!!merge"
+}
+
+// eachEntry calls fn for each key/value pair of mapping m, explicit keys
+// first in document order, then keys brought in by `<<` merges that are not
+// already present (earlier merge sources win). fn returns false to stop.
+// Values are returned as written (possibly aliases).
+func eachEntry(m *yaml.Node, fn func(k, v *yaml.Node) bool) {
+	m = deref(m)
+	if m == nil || m.Kind != yaml.MappingNode {
+		return
+	}
+	hasMerge := false
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if isMergeKey(m.Content[i]) {
+			hasMerge = true
+			continue
+		}
+		if !fn(m.Content[i], m.Content[i+1]) {
+			return
+		}
+	}
+	if !hasMerge {
+		return
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if !isMergeKey(m.Content[i]) {
+			seen[m.Content[i].Value] = true
+		}
+	}
+	stopped := false
+	visit := func(src *yaml.Node) {
+		eachEntry(src, func(k, v *yaml.Node) bool {
+			if seen[k.Value] {
+				return true
+			}
+			seen[k.Value] = true
+			if !fn(k, v) {
+				stopped = true
+				return false
+			}
+			return true
+		})
+	}
+	for i := 0; i+1 < len(m.Content) && !stopped; i += 2 {
+		if !isMergeKey(m.Content[i]) {
+			continue
+		}
+		src := deref(m.Content[i+1])
+		if src == nil {
+			continue
+		}
+		if src.Kind == yaml.SequenceNode {
+			for _, s := range src.Content {
+				if stopped {
+					break
+				}
+				visit(s)
+			}
+		} else {
+			visit(src)
+		}
+	}
+}
+
+// lookup returns the key and value nodes of key in mapping m (following
+// merges), or nils.
+func lookup(m *yaml.Node, key string) (k, v *yaml.Node) {
+	eachEntry(m, func(kn, vn *yaml.Node) bool {
+		if kn.Value == key {
+			k, v = kn, vn
+			return false
+		}
+		return true
+	})
+	return k, v
+}
+
+// scalarString returns the value of a scalar node (following aliases).
+func scalarString(n *yaml.Node) (string, bool) {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return "", false
+	}
+	return n.Value, true
+}
+
+// Lookup returns the node at path under the document root (following
+// aliases and merges), or nil when some step is missing.
+func (d *Document) Lookup(p Path) *yaml.Node {
+	n, _, depth := walk(d.Root, p)
+	if depth < len(p) {
+		return nil
+	}
+	return n
+}
+
+// walk follows p from root as far as it exists. It returns the deepest
+// node reached, the key node that led to it (nil if it was reached by an
+// index or is the root), and how many path elements were consumed.
+func walk(root *yaml.Node, p Path) (node, key *yaml.Node, depth int) {
+	node = root
+	for i, e := range p {
+		cur := deref(node)
+		if cur == nil {
+			return node, key, i
+		}
+		if e.IsIndex {
+			if cur.Kind != yaml.SequenceNode || e.Index < 0 || e.Index >= len(cur.Content) {
+				return node, key, i
+			}
+			node, key = cur.Content[e.Index], nil
+			continue
+		}
+		if cur.Kind != yaml.MappingNode {
+			return node, key, i
+		}
+		k, v := lookup(cur, e.Key)
+		if k == nil {
+			return node, key, i
+		}
+		node, key = v, k
+	}
+	return node, key, len(p)
+}

@@ -1,0 +1,77 @@
+// Package cli implements kvet's commands: lint, rules, explain, version.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes.
+const (
+	ExitOK       = 0 // nothing at or above --fail-on
+	ExitFindings = 1 // findings at or above --fail-on
+	ExitError    = 2 // usage, configuration, policy or I/O error
+)
+
+// Version is kvet's semantic version.
+const Version = "0.1.0"
+
+// InformationURI is where kvet's documentation lives.
+const InformationURI = "https://github.com/kvet-dev/kvet"
+
+// app holds the streams of one invocation.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	// getenv reads the environment (NO_COLOR).
+	getenv func(string) string
+	code   int
+}
+
+// usageError marks errors caused by the command line.
+type usageError struct{ error }
+
+// Main runs kvet with args (without the program name) and returns the exit
+// code. It never calls os.Exit.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
+	root := &cobra.Command{
+		Use:           "kvet",
+		Short:         "kvet checks Kubernetes manifests for what goes wrong in production",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(a.lintCmd(), a.rulesCmd(), a.explainCmd(), a.versionCmd())
+	root.CompletionOptions.DisableDefaultCmd = true
+	if err := root.ExecuteContext(ctx); err != nil {
+		fmt.Fprintf(stderr, "kvet: %v\n", err)
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintln(stderr, "Run 'kvet --help' for usage.")
+		}
+		return ExitError
+	}
+	return a.code
+}
+
+func (a *app) versionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print kvet's version",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			_, err := fmt.Fprintf(a.stdout, "kvet %s\n", Version)
+			return err
+		},
+	}
+}

@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
+
+	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/report"
+	"github.com/kvet-dev/kvet/rules"
+)
+
+type lintFlags struct {
+	format string
+	output string
+	failOn string
+	color  string
+}
+
+func (a *app) lintCmd() *cobra.Command {
+	var f lintFlags
+	cmd := &cobra.Command{
+		Use:   "lint [flags] [PATH...]",
+		Short: "Lint manifests in files, directories or stdin (-)",
+		Long: "Lint Kubernetes manifests. PATH is a file (read whatever its extension), a directory " +
+			"(searched recursively for .yaml, .yml and .json, skipping .git, vendor, node_modules and " +
+			"hidden directories) or - for standard input. No PATH means the current directory.",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.lint(cmd, f, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.format, "format", "f", "text", "output format: "+strings.Join(report.Names(), ", "))
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` instead of standard output")
+	fl.StringVar(&f.failOn, "fail-on", "warning", "exit 1 when a finding at or above this severity exists: error, warning, info or none")
+	fl.StringVar(&f.color, "color", "auto", "color text output: auto (when stdout is a terminal and NO_COLOR is unset), always or never")
+	return cmd
+}
+
+// failThreshold parses --fail-on; 0 means never fail on findings.
+func failThreshold(s string) (analyzer.Severity, error) {
+	if s == "none" {
+		return 0, nil
+	}
+	sev, err := analyzer.ParseSeverity(s)
+	if err != nil {
+		return 0, fmt.Errorf("--fail-on: %w", err)
+	}
+	return sev, nil
+}
+
+func (a *app) useColor(mode string, toStdout bool) (bool, error) {
+	switch mode {
+	case "always":
+		return true, nil
+	case "never":
+		return false, nil
+	case "auto":
+		if !toStdout || a.getenv("NO_COLOR") != "" || a.getenv("TERM") == "dumb" {
+			return false, nil
+		}
+		f, ok := a.stdout.(*os.File)
+		return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())), nil
+	}
+	return false, fmt.Errorf("--color: unknown mode %q (want auto, always or never)", mode)
+}
+
+func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
+	threshold, err := failThreshold(f.failOn)
+	if err != nil {
+		return usageError{err}
+	}
+	color, err := a.useColor(f.color, f.output == "")
+	if err != nil {
+		return usageError{err}
+	}
+	formatter, err := report.New(f.format, report.Options{Color: color})
+	if err != nil {
+		return usageError{fmt.Errorf("--format: %w", err)}
+	}
+
+	ctx := cmd.Context()
+	set := analyzer.NewLoader(a.stdin).Load(ctx, paths)
+	enabled := enabledRules(rules.All())
+	res := analyzer.Run(ctx, set, enabled, analyzer.Options{})
+
+	rep := &report.Report{
+		Tool:        report.Tool{Name: "kvet", Version: Version, InformationURI: InformationURI},
+		Rules:       enabled,
+		Diagnostics: res.Diagnostics,
+		Files:       len(set.Files),
+		Documents:   len(set.Docs),
+	}
+	if err := a.write(formatter, rep, f.output); err != nil {
+		return err
+	}
+	if f.format == "text" {
+		fmt.Fprintln(a.stderr, report.Summary(rep))
+	}
+	failed := false
+	for _, err := range append(set.Errors, res.Errors...) {
+		fmt.Fprintf(a.stderr, "kvet: %v\n", err)
+		failed = true
+	}
+	switch {
+	case failed:
+		a.code = ExitError
+	case threshold != 0 && hasAtLeast(res.Diagnostics, threshold):
+		a.code = ExitFindings
+	}
+	return nil
+}
+
+// write renders the report to stdout or to the file named by output.
+func (a *app) write(formatter report.Formatter, rep *report.Report, output string) error {
+	var buf bytes.Buffer
+	if err := formatter.Format(&buf, rep); err != nil {
+		return fmt.Errorf("writing report: %w", err)
+	}
+	var w io.Writer = a.stdout
+	if output != "" {
+		if err := os.WriteFile(output, buf.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("writing report: %w", err)
+		}
+		return nil
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+func enabledRules(all []*analyzer.Rule) []*analyzer.Rule {
+	var out []*analyzer.Rule
+	for _, r := range all {
+		if !r.DisabledByDefault {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func hasAtLeast(diags []analyzer.Diagnostic, s analyzer.Severity) bool {
+	for _, d := range diags {
+		if d.Severity >= s {
+			return true
+		}
+	}
+	return false
+}

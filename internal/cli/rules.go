@@ -1,0 +1,95 @@
+package cli
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/rules"
+)
+
+func (a *app) rulesCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "rules",
+		Short: "List every rule: ID, severity, kinds, title",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tSEVERITY\tKINDS\tTITLE")
+			for _, r := range rules.All() {
+				title := r.Title
+				if r.DisabledByDefault {
+					title += " (off by default)"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, kinds(r), title)
+			}
+			return tw.Flush()
+		},
+	}
+}
+
+func kinds(r *analyzer.Rule) string {
+	if len(r.Kinds) == 0 {
+		return "*"
+	}
+	return strings.Join(r.Kinds, ",")
+}
+
+func (a *app) explainCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "explain RULE",
+		Short: "Print a rule's documentation",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			for _, r := range rules.All() {
+				if r.ID == args[0] {
+					_, err := fmt.Fprint(a.stdout, explain(r))
+					return err
+				}
+			}
+			return usageError{fmt.Errorf("unknown rule %q (run 'kvet rules' for the list)", args[0])}
+		},
+	}
+}
+
+// explain renders a rule's documentation as plain text.
+func explain(r *analyzer.Rule) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s\n\n", r.ID, r.Title)
+	fmt.Fprintf(&b, "Severity: %s\nKinds:    %s\n", r.Severity, kinds(r))
+	if r.DisabledByDefault {
+		b.WriteString("Default:  off (enable it in .kvet.yaml)\n")
+	}
+	fmt.Fprintf(&b, "\nWhy it matters\n\n%s\n\nWhat to do\n\n%s\n", wrap(r.Rationale), wrap(r.Remediation))
+	if len(r.Params) > 0 {
+		b.WriteString("\nParameters\n\n")
+		for _, p := range r.Params {
+			fmt.Fprintf(&b, "  %s (default %v): %s\n", p.Name, p.Default, p.Doc)
+		}
+	}
+	if r.Doc != "" {
+		fmt.Fprintf(&b, "\n%s\n", strings.TrimRight(r.Doc, "\n"))
+	}
+	return b.String()
+}
+
+// wrap wraps text at 78 columns.
+func wrap(s string) string {
+	var b strings.Builder
+	col := 0
+	for _, w := range strings.Fields(s) {
+		if col > 0 && col+1+len(w) > 78 {
+			b.WriteByte('\n')
+			col = 0
+		} else if col > 0 {
+			b.WriteByte(' ')
+			col++
+		}
+		b.WriteString(w)
+		col += len(w)
+	}
+	return b.String()
+}

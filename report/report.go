@@ -1,0 +1,105 @@
+// Package report renders lint results: one small Formatter per output
+// format behind a name table. Formatters are pure: they write to the
+// writer they are given and nothing else.
+package report
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// Tool describes the program that produced a report.
+type Tool struct {
+	Name           string
+	Version        string
+	InformationURI string
+}
+
+// Report is the input of every formatter.
+type Report struct {
+	Tool Tool
+	// Rules are the rules that ran, in the order of rules.All.
+	Rules []*analyzer.Rule
+	// Diagnostics are sorted (analyzer.Sort).
+	Diagnostics []analyzer.Diagnostic
+	// Files and Documents count what was linted.
+	Files, Documents int
+}
+
+// Counts returns the number of diagnostics per severity.
+func (r *Report) Counts() map[analyzer.Severity]int {
+	c := map[analyzer.Severity]int{}
+	for _, d := range r.Diagnostics {
+		c[d.Severity]++
+	}
+	return c
+}
+
+// Formatter writes a report in one format.
+type Formatter interface {
+	Format(w io.Writer, r *Report) error
+}
+
+// Options tune formatters that have choices.
+type Options struct {
+	// Color enables ANSI colors in the text format.
+	Color bool
+}
+
+type constructor func(Options) Formatter
+
+func formats() map[string]constructor {
+	return map[string]constructor{
+		"text":   func(o Options) Formatter { return &Text{Color: o.Color} },
+		"json":   func(Options) Formatter { return JSON{} },
+		"sarif":  func(Options) Formatter { return SARIF{} },
+		"github": func(Options) Formatter { return GitHub{} },
+	}
+}
+
+// Names returns the names of the output formats, sorted.
+func Names() []string {
+	var names []string
+	for n := range formats() {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// New returns the formatter called name, or an error naming the formats.
+func New(name string, opts Options) (Formatter, error) {
+	c, ok := formats()[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown format %q (want one of %v)", name, Names())
+	}
+	return c(opts), nil
+}
+
+// ruleIndex maps rule IDs to their index in r.Rules.
+func (r *Report) ruleIndex() map[string]int {
+	idx := make(map[string]int, len(r.Rules))
+	for i, rule := range r.Rules {
+		idx[rule.ID] = i
+	}
+	return idx
+}
+
+// sortedRules returns the rules sorted by ID.
+func sortedRules(rules []*analyzer.Rule) []*analyzer.Rule {
+	out := slices.Clone(rules)
+	slices.SortFunc(out, func(a, b *analyzer.Rule) int {
+		switch {
+		case a.ID < b.ID:
+			return -1
+		case a.ID > b.ID:
+			return 1
+		}
+		return 0
+	})
+	return out
+}

@@ -1,0 +1,64 @@
+package report
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+
+	"github.com/fatih/color"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// Text writes `path:line:col: severity: message (rule-id)`, one diagnostic a
+// line, the format editors and problem matchers read.
+type Text struct {
+	Color bool
+}
+
+// Format implements Formatter.
+func (t *Text) Format(w io.Writer, r *Report) error {
+	bw := bufio.NewWriter(w)
+	paint := map[analyzer.Severity]*color.Color{
+		analyzer.SeverityError:   color.New(color.FgRed, color.Bold),
+		analyzer.SeverityWarning: color.New(color.FgYellow),
+		analyzer.SeverityInfo:    color.New(color.FgCyan),
+	}
+	loc := color.New(color.Bold)
+	dim := color.New(color.Faint)
+	for _, c := range append([]*color.Color{loc, dim}, paint[analyzer.SeverityError], paint[analyzer.SeverityWarning], paint[analyzer.SeverityInfo]) {
+		if t.Color {
+			c.EnableColor()
+		} else {
+			c.DisableColor()
+		}
+	}
+	for _, d := range r.Diagnostics {
+		sev := d.Severity.String()
+		if p := paint[d.Severity]; p != nil {
+			sev = p.Sprint(sev)
+		}
+		fmt.Fprintf(bw, "%s: %s: %s %s\n",
+			loc.Sprintf("%s:%d:%d", d.File, d.Range.Start.Line, d.Range.Start.Column),
+			sev, d.Message, dim.Sprintf("(%s)", d.RuleID))
+	}
+	return bw.Flush()
+}
+
+// Summary returns the one-line summary printed on stderr after text output.
+func Summary(r *Report) string {
+	c := r.Counts()
+	return fmt.Sprintf("kvet: %d %s, %d %s, %d info in %d %s (%d %s)",
+		c[analyzer.SeverityError], plural(c[analyzer.SeverityError], "error", "errors"),
+		c[analyzer.SeverityWarning], plural(c[analyzer.SeverityWarning], "warning", "warnings"),
+		c[analyzer.SeverityInfo],
+		r.Files, plural(r.Files, "file", "files"),
+		r.Documents, plural(r.Documents, "document", "documents"))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,24 @@
+// Package rules lists kvet's native Go rules.
+package rules
+
+import (
+	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/rules/apiversion"
+	"github.com/kvet-dev/kvet/rules/cronjob"
+	"github.com/kvet-dev/kvet/rules/pod"
+)
+
+// All returns every rule kvet has, engine rules first, in a fixed order.
+// Each call returns fresh values.
+func All() []*analyzer.Rule {
+	return append(analyzer.EngineRules(),
+		apiversion.DeprecatedAPIVersion(),
+
+		pod.ResourceLimitsMissing(),
+		pod.ResourceRequestsMissing(),
+		pod.DefaultServiceAccount(),
+
+		cronjob.ConcurrencyAllow(),
+		cronjob.StartingDeadlineMissing(),
+	)
+}

@@ -1,0 +1,75 @@
+// Package cronjob holds the rules about CronJob specs.
+package cronjob
+
+import (
+	batchv1 "k8s.io/api/batch/v1"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// IdempotentAnnotation marks a CronJob whose task may safely overlap.
+const IdempotentAnnotation = "kvet.dev/idempotent"
+
+func cronJob(pass *analyzer.Pass) (*batchv1.CronJob, bool) {
+	cj, ok := pass.Doc.Object.(*batchv1.CronJob)
+	return cj, ok
+}
+
+// ConcurrencyAllow flags CronJobs that let runs overlap.
+func ConcurrencyAllow() *analyzer.Rule {
+	return &analyzer.Rule{
+		ID:       "cronjob-concurrency-allow",
+		Title:    "CronJob lets runs overlap (concurrencyPolicy unset or Allow)",
+		Severity: analyzer.SeverityWarning,
+		Kinds:    []string{"CronJob"},
+		Source:   "go",
+		Rationale: "The default concurrencyPolicy is Allow: when a run takes longer than the interval, or " +
+			"several missed runs start at once after downtime, two Jobs run the same task at the same " +
+			"time. A task that is not idempotent (a migration, a report that appends, a billing run) " +
+			"then processes data twice or corrupts it.",
+		Remediation: "Set spec.concurrencyPolicy: Forbid (skip a run while the previous one is active) or " +
+			"Replace (stop the old run). If the task is idempotent and overlap is intended, annotate the " +
+			"CronJob with kvet.dev/idempotent: \"true\".",
+		Doc: "Good:\n\n    spec:\n      schedule: \"0 2 * * *\"\n      concurrencyPolicy: Forbid\n",
+		Run: func(pass *analyzer.Pass) {
+			cj, ok := cronJob(pass)
+			if !ok || cj.Annotations[IdempotentAnnotation] == "true" {
+				return
+			}
+			switch cj.Spec.ConcurrencyPolicy {
+			case "":
+				pass.Reportf(analyzer.NewPath("spec", "concurrencyPolicy"),
+					"concurrencyPolicy is unset, so it defaults to Allow: a slow or delayed run overlaps the next one and a non-idempotent task processes the same data twice; set concurrencyPolicy: Forbid (or Replace), or annotate %s: \"true\"", IdempotentAnnotation)
+			case batchv1.AllowConcurrent:
+				pass.Reportf(analyzer.NewPath("spec", "concurrencyPolicy"),
+					"concurrencyPolicy: Allow lets runs overlap, so a non-idempotent task processes the same data twice; use Forbid (or Replace), or annotate %s: \"true\" if overlap is safe", IdempotentAnnotation)
+			}
+		},
+	}
+}
+
+// StartingDeadlineMissing flags CronJobs without startingDeadlineSeconds.
+func StartingDeadlineMissing() *analyzer.Rule {
+	return &analyzer.Rule{
+		ID:       "cronjob-starting-deadline-missing",
+		Title:    "CronJob without startingDeadlineSeconds",
+		Severity: analyzer.SeverityWarning,
+		Kinds:    []string{"CronJob"},
+		Source:   "go",
+		Rationale: "Without startingDeadlineSeconds a run missed during controller downtime starts whenever " +
+			"the controller comes back, however late, and once more than 100 schedules have been missed " +
+			"the controller stops scheduling the CronJob altogether and only logs an error.",
+		Remediation: "Set spec.startingDeadlineSeconds to how late a run may still usefully start, for " +
+			"example 300 for a task that runs every few minutes, or a fraction of the interval. Keep it " +
+			"at least 10 seconds: the controller checks schedules every 10 seconds.",
+		Doc: "Good:\n\n    spec:\n      schedule: \"*/15 * * * *\"\n      startingDeadlineSeconds: 300\n",
+		Run: func(pass *analyzer.Pass) {
+			cj, ok := cronJob(pass)
+			if !ok || cj.Spec.StartingDeadlineSeconds != nil {
+				return
+			}
+			pass.Reportf(analyzer.NewPath("spec", "startingDeadlineSeconds"),
+				"startingDeadlineSeconds is unset: after downtime missed runs start arbitrarily late, and after 100 missed schedules the controller stops scheduling this CronJob; set startingDeadlineSeconds (e.g. 300)")
+		},
+	}
+}

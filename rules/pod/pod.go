@@ -1,0 +1,149 @@
+// Package pod holds the rules that apply to the pod template of every
+// pod-bearing kind (Pod, Job, CronJob, Deployment, StatefulSet, DaemonSet,
+// ReplicaSet, ReplicationController).
+package pod
+
+import (
+	"fmt"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// eachResourceContainer calls fn for every container of the document's pod
+// template that can carry resources (ephemeral containers cannot: the API
+// forbids resources on them).
+func eachResourceContainer(pass *analyzer.Pass, fn func(c analyzer.ContainerRef)) {
+	tmpl, ok := analyzer.PodTemplateOf(pass.Doc)
+	if !ok {
+		return
+	}
+	for _, c := range tmpl.Containers() {
+		if c.Field != "ephemeralContainers" {
+			fn(c)
+		}
+	}
+}
+
+// missingResources returns the required resource names absent from list.
+func missingResources(list corev1.ResourceList, required []string) []string {
+	var missing []string
+	for _, r := range required {
+		if _, ok := list[corev1.ResourceName(r)]; !ok {
+			missing = append(missing, r)
+		}
+	}
+	return missing
+}
+
+// ResourceLimitsMissing flags containers without CPU or memory limits.
+func ResourceLimitsMissing() *analyzer.Rule {
+	return &analyzer.Rule{
+		ID:       "resource-limits-missing",
+		Title:    "container without resources.limits.cpu or resources.limits.memory",
+		Severity: analyzer.SeverityWarning,
+		Kinds:    analyzer.PodKinds(),
+		Source:   "go",
+		Rationale: "Without a memory limit one runaway pod, say a Job processing an unexpectedly large batch, " +
+			"can use all the memory of its node until the kernel OOM-kills other workloads; without a CPU " +
+			"limit it can starve its neighbours. Limits also let the scheduler and quota reason about the pod.",
+		Remediation: "Set resources.limits.cpu and resources.limits.memory on every container and init " +
+			"container, sized from observed usage. Ephemeral containers are not checked: the API does " +
+			"not allow resources on them.",
+		Doc: "Bad:\n\n    containers:\n    - name: worker\n      image: worker:1.4\n\n" +
+			"Good:\n\n    containers:\n    - name: worker\n      image: worker:1.4\n      resources:\n" +
+			"        limits: {cpu: 500m, memory: 256Mi}\n        requests: {cpu: 250m, memory: 128Mi}\n",
+		Params: []analyzer.Param{{Name: "require", Doc: "resource names every container must limit", Default: []string{"cpu", "memory"}}},
+		Run: func(pass *analyzer.Pass) {
+			required := analyzer.StringsParam(pass.Param("require"))
+			eachResourceContainer(pass, func(c analyzer.ContainerRef) {
+				missing := missingResources(c.Container.Resources.Limits, required)
+				if len(missing) == 0 {
+					return
+				}
+				pass.Reportf(c.Path.Key("resources", "limits", missing[0]),
+					"container %q has no limit for %s: a runaway pod can exhaust its node and get other pods evicted or OOM-killed; set resources.limits.%s",
+					c.Container.Name, joinAnd(missing), strings.Join(missing, " and resources.limits."))
+			})
+		},
+	}
+}
+
+// ResourceRequestsMissing flags containers without CPU or memory requests.
+func ResourceRequestsMissing() *analyzer.Rule {
+	return &analyzer.Rule{
+		ID:       "resource-requests-missing",
+		Title:    "container without resources.requests.cpu or resources.requests.memory",
+		Severity: analyzer.SeverityWarning,
+		Kinds:    analyzer.PodKinds(),
+		Source:   "go",
+		Rationale: "The scheduler places pods by their requests. A container without requests is scheduled " +
+			"as if it needed nothing, lands on full nodes and is the first to be evicted under pressure " +
+			"(BestEffort), which for a Job means lost work and retries.",
+		Remediation: "Set resources.requests.cpu and resources.requests.memory on every container and init " +
+			"container, close to its typical usage.",
+		Doc:    "Good:\n\n    resources:\n      requests: {cpu: 100m, memory: 128Mi}\n",
+		Params: []analyzer.Param{{Name: "require", Doc: "resource names every container must request", Default: []string{"cpu", "memory"}}},
+		Run: func(pass *analyzer.Pass) {
+			required := analyzer.StringsParam(pass.Param("require"))
+			eachResourceContainer(pass, func(c analyzer.ContainerRef) {
+				missing := missingResources(c.Container.Resources.Requests, required)
+				if len(missing) == 0 {
+					return
+				}
+				pass.Reportf(c.Path.Key("resources", "requests", missing[0]),
+					"container %q has no request for %s: the scheduler treats it as needing nothing and evicts it first under pressure; set resources.requests.%s",
+					c.Container.Name, joinAnd(missing), strings.Join(missing, " and resources.requests."))
+			})
+		},
+	}
+}
+
+// DefaultServiceAccount flags pod templates that run as the namespace's
+// default ServiceAccount.
+func DefaultServiceAccount() *analyzer.Rule {
+	return &analyzer.Rule{
+		ID:       "default-service-account",
+		Title:    "pod runs as the namespace's default ServiceAccount",
+		Severity: analyzer.SeverityWarning,
+		Kinds:    analyzer.PodKinds(),
+		Source:   "go",
+		Rationale: "Every pod that names no ServiceAccount runs as `default`, so any permission granted to " +
+			"`default` (often added for one workload) is silently shared by every pod of the namespace, " +
+			"and the API audit log cannot tell the workloads apart.",
+		Remediation: "Create a dedicated ServiceAccount per workload, bind only the permissions it needs, and " +
+			"set spec.serviceAccountName in the pod template (and automountServiceAccountToken: false " +
+			"when the pod does not call the API).",
+		Doc: "Good:\n\n    spec:\n      serviceAccountName: report-generator\n      automountServiceAccountToken: false\n",
+		Run: func(pass *analyzer.Pass) {
+			tmpl, ok := analyzer.PodTemplateOf(pass.Doc)
+			if !ok {
+				return
+			}
+			field, name := "serviceAccountName", tmpl.Spec.ServiceAccountName
+			if name == "" && tmpl.Spec.DeprecatedServiceAccount != "" {
+				field, name = "serviceAccount", tmpl.Spec.DeprecatedServiceAccount
+			}
+			switch name {
+			case "":
+				pass.Reportf(tmpl.Path.Key(field),
+					"pod template sets no serviceAccountName, so it runs as the namespace's default ServiceAccount and shares its permissions with every other such pod; set a dedicated serviceAccountName")
+			case "default":
+				pass.Reportf(tmpl.Path.Key(field),
+					"pod template runs as the namespace's default ServiceAccount, which every pod without its own shares; use a dedicated ServiceAccount")
+			}
+		},
+	}
+}
+
+func joinAnd(s []string) string {
+	switch len(s) {
+	case 0:
+		return ""
+	case 1:
+		return s[0]
+	}
+	return fmt.Sprintf("%s and %s", strings.Join(s[:len(s)-1], ", "), s[len(s)-1])
+}
