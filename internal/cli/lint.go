@@ -12,7 +12,6 @@ import (
 
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/report"
-	"github.com/kvet-dev/kvet/rules"
 )
 
 type lintFlags struct {
@@ -86,8 +85,11 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 
 	ctx := cmd.Context()
 	set := analyzer.NewLoader(a.stdin).Load(ctx, paths)
-	enabled := enabledRules(rules.All())
-	res := analyzer.Run(ctx, set, enabled, analyzer.Options{})
+	enabled, opts, err := a.ruleSet(ctx, f)
+	if err != nil {
+		return err
+	}
+	res := analyzer.Run(ctx, set, enabled, opts)
 
 	rep := &report.Report{
 		Tool:        report.Tool{Name: "kvet", Version: Version, InformationURI: InformationURI},
@@ -131,16 +133,6 @@ func (a *app) write(formatter report.Formatter, rep *report.Report, output strin
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
-}
-
-func enabledRules(all []*analyzer.Rule) []*analyzer.Rule {
-	var out []*analyzer.Rule
-	for _, r := range all {
-		if !r.DisabledByDefault {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 func hasAtLeast(diags []analyzer.Diagnostic, s analyzer.Severity) bool {
