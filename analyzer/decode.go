@@ -31,6 +31,18 @@ var jsonUnmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 type typeCache struct {
 	mu      sync.RWMutex
 	structs map[reflect.Type]*structInfo
+	// custom records which types decode themselves (json.Unmarshaler).
+	custom sync.Map // reflect.Type -> bool
+}
+
+// decodesItself reports whether *t implements json.Unmarshaler.
+func (c *typeCache) decodesItself(t reflect.Type) bool {
+	if v, ok := c.custom.Load(t); ok {
+		return v.(bool)
+	}
+	b := t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface && reflect.PointerTo(t).Implements(jsonUnmarshalerType)
+	c.custom.Store(t, b)
+	return b
 }
 
 type structInfo struct {
@@ -163,7 +175,7 @@ func (d *decoder) decode(n, at *yaml.Node, v reflect.Value, path Path) {
 		return // null leaves the zero value, as in JSON
 	}
 	t := v.Type()
-	if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface && reflect.PointerTo(t).Implements(jsonUnmarshalerType) {
+	if d.types.decodesItself(t) {
 		d.decodeJSON(n, at, v, path)
 		return
 	}

@@ -17,6 +17,25 @@ type File struct {
 
 	linesOnce sync.Once
 	lines     []int // byte offset of the start of each line
+
+	reparseOnce sync.Once
+	roots       map[docKey]*yaml.Node
+}
+
+// docKey identifies an object in a file: document index and List item.
+type docKey struct{ index, item int }
+
+// reparsed parses the file again and returns the root of every object.
+func (f *File) reparsed() map[docKey]*yaml.Node {
+	f.reparseOnce.Do(func() {
+		f.roots = map[docKey]*yaml.Node{}
+		parseNodes(f, func(index int, doc *yaml.Node) {
+			eachObject(doc, func(item int, root *yaml.Node, _, _ string) {
+				f.roots[docKey{index, item}] = root
+			})
+		}, func(int, string) {})
+	})
+	return f.roots
 }
 
 // lineStarts returns the byte offsets at which lines begin.
@@ -87,13 +106,18 @@ type Document struct {
 	Index int
 	// Item is the index inside a List, or -1 for a top-level object.
 	Item int
-	// Root is the mapping node of the object.
-	Root *yaml.Node
+
+	// root is the mapping node of the object; nil once released (see Root).
+	root         *yaml.Node
+	line, column int
 
 	APIVersion string
 	Kind       string
 	Name       string
 	Namespace  string
+
+	// Annotations are the object's metadata.annotations (string values).
+	Annotations map[string]string
 
 	// Object is a pointer to the k8s.io/api type for the kind (for example
 	// *batchv1.CronJob), or nil when the kind is not one kvet decodes.
@@ -101,10 +125,33 @@ type Document struct {
 	Object any
 }
 
+// Root returns the mapping node of the object. Lint releases node trees once
+// the per-document rules have run, to bound memory; Root then re-parses the
+// file (once per file) so that set rules can still resolve positions.
+func (d *Document) Root() *yaml.Node {
+	if d.root != nil {
+		return d.root
+	}
+	if n := d.File.reparsed()[docKey{d.Index, d.Item}]; n != nil {
+		return n
+	}
+	// The file changed shape on re-parse (it cannot, as Files are immutable);
+	// fall back to an empty mapping at the object's line.
+	return &yaml.Node{Kind: yaml.MappingNode, Line: d.line, Column: 1}
+}
+
+// release drops the node tree; Root re-creates it on demand.
+func (d *Document) release() { d.root = nil }
+
+
 // Ref returns the object reference used in diagnostics.
 func (d *Document) Ref() ObjectRef {
 	return ObjectRef{APIVersion: d.APIVersion, Kind: d.Kind, Namespace: d.Namespace, Name: d.Name}
 }
 
 // Line returns the line on which the object starts.
-func (d *Document) Line() int { return d.Root.Line }
+func (d *Document) Line() int { return d.line }
+
+// Start returns the position at which the object starts (its first key),
+// without touching the node tree.
+func (d *Document) Start() Position { return Position{Line: d.line, Column: d.column} }

@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -113,58 +114,79 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// Load discovers and parses paths. Files are read and parsed in parallel;
-// the result is in the order of discovery whatever the scheduling.
-func (l *Loader) Load(ctx context.Context, paths []string) *Set {
+// input is one file to read: a discovered path, or standard input already
+// read. file is set once it has been read.
+type input struct {
+	name string
+	file *File
+}
+
+// open discovers paths and reads standard input; the returned set carries
+// the discovery errors.
+func (l *Loader) open(paths []string) ([]*input, *Set) {
 	names, errs := Discover(paths)
 	set := &Set{Errors: errs}
-	files := make([]*File, len(names))
-	for i, name := range names {
-		if name != "-" {
-			continue
+	var inputs []*input
+	for _, name := range names {
+		in := &input{name: name}
+		if name == "-" {
+			if l.Stdin == nil {
+				set.Errors = append(set.Errors, errors.New("reading standard input: no input"))
+				continue
+			}
+			data, err := io.ReadAll(l.Stdin)
+			if err != nil {
+				set.Errors = append(set.Errors, fmt.Errorf("reading standard input: %w", err))
+				continue
+			}
+			in.file = &File{Path: StdinName, Content: data}
 		}
-		if l.Stdin == nil {
-			set.Errors = append(set.Errors, errors.New("reading standard input: no input"))
-			continue
-		}
-		data, err := io.ReadAll(l.Stdin)
-		if err != nil {
-			set.Errors = append(set.Errors, fmt.Errorf("reading standard input: %w", err))
-			continue
-		}
-		files[i] = &File{Path: StdinName, Content: data}
+		inputs = append(inputs, in)
 	}
+	return inputs, set
+}
+
+// read returns the input's file, reading it from disk if needed.
+func (l *Loader) read(in *input) (*File, error) {
+	if in.file != nil {
+		return in.file, nil
+	}
+	data, err := os.ReadFile(in.name)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", in.name, unwrapPathError(err))
+	}
+	return &File{Path: in.name, Content: data}, nil
+}
+
+// Load discovers and parses paths, keeping every node tree. Files are read
+// and parsed in parallel; the result is in the order of discovery.
+func (l *Loader) Load(ctx context.Context, paths []string) *Set {
+	inputs, set := l.open(paths)
 	type result struct {
+		file  *File
 		docs  []*Document
 		diags []Diagnostic
 		err   error
 	}
-	results := make([]result, len(names))
-	parallel(ctx, len(names), func(i int) {
-		f := files[i]
-		if f == nil {
-			if names[i] == "-" {
-				return
-			}
-			data, err := os.ReadFile(names[i])
-			if err != nil {
-				results[i].err = fmt.Errorf("reading %s: %w", names[i], unwrapPathError(err))
-				return
-			}
-			f = &File{Path: names[i], Content: data}
-			files[i] = f
+	results := make([]result, len(inputs))
+	parallel(ctx, len(inputs), func(i int) {
+		f, err := l.read(inputs[i])
+		if err != nil {
+			results[i].err = err
+			return
 		}
-		results[i].docs, results[i].diags = l.Parse(f)
+		docs, diags := l.Parse(f)
+		results[i] = result{file: f, docs: docs, diags: diags}
 	})
-	for i, r := range results {
+	for _, r := range results {
 		if r.err != nil {
 			set.Errors = append(set.Errors, r.err)
 			continue
 		}
-		if files[i] == nil {
+		if r.file == nil {
 			continue
 		}
-		set.Files = append(set.Files, files[i])
+		set.Files = append(set.Files, r.file)
 		set.Docs = append(set.Docs, r.docs...)
 		set.Diagnostics = append(set.Diagnostics, r.diags...)
 	}
@@ -206,47 +228,55 @@ func parallel(ctx context.Context, n int, fn func(i int)) {
 func (l *Loader) Parse(f *File) ([]*Document, []Diagnostic) {
 	var docs []*Document
 	var diags []Diagnostic
+	parseNodes(f, func(index int, node *yaml.Node) {
+		eachObject(node, func(item int, root *yaml.Node, apiVersion, kind string) {
+			d, dg := l.object(f, index, item, root, apiVersion, kind)
+			docs = append(docs, d)
+			diags = append(diags, dg...)
+		})
+	}, func(line int, msg string) {
+		r := Range{Start: Position{Line: line, Column: 1}}
+		r.End = Position{Line: line, Column: 1 + max(1, utf8.RuneCount(f.Line(line)))}
+		diags = append(diags, Diagnostic{
+			RuleID: IDYAMLSyntax, Severity: SeverityError, File: f.Path, Range: r,
+			Message: "invalid YAML: " + msg,
+		})
+	})
+	return docs, diags
+}
+
+// parseNodes calls doc for each YAML document of f with its index, and
+// syntaxErr for each document that does not parse, resuming after the next
+// "---" separator.
+func parseNodes(f *File, doc func(index int, node *yaml.Node), syntaxErr func(line int, msg string)) {
 	content := f.Content
 	lineOffset := 0
 	index := 0
 	for {
 		dec := yaml.NewDecoder(bytes.NewReader(content))
-		failed := false
 		for {
 			var node yaml.Node
 			err := dec.Decode(&node)
 			if errors.Is(err, io.EOF) {
-				break
+				return
 			}
 			if err != nil {
-				line, msg := l.syntaxError(f, content, lineOffset, err)
-				r := Range{Start: Position{Line: line, Column: 1}}
-				r.End = Position{Line: line, Column: 1 + max(1, len([]rune(string(f.Line(line)))))}
-				diags = append(diags, Diagnostic{
-					RuleID: IDYAMLSyntax, Severity: SeverityError, File: f.Path, Range: r,
-					Message: "invalid YAML: " + msg,
-				})
-				// Resume after the next document separator.
+				line, msg := syntaxError(f, lineOffset, err)
+				syntaxErr(line, msg)
 				next := nextDocumentStart(f, line)
 				if next == 0 {
-					return docs, diags
+					return
 				}
 				lineOffset = next - 1
 				content = f.Content[f.Offset(Position{Line: next, Column: 1}):]
 				index++
-				failed = true
 				break
 			}
 			if lineOffset > 0 {
 				shiftLines(&node, lineOffset)
 			}
-			d, dg := l.objects(f, index, &node)
-			docs = append(docs, d...)
-			diags = append(diags, dg...)
+			doc(index, &node)
 			index++
-		}
-		if !failed {
-			return docs, diags
 		}
 	}
 }
@@ -257,7 +287,7 @@ var yamlErrLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
 // start of the enclosing construct (and off by one for parser errors), so
 // kvet looks for the longest prefix of the failing document that still
 // parses: the error is on the line after it.
-func (l *Loader) syntaxError(f *File, content []byte, lineOffset int, err error) (int, string) {
+func syntaxError(f *File, lineOffset int, err error) (int, string) {
 	msg := yamlErrLine.ReplaceAllString(err.Error(), "")
 	// The failing document starts after the last separator before the
 	// error line reported by the library (at least the start of content).
@@ -312,34 +342,30 @@ func shiftLines(n *yaml.Node, by int) {
 	}
 }
 
-// objects turns one YAML document into Kubernetes objects: itself, or the
-// items of a List. Documents without apiVersion and kind are not objects.
-func (l *Loader) objects(f *File, index int, doc *yaml.Node) ([]*Document, []Diagnostic) {
+// eachObject calls fn for each Kubernetes object of a YAML document: the
+// document itself, or the items of a List (item is -1 for the document).
+// Documents without apiVersion and kind are not objects.
+func eachObject(doc *yaml.Node, fn func(item int, root *yaml.Node, apiVersion, kind string)) {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		return nil, nil
+		return
 	}
 	root := deref(doc.Content[0])
 	apiVersion, kind, ok := typeMeta(root)
 	if !ok {
-		return nil, nil
+		return
 	}
 	if strings.HasSuffix(kind, "List") {
 		if _, items := lookup(root, "items"); items != nil && deref(items).Kind == yaml.SequenceNode {
-			var docs []*Document
-			var diags []Diagnostic
 			for i, item := range deref(items).Content {
 				item = deref(item)
 				if av, k, ok := typeMeta(item); ok {
-					d, dg := l.object(f, index, i, item, av, k)
-					docs = append(docs, d)
-					diags = append(diags, dg...)
+					fn(i, item, av, k)
 				}
 			}
-			return docs, diags
+			return
 		}
 	}
-	d, dg := l.object(f, index, -1, root, apiVersion, kind)
-	return []*Document{d}, dg
+	fn(-1, root, apiVersion, kind)
 }
 
 func typeMeta(n *yaml.Node) (apiVersion, kind string, ok bool) {
@@ -357,8 +383,19 @@ func typeMeta(n *yaml.Node) (apiVersion, kind string, ok bool) {
 }
 
 func (l *Loader) object(f *File, index, item int, root *yaml.Node, apiVersion, kind string) (*Document, []Diagnostic) {
-	d := &Document{File: f, Index: index, Item: item, Root: root, APIVersion: apiVersion, Kind: kind}
+	d := &Document{File: f, Index: index, Item: item, root: root, line: root.Line, column: root.Column, APIVersion: apiVersion, Kind: kind}
 	if _, md := lookup(root, "metadata"); md != nil {
+		if _, ann := lookup(md, "annotations"); ann != nil {
+			eachEntry(ann, func(k, v *yaml.Node) bool {
+				if s, ok := scalarString(v); ok {
+					if d.Annotations == nil {
+						d.Annotations = map[string]string{}
+					}
+					d.Annotations[k.Value] = s
+				}
+				return true
+			})
+		}
 		_, name := lookup(md, "name")
 		d.Name, _ = scalarString(name)
 		if d.Name == "" {

@@ -16,7 +16,7 @@ import (
 //     line when that ancestor is a sequence item, or the start of the
 //     object when nothing of the path exists.
 func (d *Document) Locate(p Path, atKey bool) Range {
-	node, key, depth := walk(d.Root, p)
+	node, key, depth := walk(d.Root(), p)
 	if depth == len(p) && !atKey {
 		if node.Kind == yaml.ScalarNode || node.Kind == yaml.AliasNode {
 			return d.tokenRange(node)

@@ -25,77 +25,195 @@ type Result struct {
 	Errors []error
 }
 
-// Run runs rules over the documents of set. Per-document rules run in
-// parallel over documents (bounded by GOMAXPROCS); set rules see every
-// document. The loader's own diagnostics are kept for the engine rules
-// present in rules, so disabling a rule works the same way for all of them.
-func Run(ctx context.Context, set *Set, rules []*Rule, opts Options) *Result {
-	enabled := map[string]*Rule{}
-	byKind := map[string][]*Rule{}
-	var anyKind, setRules []*Rule
+// engine runs one rule list with one set of options.
+type engine struct {
+	opts     Options
+	enabled  map[string]*Rule
+	anyKind  []*Rule
+	byKind   map[string][]*Rule
+	setRules []*Rule
+	// setKinds are the kinds whose typed objects set rules read (all kinds
+	// when one of them declares none).
+	setKinds map[string]bool
+	allKinds bool
+
+	mu   sync.Mutex // guards errs
+	errs []error
+}
+
+func newEngine(rules []*Rule, opts Options) *engine {
+	e := &engine{opts: opts, enabled: map[string]*Rule{}, byKind: map[string][]*Rule{}}
 	for _, r := range rules {
-		enabled[r.ID] = r
+		e.enabled[r.ID] = r
 		switch {
 		case r.Run != nil && len(r.Kinds) == 0:
-			anyKind = append(anyKind, r)
+			e.anyKind = append(e.anyKind, r)
 		case r.Run != nil:
 			for _, k := range r.Kinds {
-				byKind[k] = append(byKind[k], r)
+				e.byKind[k] = append(e.byKind[k], r)
 			}
 		case r.RunSet != nil:
-			setRules = append(setRules, r)
-		}
-	}
-	res := &Result{}
-	var mu sync.Mutex // guards res.Errors
-	fail := func(err error) {
-		mu.Lock()
-		res.Errors = append(res.Errors, err)
-		mu.Unlock()
-	}
-
-	for _, d := range set.Diagnostics {
-		if r := enabled[d.RuleID]; r != nil {
-			d.Severity = severityOf(r, 0, opts)
-			res.Diagnostics = append(res.Diagnostics, d)
-		}
-	}
-
-	perDoc := make([][]Diagnostic, len(set.Docs))
-	parallel(ctx, len(set.Docs), func(i int) {
-		doc := set.Docs[i]
-		report := func(r *Rule) func(*Document, Finding) {
-			return func(d *Document, f Finding) { perDoc[i] = append(perDoc[i], resolve(r, d, f, opts)) }
-		}
-		for _, r := range slices.Concat(anyKind, byKind[doc.Kind]) {
-			pass := &Pass{Rule: r, Doc: doc, params: opts.Params[r.ID], report: report(r)}
-			if err := protect(func() { r.Run(pass) }); err != nil {
-				fail(fmt.Errorf("rule %s on %s (document %d, %s %s): %w", r.ID, doc.File.Path, doc.Index+1, doc.Kind, doc.Name, err))
+			e.setRules = append(e.setRules, r)
+			e.allKinds = e.allKinds || len(r.Kinds) == 0
+			for _, k := range r.Kinds {
+				if e.setKinds == nil {
+					e.setKinds = map[string]bool{}
+				}
+				e.setKinds[k] = true
 			}
 		}
-	})
-	for _, ds := range perDoc {
-		res.Diagnostics = append(res.Diagnostics, ds...)
 	}
+	return e
+}
 
-	for _, r := range setRules {
+// release frees what no later step needs once the per-document rules have
+// run on doc: the node tree, and the typed object unless a set rule reads
+// documents of its kind.
+func (e *engine) release(doc *Document) {
+	doc.release()
+	if !e.allKinds && !e.setKinds[doc.Kind] {
+		doc.Object = nil
+	}
+}
+
+func (e *engine) fail(err error) {
+	e.mu.Lock()
+	e.errs = append(e.errs, err)
+	e.mu.Unlock()
+}
+
+// loadDiagnostics keeps the loader's diagnostics of enabled engine rules,
+// with configured severities.
+func (e *engine) loadDiagnostics(ds []Diagnostic) []Diagnostic {
+	var out []Diagnostic
+	for _, d := range ds {
+		if r := e.enabled[d.RuleID]; r != nil {
+			d.Severity = severityOf(r, 0, e.opts)
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// runDocument runs the per-document rules on doc. A rule that panics is
+// recorded as an error and the remaining rules still run.
+func (e *engine) runDocument(doc *Document) []Diagnostic {
+	var out []Diagnostic
+	rules := e.anyKind
+	if k := e.byKind[doc.Kind]; len(k) > 0 {
+		rules = slices.Concat(e.anyKind, k)
+	}
+	pass := &Pass{Doc: doc}
+	pass.report = func(d *Document, f Finding) { out = append(out, resolve(pass.Rule, d, f, e.opts)) }
+	for i := 0; i < len(rules); {
+		i = e.runFrom(pass, rules, i)
+	}
+	return out
+}
+
+// runFrom runs rules[i:] on the pass's document and returns the index at
+// which to continue: len(rules), or the one after a rule that panicked.
+func (e *engine) runFrom(pass *Pass, rules []*Rule, i int) (next int) {
+	defer func() {
+		if p := recover(); p != nil {
+			doc := pass.Doc
+			e.fail(fmt.Errorf("rule %s on %s (document %d, %s %s): internal error: %v\n%s",
+				rules[i].ID, doc.File.Path, doc.Index+1, doc.Kind, doc.Name, p, debug.Stack()))
+			next = i + 1
+		}
+	}()
+	for ; i < len(rules); i++ {
+		pass.Rule, pass.params = rules[i], e.opts.Params[rules[i].ID]
+		rules[i].Run(pass)
+	}
+	return i
+}
+
+// runSet runs the rules that see every document.
+func (e *engine) runSet(ctx context.Context, docs []*Document) []Diagnostic {
+	var out []Diagnostic
+	for _, r := range e.setRules {
 		if ctx.Err() != nil {
 			break
 		}
-		var found []Diagnostic
-		pass := &SetPass{Rule: r, Docs: set.Docs, params: opts.Params[r.ID], report: func(d *Document, f Finding) {
-			found = append(found, resolve(r, d, f, opts))
+		pass := &SetPass{Rule: r, Docs: docs, params: e.opts.Params[r.ID], report: func(d *Document, f Finding) {
+			out = append(out, resolve(r, d, f, e.opts))
 		}}
 		if err := protect(func() { r.RunSet(pass) }); err != nil {
-			fail(fmt.Errorf("rule %s: %w", r.ID, err))
+			e.fail(fmt.Errorf("rule %s: %w", r.ID, err))
 		}
-		res.Diagnostics = append(res.Diagnostics, found...)
 	}
+	return out
+}
+
+func (e *engine) result(ctx context.Context, diags []Diagnostic) *Result {
 	if err := ctx.Err(); err != nil {
-		fail(err)
+		e.fail(err)
 	}
-	Sort(res.Diagnostics)
-	return res
+	Sort(diags)
+	return &Result{Diagnostics: diags, Errors: e.errs}
+}
+
+// Run runs rules over the documents of an already loaded set. Per-document
+// rules run in parallel over documents (bounded by GOMAXPROCS); set rules
+// see every document. The loader's own diagnostics are kept for the engine
+// rules present in rules, so disabling a rule works the same way for all.
+func Run(ctx context.Context, set *Set, rules []*Rule, opts Options) *Result {
+	e := newEngine(rules, opts)
+	diags := e.loadDiagnostics(set.Diagnostics)
+	perDoc := make([][]Diagnostic, len(set.Docs))
+	parallel(ctx, len(set.Docs), func(i int) { perDoc[i] = e.runDocument(set.Docs[i]) })
+	diags = append(diags, slices.Concat(perDoc...)...)
+	diags = append(diags, e.runSet(ctx, set.Docs)...)
+	return e.result(ctx, diags)
+}
+
+// Lint loads paths and runs rules over them, streaming: each file is read,
+// parsed and checked by the per-document rules on one of GOMAXPROCS
+// goroutines, after which its node trees are released, and its typed
+// objects too unless a set rule declares their kind, so memory does not grow
+// with the YAML trees. Set rules then see every document (Document.Root
+// re-parses a file on demand). The returned set's documents keep their
+// metadata, annotations and file.
+func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Options) (*Set, *Result) {
+	e := newEngine(rules, opts)
+	files, set := l.open(paths)
+	type fileResult struct {
+		docs  []*Document
+		diags []Diagnostic
+		err   error
+	}
+	results := make([]fileResult, len(files))
+	parallel(ctx, len(files), func(i int) {
+		f, err := l.read(files[i])
+		if err != nil {
+			results[i].err = err
+			return
+		}
+		docs, loadDiags := l.Parse(f)
+		diags := e.loadDiagnostics(loadDiags)
+		for _, d := range docs {
+			diags = append(diags, e.runDocument(d)...)
+			e.release(d)
+		}
+		files[i].file = f
+		results[i] = fileResult{docs: docs, diags: diags}
+	})
+	var diags []Diagnostic
+	for i, r := range results {
+		if r.err != nil {
+			set.Errors = append(set.Errors, r.err)
+			continue
+		}
+		if files[i].file == nil {
+			continue // not reached: cancelled
+		}
+		set.Files = append(set.Files, files[i].file)
+		set.Docs = append(set.Docs, r.docs...)
+		diags = append(diags, r.diags...)
+	}
+	diags = append(diags, e.runSet(ctx, set.Docs)...)
+	return set, e.result(ctx, diags)
 }
 
 // Sort orders diagnostics deterministically (see Less).

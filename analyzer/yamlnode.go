@@ -106,7 +106,7 @@ func scalarString(n *yaml.Node) (string, bool) {
 // Lookup returns the node at path under the document root (following
 // aliases and merges), or nil when some step is missing.
 func (d *Document) Lookup(p Path) *yaml.Node {
-	n, _, depth := walk(d.Root, p)
+	n, _, depth := walk(d.Root(), p)
 	if depth < len(p) {
 		return nil
 	}

@@ -84,12 +84,11 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 	}
 
 	ctx := cmd.Context()
-	set := analyzer.NewLoader(a.stdin).Load(ctx, paths)
 	enabled, opts, err := a.ruleSet(ctx, f)
 	if err != nil {
 		return err
 	}
-	res := analyzer.Run(ctx, set, enabled, opts)
+	set, res := analyzer.Lint(ctx, analyzer.NewLoader(a.stdin), paths, enabled, opts)
 
 	rep := &report.Report{
 		Tool:        report.Tool{Name: "kvet", Version: Version, InformationURI: InformationURI},
