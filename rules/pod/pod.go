@@ -94,7 +94,7 @@ func ResourceRequestsMissing() *analyzer.Rule {
 					return
 				}
 				pass.Reportf(c.Path.Key("resources", "requests", missing[0]),
-					"container %q has no request for %s: the scheduler treats it as needing nothing and evicts it first under pressure; set resources.requests.%s",
+					"container %q has no request for %s: the scheduler reserves nothing for it, so it lands on full nodes and is evicted first under pressure; set resources.requests.%s",
 					c.Container.Name, joinAnd(missing), strings.Join(missing, " and resources.requests."))
 			})
 		},
