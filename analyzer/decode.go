@@ -270,7 +270,9 @@ func (d *decoder) decodeStruct(n, at *yaml.Node, v reflect.Value, path Path) {
 		fp := path.Key(k.Value)
 		idx, ok := si.fields[k.Value]
 		if !ok {
-			if d.strict {
+			// Keys starting with "$" are strategic-merge-patch directives
+			// ($patch, $setElementOrder/..., $retainKeys) of kustomize patches.
+			if d.strict && !strings.HasPrefix(k.Value, "$") {
 				d.add(IDUnknownField, k, fp, "unknown field %q in %s%s", k.Value, fieldOwner(path, si), suggest(k.Value, si.names))
 			}
 			return true
