@@ -47,7 +47,34 @@ type Diagnostic struct {
 	Path   Path
 	Object ObjectRef
 	Fix    *SuggestedFix
+	// Suppression is set when a kvet:ignore comment, the kvet.dev/ignore
+	// annotation or a baseline suppresses the diagnostic. Suppressed
+	// diagnostics are kept (SARIF reports them) but never count as findings.
+	Suppression *Suppression
 }
+
+// Suppression kinds, as SARIF names them.
+const (
+	// SuppressionInSource is a suppression written in the manifest: a
+	// kvet:ignore comment or the kvet.dev/ignore annotation.
+	SuppressionInSource = "inSource"
+	// SuppressionExternal is a suppression kept outside the manifest: a
+	// baseline file.
+	SuppressionExternal = "external"
+)
+
+// Suppression says how and why a diagnostic is suppressed.
+type Suppression struct {
+	// Kind is SuppressionInSource or SuppressionExternal.
+	Kind string
+	// Justification is the reason given (the text after "--" in a
+	// kvet:ignore comment), or a description of the baseline; it may be
+	// empty.
+	Justification string
+}
+
+// Suppressed reports whether the diagnostic is suppressed.
+func (d *Diagnostic) Suppressed() bool { return d.Suppression != nil }
 
 // Fingerprint identifies a diagnostic independently of its line: file,
 // object, rule and field path. Baselines and SARIF partialFingerprints use it.

@@ -1,0 +1,668 @@
+package analyzer
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// IDs of the diagnostics produced by the suppression step.
+const (
+	IDUnusedSuppression        = "unused-suppression"
+	IDSuppressionReasonMissing = "suppression-reason-missing"
+)
+
+// IgnoreAnnotation is the annotation that suppresses rules on one object:
+// kvet.dev/ignore: "RULE[,RULE] [-- reason]".
+const IgnoreAnnotation = "kvet.dev/ignore"
+
+// SuppressionRules returns the metadata of the diagnostics produced by
+// Suppress (they have no Run function).
+func SuppressionRules() []*Rule {
+	return []*Rule{
+		{
+			ID:       IDUnusedSuppression,
+			Title:    "kvet:ignore comment or kvet.dev/ignore annotation that suppresses nothing",
+			Severity: SeverityInfo,
+			Source:   "engine",
+			Rationale: "A suppression outlives the finding it was written for: once the manifest is fixed " +
+				"or moved, a stale kvet:ignore would silently hide the next, unrelated problem of that " +
+				"rule at that place. A misspelt rule ID or a misplaced comment suppresses nothing at all.",
+			Remediation: "Remove the suppression, or move it to the line kvet reports (a comment applies to " +
+				"its own line when it follows code, and to the next line when it stands alone). " +
+				"Suppressions naming a rule that did not run (disabled by configuration) are not reported.",
+			Doc: "Forms (YAML comments; JSON has no comments, so only the annotation works in JSON " +
+				"files):\n\n" +
+				"    image: app:latest   # kvet:ignore image-tag-mutable -- pinned by the deploy tool\n" +
+				"    # kvet:ignore resource-limits-missing,resource-requests-missing -- sized by VPA\n" +
+				"    - name: worker\n" +
+				"    # kvet:ignore-document cronjob-timezone-missing   (anywhere in a YAML document)\n" +
+				"    # kvet:ignore-file job-ttl-missing               (in the comments at the top of a file)\n" +
+				"    metadata:\n" +
+				"      annotations:\n" +
+				"        kvet.dev/ignore: \"job-ttl-missing,job-backoff-limit-unset -- managed by Argo\"\n",
+		},
+		{
+			ID:                IDSuppressionReasonMissing,
+			Title:             "kvet:ignore comment or kvet.dev/ignore annotation without a reason",
+			Severity:          SeverityError,
+			Source:            "engine",
+			DisabledByDefault: true,
+			Rationale: "A suppression without a reason cannot be reviewed: nobody can later tell whether " +
+				"the finding was a false positive, an accepted risk or a shortcut.",
+			Remediation: "Add the reason after `--`: `# kvet:ignore RULE -- why it does not apply`. The rule " +
+				"is off by default; `kvet lint --require-reason`, `require-reason: true` in .kvet.yaml or " +
+				"enabling the rule turns it on. The finding stays suppressed either way.",
+		},
+	}
+}
+
+// SuppressConfig tells Suppress which rules ran and which exist.
+type SuppressConfig struct {
+	// Rules are the rules of the run. A suppression naming a rule that did
+	// not run (for example one disabled by configuration) is not reported
+	// as unused; unused-suppression and suppression-reason-missing are
+	// reported only when they are among Rules.
+	Rules []*Rule
+	// Known are every rule kvet knows, enabled or not. A suppression naming
+	// an ID outside it is reported as unknown. Nil disables that check.
+	Known []*Rule
+	// Severity overrides the severity of the suppression rules, by ID.
+	Severity map[string]Severity
+}
+
+// scope is what a suppression applies to.
+type scope int
+
+const (
+	scopeLine     scope = iota // one line
+	scopeObject                // one object (the annotation)
+	scopeDocument              // one YAML document
+	scopeFile                  // the whole file
+)
+
+func (s scope) where() string {
+	switch s {
+	case scopeLine:
+		return "on the line it applies to"
+	case scopeObject:
+		return "on this object"
+	case scopeDocument:
+		return "in this document"
+	}
+	return "in this file"
+}
+
+// named is one rule ID written in a suppression, with its position.
+type named struct {
+	id   string
+	rng  Range
+	used bool
+}
+
+// directive is one kvet:ignore comment or kvet.dev/ignore annotation.
+type directive struct {
+	scope  scope
+	form   string // "kvet:ignore", "kvet:ignore-document", ... or the annotation
+	file   string
+	rng    Range // the comment, or the annotation's value
+	names  []named
+	reason string
+	// bad describes a directive that cannot work (unknown form, misplaced,
+	// no rule); it is reported as unused-suppression.
+	bad string
+	doc *Document // scopeObject; for comments, the enclosing object if any
+	// value is the annotation's text; located tells whether its positions
+	// have been resolved (see locate).
+	value   string
+	located bool
+	span    int // scopeLine and scopeDocument: index of the YAML document
+	// broken is set when the directive's document (or file, for
+	// kvet:ignore-file) has a yaml-syntax error, so rules may not have run.
+	broken bool
+}
+
+// fileIndex holds the suppressions of one file.
+type fileIndex struct {
+	file    *File
+	docs    []*Document // in order of position
+	seps    []int       // lines of "---" separators
+	leading bool        // lines before the first separator have no content
+	byLine  map[int][]*directive
+	byDoc   map[int][]*directive
+	whole   []*directive
+	byObj   map[*Document]*directive
+}
+
+// Suppress applies kvet:ignore comments and kvet.dev/ignore annotations to
+// diags (the result of Run on set): it returns a copy in which suppressed
+// diagnostics carry a Suppression, plus unused-suppression and
+// suppression-reason-missing diagnostics when those rules are in
+// cfg.Rules, sorted. Comments are read from the raw lines of YAML files;
+// JSON files have no comments, so only the annotation applies to them.
+func Suppress(set *Set, diags []Diagnostic, cfg SuppressConfig) []Diagnostic {
+	out := slices.Clone(diags)
+	idx := buildIndex(set, diags)
+	if len(idx) == 0 {
+		return out
+	}
+	for i := range out {
+		idx.match(&out[i])
+	}
+
+	ran := map[string]bool{}
+	for _, r := range cfg.Rules {
+		ran[r.ID] = true
+	}
+	var known map[string]bool
+	if cfg.Known != nil {
+		known = map[string]bool{}
+		for _, r := range cfg.Known {
+			known[r.ID] = true
+		}
+	}
+	opts := Options{Severity: cfg.Severity}
+	rule := func(id string) *Rule {
+		for _, r := range cfg.Rules {
+			if r.ID == id {
+				return r
+			}
+		}
+		return nil
+	}
+
+	all := idx.directives()
+	if r := rule(IDSuppressionReasonMissing); r != nil {
+		var found []Diagnostic
+		for _, d := range all {
+			if d.bad == "" && d.reason == "" {
+				found = append(found, d.diagnostic(r, opts, fmt.Sprintf(
+					"%s without a reason: add one after \"--\" (%s RULE -- why it does not apply)", d.form, d.form)))
+			}
+		}
+		for i := range found {
+			idx.match(&found[i])
+		}
+		out = append(out, found...)
+	}
+	if r := rule(IDUnusedSuppression); r != nil {
+		var found []Diagnostic
+		for _, d := range all {
+			found = append(found, d.unused(r, opts, ran, known)...)
+		}
+		for i := range found {
+			idx.match(&found[i])
+		}
+		out = append(out, found...)
+	}
+	Sort(out)
+	return out
+}
+
+// unused returns the unused-suppression diagnostics of one directive.
+func (d *directive) unused(r *Rule, opts Options, ran, known map[string]bool) []Diagnostic {
+	d.locate()
+	if d.bad != "" {
+		return []Diagnostic{d.diagnostic(r, opts, d.bad)}
+	}
+	var out []Diagnostic
+	for _, n := range d.names {
+		var msg string
+		switch {
+		case known != nil && !known[n.id]:
+			msg = fmt.Sprintf("%s names unknown rule %q, so it suppresses nothing (run 'kvet rules' for the list)", d.form, n.id)
+		case n.used || !ran[n.id] || d.broken || n.id == IDUnusedSuppression:
+			continue
+		default:
+			msg = fmt.Sprintf("%s names %s, which reported nothing %s: remove it", d.form, n.id, d.scope.where())
+		}
+		diag := d.diagnostic(r, opts, msg)
+		diag.Range = n.rng
+		out = append(out, diag)
+	}
+	return out
+}
+
+// diagnostic returns a diagnostic of rule r at the directive.
+func (d *directive) diagnostic(r *Rule, opts Options, msg string) Diagnostic {
+	d.locate()
+	diag := Diagnostic{
+		RuleID: r.ID, Severity: severityOf(r, 0, opts), Message: msg, File: d.file, Range: d.rng,
+	}
+	if d.doc != nil {
+		diag.Object = d.doc.Ref()
+		if d.scope == scopeObject {
+			diag.Path = ignoreAnnotationPath()
+		}
+	}
+	return diag
+}
+
+func ignoreAnnotationPath() Path { return NewPath("metadata", "annotations", IgnoreAnnotation) }
+
+// index maps file paths to their suppressions; files without any are absent.
+type index map[string]*fileIndex
+
+// buildIndex finds the suppressions of every file of set. The yaml-syntax
+// diagnostics of the set or of diags tell which documents are broken.
+func buildIndex(set *Set, diags []Diagnostic) index {
+	docsOf := map[*File][]*Document{}
+	for _, d := range set.Docs {
+		docsOf[d.File] = append(docsOf[d.File], d)
+	}
+	broken := map[string][]int{} // file → lines of yaml-syntax errors
+	for _, d := range slices.Concat(set.Diagnostics, diags) {
+		if d.RuleID == IDYAMLSyntax {
+			broken[d.File] = append(broken[d.File], d.Range.Start.Line)
+		}
+	}
+	idx := index{}
+	for _, f := range set.Files {
+		fi := &fileIndex{file: f, docs: docsOf[f]}
+		slices.SortStableFunc(fi.docs, func(a, b *Document) int { return comparePos(a.Start(), b.Start()) })
+		has := false
+		for _, d := range fi.docs {
+			if dir := annotationDirective(d); dir != nil {
+				if fi.byObj == nil {
+					fi.byObj = map[*Document]*directive{}
+				}
+				fi.byObj[d] = dir
+				has = true
+			}
+		}
+		if !strings.EqualFold(filepath.Ext(f.Path), ".json") && bytes.Contains(f.Content, []byte("kvet:ignore")) {
+			if fi.scanComments(broken[f.Path]) {
+				has = true
+			}
+		}
+		if has {
+			idx[f.Path] = fi
+		}
+	}
+	return idx
+}
+
+// directives returns every directive in a deterministic order.
+func (idx index) directives() []*directive {
+	var all []*directive
+	for _, fi := range idx {
+		for _, ds := range fi.byLine {
+			all = append(all, ds...)
+		}
+		for _, ds := range fi.byDoc {
+			all = append(all, ds...)
+		}
+		all = append(all, fi.whole...)
+		for _, d := range fi.byObj {
+			all = append(all, d)
+		}
+	}
+	slices.SortFunc(all, func(a, b *directive) int {
+		if c := strings.Compare(a.file, b.file); c != 0 {
+			return c
+		}
+		return comparePos(a.rng.Start, b.rng.Start)
+	})
+	return all
+}
+
+// match marks d as suppressed by the first matching directive, most
+// specific first (line, object, document, file), and marks every matching
+// directive as used.
+func (idx index) match(d *Diagnostic) {
+	fi := idx[d.File]
+	if fi == nil {
+		return
+	}
+	var cands []*directive
+	if fi.byLine != nil {
+		cands = append(cands, fi.byLine[d.Range.Start.Line]...)
+	}
+	if fi.byObj != nil {
+		if doc := fi.docOf(d); doc != nil && fi.byObj[doc] != nil {
+			cands = append(cands, fi.byObj[doc])
+		}
+	}
+	if fi.byDoc != nil {
+		cands = append(cands, fi.byDoc[fi.spanOf(d.Range.Start.Line)]...)
+	}
+	cands = append(cands, fi.whole...)
+	for _, dir := range cands {
+		for i := range dir.names {
+			if dir.names[i].id != d.RuleID {
+				continue
+			}
+			dir.names[i].used = true
+			if d.Suppression == nil {
+				d.Suppression = &Suppression{Kind: SuppressionInSource, Justification: dir.reason}
+			}
+		}
+	}
+}
+
+// docOf returns the object a diagnostic is about: the last object of the
+// file starting at or before the diagnostic with the same reference, else
+// any object of the file with that reference.
+func (fi *fileIndex) docOf(d *Diagnostic) *Document {
+	i, _ := slices.BinarySearchFunc(fi.docs, d.Range.Start, func(doc *Document, p Position) int {
+		if comparePos(doc.Start(), p) <= 0 {
+			return -1
+		}
+		return 1
+	})
+	if i > 0 && fi.docs[i-1].Ref() == d.Object {
+		return fi.docs[i-1]
+	}
+	for _, doc := range fi.docs {
+		if doc.Ref() == d.Object {
+			return doc
+		}
+	}
+	return nil
+}
+
+// spanOf returns the index of the YAML document that contains line.
+func (fi *fileIndex) spanOf(line int) int {
+	k, _ := slices.BinarySearch(fi.seps, line+1) // separators at or before line
+	if k == 0 && fi.leading && len(fi.seps) > 0 {
+		return 1
+	}
+	return k
+}
+
+func comparePos(a, b Position) int {
+	if a.Line != b.Line {
+		return a.Line - b.Line
+	}
+	return a.Column - b.Column
+}
+
+// scanComments finds the kvet:ignore comments of a YAML file. syntaxErrs
+// are the lines of its yaml-syntax diagnostics. It reports whether it found
+// any.
+func (fi *fileIndex) scanComments(syntaxErrs []int) bool {
+	f := fi.file
+	n := f.LineCount()
+	inBlock := make([]bool, n+2)
+	for _, d := range fi.docs {
+		markBlockScalars(f, d.Root(), inBlock)
+	}
+	firstContent := 0
+	for l := 1; l <= n; l++ {
+		if inBlock[l] {
+			continue
+		}
+		line := f.Line(l)
+		if isDocSeparator(line) {
+			fi.seps = append(fi.seps, l)
+			continue
+		}
+		if firstContent == 0 && !isBlankOrComment(line) && !bytes.HasPrefix(line, []byte("%")) {
+			firstContent = l
+		}
+	}
+	fi.leading = len(fi.seps) > 0 && (firstContent == 0 || firstContent > fi.seps[0])
+	brokenSpans := map[int]bool{}
+	for _, l := range syntaxErrs {
+		brokenSpans[fi.spanOf(l)] = true
+	}
+
+	found := false
+	for l := 1; l <= n; l++ {
+		if inBlock[l] {
+			continue
+		}
+		line := f.Line(l)
+		c := commentStart(line)
+		if c < 0 {
+			continue
+		}
+		dir := parseComment(f.Path, l, line, c)
+		if dir == nil {
+			continue
+		}
+		found = true
+		dir.span = fi.spanOf(l)
+		switch dir.scope {
+		case scopeLine:
+			target := l
+			if isBlankOrComment(line) {
+				// A comment on its own line applies to the next line of content.
+				for target = l + 1; target <= n && isBlankOrComment(f.Line(target)); target++ {
+				}
+			}
+			dir.doc = fi.docAt(dir.span, target)
+			dir.broken = brokenSpans[dir.span]
+			if fi.byLine == nil {
+				fi.byLine = map[int][]*directive{}
+			}
+			fi.byLine[target] = append(fi.byLine[target], dir)
+		case scopeDocument:
+			dir.doc = fi.docAt(dir.span, 0)
+			dir.broken = brokenSpans[dir.span]
+			if fi.byDoc == nil {
+				fi.byDoc = map[int][]*directive{}
+			}
+			fi.byDoc[dir.span] = append(fi.byDoc[dir.span], dir)
+		case scopeFile:
+			dir.broken = len(syntaxErrs) > 0
+			if firstContent != 0 && l > firstContent && dir.bad == "" {
+				dir.bad = fmt.Sprintf("kvet:ignore-file must be in the comments at the top of the file, before line %d; here it suppresses nothing", firstContent)
+			}
+			fi.whole = append(fi.whole, dir)
+		}
+	}
+	return found
+}
+
+// docAt returns the object of YAML document span that contains line (the
+// last one starting at or before it), else the document's first object, or
+// nil when the document has none.
+func (fi *fileIndex) docAt(span, line int) *Document {
+	var first, last *Document
+	for _, d := range fi.docs {
+		if fi.spanOf(d.Line()) != span {
+			continue
+		}
+		if first == nil {
+			first = d
+		}
+		if d.Line() <= line {
+			last = d
+		}
+	}
+	if last != nil {
+		return last
+	}
+	return first
+}
+
+// markBlockScalars marks the content lines of literal and folded scalars,
+// whose text may contain "#" without being a comment.
+func markBlockScalars(f *File, n *yaml.Node, in []bool) {
+	if n == nil {
+		return
+	}
+	if n.Kind == yaml.ScalarNode && n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 && n.Value != "" {
+		indent := -1
+		for l := n.Line + 1; l <= f.LineCount(); l++ {
+			line := f.Line(l)
+			if len(bytes.TrimSpace(line)) == 0 {
+				in[l] = true
+				continue
+			}
+			ind := len(line) - len(bytes.TrimLeft(line, " "))
+			if indent < 0 {
+				indent = ind
+			}
+			if ind < indent {
+				break
+			}
+			in[l] = true
+		}
+		return
+	}
+	for _, c := range n.Content {
+		markBlockScalars(f, c, in)
+	}
+}
+
+func isBlankOrComment(line []byte) bool {
+	t := bytes.TrimLeft(line, " \t")
+	return len(t) == 0 || t[0] == '#'
+}
+
+// commentStart returns the byte offset of the "#" that starts a YAML
+// comment on line, or -1. A comment starts at a "#" at the start of the line
+// or after white space, outside quoted scalars.
+func commentStart(line []byte) int {
+	var quote byte
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case quote == '"':
+			switch c {
+			case '\\':
+				i++
+			case '"':
+				quote = 0
+			}
+		case quote == '\'':
+			if c == '\'' {
+				if i+1 < len(line) && line[i+1] == '\'' {
+					i++
+				} else {
+					quote = 0
+				}
+			}
+		case c == '#':
+			if i == 0 || line[i-1] == ' ' || line[i-1] == '\t' {
+				return i
+			}
+		case c == '"' || c == '\'':
+			if i == 0 || bytes.IndexByte([]byte(" \t[{,"), line[i-1]) >= 0 {
+				quote = c
+			}
+		}
+	}
+	return -1
+}
+
+// parseComment parses the comment starting at byte c of line l, or returns
+// nil when it is not a kvet:ignore directive.
+func parseComment(file string, l int, line []byte, c int) *directive {
+	text := line[c:]
+	body := bytes.TrimLeft(bytes.TrimLeft(text, "#"), " \t")
+	if !bytes.HasPrefix(body, []byte("kvet:ignore")) {
+		return nil
+	}
+	start := len(line) - len(body) // byte offset of "kvet:ignore"
+	end := start
+	for end < len(line) && (line[end] == '-' || line[end] == ':' || line[end] >= 'a' && line[end] <= 'z') {
+		end++
+	}
+	form := string(line[start:end])
+	col := func(off int) int { return 1 + utf8.RuneCount(line[:off]) }
+	dir := &directive{
+		form: form, file: file,
+		rng: Range{
+			Start: Position{Line: l, Column: col(c)},
+			End:   Position{Line: l, Column: col(len(bytes.TrimRight(line, " \t")))},
+		},
+	}
+	switch form {
+	case "kvet:ignore":
+		dir.scope = scopeLine
+	case "kvet:ignore-document":
+		dir.scope = scopeDocument
+	case "kvet:ignore-file":
+		dir.scope = scopeFile
+	default:
+		dir.scope = scopeLine
+		dir.bad = fmt.Sprintf("unknown directive %s (want kvet:ignore, kvet:ignore-document or kvet:ignore-file), so it suppresses nothing", form)
+		return dir
+	}
+	dir.names, dir.reason = parseNames(line, end, l)
+	if len(dir.names) == 0 {
+		dir.bad = fmt.Sprintf("%s names no rule, so it suppresses nothing (write %s RULE[,RULE] [-- reason])", form, form)
+	}
+	return dir
+}
+
+// parseNames parses `RULE[,RULE]... [-- reason]` from byte offset from of
+// line (line l), returning the rule IDs with their ranges and the reason.
+func parseNames(line []byte, from, l int) ([]named, string) {
+	rest := line[from:]
+	reason := ""
+	if i := bytes.Index(rest, []byte("--")); i >= 0 {
+		reason = string(bytes.TrimSpace(rest[i+2:]))
+		rest = rest[:i]
+	}
+	var names []named
+	col := func(off int) int { return 1 + utf8.RuneCount(line[:off]) }
+	for i := 0; i < len(rest); {
+		if isSep(rest[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(rest) && !isSep(rest[j]) {
+			j++
+		}
+		s, e := from+i, from+j
+		names = append(names, named{
+			id:  string(rest[i:j]),
+			rng: Range{Start: Position{Line: l, Column: col(s)}, End: Position{Line: l, Column: col(e)}},
+		})
+		i = j
+	}
+	return names, reason
+}
+
+func isSep(c byte) bool { return c == ',' || c == ' ' || c == '\t' }
+
+// annotationDirective returns the kvet.dev/ignore annotation of d, or nil.
+// d.Annotations is read at load time, so objects without the annotation
+// never need their (possibly released) node tree; the positions of the
+// annotation are resolved only when a diagnostic needs them (see locate).
+func annotationDirective(d *Document) *directive {
+	value, ok := d.Annotations[IgnoreAnnotation]
+	if !ok {
+		return nil
+	}
+	dir := &directive{scope: scopeObject, form: IgnoreAnnotation + " annotation", file: d.File.Path, doc: d, value: value}
+	dir.names, dir.reason = parseNames([]byte(value), 0, 0)
+	if len(dir.names) == 0 {
+		dir.bad = fmt.Sprintf("%s names no rule, so it suppresses nothing (write %q)", dir.form, "RULE[,RULE] [-- reason]")
+	}
+	return dir
+}
+
+// locate resolves the positions of an annotation directive: its value, and
+// each rule ID inside it when the value is written on one line verbatim (a
+// plain or quoted single-line string).
+func (d *directive) locate() {
+	if d.scope != scopeObject || d.located {
+		return
+	}
+	d.located = true
+	d.rng = d.doc.Locate(ignoreAnnotationPath(), false)
+	line := d.doc.File.Line(d.rng.Start.Line)
+	off := len(line) - len(restOfLine(line, d.rng.Start.Column))
+	i := bytes.Index(line[off:], []byte(d.value))
+	if i < 0 || strings.Contains(d.value, "\n") {
+		for k := range d.names {
+			d.names[k].rng = d.rng
+		}
+		return
+	}
+	names, _ := parseNames(line[:off+i+len(d.value)], off+i, d.rng.Start.Line)
+	for k := range d.names {
+		d.names[k].rng = names[k].rng
+	}
+}
