@@ -143,7 +143,6 @@ func (d *Document) Root() *yaml.Node {
 // release drops the node tree; Root re-creates it on demand.
 func (d *Document) release() { d.root = nil }
 
-
 // Ref returns the object reference used in diagnostics.
 func (d *Document) Ref() ObjectRef {
 	return ObjectRef{APIVersion: d.APIVersion, Kind: d.Kind, Namespace: d.Namespace, Name: d.Name}

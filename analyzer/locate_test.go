@@ -71,4 +71,3 @@ func TestLocate(t *testing.T) {
 		})
 	}
 }
-
