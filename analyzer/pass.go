@@ -65,6 +65,17 @@ func IntParam(v any) int {
 	return n
 }
 
+// IntRangeParam returns an inclusive range parameter given as a two-element
+// []int such as []int{3, 7}; ok is false when the value has another shape or
+// lo > hi.
+func IntRangeParam(v any) (lo, hi int, ok bool) {
+	r, _ := v.([]int)
+	if len(r) != 2 || r[0] > r[1] {
+		return 0, 0, false
+	}
+	return r[0], r[1], true
+}
+
 // StringsParam returns a []string parameter (sorted copy), or nil.
 func StringsParam(v any) []string {
 	s, _ := v.([]string)

@@ -56,6 +56,68 @@ func Run(t testing.TB, rules []*analyzer.Rule, paths ...string) []analyzer.Diagn
 	return res.Diagnostics
 }
 
+// RunWithFixes is Run followed by a check of the suggested fixes: for every
+// fixture file x that has fixes or a sibling x.golden, applying all the
+// fixes' edits to x must give exactly the content of x.golden (which keeps
+// the `# want` comments of x). A file with fixes but no golden file fails.
+func RunWithFixes(t testing.TB, rules []*analyzer.Rule, paths ...string) []analyzer.Diagnostic {
+	t.Helper()
+	diags := Run(t, rules, paths...)
+	edits := map[string][]analyzer.TextEdit{}
+	for _, d := range diags {
+		if d.Fix != nil {
+			edits[d.File] = append(edits[d.File], d.Fix.Edits...)
+		}
+	}
+	names, errs := analyzer.Discover(paths)
+	for _, err := range errs {
+		t.Errorf("loading: %v", err)
+	}
+	for _, name := range names {
+		golden, err := os.ReadFile(name + ".golden")
+		if os.IsNotExist(err) {
+			if len(edits[name]) > 0 {
+				t.Errorf("%s: suggested fixes but no %s.golden", name, name)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := analyzer.ApplyEdits(src, edits[name])
+		if err != nil {
+			t.Errorf("%s: applying fixes: %v", name, err)
+			continue
+		}
+		if string(got) != string(golden) {
+			t.Errorf("%s: content after fixes differs from %s.golden:\n%s", name, name, lineDiff(string(golden), string(got)))
+		}
+	}
+	return diags
+}
+
+// lineDiff renders the first differing lines of want and got.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < max(len(w), len(g)); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return fmt.Sprintf("line %d:\n  want %q\n  got  %q", i+1, wl, gl)
+		}
+	}
+	return "(line endings differ)"
+}
+
 // check matches diagnostics against expectations.
 func check(t testing.TB, diags []analyzer.Diagnostic, exps []*expectation) {
 	t.Helper()

@@ -1,0 +1,280 @@
+package analyzer
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// Helpers that build the text edits of suggested fixes. They edit the
+// source as written, so comments, quoting and indentation elsewhere in the
+// file are kept, and they refuse (ok == false) whenever the edit would not
+// be unambiguous: flow collections (and so JSON objects), aliases, anchors,
+// merge keys, tags, block scalars, or a field that already exists.
+
+// NewFix returns a suggested fix made of edits, or nil when there are none.
+func NewFix(message string, edits ...TextEdit) *SuggestedFix {
+	if len(edits) == 0 {
+		return nil
+	}
+	return &SuggestedFix{Message: message, Edits: edits}
+}
+
+// InsertField returns an edit that adds the line `key: value` to the block
+// mapping at path mapping. value is inserted as written (it must be valid
+// YAML for the field, e.g. `Never`, `300`). The line goes right after the
+// first of the keys named in after that is present and whose value is a
+// scalar that ends on the key's line, or else just before the mapping's
+// first key; it takes the indentation of the existing keys and the file's
+// line ending (LF or CRLF).
+func InsertField(d *Document, mapping Path, key, value string, after ...string) (TextEdit, bool) {
+	m, ok := editableNode(d, mapping)
+	if !ok || m.Kind != yaml.MappingNode || m.Style&yaml.FlowStyle != 0 || len(m.Content) < 2 {
+		return TextEdit{}, false
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if k.Kind != yaml.ScalarNode || isMergeKey(k) || k.Anchor != "" || k.Style&yaml.TaggedStyle != 0 {
+			return TextEdit{}, false
+		}
+		if k.Value == key {
+			return TextEdit{}, false
+		}
+	}
+	text := key + ": " + value
+	for _, name := range after {
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			k, v := m.Content[i], m.Content[i+1]
+			if k.Value != name || !scalarEndsOnLine(d, v) || v.Line != k.Line {
+				continue
+			}
+			eol := lineEnding(d.File, k.Line)
+			at := lineEnd(d.File, k.Line)
+			return TextEdit{Offset: at, End: at, NewText: eol + strings.Repeat(" ", k.Column-1) + text}, true
+		}
+	}
+	first := m.Content[0]
+	line := d.File.Line(first.Line)
+	prefix := prefixBefore(line, first.Column)
+	if bytes.ContainsRune(prefix, '\t') {
+		return TextEdit{}, false
+	}
+	eol := lineEnding(d.File, first.Line)
+	indent := strings.Repeat(" ", first.Column-1)
+	if len(bytes.TrimLeft(prefix, " ")) == 0 {
+		// The first key starts its line: insert a whole line before it,
+		// and before the comment lines just above it, which describe it.
+		at := d.File.Offset(Position{Line: commentBlockStart(d.File, first.Line, first.Column), Column: 1})
+		return TextEdit{Offset: at, End: at, NewText: indent + text + eol}, true
+	}
+	// The first key follows "- " (a sequence item): the new key takes its
+	// place and the old key moves to the next line at the same column.
+	at := d.File.Offset(Position{Line: first.Line, Column: first.Column})
+	return TextEdit{Offset: at, End: at, NewText: text + eol + indent}, true
+}
+
+// ReplaceScalar returns an edit that replaces the scalar at path p with the
+// string value, in the quoting style of the original ("double" or 'single';
+// a plain original stays plain when value can be written plain, see
+// YAMLString).
+func ReplaceScalar(d *Document, p Path, value string) (TextEdit, bool) {
+	n, ok := editableNode(d, p)
+	if !ok || n.Kind != yaml.ScalarNode || !scalarEndsOnLine(d, n) {
+		return TextEdit{}, false
+	}
+	start := d.File.Offset(Position{Line: n.Line, Column: n.Column})
+	width := scalarWidth(d, n)
+	end := start + len(prefixBefore(restOfLine(d.File.Line(n.Line), n.Column), width+1))
+	var text string
+	switch {
+	case n.Style&yaml.DoubleQuotedStyle != 0:
+		text = doubleQuote(value)
+	case n.Style&yaml.SingleQuotedStyle != 0 && !strings.ContainsAny(value, "\n\r"):
+		text = "'" + strings.ReplaceAll(value, "'", "''") + "'"
+	default:
+		text = YAMLString(value)
+	}
+	return TextEdit{Offset: start, End: end, NewText: text}, true
+}
+
+// YAMLString returns s as a YAML string scalar: plain when it reads back as
+// the same string (`Never`, `Europe/Paris`), double-quoted otherwise
+// (`"*/5 * * * *"`, `"300"`, `"true"`).
+func YAMLString(s string) string {
+	var doc yaml.Node
+	if s != "" && !strings.ContainsAny(s, "\n\r\t") && yaml.Unmarshal([]byte(s), &doc) == nil &&
+		len(doc.Content) == 1 {
+		n := doc.Content[0]
+		if n.Kind == yaml.ScalarNode && n.Style == 0 && n.Tag == "!!str" && n.Value == s {
+			return s
+		}
+	}
+	return doubleQuote(s)
+}
+
+// ApplyEdits returns content with edits applied. Edits are applied in order
+// of offset (insertions at the same offset in the order given); identical
+// edits count once, and overlapping ones are an error.
+func ApplyEdits(content []byte, edits []TextEdit) ([]byte, error) {
+	sorted := slices.Clone(edits)
+	slices.SortStableFunc(sorted, func(a, b TextEdit) int {
+		if a.Offset != b.Offset {
+			return a.Offset - b.Offset
+		}
+		return a.End - b.End
+	})
+	sorted = slices.CompactFunc(sorted, func(a, b TextEdit) bool { return a == b })
+	var out bytes.Buffer
+	pos := 0
+	for _, e := range sorted {
+		if e.Offset < pos || e.End < e.Offset || e.End > len(content) {
+			return nil, fmt.Errorf("edit [%d,%d) overlaps another edit or lies outside the file", e.Offset, e.End)
+		}
+		out.Write(content[pos:e.Offset])
+		out.WriteString(e.NewText)
+		pos = e.End
+	}
+	out.Write(content[pos:])
+	return out.Bytes(), nil
+}
+
+// editableNode follows p from the document root through explicit keys only
+// and returns the node it names, refusing aliases, merged keys and anchored
+// nodes (an edit there would also change every place that refers to them).
+func editableNode(d *Document, p Path) (*yaml.Node, bool) {
+	n := d.Root()
+	if n == nil || n.Anchor != "" {
+		return nil, false
+	}
+	for _, e := range p {
+		var next *yaml.Node
+		switch {
+		case e.IsIndex:
+			if n.Kind != yaml.SequenceNode || e.Index < 0 || e.Index >= len(n.Content) {
+				return nil, false
+			}
+			next = n.Content[e.Index]
+		case n.Kind == yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if k := n.Content[i]; !isMergeKey(k) && k.Kind == yaml.ScalarNode && k.Value == e.Key {
+					next = n.Content[i+1]
+					break
+				}
+			}
+		}
+		if next == nil || next.Kind == yaml.AliasNode || next.Anchor != "" {
+			return nil, false
+		}
+		n = next
+	}
+	return n, true
+}
+
+// scalarEndsOnLine reports whether n is an untagged flow scalar (plain or
+// quoted, not a block scalar) written entirely on its first line.
+func scalarEndsOnLine(d *Document, n *yaml.Node) bool {
+	if n.Kind != yaml.ScalarNode || n.Anchor != "" ||
+		n.Style&(yaml.TaggedStyle|yaml.LiteralStyle|yaml.FoldedStyle|yaml.FlowStyle) != 0 {
+		return false
+	}
+	return scalarWidth(d, n) > 0
+}
+
+// scalarWidth returns the width in code points of the scalar token n on its
+// line, or 0 when it does not end on that line.
+func scalarWidth(d *Document, n *yaml.Node) int {
+	rest := restOfLine(d.File.Line(n.Line), n.Column)
+	switch {
+	case n.Style&yaml.DoubleQuotedStyle != 0:
+		return quotedWidth(rest, '"')
+	case n.Style&yaml.SingleQuotedStyle != 0:
+		return quotedWidth(rest, '\'')
+	case n.Value == "" || containsNewline(n.Value) || !bytes.HasPrefix(rest, []byte(n.Value)):
+		return 0
+	}
+	// A plain scalar may continue on the next lines (folded into spaces);
+	// the value then differs from the text on this line, which is caught
+	// above, except when the continuation is what follows on this line.
+	after := rest[len(n.Value):]
+	if len(after) > 0 && !strings.ContainsRune(" \t,]}", rune(after[0])) {
+		return 0
+	}
+	return utf8.RuneCountInString(n.Value)
+}
+
+// commentBlockStart returns the first line of the run of whole-line
+// comments, indented at column col, that ends just above line n (n itself
+// when there is none).
+func commentBlockStart(f *File, n, col int) int {
+	for n > 1 {
+		above := f.Line(n - 1)
+		prefix := prefixBefore(above, col)
+		if len(bytes.TrimLeft(prefix, " ")) != 0 || !bytes.HasPrefix(above[len(prefix):], []byte("#")) {
+			break
+		}
+		n--
+	}
+	return n
+}
+
+// prefixBefore returns the bytes of line before the 1-based column col.
+func prefixBefore(line []byte, col int) []byte {
+	i := 0
+	for c := 1; c < col && i < len(line); c++ {
+		_, size := utf8.DecodeRune(line[i:])
+		i += size
+	}
+	return line[:i]
+}
+
+// lineEnd returns the offset of the end of line n, before its line ending.
+func lineEnd(f *File, n int) int {
+	starts := f.lineStarts()
+	if n >= len(starts) {
+		return len(f.Content)
+	}
+	end := starts[n] - 1
+	if end > 0 && f.Content[end-1] == '\r' {
+		end--
+	}
+	return end
+}
+
+// lineEnding returns the line ending used by line n ("\r\n" or "\n"); for a
+// last line without one, that of the line before it.
+func lineEnding(f *File, n int) string {
+	starts := f.lineStarts()
+	for ; n >= 1; n-- {
+		if n < len(starts) {
+			end := starts[n] - 1
+			if end > 0 && f.Content[end-1] == '\r' {
+				return "\r\n"
+			}
+			return "\n"
+		}
+	}
+	return "\n"
+}
+
+// doubleQuote quotes s as a YAML (and JSON) double-quoted scalar.
+func doubleQuote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}

@@ -1,0 +1,207 @@
+package analyzer_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// fixOp is one helper call on the document with the given metadata.name.
+type fixOp struct {
+	doc    string
+	insert bool // InsertField, else ReplaceScalar
+	path   analyzer.Path
+	key    string // InsertField only
+	value  string
+	after  []string
+	ok     bool // whether the helper must produce an edit
+}
+
+func ins(doc string, path analyzer.Path, key, value string, ok bool, after ...string) fixOp {
+	return fixOp{doc: doc, insert: true, path: path, key: key, value: value, after: after, ok: ok}
+}
+
+func repl(doc string, path analyzer.Path, value string, ok bool) fixOp {
+	return fixOp{doc: doc, path: path, value: value, ok: ok}
+}
+
+var (
+	specPath   = analyzer.NewPath("spec")
+	policyPath = analyzer.NewPath("spec", "restartPolicy")
+)
+
+var fixCases = []struct {
+	file string
+	ops  []fixOp
+}{
+	{"insert.yaml", []fixOp{
+		ins("after-sibling", specPath, "startingDeadlineSeconds", "300", true, "concurrencyPolicy", "schedule"),
+		ins("before-first", specPath, "startingDeadlineSeconds", "300", true, "schedule"),
+		ins("item", analyzer.NewPath("spec", "containers", 0), "imagePullPolicy", "IfNotPresent", true),
+	}},
+	{"replace.yaml", []fixOp{
+		repl("plain", policyPath, "Never", true),
+		repl("double", policyPath, "Never", true),
+		repl("single", policyPath, "Never", true),
+		repl("flow-map", policyPath, "Never", true),
+		ins("flow-map", specPath, "serviceAccountName", "app", false),
+		repl("needs-quotes", analyzer.NewPath("spec", "schedule"), "*/5 * * * *", true),
+	}},
+	{"pod.json", []fixOp{
+		repl("json", policyPath, "Never", true),
+		ins("json", specPath, "serviceAccountName", "app", false),
+	}},
+	{"refused.yaml", []fixOp{
+		ins("flow", specPath, "restartPolicy", "Never", false),
+		ins("aliased", specPath, "serviceAccountName", "app", false),
+		ins("aliased", analyzer.NewPath("x-shared"), "serviceAccountName", "app", false),
+		repl("aliased", policyPath, "Never", false),
+		ins("existing", specPath, "restartPolicy", "OnFailure", false),
+		repl("existing", analyzer.NewPath("spec", "missing"), "x", false),
+		ins("existing", analyzer.NewPath("spec", "missing"), "a", "b", false),
+		ins("merged", specPath, "serviceAccountName", "app", false),
+		repl("merged", policyPath, "Never", false),
+		repl("tagged", policyPath, "Never", false),
+		repl("block-scalar", policyPath, "Never", false),
+		ins("empty", specPath, "restartPolicy", "Never", false),
+	}},
+}
+
+// applyOps runs the helper calls on f and applies the edits they return.
+func applyOps(t *testing.T, f *analyzer.File, ops []fixOp) string {
+	t.Helper()
+	docs, diags := analyzer.NewLoader(nil).Parse(f)
+	for _, d := range diags {
+		if d.RuleID != analyzer.IDYAMLSyntax {
+			continue // schema problems do not matter to the helpers
+		}
+		t.Fatalf("%s:%d: %s", f.Path, d.Range.Start.Line, d.Message)
+	}
+	byName := map[string]*analyzer.Document{}
+	for _, d := range docs {
+		byName[d.Name] = d
+	}
+	var edits []analyzer.TextEdit
+	for _, op := range ops {
+		d := byName[op.doc]
+		if d == nil {
+			t.Fatalf("%s: no document %q", f.Path, op.doc)
+		}
+		var e analyzer.TextEdit
+		var ok bool
+		if op.insert {
+			e, ok = analyzer.InsertField(d, op.path, op.key, op.value, op.after...)
+		} else {
+			e, ok = analyzer.ReplaceScalar(d, op.path, op.value)
+		}
+		if ok != op.ok {
+			t.Errorf("%s %s: %s %s: ok = %v, want %v", f.Path, op.doc, map[bool]string{true: "InsertField", false: "ReplaceScalar"}[op.insert], op.path, ok, op.ok)
+		}
+		if ok {
+			edits = append(edits, e)
+		}
+	}
+	out, err := analyzer.ApplyEdits(f.Content, edits)
+	if err != nil {
+		t.Fatalf("%s: %v", f.Path, err)
+	}
+	return string(out)
+}
+
+func TestFixHelpersGolden(t *testing.T) {
+	for _, tc := range fixCases {
+		t.Run(tc.file, func(t *testing.T) {
+			name := "testdata/fix/" + tc.file
+			src, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := string(src) // refused edits leave the file unchanged
+			if golden, err := os.ReadFile(name + ".golden"); err == nil {
+				want = string(golden)
+			}
+			variants := []struct {
+				name      string
+				transform func(string) string
+			}{
+				{"as-is", func(s string) string { return s }},
+				{"crlf", func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }},
+				{"bom", func(s string) string { return "\xef\xbb\xbf" + s }},
+			}
+			for _, v := range variants {
+				t.Run(v.name, func(t *testing.T) {
+					f := &analyzer.File{Path: name, Content: []byte(v.transform(string(src)))}
+					if got := applyOps(t, f, tc.ops); got != v.transform(want) {
+						t.Errorf("after edits:\n%s\nwant:\n%s", got, v.transform(want))
+					}
+				})
+			}
+		})
+	}
+}
+
+func TestFixLastLineWithoutNewline(t *testing.T) {
+	for _, eol := range []string{"\n", "\r\n"} {
+		src := strings.ReplaceAll("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  restartPolicy: Always", "\n", eol)
+		want := strings.ReplaceAll("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  restartPolicy: Always\n  serviceAccountName: app", "\n", eol)
+		got := applyOps(t, &analyzer.File{Path: "x.yaml", Content: []byte(src)}, []fixOp{
+			ins("p", specPath, "serviceAccountName", "app", true, "restartPolicy"),
+		})
+		if got != want {
+			t.Errorf("eol %q: got %q, want %q", eol, got, want)
+		}
+	}
+}
+
+func TestApplyEdits(t *testing.T) {
+	tests := []struct {
+		name  string
+		edits []analyzer.TextEdit
+		want  string
+		err   bool
+	}{
+		{"none", nil, "abcdef", false},
+		{"out of order", []analyzer.TextEdit{{Offset: 4, End: 5, NewText: "E"}, {Offset: 0, End: 1, NewText: "A"}}, "AbcdEf", false},
+		{"inserts at one offset keep their order", []analyzer.TextEdit{{Offset: 3, End: 3, NewText: "1"}, {Offset: 3, End: 3, NewText: "2"}}, "abc12def", false},
+		{"identical edits count once", []analyzer.TextEdit{{Offset: 1, End: 2, NewText: "B"}, {Offset: 1, End: 2, NewText: "B"}}, "aBcdef", false},
+		{"overlap", []analyzer.TextEdit{{Offset: 1, End: 3, NewText: "x"}, {Offset: 2, End: 4, NewText: "y"}}, "", true},
+		{"past the end", []analyzer.TextEdit{{Offset: 5, End: 9, NewText: "x"}}, "", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := analyzer.ApplyEdits([]byte("abcdef"), tc.edits)
+			if (err != nil) != tc.err {
+				t.Fatalf("err = %v, want error %v", err, tc.err)
+			}
+			if err == nil && string(got) != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestYAMLString(t *testing.T) {
+	tests := map[string]string{
+		"Never":        "Never",
+		"Europe/Paris": "Europe/Paris",
+		"Etc/GMT+5":    "Etc/GMT+5",
+		"0 2 * * *":    "0 2 * * *",
+		"*/5 * * * *":  `"*/5 * * * *"`,
+		"@hourly":      `"@hourly"`,
+		"300":          `"300"`,
+		"true":         `"true"`,
+		"null":         `"null"`,
+		"":             `""`,
+		"a: b":         `"a: b"`,
+		"x # y":        `"x # y"`,
+		`say "hi"`:     `say "hi"`,
+		"tab\there":    `"tab\u0009here"`,
+	}
+	for in, want := range tests {
+		if got := analyzer.YAMLString(in); got != want {
+			t.Errorf("YAMLString(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
