@@ -9,8 +9,15 @@ import (
 
 // Fingerprint is a short stable hash of the diagnostic's identity (file,
 // object, rule and field path, not its line), so it survives edits that
-// shift lines.
-func Fingerprint(d *analyzer.Diagnostic) string {
-	sum := sha256.Sum256([]byte(d.Fingerprint()))
+// shift lines. The file is taken relative to the report's base directory,
+// so that linting `k8s/` and `$PWD/k8s/` gives the same fingerprints.
+func (r *Report) Fingerprint(d *analyzer.Diagnostic) string {
+	return r.fingerprint(d, r.artifactOf(d.File))
+}
+
+func (r *Report) fingerprint(d *analyzer.Diagnostic, a artifact) string {
+	id := *d
+	id.File = a.id(d.File)
+	sum := sha256.Sum256([]byte(id.Fingerprint()))
 	return hex.EncodeToString(sum[:16])
 }

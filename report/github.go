@@ -10,21 +10,40 @@ import (
 )
 
 // GitHub writes GitHub Actions workflow commands, which annotate the lines
-// of a pull request: `::error file=…,line=…,col=…,title=…::message`.
+// of a pull request:
+//
+//	::error file=k8s/app.yaml,line=6,col=1,endLine=6,endColumn=5,title=kvet cronjob-concurrency-allow::message
+//
+// Files under Report.BaseDir are written relative to it (run kvet from the
+// repository root so that they match the repository's paths).
 type GitHub struct{}
 
 // Format implements Formatter.
 func (GitHub) Format(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
-	for _, d := range r.Diagnostics {
-		level := map[analyzer.Severity]string{
-			analyzer.SeverityError: "error", analyzer.SeverityWarning: "warning", analyzer.SeverityInfo: "notice",
-		}[d.Severity]
+	files := r.artifacts()
+	for i := range r.Diagnostics {
+		d := &r.Diagnostics[i]
+		file := d.File
+		if a := files[d.File]; a.Rel != "" {
+			file = a.Rel
+		}
+		reg := sarifRegionOf(d.Range)
 		fmt.Fprintf(bw, "::%s file=%s,line=%d,col=%d,endLine=%d,endColumn=%d,title=%s::%s\n",
-			level, ghProperty(d.File), d.Range.Start.Line, d.Range.Start.Column,
-			d.Range.End.Line, d.Range.End.Column, ghProperty("kvet "+d.RuleID), ghData(d.Message))
+			githubLevel(d.Severity), ghProperty(file), reg.StartLine, reg.StartColumn,
+			reg.EndLine, reg.EndColumn, ghProperty("kvet "+d.RuleID), ghData(d.Message))
 	}
 	return bw.Flush()
+}
+
+func githubLevel(s analyzer.Severity) string {
+	switch s {
+	case analyzer.SeverityError:
+		return "error"
+	case analyzer.SeverityWarning:
+		return "warning"
+	}
+	return "notice"
 }
 
 // ghData escapes a workflow command's message.

@@ -11,7 +11,10 @@ import (
 // when a field is removed or changes meaning; new fields may be added.
 const JSONVersion = 1
 
-// JSON writes the report as one JSON object (schema in README.md).
+// JSON writes the report as one JSON object. Every field is always present
+// (empty strings and null where there is nothing to say), so consumers can
+// rely on the shape; README.md documents it and json_test.go checks that
+// the output has exactly these fields.
 type JSON struct{}
 
 type jsonReport struct {
@@ -35,15 +38,43 @@ type jsonSummary struct {
 }
 
 type jsonDiagnostic struct {
-	Rule        string                 `json:"rule"`
-	Severity    string                 `json:"severity"`
-	Message     string                 `json:"message"`
-	File        string                 `json:"file"`
-	Range       analyzer.Range         `json:"range"`
-	Path        string                 `json:"path"`
-	Object      analyzer.ObjectRef     `json:"object"`
-	Fingerprint string                 `json:"fingerprint"`
-	Fix         *analyzer.SuggestedFix `json:"fix,omitempty"`
+	Rule        string     `json:"rule"`
+	Severity    string     `json:"severity"`
+	Message     string     `json:"message"`
+	File        string     `json:"file"`
+	Range       jsonRange  `json:"range"`
+	Path        string     `json:"path"`
+	Object      jsonObject `json:"object"`
+	Fingerprint string     `json:"fingerprint"`
+	Fix         *jsonFix   `json:"fix"`
+}
+
+type jsonPosition struct {
+	Line   int `json:"line"`
+	Column int `json:"column"`
+}
+
+type jsonRange struct {
+	Start jsonPosition `json:"start"`
+	End   jsonPosition `json:"end"`
+}
+
+type jsonObject struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace"`
+	Name       string `json:"name"`
+}
+
+type jsonFix struct {
+	Message string     `json:"message"`
+	Edits   []jsonEdit `json:"edits"`
+}
+
+type jsonEdit struct {
+	Offset  int    `json:"offset"`
+	End     int    `json:"end"`
+	NewText string `json:"newText"`
 }
 
 // Format implements Formatter.
@@ -58,13 +89,34 @@ func (JSON) Format(w io.Writer, r *Report) error {
 		},
 		Diagnostics: make([]jsonDiagnostic, 0, len(r.Diagnostics)),
 	}
-	for _, d := range r.Diagnostics {
+	files := r.artifacts()
+	for i := range r.Diagnostics {
+		d := &r.Diagnostics[i]
 		out.Diagnostics = append(out.Diagnostics, jsonDiagnostic{
 			Rule: d.RuleID, Severity: d.Severity.String(), Message: d.Message, File: d.File,
-			Range: d.Range, Path: d.Path.String(), Object: d.Object, Fingerprint: Fingerprint(&d), Fix: d.Fix,
+			Range: jsonRange{
+				Start: jsonPosition{Line: d.Range.Start.Line, Column: d.Range.Start.Column},
+				End:   jsonPosition{Line: d.Range.End.Line, Column: d.Range.End.Column},
+			},
+			Path:        d.Path.String(),
+			Object:      jsonObject{APIVersion: d.Object.APIVersion, Kind: d.Object.Kind, Namespace: d.Object.Namespace, Name: d.Object.Name},
+			Fingerprint: r.fingerprint(d, files[d.File]),
+			Fix:         jsonFixOf(d.Fix),
 		})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
 	return enc.Encode(out)
+}
+
+func jsonFixOf(f *analyzer.SuggestedFix) *jsonFix {
+	if f == nil {
+		return nil
+	}
+	out := &jsonFix{Message: f.Message, Edits: make([]jsonEdit, 0, len(f.Edits))}
+	for _, e := range f.Edits {
+		out.Edits = append(out.Edits, jsonEdit{Offset: e.Offset, End: e.End, NewText: e.NewText})
+	}
+	return out
 }

@@ -6,8 +6,8 @@ package report
 import (
 	"fmt"
 	"io"
-	"slices"
 	"sort"
+	"strings"
 
 	"github.com/kvet-dev/kvet/analyzer"
 )
@@ -28,6 +28,12 @@ type Report struct {
 	Diagnostics []analyzer.Diagnostic
 	// Files and Documents count what was linted.
 	Files, Documents int
+	// BaseDir is the directory that relative paths in Diagnostics are
+	// relative to: the working directory of the run. Machine formats make
+	// paths relative to it (SARIF URIs, GitHub annotations, fingerprints);
+	// files outside it keep absolute paths. Empty means unknown: paths are
+	// used as given.
+	BaseDir string
 }
 
 // Counts returns the number of diagnostics per severity.
@@ -75,31 +81,7 @@ func Names() []string {
 func New(name string, opts Options) (Formatter, error) {
 	c, ok := formats()[name]
 	if !ok {
-		return nil, fmt.Errorf("unknown format %q (want one of %v)", name, Names())
+		return nil, fmt.Errorf("unknown format %q (want one of %s)", name, strings.Join(Names(), ", "))
 	}
 	return c(opts), nil
-}
-
-// ruleIndex maps rule IDs to their index in r.Rules.
-func (r *Report) ruleIndex() map[string]int {
-	idx := make(map[string]int, len(r.Rules))
-	for i, rule := range r.Rules {
-		idx[rule.ID] = i
-	}
-	return idx
-}
-
-// sortedRules returns the rules sorted by ID.
-func sortedRules(rules []*analyzer.Rule) []*analyzer.Rule {
-	out := slices.Clone(rules)
-	slices.SortFunc(out, func(a, b *analyzer.Rule) int {
-		switch {
-		case a.ID < b.ID:
-			return -1
-		case a.ID > b.ID:
-			return 1
-		}
-		return 0
-	})
-	return out
 }

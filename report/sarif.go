@@ -2,14 +2,31 @@ package report
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
-	"net/url"
 	"strings"
 
 	"github.com/kvet-dev/kvet/analyzer"
 )
 
-// SARIF writes a SARIF 2.1.0 log for code scanning (GitHub and others).
+// SARIF constants that consumers (GitHub code scanning, baselines) rely on.
+const (
+	// SARIFSchema is the $schema of the log.
+	SARIFSchema = "https://json.schemastore.org/sarif-2.1.0.json"
+	// SARIFVersion is the SARIF version written.
+	SARIFVersion = "2.1.0"
+	// SARIFBaseID is the uriBaseId of results whose file is under
+	// Report.BaseDir; run.originalUriBaseIds maps it to that directory.
+	SARIFBaseID = "%SRCROOT%"
+	// SARIFFingerprintKey names kvet's entry in partialFingerprints.
+	SARIFFingerprintKey = "kvetFingerprint/v1"
+)
+
+// SARIF writes a SARIF 2.1.0 log for code scanning (GitHub and others): one
+// run whose tool.driver.rules describe every rule that ran, and one result
+// per diagnostic with a region, a line-independent partial fingerprint and
+// a URI relative to Report.BaseDir (uriBaseId %SRCROOT%), or an absolute
+// file: URI for files outside it.
 type SARIF struct{}
 
 type sarifLog struct {
@@ -19,9 +36,10 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool       sarifTool     `json:"tool"`
-	ColumnKind string        `json:"columnKind"`
-	Results    []sarifResult `json:"results"`
+	Tool               sarifTool                   `json:"tool"`
+	OriginalURIBaseIDs map[string]sarifArtifactLoc `json:"originalUriBaseIds,omitempty"`
+	ColumnKind         string                      `json:"columnKind"`
+	Results            []sarifResult               `json:"results"`
 }
 
 type sarifTool struct {
@@ -30,25 +48,32 @@ type sarifTool struct {
 
 type sarifDriver struct {
 	Name            string      `json:"name"`
-	Version         string      `json:"version"`
-	SemanticVersion string      `json:"semanticVersion"`
-	InformationURI  string      `json:"informationUri"`
+	Version         string      `json:"version,omitempty"`
+	SemanticVersion string      `json:"semanticVersion,omitempty"`
+	InformationURI  string      `json:"informationUri,omitempty"`
 	Rules           []sarifRule `json:"rules"`
 }
 
-type sarifText struct {
+type sarifMessage struct {
+	Text string `json:"text"`
+}
+
+type sarifMultiformat struct {
 	Text     string `json:"text"`
 	Markdown string `json:"markdown,omitempty"`
 }
 
 type sarifRule struct {
-	ID                   string         `json:"id"`
-	Name                 string         `json:"name"`
-	ShortDescription     sarifText      `json:"shortDescription"`
-	FullDescription      sarifText      `json:"fullDescription"`
-	Help                 sarifText      `json:"help"`
-	DefaultConfiguration sarifRuleConf  `json:"defaultConfiguration"`
-	Properties           map[string]any `json:"properties,omitempty"`
+	ID               string           `json:"id"`
+	Name             string           `json:"name"`
+	ShortDescription sarifMultiformat `json:"shortDescription"`
+	FullDescription  sarifMultiformat `json:"fullDescription"`
+	// HelpURI is the place for a link to the rule's documentation (a
+	// section of docs/rules.md); empty until that page is published.
+	HelpURI              string           `json:"helpUri,omitempty"`
+	Help                 sarifMultiformat `json:"help"`
+	DefaultConfiguration sarifRuleConf    `json:"defaultConfiguration"`
+	Properties           sarifRuleProps   `json:"properties"`
 }
 
 type sarifRuleConf struct {
@@ -56,27 +81,49 @@ type sarifRuleConf struct {
 	Enabled bool   `json:"enabled"`
 }
 
+type sarifRuleProps struct {
+	Tags []string `json:"tags"`
+}
+
 type sarifResult struct {
 	RuleID              string            `json:"ruleId"`
 	RuleIndex           int               `json:"ruleIndex"`
 	Level               string            `json:"level"`
-	Message             sarifText         `json:"message"`
+	Message             sarifMessage      `json:"message"`
 	Locations           []sarifLocation   `json:"locations"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
+	// Suppressions is the place for how a result is suppressed (kind
+	// "inSource" for kvet:ignore comments and annotations, "external" for
+	// a baseline). Once kvet reports suppressed findings, every result of
+	// the run must carry the array (empty when not suppressed).
+	Suppressions []sarifSuppression `json:"suppressions,omitempty"`
+	Properties   *sarifResultProps  `json:"properties,omitempty"`
+}
+
+type sarifSuppression struct {
+	Kind          string `json:"kind"`
+	Justification string `json:"justification,omitempty"`
+}
+
+type sarifResultProps struct {
+	// FieldPath is the field the rule reported, e.g. spec.concurrencyPolicy.
+	FieldPath string `json:"fieldPath"`
 }
 
 type sarifLocation struct {
-	PhysicalLocation sarifPhysical `json:"physicalLocation"`
+	PhysicalLocation sarifPhysical     `json:"physicalLocation"`
+	LogicalLocations []sarifLogicalLoc `json:"logicalLocations,omitempty"`
 }
 
 type sarifPhysical struct {
-	ArtifactLocation sarifArtifact `json:"artifactLocation"`
-	Region           sarifRegion   `json:"region"`
+	ArtifactLocation sarifArtifactLoc `json:"artifactLocation"`
+	Region           sarifRegion      `json:"region"`
 }
 
-type sarifArtifact struct {
-	URI       string `json:"uri"`
-	URIBaseID string `json:"uriBaseId,omitempty"`
+type sarifArtifactLoc struct {
+	URI         string        `json:"uri"`
+	URIBaseID   string        `json:"uriBaseId,omitempty"`
+	Description *sarifMessage `json:"description,omitempty"`
 }
 
 type sarifRegion struct {
@@ -84,6 +131,13 @@ type sarifRegion struct {
 	StartColumn int `json:"startColumn"`
 	EndLine     int `json:"endLine"`
 	EndColumn   int `json:"endColumn"`
+}
+
+// sarifLogicalLoc names the Kubernetes object of a result.
+type sarifLogicalLoc struct {
+	Name               string `json:"name,omitempty"`
+	FullyQualifiedName string `json:"fullyQualifiedName"`
+	Kind               string `json:"kind"`
 }
 
 func sarifLevel(s analyzer.Severity) string {
@@ -96,59 +150,182 @@ func sarifLevel(s analyzer.Severity) string {
 	return "note"
 }
 
-// sarifURI turns a report path into a relative URI reference.
-func sarifURI(p string) string {
-	u := url.URL{Path: strings.TrimPrefix(p, "./")}
-	return u.EscapedPath()
-}
-
 // Format implements Formatter.
 func (SARIF) Format(w io.Writer, r *Report) error {
 	driver := sarifDriver{
 		Name: r.Tool.Name, Version: r.Tool.Version, SemanticVersion: r.Tool.Version,
-		InformationURI: r.Tool.InformationURI, Rules: []sarifRule{},
+		InformationURI: r.Tool.InformationURI, Rules: make([]sarifRule, 0, len(r.Rules)),
 	}
+	idx := make(map[string]int, len(r.Rules))
 	for _, rule := range r.Rules {
-		help := rule.Rationale + "\n\n" + rule.Remediation
-		if rule.Doc != "" {
-			help += "\n\n" + rule.Doc
+		if _, dup := idx[rule.ID]; dup {
+			continue
 		}
-		driver.Rules = append(driver.Rules, sarifRule{
-			ID:                   rule.ID,
-			Name:                 ruleName(rule.ID),
-			ShortDescription:     sarifText{Text: rule.Title},
-			FullDescription:      sarifText{Text: rule.Rationale},
-			Help:                 sarifText{Text: help, Markdown: help},
-			DefaultConfiguration: sarifRuleConf{Level: sarifLevel(rule.Severity), Enabled: !rule.DisabledByDefault},
-			Properties:           map[string]any{"tags": []string{"kubernetes", rule.Source}},
-		})
+		idx[rule.ID] = len(driver.Rules)
+		driver.Rules = append(driver.Rules, sarifRuleOf(rule))
 	}
-	idx := r.ruleIndex()
+
+	files := r.artifacts()
+	seen := map[string]int{}
 	results := make([]sarifResult, 0, len(r.Diagnostics))
-	for _, d := range r.Diagnostics {
-		results = append(results, sarifResult{
+	for i := range r.Diagnostics {
+		d := &r.Diagnostics[i]
+		ri, ok := idx[d.RuleID]
+		if !ok {
+			// A diagnostic of a rule that is not in r.Rules: describe it
+			// minimally so the log still satisfies code scanning.
+			ri = len(driver.Rules)
+			idx[d.RuleID] = ri
+			driver.Rules = append(driver.Rules, sarifRuleOf(&analyzer.Rule{ID: d.RuleID, Title: d.RuleID, Rationale: d.RuleID, Severity: d.Severity}))
+		}
+		a := files[d.File]
+		// Identical fingerprints (the same rule on the same field twice)
+		// would make code scanning merge the results: number them.
+		fp := r.fingerprint(d, a)
+		seen[fp]++
+		res := sarifResult{
 			RuleID:    d.RuleID,
-			RuleIndex: idx[d.RuleID],
+			RuleIndex: ri,
 			Level:     sarifLevel(d.Severity),
-			Message:   sarifText{Text: d.Message},
-			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
-				ArtifactLocation: sarifArtifact{URI: sarifURI(d.File), URIBaseID: "%SRCROOT%"},
-				Region: sarifRegion{
-					StartLine: d.Range.Start.Line, StartColumn: max(1, d.Range.Start.Column),
-					EndLine: d.Range.End.Line, EndColumn: max(1, d.Range.End.Column),
-				},
-			}}},
-			PartialFingerprints: map[string]string{"kvetFingerprint/v1": Fingerprint(&d)},
-		})
+			Message:   sarifMessage{Text: d.Message},
+			Locations: []sarifLocation{{
+				PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifactOf(d.File, a), Region: sarifRegionOf(d.Range)},
+				LogicalLocations: sarifLogicalOf(d.Object),
+			}},
+			PartialFingerprints: map[string]string{SARIFFingerprintKey: fmt.Sprintf("%s:%d", fp, seen[fp])},
+		}
+		if len(d.Path) > 0 {
+			res.Properties = &sarifResultProps{FieldPath: d.Path.String()}
+		}
+		results = append(results, res)
 	}
-	log := sarifLog{
-		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
-		Version: "2.1.0",
-		Runs:    []sarifRun{{Tool: sarifTool{Driver: driver}, ColumnKind: "unicodeCodePoints", Results: results}},
+
+	run := sarifRun{Tool: sarifTool{Driver: driver}, ColumnKind: "unicodeCodePoints", Results: results}
+	if base := r.artifactOf(".").Abs; r.BaseDir != "" && base != "" {
+		run.OriginalURIBaseIDs = map[string]sarifArtifactLoc{SARIFBaseID: {
+			URI:         dirURI(base),
+			Description: &sarifMessage{Text: "The directory kvet ran in; relative result URIs are relative to it."},
+		}}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(log)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(sarifLog{Schema: SARIFSchema, Version: SARIFVersion, Runs: []sarifRun{run}})
+}
+
+// sarifArtifactOf returns the artifact location of a file: relative to
+// %SRCROOT% when it is under the base directory, an absolute file: URI
+// otherwise, and "<stdin>" (encoded, no base) for standard input.
+func sarifArtifactOf(given string, a artifact) sarifArtifactLoc {
+	switch {
+	case a.Stdin:
+		return sarifArtifactLoc{URI: uriPathEscape(analyzer.StdinName, true)}
+	case a.Rel != "":
+		return sarifArtifactLoc{URI: uriPathEscape(a.Rel, true), URIBaseID: SARIFBaseID}
+	case a.Abs != "":
+		return sarifArtifactLoc{URI: fileURI(a.Abs)}
+	}
+	return sarifArtifactLoc{URI: uriPathEscape(given, true)}
+}
+
+// sarifRegionOf converts a range; SARIF's endColumn, like kvet's, is one
+// past the last character. A missing or inverted end becomes the start.
+func sarifRegionOf(rg analyzer.Range) sarifRegion {
+	reg := sarifRegion{
+		StartLine: max(1, rg.Start.Line), StartColumn: max(1, rg.Start.Column),
+		EndLine: rg.End.Line, EndColumn: max(1, rg.End.Column),
+	}
+	if reg.EndLine < reg.StartLine || reg.EndLine == reg.StartLine && reg.EndColumn < reg.StartColumn {
+		reg.EndLine, reg.EndColumn = reg.StartLine, reg.StartColumn
+	}
+	return reg
+}
+
+func sarifLogicalOf(o analyzer.ObjectRef) []sarifLogicalLoc {
+	if o.Kind == "" {
+		return nil
+	}
+	fqn := o.Kind + "/"
+	if o.Namespace != "" {
+		fqn += o.Namespace + "/"
+	}
+	fqn += o.Name
+	return []sarifLogicalLoc{{Name: o.Name, FullyQualifiedName: fqn, Kind: "resource"}}
+}
+
+// sarifRuleOf describes a rule with the metadata code scanning shows.
+func sarifRuleOf(rule *analyzer.Rule) sarifRule {
+	text, markdown := ruleHelp(rule)
+	full := rule.Rationale
+	if full == "" {
+		full = rule.Title
+	}
+	return sarifRule{
+		ID:                   rule.ID,
+		Name:                 ruleName(rule.ID),
+		ShortDescription:     sarifMultiformat{Text: rule.Title},
+		FullDescription:      sarifMultiformat{Text: full},
+		Help:                 sarifMultiformat{Text: text, Markdown: markdown},
+		DefaultConfiguration: sarifRuleConf{Level: sarifLevel(rule.Severity), Enabled: !rule.DisabledByDefault},
+		Properties:           sarifRuleProps{Tags: ruleTags(rule)},
+	}
+}
+
+func ruleTags(rule *analyzer.Rule) []string {
+	tags := []string{"kubernetes"}
+	if rule.Source != "" {
+		tags = append(tags, rule.Source)
+	}
+	return tags
+}
+
+// ruleHelp renders a rule's documentation as plain text and as Markdown.
+func ruleHelp(rule *analyzer.Rule) (text, markdown string) {
+	var t, m strings.Builder
+	t.WriteString(rule.Title + "\n")
+	m.WriteString("**" + mdEscape(rule.Title) + "**\n")
+	if rule.Rationale != "" {
+		t.WriteString("\nWhy it matters: " + rule.Rationale + "\n")
+		m.WriteString("\n" + rule.Rationale + "\n")
+	}
+	if rule.Remediation != "" {
+		t.WriteString("\nWhat to do: " + rule.Remediation + "\n")
+		m.WriteString("\n**What to do.** " + rule.Remediation + "\n")
+	}
+	if len(rule.Params) > 0 {
+		t.WriteString("\nParameters:\n")
+		m.WriteString("\n| Parameter | Default | Meaning |\n|---|---|---|\n")
+		for _, p := range rule.Params {
+			def := paramDefault(p.Default)
+			fmt.Fprintf(&t, "  %s (default %s): %s\n", p.Name, def, p.Doc)
+			fmt.Fprintf(&m, "| `%s` | `%s` | %s |\n", p.Name, def, strings.ReplaceAll(p.Doc, "|", `\|`))
+		}
+	}
+	if doc := strings.TrimRight(rule.Doc, "\n"); doc != "" {
+		t.WriteString("\n" + doc + "\n")
+		m.WriteString("\n" + doc + "\n")
+	}
+	return t.String(), m.String()
+}
+
+// paramDefault renders a parameter default: lists as "a, b".
+func paramDefault(v any) string {
+	switch x := v.(type) {
+	case []string:
+		return strings.Join(x, ", ")
+	case []int:
+		parts := make([]string, len(x))
+		for i, n := range x {
+			parts[i] = fmt.Sprint(n)
+		}
+		return strings.Join(parts, ", ")
+	}
+	return fmt.Sprint(v)
+}
+
+// mdEscape escapes the characters that would start Markdown markup.
+func mdEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`, "<", `\<`).Replace(s)
 }
 
 // ruleName turns a kebab-case ID into the PascalCase name SARIF viewers show.

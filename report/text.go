@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/fatih/color"
 
@@ -40,9 +41,18 @@ func (t *Text) Format(w io.Writer, r *Report) error {
 		}
 		fmt.Fprintf(bw, "%s: %s: %s %s\n",
 			loc.Sprintf("%s:%d:%d", d.File, d.Range.Start.Line, d.Range.Start.Column),
-			sev, d.Message, dim.Sprintf("(%s)", d.RuleID))
+			sev, oneLine(d.Message), dim.Sprintf("(%s)", d.RuleID))
 	}
 	return bw.Flush()
+}
+
+// oneLine keeps a diagnostic on one line: line breaks in a message become
+// spaces, since editors and problem matchers read one diagnostic a line.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }), " ")
 }
 
 // Summary returns the one-line summary printed on stderr after text output.

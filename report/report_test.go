@@ -1,0 +1,181 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	batchv1 "k8s.io/api/batch/v1"
+
+	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/report"
+)
+
+var update = flag.Bool("update", false, "rewrite report/testdata/golden.* from the current output")
+
+// fixtureBase is the fixed base directory of the golden report: the
+// fixture paths are relative (to the package directory), so any absolute
+// directory gives the same relative URIs, and a fixed one keeps the
+// golden files independent of where the repository is checked out.
+func fixtureBase() string {
+	if runtime.GOOS == "windows" {
+		return `C:\src\kvet\report`
+	}
+	return "/src/kvet/report"
+}
+
+// stdinManifest is read as standard input ("-") by the golden fixture.
+const stdinManifest = `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: from-stdin
+spec:
+  schedule: "@daily"
+  suspend: "yes"
+  jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: "c:1"}]}}}}
+`
+
+// testRules are rules with fixed metadata and messages, so that the golden
+// files change only when a formatter does (not when a real rule's wording
+// does). They report through the engine like real rules: positions come
+// from Document.Locate.
+func testRules() []*analyzer.Rule {
+	return []*analyzer.Rule{
+		{
+			ID: "test-schedule-review", Title: "CronJob schedule needs a review", Severity: analyzer.SeverityError,
+			Kinds: []string{"CronJob"}, Source: "go",
+			Rationale:   "Schedules are easy to get wrong.",
+			Remediation: "Check the `schedule` field.",
+			Doc:         "Good:\n\n    schedule: \"0 2 * * *\"\n",
+			Run: func(pass *analyzer.Pass) {
+				cj, ok := pass.Doc.Object.(*batchv1.CronJob)
+				if !ok || cj.Spec.Schedule == "" {
+					return
+				}
+				pass.Reportf(analyzer.NewPath("spec", "schedule"), "schedule %q of CronJob %s needs review", cj.Spec.Schedule, pass.Doc.Name)
+			},
+		},
+		{
+			ID: "test-labels-missing", Title: "object without *labels*", Severity: analyzer.SeverityWarning,
+			Kinds: []string{"CronJob"}, Source: "rego",
+			Rationale:   "Labels | select objects.",
+			Remediation: "Add metadata.labels.",
+			Params:      []analyzer.Param{{Name: "require", Doc: "labels | every object needs", Default: []string{"app", "team"}}},
+			Run: func(pass *analyzer.Pass) {
+				cj, ok := pass.Doc.Object.(*batchv1.CronJob)
+				if !ok || len(cj.Labels) > 0 {
+					return
+				}
+				md := pass.Doc.Locate(analyzer.NewPath("metadata"), true)
+				at := pass.Doc.File.Offset(analyzer.Position{Line: md.Start.Line + 1, Column: 1})
+				pass.Report(analyzer.Finding{
+					Path:    analyzer.NewPath("metadata", "labels"),
+					Message: "object has no labels",
+					Fix: &analyzer.SuggestedFix{Message: "add an app label", Edits: []analyzer.TextEdit{
+						{Offset: at, End: at, NewText: "  labels: {app: " + pass.Doc.Name + "}\n"},
+					}},
+				})
+			},
+		},
+		{
+			ID: "test-replicas-low", Title: "Deployment with a single replica", Severity: analyzer.SeverityInfo,
+			Kinds:       []string{"Deployment"},
+			Rationale:   "One replica means downtime on every rollout.",
+			Remediation: "Run at least two replicas.",
+			Run: func(pass *analyzer.Pass) {
+				p := analyzer.NewPath("spec", "replicas")
+				pass.Reportf(p, "replicas is 1: a single pod is a single point of failure")
+				// Same rule, same field: the SARIF fingerprints must differ.
+				pass.Reportf(p, "line one\nline two, with: a colon and 100%%")
+			},
+		},
+	}
+}
+
+// fixtureReport lints report/testdata/in and the stdin manifest with the
+// engine rules and the test rules.
+func fixtureReport(t *testing.T) *report.Report {
+	t.Helper()
+	loader := analyzer.NewLoader(strings.NewReader(stdinManifest))
+	set := loader.Load(context.Background(), []string{"testdata/in", "-"})
+	for _, err := range set.Errors {
+		t.Fatalf("loading fixtures: %v", err)
+	}
+	rules := append(analyzer.EngineRules(), testRules()...)
+	res := analyzer.Run(context.Background(), set, rules, analyzer.Options{})
+	for _, err := range res.Errors {
+		t.Fatalf("running rules: %v", err)
+	}
+	return &report.Report{
+		Tool:        report.Tool{Name: "kvet", Version: "1.2.3", InformationURI: "https://github.com/kvet-dev/kvet"},
+		Rules:       rules,
+		Diagnostics: res.Diagnostics,
+		Files:       len(set.Files),
+		Documents:   len(set.Docs),
+		BaseDir:     fixtureBase(),
+	}
+}
+
+func render(t *testing.T, f report.Formatter, r *report.Report) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := f.Format(&buf, r); err != nil {
+		t.Fatalf("Format: %v", err)
+	}
+	return buf.Bytes()
+}
+
+func TestGolden(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("golden files hold slash paths and a Unix base directory")
+	}
+	r := fixtureReport(t)
+	for _, name := range report.Names() {
+		t.Run(name, func(t *testing.T) {
+			f, err := report.New(name, report.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := render(t, f, r)
+			golden := filepath.Join("testdata", "golden."+name)
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run `go test ./report -update` to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s output differs from %s (run `go test ./report -update` and review the diff)\n%s",
+					name, golden, firstDiff(string(want), string(got)))
+			}
+		})
+	}
+}
+
+// firstDiff shows the first line where two texts differ.
+func firstDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < max(len(w), len(g)); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return "line " + strconv.Itoa(i+1) + ":\n want: " + wl + "\n  got: " + gl
+		}
+	}
+	return "(no line differs)"
+}
