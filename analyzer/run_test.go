@@ -1,0 +1,166 @@
+package analyzer_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+func testRule(id string, run func(*analyzer.Pass)) *analyzer.Rule {
+	return &analyzer.Rule{ID: id, Title: id, Severity: analyzer.SeverityWarning, Source: "go",
+		Rationale: "test", Remediation: "test", Run: run}
+}
+
+func format(ds []analyzer.Diagnostic) string {
+	var b strings.Builder
+	for _, d := range ds {
+		fmt.Fprintf(&b, "%s:%d:%d %s %s %s\n", d.File, d.Range.Start.Line, d.Range.Start.Column, d.Severity, d.RuleID, d.Message)
+	}
+	return b.String()
+}
+
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func sa(name string) string {
+	return "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: " + name + "\n"
+}
+
+// A rule that panics is an error naming rule and document; the other rules
+// still run on that document and the rule still runs on the others.
+func TestRunIsolatesPanics(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"a.yaml": sa("boom") + "---\n" + sa("fine")})
+	crash := testRule("crash", func(p *analyzer.Pass) {
+		if p.Doc.Name == "boom" {
+			panic("kaboom")
+		}
+		p.Reportf(analyzer.NewPath("metadata", "name"), "crash saw %s", p.Doc.Name)
+	})
+	after := testRule("zz-after", func(p *analyzer.Pass) {
+		p.Reportf(analyzer.NewPath("metadata", "name"), "after saw %s", p.Doc.Name)
+	})
+	_, res := analyzer.Lint(context.Background(), analyzer.NewLoader(nil), []string{dir}, []*analyzer.Rule{crash, after}, analyzer.Options{})
+	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Error(), "rule crash on") ||
+		!strings.Contains(res.Errors[0].Error(), "ServiceAccount boom") || !strings.Contains(res.Errors[0].Error(), "kaboom") {
+		t.Errorf("errors = %v", res.Errors)
+	}
+	got := format(res.Diagnostics)
+	for _, want := range []string{"a.yaml:4:9 warning zz-after after saw boom", "a.yaml:9:9 warning crash crash saw fine", "a.yaml:9:9 warning zz-after after saw fine"} {
+		if !strings.Contains(got, filepath.ToSlash(dir)+"/"+want) {
+			t.Errorf("missing %q in\n%s", want, got)
+		}
+	}
+}
+
+// Set rules see every document and report with exact positions even though
+// Lint has released the node trees by then; results are deterministic.
+func TestLintSetRulesAndOrder(t *testing.T) {
+	files := map[string]string{}
+	for i := range 40 {
+		files[fmt.Sprintf("d%02d/f.yaml", i)] = "# comment\n" + sa(fmt.Sprintf("sa-%02d", i)) + "---\n" + sa(fmt.Sprintf("sb-%02d", i))
+	}
+	dir := writeFiles(t, files)
+	count := &analyzer.Rule{ID: "count", Title: "count", Severity: analyzer.SeverityInfo, Source: "go",
+		Rationale: "test", Remediation: "test", Kinds: []string{"ServiceAccount"},
+		RunSet: func(p *analyzer.SetPass) {
+			for _, d := range p.Docs {
+				if strings.HasPrefix(d.Name, "sb-") {
+					p.Report(d, analyzer.Finding{Path: analyzer.NewPath("metadata", "name"), Message: fmt.Sprintf("%d documents", len(p.Docs))})
+				}
+			}
+		}}
+	per := testRule("per", func(p *analyzer.Pass) { p.Reportf(analyzer.NewPath("kind"), "per") })
+	rules := []*analyzer.Rule{per, count}
+	_, first := analyzer.Lint(context.Background(), analyzer.NewLoader(nil), []string{dir}, rules, analyzer.Options{})
+	if len(first.Errors) != 0 {
+		t.Fatal(first.Errors)
+	}
+	if n := len(first.Diagnostics); n != 120 {
+		t.Fatalf("%d diagnostics, want 120", n)
+	}
+	got := format(first.Diagnostics)
+	want := filepath.ToSlash(dir) + "/d00/f.yaml:10:9 info count 80 documents\n"
+	if !strings.Contains(got, want) {
+		t.Errorf("missing %q in\n%s", want, got[:400])
+	}
+	// The loaded-set path (Load + Run) gives the same result as streaming.
+	set := analyzer.NewLoader(nil).Load(context.Background(), []string{dir})
+	if again := format(analyzer.Run(context.Background(), set, rules, analyzer.Options{}).Diagnostics); again != got {
+		t.Errorf("Run and Lint differ")
+	}
+	for range 3 {
+		_, res := analyzer.Lint(context.Background(), analyzer.NewLoader(nil), []string{dir}, rules, analyzer.Options{})
+		if format(res.Diagnostics) != got {
+			t.Fatal("output order is not deterministic")
+		}
+	}
+}
+
+func TestOptionsSeverityAndParams(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"a.yaml": sa("x")})
+	r := testRule("param", func(p *analyzer.Pass) {
+		p.Reportf(analyzer.NewPath("metadata", "name"), "limit=%d", analyzer.IntParam(p.Param("limit")))
+	})
+	r.Params = []analyzer.Param{{Name: "limit", Doc: "a limit", Default: 3}}
+	for _, tt := range []struct {
+		opts analyzer.Options
+		want string
+	}{
+		{analyzer.Options{}, "warning param limit=3"},
+		{analyzer.Options{Params: map[string]map[string]any{"param": {"limit": 7}}, Severity: map[string]analyzer.Severity{"param": analyzer.SeverityError}}, "error param limit=7"},
+	} {
+		_, res := analyzer.Lint(context.Background(), analyzer.NewLoader(nil), []string{dir}, []*analyzer.Rule{r}, tt.opts)
+		if got := format(res.Diagnostics); !strings.HasSuffix(strings.TrimSpace(got), tt.want) {
+			t.Errorf("got %q, want suffix %q", got, tt.want)
+		}
+	}
+}
+
+func TestDisabledEngineRules(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"a.yaml": "a: [\n", "b.yaml": "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: x}\nbogus: 1\n"})
+	_, res := analyzer.Lint(context.Background(), analyzer.NewLoader(nil), []string{dir}, nil, analyzer.Options{})
+	if len(res.Diagnostics) != 0 {
+		t.Errorf("engine diagnostics reported without their rules: %s", format(res.Diagnostics))
+	}
+	_, res = analyzer.Lint(context.Background(), analyzer.NewLoader(nil), []string{dir}, analyzer.EngineRules(), analyzer.Options{})
+	if got := format(res.Diagnostics); !strings.Contains(got, "a.yaml:1:1 error yaml-syntax") || !strings.Contains(got, "b.yaml:4:1 error unknown-field") {
+		t.Errorf("got %s", got)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	good := testRule("fine-rule", func(*analyzer.Pass) {})
+	if err := analyzer.Validate(append(analyzer.EngineRules(), good)); err != nil {
+		t.Fatal(err)
+	}
+	bad := []*analyzer.Rule{
+		testRule("Not_Kebab", func(*analyzer.Pass) {}),
+		testRule("fine-rule", func(*analyzer.Pass) {}),
+		testRule("fine-rule", func(*analyzer.Pass) {}),
+		{ID: "no-run", Title: "t", Rationale: "r", Remediation: "r", Severity: analyzer.SeverityInfo, Source: "go"},
+		{ID: "no-docs", Severity: analyzer.SeverityInfo, Source: "go", Run: func(*analyzer.Pass) {}},
+	}
+	err := analyzer.Validate(bad)
+	for _, want := range []string{`"Not_Kebab": ID is not kebab-case`, `"fine-rule": duplicate ID`, `"no-run": exactly one of Run and RunSet`, `"no-docs": title, rationale and remediation are required`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Validate error %v does not contain %q", err, want)
+		}
+	}
+}
