@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -97,6 +96,12 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 		Files:       len(set.Files),
 		Documents:   len(set.Docs),
 	}
+	// Relative paths are relative to the working directory; SARIF and
+	// GitHub output make absolute paths under it relative too. Without it
+	// (a removed directory) paths are reported as given.
+	if wd, err := os.Getwd(); err == nil {
+		rep.BaseDir = wd
+	}
 	if err := a.write(formatter, rep, f.output); err != nil {
 		return err
 	}
@@ -123,14 +128,13 @@ func (a *app) write(formatter report.Formatter, rep *report.Report, output strin
 	if err := formatter.Format(&buf, rep); err != nil {
 		return fmt.Errorf("writing report: %w", err)
 	}
-	var w io.Writer = a.stdout
 	if output != "" {
 		if err := os.WriteFile(output, buf.Bytes(), 0o644); err != nil {
 			return fmt.Errorf("writing report: %w", err)
 		}
 		return nil
 	}
-	_, err := w.Write(buf.Bytes())
+	_, err := a.stdout.Write(buf.Bytes())
 	return err
 }
 
