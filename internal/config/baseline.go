@@ -1,0 +1,172 @@
+package config
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// BaselineVersion is the version of the baseline file format.
+const BaselineVersion = 1
+
+// Baseline is a recorded set of findings: with `kvet lint --baseline FILE`
+// only findings that are not in it are reported. Findings are matched by
+// file, object (kind, namespace, name), rule and field path, never by line,
+// so edits that shift lines do not invalidate a baseline. Each entry
+// suppresses one finding: two identical entries suppress two findings.
+type Baseline struct {
+	Version  int             `json:"version"`
+	Findings []BaselineEntry `json:"findings"`
+
+	// path is the file's path as given; dir its absolute directory, which
+	// the files of entries are relative to.
+	path, dir string
+}
+
+// BaselineEntry is one recorded finding. Message is for people reading the
+// file; it is not used for matching.
+type BaselineEntry struct {
+	File      string `json:"file"`
+	Kind      string `json:"kind,omitempty"`
+	Namespace string `json:"namespace,omitempty"`
+	Name      string `json:"name,omitempty"`
+	Rule      string `json:"rule"`
+	Path      string `json:"path,omitempty"`
+	Message   string `json:"message,omitempty"`
+}
+
+// NewBaseline records the findings of diags (suppressed diagnostics are
+// left out) for a baseline file at path: files are stored relative to the
+// baseline's directory, so the baseline matches whatever directory kvet is
+// run from. Entries are sorted.
+func NewBaseline(path string, diags []analyzer.Diagnostic) (*Baseline, error) {
+	b := &Baseline{Version: BaselineVersion, Findings: []BaselineEntry{}, path: path}
+	if err := b.setDir(); err != nil {
+		return nil, err
+	}
+	for i := range diags {
+		d := &diags[i]
+		if d.Suppressed() {
+			continue
+		}
+		b.Findings = append(b.Findings, BaselineEntry{
+			File: b.relFile(d.File), Kind: d.Object.Kind, Namespace: d.Object.Namespace, Name: d.Object.Name,
+			Rule: d.RuleID, Path: d.Path.String(), Message: d.Message,
+		})
+	}
+	slices.SortStableFunc(b.Findings, func(x, y BaselineEntry) int {
+		return strings.Compare(x.key()+"\x00"+x.Message, y.key()+"\x00"+y.Message)
+	})
+	return b, nil
+}
+
+func (b *Baseline) setDir() error {
+	abs, err := filepath.Abs(b.path)
+	if err != nil {
+		return fmt.Errorf("baseline %s: %w", b.path, err)
+	}
+	b.dir = filepath.Dir(abs)
+	return nil
+}
+
+// relFile returns file relative to the baseline's directory,
+// slash-separated; standard input and files on another volume keep their
+// name.
+func (b *Baseline) relFile(file string) string {
+	if file == analyzer.StdinName {
+		return file
+	}
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return filepath.ToSlash(file)
+	}
+	rel, err := filepath.Rel(b.dir, abs)
+	if err != nil {
+		return filepath.ToSlash(abs)
+	}
+	return filepath.ToSlash(rel)
+}
+
+// key identifies a finding independently of its line. It has the fields of
+// analyzer.Diagnostic.Fingerprint, with the file relative to the baseline.
+func (e *BaselineEntry) key() string {
+	return strings.Join([]string{e.File, e.Kind, e.Namespace, e.Name, e.Rule, e.Path}, "\x00")
+}
+
+// Write writes the baseline to its file as indented JSON.
+func (b *Baseline) Write() error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(b); err != nil {
+		return fmt.Errorf("writing baseline %s: %w", b.path, err)
+	}
+	if err := os.WriteFile(b.path, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("writing baseline: %w", err)
+	}
+	return nil
+}
+
+// LoadBaseline reads a baseline file written by Write.
+func LoadBaseline(path string) (*Baseline, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading baseline: %w", err)
+	}
+	b := &Baseline{path: path}
+	if err := json.Unmarshal(data, b); err != nil {
+		return nil, &Error{File: path, Msg: fmt.Sprintf("not a kvet baseline: %v", err)}
+	}
+	if b.Version != BaselineVersion {
+		return nil, &Error{File: path, Msg: fmt.Sprintf("baseline version %d is not supported (want %d); rewrite it with kvet lint --write-baseline", b.Version, BaselineVersion)}
+	}
+	for i, e := range b.Findings {
+		if e.File == "" || e.Rule == "" {
+			return nil, &Error{File: path, Msg: fmt.Sprintf("finding %d has no file or rule", i+1)}
+		}
+	}
+	if err := b.setDir(); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// Apply marks the diagnostics recorded in the baseline as suppressed (kind
+// external), each entry matching at most one diagnostic, and returns the
+// number of entries that matched nothing (findings fixed since the
+// baseline was written). Diagnostics already suppressed are left alone.
+func (b *Baseline) Apply(diags []analyzer.Diagnostic) (stale int) {
+	left := make(map[string]int, len(b.Findings))
+	for i := range b.Findings {
+		left[b.Findings[i].key()]++
+	}
+	why := "recorded in baseline " + filepath.ToSlash(b.path)
+	for i := range diags {
+		d := &diags[i]
+		if d.Suppressed() {
+			continue
+		}
+		e := BaselineEntry{
+			File: b.relFile(d.File), Kind: d.Object.Kind, Namespace: d.Object.Namespace, Name: d.Object.Name,
+			Rule: d.RuleID, Path: d.Path.String(),
+		}
+		k := e.key()
+		if left[k] > 0 {
+			left[k]--
+			d.Suppression = &analyzer.Suppression{Kind: analyzer.SuppressionExternal, Justification: why}
+		}
+	}
+	for _, n := range left {
+		stale += n
+	}
+	return stale
+}
+
+// Path returns the baseline file's path as given.
+func (b *Baseline) Path() string { return b.path }

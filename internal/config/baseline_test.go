@@ -1,0 +1,201 @@
+package config
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// imageRule reports every container image, at the image value.
+func imageRule() *analyzer.Rule {
+	return &analyzer.Rule{
+		ID: "test-image", Title: "t", Severity: analyzer.SeverityWarning, Kinds: analyzer.PodKinds(), Source: "go",
+		Rationale: "t", Remediation: "t",
+		Run: func(p *analyzer.Pass) {
+			tmpl, ok := analyzer.PodTemplateOf(p.Doc)
+			if !ok {
+				return
+			}
+			for _, c := range tmpl.Containers() {
+				p.Reportf(c.Path.Key("image"), "image %s", c.Container.Image)
+			}
+		},
+	}
+}
+
+func pod(name, image string) string {
+	return "apiVersion: v1\nkind: Pod\nmetadata:\n  name: " + name + "\nspec:\n  containers:\n  - name: app\n    image: " + image + "\n"
+}
+
+func lintFiles(t *testing.T, paths ...string) []analyzer.Diagnostic {
+	t.Helper()
+	set, res := analyzer.Lint(context.Background(), analyzer.NewLoader(nil), paths, []*analyzer.Rule{imageRule()}, analyzer.Options{})
+	for _, err := range append(set.Errors, res.Errors...) {
+		t.Fatal(err)
+	}
+	return res.Diagnostics
+}
+
+// unsuppressed renders the diagnostics that are not suppressed as
+// "line:col message", and checks that suppressed ones come from the baseline.
+func unsuppressed(t *testing.T, diags []analyzer.Diagnostic) []string {
+	t.Helper()
+	var out []string
+	for _, d := range diags {
+		if d.Suppression != nil {
+			if d.Suppression.Kind != analyzer.SuppressionExternal || d.Suppression.Justification != "recorded in baseline .kvet-baseline.json" {
+				t.Errorf("suppression %+v", d.Suppression)
+			}
+			continue
+		}
+		out = append(out, fmt.Sprintf("%d:%d %s", d.Range.Start.Line, d.Range.Start.Column, d.Message))
+	}
+	return out
+}
+
+func TestBaselineSurvivesLineShifts(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := os.Mkdir("deploy", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	manifest := filepath.Join("deploy", "pods.yaml")
+	write := func(docs ...string) {
+		if err := os.WriteFile(manifest, []byte(strings.Join(docs, "---\n")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// dup appears twice: two findings with the same fingerprint.
+	write(pod("web", "web:latest"), pod("dup", "dup:1"), pod("dup", "dup:1"))
+	b, err := NewBaseline(".kvet-baseline.json", lintFiles(t, "deploy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Write(); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(".kvet-baseline.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJSON := `{
+  "version": 1,
+  "findings": [
+    {
+      "file": "deploy/pods.yaml",
+      "kind": "Pod",
+      "name": "dup",
+      "rule": "test-image",
+      "path": "spec.containers[0].image",
+      "message": "image dup:1"
+    },
+    {
+      "file": "deploy/pods.yaml",
+      "kind": "Pod",
+      "name": "dup",
+      "rule": "test-image",
+      "path": "spec.containers[0].image",
+      "message": "image dup:1"
+    },
+    {
+      "file": "deploy/pods.yaml",
+      "kind": "Pod",
+      "name": "web",
+      "rule": "test-image",
+      "path": "spec.containers[0].image",
+      "message": "image web:latest"
+    }
+  ]
+}
+`
+	if string(data) != wantJSON {
+		t.Errorf("baseline file:\n%s\nwant:\n%s", data, wantJSON)
+	}
+
+	// Unrelated edits shift every line: a comment block on top, a new
+	// object before the old ones, a changed image tag (same field), and a
+	// third copy of dup. Only the new object and one dup are new.
+	write("# header\n# more\n\n"+pod("new", "new:1"), pod("web", "web:2.0"), pod("dup", "dup:1"), pod("dup", "dup:1"), pod("dup", "dup:1"))
+	b, err = LoadBaseline(".kvet-baseline.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Lint through another spelling of the path: the baseline's files are
+	// relative to the baseline, not to the command line.
+	abs, err := filepath.Abs(manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	diags := lintFiles(t, abs)
+	if stale := b.Apply(diags); stale != 0 {
+		t.Errorf("stale = %d, want 0", stale)
+	}
+	want := []string{"11:12 image new:1", "47:12 image dup:1"} // the third dup
+	if got := unsuppressed(t, diags); !slices.Equal(got, want) {
+		t.Errorf("unsuppressed %q, want %q", got, want)
+	}
+
+	// From a subdirectory, with the object gone: one stale entry.
+	write(pod("dup", "dup:1"), pod("dup", "dup:1"))
+	t.Chdir("deploy")
+	b, err = LoadBaseline("../.kvet-baseline.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	diags = lintFiles(t, "pods.yaml")
+	if stale := b.Apply(diags); stale != 1 {
+		t.Errorf("stale = %d, want 1 (web)", stale)
+	}
+	for _, d := range diags {
+		if d.Suppression == nil {
+			t.Errorf("%s not suppressed", d.Message)
+		}
+	}
+}
+
+func TestBaselineSkipsSuppressed(t *testing.T) {
+	diags := []analyzer.Diagnostic{
+		{RuleID: "r", File: "a.yaml", Message: "kept"},
+		{RuleID: "r", File: "a.yaml", Message: "ignored", Suppression: &analyzer.Suppression{Kind: analyzer.SuppressionInSource}},
+	}
+	b, err := NewBaseline(filepath.Join(t.TempDir(), "b.json"), diags)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Findings) != 1 || b.Findings[0].Message != "kept" {
+		t.Errorf("findings %+v", b.Findings)
+	}
+	// Applying leaves the in-source suppression as it was.
+	b.Apply(diags)
+	if diags[1].Suppression.Kind != analyzer.SuppressionInSource || diags[0].Suppression == nil {
+		t.Errorf("after Apply: %+v %+v", diags[0].Suppression, diags[1].Suppression)
+	}
+}
+
+func TestLoadBaselineErrors(t *testing.T) {
+	dir := t.TempDir()
+	tests := map[string]string{
+		`{"version": 2, "findings": []}`: "baseline version 2 is not supported (want 1); rewrite it with kvet lint --write-baseline",
+		`[1, 2]`:                         "not a kvet baseline: json: cannot unmarshal array into Go value of type config.Baseline",
+		`{"version": 1, "findings": [{"file": "a"}]}`: "finding 1 has no file or rule",
+	}
+	for content, want := range tests {
+		p := filepath.Join(dir, "b.json")
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := LoadBaseline(p)
+		if err == nil || err.Error() != p+": "+want {
+			t.Errorf("%s: got %v, want %s", content, err, want)
+		}
+	}
+	if _, err := LoadBaseline(filepath.Join(dir, "missing.json")); err == nil || !strings.Contains(err.Error(), "reading baseline") {
+		t.Errorf("missing file: %v", err)
+	}
+}

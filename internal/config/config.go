@@ -1,0 +1,463 @@
+// Package config reads kvet's configuration file (.kvet.yaml) and
+// baselines, and selects the rules of a run from the configuration and the
+// command-line overrides.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/report"
+)
+
+// FileNames are the names of the configuration file, looked for in this
+// order in every directory from the working directory up to the repository
+// root.
+func FileNames() []string { return []string{".kvet.yaml", ".kvet.yml"} }
+
+// Config is a parsed configuration file. Zero values mean "not set": the
+// command line or the defaults decide.
+type Config struct {
+	// Path is the file's path as given or found.
+	Path string
+	// Dir is the absolute directory of the file: exclusion globs, policy
+	// directories and the baseline are relative to it.
+	Dir string
+
+	// FailOn is "error", "warning", "info", "none" or "" (unset).
+	FailOn string
+	// Format is an output format name, or "".
+	Format string
+	// Exclude are globs of paths never linted.
+	Exclude []string
+	// Policies are directories of Rego policies, relative to Dir.
+	Policies []string
+	// RequireReason, when set, turns suppression-reason-missing on or off.
+	RequireReason *bool
+	// Baseline is a baseline file relative to Dir, or "".
+	Baseline string
+	// Rules are the per-rule settings, in file order.
+	Rules []RuleConfig
+}
+
+// RuleConfig is the configuration of one rule.
+type RuleConfig struct {
+	ID string
+	// Enabled turns the rule on or off; nil keeps its default.
+	Enabled *bool
+	// Severity overrides the rule's severity; 0 keeps it.
+	Severity analyzer.Severity
+	// params are checked against the rule's declared parameters by Select.
+	params []param
+	pos    pos
+}
+
+type param struct {
+	name       string
+	key, value *yaml.Node
+}
+
+type pos struct{ line, col int }
+
+// Error is a problem in a configuration or baseline file, with its
+// position.
+type Error struct {
+	File   string
+	Line   int
+	Column int
+	Msg    string
+}
+
+func (e *Error) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+}
+
+// errorList collects positioned errors and returns them sorted.
+type errorList struct {
+	file string
+	errs []*Error
+}
+
+func (l *errorList) add(n *yaml.Node, format string, args ...any) {
+	e := &Error{File: l.file, Msg: fmt.Sprintf(format, args...)}
+	if n != nil {
+		e.Line, e.Column = n.Line, n.Column
+	}
+	l.errs = append(l.errs, e)
+}
+
+func (l *errorList) addAt(p pos, format string, args ...any) {
+	l.errs = append(l.errs, &Error{File: l.file, Line: p.line, Column: p.col, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (l *errorList) err() error {
+	slices.SortStableFunc(l.errs, func(a, b *Error) int {
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return a.Column - b.Column
+	})
+	errs := make([]error, len(l.errs))
+	for i, e := range l.errs {
+		errs[i] = e
+	}
+	return errors.Join(errs...)
+}
+
+// Find looks for a configuration file in dir and its parents, stopping at
+// the repository root (the first directory that contains .git) or at the
+// file system root. It returns "" when there is none.
+func Find(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("finding configuration: %w", err)
+	}
+	for {
+		var found []string
+		for _, name := range FileNames() {
+			p := filepath.Join(dir, name)
+			if st, err := os.Stat(p); err == nil && !st.IsDir() {
+				found = append(found, p)
+			}
+		}
+		switch len(found) {
+		case 1:
+			return found[0], nil
+		case 2:
+			return "", fmt.Errorf("both %s and %s exist; keep one", found[0], filepath.Base(found[1]))
+		}
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			return "", nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", nil
+		}
+		dir = parent
+	}
+}
+
+// Load reads and parses the configuration file at path.
+func Load(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading configuration: %w", err)
+	}
+	return Parse(path, data)
+}
+
+// Parse parses configuration data read from path. Unknown keys, values of
+// the wrong type, unknown severities and formats and bad globs are errors
+// with the file's line and column. Rule IDs and parameters are checked
+// later, by Select, against the rules of the run.
+func Parse(path string, data []byte) (*Config, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading configuration: %w", err)
+	}
+	c := &Config{Path: path, Dir: filepath.Dir(abs)}
+	el := &errorList{file: path}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return c, nil // an empty file is an empty configuration
+		}
+		return nil, syntaxError(path, data, err)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return nil, syntaxError(path, data, err)
+		}
+		el.add(&extra, "a configuration file holds one YAML document")
+		return nil, el.err()
+	}
+	root := deref(&doc)
+	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+		root = deref(root.Content[0])
+	}
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		return c, nil
+	}
+	if root.Kind != yaml.MappingNode {
+		el.add(root, "the configuration must be a mapping of keys (fail-on, format, exclude, policies, require-reason, baseline, rules)")
+		return nil, el.err()
+	}
+	c.parseTop(root, el)
+	if len(el.errs) > 0 {
+		return nil, el.err()
+	}
+	return c, nil
+}
+
+// syntaxError turns a YAML parse error into an Error at the line where the
+// file stops being valid YAML: the line after the longest prefix of the
+// file that parses (the YAML library reports the start of the enclosing
+// construct, which is often earlier).
+func syntaxError(path string, data []byte, err error) error {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	if strings.HasPrefix(msg, "line ") {
+		if _, rest, ok := strings.Cut(msg, ": "); ok {
+			msg = rest
+		}
+	}
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	line := 1
+	for k := len(lines) - 1; k >= 0; k-- {
+		var n yaml.Node
+		if yaml.Unmarshal(bytes.Join(lines[:k], nil), &n) == nil {
+			line = k + 1
+			break
+		}
+	}
+	return &Error{File: path, Line: line, Column: 1, Msg: "invalid YAML: " + msg}
+}
+
+func deref(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+// topKeys are the keys of the configuration file, in documentation order.
+var topKeys = []string{"fail-on", "format", "exclude", "policies", "require-reason", "baseline", "rules"}
+
+// entries calls fn for each key of mapping m, reporting duplicate keys and
+// keys that are not plain scalars.
+func entries(m *yaml.Node, el *errorList, fn func(key string, k, v *yaml.Node)) {
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], deref(m.Content[i+1])
+		if k.Kind != yaml.ScalarNode {
+			el.add(k, "keys must be plain strings")
+			continue
+		}
+		if seen[k.Value] {
+			el.add(k, "duplicate key %q", k.Value)
+			continue
+		}
+		seen[k.Value] = true
+		fn(k.Value, k, v)
+	}
+}
+
+func (c *Config) parseTop(root *yaml.Node, el *errorList) {
+	entries(root, el, func(key string, k, v *yaml.Node) {
+		switch key {
+		case "fail-on":
+			if s, ok := str(v, el, key); ok {
+				if s != "none" {
+					if _, err := analyzer.ParseSeverity(s); err != nil {
+						el.add(v, "fail-on: unknown severity %q (want error, warning, info or none)", s)
+						return
+					}
+				}
+				c.FailOn = s
+			}
+		case "format":
+			if s, ok := str(v, el, key); ok {
+				if !slices.Contains(report.Names(), s) {
+					el.add(v, "format: unknown format %q (want one of %s)", s, strings.Join(report.Names(), ", "))
+					return
+				}
+				c.Format = s
+			}
+		case "exclude":
+			for _, n := range strs(v, el, key) {
+				if err := checkGlob(n.Value); err != nil {
+					el.add(n, "exclude: %v", err)
+					continue
+				}
+				c.Exclude = append(c.Exclude, n.Value)
+			}
+		case "policies":
+			for _, n := range strs(v, el, key) {
+				c.Policies = append(c.Policies, n.Value)
+			}
+		case "require-reason":
+			if b, ok := boolean(v, el, key); ok {
+				c.RequireReason = &b
+			}
+		case "baseline":
+			if s, ok := str(v, el, key); ok {
+				c.Baseline = s
+			}
+		case "rules":
+			c.parseRules(v, el)
+		default:
+			el.add(k, "unknown key %q (want one of %s)", key, strings.Join(topKeys, ", "))
+		}
+	})
+}
+
+func (c *Config) parseRules(m *yaml.Node, el *errorList) {
+	if m.Kind == yaml.ScalarNode && m.Tag == "!!null" {
+		return
+	}
+	if m.Kind != yaml.MappingNode {
+		el.add(m, "rules: want a mapping of rule IDs to settings, got %s", describe(m))
+		return
+	}
+	entries(m, el, func(id string, k, v *yaml.Node) {
+		rc := RuleConfig{ID: id, pos: pos{k.Line, k.Column}}
+		if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+			c.Rules = append(c.Rules, rc)
+			return
+		}
+		if v.Kind != yaml.MappingNode {
+			el.add(v, "rules.%s: want a mapping with enabled, severity or params, got %s", id, describe(v))
+			return
+		}
+		entries(v, el, func(key string, k, v *yaml.Node) {
+			where := "rules." + id + "." + key
+			switch key {
+			case "enabled":
+				if b, ok := boolean(v, el, where); ok {
+					rc.Enabled = &b
+				}
+			case "severity":
+				if s, ok := str(v, el, where); ok {
+					sev, err := analyzer.ParseSeverity(s)
+					if err != nil {
+						el.add(v, "%s: %v", where, err)
+						return
+					}
+					rc.Severity = sev
+				}
+			case "params":
+				if v.Kind != yaml.MappingNode {
+					el.add(v, "%s: want a mapping of parameter names to values, got %s", where, describe(v))
+					return
+				}
+				entries(v, el, func(name string, k, v *yaml.Node) {
+					rc.params = append(rc.params, param{name: name, key: k, value: v})
+				})
+			default:
+				el.add(k, "unknown key %q in rules.%s (want enabled, severity or params)", key, id)
+			}
+		})
+		c.Rules = append(c.Rules, rc)
+	})
+}
+
+// describe names the YAML type of a node for error messages.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	switch n.Tag {
+	case "!!str":
+		return fmt.Sprintf("the string %q", n.Value)
+	case "!!int":
+		return "the integer " + n.Value
+	case "!!bool":
+		return "the boolean " + n.Value
+	case "!!float":
+		return "the number " + n.Value
+	case "!!null":
+		return "null"
+	}
+	return fmt.Sprintf("%q", n.Value)
+}
+
+func str(v *yaml.Node, el *errorList, where string) (string, bool) {
+	if v.Kind != yaml.ScalarNode || v.Tag != "!!str" {
+		el.add(v, "%s: want a string, got %s", where, describe(v))
+		return "", false
+	}
+	return v.Value, true
+}
+
+func boolean(v *yaml.Node, el *errorList, where string) (bool, bool) {
+	if v.Kind != yaml.ScalarNode || v.Tag != "!!bool" {
+		el.add(v, "%s: want true or false, got %s", where, describe(v))
+		return false, false
+	}
+	var b bool
+	if err := v.Decode(&b); err != nil {
+		el.add(v, "%s: %v", where, err)
+		return false, false
+	}
+	return b, true
+}
+
+func strs(v *yaml.Node, el *errorList, where string) []*yaml.Node {
+	if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+		return nil
+	}
+	if v.Kind != yaml.SequenceNode {
+		el.add(v, "%s: want a list of strings, got %s", where, describe(v))
+		return nil
+	}
+	var out []*yaml.Node
+	for _, n := range v.Content {
+		n = deref(n)
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
+			el.add(n, "%s: want a string, got %s", where, describe(n))
+			continue
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+// Resolve returns p relative to the configuration file's directory (p
+// itself when absolute).
+func (c *Config) Resolve(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.Dir, filepath.FromSlash(p))
+}
+
+// PolicyDirs returns the policy directories, resolved against Dir.
+func (c *Config) PolicyDirs() []string {
+	var out []string
+	for _, p := range c.Policies {
+		out = append(out, c.Resolve(p))
+	}
+	return out
+}
+
+// Excluded reports whether the file at path (as given on the command line
+// or discovered, relative to the working directory) matches an exclude
+// glob. Globs are relative to the configuration file's directory; files
+// outside it and standard input are never excluded.
+func (c *Config) Excluded(path string) bool {
+	if len(c.Exclude) == 0 || path == "-" || path == analyzer.StdinName {
+		return false
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(c.Dir, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return false
+	}
+	rel = filepath.ToSlash(rel)
+	for _, g := range c.Exclude {
+		if matchGlob(g, rel) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,216 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, src string
+		want      []string
+	}{
+		{"unknown top-level key", "fail-on: error\nexlude: [a]\n",
+			[]string{`.kvet.yaml:2:1: unknown key "exlude" (want one of fail-on, format, exclude, policies, require-reason, baseline, rules)`}},
+		{"bad fail-on", "fail-on: warn\n",
+			[]string{`.kvet.yaml:1:10: fail-on: unknown severity "warn" (want error, warning, info or none)`}},
+		{"fail-on not a string", "fail-on: 3\n",
+			[]string{`.kvet.yaml:1:10: fail-on: want a string, got the integer 3`}},
+		{"unknown format", "format: xml\n",
+			[]string{`.kvet.yaml:1:9: format: unknown format "xml" (want one of github, json, sarif, text)`}},
+		{"exclude not a list", "exclude: charts/**\n",
+			[]string{`.kvet.yaml:1:10: exclude: want a list of strings, got the string "charts/**"`}},
+		{"bad glob", "exclude:\n  - ok/**\n  - \"[a-\"\n  - a**b\n",
+			[]string{
+				`.kvet.yaml:3:5: exclude: bad glob "[a-": syntax error in pattern`,
+				`.kvet.yaml:4:5: exclude: bad glob "a**b": ** must be a whole path element, as in charts/**/values.yaml`,
+			}},
+		{"require-reason not a bool", "require-reason: yes\n",
+			[]string{`.kvet.yaml:1:17: require-reason: want true or false, got the string "yes"`}},
+		{"rules not a mapping", "rules: [a]\n",
+			[]string{`.kvet.yaml:1:8: rules: want a mapping of rule IDs to settings, got a list`}},
+		{"rule settings not a mapping", "rules:\n  job-ttl-missing: false\n",
+			[]string{`.kvet.yaml:2:20: rules.job-ttl-missing: want a mapping with enabled, severity or params, got the boolean false`}},
+		{"unknown rule key", "rules:\n  job-ttl-missing:\n    enabeld: false\n",
+			[]string{`.kvet.yaml:3:5: unknown key "enabeld" in rules.job-ttl-missing (want enabled, severity or params)`}},
+		{"bad severity", "rules:\n  job-ttl-missing:\n    severity: high\n",
+			[]string{`.kvet.yaml:3:15: rules.job-ttl-missing.severity: unknown severity "high" (want error, warning or info)`}},
+		{"enabled not a bool", "rules:\n  job-ttl-missing:\n    enabled: \"false\"\n",
+			[]string{`.kvet.yaml:3:14: rules.job-ttl-missing.enabled: want true or false, got the string "false"`}},
+		{"params not a mapping", "rules:\n  x:\n    params: [1]\n",
+			[]string{`.kvet.yaml:3:13: rules.x.params: want a mapping of parameter names to values, got a list`}},
+		{"duplicate key", "fail-on: error\nfail-on: info\n",
+			[]string{`.kvet.yaml:2:1: duplicate key "fail-on"`}},
+		{"not a mapping", "- a\n",
+			[]string{`.kvet.yaml:1:1: the configuration must be a mapping of keys (fail-on, format, exclude, policies, require-reason, baseline, rules)`}},
+		{"two documents", "fail-on: error\n---\nformat: json\n",
+			[]string{`.kvet.yaml:2:1: a configuration file holds one YAML document`}},
+		{"syntax error", "fail-on: error\nrules:\n  a: [b\n",
+			[]string{`.kvet.yaml:3:1: invalid YAML: did not find expected ',' or ']'`}},
+		{"errors sorted by line", "rules:\n  a:\n    severity: bad\nfail-on: bad\nfoo: 1\n",
+			[]string{
+				`.kvet.yaml:3:15: rules.a.severity: unknown severity "bad" (want error, warning or info)`,
+				`.kvet.yaml:4:10: fail-on: unknown severity "bad" (want error, warning, info or none)`,
+				`.kvet.yaml:5:1: unknown key "foo" (want one of fail-on, format, exclude, policies, require-reason, baseline, rules)`,
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(".kvet.yaml", []byte(tt.src))
+			if err == nil {
+				t.Fatalf("no error, want %q", tt.want)
+			}
+			got := strings.Split(err.Error(), "\n")
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(tt.want, "\n  "))
+			}
+		})
+	}
+}
+
+func TestParse(t *testing.T) {
+	src := `# comment
+fail-on: info
+format: sarif
+exclude: ["charts/**", vendor]
+policies: [policy/]
+require-reason: true
+baseline: .kvet-baseline.json
+rules:
+  job-ttl-missing:
+    enabled: false
+  cronjob-history-limits:
+    severity: warning
+    params: {successful: [3, 7], failed: [1, 3]}
+  bare:
+`
+	c, err := Parse("dir/.kvet.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.FailOn != "info" || c.Format != "sarif" || c.Baseline != ".kvet-baseline.json" ||
+		c.RequireReason == nil || !*c.RequireReason {
+		t.Errorf("scalars: %+v", c)
+	}
+	if !reflect.DeepEqual(c.Exclude, []string{"charts/**", "vendor"}) || !reflect.DeepEqual(c.Policies, []string{"policy/"}) {
+		t.Errorf("lists: exclude %q policies %q", c.Exclude, c.Policies)
+	}
+	abs, _ := filepath.Abs("dir")
+	if c.Dir != abs || c.Resolve("policy/") != filepath.Join(abs, "policy") {
+		t.Errorf("Dir %q, Resolve %q", c.Dir, c.Resolve("policy/"))
+	}
+	var ids []string
+	for _, r := range c.Rules {
+		ids = append(ids, r.ID)
+	}
+	if !reflect.DeepEqual(ids, []string{"job-ttl-missing", "cronjob-history-limits", "bare"}) {
+		t.Errorf("rules %q", ids)
+	}
+	if r := c.Rules[0]; r.Enabled == nil || *r.Enabled || r.Severity != 0 {
+		t.Errorf("job-ttl-missing: %+v", r)
+	}
+	if r := c.Rules[1]; r.Enabled != nil || r.Severity != analyzer.SeverityWarning || len(r.params) != 2 {
+		t.Errorf("cronjob-history-limits: %+v", r)
+	}
+	for _, empty := range []string{"", "# only a comment\n", "---\n"} {
+		c, err := Parse(".kvet.yaml", []byte(empty))
+		if err != nil || c.FailOn != "" || len(c.Rules) != 0 {
+			t.Errorf("Parse(%q) = %+v, %v; want an empty configuration", empty, c, err)
+		}
+	}
+}
+
+func TestExcluded(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		glob string
+		path string
+		want bool
+	}{
+		{"charts/**", "charts/app/templates/job.yaml", true},
+		{"charts/**", "charts", true},
+		{"charts/**", "deploy/charts/job.yaml", false},
+		{"charts", "deploy/charts/job.yaml", true}, // no slash: any depth
+		{"charts/", "deploy/charts/job.yaml", true},
+		{"/charts", "deploy/charts/job.yaml", false}, // anchored
+		{"/charts", "charts/job.yaml", true},
+		{"*.json", "a/b/c.json", true},
+		{"*.json", "a/b/c.yaml", false},
+		{"deploy/*.yaml", "deploy/job.yaml", true},
+		{"deploy/*.yaml", "deploy/sub/job.yaml", false},
+		{"deploy/**/test-*.yaml", "deploy/a/b/test-1.yaml", true},
+		{"deploy/**/test-*.yaml", "deploy/test-1.yaml", true},
+		{"deploy/**/test-*.yaml", "deploy/a/prod.yaml", false},
+		{"**/vendor/**", "x/vendor/y.yaml", true},
+		{"job-?.yaml", "k8s/job-1.yaml", true},
+		{"[ab].yaml", "k8s/c.yaml", false},
+	}
+	for _, tt := range tests {
+		c := &Config{Dir: dir, Exclude: []string{tt.glob}}
+		if err := checkGlob(tt.glob); err != nil {
+			t.Errorf("checkGlob(%q): %v", tt.glob, err)
+		}
+		if got := c.Excluded(filepath.Join(dir, filepath.FromSlash(tt.path))); got != tt.want {
+			t.Errorf("glob %q, path %q: excluded = %v, want %v", tt.glob, tt.path, got, tt.want)
+		}
+	}
+	// Paths relative to the working directory are resolved; files outside
+	// the configuration's directory and stdin are never excluded.
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Config{Dir: wd, Exclude: []string{"**"}}
+	if !c.Excluded("testdata/x.yaml") || c.Excluded("../x.yaml") || c.Excluded("-") || c.Excluded(analyzer.StdinName) {
+		t.Error("relative, outside or stdin paths handled wrongly")
+	}
+}
+
+func TestFind(t *testing.T) {
+	root := t.TempDir()
+	mkdir := func(p string) string {
+		p = filepath.Join(root, filepath.FromSlash(p))
+		if err := os.MkdirAll(p, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	write := func(p string) string {
+		p = filepath.Join(root, filepath.FromSlash(p))
+		if err := os.WriteFile(p, []byte("fail-on: error\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// A configuration above the repository root is not used.
+	write(".kvet.yaml")
+	mkdir("repo/.git")
+	deep := mkdir("repo/deploy/jobs")
+	if got, err := Find(deep); err != nil || got != "" {
+		t.Errorf("above the repository root: Find = %q, %v; want none", got, err)
+	}
+	// The repository root's configuration is found from a subdirectory.
+	want := write("repo/.kvet.yml")
+	if got, err := Find(deep); err != nil || got != want {
+		t.Errorf("Find = %q, %v; want %q", got, err, want)
+	}
+	// The nearest one wins.
+	want = write("repo/deploy/.kvet.yaml")
+	if got, err := Find(deep); err != nil || got != want {
+		t.Errorf("Find = %q, %v; want %q", got, err, want)
+	}
+	// Two names in one directory are ambiguous.
+	write("repo/deploy/.kvet.yml")
+	if _, err := Find(deep); err == nil || !strings.Contains(err.Error(), "keep one") {
+		t.Errorf("both names: err = %v", err)
+	}
+	// Outside any repository the search goes up to the file system root.
+	if got, err := Find(mkdir("norepo/a")); err != nil || got != filepath.Join(root, ".kvet.yaml") {
+		t.Errorf("outside a repository: Find = %q, %v", got, err)
+	}
+}
