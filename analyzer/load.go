@@ -312,12 +312,26 @@ func syntaxError(f *File, lineOffset int, err error) (int, string) {
 	for k, tries := end-1, 0; k >= start && tries < maxTries; k, tries = k-1, tries+1 {
 		from := f.Offset(Position{Line: start, Column: 1})
 		to := f.Offset(Position{Line: k + 1, Column: 1})
-		var node yaml.Node
-		if yaml.Unmarshal(f.Content[from:to], &node) == nil {
+		if parses(f.Content[from:to]) {
 			return k + 1, msg
 		}
 	}
 	return max(reported, start), msg
+}
+
+// parses reports whether every document of data is valid YAML.
+func parses(data []byte) bool {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	for {
+		var node yaml.Node
+		err := dec.Decode(&node)
+		if errors.Is(err, io.EOF) {
+			return true
+		}
+		if err != nil {
+			return false
+		}
+	}
 }
 
 // nextDocumentStart returns the first line after line that is a "---"

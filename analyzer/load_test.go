@@ -110,6 +110,8 @@ func TestSyntaxErrorLines(t *testing.T) {
 		{"unknown alias", "a: 1\nb: *nope\n", 2},
 		{"error after valid multi-line flow", "x: 1\ny: [a\n  , b]\nz: }\n", 4},
 		{"second document", "a: 1\n---\nb: 1\n  c: 2\n", 4},
+		{"between implicit documents", "--\n# c\napiVersion: v1\nkind: Pod\n::::\n", 3},
+		{"after end marker", "a: 1\n...\nb: [\n", 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
