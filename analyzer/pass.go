@@ -24,10 +24,22 @@ type Pass struct {
 	Doc    *Document
 	params map[string]any
 	report func(*Document, Finding)
+	fail   func(error)
 }
 
 // Report records a finding on the pass's document.
 func (p *Pass) Report(f Finding) { p.report(p.Doc, f) }
+
+// Fail records a failure of the run itself (not a finding) for this rule on
+// this document, such as a policy evaluation that exceeded its time limit.
+// The run goes on; the error names the rule and the document and lands in
+// Result.Errors (kvet then exits with status 2).
+func (p *Pass) Fail(err error) {
+	if p.fail == nil {
+		panic(err)
+	}
+	p.fail(err)
+}
 
 // Reportf records a finding at path with a formatted message.
 func (p *Pass) Reportf(path Path, format string, args ...any) {

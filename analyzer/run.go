@@ -105,6 +105,9 @@ func (e *engine) runDocument(doc *Document) []Diagnostic {
 	}
 	pass := &Pass{Doc: doc}
 	pass.report = func(d *Document, f Finding) { out = append(out, resolve(pass.Rule, d, f, e.opts)) }
+	pass.fail = func(err error) {
+		e.fail(fmt.Errorf("rule %s on %s (document %d, %s %s): %w", pass.Rule.ID, doc.File.Path, doc.Index+1, doc.Kind, doc.Name, err))
+	}
 	for i := 0; i < len(rules); {
 		i = e.runFrom(pass, rules, i)
 	}
