@@ -2,6 +2,9 @@
 package cronjob
 
 import (
+	"fmt"
+
+	yaml "go.yaml.in/yaml/v3"
 	batchv1 "k8s.io/api/batch/v1"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -13,6 +16,41 @@ const IdempotentAnnotation = "kvet.dev/idempotent"
 func cronJob(pass *analyzer.Pass) (*batchv1.CronJob, bool) {
 	cj, ok := pass.Doc.Object.(*batchv1.CronJob)
 	return cj, ok
+}
+
+// isNull reports whether a looked-up field is absent or null, i.e. unset
+// for the API server. A field that is present with a value of the wrong
+// type is not unset: the loader reports it as invalid-value.
+func isNull(n *yaml.Node) bool {
+	n = deref(n)
+	return n == nil || n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+// isString reports whether a looked-up field is a string scalar.
+func isString(n *yaml.Node) bool {
+	n = deref(n)
+	return n != nil && n.Kind == yaml.ScalarNode && n.Tag == "!!str"
+}
+
+// deref follows aliases.
+func deref(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+// specPath is the CronJob's spec, where missing fields are reported.
+var specPath = analyzer.NewPath("spec")
+
+// insertInSpec returns a fix that adds `key: value` to the CronJob's spec,
+// after its schedule when possible.
+func insertInSpec(pass *analyzer.Pass, message, key, value string) *analyzer.SuggestedFix {
+	e, ok := analyzer.InsertField(pass.Doc, specPath, key, value, "schedule")
+	if !ok {
+		return nil
+	}
+	return analyzer.NewFix(message, e)
 }
 
 // ConcurrencyAllow flags CronJobs that let runs overlap.
@@ -36,13 +74,26 @@ func ConcurrencyAllow() *analyzer.Rule {
 			if !ok || cj.Annotations[IdempotentAnnotation] == "true" {
 				return
 			}
+			path := analyzer.NewPath("spec", "concurrencyPolicy")
 			switch cj.Spec.ConcurrencyPolicy {
 			case "":
-				pass.Reportf(analyzer.NewPath("spec", "concurrencyPolicy"),
-					"concurrencyPolicy is unset, so it defaults to Allow: a slow or delayed run overlaps the next one and a non-idempotent task processes the same data twice; set concurrencyPolicy: Forbid (or Replace), or annotate %s: \"true\"", IdempotentAnnotation)
+				if n := pass.Doc.Lookup(path); !isNull(n) && !isString(n) {
+					return // a value of the wrong type: invalid-value
+				}
+				pass.Report(analyzer.Finding{
+					Path:    path,
+					Message: fmt.Sprintf("concurrencyPolicy is unset, so it defaults to Allow: a slow or delayed run overlaps the next one and a non-idempotent task processes the same data twice; set concurrencyPolicy: Forbid (or Replace), or annotate %s: \"true\"", IdempotentAnnotation),
+					Fix:     insertInSpec(pass, "Set concurrencyPolicy: Forbid", "concurrencyPolicy", "Forbid"),
+				})
 			case batchv1.AllowConcurrent:
-				pass.Reportf(analyzer.NewPath("spec", "concurrencyPolicy"),
-					"concurrencyPolicy: Allow lets runs overlap, so a non-idempotent task processes the same data twice; use Forbid (or Replace), or annotate %s: \"true\" if overlap is safe", IdempotentAnnotation)
+				f := analyzer.Finding{
+					Path:    path,
+					Message: fmt.Sprintf("concurrencyPolicy: Allow lets runs overlap, so a non-idempotent task processes the same data twice; use Forbid (or Replace), or annotate %s: \"true\" if overlap is safe", IdempotentAnnotation),
+				}
+				if e, ok := analyzer.ReplaceScalar(pass.Doc, path, "Forbid"); ok {
+					f.Fix = analyzer.NewFix("Set concurrencyPolicy: Forbid", e)
+				}
+				pass.Report(f)
 			}
 		},
 	}
@@ -65,11 +116,15 @@ func StartingDeadlineMissing() *analyzer.Rule {
 		Doc: "Good:\n\n    spec:\n      schedule: \"*/15 * * * *\"\n      startingDeadlineSeconds: 300\n",
 		Run: func(pass *analyzer.Pass) {
 			cj, ok := cronJob(pass)
-			if !ok || cj.Spec.StartingDeadlineSeconds != nil {
+			path := analyzer.NewPath("spec", "startingDeadlineSeconds")
+			if !ok || cj.Spec.StartingDeadlineSeconds != nil || !isNull(pass.Doc.Lookup(path)) {
 				return
 			}
-			pass.Reportf(analyzer.NewPath("spec", "startingDeadlineSeconds"),
-				"startingDeadlineSeconds is unset: after downtime missed runs start arbitrarily late, and after 100 missed schedules the controller stops scheduling this CronJob; set startingDeadlineSeconds (e.g. 300)")
+			pass.Report(analyzer.Finding{
+				Path:    path,
+				Message: "startingDeadlineSeconds is unset: after downtime missed runs start arbitrarily late, and after 100 missed schedules the controller stops scheduling this CronJob; set startingDeadlineSeconds (e.g. 300)",
+				Fix:     insertInSpec(pass, "Set startingDeadlineSeconds: 300", "startingDeadlineSeconds", "300"),
+			})
 		},
 	}
 }

@@ -1,6 +1,10 @@
 package cronjob_test
 
 import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -8,6 +12,98 @@ import (
 	"github.com/kvet-dev/kvet/rules/cronjob"
 )
 
+func rules() []*analyzer.Rule {
+	return []*analyzer.Rule{
+		cronjob.ScheduleInvalid(),
+		cronjob.ScheduleTimezone(),
+		cronjob.ScheduleNeverFires(),
+		cronjob.NameTooLong(),
+		cronjob.TimezoneMissing(),
+		cronjob.TimezoneInvalid(),
+		cronjob.ConcurrencyAllow(),
+		cronjob.StartingDeadlineMissing(),
+		cronjob.StartingDeadlineShort(),
+		cronjob.HistoryLimits(),
+		cronjob.Suspended(),
+	}
+}
+
+// TestRules runs each rule alone on testdata/<rule-id>, checking the
+// `# want` expectations and, where a .golden file exists, the fixes.
 func TestRules(t *testing.T) {
-	analyzertest.Run(t, []*analyzer.Rule{cronjob.ConcurrencyAllow(), cronjob.StartingDeadlineMissing()}, "testdata")
+	for _, r := range rules() {
+		t.Run(r.ID, func(t *testing.T) {
+			dir := filepath.Join("testdata", r.ID)
+			if _, err := os.Stat(dir); err != nil {
+				t.Fatalf("rule %s has no fixtures: %v", r.ID, err)
+			}
+			analyzertest.RunWithFixes(t, []*analyzer.Rule{r}, dir)
+		})
+	}
+}
+
+// TestAllRulesTogether checks that the rules' findings and fixes combine:
+// several insertions after the same schedule line, in a stable order.
+func TestAllRulesTogether(t *testing.T) {
+	analyzertest.RunWithFixes(t, rules(), filepath.Join("testdata", "combined"))
+}
+
+// TestPositions checks exact ranges: a present value is covered token by
+// token (quotes included), a missing field points at its parent's key.
+func TestPositions(t *testing.T) {
+	src := "apiVersion: batch/v1\n" +
+		"kind: CronJob\n" +
+		"metadata:\n" +
+		"  name: pos\n" +
+		"spec:\n" +
+		"  schedule: \"61 * * * *\"   # comment\n" +
+		"  timeZone: Europe/Pariss\n" +
+		"  suspend: true\n"
+	f := &analyzer.File{Path: "pos.yaml", Content: []byte(src)}
+	docs, diags := analyzer.NewLoader(nil).Parse(f)
+	if len(diags) != 0 {
+		t.Fatalf("load: %v", diags)
+	}
+	res := analyzer.Run(context.Background(), &analyzer.Set{Files: []*analyzer.File{f}, Docs: docs}, rules(), analyzer.Options{})
+	got := map[string]string{}
+	for _, d := range res.Diagnostics {
+		got[d.RuleID] = fmt.Sprintf("%d:%d-%d:%d", d.Range.Start.Line, d.Range.Start.Column, d.Range.End.Line, d.Range.End.Column)
+	}
+	want := map[string]string{
+		"cronjob-schedule-invalid":          "6:13-6:25", // "61 * * * *" with its quotes
+		"cronjob-timezone-invalid":          "7:13-7:26", // Europe/Pariss
+		"cronjob-suspended":                 "8:12-8:16", // true
+		"cronjob-concurrency-allow":         "5:1-5:5",   // spec
+		"cronjob-starting-deadline-missing": "5:1-5:5",
+	}
+	if len(got) != len(want) {
+		t.Errorf("got diagnostics %v, want %v", got, want)
+	}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%s at %s, want %s", id, got[id], w)
+		}
+	}
+}
+
+// TestParams checks that configured parameters replace the defaults.
+func TestParams(t *testing.T) {
+	src := "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: p\nspec:\n  schedule: \"@daily\"\n" +
+		"  timeZone: UTC\n  concurrencyPolicy: Forbid\n  startingDeadlineSeconds: 60\n" +
+		"  successfulJobsHistoryLimit: 10\n  failedJobsHistoryLimit: 0\n"
+	f := &analyzer.File{Path: "p.yaml", Content: []byte(src)}
+	docs, _ := analyzer.NewLoader(nil).Parse(f)
+	set := &analyzer.Set{Files: []*analyzer.File{f}, Docs: docs}
+	count := func(opts analyzer.Options) int {
+		return len(analyzer.Run(context.Background(), set, []*analyzer.Rule{cronjob.HistoryLimits()}, opts).Diagnostics)
+	}
+	if n := count(analyzer.Options{}); n != 2 {
+		t.Errorf("defaults: %d findings, want 2", n)
+	}
+	opts := analyzer.Options{Params: map[string]map[string]any{
+		"cronjob-history-limits": {"successful": []int{1, 10}, "failed": []int{0, 3}},
+	}}
+	if n := count(opts); n != 0 {
+		t.Errorf("widened ranges: %d findings, want 0", n)
+	}
 }

@@ -1,0 +1,167 @@
+package cronjob
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+//go:generate go run gen_zones.go
+
+// knownZone reports whether name is a zone of the IANA database that Go's
+// time/tzdata embeds (zones_gen.go), exactly as written (case matters, as
+// it does for the API server's time.LoadLocation on Linux). The list is
+// compiled into kvet, so the answer never depends on the machine's files.
+func knownZone(name string) bool {
+	return name != "" && !strings.ContainsAny(name, "\n") && strings.Contains(zoneList, "\n"+name+"\n")
+}
+
+// zoneComponent is the API server's rule for each /-separated part of a
+// timeZone (pkg/apis/batch/validation: IANA naming, plus digits and + for
+// legacy names such as Etc/GMT+5).
+var zoneComponent = regexp.MustCompile(`^[A-Za-z\.\-_0-9+]{1,14}$`)
+
+// timeZoneProblem returns why the API server rejects tz, or "".
+func timeZoneProblem(tz string) string {
+	if tz == "" {
+		return "it is empty; omit the field or name a zone"
+	}
+	for _, part := range strings.Split(tz, "/") {
+		if part == "." || part == ".." || strings.HasPrefix(part, "-") || !zoneComponent.MatchString(part) {
+			return "it is not a time zone name"
+		}
+	}
+	if strings.EqualFold(tz, "Local") {
+		return "Local means the controller manager's own zone, which the API server refuses: name an explicit zone"
+	}
+	if !knownZone(tz) {
+		return fmt.Sprintf("it is not in the IANA time zone database (release %s)", tzdataVersion)
+	}
+	return ""
+}
+
+// suggestZone returns the zone name that tz most likely meant: the same
+// name in other case, or, for names of 6 characters or more, the nearest
+// name within two edits; "" if none. (Short names are abbreviations such
+// as PST, whose lookalikes, EST, are different zones.)
+func suggestZone(tz string) string {
+	best, bestD := "", 3
+	for name := range strings.SplitSeq(strings.Trim(zoneList, "\n"), "\n") {
+		if strings.EqualFold(name, tz) {
+			return name
+		}
+		if len(tz) < 6 {
+			continue
+		}
+		if d := editDistance(tz, name, bestD); d < bestD {
+			best, bestD = name, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance of a and b, or limit when it is
+// at least limit.
+func editDistance(a, b string, limit int) int {
+	if d := len(a) - len(b); d >= limit || -d >= limit {
+		return limit
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return min(prev[len(b)], limit)
+}
+
+var timeZonePath = analyzer.NewPath("spec", "timeZone")
+
+// TimezoneMissing flags CronJobs that run in the controller's time zone.
+func TimezoneMissing() *analyzer.Rule {
+	return &analyzer.Rule{
+		ID:       "cronjob-timezone-missing",
+		Title:    "CronJob without spec.timeZone",
+		Severity: analyzer.SeverityInfo,
+		Kinds:    []string{"CronJob"},
+		Source:   "go",
+		Rationale: "Without spec.timeZone the schedule is read in the time zone of the kube-controller-manager " +
+			"process: usually UTC, but it differs between clusters and changes if the control plane is " +
+			"moved, so a job meant for 2 am local time runs hours off and shifts with daylight saving time.",
+		Remediation: "Set spec.timeZone to an IANA zone name, e.g. `timeZone: Europe/Paris`, or `Etc/UTC` to " +
+			"make UTC explicit. `@every <duration>` schedules do not depend on a time zone and are not " +
+			"reported.",
+		Doc: "Good:\n\n    spec:\n      schedule: \"0 2 * * *\"\n      timeZone: America/New_York\n",
+		Run: func(pass *analyzer.Pass) {
+			cj, ok := cronJob(pass)
+			if !ok || cj.Spec.TimeZone != nil || !isNull(pass.Doc.Lookup(timeZonePath)) {
+				return
+			}
+			schedule := strings.TrimLeft(cj.Spec.Schedule, " \t")
+			if hasTZPrefix(schedule) {
+				return // cronjob-schedule-timezone says to move the zone to spec.timeZone
+			}
+			if cs := parseSchedule(schedule); cs.err == nil && strings.HasPrefix(cs.expr, "@every") {
+				return
+			}
+			pass.Reportf(timeZonePath,
+				"spec.timeZone is unset, so the schedule runs in the kube-controller-manager's time zone (often UTC, and not the same on every cluster); set timeZone to an IANA zone such as Europe/Paris, or Etc/UTC to make UTC explicit")
+		},
+	}
+}
+
+// TimezoneInvalid flags spec.timeZone values that are not IANA zone names.
+func TimezoneInvalid() *analyzer.Rule {
+	return &analyzer.Rule{
+		ID:       "cronjob-timezone-invalid",
+		Title:    "CronJob spec.timeZone that is not an IANA time zone name",
+		Severity: analyzer.SeverityError,
+		Kinds:    []string{"CronJob"},
+		Source:   "go",
+		Rationale: "The API server loads spec.timeZone from the IANA time zone database and rejects the CronJob " +
+			"when the name is unknown, empty or `Local`, so the task never runs. Abbreviations such as " +
+			"`PST` or `IST` and wrong case (`europe/paris`) are not zone names. kvet checks against the " +
+			"database compiled into it (the one Go's time/tzdata embeds, as the API server does), so the " +
+			"result does not depend on the machine.",
+		Remediation: "Use a name from the IANA database such as `Europe/Paris`, `America/New_York` or " +
+			"`Etc/UTC` (see `timedatectl list-timezones` or the tz database's zone1970.tab). kvet suggests " +
+			"the closest name, and offers the fix when only the case is wrong.",
+		Doc: "Bad:\n\n    timeZone: PST\n    timeZone: europe/paris\n\nGood:\n\n    timeZone: America/Los_Angeles\n",
+		Run: func(pass *analyzer.Pass) {
+			cj, ok := cronJob(pass)
+			if !ok || cj.Spec.TimeZone == nil {
+				return
+			}
+			tz := *cj.Spec.TimeZone
+			why := timeZoneProblem(tz)
+			if why == "" {
+				return
+			}
+			f := analyzer.Finding{Path: timeZonePath}
+			f.Message = fmt.Sprintf("spec.timeZone %q is rejected by the API server: %s, so the CronJob cannot be created and never runs", tz, why)
+			if s := suggestZone(tz); s != "" && tz != "" {
+				f.Message += fmt.Sprintf("; did you mean %s?", s)
+				if strings.EqualFold(s, tz) {
+					if e, ok := analyzer.ReplaceScalar(pass.Doc, timeZonePath, s); ok {
+						f.Fix = analyzer.NewFix("Set timeZone: "+s, e)
+					}
+				}
+			} else {
+				f.Message += "; use an IANA zone name such as Europe/Paris or Etc/UTC"
+			}
+			pass.Report(f)
+		},
+	}
+}
