@@ -31,6 +31,9 @@ type Rule struct {
 	DisabledByDefault bool
 	// Source is "go", "rego" or "engine" (findings produced while loading).
 	Source string
+	// URL is the address of the rule's documentation, when it has one: the
+	// rule's section of docs/rules.md for kvet's own rules (SARIF helpUri).
+	URL string
 
 	// Run checks one document. Exactly one of Run and RunSet is set, except
 	// for engine rules, which have neither.
