@@ -1,0 +1,266 @@
+// Package job holds the rules about Job specs: those of standalone Jobs and
+// those in the jobTemplate of a CronJob.
+package job
+
+import (
+	"fmt"
+
+	yaml "go.yaml.in/yaml/v3"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// jobKinds are the kinds that carry a Job spec.
+var jobKinds = []string{"Job", "CronJob"}
+
+// jobSpec is the Job spec of a Job or CronJob with its path.
+type jobSpec struct {
+	Spec *batchv1.JobSpec
+	// Path is spec for a Job, spec.jobTemplate.spec for a CronJob.
+	Path analyzer.Path
+	// Standalone is true for a Job, false for a CronJob's template.
+	Standalone bool
+}
+
+// what names the spec in messages.
+func (j jobSpec) what() string {
+	if j.Standalone {
+		return "Job"
+	}
+	return "CronJob's jobTemplate"
+}
+
+// field returns the path of a field of the Job spec.
+func (j jobSpec) field(name ...string) analyzer.Path { return j.Path.Key(name...) }
+
+func jobSpecOf(pass *analyzer.Pass) (jobSpec, bool) {
+	switch o := pass.Doc.Object.(type) {
+	case *batchv1.Job:
+		return jobSpec{Spec: &o.Spec, Path: analyzer.NewPath("spec"), Standalone: true}, true
+	case *batchv1.CronJob:
+		return jobSpec{Spec: &o.Spec.JobTemplate.Spec, Path: analyzer.NewPath("spec", "jobTemplate", "spec")}, true
+	}
+	return jobSpec{}, false
+}
+
+// unset reports whether the field at path is absent or null. A field that
+// is present with a value of the wrong type is not unset: the loader
+// reports it as invalid-value, and the rules stay quiet about it.
+func unset(pass *analyzer.Pass, path analyzer.Path) bool {
+	n := deref(pass.Doc.Lookup(path))
+	return n == nil || n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+// isString reports whether a looked-up field is a string scalar.
+func isString(n *yaml.Node) bool {
+	n = deref(n)
+	return n != nil && n.Kind == yaml.ScalarNode && n.Tag == "!!str"
+}
+
+// deref follows aliases.
+func deref(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+// RestartPolicyInvalid flags Job pod templates whose restartPolicy the API
+// rejects.
+func RestartPolicyInvalid() *analyzer.Rule {
+	return &analyzer.Rule{
+		ID:       "job-restart-policy-invalid",
+		Title:    "Job pod template restartPolicy missing or Always",
+		Severity: analyzer.SeverityError,
+		Kinds:    jobKinds,
+		Source:   "go",
+		Rationale: "A Job runs its pods to completion, so their restartPolicy must be Never (a failed pod is " +
+			"replaced by a new one, up to backoffLimit, and its logs are kept) or OnFailure (the container " +
+			"is restarted in place). A pod template without restartPolicy defaults to Always, the policy " +
+			"of long-running services, and the API server rejects the Job (or the CronJob) outright.",
+		Remediation: "Set spec.template.spec.restartPolicy (spec.jobTemplate.spec.template.spec.restartPolicy " +
+			"in a CronJob) to Never, or OnFailure to retry in the same pod. kvet offers `Never` as a " +
+			"suggested fix.",
+		Doc: "Good:\n\n    template:\n      spec:\n        restartPolicy: Never\n        containers: [...]\n",
+		Run: func(pass *analyzer.Pass) {
+			j, ok := jobSpecOf(pass)
+			if !ok {
+				return
+			}
+			podSpec := j.field("template", "spec")
+			path := podSpec.Key("restartPolicy")
+			switch policy := j.Spec.Template.Spec.RestartPolicy; policy {
+			case corev1.RestartPolicyNever, corev1.RestartPolicyOnFailure:
+			case "":
+				if !unset(pass, path) && !isString(pass.Doc.Lookup(path)) {
+					return // a value of the wrong type: invalid-value
+				}
+				f := analyzer.Finding{
+					Path:    path,
+					Message: fmt.Sprintf("%s is unset, so it defaults to Always, which the API server rejects for a Job (it must run to completion): set restartPolicy: Never (a failed pod is replaced, up to backoffLimit, and its logs are kept) or OnFailure (the container restarts in place)", path),
+				}
+				if e, ok := analyzer.InsertField(pass.Doc, podSpec, "restartPolicy", "Never"); ok {
+					f.Fix = analyzer.NewFix("Set restartPolicy: Never", e)
+				}
+				pass.Report(f)
+			case corev1.RestartPolicyAlways:
+				f := analyzer.Finding{
+					Path:    path,
+					Message: fmt.Sprintf("restartPolicy: Always is for long-running services, and the API server rejects it in a %s, which runs to completion: use Never (a failed pod is replaced, up to backoffLimit, and its logs are kept) or OnFailure", j.what()),
+				}
+				if e, ok := analyzer.ReplaceScalar(pass.Doc, path, "Never"); ok {
+					f.Fix = analyzer.NewFix("Set restartPolicy: Never", e)
+				}
+				pass.Report(f)
+			default:
+				pass.Reportf(path, "restartPolicy %q is not a restart policy: the API server accepts only Never or OnFailure in a %s and rejects it", policy, j.what())
+			}
+		},
+	}
+}
+
+// defaultBackoffLimit is the API's default for backoffLimit.
+const defaultBackoffLimit = 6
+
+// BackoffLimitUnset flags Job specs that rely on the default backoffLimit.
+func BackoffLimitUnset() *analyzer.Rule {
+	return &analyzer.Rule{
+		ID:       "job-backoff-limit-unset",
+		Title:    "Job without backoffLimit",
+		Severity: analyzer.SeverityInfo,
+		Kinds:    jobKinds,
+		Source:   "go",
+		Rationale: "A failed Job pod is retried up to backoffLimit times, with an exponential delay (10 s, 20 s, " +
+			"40 s ... capped at 6 minutes) before each retry. Left unset it is 6: a task that cannot " +
+			"succeed, such as a migration against a missing table, runs 7 times over about 10 minutes " +
+			"before the Job is marked Failed, and a task that must not run twice may run 7 times.",
+		Remediation: "Set backoffLimit to the number of retries the task deserves: 0 for a task that must not be " +
+			"repeated, a small number such as 2 or 3 for a flaky one.",
+		Doc: "Good:\n\n    spec:\n      backoffLimit: 2\n",
+		Run: func(pass *analyzer.Pass) {
+			j, ok := jobSpecOf(pass)
+			path := j.field("backoffLimit")
+			if !ok || j.Spec.BackoffLimit != nil || j.Spec.BackoffLimitPerIndex != nil || !unset(pass, path) {
+				return
+			}
+			pass.Reportf(path,
+				"%s is unset, so a failing pod is retried %d times with growing delays (10 s, 20 s, 40 s ... up to 6 min) before the Job fails; set backoffLimit to the retries the task deserves (0 if it must not run twice)",
+				path, defaultBackoffLimit)
+		},
+	}
+}
+
+// BackoffLimitHigh flags backoffLimit values above the configured maximum.
+func BackoffLimitHigh() *analyzer.Rule {
+	return &analyzer.Rule{
+		ID:       "job-backoff-limit-high",
+		Title:    "Job backoffLimit above the maximum",
+		Severity: analyzer.SeverityWarning,
+		Kinds:    jobKinds,
+		Source:   "go",
+		Rationale: "Each retry of a failed Job pod waits twice as long as the previous one, up to 6 minutes. " +
+			"With a high backoffLimit a Job that cannot succeed keeps failing for hours, holding resources " +
+			"and hiding the failure, and a non-idempotent task is repeated again and again.",
+		Remediation: "Lower backoffLimit to the parameter `max` (6, the API default) or less, and fix the cause " +
+			"of the failures rather than retrying longer. Use activeDeadlineSeconds to bound the total time.",
+		Doc:    "Bad:\n\n    backoffLimit: 100\n\nGood:\n\n    backoffLimit: 3\n    activeDeadlineSeconds: 3600\n",
+		Params: []analyzer.Param{{Name: "max", Doc: "largest backoffLimit that is not reported", Default: defaultBackoffLimit}},
+		Run: func(pass *analyzer.Pass) {
+			j, ok := jobSpecOf(pass)
+			if !ok || j.Spec.BackoffLimit == nil {
+				return
+			}
+			limit := analyzer.IntParam(pass.Param("max"))
+			if n := int(*j.Spec.BackoffLimit); n > limit {
+				pass.Reportf(j.field("backoffLimit"),
+					"backoffLimit is %d, above %d: a failing pod is retried %d times with delays growing to 6 minutes each, so the Job keeps failing for hours before it reports failure; lower it to %d or less and bound the run with activeDeadlineSeconds",
+					n, limit, n, limit)
+			}
+		},
+	}
+}
+
+// ActiveDeadlineMissing flags Job specs without activeDeadlineSeconds.
+func ActiveDeadlineMissing() *analyzer.Rule {
+	return &analyzer.Rule{
+		ID:       "job-active-deadline-missing",
+		Title:    "Job without activeDeadlineSeconds",
+		Severity: analyzer.SeverityWarning,
+		Kinds:    jobKinds,
+		Source:   "go",
+		Rationale: "backoffLimit only counts failures: a pod that hangs (a stuck network call, a lock that is " +
+			"never released) runs forever, holding its resources. In a CronJob with concurrencyPolicy " +
+			"Forbid, a hung run also blocks every later run.",
+		Remediation: "Set activeDeadlineSeconds to a generous upper bound of the run time (for example twice " +
+			"the longest observed run). When it expires, the Job's pods are terminated and the Job fails " +
+			"with reason DeadlineExceeded, which monitoring can alert on.",
+		Doc: "Good:\n\n    spec:\n      activeDeadlineSeconds: 3600\n",
+		Run: func(pass *analyzer.Pass) {
+			j, ok := jobSpecOf(pass)
+			path := j.field("activeDeadlineSeconds")
+			if !ok || j.Spec.ActiveDeadlineSeconds != nil || !unset(pass, path) {
+				return
+			}
+			msg := "%s is unset: a hung pod is not a failure, so it runs forever and backoffLimit never stops it; set activeDeadlineSeconds to an upper bound of the run time (e.g. 3600)"
+			if !j.Standalone {
+				msg = "%s is unset: a hung run is not a failure, so it runs forever and, with concurrencyPolicy Forbid, blocks every later run; set activeDeadlineSeconds to an upper bound of the run time (e.g. 3600)"
+			}
+			pass.Reportf(path, msg, path)
+		},
+	}
+}
+
+// TTLMissing flags standalone Jobs without ttlSecondsAfterFinished.
+func TTLMissing() *analyzer.Rule {
+	return &analyzer.Rule{
+		ID:       "job-ttl-missing",
+		Title:    "standalone Job without ttlSecondsAfterFinished",
+		Severity: analyzer.SeverityInfo,
+		Kinds:    []string{"Job"},
+		Source:   "go",
+		Rationale: "A finished Job and its pods stay in the cluster until someone deletes them: they pile up, " +
+			"slow down listing, and keep the Job's name taken, so applying the same manifest again does " +
+			"nothing. (A CronJob's Jobs are cleaned up by its history limits and are not reported.)",
+		Remediation: "Set spec.ttlSecondsAfterFinished to how long the finished Job and its logs should be kept, " +
+			"for example 86400 (one day); the TTL controller then deletes it.",
+		Doc: "Good:\n\n    spec:\n      ttlSecondsAfterFinished: 86400\n",
+		Run: func(pass *analyzer.Pass) {
+			j, ok := jobSpecOf(pass)
+			path := j.field("ttlSecondsAfterFinished")
+			if !ok || !j.Standalone || j.Spec.TTLSecondsAfterFinished != nil || !unset(pass, path) {
+				return
+			}
+			pass.Reportf(path,
+				"spec.ttlSecondsAfterFinished is unset, so the finished Job and its pods stay in the cluster until deleted by hand (and re-applying the manifest does nothing); set ttlSecondsAfterFinished (e.g. 86400 to keep it a day)")
+		},
+	}
+}
+
+// ParallelismExceedsCompletions flags parallelism above completions.
+func ParallelismExceedsCompletions() *analyzer.Rule {
+	return &analyzer.Rule{
+		ID:       "job-parallelism-exceeds-completions",
+		Title:    "Job parallelism greater than completions",
+		Severity: analyzer.SeverityWarning,
+		Kinds:    jobKinds,
+		Source:   "go",
+		Rationale: "The Job controller never runs more pods than the completions still needed, so parallelism " +
+			"above completions has no effect: the Job is not as parallel as its manifest says, which usually " +
+			"means one of the two numbers is wrong.",
+		Remediation: "Set parallelism to at most completions, or raise completions if more pods must succeed.",
+		Doc:         "Bad:\n\n    completions: 2\n    parallelism: 5\n",
+		Run: func(pass *analyzer.Pass) {
+			j, ok := jobSpecOf(pass)
+			if !ok || j.Spec.Parallelism == nil || j.Spec.Completions == nil {
+				return
+			}
+			if p, c := *j.Spec.Parallelism, *j.Spec.Completions; p > c {
+				pass.Reportf(j.field("parallelism"),
+					"parallelism is %d but completions is %d: the controller never runs more pods at once than the completions still needed, so the extra parallelism is ignored and one of the numbers is likely wrong; set parallelism to %d or less, or raise completions",
+					p, c, c)
+			}
+		},
+	}
+}
