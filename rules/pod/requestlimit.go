@@ -1,0 +1,73 @@
+package pod
+
+import (
+	"fmt"
+	"slices"
+
+	yaml "go.yaml.in/yaml/v3"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// ResourceRequestExceedsLimit flags requests greater than the matching limit.
+func ResourceRequestExceedsLimit() *analyzer.Rule {
+	return &analyzer.Rule{
+		ID:       "resource-request-exceeds-limit",
+		Title:    "resource request greater than its limit",
+		Severity: analyzer.SeverityError,
+		Kinds:    analyzer.PodKinds(),
+		Source:   "go",
+		Rationale: "A request is what the scheduler reserves and a limit what the container may use, so a " +
+			"request above its limit is contradictory: the API server rejects the pod, or the whole " +
+			"workload whose template contains it, and nothing runs.",
+		Remediation: "Make every resources.requests.X at most resources.limits.X (for containers, init " +
+			"containers and the pod-level spec.resources). Often the units are the culprit: `1` CPU is " +
+			"`1000m`, and `1G` memory is less than `1Gi`.",
+		Doc: "Bad:\n\n    resources:\n      requests: {memory: 1Gi}\n      limits: {memory: 512Mi}\n",
+		Run: func(pass *analyzer.Pass) {
+			tmpl, ok := analyzer.PodTemplateOf(pass.Doc)
+			if !ok {
+				return
+			}
+			check := func(owner string, res corev1.ResourceRequirements, path analyzer.Path) {
+				names := make([]string, 0, len(res.Requests))
+				for name := range res.Requests {
+					names = append(names, string(name))
+				}
+				slices.Sort(names)
+				for _, name := range names {
+					req, ok1 := quantityAt(pass.Doc, path.Key("requests", name))
+					lim, ok2 := quantityAt(pass.Doc, path.Key("limits", name))
+					if !ok1 || !ok2 || req.Cmp(lim) <= 0 {
+						continue
+					}
+					pass.Reportf(path.Key("requests", name),
+						"%s requests %s %s but limits it to %s: a request may not exceed its limit, so the API server rejects it; lower resources.requests.%s or raise resources.limits.%s",
+						owner, req.String(), name, lim.String(), name, name)
+				}
+			}
+			if r := tmpl.Spec.Resources; r != nil {
+				check("the pod", *r, tmpl.Path.Key("resources"))
+			}
+			eachResourceContainer(pass, func(c analyzer.ContainerRef) {
+				check(fmt.Sprintf("container %q", c.Container.Name), c.Container.Resources, c.Path.Key("resources"))
+			})
+		},
+	}
+}
+
+// quantityAt parses the quantity written at path; ok is false when it is
+// absent or not a valid quantity (the loader reports that as invalid-value).
+func quantityAt(d *analyzer.Document, path analyzer.Path) (resource.Quantity, bool) {
+	n := d.Lookup(path)
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return resource.Quantity{}, false
+	}
+	q, err := resource.ParseQuantity(n.Value)
+	return q, err == nil
+}
