@@ -36,11 +36,14 @@ type Report struct {
 	BaseDir string
 }
 
-// Counts returns the number of diagnostics per severity.
+// Counts returns the number of diagnostics per severity, leaving out
+// suppressed ones.
 func (r *Report) Counts() map[analyzer.Severity]int {
 	c := map[analyzer.Severity]int{}
 	for _, d := range r.Diagnostics {
-		c[d.Severity]++
+		if !d.Suppressed() { // suppressed findings are shown, not counted
+			c[d.Severity]++
+		}
 	}
 	return c
 }

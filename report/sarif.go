@@ -68,8 +68,8 @@ type sarifRule struct {
 	Name             string           `json:"name"`
 	ShortDescription sarifMultiformat `json:"shortDescription"`
 	FullDescription  sarifMultiformat `json:"fullDescription"`
-	// HelpURI is the place for a link to the rule's documentation (a
-	// section of docs/rules.md); empty until that page is published.
+	// HelpURI links to the rule's documentation (Rule.URL: its section of
+	// docs/rules.md for kvet's own rules).
 	HelpURI              string           `json:"helpUri,omitempty"`
 	Help                 sarifMultiformat `json:"help"`
 	DefaultConfiguration sarifRuleConf    `json:"defaultConfiguration"`
@@ -92,11 +92,12 @@ type sarifResult struct {
 	Message             sarifMessage      `json:"message"`
 	Locations           []sarifLocation   `json:"locations"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
-	// Suppressions is the place for how a result is suppressed (kind
-	// "inSource" for kvet:ignore comments and annotations, "external" for
-	// a baseline). Once kvet reports suppressed findings, every result of
-	// the run must carry the array (empty when not suppressed).
-	Suppressions []sarifSuppression `json:"suppressions,omitempty"`
+	// Suppressions says how a result is suppressed (kind "inSource" for
+	// kvet:ignore comments and annotations, "external" for a baseline).
+	// kvet always checks suppressions, so every result carries the array,
+	// empty when the result is not suppressed (an absent array would mean
+	// "not checked").
+	Suppressions []sarifSuppression `json:"suppressions"`
 	Properties   *sarifResultProps  `json:"properties,omitempty"`
 }
 
@@ -193,6 +194,7 @@ func (SARIF) Format(w io.Writer, r *Report) error {
 				LogicalLocations: sarifLogicalOf(d.Object),
 			}},
 			PartialFingerprints: map[string]string{SARIFFingerprintKey: fmt.Sprintf("%s:%d", fp, seen[fp])},
+			Suppressions:        sarifSuppressionsOf(d.Suppression),
 		}
 		if len(d.Path) > 0 {
 			res.Properties = &sarifResultProps{FieldPath: d.Path.String()}
@@ -266,9 +268,19 @@ func sarifRuleOf(rule *analyzer.Rule) sarifRule {
 		ShortDescription:     sarifMultiformat{Text: rule.Title},
 		FullDescription:      sarifMultiformat{Text: full},
 		Help:                 sarifMultiformat{Text: text, Markdown: markdown},
+		HelpURI:              rule.URL,
 		DefaultConfiguration: sarifRuleConf{Level: sarifLevel(rule.Severity), Enabled: !rule.DisabledByDefault},
 		Properties:           sarifRuleProps{Tags: ruleTags(rule)},
 	}
+}
+
+// sarifSuppressionsOf returns a result's suppressions: none (an empty
+// array), or the one that applies, with its reason as justification.
+func sarifSuppressionsOf(s *analyzer.Suppression) []sarifSuppression {
+	if s == nil {
+		return []sarifSuppression{}
+	}
+	return []sarifSuppression{{Kind: s.Kind, Justification: s.Justification}}
 }
 
 func ruleTags(rule *analyzer.Rule) []string {
