@@ -18,6 +18,15 @@ type lintFlags struct {
 	output string
 	failOn string
 	color  string
+
+	// Configuration, suppressions and baselines (settings.go).
+	config           string
+	enable, disable  []string
+	requireReason    bool
+	requireReasonSet bool // --require-reason was given (true or false)
+	showSuppressed   bool
+	baseline         string
+	writeBaseline    string
 }
 
 func (a *app) lintCmd() *cobra.Command {
@@ -37,6 +46,7 @@ func (a *app) lintCmd() *cobra.Command {
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` instead of standard output")
 	fl.StringVar(&f.failOn, "fail-on", "warning", "exit 1 when a finding at or above this severity exists: error, warning, info or none")
 	fl.StringVar(&f.color, "color", "auto", "color text output: auto (when stdout is a terminal and NO_COLOR is unset), always or never")
+	addSettingsFlags(cmd, &f)
 	return cmd
 }
 
@@ -69,6 +79,11 @@ func (a *app) useColor(mode string, toStdout bool) (bool, error) {
 }
 
 func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
+	cfg, err := a.loadConfig(f.config)
+	if err != nil {
+		return err
+	}
+	f.applyConfig(cmd, cfg)
 	threshold, err := failThreshold(f.failOn)
 	if err != nil {
 		return usageError{err}
@@ -83,16 +98,20 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 	}
 
 	ctx := cmd.Context()
-	enabled, opts, err := a.ruleSet(ctx, f)
+	enabled, catalog, opts, err := a.ruleSet(ctx, f, cfg)
 	if err != nil {
 		return err
 	}
-	set, res := analyzer.Lint(ctx, analyzer.NewLoader(a.stdin), paths, enabled, opts)
+	set, res := lintPaths(ctx, analyzer.NewLoader(a.stdin), paths, cfg, enabled, opts)
+	diags, shown, done, err := a.suppress(set, res, f, enabled, catalog, opts)
+	if err != nil || done {
+		return err
+	}
 
 	rep := &report.Report{
 		Tool:        report.Tool{Name: "kvet", Version: Version, InformationURI: InformationURI},
 		Rules:       enabled,
-		Diagnostics: res.Diagnostics,
+		Diagnostics: shown,
 		Files:       len(set.Files),
 		Documents:   len(set.Docs),
 	}
@@ -106,7 +125,7 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 		return err
 	}
 	if f.format == "text" {
-		fmt.Fprintln(a.stderr, report.Summary(rep))
+		fmt.Fprintln(a.stderr, report.Summary(rep)+suppressedNote(diags))
 	}
 	failed := false
 	for _, err := range append(set.Errors, res.Errors...) {
@@ -116,7 +135,7 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 	switch {
 	case failed:
 		a.code = ExitError
-	case threshold != 0 && hasAtLeast(res.Diagnostics, threshold):
+	case threshold != 0 && hasAtLeast(diags, threshold):
 		a.code = ExitFindings
 	}
 	return nil
@@ -138,9 +157,11 @@ func (a *app) write(formatter report.Formatter, rep *report.Report, output strin
 	return err
 }
 
+// hasAtLeast reports whether a finding that is not suppressed has severity
+// s or above.
 func hasAtLeast(diags []analyzer.Diagnostic, s analyzer.Severity) bool {
 	for _, d := range diags {
-		if d.Severity >= s {
+		if d.Severity >= s && !d.Suppressed() {
 			return true
 		}
 	}

@@ -8,18 +8,32 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kvet-dev/kvet/analyzer"
-	"github.com/kvet-dev/kvet/rules"
+	"github.com/kvet-dev/kvet/internal/ruledoc"
 )
 
 func (a *app) rulesCmd() *cobra.Command {
-	return &cobra.Command{
+	var format string
+	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "List every rule: ID, severity, kinds, title",
-		Args:  cobra.NoArgs,
-		RunE: func(*cobra.Command, []string) error {
+		Long: "List every rule. --format markdown writes the full documentation of every rule " +
+			"(docs/rules.md is generated this way).",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			all, err := a.catalog(cmd.Context(), ruleSource{})
+			if err != nil {
+				return err
+			}
+			switch format {
+			case "markdown":
+				return ruledoc.Markdown(a.stdout, all)
+			case "text":
+			default:
+				return usageError{fmt.Errorf("--format: unknown format %q (want text or markdown)", format)}
+			}
 			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tSEVERITY\tKINDS\tTITLE")
-			for _, r := range rules.All() {
+			for _, r := range all {
 				title := r.Title
 				if r.DisabledByDefault {
 					title += " (off by default)"
@@ -29,6 +43,8 @@ func (a *app) rulesCmd() *cobra.Command {
 			return tw.Flush()
 		},
 	}
+	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text (a table) or markdown (the documentation of every rule)")
+	return cmd
 }
 
 func kinds(r *analyzer.Rule) string {
@@ -43,8 +59,12 @@ func (a *app) explainCmd() *cobra.Command {
 		Use:   "explain RULE",
 		Short: "Print a rule's documentation",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
-			for _, r := range rules.All() {
+		RunE: func(cmd *cobra.Command, args []string) error {
+			all, err := a.catalog(cmd.Context(), ruleSource{})
+			if err != nil {
+				return err
+			}
+			for _, r := range all {
 				if r.ID == args[0] {
 					_, err := fmt.Fprint(a.stdout, explain(r))
 					return err
@@ -72,6 +92,9 @@ func explain(r *analyzer.Rule) string {
 	}
 	if r.Doc != "" {
 		fmt.Fprintf(&b, "\n%s\n", strings.TrimRight(r.Doc, "\n"))
+	}
+	if r.URL != "" {
+		fmt.Fprintf(&b, "\nMore: %s\n", r.URL)
 	}
 	return b.String()
 }

@@ -1,0 +1,183 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/config"
+)
+
+// addSettingsFlags registers the flags of configuration, suppressions and
+// baselines on the lint command.
+func addSettingsFlags(cmd *cobra.Command, f *lintFlags) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.config, "config", "", "read the configuration from `FILE` (default: .kvet.yaml or .kvet.yml in the working directory or a parent, up to the repository root)")
+	fl.StringSliceVar(&f.enable, "enable", nil, "turn on `RULE`s (comma-separated or repeated), whatever the configuration says")
+	fl.StringSliceVar(&f.disable, "disable", nil, "turn off `RULE`s (comma-separated or repeated), whatever the configuration says")
+	fl.BoolVar(&f.requireReason, "require-reason", false, "report kvet:ignore comments and kvet.dev/ignore annotations without a reason (-- why) as errors")
+	fl.BoolVar(&f.showSuppressed, "show-suppressed", false, "also show suppressed findings (SARIF always includes them, marked as suppressed)")
+	fl.StringVar(&f.baseline, "baseline", "", "report only findings that are not recorded in the baseline `FILE`")
+	fl.StringVar(&f.writeBaseline, "write-baseline", "", "record the current findings in the baseline `FILE` and exit (0 unless an input could not be read)")
+}
+
+// loadConfig reads the configuration file named by --config, else the one
+// found from the working directory up to the repository root. It returns
+// nil when there is none.
+func (a *app) loadConfig(flag string) (*config.Config, error) {
+	path := flag
+	if path == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, fmt.Errorf("finding configuration: %w", err)
+		}
+		if path, err = config.Find(wd); err != nil || path == "" {
+			return nil, err
+		}
+		// Name the file relative to the working directory in messages.
+		if rel, err := filepath.Rel(wd, path); err == nil {
+			path = rel
+		}
+	}
+	return config.Load(path)
+}
+
+// applyConfig fills the settings that were not given on the command line
+// from the configuration file: flags win over the file, the file over
+// the flags' defaults.
+func (f *lintFlags) applyConfig(cmd *cobra.Command, cfg *config.Config) {
+	changed := cmd.Flags().Changed
+	f.requireReasonSet = changed("require-reason")
+	if cfg == nil {
+		return
+	}
+	if !changed("fail-on") && cfg.FailOn != "" {
+		f.failOn = cfg.FailOn
+	}
+	if !changed("format") && cfg.Format != "" {
+		f.format = cfg.Format
+	}
+	if !changed("baseline") && cfg.Baseline != "" {
+		f.baseline = cfg.Resolve(cfg.Baseline)
+	}
+}
+
+// lintPaths lints paths, leaving out the files that the configuration
+// excludes (whether found in a directory or named explicitly, as
+// pre-commit hooks do).
+func lintPaths(ctx context.Context, l *analyzer.Loader, paths []string, cfg *config.Config, rules []*analyzer.Rule, opts analyzer.Options) (*analyzer.Set, *analyzer.Result) {
+	if cfg == nil || len(cfg.Exclude) == 0 {
+		return analyzer.Lint(ctx, l, paths, rules, opts)
+	}
+	names, errs := analyzer.Discover(paths)
+	var kept []string
+	for _, n := range names {
+		if !cfg.Excluded(n) {
+			kept = append(kept, n)
+		}
+	}
+	if len(kept) == 0 {
+		return &analyzer.Set{Errors: errs}, &analyzer.Result{}
+	}
+	set, res := analyzer.Lint(ctx, l, kept, rules, opts)
+	set.Errors = append(errs, set.Errors...)
+	return set, res
+}
+
+// suppress applies inline suppressions and the baseline to the result of a
+// run. It returns every diagnostic (suppressed ones marked) and those the
+// report shows: all of them in SARIF, which records suppressions; the
+// others only with --show-suppressed, their message saying why. With
+// --write-baseline it records the findings instead and reports done.
+func (a *app) suppress(set *analyzer.Set, res *analyzer.Result, f lintFlags, enabled, catalog []*analyzer.Rule, opts analyzer.Options) (diags, shown []analyzer.Diagnostic, done bool, err error) {
+	diags = analyzer.Suppress(set, res.Diagnostics, analyzer.SuppressConfig{Rules: enabled, Known: catalog, Severity: opts.Severity})
+	if f.writeBaseline != "" {
+		return diags, nil, true, a.writeBaseline(f.writeBaseline, set, res, diags)
+	}
+	if f.baseline != "" {
+		b, err := config.LoadBaseline(f.baseline)
+		if err != nil {
+			return nil, nil, false, err
+		}
+		if stale := b.Apply(diags); stale > 0 {
+			fmt.Fprintf(a.stderr, "kvet: %d %s recorded in %s no longer %s; run kvet lint --write-baseline %s to drop %s\n",
+				stale, plural(stale, "finding", "findings"), f.baseline, plural(stale, "occurs", "occur"), f.baseline, plural(stale, "it", "them"))
+		}
+	}
+	switch {
+	case f.format == "sarif":
+		shown = diags
+	case f.showSuppressed:
+		shown = slices.Clone(diags)
+		for i := range shown {
+			if s := shown[i].Suppression; s != nil {
+				shown[i].Message += " [suppressed"
+				if s.Justification != "" {
+					shown[i].Message += ": " + s.Justification
+				}
+				shown[i].Message += "]"
+			}
+		}
+	default:
+		for _, d := range diags {
+			if !d.Suppressed() {
+				shown = append(shown, d)
+			}
+		}
+	}
+	return diags, shown, false, nil
+}
+
+// writeBaseline records the findings of diags in the baseline file path.
+func (a *app) writeBaseline(path string, set *analyzer.Set, res *analyzer.Result, diags []analyzer.Diagnostic) error {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return fmt.Errorf("writing baseline: %w", err)
+	}
+	for _, file := range set.Files {
+		if fa, err := filepath.Abs(file.Path); err == nil && fa == abs {
+			return fmt.Errorf("--write-baseline %s: that is one of the files being linted; kvet never writes to its inputs", path)
+		}
+	}
+	b, err := config.NewBaseline(path, diags)
+	if err != nil {
+		return err
+	}
+	if err := b.Write(); err != nil {
+		return err
+	}
+	n := len(b.Findings)
+	fmt.Fprintf(a.stderr, "kvet: recorded %d %s in %s\n", n, plural(n, "finding", "findings"), path)
+	for _, err := range append(set.Errors, res.Errors...) {
+		fmt.Fprintf(a.stderr, "kvet: %v\n", err)
+		a.code = ExitError
+	}
+	return nil
+}
+
+// suppressedNote is appended to the text summary: how many findings were
+// suppressed.
+func suppressedNote(diags []analyzer.Diagnostic) string {
+	n := 0
+	for i := range diags {
+		if diags[i].Suppressed() {
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d suppressed", n)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
