@@ -5,6 +5,7 @@ import (
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/rules/apiversion"
 	"github.com/kvet-dev/kvet/rules/cronjob"
+	"github.com/kvet-dev/kvet/rules/job"
 	"github.com/kvet-dev/kvet/rules/pod"
 )
 
@@ -16,9 +17,27 @@ func All() []*analyzer.Rule {
 
 		pod.ResourceLimitsMissing(),
 		pod.ResourceRequestsMissing(),
+		pod.ResourceRequestExceedsLimit(),
 		pod.DefaultServiceAccount(),
+		pod.ImageTagMutable(),
 
+		job.RestartPolicyInvalid(),
+		job.BackoffLimitUnset(),
+		job.BackoffLimitHigh(),
+		job.ActiveDeadlineMissing(),
+		job.TTLMissing(),
+		job.ParallelismExceedsCompletions(),
+
+		cronjob.ScheduleInvalid(),
+		cronjob.ScheduleTimezone(),
+		cronjob.ScheduleNeverFires(),
+		cronjob.NameTooLong(),
+		cronjob.TimezoneMissing(),
+		cronjob.TimezoneInvalid(),
 		cronjob.ConcurrencyAllow(),
 		cronjob.StartingDeadlineMissing(),
+		cronjob.StartingDeadlineShort(),
+		cronjob.HistoryLimits(),
+		cronjob.Suspended(),
 	)
 }

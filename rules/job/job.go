@@ -4,6 +4,7 @@ package job
 
 import (
 	"fmt"
+	"time"
 
 	yaml "go.yaml.in/yaml/v3"
 	batchv1 "k8s.io/api/batch/v1"
@@ -124,6 +125,29 @@ func RestartPolicyInvalid() *analyzer.Rule {
 // defaultBackoffLimit is the API's default for backoffLimit.
 const defaultBackoffLimit = 6
 
+// backoffWait is the total delay the Job controller waits before n retries
+// of failed pods: 10 s, doubling each time, capped at 6 minutes.
+func backoffWait(n int) time.Duration {
+	var total time.Duration
+	d := 10 * time.Second
+	for range n {
+		total += d
+		d = min(2*d, 6*time.Minute)
+	}
+	return total
+}
+
+// roughly renders a wait for messages: "10 minutes", "9 hours".
+func roughly(d time.Duration) string {
+	switch {
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%d hours", int(d.Round(time.Hour).Hours()))
+	case d >= 2*time.Minute:
+		return fmt.Sprintf("%d minutes", int(d.Round(time.Minute).Minutes()))
+	}
+	return fmt.Sprintf("%d seconds", int(d.Seconds()))
+}
+
 // BackoffLimitUnset flags Job specs that rely on the default backoffLimit.
 func BackoffLimitUnset() *analyzer.Rule {
 	return &analyzer.Rule{
@@ -146,8 +170,8 @@ func BackoffLimitUnset() *analyzer.Rule {
 				return
 			}
 			pass.Reportf(path,
-				"%s is unset, so a failing pod is retried %d times with growing delays (10 s, 20 s, 40 s ... up to 6 min) before the Job fails; set backoffLimit to the retries the task deserves (0 if it must not run twice)",
-				path, defaultBackoffLimit)
+				"%s is unset, so a failing pod is retried %d times, with delays doubling from 10 s (about %s of waiting), before the Job fails; set backoffLimit to the retries the task deserves (0 if it must not run twice)",
+				path, defaultBackoffLimit, roughly(backoffWait(defaultBackoffLimit)))
 		},
 	}
 }
@@ -175,8 +199,8 @@ func BackoffLimitHigh() *analyzer.Rule {
 			limit := analyzer.IntParam(pass.Param("max"))
 			if n := int(*j.Spec.BackoffLimit); n > limit {
 				pass.Reportf(j.field("backoffLimit"),
-					"backoffLimit is %d, above %d: a failing pod is retried %d times with delays growing to 6 minutes each, so the Job keeps failing for hours before it reports failure; lower it to %d or less and bound the run with activeDeadlineSeconds",
-					n, limit, n, limit)
+					"backoffLimit is %d, above %d: a failing pod is retried %d times, with delays doubling from 10 s up to 6 minutes each, so a Job that cannot succeed keeps failing for about %s before it reports failure; lower it to %d or less and bound the run with activeDeadlineSeconds",
+					n, limit, n, roughly(backoffWait(n)), limit)
 			}
 		},
 	}

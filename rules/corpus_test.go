@@ -1,0 +1,149 @@
+package rules_test
+
+import (
+	"context"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/rules"
+)
+
+// TestCorpus runs every rule over the real manifests of
+// ../shared/corpus/real, when it exists: no run errors (a panicking rule is
+// one), no yaml-syntax on files that the corpus says parse, every document
+// found, and the number of findings per rule logged.
+func TestCorpus(t *testing.T) {
+	corpus := filepath.Join(repoRoot(t), "..", "shared", "corpus")
+	real := filepath.Join(corpus, "real")
+	if _, err := os.Stat(real); err != nil {
+		t.Skipf("no corpus: %v", err)
+	}
+	// Name every file explicitly: directory discovery would skip the
+	// corpus's vendor/ and hidden directories.
+	var files []string
+	err := filepath.WalkDir(real, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			switch filepath.Ext(path) {
+			case ".yaml", ".yml", ".json":
+				files = append(files, path)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	set := analyzer.NewLoader(nil).Load(ctx, files)
+	for _, err := range set.Errors {
+		t.Errorf("load: %v", err)
+	}
+	res := analyzer.Run(ctx, set, rules.All(), analyzer.Options{})
+	for _, err := range res.Errors {
+		t.Errorf("run: %v", err)
+	}
+	counts := map[string]int{}
+	for _, d := range res.Diagnostics {
+		counts[d.RuleID]++
+		if d.RuleID == analyzer.IDYAMLSyntax {
+			t.Errorf("%s:%d: %s (the corpus says every file parses)", d.File, d.Range.Start.Line, d.Message)
+		}
+	}
+	if want, ok := expectedDocuments(filepath.Join(corpus, "stats.txt")); ok && len(set.Docs) != want {
+		t.Errorf("%d documents, stats.txt says %d after expanding Lists", len(set.Docs), want)
+	}
+	checkFixes(t, set, res.Diagnostics)
+	t.Logf("%d files, %d documents, %d findings", len(set.Files), len(set.Docs), len(res.Diagnostics))
+	for _, r := range rules.All() {
+		t.Logf("%-36s %6d", r.ID, counts[r.ID])
+		delete(counts, r.ID)
+	}
+	for _, id := range slices.Sorted(maps.Keys(counts)) {
+		t.Logf("%-36s %6d (not in rules.All)", id, counts[id])
+	}
+}
+
+var expandedDocs = regexp.MustCompile(`documents after expanding Lists: (\d+)`)
+
+// expectedDocuments reads the corpus's own document count.
+func expectedDocuments(stats string) (int, bool) {
+	data, err := os.ReadFile(stats)
+	if err != nil {
+		return 0, false
+	}
+	m := expandedDocs.FindSubmatch(data)
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(string(m[1]))
+	return n, err == nil
+}
+
+// checkFixes applies every suggested fix to its file and lints the result
+// again: it must parse into the same number of documents, without new
+// yaml-syntax, unknown-field or invalid-value findings, and the findings
+// that had fixes must be gone.
+func checkFixes(t *testing.T, set *analyzer.Set, diags []analyzer.Diagnostic) {
+	t.Helper()
+	byFile := map[string][]analyzer.Diagnostic{}
+	for _, d := range diags {
+		if d.Fix != nil {
+			byFile[d.File] = append(byFile[d.File], d)
+		}
+	}
+	schema := func(ds []analyzer.Diagnostic) int {
+		n := 0
+		for _, d := range ds {
+			switch d.RuleID {
+			case analyzer.IDYAMLSyntax, analyzer.IDUnknownField, analyzer.IDInvalidValue:
+				n++
+			}
+		}
+		return n
+	}
+	fixes := map[string]int{}
+	for _, f := range set.Files {
+		fixed := byFile[f.Path]
+		if len(fixed) == 0 {
+			continue
+		}
+		var edits []analyzer.TextEdit
+		for _, d := range fixed {
+			edits = append(edits, d.Fix.Edits...)
+			fixes[d.RuleID]++
+		}
+		content, err := analyzer.ApplyEdits(f.Content, edits)
+		if err != nil {
+			t.Errorf("%s: %v", f.Path, err)
+			continue
+		}
+		before, beforeDiags := analyzer.NewLoader(nil).Parse(f)
+		nf := &analyzer.File{Path: f.Path, Content: content}
+		after, afterDiags := analyzer.NewLoader(nil).Parse(nf)
+		if len(after) != len(before) || schema(afterDiags) > schema(beforeDiags) {
+			t.Errorf("%s: after fixes %d documents (was %d), %d load problems (was %d)",
+				f.Path, len(after), len(before), schema(afterDiags), schema(beforeDiags))
+			continue
+		}
+		res := analyzer.Run(context.Background(), &analyzer.Set{Files: []*analyzer.File{nf}, Docs: after}, rules.All(), analyzer.Options{})
+		remaining := map[string]bool{}
+		for _, d := range res.Diagnostics {
+			remaining[d.Fingerprint()] = true
+		}
+		for _, d := range fixed {
+			if remaining[d.Fingerprint()] {
+				t.Errorf("%s: %s at %s is still reported after its fix", f.Path, d.RuleID, d.Path)
+			}
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(fixes)) {
+		t.Logf("fixes applied and verified: %-30s %4d", id, fixes[id])
+	}
+}
