@@ -76,6 +76,7 @@ func decodeSARIF(t *testing.T, data []byte) sarifLog {
 // scanning's requirements and, when the multitool is installed, against
 // the SARIF 2.1.0 schema and spec rules.
 func TestSARIFValid(t *testing.T) {
+	t.Parallel()
 	out := render(t, report.SARIF{}, fixtureReport(t))
 	t.Run("github", func(t *testing.T) {
 		for _, p := range sariftest.CheckGitHub(out) {
@@ -161,6 +162,7 @@ func TestSARIFRulesAndResults(t *testing.T) {
 // to the base directory with uriBaseId when inside it, absolute file: URIs
 // otherwise, stdin, and characters that URIs must encode.
 func TestSARIFArtifactLocations(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS == "windows" {
 		t.Skip("Unix paths")
 	}
@@ -366,6 +368,7 @@ func TestCheckGitHubCatches(t *testing.T) {
 // TestMultitoolCatches makes sure the schema validation step fails on an
 // invalid log (the multitool exits 0 either way).
 func TestMultitoolCatches(t *testing.T) {
+	t.Parallel()
 	tool := sariftest.Multitool(t)
 	good := render(t, report.SARIF{}, fixtureReport(t))
 	bad := mutate(t, good, func(l map[string]any) {

@@ -434,6 +434,7 @@ func TestGitHubOutput(t *testing.T) {
 // one outside the working directory given by absolute path) and stdin,
 // and checks the log against GitHub's rules and the SARIF schema.
 func TestSARIF(t *testing.T) {
+	t.Parallel()
 	manifest, err := os.ReadFile(filepath.Join("testdata", "warnings.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -552,4 +553,62 @@ func TestSARIFFingerprintsIndependentOfPathSpelling(t *testing.T) {
 			t.Errorf("results[%d] fingerprints %q and %q", i, fa, fb)
 		}
 	}
+}
+
+// corpusDir returns the shared corpus of real manifests, which lies beside
+// the repository (../shared/corpus from its root) on developer machines
+// and in CI, or skips the test.
+func corpusDir(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "corpus"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "real")); err != nil {
+		t.Skipf("no corpus at %s: %v", dir, err)
+	}
+	return dir
+}
+
+// TestCorpusSARIF lints the real public manifests of the shared corpus
+// (and its unparseable edge cases) as SARIF: kvet must read all of them
+// (exit 1, for findings, and nothing on stderr) and the log must satisfy
+// GitHub code scanning and the SARIF schema.
+func TestCorpusSARIF(t *testing.T) {
+	t.Parallel()
+	dir := corpusDir(t)
+	o := kvet(t, run{args: []string{"lint", "--format", "sarif", "real", "edge"}, dir: dir})
+	if o.code != 1 || o.stderr != "" {
+		t.Fatalf("want exit 1 and an empty stderr, got exit %d\n%s", o.code, o.stderr)
+	}
+	out := []byte(o.stdout)
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID string `json:"ruleId"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(out, &log); err != nil {
+		t.Fatal(err)
+	}
+	rules := map[string]int{}
+	for _, r := range log.Runs[0].Results {
+		rules[r.RuleID]++
+	}
+	// The edge cases do not parse; the real manifests miss limits.
+	if rules["yaml-syntax"] == 0 || rules["resource-limits-missing"] == 0 {
+		t.Errorf("results per rule: %v", rules)
+	}
+	t.Run("github", func(t *testing.T) {
+		for _, p := range sariftest.CheckGitHub(out) {
+			t.Error(p)
+		}
+	})
+	t.Run("schema", func(t *testing.T) {
+		if testing.Short() {
+			t.Skip("-short: validating the corpus log takes half a minute")
+		}
+		sariftest.ValidateBytes(t, out)
+	})
 }
