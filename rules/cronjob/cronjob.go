@@ -82,6 +82,7 @@ func ConcurrencyAllow() *analyzer.Rule {
 				}
 				pass.Report(analyzer.Finding{
 					Path:    path,
+					AtKey:   true,
 					Message: fmt.Sprintf("concurrencyPolicy is unset, so it defaults to Allow: a slow or delayed run overlaps the next one and a non-idempotent task processes the same data twice; set concurrencyPolicy: Forbid (or Replace), or annotate %s: \"true\"", IdempotentAnnotation),
 					Fix:     insertInSpec(pass, "Set concurrencyPolicy: Forbid", "concurrencyPolicy", "Forbid"),
 				})
@@ -122,6 +123,7 @@ func StartingDeadlineMissing() *analyzer.Rule {
 			}
 			pass.Report(analyzer.Finding{
 				Path:    path,
+				AtKey:   true,
 				Message: "startingDeadlineSeconds is unset: after downtime missed runs start arbitrarily late, and after 100 missed schedules the controller stops scheduling this CronJob; set startingDeadlineSeconds (e.g. 300)",
 				Fix:     insertInSpec(pass, "Set startingDeadlineSeconds: 300", "startingDeadlineSeconds", "300"),
 			})

@@ -107,3 +107,30 @@ func TestParams(t *testing.T) {
 		t.Errorf("widened ranges: %d findings, want 0", n)
 	}
 }
+
+// TestPositionsNull checks that a field present but null counts as unset
+// and is reported at its key.
+func TestPositionsNull(t *testing.T) {
+	src := "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: n\nspec:\n  schedule: \"@daily\"\n" +
+		"  timeZone:\n  startingDeadlineSeconds: ~\n  concurrencyPolicy: null\n"
+	f := &analyzer.File{Path: "n.yaml", Content: []byte(src)}
+	docs, _ := analyzer.NewLoader(nil).Parse(f)
+	res := analyzer.Run(context.Background(), &analyzer.Set{Files: []*analyzer.File{f}, Docs: docs}, rules(), analyzer.Options{})
+	got := map[string]string{}
+	for _, d := range res.Diagnostics {
+		got[d.RuleID] = fmt.Sprintf("%d:%d-%d:%d", d.Range.Start.Line, d.Range.Start.Column, d.Range.End.Line, d.Range.End.Column)
+	}
+	want := map[string]string{
+		"cronjob-timezone-missing":          "7:3-7:11",
+		"cronjob-starting-deadline-missing": "8:3-8:26",
+		"cronjob-concurrency-allow":         "9:3-9:20",
+	}
+	if len(got) != len(want) {
+		t.Errorf("got diagnostics %v, want %v", got, want)
+	}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%s at %s, want %s", id, got[id], w)
+		}
+	}
+}

@@ -116,8 +116,11 @@ func TimezoneMissing() *analyzer.Rule {
 			if cs := parseSchedule(schedule); cs.err == nil && strings.HasPrefix(cs.expr, "@every") {
 				return
 			}
-			pass.Reportf(timeZonePath,
-				"spec.timeZone is unset, so the schedule runs in the kube-controller-manager's time zone (often UTC, and not the same on every cluster); set timeZone to an IANA zone such as Europe/Paris, or Etc/UTC to make UTC explicit")
+			pass.Report(analyzer.Finding{
+				Path:    timeZonePath,
+				AtKey:   true,
+				Message: "spec.timeZone is unset, so the schedule runs in the kube-controller-manager's time zone (often UTC, and not the same on every cluster); set timeZone to an IANA zone such as Europe/Paris, or Etc/UTC to make UTC explicit",
+			})
 		},
 	}
 }

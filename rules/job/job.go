@@ -100,6 +100,7 @@ func RestartPolicyInvalid() *analyzer.Rule {
 				}
 				f := analyzer.Finding{
 					Path:    path,
+					AtKey:   true,
 					Message: fmt.Sprintf("%s is unset, so it defaults to Always, which the API server rejects for a Job (it must run to completion): set restartPolicy: Never (a failed pod is replaced, up to backoffLimit, and its logs are kept) or OnFailure (the container restarts in place)", path),
 				}
 				if e, ok := analyzer.InsertField(pass.Doc, podSpec, "restartPolicy", "Never"); ok {
@@ -169,9 +170,9 @@ func BackoffLimitUnset() *analyzer.Rule {
 			if !ok || j.Spec.BackoffLimit != nil || j.Spec.BackoffLimitPerIndex != nil || !unset(pass, path) {
 				return
 			}
-			pass.Reportf(path,
+			pass.Report(analyzer.Finding{Path: path, AtKey: true, Message: fmt.Sprintf(
 				"%s is unset, so a failing pod is retried %d times, with delays doubling from 10 s (about %s of waiting), before the Job fails; set backoffLimit to the retries the task deserves (0 if it must not run twice)",
-				path, defaultBackoffLimit, roughly(backoffWait(defaultBackoffLimit)))
+				path, defaultBackoffLimit, roughly(backoffWait(defaultBackoffLimit)))})
 		},
 	}
 }
@@ -231,7 +232,7 @@ func ActiveDeadlineMissing() *analyzer.Rule {
 			if !j.Standalone {
 				msg = "%s is unset: a hung run is not a failure, so it runs forever and, with concurrencyPolicy Forbid, blocks every later run; set activeDeadlineSeconds to an upper bound of the run time (e.g. 3600)"
 			}
-			pass.Reportf(path, msg, path)
+			pass.Report(analyzer.Finding{Path: path, AtKey: true, Message: fmt.Sprintf(msg, path)})
 		},
 	}
 }
@@ -256,8 +257,8 @@ func TTLMissing() *analyzer.Rule {
 			if !ok || !j.Standalone || j.Spec.TTLSecondsAfterFinished != nil || !unset(pass, path) {
 				return
 			}
-			pass.Reportf(path,
-				"spec.ttlSecondsAfterFinished is unset, so the finished Job and its pods stay in the cluster until deleted by hand (and re-applying the manifest does nothing); set ttlSecondsAfterFinished (e.g. 86400 to keep it a day)")
+			pass.Report(analyzer.Finding{Path: path, AtKey: true,
+				Message: "spec.ttlSecondsAfterFinished is unset, so the finished Job and its pods stay in the cluster until deleted by hand (and re-applying the manifest does nothing); set ttlSecondsAfterFinished (e.g. 86400 to keep it a day)"})
 		},
 	}
 }

@@ -2,6 +2,7 @@ package job_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -59,6 +60,46 @@ func TestBackoffMaxParam(t *testing.T) {
 		res := analyzer.Run(context.Background(), set, []*analyzer.Rule{job.BackoffLimitHigh()}, opts)
 		if len(res.Diagnostics) != tc.want {
 			t.Errorf("max %v: %d findings, want %d", tc.max, len(res.Diagnostics), tc.want)
+		}
+	}
+}
+
+// TestPositions checks exact ranges in a CronJob's jobTemplate.
+func TestPositions(t *testing.T) {
+	src := "apiVersion: batch/v1\n" + // 1
+		"kind: CronJob\n" + // 2
+		"metadata:\n" + // 3
+		"  name: pos\n" + // 4
+		"spec:\n" + // 5
+		"  schedule: \"@daily\"\n" + // 6
+		"  jobTemplate:\n" + // 7
+		"    spec:\n" + // 8
+		"      backoffLimit: 12\n" + // 9
+		"      parallelism: 4\n" + // 10
+		"      completions: 2\n" + // 11
+		"      activeDeadlineSeconds: null\n" + // 12
+		"      template:\n" + // 13
+		"        spec:\n" + // 14
+		"          restartPolicy: 'Always'\n" // 15
+	f := &analyzer.File{Path: "pos.yaml", Content: []byte(src)}
+	docs, _ := analyzer.NewLoader(nil).Parse(f)
+	res := analyzer.Run(context.Background(), &analyzer.Set{Files: []*analyzer.File{f}, Docs: docs}, rules(), analyzer.Options{})
+	got := map[string]string{}
+	for _, d := range res.Diagnostics {
+		got[d.RuleID] = fmt.Sprintf("%d:%d-%d:%d %s", d.Range.Start.Line, d.Range.Start.Column, d.Range.End.Line, d.Range.End.Column, d.Path)
+	}
+	want := map[string]string{
+		"job-backoff-limit-high":              "9:21-9:23 spec.jobTemplate.spec.backoffLimit",
+		"job-parallelism-exceeds-completions": "10:20-10:21 spec.jobTemplate.spec.parallelism",
+		"job-active-deadline-missing":         "12:7-12:28 spec.jobTemplate.spec.activeDeadlineSeconds",
+		"job-restart-policy-invalid":          "15:26-15:34 spec.jobTemplate.spec.template.spec.restartPolicy",
+	}
+	if len(got) != len(want) {
+		t.Errorf("got diagnostics %v, want %v", got, want)
+	}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%s at %s, want %s", id, got[id], w)
 		}
 	}
 }
