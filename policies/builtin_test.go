@@ -1,0 +1,115 @@
+package policies_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/analyzer/analyzertest"
+	"github.com/kvet-dev/kvet/policies"
+)
+
+// The built-in policies together: interplay (admin-equivalent subsumes,
+// "*" resources reported once, pods/* matches nothing), List-wrapped
+// objects, block and flow lists, JSON.
+func TestBuiltinTogether(t *testing.T) {
+	diags := analyzertest.Run(t, policies.Builtin(), "testdata/builtin")
+	// Exact positions and severities where they matter: the element in a
+	// flow list, the entry of a flow mapping, Role vs ClusterRole,
+	// RoleBinding vs ClusterRoleBinding.
+	want := []string{
+		"testdata/builtin/interplay.yaml:8:3 error rbac-admin-equivalent",
+		"testdata/builtin/interplay.yaml:23:15-23:18 warning rbac-wildcard-resources",
+		"testdata/builtin/interplay.yaml:35:15-35:23 info rbac-resource-matches-nothing",
+		"testdata/builtin/interplay.yaml:56:5-56:9 error rbac-escalation-verbs",
+		"testdata/builtin/interplay.yaml:57:5-57:8 warning rbac-wildcard-verbs",
+		"testdata/builtin/list.yaml:11:5 warning rbac-admin-equivalent",
+		"testdata/builtin/list.yaml:18:11 error rbac-admin-equivalent",
+		"testdata/builtin/list.yaml:25:11-25:13 error rbac-subject-namespace-missing",
+		"testdata/builtin/list.yaml:29:11-29:24 error rbac-cluster-admin-binding",
+		"testdata/builtin/list.yaml:42:11-42:24 warning rbac-cluster-admin-binding",
+		"testdata/builtin/role.json:8:29-8:40 warning rbac-pod-exec",
+		"testdata/builtin/role.json:9:24-9:27 warning rbac-wildcard-verbs",
+	}
+	var got []string
+	for _, d := range diags {
+		// Ranges of tokens are exact; an entry's range runs to the end
+		// of its line, so only its start is checked.
+		got = append(got, fmt.Sprintf("%s:%d:%d-%d:%d %s %s", d.File, d.Range.Start.Line, d.Range.Start.Column,
+			d.Range.End.Line, d.Range.End.Column, d.Severity, d.RuleID),
+			fmt.Sprintf("%s:%d:%d %s %s", d.File, d.Range.Start.Line, d.Range.Start.Column, d.Severity, d.RuleID))
+	}
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("missing %s in\n%s", w, strings.Join(got, "\n"))
+		}
+	}
+}
+
+// The built-in rules have complete metadata, pass Validate, and come in
+// the order of BuiltinIDs, which lists every embedded policy.
+func TestBuiltinCatalog(t *testing.T) {
+	rules := policies.Builtin()
+	if err := analyzer.Validate(rules); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range rules {
+		ids = append(ids, r.ID)
+		if r.Source != "rego" || len(r.Kinds) == 0 || r.Run == nil {
+			t.Errorf("%s: source %q, kinds %v", r.ID, r.Source, r.Kinds)
+		}
+		if strings.HasPrefix(r.Title, "policy ") || strings.HasPrefix(r.Rationale, "User policy") || r.Remediation == "Follow the policy's message." {
+			t.Errorf("%s: metadata is incomplete (title %q)", r.ID, r.Title)
+		}
+	}
+	if !slices.Equal(ids, policies.BuiltinIDs()) {
+		t.Errorf("built-in rules = %v\nwant %v", ids, policies.BuiltinIDs())
+	}
+	dirs, err := filepath.Glob("rbac/*/policy.rego")
+	if err != nil || len(dirs) != len(ids) {
+		t.Errorf("%d policy files for %d rules (%v)", len(dirs), len(ids), err)
+	}
+}
+
+// The catalog (../shared/docs/rules.md, when present) defines every
+// per-document RBAC rule with its severity: kvet has each of them, as a Rego
+// rule, with that severity.
+func TestBuiltinMatchCatalog(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "shared", "docs", "rules.md"))
+	if err != nil {
+		t.Skipf("catalog not available: %v", err)
+	}
+	text := string(data)
+	start := strings.Index(text, "## RBAC, one document at a time")
+	end := strings.Index(text, "## RBAC across documents")
+	if start < 0 || end < start {
+		t.Fatal("catalog section not found")
+	}
+	row := regexp.MustCompile("(?m)^\\| `([a-z0-9-]+)` \\|.*\\| (error|warning|info) \\|$")
+	byID := map[string]*analyzer.Rule{}
+	for _, r := range policies.Builtin() {
+		byID[r.ID] = r
+	}
+	n := 0
+	for _, m := range row.FindAllStringSubmatch(text[start:end], -1) {
+		n++
+		r := byID[m[1]]
+		if r == nil {
+			t.Errorf("catalog rule %s is missing", m[1])
+			continue
+		}
+		if r.Severity.String() != m[2] {
+			t.Errorf("%s: severity %s, catalog says %s", m[1], r.Severity, m[2])
+		}
+		delete(byID, m[1])
+	}
+	if n != len(policies.BuiltinIDs()) || len(byID) > 0 {
+		t.Errorf("catalog has %d rules; not in the catalog: %v", n, byID)
+	}
+}

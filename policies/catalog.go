@@ -1,0 +1,405 @@
+package policies
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// BuiltinIDs lists the built-in policies in catalog order: the order of
+// `kvet rules` and of the docs. Every embedded policy is listed (tested).
+func BuiltinIDs() []string {
+	return []string{
+		"rbac-wildcard-verbs",
+		"rbac-wildcard-resources",
+		"rbac-wildcard-api-groups",
+		"rbac-admin-equivalent",
+		"rbac-secrets-access",
+		"rbac-escalation-verbs",
+		"rbac-pod-exec",
+		"rbac-workload-create",
+		"rbac-nodes-proxy",
+		"rbac-token-request",
+		"rbac-webhook-config",
+		"rbac-persistent-volume-create",
+		"rbac-namespace-modify",
+		"rbac-resource-matches-nothing",
+		"rbac-cluster-admin-binding",
+		"rbac-anonymous-subject",
+		"rbac-broad-group-subject",
+		"rbac-user-subject",
+		"rbac-default-sa-subject",
+		"rbac-subject-namespace-missing",
+	}
+}
+
+// resultRule matches the rules whose values are results, as conftest does:
+// deny, violation and warn, optionally suffixed with _name.
+var resultRule = regexp.MustCompile(`^(deny|violation|warn)(_[a-zA-Z0-9_]+)?$`)
+
+// policy is one rule of the catalog made of one or more result rules
+// (entries) of one package.
+type policy struct {
+	index   int
+	rule    *analyzer.Rule
+	pkg     ast.Ref
+	file    string
+	builtin bool
+}
+
+// entry is one result rule: data.<pkg>.<name>, evaluated for the kinds of
+// its policy.
+type entry struct {
+	index  int
+	policy *policy
+	ref    ast.Ref
+	name   string
+	// severity is the default severity of its findings when the metadata
+	// gives none: error for deny and violation, warning for warn.
+	severity analyzer.Severity
+	// exception is set when the package has an `exception` rule: the name
+	// that exempts this rule (conftest's convention).
+	exception *string
+}
+
+// meta is the part of a METADATA annotation kvet reads.
+type meta struct {
+	ann         *ast.Annotations
+	id          string
+	severity    analyzer.Severity
+	kinds       []string
+	remediation string
+	doc         string
+	params      []analyzer.Param
+	disabled    bool
+}
+
+// catalog builds the policies, their entries and rules from the parsed
+// sources.
+func (e *Engine) catalog(reservedIDs []string) error {
+	reserved := map[string]bool{}
+	for _, id := range reservedIDs {
+		reserved[id] = true
+	}
+	var errs []error
+	byID := map[string]*policy{}
+	var builtins, users []*policy
+	for _, src := range e.sources {
+		if src.test {
+			continue
+		}
+		m := src.module
+		hasException := false
+		for _, r := range m.Rules {
+			if n, ok := ruleName(r); ok && n == "exception" {
+				hasException = true
+			}
+		}
+		seen := map[string]bool{}
+		for _, r := range m.Rules {
+			name, ok := ruleName(r)
+			if !ok || !resultRule.MatchString(name) || seen[name] {
+				continue
+			}
+			seen[name] = true
+			md, err := metadataFor(m, name)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			id := md.id
+			if id == "" {
+				if src.builtin {
+					errs = append(errs, fmt.Errorf("%s: built-in policy without custom.id", location(r.Location)))
+					continue
+				}
+				id = derivedID(m.Package.Path, name)
+			}
+			p := byID[id]
+			switch {
+			case p == nil && reserved[id]:
+				errs = append(errs, fmt.Errorf("%s: rule ID %q is already used by one of kvet's rules; choose another custom.id", location(r.Location), id))
+				continue
+			case p == nil:
+				p = &policy{rule: ruleFor(id, md, src, m.Package.Path, name), pkg: m.Package.Path, file: src.name, builtin: src.builtin}
+				byID[id] = p
+				if src.builtin {
+					builtins = append(builtins, p)
+				} else {
+					users = append(users, p)
+				}
+			case !p.pkg.Equal(m.Package.Path):
+				errs = append(errs, fmt.Errorf("%s: rule ID %q is already used by package %s (%s); give one of them another custom.id",
+					location(r.Location), id, strings.TrimPrefix(p.pkg.String(), "data."), p.file))
+				continue
+			}
+			en := &entry{policy: p, ref: m.Package.Path.Append(ast.StringTerm(name)), name: name}
+			if md.severity == 0 {
+				en.severity = analyzer.SeverityError
+				if strings.HasPrefix(name, "warn") {
+					en.severity = analyzer.SeverityWarning
+				}
+				p.rule.Severity = max(p.rule.Severity, en.severity)
+			}
+			if hasException {
+				suffix := strings.TrimPrefix(resultRule.FindStringSubmatch(name)[2], "_")
+				en.exception = &suffix
+			}
+			e.entries = append(e.entries, en)
+		}
+	}
+	order := BuiltinIDs()
+	slices.SortStableFunc(builtins, func(a, b *policy) int {
+		return slices.Index(order, a.rule.ID) - slices.Index(order, b.rule.ID)
+	})
+	for i, p := range slices.Concat(builtins, users) {
+		p.index = i
+		p.rule.Run = e.run(p)
+		e.policies = append(e.policies, p)
+		e.rules = append(e.rules, p.rule)
+	}
+	for i, en := range e.entries {
+		en.index = i
+	}
+	return errors.Join(errs...)
+}
+
+// ruleName returns the name of a rule whose head is a single name (deny,
+// deny_x, exception); rules with longer refs (a.b.deny) are not results.
+func ruleName(r *ast.Rule) (string, bool) {
+	ref := r.Head.Ref()
+	if len(ref) == 0 {
+		return "", false
+	}
+	v, ok := ref[0].Value.(ast.Var)
+	if !ok {
+		return "", false
+	}
+	if len(ref) > 1 && r.Head.Key == nil {
+		return "", false
+	}
+	return string(v), true
+}
+
+// derivedID names a conftest-style rule: the package path and the rule
+// name, lower-cased, with every run of other characters turned into one
+// hyphen ("main" + "deny_run_as_root" -> "main-deny-run-as-root").
+func derivedID(pkg ast.Ref, name string) string {
+	var parts []string
+	for _, t := range pkg[1:] {
+		if s, ok := t.Value.(ast.String); ok {
+			parts = append(parts, string(s))
+		}
+	}
+	parts = append(parts, name)
+	id := nonAlnum.ReplaceAllString(strings.ToLower(strings.Join(parts, "-")), "-")
+	id = strings.Trim(id, "-")
+	if id == "" || id[0] < 'a' || id[0] > 'z' {
+		id = "policy-" + id
+	}
+	return id
+}
+
+var nonAlnum = regexp.MustCompile(`[^a-z0-9]+`)
+
+// metadataFor finds the METADATA of result rule name in module m: an
+// annotation on a rule of that name (scope rule or document), else the
+// package's.
+func metadataFor(m *ast.Module, name string) (*meta, error) {
+	var pkgAnn, ruleAnn *ast.Annotations
+	rulePath := m.Package.Path.Append(ast.StringTerm(name))
+	for _, a := range m.Annotations {
+		switch a.Scope {
+		case "package":
+			if pkgAnn == nil {
+				pkgAnn = a
+			}
+		case "rule", "document":
+			if ruleAnn == nil && a.GetTargetPath().Equal(rulePath) {
+				ruleAnn = a
+			}
+		}
+	}
+	a := ruleAnn
+	if a == nil {
+		a = pkgAnn
+	}
+	if a == nil {
+		return &meta{}, nil
+	}
+	return parseMeta(a)
+}
+
+// parseMeta reads the kvet fields of an annotation: title and description,
+// and under custom: id, severity, kinds, remediation, doc, parameters and
+// enabled.
+func parseMeta(a *ast.Annotations) (*meta, error) {
+	md := &meta{ann: a}
+	bad := func(field, want string) error {
+		return fmt.Errorf("%s: METADATA custom.%s: want %s", location(a.Location), field, want)
+	}
+	c := a.Custom
+	if v, ok := c["id"]; ok {
+		s, ok := v.(string)
+		if !ok || !kebab.MatchString(s) {
+			return nil, bad("id", "a kebab-case rule ID such as my-team-no-latest")
+		}
+		md.id = s
+	}
+	if v, ok := c["severity"]; ok {
+		s, _ := v.(string)
+		sev, err := analyzer.ParseSeverity(s)
+		if err != nil {
+			return nil, bad("severity", "error, warning or info")
+		}
+		md.severity = sev
+	}
+	if v, ok := c["kinds"]; ok {
+		kinds, ok := stringList(v)
+		if !ok {
+			return nil, bad("kinds", "a list of kinds such as [Role, ClusterRole]")
+		}
+		md.kinds = kinds
+	}
+	for field, dst := range map[string]*string{"remediation": &md.remediation, "doc": &md.doc} {
+		if v, ok := c[field]; ok {
+			s, ok := v.(string)
+			if !ok {
+				return nil, bad(field, "a string")
+			}
+			*dst = strings.TrimSpace(s)
+		}
+	}
+	if v, ok := c["enabled"]; ok {
+		b, ok := v.(bool)
+		if !ok {
+			return nil, bad("enabled", "true or false")
+		}
+		md.disabled = !b
+	}
+	if v, ok := c["parameters"]; ok {
+		params, err := parseParams(v)
+		if err != nil {
+			return nil, fmt.Errorf("%s: METADATA custom.parameters: %w", location(a.Location), err)
+		}
+		md.params = params
+	}
+	return md, nil
+}
+
+var kebab = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+
+// parseParams reads custom.parameters: a list of {name, doc, default}
+// whose defaults are ints, booleans, strings or lists of strings or ints.
+func parseParams(v any) ([]analyzer.Param, error) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, errors.New("want a list of {name, doc, default}")
+	}
+	var out []analyzer.Param
+	for i, item := range list {
+		m, ok := item.(map[string]any)
+		name, _ := m["name"].(string)
+		doc, _ := m["doc"].(string)
+		if !ok || name == "" || doc == "" {
+			return nil, fmt.Errorf("parameter %d: want name, doc and default", i+1)
+		}
+		def, ok := paramDefault(m["default"])
+		if !ok {
+			return nil, fmt.Errorf("parameter %q: default must be an integer, a boolean, a string, or a list of strings or of integers", name)
+		}
+		out = append(out, analyzer.Param{Name: name, Doc: strings.TrimSpace(doc), Default: def})
+	}
+	return out, nil
+}
+
+func paramDefault(v any) (any, bool) {
+	switch x := v.(type) {
+	case bool, string:
+		return x, true
+	case json.Number:
+		n, err := x.Int64()
+		return int(n), err == nil
+	case int:
+		return x, true
+	case float64:
+		return int(x), x == float64(int(x))
+	case []any:
+		if s, ok := stringList(x); ok {
+			return s, true
+		}
+		var ints []int
+		for _, e := range x {
+			n, ok := paramDefault(e)
+			i, isInt := n.(int)
+			if !ok || !isInt {
+				return nil, false
+			}
+			ints = append(ints, i)
+		}
+		return ints, true
+	}
+	return nil, false
+}
+
+// stringList accepts a list of strings (or one string).
+func stringList(v any) ([]string, bool) {
+	switch x := v.(type) {
+	case string:
+		return []string{x}, true
+	case []any:
+		out := make([]string, 0, len(x))
+		for _, e := range x {
+			s, ok := e.(string)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, s)
+		}
+		return out, true
+	}
+	return nil, false
+}
+
+// ruleFor builds the catalog entry of a policy from its metadata, with
+// defaults for conftest-style policies that have none.
+func ruleFor(id string, md *meta, src *source, pkg ast.Ref, name string) *analyzer.Rule {
+	ref := strings.TrimPrefix(pkg.Append(ast.StringTerm(name)).String(), "data.")
+	r := &analyzer.Rule{
+		ID:                id,
+		Severity:          md.severity,
+		Kinds:             md.kinds,
+		Remediation:       md.remediation,
+		Doc:               md.doc,
+		Params:            md.params,
+		DisabledByDefault: md.disabled,
+		Source:            "rego",
+	}
+	if md.ann != nil {
+		r.Title = strings.TrimSpace(md.ann.Title)
+		r.Rationale = strings.Join(strings.Fields(md.ann.Description), " ")
+		for _, rr := range md.ann.RelatedResources {
+			if rr.Ref.String() != "" {
+				r.Doc = strings.TrimSpace(r.Doc + "\n\nSee " + rr.Ref.String())
+			}
+		}
+	}
+	if r.Title == "" {
+		r.Title = "policy " + ref
+	}
+	if r.Rationale == "" {
+		r.Rationale = fmt.Sprintf("User policy: the %s rule of package %s in %s.", name, strings.TrimPrefix(pkg.String(), "data."), src.name)
+	}
+	if r.Remediation == "" {
+		r.Remediation = "Follow the policy's message."
+	}
+	r.Remediation = strings.Join(strings.Fields(r.Remediation), " ")
+	return r
+}

@@ -1,0 +1,17 @@
+# METADATA
+# title: kvet results
+# description: |
+#   Constructors for the results kvet reads from a policy's deny, violation
+#   and warn rules. A result is an object with a message (msg) and the path
+#   of the field it is about (keys and indices from the root of the
+#   manifest, e.g. ["rules", 0, "verbs", 2]); kvet turns the path into a line
+#   and column with the same resolver its Go rules use. A path to a missing
+#   field resolves to its nearest existing ancestor.
+package kvet.lib.result
+
+# at returns a finding with message msg about the field at path.
+at(path, msg) := {"msg": msg, "path": path}
+
+# with_severity is at with a severity ("error", "warning" or "info") that
+# replaces the policy's default for this finding only.
+with_severity(path, msg, severity) := {"msg": msg, "path": path, "severity": severity}

@@ -1,0 +1,28 @@
+# METADATA
+# title: binding grants permissions to anonymous users
+# description: >-
+#   The User system:anonymous and the Group system:unauthenticated are every
+#   request without credentials. A binding to them gives its role to anyone
+#   who can reach the API server.
+# custom:
+#   id: rbac-anonymous-subject
+#   severity: error
+#   kinds: [RoleBinding, ClusterRoleBinding]
+#   remediation: >-
+#     Remove the subject. Components that must call the API need a
+#     ServiceAccount or a client certificate; health checks use /healthz,
+#     /livez and /readyz, which system:public-info-viewer already covers.
+package kvet.rules.rbac["rbac-anonymous-subject"]
+
+import data.kvet.lib.result
+
+anonymous := {"User": "system:anonymous", "Group": "system:unauthenticated"}
+
+deny contains result.at(["subjects", k, "name"], msg) if {
+	some k, subject in input.subjects
+	subject.name == anonymous[subject.kind]
+	msg := sprintf(
+		"%s %q is every unauthenticated request: anyone who can reach the API server gets the role %q; remove the subject",
+		[subject.kind, subject.name, object.get(input, ["roleRef", "name"], "")],
+	)
+}

@@ -1,0 +1,40 @@
+# METADATA
+# title: RBAC rule allows privilege escalation (escalate, bind, impersonate)
+# description: >-
+#   The API server stops a subject from granting permissions it does not
+#   hold, unless it has escalate on roles/clusterroles (edit a role to add
+#   any permission), bind on them (bind any role, cluster-admin included) or
+#   impersonate on users, groups, service accounts, UIDs or user extras (act
+#   as anyone, e.g. system:masters). Each of these is a path to
+#   cluster-admin. A "*" verb grants them too.
+# custom:
+#   id: rbac-escalation-verbs
+#   severity: error
+#   kinds: [Role, ClusterRole]
+#   remediation: >-
+#     Remove escalate, bind and impersonate (and "*" verbs on these
+#     resources). A controller that must bind roles should get bind on the
+#     specific roles it binds (resourceNames); reserve impersonation for
+#     break-glass administrators.
+#   doc: |
+#     Bad:
+#
+#         rules:
+#         - apiGroups: ["rbac.authorization.k8s.io"]
+#           resources: ["clusterroles"]
+#           verbs: ["bind", "escalate"]
+package kvet.rules.rbac["rbac-escalation-verbs"]
+
+import data.kvet.lib.rbac
+import data.kvet.lib.result
+
+deny contains result.at(["rules", i, "verbs", k], msg) if {
+	some i, rule in rbac.entries
+	some k, verb in rule.verbs
+	what := rbac.granted_by_verb(rule, verb, "rbac-escalation-verbs")
+	count(what) > 0
+	msg := sprintf(
+		"rules[%d] grants %q on %s: the subject can %s, a path to cluster-admin; remove the verb or restrict it to named roles (resourceNames)",
+		[i, verb, rbac.scope(rule), concat(" and ", what)],
+	)
+}

@@ -1,0 +1,30 @@
+# METADATA
+# title: RBAC rule allows modifying namespaces
+# description: >-
+#   patch or update on namespaces lets the subject change namespace labels,
+#   which set the Pod Security Admission level
+#   (pod-security.kubernetes.io/enforce) and select the namespace in
+#   NetworkPolicies: relabelling a namespace can allow privileged pods or
+#   open network paths.
+# custom:
+#   id: rbac-namespace-modify
+#   severity: warning
+#   kinds: [Role, ClusterRole]
+#   remediation: >-
+#     Manage namespaces from a deployment pipeline; grant get, list and
+#     watch on namespaces to components that only need to read them.
+package kvet.rules.rbac["rbac-namespace-modify"]
+
+import data.kvet.lib.rbac
+import data.kvet.lib.result
+
+warn contains result.at(["rules", i, "resources", j], msg) if {
+	some i, rule in rbac.entries
+	some j, pattern in rule.resources
+	verbs := rbac.granted(rule, pattern, "rbac-namespace-modify")
+	count(verbs) > 0
+	msg := sprintf(
+		"rules[%d] grants [%s] on %q: namespace labels set the Pod Security level and NetworkPolicy selectors, so relabelling can allow privileged pods; grant only get, list and watch",
+		[i, rbac.quoted(verbs), pattern],
+	)
+}

@@ -1,0 +1,37 @@
+# METADATA
+# title: RBAC rule grants nodes/proxy
+# description: >-
+#   Any verb on nodes/proxy, even get, reaches the kubelet API of every
+#   node: the subject can run commands in any pod on the node (the kubelet's
+#   /exec and /run endpoints accept GET over websockets), read logs and
+#   metrics, and it bypasses the API server's audit log and admission
+#   control.
+# custom:
+#   id: rbac-nodes-proxy
+#   severity: error
+#   kinds: [Role, ClusterRole]
+#   remediation: >-
+#     Remove nodes/proxy. Monitoring agents should read metrics from
+#     nodes/metrics or nodes/stats, or from the metrics API.
+#   doc: |
+#     Good (metrics only):
+#
+#         rules:
+#         - apiGroups: [""]
+#           resources: ["nodes/metrics", "nodes/stats"]
+#           verbs: ["get"]
+package kvet.rules.rbac["rbac-nodes-proxy"]
+
+import data.kvet.lib.rbac
+import data.kvet.lib.result
+
+deny contains result.at(["rules", i, "resources", j], msg) if {
+	some i, rule in rbac.entries
+	some j, pattern in rule.resources
+	verbs := rbac.granted(rule, pattern, "rbac-nodes-proxy")
+	count(verbs) > 0
+	msg := sprintf(
+		"rules[%d] grants [%s] on %q: even get reaches the kubelet API of every node (exec into any pod, bypassing audit and admission); read nodes/metrics or nodes/stats instead",
+		[i, rbac.quoted(verbs), pattern],
+	)
+}

@@ -1,0 +1,29 @@
+# METADATA
+# title: RBAC rule allows creating persistent volumes
+# description: >-
+#   create on persistentvolumes lets the subject define a hostPath (or
+#   other node-local) volume and claim it from a pod: the pod then reads and
+#   writes the node's file system, escaping the container.
+# custom:
+#   id: rbac-persistent-volume-create
+#   severity: warning
+#   kinds: [Role, ClusterRole]
+#   remediation: >-
+#     Let users create PersistentVolumeClaims and have a StorageClass
+#     provision volumes; keep persistentvolumes create for administrators and
+#     storage provisioners.
+package kvet.rules.rbac["rbac-persistent-volume-create"]
+
+import data.kvet.lib.rbac
+import data.kvet.lib.result
+
+warn contains result.at(["rules", i, "resources", j], msg) if {
+	some i, rule in rbac.entries
+	some j, pattern in rule.resources
+	verbs := rbac.granted(rule, pattern, "rbac-persistent-volume-create")
+	count(verbs) > 0
+	msg := sprintf(
+		"rules[%d] grants [%s] on %q: a hostPath PersistentVolume gives pods the node's file system; let a StorageClass provision volumes from claims instead",
+		[i, rbac.quoted(verbs), pattern],
+	)
+}

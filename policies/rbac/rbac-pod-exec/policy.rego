@@ -1,0 +1,48 @@
+# METADATA
+# title: RBAC rule allows exec, attach, port-forward or debug containers in pods
+# description: >-
+#   create or get on pods/exec or pods/attach runs commands in, or attaches
+#   to, any pod in scope; create on pods/portforward reaches any pod's
+#   ports; update or patch on pods/ephemeralcontainers adds a debug
+#   container (what kubectl debug uses). All of them give the subject the
+#   pod's files, environment, mounted secrets and service account token,
+#   bypassing what the workload exposes.
+# custom:
+#   id: rbac-pod-exec
+#   severity: warning
+#   kinds: [Role, ClusterRole]
+#   remediation: >-
+#     Keep exec, attach, port-forward and debug containers for humans in a
+#     namespaced Role bound to an on-call group, not for workloads. Grant
+#     pods/log for reading logs.
+#   doc: |
+#     Good (logs only):
+#
+#         rules:
+#         - apiGroups: [""]
+#           resources: ["pods", "pods/log"]
+#           verbs: ["get", "list"]
+package kvet.rules.rbac["rbac-pod-exec"]
+
+import data.kvet.lib.rbac
+import data.kvet.lib.result
+
+warn contains result.at(["rules", i, "resources", j], msg) if {
+	some i, rule in rbac.entries
+	some j, pattern in rule.resources
+	verbs := rbac.granted(rule, pattern, "rbac-pod-exec")
+	count(verbs) > 0
+	msg := sprintf(
+		"rules[%d] grants [%s] on %q: the subject can %s and so reach their files, secrets and service account tokens; keep this for humans in a namespaced Role",
+		[i, rbac.quoted(verbs), pattern, concat(" and ", what(rule, pattern))],
+	)
+}
+
+what(rule, pattern) := {access.what |
+	some access in rbac.accesses
+	access.rule == "rbac-pod-exec"
+	some target in access.resources
+	rbac.names(pattern, target)
+	some verb in rule.verbs
+	rbac.verb_grants(verb, access)
+}

@@ -1,0 +1,49 @@
+# METADATA
+# title: RBAC rule reads secrets
+# description: >-
+#   get, list or watch on secrets (or "*" verbs) lets the subject read
+#   secret values: list and watch return every secret in scope with its
+#   data, not just names, so a "list secrets" grant in a ClusterRole reads
+#   every token, password and TLS key of the cluster. Service account tokens
+#   in those secrets then give the subject the permissions of other
+#   workloads.
+# custom:
+#   id: rbac-secrets-access
+#   severity: warning
+#   kinds: [Role, ClusterRole]
+#   remediation: >-
+#     Mount the secrets a workload needs as volumes or environment variables
+#     instead of reading them through the API. If API access is required,
+#     grant get on named secrets (resourceNames) in a namespaced Role, never
+#     list or watch.
+#   doc: |
+#     Narrower:
+#
+#         kind: Role
+#         rules:
+#         - apiGroups: [""]
+#           resources: ["secrets"]
+#           resourceNames: ["app-config"]
+#           verbs: ["get"]
+package kvet.rules.rbac["rbac-secrets-access"]
+
+import data.kvet.lib.rbac
+import data.kvet.lib.result
+
+warn contains result.at(["rules", i, "resources", j], msg) if {
+	some i, rule in rbac.entries
+	some j, pattern in rule.resources
+	verbs := rbac.granted(rule, pattern, "rbac-secrets-access")
+	count(verbs) > 0
+	msg := sprintf(
+		"rules[%d] grants [%s] on %q: the subject can read secret values%s; mount the secrets it needs instead, or grant get on named secrets (resourceNames)",
+		[i, rbac.quoted(verbs), pattern, reach(rule, verbs)],
+	)
+}
+
+reach(rule, verbs) := sprintf(" (limited to resourceNames [%s])", [rbac.quoted(rule.resourceNames)]) if {
+	count(rule.resourceNames) > 0
+	every verb in verbs {
+		verb == "get"
+	}
+} else := ", and list/watch return every secret in scope"

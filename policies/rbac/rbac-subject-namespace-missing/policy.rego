@@ -1,0 +1,38 @@
+# METADATA
+# title: ServiceAccount subject without namespace in a ClusterRoleBinding
+# description: >-
+#   A ServiceAccount subject is identified by namespace and name. In a
+#   RoleBinding a missing namespace defaults to the binding's own; a
+#   ClusterRoleBinding has no namespace, and the API server rejects the
+#   subject.
+# custom:
+#   id: rbac-subject-namespace-missing
+#   severity: error
+#   kinds: [ClusterRoleBinding]
+#   remediation: Add the namespace of the ServiceAccount to the subject.
+#   doc: |
+#     Good:
+#
+#         subjects:
+#         - kind: ServiceAccount
+#           name: backup
+#           namespace: ops
+package kvet.rules.rbac["rbac-subject-namespace-missing"]
+
+import data.kvet.lib.result
+
+deny contains result.at(["subjects", k, "name"], msg) if {
+	input.kind == "ClusterRoleBinding"
+	some k, subject in input.subjects
+	subject.kind == "ServiceAccount"
+	not has_namespace(subject)
+	msg := sprintf(
+		"ServiceAccount subject %q has no namespace: a ClusterRoleBinding has none to default to, so the API server rejects it; add namespace",
+		[object.get(subject, "name", "")],
+	)
+}
+
+has_namespace(subject) if {
+	is_string(subject.namespace)
+	subject.namespace != ""
+}

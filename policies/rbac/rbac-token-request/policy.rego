@@ -1,0 +1,29 @@
+# METADATA
+# title: RBAC rule allows minting service account tokens
+# description: >-
+#   create on serviceaccounts/token (the TokenRequest API) mints a token for
+#   any service account in scope, with its permissions, for as long as the
+#   requested expiry.
+# custom:
+#   id: rbac-token-request
+#   severity: warning
+#   kinds: [Role, ClusterRole]
+#   remediation: >-
+#     Let pods get their own tokens through projected service account token
+#     volumes. If a component must request tokens, restrict it to named
+#     service accounts with resourceNames.
+package kvet.rules.rbac["rbac-token-request"]
+
+import data.kvet.lib.rbac
+import data.kvet.lib.result
+
+warn contains result.at(["rules", i, "resources", j], msg) if {
+	some i, rule in rbac.entries
+	some j, pattern in rule.resources
+	verbs := rbac.granted(rule, pattern, "rbac-token-request")
+	count(verbs) > 0
+	msg := sprintf(
+		"rules[%d] grants [%s] on %q: the subject can mint tokens for any service account in scope and act with its permissions; restrict it to named service accounts (resourceNames)",
+		[i, rbac.quoted(verbs), pattern],
+	)
+}

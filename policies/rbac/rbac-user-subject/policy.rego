@@ -1,0 +1,28 @@
+# METADATA
+# title: binding names an individual user
+# description: >-
+#   A User subject ties permissions to one person's identity. When people
+#   change teams or leave, bindings to users are forgotten; groups from the
+#   identity provider are reviewed and revoked in one place. System users
+#   (system:*) are not reported.
+# custom:
+#   id: rbac-user-subject
+#   severity: info
+#   kinds: [RoleBinding, ClusterRoleBinding]
+#   remediation: >-
+#     Bind a Group that the identity provider manages (for example a team
+#     group claim of your OIDC provider) and put the user in it.
+package kvet.rules.rbac["rbac-user-subject"]
+
+import data.kvet.lib.result
+
+warn contains result.at(["subjects", k, "name"], msg) if {
+	some k, subject in input.subjects
+	subject.kind == "User"
+	is_string(subject.name)
+	not startswith(subject.name, "system:")
+	msg := sprintf(
+		"User %q is bound directly: permissions of individuals are forgotten when they change teams; bind a Group managed by your identity provider instead",
+		[subject.name],
+	)
+}

@@ -1,0 +1,31 @@
+# METADATA
+# title: RBAC rule allows changing admission webhooks
+# description: >-
+#   Write access (create, update, patch, delete, deletecollection) to
+#   validatingwebhookconfigurations or mutatingwebhookconfigurations lets
+#   the subject disable policy enforcement, or register a mutating webhook
+#   that rewrites every pod the cluster creates and receives every object
+#   sent to the API server, secrets included.
+# custom:
+#   id: rbac-webhook-config
+#   severity: warning
+#   kinds: [Role, ClusterRole]
+#   remediation: >-
+#     Install webhooks from a deployment pipeline with cluster-admin rights.
+#     A controller that manages its own webhook (e.g. to rotate its CA)
+#     should get update/patch on its configuration by name (resourceNames).
+package kvet.rules.rbac["rbac-webhook-config"]
+
+import data.kvet.lib.rbac
+import data.kvet.lib.result
+
+warn contains result.at(["rules", i, "resources", j], msg) if {
+	some i, rule in rbac.entries
+	some j, pattern in rule.resources
+	verbs := rbac.granted(rule, pattern, "rbac-webhook-config")
+	count(verbs) > 0
+	msg := sprintf(
+		"rules[%d] grants [%s] on %q: the subject can disable admission policies or intercept and rewrite every object sent to the API server; restrict it to its own webhook (resourceNames)",
+		[i, rbac.quoted(verbs), pattern],
+	)
+}

@@ -1,0 +1,36 @@
+# METADATA
+# title: RBAC rule applies to every API group ("*")
+# description: >-
+#   A "*" in apiGroups applies the entry to every API group, including
+#   custom resources installed later whose resource names happen to match
+#   (a CRD can define its own "secrets" or "jobs"). Roles written for one
+#   group rarely mean that.
+# custom:
+#   id: rbac-wildcard-api-groups
+#   severity: info
+#   kinds: [Role, ClusterRole]
+#   remediation: >-
+#     Name the API groups of the resources: "" for the core group (pods,
+#     secrets, configmaps), "apps" for deployments, "batch" for jobs and
+#     cronjobs.
+#   doc: |
+#     Good:
+#
+#         rules:
+#         - apiGroups: ["batch"]
+#           resources: ["jobs", "cronjobs"]
+#           verbs: ["get", "list", "watch"]
+package kvet.rules.rbac["rbac-wildcard-api-groups"]
+
+import data.kvet.lib.rbac
+import data.kvet.lib.result
+
+warn contains result.at(["rules", i, "apiGroups", g], msg) if {
+	some i, rule in rbac.entries
+	some g, group in rule.apiGroups
+	group == "*"
+	msg := sprintf(
+		"rules[%d] applies to every API group (\"*\"), including custom resources installed later; name the groups of %s",
+		[i, rbac.scope(rule)],
+	)
+}

@@ -1,0 +1,40 @@
+# METADATA
+# title: RBAC rule allows creating pods or workloads
+# description: >-
+#   create on pods or on any workload kind (deployments, daemonsets,
+#   statefulsets, replicasets, replicationcontrollers, jobs, cronjobs) lets
+#   the subject run a pod as any service account of the namespace, mount its
+#   secrets and use its permissions: RBAC does not check which service
+#   account a new pod uses. Tools that match only "pods" miss cronjobs and
+#   jobs.
+# custom:
+#   id: rbac-workload-create
+#   severity: warning
+#   kinds: [Role, ClusterRole]
+#   remediation: >-
+#     Grant create on workloads only to deployment pipelines and controllers,
+#     in a namespaced Role, and keep privileged service accounts out of that
+#     namespace. Enforce which service accounts and images pods may use with
+#     admission policies.
+#   doc: |
+#     Flagged:
+#
+#         rules:
+#         - apiGroups: ["batch"]
+#           resources: ["cronjobs"]
+#           verbs: ["create"]
+package kvet.rules.rbac["rbac-workload-create"]
+
+import data.kvet.lib.rbac
+import data.kvet.lib.result
+
+warn contains result.at(["rules", i, "resources", j], msg) if {
+	some i, rule in rbac.entries
+	some j, pattern in rule.resources
+	verbs := rbac.granted(rule, pattern, "rbac-workload-create")
+	count(verbs) > 0
+	msg := sprintf(
+		"rules[%d] grants [%s] on %q: the subject can start pods that run as any service account of the namespace and use its secrets and permissions; limit workload creation to deployment pipelines",
+		[i, rbac.quoted(verbs), pattern],
+	)
+}

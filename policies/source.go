@@ -1,0 +1,178 @@
+package policies
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+)
+
+// source is one parsed .rego file.
+type source struct {
+	// name is the file's path as reported in errors and locations: the
+	// path under policies/ for built-in files, the path as found on disk
+	// (slash-separated) for the user's.
+	name    string
+	module  *ast.Module
+	builtin bool
+	test    bool
+}
+
+// builtinPrefix is prepended to embedded paths, so that they read as the
+// files of the kvet repository.
+const builtinPrefix = "policies/"
+
+// builtinSources parses the embedded files: always the library, the
+// policies when policies is set, and the *_test.rego files when tests is.
+func builtinSources(policies, tests bool) ([]*source, error) {
+	var out []*source
+	err := fs.WalkDir(builtinFS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(p) != ".rego" {
+			return err
+		}
+		isTest := strings.HasSuffix(p, "_test.rego")
+		isLib := strings.HasPrefix(p, "lib/")
+		if isTest && !tests || !isLib && !policies {
+			return nil
+		}
+		data, err := builtinFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		m, err := parseModule(builtinPrefix+p, data)
+		if err != nil {
+			return err
+		}
+		out = append(out, &source{name: builtinPrefix + p, module: m, builtin: true, test: isTest})
+		return nil
+	})
+	return out, err
+}
+
+// userSources parses the .rego files of dirs (directories, searched
+// recursively and skipping hidden directories, or files). *_test.rego files
+// are included only when tests is set. Files are read in lexical order.
+func userSources(dirs []string, tests bool) ([]*source, error) {
+	var names []string
+	var errs []error
+	seen := map[string]bool{}
+	add := func(p string) {
+		p = filepath.ToSlash(filepath.Clean(p))
+		if !seen[p] {
+			seen[p] = true
+			names = append(names, p)
+		}
+	}
+	for _, dir := range dirs {
+		info, err := os.Stat(dir)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("reading policies: %w", err))
+			continue
+		}
+		if !info.IsDir() {
+			add(dir)
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				if p != dir && strings.HasPrefix(d.Name(), ".") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if filepath.Ext(p) == ".rego" && (tests || !strings.HasSuffix(p, "_test.rego")) {
+				found = append(found, p)
+			}
+			return nil
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("reading policies: %w", err))
+		}
+		sort.Strings(found)
+		for _, p := range found {
+			add(p)
+		}
+	}
+	var out []*source
+	for _, name := range names {
+		data, err := os.ReadFile(filepath.FromSlash(name))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("reading policies: %w", err))
+			continue
+		}
+		m, err := parseModule(name, data)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if reserved(m.Package.Path) {
+			errs = append(errs, fmt.Errorf("%s: package %s is reserved for kvet's built-in policies; use another package name",
+				location(m.Package.Location), strings.TrimPrefix(m.Package.Path.String(), "data.")))
+			continue
+		}
+		out = append(out, &source{name: name, module: m, test: strings.HasSuffix(name, "_test.rego")})
+	}
+	return out, errors.Join(errs...)
+}
+
+// reserved reports whether a package path is under data.kvet, kvet's own
+// namespace (the library, the built-in rules, parameters and the engine).
+func reserved(p ast.Ref) bool {
+	return len(p) >= 2 && p[1].Equal(ast.StringTerm("kvet"))
+}
+
+// parseModule parses a Rego file with its METADATA annotations. Rego v1
+// is tried first; a file that only parses as Rego v0 (conftest policies
+// written as `deny[msg] { ... }`) is accepted as v0. Errors are the v1
+// parser's, formatted file:line:col.
+func parseModule(name string, data []byte) (*ast.Module, error) {
+	src := string(data)
+	m, err := ast.ParseModuleWithOpts(name, src, ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+	if err == nil {
+		return m, nil
+	}
+	if m0, err0 := ast.ParseModuleWithOpts(name, src, ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV0}); err0 == nil {
+		return m0, nil
+	}
+	return nil, formatErrors(err)
+}
+
+// formatErrors renders OPA errors one per line as file:line:col: code:
+// message, the form editors and CI annotations recognize.
+func formatErrors(err error) error {
+	var list ast.Errors
+	if !errors.As(err, &list) {
+		return err
+	}
+	errs := make([]error, 0, len(list))
+	for _, e := range list {
+		msg := e.Code + ": " + e.Message
+		if s := sandboxMessage(e); s != "" {
+			msg = s
+		}
+		errs = append(errs, fmt.Errorf("%s: %s", location(e.Location), msg))
+	}
+	return errors.Join(errs...)
+}
+
+// location renders an OPA location as file:line:col.
+func location(loc *ast.Location) string {
+	if loc == nil {
+		return "<unknown>"
+	}
+	col := loc.Col
+	if col < 1 {
+		col = 1
+	}
+	return fmt.Sprintf("%s:%d:%d", loc.File, loc.Row, col)
+}

@@ -1,0 +1,121 @@
+package policies
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/tester"
+)
+
+// TestOptions choose the unit tests `kvet policy test` runs.
+type TestOptions struct {
+	// Dirs are user policy directories or files; their *_test.rego tests
+	// run against their policies. With no Dirs the built-in tests run.
+	Dirs []string
+	// NoBuiltin leaves the built-in policies out (the library stays).
+	NoBuiltin bool
+	// Timeout bounds each test (DefaultTimeout when zero).
+	Timeout time.Duration
+	// Run, when set, is a regular expression selecting tests by name
+	// (package.test_name), as `opa test --run` does.
+	Run string
+}
+
+// TestResult is the outcome of one test_ rule.
+type TestResult struct {
+	// Name is the test's package and rule, e.g. main.test_deny_root.
+	Name     string
+	File     string
+	Line     int
+	Duration time.Duration
+	// Fail is set when the test was undefined or false; Err when its
+	// evaluation failed.
+	Fail bool
+	Err  error
+	Skip bool
+	// Output is what the test printed (print statements are enabled).
+	Output []byte
+}
+
+// Passed reports whether the test passed.
+func (r *TestResult) Passed() bool { return !r.Fail && !r.Skip && r.Err == nil }
+
+// Test runs the unit tests (rules named test_*, in *_test.rego files) of
+// the built-in policies, or of the policies in opts.Dirs, with OPA's test
+// runner, in the same sandbox as lint. Load and compile errors are
+// returned as errors (file:line:col); failing tests are results.
+func Test(ctx context.Context, opts TestOptions) ([]TestResult, error) {
+	timeout := opts.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	user := len(opts.Dirs) > 0
+	srcs, err := builtinSources(!opts.NoBuiltin || !user, !user)
+	if err != nil {
+		return nil, err
+	}
+	if user {
+		us, err := userSources(opts.Dirs, true)
+		if err != nil {
+			return nil, err
+		}
+		srcs = append(srcs, us...)
+	}
+	modules := map[string]*ast.Module{}
+	for _, s := range srcs {
+		modules[s.name] = s.module
+	}
+	c := ast.NewCompiler().WithCapabilities(capabilities()).WithEnablePrintStatements(true)
+	runner := tester.NewRunner().
+		SetCompiler(c).
+		SetModules(modules).
+		CapturePrintOutput(true).
+		SetTimeout(timeout).
+		Filter(opts.Run)
+	ch, err := runner.RunTests(ctx, nil)
+	if err != nil {
+		return nil, formatErrors(err)
+	}
+	var out []TestResult
+	for r := range ch {
+		if user && isBuiltin(r.Location) {
+			continue
+		}
+		tr := TestResult{
+			Name:     strings.TrimPrefix(r.Package, "data.") + "." + r.Name,
+			Duration: r.Duration,
+			Fail:     r.Fail,
+			Err:      r.Error,
+			Skip:     r.Skip,
+			Output:   r.Output,
+		}
+		if r.Location != nil {
+			tr.File, tr.Line = r.Location.File, r.Location.Row
+		}
+		out = append(out, tr)
+	}
+	if err := ctx.Err(); err != nil {
+		return out, err
+	}
+	slices.SortFunc(out, func(a, b TestResult) int {
+		if c := strings.Compare(a.File, b.File); c != 0 {
+			return c
+		}
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	if len(out) == 0 {
+		return nil, errors.New("no tests found (tests are rules named test_* in *_test.rego files)")
+	}
+	return out, nil
+}
+
+func isBuiltin(loc *ast.Location) bool {
+	return loc != nil && strings.HasPrefix(loc.File, builtinPrefix)
+}
