@@ -147,3 +147,25 @@ func checkFixes(t *testing.T, set *analyzer.Set, diags []analyzer.Diagnostic) {
 		t.Logf("fixes applied and verified: %-30s %4d", id, fixes[id])
 	}
 }
+
+// BenchmarkRunCorpus measures analyzer.Run with every rule over the
+// corpus's documents (loading excluded).
+func BenchmarkRunCorpus(b *testing.B) {
+	dir, err := os.Getwd()
+	if err != nil {
+		b.Fatal(err)
+	}
+	real := filepath.Join(dir, "..", "..", "shared", "corpus", "real")
+	if _, err := os.Stat(real); err != nil {
+		b.Skipf("no corpus: %v", err)
+	}
+	ctx := context.Background()
+	set := analyzer.NewLoader(nil).Load(ctx, []string{real})
+	all := rules.All()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		analyzer.Run(ctx, set, all, analyzer.Options{})
+	}
+	b.ReportMetric(float64(len(set.Docs)), "docs/op")
+}
