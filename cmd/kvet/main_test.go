@@ -169,6 +169,9 @@ func TestExitCodes(t *testing.T) {
 		{"error, fail on error", []string{"lint", "--fail-on", "error", "errors.yaml"}, 1},
 		{"error, fail on none", []string{"lint", "--fail-on", "none", "errors.yaml"}, 0},
 		{"clean, fail on info", []string{"lint", "--fail-on", "info", "clean.yaml"}, 0},
+		{"info fails only on info", []string{"lint", "--fail-on", "info", "info.yaml"}, 1},
+		{"info, fail on warning", []string{"lint", "info.yaml"}, 0},
+		{"info, fail on error", []string{"lint", "--fail-on", "error", "info.yaml"}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -196,6 +199,9 @@ func TestFindingLines(t *testing.T) {
 	if o.stderr != "kvet: 0 errors, 2 warnings, 0 info in 1 file (1 document)\n" {
 		t.Errorf("stderr = %q", o.stderr)
 	}
+	o = kvet(t, run{args: []string{"lint", "info.yaml"}})
+	wantLines(t, o.stdout, []*regexp.Regexp{finding("info.yaml", 16, 5, "info", "job-backoff-limit-unset")})
+
 	// The unknown field of errors.yaml: key `backofLimit` at 17:7.
 	o = kvet(t, run{args: []string{"lint", "errors.yaml"}})
 	containsLines(t, o.stdout, finding("errors.yaml", 17, 7, "error", "unknown-field"))
