@@ -20,6 +20,11 @@ type File struct {
 
 	reparseOnce sync.Once
 	roots       map[docKey]*yaml.Node
+
+	// blockLines marks the lines inside literal and folded block scalars,
+	// where "#" is text, not a comment. Parse fills it, while the node
+	// trees exist, for files that may hold kvet:ignore comments (ignore.go).
+	blockLines []bool
 }
 
 // docKey identifies an object in a file: document index and List item.

@@ -140,17 +140,18 @@ type fileIndex struct {
 }
 
 // Suppress applies kvet:ignore comments and kvet.dev/ignore annotations to
-// diags (the result of Run on set): it returns a copy in which suppressed
-// diagnostics carry a Suppression, plus unused-suppression and
+// diags (the result of Run on set) without modifying them: it returns a
+// copy in which suppressed diagnostics carry a Suppression (diags itself
+// when the set has no suppression at all), plus unused-suppression and
 // suppression-reason-missing diagnostics when those rules are in
 // cfg.Rules, sorted. Comments are read from the raw lines of YAML files;
 // JSON files have no comments, so only the annotation applies to them.
 func Suppress(set *Set, diags []Diagnostic, cfg SuppressConfig) []Diagnostic {
-	out := slices.Clone(diags)
 	idx := buildIndex(set, diags)
 	if len(idx) == 0 {
-		return out
+		return diags // nothing can be suppressed or unused
 	}
+	out := slices.Clone(diags)
 	for i := range out {
 		idx.match(&out[i])
 	}
@@ -200,7 +201,9 @@ func Suppress(set *Set, diags []Diagnostic, cfg SuppressConfig) []Diagnostic {
 		}
 		out = append(out, found...)
 	}
-	Sort(out)
+	if len(out) > len(diags) {
+		Sort(out)
+	}
 	return out
 }
 
@@ -251,18 +254,41 @@ type index map[string]*fileIndex
 // buildIndex finds the suppressions of every file of set. The yaml-syntax
 // diagnostics of the set or of diags tell which documents are broken.
 func buildIndex(set *Set, diags []Diagnostic) index {
+	// Only files with an annotated object or kvet:ignore text are indexed.
+	candidate := map[*File]bool{}
+	for _, d := range set.Docs {
+		if _, ok := d.Annotations[IgnoreAnnotation]; ok {
+			candidate[d.File] = true
+		}
+	}
+	for _, f := range set.Files {
+		if mayHaveDirectives(f) {
+			candidate[f] = true
+		}
+	}
+	if len(candidate) == 0 {
+		return nil
+	}
 	docsOf := map[*File][]*Document{}
 	for _, d := range set.Docs {
-		docsOf[d.File] = append(docsOf[d.File], d)
+		if candidate[d.File] {
+			docsOf[d.File] = append(docsOf[d.File], d)
+		}
 	}
 	broken := map[string][]int{} // file → lines of yaml-syntax errors
-	for _, d := range slices.Concat(set.Diagnostics, diags) {
-		if d.RuleID == IDYAMLSyntax {
-			broken[d.File] = append(broken[d.File], d.Range.Start.Line)
+	for _, ds := range [][]Diagnostic{set.Diagnostics, diags} {
+		for i := range ds {
+			if ds[i].RuleID == IDYAMLSyntax {
+				broken[ds[i].File] = append(broken[ds[i].File], ds[i].Range.Start.Line)
+			}
 		}
 	}
 	idx := index{}
 	for _, f := range set.Files {
+		if !candidate[f] {
+			continue
+		}
+		comments := mayHaveDirectives(f)
 		fi := &fileIndex{file: f, docs: docsOf[f]}
 		slices.SortStableFunc(fi.docs, func(a, b *Document) int { return comparePos(a.Start(), b.Start()) })
 		has := false
@@ -275,10 +301,8 @@ func buildIndex(set *Set, diags []Diagnostic) index {
 				has = true
 			}
 		}
-		if !strings.EqualFold(filepath.Ext(f.Path), ".json") && bytes.Contains(f.Content, []byte("kvet:ignore")) {
-			if fi.scanComments(broken[f.Path]) {
-				has = true
-			}
+		if comments && fi.scanComments(broken[f.Path]) {
+			has = true
 		}
 		if has {
 			idx[f.Path] = fi
@@ -388,9 +412,14 @@ func comparePos(a, b Position) int {
 func (fi *fileIndex) scanComments(syntaxErrs []int) bool {
 	f := fi.file
 	n := f.LineCount()
-	inBlock := make([]bool, n+2)
-	for _, d := range fi.docs {
-		markBlockScalars(f, d.Root(), inBlock)
+	inBlock := f.blockLines // marked by Parse
+	if inBlock == nil {
+		// A file that did not come from Parse: Root re-parses it if the
+		// engine has released its trees.
+		inBlock = make([]bool, n+2)
+		for _, d := range fi.docs {
+			markBlockScalars(f, d.Root(), inBlock)
+		}
 	}
 	firstContent := 0
 	for l := 1; l <= n; l++ {
@@ -458,6 +487,12 @@ func (fi *fileIndex) scanComments(syntaxErrs []int) bool {
 		}
 	}
 	return found
+}
+
+// mayHaveDirectives reports whether f can hold kvet:ignore comments: a YAML
+// file (JSON has no comments) whose text contains "kvet:ignore".
+func mayHaveDirectives(f *File) bool {
+	return !strings.EqualFold(filepath.Ext(f.Path), ".json") && bytes.Contains(f.Content, []byte("kvet:ignore"))
 }
 
 // docAt returns the object of YAML document span that contains line (the

@@ -228,7 +228,14 @@ func parallel(ctx context.Context, n int, fn func(i int)) {
 func (l *Loader) Parse(f *File) ([]*Document, []Diagnostic) {
 	var docs []*Document
 	var diags []Diagnostic
+	scanComments := mayHaveDirectives(f)
+	if scanComments {
+		f.blockLines = make([]bool, f.LineCount()+2)
+	}
 	parseNodes(f, func(index int, node *yaml.Node) {
+		if scanComments {
+			markBlockScalars(f, node, f.blockLines)
+		}
 		eachObject(node, func(item int, root *yaml.Node, apiVersion, kind string) {
 			d, dg := l.object(f, index, item, root, apiVersion, kind)
 			docs = append(docs, d)
