@@ -385,10 +385,14 @@ func ruleFor(id string, md *meta, src *source, pkg ast.Ref, name string) *analyz
 	if md.ann != nil {
 		r.Title = strings.TrimSpace(md.ann.Title)
 		r.Rationale = strings.Join(strings.Fields(md.ann.Description), " ")
-		for _, rr := range md.ann.RelatedResources {
-			if rr.Ref.String() != "" {
-				r.Doc = strings.TrimSpace(r.Doc + "\n\nSee " + rr.Ref.String())
+		// The first related resource is the rule's documentation (SARIF
+		// helpUri, "More:" in kvet explain); the others are listed in Doc.
+		for i, rr := range md.ann.RelatedResources {
+			if i == 0 {
+				r.URL = rr.Ref.String()
+				continue
 			}
+			r.Doc = strings.TrimSpace(r.Doc + "\n\nSee also " + rr.Ref.String())
 		}
 	}
 	if r.Title == "" {

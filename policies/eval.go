@@ -88,8 +88,13 @@ func (p *program) prepare(ctx context.Context, query string) (*rego.PreparedEval
 //	out[3] := x if {
 //		input.kind == "Role"
 //		not 3 in disabled
-//		not data.main.exception[_][_] == "foo"
+//		not exempt[3]
 //		x := data.main.deny_foo
+//	}
+//
+//	exempt[3] if {
+//		some names in data.main.exception
+//		"foo" in names
 //	}
 //
 // OPA indexes the input.kind conditions, so a document only evaluates the
@@ -109,9 +114,13 @@ func aggregation(entries []*entry) string {
 			}
 			fmt.Fprintf(&b, "\tnot %d in disabled\n", en.index)
 			if en.exception != nil {
-				fmt.Fprintf(&b, "\tnot %s[_][_] == %s\n", en.ref[:len(en.ref)-1].Append(ast.StringTerm("exception")), strconv.Quote(*en.exception))
+				fmt.Fprintf(&b, "\tnot exempt[%d]\n", en.index)
 			}
 			fmt.Fprintf(&b, "\tx := %s\n}\n", en.ref)
+		}
+		if en.exception != nil {
+			fmt.Fprintf(&b, "\nexempt[%d] if {\n\tsome names in %s\n\t%s in names\n}\n",
+				en.index, en.ref[:len(en.ref)-1].Append(ast.StringTerm("exception")), strconv.Quote(*en.exception))
 		}
 	}
 	return b.String()

@@ -69,6 +69,16 @@ func Test(ctx context.Context, opts TestOptions) ([]TestResult, error) {
 	for _, s := range srcs {
 		modules[s.name] = s.module
 	}
+	// Tests see the parameters' defaults, as policies do in a lint run.
+	e := &Engine{sources: srcs}
+	if err := e.catalog(nil); err != nil {
+		return nil, err
+	}
+	pm, err := paramsModule(e.paramValues(nil))
+	if err != nil {
+		return nil, err
+	}
+	modules[paramsFile] = pm
 	c := ast.NewCompiler().WithCapabilities(capabilities()).WithEnablePrintStatements(true)
 	runner := tester.NewRunner().
 		SetCompiler(c).

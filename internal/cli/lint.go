@@ -27,6 +27,10 @@ type lintFlags struct {
 	showSuppressed   bool
 	baseline         string
 	writeBaseline    string
+
+	// Rego policies (policy.go).
+	policies          []string
+	noBuiltinPolicies bool
 }
 
 func (a *app) lintCmd() *cobra.Command {
@@ -47,6 +51,7 @@ func (a *app) lintCmd() *cobra.Command {
 	fl.StringVar(&f.failOn, "fail-on", "warning", "exit 1 when a finding at or above this severity exists: error, warning, info or none")
 	fl.StringVar(&f.color, "color", "auto", "color text output: auto (when stdout is a terminal and NO_COLOR is unset), always or never")
 	addSettingsFlags(cmd, &f)
+	addPolicyFlags(cmd, &f.policies, &f.noBuiltinPolicies)
 	return cmd
 }
 

@@ -13,6 +13,7 @@ import (
 
 func (a *app) rulesCmd() *cobra.Command {
 	var format string
+	var src ruleSource
 	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "List every rule: ID, severity, kinds, title",
@@ -20,7 +21,7 @@ func (a *app) rulesCmd() *cobra.Command {
 			"(docs/rules.md is generated this way).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			all, err := a.catalog(cmd.Context(), ruleSource{})
+			all, err := a.catalog(cmd.Context(), src)
 			if err != nil {
 				return err
 			}
@@ -44,6 +45,7 @@ func (a *app) rulesCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text (a table) or markdown (the documentation of every rule)")
+	addPolicyFlags(cmd, &src.policies, &src.noBuiltinPolicies)
 	return cmd
 }
 
@@ -55,12 +57,13 @@ func kinds(r *analyzer.Rule) string {
 }
 
 func (a *app) explainCmd() *cobra.Command {
-	return &cobra.Command{
+	var src ruleSource
+	cmd := &cobra.Command{
 		Use:   "explain RULE",
 		Short: "Print a rule's documentation",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			all, err := a.catalog(cmd.Context(), ruleSource{})
+			all, err := a.catalog(cmd.Context(), src)
 			if err != nil {
 				return err
 			}
@@ -73,6 +76,8 @@ func (a *app) explainCmd() *cobra.Command {
 			return usageError{fmt.Errorf("unknown rule %q (run 'kvet rules' for the list)", args[0])}
 		},
 	}
+	addPolicyFlags(cmd, &src.policies, &src.noBuiltinPolicies)
+	return cmd
 }
 
 // explain renders a rule's documentation as plain text.

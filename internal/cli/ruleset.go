@@ -3,11 +3,12 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
+	"slices"
 
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/config"
 	"github.com/kvet-dev/kvet/internal/ruledoc"
+	"github.com/kvet-dev/kvet/policies"
 	"github.com/kvet-dev/kvet/rules"
 )
 
@@ -17,6 +18,9 @@ type ruleSource struct {
 	// policies are directories of the user's Rego policies (--policy, or
 	// policies: in .kvet.yaml, resolved against the file's directory).
 	policies []string
+	// noBuiltinPolicies leaves kvet's built-in Rego policies out
+	// (--no-builtin-policies).
+	noBuiltinPolicies bool
 }
 
 // catalog returns every rule kvet knows for this invocation, enabled or
@@ -25,18 +29,32 @@ type ruleSource struct {
 // `kvet explain`, the generated docs/rules.md, configuration checks and
 // lint all take their rules from here. Built-in rules link to their
 // section of docs/rules.md.
-func (a *app) catalog(_ context.Context, src ruleSource) ([]*analyzer.Rule, error) {
-	all := rules.All()
-	all = append(all, analyzer.SuppressionRules()...)
-	for _, r := range all {
-		if r.URL == "" {
+func (a *app) catalog(ctx context.Context, src ruleSource) ([]*analyzer.Rule, error) {
+	all, _, err := a.catalogWithPolicies(ctx, src)
+	return all, err
+}
+
+// catalogWithPolicies is catalog, with the engine that runs its Rego rules.
+// Policies are parsed here (syntax errors and bad METADATA fail with
+// file:line:col) but compiled only when needed (see ruleSet).
+func (a *app) catalogWithPolicies(_ context.Context, src ruleSource) ([]*analyzer.Rule, *policies.Engine, error) {
+	native := rules.All()
+	suppression := analyzer.SuppressionRules()
+	var reserved []string
+	for _, r := range slices.Concat(native, suppression) {
+		reserved = append(reserved, r.ID)
+	}
+	engine, err := policies.New(policies.Options{Dirs: src.policies, NoBuiltin: src.noBuiltinPolicies, ReservedIDs: reserved})
+	if err != nil {
+		return nil, nil, fmt.Errorf("loading policies:\n%w", err)
+	}
+	builtin := policies.BuiltinIDs()
+	for _, r := range slices.Concat(native, engine.Rules(), suppression) {
+		if r.URL == "" && (r.Source != "rego" || slices.Contains(builtin, r.ID)) {
 			r.URL = ruledoc.URL(r.ID)
 		}
 	}
-	if len(src.policies) > 0 {
-		return nil, fmt.Errorf("policy directories %s: this build cannot load Rego policies", strings.Join(src.policies, ", "))
-	}
-	return all, nil
+	return slices.Concat(native, engine.Rules(), suppression), engine, nil
 }
 
 // ruleSet returns the rules a lint run uses, the catalog they were chosen
@@ -44,11 +62,11 @@ func (a *app) catalog(_ context.Context, src ruleSource) ([]*analyzer.Rule, erro
 // with them. Precedence: flags, then the configuration file cfg (nil when
 // there is none), then each rule's default.
 func (a *app) ruleSet(ctx context.Context, f lintFlags, cfg *config.Config) (enabled, catalog []*analyzer.Rule, opts analyzer.Options, err error) {
-	var src ruleSource
-	if cfg != nil {
+	src := ruleSource{policies: f.policies, noBuiltinPolicies: f.noBuiltinPolicies}
+	if cfg != nil && len(f.policies) == 0 {
 		src.policies = cfg.PolicyDirs()
 	}
-	catalog, err = a.catalog(ctx, src)
+	catalog, engine, err := a.catalogWithPolicies(ctx, src)
 	if err != nil {
 		return nil, nil, analyzer.Options{}, err
 	}
@@ -58,6 +76,9 @@ func (a *app) ruleSet(ctx context.Context, f lintFlags, cfg *config.Config) (ena
 	}
 	enabled, opts, err = config.Select(catalog, cfg, over)
 	if err != nil {
+		return nil, nil, analyzer.Options{}, err
+	}
+	if err := preparePolicies(engine, opts, len(src.policies) > 0); err != nil {
 		return nil, nil, analyzer.Options{}, err
 	}
 	return enabled, catalog, opts, nil

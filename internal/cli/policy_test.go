@@ -1,0 +1,215 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kvet-dev/kvet/internal/cli"
+)
+
+const wideRole = `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: wide
+  namespace: apps
+rules:
+- apiGroups: [""]
+  resources: ["configmaps"]
+  verbs: ["get", "*"]
+`
+
+// A conftest-style policy: a string result, reported at the document start.
+const noLatest = `package main
+
+import rego.v1
+
+deny contains msg if {
+	input.kind == "Role"
+	msg := sprintf("Role %s: roles need an owner label", [input.metadata.name])
+	not input.metadata.labels.owner
+}
+`
+
+// A kvet-style policy with a path and a parameter.
+const maxVerbs = `# METADATA
+# title: rule entries list few verbs
+# description: Long verb lists hide what a role is for.
+# related_resources:
+# - ref: https://wiki.example.com/rbac#verbs
+# custom:
+#   id: team-max-verbs
+#   severity: info
+#   kinds: [Role]
+#   remediation: Split the entry.
+#   parameters:
+#   - name: max
+#     doc: the most verbs an entry may list
+#     default: 5
+package team.verbs
+
+import data.kvet.lib.result
+
+deny contains result.at(["rules", i, "verbs"], sprintf("rules[%d] lists %d verbs", [i, count(rule.verbs)])) if {
+	some i, rule in input.rules
+	count(rule.verbs) > data.kvet.params["team-max-verbs"].max
+}
+`
+
+func TestLintWithPolicies(t *testing.T) {
+	repo(t, map[string]string{"role.yaml": wideRole, "policy/owner.rego": noLatest, "policy/verbs.rego": maxVerbs})
+
+	code, stdout, stderr := kvet(t, "lint", "--policy", "policy", "role.yaml")
+	got := findings(t, stdout)
+	want := []string{"role.yaml:1 main-deny error", "role.yaml:9 rbac-wildcard-verbs warning"}
+	if code != cli.ExitFindings || !slices.Equal(got, want) {
+		t.Errorf("exit %d, findings %v, want %v (stderr %s)", code, got, want, stderr)
+	}
+
+	// --no-builtin-policies runs only the user's policies; the parameter
+	// comes from .kvet.yaml, like a Go rule's.
+	writeFile(t, ".kvet.yaml", "rules:\n  team-max-verbs:\n    params: {max: 1}\n")
+	code, stdout, _ = kvet(t, "lint", "--policy", "policy", "--no-builtin-policies", "role.yaml")
+	got = findings(t, stdout)
+	want = []string{"role.yaml:1 main-deny error", "role.yaml:9 team-max-verbs info"}
+	if code != cli.ExitFindings || !slices.Equal(got, want) {
+		t.Errorf("exit %d, findings %v, want %v", code, got, want)
+	}
+
+	// policies: in .kvet.yaml, relative to the file; the flag replaces it.
+	writeFile(t, ".kvet.yaml", "policies: [policy]\nrules:\n  main-deny: {enabled: false}\n")
+	_, stdout, _ = kvet(t, "lint", "role.yaml")
+	if got := findings(t, stdout); !slices.Equal(got, []string{"role.yaml:9 rbac-wildcard-verbs warning"}) {
+		t.Errorf("with policies from .kvet.yaml: %v", got)
+	}
+}
+
+// Policies that do not load stop kvet with exit 2 and file:line:col on a
+// line of its own, before anything is linted.
+func TestLintPolicyErrors(t *testing.T) {
+	tests := []struct{ name, policy, want string }{
+		{"sandbox", "package x\n\ndeny contains r.body if {\n\tr := http.send({\"method\": \"GET\", \"url\": \"http://169.254.169.254/\"})\n}\n",
+			"\npolicy/p.rego:4:7: builtin http.send is not allowed in kvet policies"},
+		{"syntax", "package x\n\ndeny contains msg if {\n", "\npolicy/p.rego:4:1: rego_parse_error: unexpected eof token"},
+		{"type", "package x\n\ndeny contains msg if {\n\tmsg := upper(input.metadata.labels, 1)\n}\n", "\npolicy/p.rego:4:9: rego_type_error: "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			repo(t, map[string]string{"role.yaml": wideRole, "policy/p.rego": tt.policy})
+			code, stdout, stderr := kvet(t, "lint", "--policy", "policy", "role.yaml")
+			if code != cli.ExitError || stdout != "" || !strings.HasPrefix(stderr, "kvet: loading policies:\n") || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 with %q", code, stdout, stderr, tt.want)
+			}
+		})
+	}
+}
+
+// Rego rules are listed, explained and described in SARIF like Go rules.
+func TestRegoRulesLikeGoRules(t *testing.T) {
+	repo(t, map[string]string{"role.yaml": wideRole, "policy/verbs.rego": maxVerbs})
+
+	_, stdout, _ := kvet(t, "rules")
+	if !strings.Contains(stdout, "rbac-admin-equivalent") || !strings.Contains(stdout, "cronjob-concurrency-allow") || strings.Contains(stdout, "team-max-verbs") {
+		t.Errorf("kvet rules:\n%s", stdout)
+	}
+	_, stdout, _ = kvet(t, "rules", "--policy", "policy")
+	if !strings.Contains(stdout, "team-max-verbs") {
+		t.Errorf("kvet rules --policy does not list the user's rule:\n%s", stdout)
+	}
+	code, stdout, _ := kvet(t, "explain", "rbac-escalation-verbs")
+	if code != 0 || !strings.HasPrefix(stdout, "rbac-escalation-verbs: RBAC rule allows privilege escalation") || !strings.Contains(stdout, "What to do") {
+		t.Errorf("explain: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = kvet(t, "explain", "--policy", "policy", "team-max-verbs")
+	if code != 0 || !strings.Contains(stdout, "max (default 5): the most verbs an entry may list") || !strings.Contains(stdout, "More: https://wiki.example.com/rbac#verbs") {
+		t.Errorf("explain user rule: exit %d\n%s", code, stdout)
+	}
+
+	_, stdout, _ = kvet(t, "lint", "--format", "sarif", "--policy", "policy", "role.yaml")
+	var log struct {
+		Runs []struct {
+			Tool struct {
+				Driver struct {
+					Rules []map[string]any `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID string `json:"ruleId"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &log); err != nil || len(log.Runs) != 1 {
+		t.Fatalf("SARIF: %v\n%s", err, stdout)
+	}
+	byID := map[string]map[string]any{}
+	for _, r := range log.Runs[0].Tool.Driver.Rules {
+		byID[r["id"].(string)] = r
+	}
+	goRule, regoRule, userRule := byID["cronjob-concurrency-allow"], byID["rbac-wildcard-verbs"], byID["team-max-verbs"]
+	if goRule == nil || regoRule == nil || userRule == nil {
+		t.Fatalf("SARIF rules lack a Go, built-in Rego or user rule: %v", byID)
+	}
+	if keys(goRule) != keys(regoRule) || keys(regoRule) != keys(userRule) {
+		t.Errorf("SARIF rule fields differ: Go %s, Rego %s, user %s", keys(goRule), keys(regoRule), keys(userRule))
+	}
+	var results []string
+	for _, r := range log.Runs[0].Results {
+		results = append(results, r.RuleID)
+	}
+	if !slices.Equal(results, []string{"rbac-wildcard-verbs"}) {
+		t.Errorf("SARIF results = %v", results)
+	}
+}
+
+func keys(m map[string]any) string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return strings.Join(ks, ",")
+}
+
+func TestPolicyTest(t *testing.T) {
+	t.Run("built-in", func(t *testing.T) {
+		repo(t, nil)
+		code, stdout, stderr := kvet(t, "policy", "test")
+		if code != 0 || !strings.HasPrefix(stdout, "PASS: ") || stderr != "" {
+			t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+		}
+	})
+	t.Run("user", func(t *testing.T) {
+		repo(t, map[string]string{
+			"policy/verbs.rego": maxVerbs,
+			"policy/verbs_test.rego": `package team.verbs
+
+test_long_entry if {
+	count(deny) == 1 with input as {"kind": "Role", "rules": [{"verbs": ["a", "b", "c", "d", "e", "f"]}]}
+}
+
+test_wrong_expectation if {
+	print("entries:", count(deny))
+	count(deny) == 2 with input as {"kind": "Role", "rules": [{"verbs": ["a"]}]}
+}
+`,
+		})
+		code, stdout, _ := kvet(t, "policy", "test", "policy")
+		want := "policy/verbs_test.rego:7: FAIL team.verbs.test_wrong_expectation ("
+		if code != cli.ExitFindings || !strings.HasPrefix(stdout, want) || !strings.Contains(stdout, "    entries: 0\n") ||
+			!strings.HasSuffix(stdout, "PASS: 1/2, FAIL: 1/2\n") {
+			t.Errorf("exit %d, stdout:\n%s", code, stdout)
+		}
+		code, stdout, _ = kvet(t, "policy", "test", "-v", "--run", "long", "policy")
+		if code != 0 || !strings.HasPrefix(stdout, "policy/verbs_test.rego:3: PASS team.verbs.test_long_entry (") || !strings.HasSuffix(stdout, "PASS: 1/1\n") {
+			t.Errorf("-v --run: exit %d, stdout:\n%s", code, stdout)
+		}
+	})
+	t.Run("broken", func(t *testing.T) {
+		repo(t, map[string]string{"policy/p_test.rego": "package p\n\ntest_x if {\n\tnet.lookup_ip_addr(\"example.com\")\n}\n"})
+		code, _, stderr := kvet(t, "policy", "test", "policy")
+		if code != cli.ExitError || !strings.Contains(stderr, "\npolicy/p_test.rego:4:2: builtin net.lookup_ip_addr is not allowed") {
+			t.Errorf("exit %d, stderr %q", code, stderr)
+		}
+	})
+}

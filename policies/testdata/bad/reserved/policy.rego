@@ -1,0 +1,3 @@
+package kvet.mine
+
+deny contains "x" if input.kind == "Pod"

@@ -1,0 +1,6 @@
+package env
+
+deny contains msg if {
+	token := opa.runtime().env.GITHUB_TOKEN
+	msg := token
+}

@@ -1,0 +1,6 @@
+package broken
+
+deny contains msg if {
+	input.kind == "Pod"
+	msg := "unterminated
+}

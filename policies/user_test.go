@@ -1,0 +1,215 @@
+package policies_test
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/analyzer/analyzertest"
+	"github.com/kvet-dev/kvet/policies"
+)
+
+func userEngine(t *testing.T, opts policies.Options) *policies.Engine {
+	t.Helper()
+	e, err := policies.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Compile(); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func ruleByID(rules []*analyzer.Rule, id string) *analyzer.Rule {
+	for _, r := range rules {
+		if r.ID == id {
+			return r
+		}
+	}
+	return nil
+}
+
+// A conftest policy folder works unchanged: package main with deny, warn
+// and violation rules returning strings or {msg} objects, a helper package,
+// deny_<name> with an exception, and a Rego v0 file. Rule IDs derive from
+// package and rule name; deny and violation are errors, warn warnings; the
+// findings point at the start of their document.
+func TestConftestPolicies(t *testing.T) {
+	e := userEngine(t, policies.Options{Dirs: []string{"testdata/conftest/policy"}, NoBuiltin: true})
+	var ids []string
+	for _, r := range e.Rules() {
+		ids = append(ids, fmt.Sprintf("%s/%s/%v", r.ID, r.Severity, r.Kinds))
+	}
+	// In the order of files (deployment, legacy, service) and of rules.
+	want := "main-deny/error/[] main-deny-latest-tag/error/[] legacy-deny/error/[] main-warn/warning/[] main-violation/error/[]"
+	if got := strings.Join(ids, " "); got != want {
+		t.Errorf("rules = %s\nwant    %s", got, want)
+	}
+	if err := analyzer.Validate(e.Rules()); err != nil {
+		t.Error(err)
+	}
+	diags := analyzertest.Run(t, e.Rules(), "testdata/conftest/manifests")
+	for _, d := range diags {
+		if d.Range.Start.Column != 1 {
+			t.Errorf("%s at column %d, want the document start", d.RuleID, d.Range.Start.Column)
+		}
+		wantSev := analyzer.SeverityError
+		if d.RuleID == "main-warn" {
+			wantSev = analyzer.SeverityWarning
+		}
+		if d.Severity != wantSev {
+			t.Errorf("%s: severity %s, want %s", d.RuleID, d.Severity, wantSev)
+		}
+	}
+}
+
+// kvet-style user policies: METADATA gives ID, severity, kinds and
+// parameters; results carry a path resolved like a Go rule's (a missing
+// field at its nearest ancestor) and may override the severity; only the
+// declared kinds are evaluated; the library is importable.
+func TestKvetStylePolicies(t *testing.T) {
+	e := userEngine(t, policies.Options{Dirs: []string{"testdata/kvetstyle/policy"}})
+	r := ruleByID(e.Rules(), "acme-image-registry")
+	if r == nil {
+		t.Fatal("acme-image-registry not loaded")
+	}
+	if r.Title != "images come from an approved registry" || r.Severity != analyzer.SeverityWarning ||
+		strings.Join(r.Kinds, ",") != "Deployment,Job" || len(r.Params) != 1 ||
+		fmt.Sprint(r.Params[0].Default) != "[registry.acme.example/]" || !strings.HasPrefix(r.Rationale, "Images pulled") {
+		t.Errorf("metadata: %+v", r)
+	}
+	if got := len(e.Rules()); got != len(policies.BuiltinIDs())+1 {
+		t.Errorf("%d rules, want the built-in ones plus 1", got)
+	}
+	diags := analyzertest.Run(t, []*analyzer.Rule{r}, "testdata/kvetstyle/manifests")
+	got := map[string]string{}
+	for _, d := range diags {
+		got[fmt.Sprintf("%d:%d", d.Range.Start.Line, d.Range.Start.Column)] = d.Severity.String()
+	}
+	if want := map[string]string{"14:16": "warning", "13:9": "info"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("positions and severities = %v, want %v", got, want)
+	}
+}
+
+// Configured parameters replace the METADATA defaults.
+func TestPolicyParams(t *testing.T) {
+	e, err := policies.New(policies.Options{Dirs: []string{"testdata/kvetstyle/policy"}, NoBuiltin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.SetParams(map[string]map[string]any{"acme-image-registry": {"registries": []string{"registry.acme.example/", "docker.io/library/"}}}); err != nil {
+		t.Fatal(err)
+	}
+	_, res := analyzer.Lint(context.Background(), analyzer.NewLoader(nil), []string{"testdata/kvetstyle/manifests"}, e.Rules(), analyzer.Options{})
+	if len(res.Errors) > 0 || len(res.Diagnostics) != 1 || !strings.Contains(res.Diagnostics[0].Message, "has no resources") {
+		t.Errorf("errors %v, diagnostics %v", res.Errors, res.Diagnostics)
+	}
+	if err := e.SetParams(nil); err == nil {
+		t.Error("SetParams after compilation succeeded")
+	}
+}
+
+// Policies that cannot load fail with file:line:col, and the sandbox names
+// the builtin that is not allowed.
+func TestPolicyLoadErrors(t *testing.T) {
+	tests := []struct {
+		dir     string
+		reserve []string
+		want    string
+	}{
+		{dir: "http", want: `^testdata/bad/http/policy.rego:4:10: builtin http.send is not allowed in kvet policies: it sends HTTP requests \(network access\); kvet runs policies without network, environment or file system access$`},
+		{dir: "runtime", want: `^testdata/bad/runtime/policy.rego:4:11: builtin opa.runtime is not allowed in kvet policies: it exposes the environment variables`},
+		{dir: "dns", want: `^testdata/bad/dns/policy.rego:4:11: builtin net.lookup_ip_addr is not allowed`},
+		{dir: "syntax", want: `^testdata/bad/syntax/policy.rego:5:9: rego_parse_error: non-terminated string`},
+		{dir: "type", want: `^testdata/bad/type/policy.rego:7:9: rego_type_error: concat: invalid argument\(s\)`},
+		{dir: "reserved", want: `^testdata/bad/reserved/policy.rego:1:1: package kvet.mine is reserved for kvet's built-in policies`},
+		{dir: "duplicate", want: `^testdata/bad/duplicate/b.rego:7:1: rule ID "team-rule" is already used by package team.a \(testdata/bad/duplicate/a.rego\)`},
+		{dir: "metadata", want: `^testdata/bad/metadata/policy.rego:1:1: METADATA custom.severity: want error, warning or info$`},
+		{dir: "../kvetstyle/policy", reserve: []string{"acme-image-registry"}, want: `rule ID "acme-image-registry" is already used by one of kvet's rules`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.dir, func(t *testing.T) {
+			e, err := policies.New(policies.Options{Dirs: []string{"testdata/bad/" + tt.dir}, ReservedIDs: tt.reserve})
+			if err == nil {
+				err = e.Compile()
+			}
+			if err == nil || !regexp.MustCompile(tt.want).MatchString(err.Error()) {
+				t.Errorf("error = %v\nwant match %s", err, tt.want)
+			}
+		})
+	}
+}
+
+// A policy that exceeds the time limit is an error naming the policy and
+// the document; it is not evaluated on the following documents, and the
+// other policies' findings are kept. Evaluation errors (a conflict, a
+// result without msg) are errors of their policy on their document too.
+func TestPolicyRunErrors(t *testing.T) {
+	e := userEngine(t, policies.Options{Dirs: []string{"testdata/errors/policy"}, NoBuiltin: true, Timeout: 200 * time.Millisecond})
+	start := time.Now()
+	_, res := analyzer.Lint(context.Background(), analyzer.NewLoader(nil), []string{"testdata/errors/configmaps.yaml"}, e.Rules(), analyzer.Options{})
+	elapsed := time.Since(start)
+	var errs []string
+	for _, err := range res.Errors {
+		errs = append(errs, err.Error())
+	}
+	wantErrs := []string{
+		`^rule slow-deny on testdata/errors/configmaps.yaml \(document 1, ConfigMap first\): evaluating slow.deny \(testdata/errors/policy/slow.rego\) exceeded the time limit of 200ms; it is not evaluated on the remaining documents$`,
+		`^rule conflict-deny on testdata/errors/configmaps.yaml \(document 2, ConfigMap second\): evaluating conflict.deny \(testdata/errors/policy/conflict.rego\): .*eval_conflict_error`,
+		`^rule shape-deny on testdata/errors/configmaps.yaml \(document 3, ConfigMap bad-shape\): shape.deny \(testdata/errors/policy/shape.rego\): result {"message":"no msg key"} has no msg string$`,
+	}
+	if len(errs) != len(wantErrs) {
+		t.Fatalf("errors:\n%s", strings.Join(errs, "\n"))
+	}
+	for i, w := range wantErrs {
+		if !regexp.MustCompile(w).MatchString(errs[i]) {
+			t.Errorf("error %d = %s\nwant match %s", i, errs[i], w)
+		}
+	}
+	var msgs []string
+	for _, d := range res.Diagnostics {
+		msgs = append(msgs, d.RuleID+": "+d.Message)
+	}
+	if got := strings.Join(msgs, "\n"); got != "fast-warn: saw first\nfast-warn: saw second\nfast-warn: saw bad-shape" {
+		t.Errorf("diagnostics:\n%s", got)
+	}
+	// Two evaluations hit the limit (the combined one and slow.deny's own);
+	// the later documents do not.
+	if elapsed > 2*time.Second {
+		t.Errorf("run took %s: the slow policy was evaluated again", elapsed)
+	}
+}
+
+// The built-in policies can be left out; the library stays importable.
+func TestNoBuiltin(t *testing.T) {
+	e := userEngine(t, policies.Options{Dirs: []string{"testdata/kvetstyle/policy"}, NoBuiltin: true})
+	if len(e.Rules()) != 1 || e.Rules()[0].ID != "acme-image-registry" {
+		t.Errorf("rules = %v", e.Rules())
+	}
+}
+
+// kvet policy test runs the user's *_test.rego files (conftest's and
+// kvet's), not the built-in ones, and reports failures.
+func TestUserRegoTests(t *testing.T) {
+	results, err := policies.Test(context.Background(), policies.TestOptions{Dirs: []string{"testdata/conftest/policy", "testdata/kvetstyle/policy"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, r := range results {
+		names = append(names, fmt.Sprintf("%s:%d %s %v", r.File, r.Line, r.Name, r.Passed()))
+	}
+	want := "testdata/conftest/policy/deployment_test.rego:5 main.test_deployment_must_run_as_non_root true\n" +
+		"testdata/conftest/policy/deployment_test.rego:13 main.test_compliant_deployment true\n" +
+		"testdata/conftest/policy/deployment_test.rego:24 main.test_service_without_team_warns true\n" +
+		"testdata/kvetstyle/policy/images_test.rego:3 acme.images.test_approved_registry true\n" +
+		"testdata/kvetstyle/policy/images_test.rego:9 acme.images.test_public_image_points_at_it true"
+	if got := strings.Join(names, "\n"); got != want {
+		t.Errorf("results:\n%s\nwant\n%s", got, want)
+	}
+}
