@@ -69,15 +69,23 @@ func (f *lintFlags) applyConfig(cmd *cobra.Command, cfg *config.Config) {
 
 // lintPaths lints paths, leaving out the files that the configuration
 // excludes (whether found in a directory or named explicitly, as
-// pre-commit hooks do).
+// pre-commit hooks do), and kvet's own files: the configuration file and
+// the baseline it names.
 func lintPaths(ctx context.Context, l *analyzer.Loader, paths []string, cfg *config.Config, rules []*analyzer.Rule, opts analyzer.Options) (*analyzer.Set, *analyzer.Result) {
-	if cfg == nil || len(cfg.Exclude) == 0 {
+	if cfg == nil {
 		return analyzer.Lint(ctx, l, paths, rules, opts)
+	}
+	own := map[string]bool{filepath.Join(cfg.Dir, filepath.Base(cfg.Path)): true}
+	if cfg.Baseline != "" {
+		if abs, err := filepath.Abs(cfg.Resolve(cfg.Baseline)); err == nil {
+			own[abs] = true
+		}
 	}
 	names, errs := analyzer.Discover(paths)
 	var kept []string
 	for _, n := range names {
-		if !cfg.Excluded(n) {
+		abs, err := filepath.Abs(n)
+		if !cfg.Excluded(n) && (err != nil || !own[abs]) {
 			kept = append(kept, n)
 		}
 	}

@@ -319,6 +319,19 @@ func sarifResults(t *testing.T, out string) []sarifResult {
 	return log.Runs[0].Results
 }
 
+// TestOwnFilesNotLinted checks that the configuration file and its
+// baseline, which sit among the manifests, are not counted as inputs.
+func TestOwnFilesNotLinted(t *testing.T) {
+	repo(t, map[string]string{".kvet.yaml": "baseline: kvet-baseline.json\n", "pod.yaml": podLimits})
+	if code, _, stderr := kvet(t, "lint", "--write-baseline", "kvet-baseline.json", "."); code != 0 || !strings.Contains(stderr, "recorded 1 finding") {
+		t.Fatalf("exit %d %q", code, stderr)
+	}
+	code, stdout, stderr := kvet(t, "lint", ".")
+	if code != 0 || stdout != "" || !strings.Contains(stderr, "in 1 file (1 document); 1 suppressed") {
+		t.Errorf("exit %d, %q, %q", code, stdout, stderr)
+	}
+}
+
 func TestShowSuppressed(t *testing.T) {
 	repo(t, map[string]string{"a.yaml": strings.Replace(podLimits, "limits: {memory: 64Mi}",
 		"limits: {memory: 64Mi}  # kvet:ignore resource-limits-missing -- burstable", 1)})
