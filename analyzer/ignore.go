@@ -189,7 +189,7 @@ func Suppress(set *Set, diags []Diagnostic, cfg SuppressConfig) []Diagnostic {
 		for i := range found {
 			idx.match(&found[i])
 		}
-		out = append(out, found...)
+		out = mergeSorted(out, found)
 	}
 	if r := rule(IDUnusedSuppression); r != nil {
 		var found []Diagnostic
@@ -199,12 +199,39 @@ func Suppress(set *Set, diags []Diagnostic, cfg SuppressConfig) []Diagnostic {
 		for i := range found {
 			idx.match(&found[i])
 		}
-		out = append(out, found...)
-	}
-	if len(out) > len(diags) {
-		Sort(out)
+		out = mergeSorted(out, found)
 	}
 	return out
+}
+
+// mergeSorted returns sorted and extra in the order of Sort: it sorts
+// extra and merges it into sorted (a run's result is already sorted, so
+// this is linear), or sorts everything when sorted is not.
+func mergeSorted(sorted, extra []Diagnostic) []Diagnostic {
+	if len(extra) == 0 {
+		return sorted
+	}
+	for k := 1; k < len(sorted); k++ {
+		if Less(&sorted[k], &sorted[k-1]) {
+			all := append(sorted, extra...)
+			Sort(all)
+			return all
+		}
+	}
+	Sort(extra)
+	out := make([]Diagnostic, 0, len(sorted)+len(extra))
+	i, j := 0, 0
+	for i < len(sorted) && j < len(extra) {
+		if Less(&extra[j], &sorted[i]) {
+			out = append(out, extra[j])
+			j++
+		} else {
+			out = append(out, sorted[i])
+			i++
+		}
+	}
+	out = append(out, sorted[i:]...)
+	return append(out, extra[j:]...)
 }
 
 // unused returns the unused-suppression diagnostics of one directive.
@@ -421,7 +448,10 @@ func (fi *fileIndex) scanComments(syntaxErrs []int) bool {
 			markBlockScalars(f, d.Root(), inBlock)
 		}
 	}
+	// One pass finds the document separators, the first line of content
+	// and the lines that may hold a directive.
 	firstContent := 0
+	var candidates []int
 	for l := 1; l <= n; l++ {
 		if inBlock[l] {
 			continue
@@ -429,10 +459,11 @@ func (fi *fileIndex) scanComments(syntaxErrs []int) bool {
 		line := f.Line(l)
 		if isDocSeparator(line) {
 			fi.seps = append(fi.seps, l)
-			continue
-		}
-		if firstContent == 0 && !isBlankOrComment(line) && !bytes.HasPrefix(line, []byte("%")) {
+		} else if firstContent == 0 && !isBlankOrComment(line) && !bytes.HasPrefix(line, []byte("%")) {
 			firstContent = l
+		}
+		if bytes.Contains(line, []byte("kvet:ignore")) {
+			candidates = append(candidates, l)
 		}
 	}
 	fi.leading = len(fi.seps) > 0 && (firstContent == 0 || firstContent > fi.seps[0])
@@ -442,10 +473,7 @@ func (fi *fileIndex) scanComments(syntaxErrs []int) bool {
 	}
 
 	found := false
-	for l := 1; l <= n; l++ {
-		if inBlock[l] {
-			continue
-		}
+	for _, l := range candidates {
 		line := f.Line(l)
 		c := commentStart(line)
 		if c < 0 {
