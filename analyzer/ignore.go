@@ -213,7 +213,7 @@ func mergeSorted(sorted, extra []Diagnostic) []Diagnostic {
 	}
 	for k := 1; k < len(sorted); k++ {
 		if Less(&sorted[k], &sorted[k-1]) {
-			all := append(sorted, extra...)
+			all := slices.Concat(sorted, extra)
 			Sort(all)
 			return all
 		}
