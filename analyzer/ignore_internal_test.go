@@ -45,3 +45,25 @@ func TestSuppressWithoutParseMarks(t *testing.T) {
 		t.Errorf("%d diagnostics, want 4", len(walked))
 	}
 }
+
+func TestMergeSorted(t *testing.T) {
+	d := func(line int, rule string) Diagnostic {
+		return Diagnostic{File: "a.yaml", RuleID: rule, Range: Range{Start: Position{Line: line, Column: 1}}}
+	}
+	lines := func(ds []Diagnostic) []int {
+		var out []int
+		for _, x := range ds {
+			out = append(out, x.Range.Start.Line)
+		}
+		return out
+	}
+	sorted := []Diagnostic{d(1, "a"), d(3, "a"), d(5, "a")}
+	extra := []Diagnostic{d(6, "b"), d(2, "b"), d(3, "b")}
+	if got := lines(mergeSorted(sorted, extra)); !reflect.DeepEqual(got, []int{1, 2, 3, 3, 5, 6}) {
+		t.Errorf("merge: %v", got)
+	}
+	unsorted := []Diagnostic{d(4, "a"), d(1, "a")}
+	if got := lines(mergeSorted(unsorted, []Diagnostic{d(2, "b")})); !reflect.DeepEqual(got, []int{1, 2, 4}) {
+		t.Errorf("unsorted input: %v", got)
+	}
+}
