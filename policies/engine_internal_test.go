@@ -51,14 +51,14 @@ func TestAggregation(t *testing.T) {
 
 disabled := set()
 
-out[0] := x if {
+out contains [0, x] if {
 	input.kind == "Deployment"
 	not 0 in disabled
 	not exempt[0]
 	x := data.main.deny
 }
 
-out[0] := x if {
+out contains [0, x] if {
 	input.kind == "StatefulSet"
 	not 0 in disabled
 	not exempt[0]
@@ -70,7 +70,7 @@ exempt[0] if {
 	"" in names
 }
 
-out[1] := x if {
+out contains [1, x] if {
 	not 1 in disabled
 	not exempt[1]
 	x := data.main.deny_latest_tag

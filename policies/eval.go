@@ -82,10 +82,10 @@ func (p *program) prepare(ctx context.Context, query string) (*rego.PreparedEval
 	return &q, nil
 }
 
-// aggregation generates the module that collects every result rule, keyed
-// by entry index, for the kinds its policy declares:
+// aggregation generates the module that collects every result rule, as
+// [entry index, value] pairs, for the kinds its policy declares:
 //
-//	out[3] := x if {
+//	out contains [3, x] if {
 //		input.kind == "Role"
 //		not 3 in disabled
 //		not exempt[3]
@@ -97,8 +97,8 @@ func (p *program) prepare(ctx context.Context, query string) (*rego.PreparedEval
 //		"foo" in names
 //	}
 //
-// OPA indexes the input.kind conditions, so a document only evaluates the
-// rules of its kind.
+// All of them are rules of one partial set, which OPA indexes on the
+// input.kind conditions: a document only evaluates the rules of its kind.
 func aggregation(entries []*entry) string {
 	var b strings.Builder
 	b.WriteString("package kvet.engine\n\ndisabled := set()\n")
@@ -108,7 +108,7 @@ func aggregation(entries []*entry) string {
 			kinds = []string{""}
 		}
 		for _, kind := range kinds {
-			fmt.Fprintf(&b, "\nout[%d] := x if {\n", en.index)
+			fmt.Fprintf(&b, "\nout contains [%d, x] if {\n", en.index)
 			if kind != "" {
 				fmt.Fprintf(&b, "\tinput.kind == %s\n", strconv.Quote(kind))
 			}
@@ -198,12 +198,17 @@ func (e *Engine) evaluate(doc *analyzer.Document, res *docResult) {
 	input := toValue(v)
 	out, err := e.eval(prog.query.Load(), input)
 	if err == nil {
-		for key, val := range out {
-			i, err := strconv.Atoi(key)
+		pairs, _ := out.([]any)
+		for _, p := range pairs {
+			pair, _ := p.([]any)
+			if len(pair) != 2 {
+				continue
+			}
+			i, err := strconv.Atoi(fmt.Sprint(pair[0]))
 			if err != nil || i < 0 || i >= len(prog.entries) {
 				continue
 			}
-			e.collect(res, prog.entries[i], val)
+			e.collect(res, prog.entries[i], pair[1])
 		}
 		return
 	}
@@ -211,11 +216,11 @@ func (e *Engine) evaluate(doc *analyzer.Document, res *docResult) {
 		if !en.policy.rule.AppliesTo(doc.Kind) || prog.isDisabled(en.index) {
 			continue
 		}
-		q, err := prog.singleQuery(en.index)
+		q, err := prog.singleQuery(en)
 		if err == nil {
-			var got map[string]any
-			if got, err = e.eval(q, input); err == nil {
-				if val, ok := got["x"]; ok {
+			var val any
+			if val, err = e.eval(q, input); err == nil {
+				if val != nil {
 					e.collect(res, en, val)
 				}
 				continue
@@ -234,8 +239,8 @@ func (e *Engine) evaluate(doc *analyzer.Document, res *docResult) {
 }
 
 // eval runs a prepared query on input within the time limit and returns
-// the bindings of its only result (empty when undefined).
-func (e *Engine) eval(q *rego.PreparedEvalQuery, input ast.Value) (map[string]any, error) {
+// the value of its expression, or nil when it is undefined.
+func (e *Engine) eval(q *rego.PreparedEvalQuery, input ast.Value) (any, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), e.timeout)
 	defer cancel()
 	rs, err := q.Eval(ctx, rego.EvalParsedInput(input))
@@ -245,17 +250,10 @@ func (e *Engine) eval(q *rego.PreparedEvalQuery, input ast.Value) (map[string]an
 		}
 		return nil, err
 	}
-	if len(rs) == 0 {
+	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
 		return nil, nil
 	}
-	if len(rs[0].Bindings) > 0 {
-		return rs[0].Bindings, nil
-	}
-	if len(rs[0].Expressions) == 1 {
-		out, _ := rs[0].Expressions[0].Value.(map[string]any)
-		return out, nil
-	}
-	return nil, nil
+	return rs[0].Expressions[len(rs[0].Expressions)-1].Value, nil
 }
 
 func (p *program) isDisabled(i int) bool {
@@ -283,19 +281,24 @@ func (p *program) disable(i int) {
 	}
 }
 
-// singleQuery returns the query that evaluates entry i alone (x is its
-// value), preparing it on first use.
-func (p *program) singleQuery(i int) (*rego.PreparedEvalQuery, error) {
+// singleQuery returns the query that evaluates entry en alone (without
+// the kind check: callers only ask for entries of the document's kind),
+// preparing it on first use.
+func (p *program) singleQuery(en *entry) (*rego.PreparedEvalQuery, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if q := p.single[i]; q != nil {
+	if q := p.single[en.index]; q != nil {
 		return q, nil
 	}
-	q, err := p.prepare(context.Background(), fmt.Sprintf("x := %s[%d]", outQuery, i))
+	query := en.ref.String()
+	if en.exception != nil {
+		query = fmt.Sprintf("not data.kvet.engine.exempt[%d]; %s", en.index, query)
+	}
+	q, err := p.prepare(context.Background(), query)
 	if err != nil {
 		return nil, err
 	}
-	p.single[i] = q
+	p.single[en.index] = q
 	return q, nil
 }
 

@@ -26,10 +26,17 @@ admin_equivalent(rule) if {
 # entries[i] is the i-th rule entry of the Role or ClusterRole in input,
 # unless it is admin-equivalent: rbac-admin-equivalent then reports the entry
 # and no other per-entry rule does.
-entries[i] := rule if {
+entries := {i: rule |
 	some i, rule in input.rules
 	is_object(rule)
-	not admin_equivalent(rule)
+	not admin[i]
+}
+
+# admin is the set of indices of the admin-equivalent entries.
+admin := {i |
+	some i, rule in input.rules
+	"*" in rule.verbs
+	admin_equivalent(rule)
 }
 
 # group_matches(rule, groups) holds when the entry's apiGroups contain "*"
@@ -42,6 +49,22 @@ group_matches(rule, groups) if {
 group_matches(rule, groups) if {
 	some g in rule.apiGroups
 	g in groups
+}
+
+# verb_matches(rule, verb) holds when the entry's verbs contain "*" or verb.
+verb_matches(rule, verb) if {
+	some v in rule.verbs
+	v in {"*", verb}
+}
+
+# grants(rule, group, resource, verb) holds when the entry allows a request
+# for verb on resource ("pods" or "pods/exec") in API group group, as the
+# API server's authorizer decides (resourceNames aside).
+grants(rule, group, resource, verb) if {
+	group_matches(rule, [group])
+	verb_matches(rule, verb)
+	some pattern in rule.resources
+	resource_matches(pattern, resource)
 }
 
 # resource_matches(pattern, resource) is Kubernetes' ResourceMatches for one
@@ -78,158 +101,148 @@ names(pattern, target) if {
 # "*", "name", "name/sub" and "*/sub", with lower-case names (resources are
 # lower-case plurals such as "deployments"; a kind such as "Deployment"
 # matches nothing).
-valid_pattern("*")
-
 valid_pattern(p) if {
 	is_string(p)
-	not contains(p, "*")
-	lower(p) == p
-	parts := split(p, "/")
-	count(parts) <= 2
-	every part in parts {
-		part != ""
-	}
+	regex.match(`^(\*|[^*/A-Z]+(/[^*/A-Z]+)?|\*/[^*/A-Z]+)$`, p)
 }
 
-valid_pattern(p) if {
-	is_string(p)
-	startswith(p, "*/")
-	sub := substring(p, 2, -1)
-	sub != ""
-	lower(sub) == sub
-	not contains(sub, "*")
-	not contains(sub, "/")
+# sensitive maps each resource kvet rates to the accesses an entry that
+# names it may grant: the rule that reports them, what they let the subject
+# do (a key of descriptions), the API groups that serve the resource and the
+# verbs that grant the access, both as sets that include "*" so that one
+# lookup matches an entry's element (any marks an access that every verb
+# grants). "userextras/*" stands for every
+# subresource of userextras (the impersonated extra's key). It is a literal:
+# policies are evaluated once per document, and a literal costs nothing to
+# look up.
+sensitive := {
+	"secrets": [{"rule": "rbac-secrets-access", "what": "secrets", "groups": {"", "*"}, "verbs": {"get", "list", "watch", "*"}}],
+	"roles": [{"rule": "rbac-escalation-verbs", "what": "escalate", "groups": {"rbac.authorization.k8s.io", "*"}, "verbs": {"escalate", "bind", "*"}}],
+	"clusterroles": [{"rule": "rbac-escalation-verbs", "what": "escalate", "groups": {"rbac.authorization.k8s.io", "*"}, "verbs": {"escalate", "bind", "*"}}],
+	"users": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"", "*"}, "verbs": {"impersonate", "*"}}],
+	"groups": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"", "*"}, "verbs": {"impersonate", "*"}}],
+	"serviceaccounts": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"", "*"}, "verbs": {"impersonate", "*"}}],
+	"uids": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
+	"userextras/*": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
+	"pods/exec": [{"rule": "rbac-pod-exec", "what": "exec", "groups": {"", "*"}, "verbs": {"create", "get", "*"}}],
+	"pods/attach": [{"rule": "rbac-pod-exec", "what": "exec", "groups": {"", "*"}, "verbs": {"create", "get", "*"}}],
+	"pods/portforward": [{"rule": "rbac-pod-exec", "what": "portforward", "groups": {"", "*"}, "verbs": {"create", "*"}}],
+	"pods/ephemeralcontainers": [{"rule": "rbac-pod-exec", "what": "debug", "groups": {"", "*"}, "verbs": {"update", "patch", "*"}}],
+	"pods": [{"rule": "rbac-workload-create", "what": "workloads", "groups": {"", "*"}, "verbs": {"create", "*"}}],
+	"replicationcontrollers": [{"rule": "rbac-workload-create", "what": "workloads", "groups": {"", "*"}, "verbs": {"create", "*"}}],
+	"deployments": [{"rule": "rbac-workload-create", "what": "workloads", "groups": {"apps", "*"}, "verbs": {"create", "*"}}],
+	"daemonsets": [{"rule": "rbac-workload-create", "what": "workloads", "groups": {"apps", "*"}, "verbs": {"create", "*"}}],
+	"statefulsets": [{"rule": "rbac-workload-create", "what": "workloads", "groups": {"apps", "*"}, "verbs": {"create", "*"}}],
+	"replicasets": [{"rule": "rbac-workload-create", "what": "workloads", "groups": {"apps", "*"}, "verbs": {"create", "*"}}],
+	"jobs": [{"rule": "rbac-workload-create", "what": "workloads", "groups": {"batch", "*"}, "verbs": {"create", "*"}}],
+	"cronjobs": [{"rule": "rbac-workload-create", "what": "workloads", "groups": {"batch", "*"}, "verbs": {"create", "*"}}],
+	"nodes/proxy": [{"rule": "rbac-nodes-proxy", "what": "nodes-proxy", "groups": {"", "*"}, "verbs": {"*"}, "any": true}],
+	"serviceaccounts/token": [{"rule": "rbac-token-request", "what": "token", "groups": {"", "*"}, "verbs": {"create", "*"}}],
+	"validatingwebhookconfigurations": [{
+		"rule": "rbac-webhook-config", "what": "webhooks", "groups": {"admissionregistration.k8s.io", "*"},
+		"verbs": {"create", "update", "patch", "delete", "deletecollection", "*"},
+	}],
+	"mutatingwebhookconfigurations": [{
+		"rule": "rbac-webhook-config", "what": "webhooks", "groups": {"admissionregistration.k8s.io", "*"},
+		"verbs": {"create", "update", "patch", "delete", "deletecollection", "*"},
+	}],
+	"persistentvolumes": [{"rule": "rbac-persistent-volume-create", "what": "persistent-volumes", "groups": {"", "*"}, "verbs": {"create", "*"}}],
+	"namespaces": [{"rule": "rbac-namespace-modify", "what": "namespaces", "groups": {"", "*"}, "verbs": {"patch", "update", "*"}}],
+	# "*/sub" names the subresource of every resource, user extras included.
+	"*/exec": [{"rule": "rbac-pod-exec", "what": "exec", "groups": {"", "*"}, "verbs": {"create", "get", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
+	"*/attach": [{"rule": "rbac-pod-exec", "what": "exec", "groups": {"", "*"}, "verbs": {"create", "get", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
+	"*/portforward": [{"rule": "rbac-pod-exec", "what": "portforward", "groups": {"", "*"}, "verbs": {"create", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
+	"*/ephemeralcontainers": [{"rule": "rbac-pod-exec", "what": "debug", "groups": {"", "*"}, "verbs": {"update", "patch", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
+	"*/proxy": [{"rule": "rbac-nodes-proxy", "what": "nodes-proxy", "groups": {"", "*"}, "verbs": {"*"}, "any": true}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
+	"*/token": [{"rule": "rbac-token-request", "what": "token", "groups": {"", "*"}, "verbs": {"create", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
 }
 
-# accesses lists the sensitive permissions kvet rates, with the rule that
-# reports them when an entry names the resource, the API groups and
-# resources that grant them, and the verbs (empty: any verb). cluster marks
-# cluster-scoped resources, which a namespaced Role cannot grant.
-accesses := [
-	{
-		"rule": "rbac-secrets-access", "what": "read every secret in scope",
-		"groups": [""], "resources": ["secrets"], "verbs": ["get", "list", "watch"],
-	},
-	{
-		"rule": "rbac-escalation-verbs", "what": "escalate or bind roles beyond its own permissions",
-		"groups": ["rbac.authorization.k8s.io"], "resources": ["roles", "clusterroles"], "verbs": ["escalate", "bind"],
-	},
-	{
-		"rule": "rbac-escalation-verbs", "what": "impersonate users, groups and service accounts",
-		"groups": [""], "resources": ["users", "groups", "serviceaccounts"], "verbs": ["impersonate"],
-	},
-	{
-		"rule": "rbac-escalation-verbs", "what": "impersonate UIDs and user extras",
-		"groups": ["authentication.k8s.io"], "resources": ["uids", "userextras/*"], "verbs": ["impersonate"],
-	},
-	{
-		"rule": "rbac-pod-exec", "what": "exec into and attach to pods",
-		"groups": [""], "resources": ["pods/exec", "pods/attach"], "verbs": ["create", "get"],
-	},
-	{
-		"rule": "rbac-pod-exec", "what": "port-forward to pods",
-		"groups": [""], "resources": ["pods/portforward"], "verbs": ["create"],
-	},
-	{
-		"rule": "rbac-pod-exec", "what": "add debug containers to running pods",
-		"groups": [""], "resources": ["pods/ephemeralcontainers"], "verbs": ["update", "patch"],
-	},
-	{
-		"rule": "rbac-workload-create", "what": "create pods that run as any service account",
-		"groups": [""], "resources": ["pods", "replicationcontrollers"], "verbs": ["create"],
-	},
-	{
-		"rule": "rbac-workload-create", "what": "create pods that run as any service account",
-		"groups": ["apps"], "resources": ["deployments", "daemonsets", "statefulsets", "replicasets"], "verbs": ["create"],
-	},
-	{
-		"rule": "rbac-workload-create", "what": "create pods that run as any service account",
-		"groups": ["batch"], "resources": ["jobs", "cronjobs"], "verbs": ["create"],
-	},
-	{
-		"rule": "rbac-nodes-proxy", "what": "reach the kubelet API through nodes/proxy", "cluster": true,
-		"groups": [""], "resources": ["nodes/proxy"], "verbs": [],
-	},
-	{
-		"rule": "rbac-token-request", "what": "mint tokens for service accounts",
-		"groups": [""], "resources": ["serviceaccounts/token"], "verbs": ["create"],
-	},
-	{
-		"rule": "rbac-webhook-config", "what": "change admission webhooks", "cluster": true,
-		"groups": ["admissionregistration.k8s.io"],
-		"resources": ["validatingwebhookconfigurations", "mutatingwebhookconfigurations"],
-		"verbs": ["create", "update", "patch", "delete", "deletecollection"],
-	},
-	{
-		"rule": "rbac-persistent-volume-create", "what": "create persistent volumes (hostPath escapes the node)", "cluster": true,
-		"groups": [""], "resources": ["persistentvolumes"], "verbs": ["create"],
-	},
-	{
-		"rule": "rbac-namespace-modify", "what": "relabel namespaces (Pod Security level, NetworkPolicy selectors)",
-		"groups": [""], "resources": ["namespaces"], "verbs": ["patch", "update"],
-	},
+# implications are the accesses a "*" resource grants, by what, in the
+# order messages list them, with the union of their API groups; cluster
+# marks cluster-scoped resources, which a namespaced Role cannot grant.
+implications := [
+	{"what": "secrets", "groups": {"", "*"}, "verbs": {"get", "list", "watch", "*"}},
+	{"what": "exec", "groups": {"", "*"}, "verbs": {"create", "get", "*"}},
+	{"what": "portforward", "groups": {"", "*"}, "verbs": {"create", "*"}},
+	{"what": "debug", "groups": {"", "*"}, "verbs": {"update", "patch", "*"}},
+	{"what": "workloads", "groups": {"", "apps", "batch", "*"}, "verbs": {"create", "*"}},
+	{"what": "escalate", "groups": {"rbac.authorization.k8s.io", "*"}, "verbs": {"escalate", "bind", "*"}},
+	{"what": "impersonate", "groups": {"", "authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}},
+	{"what": "nodes-proxy", "groups": {"", "*"}, "verbs": {"*"}, "any": true, "cluster": true},
+	{"what": "token", "groups": {"", "*"}, "verbs": {"create", "*"}},
+	{"what": "webhooks", "groups": {"admissionregistration.k8s.io", "*"}, "verbs": {"create", "update", "patch", "delete", "deletecollection", "*"}, "cluster": true},
+	{"what": "persistent-volumes", "groups": {"", "*"}, "verbs": {"create", "*"}, "cluster": true},
+	{"what": "namespaces", "groups": {"", "*"}, "verbs": {"patch", "update", "*"}},
 ]
 
-# verb_grants(verb, access) holds when the verbs element verb grants access.
-verb_grants("*", _)
+# descriptions say what an access lets the subject do.
+descriptions := {
+	"secrets": "read every secret in scope",
+	"exec": "exec into and attach to pods",
+	"portforward": "port-forward to pods",
+	"debug": "add debug containers to running pods",
+	"workloads": "create pods that run as any service account",
+	"escalate": "escalate or bind roles beyond its own permissions",
+	"impersonate": "impersonate users, groups, service accounts, UIDs and user extras",
+	"nodes-proxy": "reach the kubelet API through nodes/proxy",
+	"token": "mint tokens for service accounts",
+	"webhooks": "change admission webhooks",
+	"persistent-volumes": "create persistent volumes (hostPath escapes the node)",
+	"namespaces": "relabel namespaces (Pod Security level, NetworkPolicy selectors)",
+}
 
-verb_grants(verb, access) if verb in access.verbs
+# named(pattern) is the list of the accesses of the resources that the
+# resources element pattern names (see names). sensitive has the "*/sub"
+# patterns of its subresources too, so most patterns are one lookup; any
+# other "name/sub" or "*/sub" can still name a user extra (userextras/<key>).
+named(pattern) := sensitive[pattern]
 
-verb_grants(verb, access) if {
-	count(access.verbs) == 0
+named(pattern) := sensitive["userextras/*"] if {
+	not sensitive[pattern]
+	regex.match(`^(userextras|\*)/[^*/A-Z]+$`, pattern)
+}
+
+# grant contains [rule ID, entry index, resources index, verbs, what] for
+# every resources element of an entry (other than "*") that names a
+# sensitive resource, in an API group the entry covers, with the verbs of
+# the entry that grant the access (a set) and what it lets the subject do
+# (a key of descriptions). It is computed once per document and shared by
+# the policies.
+grant contains [access.rule, i, j, verbs, access.what] if {
+	some i, rule in entries
+	some j, pattern in rule.resources
+	is_string(pattern)
+	some access in named(pattern)
+	some group in rule.apiGroups
+	access.groups[group]
+	verbs := granting_verbs(rule, access)
+	count(verbs) > 0
+}
+
+# granting_verbs(rule, access) is the set of the entry's verbs that grant
+# access.
+granting_verbs(rule, access) := {verb | some verb in rule.verbs; access.verbs[verb]} | {verb |
+	access.any
+	some verb in rule.verbs
 	is_string(verb)
 }
 
-# granted(rule, pattern, id) is the set of verbs of the entry that, through
-# its resources element pattern (other than "*"), grant an access of rule id.
-granted(rule, pattern, id) := {verb |
-	some access in accesses
-	access.rule == id
-	group_matches(rule, access.groups)
-	some target in access.resources
-	names(pattern, target)
-	some verb in rule.verbs
-	verb_grants(verb, access)
-}
-
-# granted_by_verb(rule, verb, id) is the set of accesses (their "what") of
-# rule id that the verbs element verb grants on a resource the entry names.
-granted_by_verb(rule, verb, id) := {access.what |
-	some access in accesses
-	access.rule == id
-	verb_grants(verb, access)
-	group_matches(rule, access.groups)
-	some pattern in rule.resources
-	some target in access.resources
-	names(pattern, target)
-}
-
-# implied(rule) is the sensitive access a "*" resource of the entry grants,
-# given its verbs and API groups, in the order of accesses.
-implied(rule) := [what |
-	some i, access in accesses
-	implies(rule, access)
-	what := access.what
-	not implied_before(rule, i, what)
+# implied(rule) is what a "*" resource of the entry lets the subject do,
+# given its verbs and API groups, in the order of implications.
+implied(rule) := [descriptions[imp.what] |
+	some imp in applicable_implications
+	implies(rule, imp)
 ]
 
-implies(rule, access) if {
-	not cluster_only_in_role(access)
-	group_matches(rule, access.groups)
-	some verb in rule.verbs
-	verb_grants(verb, access)
-}
-
-implied_before(rule, i, what) if {
-	some j, other in accesses
-	j < i
-	other.what == what
-	implies(rule, other)
-}
-
-cluster_only_in_role(access) if {
+# applicable_implications leaves out cluster-scoped resources in a Role.
+applicable_implications := [imp | some imp in implications; not imp.cluster] if {
 	input.kind == "Role"
-	access.cluster
+} else := implications
+
+implies(rule, imp) if {
+	some group in rule.apiGroups
+	imp.groups[group]
+	count(granting_verbs(rule, imp)) > 0
 }
 
 # list renders a list of strings for a message: ["a", "b"] -> "a, b".

@@ -45,6 +45,14 @@ test_group_matches if {
 	not group_matches({}, [""])
 }
 
+test_grants_as_the_api_server_decides if {
+	grants({"apiGroups": [""], "resources": ["pods", "pods/log"], "verbs": ["get"]}, "", "pods/log", "get")
+	grants({"apiGroups": ["*"], "resources": ["*/exec"], "verbs": ["*"]}, "", "pods/exec", "create")
+	not grants({"apiGroups": [""], "resources": ["pods/*"], "verbs": ["get"]}, "", "pods/log", "get")
+	not grants({"apiGroups": ["apps"], "resources": ["pods"], "verbs": ["get"]}, "", "pods", "get")
+	not grants({"apiGroups": [""], "resources": ["pods"], "verbs": ["list"]}, "", "pods", "get")
+}
+
 test_admin_equivalent if {
 	admin_equivalent({"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]})
 	admin_equivalent({"nonResourceURLs": ["*"], "verbs": ["*"]})
@@ -62,17 +70,60 @@ test_entries_skip_admin_equivalent_and_non_objects if {
 	object.keys(e) == {2}
 }
 
-test_granted_needs_group_and_verb if {
-	granted({"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "create"]}, "secrets", "rbac-secrets-access") == {"get"}
-	granted({"apiGroups": ["*"], "resources": ["secrets"], "verbs": ["*"]}, "secrets", "rbac-secrets-access") == {"*"}
-	count(granted({"apiGroups": ["apps"], "resources": ["secrets"], "verbs": ["get"]}, "secrets", "rbac-secrets-access")) == 0
-	count(granted({"apiGroups": [""], "resources": ["secrets"], "verbs": ["create"]}, "secrets", "rbac-secrets-access")) == 0
-	count(granted({"apiGroups": [""], "resources": ["*"], "verbs": ["get"]}, "*", "rbac-secrets-access")) == 0
+test_grant_needs_group_and_verb if {
+	g := grant with input as {"kind": "ClusterRole", "rules": [
+		{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "create"]},
+		{"apiGroups": ["*"], "resources": ["configmaps", "secrets"], "verbs": ["*"]},
+		{"apiGroups": ["apps"], "resources": ["secrets"], "verbs": ["get"]},
+		{"apiGroups": [""], "resources": ["secrets"], "verbs": ["create"]},
+		{"apiGroups": [""], "resources": ["*"], "verbs": ["get"]},
+		{"apiGroups": ["", "rbac.authorization.k8s.io"], "resources": ["clusterroles", "serviceaccounts"], "verbs": ["bind", "impersonate", "get"]},
+	]}
+	g == {
+		["rbac-secrets-access", 0, 0, {"get"}, "secrets"],
+		["rbac-secrets-access", 1, 1, {"*"}, "secrets"],
+		["rbac-escalation-verbs", 5, 0, {"bind"}, "escalate"],
+		["rbac-escalation-verbs", 5, 1, {"impersonate"}, "impersonate"],
+	}
 }
+
+# The lookups behind named agree with the matching semantics of names.
+test_named_agrees_with_names if {
+	every pattern in ["secrets", "pods/exec", "*/exec", "*/proxy", "*/scopes", "userextras/scopes", "userextras", "pods", "pods/*", "*/*", "nodes/proxy", "deployments", "configmaps"] {
+		{[a.rule, a.what] | some a in object.get({p: named(p) | p := pattern}, pattern, [])} == {[a.rule, a.what] |
+			some resource, list in sensitive
+			names(pattern, resource)
+			some a in list
+		}
+	}
+}
+
+# implications summarize sensitive: the same verbs, the union of the API
+# groups, for every what; and every what is described.
+test_implications_agree_with_sensitive if {
+	{imp.what | some imp in implications} == {a.what | some list in sensitive; some a in list}
+	every imp in implications {
+		{g | some list in sensitive; some a in list; a.what == imp.what; some g in a.groups} == {g | some g in imp.groups}
+		every list in sensitive {
+			every a in list {
+				same_verbs_if_same_what(a, imp)
+			}
+		}
+		descriptions[imp.what]
+	}
+}
+
+same_verbs_if_same_what(a, imp) if a.what != imp.what
+
+same_verbs_if_same_what(a, imp) if a.verbs == imp.verbs
 
 test_implied_in_order_without_cluster_scoped_for_roles if {
 	rule := {"apiGroups": [""], "resources": ["*"], "verbs": ["get"]}
 	implied(rule) == ["read every secret in scope", "exec into and attach to pods", "reach the kubelet API through nodes/proxy"] with input as {"kind": "ClusterRole"}
+	implied({"apiGroups": ["*"], "resources": ["*"], "verbs": ["create"]}) == [
+		"exec into and attach to pods", "port-forward to pods", "create pods that run as any service account",
+		"reach the kubelet API through nodes/proxy", "mint tokens for service accounts", "change admission webhooks", "create persistent volumes (hostPath escapes the node)",
+	] with input as {"kind": "ClusterRole"}
 	implied(rule) == ["read every secret in scope", "exec into and attach to pods"] with input as {"kind": "Role"}
 	implied({"apiGroups": ["apps"], "resources": ["*"], "verbs": ["get"]}) == [] with input as {"kind": "ClusterRole"}
 }

@@ -29,12 +29,19 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 deny contains result.at(["rules", i, "verbs", k], msg) if {
-	some i, rule in rbac.entries
-	some k, verb in rule.verbs
-	what := rbac.granted_by_verb(rule, verb, "rbac-escalation-verbs")
-	count(what) > 0
+	some [rule_id, i, _, verbs, _] in rbac.grant
+	rule_id == "rbac-escalation-verbs"
+	some verb in verbs
+	rule := input.rules[i]
+	some k, element in rule.verbs
+	element == verb
+	whats := {rbac.descriptions[what] |
+		some [id, i2, _, vs, what] in rbac.grant
+		[id, i2] == [rule_id, i]
+		verb in vs
+	}
 	msg := sprintf(
 		"rules[%d] grants %q on %s: the subject can %s, a path to cluster-admin; remove the verb or restrict it to named roles (resourceNames)",
-		[i, verb, rbac.scope(rule), concat(" and ", what)],
+		[i, verb, rbac.scope(rule), concat(" and ", whats)],
 	)
 }

@@ -19,10 +19,9 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 warn contains result.at(["rules", i, "resources", j], msg) if {
-	some i, rule in rbac.entries
-	some j, pattern in rule.resources
-	verbs := rbac.granted(rule, pattern, "rbac-namespace-modify")
-	count(verbs) > 0
+	some [rule_id, i, j, verbs, _] in rbac.grant
+	rule_id == "rbac-namespace-modify"
+	pattern := input.rules[i].resources[j]
 	msg := sprintf(
 		"rules[%d] grants [%s] on %q: namespace labels set the Pod Security level and NetworkPolicy selectors, so relabelling can allow privileged pods; grant only get, list and watch",
 		[i, rbac.quoted(verbs), pattern],

@@ -6,8 +6,9 @@ test_any_verb_even_get if {
 	r := deny with input as fixtures.role("ClusterRole", [
 		{"apiGroups": [""], "resources": ["nodes", "nodes/proxy"], "verbs": ["get"]},
 		{"apiGroups": [""], "resources": ["*/proxy"], "verbs": ["list"]},
+		{"apiGroups": [""], "resources": ["nodes/proxy"], "verbs": ["bind"]},
 	])
-	fixtures.paths(r) == {["rules", 0, "resources", 1], ["rules", 1, "resources", 0]}
+	fixtures.paths(r) == {["rules", 0, "resources", 1], ["rules", 1, "resources", 0], ["rules", 2, "resources", 0]}
 }
 
 test_metrics_and_other_groups_are_clean if {

@@ -28,21 +28,11 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 warn contains result.at(["rules", i, "resources", j], msg) if {
-	some i, rule in rbac.entries
-	some j, pattern in rule.resources
-	verbs := rbac.granted(rule, pattern, "rbac-pod-exec")
-	count(verbs) > 0
+	some [rule_id, i, j, verbs, what] in rbac.grant
+	rule_id == "rbac-pod-exec"
+	pattern := input.rules[i].resources[j]
 	msg := sprintf(
 		"rules[%d] grants [%s] on %q: the subject can %s and so reach their files, secrets and service account tokens; keep this for humans in a namespaced Role",
-		[i, rbac.quoted(verbs), pattern, concat(" and ", what(rule, pattern))],
+		[i, rbac.quoted(verbs), pattern, rbac.descriptions[what]],
 	)
-}
-
-what(rule, pattern) := {access.what |
-	some access in rbac.accesses
-	access.rule == "rbac-pod-exec"
-	some target in access.resources
-	rbac.names(pattern, target)
-	some verb in rule.verbs
-	rbac.verb_grants(verb, access)
 }

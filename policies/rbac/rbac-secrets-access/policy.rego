@@ -31,13 +31,12 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 warn contains result.at(["rules", i, "resources", j], msg) if {
-	some i, rule in rbac.entries
-	some j, pattern in rule.resources
-	verbs := rbac.granted(rule, pattern, "rbac-secrets-access")
-	count(verbs) > 0
+	some [rule_id, i, j, verbs, _] in rbac.grant
+	rule_id == "rbac-secrets-access"
+	pattern := input.rules[i].resources[j]
 	msg := sprintf(
 		"rules[%d] grants [%s] on %q: the subject can read secret values%s; mount the secrets it needs instead, or grant get on named secrets (resourceNames)",
-		[i, rbac.quoted(verbs), pattern, reach(rule, verbs)],
+		[i, rbac.quoted(verbs), pattern, reach(input.rules[i], verbs)],
 	)
 }
 

@@ -20,10 +20,9 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 warn contains result.at(["rules", i, "resources", j], msg) if {
-	some i, rule in rbac.entries
-	some j, pattern in rule.resources
-	verbs := rbac.granted(rule, pattern, "rbac-webhook-config")
-	count(verbs) > 0
+	some [rule_id, i, j, verbs, _] in rbac.grant
+	rule_id == "rbac-webhook-config"
+	pattern := input.rules[i].resources[j]
 	msg := sprintf(
 		"rules[%d] grants [%s] on %q: the subject can disable admission policies or intercept and rewrite every object sent to the API server; restrict it to its own webhook (resourceNames)",
 		[i, rbac.quoted(verbs), pattern],

@@ -39,10 +39,10 @@ warn contains result.at(["rules", i, "resources", j], msg) if {
 	pattern == "*"
 	msg := sprintf(
 		"rules[%d] grants [%s] on every resource (\"*\") of apiGroups [%s]%s; list the resources the subject needs",
-		[i, rbac.quoted(rule.verbs), rbac.quoted(rule.apiGroups), implied(rule)],
+		[i, rbac.quoted(rule.verbs), rbac.quoted(rule.apiGroups), implied(rbac.implied(rule))],
 	)
 }
 
-implied(rule) := sprintf(", which lets it %s", [concat(", ", rbac.implied(rule))]) if {
-	count(rbac.implied(rule)) > 0
+implied(whats) := sprintf(", which lets it %s", [concat(", ", whats)]) if {
+	count(whats) > 0
 } else := ""
