@@ -3,6 +3,7 @@ package analyzer
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -358,19 +359,11 @@ func (d *decoder) decodeJSON(n, at *yaml.Node, v reflect.Value, path Path) {
 	}
 	if err != nil {
 		msg := err.Error()
-		if je := (*json.UnmarshalTypeError)(nil); asTypeError(err, &je) {
+		if je := (*json.UnmarshalTypeError)(nil); errors.As(err, &je) {
 			msg = "wrong type " + je.Value
 		}
 		d.add(IDInvalidValue, at, path, "%s: invalid value %s: %s", pathLabel(path), describe(n), msg)
 	}
-}
-
-func asTypeError(err error, target **json.UnmarshalTypeError) bool {
-	te, ok := err.(*json.UnmarshalTypeError)
-	if ok {
-		*target = te
-	}
-	return ok
 }
 
 // nodeValue converts a node to the generic value JSON decoding would

@@ -165,7 +165,7 @@ func parseExpectations(f *analyzer.File) ([]*expectation, error) {
 			num, rest, _ := strings.Cut(line, " ")
 			n, err := strconv.Atoi(num)
 			if err != nil {
-				return nil, fmt.Errorf("%s.want:%d: want LINE rule-id...", f.Path, i+1)
+				return nil, fmt.Errorf("%s.want:%d: want lines of the form LINE rule-id", f.Path, i+1)
 			}
 			e, err := parseWants(f.Path, n, rest)
 			if err != nil {
