@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -47,19 +46,22 @@ var resultRule = regexp.MustCompile(`^(deny|violation|warn)(_[a-zA-Z0-9_]+)?$`)
 // policy is one rule of the catalog made of one or more result rules
 // (entries) of one package.
 type policy struct {
-	index   int
-	rule    *analyzer.Rule
-	pkg     ast.Ref
-	file    string
-	builtin bool
+	index int
+	rule  *analyzer.Rule
+	// pkg is the package's reference, e.g. data.main.
+	pkg string
+	// file is the file that defines it; at is the position of its first
+	// result rule, file:line:col, for errors.
+	file, at string
+	builtin  bool
+	entries  []*entry
 }
 
-// entry is one result rule: data.<pkg>.<name>, evaluated for the kinds of
-// its policy.
+// entry is one result rule, <pkg>.<name>, evaluated for the kinds of its
+// policy.
 type entry struct {
 	index  int
 	policy *policy
-	ref    ast.Ref
 	name   string
 	// severity is the default severity of its findings when the metadata
 	// gives none: error for deny and violation, warning for warn.
@@ -68,6 +70,12 @@ type entry struct {
 	// that exempts this rule (conftest's convention).
 	exception *string
 }
+
+// ref is the entry's rule reference, e.g. data.main.deny.
+func (en *entry) ref() string { return en.policy.pkg + "." + en.name }
+
+// name is the entry's rule as users write it, e.g. main.deny.
+func (en *entry) String() string { return strings.TrimPrefix(en.ref(), "data.") }
 
 // meta is the part of a METADATA annotation kvet reads.
 type meta struct {
@@ -81,21 +89,63 @@ type meta struct {
 	disabled    bool
 }
 
-// catalog builds the policies, their entries and rules from the parsed
-// sources.
-func (e *Engine) catalog(reservedIDs []string) error {
+// catalog sets the engine's policies, entries and rules: the built-in ones
+// from the table generated from their METADATA (no parsing), then those of
+// the user's parsed sources. IDs must be unique and not reserved.
+func (e *Engine) catalog(builtin bool, user []*source, reservedIDs []string) error {
+	var all []*policy
+	if builtin {
+		all = builtinPolicies()
+	}
+	users, err := policiesFromSources(user)
+	errs := []error{err}
 	reserved := map[string]bool{}
 	for _, id := range reservedIDs {
 		reserved[id] = true
 	}
+	byID := map[string]*policy{}
+	for _, p := range all {
+		byID[p.rule.ID] = p
+	}
+	for _, p := range users {
+		switch other := byID[p.rule.ID]; {
+		case reserved[p.rule.ID]:
+			errs = append(errs, fmt.Errorf("%s: rule ID %q is already used by one of kvet's rules; choose another custom.id", p.at, p.rule.ID))
+		case other != nil:
+			errs = append(errs, fmt.Errorf("%s: rule ID %q is already used by package %s (%s); give one of them another custom.id",
+				p.at, p.rule.ID, strings.TrimPrefix(other.pkg, "data."), other.file))
+		default:
+			byID[p.rule.ID] = p
+			all = append(all, p)
+		}
+	}
+	for i, p := range all {
+		p.index = i
+		p.rule.Run = e.run(p)
+		e.policies = append(e.policies, p)
+		e.rules = append(e.rules, p.rule)
+		for _, en := range p.entries {
+			en.index = len(e.entries)
+			e.entries = append(e.entries, en)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// policiesFromSources reads the policies of parsed sources: one per
+// METADATA custom.id, or per result rule (deny, violation, warn and their
+// _name variants) without one, in the order of files and rules. Result
+// rules of one package that share an ID make one policy.
+func policiesFromSources(srcs []*source) ([]*policy, error) {
 	var errs []error
 	byID := map[string]*policy{}
-	var builtins, users []*policy
-	for _, src := range e.sources {
+	var out []*policy
+	for _, src := range srcs {
 		if src.test {
 			continue
 		}
 		m := src.module
+		pkg := m.Package.Path.String()
 		hasException := false
 		for _, r := range m.Rules {
 			if n, ok := ruleName(r); ok && n == "exception" {
@@ -124,23 +174,17 @@ func (e *Engine) catalog(reservedIDs []string) error {
 			}
 			p := byID[id]
 			switch {
-			case p == nil && reserved[id]:
-				errs = append(errs, fmt.Errorf("%s: rule ID %q is already used by one of kvet's rules; choose another custom.id", location(r.Location), id))
-				continue
 			case p == nil:
-				p = &policy{rule: ruleFor(id, md, src, m.Package.Path, name), pkg: m.Package.Path, file: src.name, builtin: src.builtin}
+				p = &policy{rule: ruleFor(id, md, src, m.Package.Path, name), pkg: pkg, file: src.name,
+					at: location(r.Location), builtin: src.builtin}
 				byID[id] = p
-				if src.builtin {
-					builtins = append(builtins, p)
-				} else {
-					users = append(users, p)
-				}
-			case !p.pkg.Equal(m.Package.Path):
+				out = append(out, p)
+			case p.pkg != pkg:
 				errs = append(errs, fmt.Errorf("%s: rule ID %q is already used by package %s (%s); give one of them another custom.id",
-					location(r.Location), id, strings.TrimPrefix(p.pkg.String(), "data."), p.file))
+					location(r.Location), id, strings.TrimPrefix(p.pkg, "data."), p.file))
 				continue
 			}
-			en := &entry{policy: p, ref: m.Package.Path.Append(ast.StringTerm(name)), name: name}
+			en := &entry{policy: p, name: name}
 			if md.severity == 0 {
 				en.severity = analyzer.SeverityError
 				if strings.HasPrefix(name, "warn") {
@@ -152,23 +196,10 @@ func (e *Engine) catalog(reservedIDs []string) error {
 				suffix := strings.TrimPrefix(resultRule.FindStringSubmatch(name)[2], "_")
 				en.exception = &suffix
 			}
-			e.entries = append(e.entries, en)
+			p.entries = append(p.entries, en)
 		}
 	}
-	order := BuiltinIDs()
-	slices.SortStableFunc(builtins, func(a, b *policy) int {
-		return slices.Index(order, a.rule.ID) - slices.Index(order, b.rule.ID)
-	})
-	for i, p := range slices.Concat(builtins, users) {
-		p.index = i
-		p.rule.Run = e.run(p)
-		e.policies = append(e.policies, p)
-		e.rules = append(e.rules, p.rule)
-	}
-	for i, en := range e.entries {
-		en.index = i
-	}
-	return errors.Join(errs...)
+	return out, errors.Join(errs...)
 }
 
 // ruleName returns the name of a rule whose head is a single name (deny,

@@ -116,11 +116,11 @@ func aggregation(entries []*entry) string {
 			if en.exception != nil {
 				fmt.Fprintf(&b, "\tnot exempt[%d]\n", en.index)
 			}
-			fmt.Fprintf(&b, "\tx := %s\n}\n", en.ref)
+			fmt.Fprintf(&b, "\tx := %s\n}\n", en.ref())
 		}
 		if en.exception != nil {
 			fmt.Fprintf(&b, "\nexempt[%d] if {\n\tsome names in %s\n\t%s in names\n}\n",
-				en.index, en.ref[:len(en.ref)-1].Append(ast.StringTerm("exception")), strconv.Quote(*en.exception))
+				en.index, en.policy.pkg+".exception", strconv.Quote(*en.exception))
 		}
 	}
 	return b.String()
@@ -230,9 +230,9 @@ func (e *Engine) evaluate(doc *analyzer.Document, res *docResult) {
 		if errors.Is(err, context.DeadlineExceeded) {
 			prog.disable(en.index)
 			err = fmt.Errorf("evaluating %s (%s) exceeded the time limit of %s; it is not evaluated on the remaining documents",
-				strings.TrimPrefix(en.ref.String(), "data."), en.policy.file, e.timeout)
+				en, en.policy.file, e.timeout)
 		} else {
-			err = fmt.Errorf("evaluating %s (%s): %w", strings.TrimPrefix(en.ref.String(), "data."), en.policy.file, err)
+			err = fmt.Errorf("evaluating %s (%s): %w", en, en.policy.file, err)
 		}
 		res.errs[p] = errors.Join(res.errs[p], err)
 	}
@@ -290,7 +290,7 @@ func (p *program) singleQuery(en *entry) (*rego.PreparedEvalQuery, error) {
 	if q := p.single[en.index]; q != nil {
 		return q, nil
 	}
-	query := en.ref.String()
+	query := en.ref()
 	if en.exception != nil {
 		query = fmt.Sprintf("not data.kvet.engine.exempt[%d]; %s", en.index, query)
 	}
@@ -313,7 +313,7 @@ func (e *Engine) collect(res *docResult, en *entry, val any) {
 		items = v
 	case bool:
 		if v {
-			items = []any{strings.TrimPrefix(en.ref.String(), "data.") + " is true"}
+			items = []any{en.String() + " is true"}
 		}
 	default:
 		items = []any{v}
@@ -321,7 +321,7 @@ func (e *Engine) collect(res *docResult, en *entry, val any) {
 	for _, item := range items {
 		f, err := finding(item, en.severity)
 		if err != nil {
-			res.errs[p] = errors.Join(res.errs[p], fmt.Errorf("%s (%s): %w", strings.TrimPrefix(en.ref.String(), "data."), en.policy.file, err))
+			res.errs[p] = errors.Join(res.errs[p], fmt.Errorf("%s (%s): %w", en, en.policy.file, err))
 			continue
 		}
 		res.findings[p] = append(res.findings[p], f)

@@ -55,8 +55,12 @@ type Options struct {
 // run (or per rule list); it is safe for concurrent use by the goroutines
 // of a run.
 type Engine struct {
-	timeout  time.Duration
-	sources  []*source
+	timeout time.Duration
+	// builtin says whether the built-in policies are loaded; user holds
+	// the user's parsed files. The built-in files are parsed only when the
+	// policies are compiled.
+	builtin  bool
+	user     []*source
 	policies []*policy
 	entries  []*entry
 	rules    []*analyzer.Rule
@@ -72,31 +76,20 @@ type Engine struct {
 	cache docCache
 }
 
-// New loads and parses the built-in policies (unless opts.NoBuiltin) and
-// the user's, and reads their metadata. Syntax errors and invalid metadata
-// are reported here, with file:line:col; type errors and sandbox
-// violations when the policies are compiled (see Compile).
+// New loads the policies: the built-in ones (unless opts.NoBuiltin), whose
+// metadata comes from a generated table, and the user's, which are parsed
+// for theirs. Syntax errors and invalid metadata are reported here, with
+// file:line:col; type errors and sandbox violations when the policies are
+// compiled (see Compile).
 func New(opts Options) (*Engine, error) {
-	e := &Engine{timeout: opts.Timeout}
+	e := &Engine{timeout: opts.Timeout, builtin: !opts.NoBuiltin}
 	if e.timeout <= 0 {
 		e.timeout = DefaultTimeout
 	}
-	var errs []error
-	builtin, err := builtinSources(!opts.NoBuiltin, false)
-	if err != nil {
-		return nil, err // embedded policies are tested; this is a build error
-	}
-	e.sources = builtin
 	user, err := userSources(opts.Dirs, false)
-	if err != nil {
-		errs = append(errs, err)
-	}
-	e.sources = append(e.sources, user...)
-	if err := e.catalog(opts.ReservedIDs); err != nil {
-		errs = append(errs, err)
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	e.user = user
+	if err := errors.Join(err, e.catalog(e.builtin, user, opts.ReservedIDs)); err != nil {
+		return nil, err
 	}
 	return e, nil
 }
@@ -143,7 +136,11 @@ func (e *Engine) program() (*program, error) {
 		e.mu.Lock()
 		params := e.params
 		e.mu.Unlock()
-		prog, err := compile(context.Background(), e.sources, e.entries, e.paramValues(params))
+		var prog *program
+		srcs, err := builtinSources(e.builtin, false, false)
+		if err == nil {
+			prog, err = compile(context.Background(), append(srcs, e.user...), e.entries, e.paramValues(params))
+		}
 		e.mu.Lock()
 		e.prog, e.compileErr = prog, err
 		e.mu.Unlock()

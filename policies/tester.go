@@ -53,12 +53,12 @@ func Test(ctx context.Context, opts TestOptions) ([]TestResult, error) {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	user := len(opts.Dirs) > 0
-	srcs, err := builtinSources(!opts.NoBuiltin || !user, !user)
+	hasUser := len(opts.Dirs) > 0
+	srcs, err := builtinSources(!opts.NoBuiltin || !hasUser, !hasUser, true)
 	if err != nil {
 		return nil, err
 	}
-	if user {
+	if hasUser {
 		us, err := userSources(opts.Dirs, true)
 		if err != nil {
 			return nil, err
@@ -70,8 +70,14 @@ func Test(ctx context.Context, opts TestOptions) ([]TestResult, error) {
 		modules[s.name] = s.module
 	}
 	// Tests see the parameters' defaults, as policies do in a lint run.
-	e := &Engine{sources: srcs}
-	if err := e.catalog(nil); err != nil {
+	var user []*source
+	for _, s := range srcs {
+		if !s.builtin {
+			user = append(user, s)
+		}
+	}
+	e := &Engine{}
+	if err := e.catalog(!opts.NoBuiltin || !hasUser, user, nil); err != nil {
 		return nil, err
 	}
 	pm, err := paramsModule(e.paramValues(nil))
@@ -92,7 +98,7 @@ func Test(ctx context.Context, opts TestOptions) ([]TestResult, error) {
 	}
 	var out []TestResult
 	for r := range ch {
-		if user && isBuiltin(r.Location) {
+		if hasUser && isBuiltin(r.Location) {
 			continue
 		}
 		tr := TestResult{
