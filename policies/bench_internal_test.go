@@ -10,9 +10,9 @@ import (
 )
 
 // Per-document cost of one evaluation of the built-in policies (the
-// prepared query alone, input already converted), for three shapes of
-// document: a ClusterRole with findings, a RoleBinding, and a kind no
-// policy declares (the cost of the aggregation itself).
+// prepared query alone, input already converted), for several shapes of
+// document: a ClusterRole with findings, an empty and a clean one, a
+// RoleBinding, and a kind no policy declares (the aggregation alone).
 //
 //	go test ./policies -run '^$' -bench Micro -benchmem -cpu 1
 
@@ -64,4 +64,15 @@ func BenchmarkParseMetadata(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkMicroEmptyRole is the fixed cost of a Role: every policy of the
+// kind evaluated on an object with no rule entry.
+func BenchmarkMicroEmptyRole(b *testing.B) {
+	benchEval(b, "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\nrules: []\n")
+}
+
+// BenchmarkMicroCleanRole is a Role with one harmless entry (no finding).
+func BenchmarkMicroCleanRole(b *testing.B) {
+	benchEval(b, "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"\"]\n  resources: [\"configmaps\"]\n  verbs: [\"get\"]\n")
 }
