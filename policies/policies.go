@@ -4,12 +4,13 @@
 //
 // Each policy is one *analyzer.Rule (Source "rego") whose metadata comes
 // from OPA METADATA annotations, so `kvet rules`, `kvet explain`, SARIF and
-// the generated docs treat it like a Go rule. An Engine parses the policies
-// when it is created (enough for the metadata) and compiles them only when
-// a document first needs them, once; every document is then evaluated
-// against all the policies of its kind in one evaluation of one prepared
-// query, whose results each rule's Run picks up. Results carry a field path
-// that the analyzer resolves to a position like a Go rule's.
+// the generated docs treat it like a Go rule. An Engine reads the
+// metadata when it is created (from builtin_table.go for the built-in
+// policies, by parsing the user's) and compiles the policies only when a
+// document first needs them, once; every document is then evaluated against
+// all the policies of its kind in one evaluation of one prepared query,
+// whose results each rule's Run picks up. Results carry a field path that
+// the analyzer resolves to a position like a Go rule's.
 //
 // Policies run in a sandbox: the builtins that reach the network, the
 // environment or the file system are not available (see Sandbox), and each
