@@ -2,12 +2,12 @@
 # title: Kubernetes RBAC matching
 # description: |
 #   Helpers that read Role and ClusterRole rule entries the way the API
-#   server's RBAC authorizer does (k8s.io/component-helpers/auth/rbac/validation
-#   and pkg/apis/rbac/v1 helpers): a verb or API group matches when the entry
-#   lists it or "*"; a resource matches when the entry lists "*", the exact
-#   name, "name/sub" for that subresource, or "*/sub" for that subresource of
-#   any resource. "pods/*" is not a wildcard: it matches nothing. The
-#   resourceNames "*" is a literal name.
+#   server's RBAC authorizer does (VerbMatches, APIGroupMatches and
+#   ResourceMatches of k8s.io/kubernetes pkg/apis/rbac/v1): a verb or API
+#   group matches when the entry lists it or "*"; a resource matches when
+#   the entry lists "*", the exact name, "name/sub" for that subresource, or
+#   "*/sub" for that subresource of any resource. "pods/*" is not a
+#   wildcard: it matches nothing. The resourceNames "*" is a literal name.
 package kvet.lib.rbac
 
 # admin_equivalent(rule) holds for an entry that grants everything: "*"
@@ -244,9 +244,6 @@ implies(rule, imp) if {
 	imp.groups[group]
 	count(granting_verbs(rule, imp)) > 0
 }
-
-# list renders a list of strings for a message: ["a", "b"] -> "a, b".
-list(xs) := concat(", ", [sprintf("%v", [x]) | some x in xs])
 
 # quoted renders strings quoted for a message: ["a", "b"] -> "\"a\", \"b\"".
 quoted(xs) := concat(", ", [sprintf("%q", [x]) | some x in xs])
