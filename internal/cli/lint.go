@@ -1,9 +1,10 @@
 package cli
 
 import (
-	"bytes"
+	"bufio"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/mattn/go-isatty"
@@ -148,18 +149,38 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 
 // write renders the report to stdout or to the file named by output.
 func (a *app) write(formatter report.Formatter, rep *report.Report, output string) error {
-	var buf bytes.Buffer
-	if err := formatter.Format(&buf, rep); err != nil {
-		return fmt.Errorf("writing report: %w", err)
-	}
-	if output != "" {
-		if err := os.WriteFile(output, buf.Bytes(), 0o644); err != nil {
+	if output == "" {
+		w := bufio.NewWriterSize(a.stdout, 64<<10)
+		if err := formatter.Format(w, rep); err != nil {
 			return fmt.Errorf("writing report: %w", err)
 		}
-		return nil
+		return w.Flush()
 	}
-	_, err := a.stdout.Write(buf.Bytes())
-	return err
+	// Write next to the destination and rename, so a failed run never
+	// leaves a truncated report behind.
+	tmp, err := os.CreateTemp(filepath.Dir(output), ".kvet-report-*")
+	if err != nil {
+		return fmt.Errorf("writing report: %w", err)
+	}
+	defer os.Remove(tmp.Name()) //nolint:errcheck // gone after a successful rename
+	w := bufio.NewWriterSize(tmp, 64<<10)
+	err = formatter.Format(w, rep)
+	if err == nil {
+		err = w.Flush()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), output)
+	}
+	if err != nil {
+		return fmt.Errorf("writing report to %s: %w", output, err)
+	}
+	return nil
 }
 
 // hasAtLeast reports whether a finding that is not suppressed has severity
