@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 
@@ -16,13 +17,6 @@ const JSONVersion = 1
 // rely on the shape; README.md documents it and json_test.go checks that
 // the output has exactly these fields.
 type JSON struct{}
-
-type jsonReport struct {
-	Version     int              `json:"version"`
-	Tool        jsonTool         `json:"tool"`
-	Summary     jsonSummary      `json:"summary"`
-	Diagnostics []jsonDiagnostic `json:"diagnostics"`
-}
 
 type jsonTool struct {
 	Name    string `json:"name"`
@@ -77,22 +71,51 @@ type jsonEdit struct {
 	NewText string `json:"newText"`
 }
 
-// Format implements Formatter.
+// Format implements Formatter. It streams the diagnostics one at a time, so
+// a large report is never held in memory twice; the bytes are those of
+// encoding/json with two-space indentation.
 func (JSON) Format(w io.Writer, r *Report) error {
 	c := r.Counts()
-	out := jsonReport{
+	head := struct {
+		Version int         `json:"version"`
+		Tool    jsonTool    `json:"tool"`
+		Summary jsonSummary `json:"summary"`
+	}{
 		Version: JSONVersion,
 		Tool:    jsonTool{Name: r.Tool.Name, Version: r.Tool.Version},
 		Summary: jsonSummary{
 			Files: r.Files, Documents: r.Documents,
 			Errors: c[analyzer.SeverityError], Warnings: c[analyzer.SeverityWarning], Infos: c[analyzer.SeverityInfo],
 		},
-		Diagnostics: make([]jsonDiagnostic, 0, len(r.Diagnostics)),
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(head); err != nil {
+		return err
+	}
+	// Reopen the object: drop the closing "}\n" and add the diagnostics.
+	buf.Truncate(buf.Len() - len("\n}\n"))
+	if len(r.Diagnostics) == 0 {
+		buf.WriteString(",\n  \"diagnostics\": []\n}\n")
+		_, err := w.Write(buf.Bytes())
+		return err
+	}
+	buf.WriteString(",\n  \"diagnostics\": [")
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return err
 	}
 	files := r.artifacts()
+	enc.SetIndent("    ", "  ")
 	for i := range r.Diagnostics {
 		d := &r.Diagnostics[i]
-		out.Diagnostics = append(out.Diagnostics, jsonDiagnostic{
+		buf.Reset()
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString("\n    ")
+		err := enc.Encode(jsonDiagnostic{
 			Rule: d.RuleID, Severity: d.Severity.String(), Message: d.Message, File: d.File,
 			Range: jsonRange{
 				Start: jsonPosition{Line: d.Range.Start.Line, Column: d.Range.Start.Column},
@@ -103,11 +126,16 @@ func (JSON) Format(w io.Writer, r *Report) error {
 			Fingerprint: r.fingerprint(d, files[d.File]),
 			Fix:         jsonFixOf(d.Fix),
 		})
+		if err != nil {
+			return err
+		}
+		buf.Truncate(buf.Len() - 1) // the encoder's newline
+		if _, err := w.Write(buf.Bytes()); err != nil {
+			return err
+		}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(out)
+	_, err := io.WriteString(w, "\n  ]\n}\n")
+	return err
 }
 
 func jsonFixOf(f *analyzer.SuggestedFix) *jsonFix {
