@@ -7,6 +7,7 @@ import (
 	"github.com/kvet-dev/kvet/rules/cronjob"
 	"github.com/kvet-dev/kvet/rules/job"
 	"github.com/kvet-dev/kvet/rules/pod"
+	"github.com/kvet-dev/kvet/rules/serviceaccount"
 )
 
 // All returns every rule kvet has, engine rules first, in a fixed order.
@@ -39,5 +40,7 @@ func All() []*analyzer.Rule {
 		cronjob.StartingDeadlineShort(),
 		cronjob.HistoryLimits(),
 		cronjob.Suspended(),
+
+		serviceaccount.TokenAutomount(),
 	)
 }
