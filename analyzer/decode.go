@@ -422,7 +422,7 @@ func scalarValue(n *yaml.Node) any {
 func suggest(name string, names []string) string {
 	best, bestD := "", 3
 	for _, c := range names {
-		if dd := editDistance(strings.ToLower(name), strings.ToLower(c)); dd < bestD {
+		if dd := EditDistance(strings.ToLower(name), strings.ToLower(c), bestD); dd < bestD {
 			best, bestD = c, dd
 		}
 	}
@@ -430,27 +430,4 @@ func suggest(name string, names []string) string {
 		return ""
 	}
 	return fmt.Sprintf("; did you mean %q?", best)
-}
-
-func editDistance(a, b string) int {
-	if a == b {
-		return 0
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -239,7 +239,7 @@ func yamlString(s string) string {
 func suggest(id string, catalog []*analyzer.Rule) string {
 	best, bestD := "", 4
 	for _, r := range catalog {
-		if d := distance(id, r.ID); d < bestD {
+		if d := analyzer.EditDistance(id, r.ID, bestD); d < bestD {
 			best, bestD = r.ID, d
 		}
 	}
@@ -247,25 +247,4 @@ func suggest(id string, catalog []*analyzer.Rule) string {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -55,36 +55,11 @@ func suggestZone(tz string) string {
 		if len(tz) < 6 {
 			continue
 		}
-		if d := editDistance(tz, name, bestD); d < bestD {
+		if d := analyzer.EditDistance(tz, name, bestD); d < bestD {
 			best, bestD = name, d
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance of a and b, or limit when it is
-// at least limit.
-func editDistance(a, b string, limit int) int {
-	if d := len(a) - len(b); d >= limit || -d >= limit {
-		return limit
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return min(prev[len(b)], limit)
 }
 
 var timeZonePath = analyzer.NewPath("spec", "timeZone")
