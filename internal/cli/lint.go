@@ -127,6 +127,9 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 	if wd, err := os.Getwd(); err == nil {
 		rep.BaseDir = wd
 	}
+	if f.output != "" && isInput(f.output, set) {
+		return fmt.Errorf("--output %s is one of the linted files; kvet does not overwrite its input", f.output)
+	}
 	if err := a.write(formatter, rep, f.output); err != nil {
 		return err
 	}
@@ -181,6 +184,33 @@ func (a *app) write(formatter report.Formatter, rep *report.Report, output strin
 		return fmt.Errorf("writing report to %s: %w", output, err)
 	}
 	return nil
+}
+
+// isInput reports whether path names one of the files that were linted.
+func isInput(path string, set *analyzer.Set) bool {
+	target, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	info, statErr := os.Stat(target)
+	for _, f := range set.Files {
+		if f.Path == analyzer.StdinName {
+			continue
+		}
+		p, err := filepath.Abs(filepath.FromSlash(f.Path))
+		if err != nil {
+			continue
+		}
+		if p == target {
+			return true
+		}
+		if statErr == nil {
+			if fi, err := os.Stat(p); err == nil && os.SameFile(info, fi) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // hasAtLeast reports whether a finding that is not suppressed has severity

@@ -1,0 +1,42 @@
+package cli_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+const cronJobWithoutDeadline = `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+spec:
+  schedule: "0 2 * * *"
+  concurrencyPolicy: Forbid
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers: [{name: c, image: "c:1"}]
+`
+
+// --output never overwrites a linted file, whatever the spelling of its
+// path; it writes any other file, and nothing to stdout.
+func TestOutputNeverOverwritesInput(t *testing.T) {
+	dir := repo(t, map[string]string{"k8s/cron.yaml": cronJobWithoutDeadline})
+	for _, out := range []string{"k8s/cron.yaml", "./k8s/../k8s/cron.yaml", dir + "/k8s/cron.yaml"} {
+		code, stdout, stderr := kvet(t, "lint", "--output", out, "k8s")
+		if code != 2 || !strings.Contains(stderr, "is one of the linted files") || stdout != "" {
+			t.Errorf("--output %s: exit %d, stderr %q, stdout %q; want exit 2 and a refusal", out, code, stderr, stdout)
+		}
+		if data, _ := os.ReadFile("k8s/cron.yaml"); string(data) != cronJobWithoutDeadline {
+			t.Fatalf("--output %s modified the input", out)
+		}
+	}
+	code, stdout, _ := kvet(t, "lint", "--output", "report.txt", "k8s")
+	data, err := os.ReadFile("report.txt")
+	if code != 1 || stdout != "" || err != nil || !strings.Contains(string(data), "k8s/cron.yaml:5:1: warning: startingDeadlineSeconds is unset") {
+		t.Errorf("--output report.txt: exit %d, stdout %q, report %q (%v)", code, stdout, data, err)
+	}
+}
