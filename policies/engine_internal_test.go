@@ -46,21 +46,17 @@ func TestAggregation(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.entries[0].policy.rule.Kinds = []string{"Deployment", "StatefulSet"}
-	got := aggregation(e.entries[:2])
+	got := aggregation(e.entries[:2], nil)
 	want := `package kvet.engine
-
-disabled := set()
 
 out contains [0, x] if {
 	input.kind == "Deployment"
-	not 0 in disabled
 	not exempt[0]
 	x := data.main.deny
 }
 
 out contains [0, x] if {
 	input.kind == "StatefulSet"
-	not 0 in disabled
 	not exempt[0]
 	x := data.main.deny
 }
@@ -71,7 +67,6 @@ exempt[0] if {
 }
 
 out contains [1, x] if {
-	not 1 in disabled
 	not exempt[1]
 	x := data.main.deny_latest_tag
 }
@@ -83,6 +78,12 @@ exempt[1] if {
 `
 	if got != want {
 		t.Errorf("aggregation:\n%s\nwant\n%s", got, want)
+	}
+	// A disabled entry is left out.
+	got = aggregation(e.entries[:2], map[int]bool{0: true})
+	want = "package kvet.engine\n" + want[strings.Index(want, "\nout contains [1, x]"):]
+	if got != want {
+		t.Errorf("aggregation with entry 0 disabled:\n%s\nwant\n%s", got, want)
 	}
 }
 

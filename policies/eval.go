@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"maps"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,6 +32,9 @@ const (
 type program struct {
 	compiler *ast.Compiler
 	entries  []*entry
+	// modules are the compiled modules but the aggregation, which is
+	// regenerated without the disabled entries.
+	modules map[string]*ast.Module
 
 	// query evaluates every entry at once; it is replaced (under mu) when
 	// an entry is disabled after exceeding the time limit.
@@ -51,22 +53,18 @@ func compile(ctx context.Context, sources []*source, entries []*entry, params ma
 			modules[s.name] = s.module
 		}
 	}
-	agg, err := ast.ParseModuleWithOpts(engineFile, aggregation(entries), ast.ParserOptions{RegoVersion: ast.RegoV1})
-	if err != nil {
-		return nil, fmt.Errorf("internal error: aggregation module: %w", err)
-	}
-	modules[engineFile] = agg
 	pm, err := paramsModule(params)
 	if err != nil {
 		return nil, err
 	}
 	modules[paramsFile] = pm
-	c := ast.NewCompiler().WithCapabilities(capabilities()).WithEnablePrintStatements(false)
-	if c.Compile(modules); c.Failed() {
-		return nil, formatErrors(c.Errors)
+	p := &program{entries: entries, modules: modules, disabled: map[int]bool{}, single: map[int]*rego.PreparedEvalQuery{}}
+	c, err := p.compileWith(nil)
+	if err != nil {
+		return nil, err
 	}
-	p := &program{compiler: c, entries: entries, disabled: map[int]bool{}, single: map[int]*rego.PreparedEvalQuery{}}
-	q, err := p.prepare(ctx, outQuery)
+	p.compiler = c
+	q, err := prepare(ctx, c, outQuery)
 	if err != nil {
 		return nil, err
 	}
@@ -74,20 +72,36 @@ func compile(ctx context.Context, sources []*source, entries []*entry, params ma
 	return p, nil
 }
 
-func (p *program) prepare(ctx context.Context, query string) (*rego.PreparedEvalQuery, error) {
-	q, err := rego.New(rego.Compiler(p.compiler), rego.Query(query)).PrepareForEval(ctx)
+// compileWith compiles the modules with the aggregation of the entries
+// that are not disabled.
+func (p *program) compileWith(disabled map[int]bool) (*ast.Compiler, error) {
+	agg, err := ast.ParseModuleWithOpts(engineFile, aggregation(p.entries, disabled), ast.ParserOptions{RegoVersion: ast.RegoV1})
+	if err != nil {
+		return nil, fmt.Errorf("internal error: aggregation module: %w", err)
+	}
+	modules := maps.Clone(p.modules)
+	modules[engineFile] = agg
+	c := ast.NewCompiler().WithCapabilities(capabilities()).WithEnablePrintStatements(false)
+	if c.Compile(modules); c.Failed() {
+		return nil, formatErrors(c.Errors)
+	}
+	return c, nil
+}
+
+func prepare(ctx context.Context, c *ast.Compiler, query string) (*rego.PreparedEvalQuery, error) {
+	q, err := rego.New(rego.Compiler(c), rego.Query(query)).PrepareForEval(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("preparing the policy query: %w", formatErrors(err))
 	}
 	return &q, nil
 }
 
-// aggregation generates the module that collects every result rule, as
-// [entry index, value] pairs, for the kinds its policy declares:
+// aggregation generates the module that collects every result rule but
+// the disabled ones, as [entry index, value] pairs, for the kinds its
+// policy declares:
 //
 //	out contains [3, x] if {
 //		input.kind == "Role"
-//		not 3 in disabled
 //		not exempt[3]
 //		x := data.main.deny_foo
 //	}
@@ -99,10 +113,15 @@ func (p *program) prepare(ctx context.Context, query string) (*rego.PreparedEval
 //
 // All of them are rules of one partial set, which OPA indexes on the
 // input.kind conditions: a document only evaluates the rules of its kind.
-func aggregation(entries []*entry) string {
+// A disabled entry is left out rather than tested in each body, which
+// would cost every document an evaluation per entry.
+func aggregation(entries []*entry, disabled map[int]bool) string {
 	var b strings.Builder
-	b.WriteString("package kvet.engine\n\ndisabled := set()\n")
+	b.WriteString("package kvet.engine\n")
 	for _, en := range entries {
+		if disabled[en.index] {
+			continue
+		}
 		kinds := en.policy.rule.Kinds
 		if len(kinds) == 0 {
 			kinds = []string{""}
@@ -112,7 +131,6 @@ func aggregation(entries []*entry) string {
 			if kind != "" {
 				fmt.Fprintf(&b, "\tinput.kind == %s\n", strconv.Quote(kind))
 			}
-			fmt.Fprintf(&b, "\tnot %d in disabled\n", en.index)
 			if en.exception != nil {
 				fmt.Fprintf(&b, "\tnot exempt[%d]\n", en.index)
 			}
@@ -262,7 +280,10 @@ func (p *program) isDisabled(i int) bool {
 	return p.disabled[i]
 }
 
-// disable removes entry i from the aggregated query.
+// disable removes entry i from the aggregated query: the policies are
+// compiled again with an aggregation that leaves it out (this happens only
+// when a policy exceeds the time limit). The single queries keep the
+// first compilation.
 func (p *program) disable(i int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -270,13 +291,11 @@ func (p *program) disable(i int) {
 		return
 	}
 	p.disabled[i] = true
-	ids := slices.Sorted(maps.Keys(p.disabled))
-	set := make([]string, len(ids))
-	for k, id := range ids {
-		set[k] = strconv.Itoa(id)
+	c, err := p.compileWith(p.disabled)
+	if err != nil {
+		return
 	}
-	q, err := p.prepare(context.Background(), outQuery+" with data.kvet.engine.disabled as {"+strings.Join(set, ", ")+"}")
-	if err == nil {
+	if q, err := prepare(context.Background(), c, outQuery); err == nil {
 		p.query.Store(q)
 	}
 }
@@ -294,7 +313,7 @@ func (p *program) singleQuery(en *entry) (*rego.PreparedEvalQuery, error) {
 	if en.exception != nil {
 		query = fmt.Sprintf("not data.kvet.engine.exempt[%d]; %s", en.index, query)
 	}
-	q, err := p.prepare(context.Background(), query)
+	q, err := prepare(context.Background(), p.compiler, query)
 	if err != nil {
 		return nil, err
 	}

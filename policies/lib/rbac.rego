@@ -198,6 +198,7 @@ descriptions := {
 named(pattern) := sensitive[pattern]
 
 named(pattern) := sensitive["userextras/*"] if {
+	contains(pattern, "/")
 	not sensitive[pattern]
 	regex.match(`^(userextras|\*)/[^*/A-Z]+$`, pattern)
 }
@@ -239,10 +240,21 @@ applicable_implications := [imp | some imp in implications; not imp.cluster] if 
 	input.kind == "Role"
 } else := implications
 
+# implies checks for one granting verb rather than building the set of
+# them (granting_verbs): it runs for every implication of every "*".
 implies(rule, imp) if {
 	some group in rule.apiGroups
 	imp.groups[group]
-	count(granting_verbs(rule, imp)) > 0
+	some verb in rule.verbs
+	imp.verbs[verb]
+}
+
+implies(rule, imp) if {
+	imp.any
+	some group in rule.apiGroups
+	imp.groups[group]
+	some verb in rule.verbs
+	is_string(verb)
 }
 
 # quoted renders strings quoted for a message: ["a", "b"] -> "\"a\", \"b\"".
