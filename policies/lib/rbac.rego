@@ -29,14 +29,7 @@ admin_equivalent(rule) if {
 entries := {i: rule |
 	some i, rule in input.rules
 	is_object(rule)
-	not admin[i]
-}
-
-# admin is the set of indices of the admin-equivalent entries.
-admin := {i |
-	some i, rule in input.rules
-	"*" in rule.verbs
-	admin_equivalent(rule)
+	not admin_equivalent(rule)
 }
 
 # group_matches(rule, groups) holds when the entry's apiGroups contain "*"
@@ -220,13 +213,22 @@ grant contains [access.rule, i, j, verbs, access.what] if {
 	count(verbs) > 0
 }
 
-# granting_verbs(rule, access) is the set of the entry's verbs that grant
-# access.
-granting_verbs(rule, access) := {verb | some verb in rule.verbs; access.verbs[verb]} | {verb |
-	access.any
-	some verb in rule.verbs
-	is_string(verb)
+# granted maps each rule ID of grant to its [entry index, resources index,
+# verbs, what] tuples, so that a policy looks up its own instead of
+# scanning every grant of the document.
+granted := {id: {[i, j, verbs, what] |
+	some [id2, i, j, verbs, what] in grant
+	id2 == id
+} |
+	some [id, _, _, _, _] in grant
 }
+
+# granting_verbs(rule, access) is the set of the entry's verbs that grant
+# access: those access lists, or every (string) verb for an access that
+# any verb grants.
+granting_verbs(rule, access) := {verb | some verb in rule.verbs; is_string(verb)} if {
+	access.any
+} else := {verb | some verb in rule.verbs; access.verbs[verb]}
 
 # implied(rule) is what a "*" resource of the entry lets the subject do,
 # given its verbs and API groups, in the order of implications.
@@ -240,8 +242,10 @@ applicable_implications := [imp | some imp in implications; not imp.cluster] if 
 	input.kind == "Role"
 } else := implications
 
-# implies checks for one granting verb rather than building the set of
-# them (granting_verbs): it runs for every implication of every "*".
+# implies(rule, imp) holds when the entry grants the implication imp: one
+# of its API groups and one of its verbs. It stops at the first match
+# (rather than counting granting_verbs): it runs for every implication of
+# every "*" resource.
 implies(rule, imp) if {
 	some group in rule.apiGroups
 	imp.groups[group]

@@ -29,15 +29,14 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 deny contains result.at(["rules", i, "verbs", k], msg) if {
-	some [rule_id, i, _, verbs, _] in rbac.grant
-	rule_id == "rbac-escalation-verbs"
+	some [i, _, verbs, _] in rbac.granted["rbac-escalation-verbs"]
 	some verb in verbs
 	rule := input.rules[i]
 	some k, element in rule.verbs
 	element == verb
 	whats := {rbac.descriptions[what] |
-		some [id, i2, _, vs, what] in rbac.grant
-		[id, i2] == [rule_id, i]
+		some [i2, _, vs, what] in rbac.granted["rbac-escalation-verbs"]
+		i2 == i
 		verb in vs
 	}
 	msg := sprintf(

@@ -19,8 +19,7 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 warn contains result.at(["rules", i, "resources", j], msg) if {
-	some [rule_id, i, j, verbs, _] in rbac.grant
-	rule_id == "rbac-namespace-modify"
+	some [i, j, verbs, _] in rbac.granted["rbac-namespace-modify"]
 	pattern := input.rules[i].resources[j]
 	msg := sprintf(
 		"rules[%d] grants [%s] on %q: namespace labels set the Pod Security level and NetworkPolicy selectors, so relabelling can allow privileged pods; grant only get, list and watch",

@@ -26,8 +26,7 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 deny contains result.at(["rules", i, "resources", j], msg) if {
-	some [rule_id, i, j, verbs, _] in rbac.grant
-	rule_id == "rbac-nodes-proxy"
+	some [i, j, verbs, _] in rbac.granted["rbac-nodes-proxy"]
 	pattern := input.rules[i].resources[j]
 	msg := sprintf(
 		"rules[%d] grants [%s] on %q: even get reaches the kubelet API of every node (exec into any pod, bypassing audit and admission); read nodes/metrics or nodes/stats instead",

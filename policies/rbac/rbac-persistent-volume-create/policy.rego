@@ -18,8 +18,7 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 warn contains result.at(["rules", i, "resources", j], msg) if {
-	some [rule_id, i, j, verbs, _] in rbac.grant
-	rule_id == "rbac-persistent-volume-create"
+	some [i, j, verbs, _] in rbac.granted["rbac-persistent-volume-create"]
 	pattern := input.rules[i].resources[j]
 	msg := sprintf(
 		"rules[%d] grants [%s] on %q: a hostPath PersistentVolume gives pods the node's file system; let a StorageClass provision volumes from claims instead",

@@ -28,8 +28,7 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 warn contains result.at(["rules", i, "resources", j], msg) if {
-	some [rule_id, i, j, verbs, what] in rbac.grant
-	rule_id == "rbac-pod-exec"
+	some [i, j, verbs, what] in rbac.granted["rbac-pod-exec"]
 	pattern := input.rules[i].resources[j]
 	msg := sprintf(
 		"rules[%d] grants [%s] on %q: the subject can %s and so reach their files, secrets and service account tokens; keep this for humans in a namespaced Role",

@@ -31,8 +31,7 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 warn contains result.at(["rules", i, "resources", j], msg) if {
-	some [rule_id, i, j, verbs, _] in rbac.grant
-	rule_id == "rbac-secrets-access"
+	some [i, j, verbs, _] in rbac.granted["rbac-secrets-access"]
 	pattern := input.rules[i].resources[j]
 	msg := sprintf(
 		"rules[%d] grants [%s] on %q: the subject can read secret values%s; mount the secrets it needs instead, or grant get on named secrets (resourceNames)",

@@ -29,8 +29,7 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 warn contains result.at(["rules", i, "resources", j], msg) if {
-	some [rule_id, i, j, verbs, _] in rbac.grant
-	rule_id == "rbac-workload-create"
+	some [i, j, verbs, _] in rbac.granted["rbac-workload-create"]
 	pattern := input.rules[i].resources[j]
 	msg := sprintf(
 		"rules[%d] grants [%s] on %q: the subject can start pods that run as any service account of the namespace and use its secrets and permissions; limit workload creation to deployment pipelines",
