@@ -104,6 +104,7 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 	}
 
 	ctx := cmd.Context()
+	a.limitMemory(paths)
 	enabled, catalog, opts, err := a.ruleSet(ctx, f, cfg)
 	if err != nil {
 		return err
