@@ -13,12 +13,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"testing"
 
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/corpusgen"
+	"github.com/kvet-dev/kvet/policies"
 	"github.com/kvet-dev/kvet/rules"
 )
 
@@ -82,12 +84,20 @@ func BenchmarkLoad(b *testing.B) {
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
 }
 
-func BenchmarkLint(b *testing.B) {
+// BenchmarkLint runs the native Go rules; BenchmarkLintAll adds the
+// built-in Rego policies (compiled once per run, as the CLI does).
+func BenchmarkLint(b *testing.B) { benchLint(b, func() []*analyzer.Rule { return rules.All() }) }
+
+func BenchmarkLintAll(b *testing.B) {
+	benchLint(b, func() []*analyzer.Rule { return slices.Concat(rules.All(), policies.Builtin()) })
+}
+
+func benchLint(b *testing.B, ruleSet func() []*analyzer.Rule) {
 	dir, n := corpus(b)
-	all := rules.All()
 	b.ResetTimer()
 	var live uint64
 	for b.Loop() {
+		all := ruleSet()
 		set, res := analyzer.Lint(context.Background(), analyzer.NewLoader(nil), []string{dir}, all, analyzer.Options{})
 		if len(res.Errors) > 0 {
 			b.Fatal(res.Errors)
