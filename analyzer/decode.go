@@ -193,7 +193,7 @@ func (d *decoder) decode(n, at *yaml.Node, v reflect.Value, path Path) {
 		d.decodeMap(n, at, v, path)
 	case reflect.Interface:
 		if t.NumMethod() == 0 {
-			v.Set(reflect.ValueOf(nodeValue(n)))
+			v.Set(reflect.ValueOf(d.value(n)))
 		}
 	case reflect.String:
 		if n.Kind != yaml.ScalarNode || (n.Tag != "!!str" && n.Tag != "!!timestamp" && n.Tag != "!!binary") {
@@ -353,7 +353,12 @@ func (d *decoder) decodeMap(n, at *yaml.Node, v reflect.Value, path Path) {
 // decodeJSON handles types with their own JSON decoding (resource.Quantity,
 // intstr.IntOrString, metav1.Time, ...) by handing them the node as JSON.
 func (d *decoder) decodeJSON(n, at *yaml.Node, v reflect.Value, path Path) {
-	data, err := json.Marshal(nodeValue(n))
+	val := d.value(n)
+	if d.budget < 0 {
+		d.add(IDInvalidValue, at, path, "%s: value too large after alias expansion; not decoded", pathLabel(path))
+		return
+	}
+	data, err := json.Marshal(val)
 	if err == nil {
 		err = json.Unmarshal(data, v.Addr().Interface())
 	}
@@ -366,35 +371,13 @@ func (d *decoder) decodeJSON(n, at *yaml.Node, v reflect.Value, path Path) {
 	}
 }
 
-// nodeValue converts a node to the generic value JSON decoding would
-// produce: map[string]any, []any, string, int64, float64, bool or nil.
-func nodeValue(n *yaml.Node) any {
-	return nodeValueDepth(n, 0)
-}
-
-func nodeValueDepth(n *yaml.Node, depth int) any {
-	n = deref(n)
-	if n == nil || depth > 10_000 {
-		return nil
-	}
-	switch n.Kind {
-	case yaml.MappingNode:
-		m := make(map[string]any, len(n.Content)/2)
-		eachEntry(n, func(k, v *yaml.Node) bool {
-			m[k.Value] = nodeValueDepth(v, depth+1)
-			return true
-		})
-		return m
-	case yaml.SequenceNode:
-		s := make([]any, len(n.Content))
-		for i, c := range n.Content {
-			s[i] = nodeValueDepth(c, depth+1)
-		}
-		return s
-	case yaml.ScalarNode:
-		return scalarValue(n)
-	}
-	return nil
+// value converts n to the generic value JSON decoding would produce, under
+// the decoder's node budget (aliases count each time they are expanded).
+func (d *decoder) value(n *yaml.Node) any {
+	b := valueBuilder{budget: d.budget}
+	v := b.value(n, 0)
+	d.budget = b.budget
+	return v
 }
 
 func scalarValue(n *yaml.Node) any {

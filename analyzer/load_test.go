@@ -160,3 +160,29 @@ func TestAliasBomb(t *testing.T) {
 		t.Errorf("diagnostics = %d (%v), want 9 unknown-field", len(diags), diags)
 	}
 }
+
+// An alias bomb behind a field that decodes itself (a resource quantity)
+// is cut off by the same node budget, not expanded.
+func TestAliasBombInCustomField(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: Pod\nmetadata:\n  name: bomb\n  annotations:\n")
+	b.WriteString("    l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 9; i++ {
+		fmt.Fprintf(&b, "    l%d: &l%d [*l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	b.WriteString("spec:\n  containers:\n  - name: c\n    image: c:1\n    resources:\n      limits:\n        cpu: *l8\n")
+	f := &analyzer.File{Path: "bomb.yaml", Content: []byte(b.String())}
+	docs, diags := analyzer.NewLoader(nil).Parse(f)
+	if len(docs) != 1 {
+		t.Fatalf("docs = %d, want 1", len(docs))
+	}
+	found := false
+	for _, d := range diags {
+		if d.RuleID == analyzer.IDInvalidValue && d.Range.Start.Line == 21 && strings.Contains(d.Message, "too large after alias expansion") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("diagnostics %v: want invalid-value (too large) on the cpu key (line 21)", diags)
+	}
+}
