@@ -41,6 +41,14 @@ type jsonDiagnostic struct {
 	Object      jsonObject `json:"object"`
 	Fingerprint string     `json:"fingerprint"`
 	Fix         *jsonFix   `json:"fix"`
+	// Suppression is null, or how and why the finding is suppressed (only
+	// suppressed findings that the caller chose to show carry one).
+	Suppression *jsonSuppression `json:"suppression"`
+}
+
+type jsonSuppression struct {
+	Kind          string `json:"kind"`
+	Justification string `json:"justification"`
 }
 
 type jsonPosition struct {
@@ -125,6 +133,7 @@ func (JSON) Format(w io.Writer, r *Report) error {
 			Object:      jsonObject{APIVersion: d.Object.APIVersion, Kind: d.Object.Kind, Namespace: d.Object.Namespace, Name: d.Object.Name},
 			Fingerprint: r.fingerprint(d, files[d.File]),
 			Fix:         jsonFixOf(d.Fix),
+			Suppression: jsonSuppressionOf(d.Suppression),
 		})
 		if err != nil {
 			return err
@@ -136,6 +145,13 @@ func (JSON) Format(w io.Writer, r *Report) error {
 	}
 	_, err := io.WriteString(w, "\n  ]\n}\n")
 	return err
+}
+
+func jsonSuppressionOf(s *analyzer.Suppression) *jsonSuppression {
+	if s == nil {
+		return nil
+	}
+	return &jsonSuppression{Kind: s.Kind, Justification: s.Justification}
 }
 
 func jsonFixOf(f *analyzer.SuggestedFix) *jsonFix {

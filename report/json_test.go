@@ -15,7 +15,7 @@ var jsonSchema = map[string][]string{
 	"":                     {"version", "tool", "summary", "diagnostics"},
 	"tool":                 {"name", "version"},
 	"summary":              {"files", "documents", "errors", "warnings", "infos"},
-	"diagnostic":           {"rule", "severity", "message", "file", "range", "path", "object", "fingerprint", "fix"},
+	"diagnostic":           {"rule", "severity", "message", "file", "range", "path", "object", "fingerprint", "fix", "suppression"},
 	"diagnostic.range":     {"start", "end"},
 	"diagnostic.range.pos": {"line", "column"},
 	"diagnostic.object":    {"apiVersion", "kind", "namespace", "name"},

@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -38,5 +39,42 @@ func TestOutputNeverOverwritesInput(t *testing.T) {
 	data, err := os.ReadFile("report.txt")
 	if code != 1 || stdout != "" || err != nil || !strings.Contains(string(data), "k8s/cron.yaml:5:1: warning: startingDeadlineSeconds is unset") {
 		t.Errorf("--output report.txt: exit %d, stdout %q, report %q (%v)", code, stdout, data, err)
+	}
+}
+
+// With --show-suppressed, JSON marks a suppressed finding in its
+// "suppression" field and leaves the message alone.
+func TestJSONShowsSuppression(t *testing.T) {
+	suppressed := strings.Replace(cronJobWithoutDeadline, "spec:\n", "spec:  # kvet:ignore cronjob-starting-deadline-missing -- runs are idempotent\n", 1)
+	repo(t, map[string]string{"k8s/cron.yaml": suppressed})
+	code, stdout, stderr := kvet(t, "lint", "--format", "json", "--show-suppressed", "--enable", "cronjob-starting-deadline-missing", "k8s")
+	var rep struct {
+		Diagnostics []struct {
+			Rule        string `json:"rule"`
+			Message     string `json:"message"`
+			Suppression *struct {
+				Kind          string `json:"kind"`
+				Justification string `json:"justification"`
+			} `json:"suppression"`
+		} `json:"diagnostics"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatalf("exit %d, %v: %s %s", code, err, stdout, stderr)
+	}
+	found := false
+	for _, d := range rep.Diagnostics {
+		if d.Rule != "cronjob-starting-deadline-missing" {
+			if d.Suppression != nil {
+				t.Errorf("%s is marked suppressed", d.Rule)
+			}
+			continue
+		}
+		found = true
+		if d.Suppression == nil || d.Suppression.Kind != "inSource" || d.Suppression.Justification != "runs are idempotent" || strings.Contains(d.Message, "[suppressed") {
+			t.Errorf("suppressed finding = %+v", d)
+		}
+	}
+	if !found {
+		t.Errorf("suppressed finding not shown: %s", stdout)
 	}
 }

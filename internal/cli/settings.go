@@ -118,7 +118,8 @@ func (a *app) suppress(set *analyzer.Set, res *analyzer.Result, f lintFlags, ena
 		}
 	}
 	switch {
-	case f.format == "sarif":
+	case f.format == "sarif", f.format == "json" && f.showSuppressed:
+		// Both formats mark suppressed findings in their own field.
 		shown = diags
 	case f.showSuppressed:
 		shown = slices.Clone(diags)
