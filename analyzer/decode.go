@@ -115,7 +115,14 @@ type decoder struct {
 	strict   bool // report unknown fields
 	problems []problem
 	budget   int
+	depth    int  // nesting of decode calls; aliases to an ancestor make cycles
+	tooDeep  bool // the depth limit was reported
 }
+
+// maxDecodeDepth bounds the nesting the decoder follows: no Kubernetes
+// object is nearly this deep, but an alias to one of its own ancestors is
+// infinitely deep.
+const maxDecodeDepth = 1000
 
 func (d *decoder) add(ruleID string, at *yaml.Node, path Path, format string, args ...any) {
 	d.problems = append(d.problems, problem{ruleID: ruleID, at: at, path: path, message: fmt.Sprintf(format, args...)})
@@ -163,6 +170,15 @@ func describe(n *yaml.Node) string {
 func (d *decoder) decode(n, at *yaml.Node, v reflect.Value, path Path) {
 	n = deref(n)
 	if n == nil {
+		return
+	}
+	d.depth++
+	defer func() { d.depth-- }()
+	if d.depth > maxDecodeDepth {
+		if !d.tooDeep {
+			d.tooDeep = true
+			d.add(IDInvalidValue, at, path, "%s: nested too deeply (an alias that refers to its own ancestor?); not decoded further", pathLabel(path))
+		}
 		return
 	}
 	d.budget--

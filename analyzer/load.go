@@ -315,15 +315,30 @@ func syntaxError(f *File, lineOffset int, err error) (int, string) {
 	if end < 0 {
 		end = f.LineCount()
 	}
-	const maxTries = 400
-	for k, tries := end-1, 0; k >= start && tries < maxTries; k, tries = k-1, tries+1 {
-		from := f.Offset(Position{Line: start, Column: 1})
-		to := f.Offset(Position{Line: k + 1, Column: 1})
-		if parses(f.Content[from:to]) {
-			return k + 1, msg
+	// Lines start..k parse for k = start-1 (nothing) and not for k = end.
+	// Search backwards with doubling steps for a prefix that parses, then
+	// bisect to a line k whose prefix parses while k+1's does not: O(log n)
+	// parses even for a large document with an error near its end.
+	from := f.Offset(Position{Line: start, Column: 1})
+	prefixParses := func(k int) bool {
+		return parses(f.Content[from:f.Offset(Position{Line: k + 1, Column: 1})])
+	}
+	lo, hi := start-1, end
+	for k, step := end-1, 1; k > lo; k, step = k-step, step*2 {
+		if prefixParses(k) {
+			lo = k
+			break
+		}
+		hi = k
+	}
+	for hi-lo > 1 {
+		if mid := (lo + hi) / 2; prefixParses(mid) {
+			lo = mid
+		} else {
+			hi = mid
 		}
 	}
-	return max(reported, start), msg
+	return lo + 1, msg
 }
 
 // parses reports whether every document of data is valid YAML.

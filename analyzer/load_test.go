@@ -186,3 +186,26 @@ func TestAliasBombInCustomField(t *testing.T) {
 		t.Errorf("diagnostics %v: want invalid-value (too large) on the cpu key (line 21)", diags)
 	}
 }
+
+// Aliases that refer to their own ancestor, directly or through a merge
+// key, make cyclic node graphs: loading stops with a diagnostic instead of
+// recursing forever.
+func TestCyclicAliases(t *testing.T) {
+	inputs := map[string]string{
+		"merge into itself": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: m\nspec:\n  containers:\n  - &c\n    name: c\n    image: c:1\n    resources: &res\n      <<: *res\n      limits: {cpu: 1}\n",
+		"alias to ancestor": "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\nspec: &s\n  containers:\n  - name: c\n    image: c:1\n    env: [{name: X, valueFrom: *s}]\n",
+	}
+	for name, src := range inputs {
+		t.Run(name, func(t *testing.T) {
+			f := &analyzer.File{Path: "cycle.yaml", Content: []byte(src)}
+			docs, _ := analyzer.NewLoader(nil).Parse(f)
+			if len(docs) != 1 {
+				t.Fatalf("docs = %d, want 1", len(docs))
+			}
+			docs[0].Locate(analyzer.NewPath("spec", "containers", 0, "resources", "limits", "memory"), false)
+			if _, err := docs[0].Value(); err != nil {
+				t.Logf("Value: %v", err)
+			}
+		})
+	}
+}

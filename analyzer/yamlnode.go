@@ -21,11 +21,16 @@ func isMergeKey(k *yaml.Node) bool {
 // eachEntry calls fn for each key/value pair of mapping m, explicit keys
 // first in document order, then keys brought in by `<<` merges that are not
 // already present (earlier merge sources win). fn returns false to stop.
-// Values are returned as written (possibly aliases).
+// Values are returned as written (possibly aliases). A merge that refers
+// back to a mapping being merged (a cycle through aliases) is ignored.
 func eachEntry(m *yaml.Node, fn func(k, v *yaml.Node) bool) {
+	eachEntryOnce(m, fn, nil)
+}
+
+func eachEntryOnce(m *yaml.Node, fn func(k, v *yaml.Node) bool, visiting map[*yaml.Node]bool) bool {
 	m = deref(m)
-	if m == nil || m.Kind != yaml.MappingNode {
-		return
+	if m == nil || m.Kind != yaml.MappingNode || visiting[m] {
+		return true
 	}
 	hasMerge := false
 	for i := 0; i+1 < len(m.Content); i += 2 {
@@ -34,33 +39,33 @@ func eachEntry(m *yaml.Node, fn func(k, v *yaml.Node) bool) {
 			continue
 		}
 		if !fn(m.Content[i], m.Content[i+1]) {
-			return
+			return false
 		}
 	}
 	if !hasMerge {
-		return
+		return true
 	}
+	if visiting == nil {
+		visiting = map[*yaml.Node]bool{}
+	}
+	visiting[m] = true
+	defer delete(visiting, m)
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if !isMergeKey(m.Content[i]) {
 			seen[m.Content[i].Value] = true
 		}
 	}
-	stopped := false
-	visit := func(src *yaml.Node) {
-		eachEntry(src, func(k, v *yaml.Node) bool {
+	visit := func(src *yaml.Node) bool {
+		return eachEntryOnce(src, func(k, v *yaml.Node) bool {
 			if seen[k.Value] {
 				return true
 			}
 			seen[k.Value] = true
-			if !fn(k, v) {
-				stopped = true
-				return false
-			}
-			return true
-		})
+			return fn(k, v)
+		}, visiting)
 	}
-	for i := 0; i+1 < len(m.Content) && !stopped; i += 2 {
+	for i := 0; i+1 < len(m.Content); i += 2 {
 		if !isMergeKey(m.Content[i]) {
 			continue
 		}
@@ -68,17 +73,17 @@ func eachEntry(m *yaml.Node, fn func(k, v *yaml.Node) bool) {
 		if src == nil {
 			continue
 		}
+		sources := []*yaml.Node{src}
 		if src.Kind == yaml.SequenceNode {
-			for _, s := range src.Content {
-				if stopped {
-					break
-				}
-				visit(s)
+			sources = src.Content
+		}
+		for _, s := range sources {
+			if !visit(s) {
+				return false
 			}
-		} else {
-			visit(src)
 		}
 	}
+	return true
 }
 
 // lookup returns the key and value nodes of key in mapping m (following
