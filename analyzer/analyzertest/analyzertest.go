@@ -228,3 +228,19 @@ func parseWants(file string, line int, s string) ([]*expectation, error) {
 	}
 	return exps, nil
 }
+
+// RunEach runs each rule alone, as a subtest, on its own fixture directory
+// dir/<rule-id> (which must exist), checking the `# want` expectations and
+// the suggested fixes as RunWithFixes does.
+func RunEach(t *testing.T, dir string, rules ...*analyzer.Rule) {
+	t.Helper()
+	for _, r := range rules {
+		t.Run(r.ID, func(t *testing.T) {
+			fixtures := filepath.Join(dir, r.ID)
+			if _, err := os.Stat(fixtures); err != nil {
+				t.Fatalf("rule %s has no fixtures: %v", r.ID, err)
+			}
+			RunWithFixes(t, []*analyzer.Rule{r}, fixtures)
+		})
+	}
+}

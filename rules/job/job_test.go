@@ -3,7 +3,6 @@ package job_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -26,15 +25,7 @@ func rules() []*analyzer.Rule {
 // TestRules runs each rule alone on testdata/<rule-id>, checking the
 // `# want` expectations and, where a .golden file exists, the fixes.
 func TestRules(t *testing.T) {
-	for _, r := range rules() {
-		t.Run(r.ID, func(t *testing.T) {
-			dir := filepath.Join("testdata", r.ID)
-			if _, err := os.Stat(dir); err != nil {
-				t.Fatalf("rule %s has no fixtures: %v", r.ID, err)
-			}
-			analyzertest.RunWithFixes(t, []*analyzer.Rule{r}, dir)
-		})
-	}
+	analyzertest.RunEach(t, "testdata", rules()...)
 }
 
 // TestAllRulesTogether runs every Job rule over Jobs and CronJobs.
