@@ -94,14 +94,15 @@ func RunWithFixes(t testing.TB, rules []*analyzer.Rule, paths ...string) []analy
 			continue
 		}
 		if string(got) != string(golden) {
-			t.Errorf("%s: content after fixes differs from %s.golden:\n%s", name, name, lineDiff(string(golden), string(got)))
+			t.Errorf("%s: content after fixes differs from %s.golden:\n%s", name, name, LineDiff(string(golden), string(got)))
 		}
 	}
 	return diags
 }
 
-// lineDiff renders the first differing lines of want and got.
-func lineDiff(want, got string) string {
+// LineDiff describes the first line at which got differs from want, for
+// test failures that compare whole files.
+func LineDiff(want, got string) string {
 	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
 	for i := 0; i < max(len(w), len(g)); i++ {
 		var wl, gl string

@@ -2,13 +2,13 @@ package cli_test
 
 import (
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/kvet-dev/kvet/analyzer/analyzertest"
 	"github.com/kvet-dev/kvet/internal/cli"
 	"github.com/kvet-dev/kvet/internal/ruledoc"
 )
@@ -35,18 +35,8 @@ func TestRulesDocUpToDate(t *testing.T) {
 	}
 	if string(committed) != generated {
 		t.Errorf("docs/rules.md is out of date with the rule metadata (%s); regenerate it from the repository root with\n\n    %s\n\nor `go test ./internal/cli -run TestRulesDocUpToDate -update-docs`, and commit it",
-			firstDifference(string(committed), generated), ruledoc.Regenerate)
+			analyzertest.LineDiff(string(committed), generated), ruledoc.Regenerate)
 	}
-}
-
-func firstDifference(a, b string) string {
-	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
-	for i := 0; i < len(al) && i < len(bl); i++ {
-		if al[i] != bl[i] {
-			return fmt.Sprintf("first difference at line %d: committed %q, generated %q", i+1, al[i], bl[i])
-		}
-	}
-	return fmt.Sprintf("committed %d lines, generated %d", len(al), len(bl))
 }
 
 // TestRulesMarkdown checks that the generated page documents every rule of
