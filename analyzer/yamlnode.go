@@ -118,6 +118,21 @@ func (d *Document) Lookup(p Path) *yaml.Node {
 	return n
 }
 
+// Unset reports whether the field at p is absent or null, i.e. unset for
+// the API server. A field present with a value of the wrong type is not
+// unset: the loader reports it as invalid-value, and rules about missing
+// fields stay quiet about it.
+func (d *Document) Unset(p Path) bool {
+	n := deref(d.Lookup(p))
+	return n == nil || n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+// HasString reports whether the field at p is a string scalar.
+func (d *Document) HasString(p Path) bool {
+	n := deref(d.Lookup(p))
+	return n != nil && n.Kind == yaml.ScalarNode && n.Tag == "!!str"
+}
+
 // walk follows p from root as far as it exists. It returns the deepest
 // node reached, the key node that led to it (nil if it was reached by an
 // index or is the root), and how many path elements were consumed.

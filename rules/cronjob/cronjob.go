@@ -4,7 +4,6 @@ package cronjob
 import (
 	"fmt"
 
-	yaml "go.yaml.in/yaml/v3"
 	batchv1 "k8s.io/api/batch/v1"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -16,28 +15,6 @@ const IdempotentAnnotation = "kvet.dev/idempotent"
 func cronJob(pass *analyzer.Pass) (*batchv1.CronJob, bool) {
 	cj, ok := pass.Doc.Object.(*batchv1.CronJob)
 	return cj, ok
-}
-
-// isNull reports whether a looked-up field is absent or null, i.e. unset
-// for the API server. A field that is present with a value of the wrong
-// type is not unset: the loader reports it as invalid-value.
-func isNull(n *yaml.Node) bool {
-	n = deref(n)
-	return n == nil || n.Kind == yaml.ScalarNode && n.Tag == "!!null"
-}
-
-// isString reports whether a looked-up field is a string scalar.
-func isString(n *yaml.Node) bool {
-	n = deref(n)
-	return n != nil && n.Kind == yaml.ScalarNode && n.Tag == "!!str"
-}
-
-// deref follows aliases.
-func deref(n *yaml.Node) *yaml.Node {
-	for n != nil && n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	return n
 }
 
 // specPath is the CronJob's spec, where missing fields are reported.
@@ -77,7 +54,7 @@ func ConcurrencyAllow() *analyzer.Rule {
 			path := analyzer.NewPath("spec", "concurrencyPolicy")
 			switch cj.Spec.ConcurrencyPolicy {
 			case "":
-				if n := pass.Doc.Lookup(path); !isNull(n) && !isString(n) {
+				if !pass.Doc.Unset(path) && !pass.Doc.HasString(path) {
 					return // a value of the wrong type: invalid-value
 				}
 				pass.Report(analyzer.Finding{
@@ -118,7 +95,7 @@ func StartingDeadlineMissing() *analyzer.Rule {
 		Run: func(pass *analyzer.Pass) {
 			cj, ok := cronJob(pass)
 			path := analyzer.NewPath("spec", "startingDeadlineSeconds")
-			if !ok || cj.Spec.StartingDeadlineSeconds != nil || !isNull(pass.Doc.Lookup(path)) {
+			if !ok || cj.Spec.StartingDeadlineSeconds != nil || !pass.Doc.Unset(path) {
 				return
 			}
 			pass.Report(analyzer.Finding{

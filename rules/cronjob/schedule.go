@@ -94,11 +94,10 @@ func scheduleOf(pass *analyzer.Pass) (schedule string, present, ok bool) {
 	if !isCJ {
 		return "", false, false
 	}
-	n := pass.Doc.Lookup(schedulePath)
-	if isNull(n) {
+	if pass.Doc.Unset(schedulePath) {
 		return "", false, true
 	}
-	if !isString(n) {
+	if !pass.Doc.HasString(schedulePath) {
 		return "", true, false
 	}
 	return cj.Spec.Schedule, true, true

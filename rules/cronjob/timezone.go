@@ -81,7 +81,7 @@ func TimezoneMissing() *analyzer.Rule {
 		Doc: "Good:\n\n    spec:\n      schedule: \"0 2 * * *\"\n      timeZone: America/New_York\n",
 		Run: func(pass *analyzer.Pass) {
 			cj, ok := cronJob(pass)
-			if !ok || cj.Spec.TimeZone != nil || !isNull(pass.Doc.Lookup(timeZonePath)) {
+			if !ok || cj.Spec.TimeZone != nil || !pass.Doc.Unset(timeZonePath) {
 				return
 			}
 			schedule := strings.TrimLeft(cj.Spec.Schedule, " \t")

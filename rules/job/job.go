@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	yaml "go.yaml.in/yaml/v3"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 
@@ -46,28 +45,6 @@ func jobSpecOf(pass *analyzer.Pass) (jobSpec, bool) {
 	return jobSpec{}, false
 }
 
-// unset reports whether the field at path is absent or null. A field that
-// is present with a value of the wrong type is not unset: the loader
-// reports it as invalid-value, and the rules stay quiet about it.
-func unset(pass *analyzer.Pass, path analyzer.Path) bool {
-	n := deref(pass.Doc.Lookup(path))
-	return n == nil || n.Kind == yaml.ScalarNode && n.Tag == "!!null"
-}
-
-// isString reports whether a looked-up field is a string scalar.
-func isString(n *yaml.Node) bool {
-	n = deref(n)
-	return n != nil && n.Kind == yaml.ScalarNode && n.Tag == "!!str"
-}
-
-// deref follows aliases.
-func deref(n *yaml.Node) *yaml.Node {
-	for n != nil && n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	return n
-}
-
 // RestartPolicyInvalid flags Job pod templates whose restartPolicy the API
 // rejects.
 func RestartPolicyInvalid() *analyzer.Rule {
@@ -95,7 +72,7 @@ func RestartPolicyInvalid() *analyzer.Rule {
 			switch policy := j.Spec.Template.Spec.RestartPolicy; policy {
 			case corev1.RestartPolicyNever, corev1.RestartPolicyOnFailure:
 			case "":
-				if !unset(pass, path) && !isString(pass.Doc.Lookup(path)) {
+				if !pass.Doc.Unset(path) && !pass.Doc.HasString(path) {
 					return // a value of the wrong type: invalid-value
 				}
 				f := analyzer.Finding{
@@ -167,7 +144,7 @@ func BackoffLimitUnset() *analyzer.Rule {
 		Run: func(pass *analyzer.Pass) {
 			j, ok := jobSpecOf(pass)
 			path := j.field("backoffLimit")
-			if !ok || j.Spec.BackoffLimit != nil || j.Spec.BackoffLimitPerIndex != nil || !unset(pass, path) {
+			if !ok || j.Spec.BackoffLimit != nil || j.Spec.BackoffLimitPerIndex != nil || !pass.Doc.Unset(path) {
 				return
 			}
 			pass.Report(analyzer.Finding{Path: path, AtKey: true, Message: fmt.Sprintf(
@@ -225,7 +202,7 @@ func ActiveDeadlineMissing() *analyzer.Rule {
 		Run: func(pass *analyzer.Pass) {
 			j, ok := jobSpecOf(pass)
 			path := j.field("activeDeadlineSeconds")
-			if !ok || j.Spec.ActiveDeadlineSeconds != nil || !unset(pass, path) {
+			if !ok || j.Spec.ActiveDeadlineSeconds != nil || !pass.Doc.Unset(path) {
 				return
 			}
 			msg := "%s is unset: a hung pod is not a failure, so it runs forever and backoffLimit never stops it; set activeDeadlineSeconds to an upper bound of the run time (e.g. 3600)"
@@ -254,7 +231,7 @@ func TTLMissing() *analyzer.Rule {
 		Run: func(pass *analyzer.Pass) {
 			j, ok := jobSpecOf(pass)
 			path := j.field("ttlSecondsAfterFinished")
-			if !ok || !j.Standalone || j.Spec.TTLSecondsAfterFinished != nil || !unset(pass, path) {
+			if !ok || !j.Standalone || j.Spec.TTLSecondsAfterFinished != nil || !pass.Doc.Unset(path) {
 				return
 			}
 			pass.Report(analyzer.Finding{Path: path, AtKey: true,

@@ -38,9 +38,14 @@ func ResourceRequestExceedsLimit() *analyzer.Rule {
 				}
 				slices.Sort(names)
 				for _, name := range names {
-					req, ok1 := quantityAt(pass.Doc, path.Key("requests", name))
-					lim, ok2 := quantityAt(pass.Doc, path.Key("limits", name))
-					if !ok1 || !ok2 || req.Cmp(lim) <= 0 {
+					req, lim := res.Requests[corev1.ResourceName(name)], res.Limits[corev1.ResourceName(name)]
+					if _, limited := res.Limits[corev1.ResourceName(name)]; !limited || req.Cmp(lim) <= 0 {
+						continue
+					}
+					// A quantity that failed to decode (invalid-value) is zero
+					// in the typed object: confirm both were written validly
+					// before reporting, which is rare enough to do here.
+					if !validQuantity(pass.Doc, path.Key("requests", name)) || !validQuantity(pass.Doc, path.Key("limits", name)) {
 						continue
 					}
 					pass.Reportf(path.Key("requests", name),
@@ -58,16 +63,16 @@ func ResourceRequestExceedsLimit() *analyzer.Rule {
 	}
 }
 
-// quantityAt parses the quantity written at path; ok is false when it is
-// absent or not a valid quantity (the loader reports that as invalid-value).
-func quantityAt(d *analyzer.Document, path analyzer.Path) (resource.Quantity, bool) {
+// validQuantity reports whether the field at path is written as a valid
+// quantity (the loader reports an invalid one as invalid-value).
+func validQuantity(d *analyzer.Document, path analyzer.Path) bool {
 	n := d.Lookup(path)
 	for n != nil && n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
 	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		return resource.Quantity{}, false
+		return false
 	}
-	q, err := resource.ParseQuantity(n.Value)
-	return q, err == nil
+	_, err := resource.ParseQuantity(n.Value)
+	return err == nil
 }
