@@ -108,6 +108,9 @@ type problem struct {
 	at      *yaml.Node // the key (or sequence item) to point at
 	path    Path
 	message string
+	// rename is, for an unknown field, the one known field name it is
+	// closest to: the suggested fix renames the key.
+	rename string
 }
 
 type decoder struct {
@@ -290,7 +293,15 @@ func (d *decoder) decodeStruct(n, at *yaml.Node, v reflect.Value, path Path) {
 			// Keys starting with "$" are strategic-merge-patch directives
 			// ($patch, $setElementOrder/..., $retainKeys) of kustomize patches.
 			if d.strict && !strings.HasPrefix(k.Value, "$") {
-				d.add(IDUnknownField, k, fp, "unknown field %q in %s%s", k.Value, fieldOwner(path, si), suggest(k.Value, si.names))
+				best, unique := closest(k.Value, si.names)
+				hint := ""
+				if best != "" {
+					hint = fmt.Sprintf("; did you mean %q?", best)
+				}
+				d.add(IDUnknownField, k, fp, "unknown field %q in %s%s", k.Value, fieldOwner(path, si), hint)
+				if unique {
+					d.problems[len(d.problems)-1].rename = best
+				}
 			}
 			return true
 		}
@@ -416,17 +427,17 @@ func scalarValue(n *yaml.Node) any {
 	return n.Value
 }
 
-// suggest returns `; did you mean "x"?` for the closest known name within
-// edit distance 2, or "".
-func suggest(name string, names []string) string {
-	best, bestD := "", 3
+// closest returns the known name closest to name (case-insensitively)
+// within edit distance 2, or "", and whether no other name is as close.
+func closest(name string, names []string) (best string, unique bool) {
+	bestD := 3
 	for _, c := range names {
-		if dd := EditDistance(strings.ToLower(name), strings.ToLower(c), bestD); dd < bestD {
-			best, bestD = c, dd
+		switch dd := EditDistance(strings.ToLower(name), strings.ToLower(c), bestD+1); {
+		case dd < bestD:
+			best, bestD, unique = c, dd, true
+		case dd == bestD && best != "":
+			unique = false
 		}
 	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf("; did you mean %q?", best)
+	return best, unique
 }

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"bytes"
+	"slices"
 	"sync"
 	"unicode/utf8"
 
@@ -97,6 +98,33 @@ func (f *File) Offset(p Position) int {
 		i += size
 	}
 	return off + i
+}
+
+// Position converts a byte offset in Content to a position (columns count
+// code points), the inverse of Offset. An offset inside a line ending or a
+// byte order mark is at the end of its line (or the start of the file);
+// offsets outside Content clamp to its ends.
+func (f *File) Position(offset int) Position {
+	starts := f.lineStarts()
+	offset = max(0, min(offset, len(f.Content)))
+	n, found := slices.BinarySearch(starts, offset)
+	if !found {
+		n-- // the line that starts before offset
+	}
+	start := starts[n]
+	if n == 0 && bytes.HasPrefix(f.Content, []byte("\xef\xbb\xbf")) {
+		start = min(3, offset)
+	}
+	line := f.Line(n + 1)
+	rel := min(offset-start, len(line))
+	return Position{Line: n + 1, Column: 1 + utf8.RuneCount(line[:rel])}
+}
+
+// ByteColumn returns the 1-based byte column of p (whose column counts code
+// points): the column gcc, go vet, Vim's %c and Emacs read. A byte order
+// mark does not count.
+func (f *File) ByteColumn(p Position) int {
+	return 1 + len(prefixBefore(f.Line(p.Line), p.Column))
 }
 
 // LineCount returns the number of lines in the file.

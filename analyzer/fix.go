@@ -25,7 +25,9 @@ func NewFix(message string, edits ...TextEdit) *SuggestedFix {
 }
 
 // InsertField returns an edit that adds the line `key: value` to the block
-// mapping at path mapping. value is inserted as written (it must be valid
+// mapping at path mapping, unless the mapping has the key already or a key
+// within edit distance 2 of it, ignoring case (a misspelling of it, which
+// unknown-field's fix renames). value is inserted as written (it must be valid
 // YAML for the field, e.g. `Never`, `300`). The line goes right after the
 // first of the keys named in after that is present and whose value is a
 // scalar that ends on the key's line, or else just before the mapping's
@@ -41,7 +43,10 @@ func InsertField(d *Document, mapping Path, key, value string, after ...string) 
 		if k.Kind != yaml.ScalarNode || isMergeKey(k) || k.Anchor != "" || k.Style&yaml.TaggedStyle != 0 {
 			return TextEdit{}, false
 		}
-		if k.Value == key {
+		if k.Value == key || EditDistance(strings.ToLower(k.Value), strings.ToLower(key), 3) < 3 {
+			// The field exists, or a key looks like a misspelling of it:
+			// unknown-field's fix renames that key instead, and two keys
+			// of the same name would be rejected.
 			return TextEdit{}, false
 		}
 	}
@@ -83,7 +88,60 @@ func InsertField(d *Document, mapping Path, key, value string, after ...string) 
 // YAMLString).
 func ReplaceScalar(d *Document, p Path, value string) (TextEdit, bool) {
 	n, ok := editableNode(d, p)
-	if !ok || n.Kind != yaml.ScalarNode || !scalarEndsOnLine(d, n) {
+	if !ok || n.Kind != yaml.ScalarNode {
+		return TextEdit{}, false
+	}
+	return replaceToken(d, n, value)
+}
+
+// ReplaceValue returns an edit that replaces the plain scalar at path p
+// (a number, a boolean) with text, written as is: it must be valid YAML
+// and JSON for the field, e.g. `3`. Quoted originals are strings, which
+// ReplaceScalar replaces.
+func ReplaceValue(d *Document, p Path, text string) (TextEdit, bool) {
+	n, ok := editableNode(d, p)
+	if !ok || n.Kind != yaml.ScalarNode || n.Style != 0 || !scalarEndsOnLine(d, n) {
+		return TextEdit{}, false
+	}
+	start := d.File.Offset(Position{Line: n.Line, Column: n.Column})
+	return TextEdit{Offset: start, End: start + len(n.Value), NewText: text}, true
+}
+
+// RenameKey returns an edit that renames the key of the field at path p
+// (a misspelt field) to name, in the key's quoting style. It refuses when
+// the mapping already has a key called name, or when the key is a merge
+// key, anchored, tagged or inside an alias.
+func RenameKey(d *Document, p Path, name string) (TextEdit, bool) {
+	if len(p) == 0 || p[len(p)-1].IsIndex {
+		return TextEdit{}, false
+	}
+	m, ok := editableNode(d, p[:len(p)-1])
+	if !ok || m.Kind != yaml.MappingNode {
+		return TextEdit{}, false
+	}
+	var key *yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if isMergeKey(k) || k.Kind != yaml.ScalarNode {
+			continue
+		}
+		switch k.Value {
+		case name:
+			return TextEdit{}, false
+		case p[len(p)-1].Key:
+			key = k
+		}
+	}
+	if key == nil {
+		return TextEdit{}, false
+	}
+	return replaceToken(d, key, name)
+}
+
+// replaceToken replaces the scalar token n, written on one line, with the
+// string value in n's quoting style.
+func replaceToken(d *Document, n *yaml.Node, value string) (TextEdit, bool) {
+	if !scalarEndsOnLine(d, n) {
 		return TextEdit{}, false
 	}
 	start := d.File.Offset(Position{Line: n.Line, Column: n.Column})
@@ -142,6 +200,81 @@ func ApplyEdits(content []byte, edits []TextEdit) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
+// ApplyFixes applies the fixes of one file's diagnostics, in the order
+// given (kvet's order: line, column, rule): each fix is applied whole or
+// not at all, and a fix whose edits overlap an edit of a fix applied
+// before it, or that are invalid (outside the file, overlapping each
+// other), is left out: the first wins. Identical edits of two fixes count
+// once, and insertions at the same offset are all made, in order. It
+// returns the new content and, for each fix, whether it was applied. kvet
+// fix, the fixture harness and the language server's "fix all" use it, so
+// that every way of applying fixes gives the same text.
+func ApplyFixes(content []byte, fixes []*SuggestedFix) ([]byte, []bool) {
+	applied := make([]bool, len(fixes))
+	var accepted []TextEdit
+	for i, f := range fixes {
+		if f == nil || len(f.Edits) == 0 || !validEdits(f.Edits, len(content)) {
+			continue
+		}
+		clash := false
+		for _, e := range f.Edits {
+			for _, a := range accepted {
+				if editsOverlap(e, a) {
+					clash = true
+					break
+				}
+			}
+			if clash {
+				break
+			}
+		}
+		if !clash {
+			accepted = append(accepted, f.Edits...)
+			applied[i] = true
+		}
+	}
+	out, err := ApplyEdits(content, accepted)
+	if err != nil {
+		// Not reached: the accepted edits are valid and disjoint.
+		return content, make([]bool, len(fixes))
+	}
+	return out, applied
+}
+
+// validEdits reports whether the edits of one fix lie inside a file of
+// size n and do not overlap each other.
+func validEdits(edits []TextEdit, n int) bool {
+	for i, e := range edits {
+		if e.Offset < 0 || e.End < e.Offset || e.End > n {
+			return false
+		}
+		for _, o := range edits[:i] {
+			if editsOverlap(e, o) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// editsOverlap reports whether two edits cannot both be applied: their
+// replaced bytes intersect, or one inserts inside the bytes the other
+// replaces. Identical edits and insertions at the same offset do not
+// overlap.
+func editsOverlap(a, b TextEdit) bool {
+	switch {
+	case a == b:
+		return false
+	case max(a.Offset, b.Offset) < min(a.End, b.End):
+		return true
+	case a.Offset == a.End:
+		return b.Offset < a.Offset && a.Offset < b.End
+	case b.Offset == b.End:
+		return a.Offset < b.Offset && b.Offset < a.End
+	}
+	return false
+}
+
 // editableNode follows p from the document root through explicit keys only
 // and returns the node it names, refusing aliases, merged keys and anchored
 // nodes (an edit there would also change every place that refers to them).
@@ -198,9 +331,10 @@ func scalarWidth(d *Document, n *yaml.Node) int {
 	}
 	// A plain scalar may continue on the next lines (folded into spaces);
 	// the value then differs from the text on this line, which is caught
-	// above, except when the continuation is what follows on this line.
+	// above, except when the continuation is what follows on this line. A
+	// key is followed by its ":".
 	after := rest[len(n.Value):]
-	if len(after) > 0 && !strings.ContainsRune(" \t,]}", rune(after[0])) {
+	if len(after) > 0 && !strings.ContainsRune(" \t,]}:", rune(after[0])) {
 		return 0
 	}
 	return utf8.RuneCountInString(n.Value)

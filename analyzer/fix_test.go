@@ -1,6 +1,7 @@
 package analyzer_test
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -66,6 +67,8 @@ var fixCases = []struct {
 		repl("tagged", policyPath, "Never", false),
 		repl("block-scalar", policyPath, "Never", false),
 		ins("empty", specPath, "restartPolicy", "Never", false),
+		ins("misspelt", specPath, "restartPolicy", "Never", false),
+		ins("misspelt", specPath, "restartPolicyX", "Never", false),
 	}},
 }
 
@@ -202,6 +205,127 @@ func TestYAMLString(t *testing.T) {
 	for in, want := range tests {
 		if got := analyzer.YAMLString(in); got != want {
 			t.Errorf("YAMLString(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestApplyFixes(t *testing.T) {
+	fix := func(edits ...analyzer.TextEdit) *analyzer.SuggestedFix {
+		return &analyzer.SuggestedFix{Message: "m", Edits: edits}
+	}
+	e := func(off, end int, text string) analyzer.TextEdit {
+		return analyzer.TextEdit{Offset: off, End: end, NewText: text}
+	}
+	tests := []struct {
+		name    string
+		fixes   []*analyzer.SuggestedFix
+		want    string
+		applied []bool
+	}{
+		{"disjoint", []*analyzer.SuggestedFix{fix(e(0, 1, "A")), fix(e(4, 5, "E"))}, "AbcdEf", []bool{true, true}},
+		{"first wins", []*analyzer.SuggestedFix{fix(e(1, 3, "x")), fix(e(2, 4, "y"))}, "axdef", []bool{true, false}},
+		{"a fix is applied whole or not at all", []*analyzer.SuggestedFix{
+			fix(e(2, 3, "C")), fix(e(0, 1, "A"), e(2, 4, "y")), fix(e(5, 6, "F")),
+		}, "abCdeF", []bool{true, false, true}},
+		{"insertion inside a replacement", []*analyzer.SuggestedFix{fix(e(1, 4, "x")), fix(e(2, 2, "y"))}, "axef", []bool{true, false}},
+		{"insertion at the edges of a replacement", []*analyzer.SuggestedFix{fix(e(1, 4, "x")), fix(e(1, 1, "<")), fix(e(4, 4, ">"))}, "a<x>ef", []bool{true, true, true}},
+		{"insertions at one offset", []*analyzer.SuggestedFix{fix(e(3, 3, "1")), fix(e(3, 3, "2"))}, "abc12def", []bool{true, true}},
+		{"identical edits count once", []*analyzer.SuggestedFix{fix(e(1, 2, "B")), fix(e(1, 2, "B"), e(5, 6, "F"))}, "aBcdeF", []bool{true, true}},
+		{"outside the file", []*analyzer.SuggestedFix{fix(e(5, 9, "x")), fix(e(0, 1, "A"))}, "Abcdef", []bool{false, true}},
+		{"edits of one fix overlap", []*analyzer.SuggestedFix{fix(e(0, 2, "x"), e(1, 3, "y"))}, "abcdef", []bool{false}},
+		{"nil and empty", []*analyzer.SuggestedFix{nil, fix()}, "abcdef", []bool{false, false}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, applied := analyzer.ApplyFixes([]byte("abcdef"), tc.fixes)
+			if string(got) != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+			if fmt.Sprint(applied) != fmt.Sprint(tc.applied) {
+				t.Errorf("applied = %v, want %v", applied, tc.applied)
+			}
+		})
+	}
+}
+
+func TestRenameKeyAndReplaceValue(t *testing.T) {
+	src := "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\nspec:\n  backofLimit: 3   # typo\n" +
+		"  \"completion\": 2\n  parallelism: 5\n  activeDeadlineSeconds: \"60\"\n  ttl: 1\n  ttlSecondsAfterFinished: 2\n"
+	tests := []struct {
+		name string
+		edit func(d *analyzer.Document) (analyzer.TextEdit, bool)
+		want string // the changed line, or "" when refused
+		line int
+	}{
+		{"plain key", func(d *analyzer.Document) (analyzer.TextEdit, bool) {
+			return analyzer.RenameKey(d, analyzer.NewPath("spec", "backofLimit"), "backoffLimit")
+		}, "  backoffLimit: 3   # typo", 6},
+		{"quoted key keeps its quotes", func(d *analyzer.Document) (analyzer.TextEdit, bool) {
+			return analyzer.RenameKey(d, analyzer.NewPath("spec", "completion"), "completions")
+		}, "  \"completions\": 2", 7},
+		{"the new name exists", func(d *analyzer.Document) (analyzer.TextEdit, bool) {
+			return analyzer.RenameKey(d, analyzer.NewPath("spec", "ttl"), "ttlSecondsAfterFinished")
+		}, "", 0},
+		{"missing key", func(d *analyzer.Document) (analyzer.TextEdit, bool) {
+			return analyzer.RenameKey(d, analyzer.NewPath("spec", "nope"), "x")
+		}, "", 0},
+		{"number", func(d *analyzer.Document) (analyzer.TextEdit, bool) {
+			return analyzer.ReplaceValue(d, analyzer.NewPath("spec", "parallelism"), "2")
+		}, "  parallelism: 2", 8},
+		{"a quoted value is a string", func(d *analyzer.Document) (analyzer.TextEdit, bool) {
+			return analyzer.ReplaceValue(d, analyzer.NewPath("spec", "activeDeadlineSeconds"), "60")
+		}, "", 0},
+	}
+	for _, eol := range []string{"\n", "\r\n"} {
+		for _, tc := range tests {
+			t.Run(fmt.Sprintf("%s/%q", tc.name, eol), func(t *testing.T) {
+				f := &analyzer.File{Path: "j.yaml", Content: []byte(strings.ReplaceAll(src, "\n", eol))}
+				docs, _ := analyzer.NewLoader(nil).Parse(f)
+				e, ok := tc.edit(docs[0])
+				if ok != (tc.want != "") {
+					t.Fatalf("ok = %v, want %v", ok, tc.want != "")
+				}
+				if !ok {
+					return
+				}
+				out, err := analyzer.ApplyEdits(f.Content, []analyzer.TextEdit{e})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := (&analyzer.File{Content: out}).Line(tc.line)
+				if string(got) != tc.want {
+					t.Errorf("line %d = %q, want %q", tc.line, got, tc.want)
+				}
+			})
+		}
+	}
+}
+
+func TestFilePositionAndByteColumn(t *testing.T) {
+	content := "\xef\xbb\xbfa: é\r\nb: 日本 # x\nc"
+	f := &analyzer.File{Path: "x.yaml", Content: []byte(content)}
+	for _, tc := range []struct {
+		pos     analyzer.Position
+		byteCol int
+	}{
+		{analyzer.Position{Line: 1, Column: 1}, 1},
+		{analyzer.Position{Line: 1, Column: 4}, 4},
+		{analyzer.Position{Line: 1, Column: 5}, 6}, // after é (2 bytes)
+		{analyzer.Position{Line: 2, Column: 4}, 4},
+		{analyzer.Position{Line: 2, Column: 6}, 10}, // "# x" after two 3-byte characters and a space
+		{analyzer.Position{Line: 3, Column: 1}, 1},
+	} {
+		off := f.Offset(tc.pos)
+		if got := f.Position(off); got != tc.pos {
+			t.Errorf("Position(Offset(%v) = %d) = %v", tc.pos, off, got)
+		}
+		if got := f.ByteColumn(tc.pos); got != tc.byteCol {
+			t.Errorf("ByteColumn(%v) = %d, want %d", tc.pos, got, tc.byteCol)
+		}
+	}
+	for off, want := range map[int]analyzer.Position{0: {Line: 1, Column: 1}, 1: {Line: 1, Column: 1}, 8: {Line: 1, Column: 5}, 9: {Line: 1, Column: 5}, 100: {Line: 3, Column: 2}} {
+		if got := f.Position(off); got != want {
+			t.Errorf("Position(%d) = %v, want %v", off, got, want)
 		}
 	}
 }

@@ -456,10 +456,16 @@ func (l *Loader) object(f *File, index, item int, root *yaml.Node, apiVersion, k
 		if p.at.Kind == yaml.ScalarNode {
 			r = d.tokenRange(p.at)
 		}
-		diags = append(diags, Diagnostic{
+		diag := Diagnostic{
 			RuleID: p.ruleID, Severity: SeverityError, Message: p.message, File: f.Path,
 			Range: r, Path: p.path, Object: d.Ref(),
-		})
+		}
+		if p.rename != "" {
+			if e, ok := RenameKey(d, p.path, p.rename); ok {
+				diag.Fix = NewFix("Rename "+p.path[len(p.path)-1].Key+" to "+p.rename, e)
+			}
+		}
+		diags = append(diags, diag)
 	}
 	return d, diags
 }

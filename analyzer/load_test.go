@@ -209,3 +209,11 @@ func TestCyclicAliases(t *testing.T) {
 		})
 	}
 }
+
+// TestUnknownFieldFixes checks the suggested fix of unknown-field: the key
+// is renamed when one known field is closest (a typo, a wrong case), in
+// the key's quoting, and not when the suggestion is a tie, the mapping
+// already has the suggested key, or the key is shared through an alias.
+func TestUnknownFieldFixes(t *testing.T) {
+	analyzertest.RunWithFixes(t, nil, "testdata/unknown-field")
+}

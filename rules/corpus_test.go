@@ -86,8 +86,9 @@ func expectedDocuments(stats string) (int, bool) {
 	return n, err == nil
 }
 
-// checkFixes applies every suggested fix to its file and lints the result
-// again: it must parse into the same number of documents, without new
+// checkFixes applies every suggested fix to its file as kvet fix does
+// (analyzer.ApplyFixes; none may be left out for overlapping another) and
+// lints the result again: it must parse into the same number of documents, without new
 // yaml-syntax, unknown-field or invalid-value findings, and the findings
 // that had fixes must be gone.
 func checkFixes(t *testing.T, set *analyzer.Set, diags []analyzer.Diagnostic) {
@@ -114,16 +115,21 @@ func checkFixes(t *testing.T, set *analyzer.Set, diags []analyzer.Diagnostic) {
 		if len(fixed) == 0 {
 			continue
 		}
-		var edits []analyzer.TextEdit
+		var list []*analyzer.SuggestedFix
 		for _, d := range fixed {
-			edits = append(edits, d.Fix.Edits...)
+			list = append(list, d.Fix)
+		}
+		content, applied := analyzer.ApplyFixes(f.Content, list)
+		kept := fixed[:0]
+		for i, d := range fixed {
+			if !applied[i] {
+				t.Errorf("%s:%d:%d: the fix of %s overlaps another fix", f.Path, d.Range.Start.Line, d.Range.Start.Column, d.RuleID)
+				continue
+			}
+			kept = append(kept, d)
 			fixes[d.RuleID]++
 		}
-		content, err := analyzer.ApplyEdits(f.Content, edits)
-		if err != nil {
-			t.Errorf("%s: %v", f.Path, err)
-			continue
-		}
+		fixed = kept
 		before, beforeDiags := analyzer.NewLoader(nil).Parse(f)
 		nf := &analyzer.File{Path: f.Path, Content: content}
 		after, afterDiags := analyzer.NewLoader(nil).Parse(nf)

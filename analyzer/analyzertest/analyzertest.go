@@ -58,15 +58,19 @@ func Run(t testing.TB, rules []*analyzer.Rule, paths ...string) []analyzer.Diagn
 
 // RunWithFixes is Run followed by a check of the suggested fixes: for every
 // fixture file x that has fixes or a sibling x.golden, applying all the
-// fixes' edits to x must give exactly the content of x.golden (which keeps
-// the `# want` comments of x). A file with fixes but no golden file fails.
+// fixes with analyzer.ApplyFixes (as kvet fix does) must give exactly the
+// content of x.golden (which keeps the `# want` comments of x). A file with
+// fixes but no golden file fails, and so does a fix left out because it
+// overlaps another.
 func RunWithFixes(t testing.TB, rules []*analyzer.Rule, paths ...string) []analyzer.Diagnostic {
 	t.Helper()
 	diags := Run(t, rules, paths...)
-	edits := map[string][]analyzer.TextEdit{}
+	fixes := map[string][]*analyzer.SuggestedFix{}
+	var fixed []analyzer.Diagnostic
 	for _, d := range diags {
 		if d.Fix != nil {
-			edits[d.File] = append(edits[d.File], d.Fix.Edits...)
+			fixes[d.File] = append(fixes[d.File], d.Fix)
+			fixed = append(fixed, d)
 		}
 	}
 	names, errs := analyzer.Discover(paths)
@@ -76,7 +80,7 @@ func RunWithFixes(t testing.TB, rules []*analyzer.Rule, paths ...string) []analy
 	for _, name := range names {
 		golden, err := os.ReadFile(name + ".golden")
 		if os.IsNotExist(err) {
-			if len(edits[name]) > 0 {
+			if len(fixes[name]) > 0 {
 				t.Errorf("%s: suggested fixes but no %s.golden", name, name)
 			}
 			continue
@@ -88,10 +92,16 @@ func RunWithFixes(t testing.TB, rules []*analyzer.Rule, paths ...string) []analy
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := analyzer.ApplyEdits(src, edits[name])
-		if err != nil {
-			t.Errorf("%s: applying fixes: %v", name, err)
-			continue
+		got, applied := analyzer.ApplyFixes(src, fixes[name])
+		k := 0
+		for _, d := range fixed {
+			if d.File != name {
+				continue
+			}
+			if !applied[k] {
+				t.Errorf("%s:%d:%d: the fix of %s (%s) overlaps an earlier fix and was not applied", d.File, d.Range.Start.Line, d.Range.Start.Column, d.RuleID, d.Fix.Message)
+			}
+			k++
 		}
 		if string(got) != string(golden) {
 			t.Errorf("%s: content after fixes differs from %s.golden:\n%s", name, name, LineDiff(string(golden), string(got)))

@@ -96,7 +96,7 @@ func HistoryLimits() *analyzer.Rule {
 			"server. The defaults are 3 successful and 1 failed.",
 		Remediation: "Keep successfulJobsHistoryLimit between 3 and 7 and failedJobsHistoryLimit between 1 and " +
 			"3 (the ranges are the parameters `successful` and `failed`), and ship logs elsewhere if you " +
-			"need a longer history.",
+			"need a longer history. The suggested fix (`kvet fix`) sets the nearest bound of the range.",
 		Doc: "Good:\n\n    successfulJobsHistoryLimit: 3\n    failedJobsHistoryLimit: 3\n",
 		Params: []analyzer.Param{
 			{Name: "successful", Doc: "inclusive range [min, max] for successfulJobsHistoryLimit", Default: []int{3, 7}},
@@ -113,12 +113,22 @@ func HistoryLimits() *analyzer.Rule {
 					return
 				}
 				path := analyzer.NewPath("spec", field)
-				switch n := int(*v); {
+				n := int(*v)
+				var f analyzer.Finding
+				switch {
 				case n < lo:
-					pass.Reportf(path, "%s is %d, below %d: %s; keep it between %d and %d", field, n, lo, tooFew, lo, hi)
+					f = analyzer.Finding{Path: path, Message: fmt.Sprintf("%s is %d, below %d: %s; keep it between %d and %d", field, n, lo, tooFew, lo, hi)}
 				case n > hi:
-					pass.Reportf(path, "%s is %d, above %d: %s; keep it between %d and %d", field, n, hi, tooMany, lo, hi)
+					f = analyzer.Finding{Path: path, Message: fmt.Sprintf("%s is %d, above %d: %s; keep it between %d and %d", field, n, hi, tooMany, lo, hi)}
+				default:
+					return
 				}
+				// The fix sets the nearest bound of the range.
+				bound := min(max(n, lo), hi)
+				if e, ok := analyzer.ReplaceValue(pass.Doc, path, fmt.Sprint(bound)); ok {
+					f.Fix = analyzer.NewFix(fmt.Sprintf("Set %s: %d", field, bound), e)
+				}
+				pass.Report(f)
 			}
 			check("successfulJobsHistoryLimit", "successful", cj.Spec.SuccessfulJobsHistoryLimit,
 				"too few finished Jobs are kept to see when the task last ran and what it printed",

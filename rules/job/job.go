@@ -139,7 +139,8 @@ func BackoffLimitUnset() *analyzer.Rule {
 			"succeed, such as a migration against a missing table, runs 7 times over about 10 minutes " +
 			"before the Job is marked Failed, and a task that must not run twice may run 7 times.",
 		Remediation: "Set backoffLimit to the number of retries the task deserves: 0 for a task that must not be " +
-			"repeated, a small number such as 2 or 3 for a flaky one.",
+			"repeated, a small number such as 2 or 3 for a flaky one. The suggested fix (`kvet fix`) writes " +
+			"the default, 6, down, so that the behaviour does not change and the number is there to lower.",
 		Doc: "Good:\n\n    spec:\n      backoffLimit: 2\n",
 		Run: func(pass *analyzer.Pass) {
 			j, ok := jobSpecOf(pass)
@@ -147,9 +148,15 @@ func BackoffLimitUnset() *analyzer.Rule {
 			if !ok || j.Spec.BackoffLimit != nil || j.Spec.BackoffLimitPerIndex != nil || !pass.Doc.Unset(path) {
 				return
 			}
-			pass.Report(analyzer.Finding{Path: path, AtKey: true, Message: fmt.Sprintf(
+			f := analyzer.Finding{Path: path, AtKey: true, Message: fmt.Sprintf(
 				"%s is unset, so a failing pod is retried %d times, with delays doubling from 10 s (about %s of waiting), before the Job fails; set backoffLimit to the retries the task deserves (0 if it must not run twice)",
-				path, defaultBackoffLimit, roughly(backoffWait(defaultBackoffLimit)))})
+				path, defaultBackoffLimit, roughly(backoffWait(defaultBackoffLimit)))}
+			// The fix writes the default down: the behaviour does not
+			// change, and the number is there to be lowered.
+			if e, ok := analyzer.InsertField(pass.Doc, j.Path, "backoffLimit", fmt.Sprint(defaultBackoffLimit), "completions", "parallelism"); ok {
+				f.Fix = analyzer.NewFix(fmt.Sprintf("Set backoffLimit: %d (the default, written down; lower it if the task must not be repeated)", defaultBackoffLimit), e)
+			}
+			pass.Report(f)
 		},
 	}
 }
@@ -214,6 +221,10 @@ func ActiveDeadlineMissing() *analyzer.Rule {
 	}
 }
 
+// defaultTTL is the ttlSecondsAfterFinished that job-ttl-missing's fix
+// sets: one day.
+const defaultTTL = 86400
+
 // TTLMissing flags standalone Jobs without ttlSecondsAfterFinished.
 func TTLMissing() *analyzer.Rule {
 	return &analyzer.Rule{
@@ -226,7 +237,8 @@ func TTLMissing() *analyzer.Rule {
 			"slow down listing, and keep the Job's name taken, so applying the same manifest again does " +
 			"nothing. (A CronJob's Jobs are cleaned up by its history limits and are not reported.)",
 		Remediation: "Set spec.ttlSecondsAfterFinished to how long the finished Job and its logs should be kept, " +
-			"for example 86400 (one day); the TTL controller then deletes it.",
+			"for example 86400 (one day); the TTL controller then deletes it. The suggested fix (`kvet fix`) " +
+			"sets 86400.",
 		Doc: "Good:\n\n    spec:\n      ttlSecondsAfterFinished: 86400\n",
 		Run: func(pass *analyzer.Pass) {
 			j, ok := jobSpecOf(pass)
@@ -234,8 +246,12 @@ func TTLMissing() *analyzer.Rule {
 			if !ok || !j.Standalone || j.Spec.TTLSecondsAfterFinished != nil || !pass.Doc.Unset(path) {
 				return
 			}
-			pass.Report(analyzer.Finding{Path: path, AtKey: true,
-				Message: "spec.ttlSecondsAfterFinished is unset, so the finished Job and its pods stay in the cluster until deleted by hand (and re-applying the manifest does nothing); set ttlSecondsAfterFinished (e.g. 86400 to keep it a day)"})
+			f := analyzer.Finding{Path: path, AtKey: true,
+				Message: "spec.ttlSecondsAfterFinished is unset, so the finished Job and its pods stay in the cluster until deleted by hand (and re-applying the manifest does nothing); set ttlSecondsAfterFinished (e.g. 86400 to keep it a day)"}
+			if e, ok := analyzer.InsertField(pass.Doc, j.Path, "ttlSecondsAfterFinished", fmt.Sprint(defaultTTL), "backoffLimit", "activeDeadlineSeconds"); ok {
+				f.Fix = analyzer.NewFix(fmt.Sprintf("Set ttlSecondsAfterFinished: %d (keep the finished Job a day)", defaultTTL), e)
+			}
+			pass.Report(f)
 		},
 	}
 }
