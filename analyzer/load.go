@@ -39,11 +39,38 @@ type Loader struct {
 	kinds map[string]kindInfo
 	// Stdin is read when a path is "-".
 	Stdin io.Reader
+	// overlay holds file contents that take precedence over the disk (see
+	// WithOverlay), by absolute path.
+	overlay map[string][]byte
 }
 
 // NewLoader returns a Loader that reads "-" from stdin.
 func NewLoader(stdin io.Reader) *Loader {
 	return &Loader{types: newTypeCache(), kinds: knownKinds(), Stdin: stdin}
+}
+
+// WithOverlay returns a Loader that shares l's caches and reads the files
+// named in overlay (by absolute, clean path) from it instead of from disk:
+// an editor's unsaved buffers. A file of the overlay named explicitly is
+// read even when it does not exist on disk. overlay must not change while
+// the returned Loader is in use.
+func (l *Loader) WithOverlay(overlay map[string][]byte) *Loader {
+	c := *l
+	c.overlay = overlay
+	return &c
+}
+
+// overlaid returns the overlay's content for the file name, if any.
+func (l *Loader) overlaid(name string) ([]byte, bool) {
+	if len(l.overlay) == 0 || name == "-" {
+		return nil, false
+	}
+	abs, err := filepath.Abs(filepath.FromSlash(name))
+	if err != nil {
+		return nil, false
+	}
+	data, ok := l.overlay[abs]
+	return data, ok
 }
 
 // Discover expands paths into the list of files to read: files named
@@ -124,10 +151,35 @@ type input struct {
 // open discovers paths and reads standard input; the returned set carries
 // the discovery errors.
 func (l *Loader) open(paths []string) ([]*input, *Set) {
-	names, errs := Discover(paths)
-	set := &Set{Errors: errs}
+	// Files of the overlay named explicitly need not exist on disk.
 	var inputs []*input
+	rest := paths
+	named := map[string]bool{} // absolute paths of those files
+	if len(l.overlay) > 0 {
+		rest = nil
+		for _, p := range paths {
+			if _, ok := l.overlaid(p); ok {
+				abs, _ := filepath.Abs(p)
+				if !named[abs] {
+					named[abs] = true
+					inputs = append(inputs, &input{name: filepath.ToSlash(filepath.Clean(p))})
+				}
+			} else {
+				rest = append(rest, p)
+			}
+		}
+		if len(rest) == 0 {
+			return inputs, &Set{}
+		}
+	}
+	names, errs := Discover(rest)
+	set := &Set{Errors: errs}
 	for _, name := range names {
+		if len(named) > 0 {
+			if abs, err := filepath.Abs(name); err == nil && named[abs] {
+				continue // named explicitly, from the overlay
+			}
+		}
 		in := &input{name: name}
 		if name == "-" {
 			if l.Stdin == nil {
@@ -150,6 +202,9 @@ func (l *Loader) open(paths []string) ([]*input, *Set) {
 func (l *Loader) read(in *input) (*File, error) {
 	if in.file != nil {
 		return in.file, nil
+	}
+	if data, ok := l.overlaid(in.name); ok {
+		return &File{Path: in.name, Content: data}, nil
 	}
 	data, err := os.ReadFile(in.name)
 	if err != nil {

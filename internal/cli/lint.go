@@ -105,19 +105,19 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 
 	ctx := cmd.Context()
 	a.limitMemory(paths)
-	enabled, catalog, opts, err := a.ruleSet(ctx, f, cfg)
+	lt, err := a.ruleSet(ctx, f, cfg)
 	if err != nil {
 		return err
 	}
-	set, res := lintPaths(ctx, analyzer.NewLoader(a.stdin), paths, cfg, enabled, opts)
-	diags, shown, done, err := a.suppress(set, res, f, enabled, catalog, opts)
+	set, res := lt.Lint(ctx, analyzer.NewLoader(a.stdin), paths)
+	diags, shown, done, err := a.suppress(set, res, f, lt)
 	if err != nil || done {
 		return err
 	}
 
 	rep := &report.Report{
 		Tool:        report.Tool{Name: "kvet", Version: Version, InformationURI: InformationURI},
-		Rules:       enabled,
+		Rules:       lt.Enabled,
 		Diagnostics: shown,
 		Files:       len(set.Files),
 		Documents:   len(set.Docs),

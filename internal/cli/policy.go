@@ -7,7 +7,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/policies"
 )
 
@@ -16,22 +15,6 @@ func addPolicyFlags(cmd *cobra.Command, dirs *[]string, noBuiltin *bool) {
 	fl := cmd.Flags()
 	fl.StringArrayVar(dirs, "policy", nil, "load the Rego policies in `DIR` (or a .rego file) besides the built-in ones; repeatable (in kvet lint, replaces policies: of .kvet.yaml)")
 	fl.BoolVar(noBuiltin, "no-builtin-policies", false, "leave out kvet's built-in Rego policies (the RBAC rules)")
-}
-
-// preparePolicies hands the configured parameters of the Rego rules to
-// their engine and, when the user gave policies, compiles them now, so that
-// type errors and sandbox violations stop kvet (exit 2) before it lints.
-// Built-in policies alone are compiled only if a document needs them.
-func preparePolicies(engine *policies.Engine, opts analyzer.Options, eager bool) error {
-	if err := engine.SetParams(opts.Params); err != nil {
-		return err
-	}
-	if eager {
-		if err := engine.Compile(); err != nil {
-			return fmt.Errorf("loading policies:\n%w", err)
-		}
-	}
-	return nil
 }
 
 func (a *app) policyCmd() *cobra.Command {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/config"
+	"github.com/kvet-dev/kvet/internal/linter"
 )
 
 // addSettingsFlags registers the flags of configuration, suppressions and
@@ -67,43 +67,13 @@ func (f *lintFlags) applyConfig(cmd *cobra.Command, cfg *config.Config) {
 	}
 }
 
-// lintPaths lints paths, leaving out the files that the configuration
-// excludes (whether found in a directory or named explicitly, as
-// pre-commit hooks do), and kvet's own files: the configuration file and
-// the baseline it names.
-func lintPaths(ctx context.Context, l *analyzer.Loader, paths []string, cfg *config.Config, rules []*analyzer.Rule, opts analyzer.Options) (*analyzer.Set, *analyzer.Result) {
-	if cfg == nil {
-		return analyzer.Lint(ctx, l, paths, rules, opts)
-	}
-	own := map[string]bool{filepath.Join(cfg.Dir, filepath.Base(cfg.Path)): true}
-	if cfg.Baseline != "" {
-		if abs, err := filepath.Abs(cfg.Resolve(cfg.Baseline)); err == nil {
-			own[abs] = true
-		}
-	}
-	names, errs := analyzer.Discover(paths)
-	var kept []string
-	for _, n := range names {
-		abs, err := filepath.Abs(n)
-		if !cfg.Excluded(n) && (err != nil || !own[abs]) {
-			kept = append(kept, n)
-		}
-	}
-	if len(kept) == 0 {
-		return &analyzer.Set{Errors: errs}, &analyzer.Result{}
-	}
-	set, res := analyzer.Lint(ctx, l, kept, rules, opts)
-	set.Errors = append(errs, set.Errors...)
-	return set, res
-}
-
 // suppress applies inline suppressions and the baseline to the result of a
 // run. It returns every diagnostic (suppressed ones marked) and those the
 // report shows: all of them in SARIF, which records suppressions; the
 // others only with --show-suppressed, their message saying why. With
 // --write-baseline it records the findings instead and reports done.
-func (a *app) suppress(set *analyzer.Set, res *analyzer.Result, f lintFlags, enabled, catalog []*analyzer.Rule, opts analyzer.Options) (diags, shown []analyzer.Diagnostic, done bool, err error) {
-	diags = analyzer.Suppress(set, res.Diagnostics, analyzer.SuppressConfig{Rules: enabled, Known: catalog, Severity: opts.Severity})
+func (a *app) suppress(set *analyzer.Set, res *analyzer.Result, f lintFlags, lt *linter.Linter) (diags, shown []analyzer.Diagnostic, done bool, err error) {
+	diags = lt.Suppress(set, res.Diagnostics)
 	if f.writeBaseline != "" {
 		return diags, nil, true, a.writeBaseline(f.writeBaseline, set, res, diags)
 	}

@@ -98,6 +98,11 @@ show them only with `+"`--show-suppressed`"+`.
 `)
 }
 
+// Rule writes the section of one rule as docs/rules.md has it: title,
+// severity, kinds, default, rationale, remediation, parameters and
+// examples. The language server shows it on hover.
+func Rule(w io.Writer, r *analyzer.Rule) { writeRule(w, r) }
+
 func writeRule(w io.Writer, r *analyzer.Rule) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format, args...) }
 	p("## `%s`\n\n", r.ID)

@@ -1,0 +1,36 @@
+package analyzer
+
+import "context"
+
+// Checker runs the steps of a run one at a time, for callers that keep
+// documents between runs and re-check only what changed (the language
+// server re-checks the edited file and gives the set rules the other files'
+// documents, parsed once). Run and Lint are made of the same steps.
+type Checker struct{ e *engine }
+
+// NewChecker returns a Checker of rules with opts. A Checker collects the
+// errors of the rules it runs (see Errors); use a new one for each run.
+func NewChecker(rules []*Rule, opts Options) *Checker {
+	return &Checker{e: newEngine(rules, opts)}
+}
+
+// LoadDiagnostics keeps the loader's diagnostics (Parse's) of the engine
+// rules among the checker's rules, with their configured severities.
+func (c *Checker) LoadDiagnostics(ds []Diagnostic) []Diagnostic { return c.e.loadDiagnostics(ds) }
+
+// Document runs the per-document rules on doc. A rule that panics is
+// recorded as an error and the remaining rules still run.
+func (c *Checker) Document(doc *Document) []Diagnostic { return c.e.runDocument(doc) }
+
+// Set runs the rules that see every document on docs.
+func (c *Checker) Set(ctx context.Context, docs []*Document) []Diagnostic {
+	return c.e.runSet(ctx, docs)
+}
+
+// Errors returns the failures of the rules run so far (a rule that
+// panicked), in no particular order.
+func (c *Checker) Errors() []error {
+	c.e.mu.Lock()
+	defer c.e.mu.Unlock()
+	return append([]error(nil), c.e.errs...)
+}

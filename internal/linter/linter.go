@@ -1,0 +1,165 @@
+// Package linter sets up lint runs the way `kvet lint` does: the rule
+// catalog (Go rules, Rego policies, suppression rules), the rules a
+// configuration file and the command line select, their parameters and
+// severities, exclusions, and suppressions. The command line and the
+// language server both go through it, so they report the same findings.
+package linter
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+
+	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/config"
+	"github.com/kvet-dev/kvet/internal/ruledoc"
+	"github.com/kvet-dev/kvet/policies"
+	"github.com/kvet-dev/kvet/rules"
+)
+
+// Source says where the rules come from besides kvet's built-in rules.
+type Source struct {
+	// Policies are directories (or files) of the user's Rego policies.
+	Policies []string
+	// NoBuiltinPolicies leaves kvet's built-in Rego policies out.
+	NoBuiltinPolicies bool
+}
+
+// Catalog returns every rule kvet knows for src, enabled or not, in
+// display order: the built-in rules (Go, then Rego), the user's policies,
+// then the rules of the suppression step; and the engine that runs its
+// Rego rules. `kvet rules`, `kvet explain`, the generated docs/rules.md,
+// configuration checks and lint all take their rules from here. Built-in
+// rules link to their section of docs/rules.md. Policies are parsed here
+// (syntax errors and bad METADATA fail with file:line:col) but compiled
+// only when needed (see New).
+func Catalog(src Source) ([]*analyzer.Rule, *policies.Engine, error) {
+	native := rules.All()
+	suppression := analyzer.SuppressionRules()
+	var reserved []string
+	for _, r := range slices.Concat(native, suppression) {
+		reserved = append(reserved, r.ID)
+	}
+	engine, err := policies.New(policies.Options{Dirs: src.Policies, NoBuiltin: src.NoBuiltinPolicies, ReservedIDs: reserved})
+	if err != nil {
+		return nil, nil, fmt.Errorf("loading policies:\n%w", err)
+	}
+	builtin := policies.BuiltinIDs()
+	for _, r := range slices.Concat(native, engine.Rules(), suppression) {
+		if r.URL == "" && (r.Source != "rego" || slices.Contains(builtin, r.ID)) {
+			r.URL = ruledoc.URL(r.ID)
+		}
+	}
+	return slices.Concat(native, engine.Rules(), suppression), engine, nil
+}
+
+// Settings are the command line's settings of a run; they take precedence
+// over the configuration file.
+type Settings struct {
+	// Policies replace the configuration file's policies when set
+	// (--policy); NoBuiltinPolicies is --no-builtin-policies.
+	Source
+	// Overrides turn rules on or off (--enable, --disable,
+	// --require-reason).
+	config.Overrides
+}
+
+// Linter is a rule set ready to run: the rules of a configuration with
+// their options, and the catalog they were chosen from. It can be used for
+// any number of runs, concurrently; the language server keeps one per
+// configuration file.
+type Linter struct {
+	// Config is the configuration file, or nil when there is none.
+	Config *config.Config
+	// Enabled are the rules that run.
+	Enabled []*analyzer.Rule
+	// Catalog is every rule known, enabled or not.
+	Catalog []*analyzer.Rule
+	// Options are the rules' parameters and severity overrides.
+	Options analyzer.Options
+
+	own map[string]bool // absolute paths of the configuration file and its baseline
+}
+
+// New returns the linter of cfg (nil when there is no configuration file)
+// with the command line's settings s. Precedence: s, then cfg, then each
+// rule's default. The user's Rego policies are compiled now, so that type
+// errors and sandbox violations are reported before anything is linted;
+// kvet's built-in policies alone are compiled only when a document needs
+// them.
+func New(cfg *config.Config, s Settings) (*Linter, error) {
+	src := s.Source
+	if cfg != nil && len(src.Policies) == 0 {
+		src.Policies = cfg.PolicyDirs()
+	}
+	catalog, engine, err := Catalog(src)
+	if err != nil {
+		return nil, err
+	}
+	enabled, opts, err := config.Select(catalog, cfg, s.Overrides)
+	if err != nil {
+		return nil, err
+	}
+	if err := engine.SetParams(opts.Params); err != nil {
+		return nil, err
+	}
+	if len(src.Policies) > 0 {
+		if err := engine.Compile(); err != nil {
+			return nil, fmt.Errorf("loading policies:\n%w", err)
+		}
+	}
+	l := &Linter{Config: cfg, Enabled: enabled, Catalog: catalog, Options: opts}
+	if cfg != nil {
+		l.own = map[string]bool{filepath.Join(cfg.Dir, filepath.Base(cfg.Path)): true}
+		if cfg.Baseline != "" {
+			if abs, err := filepath.Abs(cfg.Resolve(cfg.Baseline)); err == nil {
+				l.own[abs] = true
+			}
+		}
+	}
+	return l, nil
+}
+
+// Skipped reports whether the file at path is left out of runs: excluded
+// by the configuration (whether found in a directory or named explicitly,
+// as pre-commit hooks do), or one of kvet's own files, the configuration
+// file and the baseline it names.
+func (l *Linter) Skipped(path string) bool {
+	if l.Config == nil {
+		return false
+	}
+	if l.Config.Excluded(path) {
+		return true
+	}
+	abs, err := filepath.Abs(path)
+	return err == nil && l.own[abs]
+}
+
+// Lint discovers paths, leaves out the skipped files, and lints the rest
+// with the loader (see analyzer.Lint).
+func (l *Linter) Lint(ctx context.Context, loader *analyzer.Loader, paths []string) (*analyzer.Set, *analyzer.Result) {
+	if l.Config == nil {
+		return analyzer.Lint(ctx, loader, paths, l.Enabled, l.Options)
+	}
+	names, errs := analyzer.Discover(paths)
+	var kept []string
+	for _, n := range names {
+		if !l.Skipped(n) {
+			kept = append(kept, n)
+		}
+	}
+	if len(kept) == 0 {
+		return &analyzer.Set{Errors: errs}, &analyzer.Result{}
+	}
+	set, res := analyzer.Lint(ctx, loader, kept, l.Enabled, l.Options)
+	set.Errors = append(errs, set.Errors...)
+	return set, res
+}
+
+// Suppress applies the kvet:ignore comments and kvet.dev/ignore
+// annotations of set to diags, the diagnostics of a run on it, and adds
+// the findings of the suppression rules (see analyzer.Suppress).
+func (l *Linter) Suppress(set *analyzer.Set, diags []analyzer.Diagnostic) []analyzer.Diagnostic {
+	return analyzer.Suppress(set, diags, analyzer.SuppressConfig{Rules: l.Enabled, Known: l.Catalog, Severity: l.Options.Severity})
+}

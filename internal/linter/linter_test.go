@@ -1,0 +1,86 @@
+package linter_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/config"
+	"github.com/kvet-dev/kvet/internal/linter"
+)
+
+const job = `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: m
+        image: migrate:1.0
+`
+
+func write(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// The configuration file selects the rules, the command line's settings
+// win over it, and excluded files and kvet's own files are skipped.
+func TestLinterFollowsConfiguration(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, map[string]string{
+		".kvet.yaml":        "exclude: [\"vendored/**\"]\nbaseline: base.json\nrules:\n  job-ttl-missing: {enabled: false}\n  job-active-deadline-missing: {severity: error}\n",
+		"base.json":         `{"version": 1, "findings": []}`,
+		"k8s/job.yaml":      job,
+		"vendored/job.yaml": job,
+	})
+	cfg, err := config.Load(filepath.Join(dir, ".kvet.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lt, err := linter.New(cfg, linter.Settings{Overrides: config.Overrides{Disable: []string{"resource-limits-missing"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"job-ttl-missing", "resource-limits-missing"} {
+		if slices.ContainsFunc(lt.Enabled, func(r *analyzer.Rule) bool { return r.ID == id }) {
+			t.Errorf("%s is enabled", id)
+		}
+	}
+	for path, want := range map[string]bool{
+		filepath.Join(dir, ".kvet.yaml"):        true,
+		filepath.Join(dir, "base.json"):         true,
+		filepath.Join(dir, "vendored/job.yaml"): true,
+		filepath.Join(dir, "k8s/job.yaml"):      false,
+	} {
+		if got := lt.Skipped(path); got != want {
+			t.Errorf("Skipped(%s) = %v, want %v", path, got, want)
+		}
+	}
+	set, res := lt.Lint(context.Background(), analyzer.NewLoader(nil), []string{dir})
+	if len(set.Files) != 1 || set.Files[0].Path != filepath.ToSlash(filepath.Join(dir, "k8s/job.yaml")) {
+		t.Fatalf("linted %d files, want only k8s/job.yaml", len(set.Files))
+	}
+	var got []string
+	for _, d := range lt.Suppress(set, res.Diagnostics) {
+		got = append(got, d.RuleID+" "+d.Severity.String())
+	}
+	want := []string{"job-active-deadline-missing error", "job-backoff-limit-unset info", "default-service-account warning", "resource-requests-missing warning"}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings %q, want %q", got, want)
+	}
+}
