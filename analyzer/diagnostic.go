@@ -47,10 +47,26 @@ type Diagnostic struct {
 	Path   Path
 	Object ObjectRef
 	Fix    *SuggestedFix
+	// Related are the places that explain the diagnostic, in the order a
+	// reader follows them (the hops of a chain across documents); nil for
+	// most rules.
+	Related []RelatedLocation
 	// Suppression is set when a kvet:ignore comment, the kvet.dev/ignore
 	// annotation or a baseline suppresses the diagnostic. Suppressed
 	// diagnostics are kept (SARIF reports them) but never count as findings.
 	Suppression *Suppression
+}
+
+// RelatedLocation is a place that explains a diagnostic, resolved like the
+// diagnostic's own range (see Finding.Related).
+type RelatedLocation struct {
+	File  string
+	Range Range
+	// Path is the field path in the related document; Range points at it or
+	// at its nearest existing ancestor.
+	Path    Path
+	Object  ObjectRef
+	Message string
 }
 
 // Suppression kinds, as SARIF names them.

@@ -16,6 +16,22 @@ type Finding struct {
 	// rules whose severity depends on the object, e.g. Role vs ClusterRole).
 	Severity Severity
 	Fix      *SuggestedFix
+	// Related are other places, in this document or any other of the set,
+	// that explain the finding, in the order a reader follows them: the
+	// hops of a chain across documents (a workload's serviceAccountName,
+	// the binding's subject entry, its roleRef, the granting rule). The
+	// engine resolves each path like the finding's own.
+	Related []Related
+}
+
+// Related is a place that explains a finding: a field path in a document
+// of the set and what it says there.
+type Related struct {
+	Doc  *Document
+	Path Path
+	// AtKey points at the key of the field rather than its value.
+	AtKey   bool
+	Message string
 }
 
 // Pass is the context of one rule running on one document.

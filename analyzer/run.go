@@ -242,9 +242,10 @@ func severityOf(r *Rule, found Severity, opts Options) Severity {
 	return r.Severity
 }
 
-// resolve turns a rule's finding into a positioned diagnostic.
+// resolve turns a rule's finding into a positioned diagnostic, resolving
+// its related places with the same locator.
 func resolve(r *Rule, d *Document, f Finding, opts Options) Diagnostic {
-	return Diagnostic{
+	diag := Diagnostic{
 		RuleID:   r.ID,
 		Severity: severityOf(r, f.Severity, opts),
 		Message:  f.Message,
@@ -254,6 +255,19 @@ func resolve(r *Rule, d *Document, f Finding, opts Options) Diagnostic {
 		Object:   d.Ref(),
 		Fix:      f.Fix,
 	}
+	if len(f.Related) > 0 {
+		diag.Related = make([]RelatedLocation, len(f.Related))
+		for i, rel := range f.Related {
+			diag.Related[i] = RelatedLocation{
+				File:    rel.Doc.File.Path,
+				Range:   rel.Doc.Locate(rel.Path, rel.AtKey),
+				Path:    rel.Path,
+				Object:  rel.Doc.Ref(),
+				Message: rel.Message,
+			}
+		}
+	}
+	return diag
 }
 
 // protect runs fn and turns a panic into an error, so that one faulty rule

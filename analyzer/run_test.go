@@ -113,6 +113,59 @@ func TestLintSetRulesAndOrder(t *testing.T) {
 	}
 }
 
+// A finding's related places, in other files, are resolved with the same
+// locator as the finding itself, after Lint has released the node trees
+// (a missing field points at its nearest existing parent there too).
+func TestRelatedLocations(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"a.yaml": sa("runner"),
+		"b/rb.yaml": "# binds runner\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: rb\n  namespace: jobs\n" +
+			"subjects:\n- kind: ServiceAccount\n  name: runner\nroleRef: {kind: Role, name: reader}\n",
+	})
+	chain := &analyzer.Rule{ID: "chain", Title: "chain", Severity: analyzer.SeverityWarning, Source: "go",
+		Rationale: "test", Remediation: "test", Kinds: []string{"ServiceAccount", "RoleBinding"},
+		RunSet: func(p *analyzer.SetPass) {
+			var acct, rb *analyzer.Document
+			for _, d := range p.Docs {
+				switch d.Kind {
+				case "ServiceAccount":
+					acct = d
+				case "RoleBinding":
+					rb = d
+				}
+			}
+			p.Report(acct, analyzer.Finding{Path: analyzer.NewPath("metadata", "name"), Message: "bound", Related: []analyzer.Related{
+				{Doc: rb, Path: analyzer.NewPath("subjects", 0, "name"), Message: "subject"},
+				{Doc: rb, Path: analyzer.NewPath("roleRef", "name"), Message: "role"},
+				{Doc: rb, Path: analyzer.NewPath("roleRef", "apiGroup"), Message: "missing apiGroup"},
+				{Doc: rb, Path: analyzer.NewPath("subjects"), AtKey: true, Message: "subjects key"},
+			}})
+		}}
+	_, res := analyzer.Lint(context.Background(), analyzer.NewLoader(nil), []string{dir}, []*analyzer.Rule{chain}, analyzer.Options{})
+	if len(res.Errors) != 0 || len(res.Diagnostics) != 1 {
+		t.Fatalf("errors %v, diagnostics %v", res.Errors, res.Diagnostics)
+	}
+	rb := filepath.ToSlash(dir) + "/b/rb.yaml"
+	obj := analyzer.ObjectRef{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "RoleBinding", Namespace: "jobs", Name: "rb"}
+	want := []string{
+		rb + ":9:9-9:15 subjects[0].name subject",
+		rb + ":10:29-10:35 roleRef.name role",
+		rb + ":10:1-10:8 roleRef.apiGroup missing apiGroup",
+		rb + ":7:1-7:9 subjects subjects key",
+	}
+	d := res.Diagnostics[0]
+	if len(d.Related) != len(want) {
+		t.Fatalf("related = %+v", d.Related)
+	}
+	for i, rel := range d.Related {
+		got := fmt.Sprintf("%s:%d:%d-%d:%d %s %s", rel.File, rel.Range.Start.Line, rel.Range.Start.Column,
+			rel.Range.End.Line, rel.Range.End.Column, rel.Path, rel.Message)
+		if got != want[i] || rel.Object != obj {
+			t.Errorf("related[%d] = %s %+v, want %s %+v", i, got, rel.Object, want[i], obj)
+		}
+	}
+}
+
 func TestOptionsSeverityAndParams(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"a.yaml": sa("x")})
 	r := testRule("param", func(p *analyzer.Pass) {

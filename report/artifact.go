@@ -70,13 +70,19 @@ func (r *Report) artifactOf(file string) artifact {
 	return a
 }
 
-// artifacts resolves every distinct file of the report once.
+// artifacts resolves every distinct file of the report once, those of
+// related locations included.
 func (r *Report) artifacts() map[string]artifact {
 	out := map[string]artifact{}
-	for i := range r.Diagnostics {
-		f := r.Diagnostics[i].File
+	add := func(f string) {
 		if _, ok := out[f]; !ok {
 			out[f] = r.artifactOf(f)
+		}
+	}
+	for i := range r.Diagnostics {
+		add(r.Diagnostics[i].File)
+		for _, rel := range r.Diagnostics[i].Related {
+			add(rel.File)
 		}
 	}
 	return out

@@ -44,6 +44,17 @@ type jsonDiagnostic struct {
 	// Suppression is null, or how and why the finding is suppressed (only
 	// suppressed findings that the caller chose to show carry one).
 	Suppression *jsonSuppression `json:"suppression"`
+	// Related are the places that explain the finding, in hop order; empty
+	// for most rules.
+	Related []jsonRelated `json:"related"`
+}
+
+type jsonRelated struct {
+	File    string     `json:"file"`
+	Range   jsonRange  `json:"range"`
+	Path    string     `json:"path"`
+	Object  jsonObject `json:"object"`
+	Message string     `json:"message"`
 }
 
 type jsonSuppression struct {
@@ -125,15 +136,13 @@ func (JSON) Format(w io.Writer, r *Report) error {
 		buf.WriteString("\n    ")
 		err := enc.Encode(jsonDiagnostic{
 			Rule: d.RuleID, Severity: d.Severity.String(), Message: d.Message, File: d.File,
-			Range: jsonRange{
-				Start: jsonPosition{Line: d.Range.Start.Line, Column: d.Range.Start.Column},
-				End:   jsonPosition{Line: d.Range.End.Line, Column: d.Range.End.Column},
-			},
+			Range:       jsonRangeOf(d.Range),
 			Path:        d.Path.String(),
-			Object:      jsonObject{APIVersion: d.Object.APIVersion, Kind: d.Object.Kind, Namespace: d.Object.Namespace, Name: d.Object.Name},
+			Object:      jsonObjectOf(d.Object),
 			Fingerprint: r.fingerprint(d, files[d.File]),
 			Fix:         jsonFixOf(d.Fix),
 			Suppression: jsonSuppressionOf(d.Suppression),
+			Related:     jsonRelatedOf(d.Related),
 		})
 		if err != nil {
 			return err
@@ -145,6 +154,27 @@ func (JSON) Format(w io.Writer, r *Report) error {
 	}
 	_, err := io.WriteString(w, "\n  ]\n}\n")
 	return err
+}
+
+func jsonRangeOf(r analyzer.Range) jsonRange {
+	return jsonRange{
+		Start: jsonPosition{Line: r.Start.Line, Column: r.Start.Column},
+		End:   jsonPosition{Line: r.End.Line, Column: r.End.Column},
+	}
+}
+
+func jsonObjectOf(o analyzer.ObjectRef) jsonObject {
+	return jsonObject{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: o.Namespace, Name: o.Name}
+}
+
+// jsonRelatedOf returns the related places, never nil (the field is always
+// an array).
+func jsonRelatedOf(rel []analyzer.RelatedLocation) []jsonRelated {
+	out := make([]jsonRelated, len(rel))
+	for i, r := range rel {
+		out[i] = jsonRelated{File: r.File, Range: jsonRangeOf(r.Range), Path: r.Path.String(), Object: jsonObjectOf(r.Object), Message: r.Message}
+	}
+	return out
 }
 
 func jsonSuppressionOf(s *analyzer.Suppression) *jsonSuppression {

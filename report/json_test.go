@@ -15,7 +15,8 @@ var jsonSchema = map[string][]string{
 	"":                     {"version", "tool", "summary", "diagnostics"},
 	"tool":                 {"name", "version"},
 	"summary":              {"files", "documents", "errors", "warnings", "infos"},
-	"diagnostic":           {"rule", "severity", "message", "file", "range", "path", "object", "fingerprint", "fix", "suppression"},
+	"diagnostic":           {"rule", "severity", "message", "file", "range", "path", "object", "fingerprint", "fix", "suppression", "related"},
+	"diagnostic.related":   {"file", "range", "path", "object", "message"},
 	"diagnostic.range":     {"start", "end"},
 	"diagnostic.range.pos": {"line", "column"},
 	"diagnostic.object":    {"apiVersion", "kind", "namespace", "name"},
@@ -60,14 +61,14 @@ func TestJSONFields(t *testing.T) {
 	}
 	checkKeys(t, "tool", "tool", doc["tool"])
 	sum := checkKeys(t, "summary", "summary", doc["summary"])
-	if sum["files"] != 4.0 || sum["documents"] != 6.0 || sum["errors"] != 7.0 || sum["warnings"] != 4.0 || sum["infos"] != 2.0 {
+	if sum["files"] != 4.0 || sum["documents"] != 6.0 || sum["errors"] != 7.0 || sum["warnings"] != 5.0 || sum["infos"] != 2.0 {
 		t.Errorf("summary = %v", sum)
 	}
 	diags := doc["diagnostics"].([]any)
 	if len(diags) != len(r.Diagnostics) {
 		t.Fatalf("%d diagnostics, want %d", len(diags), len(r.Diagnostics))
 	}
-	fixes := 0
+	fixes, related := 0, 0
 	for i, v := range diags {
 		d := checkKeys(t, "diagnostics[i]", "diagnostic", v)
 		rg := checkKeys(t, "range", "diagnostic.range", d["range"])
@@ -82,6 +83,22 @@ func TestJSONFields(t *testing.T) {
 			}
 		}
 		want := r.Diagnostics[i]
+		rels, ok := d["related"].([]any)
+		if !ok || len(rels) != len(want.Related) {
+			t.Fatalf("diagnostics[%d].related = %v, want an array of %d", i, d["related"], len(want.Related))
+		}
+		for k, v := range rels {
+			rel := checkKeys(t, "related[i]", "diagnostic.related", v)
+			rg := checkKeys(t, "related.range", "diagnostic.range", rel["range"])
+			checkKeys(t, "related.range.start", "diagnostic.range.pos", rg["start"])
+			checkKeys(t, "related.object", "diagnostic.object", rel["object"])
+			w := want.Related[k]
+			if rel["file"] != w.File || rel["path"] != w.Path.String() || rel["message"] != w.Message ||
+				rg["start"].(map[string]any)["line"] != float64(w.Range.Start.Line) {
+				t.Errorf("diagnostics[%d].related[%d] = %v, want %+v", i, k, rel, w)
+			}
+			related++
+		}
 		if d["rule"] != want.RuleID || d["severity"] != want.Severity.String() || d["file"] != want.File || d["path"] != want.Path.String() {
 			t.Errorf("diagnostics[%d] = %v %v %v %v", i, d["rule"], d["severity"], d["file"], d["path"])
 		}
@@ -91,6 +108,9 @@ func TestJSONFields(t *testing.T) {
 	}
 	if fixes == 0 {
 		t.Error("the fixture has no diagnostic with a fix: the fix fields went unchecked")
+	}
+	if related == 0 {
+		t.Error("the fixture has no related location: the related fields went unchecked")
 	}
 }
 

@@ -95,6 +95,27 @@ func testRules() []*analyzer.Rule {
 				pass.Reportf(p, "line one\nline two, with: a colon and 100%%")
 			},
 		},
+		{
+			ID: "test-cronjob-neighbours", Title: "Deployment beside CronJobs", Severity: analyzer.SeverityWarning,
+			Kinds:       []string{"Deployment", "CronJob"},
+			Rationale:   "A set rule whose findings relate places in other files.",
+			Remediation: "None: a test rule.",
+			RunSet: func(pass *analyzer.SetPass) {
+				var crons []analyzer.Related
+				for _, d := range pass.Docs {
+					if d.Kind == "CronJob" {
+						crons = append(crons, analyzer.Related{Doc: d, Path: analyzer.NewPath("spec", "schedule"),
+							Message: "CronJob " + d.Name + " runs on this schedule\nbeside it"})
+					}
+				}
+				for _, d := range pass.Docs {
+					if d.Kind == "Deployment" {
+						pass.Report(d, analyzer.Finding{Path: analyzer.NewPath("metadata", "name"),
+							Message: "Deployment " + d.Name + " runs beside CronJobs", Related: crons})
+					}
+				}
+			},
+		},
 	}
 }
 

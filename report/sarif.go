@@ -98,7 +98,25 @@ type sarifResult struct {
 	// empty when the result is not suppressed (an absent array would mean
 	// "not checked").
 	Suppressions []sarifSuppression `json:"suppressions"`
-	Properties   *sarifResultProps  `json:"properties,omitempty"`
+	// RelatedLocations are the places that explain the result (the hops of
+	// a chain across documents), numbered from 1; CodeFlows has them as
+	// one thread in hop order, starting at the result's own location, which
+	// code scanning shows as the alert's path.
+	RelatedLocations []sarifLocation   `json:"relatedLocations,omitempty"`
+	CodeFlows        []sarifCodeFlow   `json:"codeFlows,omitempty"`
+	Properties       *sarifResultProps `json:"properties,omitempty"`
+}
+
+type sarifCodeFlow struct {
+	ThreadFlows []sarifThreadFlow `json:"threadFlows"`
+}
+
+type sarifThreadFlow struct {
+	Locations []sarifThreadFlowLocation `json:"locations"`
+}
+
+type sarifThreadFlowLocation struct {
+	Location sarifLocation `json:"location"`
 }
 
 type sarifSuppression struct {
@@ -112,8 +130,11 @@ type sarifResultProps struct {
 }
 
 type sarifLocation struct {
+	// ID numbers a related location (from 1) within its result.
+	ID               int               `json:"id,omitempty"`
 	PhysicalLocation sarifPhysical     `json:"physicalLocation"`
 	LogicalLocations []sarifLogicalLoc `json:"logicalLocations,omitempty"`
+	Message          *sarifMessage     `json:"message,omitempty"`
 }
 
 type sarifPhysical struct {
@@ -199,6 +220,9 @@ func (SARIF) Format(w io.Writer, r *Report) error {
 		if len(d.Path) > 0 {
 			res.Properties = &sarifResultProps{FieldPath: d.Path.String()}
 		}
+		if len(d.Related) > 0 {
+			res.RelatedLocations, res.CodeFlows = sarifRelatedOf(d, res.Locations[0], files)
+		}
 		results = append(results, res)
 	}
 
@@ -213,6 +237,27 @@ func (SARIF) Format(w io.Writer, r *Report) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(sarifLog{Schema: SARIFSchema, Version: SARIFVersion, Runs: []sarifRun{run}})
+}
+
+// sarifRelatedOf returns the related locations of a diagnostic and the
+// code flow that walks through them in hop order, starting at the result's
+// own location (primary).
+func sarifRelatedOf(d *analyzer.Diagnostic, primary sarifLocation, files map[string]artifact) ([]sarifLocation, []sarifCodeFlow) {
+	related := make([]sarifLocation, len(d.Related))
+	first := primary
+	first.Message = &sarifMessage{Text: d.Message}
+	flow := []sarifThreadFlowLocation{{Location: first}}
+	for i, rel := range d.Related {
+		loc := sarifLocation{
+			PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifactOf(rel.File, files[rel.File]), Region: sarifRegionOf(rel.Range)},
+			LogicalLocations: sarifLogicalOf(rel.Object),
+			Message:          &sarifMessage{Text: rel.Message},
+		}
+		flow = append(flow, sarifThreadFlowLocation{Location: loc})
+		loc.ID = i + 1
+		related[i] = loc
+	}
+	return related, []sarifCodeFlow{{ThreadFlows: []sarifThreadFlow{{Locations: flow}}}}
 }
 
 // sarifArtifactOf returns the artifact location of a file: relative to

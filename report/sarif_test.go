@@ -158,6 +158,93 @@ func TestSARIFRulesAndResults(t *testing.T) {
 	}
 }
 
+// TestSARIFRelatedLocations checks that a finding's related places become
+// relatedLocations (numbered from 1, with their message) and one code flow
+// that starts at the result's location and walks through them in order.
+func TestSARIFRelatedLocations(t *testing.T) {
+	r := fixtureReport(t)
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID           string `json:"ruleId"`
+				Locations        []sarifFlowLocation
+				RelatedLocations []sarifFlowLocation `json:"relatedLocations"`
+				CodeFlows        []struct {
+					ThreadFlows []struct {
+						Locations []struct{ Location sarifFlowLocation }
+					}
+				} `json:"codeFlows"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(render(t, report.SARIF{}, r), &log); err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for i, res := range log.Runs[0].Results {
+		d := r.Diagnostics[i]
+		if len(d.Related) == 0 {
+			if res.RelatedLocations != nil || res.CodeFlows != nil {
+				t.Errorf("results[%d] (%s) has related locations or code flows but no related places", i, d.RuleID)
+			}
+			continue
+		}
+		checked++
+		if len(res.RelatedLocations) != len(d.Related) || len(res.CodeFlows) != 1 || len(res.CodeFlows[0].ThreadFlows) != 1 {
+			t.Fatalf("results[%d]: %d related locations, %d code flows for %d related places", i, len(res.RelatedLocations), len(res.CodeFlows), len(d.Related))
+		}
+		flow := res.CodeFlows[0].ThreadFlows[0].Locations
+		if len(flow) != len(d.Related)+1 {
+			t.Fatalf("results[%d]: thread flow of %d steps, want the result then %d related places", i, len(flow), len(d.Related))
+		}
+		if flow[0].Location.PhysicalLocation != res.Locations[0].PhysicalLocation || flow[0].Location.Message.Text != d.Message {
+			t.Errorf("results[%d]: the flow starts at %+v, want the result's location %+v", i, flow[0].Location, res.Locations[0])
+		}
+		for k, rel := range d.Related {
+			got := res.RelatedLocations[k]
+			reg := got.PhysicalLocation.Region
+			if got.ID != k+1 || got.Message.Text != rel.Message || reg.StartLine != rel.Range.Start.Line ||
+				reg.StartColumn != rel.Range.Start.Column || reg.EndColumn != rel.Range.End.Column {
+				t.Errorf("results[%d].relatedLocations[%d] = %+v, want id %d at %+v: %q", i, k, got, k+1, rel.Range, rel.Message)
+			}
+			step := flow[k+1].Location
+			step.ID = got.ID
+			if step != got {
+				t.Errorf("results[%d]: flow step %d = %+v, want %+v", i, k+1, step, got)
+			}
+		}
+		var uris []string
+		for _, l := range res.RelatedLocations {
+			uris = append(uris, l.PhysicalLocation.ArtifactLocation.URI)
+		}
+		want := "testdata/in/broken.yaml testdata/in/dir%20with%20space/odd%23name.yaml testdata/in/workloads.yaml %3Cstdin%3E"
+		if got := strings.Join(uris, " "); got != want {
+			t.Errorf("results[%d] related URIs = %s, want %s", i, got, want)
+		}
+	}
+	if checked != 1 {
+		t.Errorf("%d results with related places, want the fixture's 1", checked)
+	}
+}
+
+// sarifFlowLocation is a location as related locations and code flows
+// write it.
+type sarifFlowLocation struct {
+	ID               int `json:"id"`
+	PhysicalLocation struct {
+		ArtifactLocation struct {
+			URI       string `json:"uri"`
+			URIBaseID string `json:"uriBaseId"`
+		} `json:"artifactLocation"`
+		Region struct {
+			StartLine, StartColumn, EndLine, EndColumn int
+		} `json:"region"`
+	} `json:"physicalLocation"`
+	Message struct {
+		Text string `json:"text"`
+	} `json:"message"`
+}
+
 // TestSARIFArtifactLocations checks how file paths become URIs: relative
 // to the base directory with uriBaseId when inside it, absolute file: URIs
 // otherwise, stdin, and characters that URIs must encode.
@@ -302,6 +389,21 @@ func physical(log map[string]any, i int) map[string]any {
 	return result(log, i)["locations"].([]any)[0].(map[string]any)["physicalLocation"].(map[string]any)
 }
 
+// relatedResult returns the index of the fixture's result with related
+// locations.
+func relatedResult(log map[string]any) int {
+	for i, res := range run0(log)["results"].([]any) {
+		if res.(map[string]any)["relatedLocations"] != nil {
+			return i
+		}
+	}
+	panic("the fixture log has no result with related locations")
+}
+
+func related(log map[string]any) []any {
+	return result(log, relatedResult(log))["relatedLocations"].([]any)
+}
+
 // TestCheckGitHubCatches makes sure the code-scanning checks fail on the
 // mistakes they are meant to catch.
 func TestCheckGitHubCatches(t *testing.T) {
@@ -348,6 +450,16 @@ func TestCheckGitHubCatches(t *testing.T) {
 		{"undefined uriBaseId", func(l map[string]any) {
 			physical(l, 4)["artifactLocation"].(map[string]any)["uriBaseId"] = "REPO"
 		}, "\"REPO\" is not defined in originalUriBaseIds"},
+		{"related location startLine 0", func(l map[string]any) {
+			related(l)[0].(map[string]any)["physicalLocation"].(map[string]any)["region"].(map[string]any)["startLine"] = 0
+		}, "relatedLocations[0].physicalLocation.region.startLine: 0 is less than 1"},
+		{"related ids repeat", func(l map[string]any) {
+			related(l)[1].(map[string]any)["id"] = 1
+		}, "relatedLocations[1].id: 1 already used by relatedLocations[0]"},
+		{"empty thread flow", func(l map[string]any) {
+			res := result(l, relatedResult(l))
+			res["codeFlows"].([]any)[0].(map[string]any)["threadFlows"].([]any)[0].(map[string]any)["locations"] = []any{}
+		}, "threadFlows[0].locations: empty"},
 		{"no fingerprints", func(l map[string]any) { delete(result(l, 5), "partialFingerprints") }, "results[5].partialFingerprints: missing"},
 		{"same fingerprint twice", func(l map[string]any) {
 			n := len(run0(l)["results"].([]any))

@@ -12,7 +12,9 @@ import (
 )
 
 // Text writes `path:line:col: severity: message (rule-id)`, one diagnostic a
-// line, the format editors and problem matchers read.
+// line, the format editors and problem matchers read. A diagnostic's related
+// places follow it as indented `path:line:col: note: message` lines, the
+// shape compilers use for notes.
 type Text struct {
 	Color bool
 }
@@ -42,6 +44,11 @@ func (t *Text) Format(w io.Writer, r *Report) error {
 		fmt.Fprintf(bw, "%s: %s: %s %s\n",
 			loc.Sprintf("%s:%d:%d", d.File, d.Range.Start.Line, d.Range.Start.Column),
 			sev, oneLine(d.Message), dim.Sprintf("(%s)", d.RuleID))
+		for _, rel := range d.Related {
+			fmt.Fprintf(bw, "  %s: %s: %s\n",
+				loc.Sprintf("%s:%d:%d", rel.File, rel.Range.Start.Line, rel.Range.Start.Column),
+				dim.Sprint("note"), oneLine(rel.Message))
+		}
 	}
 	return bw.Flush()
 }

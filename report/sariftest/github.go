@@ -45,7 +45,8 @@ func (c *checker) addf(path, format string, args ...any) {
 // a ruleIndex that points at it), a level, message text, 1 to 10
 // locations, each with a URI (relative with a uriBaseId, or an absolute
 // file: URI) and a region whose startLine is at least 1 and whose end is
-// not before its start, and non-empty partialFingerprints that no other
+// not before its start (the same for related locations, which need
+// distinct ids, and the locations of code flows), and non-empty partialFingerprints that no other
 // result of the same rule shares (GitHub would merge them into one alert).
 // It returns nil for a log GitHub accepts.
 func CheckGitHub(data []byte) []string {
@@ -114,6 +115,7 @@ type region struct {
 }
 
 type location struct {
+	ID               *int `json:"id"`
 	PhysicalLocation *struct {
 		ArtifactLocation *artifactLocation `json:"artifactLocation"`
 		Region           *region           `json:"region"`
@@ -127,6 +129,14 @@ type result struct {
 	Message             *text             `json:"message"`
 	Locations           []location        `json:"locations"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
+	RelatedLocations    []location        `json:"relatedLocations"`
+	CodeFlows           []struct {
+		ThreadFlows []struct {
+			Locations []struct {
+				Location *location `json:"location"`
+			} `json:"locations"`
+		} `json:"threadFlows"`
+	} `json:"codeFlows"`
 }
 
 type run struct {
@@ -261,6 +271,35 @@ func (c *checker) result(at string, r result, rules []rule, ruleIdx map[string]i
 	}
 	for i, l := range r.Locations {
 		c.location(fmt.Sprintf("%s.locations[%d].physicalLocation", at, i), l, bases)
+	}
+	ids := map[int]int{}
+	for i, l := range r.RelatedLocations {
+		p := fmt.Sprintf("%s.relatedLocations[%d]", at, i)
+		c.location(p+".physicalLocation", l, bases)
+		if l.ID != nil {
+			if j, dup := ids[*l.ID]; dup {
+				c.addf(p+".id", "%d already used by relatedLocations[%d]", *l.ID, j)
+			}
+			ids[*l.ID] = i
+		}
+	}
+	for i, cf := range r.CodeFlows {
+		if len(cf.ThreadFlows) == 0 {
+			c.addf(fmt.Sprintf("%s.codeFlows[%d].threadFlows", at, i), "empty")
+		}
+		for j, tf := range cf.ThreadFlows {
+			p := fmt.Sprintf("%s.codeFlows[%d].threadFlows[%d].locations", at, i, j)
+			if len(tf.Locations) == 0 {
+				c.addf(p, "empty: code scanning shows no path")
+			}
+			for k, l := range tf.Locations {
+				if l.Location == nil {
+					c.addf(fmt.Sprintf("%s[%d].location", p, k), "missing")
+					continue
+				}
+				c.location(fmt.Sprintf("%s[%d].location.physicalLocation", p, k), *l.Location, bases)
+			}
+		}
 	}
 	if len(r.PartialFingerprints) == 0 {
 		c.addf(at+".partialFingerprints", "missing: alerts would not be tracked across runs")
