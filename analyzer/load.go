@@ -39,6 +39,10 @@ type Loader struct {
 	kinds map[string]kindInfo
 	// Stdin is read when a path is "-".
 	Stdin io.Reader
+	// StdinPath is the name under which standard input is reported, and
+	// treated (a ".json" name has no comments): an editor's buffer is
+	// linted as the file it will be saved to. Empty means StdinName.
+	StdinPath string
 	// overlay holds file contents that take precedence over the disk (see
 	// WithOverlay), by absolute path.
 	overlay map[string][]byte
@@ -191,7 +195,11 @@ func (l *Loader) open(paths []string) ([]*input, *Set) {
 				set.Errors = append(set.Errors, fmt.Errorf("reading standard input: %w", err))
 				continue
 			}
-			in.file = &File{Path: StdinName, Content: data}
+			name := l.StdinPath
+			if name == "" {
+				name = StdinName
+			}
+			in.file = &File{Path: name, Content: data}
 		}
 		inputs = append(inputs, in)
 	}

@@ -32,6 +32,10 @@ type lintFlags struct {
 	// Rego policies (policy.go).
 	policies          []string
 	noBuiltinPolicies bool
+
+	// Editors (editor.go).
+	stdinFilename string
+	quiet         bool
 }
 
 func (a *app) lintCmd() *cobra.Command {
@@ -53,6 +57,7 @@ func (a *app) lintCmd() *cobra.Command {
 	fl.StringVar(&f.color, "color", "auto", "color text output: auto (when stdout is a terminal and NO_COLOR is unset), always or never")
 	addSettingsFlags(cmd, &f)
 	addPolicyFlags(cmd, &f.policies, &f.noBuiltinPolicies)
+	addEditorFlags(cmd, &f)
 	return cmd
 }
 
@@ -85,7 +90,10 @@ func (a *app) useColor(mode string, toStdout bool) (bool, error) {
 }
 
 func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
-	cfg, err := a.loadConfig(f.config)
+	if err := f.checkStdinFilename(paths); err != nil {
+		return usageError{err}
+	}
+	cfg, err := a.loadConfigFor(f.config, f.stdinFilename)
 	if err != nil {
 		return err
 	}
@@ -109,7 +117,7 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 	if err != nil {
 		return err
 	}
-	set, res := lt.Lint(ctx, analyzer.NewLoader(a.stdin), paths)
+	set, res := lt.Lint(ctx, f.loader(a.stdin), paths)
 	diags, shown, done, err := a.suppress(set, res, f, lt)
 	if err != nil || done {
 		return err
@@ -134,7 +142,7 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 	if err := a.write(formatter, rep, f.output); err != nil {
 		return err
 	}
-	if f.format == "text" {
+	if f.format == "text" && !f.quiet {
 		fmt.Fprintln(a.stderr, report.Summary(rep)+suppressedNote(diags))
 	}
 	failed := false

@@ -16,27 +16,43 @@ import (
 // addSettingsFlags registers the flags of configuration, suppressions and
 // baselines on the lint command.
 func addSettingsFlags(cmd *cobra.Command, f *lintFlags) {
+	addRuleSettingsFlags(cmd, f)
+	fl := cmd.Flags()
+	fl.BoolVar(&f.showSuppressed, "show-suppressed", false, "also show suppressed findings (SARIF always includes them, marked as suppressed)")
+	fl.StringVar(&f.writeBaseline, "write-baseline", "", "record the current findings in the baseline `FILE` and exit (0 unless an input could not be read)")
+}
+
+// addRuleSettingsFlags registers the flags that decide which findings a run
+// has (lint and fix alike): configuration, rule selection, suppressions and
+// the baseline.
+func addRuleSettingsFlags(cmd *cobra.Command, f *lintFlags) {
 	fl := cmd.Flags()
 	fl.StringVar(&f.config, "config", "", "read the configuration from `FILE` (default: .kvet.yaml or .kvet.yml in the working directory or a parent, up to the repository root)")
 	fl.StringSliceVar(&f.enable, "enable", nil, "turn on `RULE`s (comma-separated or repeated), whatever the configuration says")
 	fl.StringSliceVar(&f.disable, "disable", nil, "turn off `RULE`s (comma-separated or repeated), whatever the configuration says")
 	fl.BoolVar(&f.requireReason, "require-reason", false, "report kvet:ignore comments and kvet.dev/ignore annotations without a reason (-- why) as errors")
-	fl.BoolVar(&f.showSuppressed, "show-suppressed", false, "also show suppressed findings (SARIF always includes them, marked as suppressed)")
 	fl.StringVar(&f.baseline, "baseline", "", "report only findings that are not recorded in the baseline `FILE`")
-	fl.StringVar(&f.writeBaseline, "write-baseline", "", "record the current findings in the baseline `FILE` and exit (0 unless an input could not be read)")
 }
 
-// loadConfig reads the configuration file named by --config, else the one
-// found from the working directory up to the repository root. It returns
-// nil when there is none.
-func (a *app) loadConfig(flag string) (*config.Config, error) {
+// loadConfigFor reads the configuration file named by --config, else the
+// one found from the working directory up to the repository root; when
+// standard input is linted as the file stdinPath (--stdin-filename), from
+// that file's directory. It returns nil when there is none.
+func (a *app) loadConfigFor(flag, stdinPath string) (*config.Config, error) {
 	path := flag
 	if path == "" {
 		wd, err := os.Getwd()
 		if err != nil {
 			return nil, fmt.Errorf("finding configuration: %w", err)
 		}
-		if path, err = config.Find(wd); err != nil || path == "" {
+		from := wd
+		if stdinPath != "" {
+			from = filepath.Dir(filepath.Join(wd, stdinPath))
+			if filepath.IsAbs(stdinPath) {
+				from = filepath.Dir(stdinPath)
+			}
+		}
+		if path, err = config.Find(from); err != nil || path == "" {
 			return nil, err
 		}
 		// Name the file relative to the working directory in messages.

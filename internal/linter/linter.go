@@ -145,7 +145,13 @@ func (l *Linter) Lint(ctx context.Context, loader *analyzer.Loader, paths []stri
 	names, errs := analyzer.Discover(paths)
 	var kept []string
 	for _, n := range names {
-		if !l.Skipped(n) {
+		name := n
+		if n == "-" && loader.StdinPath != "" {
+			// Standard input read as a file (--stdin-filename) is
+			// skipped as that file would be.
+			name = loader.StdinPath
+		}
+		if !l.Skipped(name) {
 			kept = append(kept, n)
 		}
 	}

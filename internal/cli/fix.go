@@ -1,0 +1,294 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/config"
+	"github.com/kvet-dev/kvet/internal/linter"
+	"github.com/kvet-dev/kvet/internal/udiff"
+	"github.com/kvet-dev/kvet/report"
+)
+
+type fixFlags struct {
+	lintFlags
+	rules []string
+	diff  bool
+}
+
+func (a *app) fixCmd() *cobra.Command {
+	var f fixFlags
+	cmd := &cobra.Command{
+		Use:   "fix [flags] [PATH...]",
+		Short: "Apply the suggested fixes of the findings lint reports",
+		Long: "Apply the suggested fixes of the findings that `kvet lint` would report on the same paths " +
+			"(same configuration, --enable/--disable, suppressions and baseline), writing each changed file " +
+			"atomically and keeping its mode; files without fixes are not touched. It prints what it fixed " +
+			"and the findings that remain. Where two fixes overlap, the first (in file order) is applied and " +
+			"the other is reported as not applied.\n\n" +
+			"With --diff nothing is written: the changes are printed as a unified diff and the exit status is " +
+			"1 when there is one. With - the fixed text of standard input is written to standard output " +
+			"(and the report to standard error).\n\n" +
+			"Exit status: 0 when nothing at or above --fail-on remains, 1 when something does (with --diff: " +
+			"when there is a diff), 2 on a usage, configuration or I/O error.",
+		Example: "  kvet fix k8s/                      # fix in place\n" +
+			"  kvet fix --diff k8s/               # show what would change (exit 1 if anything)\n" +
+			"  kvet fix --rule job-ttl-missing .  # only that rule's fixes\n" +
+			"  kvet fix --stdin-filename k8s/job.yaml - < k8s/job.yaml",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.fix(cmd, f, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringSliceVar(&f.rules, "rule", nil, "apply only the fixes of these `RULE`s (comma-separated or repeated)")
+	fl.BoolVar(&f.diff, "diff", false, "print the changes as a unified diff instead of writing them; exit 1 when there is a diff")
+	fl.StringVar(&f.failOn, "fail-on", "warning", "exit 1 when a remaining finding is at or above this severity: error, warning, info or none")
+	addRuleSettingsFlags(cmd, &f.lintFlags)
+	addPolicyFlags(cmd, &f.policies, &f.noBuiltinPolicies)
+	addEditorFlags(cmd, &f.lintFlags)
+	return cmd
+}
+
+// fileFixes are the fixable findings of one file, in kvet's order.
+type fileFixes struct {
+	file  *analyzer.File
+	diags []analyzer.Diagnostic
+}
+
+func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
+	if err := f.checkStdinFilename(paths); err != nil {
+		return usageError{err}
+	}
+	cfg, err := a.loadConfigFor(f.config, f.stdinFilename)
+	if err != nil {
+		return err
+	}
+	f.applyConfig(cmd, cfg)
+	threshold, err := failThreshold(f.failOn)
+	if err != nil {
+		return usageError{err}
+	}
+	ctx := cmd.Context()
+	lt, err := a.ruleSet(ctx, f.lintFlags, cfg)
+	if err != nil {
+		return err
+	}
+	for _, id := range f.rules {
+		if !slices.ContainsFunc(lt.Catalog, func(r *analyzer.Rule) bool { return r.ID == id }) {
+			return usageError{fmt.Errorf("--rule: unknown rule %q (run 'kvet rules' for the list)", id)}
+		}
+	}
+	// Standard input is read here, so that it is written back whatever
+	// happens to it (excluded, unparseable, nothing to fix): an editor
+	// replaces its buffer with the output.
+	var stdin []byte
+	readsStdin := slices.Contains(paths, "-")
+	if readsStdin {
+		if stdin, err = io.ReadAll(a.stdin); err != nil {
+			return fmt.Errorf("reading standard input: %w", err)
+		}
+	}
+	// The report goes to stdout unless stdout carries the fixed text or
+	// the diff.
+	out := a.stdout
+	if readsStdin || f.diff {
+		out = a.stderr
+	}
+
+	set, res := lt.Lint(ctx, f.loader(bytes.NewReader(stdin)), paths)
+	diags, _, _, err := a.suppress(set, res, f.lintFlags, lt)
+	if err != nil {
+		return err
+	}
+	plan := planFixes(set, diags, f.rules)
+
+	stdinName := f.stdinFilename
+	if stdinName == "" {
+		stdinName = analyzer.StdinName
+	}
+	var fixed, notApplied, changedFiles int
+	stdinOut := stdin
+	var failed []error
+	for _, ff := range plan {
+		list := make([]*analyzer.SuggestedFix, len(ff.diags))
+		for i := range ff.diags {
+			list[i] = ff.diags[i].Fix
+		}
+		content, applied := analyzer.ApplyFixes(ff.file.Content, list)
+		for i, d := range ff.diags {
+			verb := "fixed"
+			if f.diff {
+				verb = "would fix"
+			}
+			if !applied[i] {
+				verb = "not applied"
+				notApplied++
+			} else {
+				fixed++
+			}
+			fmt.Fprintf(out, "%s:%d:%d: %s: %s (%s)\n", d.File, d.Range.Start.Line, d.Range.Start.Column, verb, d.Fix.Message, d.RuleID)
+		}
+		if bytes.Equal(content, ff.file.Content) {
+			continue
+		}
+		changedFiles++
+		switch {
+		case readsStdin && ff.file.Path == stdinName:
+			stdinOut = content
+		case f.diff:
+			name := filepath.ToSlash(ff.file.Path)
+			fmt.Fprint(a.stdout, udiff.Unified("a/"+name, "b/"+name, ff.file.Content, content))
+		default:
+			if err := writeFileAtomic(ff.file.Path, content); err != nil {
+				failed = append(failed, err)
+			}
+		}
+	}
+	if readsStdin {
+		if f.diff {
+			if !bytes.Equal(stdin, stdinOut) {
+				fmt.Fprint(a.stdout, udiff.Unified("a/"+stdinName, "b/"+stdinName, stdin, stdinOut))
+			}
+		} else if _, err := a.stdout.Write(stdinOut); err != nil {
+			return fmt.Errorf("writing standard output: %w", err)
+		}
+	}
+	failed = append(append(failed, set.Errors...), res.Errors...)
+
+	var summary string
+	if f.diff {
+		summary = fmt.Sprintf("kvet: kvet fix would fix %d %s in %d %s", fixed, plural(fixed, "finding", "findings"), changedFiles, plural(changedFiles, "file", "files"))
+		if notApplied > 0 {
+			summary += fmt.Sprintf(" (%d overlapping %s would not be applied)", notApplied, plural(notApplied, "fix", "fixes"))
+		}
+	} else {
+		// What remains: lint the result again.
+		remaining, rep, err := a.remaining(ctx, f, paths, stdinOut, lt)
+		if err != nil {
+			return err
+		}
+		if err := (&report.Text{}).Format(out, rep); err != nil {
+			return fmt.Errorf("writing report: %w", err)
+		}
+		summary = fmt.Sprintf("kvet: fixed %d %s in %d %s", fixed, plural(fixed, "finding", "findings"), changedFiles, plural(changedFiles, "file", "files"))
+		if notApplied > 0 {
+			summary += fmt.Sprintf(" (%d %s not applied: %s another fix; run kvet fix again)", notApplied, plural(notApplied, "fix", "fixes"), plural(notApplied, "it overlaps", "they overlap"))
+		}
+		summary += "; remaining: " + strings.TrimPrefix(report.Summary(rep), "kvet: ")
+		if threshold != 0 && hasAtLeast(remaining, threshold) {
+			a.code = ExitFindings
+		}
+	}
+	if !f.quiet {
+		fmt.Fprintln(a.stderr, summary)
+	}
+	for _, err := range failed {
+		fmt.Fprintf(a.stderr, "kvet: %v\n", err)
+	}
+	switch {
+	case len(failed) > 0:
+		a.code = ExitError
+	case f.diff && changedFiles > 0:
+		a.code = ExitFindings
+	}
+	return nil
+}
+
+// planFixes returns, per file in the order of the set, the findings that
+// kvet fix applies: those with a fix, not suppressed, of the rules named
+// by --rule when there are any.
+func planFixes(set *analyzer.Set, diags []analyzer.Diagnostic, only []string) []fileFixes {
+	byFile := map[string][]analyzer.Diagnostic{}
+	for _, d := range diags {
+		if d.Fix != nil && !d.Suppressed() && (len(only) == 0 || slices.Contains(only, d.RuleID)) {
+			byFile[d.File] = append(byFile[d.File], d)
+		}
+	}
+	var plan []fileFixes
+	for _, file := range set.Files {
+		if ds := byFile[file.Path]; len(ds) > 0 {
+			plan = append(plan, fileFixes{file: file, diags: ds})
+		}
+	}
+	return plan
+}
+
+// remaining lints paths again after the fixes (standard input as its fixed
+// text) and returns the findings, suppressed ones marked, and the report of
+// those that are not suppressed.
+func (a *app) remaining(ctx context.Context, f fixFlags, paths []string, stdin []byte, lt *linter.Linter) ([]analyzer.Diagnostic, *report.Report, error) {
+	set, res := lt.Lint(ctx, f.loader(bytes.NewReader(stdin)), paths)
+	diags := lt.Suppress(set, res.Diagnostics)
+	if f.baseline != "" {
+		b, err := config.LoadBaseline(f.baseline)
+		if err != nil {
+			return nil, nil, err
+		}
+		b.Apply(diags)
+	}
+	rep := &report.Report{Rules: lt.Enabled, Files: len(set.Files), Documents: len(set.Docs)}
+	for _, d := range diags {
+		if !d.Suppressed() {
+			rep.Diagnostics = append(rep.Diagnostics, d)
+		}
+	}
+	return diags, rep, nil
+}
+
+// writeFileAtomic replaces the file at path (the file a symbolic link
+// points to) with data: written to a temporary file beside it with the
+// file's mode, then renamed over it, so that a reader never sees half a
+// file and an interrupted run leaves the original.
+func writeFileAtomic(path string, data []byte) error {
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, cause(err))
+	}
+	info, err := os.Stat(target)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, cause(err))
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".kvet-fix-*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, cause(err))
+	}
+	defer os.Remove(tmp.Name()) //nolint:errcheck // gone after a successful rename
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), info.Mode().Perm())
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), target)
+	}
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, cause(err))
+	}
+	return nil
+}
+
+// cause strips the file name from an *os.PathError or *os.LinkError, so
+// that messages name the file the user gave, not a temporary one.
+func cause(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
+}

@@ -1,0 +1,271 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kvet-dev/kvet/internal/cli"
+)
+
+// kvetStdin runs the command line with stdin as standard input.
+func kvetStdin(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = cli.Main(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// jobNoLimits is a Job whose only findings are job-backoff-limit-unset and
+// job-ttl-missing (both info, both fixable), reported at spec (line 5).
+const jobNoLimits = `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+spec:
+  activeDeadlineSeconds: 600   # keep this comment
+  template:
+    spec:
+      serviceAccountName: migrate
+      restartPolicy: Never
+      containers:
+      - name: m
+        image: m:1.0
+        resources:
+          requests: {cpu: 100m, memory: 64Mi}
+          limits: {cpu: 100m, memory: 64Mi}
+`
+
+// jobFixed is jobNoLimits after kvet fix.
+var jobFixed = strings.Replace(jobNoLimits, "spec:\n  activeDeadlineSeconds: 600   # keep this comment\n",
+	"spec:\n  backoffLimit: 6\n  activeDeadlineSeconds: 600   # keep this comment\n  ttlSecondsAfterFinished: 86400\n", 1)
+
+var fixedLine = regexp.MustCompile(`^(.+):(\d+):(\d+): (fixed|would fix|not applied): .+ \(([a-z0-9-]+)\)$`)
+
+// fixedLines returns the "file:line rule verb" of each fix line of out.
+func fixedLines(out string) []string {
+	var got []string
+	for _, l := range strings.Split(out, "\n") {
+		if m := fixedLine.FindStringSubmatch(l); m != nil {
+			got = append(got, m[1]+":"+m[2]+" "+m[5]+" "+m[4])
+		}
+	}
+	return got
+}
+
+func read(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+func TestFixInPlace(t *testing.T) {
+	dir := repo(t, map[string]string{"k8s/job.yaml": jobNoLimits, "k8s/pod.yaml": podLimits})
+	job, pod := filepath.Join(dir, "k8s", "job.yaml"), filepath.Join(dir, "k8s", "pod.yaml")
+	if err := os.Chmod(job, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	if err := os.Chtimes(pod, old, old); err != nil {
+		t.Fatal(err)
+	}
+
+	code, stdout, stderr := kvet(t, "fix", "k8s")
+	wantFixed := []string{"k8s/job.yaml:5 job-backoff-limit-unset fixed", "k8s/job.yaml:5 job-ttl-missing fixed"}
+	if got := fixedLines(stdout); !slices.Equal(got, wantFixed) {
+		t.Errorf("fix lines %q, want %q\n%s", got, wantFixed, stdout)
+	}
+	// What remains is reported as lint does: pod.yaml's finding (no fix), so exit 1.
+	if code != 1 || !strings.Contains(stdout, "k8s/pod.yaml:12:7: warning: ") {
+		t.Errorf("exit %d, stdout:\n%s", code, stdout)
+	}
+	if !strings.Contains(stderr, "kvet: fixed 2 findings in 1 file; remaining: 0 errors, 1 warning, 0 info in 2 files (2 documents)") {
+		t.Errorf("summary: %q", stderr)
+	}
+	if got := read(t, job); got != jobFixed {
+		t.Errorf("job.yaml after fix:\n%s\nwant:\n%s", got, jobFixed)
+	}
+	if info, err := os.Stat(job); err != nil || info.Mode().Perm() != 0o640 {
+		t.Errorf("mode of the fixed file: %v %v, want 0640", info.Mode(), err)
+	}
+	if info, err := os.Stat(pod); err != nil || !info.ModTime().Equal(old) || read(t, pod) != podLimits {
+		t.Errorf("pod.yaml (no fixes) was touched: %v", info.ModTime())
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir, "k8s")); len(entries) != 2 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+
+	// Idempotent: a second run changes nothing.
+	_, stdout, stderr = kvet(t, "fix", "k8s")
+	if got := fixedLines(stdout); len(got) != 0 || read(t, job) != jobFixed || !strings.Contains(stderr, "kvet: fixed 0 findings in 0 files;") {
+		t.Errorf("second run: %q %q\n%s", got, stderr, read(t, job))
+	}
+	if code, stdout, _ := kvet(t, "fix", "--diff", "k8s"); code != 0 || stdout != "" {
+		t.Errorf("--diff after fix: exit %d, %q", code, stdout)
+	}
+}
+
+func TestFixDiff(t *testing.T) {
+	dir := repo(t, map[string]string{"job.yaml": jobNoLimits})
+	code, stdout, stderr := kvet(t, "fix", "--diff", "job.yaml")
+	const want = `--- a/job.yaml
++++ b/job.yaml
+@@ -3,7 +3,9 @@
+ metadata:
+   name: migrate
+ spec:
++  backoffLimit: 6
+   activeDeadlineSeconds: 600   # keep this comment
++  ttlSecondsAfterFinished: 86400
+   template:
+     spec:
+       serviceAccountName: migrate
+`
+	if code != 1 || stdout != want {
+		t.Errorf("exit %d (want 1), diff:\n%s\nwant:\n%s", code, stdout, want)
+	}
+	if got := fixedLines(stderr); !slices.Equal(got, []string{"job.yaml:5 job-backoff-limit-unset would fix", "job.yaml:5 job-ttl-missing would fix"}) || !strings.Contains(stderr, "kvet: kvet fix would fix 2 findings in 1 file") {
+		t.Errorf("report on stderr: %q", stderr)
+	}
+	if read(t, filepath.Join(dir, "job.yaml")) != jobNoLimits {
+		t.Error("--diff wrote the file")
+	}
+	// The diff is a patch: patch(1) turns the file into what kvet fix writes.
+	if patch, err := exec.LookPath("patch"); err == nil {
+		cmd := exec.Command(patch, "-p1", "--quiet")
+		cmd.Stdin = strings.NewReader(stdout)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("patch: %v\n%s", err, out)
+		}
+		if read(t, filepath.Join(dir, "job.yaml")) != jobFixed {
+			t.Error("patched file differs from kvet fix's result")
+		}
+	}
+}
+
+// TestFixSameFindingsAsLint checks that kvet fix fixes exactly the
+// findings lint reports: suppressions, the baseline, --disable and the
+// configuration are respected, and --rule limits the fixes.
+func TestFixSameFindingsAsLint(t *testing.T) {
+	tests := []struct {
+		name   string
+		files  map[string]string
+		args   []string
+		want   []string // fix lines
+		exit   int
+		result string // job.yaml afterwards
+	}{
+		{"suppressed", map[string]string{"job.yaml": strings.Replace(jobNoLimits, "spec:\n  active", "spec:   # kvet:ignore job-ttl-missing -- kept for audits\n  active", 1)},
+			nil, []string{"job.yaml:5 job-backoff-limit-unset fixed"}, 0,
+			strings.Replace(jobNoLimits, "spec:\n  active", "spec:   # kvet:ignore job-ttl-missing -- kept for audits\n  backoffLimit: 6\n  active", 1)},
+		{"--disable", map[string]string{"job.yaml": jobNoLimits}, []string{"--disable", "job-backoff-limit-unset"},
+			[]string{"job.yaml:5 job-ttl-missing fixed"}, 0,
+			strings.Replace(jobNoLimits, "comment\n", "comment\n  ttlSecondsAfterFinished: 86400\n", 1)},
+		{"configuration", map[string]string{"job.yaml": jobNoLimits, ".kvet.yaml": "rules:\n  job-ttl-missing: {enabled: false}\n"}, nil,
+			[]string{"job.yaml:5 job-backoff-limit-unset fixed"}, 0,
+			strings.Replace(jobNoLimits, "spec:\n  active", "spec:\n  backoffLimit: 6\n  active", 1)},
+		{"excluded", map[string]string{"job.yaml": jobNoLimits, ".kvet.yaml": "exclude: [job.yaml]\n"}, nil, nil, 0, jobNoLimits},
+		{"--rule", map[string]string{"job.yaml": jobNoLimits}, []string{"--rule", "job-ttl-missing"},
+			[]string{"job.yaml:5 job-ttl-missing fixed"}, 0,
+			strings.Replace(jobNoLimits, "comment\n", "comment\n  ttlSecondsAfterFinished: 86400\n", 1)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := repo(t, tc.files)
+			code, stdout, stderr := kvet(t, append(append([]string{"fix"}, tc.args...), ".")...)
+			if got := fixedLines(stdout); code != tc.exit || !slices.Equal(got, tc.want) {
+				t.Errorf("exit %d, fixes %q; want %d, %q\n%s%s", code, got, tc.exit, tc.want, stdout, stderr)
+			}
+			if got := read(t, filepath.Join(dir, "job.yaml")); got != tc.result {
+				t.Errorf("job.yaml:\n%s\nwant:\n%s", got, tc.result)
+			}
+		})
+	}
+
+	t.Run("baseline", func(t *testing.T) {
+		dir := repo(t, map[string]string{"job.yaml": jobNoLimits})
+		if code, _, stderr := kvet(t, "lint", "--write-baseline", "base.json", "job.yaml"); code != 0 {
+			t.Fatal(stderr)
+		}
+		code, stdout, stderr := kvet(t, "fix", "--baseline", "base.json", "job.yaml")
+		if code != 0 || len(fixedLines(stdout)) != 0 || read(t, filepath.Join(dir, "job.yaml")) != jobNoLimits {
+			t.Errorf("baselined findings were fixed: exit %d\n%s%s", code, stdout, stderr)
+		}
+	})
+	t.Run("unknown rule", func(t *testing.T) {
+		repo(t, map[string]string{"job.yaml": jobNoLimits})
+		if code, _, stderr := kvet(t, "fix", "--rule", "job-ttl-mising", "job.yaml"); code != cli.ExitError || !strings.Contains(stderr, `unknown rule "job-ttl-mising"`) {
+			t.Errorf("exit %d, %q", code, stderr)
+		}
+	})
+}
+
+func TestFixSymlink(t *testing.T) {
+	dir := repo(t, map[string]string{"real/job.yaml": jobNoLimits})
+	link := filepath.Join(dir, "job.yaml")
+	if err := os.Symlink(filepath.Join("real", "job.yaml"), link); err != nil {
+		t.Skip(err)
+	}
+	if code, stdout, stderr := kvet(t, "fix", "job.yaml"); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+	}
+	if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the symbolic link was replaced: %v %v", info.Mode(), err)
+	}
+	if read(t, filepath.Join(dir, "real", "job.yaml")) != jobFixed {
+		t.Error("the link's target was not fixed")
+	}
+}
+
+func TestFixStdin(t *testing.T) {
+	repo(t, map[string]string{
+		".kvet.yaml":        "exclude: [\"generated/**\"]\n",
+		"team/.kvet.yaml":   "rules:\n  job-ttl-missing: {enabled: false}\n",
+		"generated/x.yaml":  "",
+		"team/placeholder":  "",
+		"other/placeholder": "",
+	})
+	tests := []struct {
+		name   string
+		args   []string
+		stdout string
+		fixes  []string
+	}{
+		{"plain", []string{"fix", "-"}, jobFixed, []string{"<stdin>:5 job-backoff-limit-unset fixed", "<stdin>:5 job-ttl-missing fixed"}},
+		{"as a file", []string{"fix", "--stdin-filename", "other/job.yaml", "-"}, jobFixed,
+			[]string{"other/job.yaml:5 job-backoff-limit-unset fixed", "other/job.yaml:5 job-ttl-missing fixed"}},
+		{"configuration found from the file's directory", []string{"fix", "--stdin-filename", "team/job.yaml", "-"},
+			strings.Replace(jobNoLimits, "spec:\n  active", "spec:\n  backoffLimit: 6\n  active", 1),
+			[]string{"team/job.yaml:5 job-backoff-limit-unset fixed"}},
+		{"excluded: written back unchanged", []string{"fix", "--stdin-filename", "generated/job.yaml", "-"}, jobNoLimits, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := kvetStdin(t, jobNoLimits, tc.args...)
+			if code != 0 || stdout != tc.stdout {
+				t.Errorf("exit %d, stdout:\n%s\nwant:\n%s\nstderr: %s", code, stdout, tc.stdout, stderr)
+			}
+			if got := fixedLines(stderr); !slices.Equal(got, tc.fixes) {
+				t.Errorf("fixes on stderr %q, want %q", got, tc.fixes)
+			}
+		})
+	}
+	// Unparseable input is written back as it came.
+	const broken = "apiVersion: v1\nkind: Pod\nmetadata: [\n"
+	if code, stdout, _ := kvetStdin(t, broken, "fix", "-"); stdout != broken || code != 1 {
+		t.Errorf("broken input: exit %d, %q", code, stdout)
+	}
+	if code, _, stderr := kvetStdin(t, "", "fix", "--stdin-filename", "a.yaml", "a.yaml"); code != cli.ExitError || !strings.Contains(stderr, "give - as the PATH") {
+		t.Errorf("--stdin-filename without -: exit %d %q", code, stderr)
+	}
+}
