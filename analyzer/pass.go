@@ -39,6 +39,7 @@ type Pass struct {
 	Rule   *Rule
 	Doc    *Document
 	params map[string]any
+	kube   KubeVersion
 	report func(*Document, Finding)
 	fail   func(error)
 }
@@ -66,11 +67,16 @@ func (p *Pass) Reportf(path Path, format string, args ...any) {
 // default declared on the rule.
 func (p *Pass) Param(name string) any { return paramValue(p.Rule, p.params, name) }
 
+// KubeVersion returns the Kubernetes release the run targets
+// (Options.KubeVersion, else NewestKubeVersion).
+func (p *Pass) KubeVersion() KubeVersion { return p.kube.OrNewest() }
+
 // SetPass is the context of a rule that sees every document at once.
 type SetPass struct {
 	Rule   *Rule
 	Docs   []*Document
 	params map[string]any
+	kube   KubeVersion
 	report func(*Document, Finding)
 }
 
@@ -79,6 +85,9 @@ func (p *SetPass) Report(doc *Document, f Finding) { p.report(doc, f) }
 
 // Param returns the rule's parameter value (configured, else default).
 func (p *SetPass) Param(name string) any { return paramValue(p.Rule, p.params, name) }
+
+// KubeVersion returns the Kubernetes release the run targets.
+func (p *SetPass) KubeVersion() KubeVersion { return p.kube.OrNewest() }
 
 func paramValue(r *Rule, params map[string]any, name string) any {
 	if v, ok := params[name]; ok {

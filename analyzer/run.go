@@ -14,6 +14,9 @@ type Options struct {
 	Params map[string]map[string]any
 	// Severity overrides the severity of rules, by rule ID.
 	Severity map[string]Severity
+	// KubeVersion is the Kubernetes release the manifests target; zero
+	// means NewestKubeVersion. Rules read it with Pass.KubeVersion.
+	KubeVersion KubeVersion
 }
 
 // Result is the outcome of a run.
@@ -103,7 +106,7 @@ func (e *engine) runDocument(doc *Document) []Diagnostic {
 	if k := e.byKind[doc.Kind]; len(k) > 0 {
 		rules = slices.Concat(e.anyKind, k)
 	}
-	pass := &Pass{Doc: doc}
+	pass := &Pass{Doc: doc, kube: e.opts.KubeVersion.OrNewest()}
 	pass.report = func(d *Document, f Finding) { out = append(out, resolve(pass.Rule, d, f, e.opts)) }
 	pass.fail = func(err error) {
 		e.fail(fmt.Errorf("rule %s on %s (document %d, %s %s): %w", pass.Rule.ID, doc.File.Path, doc.Index+1, doc.Kind, doc.Name, err))
@@ -139,7 +142,7 @@ func (e *engine) runSet(ctx context.Context, docs []*Document) []Diagnostic {
 		if ctx.Err() != nil {
 			break
 		}
-		pass := &SetPass{Rule: r, Docs: docs, params: e.opts.Params[r.ID], report: func(d *Document, f Finding) {
+		pass := &SetPass{Rule: r, Docs: docs, params: e.opts.Params[r.ID], kube: e.opts.KubeVersion.OrNewest(), report: func(d *Document, f Finding) {
 			out = append(out, resolve(r, d, f, e.opts))
 		}}
 		if err := protect(func() { r.RunSet(pass) }); err != nil {

@@ -32,7 +32,9 @@ type expectation struct {
 
 // Run lints the fixture files or directories with rules (plus the engine
 // rules, so syntax and schema problems are always reported) and checks the
-// expectations. It returns the diagnostics for further checks.
+// expectations. It returns the diagnostics for further checks. Files under
+// a directory named kube-1.NN are linted for Kubernetes 1.NN
+// (Options.KubeVersion); the others for the newest release kvet knows.
 func Run(t testing.TB, rules []*analyzer.Rule, paths ...string) []analyzer.Diagnostic {
 	t.Helper()
 	set := analyzer.NewLoader(nil).Load(context.Background(), paths)
@@ -40,10 +42,15 @@ func Run(t testing.TB, rules []*analyzer.Rule, paths ...string) []analyzer.Diagn
 		t.Errorf("loading: %v", err)
 	}
 	all := append(analyzer.EngineRules(), rules...)
-	res := analyzer.Run(context.Background(), set, all, analyzer.Options{})
-	for _, err := range res.Errors {
-		t.Errorf("run: %v", err)
+	var diags []analyzer.Diagnostic
+	for target, sub := range byTarget(t, set) {
+		res := analyzer.Run(context.Background(), sub, all, analyzer.Options{KubeVersion: target})
+		for _, err := range res.Errors {
+			t.Errorf("run: %v", err)
+		}
+		diags = append(diags, res.Diagnostics...)
 	}
+	analyzer.Sort(diags)
 	var exps []*expectation
 	for _, f := range set.Files {
 		e, err := parseExpectations(f)
@@ -52,8 +59,43 @@ func Run(t testing.TB, rules []*analyzer.Rule, paths ...string) []analyzer.Diagn
 		}
 		exps = append(exps, e...)
 	}
-	check(t, res.Diagnostics, exps)
-	return res.Diagnostics
+	check(t, diags, exps)
+	return diags
+}
+
+// kubeDir is a fixture directory named for the Kubernetes release its
+// files target.
+var kubeDir = regexp.MustCompile(`(?:^|/)kube-(1\.\d+)/`)
+
+// byTarget splits a loaded set by the release its files target (the zero
+// KubeVersion for files outside kube-1.NN directories).
+func byTarget(t testing.TB, set *analyzer.Set) map[analyzer.KubeVersion]*analyzer.Set {
+	t.Helper()
+	targetOf := map[string]analyzer.KubeVersion{}
+	out := map[analyzer.KubeVersion]*analyzer.Set{}
+	for _, f := range set.Files {
+		var v analyzer.KubeVersion
+		if m := kubeDir.FindAllStringSubmatch(filepath.ToSlash(f.Path), -1); m != nil {
+			var err error
+			if v, err = analyzer.ParseKubeVersion(m[len(m)-1][1]); err != nil {
+				t.Fatalf("%s: %v", f.Path, err)
+			}
+		}
+		targetOf[f.Path] = v
+		if out[v] == nil {
+			out[v] = &analyzer.Set{}
+		}
+		out[v].Files = append(out[v].Files, f)
+	}
+	for _, d := range set.Docs {
+		sub := out[targetOf[d.File.Path]]
+		sub.Docs = append(sub.Docs, d)
+	}
+	for _, d := range set.Diagnostics {
+		sub := out[targetOf[d.File]]
+		sub.Diagnostics = append(sub.Diagnostics, d)
+	}
+	return out
 }
 
 // RunWithFixes is Run followed by a check of the suggested fixes: for every
