@@ -387,7 +387,7 @@ func TestRulesExplainVersion(t *testing.T) {
 	}
 
 	o = kvet(t, run{args: []string{"version"}})
-	if o.code != 0 || !regexp.MustCompile(`^kvet \d+\.\d+\.\d+\S*\n$`).MatchString(o.stdout) {
+	if o.code != 0 || !regexp.MustCompile(`^kvet \d+\.\d+\.\d+\S*\nKubernetes 1\.\d+ \(the newest release kvet knows; the default --kube-version\)\n$`).MatchString(o.stdout) {
 		t.Errorf("kvet version:\n%s", o)
 	}
 }

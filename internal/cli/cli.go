@@ -9,6 +9,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/kvet-dev/kvet/analyzer"
 )
 
 // Exit codes.
@@ -70,8 +72,14 @@ func (a *app) versionCmd() *cobra.Command {
 		Short: "Print kvet's version",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			_, err := fmt.Fprintf(a.stdout, "kvet %s\n", Version)
+			_, err := fmt.Fprint(a.stdout, versionText())
 			return err
 		},
 	}
+}
+
+// versionText is what `kvet version` prints: kvet's version, then the
+// newest Kubernetes release it knows, which is the default --kube-version.
+func versionText() string {
+	return fmt.Sprintf("kvet %s\nKubernetes %s (the newest release kvet knows; the default --kube-version)\n", Version, analyzer.NewestKubeVersion)
 }

@@ -15,10 +15,12 @@ import (
 )
 
 type lintFlags struct {
-	format string
-	output string
-	failOn string
-	color  string
+	format      string
+	output      string
+	failOn      string
+	color       string
+	kubeVersion string
+	kube        analyzer.KubeVersion // kubeVersion parsed; zero when not given
 
 	// Configuration, suppressions and baselines (settings.go).
 	config           string
@@ -55,6 +57,7 @@ func (a *app) lintCmd() *cobra.Command {
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` instead of standard output")
 	fl.StringVar(&f.failOn, "fail-on", "warning", "exit 1 when a finding at or above this severity exists: error, warning, info or none")
 	fl.StringVar(&f.color, "color", "auto", "color text output: auto (when stdout is a terminal and NO_COLOR is unset), always or never")
+	fl.StringVar(&f.kubeVersion, "kube-version", "", "the Kubernetes release the manifests target, as `1.MINOR` (default: kube-version: of .kvet.yaml, else "+analyzer.NewestKubeVersion.String()+", the newest kvet knows)")
 	addSettingsFlags(cmd, &f)
 	addPolicyFlags(cmd, &f.policies, &f.noBuiltinPolicies)
 	addEditorFlags(cmd, &f)
@@ -111,11 +114,21 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 		return usageError{fmt.Errorf("--format: %w", err)}
 	}
 
+	if f.kubeVersion != "" {
+		if f.kube, err = analyzer.ParseKubeVersion(f.kubeVersion); err != nil {
+			return usageError{fmt.Errorf("--kube-version: %w", err)}
+		}
+	}
+
 	ctx := cmd.Context()
 	a.limitMemory(paths)
 	lt, err := a.ruleSet(ctx, f, cfg)
 	if err != nil {
 		return err
+	}
+	if target := lt.Options.KubeVersion; analyzer.NewestKubeVersion.Less(target) {
+		fmt.Fprintf(a.stderr, "kvet: Kubernetes %s is newer than the newest release kvet knows (%s): API versions removed after %s are not reported\n",
+			target, analyzer.NewestKubeVersion, analyzer.NewestKubeVersion)
 	}
 	set, res := lt.Lint(ctx, f.loader(a.stdin), paths)
 	diags, shown, done, err := a.suppress(set, res, f, lt)

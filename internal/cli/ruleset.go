@@ -32,8 +32,9 @@ func (a *app) catalog(_ context.Context, src ruleSource) ([]*analyzer.Rule, erro
 // default.
 func (a *app) ruleSet(_ context.Context, f lintFlags, cfg *config.Config) (*linter.Linter, error) {
 	s := linter.Settings{
-		Source:    linter.Source{Policies: f.policies, NoBuiltinPolicies: f.noBuiltinPolicies},
-		Overrides: config.Overrides{Enable: f.enable, Disable: f.disable},
+		Source:      linter.Source{Policies: f.policies, NoBuiltinPolicies: f.noBuiltinPolicies},
+		Overrides:   config.Overrides{Enable: f.enable, Disable: f.disable},
+		KubeVersion: f.kube,
 	}
 	if f.requireReasonSet {
 		s.RequireReason = &f.requireReason

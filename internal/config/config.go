@@ -45,6 +45,9 @@ type Config struct {
 	RequireReason *bool
 	// Baseline is a baseline file relative to Dir, or "".
 	Baseline string
+	// KubeVersion is the Kubernetes release the manifests target
+	// (kube-version:), or the zero value.
+	KubeVersion analyzer.KubeVersion
 	// Rules are the per-rule settings, in file order.
 	Rules []RuleConfig
 }
@@ -193,7 +196,7 @@ func Parse(path string, data []byte) (*Config, error) {
 		return c, nil
 	}
 	if root.Kind != yaml.MappingNode {
-		el.add(root, "the configuration must be a mapping of keys (fail-on, format, exclude, policies, require-reason, baseline, rules)")
+		el.add(root, "the configuration must be a mapping of keys (%s)", strings.Join(topKeys, ", "))
 		return nil, el.err()
 	}
 	c.parseTop(root, el)
@@ -235,7 +238,7 @@ func deref(n *yaml.Node) *yaml.Node {
 }
 
 // topKeys are the keys of the configuration file, in documentation order.
-var topKeys = []string{"fail-on", "format", "exclude", "policies", "require-reason", "baseline", "rules"}
+var topKeys = []string{"fail-on", "format", "kube-version", "exclude", "policies", "require-reason", "baseline", "rules"}
 
 // entries calls fn for each key of mapping m, reporting duplicate keys and
 // keys that are not plain scalars.
@@ -277,6 +280,19 @@ func (c *Config) parseTop(root *yaml.Node, el *errorList) {
 				}
 				c.Format = s
 			}
+		case "kube-version":
+			// 1.29 is a YAML number: read the text as written, so that
+			// 1.30 is not 1.3.
+			if v.Kind != yaml.ScalarNode || v.Tag != "!!str" && v.Tag != "!!float" {
+				el.add(v, "kube-version: want a Kubernetes version such as %s, got %s", analyzer.NewestKubeVersion, describe(v))
+				return
+			}
+			kv, err := analyzer.ParseKubeVersion(v.Value)
+			if err != nil {
+				el.add(v, "kube-version: %v", err)
+				return
+			}
+			c.KubeVersion = kv
 		case "exclude":
 			for _, n := range strs(v, el, key) {
 				if err := checkGlob(n.Value); err != nil {

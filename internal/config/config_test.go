@@ -16,7 +16,7 @@ func TestParseErrors(t *testing.T) {
 		want      []string
 	}{
 		{"unknown top-level key", "fail-on: error\nexlude: [a]\n",
-			[]string{`.kvet.yaml:2:1: unknown key "exlude" (want one of fail-on, format, exclude, policies, require-reason, baseline, rules)`}},
+			[]string{`.kvet.yaml:2:1: unknown key "exlude" (want one of fail-on, format, kube-version, exclude, policies, require-reason, baseline, rules)`}},
 		{"bad fail-on", "fail-on: warn\n",
 			[]string{`.kvet.yaml:1:10: fail-on: unknown severity "warn" (want error, warning, info or none)`}},
 		{"fail-on not a string", "fail-on: 3\n",
@@ -30,6 +30,12 @@ func TestParseErrors(t *testing.T) {
 				`.kvet.yaml:3:5: exclude: bad glob "[a-": syntax error in pattern`,
 				`.kvet.yaml:4:5: exclude: bad glob "a**b": ** must be a whole path element, as in charts/**/values.yaml`,
 			}},
+		{"kube-version not a version", "kube-version: 1.2x\n",
+			[]string{`.kvet.yaml:1:15: kube-version: invalid Kubernetes version "1.2x" (want 1.MINOR, such as 1.37)`}},
+		{"kube-version not 1.x", "kube-version: 2.1\n",
+			[]string{`.kvet.yaml:1:15: kube-version: invalid Kubernetes version "2.1": kvet knows Kubernetes 1.x releases (up to 1.37)`}},
+		{"kube-version an integer", "kube-version: 1\n",
+			[]string{`.kvet.yaml:1:15: kube-version: want a Kubernetes version such as 1.37, got the integer 1`}},
 		{"require-reason not a bool", "require-reason: yes\n",
 			[]string{`.kvet.yaml:1:17: require-reason: want true or false, got the string "yes"`}},
 		{"rules not a mapping", "rules: [a]\n",
@@ -47,7 +53,7 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate key", "fail-on: error\nfail-on: info\n",
 			[]string{`.kvet.yaml:2:1: duplicate key "fail-on"`}},
 		{"not a mapping", "- a\n",
-			[]string{`.kvet.yaml:1:1: the configuration must be a mapping of keys (fail-on, format, exclude, policies, require-reason, baseline, rules)`}},
+			[]string{`.kvet.yaml:1:1: the configuration must be a mapping of keys (fail-on, format, kube-version, exclude, policies, require-reason, baseline, rules)`}},
 		{"two documents", "fail-on: error\n---\nformat: json\n",
 			[]string{`.kvet.yaml:2:1: a configuration file holds one YAML document`}},
 		{"syntax error", "fail-on: error\nrules:\n  a: [b\n",
@@ -56,7 +62,7 @@ func TestParseErrors(t *testing.T) {
 			[]string{
 				`.kvet.yaml:3:15: rules.a.severity: unknown severity "bad" (want error, warning or info)`,
 				`.kvet.yaml:4:10: fail-on: unknown severity "bad" (want error, warning, info or none)`,
-				`.kvet.yaml:5:1: unknown key "foo" (want one of fail-on, format, exclude, policies, require-reason, baseline, rules)`,
+				`.kvet.yaml:5:1: unknown key "foo" (want one of fail-on, format, kube-version, exclude, policies, require-reason, baseline, rules)`,
 			}},
 	}
 	for _, tt := range tests {
@@ -77,6 +83,7 @@ func TestParse(t *testing.T) {
 	src := `# comment
 fail-on: info
 format: sarif
+kube-version: 1.30
 exclude: ["charts/**", vendor]
 policies: [policy/]
 require-reason: true
@@ -94,7 +101,7 @@ rules:
 		t.Fatal(err)
 	}
 	if c.FailOn != "info" || c.Format != "sarif" || c.Baseline != ".kvet-baseline.json" ||
-		c.RequireReason == nil || !*c.RequireReason {
+		c.RequireReason == nil || !*c.RequireReason || c.KubeVersion != (analyzer.KubeVersion{Major: 1, Minor: 30}) {
 		t.Errorf("scalars: %+v", c)
 	}
 	if !reflect.DeepEqual(c.Exclude, []string{"charts/**", "vendor"}) || !reflect.DeepEqual(c.Policies, []string{"policy/"}) {
@@ -116,6 +123,14 @@ rules:
 	}
 	if r := c.Rules[1]; r.Enabled != nil || r.Severity != analyzer.SeverityWarning || len(r.params) != 2 {
 		t.Errorf("cronjob-history-limits: %+v", r)
+	}
+	for src, want := range map[string]string{`kube-version: "1.24"`: "1.24", "kube-version: v1.29.3": "1.29", "kube-version: 1.3": "1.3"} {
+		c, err := Parse(".kvet.yaml", []byte(src))
+		if err != nil {
+			t.Errorf("Parse(%q): %v", src, err)
+		} else if c.KubeVersion.String() != want {
+			t.Errorf("Parse(%q): kube-version %v, want %s", src, c.KubeVersion, want)
+		}
 	}
 	for _, empty := range []string{"", "# only a comment\n", "---\n"} {
 		c, err := Parse(".kvet.yaml", []byte(empty))

@@ -207,4 +207,9 @@ func TestTemplate(t *testing.T) {
 	if !reflect.DeepEqual(c.Exclude, []string{"charts/**", "vendor/**"}) || !reflect.DeepEqual(c.Policies, []string{"policy/"}) {
 		t.Errorf("uncommented: exclude %q, policies %q", c.Exclude, c.Policies)
 	}
+	// The commented kube-version setting names the default.
+	c, err = Parse(".kvet.yaml", []byte(strings.Replace(string(tmpl), "\n# kube-version:", "\nkube-version:", 1)))
+	if err != nil || c.KubeVersion != analyzer.NewestKubeVersion {
+		t.Errorf("kube-version uncommented: %v, %v", c, err)
+	}
 }

@@ -25,6 +25,9 @@ fail-on: warning
 
 `)
 	fmt.Fprintf(&b, "# Output format: %s.\nformat: text\n\n", strings.Join(report.Names(), ", "))
+	fmt.Fprintf(&b, "# The Kubernetes release the manifests target: removed API versions are\n"+
+		"# judged against it, and advice that needs a newer cluster says so.\n"+
+		"# Default: %s, the newest release kvet knows.\n# kube-version: \"%s\"\n\n", analyzer.NewestKubeVersion, analyzer.NewestKubeVersion)
 	b.WriteString(`# Paths never linted: globs relative to this file. "**" matches any number
 # of directories; a glob without "/" matches at any depth ("*.json").
 exclude:

@@ -63,6 +63,10 @@ type Settings struct {
 	// Overrides turn rules on or off (--enable, --disable,
 	// --require-reason).
 	config.Overrides
+	// KubeVersion is the target Kubernetes release (--kube-version); zero
+	// leaves it to the configuration file, else the newest release kvet
+	// knows.
+	KubeVersion analyzer.KubeVersion
 }
 
 // Linter is a rule set ready to run: the rules of a configuration with
@@ -76,7 +80,10 @@ type Linter struct {
 	Enabled []*analyzer.Rule
 	// Catalog is every rule known, enabled or not.
 	Catalog []*analyzer.Rule
-	// Options are the rules' parameters and severity overrides.
+	// Options are the rules' parameters and severity overrides, and the
+	// target Kubernetes release (always set: Settings.KubeVersion, else
+	// the configuration's kube-version, else analyzer.NewestKubeVersion).
+	// Renderers read it too (Helm's .Capabilities.KubeVersion).
 	Options analyzer.Options
 
 	own map[string]bool // absolute paths of the configuration file and its baseline
@@ -101,6 +108,11 @@ func New(cfg *config.Config, s Settings) (*Linter, error) {
 	if err != nil {
 		return nil, err
 	}
+	opts.KubeVersion = s.KubeVersion
+	if opts.KubeVersion.IsZero() && cfg != nil {
+		opts.KubeVersion = cfg.KubeVersion
+	}
+	opts.KubeVersion = opts.KubeVersion.OrNewest()
 	if err := engine.SetParams(opts.Params); err != nil {
 		return nil, err
 	}
