@@ -4,59 +4,117 @@ package apiversion
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/kvet-dev/kvet/analyzer"
 )
 
-type removal struct {
-	replacement string
-	removedIn   string
-}
+// table indexes the removals by "apiVersion kind".
+type table map[string]*Removal
 
-// removed maps "apiVersion kind" (kind "*" for every kind of the group
-// version) to its replacement.
-func removed() map[string]removal {
-	return map[string]removal{
-		"batch/v1beta1 CronJob":                {"batch/v1", "1.25"},
-		"batch/v2alpha1 CronJob":               {"batch/v1", "1.25"},
-		"rbac.authorization.k8s.io/v1beta1 *":  {"rbac.authorization.k8s.io/v1", "1.22"},
-		"rbac.authorization.k8s.io/v1alpha1 *": {"rbac.authorization.k8s.io/v1", "1.22"},
-		"extensions/v1beta1 Deployment":        {"apps/v1", "1.16"},
-		"extensions/v1beta1 DaemonSet":         {"apps/v1", "1.16"},
-		"extensions/v1beta1 ReplicaSet":        {"apps/v1", "1.16"},
-		"apps/v1beta1 *":                       {"apps/v1", "1.16"},
-		"apps/v1beta2 *":                       {"apps/v1", "1.16"},
+func newTable() table {
+	t := table{}
+	for _, r := range Removals() {
+		t[r.APIVersion+" "+r.Kind] = &r
 	}
+	return t
 }
 
-// DeprecatedAPIVersion flags apiVersions removed from Kubernetes.
+// removedAt returns the removal of apiVersion/kind if the target release
+// no longer serves it.
+func (t table) removedAt(apiVersion, kind string, target analyzer.KubeVersion) *Removal {
+	r := t[apiVersion+" "+kind]
+	if r == nil || !target.AtLeast(r.RemovedIn) {
+		return nil
+	}
+	return r
+}
+
+// replacement returns the first replacement of r that the target release
+// serves, following replacements that were removed in turn (extensions/v1beta1
+// PodSecurityPolicy → policy/v1beta1 → none). It returns "" and what to do
+// instead when there is none.
+func (t table) replacement(r *Removal, target analyzer.KubeVersion) (apiVersion, instead string) {
+	for _, repl := range r.Replacements {
+		if !target.AtLeast(repl.Since) {
+			continue
+		}
+		if gone := t.removedAt(repl.APIVersion, r.Kind, target); gone != nil {
+			if av, _ := t.replacement(gone, target); av != "" {
+				return av, ""
+			}
+			continue
+		}
+		return repl.APIVersion, ""
+	}
+	instead = r.Instead
+	for _, repl := range r.Replacements {
+		if gone := t.removedAt(repl.APIVersion, r.Kind, target); gone != nil && gone.Instead != "" {
+			instead = gone.Instead
+		}
+	}
+	return "", instead
+}
+
+// message describes a removal for the target release.
+func (t table) message(r *Removal, target analyzer.KubeVersion) string {
+	msg := fmt.Sprintf("%s %s was removed in Kubernetes 1.%d", r.APIVersion, r.Kind, r.RemovedIn)
+	if target != analyzer.NewestKubeVersion {
+		msg += fmt.Sprintf(" (the target is %s)", target)
+	}
+	if av, instead := t.replacement(r, target); av != "" {
+		return msg + "; use apiVersion: " + av
+	} else if instead != "" {
+		return msg + " and has no replacement: " + instead
+	}
+	return msg + " and has no replacement"
+}
+
+// DeprecatedAPIVersion flags apiVersions that the target Kubernetes release
+// no longer serves.
 func DeprecatedAPIVersion() *analyzer.Rule {
-	table := removed()
+	t := newTable()
 	return &analyzer.Rule{
 		ID:       "deprecated-api-version",
 		Title:    "apiVersion that Kubernetes no longer serves",
 		Severity: analyzer.SeverityError,
 		Source:   "go",
-		Rationale: "The API server rejects objects of removed apiVersions: batch/v1beta1 and " +
-			"batch/v2alpha1 CronJob (removed in 1.25), rbac.authorization.k8s.io/v1beta1 and v1alpha1 " +
-			"(removed in 1.22), and the extensions/v1beta1, apps/v1beta1 and apps/v1beta2 workloads " +
-			"(removed in 1.16). The manifest fails to apply on every current cluster.",
-		Remediation: "Change apiVersion to the replacement named in the message (batch/v1, " +
-			"rbac.authorization.k8s.io/v1, apps/v1) and check the fields that changed between versions; " +
-			"kvet then checks the object against the current schema.",
+		Rationale: "The API server rejects objects of removed apiVersions, so the manifest fails to apply. " +
+			"kvet knows every group/version/kind removed up to Kubernetes " + analyzer.NewestKubeVersion.String() +
+			" (from Kubernetes' Deprecated API Migration Guide, checked against the k8s.io/api types) and " +
+			"judges them against the target release: --kube-version, or kube-version: in .kvet.yaml " +
+			"(default " + analyzer.NewestKubeVersion.String() + "), so a manifest for 1.21 may still use " +
+			"batch/v1beta1.",
+		Remediation: "Change apiVersion to the replacement named in the message (the newest version the " +
+			"target release serves) and check the fields that changed between versions (the guide lists " +
+			"them); kvet then checks the object against the current schema. Where there is no " +
+			"replacement (PodSecurityPolicy), the message says what to use instead.",
+		Doc: tableDoc(),
 		Run: func(pass *analyzer.Pass) {
 			d := pass.Doc
-			r, ok := table[d.APIVersion+" "+d.Kind]
-			if !ok {
-				r, ok = table[d.APIVersion+" *"]
-			}
-			if !ok {
+			target := pass.KubeVersion()
+			r := t.removedAt(d.APIVersion, d.Kind, target)
+			if r == nil {
 				return
 			}
-			pass.Report(analyzer.Finding{
-				Path:    analyzer.NewPath("apiVersion"),
-				Message: fmt.Sprintf("%s %s was removed in Kubernetes %s; use apiVersion: %s", d.APIVersion, d.Kind, r.removedIn, r.replacement),
-			})
+			pass.Report(analyzer.Finding{Path: analyzer.NewPath("apiVersion"), Message: t.message(r, target)})
 		},
 	}
+}
+
+// tableDoc renders the table for `kvet explain` and docs/rules.md.
+func tableDoc() string {
+	var b strings.Builder
+	b.WriteString("Removed API versions kvet knows (" + GuideURL + "):\n\n")
+	for _, r := range Removals() {
+		var repl []string
+		for _, x := range r.Replacements {
+			repl = append(repl, fmt.Sprintf("%s (1.%d)", x.APIVersion, x.Since))
+		}
+		if len(repl) == 0 {
+			repl = []string{"none"}
+		}
+		fmt.Fprintf(&b, "    1.%d  %s %s → %s\n", r.RemovedIn, r.APIVersion, r.Kind, strings.Join(repl, ", "))
+	}
+	return b.String()
 }
