@@ -125,3 +125,18 @@ func TestPositionsNull(t *testing.T) {
 		}
 	}
 }
+
+// A TZ= prefix is an error where the API server rejects it (1.29 on) and a
+// warning on older targets, which still accept it.
+func TestScheduleTimezoneSeverityByTarget(t *testing.T) {
+	src := "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: tz}\nspec:\n  schedule: \"TZ=UTC 0 * * * *\"\n"
+	for minor, want := range map[int]analyzer.Severity{28: analyzer.SeverityWarning, 29: analyzer.SeverityError, 37: analyzer.SeverityError} {
+		f := &analyzer.File{Path: "tz.yaml", Content: []byte(src)}
+		docs, _ := analyzer.NewLoader(nil).Parse(f)
+		opts := analyzer.Options{KubeVersion: analyzer.KubeVersion{Major: 1, Minor: minor}}
+		res := analyzer.Run(context.Background(), &analyzer.Set{Files: []*analyzer.File{f}, Docs: docs}, []*analyzer.Rule{cronjob.ScheduleTimezone()}, opts)
+		if len(res.Diagnostics) != 1 || res.Diagnostics[0].Severity != want {
+			t.Errorf("target 1.%d: %v, want one %s", minor, res.Diagnostics, want)
+		}
+	}
+}

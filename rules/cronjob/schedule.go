@@ -169,10 +169,12 @@ func ScheduleTimezone() *analyzer.Rule {
 		Rationale: "A TZ= or CRON_TZ= prefix in spec.schedule was never a supported way to pick a time zone: " +
 			"it only worked by accident of the cron library. Since Kubernetes 1.29 the API server rejects " +
 			"new CronJobs whose schedule contains it (\"cannot use TZ or CRON_TZ in schedule, use " +
-			"timeZone field instead\"), so the manifest no longer applies.",
+			"timeZone field instead\"), so the manifest no longer applies. With an older --kube-version " +
+			"the finding is a warning: the manifest still applies, and breaks on the upgrade to 1.29.",
 		Remediation: "Remove the prefix from spec.schedule and set spec.timeZone to the same IANA zone name, " +
-			"e.g. `timeZone: Europe/Paris`. kvet offers this edit as a suggested fix when the zone is " +
-			"known and spec.timeZone is not already set to another zone.",
+			"e.g. `timeZone: Europe/Paris` (spec.timeZone is GA in Kubernetes 1.27, beta in 1.25). kvet " +
+			"offers this edit as a suggested fix when the zone is known, spec.timeZone is not already set " +
+			"to another zone and the target release has the field.",
 		Doc: "Bad:\n\n    schedule: \"CRON_TZ=Europe/Paris 0 3 * * *\"\n\n" +
 			"Good:\n\n    schedule: \"0 3 * * *\"\n    timeZone: Europe/Paris\n",
 		Run: func(pass *analyzer.Pass) {
@@ -186,15 +188,28 @@ func ScheduleTimezone() *analyzer.Rule {
 			if !knownZone(cs.zone) {
 				unknown = fmt.Sprintf(" (%q is not an IANA time zone name either)", cs.zone)
 			}
-			pass.Report(analyzer.Finding{
-				Path: schedulePath,
-				Message: fmt.Sprintf("schedule starts with %q: time zone prefixes were never supported and the API server rejects them since Kubernetes 1.29; remove the prefix and set spec.timeZone: %s%s",
-					cs.prefix, cs.zone, unknown),
-				Fix: moveZoneFix(pass, s, cs),
-			})
+			target := pass.KubeVersion()
+			f := analyzer.Finding{Path: schedulePath}
+			if target.AtLeast(tzPrefixRejected) {
+				f.Message = fmt.Sprintf("schedule starts with %q: time zone prefixes were never supported and the API server rejects them since Kubernetes 1.%d; remove the prefix and set spec.timeZone: %s%s",
+					cs.prefix, tzPrefixRejected, cs.zone, unknown)
+			} else {
+				// Accepted, but unsupported, and the upgrade to 1.29 breaks it.
+				f.Severity = analyzer.SeverityWarning
+				f.Message = fmt.Sprintf("schedule starts with %q: time zone prefixes were never supported; the target %s still accepts them, but the API server rejects them from Kubernetes 1.%d; remove the prefix and set spec.timeZone: %s%s%s",
+					cs.prefix, target, tzPrefixRejected, cs.zone, unknown, timeZoneNote(target))
+			}
+			if target.AtLeast(timeZoneBeta) {
+				f.Fix = moveZoneFix(pass, s, cs)
+			}
+			pass.Report(f)
 		},
 	}
 }
+
+// tzPrefixRejected is the release from which the API server rejects TZ=
+// and CRON_TZ= prefixes in schedules.
+const tzPrefixRejected = 29
 
 // moveZoneFix moves a valid TZ= prefix into spec.timeZone, or drops the
 // prefix when spec.timeZone already names the same zone.

@@ -64,6 +64,26 @@ func suggestZone(tz string) string {
 
 var timeZonePath = analyzer.NewPath("spec", "timeZone")
 
+// Releases of spec.timeZone: beta and on by default in 1.25, GA in 1.27
+// (alpha behind the CronJobTimeZone feature gate in 1.24).
+const (
+	timeZoneBeta = 25
+	timeZoneGA   = 27
+)
+
+// timeZoneNote says what advice to set spec.timeZone means for the target
+// release: "" from 1.27, where the field is GA.
+func timeZoneNote(target analyzer.KubeVersion) string {
+	switch {
+	case target.AtLeast(timeZoneGA):
+		return ""
+	case target.AtLeast(timeZoneBeta):
+		return fmt.Sprintf(" (spec.timeZone is GA in Kubernetes 1.%d; the target %s has it in beta, on by default)", timeZoneGA, target)
+	}
+	return fmt.Sprintf(" (spec.timeZone needs Kubernetes 1.%d, where it is GA, or 1.%d, where it is beta: the target %s ignores it unless the CronJobTimeZone feature gate is on)",
+		timeZoneGA, timeZoneBeta, target)
+}
+
 // TimezoneMissing flags CronJobs that run in the controller's time zone.
 func TimezoneMissing() *analyzer.Rule {
 	return &analyzer.Rule{
@@ -77,7 +97,8 @@ func TimezoneMissing() *analyzer.Rule {
 			"moved, so a job meant for 2 am local time runs hours off and shifts with daylight saving time.",
 		Remediation: "Set spec.timeZone to an IANA zone name, e.g. `timeZone: Europe/Paris`, or `Etc/UTC` to " +
 			"make UTC explicit. `@every <duration>` schedules do not depend on a time zone and are not " +
-			"reported.",
+			"reported. spec.timeZone is GA in Kubernetes 1.27 (beta, on by default, in 1.25 and 1.26); " +
+			"with an older --kube-version the message says so.",
 		Doc: "Good:\n\n    spec:\n      schedule: \"0 2 * * *\"\n      timeZone: America/New_York\n",
 		Run: func(pass *analyzer.Pass) {
 			cj, ok := cronJob(pass)
@@ -94,7 +115,7 @@ func TimezoneMissing() *analyzer.Rule {
 			pass.Report(analyzer.Finding{
 				Path:    timeZonePath,
 				AtKey:   true,
-				Message: "spec.timeZone is unset, so the schedule runs in the kube-controller-manager's time zone (often UTC, and not the same on every cluster); set timeZone to an IANA zone such as Europe/Paris, or Etc/UTC to make UTC explicit",
+				Message: "spec.timeZone is unset, so the schedule runs in the kube-controller-manager's time zone (often UTC, and not the same on every cluster); set timeZone to an IANA zone such as Europe/Paris, or Etc/UTC to make UTC explicit" + timeZoneNote(pass.KubeVersion()),
 			})
 		},
 	}
