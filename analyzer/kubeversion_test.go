@@ -1,0 +1,28 @@
+package analyzer_test
+
+import (
+	"testing"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+func TestParseKubeVersion(t *testing.T) {
+	for in, want := range map[string]string{"1.29": "1.29", "v1.29": "1.29", "1.29.3": "1.29", "v1.30.0": "1.30", "1.3": "1.3"} {
+		got, err := analyzer.ParseKubeVersion(in)
+		if err != nil || got.String() != want {
+			t.Errorf("ParseKubeVersion(%q) = %v, %v; want %s", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "1", "1.", "1.x", "01.2", "1.02", "1.2.3.4", "2.0", "0.37", "1.-1", "1.+2", "vv1.2", "1.29-rc.1"} {
+		if v, err := analyzer.ParseKubeVersion(in); err == nil {
+			t.Errorf("ParseKubeVersion(%q) = %v, want an error", in, v)
+		}
+	}
+	v := func(minor int) analyzer.KubeVersion { return analyzer.KubeVersion{Major: 1, Minor: minor} }
+	if !v(9).Less(v(10)) || v(10).Less(v(9)) || !v(27).AtLeast(27) || v(26).AtLeast(27) {
+		t.Error("Less/AtLeast compare minor releases numerically")
+	}
+	if (analyzer.KubeVersion{}).OrNewest() != analyzer.NewestKubeVersion || v(21).OrNewest() != v(21) {
+		t.Error("OrNewest")
+	}
+}
