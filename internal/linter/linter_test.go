@@ -84,3 +84,33 @@ func TestLinterFollowsConfiguration(t *testing.T) {
 		t.Errorf("findings %q, want %q", got, want)
 	}
 }
+
+// The target release: the command line's, else the configuration's, else
+// the newest kvet knows; the language server gets the same one as lint.
+func TestKubeVersion(t *testing.T) {
+	v := func(minor int) analyzer.KubeVersion { return analyzer.KubeVersion{Major: 1, Minor: minor} }
+	cfg, err := config.Parse(".kvet.yaml", []byte("kube-version: 1.21\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		cfg  *config.Config
+		flag analyzer.KubeVersion
+		want analyzer.KubeVersion
+	}{
+		{nil, analyzer.KubeVersion{}, analyzer.NewestKubeVersion},
+		{&config.Config{}, analyzer.KubeVersion{}, analyzer.NewestKubeVersion},
+		{cfg, analyzer.KubeVersion{}, v(21)},
+		{cfg, v(25), v(25)},
+		{nil, v(25), v(25)},
+	}
+	for _, tt := range tests {
+		l, err := linter.New(tt.cfg, linter.Settings{KubeVersion: tt.flag})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.Options.KubeVersion != tt.want {
+			t.Errorf("config %v, flag %v: target %v, want %v", tt.cfg != nil, tt.flag, l.Options.KubeVersion, tt.want)
+		}
+	}
+}
