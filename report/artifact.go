@@ -35,7 +35,8 @@ func (a artifact) id(given string) string {
 }
 
 // artifactOf resolves a diagnostic's file (slash-separated, as given on the
-// command line or discovered, or "<stdin>") against r.BaseDir.
+// command line or discovered, or "<stdin>") against r.BaseDir, and makes it
+// relative to the root (r.RootDir, else r.BaseDir).
 func (r *Report) artifactOf(file string) artifact {
 	if file == analyzer.StdinName {
 		return artifact{Stdin: true}
@@ -63,7 +64,8 @@ func (r *Report) artifactOf(file string) artifact {
 	}
 	abs = filepath.Clean(abs)
 	a := artifact{Abs: filepath.ToSlash(abs)}
-	if rel, err := filepath.Rel(base, abs); err == nil && rel != ".." &&
+	root := r.root()
+	if rel, err := filepath.Rel(root, abs); err == nil && rel != ".." &&
 		!strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel) {
 		a.Rel = filepath.ToSlash(rel)
 	}
@@ -134,4 +136,19 @@ func dirURI(abs string) string {
 		u += "/"
 	}
 	return u
+}
+
+// root returns the absolute directory machine paths are relative to:
+// RootDir, else BaseDir ("" when neither is known).
+func (r *Report) root() string {
+	root := r.RootDir
+	if root == "" {
+		root = r.BaseDir
+	}
+	if root != "" && !filepath.IsAbs(root) {
+		if abs, err := filepath.Abs(root); err == nil {
+			root = abs
+		}
+	}
+	return root
 }

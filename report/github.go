@@ -14,14 +14,16 @@ import (
 //
 //	::error file=k8s/app.yaml,line=6,col=1,endLine=6,endColumn=5,title=kvet cronjob-concurrency-allow::message
 //
-// Files under Report.BaseDir are written relative to it (run kvet from the
-// repository root so that they match the repository's paths).
+// Files under the report's root (the repository root) are written relative
+// to it, so that they match the repository's paths wherever kvet ran.
+// Columns count bytes, as in the text format.
 type GitHub struct{}
 
 // Format implements Formatter.
 func (GitHub) Format(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
 	files := r.artifacts()
+	srcs := r.sources()
 	for i := range r.Diagnostics {
 		d := &r.Diagnostics[i]
 		file := d.File
@@ -29,6 +31,9 @@ func (GitHub) Format(w io.Writer, r *Report) error {
 			file = a.Rel
 		}
 		reg := sarifRegionOf(d.Range)
+		// Columns count bytes, as in the text format.
+		reg.StartColumn = max(1, byteColumn(srcs, d.File, analyzer.Position{Line: reg.StartLine, Column: reg.StartColumn}))
+		reg.EndColumn = max(1, byteColumn(srcs, d.File, analyzer.Position{Line: reg.EndLine, Column: reg.EndColumn}))
 		fmt.Fprintf(bw, "::%s file=%s,line=%d,col=%d,endLine=%d,endColumn=%d,title=%s::%s\n",
 			githubLevel(d.Severity), ghProperty(file), reg.StartLine, reg.StartColumn,
 			reg.EndLine, reg.EndColumn, ghProperty("kvet "+d.RuleID), ghData(d.Message))

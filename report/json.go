@@ -96,12 +96,16 @@ type jsonEdit struct {
 func (JSON) Format(w io.Writer, r *Report) error {
 	c := r.Counts()
 	head := struct {
-		Version int         `json:"version"`
-		Tool    jsonTool    `json:"tool"`
-		Summary jsonSummary `json:"summary"`
+		Version int      `json:"version"`
+		Tool    jsonTool `json:"tool"`
+		// ColumnKind says what columns count: Unicode code points (SARIF's
+		// name for it); fix edits' offsets count bytes.
+		ColumnKind string      `json:"columnKind"`
+		Summary    jsonSummary `json:"summary"`
 	}{
-		Version: JSONVersion,
-		Tool:    jsonTool{Name: r.Tool.Name, Version: r.Tool.Version},
+		Version:    JSONVersion,
+		Tool:       jsonTool{Name: r.Tool.Name, Version: r.Tool.Version},
+		ColumnKind: SARIFColumnKind,
 		Summary: jsonSummary{
 			Files: r.Files, Documents: r.Documents,
 			Errors: c[analyzer.SeverityError], Warnings: c[analyzer.SeverityWarning], Infos: c[analyzer.SeverityInfo],

@@ -12,7 +12,7 @@ import (
 // jsonSchema is the documented shape of the JSON report (README.md, "JSON
 // output"): the keys of each object. Keep the two in sync.
 var jsonSchema = map[string][]string{
-	"":                     {"version", "tool", "summary", "diagnostics"},
+	"":                     {"version", "tool", "columnKind", "summary", "diagnostics"},
 	"tool":                 {"name", "version"},
 	"summary":              {"files", "documents", "errors", "warnings", "infos"},
 	"diagnostic":           {"rule", "severity", "message", "file", "range", "path", "object", "fingerprint", "fix", "suppression", "related"},
@@ -59,9 +59,12 @@ func TestJSONFields(t *testing.T) {
 	if doc["version"] != float64(report.JSONVersion) {
 		t.Errorf("version = %v", doc["version"])
 	}
+	if doc["columnKind"] != "unicodeCodePoints" {
+		t.Errorf("columnKind = %v, want unicodeCodePoints (the unit of range columns)", doc["columnKind"])
+	}
 	checkKeys(t, "tool", "tool", doc["tool"])
 	sum := checkKeys(t, "summary", "summary", doc["summary"])
-	if sum["files"] != 4.0 || sum["documents"] != 6.0 || sum["errors"] != 7.0 || sum["warnings"] != 5.0 || sum["infos"] != 2.0 {
+	if sum["files"] != 5.0 || sum["documents"] != 7.0 || sum["errors"] != 8.0 || sum["warnings"] != 5.0 || sum["infos"] != 2.0 {
 		t.Errorf("summary = %v", sum)
 	}
 	diags := doc["diagnostics"].([]any)

@@ -29,11 +29,50 @@ type Report struct {
 	// Files and Documents count what was linted.
 	Files, Documents int
 	// BaseDir is the directory that relative paths in Diagnostics are
-	// relative to: the working directory of the run. Machine formats make
-	// paths relative to it (SARIF URIs, GitHub annotations, fingerprints);
-	// files outside it keep absolute paths. Empty means unknown: paths are
-	// used as given.
+	// relative to: the working directory of the run. Empty means unknown:
+	// paths are used as given.
 	BaseDir string
+	// RootDir is the directory machine formats make paths relative to
+	// (SARIF URIs, GitHub annotations, GitLab and JUnit reports,
+	// fingerprints): the repository root, so that they match the
+	// repository's paths wherever kvet ran. Files outside it keep absolute
+	// paths. Empty means BaseDir.
+	RootDir string
+	// Sources are the files that were linted, with their contents: the
+	// text format and GitHub annotations count byte columns in them, and
+	// SARIF turns fixes' byte offsets into regions. A report without them
+	// counts columns in code points and carries no SARIF fixes.
+	Sources []*analyzer.File
+}
+
+// sources indexes r.Sources by path.
+func (r *Report) sources() map[string]*analyzer.File {
+	m := make(map[string]*analyzer.File, len(r.Sources))
+	for _, f := range r.Sources {
+		m[f.Path] = f
+	}
+	return m
+}
+
+// byteColumn returns the 1-based byte column of p in file, or p's column
+// (code points) when the file's content is unknown.
+func byteColumn(srcs map[string]*analyzer.File, file string, p analyzer.Position) int {
+	if f := srcs[file]; f != nil {
+		return f.ByteColumn(p)
+	}
+	return p.Column
+}
+
+// Fixable returns the number of findings (not suppressed) that carry a
+// suggested fix: what kvet fix would fix.
+func (r *Report) Fixable() int {
+	n := 0
+	for i := range r.Diagnostics {
+		if d := &r.Diagnostics[i]; d.Fix != nil && !d.Suppressed() {
+			n++
+		}
+	}
+	return n
 }
 
 // Counts returns the number of diagnostics per severity, leaving out

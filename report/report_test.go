@@ -140,6 +140,7 @@ func fixtureReport(t *testing.T) *report.Report {
 		Files:       len(set.Files),
 		Documents:   len(set.Docs),
 		BaseDir:     fixtureBase(),
+		Sources:     set.Files,
 	}
 }
 
@@ -180,5 +181,40 @@ func TestGolden(t *testing.T) {
 					name, golden, analyzertest.LineDiff(string(want), string(got)))
 			}
 		})
+	}
+}
+
+// TestRootDir checks that machine paths are relative to the report's root
+// (the repository root), not to the directory kvet ran in: the same finding
+// linted from the root and from a subdirectory gets the same SARIF URI,
+// GitHub file, and fingerprint.
+func TestRootDir(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Unix paths")
+	}
+	diag := func(file string) analyzer.Diagnostic {
+		return analyzer.Diagnostic{
+			RuleID: "test-schedule-review", Severity: analyzer.SeverityError, Message: "m", File: file,
+			Range:  analyzer.Range{Start: analyzer.Position{Line: 2, Column: 3}, End: analyzer.Position{Line: 2, Column: 5}},
+			Object: analyzer.ObjectRef{Kind: "CronJob", Name: "c"}, Path: analyzer.NewPath("spec"),
+		}
+	}
+	fromRoot := &report.Report{Diagnostics: []analyzer.Diagnostic{diag("k8s/app.yaml")}, BaseDir: "/repo", RootDir: "/repo"}
+	fromSub := &report.Report{Diagnostics: []analyzer.Diagnostic{diag("app.yaml")}, BaseDir: "/repo/k8s", RootDir: "/repo"}
+	for _, r := range []*report.Report{fromRoot, fromSub} {
+		r.Tool = report.Tool{Name: "kvet", Version: "1.2.3", InformationURI: "https://example.com"}
+		gh := string(render(t, report.GitHub{}, r))
+		if !strings.HasPrefix(gh, "::error file=k8s/app.yaml,line=2,col=3,") {
+			t.Errorf("BaseDir %s: github %q", r.BaseDir, gh)
+		}
+		sarif := string(render(t, report.SARIF{}, r))
+		for _, want := range []string{`"uri": "k8s/app.yaml"`, `"uri": "file:///repo/"`} {
+			if !strings.Contains(sarif, want) {
+				t.Errorf("BaseDir %s: SARIF lacks %s", r.BaseDir, want)
+			}
+		}
+	}
+	if a, b := fromRoot.Fingerprint(&fromRoot.Diagnostics[0]), fromSub.Fingerprint(&fromSub.Diagnostics[0]); a != b {
+		t.Errorf("fingerprints differ: %s from the root, %s from k8s/", a, b)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -20,6 +21,9 @@ const (
 	SARIFBaseID = "%SRCROOT%"
 	// SARIFFingerprintKey names kvet's entry in partialFingerprints.
 	SARIFFingerprintKey = "kvetFingerprint/v1"
+	// SARIFColumnKind is the run's columnKind: columns (of result regions
+	// and of fixes' regions) count Unicode code points.
+	SARIFColumnKind = "unicodeCodePoints"
 )
 
 // SARIF writes a SARIF 2.1.0 log for code scanning (GitHub and others): one
@@ -104,7 +108,41 @@ type sarifResult struct {
 	// code scanning shows as the alert's path.
 	RelatedLocations []sarifLocation   `json:"relatedLocations,omitempty"`
 	CodeFlows        []sarifCodeFlow   `json:"codeFlows,omitempty"`
-	Properties       *sarifResultProps `json:"properties,omitempty"`
+	// Fixes holds the suggested fix, when there is one: its edits as
+	// replacements in the result's file.
+	Fixes      []sarifFix        `json:"fixes,omitempty"`
+	Properties *sarifResultProps `json:"properties,omitempty"`
+}
+
+type sarifFix struct {
+	Description     sarifMessage          `json:"description"`
+	ArtifactChanges []sarifArtifactChange `json:"artifactChanges"`
+}
+
+type sarifArtifactChange struct {
+	ArtifactLocation sarifArtifactLoc   `json:"artifactLocation"`
+	Replacements     []sarifReplacement `json:"replacements"`
+}
+
+type sarifReplacement struct {
+	// DeletedRegion is the text replaced, as a text region (lines and
+	// columns in the run's columnKind; an insertion is an empty region)
+	// that also gives the bytes (byteOffset, byteLength).
+	DeletedRegion   sarifFixRegion   `json:"deletedRegion"`
+	InsertedContent sarifFileContent `json:"insertedContent"`
+}
+
+type sarifFixRegion struct {
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn"`
+	EndLine     int `json:"endLine"`
+	EndColumn   int `json:"endColumn"`
+	ByteOffset  int `json:"byteOffset"`
+	ByteLength  int `json:"byteLength"`
+}
+
+type sarifFileContent struct {
+	Text string `json:"text"`
 }
 
 type sarifCodeFlow struct {
@@ -188,6 +226,7 @@ func (SARIF) Format(w io.Writer, r *Report) error {
 	}
 
 	files := r.artifacts()
+	srcs := r.sources()
 	seen := map[string]int{}
 	results := make([]sarifResult, 0, len(r.Diagnostics))
 	for i := range r.Diagnostics {
@@ -223,14 +262,17 @@ func (SARIF) Format(w io.Writer, r *Report) error {
 		if len(d.Related) > 0 {
 			res.RelatedLocations, res.CodeFlows = sarifRelatedOf(d, res.Locations[0], files)
 		}
+		if src := srcs[d.File]; d.Fix != nil && src != nil {
+			res.Fixes = sarifFixesOf(d.Fix, src, res.Locations[0].PhysicalLocation.ArtifactLocation)
+		}
 		results = append(results, res)
 	}
 
-	run := sarifRun{Tool: sarifTool{Driver: driver}, ColumnKind: "unicodeCodePoints", Results: results}
-	if base := r.artifactOf(".").Abs; r.BaseDir != "" && base != "" {
+	run := sarifRun{Tool: sarifTool{Driver: driver}, ColumnKind: SARIFColumnKind, Results: results}
+	if root := r.root(); root != "" {
 		run.OriginalURIBaseIDs = map[string]sarifArtifactLoc{SARIFBaseID: {
-			URI:         dirURI(base),
-			Description: &sarifMessage{Text: "The directory kvet ran in; relative result URIs are relative to it."},
+			URI:         dirURI(filepath.ToSlash(root)),
+			Description: &sarifMessage{Text: "The repository root (the directory with .git; the directory kvet ran in outside a repository); relative result URIs are relative to it."},
 		}}
 	}
 	enc := json.NewEncoder(w)
@@ -258,6 +300,24 @@ func sarifRelatedOf(d *analyzer.Diagnostic, primary sarifLocation, files map[str
 		related[i] = loc
 	}
 	return related, []sarifCodeFlow{{ThreadFlows: []sarifThreadFlow{{Locations: flow}}}}
+}
+
+// sarifFixesOf returns a fix as SARIF: one artifact change of the result's
+// file whose replacements are the fix's edits, each a region of the
+// source (which the edits' byte offsets index) and the text inserted.
+func sarifFixesOf(f *analyzer.SuggestedFix, src *analyzer.File, loc sarifArtifactLoc) []sarifFix {
+	change := sarifArtifactChange{ArtifactLocation: loc, Replacements: make([]sarifReplacement, 0, len(f.Edits))}
+	for _, e := range f.Edits {
+		start, end := src.Position(e.Offset), src.Position(e.End)
+		change.Replacements = append(change.Replacements, sarifReplacement{
+			DeletedRegion: sarifFixRegion{
+				StartLine: start.Line, StartColumn: start.Column, EndLine: end.Line, EndColumn: end.Column,
+				ByteOffset: e.Offset, ByteLength: e.End - e.Offset,
+			},
+			InsertedContent: sarifFileContent{Text: e.NewText},
+		})
+	}
+	return []sarifFix{{Description: sarifMessage{Text: f.Message}, ArtifactChanges: []sarifArtifactChange{change}}}
 }
 
 // sarifArtifactOf returns the artifact location of a file: relative to

@@ -217,7 +217,7 @@ func TestSARIFRelatedLocations(t *testing.T) {
 		for _, l := range res.RelatedLocations {
 			uris = append(uris, l.PhysicalLocation.ArtifactLocation.URI)
 		}
-		want := "testdata/in/broken.yaml testdata/in/dir%20with%20space/odd%23name.yaml testdata/in/workloads.yaml %3Cstdin%3E"
+		want := "testdata/in/broken.yaml testdata/in/dir%20with%20space/odd%23name.yaml testdata/in/unicode.yaml testdata/in/workloads.yaml %3Cstdin%3E"
 		if got := strings.Join(uris, " "); got != want {
 			t.Errorf("results[%d] related URIs = %s, want %s", i, got, want)
 		}
@@ -500,5 +500,86 @@ func TestMultitoolCatches(t *testing.T) {
 		if !strings.Contains(joined, want) {
 			t.Errorf("validator problems:\n%s\nwant one containing %q", joined, want)
 		}
+	}
+}
+
+// TestSARIFFixes checks that every result whose diagnostic has a fix
+// carries it as SARIF fixes: one artifact change of the result's own file,
+// one replacement per edit, whose deletedRegion names the same bytes by
+// line and column (code points, the run's columnKind) as by byteOffset and
+// byteLength, and whose insertedContent is the edit's text.
+func TestSARIFFixes(t *testing.T) {
+	r := fixtureReport(t)
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+				Fixes []struct {
+					Description struct {
+						Text string `json:"text"`
+					} `json:"description"`
+					ArtifactChanges []struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+						Replacements []struct {
+							DeletedRegion struct {
+								StartLine, StartColumn, EndLine, EndColumn, ByteOffset, ByteLength int
+							} `json:"deletedRegion"`
+							InsertedContent struct {
+								Text string `json:"text"`
+							} `json:"insertedContent"`
+						} `json:"replacements"`
+					} `json:"artifactChanges"`
+				} `json:"fixes"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(render(t, report.SARIF{}, r), &log); err != nil {
+		t.Fatal(err)
+	}
+	srcs := map[string]*analyzer.File{}
+	for _, f := range r.Sources {
+		srcs[f.Path] = f
+	}
+	withFix := 0
+	for i, res := range log.Runs[0].Results {
+		d := r.Diagnostics[i]
+		if d.Fix == nil {
+			if len(res.Fixes) != 0 {
+				t.Errorf("results[%d] (%s) has fixes but its diagnostic has none", i, d.RuleID)
+			}
+			continue
+		}
+		withFix++
+		if len(res.Fixes) != 1 || len(res.Fixes[0].ArtifactChanges) != 1 {
+			t.Fatalf("results[%d] (%s): want one fix with one artifact change, got %+v", i, d.RuleID, res.Fixes)
+		}
+		fix := res.Fixes[0]
+		change := fix.ArtifactChanges[0]
+		if fix.Description.Text != d.Fix.Message || change.ArtifactLocation.URI != res.Locations[0].PhysicalLocation.ArtifactLocation.URI {
+			t.Errorf("results[%d]: fix %q on %s, want %q on the result's file", i, fix.Description.Text, change.ArtifactLocation.URI, d.Fix.Message)
+		}
+		if len(change.Replacements) != len(d.Fix.Edits) {
+			t.Fatalf("results[%d]: %d replacements for %d edits", i, len(change.Replacements), len(d.Fix.Edits))
+		}
+		src := srcs[d.File]
+		for k, rep := range change.Replacements {
+			e, reg := d.Fix.Edits[k], rep.DeletedRegion
+			start := src.Offset(analyzer.Position{Line: reg.StartLine, Column: reg.StartColumn})
+			end := src.Offset(analyzer.Position{Line: reg.EndLine, Column: reg.EndColumn})
+			if reg.ByteOffset != e.Offset || reg.ByteLength != e.End-e.Offset || start != e.Offset || end != e.End || rep.InsertedContent.Text != e.NewText {
+				t.Errorf("results[%d] replacement %d = %+v %q, want bytes [%d,%d) %q", i, k, reg, rep.InsertedContent.Text, e.Offset, e.End, e.NewText)
+			}
+		}
+	}
+	if withFix < 2 {
+		t.Errorf("only %d results with fixes: the fixture does not exercise SARIF fixes", withFix)
 	}
 }

@@ -12,7 +12,9 @@ import (
 )
 
 // Text writes `path:line:col: severity: message (rule-id)`, one diagnostic a
-// line, the format editors and problem matchers read. A diagnostic's related
+// line, the format editors and problem matchers read. Columns count bytes
+// from 1, as gcc and go vet do and as Vim's %c and Emacs read them. A
+// finding that kvet fix can fix says so: `message [fixable] (rule-id)`. A diagnostic's related
 // places follow it as indented `path:line:col: note: message` lines, the
 // shape compilers use for notes.
 type Text struct {
@@ -36,17 +38,22 @@ func (t *Text) Format(w io.Writer, r *Report) error {
 			c.DisableColor()
 		}
 	}
+	srcs := r.sources()
 	for _, d := range r.Diagnostics {
 		sev := d.Severity.String()
 		if p := paint[d.Severity]; p != nil {
 			sev = p.Sprint(sev)
 		}
-		fmt.Fprintf(bw, "%s: %s: %s %s\n",
-			loc.Sprintf("%s:%d:%d", d.File, d.Range.Start.Line, d.Range.Start.Column),
-			sev, oneLine(d.Message), dim.Sprintf("(%s)", d.RuleID))
+		fixable := ""
+		if d.Fix != nil && !d.Suppressed() {
+			fixable = " " + dim.Sprint("[fixable]")
+		}
+		fmt.Fprintf(bw, "%s: %s: %s%s %s\n",
+			loc.Sprintf("%s:%d:%d", d.File, d.Range.Start.Line, byteColumn(srcs, d.File, d.Range.Start)),
+			sev, oneLine(d.Message), fixable, dim.Sprintf("(%s)", d.RuleID))
 		for _, rel := range d.Related {
 			fmt.Fprintf(bw, "  %s: %s: %s\n",
-				loc.Sprintf("%s:%d:%d", rel.File, rel.Range.Start.Line, rel.Range.Start.Column),
+				loc.Sprintf("%s:%d:%d", rel.File, rel.Range.Start.Line, byteColumn(srcs, rel.File, rel.Range.Start)),
 				dim.Sprint("note"), oneLine(rel.Message))
 		}
 	}
@@ -60,6 +67,15 @@ func oneLine(s string) string {
 		return s
 	}
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }), " ")
+}
+
+// FixableNote returns what the text summary adds about fixes: "; N
+// fixable with kvet fix", or "" when nothing is.
+func FixableNote(r *Report) string {
+	if n := r.Fixable(); n > 0 {
+		return fmt.Sprintf("; %d fixable with kvet fix", n)
+	}
+	return ""
 }
 
 // Summary returns the one-line summary printed on stderr after text output.

@@ -1,11 +1,14 @@
 package report_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/report"
 )
 
@@ -22,9 +25,12 @@ func TestTextLines(t *testing.T) {
 	related := 0
 	for _, d := range r.Diagnostics {
 		msg := strings.ReplaceAll(d.Message, "\n", " ")
-		want = append(want, fmt.Sprintf("%s:%d:%d: %s: %s (%s)", d.File, d.Range.Start.Line, d.Range.Start.Column, d.Severity, msg, d.RuleID))
+		if d.Fix != nil {
+			msg += " [fixable]"
+		}
+		want = append(want, fmt.Sprintf("%s:%d:%d: %s: %s (%s)", d.File, d.Range.Start.Line, byteColumn(t, d.File, d.Range.Start), d.Severity, msg, d.RuleID))
 		for _, rel := range d.Related {
-			want = append(want, fmt.Sprintf("  %s:%d:%d: note: %s", rel.File, rel.Range.Start.Line, rel.Range.Start.Column, strings.ReplaceAll(rel.Message, "\n", " ")))
+			want = append(want, fmt.Sprintf("  %s:%d:%d: note: %s", rel.File, rel.Range.Start.Line, byteColumn(t, rel.File, rel.Range.Start), strings.ReplaceAll(rel.Message, "\n", " ")))
 			related++
 		}
 	}
@@ -53,6 +59,91 @@ func TestTextLines(t *testing.T) {
 	}
 }
 
+// byteColumn returns the 1-based byte column of pos (whose column counts
+// code points) in a fixture file, read independently of the formatters.
+func byteColumn(t *testing.T, file string, pos analyzer.Position) int {
+	t.Helper()
+	data := []byte(stdinManifest)
+	if file != analyzer.StdinName {
+		var err error
+		if data, err = os.ReadFile(file); err != nil {
+			t.Fatal(err)
+		}
+	}
+	line := strings.Split(string(data), "\n")[pos.Line-1]
+	return 1 + len(string([]rune(line)[:pos.Column-1]))
+}
+
+// TestColumnUnits checks each format's column unit on a line with
+// non-ASCII text before the finding: bytes in the text and github formats
+// (what gcc, go vet, Vim's %c and Emacs use), code points in SARIF (which
+// declares columnKind unicodeCodePoints) and JSON (which says so in its
+// columnKind field).
+func TestColumnUnits(t *testing.T) {
+	r := fixtureReport(t)
+	const file = "testdata/in/unicode.yaml"
+	// `spec: {timeZone: "Europe/Zürich", schedule: "0 3 * * *", ...}`: the
+	// schedule value starts at code point 45, byte 46 (ü is two bytes).
+	text := string(render(t, &report.Text{}, r))
+	if want := file + `:8:46: error: schedule "0 3 * * *" of CronJob zürich-report needs review (test-schedule-review)`; !strings.Contains(text, want+"\n") {
+		t.Errorf("text output lacks %q:\n%s", want, text)
+	}
+	gh := string(render(t, report.GitHub{}, r))
+	if want := "::error file=testdata/in/unicode.yaml,line=8,col=46,endLine=8,endColumn=57,title=kvet test-schedule-review::"; !strings.Contains(gh, want) {
+		t.Errorf("github output lacks %q:\n%s", want, gh)
+	}
+	var sarif struct {
+		Runs []struct {
+			ColumnKind string `json:"columnKind"`
+			Results    []struct {
+				RuleID    string `json:"ruleId"`
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string } `json:"artifactLocation"`
+						Region           struct{ StartColumn, EndColumn int }
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(render(t, report.SARIF{}, r), &sarif); err != nil {
+		t.Fatal(err)
+	}
+	if sarif.Runs[0].ColumnKind != "unicodeCodePoints" {
+		t.Errorf("SARIF columnKind %q", sarif.Runs[0].ColumnKind)
+	}
+	found := false
+	for _, res := range sarif.Runs[0].Results {
+		loc := res.Locations[0].PhysicalLocation
+		if res.RuleID == "test-schedule-review" && strings.HasSuffix(loc.ArtifactLocation.URI, "unicode.yaml") {
+			found = true
+			if loc.Region.StartColumn != 45 || loc.Region.EndColumn != 56 {
+				t.Errorf("SARIF region columns %d-%d, want 45-56 (code points)", loc.Region.StartColumn, loc.Region.EndColumn)
+			}
+		}
+	}
+	if !found {
+		t.Error("SARIF has no test-schedule-review result in unicode.yaml")
+	}
+	var js struct {
+		Diagnostics []struct {
+			Rule  string `json:"rule"`
+			File  string `json:"file"`
+			Range struct {
+				Start struct{ Column int } `json:"start"`
+			} `json:"range"`
+		} `json:"diagnostics"`
+	}
+	if err := json.Unmarshal(render(t, report.JSON{}, r), &js); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range js.Diagnostics {
+		if d.Rule == "test-schedule-review" && d.File == file && d.Range.Start.Column != 45 {
+			t.Errorf("JSON column %d, want 45 (code points)", d.Range.Start.Column)
+		}
+	}
+}
+
 func TestTextColor(t *testing.T) {
 	r := fixtureReport(t)
 	plain := string(render(t, &report.Text{Color: false}, r))
@@ -74,7 +165,7 @@ func TestTextColor(t *testing.T) {
 
 func TestSummary(t *testing.T) {
 	got := report.Summary(fixtureReport(t))
-	const want = "kvet: 7 errors, 5 warnings, 2 info in 4 files (6 documents)"
+	const want = "kvet: 8 errors, 5 warnings, 2 info in 5 files (7 documents)"
 	if got != want {
 		t.Errorf("Summary = %q, want %q", got, want)
 	}

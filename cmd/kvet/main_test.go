@@ -16,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kvet-dev/kvet/internal/config"
 	"github.com/kvet-dev/kvet/report"
 	"github.com/kvet-dev/kvet/report/sariftest"
 )
@@ -196,7 +197,7 @@ func TestCleanOutput(t *testing.T) {
 func TestFindingLines(t *testing.T) {
 	o := kvet(t, run{args: []string{"lint", "warnings.yaml"}})
 	wantLines(t, o.stdout, warningsFindings("warnings.yaml"))
-	if o.stderr != "kvet: 0 errors, 2 warnings, 0 info in 1 file (1 document)\n" {
+	if o.stderr != "kvet: 0 errors, 2 warnings, 0 info in 1 file (1 document); 2 fixable with kvet fix\n" {
 		t.Errorf("stderr = %q", o.stderr)
 	}
 	o = kvet(t, run{args: []string{"lint", "info.yaml"}})
@@ -427,11 +428,13 @@ func TestGitHubOutput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// An absolute path under the working directory is written relative.
+	// An absolute path under the repository is written relative to its
+	// root.
 	o := kvet(t, run{args: []string{"lint", "-f", "github", abs}})
+	file := regexp.QuoteMeta(rootPrefix(t) + "warnings.yaml")
 	want := []*regexp.Regexp{
-		regexp.MustCompile(`^::warning file=warnings\.yaml,line=8,col=1,endLine=8,endColumn=5,title=kvet cronjob-concurrency-allow::\S`),
-		regexp.MustCompile(`^::warning file=warnings\.yaml,line=8,col=1,endLine=8,endColumn=5,title=kvet cronjob-starting-deadline-missing::\S`),
+		regexp.MustCompile(`^::warning file=` + file + `,line=8,col=1,endLine=8,endColumn=5,title=kvet cronjob-concurrency-allow::\S`),
+		regexp.MustCompile(`^::warning file=` + file + `,line=8,col=1,endLine=8,endColumn=5,title=kvet cronjob-starting-deadline-missing::\S`),
 	}
 	wantLines(t, o.stdout, want)
 }
@@ -490,8 +493,10 @@ func TestSARIF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := log.Runs[0].OriginalURIBaseIDs[report.SARIFBaseID].URI, "file://"+filepath.ToSlash(wd)+"/"; runtime.GOOS != "windows" && got != want {
-		t.Errorf("originalUriBaseIds = %q, want %q", got, want)
+	prefix := rootPrefix(t)
+	root := strings.TrimSuffix(filepath.ToSlash(wd)+"/", prefix)
+	if got := log.Runs[0].OriginalURIBaseIDs[report.SARIFBaseID].URI; runtime.GOOS != "windows" && got != "file://"+root {
+		t.Errorf("originalUriBaseIds = %q, want %q (the repository root)", got, "file://"+root)
 	}
 	type loc struct {
 		rule, uri, base string
@@ -503,10 +508,10 @@ func TestSARIF(t *testing.T) {
 		got[loc{r.RuleID, pl.ArtifactLocation.URI, pl.ArtifactLocation.URIBaseID, pl.Region.StartLine, pl.Region.StartColumn}] = true
 	}
 	want := []loc{
-		{"unknown-field", "errors.yaml", report.SARIFBaseID, 17, 7},
-		{"yaml-syntax", "syntax.yaml", report.SARIFBaseID, 34, 1},
-		{"cronjob-concurrency-allow", "syntax.yaml", report.SARIFBaseID, 41, 1},
-		{"cronjob-starting-deadline-missing", "dir%20with%20space/odd%23name.yaml", report.SARIFBaseID, 8, 1},
+		{"unknown-field", prefix + "errors.yaml", report.SARIFBaseID, 17, 7},
+		{"yaml-syntax", prefix + "syntax.yaml", report.SARIFBaseID, 34, 1},
+		{"cronjob-concurrency-allow", prefix + "syntax.yaml", report.SARIFBaseID, 41, 1},
+		{"cronjob-starting-deadline-missing", prefix + "dir%20with%20space/odd%23name.yaml", report.SARIFBaseID, 8, 1},
 		{"cronjob-concurrency-allow", "%3Cstdin%3E", "", 8, 1},
 	}
 	if runtime.GOOS != "windows" {
@@ -551,7 +556,7 @@ func TestSARIFFingerprintsIndependentOfPathSpelling(t *testing.T) {
 	}
 	for i := range rel {
 		a, b := rel[i], full[i]
-		if a.Locations[0].PhysicalLocation.ArtifactLocation.URI != "warnings.yaml" || b.Locations[0].PhysicalLocation.ArtifactLocation.URI != "warnings.yaml" {
+		if uri := rootPrefix(t) + "warnings.yaml"; a.Locations[0].PhysicalLocation.ArtifactLocation.URI != uri || b.Locations[0].PhysicalLocation.ArtifactLocation.URI != uri {
 			t.Errorf("results[%d] uris %q and %q", i, a.Locations[0].PhysicalLocation.ArtifactLocation.URI, b.Locations[0].PhysicalLocation.ArtifactLocation.URI)
 		}
 		fa, fb := a.PartialFingerprints[report.SARIFFingerprintKey], b.PartialFingerprints[report.SARIFFingerprintKey]
@@ -559,6 +564,27 @@ func TestSARIFFingerprintsIndependentOfPathSpelling(t *testing.T) {
 			t.Errorf("results[%d] fingerprints %q and %q", i, fa, fb)
 		}
 	}
+}
+
+// rootPrefix returns the path of testdata (where kvet runs in these tests)
+// relative to the repository root, with a final slash: the prefix of the
+// paths machine formats write. Outside a repository (an unpacked archive)
+// the root is the working directory and the prefix is empty.
+func rootPrefix(t *testing.T) string {
+	t.Helper()
+	wd, err := filepath.Abs("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := config.RepoRoot(wd)
+	if root == "" {
+		return ""
+	}
+	rel, err := filepath.Rel(root, wd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.ToSlash(rel) + "/"
 }
 
 // corpusDir returns the shared corpus of real manifests, which lies beside

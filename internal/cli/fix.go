@@ -236,7 +236,7 @@ func (a *app) remaining(ctx context.Context, f fixFlags, paths []string, stdin [
 		}
 		b.Apply(diags)
 	}
-	rep := &report.Report{Rules: lt.Enabled, Files: len(set.Files), Documents: len(set.Docs)}
+	rep := &report.Report{Rules: lt.Enabled, Files: len(set.Files), Documents: len(set.Docs), Sources: set.Files}
 	for _, d := range diags {
 		if !d.Suppressed() {
 			rep.Diagnostics = append(rep.Diagnostics, d)

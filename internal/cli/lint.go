@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/config"
 	"github.com/kvet-dev/kvet/report"
 )
 
@@ -143,12 +144,15 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 		Files:       len(set.Files),
 		Documents:   len(set.Docs),
 	}
-	// Relative paths are relative to the working directory; SARIF and
-	// GitHub output make absolute paths under it relative too. Without it
-	// (a removed directory) paths are reported as given.
+	// Relative paths are relative to the working directory; the machine
+	// formats make paths relative to the repository root (the working
+	// directory outside a repository). Without it (a removed directory)
+	// paths are reported as given.
 	if wd, err := os.Getwd(); err == nil {
 		rep.BaseDir = wd
+		rep.RootDir = config.RepoRoot(wd)
 	}
+	rep.Sources = set.Files
 	if f.output != "" && isInput(f.output, set) {
 		return fmt.Errorf("--output %s is one of the linted files; kvet does not overwrite its input", f.output)
 	}
@@ -156,7 +160,7 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 		return err
 	}
 	if f.format == "text" && !f.quiet {
-		fmt.Fprintln(a.stderr, report.Summary(rep)+suppressedNote(diags))
+		fmt.Fprintln(a.stderr, report.Summary(rep)+suppressedNote(diags)+report.FixableNote(rep))
 	}
 	failed := false
 	for _, err := range append(set.Errors, res.Errors...) {
