@@ -106,8 +106,8 @@ type sarifResult struct {
 	// a chain across documents), numbered from 1; CodeFlows has them as
 	// one thread in hop order, starting at the result's own location, which
 	// code scanning shows as the alert's path.
-	RelatedLocations []sarifLocation   `json:"relatedLocations,omitempty"`
-	CodeFlows        []sarifCodeFlow   `json:"codeFlows,omitempty"`
+	RelatedLocations []sarifLocation `json:"relatedLocations,omitempty"`
+	CodeFlows        []sarifCodeFlow `json:"codeFlows,omitempty"`
 	// Fixes holds the suggested fix, when there is one: its edits as
 	// replacements in the result's file.
 	Fixes      []sarifFix        `json:"fixes,omitempty"`
