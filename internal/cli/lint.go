@@ -77,20 +77,24 @@ func failThreshold(s string) (analyzer.Severity, error) {
 	return sev, nil
 }
 
+// useColor decides whether the text report is colored. A report written
+// to a file (-o) never is, whatever the mode.
 func (a *app) useColor(mode string, toStdout bool) (bool, error) {
 	switch mode {
-	case "always":
-		return true, nil
-	case "never":
-		return false, nil
-	case "auto":
-		if !toStdout || a.getenv("NO_COLOR") != "" || a.getenv("TERM") == "dumb" {
-			return false, nil
-		}
-		f, ok := a.stdout.(*os.File)
-		return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())), nil
+	case "always", "never", "auto":
+	default:
+		return false, fmt.Errorf("--color: unknown mode %q (want auto, always or never)", mode)
 	}
-	return false, fmt.Errorf("--color: unknown mode %q (want auto, always or never)", mode)
+	switch {
+	case !toStdout || mode == "never":
+		return false, nil
+	case mode == "always":
+		return true, nil
+	case a.getenv("NO_COLOR") != "" || a.getenv("TERM") == "dumb":
+		return false, nil
+	}
+	f, ok := a.stdout.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())), nil
 }
 
 func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {

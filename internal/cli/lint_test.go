@@ -78,3 +78,23 @@ func TestJSONShowsSuppression(t *testing.T) {
 		t.Errorf("suppressed finding not shown: %s", stdout)
 	}
 }
+
+// -o output is never colored, whatever --color says (bug: --color always
+// wrote ANSI escapes into the file).
+func TestOutputFileNeverColored(t *testing.T) {
+	repo(t, map[string]string{"k8s/cron.yaml": cronJobWithoutDeadline})
+	code, stdout, stderr := kvet(t, "lint", "--color", "always", "-o", "report.txt", "k8s")
+	data, err := os.ReadFile("report.txt")
+	if code != 1 || stdout != "" || err != nil || !strings.Contains(string(data), "k8s/cron.yaml:5:1: warning: ") || strings.Contains(string(data), "\x1b[") {
+		t.Errorf("exit %d, stdout %q, stderr %q, report %q (%v); want an uncolored report", code, stdout, stderr, data, err)
+	}
+	// On stdout, --color always colors.
+	_, stdout, _ = kvet(t, "lint", "--color", "always", "k8s")
+	if !strings.Contains(stdout, "\x1b[") {
+		t.Errorf("--color always on stdout: %q", stdout)
+	}
+	// The mode is still checked.
+	if code, _, stderr := kvet(t, "lint", "--color", "sometimes", "-o", "report.txt", "k8s"); code != 2 || !strings.Contains(stderr, `--color: unknown mode "sometimes"`) {
+		t.Errorf("--color sometimes: exit %d, %q", code, stderr)
+	}
+}
