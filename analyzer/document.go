@@ -39,7 +39,7 @@ func (f *File) reparsed() map[docKey]*yaml.Node {
 			eachObject(doc, func(item int, root *yaml.Node, _, _ string) {
 				f.roots[docKey{index, item}] = root
 			})
-		}, func(int, string) {})
+		}, func(Range, string) {})
 	})
 	return f.roots
 }

@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -304,9 +303,7 @@ func (l *Loader) Parse(f *File) ([]*Document, []Diagnostic) {
 			docs = append(docs, d)
 			diags = append(diags, dg...)
 		})
-	}, func(line int, msg string) {
-		r := Range{Start: Position{Line: line, Column: 1}}
-		r.End = Position{Line: line, Column: 1 + max(1, utf8.RuneCount(f.Line(line)))}
+	}, func(r Range, msg string) {
 		diags = append(diags, Diagnostic{
 			RuleID: IDYAMLSyntax, Severity: SeverityError, File: f.Path, Range: r,
 			Message: "invalid YAML: " + msg,
@@ -317,11 +314,13 @@ func (l *Loader) Parse(f *File) ([]*Document, []Diagnostic) {
 
 // parseNodes calls doc for each YAML document of f with its index, and
 // syntaxErr for each document that does not parse, resuming after the next
-// "---" separator.
-func parseNodes(f *File, doc func(index int, node *yaml.Node), syntaxErr func(line int, msg string)) {
+// "---" separator. A document with an alias to an anchor of an earlier
+// document does not parse either: anchors are per document.
+func parseNodes(f *File, doc func(index int, node *yaml.Node), syntaxErr func(r Range, msg string)) {
 	content := f.Content
 	lineOffset := 0
 	index := 0
+	anchors := bytes.IndexByte(f.Content, '&') >= 0
 	for {
 		dec := yaml.NewDecoder(bytes.NewReader(content))
 		for {
@@ -332,7 +331,7 @@ func parseNodes(f *File, doc func(index int, node *yaml.Node), syntaxErr func(li
 			}
 			if err != nil {
 				line, msg := syntaxError(f, lineOffset, err)
-				syntaxErr(line, msg)
+				syntaxErr(fullLineRange(f, line), tabHint(f.Line(line), msg))
 				next := nextDocumentStart(f, line)
 				if next == 0 {
 					return
@@ -344,6 +343,14 @@ func parseNodes(f *File, doc func(index int, node *yaml.Node), syntaxErr func(li
 			}
 			if lineOffset > 0 {
 				shiftLines(&node, lineOffset)
+			}
+			if anchors {
+				if alias := foreignAlias(&node); alias != nil {
+					syntaxErr(f.tokenRange(alias), fmt.Sprintf("unknown anchor '%s' referenced: anchors belong to their YAML document, and this one is defined in an earlier document (line %d)",
+						alias.Value, alias.Alias.Line))
+					index++
+					continue
+				}
 			}
 			doc(index, &node)
 			index++

@@ -29,9 +29,12 @@ func (d *Document) Locate(p Path, atKey bool) Range {
 }
 
 // tokenRange covers one scalar or alias token as written in the source.
-func (d *Document) tokenRange(n *yaml.Node) Range {
+func (d *Document) tokenRange(n *yaml.Node) Range { return d.File.tokenRange(n) }
+
+// tokenRange covers one scalar or alias token of the file.
+func (f *File) tokenRange(n *yaml.Node) Range {
 	start := Position{Line: n.Line, Column: n.Column}
-	line := d.File.Line(n.Line)
+	line := f.Line(n.Line)
 	rest := restOfLine(line, n.Column)
 	var width int // in code points; 0 means "to the end of the line"
 	switch {
@@ -66,6 +69,11 @@ func (d *Document) lineRange(n *yaml.Node) Range {
 		width = 1
 	}
 	return Range{Start: start, End: Position{Line: n.Line, Column: n.Column + width}}
+}
+
+// fullLineRange covers line n from its first column to its end.
+func fullLineRange(f *File, n int) Range {
+	return Range{Start: Position{Line: n, Column: 1}, End: Position{Line: n, Column: 1 + max(1, utf8.RuneCount(f.Line(n)))}}
 }
 
 // restOfLine returns line from the 1-based column col.
