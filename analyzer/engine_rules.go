@@ -5,6 +5,7 @@ const (
 	IDYAMLSyntax   = "yaml-syntax"
 	IDUnknownField = "unknown-field"
 	IDInvalidValue = "invalid-value"
+	IDDuplicateKey = "duplicate-key"
 )
 
 // EngineRules returns the metadata of the diagnostics produced while
@@ -44,6 +45,17 @@ func EngineRules() []*Rule {
 				"rejected when applied.",
 			Remediation: "Write the value with the type the field expects: quote strings, leave numbers " +
 				"unquoted, and use a list where the schema has one.",
+		},
+		{
+			ID:       IDDuplicateKey,
+			Title:    "mapping key that appears twice in one mapping",
+			Severity: SeverityError,
+			Source:   "engine",
+			Rationale: "YAML libraries differ on a repeated key (most keep the last value silently), and the " +
+				"API server's strict decoder rejects the object: two `name:` keys in one container, or two " +
+				"`resources:`, where one was meant to be merged into the other, do not apply.",
+			Remediation: "Keep one of the two keys, merging their values if both were meant. kvet points at " +
+				"the second key and names the line of the first. `<<` merge keys may repeat.",
 		},
 	}
 }

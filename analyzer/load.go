@@ -302,6 +302,7 @@ func (l *Loader) Parse(f *File) ([]*Document, []Diagnostic) {
 			d, dg := l.object(f, index, item, root, apiVersion, kind)
 			docs = append(docs, d)
 			diags = append(diags, dg...)
+			diags = append(diags, duplicateKeys(f, root, d.Ref())...)
 		})
 	}, func(r Range, msg string) {
 		diags = append(diags, Diagnostic{

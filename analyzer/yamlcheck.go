@@ -2,6 +2,8 @@ package analyzer
 
 import (
 	"bytes"
+	"fmt"
+	"slices"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -45,3 +47,81 @@ func tabHint(line []byte, msg string) string {
 	}
 	return "this line is indented with a tab, and YAML indents with spaces only (" + msg + ")"
 }
+
+// duplicateKeys reports the keys that appear twice in one mapping of an
+// object (root is its node, ref names it), at the second key, naming the
+// line of the first. Aliased content is checked where it is defined, and
+// `<<` merge keys may repeat.
+func duplicateKeys(f *File, root *yaml.Node, ref ObjectRef) []Diagnostic {
+	var out []Diagnostic
+	var path Path // the path of the node being walked; extended in place
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		switch n.Kind {
+		case yaml.MappingNode:
+			earlier := earlierKey
+			if len(n.Content) > 32 {
+				earlier = keyIndex(n.Content)
+			}
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				if first := earlier(n.Content, i); first != nil {
+					out = append(out, Diagnostic{
+						RuleID: IDDuplicateKey, Severity: SeverityError, File: f.Path, Range: f.tokenRange(k),
+						Path: slices.Clone(path).Key(k.Value), Object: ref,
+						Message: fmt.Sprintf("key %q appears twice in this mapping (first at line %d): the API server's decoder rejects the object; keep one",
+							k.Value, first.Line),
+					})
+				}
+				path = append(path, PathElem{Key: k.Value})
+				walk(n.Content[i+1])
+				path = path[:len(path)-1]
+			}
+		case yaml.SequenceNode:
+			for i, c := range n.Content {
+				path = append(path, PathElem{Index: i, IsIndex: true})
+				walk(c)
+				path = path[:len(path)-1]
+			}
+		}
+	}
+	walk(root)
+	return out
+}
+
+// earlierKey returns the key before index i of a mapping's content with
+// the same text as the key at i, or nil. Merge keys and keys that are not
+// scalars are never duplicates.
+func earlierKey(content []*yaml.Node, i int) *yaml.Node {
+	k := content[i]
+	if !comparableKey(k) {
+		return nil
+	}
+	for j := 0; j < i; j += 2 {
+		if e := content[j]; comparableKey(e) && e.Value == k.Value {
+			return e
+		}
+	}
+	return nil
+}
+
+// keyIndex is earlierKey for large mappings: it indexes the first key of
+// each text once.
+func keyIndex(content []*yaml.Node) func([]*yaml.Node, int) *yaml.Node {
+	first := make(map[string]int, len(content)/2)
+	for j := 0; j+1 < len(content); j += 2 {
+		if k := content[j]; comparableKey(k) {
+			if _, seen := first[k.Value]; !seen {
+				first[k.Value] = j
+			}
+		}
+	}
+	return func(content []*yaml.Node, i int) *yaml.Node {
+		if j, ok := first[content[i].Value]; ok && j < i && comparableKey(content[i]) {
+			return content[j]
+		}
+		return nil
+	}
+}
+
+func comparableKey(k *yaml.Node) bool { return k.Kind == yaml.ScalarNode && !isMergeKey(k) }
