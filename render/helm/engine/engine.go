@@ -1,0 +1,372 @@
+// Package engine renders Helm charts in-process with Helm's own Go
+// packages, as helm template does: the chart loader (vendored subcharts
+// under charts/ included), dependency conditions, tags and import-values,
+// values coalescing, and the template engine with Helm's functions. It
+// never reaches a cluster or the network: lookup returns nothing, values
+// schemas are not fetched (nor checked), and a dependency that is not
+// vendored is a failure, not a download.
+//
+// Linking this package costs start-up time (Helm pulls in client-go's
+// scheme), so kvet itself does not: the kvet-helm command does, and kvet
+// runs it only when there are charts to render.
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"fmt"
+	"maps"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	chartcommon "helm.sh/helm/v4/pkg/chart/common"
+	chartvalues "helm.sh/helm/v4/pkg/chart/common/util"
+	chart "helm.sh/helm/v4/pkg/chart/v2"
+	"helm.sh/helm/v4/pkg/chart/v2/loader"
+	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
+	helmengine "helm.sh/helm/v4/pkg/engine"
+	"helm.sh/helm/v4/pkg/strvals"
+	"sigs.k8s.io/yaml"
+
+	"github.com/kvet-dev/kvet/render/helm"
+)
+
+// Render renders the chart req.Dir names. Every problem is a Failure in
+// the output: a chart that does not load, a dependency that is not
+// vendored, values that do not parse, a template that does not parse or
+// execute. A failing template is left out and the others are rendered
+// again, so one bad template does not hide the rest of the chart.
+func Render(ctx context.Context, req helm.Request) helm.Output {
+	var out helm.Output
+	fail := func(f helm.Failure) helm.Output {
+		out.Failures = append(out.Failures, f)
+		return out
+	}
+	ch, err := loader.LoadDir(req.Dir)
+	if err != nil {
+		return fail(helm.Failure{Path: helm.ChartFile, Message: "loading chart: " + trimDir(err.Error(), req.Dir)})
+	}
+	if missing := missingDependencies(ch); len(missing) > 0 {
+		for _, name := range missing {
+			out.Failures = append(out.Failures, helm.Failure{
+				Path: helm.ChartFile, Dependency: name,
+				Message: fmt.Sprintf("dependency %q is not vendored under charts/ (run helm dependency build; kvet never downloads charts)", name),
+			})
+		}
+		return out
+	}
+	vals, f := userValues(req)
+	if f != nil {
+		return fail(*f)
+	}
+	if err := chartutil.ProcessDependencies(ch, vals); err != nil {
+		return fail(helm.Failure{Path: helm.ChartFile, Message: "processing dependencies: " + err.Error()})
+	}
+	caps := chartcommon.DefaultCapabilities.Copy()
+	kubeVersion := cmp(req.KubeVersion, helm.DefaultKubeVersion)
+	kv, err := chartcommon.ParseKubeVersion(kubeVersion)
+	if err != nil {
+		return fail(helm.Failure{Message: fmt.Sprintf("kube version %q: %v", kubeVersion, err)})
+	}
+	caps.KubeVersion = *kv
+	if ch.Metadata.KubeVersion != "" && !chartutil.IsCompatibleRange(ch.Metadata.KubeVersion, caps.KubeVersion.String()) {
+		return fail(helm.Failure{Path: helm.ChartFile, Line: keyLine(req.Dir, "kubeVersion"),
+			Message: fmt.Sprintf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", ch.Metadata.KubeVersion, caps.KubeVersion.Version)})
+	}
+	opts := chartcommon.ReleaseOptions{
+		Name:      cmp(req.ReleaseName, helm.DefaultReleaseName),
+		Namespace: cmp(req.Namespace, helm.DefaultNamespace),
+		Revision:  1,
+		IsInstall: true,
+	}
+	// Schemas are not checked: Helm's validator follows $ref to URLs.
+	top, err := chartvalues.ToRenderValuesWithSchemaValidation(ch, vals, opts, caps, true)
+	if err != nil {
+		return fail(helm.Failure{Message: "values: " + err.Error()})
+	}
+	dirs := subchartDirs(req.Dir, ch)
+	// Render; on a template failure, leave that template out and render
+	// the rest again (at most once per template).
+	for range countTemplates(ch) + 1 {
+		if err := ctx.Err(); err != nil {
+			return fail(helm.Failure{Message: err.Error()})
+		}
+		var e helmengine.Engine
+		files, err := e.RenderWithContext(ctx, ch, top)
+		if err == nil {
+			out.Templates = templates(files, dirs)
+			return out
+		}
+		f := templateFailure(err, dirs)
+		out.Failures = append(out.Failures, f.Failure)
+		if f.name == "" || strings.HasPrefix(path.Base(f.name), "_") || !removeTemplate(ch, f.name) {
+			return out // a helper or an unknown place: nothing renders
+		}
+	}
+	return out
+}
+
+func cmp(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// trimDir makes the chart directory's paths in a message relative to it.
+func trimDir(msg, dir string) string {
+	if abs, err := filepath.Abs(dir); err == nil {
+		msg = strings.ReplaceAll(msg, abs+string(filepath.Separator), "")
+	}
+	return strings.ReplaceAll(msg, filepath.Clean(dir)+string(filepath.Separator), "")
+}
+
+// missingDependencies returns the dependencies that Chart.yaml declares
+// and charts/ does not hold, as helm install and template refuse them.
+func missingDependencies(ch *chart.Chart) []string {
+	var missing []string
+	for _, d := range ch.Metadata.Dependencies {
+		found := slices.ContainsFunc(ch.Dependencies(), func(sub *chart.Chart) bool { return sub.Name() == d.Name })
+		if !found {
+			missing = append(missing, d.Name)
+		}
+	}
+	return missing
+}
+
+// userValues reads the values files and --set assignments of req, merged
+// as helm does (later files and --set win; maps merge key by key).
+func userValues(req helm.Request) (map[string]any, *helm.Failure) {
+	base := map[string]any{}
+	for _, file := range req.ValuesFiles {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, &helm.Failure{Message: fmt.Sprintf("reading values file: %v", err)}
+		}
+		current := map[string]any{}
+		if err := yaml.Unmarshal(data, &current); err != nil {
+			return nil, &helm.Failure{Message: fmt.Sprintf("values file %s: %v", file, err)}
+		}
+		base = mergeMaps(base, current)
+	}
+	for _, s := range req.Set {
+		if err := strvals.ParseInto(s, base); err != nil {
+			return nil, &helm.Failure{Message: fmt.Sprintf("--set %s: %v", s, err)}
+		}
+	}
+	return base, nil
+}
+
+// mergeMaps merges b into a, as helm's values options do.
+func mergeMaps(a, b map[string]any) map[string]any {
+	out := make(map[string]any, len(a))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		if v, ok := v.(map[string]any); ok {
+			if bv, ok := out[k]; ok {
+				if bv, ok := bv.(map[string]any); ok {
+					out[k] = mergeMaps(bv, v)
+					continue
+				}
+			}
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// countTemplates counts the templates of a chart and its subcharts.
+func countTemplates(ch *chart.Chart) int {
+	n := len(ch.Templates)
+	for _, d := range ch.Dependencies() {
+		n += countTemplates(d)
+	}
+	return n
+}
+
+// removeTemplate drops the template Helm names name from the chart tree.
+func removeTemplate(ch *chart.Chart, name string) bool {
+	for i, t := range ch.Templates {
+		if path.Join(ch.ChartFullPath(), t.Name) == name {
+			ch.Templates = slices.Delete(slices.Clone(ch.Templates), i, i+1)
+			return true
+		}
+	}
+	for _, d := range ch.Dependencies() {
+		if removeTemplate(d, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// chartDir is where a chart of the tree lives: a directory relative to
+// the root chart's, or a packaged subchart (dir is "").
+type chartDir struct {
+	dir        string
+	dependency string // the root-level dependency that brought a packaged chart in
+}
+
+// subchartDirs maps Helm's full path of each chart of the tree
+// ("root/charts/sub") to its directory relative to the root chart.
+func subchartDirs(root string, ch *chart.Chart) map[string]chartDir {
+	dirs := map[string]chartDir{ch.ChartFullPath(): {dir: "."}}
+	var walk func(c *chart.Chart, parent chartDir)
+	walk = func(c *chart.Chart, parent chartDir) {
+		for _, sub := range c.Dependencies() {
+			d := parent // inside a packaged chart, everything is
+			if parent.dir != "" {
+				d.dir = findSubchart(root, parent.dir, c, sub)
+				if d.dependency == "" {
+					d.dependency = sub.Name()
+				}
+			}
+			dirs[sub.ChartFullPath()] = d
+			walk(sub, d)
+		}
+	}
+	walk(ch, chartDir{dir: "."})
+	return dirs
+}
+
+// findSubchart returns the directory under parent/charts of the subchart
+// sub (which an alias may have renamed), or "" when it is packaged.
+func findSubchart(root, parent string, c, sub *chart.Chart) string {
+	names := []string{sub.Name()}
+	for _, dep := range c.Metadata.Dependencies {
+		if dep.Alias == sub.Name() {
+			names = append(names, dep.Name)
+		}
+	}
+	entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(parent), "charts"))
+	if err != nil {
+		return ""
+	}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		rel := path.Join(parent, "charts", e.Name())
+		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel), helm.ChartFile))
+		if err != nil {
+			continue
+		}
+		var meta struct {
+			Name string `json:"name"`
+		}
+		if yaml.Unmarshal(data, &meta) == nil && slices.Contains(names, meta.Name) {
+			return rel
+		}
+	}
+	return ""
+}
+
+// templates turns the engine's output into Templates, in name order,
+// leaving out NOTES.txt and templates that rendered to nothing but
+// whitespace.
+func templates(files map[string]string, dirs map[string]chartDir) []helm.Template {
+	var out []helm.Template
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		content := files[name]
+		if strings.HasSuffix(name, "NOTES.txt") || strings.TrimSpace(content) == "" {
+			continue
+		}
+		t := helm.Template{Name: name, Content: content}
+		t.Path, t.Dependency = templatePath(name, dirs)
+		out = append(out, t)
+	}
+	return out
+}
+
+// templatePath maps Helm's name of a template to its file relative to the
+// root chart, or to the dependency of a packaged subchart.
+func templatePath(name string, dirs map[string]chartDir) (file, dependency string) {
+	i := strings.LastIndex(name, "/templates/")
+	if i < 0 {
+		return "", ""
+	}
+	d, ok := dirs[name[:i]]
+	if !ok {
+		return "", ""
+	}
+	if d.dir == "" {
+		return "", d.dependency
+	}
+	return path.Join(d.dir, name[i+1:]), ""
+}
+
+// failure is a Failure with Helm's name of the template at fault.
+type failure struct {
+	helm.Failure
+	name string
+}
+
+// templateLocation finds the first "name:line[:col]" of a template in a
+// Helm error message: the place Helm reports.
+var templateLocation = regexp.MustCompile(`([^\s():"]+/templates/[^\s():"]+):(\d+)(?::(\d+))?`)
+
+// templateFailure turns a render error into a failure at the template line
+// Helm names.
+func templateFailure(err error, dirs map[string]chartDir) failure {
+	msg := err.Error()
+	var f failure
+	f.Message = strings.Join(strings.Fields(strings.ReplaceAll(msg, "\n", " ")), " ")
+	m := templateLocation.FindStringSubmatch(msg)
+	if m == nil {
+		return f
+	}
+	f.name = m[1]
+	f.Path, f.Dependency = templatePath(m[1], dirs)
+	if f.Path != "" {
+		f.Line, _ = strconv.Atoi(m[2])
+		if m[3] != "" {
+			f.Column, _ = strconv.Atoi(m[3])
+		}
+	}
+	return f
+}
+
+// keyLine returns the line of a top-level key in the chart's Chart.yaml,
+// or 0.
+func keyLine(dir, key string) int {
+	data, err := os.ReadFile(filepath.Join(dir, helm.ChartFile))
+	if err != nil {
+		return 0
+	}
+	for i, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, key+":") {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// Serve answers one Batch read from r with a Reply written to w: the
+// kvet-helm side of the exchange (see helm.Exec). A batch from another
+// protocol or build is refused in the reply, so that kvet reports it.
+func Serve(ctx context.Context, r io.Reader, w io.Writer) error {
+	reply := helm.Reply{Protocol: helm.Protocol, Build: helm.Build()}
+	var batch helm.Batch
+	if err := json.NewDecoder(r).Decode(&batch); err != nil {
+		reply.Error = fmt.Sprintf("reading the request: %v", err)
+	} else if batch.Protocol != helm.Protocol {
+		reply.Error = fmt.Sprintf("protocol %d requested, this kvet-helm speaks %d", batch.Protocol, helm.Protocol)
+	} else {
+		reply.Outputs = make([]helm.Output, len(batch.Requests))
+		for i, req := range batch.Requests {
+			reply.Outputs[i] = Render(ctx, req)
+		}
+	}
+	if err := json.NewEncoder(w).Encode(reply); err != nil {
+		return fmt.Errorf("writing the reply: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,319 @@
+package helm
+
+import (
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// Quality says how precisely a rendered field was found in its template.
+type Quality int
+
+const (
+	// AtKey: the field (or, for a field missing from the rendered object,
+	// its nearest existing ancestor) is written literally in the template,
+	// and the position is its key, value or item line there.
+	AtKey Quality = iota
+	// AtAncestor: a template action produces the field (an include, a
+	// toYaml of values); the position is the nearest ancestor key that the
+	// template writes literally.
+	AtAncestor
+	// AtObject: nothing of the path is in the template text; the position
+	// is the object's first line there.
+	AtObject
+)
+
+// String names the quality for reports.
+func (q Quality) String() string {
+	switch q {
+	case AtKey:
+		return "key"
+	case AtAncestor:
+		return "ancestor"
+	}
+	return "object"
+}
+
+// block is a run of outline lines [from, to); when item is set, its first
+// line is a sequence item read without its dash (the item's content).
+type block struct {
+	from, to int
+	item     bool
+}
+
+// eff returns the column and dash of line i as seen from block b.
+func (t *Outline) eff(b block, i int) (col int, dash bool) {
+	l := t.lines[i]
+	if b.item && i == b.from {
+		return l.content, false
+	}
+	return l.col, l.dash
+}
+
+// first returns the first line of b that is not skipped, or -1; an item
+// whose dash line holds nothing starts on the next line.
+func (t *Outline) first(b block) int {
+	for i := b.from; i < b.to; i++ {
+		l := t.lines[i]
+		if l.skip || b.item && i == b.from && !l.hasKey && l.valueEnd == l.valueStart {
+			continue
+		}
+		return i
+	}
+	return -1
+}
+
+// children returns the lines of b at its level (the column of its first
+// line): mapping entries, or sequence items when the first is an item.
+func (t *Outline) children(b block) (lines []int, seq bool) {
+	f := t.first(b)
+	if f < 0 {
+		return nil, false
+	}
+	level, seq := t.eff(b, f)
+	for i := f; i < b.to; i++ {
+		if t.lines[i].skip {
+			continue
+		}
+		col, dash := t.eff(b, i)
+		if col < level {
+			break
+		}
+		if col == level && dash == seq && (seq || t.lines[i].hasKey) {
+			lines = append(lines, i)
+		}
+	}
+	return lines, seq
+}
+
+// entryBlock returns the value lines of the mapping entry on line i of b:
+// the lines after it that are indented more, or sequence items at its
+// column (YAML's indentless sequences).
+func (t *Outline) entryBlock(b block, i int) block {
+	col, _ := t.eff(b, i)
+	j := i + 1
+	for ; j < b.to; j++ {
+		l := t.lines[j]
+		if l.skip {
+			continue
+		}
+		if l.col < col || l.col == col && !l.dash {
+			break
+		}
+	}
+	return block{from: i + 1, to: j}
+}
+
+// itemBlock returns the sequence item on line i of b: its dash line and
+// the lines indented more than the dash.
+func (t *Outline) itemBlock(b block, i int) block {
+	col, _ := t.eff(b, i)
+	j := i + 1
+	for ; j < b.to; j++ {
+		if l := t.lines[j]; !l.skip && l.col <= col {
+			break
+		}
+	}
+	return block{from: i, to: j, item: true}
+}
+
+// value returns the literal value written on line i (unquoted), and
+// whether there is one.
+func (t *Outline) value(i int) (string, bool) {
+	l := t.lines[i]
+	if !l.literal || l.valueEnd <= l.valueStart {
+		return "", false
+	}
+	return unquote(t.valueText(i, l)), true
+}
+
+// Locate resolves the field path p of a rendered object, whose node tree
+// is root, in the template segment seg; atKey asks for the key rather
+// than a scalar value.
+func (t *Outline) locate(seg segment, root *yaml.Node, p analyzer.Path, atKey bool) (analyzer.Range, Quality) {
+	nodes := renderedPath(root, p)
+	depth := len(nodes) - 1 // elements of p that exist in the rendered object
+	cur := block{from: seg.start, to: seg.end}
+	at, reached, byIndex := -1, 0, false
+	for k := 0; k < depth; k++ {
+		lines, seq := t.children(cur)
+		var pick int
+		if p[k].IsIndex {
+			if !seq {
+				break
+			}
+			pick = t.pickItem(cur, lines, nodes[k+1], p[k].Index, at)
+		} else {
+			if seq {
+				break
+			}
+			pick = t.pickEntry(lines, p[k].Key, nodes[k+1])
+		}
+		if pick < 0 {
+			break
+		}
+		at, reached, byIndex = pick, k+1, p[k].IsIndex
+		if byIndex {
+			cur = t.itemBlock(cur, pick)
+		} else {
+			cur = t.entryBlock(cur, pick)
+		}
+	}
+	if at < 0 {
+		q := AtObject
+		if depth == 0 {
+			q = AtKey // the finding is about the object itself
+		}
+		first := t.firstLine(seg)
+		if first < 0 {
+			return analyzer.Range{Start: analyzer.Position{Line: 1, Column: 1}, End: analyzer.Position{Line: 1, Column: 2}}, AtObject
+		}
+		return t.lineRange(first, t.lines[first].col), q
+	}
+	l := t.lines[at]
+	q := AtKey
+	if reached < depth {
+		q = AtAncestor
+		// The rest of the path is in a value written on the same line: a
+		// flow collection ("verbs: [get, list]") is still this line's.
+		if l.valueEnd > l.valueStart {
+			if l.literal {
+				q = AtKey
+			}
+			return t.byteRange(at, l.valueStart, l.valueEnd), q
+		}
+	}
+	final := nodes[reached]
+	scalar := final != nil && final.Kind == yaml.ScalarNode
+	switch {
+	case reached == len(p) && scalar && !atKey && l.valueEnd > l.valueStart:
+		return t.byteRange(at, l.valueStart, l.valueEnd), q
+	case byIndex && l.hasKey:
+		return t.lineRange(at, l.content), q
+	case byIndex:
+		if l.valueEnd > l.valueStart {
+			return t.byteRange(at, l.valueStart, l.valueEnd), q
+		}
+		return t.lineRange(at, l.col), q
+	}
+	return t.byteRange(at, l.keyStart, l.keyEnd), q
+}
+
+// pickEntry chooses among the entries of a mapping the one for key: when
+// several branches write it ({{ if }} ... {{ else }}), the one whose
+// literal value is the rendered one, else the first.
+func (t *Outline) pickEntry(lines []int, key string, rendered *yaml.Node) int {
+	var found []int
+	for _, i := range lines {
+		if l := t.lines[i]; !l.templated && l.key == key {
+			found = append(found, i)
+		}
+	}
+	if len(found) > 1 && rendered != nil && rendered.Kind == yaml.ScalarNode {
+		for _, i := range found {
+			if v, ok := t.value(i); ok && v == rendered.Value {
+				return i
+			}
+		}
+	}
+	if len(found) == 0 {
+		return -1
+	}
+	return found[0]
+}
+
+// pickItem chooses the template item for a rendered sequence item: the
+// one whose literal name (or scalar value) is the rendered one, else by
+// position, an item inside a {{ range }} standing for all it renders.
+func (t *Outline) pickItem(b block, items []int, rendered *yaml.Node, index, parent int) int {
+	if want, ok := itemName(rendered); ok {
+		for _, i := range items {
+			if t.itemNamed(b, i, want) {
+				return i
+			}
+		}
+	}
+	parentInRange := parent >= 0 && t.lines[parent].inRange
+	n := 0
+	for _, i := range items {
+		if t.lines[i].inRange && !parentInRange {
+			return i
+		}
+		if n == index {
+			return i
+		}
+		n++
+	}
+	return -1
+}
+
+// itemNamed reports whether item line i writes want as its name (or as
+// its scalar value).
+func (t *Outline) itemNamed(b block, i int, want string) bool {
+	l := t.lines[i]
+	if !l.hasKey {
+		v, ok := t.value(i)
+		return ok && v == want
+	}
+	ib := t.itemBlock(b, i)
+	lines, _ := t.children(ib)
+	for _, j := range lines {
+		if t.lines[j].key == "name" {
+			v, ok := t.value(j)
+			return ok && v == want
+		}
+	}
+	return false
+}
+
+// renderedPath follows p in a rendered node tree and returns the nodes
+// along it: the root, then one per element that exists.
+func renderedPath(root *yaml.Node, p analyzer.Path) []*yaml.Node {
+	nodes := []*yaml.Node{root}
+	n := root
+	for _, e := range p {
+		n = deref(n)
+		var next *yaml.Node
+		switch {
+		case n == nil:
+		case e.IsIndex && n.Kind == yaml.SequenceNode && e.Index >= 0 && e.Index < len(n.Content):
+			next = deref(n.Content[e.Index])
+		case !e.IsIndex && n.Kind == yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == e.Key {
+					next = n.Content[i+1]
+					break
+				}
+			}
+		}
+		if next == nil {
+			break
+		}
+		nodes = append(nodes, next)
+		n = next
+	}
+	return nodes
+}
+
+// itemName returns the name of a rendered sequence item: its "name" key,
+// or its value when it is a scalar.
+func itemName(n *yaml.Node) (string, bool) {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		return n.Value, true
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == "name" && deref(n.Content[i+1]).Kind == yaml.ScalarNode {
+				return deref(n.Content[i+1]).Value, true
+			}
+		}
+	}
+	return "", false
+}
+
+func deref(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}

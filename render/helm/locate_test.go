@@ -1,0 +1,223 @@
+package helm
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// deployment is a template in the style of helm create, with the actions
+// the locator must see through.
+const deployment = `{{- if .Values.enabled }}
+apiVersion: apps/v1
+{{- if .Values.sts }}
+kind: StatefulSet
+{{- else }}
+kind: Deployment
+{{- end }}
+metadata:
+  name: {{ include "x.fullname" . }}
+  labels:
+    {{- include "x.labels" . | nindent 4 }}
+spec:
+  {{- if not .Values.autoscaling.enabled }}
+  replicas: {{ .Values.replicaCount }}
+  {{- end }}
+  template:
+    metadata:
+      {{- with .Values.podAnnotations }}
+      annotations:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+    spec:
+      {{- /* a comment
+      spanning: lines */}}
+      serviceAccountName: {{ include "x.sa" . }}
+      containers:
+      {{- range .Values.sidecars }}
+      - name: {{ .name }}
+        image: {{ .image }}
+      {{- end }}
+      - name: app
+        image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+        command: ["sh", "-c"]
+        args:
+        - |
+          echo "#{{ .Values.x }}"
+          key: not-a-key
+        resources:
+          {{- toYaml .Values.resources | nindent 10 }}
+        securityContext: {{- toYaml .Values.sc | nindent 10 }}
+{{- end }}
+`
+
+// rendered is what the template renders with two sidecars.
+const rendered = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: rel-x
+  labels:
+    app: x
+spec:
+  replicas: 1
+  template:
+    metadata:
+      annotations:
+        a: b
+    spec:
+      serviceAccountName: default
+      containers:
+      - name: s1
+        image: s1:latest
+      - name: s2
+        image: s2:latest
+      - name: app
+        image: "nginx:latest"
+        command: ["sh", "-c"]
+        args:
+        - |
+          echo "#1"
+          key: not-a-key
+        resources:
+          requests:
+            cpu: 100m
+        securityContext:
+          privileged: true
+`
+
+func TestLocate(t *testing.T) {
+	tmpl := &analyzer.File{Path: "templates/deployment.yaml", Content: []byte(deployment)}
+	s := NewSource(tmpl)
+	docs, diags := analyzer.NewLoader(nil).Parse(&analyzer.File{Path: "rendered", Content: []byte(rendered)})
+	if len(docs) != 1 || len(diags) != 0 {
+		t.Fatalf("rendered: %d docs, %v", len(docs), diags)
+	}
+	s.Add(docs[0])
+	containers := analyzer.NewPath("spec", "template", "spec", "containers")
+	tests := []struct {
+		path  analyzer.Path
+		atKey bool
+		want  string // line:col-endcol quality
+	}{
+		// The object itself: its first line.
+		{nil, false, "2:1-20 key"},
+		{analyzer.NewPath("kind"), false, "6:7-17 key"},
+		{analyzer.NewPath("kind"), true, "6:1-5 key"},
+		// A templated value: the value text.
+		{analyzer.NewPath("spec", "replicas"), false, "14:13-39 key"},
+		{analyzer.NewPath("spec", "replicas"), true, "14:3-11 key"},
+		// Labels come from an include: their literal ancestor.
+		{analyzer.NewPath("metadata", "labels", "app"), false, "10:3-9 ancestor"},
+		// Missing field: the nearest existing ancestor, at its key.
+		{analyzer.NewPath("spec", "template", "spec", "automountServiceAccountToken"), false, "22:5-9 key"},
+		{analyzer.NewPath("spec", "template", "spec", "serviceAccountName"), false, "25:27-49 key"},
+		// Items: by name, then the one in a range for the others.
+		{containers.Index(2).Key("image"), false, "32:16-72 key"},
+		{containers.Index(2), false, "31:9-18 key"},
+		{containers.Index(0).Key("image"), false, "29:16-28 key"},
+		{containers.Index(1), false, "28:9-26 key"},
+		// Inside a block scalar nothing is a key; a flow sequence is its
+		// line's value.
+		{containers.Index(2).Key("command").Index(1), false, "33:18-30 key"},
+		{containers.Index(2).Key("args").Index(0), false, "35:11-12 key"},
+		// Under a key whose value is an action: that key.
+		{containers.Index(2).Key("resources", "requests", "cpu"), false, "38:9-18 ancestor"},
+		{containers.Index(2).Key("resources", "limits"), false, "38:9-18 key"},
+		{containers.Index(2).Key("securityContext", "privileged"), false, "40:26-63 ancestor"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path.String(), func(t *testing.T) {
+			r, q := s.Locate(docs[0], tt.path, tt.atKey)
+			got := fmt.Sprintf("%d:%d-%d %s", r.Start.Line, r.Start.Column, r.End.Column, q)
+			if r.End.Line != r.Start.Line {
+				got += fmt.Sprintf(" (ends on line %d)", r.End.Line)
+			}
+			if got != tt.want {
+				t.Errorf("Locate(%s) = %s, want %s (line %q)", tt.path, got, tt.want, tmpl.Line(r.Start.Line))
+			}
+		})
+	}
+}
+
+func TestMatchSegments(t *testing.T) {
+	tmpl := `{{- if .Values.sa.create }}
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: a
+{{- end }}
+---
+{{- range .Values.roles }}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: {{ . }}
+{{- end }}
+---
+apiVersion: v1
+kind: {{ .Values.kind }}
+metadata:
+  name: last
+`
+	out := `---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: r1
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: r2
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: last
+`
+	s := NewSource(&analyzer.File{Path: "t.yaml", Content: []byte(tmpl)})
+	docs, _ := analyzer.NewLoader(nil).Parse(&analyzer.File{Path: "r", Content: []byte(out)})
+	for _, d := range docs {
+		s.Add(d)
+	}
+	want := []int{11, 11, 17} // the kind line of each object
+	for i, d := range docs {
+		r, q := s.Locate(d, analyzer.NewPath("kind"), true)
+		if r.Start.Line != want[i] || q != AtKey {
+			t.Errorf("%s %s: kind at line %d (%s), want %d", d.Kind, d.Name, r.Start.Line, q, want[i])
+		}
+	}
+}
+
+func TestIsTemplate(t *testing.T) {
+	tests := []struct {
+		chart, path string
+		want        bool
+	}{
+		{"c", "c/templates/a.yaml", true},
+		{"c", "c/templates/sub/a.yaml", true},
+		{"c", "c/charts/dep/templates/a.yaml", true},
+		{"c", "c/charts/dep/charts/x/templates/a.yaml", true},
+		{"c", "c/crds/a.yaml", false},
+		{"c", "c/ci/values.yaml", false},
+		{"c", "c/charts/dep/values.yaml", false},
+		{"c", "c/values.yaml", false},
+		{"c", "other/templates/a.yaml", false},
+		{".", "templates/a.yaml", true},
+		{".", "ci/a.yaml", false},
+	}
+	for _, tt := range tests {
+		if got := IsTemplate(tt.chart, tt.path); got != tt.want {
+			t.Errorf("IsTemplate(%q, %q) = %v, want %v", tt.chart, tt.path, got, tt.want)
+		}
+	}
+}
+
+func TestChartRoots(t *testing.T) {
+	got := ChartRoots([]string{"a/Chart.yaml", "a/templates/x.yaml", "a/charts/b/Chart.yaml", "c/d/Chart.yaml", "Chartx.yaml"})
+	if fmt.Sprint(got) != "[a c/d]" {
+		t.Errorf("ChartRoots = %v, want [a c/d]", got)
+	}
+}

@@ -1,0 +1,124 @@
+package helm
+
+import (
+	"slices"
+	"sync"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// Source maps the objects rendered from one template back to the template
+// text. Add each rendered object in order, then Locate resolves field
+// paths of any of them.
+type Source struct {
+	outline *Outline
+
+	mu   sync.Mutex
+	docs []*analyzer.Document
+	// segOf maps a rendered YAML document index to its segment (-1: none);
+	// computed on first use, after every document was added.
+	segOf map[int]int
+}
+
+// NewSource returns the source map of the template file f.
+func NewSource(f *analyzer.File) *Source {
+	return &Source{outline: ParseOutline(f)}
+}
+
+// File returns the template file.
+func (s *Source) File() *analyzer.File { return s.outline.File }
+
+// Add records a rendered object of the template, in rendering order.
+func (s *Source) Add(d *analyzer.Document) {
+	s.mu.Lock()
+	s.docs = append(s.docs, d)
+	s.segOf = nil
+	s.mu.Unlock()
+}
+
+// Locate resolves field path p of the rendered object d in the template
+// (see Outline.locate): the key, value or item line when the template
+// writes it, else the nearest ancestor it writes, else the object's first
+// line.
+func (s *Source) Locate(d *analyzer.Document, p analyzer.Path, atKey bool) (analyzer.Range, Quality) {
+	seg := s.segment(d)
+	if seg < 0 {
+		return s.outline.lineRange(0, 0), AtObject
+	}
+	return s.outline.locate(s.outline.segments[seg], d.Root(), p, atKey)
+}
+
+// segment returns the index of the template segment that rendered d.
+func (s *Source) segment(d *analyzer.Document) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.segOf == nil {
+		s.segOf = matchSegments(s.outline.segments, s.docs)
+	}
+	seg, ok := s.segOf[d.Index]
+	if !ok {
+		return -1
+	}
+	return seg
+}
+
+// matchSegments pairs rendered documents with template segments: one to
+// one when the counts and kinds agree; otherwise by kind, the n-th object
+// of a kind going to the n-th segment that writes that kind (or to the
+// last one, a {{ range }} rendering several objects from one segment),
+// then to a segment whose kind is templated.
+func matchSegments(segs []segment, docs []*analyzer.Document) map[int]int {
+	type doc struct {
+		index int
+		kind  string
+	}
+	var rendered []doc
+	for _, d := range docs {
+		if !slices.ContainsFunc(rendered, func(r doc) bool { return r.index == d.Index }) {
+			rendered = append(rendered, doc{d.Index, d.Kind})
+		}
+	}
+	out := map[int]int{}
+	compatible := func(s segment, kind string) bool {
+		return slices.Contains(s.kinds, kind) || s.templatedKind || len(s.kinds) == 0
+	}
+	if len(rendered) == len(segs) {
+		ok := true
+		for i, r := range rendered {
+			ok = ok && compatible(segs[i], r.kind)
+		}
+		if ok {
+			for i, r := range rendered {
+				out[r.index] = i
+			}
+			return out
+		}
+	}
+	seen := map[string]int{}
+	for _, r := range rendered {
+		ord := seen[r.kind]
+		seen[r.kind]++
+		var cands []int
+		for i, s := range segs {
+			if slices.Contains(s.kinds, r.kind) {
+				cands = append(cands, i)
+			}
+		}
+		if len(cands) == 0 {
+			for i, s := range segs {
+				if compatible(s, r.kind) {
+					cands = append(cands, i)
+				}
+			}
+		}
+		switch {
+		case len(cands) > 0:
+			out[r.index] = cands[min(ord, len(cands)-1)]
+		case len(segs) == 1:
+			out[r.index] = 0
+		default:
+			out[r.index] = -1
+		}
+	}
+	return out
+}
