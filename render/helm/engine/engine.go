@@ -14,8 +14,8 @@ package engine
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"path"
