@@ -19,25 +19,23 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
-	if len(os.Args) != 2 {
-		usage()
-	}
-	switch os.Args[1] {
-	case "render":
-		if err := engine.Serve(ctx, os.Stdin, os.Stdout); err != nil {
-			fmt.Fprintf(os.Stderr, "kvet-helm: %v\n", err)
-			os.Exit(2)
-		}
-	case "version":
-		fmt.Printf("kvet-helm protocol %d, build %s\n", helm.Protocol, helm.Build())
-	default:
-		usage()
-	}
+	os.Exit(run(os.Args[1:]))
 }
 
-func usage() {
-	fmt.Fprintln(os.Stderr, "usage: kvet-helm render|version (kvet runs it to render Helm charts)")
-	os.Exit(2)
+func run(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	switch {
+	case len(args) == 1 && args[0] == "render":
+		if err := engine.Serve(ctx, os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintf(os.Stderr, "kvet-helm: %v\n", err)
+			return 2
+		}
+	case len(args) == 1 && args[0] == "version":
+		fmt.Printf("kvet-helm protocol %d, build %s\n", helm.Protocol, helm.Build())
+	default:
+		fmt.Fprintln(os.Stderr, "usage: kvet-helm render|version (kvet runs it to render Helm charts)")
+		return 2
+	}
+	return 0
 }

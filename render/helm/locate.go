@@ -10,15 +10,15 @@ import (
 type Quality int
 
 const (
-	// AtKey: the field (or, for a field missing from the rendered object,
+	// AtKey means the field (or, for a field missing from the rendered object,
 	// its nearest existing ancestor) is written literally in the template,
 	// and the position is its key, value or item line there.
 	AtKey Quality = iota
-	// AtAncestor: a template action produces the field (an include, a
+	// AtAncestor means a template action produces the field (an include, a
 	// toYaml of values); the position is the nearest ancestor key that the
 	// template writes literally.
 	AtAncestor
-	// AtObject: nothing of the path is in the template text; the position
+	// AtObject means nothing of the path is in the template text; the position
 	// is the object's first line there.
 	AtObject
 )
