@@ -56,7 +56,7 @@ func Render(ctx context.Context, req helm.Request) helm.Output {
 		for _, name := range missing {
 			out.Failures = append(out.Failures, helm.Failure{
 				Path: helm.ChartFile, Dependency: name,
-				Message: fmt.Sprintf("dependency %q is not vendored under charts/ (run helm dependency build; kvet never downloads charts)", name),
+				Message: "found in Chart.yaml, but missing in charts/ directory: " + name + " (run helm dependency build to vendor it; kvet never downloads charts)",
 			})
 		}
 		return out
@@ -224,7 +224,7 @@ func subchartDirs(root string, ch *chart.Chart) map[string]chartDir {
 		for _, sub := range c.Dependencies() {
 			d := parent // inside a packaged chart, everything is
 			if parent.dir != "" {
-				d.dir = findSubchart(root, parent.dir, c, sub)
+				d.dir = findSubchart(root, parent.dir, sub)
 				if d.dependency == "" {
 					d.dependency = sub.Name()
 				}
@@ -239,11 +239,21 @@ func subchartDirs(root string, ch *chart.Chart) map[string]chartDir {
 
 // findSubchart returns the directory under parent/charts of the subchart
 // sub (which an alias may have renamed), or "" when it is packaged.
-func findSubchart(root, parent string, c, sub *chart.Chart) string {
+func findSubchart(root, parent string, sub *chart.Chart) string {
+	// Helm renames an aliased dependency in the loaded chart; its
+	// Chart.yaml on disk still has the chart's name beside the alias.
 	names := []string{sub.Name()}
-	for _, dep := range c.Metadata.Dependencies {
-		if dep.Alias == sub.Name() {
-			names = append(names, dep.Name)
+	var parentMeta struct {
+		Dependencies []struct {
+			Name  string `json:"name"`
+			Alias string `json:"alias"`
+		} `json:"dependencies"`
+	}
+	if data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(parent), helm.ChartFile)); err == nil && yaml.Unmarshal(data, &parentMeta) == nil {
+		for _, dep := range parentMeta.Dependencies {
+			if dep.Alias == sub.Name() {
+				names = append(names, dep.Name)
+			}
 		}
 	}
 	entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(parent), "charts"))
@@ -319,11 +329,16 @@ func templateFailure(err error, dirs map[string]chartDir) failure {
 	msg := err.Error()
 	var f failure
 	f.Message = strings.Join(strings.Fields(strings.ReplaceAll(msg, "\n", " ")), " ")
-	m := templateLocation.FindStringSubmatch(msg)
-	if m == nil {
+	// The first location is the template being rendered (left out on the
+	// next attempt); the last one is where the fault is: the action that
+	// failed, deepest in a chain of includes, or where an unclosed action
+	// started.
+	all := templateLocation.FindAllStringSubmatch(msg, -1)
+	if all == nil {
 		return f
 	}
-	f.name = m[1]
+	f.name = all[0][1]
+	m := all[len(all)-1]
 	f.Path, f.Dependency = templatePath(m[1], dirs)
 	if f.Path != "" {
 		f.Line, _ = strconv.Atoi(m[2])

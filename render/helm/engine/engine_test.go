@@ -1,0 +1,183 @@
+package engine
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/kvet-dev/kvet/render/helm"
+)
+
+// extract writes the files of a txtar archive under dir. A directory
+// whose name ends in .tgz is written as a gzipped tar of its contents, as
+// helm dependency build leaves packaged subcharts.
+func extract(t *testing.T, archive, dir string) {
+	t.Helper()
+	a, err := txtar.ParseFile(archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	packs := map[string][]txtar.File{}
+	for _, f := range a.Files {
+		if i := strings.Index(f.Name, ".tgz/"); i >= 0 {
+			packs[f.Name[:i+4]] = append(packs[f.Name[:i+4]], txtar.File{Name: f.Name[i+5:], Data: f.Data})
+			continue
+		}
+		write(t, filepath.Join(dir, f.Name), f.Data)
+	}
+	for name, files := range packs {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		tw := tar.NewWriter(zw)
+		for _, f := range files {
+			if err := tw.WriteHeader(&tar.Header{Name: f.Name, Mode: 0o644, Size: int64(len(f.Data)), Typeflag: tar.TypeReg}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := tw.Write(f.Data); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := tw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		write(t, filepath.Join(dir, name), buf.Bytes())
+	}
+}
+
+func write(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// summary lists an output's templates (name, path or dependency) and
+// failures, one per line.
+func summary(out helm.Output) string {
+	var b strings.Builder
+	for _, tp := range out.Templates {
+		fmt.Fprintf(&b, "%s -> %s%s\n", tp.Name, tp.Path, tp.Dependency)
+	}
+	for _, f := range out.Failures {
+		fmt.Fprintf(&b, "FAIL %s:%d:%d [%s] %s\n", f.Path, f.Line, f.Column, f.Dependency, f.Message)
+	}
+	return b.String()
+}
+
+func TestRender(t *testing.T) {
+	dir := t.TempDir()
+	extract(t, "../../../testdata/helm/engine.txtar", dir)
+	out := Render(context.Background(), helm.Request{Dir: filepath.Join(dir, "app")})
+	want := `app/charts/packed/templates/cm.yaml -> packed
+app/charts/sub/templates/sa.yaml -> charts/sub/templates/sa.yaml
+app/templates/cronjob.yaml -> templates/cronjob.yaml
+`
+	if got := summary(out); got != want {
+		t.Fatalf("rendered:\n%s\nwant:\n%s", got, want)
+	}
+	cron := out.Templates[2].Content
+	for _, s := range []string{
+		"name: release-name-app\n", "namespace: default\n",
+		`kube: "` + helm.DefaultKubeVersion + `"`, `policy: "true"`, `lookup: "0"`,
+		`schedule: "0 2 * * *"`, "extra: none",
+	} {
+		if !strings.Contains(cron, s) {
+			t.Errorf("cronjob.yaml lacks %q:\n%s", s, cron)
+		}
+	}
+}
+
+func TestRenderOptions(t *testing.T) {
+	dir := t.TempDir()
+	extract(t, "../../../testdata/helm/engine.txtar", dir)
+	app := filepath.Join(dir, "app")
+	out := Render(context.Background(), helm.Request{
+		Dir: app, ReleaseName: "prod", Namespace: "jobs", KubeVersion: "1.29.3",
+		ValuesFiles: []string{filepath.Join(app, "ci/prod-values.yaml")},
+		Set:         []string{"extra=yes,sub2.enabled=true"},
+	})
+	got := summary(out)
+	if !strings.Contains(got, "app/charts/sub2/templates/sa.yaml -> charts/sub/templates/sa.yaml\n") {
+		t.Errorf("the aliased subchart enabled by --set is not rendered from charts/sub:\n%s", got)
+	}
+	var cron string
+	for _, tp := range out.Templates {
+		if tp.Path == "templates/cronjob.yaml" {
+			cron = tp.Content
+		}
+	}
+	for _, s := range []string{"name: prod-app\n", "namespace: jobs\n", `kube: "v1.29.3"`, `schedule: "0 3 * * *"`, "extra: yes"} {
+		if !strings.Contains(cron, s) {
+			t.Errorf("cronjob.yaml lacks %q:\n%s", s, cron)
+		}
+	}
+	bad := Render(context.Background(), helm.Request{Dir: app, Set: []string{"a"}})
+	if len(bad.Failures) != 1 || !strings.Contains(bad.Failures[0].Message, "--set a: key \"a\" has no value") {
+		t.Errorf("bad --set: %s", summary(bad))
+	}
+	missing := Render(context.Background(), helm.Request{Dir: app, ValuesFiles: []string{filepath.Join(app, "nope.yaml")}})
+	if len(missing.Failures) != 1 || !strings.Contains(missing.Failures[0].Message, "nope.yaml") {
+		t.Errorf("missing values file: %s", summary(missing))
+	}
+}
+
+func TestRenderFailures(t *testing.T) {
+	dir := t.TempDir()
+	extract(t, "../../../testdata/helm/failures.txtar", dir)
+	tests := []struct {
+		chart, want string
+	}{
+		{"missing", `FAIL Chart.yaml:0:0 [common] found in Chart.yaml, but missing in charts/ directory: common (run helm dependency build to vendor it; kvet never downloads charts)
+`},
+		// The template that does not parse and the one whose required
+		// value is missing fail at their lines; the third still renders.
+		{"broken", `broken/templates/c-fine.yaml -> templates/c-fine.yaml
+FAIL templates/a-parse.yaml:4:0 [] parse error at (broken/templates/a-parse.yaml:5): unclosed action started at broken/templates/a-parse.yaml:4
+FAIL templates/b-required.yaml:6:15 [] execution error at (broken/templates/b-required.yaml:6:15): password is required
+`},
+		{"old", `FAIL Chart.yaml:4:0 [] chart requires kubeVersion: <1.20.0 which is incompatible with Kubernetes v1.37.0
+`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.chart, func(t *testing.T) {
+			out := Render(context.Background(), helm.Request{Dir: filepath.Join(dir, tt.chart)})
+			if got := summary(out); got != tt.want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestServe(t *testing.T) {
+	dir := t.TempDir()
+	extract(t, "../../../testdata/helm/failures.txtar", dir)
+	in := fmt.Sprintf(`{"protocol": %d, "requests": [{"dir": %q}]}`, helm.Protocol, filepath.Join(dir, "old"))
+	var out bytes.Buffer
+	if err := Serve(context.Background(), strings.NewReader(in), &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `"outputs":[{"failures":[{"path":"Chart.yaml","line":4,"message":"chart requires kubeVersion`) {
+		t.Errorf("reply: %s", out.String())
+	}
+	out.Reset()
+	if err := Serve(context.Background(), strings.NewReader(`{"protocol": 99}`), &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `"error":"protocol 99 requested, this kvet-helm speaks 1"`) {
+		t.Errorf("reply: %s", out.String())
+	}
+}
