@@ -1,6 +1,8 @@
 package helm
 
 import (
+	"strings"
+
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -223,7 +225,9 @@ func (t *Outline) pickEntry(lines []int, key string, rendered *yaml.Node) int {
 }
 
 // pickItem chooses the template item for a rendered sequence item: the
-// one whose literal name (or scalar value) is the rendered one, else by
+// one whose literal name (or scalar value) is the rendered one; else the
+// one that writes the most of the rendered item's keys and values (items
+// in {{ if }} blocks that did not render shift positions); else by
 // position, an item inside a {{ range }} standing for all it renders.
 func (t *Outline) pickItem(b block, items []int, rendered *yaml.Node, index, parent int) int {
 	if want, ok := itemName(rendered); ok {
@@ -233,18 +237,77 @@ func (t *Outline) pickItem(b block, items []int, rendered *yaml.Node, index, par
 			}
 		}
 	}
+	pos := -1
 	parentInRange := parent >= 0 && t.lines[parent].inRange
 	n := 0
 	for _, i := range items {
-		if t.lines[i].inRange && !parentInRange {
-			return i
-		}
-		if n == index {
-			return i
+		if t.lines[i].inRange && !parentInRange || n == index {
+			pos = i
+			break
 		}
 		n++
 	}
-	return -1
+	if len(items) < 2 {
+		return pos
+	}
+	want := map[string]bool{}
+	renderedTokens(rendered, want)
+	best, bestScore := pos, -1
+	if pos >= 0 {
+		bestScore = t.score(b, pos, want)
+	}
+	for _, i := range items {
+		if sc := t.score(b, i, want); sc > bestScore {
+			best, bestScore = i, sc
+		}
+	}
+	return best
+}
+
+// score counts the keys and values of the rendered item (want) that the
+// template item on line i writes literally.
+func (t *Outline) score(b block, i int, want map[string]bool) int {
+	ib := t.itemBlock(b, i)
+	got := map[string]bool{}
+	for j := ib.from; j < ib.to; j++ {
+		l := t.lines[j]
+		if l.skip {
+			continue
+		}
+		if l.hasKey && !l.templated {
+			got["k:"+l.key] = true
+		}
+		if v, ok := t.value(j); ok {
+			for _, tok := range strings.Split(strings.Trim(v, "[]{} "), ",") {
+				got["v:"+unquote(strings.TrimSpace(tok))] = true
+			}
+		}
+	}
+	n := 0
+	for tok := range want {
+		if got[tok] {
+			n++
+		}
+	}
+	return n
+}
+
+// renderedTokens collects the keys and scalar values of a rendered node.
+func renderedTokens(n *yaml.Node, into map[string]bool) {
+	n = deref(n)
+	switch n.Kind {
+	case yaml.ScalarNode:
+		into["v:"+n.Value] = true
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			into["k:"+n.Content[i].Value] = true
+			renderedTokens(n.Content[i+1], into)
+		}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			renderedTokens(c, into)
+		}
+	}
 }
 
 // itemNamed reports whether item line i writes want as its name (or as
