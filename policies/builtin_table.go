@@ -74,7 +74,7 @@ func builtinTable() []tableRule {
 				Title:             "RBAC rule grants everything (admin-equivalent)",
 				Severity:          analyzer.SeverityError,
 				Kinds:             []string{"Role", "ClusterRole"},
-				Rationale:         "An entry with \"*\" apiGroups, resources and verbs (or \"*\" nonResourceURLs with \"*\" verbs) grants every permission: the role is cluster-admin in disguise (within its namespace for a Role). Its subjects can read every secret, exec into every pod, create workloads as any service account and grant themselves more. It is an error in a ClusterRole and a warning in a Role. When this rule fires on an entry, kvet reports no other per-entry rule for it.",
+				Rationale:         "An entry with \"*\" apiGroups and resources and with \"*\" verbs, or with every standard verb (get, list, watch, create, update, patch, delete), grants every permission a workload or a human uses: the role is cluster-admin in disguise (within its namespace for a Role). Its subjects can read every secret, exec into every pod, create workloads as any service account and grant themselves more. It is an error in a ClusterRole and a warning in a Role. nonResourceURLs never make an entry admin-equivalent: they authorize paths such as /healthz and /metrics, never objects. When this rule fires on an entry, kvet reports no other per-entry rule for it.",
 				Remediation:       "Replace the entry with the API groups, resources and verbs the subject needs. If it really needs everything, bind the built-in cluster-admin (or admin, for one namespace) ClusterRole so that the grant is explicit and easy to audit.",
 				Doc:               "Bad:\n\n    kind: ClusterRole\n    rules:\n    - apiGroups: [\"*\"]\n      resources: [\"*\"]\n      verbs: [\"*\"]",
 				URL:               "",
@@ -83,7 +83,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-admin-equivalent\"]",
 			File:    "policies/rbac/rbac-admin-equivalent/policy.rego",
-			At:      "policies/rbac/rbac-admin-equivalent/policy.rego:35:1",
+			At:      "policies/rbac/rbac-admin-equivalent/policy.rego:38:1",
 			Entries: []tableEntry{
 				{Name: "deny", Severity: 0},
 			},

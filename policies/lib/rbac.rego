@@ -10,18 +10,30 @@
 #   wildcard: it matches nothing. The resourceNames "*" is a literal name.
 package kvet.lib.rbac
 
-# admin_equivalent(rule) holds for an entry that grants everything: "*"
-# apiGroups, resources and verbs, or "*" nonResourceURLs with "*" verbs.
+# admin_equivalent(rule) holds for an entry that grants everything on
+# objects: "*" apiGroups and resources with "*" verbs or every standard verb
+# (get, list, watch, create, update, patch, delete). nonResourceURLs never make
+# an entry admin-equivalent: they authorize paths such as /healthz, never
+# objects.
 admin_equivalent(rule) if {
 	"*" in rule.apiGroups
 	"*" in rule.resources
-	"*" in rule.verbs
+	every_verb(rule)
 }
 
-admin_equivalent(rule) if {
-	"*" in rule.nonResourceURLs
-	"*" in rule.verbs
+# every_verb(rule) holds when the entry's verbs are "*" or include every
+# standard verb.
+every_verb(rule) if "*" in rule.verbs
+
+every_verb(rule) if {
+	not "*" in rule.verbs
+	every verb in standard_verbs {
+		verb in rule.verbs
+	}
 }
+
+# standard_verbs are the verbs of the resource API (deletecollection aside).
+standard_verbs := ["get", "list", "watch", "create", "update", "patch", "delete"]
 
 # entries[i] is the i-th rule entry of the Role or ClusterRole in input,
 # unless it is admin-equivalent: rbac-admin-equivalent then reports the entry

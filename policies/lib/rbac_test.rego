@@ -55,7 +55,9 @@ test_grants_as_the_api_server_decides if {
 
 test_admin_equivalent if {
 	admin_equivalent({"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]})
-	admin_equivalent({"nonResourceURLs": ["*"], "verbs": ["*"]})
+	admin_equivalent({"apiGroups": ["*"], "resources": ["*"], "verbs": ["delete", "patch", "update", "create", "watch", "list", "get"]})
+	not admin_equivalent({"nonResourceURLs": ["*"], "verbs": ["*"]})
+	not admin_equivalent({"apiGroups": ["*"], "resources": ["*"], "verbs": ["get", "list", "watch", "create", "update", "patch"]})
 	not admin_equivalent({"apiGroups": [""], "resources": ["*"], "verbs": ["*"]})
 	not admin_equivalent({"apiGroups": ["*"], "resources": ["*"], "verbs": ["get"]})
 	not admin_equivalent({"nonResourceURLs": ["/healthz"], "verbs": ["*"]})

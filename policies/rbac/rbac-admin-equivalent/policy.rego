@@ -1,13 +1,16 @@
 # METADATA
 # title: RBAC rule grants everything (admin-equivalent)
 # description: >-
-#   An entry with "*" apiGroups, resources and verbs (or "*" nonResourceURLs
-#   with "*" verbs) grants every permission: the role is cluster-admin in
-#   disguise (within its namespace for a Role). Its subjects can read every
-#   secret, exec into every pod, create workloads as any service account and
-#   grant themselves more. It is an error in a ClusterRole and a warning in a
-#   Role. When this rule fires on an entry, kvet reports no other per-entry
-#   rule for it.
+#   An entry with "*" apiGroups and resources and with "*" verbs, or with
+#   every standard verb (get, list, watch, create, update, patch, delete),
+#   grants every permission a workload or a human uses: the role is
+#   cluster-admin in disguise (within its namespace for a Role). Its subjects
+#   can read every secret, exec into every pod, create workloads as any
+#   service account and grant themselves more. It is an error in a
+#   ClusterRole and a warning in a Role. nonResourceURLs never make an entry
+#   admin-equivalent: they authorize paths such as /healthz and /metrics,
+#   never objects. When this rule fires on an entry, kvet reports no other
+#   per-entry rule for it.
 # custom:
 #   id: rbac-admin-equivalent
 #   severity: error
@@ -36,10 +39,10 @@ deny contains result.with_severity(["rules", i], msg, severity[input.kind]) if {
 	some i, rule in input.rules
 	rbac.admin_equivalent(rule)
 	msg := sprintf(
-		"rules[%d] grants every verb on every resource (%s): %s %s is admin-equivalent; grant only what its subjects need, or bind the built-in cluster-admin/admin role explicitly",
-		[i, what(rule), input.kind, object.get(input, ["metadata", "name"], "")],
+		"rules[%d] grants %s on every resource of every API group: %s %s is admin-equivalent; grant only what its subjects need, or bind the built-in cluster-admin/admin role explicitly",
+		[i, verbs(rule), input.kind, object.get(input, ["metadata", "name"], "")],
 	)
 }
 
-what(rule) := "every API group" if "*" in rule.apiGroups
-else := "every non-resource URL"
+verbs(rule) := "every verb" if "*" in rule.verbs
+else := "every standard verb (get, list, watch, create, update, patch, delete)"

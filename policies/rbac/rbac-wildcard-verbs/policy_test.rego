@@ -17,6 +17,11 @@ test_non_resource_urls if {
 	fixtures.paths(r) == {["rules", 0, "verbs", 0]}
 }
 
+test_non_resource_url_wildcard_is_not_admin_equivalent if {
+	r := warn with input as fixtures.role("ClusterRole", [{"nonResourceURLs": ["*"], "verbs": ["*"]}])
+	fixtures.paths(r) == {["rules", 0, "verbs", 0]}
+}
+
 test_explicit_verbs_are_clean if {
 	count(warn) == 0 with input as fixtures.role("ClusterRole", [{"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "list", "watch"]}])
 }
