@@ -102,10 +102,13 @@ type constructor func(Options) Formatter
 
 func formats() map[string]constructor {
 	return map[string]constructor{
-		"text":   func(o Options) Formatter { return &Text{Color: o.Color} },
-		"json":   func(Options) Formatter { return JSON{} },
-		"sarif":  func(Options) Formatter { return SARIF{} },
-		"github": func(Options) Formatter { return GitHub{} },
+		"text":       func(o Options) Formatter { return &Text{Color: o.Color} },
+		"json":       func(Options) Formatter { return JSON{} },
+		"sarif":      func(Options) Formatter { return SARIF{} },
+		"github":     func(Options) Formatter { return GitHub{} },
+		"gitlab":     func(Options) Formatter { return GitLab{} },
+		"junit":      func(Options) Formatter { return JUnit{} },
+		"checkstyle": func(Options) Formatter { return Checkstyle{} },
 	}
 }
 

@@ -175,7 +175,7 @@ func TestSummary(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	if got := strings.Join(report.Names(), " "); got != "github json sarif text" {
+	if got := strings.Join(report.Names(), " "); got != "checkstyle github gitlab json junit sarif text" {
 		t.Errorf("Names() = %q", got)
 	}
 	for _, name := range report.Names() {
@@ -184,7 +184,7 @@ func TestNew(t *testing.T) {
 		}
 	}
 	_, err := report.New("xml", report.Options{})
-	if err == nil || !strings.Contains(err.Error(), `unknown format "xml" (want one of github, json, sarif, text)`) {
+	if err == nil || !strings.Contains(err.Error(), `unknown format "xml" (want one of checkstyle, github, gitlab, json, junit, sarif, text)`) {
 		t.Errorf("New(xml) error = %v", err)
 	}
 }

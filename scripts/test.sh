@@ -8,8 +8,14 @@
 # exports its path as KVET_SARIF_MULTITOOL so that the SARIF tests validate
 # kvet's output against the SARIF 2.1.0 schema, and runs go test.
 #
+# It also installs the other consumers the tests check kvet's output with,
+# when they are missing: reviewdog (go install, into the cache directory),
+# Debian's python3-junitparser and vim (apt-get, when run as root).
+#
 # Environment:
-#   KVET_CACHE_DIR         where the multitool goes (default: <repo>/.cache)
+#   KVET_CACHE_DIR         where the multitool and reviewdog go (default: <repo>/.cache)
+#   KVET_REVIEWDOG         path of a reviewdog binary: skip its install; set it
+#                          to the empty string to skip the checkstyle consumer test
 #   KVET_SARIF_MULTITOOL   path of an installed Sarif.Multitool: skip the
 #                          install; set it to the empty string to skip the
 #                          schema validation (the tests then say so)
@@ -42,6 +48,43 @@ install_multitool() {
 	[ -x "$exe" ] || chmod u+x "$exe"
 	printf '%s\n' "$exe"
 }
+
+# The consumers the CI formats are checked with (report/formats_test.go):
+# reviewdog reads the checkstyle report, Debian's python3-junitparser the
+# JUnit report. A consumer that cannot be installed is skipped by its test,
+# which says so.
+reviewdog_version="v0.21.0"
+
+install_reviewdog() {
+	local bin="${KVET_CACHE_DIR:-$root/.cache}/reviewdog-$reviewdog_version"
+	if [ ! -x "$bin/reviewdog" ]; then
+		echo "scripts/test.sh: installing reviewdog $reviewdog_version into $bin" >&2
+		mkdir -p "$bin"
+		(cd "$bin" && GOBIN="$bin" GOFLAGS=-mod=mod go install "github.com/reviewdog/reviewdog/cmd/reviewdog@$reviewdog_version") >&2 || return 1
+	fi
+	printf '%s\n' "$bin/reviewdog"
+}
+
+install_debian() { # package, module or command to check
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "scripts/test.sh: installing Debian's $1" >&2
+		{ apt-get install -y -qq "$1" || { apt-get update -qq && apt-get install -y -qq "$1"; }; } >/dev/null 2>&1 ||
+			echo "scripts/test.sh: could not install $1; the tests that need it are skipped" >&2
+	else
+		echo "scripts/test.sh: $1 is not installed and cannot be (not root or no apt-get); the tests that need it are skipped" >&2
+	fi
+}
+
+if [ -z "${KVET_REVIEWDOG+set}" ]; then
+	KVET_REVIEWDOG="$(install_reviewdog)" || {
+		echo "scripts/test.sh: reviewdog could not be installed; the checkstyle consumer test is skipped" >&2
+		KVET_REVIEWDOG=""
+	}
+fi
+export KVET_REVIEWDOG
+if ! /usr/bin/python3 -c 'import junitparser' >/dev/null 2>&1; then
+	install_debian python3-junitparser
+fi
 
 if [ -z "${KVET_SARIF_MULTITOOL+set}" ]; then
 	KVET_SARIF_MULTITOOL="$(install_multitool)"

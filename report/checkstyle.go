@@ -1,0 +1,68 @@
+package report
+
+import (
+	"encoding/xml"
+	"io"
+)
+
+// Checkstyle writes Checkstyle's XML report, which reviewdog (-f=checkstyle)
+// and Jenkins' Warnings plugin read: one <file> per file with findings, one
+// <error> per finding, with its line, byte column (as in the text format),
+// severity (error, warning or info), message and source (kvet.RULE-ID).
+// Files are named by absolute path, which every consumer resolves whatever
+// its working directory (standard input keeps its name).
+type Checkstyle struct{}
+
+type checkstyleReport struct {
+	XMLName xml.Name         `xml:"checkstyle"`
+	Version string           `xml:"version,attr"`
+	Files   []checkstyleFile `xml:"file"`
+}
+
+type checkstyleFile struct {
+	Name   string            `xml:"name,attr"`
+	Errors []checkstyleError `xml:"error"`
+}
+
+type checkstyleError struct {
+	Line     int    `xml:"line,attr"`
+	Column   int    `xml:"column,attr"`
+	Severity string `xml:"severity,attr"`
+	Message  string `xml:"message,attr"`
+	Source   string `xml:"source,attr"`
+}
+
+// Format implements Formatter.
+func (Checkstyle) Format(w io.Writer, r *Report) error {
+	files := r.artifacts()
+	srcs := r.sources()
+	out := checkstyleReport{Version: "4.3"}
+	for i := range r.Diagnostics {
+		d := &r.Diagnostics[i]
+		if d.Suppressed() {
+			continue // Checkstyle has no notion of a suppressed finding
+		}
+		name := d.File
+		if a := files[d.File]; a.Abs != "" {
+			name = a.Abs
+		}
+		if n := len(out.Files); n == 0 || out.Files[n-1].Name != name {
+			out.Files = append(out.Files, checkstyleFile{Name: name})
+		}
+		f := &out.Files[len(out.Files)-1]
+		f.Errors = append(f.Errors, checkstyleError{
+			Line: d.Range.Start.Line, Column: byteColumn(srcs, d.File, d.Range.Start),
+			Severity: d.Severity.String(), Message: oneLine(d.Message), Source: "kvet." + d.RuleID,
+		})
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}

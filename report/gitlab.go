@@ -1,0 +1,86 @@
+package report
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// GitLab writes a GitLab Code Quality report (artifacts:reports:
+// codequality), a JSON array of Code Climate issues: description,
+// check_name (the rule ID), fingerprint (unique per issue and stable when
+// lines move, from kvet's fingerprint), severity (error → critical,
+// warning → major, info → info), and location.path (relative to the
+// repository root) with location.lines.begin. Suppressed findings are left
+// out.
+type GitLab struct{}
+
+type gitlabIssue struct {
+	Type        string         `json:"type"`
+	CheckName   string         `json:"check_name"`
+	Description string         `json:"description"`
+	Categories  []string       `json:"categories"`
+	Severity    string         `json:"severity"`
+	Fingerprint string         `json:"fingerprint"`
+	Location    gitlabLocation `json:"location"`
+}
+
+type gitlabLocation struct {
+	Path  string      `json:"path"`
+	Lines gitlabLines `json:"lines"`
+}
+
+type gitlabLines struct {
+	Begin int `json:"begin"`
+	End   int `json:"end"`
+}
+
+func gitlabSeverity(s analyzer.Severity) string {
+	switch s {
+	case analyzer.SeverityError:
+		return "critical"
+	case analyzer.SeverityWarning:
+		return "major"
+	}
+	return "info"
+}
+
+// Format implements Formatter.
+func (GitLab) Format(w io.Writer, r *Report) error {
+	files := r.artifacts()
+	issues := []gitlabIssue{}
+	seen := map[string]int{}
+	for i := range r.Diagnostics {
+		d := &r.Diagnostics[i]
+		if d.Suppressed() {
+			continue
+		}
+		a := files[d.File]
+		fp := r.fingerprint(d, a)
+		// The same rule on the same field twice: number them, as SARIF does.
+		seen[fp]++
+		sum := sha256.Sum256(fmt.Appendf(nil, "%s:%d", fp, seen[fp]))
+		category := "Bug Risk"
+		if strings.HasPrefix(d.RuleID, "rbac-") {
+			category = "Security"
+		}
+		issues = append(issues, gitlabIssue{
+			Type: "issue", CheckName: d.RuleID, Description: oneLine(d.Message),
+			Categories: []string{category}, Severity: gitlabSeverity(d.Severity),
+			Fingerprint: hex.EncodeToString(sum[:16]),
+			Location: gitlabLocation{
+				Path:  a.id(d.File),
+				Lines: gitlabLines{Begin: d.Range.Start.Line, End: max(d.Range.End.Line, d.Range.Start.Line)},
+			},
+		})
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(issues)
+}

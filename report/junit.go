@@ -1,0 +1,170 @@
+package report
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// JUnit writes a JUnit XML test report, which GitLab (artifacts:reports:
+// junit) and Jenkins (the junit step) show as test results: one testsuite
+// per linted file, one failing testcase per finding, and one passing
+// testcase for a file without findings (so that a clean run still has
+// tests, which Jenkins requires). A suppressed finding shown with
+// --show-suppressed is a skipped testcase. Files are named relative to the
+// repository root.
+type JUnit struct{}
+
+type junitTestsuites struct {
+	XMLName  xml.Name         `xml:"testsuites"`
+	Name     string           `xml:"name,attr"`
+	Tests    int              `xml:"tests,attr"`
+	Failures int              `xml:"failures,attr"`
+	Errors   int              `xml:"errors,attr"`
+	Skipped  int              `xml:"skipped,attr"`
+	Time     string           `xml:"time,attr"`
+	Suites   []junitTestsuite `xml:"testsuite"`
+}
+
+type junitTestsuite struct {
+	Name     string          `xml:"name,attr"`
+	Tests    int             `xml:"tests,attr"`
+	Failures int             `xml:"failures,attr"`
+	Errors   int             `xml:"errors,attr"`
+	Skipped  int             `xml:"skipped,attr"`
+	Time     string          `xml:"time,attr"`
+	Cases    []junitTestcase `xml:"testcase"`
+}
+
+type junitTestcase struct {
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	File      string        `xml:"file,attr"`
+	Line      int           `xml:"line,attr,omitempty"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitFailure `xml:"failure"`
+	Skipped   *junitSkipped `xml:"skipped"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",cdata"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
+}
+
+// Format implements Formatter.
+func (JUnit) Format(w io.Writer, r *Report) error {
+	root := junitTestsuites{Name: "kvet", Time: "0"}
+	index := map[string]int{} // file (as given) → suite
+	suite := func(file string) *junitTestsuite {
+		i, ok := index[file]
+		if !ok {
+			i = len(root.Suites)
+			index[file] = i
+			root.Suites = append(root.Suites, junitTestsuite{Name: r.artifactOf(file).id(file), Time: "0"})
+		}
+		return &root.Suites[i]
+	}
+	// Every linted file has its suite, in the order of the findings (by
+	// file), then the clean files in the order they were read.
+	srcs := r.sources()
+	names := map[string]int{}
+	for i := range r.Diagnostics {
+		d := &r.Diagnostics[i]
+		s := suite(d.File)
+		col := byteColumn(srcs, d.File, d.Range.Start)
+		name := fmt.Sprintf("%s:%d:%d %s", s.Name, d.Range.Start.Line, col, d.RuleID)
+		// Consumers may merge test cases of the same name: number the
+		// second finding of a rule at one place.
+		if names[name]++; names[name] > 1 {
+			name += fmt.Sprintf(" (%d)", names[name])
+		}
+		tc := junitTestcase{Name: name, Classname: s.Name, File: s.Name, Line: d.Range.Start.Line, Time: "0"}
+		if sup := d.Suppression; sup != nil {
+			msg := "suppressed (" + sup.Kind + ")"
+			if sup.Justification != "" {
+				msg += ": " + sup.Justification
+			}
+			tc.Skipped = &junitSkipped{Message: msg}
+			s.Skipped++
+		} else {
+			tc.Failure = &junitFailure{Message: oneLine(d.Message), Type: d.Severity.String(), Text: xmlText(junitDetails(d, s.Name, col))}
+			s.Failures++
+		}
+		s.Tests++
+		s.Cases = append(s.Cases, tc)
+	}
+	for _, f := range r.Sources {
+		if _, ok := index[f.Path]; ok {
+			continue
+		}
+		s := suite(f.Path)
+		s.Tests++
+		s.Cases = append(s.Cases, junitTestcase{Name: "kvet", Classname: s.Name, File: s.Name, Time: "0"})
+	}
+	for _, s := range root.Suites {
+		root.Tests += s.Tests
+		root.Failures += s.Failures
+		root.Skipped += s.Skipped
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(root); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+// junitDetails is the body of a failure: the finding as the text format
+// writes it, then what it is about.
+func junitDetails(d *analyzer.Diagnostic, file string, col int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s:%d:%d: %s: %s (%s)\n", file, d.Range.Start.Line, col, d.Severity, oneLine(d.Message), d.RuleID)
+	if d.Object.Kind != "" {
+		fmt.Fprintf(&b, "object: %s\n", objectName(d.Object))
+	}
+	if len(d.Path) > 0 {
+		fmt.Fprintf(&b, "field: %s\n", d.Path)
+	}
+	if d.Fix != nil {
+		fmt.Fprintf(&b, "fix (kvet fix): %s\n", d.Fix.Message)
+	}
+	for _, rel := range d.Related {
+		fmt.Fprintf(&b, "note: %s:%d:%d: %s\n", rel.File, rel.Range.Start.Line, rel.Range.Start.Column, oneLine(rel.Message))
+	}
+	return b.String()
+}
+
+// objectName renders an object reference as Kind namespace/name.
+func objectName(o analyzer.ObjectRef) string {
+	name := o.Name
+	if o.Namespace != "" {
+		name = o.Namespace + "/" + name
+	}
+	return o.Kind + " " + name
+}
+
+// xmlText replaces the characters XML 1.0 does not allow (most control
+// characters, lone surrogates, U+FFFE and U+FFFF) with U+FFFD, as
+// encoding/xml does for attributes but not for CDATA.
+func xmlText(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r',
+			r >= 0x20 && r <= 0xD7FF, r >= 0xE000 && r <= 0xFFFD, r >= 0x10000 && r <= 0x10FFFF:
+			return r
+		}
+		return '\uFFFD'
+	}, s)
+}
