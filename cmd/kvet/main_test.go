@@ -220,7 +220,7 @@ func TestUsageErrors(t *testing.T) {
 		stderr string
 	}{
 		{"unknown flag", []string{"lint", "--bogus", "clean.yaml"}, "unknown flag: --bogus"},
-		{"unknown format", []string{"lint", "--format", "xml", "clean.yaml"}, `unknown format "xml" (want one of github, json, sarif, text)`},
+		{"unknown format", []string{"lint", "--format", "xml", "clean.yaml"}, `unknown format "xml" (want one of checkstyle, github, gitlab, json, junit, sarif, text)`},
 		{"bad fail-on", []string{"lint", "--fail-on", "critical", "clean.yaml"}, `--fail-on: unknown severity "critical"`},
 		{"bad color", []string{"lint", "--color", "sometimes", "clean.yaml"}, `--color: unknown mode "sometimes"`},
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},

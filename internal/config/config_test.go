@@ -22,7 +22,7 @@ func TestParseErrors(t *testing.T) {
 		{"fail-on not a string", "fail-on: 3\n",
 			[]string{`.kvet.yaml:1:10: fail-on: want a string, got the integer 3`}},
 		{"unknown format", "format: xml\n",
-			[]string{`.kvet.yaml:1:9: format: unknown format "xml" (want one of github, json, sarif, text)`}},
+			[]string{`.kvet.yaml:1:9: format: unknown format "xml" (want one of checkstyle, github, gitlab, json, junit, sarif, text)`}},
 		{"exclude not a list", "exclude: charts/**\n",
 			[]string{`.kvet.yaml:1:10: exclude: want a list of strings, got the string "charts/**"`}},
 		{"bad glob", "exclude:\n  - ok/**\n  - \"[a-\"\n  - a**b\n",
