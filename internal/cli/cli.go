@@ -53,7 +53,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(a.lintCmd(), a.fixCmd(), a.rulesCmd(), a.explainCmd(), a.initCmd(), a.policyCmd(), a.versionCmd())
+	root.AddCommand(a.lintCmd(), a.fixCmd(), a.rulesCmd(), a.explainCmd(), a.initCmd(), a.policyCmd(), a.lspCmd(), a.versionCmd())
 	root.CompletionOptions.DisableDefaultCmd = true
 	if err := root.ExecuteContext(ctx); err != nil {
 		fmt.Fprintf(stderr, "kvet: %v\n", err)
