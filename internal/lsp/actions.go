@@ -68,31 +68,21 @@ func (s *Server) codeAction(_ context.Context, raw []byte) (any, error) {
 		if !want(codeActionQuickFix) || d.RuleID == analyzer.IDYAMLSyntax || d.RuleID == analyzer.IDUnusedSuppression {
 			continue
 		}
-		var candidates []struct {
-			key, title string
-			e          analyzer.TextEdit
-			ok         bool
-		}
-		add := func(key, title string, e analyzer.TextEdit, ok bool) {
-			candidates = append(candidates, struct {
-				key, title string
-				e          analyzer.TextEdit
-				ok         bool
-			}{key, title, e, ok})
-		}
+		var cands []suppression
 		if json {
-			e, ok := ignoreAnnotation(res, d)
-			add(fmt.Sprintf("a %s %s", d.RuleID, d.Object), "Ignore "+d.RuleID+" for this object (kvet.dev/ignore annotation)", e, ok)
+			if e, ok := ignoreAnnotation(res, d); ok {
+				cands = append(cands, suppression{fmt.Sprintf("a %s %s", d.RuleID, d.Object), "Ignore " + d.RuleID + " for this object (kvet.dev/ignore annotation)", e})
+			}
 		} else {
 			e := ignoreLine(res.file, d.RuleID, d.Range.Start.Line)
-			add(fmt.Sprintf("l %s %d", d.RuleID, d.Range.Start.Line), "Ignore "+d.RuleID+" on this line (kvet:ignore)", e, true)
+			cands = append(cands, suppression{fmt.Sprintf("l %s %d", d.RuleID, d.Range.Start.Line), "Ignore " + d.RuleID + " on this line (kvet:ignore)", e})
 			e, start := ignoreDocument(res.file, d.RuleID, d.Range.Start.Line)
-			add(fmt.Sprintf("d %s %d", d.RuleID, start), "Ignore "+d.RuleID+" in this document (kvet:ignore-document)", e, true)
+			cands = append(cands, suppression{fmt.Sprintf("d %s %d", d.RuleID, start), "Ignore " + d.RuleID + " in this document (kvet:ignore-document)", e})
 		}
-		for _, c := range candidates {
-			if c.ok && !seen[c.key] {
+		for _, c := range cands {
+			if !seen[c.key] {
 				seen[c.key] = true
-				ignores = append(ignores, CodeAction{Title: c.title, Kind: codeActionQuickFix, Diagnostics: []Diagnostic{ld}, Edit: edit(c.e)})
+				ignores = append(ignores, CodeAction{Title: c.title, Kind: codeActionQuickFix, Diagnostics: []Diagnostic{ld}, Edit: edit(c.edit)})
 			}
 		}
 	}
@@ -103,6 +93,13 @@ func (s *Server) codeAction(_ context.Context, raw []byte) (any, error) {
 		}
 	}
 	return actions, nil
+}
+
+// suppression is a code action that suppresses a finding; key identifies
+// the suppression, so that two findings of one rule on a line get one.
+type suppression struct {
+	key, title string
+	edit       analyzer.TextEdit
 }
 
 // linesOverlap reports whether the lines of a diagnostic's range and of a

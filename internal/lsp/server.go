@@ -46,9 +46,9 @@ type handlerFunc func(s *Server, ctx context.Context, params []byte) (any, error
 type state int
 
 const (
-	stateNew          state = iota // before initialize
-	stateInitialized               // after initialize
-	stateShutdown                  // after shutdown
+	stateNew         state = iota // before initialize
+	stateInitialized              // after initialize
+	stateShutdown                 // after shutdown
 )
 
 // Server is one language server session.

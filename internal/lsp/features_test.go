@@ -1,0 +1,335 @@
+package lsp
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// applyEdits applies the LSP edits of uri in a workspace edit to text
+// (UTF-16 positions), as a client does.
+func applyEdits(t *testing.T, text string, e *WorkspaceEdit, uri string) string {
+	t.Helper()
+	if e == nil {
+		t.Fatal("no edit")
+	}
+	f := &analyzer.File{Content: []byte(text)}
+	var edits []analyzer.TextEdit
+	for _, te := range e.Changes[uri] {
+		edits = append(edits, analyzer.TextEdit{
+			Offset:  encoding(positionEncodingUTF16).offset(f, te.Range.Start),
+			End:     encoding(positionEncodingUTF16).offset(f, te.Range.End),
+			NewText: te.NewText,
+		})
+	}
+	out, err := analyzer.ApplyEdits([]byte(text), edits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(out)
+}
+
+func (c *client) codeActions(uri string, line int, only ...string) []CodeAction {
+	c.t.Helper()
+	var actions []CodeAction
+	params := map[string]any{
+		"textDocument": map[string]any{"uri": uri},
+		"range":        Range{Start: Position{Line: line}, End: Position{Line: line}},
+		"context":      map[string]any{"diagnostics": []any{}, "only": only},
+	}
+	if len(only) == 0 {
+		delete(params["context"].(map[string]any), "only")
+	}
+	c.result(methodCodeAction, params, &actions)
+	return actions
+}
+
+func action(t *testing.T, actions []CodeAction, title string) CodeAction {
+	t.Helper()
+	for _, a := range actions {
+		if strings.HasPrefix(a.Title, title) {
+			return a
+		}
+	}
+	var titles []string
+	for _, a := range actions {
+		titles = append(titles, a.Title)
+	}
+	t.Fatalf("no action %q among %q", title, titles)
+	return CodeAction{}
+}
+
+// Diagnostics carry the exact range, severity, rule ID with its
+// documentation link, and source; the fix of a finding is a quick fix whose
+// edit removes it, and the edited buffer is linted again.
+func TestDiagnosticsAndQuickFix(t *testing.T) {
+	dir := writeTree(t, nil)
+	c := startServer(t, Options{})
+	c.initialize(dir)
+	uri := pathToURI(filepath.Join(dir, "cron.yaml"))
+	c.open(uri, cronJob)
+	p := c.diagnostics(uri)
+	if p.Version == nil || *p.Version != 1 || len(p.Diagnostics) != 2 {
+		t.Fatalf("diagnostics: %+v", p)
+	}
+	d := p.Diagnostics[0]
+	want := Diagnostic{
+		Range:    Range{Start: Position{Line: 4, Character: 0}, End: Position{Line: 4, Character: 4}},
+		Severity: diagnosticSeverityWarning, Code: "cronjob-concurrency-allow",
+		CodeDescription: &CodeDescription{Href: "https://github.com/kvet-dev/kvet/blob/main/docs/rules.md#cronjob-concurrency-allow"},
+		Source:          "kvet", Message: d.Message,
+	}
+	if got, _ := json.Marshal(d); string(got) != mustJSON(want) || !strings.HasPrefix(d.Message, "concurrencyPolicy is unset") {
+		t.Errorf("diagnostic\n%s\nwant\n%s", got, mustJSON(want))
+	}
+	if p.Diagnostics[1].Code != "image-tag-mutable" || p.Diagnostics[1].Range.Start.Line != 17 {
+		t.Errorf("second diagnostic: %+v", p.Diagnostics[1])
+	}
+
+	fix := action(t, c.codeActions(uri, 4), "Set concurrencyPolicy: Forbid")
+	if fix.Kind != codeActionQuickFix || !fix.IsPreferred || len(fix.Diagnostics) != 1 || fix.Diagnostics[0].Code != "cronjob-concurrency-allow" {
+		t.Errorf("fix action: %+v", fix)
+	}
+	fixed := applyEdits(t, cronJob, fix.Edit, uri)
+	if want := strings.Replace(cronJob, "* * *\"\n", "* * *\"\n  concurrencyPolicy: Forbid\n", 1); fixed != want {
+		t.Errorf("fixed text:\n%s\nwant:\n%s", fixed, want)
+	}
+	c.change(uri, 2, fixed)
+	p = c.diagnostics(uri)
+	if *p.Version != 2 || len(p.Diagnostics) != 1 || p.Diagnostics[0].Code != "image-tag-mutable" || p.Diagnostics[0].Range.Start.Line != 18 {
+		t.Errorf("after the fix: %+v", p)
+	}
+	// Without a fixable finding on the line, no fix; the image line has
+	// only the suppressions.
+	for _, a := range c.codeActions(uri, 18) {
+		if !strings.HasPrefix(a.Title, "Ignore image-tag-mutable") {
+			t.Errorf("unexpected action on line 18: %q", a.Title)
+		}
+	}
+}
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// "Ignore RULE on this line" and "in this document" insert comments that
+// suppress the finding, with the line's indentation and line ending.
+func TestIgnoreActions(t *testing.T) {
+	dir := writeTree(t, nil)
+	c := startServer(t, Options{})
+	c.initialize(dir)
+	uri := pathToURI(filepath.Join(dir, "cron.yaml"))
+	text := "# jobs\n---\n" + strings.ReplaceAll(cronJob, "\n", "\r\n")
+	c.open(uri, text)
+	if p := c.diagnostics(uri); len(p.Diagnostics) != 2 {
+		t.Fatalf("diagnostics: %+v", p.Diagnostics)
+	}
+	actions := c.codeActions(uri, 19)
+	line := applyEdits(t, text, action(t, actions, "Ignore image-tag-mutable on this line").Edit, uri)
+	if want := strings.Replace(text, "          - {name:", "          # kvet:ignore image-tag-mutable -- \r\n          - {name:", 1); line != want {
+		t.Errorf("ignore on the line:\n%q\nwant\n%q", line, want)
+	}
+	doc := applyEdits(t, text, action(t, actions, "Ignore image-tag-mutable in this document").Edit, uri)
+	if want := "# jobs\n---\n# kvet:ignore-document image-tag-mutable -- \r\napiVersion"; !strings.HasPrefix(doc, want) {
+		t.Errorf("ignore in the document:\n%q\nwant it to start with\n%q", doc, want)
+	}
+	for i, edited := range []string{line, doc} {
+		c.change(uri, 2+i, edited)
+		p := c.diagnostics(uri)
+		if len(p.Diagnostics) != 1 || p.Diagnostics[0].Code != "cronjob-concurrency-allow" {
+			t.Errorf("after suppressing (%d): %+v", i, p.Diagnostics)
+		}
+	}
+}
+
+// In JSON the suppression is the kvet.dev/ignore annotation: added to the
+// metadata, or to an existing annotation.
+func TestIgnoreAnnotationInJSON(t *testing.T) {
+	const job = `{
+  "apiVersion": "batch/v1",
+  "kind": "Job",
+  "metadata": {
+    "name": "migrate"
+  },
+  "spec": {
+    "backoffLimit": 2,
+    "activeDeadlineSeconds": 600,
+    "ttlSecondsAfterFinished": 600,
+    "template": {"spec": {"restartPolicy": "Never", "serviceAccountName": "m",
+      "containers": [{"name": "m", "image": "m:latest", "resources": {"limits": {"cpu": "1", "memory": "1Gi"}, "requests": {"cpu": "1", "memory": "1Gi"}}}]}}
+  }
+}
+`
+	dir := writeTree(t, nil)
+	c := startServer(t, Options{})
+	c.initialize(dir)
+	uri := pathToURI(filepath.Join(dir, "job.json"))
+	c.open(uri, job)
+	if p := c.diagnostics(uri); len(p.Diagnostics) != 1 || p.Diagnostics[0].Code != "image-tag-mutable" {
+		t.Fatalf("diagnostics: %+v%s", p.Diagnostics, c.describe())
+	}
+	actions := c.codeActions(uri, 11)
+	if len(actions) != 1 {
+		t.Errorf("actions: %+v", actions)
+	}
+	edited := applyEdits(t, job, action(t, actions, "Ignore image-tag-mutable for this object").Edit, uri)
+	want := strings.Replace(job, `"metadata": {`+"\n", `"metadata": {`+"\n"+`    "annotations": {"kvet.dev/ignore": "image-tag-mutable -- "},`+"\n", 1)
+	if edited != want {
+		t.Fatalf("annotated:\n%s\nwant:\n%s", edited, want)
+	}
+	c.change(uri, 2, edited)
+	if p := c.diagnostics(uri); len(p.Diagnostics) != 0 {
+		t.Errorf("after the annotation: %+v", p.Diagnostics)
+	}
+	// With the annotation there, another rule is added to it.
+	two := strings.Replace(edited, `"backoffLimit": 2`, `"backoffLimit": "2"`, 1)
+	c.change(uri, 3, two)
+	p := c.diagnostics(uri)
+	if len(p.Diagnostics) != 1 || p.Diagnostics[0].Code != "invalid-value" {
+		t.Fatalf("diagnostics: %+v", p.Diagnostics)
+	}
+	again := applyEdits(t, two, action(t, c.codeActions(uri, 8), "Ignore invalid-value for this object").Edit, uri)
+	if !strings.Contains(again, `"kvet.dev/ignore": "image-tag-mutable,invalid-value -- "`) {
+		t.Errorf("second rule:\n%s", again)
+	}
+}
+
+// Fix all applies every fix of the document, as kvet applies them, in one
+// edit.
+func TestFixAll(t *testing.T) {
+	const job = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: a\nspec:\n  schedule: \"CRON_TZ=Europe/Paris 0 2 * * *\"\n" +
+		"  jobTemplate:\n    spec:\n      template:\n        spec:\n          containers: [{name: c, image: \"c:1\"}]\n"
+	const want = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: a\nspec:\n  schedule: \"0 2 * * *\"\n" +
+		"  concurrencyPolicy: Forbid\n  startingDeadlineSeconds: 300\n  timeZone: Europe/Paris\n" +
+		"  jobTemplate:\n    spec:\n      backoffLimit: 6\n      template:\n        spec:\n          restartPolicy: Never\n" +
+		"          containers: [{name: c, image: \"c:1\"}]\n"
+	dir := writeTree(t, nil)
+	c := startServer(t, Options{})
+	c.initialize(dir)
+	uri := pathToURI(filepath.Join(dir, "cron.yaml"))
+	c.open(uri, job)
+	c.diagnostics(uri)
+	actions := c.codeActions(uri, 0, "source.fixAll")
+	if len(actions) != 1 || actions[0].Kind != codeActionSourceFixAllKvet || actions[0].Title != "Apply all 5 kvet fixes" {
+		t.Fatalf("fix all: %+v", actions)
+	}
+	if fixed := applyEdits(t, job, actions[0].Edit, uri); fixed != want {
+		t.Errorf("fixed:\n%s\nwant:\n%s", fixed, want)
+	}
+	c.change(uri, 2, want)
+	c.diagnostics(uri)
+	if actions := c.codeActions(uri, 0, "source.fixAll"); len(actions) != 0 {
+		t.Errorf("fix all after fixing: %+v", actions)
+	}
+	// Asked for quick fixes only, no fix all.
+	for _, a := range c.codeActions(uri, 4, "quickfix") {
+		if a.Kind != codeActionQuickFix {
+			t.Errorf("only quickfix: got %+v", a)
+		}
+	}
+}
+
+// Hover on a finding shows the message and the rule's documentation.
+func TestHover(t *testing.T) {
+	dir := writeTree(t, nil)
+	c := startServer(t, Options{})
+	c.initialize(dir)
+	uri := pathToURI(filepath.Join(dir, "cron.yaml"))
+	c.open(uri, cronJob)
+	c.diagnostics(uri)
+	var h *Hover
+	c.result(methodHover, TextDocumentPositionParams{TextDocument: TextDocumentIdentifier{URI: uri}, Position: Position{Line: 17, Character: 40}}, &h)
+	if h == nil || h.Contents.Kind != "markdown" || h.Range == nil || h.Range.Start.Character != 33 {
+		t.Fatalf("hover: %+v", h)
+	}
+	for _, want := range []string{"**kvet** warning:", "(`image-tag-mutable`)", "## `image-tag-mutable`", "**Why it matters.**", "**What to do.**", "[Documentation](https://github.com/kvet-dev/kvet/blob/main/docs/rules.md#image-tag-mutable)"} {
+		if !strings.Contains(h.Contents.Value, want) {
+			t.Errorf("hover lacks %q:\n%s", want, h.Contents.Value)
+		}
+	}
+	h = nil
+	c.result(methodHover, TextDocumentPositionParams{TextDocument: TextDocumentIdentifier{URI: uri}, Position: Position{Line: 1, Character: 2}}, &h)
+	if h != nil {
+		t.Errorf("hover away from findings: %+v", h)
+	}
+}
+
+// The configuration is found from the document's directory; excluded files
+// get no diagnostics; the baseline and user policies apply; a change of
+// the configuration or of a policy on disk is picked up.
+func TestConfigurationPoliciesBaseline(t *testing.T) {
+	const policy = `# METADATA
+# title: jobs carry a team label
+# custom:
+#   id: acme-team-label
+#   severity: error
+#   kinds: [CronJob]
+package acme.team
+
+import data.kvet.lib.result
+
+deny contains result.at(["metadata", "labels", "team"], "no team label") if {
+	not input.metadata.labels.team
+}
+`
+	dir := writeTree(t, map[string]string{
+		"k8s/.kvet.yaml":         "exclude: [\"vendored/**\"]\npolicies: [\"../policy\"]\nrules:\n  image-tag-mutable: {enabled: false}\n",
+		"policy/team.rego":       policy,
+		"k8s/vendored/cron.yaml": cronJob,
+	})
+	c := startServer(t, Options{})
+	c.initialize(dir)
+	uri := pathToURI(filepath.Join(dir, "k8s/cron.yaml"))
+	c.open(uri, cronJob)
+	codes := func(p PublishDiagnosticsParams) string {
+		var out []string
+		for _, d := range p.Diagnostics {
+			out = append(out, d.Code)
+		}
+		return strings.Join(out, " ")
+	}
+	if got := codes(c.diagnostics(uri)); got != "acme-team-label cronjob-concurrency-allow" {
+		t.Errorf("with the configuration: %q", got)
+	}
+	vendored := pathToURI(filepath.Join(dir, "k8s/vendored/cron.yaml"))
+	c.open(vendored, cronJob)
+	if got := codes(c.diagnostics(vendored)); got != "" {
+		t.Errorf("excluded file: %q", got)
+	}
+
+	// A changed policy and configuration are picked up.
+	write := func(name, content string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("policy/team.rego", strings.Replace(policy, "severity: error", "severity: info", 1))
+	write("k8s/.kvet.yaml", "policies: [\"../policy\"]\nbaseline: base.json\n")
+	write("k8s/base.json", `{"version": 1, "findings": [{"file": "cron.yaml", "kind": "CronJob", "name": "nightly-report", "rule": "cronjob-concurrency-allow", "path": "spec.concurrencyPolicy", "message": ""}]}`)
+	c.notify(methodDidChangeWatchedFiles, DidChangeWatchedFilesParams{Changes: []FileEvent{{URI: pathToURI(filepath.Join(dir, "k8s/.kvet.yaml")), Type: 2}}})
+	p := c.diagnostics(uri)
+	if got := codes(p); got != "acme-team-label image-tag-mutable" || p.Diagnostics[0].Severity != diagnosticSeverityInformation {
+		t.Errorf("after the change: %q %+v", got, p.Diagnostics)
+	}
+	if got := codes(c.diagnostics(vendored)); got != "acme-team-label cronjob-concurrency-allow image-tag-mutable" {
+		t.Errorf("no longer excluded (the baseline names another file): %q", got)
+	}
+
+	// A broken configuration is shown to the user, once.
+	write("k8s/.kvet.yaml", "rules:\n  no-such-rule: {enabled: false}\n")
+	c.change(uri, 2, cronJob)
+	c.waitFor("configuration error", func(m message) bool {
+		return m.Method == methodShowMessage && strings.Contains(m.raw, `unknown rule \"no-such-rule\"`)
+	})
+	if got := codes(c.diagnostics(uri)); got != "" {
+		t.Errorf("with a broken configuration: %q", got)
+	}
+}
