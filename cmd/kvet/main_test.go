@@ -374,12 +374,12 @@ func TestColor(t *testing.T) {
 
 func TestRulesExplainVersion(t *testing.T) {
 	o := kvet(t, run{args: []string{"rules"}})
-	if o.code != 0 || !strings.HasPrefix(o.stdout, "ID ") {
+	if o.code != 0 || !strings.HasPrefix(o.stdout, "RULE ") {
 		t.Fatalf("kvet rules:\n%s", o)
 	}
 	containsLines(t, o.stdout,
-		regexp.MustCompile(`^cronjob-concurrency-allow +warning +CronJob +\S`),
-		regexp.MustCompile(`^yaml-syntax +error +\* +\S`))
+		regexp.MustCompile(`^cronjob-concurrency-allow +warning +CronJob lets runs overlap`),
+		regexp.MustCompile(`^yaml-syntax +error +document is not valid YAML`))
 
 	o = kvet(t, run{args: []string{"explain", "cronjob-concurrency-allow"}})
 	if o.code != 0 || !strings.HasPrefix(o.stdout, "cronjob-concurrency-allow: ") ||

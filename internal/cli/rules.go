@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -16,8 +15,9 @@ func (a *app) rulesCmd() *cobra.Command {
 	var src ruleSource
 	cmd := &cobra.Command{
 		Use:   "rules",
-		Short: "List every rule: ID, severity, kinds, title",
-		Long: "List every rule. --format markdown writes the full documentation of every rule " +
+		Short: "List every rule: ID, severity, title",
+		Long: "List every rule. --format json writes every rule's metadata (kinds, parameters, " +
+			"documentation) for tools; --format markdown writes the full documentation of every rule " +
 			"(docs/rules.md is generated this way).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -28,23 +28,15 @@ func (a *app) rulesCmd() *cobra.Command {
 			switch format {
 			case "markdown":
 				return ruledoc.Markdown(a.stdout, all)
+			case "json":
+				return ruledoc.JSON(a.stdout, all)
 			case "text":
-			default:
-				return usageError{fmt.Errorf("--format: unknown format %q (want text or markdown)", format)}
+				return writeRulesTable(a.stdout, all)
 			}
-			tw := tabwriter.NewWriter(a.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tSEVERITY\tKINDS\tTITLE")
-			for _, r := range all {
-				title := r.Title
-				if r.DisabledByDefault {
-					title += " (off by default)"
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, kinds(r), title)
-			}
-			return tw.Flush()
+			return usageError{fmt.Errorf("--format: unknown format %q (want text, json or markdown)", format)}
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text (a table) or markdown (the documentation of every rule)")
+	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text (a table of ID, severity and title), json (every rule's metadata) or markdown (the documentation of every rule)")
 	addPolicyFlags(cmd, &src.policies, &src.noBuiltinPolicies)
 	return cmd
 }
