@@ -234,7 +234,7 @@ func (a *app) remaining(ctx context.Context, f fixFlags, paths []string, stdin [
 		if err != nil {
 			return nil, nil, err
 		}
-		b.Apply(diags)
+		b.Apply(diags, filePaths(set))
 	}
 	rep := &report.Report{Rules: lt.Enabled, Files: len(set.Files), Documents: len(set.Docs), Sources: set.Files}
 	for _, d := range diags {

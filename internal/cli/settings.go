@@ -98,7 +98,7 @@ func (a *app) suppress(set *analyzer.Set, res *analyzer.Result, f lintFlags, lt 
 		if err != nil {
 			return nil, nil, false, err
 		}
-		if stale := b.Apply(diags); stale > 0 {
+		if stale := b.Apply(diags, filePaths(set)); stale > 0 {
 			fmt.Fprintf(a.stderr, "kvet: %d %s recorded in %s no longer %s; run kvet lint --write-baseline %s to drop %s\n",
 				stale, plural(stale, "finding", "findings"), f.baseline, plural(stale, "occurs", "occur"), f.baseline, plural(stale, "it", "them"))
 		}
@@ -126,6 +126,15 @@ func (a *app) suppress(set *analyzer.Set, res *analyzer.Result, f lintFlags, lt 
 		}
 	}
 	return diags, shown, false, nil
+}
+
+// filePaths returns the paths of the files of set, as linted.
+func filePaths(set *analyzer.Set) []string {
+	paths := make([]string, len(set.Files))
+	for i, f := range set.Files {
+		paths[i] = f.Path
+	}
+	return paths
 }
 
 // writeBaseline records the findings of diags in the baseline file path.

@@ -425,3 +425,22 @@ func TestInit(t *testing.T) {
 		t.Errorf("init --force: exit %d", code)
 	}
 }
+
+// A run on some of the files (pre-commit passes only the staged ones)
+// judges staleness only for the entries of the files it linted.
+func TestBaselinePartialRun(t *testing.T) {
+	dir := repo(t, map[string]string{"a/pods.yaml": podLimits, "b/pods.yaml": podLimits})
+	if code, _, stderr := kvet(t, "lint", "--write-baseline", "base.json", "a", "b"); code != 0 {
+		t.Fatalf("--write-baseline: exit %d %q", code, stderr)
+	}
+	code, stdout, stderr := kvet(t, "lint", "--baseline", "base.json", "a/pods.yaml")
+	if code != 0 || stdout != "" || strings.Contains(stderr, "no longer") {
+		t.Errorf("partial run: exit %d, stdout %q, stderr %q; want no stale entries", code, stdout, stderr)
+	}
+	// Fixing the finding of a linted file makes its entry stale.
+	writeFile(t, filepath.Join(dir, "a", "pods.yaml"), strings.Replace(podLimits, "limits: {memory: 64Mi}", "limits: {memory: 64Mi, cpu: 500m}", 1))
+	_, stdout, stderr = kvet(t, "lint", "--baseline", "base.json", "a/pods.yaml")
+	if !strings.Contains(stderr, "kvet: 1 finding recorded in base.json no longer occurs") || stdout != "" {
+		t.Errorf("after the fix: stdout %q, stderr %q; want one stale entry", stdout, stderr)
+	}
+}

@@ -140,8 +140,11 @@ func LoadBaseline(path string) (*Baseline, error) {
 // Apply marks the diagnostics recorded in the baseline as suppressed (kind
 // external), each entry matching at most one diagnostic, and returns the
 // number of entries that matched nothing (findings fixed since the
-// baseline was written). Diagnostics already suppressed are left alone.
-func (b *Baseline) Apply(diags []analyzer.Diagnostic) (stale int) {
+// baseline was written). Only the entries of linted files (paths as
+// linted, standard input as analyzer.StdinName) can be stale: a run on some
+// of the files (pre-commit passes only the staged ones) says nothing about
+// the others. Diagnostics already suppressed are left alone.
+func (b *Baseline) Apply(diags []analyzer.Diagnostic, linted []string) (stale int) {
 	left := make(map[string]int, len(b.Findings))
 	for i := range b.Findings {
 		left[b.Findings[i].key()]++
@@ -162,8 +165,16 @@ func (b *Baseline) Apply(diags []analyzer.Diagnostic) (stale int) {
 			d.Suppression = &analyzer.Suppression{Kind: analyzer.SuppressionExternal, Justification: why}
 		}
 	}
-	for _, n := range left {
-		stale += n
+	files := make(map[string]bool, len(linted))
+	for _, f := range linted {
+		files[b.relFile(f)] = true
+	}
+	for i := range b.Findings {
+		e := &b.Findings[i]
+		if k := e.key(); left[k] > 0 && files[e.File] {
+			left[k]--
+			stale++
+		}
 	}
 	return stale
 }

@@ -133,7 +133,7 @@ func TestBaselineSurvivesLineShifts(t *testing.T) {
 		t.Fatal(err)
 	}
 	diags := lintFiles(t, abs)
-	if stale := b.Apply(diags); stale != 0 {
+	if stale := b.Apply(diags, []string{abs}); stale != 0 {
 		t.Errorf("stale = %d, want 0", stale)
 	}
 	want := []string{"11:12 image new:1", "47:12 image dup:1"} // the third dup
@@ -149,8 +149,13 @@ func TestBaselineSurvivesLineShifts(t *testing.T) {
 		t.Fatal(err)
 	}
 	diags = lintFiles(t, "pods.yaml")
-	if stale := b.Apply(diags); stale != 1 {
+	if stale := b.Apply(diags, []string{"pods.yaml"}); stale != 1 {
 		t.Errorf("stale = %d, want 1 (web)", stale)
+	}
+	// A run that did not lint pods.yaml (another file staged) judges none
+	// of its entries.
+	if stale := b.Apply(nil, []string{"other.yaml"}); stale != 0 {
+		t.Errorf("stale = %d for a run on another file, want 0", stale)
 	}
 	for _, d := range diags {
 		if d.Suppression == nil {
@@ -172,7 +177,7 @@ func TestBaselineSkipsSuppressed(t *testing.T) {
 		t.Errorf("findings %+v", b.Findings)
 	}
 	// Applying leaves the in-source suppression as it was.
-	b.Apply(diags)
+	b.Apply(diags, []string{"a.yaml"})
 	if diags[1].Suppression.Kind != analyzer.SuppressionInSource || diags[0].Suppression == nil {
 		t.Errorf("after Apply: %+v %+v", diags[0].Suppression, diags[1].Suppression)
 	}

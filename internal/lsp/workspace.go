@@ -223,7 +223,7 @@ func (w *workspace) findings(checker *analyzer.Checker, entry *linterEntry, p *p
 	set := &analyzer.Set{Files: []*analyzer.File{p.file}, Docs: p.docs, Diagnostics: p.diags}
 	diags = entry.lt.Suppress(set, diags)
 	if entry.baseline != nil {
-		entry.baseline.Apply(diags)
+		entry.baseline.Apply(diags, []string{p.file.Path})
 	}
 	var shown []analyzer.Diagnostic
 	for _, d := range diags {
