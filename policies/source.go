@@ -141,6 +141,12 @@ func userSources(dirs []string, tests bool) ([]*source, error) {
 		})
 		if err != nil {
 			errs = append(errs, fmt.Errorf("reading policies: %w", err))
+		} else if len(found) == 0 {
+			what := ".rego files"
+			if !tests {
+				what = ".rego policies (only *_test.rego files, if any)"
+			}
+			errs = append(errs, fmt.Errorf("reading policies: %s holds no %s", dir, what))
 		}
 		sort.Strings(found)
 		for _, p := range found {

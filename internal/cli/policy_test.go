@@ -213,3 +213,21 @@ test_wrong_expectation if {
 		}
 	})
 }
+
+// --policy naming a directory without policies is an error (exit 2), not a
+// run that silently checks nothing more.
+func TestLintPolicyDirWithoutPolicies(t *testing.T) {
+	repo(t, map[string]string{"role.yaml": wideRole, "policy/README.md": "policies go here\n", "tests/p_test.rego": "package p\n\ntest_x if { true }\n"})
+	for dir, want := range map[string]string{
+		"policy": "reading policies: policy holds no .rego policies (only *_test.rego files, if any)",
+		"tests":  "reading policies: tests holds no .rego policies (only *_test.rego files, if any)",
+	} {
+		code, stdout, stderr := kvet(t, "lint", "--policy", dir, "role.yaml")
+		if code != cli.ExitError || stdout != "" || !strings.Contains(stderr, want) {
+			t.Errorf("--policy %s: exit %d, stdout %q, stderr %q; want exit 2 with %q", dir, code, stdout, stderr, want)
+		}
+	}
+	if code, _, stderr := kvet(t, "policy", "test", "policy"); code != cli.ExitError || !strings.Contains(stderr, "reading policies: policy holds no .rego files") {
+		t.Errorf("policy test: exit %d, stderr %q", code, stderr)
+	}
+}
