@@ -163,13 +163,14 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 	if err := a.write(formatter, rep, f.output); err != nil {
 		return err
 	}
-	if f.format == "text" && !f.quiet {
-		fmt.Fprintln(a.stderr, report.Summary(rep)+suppressedNote(diags)+report.FixableNote(rep))
-	}
+	// Errors first, then notes, and the summary last.
 	failed := false
 	for _, err := range append(set.Errors, res.Errors...) {
 		fmt.Fprintf(a.stderr, "kvet: %v\n", err)
 		failed = true
+	}
+	if f.format == "text" && !f.quiet {
+		fmt.Fprintln(a.stderr, report.Summary(rep)+suppressedNote(diags)+report.FixableNote(rep))
 	}
 	switch {
 	case failed:

@@ -98,3 +98,15 @@ func TestOutputFileNeverColored(t *testing.T) {
 		t.Errorf("--color sometimes: exit %d, %q", code, stderr)
 	}
 }
+
+// Errors come first on stderr, the summary last (bug: the summary was
+// printed before the error about a missing path).
+func TestErrorsBeforeSummary(t *testing.T) {
+	repo(t, map[string]string{"k8s/cron.yaml": cronJobWithoutDeadline})
+	code, _, stderr := kvet(t, "lint", "missing.yaml", "k8s")
+	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+	if code != 2 || len(lines) != 2 || lines[0] != "kvet: reading missing.yaml: no such file or directory" ||
+		!strings.HasPrefix(lines[1], "kvet: 0 errors, 5 warnings, 2 info in 1 file (1 document)") {
+		t.Errorf("exit %d, stderr:\n%s\nwant the error, then the summary", code, stderr)
+	}
+}
