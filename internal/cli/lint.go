@@ -169,6 +169,11 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 		fmt.Fprintf(a.stderr, "kvet: %v\n", err)
 		failed = true
 	}
+	if !f.quiet {
+		if empty := pathsWithoutObjects(paths, f.stdinFilename, set, diags); len(empty) > 0 {
+			fmt.Fprintf(a.stderr, "kvet: no Kubernetes objects found in %s\n", strings.Join(empty, ", "))
+		}
+	}
 	if f.format == "text" && !f.quiet {
 		fmt.Fprintln(a.stderr, report.Summary(rep)+suppressedNote(diags)+report.FixableNote(rep))
 	}
@@ -179,6 +184,60 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 		a.code = ExitFindings
 	}
 	return nil
+}
+
+// pathsWithoutObjects returns the PATH arguments of a run (none means ".")
+// in which nothing was found to lint: no Kubernetes object and no finding
+// (an empty directory, a directory of Helm values). A directory is named
+// whenever it holds none; files named explicitly only when the whole run
+// found nothing, so that a pre-commit run on staged files that are not
+// manifests (CI configs) stays quiet while `kvet lint values.yaml` does
+// not. Paths that could not be read are reported as errors instead.
+// stdinName is the name standard input is reported under ("" for
+// <stdin>).
+func pathsWithoutObjects(paths []string, stdinName string, set *analyzer.Set, diags []analyzer.Diagnostic) []string {
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	if stdinName == "" {
+		stdinName = analyzer.StdinName
+	}
+	found := map[string]bool{}
+	for _, d := range set.Docs {
+		found[d.File.Path] = true
+	}
+	for i := range diags {
+		found[diags[i].File] = true
+	}
+	holds := func(p string) bool {
+		if p == "-" {
+			return found[stdinName]
+		}
+		root := filepath.ToSlash(filepath.Clean(p))
+		for file := range found {
+			if file == root || strings.HasPrefix(file, strings.TrimSuffix(root, "/")+"/") ||
+				root == "." && !filepath.IsAbs(file) && !strings.HasPrefix(file, "../") && file != stdinName {
+				return true
+			}
+		}
+		return false
+	}
+	var empty []string
+	for _, p := range paths {
+		if holds(p) {
+			continue
+		}
+		if p == "-" {
+			if len(found) == 0 {
+				empty = append(empty, "standard input")
+			}
+			continue
+		}
+		if info, err := os.Stat(p); err == nil && (info.IsDir() || len(found) == 0) {
+			empty = append(empty, p)
+		}
+	}
+	return empty
 }
 
 // write renders the report to stdout or to the file named by output.

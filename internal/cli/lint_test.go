@@ -1,10 +1,14 @@
 package cli_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/kvet-dev/kvet/internal/cli"
 )
 
 const cronJobWithoutDeadline = `apiVersion: batch/v1
@@ -108,5 +112,50 @@ func TestErrorsBeforeSummary(t *testing.T) {
 	if code != 2 || len(lines) != 2 || lines[0] != "kvet: reading missing.yaml: no such file or directory" ||
 		!strings.HasPrefix(lines[1], "kvet: 0 errors, 5 warnings, 2 info in 1 file (1 document)") {
 		t.Errorf("exit %d, stderr:\n%s\nwant the error, then the summary", code, stderr)
+	}
+}
+
+// A path without Kubernetes objects is named on stderr (exit 0): an empty
+// directory, a directory of Helm values, or files named explicitly when the
+// run finds nothing at all.
+func TestNoObjectsFound(t *testing.T) {
+	repo(t, map[string]string{
+		"k8s/cron.yaml":            cronJobWithoutDeadline,
+		"chart/values.yaml":        "replicas: 3\nimage: {tag: latest}\n",
+		".github/workflows/ci.yml": "on: push\njobs: {}\n",
+		"ci.yml":                   "on: push\n",
+	})
+	if err := os.Mkdir("empty", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		args       []string
+		code       int
+		note       string // "" for none
+		stdinInput string
+	}{
+		{[]string{"empty"}, 0, "kvet: no Kubernetes objects found in empty\n", ""},
+		{[]string{"chart"}, 0, "kvet: no Kubernetes objects found in chart\n", ""},
+		{[]string{"chart/values.yaml", "ci.yml"}, 0, "kvet: no Kubernetes objects found in chart/values.yaml, ci.yml\n", ""},
+		// A directory without objects beside one with: named.
+		{[]string{"k8s", "chart/"}, 1, "kvet: no Kubernetes objects found in chart/\n", ""},
+		// Files that are not manifests beside one that is (pre-commit): quiet.
+		{[]string{"k8s/cron.yaml", "ci.yml"}, 1, "", ""},
+		{[]string{"-"}, 0, "kvet: no Kubernetes objects found in standard input\n", "a: 1\n"},
+		{[]string{"--quiet", "empty"}, 0, "", ""},
+	}
+	for _, tt := range tests {
+		var out, errb bytes.Buffer
+		code := cli.Main(context.Background(), append([]string{"lint"}, tt.args...), strings.NewReader(tt.stdinInput), &out, &errb)
+		stderr := errb.String()
+		hasNote := strings.Contains(stderr, "no Kubernetes objects")
+		if code != tt.code || tt.note != "" && !strings.Contains(stderr, tt.note) || tt.note == "" && hasNote {
+			t.Errorf("lint %v: exit %d, stderr %q; want exit %d and note %q", tt.args, code, stderr, tt.code, tt.note)
+		}
+	}
+	// The note precedes the summary, which stays last.
+	_, _, stderr := kvet(t, "lint", "empty")
+	if stderr != "kvet: no Kubernetes objects found in empty\nkvet: 0 errors, 0 warnings, 0 info in 0 files (0 documents)\n" {
+		t.Errorf("stderr %q", stderr)
 	}
 }
