@@ -38,10 +38,12 @@ type Report struct {
 	// repository's paths wherever kvet ran. Files outside it keep absolute
 	// paths. Empty means BaseDir.
 	RootDir string
-	// Sources are the files that were linted, with their contents: the
-	// text format and GitHub annotations count byte columns in them, and
-	// SARIF turns fixes' byte offsets into regions. A report without them
-	// counts columns in code points and carries no SARIF fixes.
+	// Sources are the manifests that were linted (files that hold
+	// Kubernetes objects or have findings), with their contents: the text
+	// format and GitHub annotations count byte columns in them, SARIF turns
+	// fixes' byte offsets into regions, and JUnit lists the clean ones as
+	// passing tests. A report without them counts columns in code points
+	// and carries no SARIF fixes.
 	Sources []*analyzer.File
 }
 

@@ -85,6 +85,11 @@ export KVET_REVIEWDOG
 if ! /usr/bin/python3 -c 'import junitparser' >/dev/null 2>&1; then
 	install_debian python3-junitparser
 fi
+# The editor recipes of docs/editors are tested in Vim (and Neovim and
+# Emacs when they are there).
+if ! command -v vim >/dev/null 2>&1; then
+	install_debian vim
+fi
 
 if [ -z "${KVET_SARIF_MULTITOOL+set}" ]; then
 	KVET_SARIF_MULTITOOL="$(install_multitool)"

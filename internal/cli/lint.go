@@ -156,7 +156,7 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 		rep.BaseDir = wd
 		rep.RootDir = config.RepoRoot(wd)
 	}
-	rep.Sources = set.Files
+	rep.Sources = manifests(set, diags)
 	if f.output != "" && isInput(f.output, set) {
 		return fmt.Errorf("--output %s is one of the linted files; kvet does not overwrite its input", f.output)
 	}
@@ -312,4 +312,26 @@ func hasAtLeast(diags []analyzer.Diagnostic, s analyzer.Severity) bool {
 		}
 	}
 	return false
+}
+
+// manifests returns the files of set that hold Kubernetes objects or have
+// findings, in the order they were read: the report's sources. Files
+// without either (Helm values, kvet's own reports from an earlier step)
+// are not manifests, and a JUnit report would list them as passing.
+func manifests(set *analyzer.Set, diags []analyzer.Diagnostic) []*analyzer.File {
+	keep := map[*analyzer.File]bool{}
+	for _, d := range set.Docs {
+		keep[d.File] = true
+	}
+	named := map[string]bool{}
+	for i := range diags {
+		named[diags[i].File] = true
+	}
+	var out []*analyzer.File
+	for _, f := range set.Files {
+		if keep[f] || named[f.Path] {
+			out = append(out, f)
+		}
+	}
+	return out
 }
