@@ -10,7 +10,9 @@
 #
 # It also installs the other consumers the tests check kvet's output with,
 # when they are missing: reviewdog (go install, into the cache directory),
-# Debian's python3-junitparser and vim (apt-get, when run as root).
+# Debian's python3-junitparser and vim (apt-get, when run as root), and
+# Debian's neovim, whose built-in LSP client drives kvet lsp in the
+# language server's end-to-end test (cmd/kvet/lsp_nvim_test.go).
 #
 # Environment:
 #   KVET_CACHE_DIR         where the multitool and reviewdog go (default: <repo>/.cache)
@@ -89,6 +91,10 @@ fi
 # Emacs when they are there).
 if ! command -v vim >/dev/null 2>&1; then
 	install_debian vim
+fi
+
+if ! command -v nvim >/dev/null 2>&1; then
+	install_debian neovim
 fi
 
 if [ -z "${KVET_SARIF_MULTITOOL+set}" ]; then
