@@ -34,7 +34,7 @@ type message struct {
 }
 
 type client struct {
-	t    *testing.T
+	t    testing.TB
 	in   *io.PipeWriter // the server's standard input
 	out  *io.PipeReader // the server's standard output
 	code chan int       // the server's exit code
@@ -49,7 +49,7 @@ type client struct {
 const testTimeout = 20 * time.Second
 
 // startServer runs a server in the test's process, linting without delay.
-func startServer(t *testing.T, opts Options) *client {
+func startServer(t testing.TB, opts Options) *client {
 	t.Helper()
 	if opts.Debounce == 0 {
 		opts.Debounce = -1
@@ -241,7 +241,7 @@ func (c *client) change(uri string, version int, text string) {
 }
 
 // writeTree writes files under a new directory and returns it.
-func writeTree(t *testing.T, files map[string]string) string {
+func writeTree(t testing.TB, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	// A repository root, so that configuration discovery stops here.

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"go.lsp.dev/jsonrpc2"
+
+	"github.com/kvet-dev/kvet/internal/linter"
 )
 
 // DefaultDebounce is how long the server waits after the last change of a
@@ -37,6 +39,9 @@ type Options struct {
 
 	// extra adds methods (tests use it to make a request fail).
 	extra map[string]handlerFunc
+	// adjust changes each linter once it is built (tests use it to add
+	// rules that see every document).
+	adjust func(*linter.Linter)
 }
 
 // handlerFunc answers one method: the result of a request, or an error.
@@ -325,6 +330,9 @@ func (s *Server) logf(typ int, format string, args ...any) {
 // showf shows a message to the user (window/showMessage).
 func (s *Server) showf(typ int, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
+	if s.conn == nil {
+		return
+	}
 	if err := s.conn.Notify(s.ctx, methodShowMessage, MessageParams{Type: typ, Message: "kvet: " + msg}); err != nil {
 		fmt.Fprintf(s.opts.Stderr, "kvet lsp: %s\n", msg)
 	}

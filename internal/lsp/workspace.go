@@ -145,16 +145,16 @@ func (w *workspace) lintGroup(ctx context.Context, entry *linterEntry, root stri
 	}
 	lt := entry.lt
 	setRules := slices.ContainsFunc(lt.Enabled, func(r *analyzer.Rule) bool { return r.RunSet != nil })
+	// The folder's manifests are read only for rules that see every
+	// document.
 	var rc *rootCache
-	if root != "" {
+	if root != "" && setRules {
 		rc = w.refresh(ctx, root, open)
-		if setRules {
-			// Cross-document findings of the other open documents of the
-			// folder may change too.
-			for _, o := range open {
-				if o.path != "" && rootOf([]string{root}, o.path) == root && w.linterFor(o, []string{root}) == entry {
-					targets[o.uri] = true
-				}
+		// Cross-document findings of the other open documents of the
+		// folder may change too.
+		for _, o := range open {
+			if o.path != "" && rootOf([]string{root}, o.path) == root && w.linterFor(o, []string{root}) == entry {
+				targets[o.uri] = true
 			}
 		}
 	}
@@ -431,6 +431,9 @@ func (w *workspace) buildLinter(cfgPath string) *linterEntry {
 		e.err = err
 		e.sig = signature(cfgPath, &linter.Linter{Config: cfg})
 		return e
+	}
+	if w.s.opts.adjust != nil {
+		w.s.opts.adjust(lt)
 	}
 	e.lt = lt
 	e.sig = signature(cfgPath, lt)
