@@ -219,10 +219,14 @@ func (c *client) diagnostics(uri string) PublishDiagnosticsParams {
 // initialize sends initialize (offering the encodings) and initialized.
 func (c *client) initialize(root string, encodings ...string) InitializeResult {
 	c.t.Helper()
-	params := map[string]any{
-		"processId": nil, "rootUri": pathToURI(root),
-		"capabilities": map[string]any{"general": map[string]any{"positionEncodings": encodings}},
-	}
+	return c.initializeWith(root, map[string]any{"general": map[string]any{"positionEncodings": encodings}})
+}
+
+// initializeWith sends initialize with the client capabilities caps, and
+// initialized.
+func (c *client) initializeWith(root string, caps map[string]any) InitializeResult {
+	c.t.Helper()
+	params := map[string]any{"processId": nil, "rootUri": pathToURI(root), "capabilities": caps}
 	var res InitializeResult
 	c.result(methodInitialize, params, &res)
 	c.notify(methodInitialized, map[string]any{})

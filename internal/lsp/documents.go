@@ -101,6 +101,7 @@ func (s *Server) didSave(_ context.Context, raw []byte) (any, error) {
 	}
 	s.mu.Unlock()
 	// The file on disk is part of the other documents' workspace.
+	s.ws.stale.Store(true)
 	s.scheduleAll()
 	return nil, nil
 }
@@ -116,6 +117,7 @@ func (s *Server) didClose(_ context.Context, raw []byte) (any, error) {
 	s.mu.Unlock()
 	s.publish(PublishDiagnosticsParams{URI: p.TextDocument.URI, Diagnostics: []Diagnostic{}})
 	// Without its buffer, the others see the file on disk again.
+	s.ws.stale.Store(true)
 	s.scheduleAll()
 	return nil, nil
 }
@@ -125,9 +127,9 @@ func (s *Server) didChangeWatchedFiles(_ context.Context, raw []byte) (any, erro
 	if err := decodeParams(raw, &p); err != nil {
 		return nil, err
 	}
-	// Configuration, policies, baselines and manifests are checked against
-	// the disk at every lint; all that is needed is a lint of every open
-	// document.
+	// Configuration, policies and baselines are checked against the disk
+	// at every lint; the folders' manifests at the next one.
+	s.ws.stale.Store(true)
 	s.scheduleAll()
 	return nil, nil
 }

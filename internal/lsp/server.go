@@ -16,6 +16,7 @@ import (
 	"io"
 	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.lsp.dev/jsonrpc2"
@@ -76,6 +77,7 @@ type Server struct {
 	watchReg bool // the client can watch files for the server
 
 	ws       *workspace
+	watching atomic.Bool // the client watches files for the server
 	exit     chan struct{}
 	exitOnce sync.Once
 	exitOK   bool // shutdown came before exit
@@ -258,7 +260,9 @@ func (s *Server) initialized(context.Context, []byte) (any, error) {
 			}}}
 			if _, err := s.conn.Call(s.ctx, methodRegisterCapability, params, nil); err != nil {
 				s.logf(messageWarning, "registering file watchers: %v", err)
+				return
 			}
+			s.watching.Store(true)
 		}()
 	}
 	return nil, nil
@@ -300,6 +304,7 @@ func (s *Server) didChangeFolders(_ context.Context, raw []byte) (any, error) {
 		s.addFolder(f.URI)
 	}
 	s.mu.Unlock()
+	s.ws.stale.Store(true)
 	s.scheduleAll()
 	return nil, nil
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -29,6 +30,12 @@ type workspace struct {
 	s      *Server
 	loader *analyzer.Loader
 	cycle  int
+
+	// stale is set when files may have changed on disk (a watched file
+	// changed, a document was saved or closed): the next lint reads the
+	// folders again. forced is its value for the current lint.
+	stale  atomic.Bool
+	forced bool
 
 	linters map[string]*linterEntry // by configuration file ("" for none)
 	roots   map[string]*rootCache   // by workspace folder
@@ -77,12 +84,18 @@ type parsed struct {
 type rootCache struct {
 	files     map[string]*parsed // by absolute path
 	refreshed int                // cycle
+	walked    time.Time          // last comparison with the disk
 }
+
+// rewalkAfter is how long the disk is trusted, when the client does not
+// watch files for the server, before the folder is walked again.
+const rewalkAfter = time.Second
 
 // lint lints the open documents targets (URIs) and returns their results,
 // by URI. folders are the workspace folders, open every open document.
 func (w *workspace) lint(ctx context.Context, folders []string, open []snapshot, targets []string) map[string]*result {
 	w.cycle++
+	w.forced = w.stale.Swap(false)
 	byURI := make(map[string]snapshot, len(open))
 	for _, o := range open {
 		byURI[o.uri] = o
@@ -283,41 +296,50 @@ func (w *workspace) refresh(ctx context.Context, root string, open []snapshot) *
 			overlay[o.path] = o.text
 		}
 	}
-	names, _ := analyzer.Discover([]string{root})
+	// The disk is compared (a walk, and a stat of each file) the first
+	// time, after a change was reported, and, when the client does not
+	// watch files for the server, once rewalkAfter has passed; otherwise
+	// only the open buffers are compared.
 	seen := map[string]bool{}
 	var load []string
 	stats := map[string]fs.FileInfo{}
-	for _, name := range names {
-		path := filepath.FromSlash(name)
-		seen[path] = true
-		old := rc.files[path]
-		if b, ok := buffers[path]; ok {
-			if old == nil || !old.buffer || old.version != b.version {
+	walk := rc.walked.IsZero() || w.forced || !w.s.watching.Load() && time.Since(rc.walked) > rewalkAfter
+	if walk {
+		rc.walked = time.Now()
+		names, _ := analyzer.Discover([]string{root})
+		for _, name := range names {
+			path := filepath.FromSlash(name)
+			if _, ok := buffers[path]; ok {
+				continue // below
+			}
+			seen[path] = true
+			old := rc.files[path]
+			st, err := os.Stat(path)
+			if err != nil {
+				delete(rc.files, path)
+				continue
+			}
+			stats[path] = st
+			if old == nil || old.buffer || !old.modTime.Equal(st.ModTime()) || old.size != st.Size() {
 				load = append(load, path)
 			}
-			continue
 		}
-		st, err := os.Stat(path)
-		if err != nil {
-			delete(rc.files, path)
-			continue
-		}
-		stats[path] = st
-		if old == nil || old.buffer || !old.modTime.Equal(st.ModTime()) || old.size != st.Size() {
-			load = append(load, path)
+	} else {
+		for path, p := range rc.files {
+			if !p.buffer {
+				seen[path] = true
+			}
 		}
 	}
 	for path, b := range buffers {
-		// An open buffer the walk does not find: unsaved, or not named
-		// .yaml, .yml or .json.
-		if !seen[path] {
-			seen[path] = true
-			if old := rc.files[path]; old == nil || !old.buffer || old.version != b.version {
-				load = append(load, path)
-			}
+		seen[path] = true
+		if old := rc.files[path]; old == nil || !old.buffer || old.version != b.version {
+			load = append(load, path)
 		}
 	}
 	for path := range rc.files {
+		// Removed from disk, or a buffer closed since (read from disk again
+		// at the next walk, which closing a document forces).
 		if !seen[path] {
 			delete(rc.files, path)
 		}
