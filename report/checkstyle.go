@@ -55,12 +55,17 @@ func (Checkstyle) Format(w io.Writer, r *Report) error {
 			Severity: d.Severity.String(), Message: oneLine(d.Message), Source: "kvet." + d.RuleID,
 		})
 	}
+	return writeXML(w, out)
+}
+
+// writeXML writes v as an indented XML document with its declaration.
+func writeXML(w io.Writer, v any) error {
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return err
 	}
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
-	if err := enc.Encode(out); err != nil {
+	if err := enc.Encode(v); err != nil {
 		return err
 	}
 	_, err := io.WriteString(w, "\n")

@@ -114,16 +114,7 @@ func (JUnit) Format(w io.Writer, r *Report) error {
 		root.Failures += s.Failures
 		root.Skipped += s.Skipped
 	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(root); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return writeXML(w, root)
 }
 
 // junitDetails is the body of a failure: the finding as the text format

@@ -66,17 +66,9 @@ type fileFixes struct {
 }
 
 func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
-	if err := f.checkStdinFilename(paths); err != nil {
-		return usageError{err}
-	}
-	cfg, err := a.loadConfigFor(f.config, f.stdinFilename)
+	cfg, threshold, err := a.configure(cmd, &f.lintFlags, paths)
 	if err != nil {
 		return err
-	}
-	f.applyConfig(cmd, cfg)
-	threshold, err := failThreshold(f.failOn)
-	if err != nil {
-		return usageError{err}
 	}
 	ctx := cmd.Context()
 	lt, err := a.ruleSet(ctx, f.lintFlags, cfg)

@@ -97,18 +97,29 @@ func (a *app) useColor(mode string, toStdout bool) (bool, error) {
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())), nil
 }
 
-func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
+// configure checks the paths of a lint or fix run against its flags and
+// reads the configuration: it completes f from the configuration file and
+// returns the file (nil when there is none) and the --fail-on threshold.
+func (a *app) configure(cmd *cobra.Command, f *lintFlags, paths []string) (*config.Config, analyzer.Severity, error) {
 	if err := f.checkStdinFilename(paths); err != nil {
-		return usageError{err}
+		return nil, 0, usageError{err}
 	}
 	cfg, err := a.loadConfigFor(f.config, f.stdinFilename)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	f.applyConfig(cmd, cfg)
 	threshold, err := failThreshold(f.failOn)
 	if err != nil {
-		return usageError{err}
+		return nil, 0, usageError{err}
+	}
+	return cfg, threshold, nil
+}
+
+func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
+	cfg, threshold, err := a.configure(cmd, &f, paths)
+	if err != nil {
+		return err
 	}
 	color, err := a.useColor(f.color, f.output == "")
 	if err != nil {
