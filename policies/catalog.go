@@ -1,6 +1,7 @@
 package policies
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/kvet-dev/kvet/analyzer"
 )
@@ -265,16 +267,17 @@ func metadataFor(m *ast.Module, name string) (*meta, error) {
 	if a == nil {
 		return &meta{}, nil
 	}
-	return parseMeta(a)
+	return parseMeta(m, a)
 }
 
-// parseMeta reads the kvet fields of an annotation: title and description,
-// and under custom: id, severity, kinds, remediation, doc, parameters and
-// enabled.
-func parseMeta(a *ast.Annotations) (*meta, error) {
+// parseMeta reads the kvet fields of annotation a of module m: title and
+// description, and under custom: id, severity, kinds, remediation, doc,
+// parameters and enabled. Errors point at the field's value in the
+// METADATA comment block.
+func parseMeta(m *ast.Module, a *ast.Annotations) (*meta, error) {
 	md := &meta{ann: a}
 	bad := func(field, want string) error {
-		return fmt.Errorf("%s: METADATA custom.%s: want %s", location(a.Location), field, want)
+		return fmt.Errorf("%s: METADATA custom.%s: want %s", metaFieldLocation(m, a, "custom", field), field, want)
 	}
 	c := a.Custom
 	if v, ok := c["id"]; ok {
@@ -318,21 +321,90 @@ func parseMeta(a *ast.Annotations) (*meta, error) {
 	if v, ok := c["parameters"]; ok {
 		params, err := parseParams(v)
 		if err != nil {
-			return nil, fmt.Errorf("%s: METADATA custom.parameters: %w", location(a.Location), err)
+			path := []any{"custom", "parameters"}
+			if pe := (*paramError)(nil); errors.As(err, &pe) {
+				path = append(path, pe.path...)
+			}
+			return nil, fmt.Errorf("%s: METADATA custom.parameters: %w", metaFieldLocation(m, a, path...), err)
 		}
 		md.params = params
 	}
 	return md, nil
 }
 
+// metaFieldLocation returns the position (file:line:col) of the value at
+// path (keys and sequence indices) in annotation a's METADATA block, or of the block when it cannot be
+// found. OPA keeps no position for the fields of an annotation, so the
+// block's comments are parsed again as YAML, the way OPA reads them: the
+// text of each comment after "#" and one space, from the line after
+// "# METADATA" to the end of the block.
+func metaFieldLocation(m *ast.Module, a *ast.Annotations, path ...any) string {
+	if a.Location == nil {
+		return location(a.Location)
+	}
+	var block []*ast.Comment
+	row := a.Location.Row
+	for _, c := range m.Comments {
+		if c.Location == nil || c.Location.File != a.Location.File || c.Location.Row <= a.Location.Row {
+			continue
+		}
+		if c.Location.Row != row+1 {
+			break
+		}
+		block = append(block, c)
+		row++
+	}
+	var text strings.Builder
+	for _, c := range block {
+		text.Write(bytes.TrimPrefix(c.Text, []byte(" ")))
+		text.WriteByte('\n')
+	}
+	var doc yaml.Node
+	if yaml.Unmarshal([]byte(text.String()), &doc) != nil || len(doc.Content) == 0 {
+		return location(a.Location)
+	}
+	n := doc.Content[0]
+	for _, el := range path {
+		var next *yaml.Node
+		switch el := el.(type) {
+		case string:
+			for i := 0; n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == el {
+					next = n.Content[i+1]
+				}
+			}
+		case int:
+			if n.Kind == yaml.SequenceNode && el < len(n.Content) {
+				next = n.Content[el]
+			}
+		}
+		if next == nil {
+			return location(a.Location)
+		}
+		n = next
+	}
+	if n.Line < 1 || n.Line > len(block) {
+		return location(a.Location)
+	}
+	c := block[n.Line-1]
+	// The comment's "#", the space OPA trims when there is one, then the
+	// YAML column.
+	col := c.Location.Col + 1 + n.Column - 1
+	if bytes.HasPrefix(c.Text, []byte(" ")) {
+		col++
+	}
+	return fmt.Sprintf("%s:%d:%d", c.Location.File, c.Location.Row, col)
+}
+
 var kebab = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
 
 // parseParams reads custom.parameters: a list of {name, doc, default}
 // whose defaults are ints, booleans, strings or lists of strings or ints.
+// An error is a *paramError naming the field it is about.
 func parseParams(v any) ([]analyzer.Param, error) {
 	list, ok := v.([]any)
 	if !ok {
-		return nil, errors.New("want a list of {name, doc, default}")
+		return nil, &paramError{msg: "want a list of {name, doc, default}"}
 	}
 	var out []analyzer.Param
 	for i, item := range list {
@@ -340,16 +412,26 @@ func parseParams(v any) ([]analyzer.Param, error) {
 		name, _ := m["name"].(string)
 		doc, _ := m["doc"].(string)
 		if !ok || name == "" || doc == "" {
-			return nil, fmt.Errorf("parameter %d: want name, doc and default", i+1)
+			return nil, &paramError{path: []any{i}, msg: fmt.Sprintf("parameter %d: want name, doc and default", i+1)}
 		}
 		def, ok := paramDefault(m["default"])
 		if !ok {
-			return nil, fmt.Errorf("parameter %q: default must be an integer, a boolean, a string, or a list of strings or of integers", name)
+			return nil, &paramError{path: []any{i, "default"},
+				msg: fmt.Sprintf("parameter %q: default must be an integer, a boolean, a string, or a list of strings or of integers", name)}
 		}
 		out = append(out, analyzer.Param{Name: name, Doc: strings.TrimSpace(doc), Default: def})
 	}
 	return out, nil
 }
+
+// paramError is an invalid custom.parameters, with the path of the field
+// it is about under parameters (an item index, then a key).
+type paramError struct {
+	path []any
+	msg  string
+}
+
+func (e *paramError) Error() string { return e.msg }
 
 func paramDefault(v any) (any, bool) {
 	switch x := v.(type) {

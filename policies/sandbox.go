@@ -1,34 +1,58 @@
 package policies
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
-// denied lists the OPA builtins that policies cannot use, and why. Every
-// other builtin of OPA's capabilities is available. time.now_ns stays (a
-// policy may compare dates with now); the time zone functions read only
-// the time zone database.
+// denied lists the OPA builtins that policies cannot use, and why: those
+// that reach the network, the environment or the file system, and every
+// builtin OPA marks nondeterministic (whose result may differ between runs,
+// while kvet's output is deterministic). Every other builtin of OPA's
+// capabilities is available; the time zone functions read only the time
+// zone database.
 var denied = map[string]string{
-	"http.send":          "it sends HTTP requests (network access)",
-	"net.lookup_ip_addr": "it resolves host names (network access)",
-	"opa.runtime":        "it exposes the environment variables and configuration of the process",
-	"json.match_schema":  "it follows $ref to file:// and http:// URLs (file system and network access)",
-	"json.verify_schema": "it follows $ref to file:// and http:// URLs (file system and network access)",
-	"rand.intn":          "its results differ between runs, and kvet's output is deterministic",
-	"uuid.rfc4122":       "its results differ between runs, and kvet's output is deterministic",
+	"http.send":              "it sends HTTP requests (network access)",
+	"net.lookup_ip_addr":     "it resolves host names (network access)",
+	"opa.runtime":            "it exposes the environment variables and configuration of the process",
+	"json.match_schema":      "it follows $ref to file:// and http:// URLs (file system and network access)",
+	"json.verify_schema":     "it follows $ref to file:// and http:// URLs (file system and network access)",
+	"rand.intn":              nondeterministic,
+	"uuid.rfc4122":           nondeterministic,
+	"time.now_ns":            nondeterministic + "; compare with a date passed as a parameter instead",
+	"io.jwt.decode_verify":   "it checks expiry against the current time, so its result differs between runs",
+	"io.jwt.encode_sign":     "its signatures are random for some algorithms (ECDSA, RSA-PSS), so its result differs between runs",
+	"io.jwt.encode_sign_raw": "its signatures are random for some algorithms (ECDSA, RSA-PSS), so its result differs between runs",
+}
+
+const nondeterministic = "its result differs between runs, and kvet's output is deterministic"
+
+// deniedReason says why builtin name is not available, or "" when it is:
+// the reason of denied, or a generic one for a builtin OPA marks
+// nondeterministic that denied does not list (one a later OPA adds).
+func deniedReason(b *ast.Builtin) string {
+	if why, ok := denied[b.Name]; ok {
+		return why
+	}
+	if b.Nondeterministic {
+		return nondeterministic
+	}
+	return ""
 }
 
 // Sandbox returns the names of the builtins policies cannot use, sorted.
 func Sandbox() []string {
-	names := make([]string, 0, len(denied))
-	for n := range denied {
-		names = append(names, n)
+	var names []string
+	for _, b := range ast.CapabilitiesForThisVersion().Builtins {
+		if deniedReason(b) != "" {
+			names = append(names, b.Name)
+		}
 	}
 	sort.Strings(names)
-	return names
+	return slices.Compact(names)
 }
 
 // capabilities are OPA's capabilities minus the denied builtins, with no
@@ -38,7 +62,7 @@ func capabilities() *ast.Capabilities {
 	c := ast.CapabilitiesForThisVersion()
 	builtins := c.Builtins[:0:0]
 	for _, b := range c.Builtins {
-		if _, ok := denied[b.Name]; !ok {
+		if deniedReason(b) == "" {
 			builtins = append(builtins, b)
 		}
 	}
@@ -57,8 +81,13 @@ func sandboxMessage(e *ast.Error) string {
 		return ""
 	}
 	name := strings.TrimSpace(e.Message[i+len(undefined):])
-	why, ok := denied[name]
-	if !ok {
+	why := ""
+	for _, b := range ast.CapabilitiesForThisVersion().Builtins {
+		if b.Name == name {
+			why = deniedReason(b)
+		}
+	}
+	if why == "" {
 		return ""
 	}
 	return "builtin " + name + " is not allowed in kvet policies: " + why +

@@ -129,7 +129,10 @@ func TestPolicyLoadErrors(t *testing.T) {
 		{dir: "type", want: `^testdata/bad/type/policy.rego:7:9: rego_type_error: concat: invalid argument\(s\)`},
 		{dir: "reserved", want: `^testdata/bad/reserved/policy.rego:1:1: package kvet.mine is reserved for kvet's built-in policies`},
 		{dir: "duplicate", want: `^testdata/bad/duplicate/b.rego:7:1: rule ID "team-rule" is already used by package team.a \(testdata/bad/duplicate/a.rego\)`},
-		{dir: "metadata", want: `^testdata/bad/metadata/policy.rego:1:1: METADATA custom.severity: want error, warning or info$`},
+		{dir: "metadata", want: `^testdata/bad/metadata/policy.rego:5:15: METADATA custom.severity: want error, warning or info$`},
+		{dir: "id", want: `^testdata/bad/id/policy.rego:7:9: METADATA custom.id: want a kebab-case rule ID`},
+		{dir: "param", want: `^testdata/bad/param/policy.rego:11:16: METADATA custom.parameters: parameter "limits": default must be`},
+		{dir: "now", want: `^testdata/bad/now/policy.rego:4:2: builtin time.now_ns is not allowed in kvet policies: its result differs between runs`},
 		{dir: "../kvetstyle/policy", reserve: []string{"acme-image-registry"}, want: `rule ID "acme-image-registry" is already used by one of kvet's rules`},
 	}
 	for _, tt := range tests {
