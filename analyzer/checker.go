@@ -19,8 +19,11 @@ func NewChecker(rules []*Rule, opts Options) *Checker {
 func (c *Checker) LoadDiagnostics(ds []Diagnostic) []Diagnostic { return c.e.loadDiagnostics(ds) }
 
 // Document runs the per-document rules on doc. A rule that panics is
-// recorded as an error and the remaining rules still run.
-func (c *Checker) Document(doc *Document) []Diagnostic { return c.e.runDocument(doc) }
+// recorded as an error and the remaining rules still run; ctx stops a long
+// evaluation (a policy's).
+func (c *Checker) Document(ctx context.Context, doc *Document) []Diagnostic {
+	return c.e.runDocument(ctx, doc)
+}
 
 // Set runs the rules that see every document on docs.
 func (c *Checker) Set(ctx context.Context, docs []*Document) []Diagnostic {

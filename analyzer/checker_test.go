@@ -50,7 +50,7 @@ func TestCheckerStepsMatchRun(t *testing.T) {
 	c := analyzer.NewChecker(rules, opts)
 	diags := c.LoadDiagnostics(set.Diagnostics)
 	for _, d := range set.Docs {
-		diags = append(diags, c.Document(d)...)
+		diags = append(diags, c.Document(context.Background(), d)...)
 	}
 	diags = append(diags, c.Set(context.Background(), set.Docs)...)
 	analyzer.Sort(diags)

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"context"
 	"fmt"
 	"sort"
 )
@@ -38,6 +39,7 @@ type Related struct {
 type Pass struct {
 	Rule   *Rule
 	Doc    *Document
+	ctx    context.Context
 	params map[string]any
 	kube   KubeVersion
 	report func(*Document, Finding)
@@ -46,6 +48,15 @@ type Pass struct {
 
 // Report records a finding on the pass's document.
 func (p *Pass) Report(f Finding) { p.report(p.Doc, f) }
+
+// Context returns the run's context: a rule that works long (a policy
+// evaluation) stops when it is done.
+func (p *Pass) Context() context.Context {
+	if p.ctx == nil {
+		return context.Background()
+	}
+	return p.ctx
+}
 
 // Fail records a failure of the run itself (not a finding) for this rule on
 // this document, such as a policy evaluation that exceeded its time limit.

@@ -100,13 +100,13 @@ func (e *engine) loadDiagnostics(ds []Diagnostic) []Diagnostic {
 
 // runDocument runs the per-document rules on doc. A rule that panics is
 // recorded as an error and the remaining rules still run.
-func (e *engine) runDocument(doc *Document) []Diagnostic {
+func (e *engine) runDocument(ctx context.Context, doc *Document) []Diagnostic {
 	var out []Diagnostic
 	rules := e.anyKind
 	if k := e.byKind[doc.Kind]; len(k) > 0 {
 		rules = slices.Concat(e.anyKind, k)
 	}
-	pass := &Pass{Doc: doc, kube: e.opts.KubeVersion.OrNewest()}
+	pass := &Pass{Doc: doc, ctx: ctx, kube: e.opts.KubeVersion.OrNewest()}
 	pass.report = func(d *Document, f Finding) { out = append(out, resolve(pass.Rule, d, f, e.opts)) }
 	pass.fail = func(err error) {
 		e.fail(fmt.Errorf("rule %s on %s (document %d, %s %s): %w", pass.Rule.ID, doc.File.Path, doc.Index+1, doc.Kind, doc.Name, err))
@@ -168,7 +168,7 @@ func Run(ctx context.Context, set *Set, rules []*Rule, opts Options) *Result {
 	e := newEngine(rules, opts)
 	diags := e.loadDiagnostics(set.Diagnostics)
 	perDoc := make([][]Diagnostic, len(set.Docs))
-	parallel(ctx, len(set.Docs), func(i int) { perDoc[i] = e.runDocument(set.Docs[i]) })
+	parallel(ctx, len(set.Docs), func(i int) { perDoc[i] = e.runDocument(ctx, set.Docs[i]) })
 	diags = append(diags, slices.Concat(perDoc...)...)
 	diags = append(diags, e.runSet(ctx, set.Docs)...)
 	return e.result(ctx, diags)
@@ -199,7 +199,7 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 		docs, loadDiags := l.Parse(f)
 		diags := e.loadDiagnostics(loadDiags)
 		for _, d := range docs {
-			diags = append(diags, e.runDocument(d)...)
+			diags = append(diags, e.runDocument(ctx, d)...)
 			e.release(d)
 		}
 		files[i].file = f

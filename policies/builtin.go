@@ -22,6 +22,8 @@ type tableEntry struct {
 	Severity     analyzer.Severity
 	HasException bool
 	Exception    string
+	// Complete marks a complete rule (not a partial set).
+	Complete bool
 }
 
 // builtinPolicies returns fresh policies from the generated table, in
@@ -32,7 +34,7 @@ func builtinPolicies() []*policy {
 		r := t.Rule
 		p := &policy{rule: &r, pkg: t.Package, file: t.File, at: t.At, builtin: true}
 		for _, te := range t.Entries {
-			en := &entry{policy: p, name: te.Name, severity: te.Severity}
+			en := &entry{policy: p, name: te.Name, severity: te.Severity, multiValue: !te.Complete}
 			if te.HasException {
 				x := te.Exception
 				en.exception = &x

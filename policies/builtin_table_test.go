@@ -74,6 +74,9 @@ func renderTable(t *testing.T, ps []*policy) []byte {
 			if en.exception != nil {
 				exc = fmt.Sprintf(", HasException: true, Exception: %q", *en.exception)
 			}
+			if !en.multiValue {
+				exc += ", Complete: true"
+			}
 			sev := "0"
 			if en.severity != 0 {
 				sev = "analyzer." + severityName(en.severity)

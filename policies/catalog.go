@@ -71,7 +71,16 @@ type entry struct {
 	// exception is set when the package has an `exception` rule: the name
 	// that exempts this rule (conftest's convention).
 	exception *string
+	// multiValue says the rule is a partial set (deny contains ..., v0's
+	// deny[msg]), whose value is always defined; a complete rule (deny :=
+	// true if ...) may be undefined.
+	multiValue bool
 }
+
+// wrapped says whether the entry's value is queried inside an array
+// comprehension (see program.prepare): a rule that may be undefined, or one
+// with an exception.
+func (en *entry) wrapped() bool { return en.exception != nil || !en.multiValue }
 
 // ref is the entry's rule reference, e.g. data.main.deny.
 func (en *entry) ref() string { return en.policy.pkg + "." + en.name }
@@ -186,7 +195,7 @@ func policiesFromSources(srcs []*source) ([]*policy, error) {
 					location(r.Location), id, strings.TrimPrefix(p.pkg, "data."), p.file))
 				continue
 			}
-			en := &entry{policy: p, name: name}
+			en := &entry{policy: p, name: name, multiValue: multiValue(m, name)}
 			if md.severity == 0 {
 				en.severity = analyzer.SeverityError
 				if strings.HasPrefix(name, "warn") {
@@ -202,6 +211,17 @@ func policiesFromSources(srcs []*source) ([]*policy, error) {
 		}
 	}
 	return out, errors.Join(errs...)
+}
+
+// multiValue reports whether every rule name of module m is a partial set
+// rule.
+func multiValue(m *ast.Module, name string) bool {
+	for _, r := range m.Rules {
+		if n, ok := ruleName(r); ok && n == name && r.Head.RuleKind() != ast.MultiValue {
+			return false
+		}
+	}
+	return true
 }
 
 // ruleName returns the name of a rule whose head is a single name (deny,

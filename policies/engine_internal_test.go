@@ -2,6 +2,7 @@ package policies
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,53 +39,35 @@ func TestCompileOnlyWhenNeeded(t *testing.T) {
 	}
 }
 
-// The aggregation module evaluates each entry for its kinds only, and
-// applies conftest's exceptions ("" exempts the plain deny).
-func TestAggregation(t *testing.T) {
+// The query of a kind evaluates the entries that apply to it, one per
+// line; an entry with an exception (conftest's: "" exempts the plain deny)
+// or that may be undefined is wrapped in an array comprehension.
+func TestQueryOfKind(t *testing.T) {
 	e, err := New(Options{Dirs: []string{"testdata/conftest/policy"}, NoBuiltin: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.entries[0].policy.rule.Kinds = []string{"Deployment", "StatefulSet"}
-	got := aggregation(e.entries[:2], nil)
-	want := `package kvet.engine
-
-out contains [0, x] if {
-	input.kind == "Deployment"
-	not exempt[0]
-	x := data.main.deny
-}
-
-out contains [0, x] if {
-	input.kind == "StatefulSet"
-	not exempt[0]
-	x := data.main.deny
-}
-
-exempt[0] if {
-	some names in data.main.exception
-	"" in names
-}
-
-out contains [1, x] if {
-	not exempt[1]
-	x := data.main.deny_latest_tag
-}
-
-exempt[1] if {
-	some names in data.main.exception
-	"latest_tag" in names
-}
-`
-	if got != want {
-		t.Errorf("aggregation:\n%s\nwant\n%s", got, want)
+	e.entries[1].policy.rule.Kinds = []string{"Service"}
+	if err := e.Compile(); err != nil {
+		t.Fatal(err)
 	}
-	// A disabled entry is left out.
-	got = aggregation(e.entries[:2], map[int]bool{0: true})
-	_, rest, _ := strings.Cut(want, "\n\nout contains [1, x]")
-	want = "package kvet.engine\n\nout contains [1, x]" + rest
-	if got != want {
-		t.Errorf("aggregation with entry 0 disabled:\n%s\nwant\n%s", got, want)
+	q, err := e.prog.queryFor("Deployment")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	want = append(want, `__kvet0__ = [x | x := data.main.deny; not "" in {n | some names in data.main.exception; some n in names}]`)
+	for i, en := range e.entries[2:] {
+		if !en.wrapped() {
+			want = append(want, fmt.Sprintf("__kvet%d__ = %s", i+1, en.ref()))
+		}
+	}
+	if got := strings.Join(strings.Split(q.text, "\n")[:len(want)], "\n"); got != strings.Join(want, "\n") {
+		t.Errorf("query:\n%s\nwant it to start with\n%s", q.text, strings.Join(want, "\n"))
+	}
+	if len(q.entries) != len(e.entries)-1 || q.entries[0] != e.entries[0] {
+		t.Errorf("query entries %v", q.entries)
 	}
 }
 

@@ -5,48 +5,53 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"weak"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/topdown"
 
 	"github.com/kvet-dev/kvet/analyzer"
 )
 
-// The engine's own modules: the aggregation of every result rule under
-// data.kvet.engine.out, and the parameters under data.kvet.params.
-const (
-	engineFile = "<kvet engine>"
-	paramsFile = "<kvet parameters>"
-	outQuery   = "data.kvet.engine.out"
-)
+// paramsFile names the engine's module that holds the policies'
+// parameters under data.kvet.params.
+const paramsFile = "<kvet parameters>"
 
-// program is the compiled form of an engine's policies.
+// program is the compiled form of an engine's policies, with the queries
+// that evaluate them.
 type program struct {
 	compiler *ast.Compiler
 	entries  []*entry
-	// modules are the compiled modules but the aggregation, which is
-	// regenerated without the disabled entries.
-	modules map[string]*ast.Module
+	// store is empty: policies read only input and their own rules.
+	store storage.Store
 
-	// query evaluates every entry at once; it is replaced (under mu) when
-	// an entry is disabled after exceeding the time limit.
-	query    atomic.Pointer[rego.PreparedEvalQuery]
-	mu       sync.Mutex
-	disabled map[int]bool
-	single   map[int]*rego.PreparedEvalQuery
+	mu     sync.Mutex
+	byKind map[string]*query // every entry that applies to a kind
+	single map[int]*query    // one entry alone, by entry index
 }
 
-// compile compiles the sources with the engine's aggregation and parameter
-// modules, in the sandbox, and prepares the query.
-func compile(ctx context.Context, sources []*source, entries []*entry, params map[string]map[string]any) (*program, error) {
+// query is a compiled query that evaluates some entries: its i-th
+// expression (on line i+1 of its text) binds the value of entries[i] to
+// vars[i], so an error's stack trace tells which entry was evaluated.
+type query struct {
+	text    string
+	body    ast.Body
+	qc      ast.QueryCompiler
+	entries []*entry
+	vars    []ast.Var
+}
+
+// compile compiles the sources with the parameter module, in the sandbox.
+// The policies are the compiler's only modules: no module of kvet's refers
+// to them, so a policy may read any part of data (even all of it) without
+// making a cycle.
+func compile(sources []*source, entries []*entry, params map[string]map[string]any) (*program, error) {
 	modules := map[string]*ast.Module{}
 	for _, s := range sources {
 		if !s.test {
@@ -58,90 +63,12 @@ func compile(ctx context.Context, sources []*source, entries []*entry, params ma
 		return nil, err
 	}
 	modules[paramsFile] = pm
-	p := &program{entries: entries, modules: modules, disabled: map[int]bool{}, single: map[int]*rego.PreparedEvalQuery{}}
-	c, err := p.compileWith(nil)
-	if err != nil {
-		return nil, err
-	}
-	p.compiler = c
-	q, err := prepare(ctx, c, outQuery)
-	if err != nil {
-		return nil, err
-	}
-	p.query.Store(q)
-	return p, nil
-}
-
-// compileWith compiles the modules with the aggregation of the entries
-// that are not disabled.
-func (p *program) compileWith(disabled map[int]bool) (*ast.Compiler, error) {
-	agg, err := ast.ParseModuleWithOpts(engineFile, aggregation(p.entries, disabled), ast.ParserOptions{RegoVersion: ast.RegoV1})
-	if err != nil {
-		return nil, fmt.Errorf("internal error: aggregation module: %w", err)
-	}
-	modules := maps.Clone(p.modules)
-	modules[engineFile] = agg
 	c := ast.NewCompiler().WithCapabilities(capabilities()).WithEnablePrintStatements(false)
 	if c.Compile(modules); c.Failed() {
 		return nil, formatErrors(c.Errors)
 	}
-	return c, nil
-}
-
-func prepare(ctx context.Context, c *ast.Compiler, query string) (*rego.PreparedEvalQuery, error) {
-	q, err := rego.New(rego.Compiler(c), rego.Query(query)).PrepareForEval(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("preparing the policy query: %w", formatErrors(err))
-	}
-	return &q, nil
-}
-
-// aggregation generates the module that collects every result rule but
-// the disabled ones, as [entry index, value] pairs, for the kinds its
-// policy declares:
-//
-//	out contains [3, x] if {
-//		input.kind == "Role"
-//		not exempt[3]
-//		x := data.main.deny_foo
-//	}
-//
-//	exempt[3] if {
-//		some names in data.main.exception
-//		"foo" in names
-//	}
-//
-// All of them are rules of one partial set, which OPA indexes on the
-// input.kind conditions: a document only evaluates the rules of its kind.
-// A disabled entry is left out rather than tested in each body, which
-// would cost every document an evaluation per entry.
-func aggregation(entries []*entry, disabled map[int]bool) string {
-	var b strings.Builder
-	b.WriteString("package kvet.engine\n")
-	for _, en := range entries {
-		if disabled[en.index] {
-			continue
-		}
-		kinds := en.policy.rule.Kinds
-		if len(kinds) == 0 {
-			kinds = []string{""}
-		}
-		for _, kind := range kinds {
-			fmt.Fprintf(&b, "\nout contains [%d, x] if {\n", en.index)
-			if kind != "" {
-				fmt.Fprintf(&b, "\tinput.kind == %s\n", strconv.Quote(kind))
-			}
-			if en.exception != nil {
-				fmt.Fprintf(&b, "\tnot exempt[%d]\n", en.index)
-			}
-			fmt.Fprintf(&b, "\tx := %s\n}\n", en.ref())
-		}
-		if en.exception != nil {
-			fmt.Fprintf(&b, "\nexempt[%d] if {\n\tsome names in %s\n\t%s in names\n}\n",
-				en.index, en.policy.pkg+".exception", strconv.Quote(*en.exception))
-		}
-	}
-	return b.String()
+	return &program{compiler: c, entries: entries, store: inmem.New(),
+		byKind: map[string]*query{}, single: map[int]*query{}}, nil
 }
 
 // paramsModule defines data.kvet.params[rule ID][name].
@@ -158,162 +85,36 @@ func paramsModule(params map[string]map[string]any) (*ast.Module, error) {
 	return m, nil
 }
 
-// docResult is the outcome of evaluating the policies on one document.
-type docResult struct {
-	once     sync.Once
-	findings map[int][]analyzer.Finding // by policy index
-	errs     map[int]error              // by policy index
-	// err fails the whole document (its input could not be built).
-	err      error
-	reported atomic.Bool
-}
-
-// docCache keeps each document's result while the document is alive: the
-// first rule of a document evaluates every policy, the others read the
-// result. Entries go away with their documents (weak keys), so an engine
-// that outlives many runs does not grow.
-type docCache struct {
-	mu sync.Mutex
-	m  map[weak.Pointer[analyzer.Document]]*docResult
-}
-
-func (c *docCache) get(doc *analyzer.Document, eval func(*analyzer.Document, *docResult)) *docResult {
-	key := weak.Make(doc)
-	c.mu.Lock()
-	if c.m == nil {
-		c.m = map[weak.Pointer[analyzer.Document]]*docResult{}
+// queryFor returns the query that evaluates every entry that applies to
+// kind, preparing it on first use.
+func (p *program) queryFor(kind string) (*query, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if q := p.byKind[kind]; q != nil {
+		return q, nil
 	}
-	r := c.m[key]
-	if r == nil {
-		r = &docResult{}
-		c.m[key] = r
-		runtime.AddCleanup(doc, c.drop, key)
+	var entries []*entry
+	for _, en := range p.entries {
+		if en.policy.rule.AppliesTo(kind) {
+			entries = append(entries, en)
+		}
 	}
-	c.mu.Unlock()
-	r.once.Do(func() { eval(doc, r) })
-	return r
-}
-
-func (c *docCache) drop(key weak.Pointer[analyzer.Document]) {
-	c.mu.Lock()
-	delete(c.m, key)
-	c.mu.Unlock()
-}
-
-// evaluate evaluates every policy that applies to doc in one query. When
-// that fails (a policy exceeded the time limit or raised an error), each
-// entry is evaluated on its own, so that the error names its policy and the
-// other policies' findings are kept; an entry that exceeds the time limit
-// is disabled for the rest of the run.
-func (e *Engine) evaluate(doc *analyzer.Document, res *docResult) {
-	res.findings, res.errs = map[int][]analyzer.Finding{}, map[int]error{}
-	prog := e.prog
-	v, err := doc.Value()
+	q, err := p.prepare(entries)
 	if err != nil {
-		res.err = err
-		return
-	}
-	input := toValue(v)
-	out, err := e.eval(prog.query.Load(), input)
-	if err == nil {
-		pairs, _ := out.([]any)
-		for _, p := range pairs {
-			pair, _ := p.([]any)
-			if len(pair) != 2 {
-				continue
-			}
-			i, err := strconv.Atoi(fmt.Sprint(pair[0]))
-			if err != nil || i < 0 || i >= len(prog.entries) {
-				continue
-			}
-			e.collect(res, prog.entries[i], pair[1])
-		}
-		return
-	}
-	for _, en := range prog.entries {
-		if !en.policy.rule.AppliesTo(doc.Kind) || prog.isDisabled(en.index) {
-			continue
-		}
-		q, err := prog.singleQuery(en)
-		if err == nil {
-			var val any
-			if val, err = e.eval(q, input); err == nil {
-				if val != nil {
-					e.collect(res, en, val)
-				}
-				continue
-			}
-		}
-		p := en.policy.index
-		if errors.Is(err, context.DeadlineExceeded) {
-			prog.disable(en.index)
-			err = fmt.Errorf("evaluating %s (%s) exceeded the time limit of %s; it is not evaluated on the remaining documents",
-				en, en.policy.file, e.timeout)
-		} else {
-			err = fmt.Errorf("evaluating %s (%s): %w", en, en.policy.file, err)
-		}
-		res.errs[p] = errors.Join(res.errs[p], err)
-	}
-}
-
-// eval runs a prepared query on input within the time limit and returns
-// the value of its expression, or nil when it is undefined.
-func (e *Engine) eval(q *rego.PreparedEvalQuery, input ast.Value) (any, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), e.timeout)
-	defer cancel()
-	rs, err := q.Eval(ctx, rego.EvalParsedInput(input))
-	if err != nil {
-		if ctx.Err() != nil && topdown.IsCancel(err) {
-			return nil, context.DeadlineExceeded
-		}
 		return nil, err
 	}
-	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
-		return nil, nil
-	}
-	return rs[0].Expressions[len(rs[0].Expressions)-1].Value, nil
+	p.byKind[kind] = q
+	return q, nil
 }
 
-func (p *program) isDisabled(i int) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.disabled[i]
-}
-
-// disable removes entry i from the aggregated query: the policies are
-// compiled again with an aggregation that leaves it out (this happens only
-// when a policy exceeds the time limit). The single queries keep the
-// first compilation.
-func (p *program) disable(i int) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.disabled[i] {
-		return
-	}
-	p.disabled[i] = true
-	c, err := p.compileWith(p.disabled)
-	if err != nil {
-		return
-	}
-	if q, err := prepare(context.Background(), c, outQuery); err == nil {
-		p.query.Store(q)
-	}
-}
-
-// singleQuery returns the query that evaluates entry en alone (without
-// the kind check: callers only ask for entries of the document's kind),
-// preparing it on first use.
-func (p *program) singleQuery(en *entry) (*rego.PreparedEvalQuery, error) {
+// singleQuery returns the query that evaluates entry en alone.
+func (p *program) singleQuery(en *entry) (*query, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if q := p.single[en.index]; q != nil {
 		return q, nil
 	}
-	query := en.ref()
-	if en.exception != nil {
-		query = fmt.Sprintf("not data.kvet.engine.exempt[%d]; %s", en.index, query)
-	}
-	q, err := prepare(context.Background(), p.compiler, query)
+	q, err := p.prepare([]*entry{en})
 	if err != nil {
 		return nil, err
 	}
@@ -321,21 +122,240 @@ func (p *program) singleQuery(en *entry) (*rego.PreparedEvalQuery, error) {
 	return q, nil
 }
 
-// collect turns the value of a result rule into findings of its policy:
-// a set or array of strings (messages) or of objects with msg and
-// optionally path and severity; a single such value; or true.
-func (e *Engine) collect(res *docResult, en *entry, val any) {
-	p := en.policy.index
-	var items []any
-	switch v := val.(type) {
-	case []any:
-		items = v
-	case bool:
-		if v {
-			items = []any{en.String() + " is true"}
+// prepare compiles the query of entries, one expression per line:
+//
+//	__kvet0__ = data.main.deny
+//	__kvet1__ = [x | x := data.main.warn_foo; not "foo" in {n | some names in data.main.exception; some n in names}]
+//
+// A result rule that may be undefined (a complete rule such as `deny :=
+// true if ...`) or has an exception is wrapped in an array comprehension,
+// so that the query always succeeds; a partial set is always defined.
+func (p *program) prepare(entries []*entry) (*query, error) {
+	q := &query{entries: entries, qc: p.compiler.QueryCompiler()}
+	lines := make([]string, 0, len(entries))
+	for i, en := range entries {
+		v := ast.Var("__kvet" + strconv.Itoa(i) + "__")
+		q.vars = append(q.vars, v)
+		expr := en.ref()
+		switch {
+		case en.exception != nil:
+			expr = fmt.Sprintf("[x | x := %s; not %s in {n | some names in %s; some n in names}]",
+				en.ref(), strconv.Quote(*en.exception), en.policy.pkg+".exception")
+		case !en.multiValue:
+			expr = fmt.Sprintf("[x | x := %s]", en.ref())
 		}
-	default:
-		items = []any{v}
+		lines = append(lines, string(v)+" = "+expr)
+	}
+	if len(lines) == 0 {
+		lines = append(lines, "true")
+	}
+	q.text = strings.Join(lines, "\n")
+	body, err := ast.ParseBodyWithOpts(q.text, ast.ParserOptions{RegoVersion: ast.RegoV1})
+	if err != nil {
+		return nil, fmt.Errorf("internal error: policy query: %w", err)
+	}
+	if q.body, err = q.qc.Compile(body); err != nil {
+		return nil, fmt.Errorf("preparing the policy query: %w", formatErrors(err))
+	}
+	return q, nil
+}
+
+// errTimeout is the error of an evaluation that exceeded the time limit.
+var errTimeout = errors.New("time limit exceeded")
+
+// eval evaluates q on input until deadline or until ctx is done (checked
+// between expressions, so within milliseconds), and returns the value of
+// each entry. A comprehension-wrapped entry's value is the array of its
+// values (empty when undefined). On a timeout, the error wraps errTimeout
+// and the entry that was being evaluated is returned with it.
+func (p *program) eval(ctx context.Context, q *query, input ast.Value, deadline time.Time) ([]ast.Value, *entry, error) {
+	cancel := topdown.NewCancel()
+	var timedOut atomic.Bool
+	timer := time.AfterFunc(time.Until(deadline), func() {
+		timedOut.Store(true)
+		cancel.Cancel()
+	})
+	defer timer.Stop()
+	stop := context.AfterFunc(ctx, cancel.Cancel)
+	defer stop()
+
+	txn, err := p.store.NewTransaction(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer p.store.Abort(ctx, txn)
+	tq := topdown.NewQuery(q.body).
+		WithCompiler(p.compiler).
+		WithQueryCompiler(q.qc).
+		WithStore(p.store).
+		WithTransaction(txn).
+		WithInput(ast.NewTerm(input)).
+		WithCancel(cancel).
+		WithStackTraces(true)
+	var vals []ast.Value
+	err = tq.Iter(ctx, func(r topdown.QueryResult) error {
+		vals = make([]ast.Value, len(q.vars))
+		for i, v := range q.vars {
+			if t := r[v]; t != nil {
+				vals[i] = t.Value
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		return vals, nil, nil
+	}
+	if topdown.IsCancel(err) {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		if timedOut.Load() {
+			return nil, q.culprit(err), errTimeout
+		}
+	}
+	return nil, q.culprit(err), err
+}
+
+// culprit returns the entry whose expression of q an evaluation error was
+// raised in, from its stack trace (the outermost frame is the query's
+// expression, on the entry's line), or nil when it does not say.
+func (q *query) culprit(err error) *entry {
+	var te *topdown.Error
+	if !errors.As(err, &te) || len(te.StackTrace) == 0 {
+		if len(q.entries) == 1 {
+			return q.entries[0]
+		}
+		return nil
+	}
+	loc := te.StackTrace[len(te.StackTrace)-1].Location
+	if loc == nil || loc.Row < 1 || loc.Row > len(q.entries) {
+		return nil
+	}
+	return q.entries[loc.Row-1]
+}
+
+// docResult is the outcome of evaluating the policies on one document.
+type docResult struct {
+	findings map[int][]analyzer.Finding // by policy index
+	errs     map[int]error              // by policy index
+	// err fails the whole document (its input could not be built, the
+	// query could not be prepared).
+	err      error
+	reported atomic.Bool
+}
+
+// evaluate evaluates every policy that applies to doc in one query, within
+// the time limit for the document as a whole. When the query fails for
+// another reason than time (a policy raised an error), each entry is
+// evaluated on its own with the time left, so that the error names its
+// policy and the other policies' findings are kept. A policy that exceeds
+// the time limit is reported on this document only: every document gets
+// the whole time limit, so findings never depend on the documents before.
+func (e *Engine) evaluate(ctx context.Context, doc *analyzer.Document, res *docResult) {
+	res.findings, res.errs = map[int][]analyzer.Finding{}, map[int]error{}
+	deadline := time.Now().Add(e.timeout)
+	prog := e.prog
+	v, err := doc.Value()
+	if err != nil {
+		res.err = err
+		return
+	}
+	input := toValue(v)
+	q, err := prog.queryFor(doc.Kind)
+	if err != nil {
+		res.err = err
+		return
+	}
+	vals, culprit, err := prog.eval(ctx, q, input, deadline)
+	if err == nil {
+		for i, en := range q.entries {
+			e.collect(res, en, vals[i])
+		}
+		return
+	}
+	if ctx.Err() != nil {
+		return // the run was cancelled: no finding of this document is complete
+	}
+	if errors.Is(err, errTimeout) {
+		e.timeoutError(res, q, culprit)
+		return
+	}
+	for _, en := range q.entries {
+		sq, err := prog.singleQuery(en)
+		var vals []ast.Value
+		if err == nil {
+			vals, _, err = prog.eval(ctx, sq, input, deadline)
+		}
+		switch {
+		case err == nil:
+			e.collect(res, en, vals[0])
+			continue
+		case ctx.Err() != nil:
+			return
+		case errors.Is(err, errTimeout):
+			e.timeoutError(res, sq, en)
+			return
+		}
+		p := en.policy.index
+		res.errs[p] = errors.Join(res.errs[p], fmt.Errorf("evaluating %s (%s): %w", en, en.policy.file, formatEvalError(err)))
+	}
+}
+
+// timeoutError records that the evaluation of q on a document exceeded the
+// time limit while evaluating culprit (nil when unknown: the first entry of
+// q is blamed).
+func (e *Engine) timeoutError(res *docResult, q *query, culprit *entry) {
+	if culprit == nil {
+		culprit = q.entries[0]
+	}
+	p := culprit.policy.index
+	msg := fmt.Sprintf("evaluating %s (%s) exceeded the time limit of %s (policy-timeout) on this document", culprit, culprit.policy.file, e.timeout)
+	if len(q.entries) > 1 {
+		msg += "; no policy finding is reported for it"
+	}
+	res.errs[p] = errors.Join(res.errs[p], errors.New(msg))
+}
+
+// formatEvalError renders an evaluation error with its position; the
+// stack trace (kept for timeouts) is left out.
+func formatEvalError(err error) error {
+	var te *topdown.Error
+	if errors.As(err, &te) {
+		cpy := *te
+		cpy.StackTrace = nil
+		return &cpy
+	}
+	return err
+}
+
+// collect turns the value of a result rule into findings of its policy: a
+// set or array of strings (messages) or of objects with msg and optionally
+// path and severity; a single such value; or true.
+func (e *Engine) collect(res *docResult, en *entry, val ast.Value) {
+	p := en.policy.index
+	values := []ast.Value{val}
+	if en.wrapped() {
+		// The array of the rule's values (none when it is undefined).
+		values = values[:0]
+		if arr, ok := val.(*ast.Array); ok {
+			arr.Foreach(func(t *ast.Term) { values = append(values, t.Value) })
+		}
+	}
+	var items []ast.Value
+	for _, v := range values {
+		switch v := v.(type) {
+		case nil:
+		case ast.Set:
+			v.Foreach(func(t *ast.Term) { items = append(items, t.Value) })
+		case *ast.Array:
+			v.Foreach(func(t *ast.Term) { items = append(items, t.Value) })
+		case ast.Boolean:
+			if v {
+				items = append(items, ast.String(en.String()+" is true"))
+			}
+		default:
+			items = append(items, v)
+		}
 	}
 	for _, item := range items {
 		f, err := finding(item, en.severity)
@@ -348,28 +368,30 @@ func (e *Engine) collect(res *docResult, en *entry, val any) {
 }
 
 // finding converts one result.
-func finding(item any, severity analyzer.Severity) (analyzer.Finding, error) {
+func finding(item ast.Value, severity analyzer.Severity) (analyzer.Finding, error) {
 	f := analyzer.Finding{Severity: severity}
 	switch v := item.(type) {
-	case string:
-		f.Message = v
+	case ast.String:
+		f.Message = string(v)
 		return f, nil
-	case map[string]any:
-		msg, ok := v["msg"].(string)
+	case ast.Object:
+		msg, ok := stringAt(v, "msg")
 		if !ok {
 			return f, fmt.Errorf("result %s has no msg string", short(v))
 		}
 		f.Message = msg
-		if raw, ok := v["path"]; ok && raw != nil {
-			path, err := resultPath(raw)
-			if err != nil {
-				return f, fmt.Errorf("result %q: %w", msg, err)
+		if raw := v.Get(ast.InternedTerm("path")); raw != nil {
+			if _, null := raw.Value.(ast.Null); !null {
+				path, err := resultPath(raw.Value)
+				if err != nil {
+					return f, fmt.Errorf("result %q: %w", msg, err)
+				}
+				f.Path = path
 			}
-			f.Path = path
 		}
-		if raw, ok := v["severity"]; ok {
-			s, _ := raw.(string)
-			sev, err := analyzer.ParseSeverity(s)
+		if raw := v.Get(ast.InternedTerm("severity")); raw != nil {
+			s, _ := raw.Value.(ast.String)
+			sev, err := analyzer.ParseSeverity(string(s))
 			if err != nil {
 				return f, fmt.Errorf("result %q: severity: %w", msg, err)
 			}
@@ -380,24 +402,33 @@ func finding(item any, severity analyzer.Severity) (analyzer.Finding, error) {
 	return f, fmt.Errorf("result %s is neither a message string nor an object with msg", short(item))
 }
 
+func stringAt(o ast.Object, key string) (string, bool) {
+	t := o.Get(ast.InternedTerm(key))
+	if t == nil {
+		return "", false
+	}
+	s, ok := t.Value.(ast.String)
+	return string(s), ok
+}
+
 // resultPath converts a result's path: an array of keys (strings) and
 // indices (non-negative integers).
-func resultPath(raw any) (analyzer.Path, error) {
-	elems, ok := raw.([]any)
+func resultPath(raw ast.Value) (analyzer.Path, error) {
+	elems, ok := raw.(*ast.Array)
 	if !ok {
 		return nil, fmt.Errorf("path %s is not an array of keys and indices", short(raw))
 	}
-	path := make(analyzer.Path, 0, len(elems))
-	for _, el := range elems {
-		switch x := el.(type) {
-		case string:
-			path = append(path, analyzer.PathElem{Key: x})
-		case json.Number:
-			i, err := strconv.Atoi(string(x))
-			if err != nil || i < 0 {
+	path := make(analyzer.Path, 0, elems.Len())
+	for i := range elems.Len() {
+		switch x := elems.Elem(i).Value.(type) {
+		case ast.String:
+			path = append(path, analyzer.PathElem{Key: string(x)})
+		case ast.Number:
+			n, ok := x.Int()
+			if !ok || n < 0 {
 				return nil, fmt.Errorf("path element %s is not a key or an index", x)
 			}
-			path = append(path, analyzer.PathElem{Index: i, IsIndex: true})
+			path = append(path, analyzer.PathElem{Index: n, IsIndex: true})
 		default:
 			return nil, fmt.Errorf("path element %s is not a key or an index", short(x))
 		}
@@ -405,13 +436,16 @@ func resultPath(raw any) (analyzer.Path, error) {
 	return path, nil
 }
 
-func short(v any) string {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
+// short renders a value as compact JSON for messages, truncated.
+func short(v ast.Value) string {
+	s := v.String()
+	if j, err := ast.JSON(v); err == nil {
+		if b, err := json.Marshal(j); err == nil {
+			s = string(b)
+		}
 	}
-	if len(b) > 80 {
-		return string(b[:77]) + "..."
+	if len(s) > 80 {
+		return s[:77] + "..."
 	}
-	return string(b)
+	return s
 }

@@ -22,9 +22,11 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
+	"weak"
 
 	"github.com/kvet-dev/kvet/analyzer"
 )
@@ -35,7 +37,8 @@ import (
 //go:embed lib/*.rego rbac/*/*.rego
 var builtinFS embed.FS
 
-// DefaultTimeout bounds the evaluation of the policies on one document.
+// DefaultTimeout bounds the evaluation of all the policies on one
+// document.
 const DefaultTimeout = 5 * time.Second
 
 // Options choose the policies of an Engine.
@@ -46,7 +49,8 @@ type Options struct {
 	// NoBuiltin leaves kvet's built-in policies out. The shared library
 	// (data.kvet.lib) stays available to user policies.
 	NoBuiltin bool
-	// Timeout bounds one evaluation (DefaultTimeout when zero).
+	// Timeout bounds the evaluation of the policies on one document, all
+	// of them together (DefaultTimeout when zero).
 	Timeout time.Duration
 	// ReservedIDs are rule IDs that policies may not use (the Go rules').
 	ReservedIDs []string
@@ -140,7 +144,7 @@ func (e *Engine) program() (*program, error) {
 		var prog *program
 		srcs, err := builtinSources(e.builtin, false, false)
 		if err == nil {
-			prog, err = compile(context.Background(), append(srcs, e.user...), e.entries, e.paramValues(params))
+			prog, err = compile(append(srcs, e.user...), e.entries, e.paramValues(params))
 		}
 		e.mu.Lock()
 		e.prog, e.compileErr = prog, err
@@ -167,6 +171,43 @@ func (e *Engine) paramValues(configured map[string]map[string]any) map[string]ma
 	return out
 }
 
+// docCache keeps each document's result while the document is alive: the
+// first rule of a document evaluates every policy, the others read the
+// result. Entries go away with their documents (weak keys), so an engine
+// that outlives many runs does not grow.
+type docCache struct {
+	mu sync.Mutex
+	m  map[weak.Pointer[analyzer.Document]]*cached
+}
+
+type cached struct {
+	once sync.Once
+	res  docResult
+}
+
+func (c *docCache) get(ctx context.Context, doc *analyzer.Document, eval func(context.Context, *analyzer.Document, *docResult)) *docResult {
+	key := weak.Make(doc)
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[weak.Pointer[analyzer.Document]]*cached{}
+	}
+	r := c.m[key]
+	if r == nil {
+		r = &cached{}
+		c.m[key] = r
+		runtime.AddCleanup(doc, c.drop, key)
+	}
+	c.mu.Unlock()
+	r.once.Do(func() { eval(ctx, doc, &r.res) })
+	return &r.res
+}
+
+func (c *docCache) drop(key weak.Pointer[analyzer.Document]) {
+	c.mu.Lock()
+	delete(c.m, key)
+	c.mu.Unlock()
+}
+
 // run is the Run function of the rule of policy p: it takes the findings
 // of p from the document's (cached) evaluation.
 func (e *Engine) run(p *policy) func(*analyzer.Pass) {
@@ -177,7 +218,7 @@ func (e *Engine) run(p *policy) func(*analyzer.Pass) {
 			}
 			return
 		}
-		res := e.cache.get(pass.Doc, e.evaluate)
+		res := e.cache.get(pass.Context(), pass.Doc, e.evaluate)
 		if res.err != nil {
 			if res.reported.CompareAndSwap(false, true) {
 				pass.Fail(res.err)

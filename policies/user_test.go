@@ -2,6 +2,7 @@ package policies_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -132,6 +133,7 @@ func TestPolicyLoadErrors(t *testing.T) {
 		{dir: "metadata", want: `^testdata/bad/metadata/policy.rego:5:15: METADATA custom.severity: want error, warning or info$`},
 		{dir: "id", want: `^testdata/bad/id/policy.rego:7:9: METADATA custom.id: want a kebab-case rule ID`},
 		{dir: "param", want: `^testdata/bad/param/policy.rego:11:16: METADATA custom.parameters: parameter "limits": default must be`},
+		{dir: "dataref", want: `^testdata/bad/dataref/policy.rego:3:1: rego_recursion_error: rule data.dataref.deny is recursive: data.dataref.deny -> data.dataref.deny$`},
 		{dir: "now", want: `^testdata/bad/now/policy.rego:4:2: builtin time.now_ns is not allowed in kvet policies: its result differs between runs`},
 		{dir: "../kvetstyle/policy", reserve: []string{"acme-image-registry"}, want: `rule ID "acme-image-registry" is already used by one of kvet's rules`},
 	}
@@ -149,9 +151,11 @@ func TestPolicyLoadErrors(t *testing.T) {
 }
 
 // A policy that exceeds the time limit is an error naming the policy and
-// the document; it is not evaluated on the following documents, and the
-// other policies' findings are kept. Evaluation errors (a conflict, a
-// result without msg) are errors of their policy on their document too.
+// the document, for that document only: the policy is still evaluated on
+// the following documents (and reports its findings there). Evaluation
+// errors (a conflict, a result without msg) are errors of their policy on
+// their document, and the other policies' findings of that document are
+// kept.
 func TestPolicyRunErrors(t *testing.T) {
 	e := userEngine(t, policies.Options{Dirs: []string{"testdata/errors/policy"}, NoBuiltin: true, Timeout: 200 * time.Millisecond})
 	start := time.Now()
@@ -162,8 +166,8 @@ func TestPolicyRunErrors(t *testing.T) {
 		errs = append(errs, err.Error())
 	}
 	wantErrs := []string{
-		`^rule slow-deny on testdata/errors/configmaps.yaml \(document 1, ConfigMap first\): evaluating slow.deny \(testdata/errors/policy/slow.rego\) exceeded the time limit of 200ms; it is not evaluated on the remaining documents$`,
-		`^rule conflict-deny on testdata/errors/configmaps.yaml \(document 2, ConfigMap second\): evaluating conflict.deny \(testdata/errors/policy/conflict.rego\): .*eval_conflict_error`,
+		`^rule slow-deny on testdata/errors/configmaps.yaml \(document 1, ConfigMap first\): evaluating slow.deny \(testdata/errors/policy/slow.rego\) exceeded the time limit of 200ms \(policy-timeout\) on this document; no policy finding is reported for it$`,
+		`^rule conflict-deny on testdata/errors/configmaps.yaml \(document 2, ConfigMap second\): evaluating conflict.deny \(testdata/errors/policy/conflict.rego\): testdata/errors/policy/conflict.rego:8: eval_conflict_error`,
 		`^rule shape-deny on testdata/errors/configmaps.yaml \(document 3, ConfigMap bad-shape\): shape.deny \(testdata/errors/policy/shape.rego\): result {"message":"no msg key"} has no msg string$`,
 	}
 	if len(errs) != len(wantErrs) {
@@ -176,15 +180,61 @@ func TestPolicyRunErrors(t *testing.T) {
 	}
 	var msgs []string
 	for _, d := range res.Diagnostics {
-		msgs = append(msgs, d.RuleID+": "+d.Message)
+		msgs = append(msgs, fmt.Sprintf("%d %s: %s", d.Range.Start.Line, d.RuleID, d.Message))
 	}
-	if got := strings.Join(msgs, "\n"); got != "fast-warn: saw first\nfast-warn: saw second\nfast-warn: saw bad-shape" {
-		t.Errorf("diagnostics:\n%s", got)
+	want := "6 fast-warn: saw second\n6 slow-deny: slow policy saw second\n12 fast-warn: saw bad-shape\n12 slow-deny: slow policy saw bad-shape"
+	if got := strings.Join(msgs, "\n"); got != want {
+		t.Errorf("diagnostics:\n%s\nwant\n%s", got, want)
 	}
-	// Two evaluations hit the limit (the combined one and slow.deny's own);
-	// the later documents do not.
+	// One evaluation hits the limit.
 	if elapsed > 2*time.Second {
-		t.Errorf("run took %s: the slow policy was evaluated again", elapsed)
+		t.Errorf("run took %s", elapsed)
+	}
+}
+
+// The time limit is a total for all the policies of a document: three
+// slow policies on one document cost one time limit, not one each (nor one
+// more for a combined evaluation).
+func TestPolicyTimeoutPerDocument(t *testing.T) {
+	const limit = 300 * time.Millisecond
+	e := userEngine(t, policies.Options{Dirs: []string{"testdata/slow/policy"}, NoBuiltin: true, Timeout: limit})
+	start := time.Now()
+	_, res := analyzer.Lint(context.Background(), analyzer.NewLoader(nil), []string{"testdata/slow/configmap.yaml"}, e.Rules(), analyzer.Options{})
+	elapsed := time.Since(start)
+	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Error(), "exceeded the time limit of 300ms") {
+		t.Errorf("errors %v", res.Errors)
+	}
+	if elapsed >= 3*limit {
+		t.Errorf("three slow policies on one document took %s with a limit of %s per document", elapsed, limit)
+	}
+}
+
+// Cancelling the run (Ctrl-C) stops a policy evaluation at once, long
+// before its time limit.
+func TestPolicyEvaluationCancelled(t *testing.T) {
+	e := userEngine(t, policies.Options{Dirs: []string{"testdata/slow/policy"}, NoBuiltin: true, Timeout: time.Minute})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	_, res := analyzer.Lint(ctx, analyzer.NewLoader(nil), []string{"testdata/slow/configmap.yaml"}, e.Rules(), analyzer.Options{})
+	if elapsed := time.Since(start); elapsed > 1100*time.Millisecond {
+		t.Errorf("cancelled run took %s", elapsed)
+	}
+	if len(res.Errors) != 1 || !errors.Is(res.Errors[0], context.Canceled) {
+		t.Errorf("errors %v, want only the cancellation", res.Errors)
+	}
+	if len(res.Diagnostics) != 0 {
+		t.Errorf("diagnostics of a cancelled evaluation: %v", res.Diagnostics)
+	}
+}
+
+// A policy may read any part of data, kvet's namespace included: kvet adds
+// no rule of its own that would depend on the policy.
+func TestPolicyReadsData(t *testing.T) {
+	e := userEngine(t, policies.Options{Dirs: []string{"testdata/dataref"}})
+	_, res := analyzer.Lint(context.Background(), analyzer.NewLoader(nil), []string{"testdata/errors/configmaps.yaml"}, e.Rules(), analyzer.Options{})
+	if len(res.Errors) > 0 || len(res.Diagnostics) != 3 || !strings.Contains(res.Diagnostics[0].Message, "first sees") {
+		t.Errorf("errors %v, diagnostics %v", res.Errors, res.Diagnostics)
 	}
 }
 

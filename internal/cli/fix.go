@@ -55,6 +55,7 @@ func (a *app) fixCmd() *cobra.Command {
 	fl.StringVar(&f.failOn, "fail-on", "warning", "exit 1 when a remaining finding is at or above this severity: error, warning, info or none")
 	addRuleSettingsFlags(cmd, &f.lintFlags)
 	addPolicyFlags(cmd, &f.policies, &f.noBuiltinPolicies)
+	addPolicyTimeoutFlag(cmd, &f.policyTimeout)
 	addEditorFlags(cmd, &f.lintFlags)
 	return cmd
 }

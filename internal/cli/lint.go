@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
@@ -35,6 +36,7 @@ type lintFlags struct {
 	// Rego policies (policy.go).
 	policies          []string
 	noBuiltinPolicies bool
+	policyTimeout     time.Duration
 
 	// Editors (editor.go).
 	stdinFilename string
@@ -61,6 +63,7 @@ func (a *app) lintCmd() *cobra.Command {
 	fl.StringVar(&f.kubeVersion, "kube-version", "", "the Kubernetes release the manifests target, as `1.MINOR` (default: kube-version: of .kvet.yaml, else "+analyzer.NewestKubeVersion.String()+", the newest kvet knows)")
 	addSettingsFlags(cmd, &f)
 	addPolicyFlags(cmd, &f.policies, &f.noBuiltinPolicies)
+	addPolicyTimeoutFlag(cmd, &f.policyTimeout)
 	addEditorFlags(cmd, &f)
 	return cmd
 }

@@ -17,6 +17,11 @@ func addPolicyFlags(cmd *cobra.Command, dirs *[]string, noBuiltin *bool) {
 	fl.BoolVar(noBuiltin, "no-builtin-policies", false, "leave out kvet's built-in Rego policies (the RBAC rules)")
 }
 
+// addPolicyTimeoutFlag registers --policy-timeout.
+func addPolicyTimeoutFlag(cmd *cobra.Command, d *time.Duration) {
+	cmd.Flags().DurationVar(d, "policy-timeout", 0, "time limit for evaluating all the Rego policies on one document, e.g. 10s (default: policy-timeout: of .kvet.yaml, else "+policies.DefaultTimeout.String()+")")
+}
+
 func (a *app) policyCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "policy",

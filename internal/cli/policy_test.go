@@ -85,6 +85,23 @@ func TestLintWithPolicies(t *testing.T) {
 	}
 }
 
+// --policy-timeout (over policy-timeout: of .kvet.yaml) bounds the
+// evaluation of a document; a document that exceeds it is an error (exit
+// 2) naming the policy and the document.
+func TestPolicyTimeout(t *testing.T) {
+	slow := "package slow\n\ndeny contains \"never\" if {\n\tcount([1 | some i in numbers.range(1, 5000); some j in numbers.range(1, 5000); i * j < 0]) > 0\n}\n"
+	repo(t, map[string]string{"role.yaml": wideRole, "policy/slow.rego": slow, ".kvet.yaml": "policy-timeout: 1h\n"})
+	code, stdout, stderr := kvet(t, "lint", "--policy", "policy", "--policy-timeout", "100ms", "role.yaml")
+	want := "rule slow-deny on role.yaml (document 1, Role wide): evaluating slow.deny (policy/slow.rego) exceeded the time limit of 100ms (policy-timeout) on this document"
+	if code != cli.ExitError || !strings.Contains(stderr, want) {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 with %q", code, stdout, stderr, want)
+	}
+	code, _, stderr = kvet(t, "lint", "--policy-timeout", "-1s", "role.yaml")
+	if code != cli.ExitError || !strings.Contains(stderr, "--policy-timeout: want a positive duration") {
+		t.Errorf("negative --policy-timeout: exit %d, stderr %q", code, stderr)
+	}
+}
+
 // Policies that do not load stop kvet with exit 2 and file:line:col on a
 // line of its own, before anything is linted.
 func TestLintPolicyErrors(t *testing.T) {

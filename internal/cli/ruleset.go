@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/config"
@@ -31,8 +32,11 @@ func (a *app) catalog(_ context.Context, src ruleSource) ([]*analyzer.Rule, erro
 // configuration file cfg (nil when there is none), then each rule's
 // default.
 func (a *app) ruleSet(_ context.Context, f lintFlags, cfg *config.Config) (*linter.Linter, error) {
+	if f.policyTimeout < 0 {
+		return nil, fmt.Errorf("--policy-timeout: want a positive duration such as 10s, got %s", f.policyTimeout)
+	}
 	s := linter.Settings{
-		Source:      linter.Source{Policies: f.policies, NoBuiltinPolicies: f.noBuiltinPolicies},
+		Source:      linter.Source{Policies: f.policies, NoBuiltinPolicies: f.noBuiltinPolicies, PolicyTimeout: f.policyTimeout},
 		Overrides:   config.Overrides{Enable: f.enable, Disable: f.disable},
 		KubeVersion: f.kube,
 	}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	yaml "go.yaml.in/yaml/v3"
 
@@ -41,6 +42,9 @@ type Config struct {
 	Exclude []string
 	// Policies are directories of Rego policies, relative to Dir.
 	Policies []string
+	// PolicyTimeout bounds the evaluation of the Rego policies on one
+	// document (policy-timeout:), or 0.
+	PolicyTimeout time.Duration
 	// RequireReason, when set, turns suppression-reason-missing on or off.
 	RequireReason *bool
 	// Baseline is a baseline file relative to Dir, or "".
@@ -257,7 +261,7 @@ func deref(n *yaml.Node) *yaml.Node {
 }
 
 // topKeys are the keys of the configuration file, in documentation order.
-var topKeys = []string{"fail-on", "format", "kube-version", "exclude", "policies", "require-reason", "baseline", "rules"}
+var topKeys = []string{"fail-on", "format", "kube-version", "exclude", "policies", "policy-timeout", "require-reason", "baseline", "rules"}
 
 // entries calls fn for each key of mapping m, reporting duplicate keys and
 // keys that are not plain scalars.
@@ -323,6 +327,15 @@ func (c *Config) parseTop(root *yaml.Node, el *errorList) {
 		case "policies":
 			for _, n := range strs(v, el, key) {
 				c.Policies = append(c.Policies, n.Value)
+			}
+		case "policy-timeout":
+			if s, ok := str(v, el, key); ok {
+				d, err := time.ParseDuration(s)
+				if err != nil || d <= 0 {
+					el.add(v, "policy-timeout: want a positive duration such as 10s or 1m, got %q", s)
+					return
+				}
+				c.PolicyTimeout = d
 			}
 		case "require-reason":
 			if b, ok := boolean(v, el, key); ok {

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kvet-dev/kvet/analyzer"
 )
@@ -16,7 +17,7 @@ func TestParseErrors(t *testing.T) {
 		want      []string
 	}{
 		{"unknown top-level key", "fail-on: error\nexlude: [a]\n",
-			[]string{`.kvet.yaml:2:1: unknown key "exlude" (want one of fail-on, format, kube-version, exclude, policies, require-reason, baseline, rules)`}},
+			[]string{`.kvet.yaml:2:1: unknown key "exlude" (want one of fail-on, format, kube-version, exclude, policies, policy-timeout, require-reason, baseline, rules)`}},
 		{"bad fail-on", "fail-on: warn\n",
 			[]string{`.kvet.yaml:1:10: fail-on: unknown severity "warn" (want error, warning, info or none)`}},
 		{"fail-on not a string", "fail-on: 3\n",
@@ -36,6 +37,10 @@ func TestParseErrors(t *testing.T) {
 			[]string{`.kvet.yaml:1:15: kube-version: invalid Kubernetes version "2.1": kvet knows Kubernetes 1.x releases (up to 1.37)`}},
 		{"kube-version an integer", "kube-version: 1\n",
 			[]string{`.kvet.yaml:1:15: kube-version: want a Kubernetes version such as 1.37, got the integer 1`}},
+		{"policy-timeout not a duration", "policy-timeout: 10\n",
+			[]string{`.kvet.yaml:1:17: policy-timeout: want a string, got the integer 10`}},
+		{"policy-timeout not positive", "policy-timeout: -1s\n",
+			[]string{`.kvet.yaml:1:17: policy-timeout: want a positive duration such as 10s or 1m, got "-1s"`}},
 		{"require-reason not a bool", "require-reason: yes\n",
 			[]string{`.kvet.yaml:1:17: require-reason: want true or false, got the string "yes"`}},
 		{"rules not a mapping", "rules: [a]\n",
@@ -53,7 +58,7 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate key", "fail-on: error\nfail-on: info\n",
 			[]string{`.kvet.yaml:2:1: duplicate key "fail-on"`}},
 		{"not a mapping", "- a\n",
-			[]string{`.kvet.yaml:1:1: the configuration must be a mapping of keys (fail-on, format, kube-version, exclude, policies, require-reason, baseline, rules)`}},
+			[]string{`.kvet.yaml:1:1: the configuration must be a mapping of keys (fail-on, format, kube-version, exclude, policies, policy-timeout, require-reason, baseline, rules)`}},
 		{"two documents", "fail-on: error\n---\nformat: json\n",
 			[]string{`.kvet.yaml:2:1: a configuration file holds one YAML document`}},
 		{"syntax error", "fail-on: error\nrules:\n  a: [b\n",
@@ -62,7 +67,7 @@ func TestParseErrors(t *testing.T) {
 			[]string{
 				`.kvet.yaml:3:15: rules.a.severity: unknown severity "bad" (want error, warning or info)`,
 				`.kvet.yaml:4:10: fail-on: unknown severity "bad" (want error, warning, info or none)`,
-				`.kvet.yaml:5:1: unknown key "foo" (want one of fail-on, format, kube-version, exclude, policies, require-reason, baseline, rules)`,
+				`.kvet.yaml:5:1: unknown key "foo" (want one of fail-on, format, kube-version, exclude, policies, policy-timeout, require-reason, baseline, rules)`,
 			}},
 	}
 	for _, tt := range tests {
@@ -131,6 +136,9 @@ rules:
 		} else if c.KubeVersion.String() != want {
 			t.Errorf("Parse(%q): kube-version %v, want %s", src, c.KubeVersion, want)
 		}
+	}
+	if c, err := Parse(".kvet.yaml", []byte("policy-timeout: 1m30s\n")); err != nil || c.PolicyTimeout != 90*time.Second {
+		t.Errorf("policy-timeout: %v, %v", c, err)
 	}
 	for _, empty := range []string{"", "# only a comment\n", "---\n"} {
 		c, err := Parse(".kvet.yaml", []byte(empty))

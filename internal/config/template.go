@@ -39,6 +39,9 @@ exclude:
 policies:
   # - policy/
 
+# Time limit for evaluating all the Rego policies on one document.
+# policy-timeout: 5s
+
 # Require a reason on every suppression ("# kvet:ignore RULE -- reason").
 require-reason: false
 

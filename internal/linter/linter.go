@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"time"
 
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/config"
@@ -24,6 +25,9 @@ type Source struct {
 	Policies []string
 	// NoBuiltinPolicies leaves kvet's built-in Rego policies out.
 	NoBuiltinPolicies bool
+	// PolicyTimeout bounds the evaluation of the policies on one document
+	// (policies.DefaultTimeout when zero).
+	PolicyTimeout time.Duration
 }
 
 // Catalog returns every rule kvet knows for src, enabled or not, in
@@ -41,7 +45,7 @@ func Catalog(src Source) ([]*analyzer.Rule, *policies.Engine, error) {
 	for _, r := range slices.Concat(native, suppression) {
 		reserved = append(reserved, r.ID)
 	}
-	engine, err := policies.New(policies.Options{Dirs: src.Policies, NoBuiltin: src.NoBuiltinPolicies, ReservedIDs: reserved})
+	engine, err := policies.New(policies.Options{Dirs: src.Policies, NoBuiltin: src.NoBuiltinPolicies, Timeout: src.PolicyTimeout, ReservedIDs: reserved})
 	if err != nil {
 		return nil, nil, fmt.Errorf("loading policies:\n%w", err)
 	}
@@ -58,7 +62,8 @@ func Catalog(src Source) ([]*analyzer.Rule, *policies.Engine, error) {
 // over the configuration file.
 type Settings struct {
 	// Policies replace the configuration file's policies when set
-	// (--policy); NoBuiltinPolicies is --no-builtin-policies.
+	// (--policy); NoBuiltinPolicies is --no-builtin-policies;
+	// PolicyTimeout (--policy-timeout), when set, overrides the file's.
 	Source
 	// Overrides turn rules on or off (--enable, --disable,
 	// --require-reason).
@@ -99,6 +104,9 @@ func New(cfg *config.Config, s Settings) (*Linter, error) {
 	src := s.Source
 	if cfg != nil && len(src.Policies) == 0 {
 		src.Policies = cfg.PolicyDirs()
+	}
+	if cfg != nil && src.PolicyTimeout == 0 {
+		src.PolicyTimeout = cfg.PolicyTimeout
 	}
 	catalog, engine, err := Catalog(src)
 	if err != nil {

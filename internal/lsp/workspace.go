@@ -210,7 +210,7 @@ func (w *workspace) lintGroup(ctx context.Context, entry *linterEntry, root stri
 		if lt.Skipped(o.name) {
 			continue
 		}
-		if err := protect(func() { res.diags = w.findings(checker, entry, p, setDiags[p.file.Path]) }); err != nil {
+		if err := protect(func() { res.diags = w.findings(ctx, checker, entry, p, setDiags[p.file.Path]) }); err != nil {
 			w.s.logf(messageError, "linting %s: %v", o.name, err)
 		}
 	}
@@ -223,11 +223,11 @@ func (w *workspace) lintGroup(ctx context.Context, entry *linterEntry, root stri
 // suppressed: the per-document rules' (kept while the file and the linter
 // stay the same), then the set rules' (setDiags), with the suppressions
 // and baseline applied as kvet lint applies them.
-func (w *workspace) findings(checker *analyzer.Checker, entry *linterEntry, p *parsed, setDiags []analyzer.Diagnostic) []analyzer.Diagnostic {
+func (w *workspace) findings(ctx context.Context, checker *analyzer.Checker, entry *linterEntry, p *parsed, setDiags []analyzer.Diagnostic) []analyzer.Diagnostic {
 	if p.perDocBy != entry.lt {
 		diags := checker.LoadDiagnostics(p.diags)
 		for _, d := range p.docs {
-			diags = append(diags, checker.Document(d)...)
+			diags = append(diags, checker.Document(ctx, d)...)
 		}
 		p.perDoc, p.perDocBy = diags, entry.lt
 	}

@@ -1,0 +1,7 @@
+package dataref
+
+deny contains msg if {
+	x := data
+	count(x) > 100
+	msg := "too much data"
+}
