@@ -1,0 +1,131 @@
+package lsp
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// Offsets and positions convert both ways in every encoding, across CRLF
+// line endings, a byte order mark, characters outside the BMP, and
+// positions past the end of a line or of the file.
+func TestPositionConversions(t *testing.T) {
+	f := &analyzer.File{Content: []byte("\xef\xbb\xbfa: é\r\nb: \"🚀x\"\r\nlast")}
+	for _, tc := range []struct {
+		enc    encoding
+		offset int
+		pos    Position
+	}{
+		{positionEncodingUTF16, 0, Position{0, 0}},
+		{positionEncodingUTF16, 3, Position{0, 1}},   // after the byte order mark, counted as one character
+		{positionEncodingUTF16, 8, Position{0, 5}},   // end of line 1, before \r\n
+		{positionEncodingUTF16, 10, Position{1, 0}},  // line 2
+		{positionEncodingUTF16, 14, Position{1, 4}},  // before 🚀
+		{positionEncodingUTF16, 18, Position{1, 6}},  // after 🚀: two UTF-16 units
+		{positionEncodingUTF8, 18, Position{1, 8}},   // four bytes
+		{positionEncodingUTF32, 18, Position{1, 5}},  // one code point
+		{positionEncodingUTF16, 22, Position{2, 0}},  // "last"
+		{positionEncodingUTF16, 26, Position{2, 4}},  // end of the file
+		{positionEncodingUTF8, 8, Position{0, 8}},    // the byte order mark (3) and "a: é" (5)
+		{positionEncodingUTF32, 8, Position{0, 5}},   // the byte order mark and 4 code points
+		{positionEncodingUTF16, 1, Position{0, 0}},   // inside the byte order mark
+		{positionEncodingUTF16, 100, Position{2, 4}}, // past the end: clamped
+	} {
+		if got := tc.enc.toLSP(f, tc.offset); got != tc.pos {
+			t.Errorf("%s: offset %d → %+v, want %+v", tc.enc, tc.offset, got, tc.pos)
+		}
+		if tc.offset <= len(f.Content) && tc.offset != 1 {
+			if got := tc.enc.offset(f, tc.pos); got != tc.offset {
+				t.Errorf("%s: %+v → offset %d, want %d", tc.enc, tc.pos, got, tc.offset)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		pos  Position
+		want int
+	}{
+		{Position{0, 99}, 8},  // past the end of a line: its end, before \r\n
+		{Position{1, 5}, 14},  // inside 🚀 (UTF-16): its start
+		{Position{7, 0}, 26},  // past the last line: the end of the file
+		{Position{-1, 3}, 0},  // before the file
+		{Position{2, 99}, 26}, // past the end of the last line
+	} {
+		if got := encoding(positionEncodingUTF16).offset(f, tc.pos); got != tc.want {
+			t.Errorf("utf-16 %+v → offset %d, want %d", tc.pos, got, tc.want)
+		}
+	}
+}
+
+func TestURIs(t *testing.T) {
+	for _, tc := range []struct {
+		uri, path string
+		ok        bool
+	}{
+		{"file:///tmp/k8s/job.yaml", "/tmp/k8s/job.yaml", true},
+		{"file:///tmp/with%20space/r%C3%B4le.yaml", "/tmp/with space/rôle.yaml", true},
+		{"untitled:Untitled-1", "", false},
+		{"::", "", false},
+	} {
+		path, ok := uriToPath(tc.uri)
+		if path != filepath.FromSlash(tc.path) || ok != tc.ok {
+			t.Errorf("uriToPath(%q) = %q, %v; want %q, %v", tc.uri, path, ok, tc.path, tc.ok)
+		}
+		if ok && pathToURI(path) != tc.uri {
+			t.Errorf("pathToURI(%q) = %q, want %q", path, pathToURI(path), tc.uri)
+		}
+	}
+}
+
+// A client that sends ranged changes although the server asked for the
+// whole text still ends up with the right text.
+func TestIncrementalChanges(t *testing.T) {
+	dir := writeTree(t, nil)
+	c := startServer(t, Options{})
+	c.initialize(dir)
+	uri := pathToURI(filepath.Join(dir, "cron.yaml"))
+	c.open(uri, cronJob)
+	c.diagnostics(uri)
+	// Replace "latest" (after "é🚀", UTF-16 columns 42..48 of line 17) and
+	// insert concurrencyPolicy after line 6, in one notification.
+	c.notify(methodDidChange, map[string]any{
+		"textDocument": map[string]any{"uri": uri, "version": 2},
+		"contentChanges": []map[string]any{
+			{"range": Range{Start: Position{17, 42}, End: Position{17, 48}}, "text": "1.4.2"},
+			{"range": Range{Start: Position{6, 0}, End: Position{6, 0}}, "text": "  concurrencyPolicy: Forbid\n"},
+		},
+	})
+	if p := c.diagnostics(uri); len(p.Diagnostics) != 0 {
+		t.Errorf("after the ranged changes: %+v", p.Diagnostics)
+	}
+}
+
+// Changes in quick succession are linted once, after the last one.
+func TestDebounce(t *testing.T) {
+	dir := writeTree(t, nil)
+	c := startServer(t, Options{Debounce: time.Second})
+	c.initialize(dir)
+	uri := pathToURI(filepath.Join(dir, "cron.yaml"))
+	c.open(uri, cronJob) // linted at once
+	if p := c.diagnostics(uri); *p.Version != 1 {
+		t.Fatalf("first diagnostics: version %d", *p.Version)
+	}
+	for v := 2; v <= 6; v++ {
+		c.change(uri, v, strings.Replace(cronJob, "nightly-report", "nightly-report-v"+string(rune('0'+v)), 1))
+	}
+	if p := c.diagnostics(uri); *p.Version != 6 {
+		t.Errorf("diagnostics of version %d, want only those of the last change (6)", *p.Version)
+	}
+}
+
+// A document that is not a file (an unsaved new buffer) is linted alone.
+func TestUntitledDocument(t *testing.T) {
+	c := startServer(t, Options{})
+	c.initialize(writeTree(t, nil))
+	c.open("untitled:Untitled-1", cronJob)
+	if p := c.diagnostics("untitled:Untitled-1"); len(p.Diagnostics) != 2 {
+		t.Errorf("untitled: %+v", p.Diagnostics)
+	}
+}
