@@ -3,6 +3,7 @@ package lsp
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"time"
 
@@ -168,6 +169,12 @@ func (s *Server) scheduleAll() {
 func (s *Server) lintDirty() {
 	s.lintMu.Lock()
 	defer s.lintMu.Unlock()
+	defer func() {
+		// This runs on its own goroutine: a panic would end the server.
+		if p := recover(); p != nil {
+			s.logf(messageError, "internal error while linting: %v\n%s", p, debug.Stack())
+		}
+	}()
 	s.mu.Lock()
 	var targets []string
 	for u := range s.dirty {
@@ -227,12 +234,12 @@ func (s *Server) lintLocked(targets []string) {
 	results := s.ws.lint(s.ctx, folders, open, targets)
 
 	for uri, res := range results {
+		res.lsp = s.ws.toLSP(enc, res)
 		s.mu.Lock()
 		d := s.docs[uri]
 		stale := d == nil || d.version != res.version
 		if !stale {
 			d.result = res
-			res.lsp = s.ws.toLSP(enc, res)
 		}
 		s.mu.Unlock()
 		if stale {
