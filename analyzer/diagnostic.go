@@ -26,6 +26,10 @@ type TextEdit struct {
 	Offset  int    `json:"offset"`
 	End     int    `json:"end"`
 	NewText string `json:"newText"`
+
+	// file is the file the edit was made for (set by the fix helpers): a
+	// rendered document's fixes edit its source files.
+	file *File
 }
 
 // SuggestedFix is an edit that resolves a diagnostic without changing
@@ -55,6 +59,11 @@ type Diagnostic struct {
 	// annotation or a baseline suppresses the diagnostic. Suppressed
 	// diagnostics are kept (SARIF reports them) but never count as findings.
 	Suppression *Suppression
+
+	// doc is the rendered document the diagnostic is about, and from the
+	// rendering that reported it (nil for documents read as they are).
+	doc  *Document
+	from *Rendering
 }
 
 // RelatedLocation is a place that explains a diagnostic, resolved like the

@@ -156,6 +156,13 @@ type Document struct {
 	// *batchv1.CronJob), or nil when the kind is not one kvet decodes.
 	// Fields that failed to decode keep their zero value.
 	Object any
+
+	// Source maps the positions of a rendered document to the files it was
+	// rendered from (see Position); nil for a document read as it is.
+	Source SourceMap
+	// Rendering is the rendering the document came from, or nil. Set rules
+	// see the documents of each rendering as one set.
+	Rendering *Rendering
 }
 
 // Root returns the mapping node of the object. Lint releases node trees once

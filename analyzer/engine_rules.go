@@ -57,5 +57,21 @@ func EngineRules() []*Rule {
 			Remediation: "Keep one of the two keys, merging their values if both were meant. kvet points at " +
 				"the second key and names the line of the first. `<<` merge keys may repeat.",
 		},
+		{
+			ID:       IDRenderFailed,
+			Title:    "kustomization or Helm chart that could not be rendered",
+			Severity: SeverityWarning,
+			Source:   "engine",
+			Rationale: "kvet lints Kustomize overlays and Helm charts as they are deployed, by rendering " +
+				"them. A root that does not render is not linted as deployed: its patches and templates " +
+				"are not checked, and its plain resource files are linted as they are, without what the " +
+				"overlay changes.",
+			Remediation: "Fix what the renderer's message names, at the reported line: a missing file, a " +
+				"kustomize or template error, a chart dependency that is not vendored (run `helm " +
+				"dependency build`). kvet never accesses the network, so remote bases (URLs, git " +
+				"repositories) cannot be rendered: lint the rendered output instead (`kustomize build " +
+				"DIR | kvet lint -`), or exclude the root in .kvet.yaml. `--no-render` lints the files " +
+				"as they are.",
+		},
 	}
 }

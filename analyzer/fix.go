@@ -33,7 +33,20 @@ func NewFix(message string, edits ...TextEdit) *SuggestedFix {
 // scalar that ends on the key's line, or else just before the mapping's
 // first key; it takes the indentation of the existing keys and the file's
 // line ending (LF or CRLF).
+//
+// For a rendered document the edit is made in the source file that the
+// mapping exactly comes from, and refused when there is none.
 func InsertField(d *Document, mapping Path, key, value string, after ...string) (TextEdit, bool) {
+	d, mapping, ok := editTarget(d, mapping)
+	if !ok {
+		return TextEdit{}, false
+	}
+	e, ok := insertField(d, mapping, key, value, after...)
+	e.file = d.File
+	return e, ok
+}
+
+func insertField(d *Document, mapping Path, key, value string, after ...string) (TextEdit, bool) {
 	m, ok := editableNode(d, mapping)
 	if !ok || m.Kind != yaml.MappingNode || m.Style&yaml.FlowStyle != 0 || len(m.Content) < 2 {
 		return TextEdit{}, false
@@ -85,8 +98,19 @@ func InsertField(d *Document, mapping Path, key, value string, after ...string) 
 // ReplaceScalar returns an edit that replaces the scalar at path p with the
 // string value, in the quoting style of the original ("double" or 'single';
 // a plain original stays plain when value can be written plain, see
-// YAMLString).
+// YAMLString). For a rendered document the edit is made in the source file
+// that holds the rendered value, and refused when there is none.
 func ReplaceScalar(d *Document, p Path, value string) (TextEdit, bool) {
+	d, p, ok := editTarget(d, p)
+	if !ok {
+		return TextEdit{}, false
+	}
+	e, ok := replaceScalar(d, p, value)
+	e.file = d.File
+	return e, ok
+}
+
+func replaceScalar(d *Document, p Path, value string) (TextEdit, bool) {
 	n, ok := editableNode(d, p)
 	if !ok || n.Kind != yaml.ScalarNode {
 		return TextEdit{}, false

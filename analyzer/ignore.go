@@ -148,7 +148,7 @@ type fileIndex struct {
 // JSON files have no comments, so only the annotation applies to them.
 func Suppress(set *Set, diags []Diagnostic, cfg SuppressConfig) []Diagnostic {
 	idx := buildIndex(set, diags)
-	if len(idx) == 0 {
+	if idx.empty() {
 		return diags // nothing can be suppressed or unused
 	}
 	out := slices.Clone(diags)
@@ -275,16 +275,24 @@ func (d *directive) diagnostic(r *Rule, opts Options, msg string) Diagnostic {
 
 func ignoreAnnotationPath() Path { return NewPath("metadata", "annotations", IgnoreAnnotation) }
 
-// index maps file paths to their suppressions; files without any are absent.
-type index map[string]*fileIndex
+// index holds the suppressions of a set: by file path (files without any
+// are absent), and the kvet.dev/ignore annotations of rendered documents,
+// which apply to their object wherever its findings resolve.
+type index struct {
+	files    map[string]*fileIndex
+	rendered map[*Document]*directive
+}
+
+func (idx index) empty() bool { return len(idx.files) == 0 && len(idx.rendered) == 0 }
 
 // buildIndex finds the suppressions of every file of set. The yaml-syntax
 // diagnostics of the set or of diags tell which documents are broken.
 func buildIndex(set *Set, diags []Diagnostic) index {
+	idx := index{rendered: renderedDirectives(set.Docs)}
 	// Only files with an annotated object or kvet:ignore text are indexed.
 	candidate := map[*File]bool{}
 	for _, d := range set.Docs {
-		if _, ok := d.Annotations[IgnoreAnnotation]; ok {
+		if _, ok := d.Annotations[IgnoreAnnotation]; ok && d.Rendering == nil {
 			candidate[d.File] = true
 		}
 	}
@@ -294,11 +302,11 @@ func buildIndex(set *Set, diags []Diagnostic) index {
 		}
 	}
 	if len(candidate) == 0 {
-		return nil
+		return idx
 	}
 	docsOf := map[*File][]*Document{}
 	for _, d := range set.Docs {
-		if candidate[d.File] {
+		if candidate[d.File] && d.Rendering == nil {
 			docsOf[d.File] = append(docsOf[d.File], d)
 		}
 	}
@@ -310,7 +318,7 @@ func buildIndex(set *Set, diags []Diagnostic) index {
 			}
 		}
 	}
-	idx := index{}
+	idx.files = map[string]*fileIndex{}
 	for _, f := range set.Files {
 		if !candidate[f] {
 			continue
@@ -332,16 +340,58 @@ func buildIndex(set *Set, diags []Diagnostic) index {
 			has = true
 		}
 		if has {
-			idx[f.Path] = fi
+			idx.files[f.Path] = fi
 		}
 	}
 	return idx
 }
 
+// renderedDirectives returns the kvet.dev/ignore annotations of rendered
+// documents. The overlays that render one source object share one
+// directive (by the annotation's source position), so that it is reported
+// unused only once.
+func renderedDirectives(docs []*Document) map[*Document]*directive {
+	var out map[*Document]*directive
+	type at struct {
+		file  string
+		rng   Range
+		value string
+	}
+	shared := map[at]*directive{}
+	for _, d := range docs {
+		if d.Rendering == nil {
+			continue
+		}
+		dir := annotationDirective(d)
+		if dir == nil {
+			continue
+		}
+		dir.locate()
+		k := at{dir.file, dir.rng, dir.value}
+		if s := shared[k]; s != nil {
+			dir = s
+		} else {
+			shared[k] = dir
+		}
+		if out == nil {
+			out = map[*Document]*directive{}
+		}
+		out[d] = dir
+	}
+	return out
+}
+
 // directives returns every directive in a deterministic order.
 func (idx index) directives() []*directive {
 	var all []*directive
-	for _, fi := range idx {
+	seen := map[*directive]bool{}
+	for _, d := range idx.rendered {
+		if !seen[d] {
+			seen[d] = true
+			all = append(all, d)
+		}
+	}
+	for _, fi := range idx.files {
 		for _, ds := range fi.byLine {
 			all = append(all, ds...)
 		}
@@ -366,23 +416,26 @@ func (idx index) directives() []*directive {
 // specific first (line, object, document, file), and marks every matching
 // directive as used.
 func (idx index) match(d *Diagnostic) {
-	fi := idx[d.File]
-	if fi == nil {
-		return
-	}
 	var cands []*directive
-	if fi.byLine != nil {
-		cands = append(cands, fi.byLine[d.Range.Start.Line]...)
-	}
-	if fi.byObj != nil {
-		if doc := fi.docOf(d); doc != nil && fi.byObj[doc] != nil {
-			cands = append(cands, fi.byObj[doc])
+	if fi := idx.files[d.File]; fi != nil {
+		if fi.byLine != nil {
+			cands = append(cands, fi.byLine[d.Range.Start.Line]...)
 		}
+		if fi.byObj != nil {
+			if doc := fi.docOf(d); doc != nil && fi.byObj[doc] != nil {
+				cands = append(cands, fi.byObj[doc])
+			}
+		}
+		if fi.byDoc != nil {
+			cands = append(cands, fi.byDoc[fi.spanOf(d.Range.Start.Line)]...)
+		}
+		cands = append(cands, fi.whole...)
 	}
-	if fi.byDoc != nil {
-		cands = append(cands, fi.byDoc[fi.spanOf(d.Range.Start.Line)]...)
+	if d.doc != nil && idx.rendered[d.doc] != nil {
+		// The annotation of a rendered object, after the comments of the
+		// line: it applies wherever the object's findings resolve.
+		cands = append(cands, idx.rendered[d.doc])
 	}
-	cands = append(cands, fi.whole...)
 	for _, dir := range cands {
 		for i := range dir.names {
 			if dir.names[i].id != d.RuleID {
@@ -714,8 +767,10 @@ func (d *directive) locate() {
 		return
 	}
 	d.located = true
-	d.rng = d.doc.Locate(ignoreAnnotationPath(), false)
-	line := d.doc.File.Line(d.rng.Start.Line)
+	var file *File
+	file, d.rng = d.doc.Position(ignoreAnnotationPath(), false)
+	d.file = file.Path
+	line := file.Line(d.rng.Start.Line)
 	off := len(line) - len(restOfLine(line, d.rng.Start.Column))
 	i := bytes.Index(line[off:], []byte(d.value))
 	if i < 0 || strings.Contains(d.value, "\n") {

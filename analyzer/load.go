@@ -29,6 +29,9 @@ type Set struct {
 	Docs        []*Document
 	Diagnostics []Diagnostic
 	Errors      []error
+	// Renderings are the roots rendered (see Renderer). Their documents
+	// are in Docs and their source files in Files.
+	Renderings []*Rendering
 }
 
 // Loader discovers, reads and parses manifests. It is safe for concurrent
@@ -45,6 +48,10 @@ type Loader struct {
 	// overlay holds file contents that take precedence over the disk (see
 	// WithOverlay), by absolute path.
 	overlay map[string][]byte
+	// Renderer, when set, renders the kustomizations and charts among the
+	// discovered files (see package render); nil lints every file as it
+	// is.
+	Renderer Renderer
 }
 
 // NewLoader returns a Loader that reads "-" from stdin.
@@ -79,8 +86,10 @@ func (l *Loader) overlaid(name string) ([]byte, bool) {
 // Discover expands paths into the list of files to read: files named
 // explicitly (whatever their extension), and the .yaml, .yml and .json files
 // under directories, in lexical order, skipping .git, vendor, node_modules
-// and hidden directories. "-" stands for standard input. No paths means ".".
-func Discover(paths []string) (files []string, errs []error) {
+// and hidden directories, plus the files there whose name is one of names
+// (the render stage's extension-less "Kustomization"). "-" stands for
+// standard input. No paths means ".".
+func Discover(paths []string, names ...string) (files []string, errs []error) {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
@@ -122,6 +131,10 @@ func Discover(paths []string) (files []string, errs []error) {
 			switch strings.ToLower(filepath.Ext(path)) {
 			case ".yaml", ".yml", ".json":
 				add(filepath.ToSlash(path))
+			default:
+				if slices.Contains(names, d.Name()) {
+					add(filepath.ToSlash(path))
+				}
 			}
 			return nil
 		})
@@ -151,9 +164,11 @@ type input struct {
 	file *File
 }
 
-// open discovers paths and reads standard input; the returned set carries
-// the discovery errors.
-func (l *Loader) open(paths []string) ([]*input, *Set) {
+// open discovers paths, renders the roots among them when the loader has a
+// Renderer, and reads standard input. It returns the files to read as they
+// are; the returned set carries the renderings and the errors of
+// discovery and rendering.
+func (l *Loader) open(ctx context.Context, paths []string) ([]*input, *Set) {
 	// Files of the overlay named explicitly need not exist on disk.
 	var inputs []*input
 	rest := paths
@@ -175,8 +190,17 @@ func (l *Loader) open(paths []string) ([]*input, *Set) {
 			return inputs, &Set{}
 		}
 	}
-	names, errs := Discover(rest)
+	var extra []string
+	if l.Renderer != nil {
+		extra = l.Renderer.Names()
+	}
+	names, errs := Discover(rest, extra...)
 	set := &Set{Errors: errs}
+	if l.Renderer != nil {
+		var rerrs []error
+		set.Renderings, names, rerrs = l.Renderer.Render(ctx, l, names)
+		set.Errors = append(set.Errors, rerrs...)
+	}
 	for _, name := range names {
 		if len(named) > 0 {
 			if abs, err := filepath.Abs(name); err == nil && named[abs] {
@@ -223,7 +247,7 @@ func (l *Loader) read(in *input) (*File, error) {
 // Load discovers and parses paths, keeping every node tree. Files are read
 // and parsed in parallel; the result is in the order of discovery.
 func (l *Loader) Load(ctx context.Context, paths []string) *Set {
-	inputs, set := l.open(paths)
+	inputs, set := l.open(ctx, paths)
 	type result struct {
 		file  *File
 		docs  []*Document
@@ -252,10 +276,29 @@ func (l *Loader) Load(ctx context.Context, paths []string) *Set {
 		set.Docs = append(set.Docs, r.docs...)
 		set.Diagnostics = append(set.Diagnostics, r.diags...)
 	}
+	set.addRenderings()
+	for _, r := range set.Renderings {
+		set.Diagnostics = append(set.Diagnostics, r.tagged()...)
+	}
 	if err := ctx.Err(); err != nil {
 		set.Errors = append(set.Errors, err)
 	}
 	return set
+}
+
+// addRenderings adds the documents and source files of the set's
+// renderings to it (a source file read by several renderings once).
+func (s *Set) addRenderings() {
+	seen := map[*File]bool{}
+	for _, r := range s.Renderings {
+		s.Docs = append(s.Docs, r.Docs...)
+		for _, f := range r.Files {
+			if !seen[f] {
+				seen[f] = true
+				s.Files = append(s.Files, f)
+			}
+		}
+	}
 }
 
 // parallel runs fn(0..n-1) on up to GOMAXPROCS goroutines, stopping early
@@ -288,6 +331,12 @@ func parallel(ctx context.Context, n int, fn func(i int)) {
 // is in: it is reported as yaml-syntax at the first line where the document
 // stops being valid YAML, and parsing resumes at the next "---".
 func (l *Loader) Parse(f *File) ([]*Document, []Diagnostic) {
+	return l.parse(f, nil)
+}
+
+// parse is Parse; prepare, when set, is called on each document once its
+// metadata is read, before it is decoded.
+func (l *Loader) parse(f *File, prepare func(*Document)) ([]*Document, []Diagnostic) {
 	var docs []*Document
 	var diags []Diagnostic
 	scanComments := mayHaveDirectives(f)
@@ -299,7 +348,7 @@ func (l *Loader) Parse(f *File) ([]*Document, []Diagnostic) {
 			markBlockScalars(f, node, f.blockLines)
 		}
 		eachObject(node, func(item int, root *yaml.Node, apiVersion, kind string) {
-			d, dg := l.object(f, index, item, root, apiVersion, kind)
+			d, dg := l.object(f, index, item, root, apiVersion, kind, prepare)
 			docs = append(docs, d)
 			diags = append(diags, dg...)
 			diags = append(diags, duplicateKeys(f, root, d.Ref())...)
@@ -451,14 +500,15 @@ func shiftLines(n *yaml.Node, by int) {
 
 // eachObject calls fn for each Kubernetes object of a YAML document: the
 // document itself, or the items of a List (item is -1 for the document).
-// Documents without apiVersion and kind are not objects.
+// Documents without apiVersion and kind are not objects, nor is kustomize's
+// own configuration (Kustomization, Component).
 func eachObject(doc *yaml.Node, fn func(item int, root *yaml.Node, apiVersion, kind string)) {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return
 	}
 	root := deref(doc.Content[0])
 	apiVersion, kind, ok := typeMeta(root)
-	if !ok {
+	if !ok || isKustomization(apiVersion) {
 		return
 	}
 	if strings.HasSuffix(kind, "List") {
@@ -489,7 +539,7 @@ func typeMeta(n *yaml.Node) (apiVersion, kind string, ok bool) {
 	return apiVersion, kind, true
 }
 
-func (l *Loader) object(f *File, index, item int, root *yaml.Node, apiVersion, kind string) (*Document, []Diagnostic) {
+func (l *Loader) object(f *File, index, item int, root *yaml.Node, apiVersion, kind string, prepare func(*Document)) (*Document, []Diagnostic) {
 	d := &Document{File: f, Index: index, Item: item, root: root, line: root.Line, column: root.Column, APIVersion: apiVersion, Kind: kind}
 	if _, md := lookup(root, "metadata"); md != nil {
 		if _, ann := lookup(md, "annotations"); ann != nil {
@@ -512,6 +562,9 @@ func (l *Loader) object(f *File, index, item int, root *yaml.Node, apiVersion, k
 		_, ns := lookup(md, "namespace")
 		d.Namespace, _ = scalarString(ns)
 	}
+	if prepare != nil {
+		prepare(d)
+	}
 	group, version := splitAPIVersion(apiVersion)
 	info, known := l.kinds[group+"/"+kind]
 	if !known {
@@ -523,17 +576,23 @@ func (l *Loader) object(f *File, index, item int, root *yaml.Node, apiVersion, k
 	d.Object = obj
 	var diags []Diagnostic
 	for _, p := range dec.problems {
-		r := d.lineRange(p.at)
-		if p.at.Kind == yaml.ScalarNode {
+		file, r := f, d.lineRange(p.at)
+		switch {
+		case d.Source != nil:
+			file, r = d.Position(p.path, true)
+		case p.at.Kind == yaml.ScalarNode:
 			r = d.tokenRange(p.at)
 		}
 		diag := Diagnostic{
-			RuleID: p.ruleID, Severity: SeverityError, Message: p.message, File: f.Path,
+			RuleID: p.ruleID, Severity: SeverityError, Message: p.message, File: file.Path,
 			Range: r, Path: p.path, Object: d.Ref(),
+		}
+		if d.Rendering != nil {
+			diag.doc, diag.from = d, d.Rendering
 		}
 		if p.rename != "" {
 			if e, ok := RenameKey(d, p.path, p.rename); ok {
-				diag.Fix = NewFix("Rename "+p.path[len(p.path)-1].Key+" to "+p.rename, e)
+				diag.Fix = fixIn(NewFix("Rename "+p.path[len(p.path)-1].Key+" to "+p.rename, e), file)
 			}
 		}
 		diags = append(diags, diag)

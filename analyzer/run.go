@@ -135,28 +135,37 @@ func (e *engine) runFrom(pass *Pass, rules []*Rule, i int) (next int) {
 	return i
 }
 
-// runSet runs the rules that see every document.
+// runSet runs the rules that see every document: once on the documents
+// read as they are, and once on the documents of each rendering.
 func (e *engine) runSet(ctx context.Context, docs []*Document) []Diagnostic {
+	if len(e.setRules) == 0 {
+		return nil
+	}
 	var out []Diagnostic
-	for _, r := range e.setRules {
-		if ctx.Err() != nil {
-			break
-		}
-		pass := &SetPass{Rule: r, Docs: docs, params: e.opts.Params[r.ID], kube: e.opts.KubeVersion.OrNewest(), report: func(d *Document, f Finding) {
-			out = append(out, resolve(r, d, f, e.opts))
-		}}
-		if err := protect(func() { r.RunSet(pass) }); err != nil {
-			e.fail(fmt.Errorf("rule %s: %w", r.ID, err))
+	for _, set := range renderedSets(docs) {
+		for _, r := range e.setRules {
+			if ctx.Err() != nil {
+				break
+			}
+			pass := &SetPass{Rule: r, Docs: set, params: e.opts.Params[r.ID], kube: e.opts.KubeVersion.OrNewest(), report: func(d *Document, f Finding) {
+				out = append(out, resolve(r, d, f, e.opts))
+			}}
+			if err := protect(func() { r.RunSet(pass) }); err != nil {
+				e.fail(fmt.Errorf("rule %s: %w", r.ID, err))
+			}
 		}
 	}
 	return out
 }
 
-func (e *engine) result(ctx context.Context, diags []Diagnostic) *Result {
+func (e *engine) result(ctx context.Context, diags []Diagnostic, renderings []*Rendering) *Result {
 	if err := ctx.Err(); err != nil {
 		e.fail(err)
 	}
 	Sort(diags)
+	if len(renderings) > 0 {
+		diags = mergeRendered(diags, renderings)
+	}
 	return &Result{Diagnostics: diags, Errors: e.errs}
 }
 
@@ -171,7 +180,7 @@ func Run(ctx context.Context, set *Set, rules []*Rule, opts Options) *Result {
 	parallel(ctx, len(set.Docs), func(i int) { perDoc[i] = e.runDocument(ctx, set.Docs[i]) })
 	diags = append(diags, slices.Concat(perDoc...)...)
 	diags = append(diags, e.runSet(ctx, set.Docs)...)
-	return e.result(ctx, diags)
+	return e.result(ctx, diags, set.Renderings)
 }
 
 // Lint loads paths and runs rules over them, streaming: each file is read,
@@ -180,10 +189,13 @@ func Run(ctx context.Context, set *Set, rules []*Rule, opts Options) *Result {
 // objects too unless a set rule declares their kind, so memory does not grow
 // with the YAML trees. Set rules then see every document (Document.Root
 // re-parses a file on demand). The returned set's documents keep their
-// metadata, annotations and file.
+// metadata, annotations and file. With a Renderer, the rendered documents
+// are checked the same way (each rendering is one set for the set rules),
+// and findings that several renderings report at one source position are
+// merged into one.
 func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Options) (*Set, *Result) {
 	e := newEngine(rules, opts)
-	files, set := l.open(paths)
+	files, set := l.open(ctx, paths)
 	type fileResult struct {
 		docs  []*Document
 		diags []Diagnostic
@@ -205,6 +217,16 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 		files[i].file = f
 		results[i] = fileResult{docs: docs, diags: diags}
 	})
+	rendered := make([][]Diagnostic, len(set.Renderings))
+	parallel(ctx, len(set.Renderings), func(i int) {
+		r := set.Renderings[i]
+		diags := e.loadDiagnostics(r.tagged())
+		for _, d := range r.Docs {
+			diags = append(diags, e.runDocument(d)...)
+			e.release(d)
+		}
+		rendered[i] = diags
+	})
 	var diags []Diagnostic
 	for i, r := range results {
 		if r.err != nil {
@@ -218,8 +240,10 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 		set.Docs = append(set.Docs, r.docs...)
 		diags = append(diags, r.diags...)
 	}
+	set.addRenderings()
+	diags = append(diags, slices.Concat(rendered...)...)
 	diags = append(diags, e.runSet(ctx, set.Docs)...)
-	return set, e.result(ctx, diags)
+	return set, e.result(ctx, diags, set.Renderings)
 }
 
 // Sort orders diagnostics deterministically (see Less).
@@ -246,24 +270,31 @@ func severityOf(r *Rule, found Severity, opts Options) Severity {
 }
 
 // resolve turns a rule's finding into a positioned diagnostic, resolving
-// its related places with the same locator.
+// its related places with the same locator: in the document's file, or for
+// a rendered document in the source file its source map names (a fix is
+// kept only if it edits that file).
 func resolve(r *Rule, d *Document, f Finding, opts Options) Diagnostic {
+	file, rng := d.Position(f.Path, f.AtKey)
 	diag := Diagnostic{
 		RuleID:   r.ID,
 		Severity: severityOf(r, f.Severity, opts),
 		Message:  f.Message,
-		File:     d.File.Path,
-		Range:    d.Locate(f.Path, f.AtKey),
+		File:     file.Path,
+		Range:    rng,
 		Path:     f.Path,
 		Object:   d.Ref(),
-		Fix:      f.Fix,
+		Fix:      fixIn(f.Fix, file),
+	}
+	if d.Rendering != nil {
+		diag.doc, diag.from = d, d.Rendering
 	}
 	if len(f.Related) > 0 {
 		diag.Related = make([]RelatedLocation, len(f.Related))
 		for i, rel := range f.Related {
+			file, rng := rel.Doc.Position(rel.Path, rel.AtKey)
 			diag.Related[i] = RelatedLocation{
-				File:    rel.Doc.File.Path,
-				Range:   rel.Doc.Locate(rel.Path, rel.AtKey),
+				File:    file.Path,
+				Range:   rng,
 				Path:    rel.Path,
 				Object:  rel.Doc.Ref(),
 				Message: rel.Message,

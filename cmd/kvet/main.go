@@ -3,8 +3,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"log"
+	"net/http"
 	"os"
 	"os/signal"
 	"runtime/pprof"
@@ -17,18 +20,30 @@ func main() {
 }
 
 func realMain() int {
+	// kvet reports through its own output only: libraries it links
+	// (kustomize) write deprecation notices to os.Stderr and the standard
+	// logger. kvet keeps the real standard error for itself.
+	stderr := os.Stderr
+	log.SetOutput(io.Discard)
+	if null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
+		os.Stderr = null
+	}
+	// kvet never opens a network connection. The render stage does not
+	// build what names remote content; this makes sure that nothing linked
+	// in fetches over HTTP either.
+	http.DefaultTransport = noNetwork{}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	// KVET_CPUPROFILE=FILE writes a CPU profile of the run (for development).
 	if path := os.Getenv("KVET_CPUPROFILE"); path != "" {
 		stopProfile, err := startProfile(path)
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "kvet: KVET_CPUPROFILE: %v\n", err)
+			fmt.Fprintf(stderr, "kvet: KVET_CPUPROFILE: %v\n", err)
 			return cli.ExitError
 		}
 		defer stopProfile()
 	}
-	return cli.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	return cli.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, stderr)
 }
 
 func startProfile(path string) (stop func(), err error) {
@@ -41,4 +56,11 @@ func startProfile(path string) (stop func(), err error) {
 		return nil, err
 	}
 	return func() { pprof.StopCPUProfile(); _ = io.Closer(f).Close() }, nil
+}
+
+// noNetwork is an http.RoundTripper that refuses every request.
+type noNetwork struct{}
+
+func (noNetwork) RoundTrip(r *http.Request) (*http.Response, error) {
+	return nil, errors.New("kvet never accesses the network (" + r.URL.String() + ")")
 }

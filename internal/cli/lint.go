@@ -41,6 +41,8 @@ type lintFlags struct {
 	// Editors (editor.go).
 	stdinFilename string
 	quiet         bool
+	// noRender lints kustomizations' and charts' files as they are.
+	noRender bool
 }
 
 func (a *app) lintCmd() *cobra.Command {
@@ -149,7 +151,11 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 		fmt.Fprintf(a.stderr, "kvet: Kubernetes %s is newer than the newest release kvet knows (%s): API versions removed after %s are not reported\n",
 			target, analyzer.NewestKubeVersion, analyzer.NewestKubeVersion)
 	}
-	set, res := lt.Lint(ctx, f.loader(a.stdin), paths)
+	loader := f.loader(a.stdin)
+	if !f.noRender {
+		loader.Renderer = newRenderer()
+	}
+	set, res := lt.Lint(ctx, loader, paths)
 	diags, shown, done, err := a.suppress(set, res, f, lt)
 	if err != nil || done {
 		return err

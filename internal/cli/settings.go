@@ -32,6 +32,7 @@ func addRuleSettingsFlags(cmd *cobra.Command, f *lintFlags) {
 	fl.StringSliceVar(&f.disable, "disable", nil, "turn off `RULE`s (comma-separated or repeated), whatever the configuration says")
 	fl.BoolVar(&f.requireReason, "require-reason", false, "report kvet:ignore comments and kvet.dev/ignore annotations without a reason (-- why) as errors")
 	fl.StringVar(&f.baseline, "baseline", "", "report only findings that are not recorded in the baseline `FILE`")
+	fl.BoolVar(&f.noRender, "no-render", false, "lint the files of Kustomize overlays and Helm charts as they are, without rendering them")
 }
 
 // loadConfigFor reads the configuration file named by --config, else the
@@ -80,6 +81,9 @@ func (f *lintFlags) applyConfig(cmd *cobra.Command, cfg *config.Config) {
 	}
 	if !changed("baseline") && cfg.Baseline != "" {
 		f.baseline = cfg.Resolve(cfg.Baseline)
+	}
+	if !changed("no-render") && cfg.Render != nil {
+		f.noRender = !*cfg.Render
 	}
 }
 

@@ -52,6 +52,9 @@ type Config struct {
 	// KubeVersion is the Kubernetes release the manifests target
 	// (kube-version:), or the zero value.
 	KubeVersion analyzer.KubeVersion
+	// Render, when set, turns rendering of kustomizations and Helm charts
+	// on or off (off: files are linted as they are, like --no-render).
+	Render *bool
 	// Rules are the per-rule settings, in file order.
 	Rules []RuleConfig
 }
@@ -261,7 +264,7 @@ func deref(n *yaml.Node) *yaml.Node {
 }
 
 // topKeys are the keys of the configuration file, in documentation order.
-var topKeys = []string{"fail-on", "format", "kube-version", "exclude", "policies", "policy-timeout", "require-reason", "baseline", "rules"}
+var topKeys = []string{"fail-on", "format", "kube-version", "exclude", "policies", "policy-timeout", "require-reason", "baseline", "render", "rules"}
 
 // entries calls fn for each key of mapping m, reporting duplicate keys and
 // keys that are not plain scalars.
@@ -344,6 +347,10 @@ func (c *Config) parseTop(root *yaml.Node, el *errorList) {
 		case "baseline":
 			if s, ok := str(v, el, key); ok {
 				c.Baseline = s
+			}
+		case "render":
+			if b, ok := boolean(v, el, key); ok {
+				c.Render = &b
 			}
 		case "rules":
 			c.parseRules(v, el)

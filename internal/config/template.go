@@ -49,6 +49,11 @@ require-reason: false
 # again (path relative to this file).
 # baseline: .kvet-baseline.json
 
+# Render Kustomize overlays and Helm charts and lint the objects they
+# produce, at the source lines (false: lint every file as it is, like
+# --no-render).
+render: true
+
 # Per-rule settings: enabled (true or false), severity (error, warning or
 # info) and params. 'kvet rules' lists the rules, 'kvet explain RULE'
 # documents one.

@@ -162,7 +162,11 @@ func (l *Linter) Lint(ctx context.Context, loader *analyzer.Loader, paths []stri
 	if l.Config == nil {
 		return analyzer.Lint(ctx, loader, paths, l.Enabled, l.Options)
 	}
-	names, errs := analyzer.Discover(paths)
+	var extra []string
+	if loader.Renderer != nil {
+		extra = loader.Renderer.Names()
+	}
+	names, errs := analyzer.Discover(paths, extra...)
 	var kept []string
 	for _, n := range names {
 		name := n

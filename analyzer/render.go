@@ -1,0 +1,302 @@
+package analyzer
+
+import (
+	"context"
+	"path"
+	"slices"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// IDRenderFailed is the diagnostic of a kustomization or chart that could
+// not be rendered.
+const IDRenderFailed = "render-failed"
+
+// Renderer is the render stage, between discovery and loading: it finds
+// the roots (kustomizations, Helm charts) among the discovered files,
+// renders them, and leaves the other files to be linted as they are.
+// Package render implements it.
+type Renderer interface {
+	// Names are file names without a .yaml, .yml or .json extension that
+	// discovery must report too (kustomize's "Kustomization").
+	Names() []string
+	// Render renders the roots found among files (discovered, in order)
+	// and returns the renderings and the files that no rendering read, in
+	// their original order. errs are failures that are not diagnostics
+	// (kvet then exits with status 2).
+	Render(ctx context.Context, l *Loader, files []string) (renderings []*Rendering, rest []string, errs []error)
+}
+
+// Rendering is one rendered root: a kustomization built or a chart
+// templated. Its documents are linted like any other, but their positions
+// resolve, through each document's SourceMap, in the source files the
+// rendering read, never in the rendered text.
+type Rendering struct {
+	// Root is the root's directory as discovered (slash-separated).
+	Root string
+	// Kind names roots of this kind in messages: "overlay", "chart".
+	Kind string
+	// Docs are the rendered objects; each has Source and Rendering set.
+	Docs []*Document
+	// Files are the source files the rendering read. They are linted only
+	// through it (suppression comments in them apply to the findings that
+	// resolve there); the renderer shares one *File per path between
+	// renderings.
+	Files []*File
+	// Diagnostics are the rendering's own findings (render-failed) and the
+	// loader's diagnostics of its documents.
+	Diagnostics []Diagnostic
+}
+
+// SourceMap maps the field paths of a rendered document to the source
+// files it was rendered from. Document.Position consults it, so rules,
+// policies, suppressions and baselines see source positions.
+type SourceMap interface {
+	// Source returns where the value at field path p of the rendered
+	// document d is written, or for a path that is missing in d, where its
+	// nearest existing ancestor is.
+	Source(d *Document, p Path) Source
+}
+
+// Source is where a rendered field comes from. Either Doc and Path are
+// set (a node tree of a source file: the position is resolved there by
+// Locate's conventions), or File and Range (a renderer that resolves
+// positions itself, such as in Helm template text).
+type Source struct {
+	// Doc is a document of a source file (a resource, a patch, a
+	// kustomization), see SourceDocuments.
+	Doc *Document
+	// Path is the path in Doc.
+	Path Path
+	// Ancestor is set when Path is an ancestor of the rendered field (the
+	// field, or the part of it in Doc, is missing): the position is then
+	// that of Path's key, item line or object start, whatever lies under
+	// it in Doc.
+	Ancestor bool
+	// Exact is set when the value at Path in Doc is the rendered value, so
+	// that a suggested fix editing it there changes the rendered object
+	// the same way. Fixes are offered only on exact sources.
+	Exact bool
+
+	File  *File
+	Range Range
+}
+
+// Position resolves field path p of the document to the file and range it
+// points at (see Locate): in the document's own file, or, for a rendered
+// document, in the source file its SourceMap names.
+func (d *Document) Position(p Path, atKey bool) (*File, Range) {
+	if d.Source == nil {
+		return d.File, d.Locate(p, atKey)
+	}
+	s := d.Source.Source(d, p)
+	switch {
+	case s.Doc != nil:
+		return s.Doc.File, s.Doc.Locate(s.Path, atKey || s.Ancestor)
+	case s.File != nil:
+		return s.File, s.Range
+	}
+	return d.File, d.Locate(p, atKey)
+}
+
+// editTarget returns the document and path that a suggested fix at path p
+// of d must edit: d and p themselves, or for a rendered document the exact
+// source (ok is false when there is none).
+func editTarget(d *Document, p Path) (*Document, Path, bool) {
+	if d.Source == nil {
+		return d, p, true
+	}
+	s := d.Source.Source(d, p)
+	if s.Doc == nil || !s.Exact || s.Ancestor {
+		return nil, nil, false
+	}
+	return s.Doc, s.Path, true
+}
+
+// fixIn returns fix when all its edits apply to file, else nil: a rendered
+// document's fix whose edits land in another source file than the
+// diagnostic (or in several) is dropped.
+func fixIn(fix *SuggestedFix, file *File) *SuggestedFix {
+	if fix == nil {
+		return nil
+	}
+	for _, e := range fix.Edits {
+		if e.file != nil && e.file != file {
+			return nil
+		}
+	}
+	return fix
+}
+
+// SourceDocuments parses a source file into one document per YAML
+// document, whatever it holds (a resource, a strategic-merge or JSON 6902
+// patch, a kustomization), for source maps to resolve positions in. Index
+// is the YAML document's index, Item is -1; APIVersion, Kind, Name and
+// Namespace are filled when present. Documents that do not parse are left
+// out.
+func SourceDocuments(f *File) []*Document {
+	var docs []*Document
+	parseNodes(f, func(index int, node *yaml.Node) {
+		if node.Kind != yaml.DocumentNode || len(node.Content) == 0 {
+			return
+		}
+		d := SourceDocument(f, deref(node.Content[0]))
+		d.Index = index
+		docs = append(docs, d)
+	}, func(Range, string) {})
+	return docs
+}
+
+// SourceDocument returns a source document of f rooted at root, a node
+// tree whose positions are positions in f: a document of f, an item of a
+// List, or a patch written inline in a kustomization (parsed from the
+// block scalar and shifted to its place in f).
+func SourceDocument(f *File, root *yaml.Node) *Document {
+	d := &Document{File: f, Item: -1, root: root, line: root.Line, column: root.Column}
+	if root.Kind == yaml.MappingNode {
+		_, av := lookup(root, "apiVersion")
+		_, k := lookup(root, "kind")
+		d.APIVersion, _ = scalarString(av)
+		d.Kind, _ = scalarString(k)
+		if _, md := lookup(root, "metadata"); md != nil {
+			_, name := lookup(md, "name")
+			d.Name, _ = scalarString(name)
+			_, ns := lookup(md, "namespace")
+			d.Namespace, _ = scalarString(ns)
+		}
+	}
+	return d
+}
+
+// isKustomization reports whether apiVersion names kustomize's own
+// configuration (Kustomization, Component), which is not a Kubernetes
+// object.
+func isKustomization(apiVersion string) bool {
+	return strings.HasPrefix(apiVersion, "kustomize.config.k8s.io/")
+}
+
+// ParseRendered parses the rendered text f of a rendering into documents,
+// like Parse, but each document gets its source map (source(d) is called
+// once the document's metadata is read, before it is decoded) and belongs
+// to r, so that every diagnostic, including the loader's, resolves in the
+// source files.
+func (l *Loader) ParseRendered(f *File, r *Rendering, source func(*Document) SourceMap) ([]*Document, []Diagnostic) {
+	return l.parse(f, func(d *Document) {
+		d.Rendering = r
+		d.Source = source(d)
+	})
+}
+
+// tagged returns the rendering's diagnostics marked as reported by it, so
+// that those several renderings report at one place merge.
+func (r *Rendering) tagged() []Diagnostic {
+	out := slices.Clone(r.Diagnostics)
+	for i := range out {
+		out[i].from = r
+	}
+	return out
+}
+
+// renderedSets groups documents for the set rules: the documents of each
+// rendering form one set, the documents read as they are another.
+func renderedSets(docs []*Document) [][]*Document {
+	var plain []*Document
+	var order []*Rendering
+	byRendering := map[*Rendering][]*Document{}
+	for _, d := range docs {
+		if d.Rendering == nil {
+			plain = append(plain, d)
+			continue
+		}
+		if _, ok := byRendering[d.Rendering]; !ok {
+			order = append(order, d.Rendering)
+		}
+		byRendering[d.Rendering] = append(byRendering[d.Rendering], d)
+	}
+	sets := [][]*Document{plain}
+	for _, r := range order {
+		sets = append(sets, byRendering[r])
+	}
+	return sets
+}
+
+// mergeRendered keeps one diagnostic per source position when several
+// renderings report the same rule there (a base shared by overlays): the
+// first one, its message naming the roots that render the problem
+// ("in overlays production, staging") when the source file is read by
+// more than one rendering. Diagnostics merge only when their objects carry
+// the same kvet.dev/ignore annotation, so that suppressing works alike on
+// each. diags must be sorted; the result is.
+func mergeRendered(diags []Diagnostic, renderings []*Rendering) []Diagnostic {
+	readers := map[string][]*Rendering{}
+	for _, r := range renderings {
+		for _, f := range r.Files {
+			readers[f.Path] = append(readers[f.Path], r)
+		}
+	}
+	type key struct {
+		rule, file, ignore string
+		rng                Range
+	}
+	out := diags[:0:0]
+	groups := map[key]int{}
+	roots := map[int][]*Rendering{}
+	for _, d := range diags {
+		r := d.from
+		if r == nil {
+			out = append(out, d)
+			continue
+		}
+		k := key{rule: d.RuleID, file: d.File, rng: d.Range}
+		if d.doc != nil {
+			k.ignore = d.doc.Annotations[IgnoreAnnotation]
+		}
+		i, ok := groups[k]
+		if !ok {
+			i = len(out)
+			groups[k] = i
+			out = append(out, d)
+		} else if out[i].Fix != nil && (d.Fix == nil || !slices.Equal(out[i].Fix.Edits, d.Fix.Edits)) {
+			out[i].Fix = nil
+		}
+		if !slices.Contains(roots[i], r) {
+			roots[i] = append(roots[i], r)
+		}
+	}
+	for i, rs := range roots {
+		if len(readers[out[i].File]) > 1 {
+			out[i].Message += " (in " + rootNames(rs, readers[out[i].File]) + ")"
+		}
+	}
+	return out
+}
+
+// rootNames names the roots rs, relative to the deepest directory shared
+// by every root in all: "overlays production, staging".
+func rootNames(rs, all []*Rendering) string {
+	common := ""
+	for i, r := range all {
+		if i == 0 {
+			common = r.Root
+			continue
+		}
+		for common != "." && common != "/" && common != "" && r.Root != common && !strings.HasPrefix(r.Root, common+"/") {
+			common = path.Dir(common)
+		}
+	}
+	var names []string
+	for _, r := range rs {
+		n := strings.TrimPrefix(strings.TrimPrefix(r.Root, common), "/")
+		if n == "" || common == "." || common == "" {
+			n = r.Root
+		}
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	kind := rs[0].Kind
+	if len(names) > 1 {
+		kind += "s"
+	}
+	return kind + " " + strings.Join(names, ", ")
+}

@@ -1,0 +1,480 @@
+// Package kustomize renders kustomization roots for kvet's render stage,
+// in-process with kustomize's Go API (sigs.k8s.io/kustomize/api, krusty)
+// on the real file system with kustomize's default load restrictions, and
+// maps every rendered field back to the base, patch or kustomization entry
+// that set it (see sourcemap.go).
+//
+// kvet never accesses the network: a kustomization that names a remote
+// base or file (a URL, a git repository) is not built at all; it gets a
+// render-failed diagnostic at that entry.
+package kustomize
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/resource"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/render"
+)
+
+// Renderer renders kustomizations. The zero value is ready to use.
+type Renderer struct{}
+
+// New returns a kustomize renderer.
+func New() *Renderer { return &Renderer{} }
+
+// Kind implements render.Renderer: kustomization roots are called overlays
+// in messages ("in overlays production, staging").
+func (*Renderer) Kind() string { return "overlay" }
+
+// Names implements render.Renderer.
+func (*Renderer) Names() []string { return []string{"Kustomization"} }
+
+// Root implements render.Renderer: a kustomization file marks its
+// directory.
+func (*Renderer) Root(file string) string {
+	if slices.Contains(FileNames(), path.Base(file)) {
+		return path.Dir(file)
+	}
+	return ""
+}
+
+// Includes implements render.Renderer: the local directories a
+// kustomization names as resources, bases or components.
+func (*Renderer) Includes(dir string) []string {
+	f, err := kustFile(dir)
+	if err != nil || f == "" {
+		return nil
+	}
+	data, err := os.ReadFile(f)
+	if err != nil {
+		return nil
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil
+	}
+	k := parseKustomization(&analyzer.File{Path: f, Content: data}, dir, abs)
+	var out []string
+	for _, e := range slices.Concat(k.resources, k.components) {
+		if isRemote(e.value) {
+			continue
+		}
+		display, abs := k.local(e.value)
+		if st, err := os.Stat(abs); err == nil && st.IsDir() {
+			out = append(out, display)
+		}
+	}
+	return out
+}
+
+// kustFile returns the kustomization file of dir (the first kustomize
+// recognizes), or "".
+func kustFile(dir string) (string, error) {
+	for _, name := range FileNames() {
+		p := filepath.Join(filepath.FromSlash(dir), name)
+		st, err := os.Stat(p)
+		if err == nil && !st.IsDir() {
+			return p, nil
+		}
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return "", err
+		}
+	}
+	return "", nil
+}
+
+// build is the rendering of one root.
+type build struct {
+	env  *render.Env
+	root *kustomization
+	// kusts are the kustomizations read, by absolute directory.
+	kusts map[string]*kustomization
+	// order lists them in the order visited.
+	order []*kustomization
+	// remote are the entries that name remote content; missing those
+	// that name local paths that do not exist.
+	remote, missing []located
+	// patchFiles are the local patch files and generator sources named by
+	// the kustomizations visited (read only through the rendering).
+	patchFiles []string
+}
+
+// located is an entry of a kustomization.
+type located struct {
+	k *kustomization
+	e entry
+}
+
+// Render implements render.Renderer.
+func (r *Renderer) Render(ctx context.Context, env *render.Env, dir string) *analyzer.Rendering {
+	out := &analyzer.Rendering{Root: dir, Kind: r.Kind()}
+	abs, err := filepath.Abs(filepath.FromSlash(dir))
+	if err != nil {
+		return out
+	}
+	b := &build{env: env, kusts: map[string]*kustomization{}}
+	b.root = b.visit(dir, abs, nil)
+	if b.root == nil || b.root.doc == nil {
+		// The kustomization does not parse: kustomize says why.
+		b.root = &kustomization{dir: dir, abs: abs}
+	}
+	if len(b.remote) > 0 {
+		at := b.remote[0]
+		b.fail(out, at, fmt.Sprintf("%s is remote and kvet never accesses the network, so the kustomization is not rendered "+
+			"(lint the output of `kustomize build` with `kvet lint -`)", quote(at.e.value)))
+		return out
+	}
+	if err := ctx.Err(); err != nil {
+		return out
+	}
+	fs := &fileSystem{FileSystem: filesys.MakeFsOnDisk(), root: abs}
+	opts := krusty.MakeDefaultOptions()
+	m, err := krusty.MakeKustomizer(opts).Run(fs, abs)
+	if err != nil {
+		b.fail(out, b.culprit(err), "kustomize build "+dir+": "+relativeMessage(err.Error()))
+		return out
+	}
+	resources := m.Resources()
+	objects := make([]*object, len(resources))
+	for i, res := range resources {
+		objects[i] = b.object(res)
+	}
+	if err := m.RemoveOriginAnnotations(); err == nil {
+		err = m.RemoveTransformerAnnotations()
+	}
+	var text bytes.Buffer
+	for i, res := range resources {
+		y, err := res.AsYAML()
+		if err != nil {
+			b.fail(out, located{k: b.root}, "kustomize build "+dir+": "+err.Error())
+			return out
+		}
+		if i > 0 {
+			text.WriteString("---\n")
+		}
+		text.Write(y)
+	}
+	for _, p := range fs.read {
+		if f, err := env.File(b.display(p)); err == nil && !slices.Contains(out.Files, f) {
+			out.Files = append(out.Files, f)
+		}
+	}
+	rendered := &analyzer.File{Path: dir + " (kustomize build)", Content: text.Bytes()}
+	docs, diags := env.Loader.ParseRendered(rendered, out, func(d *analyzer.Document) analyzer.SourceMap {
+		if d.Index < len(objects) {
+			return objects[d.Index]
+		}
+		return &object{b: b}
+	})
+	out.Docs = docs
+	out.Diagnostics = append(out.Diagnostics, diags...)
+	return out
+}
+
+// visit reads the kustomization of dir (once) and those it names,
+// recording remote and missing entries. from is the entry that named dir.
+func (b *build) visit(dir, abs string, from *located) *kustomization {
+	if k := b.kusts[abs]; k != nil {
+		return k
+	}
+	name, err := kustFile(abs)
+	if err != nil || name == "" {
+		return nil
+	}
+	f, err := b.env.File(path.Join(dir, filepath.Base(name)))
+	if err != nil {
+		return nil
+	}
+	k := parseKustomization(f, dir, abs)
+	b.kusts[abs] = k
+	b.order = append(b.order, k)
+	for _, e := range k.paths() {
+		if isRemote(e.value) {
+			b.remote = append(b.remote, located{k, e})
+			continue
+		}
+		display, target := k.local(e.value)
+		st, err := os.Stat(target)
+		switch {
+		case err != nil:
+			b.missing = append(b.missing, located{k, e})
+		case st.IsDir():
+			b.visit(display, target, &located{k, e})
+		}
+	}
+	for _, p := range k.patches {
+		if p.inline == nil && p.value != "" && !isRemote(p.value) {
+			display, _ := k.local(p.value)
+			b.patchFiles = append(b.patchFiles, display)
+		}
+	}
+	for _, e := range k.files {
+		if !isRemote(e.value) {
+			display, _ := k.local(e.value)
+			b.patchFiles = append(b.patchFiles, display)
+		}
+	}
+	return k
+}
+
+// fail records the render-failed diagnostic of a root at entry at, and the
+// files that are linted only through the rendering: every kustomization
+// and patch visited (resource files are left to be linted as they are).
+func (b *build) fail(out *analyzer.Rendering, at located, msg string) {
+	k := at.k
+	if k == nil {
+		k = b.root
+	}
+	var file *analyzer.File
+	var rng analyzer.Range
+	if k.doc != nil {
+		file, rng = k.doc.Position(at.e.path, false)
+	} else if f, err := b.env.File(b.kustPath(k)); err == nil {
+		file = f
+		rng = analyzer.Range{Start: analyzer.Position{Line: 1, Column: 1}, End: analyzer.Position{Line: 1, Column: 1 + len(f.Line(1))}}
+	}
+	for _, k := range b.order {
+		if k.doc != nil && !slices.Contains(out.Files, k.doc.File) {
+			out.Files = append(out.Files, k.doc.File)
+		}
+	}
+	for _, p := range b.patchFiles {
+		if f, err := b.env.File(p); err == nil && !slices.Contains(out.Files, f) {
+			out.Files = append(out.Files, f)
+		}
+	}
+	if file == nil {
+		return
+	}
+	d := analyzer.Diagnostic{
+		RuleID: analyzer.IDRenderFailed, Severity: analyzer.SeverityWarning, Message: msg,
+		File: file.Path, Range: rng,
+	}
+	out.Diagnostics = append(out.Diagnostics, d)
+}
+
+// kustPath returns the display path of a kustomization's file.
+func (b *build) kustPath(k *kustomization) string {
+	name, _ := kustFile(k.abs)
+	return path.Join(k.dir, filepath.Base(name))
+}
+
+// culprit returns the entry at fault for a kustomize error: a missing
+// path named in the message (else the first missing path), an entry whose
+// value the message quotes, or else the root kustomization's first line.
+func (b *build) culprit(err error) located {
+	msg := err.Error()
+	for _, m := range b.missing {
+		if strings.Contains(msg, m.e.value) {
+			return m
+		}
+	}
+	if len(b.missing) > 0 {
+		return b.missing[0]
+	}
+	for i := len(b.order) - 1; i >= 0; i-- {
+		k := b.order[i]
+		for _, e := range k.paths() {
+			if strings.Contains(msg, "'"+e.value+"'") || strings.Contains(msg, "\""+e.value+"\"") {
+				return located{k, e}
+			}
+		}
+	}
+	return located{k: b.root}
+}
+
+// display turns an absolute path that kustomize read into a path as the
+// root's directory was given (relative when it was).
+func (b *build) display(abs string) string {
+	rel, err := filepath.Rel(b.root.abs, abs)
+	if err != nil || filepath.IsAbs(b.root.dir) {
+		return filepath.ToSlash(abs)
+	}
+	return filepath.ToSlash(filepath.Join(filepath.FromSlash(b.root.dir), rel))
+}
+
+// object builds the source map of one rendered resource from its origin
+// and transformer annotations.
+func (b *build) object(res *resource.Resource) *object {
+	o := &object{b: b}
+	origin, err := res.GetOrigin()
+	if err == nil && origin != nil {
+		switch {
+		case origin.ConfiguredIn != "":
+			k := b.kustomizationAt(origin.ConfiguredIn)
+			o.generated = k
+			if k != nil {
+				for _, g := range k.generators {
+					if strings.HasPrefix(res.GetName(), g.value) {
+						o.generator = g.path
+						break
+					}
+				}
+			}
+		case origin.Path != "" && origin.Repo == "":
+			o.src = b.sourceDoc(b.display(filepath.Join(b.root.abs, filepath.FromSlash(origin.Path))), res)
+		}
+	}
+	if ts, err := res.GetTransformations(); err == nil {
+		for _, t := range ts {
+			if t.ConfiguredIn == "" {
+				continue
+			}
+			if k := b.kustomizationAt(t.ConfiguredIn); k != nil && !slices.Contains(o.chain, k) {
+				o.chain = append(o.chain, k)
+			}
+		}
+	}
+	return o
+}
+
+// kustomizationAt returns the kustomization whose file is at path
+// (relative to the root, as kustomize writes configuredIn).
+func (b *build) kustomizationAt(p string) *kustomization {
+	abs := filepath.Dir(filepath.Join(b.root.abs, filepath.FromSlash(p)))
+	return b.kusts[abs]
+}
+
+// sourceDoc returns the document of file that res was read from: the one
+// of the same kind whose name res's name contains (exactly equal first),
+// looking into List items too.
+func (b *build) sourceDoc(file string, res *resource.Resource) *analyzer.Document {
+	f, docs, err := b.env.Documents(file)
+	if err != nil {
+		return nil
+	}
+	kind, name := res.GetKind(), res.GetName()
+	var cands []*analyzer.Document
+	for _, d := range docs {
+		if strings.HasSuffix(d.Kind, "List") {
+			if _, items := get(d.Root(), "items"); items != nil && items.Kind == yaml.SequenceNode {
+				for _, it := range items.Content {
+					cands = append(cands, analyzer.SourceDocument(f, it))
+				}
+				continue
+			}
+		}
+		cands = append(cands, d)
+	}
+	var best *analyzer.Document
+	for _, d := range cands {
+		if d.Kind != kind {
+			continue
+		}
+		switch {
+		case d.Name == name:
+			return d
+		case best == nil, d.Name != "" && strings.Contains(name, d.Name) && (best.Name == "" || !strings.Contains(name, best.Name) || len(d.Name) > len(best.Name)):
+			best = d
+		}
+	}
+	if best != nil {
+		return best
+	}
+	if len(cands) > 0 {
+		return cands[0]
+	}
+	return nil
+}
+
+// fileSystem is the real file system as kustomize sees it for kvet: reads
+// are recorded (they are the files linted through the rendering), the
+// root kustomization gets kvet's build metadata (origin and transformer
+// annotations, stripped again before linting), and nothing can be
+// written.
+type fileSystem struct {
+	filesys.FileSystem
+	root string
+	read []string
+}
+
+var errReadOnly = errors.New("kvet does not write files")
+
+// ReadFile implements filesys.FileSystem.
+func (fs *fileSystem) ReadFile(p string) ([]byte, error) {
+	data, err := fs.FileSystem.ReadFile(p)
+	if err != nil {
+		return data, err
+	}
+	if !slices.Contains(fs.read, p) {
+		fs.read = append(fs.read, p)
+	}
+	if filepath.Dir(p) == fs.root && slices.Contains(FileNames(), filepath.Base(p)) {
+		return withBuildMetadata(data), nil
+	}
+	return data, nil
+}
+
+// Create implements filesys.FileSystem: kvet never writes.
+func (*fileSystem) Create(string) (filesys.File, error) { return nil, errReadOnly }
+
+// Mkdir implements filesys.FileSystem: kvet never writes.
+func (*fileSystem) Mkdir(string) error { return errReadOnly }
+
+// MkdirAll implements filesys.FileSystem: kvet never writes.
+func (*fileSystem) MkdirAll(string) error { return errReadOnly }
+
+// RemoveAll implements filesys.FileSystem: kvet never writes.
+func (*fileSystem) RemoveAll(string) error { return errReadOnly }
+
+// WriteFile implements filesys.FileSystem: kvet never writes.
+func (*fileSystem) WriteFile(string, []byte) error { return errReadOnly }
+
+// withBuildMetadata returns a kustomization with buildMetadata asking for
+// origin and transformer annotations (kept: managedByLabel), or data
+// itself when it does not parse as a mapping.
+func withBuildMetadata(data []byte) []byte {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return data
+	}
+	m := doc.Content[0]
+	want := []string{"originAnnotations", "transformerAnnotations"}
+	seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+	if _, v := get(m, "buildMetadata"); v != nil && v.Kind == yaml.SequenceNode {
+		for _, n := range v.Content {
+			if n.Value == "managedByLabel" {
+				want = append(want, n.Value)
+			}
+		}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if m.Content[i].Value == "buildMetadata" {
+				m.Content = slices.Delete(m.Content, i, i+2)
+				break
+			}
+		}
+	}
+	for _, w := range want {
+		seq.Content = append(seq.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: w})
+	}
+	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "buildMetadata"}, seq)
+	out, err := yaml.Marshal(&doc)
+	if err != nil {
+		return data
+	}
+	return out
+}
+
+// relativeMessage shortens kustomize's absolute paths in a message to
+// paths relative to the working directory.
+func relativeMessage(msg string) string {
+	if wd, err := os.Getwd(); err == nil {
+		msg = strings.ReplaceAll(msg, wd+string(filepath.Separator), "")
+	}
+	return msg
+}
+
+func quote(s string) string { return "\"" + s + "\"" }

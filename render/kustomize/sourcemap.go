@@ -1,0 +1,446 @@
+package kustomize
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// object is the source map of one rendered resource: the source document
+// it was read from (or the generator that made it), and the
+// kustomizations whose transformers ran on it, in order.
+type object struct {
+	b *build
+	// src is the document of the resource file, nil for a generated
+	// object.
+	src *analyzer.Document
+	// generated is the kustomization of a generated object, generator the
+	// path of its generator entry there.
+	generated *kustomization
+	generator analyzer.Path
+	chain     []*kustomization
+}
+
+// Source implements analyzer.SourceMap. The field at p, or its deepest
+// existing ancestor in the rendered object, is attributed to the first of:
+//   - the resource's own document, when the value there is the rendered one
+//     (or, for a mapping or list, when it exists there);
+//   - the last patch (strategic merge or JSON 6902) that sets that value,
+//     or the kustomization entry of the transformer that does (images,
+//     namespace, namePrefix/nameSuffix, replicas, labels, annotations);
+//   - the resource's document when it holds another value there (set by
+//     something kvet does not follow, such as a name reference or a
+//     replacement): the position is right, the fix would not be exact;
+//
+// else its parent is tried, up to the object's start.
+func (o *object) Source(d *analyzer.Document, p analyzer.Path) analyzer.Source {
+	nodes := walkNodes(d.Root(), p)
+	for depth := len(nodes) - 1; depth >= 0; depth-- {
+		if s, ok := o.attribute(nodes[:depth+1], p[:depth], d); ok {
+			s.Ancestor = s.Ancestor || depth < len(p)
+			return s
+		}
+	}
+	return o.start()
+}
+
+// start is where the whole object comes from: its document's start, its
+// generator entry, or the root kustomization.
+func (o *object) start() analyzer.Source {
+	switch {
+	case o.src != nil:
+		return analyzer.Source{Doc: o.src, Ancestor: true}
+	case o.generated != nil && o.generated.doc != nil:
+		return analyzer.Source{Doc: o.generated.doc, Path: o.generator, Ancestor: true}
+	}
+	return analyzer.Source{Doc: o.b.root.doc, Ancestor: true}
+}
+
+// attribute finds the source of the rendered node at q (nodes are the
+// rendered nodes along q, the last one at q).
+func (o *object) attribute(nodes []*yaml.Node, q analyzer.Path, d *analyzer.Document) (analyzer.Source, bool) {
+	rn := nodes[len(nodes)-1]
+	isScalar := rn.Kind == yaml.ScalarNode
+	var srcPath analyzer.Path
+	var srcNode *yaml.Node
+	if o.src != nil {
+		srcPath, srcNode = mapPath(nodes, q, o.src.Root())
+		if srcNode != nil && (!isScalar || sameScalar(srcNode, rn)) {
+			return analyzer.Source{Doc: o.src, Path: srcPath, Exact: true}, true
+		}
+	} else if len(q) == 0 {
+		return o.start(), true
+	}
+	for i := len(o.chain) - 1; i >= 0; i-- {
+		k := o.chain[i]
+		if isScalar {
+			if s, ok := o.transformed(k, nodes, q, d, srcNode); ok {
+				return s, true
+			}
+		}
+		for j := len(k.patches) - 1; j >= 0; j-- {
+			if s, ok := o.patched(k, k.patches[j], nodes, q, d); ok {
+				return s, true
+			}
+		}
+	}
+	if srcNode != nil {
+		return analyzer.Source{Doc: o.src, Path: srcPath}, true
+	}
+	return analyzer.Source{}, false
+}
+
+// patched returns the source of q in patch p of k when p sets it to the
+// rendered value (or, for a mapping or list, has it).
+func (o *object) patched(k *kustomization, p patchRef, nodes []*yaml.Node, q analyzer.Path, d *analyzer.Document) (analyzer.Source, bool) {
+	if p.targetKind != "" && p.targetKind != d.Kind {
+		return analyzer.Source{}, false
+	}
+	if p.targetName != "" && !nameMatches(p.targetName, d.Name) {
+		return analyzer.Source{}, false
+	}
+	rn := nodes[len(nodes)-1]
+	for _, pd := range o.b.patchDocs(k, p) {
+		root := pd.Root()
+		if root.Kind == yaml.SequenceNode {
+			if s, ok := jsonPatched(pd, nodes, q); ok {
+				return s, true
+			}
+			continue
+		}
+		if p.json6902 || root.Kind != yaml.MappingNode {
+			continue
+		}
+		if pd.Kind != "" && pd.Kind != d.Kind || pd.Name != "" && !strings.Contains(d.Name, pd.Name) {
+			continue
+		}
+		sp, sn := mapPath(nodes, q, root)
+		if sn != nil && (rn.Kind != yaml.ScalarNode || sameScalar(sn, rn)) {
+			return analyzer.Source{Doc: pd, Path: sp, Exact: true}, true
+		}
+	}
+	return analyzer.Source{}, false
+}
+
+// jsonPatched returns the source of q in a JSON 6902 patch: the value of
+// an add or replace operation whose path is q or an ancestor of q, and
+// whose value holds the rendered value.
+func jsonPatched(pd *analyzer.Document, nodes []*yaml.Node, q analyzer.Path) (analyzer.Source, bool) {
+	rn := nodes[len(nodes)-1]
+	ops := pd.Root().Content
+	for i := len(ops) - 1; i >= 0; i-- {
+		op := ops[i]
+		switch scalar(op, "op") {
+		case "add", "replace", "copy", "move":
+		default:
+			continue
+		}
+		_, value := get(op, "value")
+		ptr := pointer(scalar(op, "path"))
+		if value == nil || ptr == nil || len(ptr) > len(q) || !pointerMatches(ptr, nodes, q) {
+			continue
+		}
+		at := analyzer.NewPath(i, "value")
+		sp, sn := mapPath(nodes[len(ptr):], q[len(ptr):], value)
+		if sn != nil && (rn.Kind != yaml.ScalarNode || sameScalar(sn, rn)) {
+			return analyzer.Source{Doc: pd, Path: append(at, sp...), Exact: true}, true
+		}
+	}
+	return analyzer.Source{}, false
+}
+
+// transformed returns the kustomization entry of k whose transformer set
+// the rendered scalar at q. src is the resource document's node at q, if
+// any.
+func (o *object) transformed(k *kustomization, nodes []*yaml.Node, q analyzer.Path, d *analyzer.Document, src *yaml.Node) (analyzer.Source, bool) {
+	if k.doc == nil || len(q) == 0 {
+		return analyzer.Source{}, false
+	}
+	value := nodes[len(nodes)-1].Value
+	last := q[len(q)-1]
+	at := func(p analyzer.Path) (analyzer.Source, bool) {
+		return analyzer.Source{Doc: k.doc, Path: p}, true
+	}
+	switch {
+	case last.Key == "image":
+		name, tag, digest := splitImage(value)
+		for _, im := range k.images {
+			if name != im.name && (im.newName == "" || name != im.newName) {
+				continue
+			}
+			switch {
+			case im.digest != "" && digest == im.digest:
+				return at(im.at.Key("digest"))
+			case im.newTag != "" && tag == im.newTag:
+				return at(im.at.Key("newTag"))
+			case im.newName != "" && name == im.newName:
+				return at(im.at.Key("newName"))
+			}
+		}
+	case last.Key == "namespace":
+		if k.namespace != nil && k.namespace.value == value {
+			return at(k.namespace.path)
+		}
+	case last.Key == "replicas" && len(q) == 2 && q[0].Key == "spec":
+		for name, e := range k.replicas {
+			if e.value == value && strings.Contains(d.Name, name) {
+				return at(e.path)
+			}
+		}
+	}
+	if len(q) >= 2 {
+		switch q[len(q)-2].Key {
+		case "labels", "matchLabels", "selector":
+			if e, ok := k.labels[last.Key]; ok && e.value == value {
+				return at(e.path)
+			}
+		case "annotations":
+			if e, ok := k.annotations[last.Key]; ok && e.value == value {
+				return at(e.path)
+			}
+		}
+	}
+	// A name (or a reference to one) that a prefix or suffix changed.
+	if src != nil && src.Kind == yaml.ScalarNode && src.Value != value {
+		if k.namePrefix != nil && strings.HasPrefix(value, k.namePrefix.value) && strings.Contains(value, src.Value) {
+			return at(k.namePrefix.path)
+		}
+		if k.nameSuffix != nil && strings.HasSuffix(value, k.nameSuffix.value) && strings.Contains(value, src.Value) {
+			return at(k.nameSuffix.path)
+		}
+	}
+	return analyzer.Source{}, false
+}
+
+// patchDocs returns the documents of a patch: its file's, or those of an
+// inline patch positioned in the kustomization file.
+func (b *build) patchDocs(k *kustomization, p patchRef) []*analyzer.Document {
+	if p.inline == nil {
+		if p.value == "" || isRemote(p.value) {
+			return nil
+		}
+		display, _ := k.local(p.value)
+		_, docs, err := b.env.Documents(display)
+		if err != nil {
+			return nil
+		}
+		return docs
+	}
+	return inlineDocs(k.doc, p.inline)
+}
+
+// inlineDocs parses an inline patch written as a literal block scalar and
+// shifts its positions to where its text is in the kustomization file. A
+// patch in another style has no positions of its own.
+func inlineDocs(kdoc *analyzer.Document, n *yaml.Node) []*analyzer.Document {
+	if kdoc == nil || n.Style&yaml.LiteralStyle == 0 {
+		return nil
+	}
+	f := kdoc.File
+	first := n.Line + 1
+	for first <= f.LineCount() && len(strings.TrimSpace(string(f.Line(first)))) == 0 {
+		first++
+	}
+	line := f.Line(first)
+	indent := len(line) - len(strings.TrimLeft(string(line), " "))
+	dec := yaml.NewDecoder(strings.NewReader(n.Value))
+	var docs []*analyzer.Document
+	for {
+		var doc yaml.Node
+		if err := dec.Decode(&doc); err != nil || len(doc.Content) == 0 {
+			break
+		}
+		shift(doc.Content[0], n.Line, indent)
+		docs = append(docs, analyzer.SourceDocument(f, doc.Content[0]))
+	}
+	return docs
+}
+
+func shift(n *yaml.Node, lines, cols int) {
+	n.Line += lines
+	n.Column += cols
+	for _, c := range n.Content {
+		shift(c, lines, cols)
+	}
+}
+
+// walkNodes returns the rendered nodes along p from root: root first, then
+// one node per path element as far as p exists.
+func walkNodes(root *yaml.Node, p analyzer.Path) []*yaml.Node {
+	nodes := []*yaml.Node{root}
+	cur := root
+	for _, e := range p {
+		next := child(cur, e)
+		if next == nil {
+			break
+		}
+		nodes = append(nodes, next)
+		cur = next
+	}
+	return nodes
+}
+
+// child returns the node at one path element under n, or nil.
+func child(n *yaml.Node, e analyzer.PathElem) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n == nil {
+		return nil
+	}
+	if e.IsIndex {
+		if n.Kind != yaml.SequenceNode || e.Index < 0 || e.Index >= len(n.Content) {
+			return nil
+		}
+		return n.Content[e.Index]
+	}
+	_, v := get(n, e.Key)
+	return v
+}
+
+// mergeKeys are the fields that identify an item of a list the way
+// strategic merge patches do (containers, volumes, env by name; ports;
+// mounts).
+var mergeKeys = []string{"name", "mountPath", "devicePath", "containerPort", "port", "ip"}
+
+// mapPath finds the rendered path q (nodes are the rendered nodes along
+// it, the root first) in the source tree root: keys are the same, list
+// items are matched by merge key, by value for scalars, or by index when
+// both lists have the same length. It returns the source path and node, or
+// a nil node.
+func mapPath(nodes []*yaml.Node, q analyzer.Path, root *yaml.Node) (analyzer.Path, *yaml.Node) {
+	sp := make(analyzer.Path, 0, len(q))
+	cur := root
+	for i, e := range q {
+		for cur != nil && cur.Kind == yaml.AliasNode {
+			cur = cur.Alias
+		}
+		if cur == nil {
+			return nil, nil
+		}
+		if !e.IsIndex {
+			_, v := get(cur, e.Key)
+			if v == nil {
+				return nil, nil
+			}
+			sp = append(sp, e)
+			cur = v
+			continue
+		}
+		list := nodes[i]
+		if cur.Kind != yaml.SequenceNode || list.Kind != yaml.SequenceNode {
+			return nil, nil
+		}
+		j := matchItem(list, e.Index, cur)
+		if j < 0 {
+			return nil, nil
+		}
+		sp = append(sp, analyzer.PathElem{Index: j, IsIndex: true})
+		cur = cur.Content[j]
+	}
+	return sp, cur
+}
+
+// matchItem returns the index in the source list of the rendered list's
+// item i, or -1.
+func matchItem(rendered *yaml.Node, i int, src *yaml.Node) int {
+	item := rendered.Content[i]
+	switch item.Kind {
+	case yaml.MappingNode:
+		for _, key := range mergeKeys {
+			v := scalar(item, key)
+			if v == "" {
+				continue
+			}
+			for j, s := range src.Content {
+				if scalar(s, key) == v {
+					return j
+				}
+			}
+			return -1
+		}
+	case yaml.ScalarNode:
+		for j, s := range src.Content {
+			if s.Kind == yaml.ScalarNode && s.Value == item.Value {
+				return j
+			}
+		}
+		return -1
+	}
+	if len(rendered.Content) == len(src.Content) {
+		return i
+	}
+	return -1
+}
+
+// sameScalar reports whether two scalars have the same value.
+func sameScalar(a, b *yaml.Node) bool {
+	for a != nil && a.Kind == yaml.AliasNode {
+		a = a.Alias
+	}
+	return a != nil && a.Kind == yaml.ScalarNode && a.Value == b.Value
+}
+
+// pointer parses a JSON pointer ("/spec/containers/0/image") into its
+// reference tokens, or nil.
+func pointer(s string) []string {
+	if !strings.HasPrefix(s, "/") {
+		return nil
+	}
+	toks := strings.Split(s[1:], "/")
+	for i, t := range toks {
+		toks[i] = strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
+	}
+	return toks
+}
+
+// pointerMatches reports whether the pointer names q's first len(ptr)
+// elements ("-", the end of a list, matches its last item).
+func pointerMatches(ptr []string, nodes []*yaml.Node, q analyzer.Path) bool {
+	for i, t := range ptr {
+		e := q[i]
+		if !e.IsIndex {
+			if t != e.Key {
+				return false
+			}
+			continue
+		}
+		if t == "-" {
+			if e.Index != len(nodes[i].Content)-1 {
+				return false
+			}
+			continue
+		}
+		if n, err := strconv.Atoi(t); err != nil || n != e.Index {
+			return false
+		}
+	}
+	return true
+}
+
+// splitImage splits an image reference into name, tag and digest.
+func splitImage(ref string) (name, tag, digest string) {
+	name = ref
+	if i := strings.Index(name, "@"); i >= 0 {
+		name, digest = name[:i], name[i+1:]
+	}
+	if i := strings.LastIndex(name, ":"); i > strings.LastIndex(name, "/") {
+		name, tag = name[:i], name[i+1:]
+	}
+	return name, tag, digest
+}
+
+// nameMatches reports whether a patch target's name (a regular expression
+// matched against the whole name when the patch was applied) matches the
+// rendered name, which later prefixes and suffixes may have extended.
+func nameMatches(pattern, name string) bool {
+	if strings.Contains(name, pattern) {
+		return true
+	}
+	re, err := regexp.Compile("(?:" + pattern + ")")
+	return err == nil && re.MatchString(name)
+}

@@ -1,0 +1,277 @@
+// Package render is kvet's render stage, between discovery and loading: it
+// finds the roots among the discovered files (kustomization directories,
+// Helm charts), renders each root in-process with the Renderer of its kind,
+// and yields ordinary analyzer Documents whose positions resolve, through a
+// source map, in the source files (a base, a patch, a kustomization entry,
+// a template line), so that rules, policies, suppressions and baselines work
+// unchanged on source lines. Files that a rendering reads are linted only
+// through it; the other files are linted as they are.
+package render
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// Renderer renders one kind of root (kustomizations, Helm charts).
+// Implementations live in the sub-packages (render/kustomize, ...).
+type Renderer interface {
+	// Kind names this renderer's roots in messages, in the singular:
+	// "overlay", "chart".
+	Kind() string
+	// Names are the extension-less file names that discovery must report
+	// for Root to see them (kustomize's "Kustomization").
+	Names() []string
+	// Root returns the directory of the root that the discovered file
+	// marks (the directory of a kustomization.yaml, of a Chart.yaml), or
+	// "" when the file marks none.
+	Root(file string) string
+	// Includes returns the directories of the other roots that the root
+	// at dir renders as part of itself (the bases and components of a
+	// kustomization, the subcharts of a chart). A root included by another
+	// one within the linted paths is not rendered on its own.
+	Includes(dir string) []string
+	// Render renders the root at dir. It never fails: a root that cannot
+	// be rendered yields a render-failed diagnostic at the line at fault.
+	// The rendering's Files must come from env.File.
+	Render(ctx context.Context, env *Env, dir string) *analyzer.Rendering
+}
+
+// Env is what renderers share during one run.
+type Env struct {
+	// Loader parses rendered text into documents (Loader.ParseRendered).
+	Loader *analyzer.Loader
+
+	mu    sync.Mutex
+	files map[string]*fileEntry
+}
+
+type fileEntry struct {
+	once sync.Once
+	file *analyzer.File
+	err  error
+
+	docsOnce sync.Once
+	docs     []*analyzer.Document
+}
+
+// File returns the source file at path (slash-separated, relative to the
+// working directory as the discovered files are, or absolute), read once
+// per run: renderings that read the same file share one *analyzer.File.
+func (e *Env) File(path string) (*analyzer.File, error) {
+	ent, err := e.entry(path)
+	if err != nil {
+		return nil, err
+	}
+	return ent.file, ent.err
+}
+
+// Documents returns the documents of the source file at path (see
+// analyzer.SourceDocuments), parsed once per run. Their node trees are
+// shared: callers only read them.
+func (e *Env) Documents(path string) (*analyzer.File, []*analyzer.Document, error) {
+	ent, err := e.entry(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if ent.err != nil {
+		return nil, nil, ent.err
+	}
+	ent.docsOnce.Do(func() { ent.docs = analyzer.SourceDocuments(ent.file) })
+	return ent.file, ent.docs, nil
+}
+
+// entry returns the cache entry of path, read.
+func (e *Env) entry(path string) (*fileEntry, error) {
+	key, err := filepath.Abs(filepath.FromSlash(path))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	e.mu.Lock()
+	if e.files == nil {
+		e.files = map[string]*fileEntry{}
+	}
+	ent := e.files[key]
+	if ent == nil {
+		ent = &fileEntry{}
+		e.files[key] = ent
+	}
+	e.mu.Unlock()
+	ent.once.Do(func() {
+		data, err := os.ReadFile(filepath.FromSlash(path))
+		if err != nil {
+			ent.err = fmt.Errorf("reading %s: %w", path, err)
+			return
+		}
+		ent.file = &analyzer.File{Path: path, Content: data}
+	})
+	return ent, nil
+}
+
+// Stage is the render stage: an analyzer.Renderer over a list of
+// renderers. The zero value renders nothing.
+type Stage struct {
+	renderers []Renderer
+}
+
+// New returns a stage that renders the roots of the given renderers.
+func New(renderers ...Renderer) *Stage { return &Stage{renderers: renderers} }
+
+// Names implements analyzer.Renderer.
+func (s *Stage) Names() []string {
+	var names []string
+	for _, r := range s.renderers {
+		names = append(names, r.Names()...)
+	}
+	return names
+}
+
+// root is a candidate root: a directory and the renderer that marks it.
+type root struct {
+	dir      string // as discovered
+	abs      string
+	renderer Renderer
+	markers  []string // the discovered files that mark it
+}
+
+// Roots returns the roots that files (discovered, in order) mark and that
+// no other root among them includes, in lexical order of directory, and
+// every marker file (kustomization.yaml, Chart.yaml) found.
+func (s *Stage) Roots(files []string) (roots []string, markers []string) {
+	rs, ms := s.roots(files)
+	for _, r := range rs {
+		roots = append(roots, r.dir)
+	}
+	return roots, ms
+}
+
+func (s *Stage) roots(files []string) (roots []*root, markers []string) {
+	byDir := map[string]*root{}
+	var cands []*root
+	for _, f := range files {
+		for _, r := range s.renderers {
+			dir := r.Root(f)
+			if dir == "" {
+				continue
+			}
+			markers = append(markers, f)
+			abs, err := filepath.Abs(filepath.FromSlash(dir))
+			if err != nil {
+				continue
+			}
+			c := byDir[abs]
+			if c == nil {
+				c = &root{dir: dir, abs: abs, renderer: r}
+				byDir[abs] = c
+				cands = append(cands, c)
+			}
+			c.markers = append(c.markers, f)
+			break
+		}
+	}
+	if len(cands) == 0 {
+		return nil, markers
+	}
+	includes := map[*root][]*root{}
+	included := map[*root]bool{}
+	for _, c := range cands {
+		for _, inc := range c.renderer.Includes(c.dir) {
+			abs, err := filepath.Abs(filepath.FromSlash(inc))
+			if err != nil {
+				continue
+			}
+			if o := byDir[abs]; o != nil && o != c {
+				includes[c] = append(includes[c], o)
+				included[o] = true
+			}
+		}
+	}
+	reached := map[*root]bool{}
+	var visit func(c *root)
+	visit = func(c *root) {
+		if reached[c] {
+			return
+		}
+		reached[c] = true
+		for _, o := range includes[c] {
+			visit(o)
+		}
+	}
+	for _, c := range cands {
+		if !included[c] {
+			roots = append(roots, c)
+			visit(c)
+		}
+	}
+	// Roots that include each other in a cycle: each is rendered (and
+	// the renderer reports the cycle) rather than silently skipped.
+	for _, c := range cands {
+		if !reached[c] {
+			roots = append(roots, c)
+			visit(c)
+		}
+	}
+	slices.SortFunc(roots, func(a, b *root) int { return strings.Compare(a.dir, b.dir) })
+	return roots, markers
+}
+
+// Render implements analyzer.Renderer: it renders the roots among files in
+// parallel and returns the renderings, in lexical order of root, and the
+// files that no rendering read and that mark no root.
+func (s *Stage) Render(ctx context.Context, l *analyzer.Loader, files []string) ([]*analyzer.Rendering, []string, []error) {
+	roots, markers := s.roots(files)
+	if len(roots) == 0 && len(markers) == 0 {
+		return nil, files, nil
+	}
+	env := &Env{Loader: l}
+	renderings := make([]*analyzer.Rendering, len(roots))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	for i, r := range roots {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if ctx.Err() != nil {
+				return
+			}
+			renderings[i] = r.renderer.Render(ctx, env, r.dir)
+		})
+	}
+	wg.Wait()
+	var errs []error
+	if err := ctx.Err(); err != nil {
+		errs = append(errs, err)
+	}
+	renderings = slices.DeleteFunc(renderings, func(r *analyzer.Rendering) bool { return r == nil })
+
+	consumed := map[string]bool{}
+	mark := func(p string) {
+		if abs, err := filepath.Abs(filepath.FromSlash(p)); err == nil {
+			consumed[abs] = true
+		}
+	}
+	for _, m := range markers {
+		mark(m)
+	}
+	for _, r := range renderings {
+		for _, f := range r.Files {
+			mark(f.Path)
+		}
+	}
+	var rest []string
+	for _, f := range files {
+		abs, err := filepath.Abs(filepath.FromSlash(f))
+		if f == "-" || err != nil || !consumed[abs] {
+			rest = append(rest, f)
+		}
+	}
+	return renderings, rest, errs
+}
