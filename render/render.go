@@ -211,8 +211,8 @@ func (s *Stage) roots(files []string) (roots []*root, markers []string) {
 			visit(c)
 		}
 	}
-	// Roots that include each other in a cycle: each is rendered (and
-	// the renderer reports the cycle) rather than silently skipped.
+	// Roots that include each other in a cycle: the first is rendered
+	// (and the renderer reports the cycle) rather than all skipped.
 	for _, c := range cands {
 		if !reached[c] {
 			roots = append(roots, c)

@@ -24,11 +24,11 @@ type entry struct {
 // patchRef is one patch of a kustomization: a file (path) or inline text
 // (patch), with its target selector.
 type patchRef struct {
-	entry                   // the path: entry, or the inline patch: entry
-	inline     *yaml.Node   // the inline patch scalar, or nil
-	targetKind string       // target.kind, or ""
-	targetName string       // target.name (a regular expression), or ""
-	json6902   bool         // from patchesJson6902 (always JSON 6902)
+	entry                    // the path: entry, or the inline patch: entry
+	inline     *yaml.Node    // the inline patch scalar, or nil
+	targetKind string        // target.kind, or ""
+	targetName string        // target.name (a regular expression), or ""
+	json6902   bool          // from patchesJson6902 (always JSON 6902)
 	at         analyzer.Path // the list item, for messages about the whole patch
 }
 
@@ -56,15 +56,13 @@ type kustomization struct {
 	files   []entry
 	patches []patchRef
 
-	images                 []image
-	namespace, namePrefix  *entry
-	nameSuffix             *entry
-	replicas               map[string]entry // name → count entry
-	labels                 map[string]entry // label key → value entry
-	annotations            map[string]entry // commonAnnotations key → value entry
-	generators             []entry          // configMapGenerator and secretGenerator names
-	remote, helm           []entry
-	helmChartsWithoutFiles bool
+	images                []image
+	namespace, namePrefix *entry
+	nameSuffix            *entry
+	replicas              map[string]entry // name → count entry
+	labels                map[string]entry // label key → value entry
+	annotations           map[string]entry // commonAnnotations key → value entry
+	generators            []entry          // configMapGenerator and secretGenerator names
 }
 
 // parseKustomization reads the kustomization file f of the directory dir.
@@ -79,7 +77,7 @@ func parseKustomization(f *analyzer.File, dir, abs string) *kustomization {
 	if root.Kind != yaml.MappingNode {
 		return k
 	}
-	k.kind = k.doc.Kind
+	k.kind = scalar(root, "kind")
 	strs := func(key string, into *[]entry) {
 		_, v := get(root, key)
 		if v == nil || v.Kind != yaml.SequenceNode {
@@ -221,9 +219,6 @@ func parseKustomization(f *analyzer.File, dir, abs string) *kustomization {
 	})
 	_, ca := get(root, "commonAnnotations")
 	pairs(ca, analyzer.NewPath("commonAnnotations"), &k.annotations)
-	eachItem(root, "helmCharts", func(i int, _ *yaml.Node) {
-		k.helm = append(k.helm, entry{path: analyzer.NewPath("helmCharts", i)})
-	})
 	return k
 }
 

@@ -152,8 +152,14 @@ func (r *Renderer) Render(ctx context.Context, env *render.Env, dir string) *ana
 	for i, res := range resources {
 		objects[i] = b.object(res)
 	}
-	if err := m.RemoveOriginAnnotations(); err == nil {
-		err = m.RemoveTransformerAnnotations()
+	// kvet's own annotations are not part of the objects linted.
+	if err := m.RemoveOriginAnnotations(); err != nil {
+		b.fail(out, located{k: b.root}, "kustomize build "+dir+": "+err.Error())
+		return out
+	}
+	if err := m.RemoveTransformerAnnotations(); err != nil {
+		b.fail(out, located{k: b.root}, "kustomize build "+dir+": "+err.Error())
+		return out
 	}
 	var text bytes.Buffer
 	for i, res := range resources {
@@ -284,6 +290,18 @@ func (b *build) culprit(err error) located {
 	}
 	if len(b.missing) > 0 {
 		return b.missing[0]
+	}
+	// A patch that matches nothing is named by the id of its object
+	// ("Deployment.v1.apps/absent.[noNs]").
+	for i := len(b.order) - 1; i >= 0; i-- {
+		k := b.order[i]
+		for _, p := range k.patches {
+			for _, d := range b.patchDocs(k, p) {
+				if d.Kind != "" && d.Name != "" && strings.Contains(msg, d.Kind+".") && strings.Contains(msg, "/"+d.Name+".") {
+					return located{k, p.entry}
+				}
+			}
+		}
 	}
 	for i := len(b.order) - 1; i >= 0; i-- {
 		k := b.order[i]

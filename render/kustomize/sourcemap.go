@@ -424,10 +424,7 @@ func pointerMatches(ptr []string, nodes []*yaml.Node, q analyzer.Path) bool {
 
 // splitImage splits an image reference into name, tag and digest.
 func splitImage(ref string) (name, tag, digest string) {
-	name = ref
-	if i := strings.Index(name, "@"); i >= 0 {
-		name, digest = name[:i], name[i+1:]
-	}
+	name, digest, _ = strings.Cut(ref, "@")
 	if i := strings.LastIndex(name, ":"); i > strings.LastIndex(name, "/") {
 		name, tag = name[:i], name[i+1:]
 	}
