@@ -29,9 +29,13 @@ func (f *lintFlags) checkStdinFilename(paths []string) error {
 }
 
 // loader returns the loader of a run: "-" reads stdin, reported under
-// --stdin-filename when it is given.
+// --stdin-filename when it is given; Kustomize overlays are rendered unless
+// --no-render (or render: false).
 func (f *lintFlags) loader(stdin io.Reader) *analyzer.Loader {
 	l := analyzer.NewLoader(stdin)
 	l.StdinPath = f.stdinFilename
+	if !f.noRender {
+		l.Renderer = newRenderer()
+	}
 	return l
 }

@@ -151,11 +151,7 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 		fmt.Fprintf(a.stderr, "kvet: Kubernetes %s is newer than the newest release kvet knows (%s): API versions removed after %s are not reported\n",
 			target, analyzer.NewestKubeVersion, analyzer.NewestKubeVersion)
 	}
-	loader := f.loader(a.stdin)
-	if !f.noRender {
-		loader.Renderer = newRenderer()
-	}
-	set, res := lt.Lint(ctx, loader, paths)
+	set, res := lt.Lint(ctx, f.loader(a.stdin), paths)
 	diags, shown, done, err := a.suppress(set, res, f, lt)
 	if err != nil || done {
 		return err
