@@ -55,8 +55,10 @@ type Rendering struct {
 type SourceMap interface {
 	// Source returns where the value at field path p of the rendered
 	// document d is written, or for a path that is missing in d, where its
-	// nearest existing ancestor is.
-	Source(d *Document, p Path) Source
+	// nearest existing ancestor is. atKey asks for the field's key rather
+	// than its value (as Locate's atKey); it matters only to a source map
+	// that returns a Range itself.
+	Source(d *Document, p Path, atKey bool) Source
 }
 
 // Source is where a rendered field comes from. Either Doc and Path are
@@ -90,7 +92,7 @@ func (d *Document) Position(p Path, atKey bool) (*File, Range) {
 	if d.Source == nil {
 		return d.File, d.Locate(p, atKey)
 	}
-	s := d.Source.Source(d, p)
+	s := d.Source.Source(d, p, atKey)
 	switch {
 	case s.Doc != nil:
 		return s.Doc.File, s.Doc.Locate(s.Path, atKey || s.Ancestor)
@@ -107,7 +109,7 @@ func editTarget(d *Document, p Path) (*Document, Path, bool) {
 	if d.Source == nil {
 		return d, p, true
 	}
-	s := d.Source.Source(d, p)
+	s := d.Source.Source(d, p, false)
 	if s.Doc == nil || !s.Exact || s.Ancestor {
 		return nil, nil, false
 	}

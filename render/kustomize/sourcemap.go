@@ -37,7 +37,7 @@ type object struct {
 //     replacement): the position is right, the fix would not be exact;
 //
 // else its parent is tried, up to the object's start.
-func (o *object) Source(d *analyzer.Document, p analyzer.Path) analyzer.Source {
+func (o *object) Source(d *analyzer.Document, p analyzer.Path, _ bool) analyzer.Source {
 	nodes := walkNodes(d.Root(), p)
 	for depth := len(nodes) - 1; depth >= 0; depth-- {
 		if s, ok := o.attribute(nodes[:depth+1], p[:depth], d); ok {
