@@ -221,6 +221,9 @@ func pathsWithoutObjects(paths []string, stdinName string, set *analyzer.Set, di
 	found := map[string]bool{}
 	for _, d := range set.Docs {
 		found[d.File.Path] = true
+		if d.Rendering != nil {
+			found[d.Rendering.Root] = true // its objects come from the root's directory
+		}
 	}
 	for i := range diags {
 		found[diags[i].File] = true

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -38,9 +39,11 @@ spec:
 		"prod/schedule.yaml":      "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: nightly\nspec:\n  schedule: \"0 4 * * *\"\n",
 	}
 	repo(t, files)
-	code, stdout, stderr := kvet(t, "lint", "--format", "text", ".")
-	if got := findings(t, stdout); code != 0 || len(got) != 0 {
-		t.Errorf("rendered: exit %d, findings %v, stderr %q; want none", code, got, stderr)
+	for _, path := range []string{".", "prod", "prod/"} {
+		code, stdout, stderr := kvet(t, "lint", "--format", "text", path)
+		if got := findings(t, stdout); code != 0 || len(got) != 0 || strings.Contains(stderr, "no Kubernetes objects") {
+			t.Errorf("%s rendered: exit %d, findings %v, stderr %q; want none", path, code, got, stderr)
+		}
 	}
 	plain := func(args ...string) {
 		t.Helper()
@@ -53,7 +56,7 @@ spec:
 	plain("--no-render", ".")
 	writeFile(t, ".kvet.yaml", "render: false\n")
 	plain(".")
-	code, stdout, _ = kvet(t, "lint", "--format", "text", "--no-render=false", ".")
+	code, stdout, _ := kvet(t, "lint", "--format", "text", "--no-render=false", ".")
 	if got := findings(t, stdout); code != 0 || len(got) != 0 {
 		t.Errorf("--no-render=false over render: false: exit %d, findings %v; want the overlay rendered", code, got)
 	}
