@@ -222,7 +222,7 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 		r := set.Renderings[i]
 		diags := e.loadDiagnostics(r.tagged())
 		for _, d := range r.Docs {
-			diags = append(diags, e.runDocument(d)...)
+			diags = append(diags, e.runDocument(ctx, d)...)
 			e.release(d)
 		}
 		rendered[i] = diags
