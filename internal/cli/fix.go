@@ -113,24 +113,9 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 	stdinOut := stdin
 	var failed []error
 	for _, ff := range plan {
-		list := make([]*analyzer.SuggestedFix, len(ff.diags))
-		for i := range ff.diags {
-			list[i] = ff.diags[i].Fix
-		}
-		content, applied := analyzer.ApplyFixes(ff.file.Content, list)
-		for i, d := range ff.diags {
-			verb := "fixed"
-			if f.diff {
-				verb = "would fix"
-			}
-			if !applied[i] {
-				verb = "not applied"
-				notApplied++
-			} else {
-				fixed++
-			}
-			fmt.Fprintf(out, "%s:%d:%d: %s: %s (%s)\n", d.File, d.Range.Start.Line, d.Range.Start.Column, verb, d.Fix.Message, d.RuleID)
-		}
+		content, n, skipped := ff.apply(out, f.diff)
+		fixed += n
+		notApplied += skipped
 		if bytes.Equal(content, ff.file.Content) {
 			continue
 		}
@@ -195,6 +180,34 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 		a.code = ExitFindings
 	}
 	return nil
+}
+
+// apply applies the fixes of one file (analyzer.ApplyFixes: the first of
+// two overlapping fixes wins) and writes one line per fix to out,
+// `path:line:col: fixed: message (rule-id)` with the finding's byte column
+// as in the text format ("would fix" for a dry run, "not applied" for a
+// fix left out). It returns the new content and how many fixes were
+// applied and left out.
+func (ff fileFixes) apply(out io.Writer, dryRun bool) (content []byte, fixed, notApplied int) {
+	list := make([]*analyzer.SuggestedFix, len(ff.diags))
+	for i := range ff.diags {
+		list[i] = ff.diags[i].Fix
+	}
+	content, applied := analyzer.ApplyFixes(ff.file.Content, list)
+	for i, d := range ff.diags {
+		verb := "fixed"
+		if dryRun {
+			verb = "would fix"
+		}
+		if applied[i] {
+			fixed++
+		} else {
+			verb = "not applied"
+			notApplied++
+		}
+		fmt.Fprintf(out, "%s:%d:%d: %s: %s (%s)\n", d.File, d.Range.Start.Line, ff.file.ByteColumn(d.Range.Start), verb, d.Fix.Message, d.RuleID)
+	}
+	return content, fixed, notApplied
 }
 
 // planFixes returns, per file in the order of the set, the findings that

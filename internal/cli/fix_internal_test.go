@@ -1,0 +1,44 @@
+package cli
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// TestFileFixesApply checks how kvet fix reports the fixes of one file:
+// a fix that overlaps an earlier one is "not applied" (no built-in rules'
+// fixes overlap, so this is checked here with made-up fixes), and columns
+// count bytes as in the text format.
+func TestFileFixesApply(t *testing.T) {
+	file := &analyzer.File{Path: "a.yaml", Content: []byte("name: café\nkind: x\n")}
+	at := func(line, col int) analyzer.Range {
+		return analyzer.Range{Start: analyzer.Position{Line: line, Column: col}}
+	}
+	edit := func(off, end int, text string) *analyzer.SuggestedFix {
+		return &analyzer.SuggestedFix{Message: "set " + text, Edits: []analyzer.TextEdit{{Offset: off, End: end, NewText: text}}}
+	}
+	ff := fileFixes{file: file, diags: []analyzer.Diagnostic{
+		{RuleID: "rule-a", File: "a.yaml", Range: at(1, 7), Fix: edit(6, 11, "tea")}, // "café" → "tea"
+		{RuleID: "rule-b", File: "a.yaml", Range: at(1, 7), Fix: edit(8, 11, "ke")},  // overlaps rule-a's edit
+		{RuleID: "rule-c", File: "a.yaml", Range: at(2, 7), Fix: edit(18, 19, "y")},  // x → y
+	}}
+	var out bytes.Buffer
+	content, fixed, notApplied := ff.apply(&out, false)
+	if string(content) != "name: tea\nkind: y\n" || fixed != 2 || notApplied != 1 {
+		t.Errorf("content %q, %d fixed, %d not applied", content, fixed, notApplied)
+	}
+	const want = "a.yaml:1:7: fixed: set tea (rule-a)\n" +
+		"a.yaml:1:7: not applied: set ke (rule-b)\n" +
+		"a.yaml:2:7: fixed: set y (rule-c)\n"
+	if out.String() != want {
+		t.Errorf("report:\n%s\nwant:\n%s", out.String(), want)
+	}
+	// A finding after non-ASCII text: its byte column.
+	ff = fileFixes{file: file, diags: []analyzer.Diagnostic{{RuleID: "rule-d", File: "a.yaml", Range: at(1, 11), Fix: edit(12, 12, "!")}}}
+	out.Reset()
+	if _, _, _ = ff.apply(&out, true); out.String() != "a.yaml:1:12: would fix: set ! (rule-d)\n" {
+		t.Errorf("dry run: %q", out.String())
+	}
+}
