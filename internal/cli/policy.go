@@ -34,16 +34,22 @@ func (a *app) policyCmd() *cobra.Command {
 func (a *app) policyTestCmd() *cobra.Command {
 	var opts policies.TestOptions
 	var verbose bool
+	var src ruleSource
 	cmd := &cobra.Command{
 		Use:   "test [DIR...]",
 		Short: "Run the *_test.rego unit tests of policies",
 		Long: "Run the unit tests (rules named test_* in *_test.rego files) of the Rego policies in DIR " +
 			"(directories, searched recursively, or files) with OPA's test runner, in the sandbox kvet " +
 			"lints with; the built-in policies and kvet's library (data.kvet.lib) are loaded beside them. " +
-			"Without DIR, run the tests of kvet's built-in policies. Exit status: 0 when every test " +
+			"Without DIR, run the tests of the policies: of .kvet.yaml, or of kvet's built-in policies when it names none. Exit status: 0 when every test " +
 			"passes, 1 when one fails, 2 when the policies do not load.",
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Dirs = args
+			src.policies = args
+			src, err := a.configured(src)
+			if err != nil {
+				return err
+			}
+			opts.Dirs = src.policies
 			results, err := policies.Test(cmd.Context(), opts)
 			if err != nil {
 				return fmt.Errorf("testing policies:\n%w", err)
@@ -59,6 +65,7 @@ func (a *app) policyTestCmd() *cobra.Command {
 	fl.StringVar(&opts.Run, "run", "", "run only the tests whose package.name matches the regular expression `REGEX`")
 	fl.DurationVar(&opts.Timeout, "timeout", policies.DefaultTimeout, "time limit of each test")
 	fl.BoolVarP(&verbose, "verbose", "v", false, "list passing tests too")
+	addConfigFlag(cmd, &src.config)
 	return cmd
 }
 

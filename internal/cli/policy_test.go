@@ -248,3 +248,64 @@ func TestLintPolicyDirWithoutPolicies(t *testing.T) {
 		t.Errorf("policy test: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// kvet rules, explain and policy test know the policies: of .kvet.yaml, as
+// lint does (--policy replaces them; --config names another file).
+func TestConfiguredPolicies(t *testing.T) {
+	repo(t, map[string]string{
+		".kvet.yaml":        "policies: [policy]\n",
+		"policy/verbs.rego": maxVerbs,
+		"policy/verbs_test.rego": `package team.verbs
+
+test_long_entry if {
+	count(deny) == 1 with input as {"kind": "Role", "rules": [{"verbs": ["a", "b", "c", "d", "e", "f"]}]}
+}
+`,
+		"other/owner.rego": noLatest,
+		"other.yaml":       "policies: [other]\n",
+	})
+	if _, stdout, stderr := kvet(t, "rules"); !strings.Contains(stdout, "\nteam-max-verbs ") {
+		t.Errorf("kvet rules does not list the configured policy:\n%s%s", stdout, stderr)
+	}
+	if code, stdout, stderr := kvet(t, "explain", "team-max-verbs"); code != 0 || !strings.HasPrefix(stdout, "team-max-verbs: rule entries list few verbs") {
+		t.Errorf("kvet explain: exit %d, %q %q", code, stdout, stderr)
+	}
+	if code, stdout, stderr := kvet(t, "policy", "test", "-v"); code != 0 || !strings.Contains(stdout, "PASS team.verbs.test_long_entry") || !strings.HasSuffix(stdout, "PASS: 1/1\n") {
+		t.Errorf("kvet policy test: exit %d, %q %q", code, stdout, stderr)
+	}
+	// --config names another file; --policy replaces the file's policies.
+	if _, stdout, _ := kvet(t, "rules", "--config", "other.yaml"); !strings.Contains(stdout, "\nmain-deny ") || strings.Contains(stdout, "team-max-verbs") {
+		t.Errorf("kvet rules --config other.yaml:\n%s", stdout)
+	}
+	if _, stdout, _ := kvet(t, "rules", "--policy", "other"); strings.Contains(stdout, "team-max-verbs") {
+		t.Errorf("kvet rules --policy other lists the configured policy:\n%s", stdout)
+	}
+	// A broken configuration is reported, as lint reports it.
+	writeFile(t, ".kvet.yaml", "policies: policy\n")
+	if code, _, stderr := kvet(t, "explain", "team-max-verbs"); code != cli.ExitError || !strings.Contains(stderr, ".kvet.yaml:1:11: policies: want a list of strings") {
+		t.Errorf("broken configuration: exit %d, %q", code, stderr)
+	}
+}
+
+// With --no-builtin-policies, the configuration's settings and suppressions
+// of the built-in RBAC rules are not errors about unknown rules: those rules
+// exist and are left out on purpose. Enabling one is a contradiction.
+func TestNoBuiltinPoliciesWithConfig(t *testing.T) {
+	repo(t, map[string]string{
+		".kvet.yaml": "rules:\n  rbac-wildcard-verbs: {severity: error}\n  rbac-pod-exec: {enabled: false}\n",
+		"role.yaml":  strings.Replace(wideRole, "rules:", "rules:  # kvet:ignore-document rbac-wildcard-verbs -- reviewed", 1),
+	})
+	code, stdout, stderr := kvet(t, "lint", "--no-builtin-policies", "--disable", "rbac-secrets-access", "role.yaml")
+	if code != 0 || stdout != "" || strings.Contains(stderr, "unknown rule") {
+		t.Errorf("exit %d, stdout %q, stderr %q; want a clean run", code, stdout, stderr)
+	}
+	code, _, stderr = kvet(t, "lint", "--no-builtin-policies", "--enable", "rbac-pod-exec", "role.yaml")
+	if code != cli.ExitError || !strings.Contains(stderr, `--enable: rule "rbac-pod-exec" is a built-in policy, left out by --no-builtin-policies`) {
+		t.Errorf("--enable a left-out rule: exit %d, %q", code, stderr)
+	}
+	// A misspelt rule is still an error.
+	writeFile(t, ".kvet.yaml", "rules:\n  rbac-wildcard-verb: {severity: error}\n")
+	if code, _, stderr := kvet(t, "lint", "--no-builtin-policies", "role.yaml"); code != cli.ExitError || !strings.Contains(stderr, `unknown rule "rbac-wildcard-verb"`) {
+		t.Errorf("misspelt rule: exit %d, %q", code, stderr)
+	}
+}

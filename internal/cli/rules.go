@@ -21,6 +21,10 @@ func (a *app) rulesCmd() *cobra.Command {
 			"(docs/rules.md is generated this way).",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			src, err := a.configured(src)
+			if err != nil {
+				return err
+			}
 			all, err := a.catalog(cmd.Context(), src)
 			if err != nil {
 				return err
@@ -38,6 +42,7 @@ func (a *app) rulesCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text (a table of ID, severity and title), json (every rule's metadata) or markdown (the documentation of every rule)")
 	addPolicyFlags(cmd, &src.policies, &src.noBuiltinPolicies)
+	addConfigFlag(cmd, &src.config)
 	return cmd
 }
 
@@ -55,6 +60,10 @@ func (a *app) explainCmd() *cobra.Command {
 		Short: "Print a rule's documentation",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			src, err := a.configured(src)
+			if err != nil {
+				return err
+			}
 			all, err := a.catalog(cmd.Context(), src)
 			if err != nil {
 				return err
@@ -69,6 +78,7 @@ func (a *app) explainCmd() *cobra.Command {
 		},
 	}
 	addPolicyFlags(cmd, &src.policies, &src.noBuiltinPolicies)
+	addConfigFlag(cmd, &src.config)
 	return cmd
 }
 

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/spf13/cobra"
+
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/config"
 	"github.com/kvet-dev/kvet/internal/linter"
@@ -18,6 +20,31 @@ type ruleSource struct {
 	// noBuiltinPolicies leaves kvet's built-in Rego policies out
 	// (--no-builtin-policies).
 	noBuiltinPolicies bool
+	// config is the --config flag of the commands that read the
+	// configuration file's policies: (rules, explain, policy test).
+	config string
+}
+
+// addConfigFlag registers --config on a command that reads the policies
+// of the configuration file.
+func addConfigFlag(cmd *cobra.Command, path *string) {
+	cmd.Flags().StringVar(path, "config", "", "read the policies: of the configuration `FILE` (default: .kvet.yaml or .kvet.yml in the working directory or a parent, up to the repository root); --policy replaces them")
+}
+
+// configured returns src with the policies of the configuration file when
+// no --policy was given, as kvet lint uses them.
+func (a *app) configured(src ruleSource) (ruleSource, error) {
+	if len(src.policies) > 0 {
+		return src, nil
+	}
+	cfg, err := a.loadConfigFor(src.config, "")
+	if err != nil {
+		return src, err
+	}
+	if cfg != nil {
+		src.policies = cfg.PolicyDirs()
+	}
+	return src, nil
 }
 
 // catalog returns every rule kvet knows for this invocation, enabled or

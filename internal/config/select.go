@@ -19,6 +19,11 @@ type Overrides struct {
 	// RequireReason, when set, turns suppression-reason-missing on or off
 	// (--require-reason).
 	RequireReason *bool
+	// LeftOut are rules kvet has that this run leaves out of its catalog,
+	// with the reason (the built-in policies with --no-builtin-policies).
+	// The configuration's settings for them are ignored, as are --disable
+	// flags; --enable naming one is an error.
+	LeftOut map[string]string
 }
 
 // Select chooses the rules of a run from catalog (every rule kvet knows,
@@ -41,6 +46,9 @@ func Select(catalog []*analyzer.Rule, c *Config, o Overrides) ([]*analyzer.Rule,
 		}
 		for _, rc := range c.Rules {
 			r := byID[rc.ID]
+			if _, out := o.LeftOut[rc.ID]; r == nil && out {
+				continue
+			}
 			if r == nil {
 				el.addAt(rc.pos, "unknown rule %q%s (run 'kvet rules' for the list)", rc.ID, suggest(rc.ID, catalog))
 				continue
@@ -86,6 +94,12 @@ func Select(catalog []*analyzer.Rule, c *Config, o Overrides) ([]*analyzer.Rule,
 		ids  []string
 	}{{"--enable", o.Enable}, {"--disable", o.Disable}} {
 		for _, id := range f.ids {
+			if why, out := o.LeftOut[id]; byID[id] == nil && out {
+				if f.flag == "--enable" {
+					return nil, analyzer.Options{}, fmt.Errorf("--enable: rule %q is %s", id, why)
+				}
+				continue
+			}
 			if byID[id] == nil {
 				return nil, analyzer.Options{}, fmt.Errorf("%s: unknown rule %q%s (run 'kvet rules' for the list)", f.flag, id, suggest(id, catalog))
 			}

@@ -92,6 +92,9 @@ type Linter struct {
 	Options analyzer.Options
 
 	own map[string]bool // absolute paths of the configuration file and its baseline
+	// leftOut are the rules kvet has that this linter leaves out: a
+	// suppression naming one is not a suppression of an unknown rule.
+	leftOut []*analyzer.Rule
 }
 
 // New returns the linter of cfg (nil when there is no configuration file)
@@ -112,7 +115,14 @@ func New(cfg *config.Config, s Settings) (*Linter, error) {
 	if err != nil {
 		return nil, err
 	}
-	enabled, opts, err := config.Select(catalog, cfg, s.Overrides)
+	over := s.Overrides
+	if src.NoBuiltinPolicies {
+		over.LeftOut = map[string]string{}
+		for _, id := range policies.BuiltinIDs() {
+			over.LeftOut[id] = "a built-in policy, left out by --no-builtin-policies"
+		}
+	}
+	enabled, opts, err := config.Select(catalog, cfg, over)
 	if err != nil {
 		return nil, err
 	}
@@ -130,6 +140,9 @@ func New(cfg *config.Config, s Settings) (*Linter, error) {
 		}
 	}
 	l := &Linter{Config: cfg, Enabled: enabled, Catalog: catalog, Options: opts}
+	for id := range over.LeftOut {
+		l.leftOut = append(l.leftOut, &analyzer.Rule{ID: id})
+	}
 	if cfg != nil {
 		l.own = map[string]bool{filepath.Join(cfg.Dir, filepath.Base(cfg.Path)): true}
 		if cfg.Baseline != "" {
@@ -191,5 +204,5 @@ func (l *Linter) Lint(ctx context.Context, loader *analyzer.Loader, paths []stri
 // annotations of set to diags, the diagnostics of a run on it, and adds
 // the findings of the suppression rules (see analyzer.Suppress).
 func (l *Linter) Suppress(set *analyzer.Set, diags []analyzer.Diagnostic) []analyzer.Diagnostic {
-	return analyzer.Suppress(set, diags, analyzer.SuppressConfig{Rules: l.Enabled, Known: l.Catalog, Severity: l.Options.Severity})
+	return analyzer.Suppress(set, diags, analyzer.SuppressConfig{Rules: l.Enabled, Known: slices.Concat(l.Catalog, l.leftOut), Severity: l.Options.Severity})
 }
