@@ -122,6 +122,7 @@ type directive struct {
 	value   string
 	located bool
 	span    int // scopeLine and scopeDocument: index of the YAML document
+	line    int // scopeLine: the line it applies to
 	// broken is set when the directive's document (or file, for
 	// kvet:ignore-file) has a yaml-syntax error, so rules may not have run.
 	broken bool
@@ -167,6 +168,7 @@ func Suppress(set *Set, diags []Diagnostic, cfg SuppressConfig) []Diagnostic {
 			known[r.ID] = true
 		}
 	}
+	u := unusedCheck{ran: ran, known: known, diags: out}
 	opts := Options{Severity: cfg.Severity}
 	rule := func(id string) *Rule {
 		for _, r := range cfg.Rules {
@@ -194,7 +196,7 @@ func Suppress(set *Set, diags []Diagnostic, cfg SuppressConfig) []Diagnostic {
 	if r := rule(IDUnusedSuppression); r != nil {
 		var found []Diagnostic
 		for _, d := range all {
-			found = append(found, d.unused(r, opts, ran, known)...)
+			found = append(found, u.unused(d, r, opts)...)
 		}
 		for i := range found {
 			idx.match(&found[i])
@@ -234,8 +236,15 @@ func mergeSorted(sorted, extra []Diagnostic) []Diagnostic {
 	return append(out, extra[j:]...)
 }
 
+// unusedCheck finds the suppressions that suppress nothing.
+type unusedCheck struct {
+	ran, known map[string]bool // known is nil when unknown IDs are not checked
+	diags      []Diagnostic    // every diagnostic of the run, sorted
+	knownIDs   []string        // sorted, for suggestions; built when needed
+}
+
 // unused returns the unused-suppression diagnostics of one directive.
-func (d *directive) unused(r *Rule, opts Options, ran, known map[string]bool) []Diagnostic {
+func (u *unusedCheck) unused(d *directive, r *Rule, opts Options) []Diagnostic {
 	d.locate()
 	if d.bad != "" {
 		return []Diagnostic{d.diagnostic(r, opts, d.bad)}
@@ -244,10 +253,17 @@ func (d *directive) unused(r *Rule, opts Options, ran, known map[string]bool) []
 	for _, n := range d.names {
 		var msg string
 		switch {
-		case known != nil && !known[n.id]:
-			msg = fmt.Sprintf("%s names unknown rule %q, so it suppresses nothing (run 'kvet rules' for the list)", d.form, n.id)
-		case n.used || !ran[n.id] || d.broken || n.id == IDUnusedSuppression:
+		case u.known != nil && !u.known[n.id]:
+			msg = fmt.Sprintf("%s names unknown rule %q, so it suppresses nothing%s (run 'kvet rules' for the list)", d.form, n.id, u.suggest(n.id))
+		case n.used || !u.ran[n.id] || d.broken || n.id == IDUnusedSuppression:
 			continue
+		case d.scope == scopeLine:
+			msg = fmt.Sprintf("%s names %s, which reported nothing on line %d, the line it applies to", d.form, n.id, d.line)
+			if near := u.nearest(d, n.id); near != nil {
+				msg += fmt.Sprintf("; %s reported on line %d of this object: move the comment to the line above that one (or after its code there)", n.id, near.Range.Start.Line)
+			} else {
+				msg += ": remove it"
+			}
 		default:
 			msg = fmt.Sprintf("%s names %s, which reported nothing %s: remove it", d.form, n.id, d.scope.where())
 		}
@@ -256,6 +272,48 @@ func (d *directive) unused(r *Rule, opts Options, ran, known map[string]bool) []
 		out = append(out, diag)
 	}
 	return out
+}
+
+// suggest returns `; did you mean "x"?` for the known rule ID closest to
+// id, or "".
+func (u *unusedCheck) suggest(id string) string {
+	if u.knownIDs == nil {
+		for k := range u.known {
+			u.knownIDs = append(u.knownIDs, k)
+		}
+		slices.Sort(u.knownIDs)
+	}
+	if best, _ := closest(id, u.knownIDs); best != "" {
+		return fmt.Sprintf("; did you mean %q?", best)
+	}
+	return ""
+}
+
+// nearest returns the diagnostic of rule id in the object of a line
+// directive that is closest to the line the directive applies to, or nil.
+func (u *unusedCheck) nearest(d *directive, id string) *Diagnostic {
+	if d.doc == nil {
+		return nil
+	}
+	ref := d.doc.Ref()
+	var best *Diagnostic
+	for i := range u.diags {
+		c := &u.diags[i]
+		if c.RuleID != id || c.File != d.file || c.Object != ref {
+			continue
+		}
+		if best == nil || abs(c.Range.Start.Line-d.line) < abs(best.Range.Start.Line-d.line) {
+			best = c
+		}
+	}
+	return best
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // diagnostic returns a diagnostic of rule r at the directive.
@@ -547,6 +605,7 @@ func (fi *fileIndex) scanComments(syntaxErrs []int) bool {
 				}
 			}
 			dir.doc = fi.docAt(dir.span, target)
+			dir.line = target
 			dir.broken = brokenSpans[dir.span]
 			if fi.byLine == nil {
 				fi.byLine = map[int][]*directive{}

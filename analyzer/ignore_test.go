@@ -143,7 +143,7 @@ func TestSuppress(t *testing.T) {
 func TestSuppressMessages(t *testing.T) {
 	ran, known := ignoreTestRules()
 	set, res := analyzer.Lint(context.Background(), analyzer.NewLoader(nil),
-		[]string{"testdata/ignore/malformed.yaml", "testdata/ignore/annotation.yaml", "testdata/ignore/line.yaml"}, ran, analyzer.Options{})
+		[]string{"testdata/ignore/malformed.yaml", "testdata/ignore/annotation.yaml", "testdata/ignore/line.yaml", "testdata/ignore/misplaced.yaml"}, ran, analyzer.Options{})
 	diags := analyzer.Suppress(set, res.Diagnostics, analyzer.SuppressConfig{Rules: ran, Known: known})
 	var got []string
 	for _, d := range diags {
@@ -154,11 +154,14 @@ func TestSuppressMessages(t *testing.T) {
 	}
 	want := []string{
 		`6:33-6:43 web kvet.dev/ignore annotation names test-quiet, which reported nothing on this object: remove it`,
-		`11:34-11:43 web kvet:ignore names test-name, which reported nothing on the line it applies to: remove it`,
-		`13:30-13:39 web kvet:ignore names test-name, which reported nothing on the line it applies to: remove it`,
-		`1:20-1:28  kvet:ignore-file names unknown rule "test-nam", so it suppresses nothing (run 'kvet rules' for the list)`,
+		`11:34-11:43 web kvet:ignore names test-name, which reported nothing on line 11, the line it applies to; test-name reported on line 4 of this object: move the comment to the line above that one (or after its code there)`,
+		`13:30-13:39 web kvet:ignore names test-name, which reported nothing on line 16, the line it applies to; test-name reported on line 4 of this object: move the comment to the line above that one (or after its code there)`,
+		`1:20-1:28  kvet:ignore-file names unknown rule "test-nam", so it suppresses nothing; did you mean "test-name"? (run 'kvet rules' for the list)`,
 		`5:12-5:40 a unknown directive kvet:ignore-line (want kvet:ignore, kvet:ignore-document or kvet:ignore-file), so it suppresses nothing`,
 		`6:3-6:16 a kvet:ignore names no rule, so it suppresses nothing (write kvet:ignore RULE[,RULE] [-- reason])`,
+		`6:17-6:27 misplaced kvet:ignore names test-image, which reported nothing on line 7, the line it applies to; test-image reported on line 9 of this object: move the comment to the line above that one (or after its code there)`,
+		`14:28-14:38 sa kvet:ignore names test-image, which reported nothing on line 14, the line it applies to: remove it`,
+		`14:39-14:47 sa kvet:ignore names unknown rule "test-nme", so it suppresses nothing; did you mean "test-name"? (run 'kvet rules' for the list)`,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("got:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
