@@ -16,7 +16,8 @@ import (
 //
 // Files under the report's root (the repository root) are written relative
 // to it, so that they match the repository's paths wherever kvet ran.
-// Columns count bytes, as in the text format.
+// Columns count bytes, as in the text format. Suppressed findings (shown
+// with --show-suppressed) are notices whose title says so.
 type GitHub struct{}
 
 // Format implements Formatter.
@@ -34,9 +35,18 @@ func (GitHub) Format(w io.Writer, r *Report) error {
 		// Columns count bytes, as in the text format.
 		reg.StartColumn = max(1, byteColumn(srcs, d.File, analyzer.Position{Line: reg.StartLine, Column: reg.StartColumn}))
 		reg.EndColumn = max(1, byteColumn(srcs, d.File, analyzer.Position{Line: reg.EndLine, Column: reg.EndColumn}))
+		level, title := githubLevel(d.Severity), "kvet "+d.RuleID
+		if s := d.Suppression; s != nil {
+			// Shown with --show-suppressed: never an annotation that looks
+			// like a live finding.
+			level, title = "notice", title+" (suppressed)"
+			if s.Justification != "" {
+				title = "kvet " + d.RuleID + " (suppressed: " + s.Justification + ")"
+			}
+		}
 		fmt.Fprintf(bw, "::%s file=%s,line=%d,col=%d,endLine=%d,endColumn=%d,title=%s::%s\n",
-			githubLevel(d.Severity), ghProperty(file), reg.StartLine, reg.StartColumn,
-			reg.EndLine, reg.EndColumn, ghProperty("kvet "+d.RuleID), ghData(d.Message))
+			level, ghProperty(file), reg.StartLine, reg.StartColumn,
+			reg.EndLine, reg.EndColumn, ghProperty(title), ghData(d.Message))
 	}
 	return bw.Flush()
 }

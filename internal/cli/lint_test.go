@@ -159,3 +159,26 @@ func TestNoObjectsFound(t *testing.T) {
 		t.Errorf("stderr %q", stderr)
 	}
 }
+
+// With --show-suppressed, the github format shows a suppressed finding as a
+// notice titled with its suppression, never as a warning or error
+// annotation.
+func TestGitHubShowsSuppressedAsNotice(t *testing.T) {
+	suppressed := strings.Replace(cronJobWithoutDeadline, "spec:\n", "spec:  # kvet:ignore cronjob-starting-deadline-missing -- runs are idempotent\n", 1)
+	repo(t, map[string]string{"k8s/cron.yaml": suppressed})
+	code, stdout, _ := kvet(t, "lint", "--format", "github", "--show-suppressed", "k8s")
+	var found bool
+	for _, l := range strings.Split(stdout, "\n") {
+		if !strings.Contains(l, "cronjob-starting-deadline-missing") {
+			continue
+		}
+		found = true
+		want := "::notice file=k8s/cron.yaml,line=5,col=1,endLine=5,endColumn=5,title=kvet cronjob-starting-deadline-missing (suppressed%3A runs are idempotent)::startingDeadlineSeconds is unset: "
+		if !strings.HasPrefix(l, want) || strings.Contains(l, "[suppressed") {
+			t.Errorf("suppressed finding:\n%s\nwant it to start with\n%s", l, want)
+		}
+	}
+	if !found || code != 1 || !strings.Contains(stdout, "::warning file=k8s/cron.yaml,line=11,") {
+		t.Errorf("exit %d, output:\n%s", code, stdout)
+	}
+}

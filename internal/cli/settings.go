@@ -108,8 +108,9 @@ func (a *app) suppress(set *analyzer.Set, res *analyzer.Result, f lintFlags, lt 
 		}
 	}
 	switch {
-	case f.format == "sarif", f.format == "json" && f.showSuppressed:
-		// Both formats mark suppressed findings in their own field.
+	case f.format == "sarif", f.showSuppressed && (f.format == "json" || f.format == "github"):
+		// These formats mark suppressed findings themselves (a field, a
+		// notice).
 		shown = diags
 	case f.showSuppressed:
 		shown = slices.Clone(diags)
