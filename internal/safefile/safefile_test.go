@@ -1,0 +1,234 @@
+//go:build unix
+
+package safefile
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestReadRegular(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "a.yaml")
+	if err := os.WriteFile(p, []byte("kind: Job\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.yaml")
+	if err := os.Symlink(p, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{p, link} {
+		got, err := Read(context.Background(), name, 0)
+		if err != nil || string(got) != "kind: Job\n" {
+			t.Errorf("Read(%s) = %q, %v", name, got, err)
+		}
+	}
+	if _, err := Read(context.Background(), filepath.Join(dir, "missing.yaml"), 0); !errors.Is(err, os.ErrNotExist) || strings.Contains(err.Error(), dir) {
+		t.Errorf("missing file: %v, want a not-exist error without the path", err)
+	}
+}
+
+func TestReadTooLarge(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "big.yaml")
+	if err := os.WriteFile(p, bytes.Repeat([]byte("a"), 2048), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Read(context.Background(), p, 1024)
+	var tl *TooLargeError
+	if !errors.As(err, &tl) || tl.Size != 2048 || tl.Limit != 1024 {
+		t.Fatalf("err = %v, want TooLargeError{2048, 1024}", err)
+	}
+	if want := "file is 2 KiB, over the 1 KiB limit (--max-file-size)"; err.Error() != want {
+		t.Errorf("message %q, want %q", err, want)
+	}
+	if got, err := Read(context.Background(), p, 2048); err != nil || len(got) != 2048 {
+		t.Errorf("at the limit: %d bytes, %v", len(got), err)
+	}
+	// A stream has no size: the limit applies to what is read.
+	_, err = ReadStream(context.Background(), strings.NewReader(strings.Repeat("b", 5000)), 4096)
+	if !errors.As(err, &tl) || tl.Size != 0 || tl.Limit != 4096 {
+		t.Errorf("stream: err = %v, want TooLargeError{0, 4096}", err)
+	}
+}
+
+// TestReadRefusesSpecialFiles: devices, pipes and directories are refused
+// at once, whether named directly or through a symbolic link (x.yaml ->
+// /dev/zero would otherwise grow without bound, a FIFO block forever).
+func TestReadRefusesSpecialFiles(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo.yaml")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	zero := filepath.Join(dir, "zero.yaml")
+	if err := os.Symlink("/dev/zero", zero); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{
+		fifo:        "not a regular file (a named pipe)",
+		zero:        "not a regular file (a character device)",
+		"/dev/null": "not a regular file (a character device)",
+		dir:         "not a regular file (a directory)",
+	} {
+		done := make(chan error, 1)
+		go func() { _, err := Read(context.Background(), name, 0); done <- err }()
+		select {
+		case err := <-done:
+			var nr *NotRegularError
+			if !errors.As(err, &nr) || err.Error() != want {
+				t.Errorf("Read(%s) = %v, want %q", name, err, want)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("Read(%s) blocked", name)
+		}
+	}
+}
+
+// TestReadStreams: process substitutions and /dev/stdin are read although
+// they are pipes, and a read that never ends stops when the context does.
+func TestReadStreams(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		want bool
+	}{
+		{"/dev/stdin", true}, {"/dev/fd/63", true}, {"/proc/self/fd/11", true}, {"/proc/123/fd/4", true},
+		{"/dev/fd/", false}, {"/dev/zero", false}, {"/dev/fd/3/x", false}, {"fd/3", false}, {"-", false},
+	} {
+		if got := IsStreamName(c.name); got != c.want {
+			t.Errorf("IsStreamName(%q) = %v", c.name, got)
+		}
+	}
+
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	name := "/proc/self/fd/" + strconv.Itoa(int(r.Fd()))
+	go func() { _, _ = w.WriteString("kind: Role\n"); _ = w.Close() }()
+	got, err := Read(context.Background(), name, 0)
+	if err != nil || string(got) != "kind: Role\n" {
+		t.Errorf("Read(%s) = %q, %v", name, got, err)
+	}
+
+	// A pipe nobody closes: cancelling returns at once.
+	r2, w2, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r2.Close()
+	defer w2.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	if _, err := ReadStream(ctx, r2, 0); !errors.Is(err, context.Canceled) {
+		t.Errorf("ReadStream on an open pipe after cancel: %v", err)
+	}
+}
+
+func TestParseFormatSize(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int64
+	}{
+		{"100", 100}, {"64MiB", 64 << 20}, {"64M", 64 << 20}, {"64mb", 64 << 20}, {"1 GiB", 1 << 30},
+		{"512k", 512 << 10}, {"7b", 7},
+	} {
+		if got, err := ParseSize(c.in); err != nil || got != c.want {
+			t.Errorf("ParseSize(%q) = %d, %v; want %d", c.in, got, err, c.want)
+		}
+	}
+	for _, bad := range []string{"", "MiB", "-1", "0", "12 parsecs", "1.5MiB", "99999999999999999999"} {
+		if _, err := ParseSize(bad); err == nil {
+			t.Errorf("ParseSize(%q): no error", bad)
+		}
+	}
+	for n, want := range map[int64]string{300: "300 bytes", 1536: "1.5 KiB", 64 << 20: "64 MiB", 3 << 30: "3 GiB"} {
+		if got := FormatSize(n); got != want {
+			t.Errorf("FormatSize(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestWriteAtomic(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "report.json")
+	write := func(s string) func(io.Writer) error {
+		return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
+	}
+	ctx := context.Background()
+
+	if err := WriteAtomic(ctx, p, write("one")); err != nil {
+		t.Fatal(err)
+	}
+	checkFile(t, p, "one", 0o644)
+
+	// A 0600 target stays 0600.
+	if err := os.Chmod(p, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteAtomic(ctx, p, write("two")); err != nil {
+		t.Fatal(err)
+	}
+	checkFile(t, p, "two", 0o600)
+
+	// A failing writer or a cancelled context keeps the old content.
+	boom := errors.New("boom")
+	err := WriteAtomic(ctx, p, func(w io.Writer) error { _, _ = io.WriteString(w, "partial"); return boom })
+	if !errors.Is(err, boom) {
+		t.Errorf("err = %v, want boom", err)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := WriteAtomic(cancelled, p, write("three")); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: err = %v", err)
+	}
+	checkFile(t, p, "two", 0o600)
+
+	// A symbolic link stays a link to the new content.
+	link := filepath.Join(dir, "link.json")
+	if err := os.Symlink("report.json", link); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteAtomic(ctx, link, write("four")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("link replaced: %v %v", fi, err)
+	}
+	checkFile(t, p, "four", 0o600)
+
+	// A device is written to, not replaced.
+	if err := WriteAtomic(ctx, "/dev/null", write("five")); err != nil {
+		t.Errorf("/dev/null: %v", err)
+	}
+	if fi, err := os.Stat("/dev/null"); err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		t.Fatalf("/dev/null is no longer a device: %v %v", fi, err)
+	}
+
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+}
+
+func checkFile(t *testing.T, p, content string, mode os.FileMode) {
+	t.Helper()
+	data, err := os.ReadFile(p)
+	if err != nil || string(data) != content {
+		t.Errorf("%s = %q, %v; want %q", p, data, err, content)
+	}
+	if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != mode {
+		t.Errorf("%s mode = %v, %v; want %v", p, fi.Mode().Perm(), err, mode)
+	}
+}
