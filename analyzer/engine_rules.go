@@ -6,6 +6,7 @@ const (
 	IDUnknownField = "unknown-field"
 	IDInvalidValue = "invalid-value"
 	IDDuplicateKey = "duplicate-key"
+	IDFileTooLarge = "file-too-large"
 )
 
 // EngineRules returns the metadata of the diagnostics produced while
@@ -72,6 +73,18 @@ func EngineRules() []*Rule {
 				"repositories) cannot be rendered: lint the rendered output instead (`kustomize build " +
 				"DIR | kvet lint -`), or exclude the root in .kvet.yaml. `--no-render` lints the files " +
 				"as they are.",
+		},
+		{
+			ID:       IDFileTooLarge,
+			Title:    "file over the size limit, not read",
+			Severity: SeverityError,
+			Source:   "engine",
+			Rationale: "kvet reads each file whole to report exact positions, so it bounds what it reads: " +
+				"a file over the limit (--max-file-size, default 64 MiB) is not read and nothing in it is " +
+				"checked, while every other file is linted. Real manifests are far smaller; a file this " +
+				"large is usually generated, or not a manifest at all.",
+			Remediation: "Split the file, exclude it in .kvet.yaml, or raise the limit with " +
+				"`--max-file-size` or `max-file-size:` in .kvet.yaml (for example 256MiB).",
 		},
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -16,6 +17,8 @@ import (
 	"sync"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/kvet-dev/kvet/internal/safefile"
 )
 
 // StdinName is the file name under which standard input is reported.
@@ -23,7 +26,8 @@ const StdinName = "<stdin>"
 
 // Set is the result of loading: the files read, the documents found in
 // them, the diagnostics produced while loading (yaml-syntax, unknown-field,
-// invalid-value) and the inputs that could not be read at all.
+// invalid-value, file-too-large), the inputs that could not be read at all,
+// and notes on what was skipped on purpose.
 type Set struct {
 	Files       []*File
 	Docs        []*Document
@@ -32,6 +36,9 @@ type Set struct {
 	// Renderings are the roots rendered (see Renderer). Their documents
 	// are in Docs and their source files in Files.
 	Renderings []*Rendering
+	// Notes say which files found in directories were skipped and why
+	// (named pipes, devices, sockets: kvet reads only regular files there).
+	Notes []string
 }
 
 // Loader discovers, reads and parses manifests. It is safe for concurrent
@@ -52,6 +59,14 @@ type Loader struct {
 	// discovered files (see package render); nil lints every file as it
 	// is.
 	Renderer Renderer
+	// MaxFileSize bounds the size of each file read (0: the default, 64
+	// MiB). A larger file is not read; it gets one file-too-large
+	// diagnostic and the other files are linted.
+	MaxFileSize int64
+	// Skip, when set, leaves out the files for which it returns true,
+	// whether named explicitly or found in a directory (the configuration's
+	// exclusions). It is called with slash-separated paths as discovered.
+	Skip func(path string) bool
 }
 
 // NewLoader returns a Loader that reads "-" from stdin.
@@ -86,18 +101,36 @@ func (l *Loader) overlaid(name string) ([]byte, bool) {
 // Discover expands paths into the list of files to read: files named
 // explicitly (whatever their extension), and the .yaml, .yml and .json files
 // under directories, in lexical order, skipping .git, vendor, node_modules
-// and hidden directories, plus the files there whose name is one of names
+// and hidden directories, symbolic links to directories, and anything that
+// is not a regular file, plus the files there whose name is one of names
 // (the render stage's extension-less "Kustomization"). "-" stands for
-// standard input. No paths means ".".
+// standard input. No paths means ".". A pipe or device named explicitly is
+// an error unless it is a stream the user meant (/dev/stdin, a process
+// substitution: see safefile.IsStreamName).
 func Discover(paths []string, names ...string) (files []string, errs []error) {
+	d := discover(paths, names, nil)
+	return d.files, d.errs
+}
+
+// discovery is the outcome of discover.
+type discovery struct {
+	files []string
+	notes []string
+	errs  []error
+}
+
+// discover is Discover, leaving out the files skip returns true for, and
+// with notes on the files of directories that were skipped.
+func discover(paths, names []string, skip func(string) bool) discovery {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
+	var d discovery
 	seen := map[string]bool{}
 	add := func(p string) {
-		if !seen[p] {
+		if !seen[p] && (skip == nil || !skip(p)) {
 			seen[p] = true
-			files = append(files, p)
+			d.files = append(d.files, p)
 		}
 	}
 	for _, p := range paths {
@@ -106,43 +139,66 @@ func Discover(paths []string, names ...string) (files []string, errs []error) {
 			continue
 		}
 		info, err := os.Stat(p)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("reading %s: %w", p, unwrapPathError(err)))
+		switch {
+		case err != nil:
+			d.errs = append(d.errs, fmt.Errorf("reading %s: %w", p, unwrapPathError(err)))
 			continue
-		}
-		if !info.IsDir() {
+		case info.Mode().IsRegular():
 			add(filepath.ToSlash(filepath.Clean(p)))
 			continue
+		case !info.IsDir() && safefile.IsStreamName(p):
+			add(p)
+			continue
+		case !info.IsDir():
+			d.errs = append(d.errs, fmt.Errorf("reading %s: %w; kvet reads pipes and devices only as -, /dev/stdin or a process substitution <(command)",
+				p, &safefile.NotRegularError{Mode: info.Mode()}))
+			continue
 		}
-		err = filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
+		err = filepath.WalkDir(p, func(path string, e os.DirEntry, err error) error {
 			if err != nil {
-				errs = append(errs, fmt.Errorf("reading %s: %w", path, unwrapPathError(err)))
-				if d != nil && d.IsDir() {
+				d.errs = append(d.errs, fmt.Errorf("reading %s: %w", path, unwrapPathError(err)))
+				if e != nil && e.IsDir() {
 					return filepath.SkipDir
 				}
 				return nil
 			}
-			if d.IsDir() {
-				if path != p && skipDir(d.Name()) {
+			if e.IsDir() {
+				if path != p && skipDir(e.Name()) {
 					return filepath.SkipDir
 				}
 				return nil
 			}
 			switch strings.ToLower(filepath.Ext(path)) {
 			case ".yaml", ".yml", ".json":
-				add(filepath.ToSlash(path))
 			default:
-				if slices.Contains(names, d.Name()) {
-					add(filepath.ToSlash(path))
+				if !slices.Contains(names, e.Name()) {
+					return nil
 				}
+			}
+			mode := e.Type()
+			if mode&fs.ModeSymlink != 0 {
+				info, err := os.Stat(path)
+				if err != nil {
+					add(filepath.ToSlash(path)) // reading it reports the error
+					return nil
+				}
+				mode = info.Mode().Type()
+			}
+			switch {
+			case mode.IsRegular():
+				add(filepath.ToSlash(path))
+			case mode.IsDir():
+				// A link to a directory is not followed, like WalkDir's.
+			default:
+				d.notes = append(d.notes, fmt.Sprintf("skipped %s: %s", filepath.ToSlash(path), &safefile.NotRegularError{Mode: mode}))
 			}
 			return nil
 		})
 		if err != nil {
-			errs = append(errs, fmt.Errorf("reading %s: %w", p, err))
+			d.errs = append(d.errs, fmt.Errorf("reading %s: %w", p, err))
 		}
 	}
-	return files, errs
+	return d
 }
 
 func skipDir(name string) bool {
@@ -158,16 +214,17 @@ func unwrapPathError(err error) error {
 }
 
 // input is one file to read: a discovered path, or standard input already
-// read. file is set once it has been read.
+// read. file is set once it has been read; diags holds file-too-large.
 type input struct {
-	name string
-	file *File
+	name  string
+	file  *File
+	diags []Diagnostic
 }
 
 // open discovers paths, renders the roots among them when the loader has a
 // Renderer, and reads standard input. It returns the files to read as they
 // are; the returned set carries the renderings and the errors of
-// discovery and rendering.
+// discovery and rendering, and the notes on skipped files.
 func (l *Loader) open(ctx context.Context, paths []string) ([]*input, *Set) {
 	// Files of the overlay named explicitly need not exist on disk.
 	var inputs []*input
@@ -194,8 +251,9 @@ func (l *Loader) open(ctx context.Context, paths []string) ([]*input, *Set) {
 	if l.Renderer != nil {
 		extra = l.Renderer.Names()
 	}
-	names, errs := Discover(rest, extra...)
-	set := &Set{Errors: errs}
+	d := discover(rest, extra, l.Skip)
+	names := d.files
+	set := &Set{Errors: d.errs, Notes: d.notes}
 	if l.Renderer != nil {
 		var rerrs []error
 		set.Renderings, names, rerrs = l.Renderer.Render(ctx, l, names)
@@ -213,35 +271,54 @@ func (l *Loader) open(ctx context.Context, paths []string) ([]*input, *Set) {
 				set.Errors = append(set.Errors, errors.New("reading standard input: no input"))
 				continue
 			}
-			data, err := io.ReadAll(l.Stdin)
-			if err != nil {
-				set.Errors = append(set.Errors, fmt.Errorf("reading standard input: %w", err))
-				continue
-			}
 			name := l.StdinPath
 			if name == "" {
 				name = StdinName
 			}
-			in.file = &File{Path: name, Content: data}
+			data, err := safefile.ReadStream(ctx, l.Stdin, l.MaxFileSize)
+			in.file, in.diags, err = l.file(name, data, err)
+			if err != nil {
+				set.Errors = append(set.Errors, fmt.Errorf("reading standard input: %w", err))
+				continue
+			}
 		}
 		inputs = append(inputs, in)
 	}
 	return inputs, set
 }
 
-// read returns the input's file, reading it from disk if needed.
-func (l *Loader) read(in *input) (*File, error) {
+// read returns the input's file, reading it from disk if needed, with the
+// file-too-large diagnostic of a file over the size limit.
+func (l *Loader) read(ctx context.Context, in *input) (*File, []Diagnostic, error) {
 	if in.file != nil {
-		return in.file, nil
+		return in.file, in.diags, nil
 	}
 	if data, ok := l.overlaid(in.name); ok {
-		return &File{Path: in.name, Content: data}, nil
+		return &File{Path: in.name, Content: data}, nil, nil
 	}
-	data, err := os.ReadFile(in.name)
+	data, err := safefile.Read(ctx, filepath.FromSlash(in.name), l.MaxFileSize)
+	f, diags, err := l.file(in.name, data, err)
 	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", in.name, unwrapPathError(err))
+		return nil, nil, fmt.Errorf("reading %s: %w", in.name, err)
 	}
-	return &File{Path: in.name, Content: data}, nil
+	return f, diags, nil
+}
+
+// file returns the File read from path, or the file-too-large diagnostic
+// (and an empty File) when err says it is over the limit.
+func (l *Loader) file(path string, data []byte, err error) (*File, []Diagnostic, error) {
+	var tooLarge *safefile.TooLargeError
+	if errors.As(err, &tooLarge) {
+		at := Range{Start: Position{Line: 1, Column: 1}, End: Position{Line: 1, Column: 1}}
+		return &File{Path: path}, []Diagnostic{{
+			RuleID: IDFileTooLarge, Severity: SeverityError, File: path, Range: at,
+			Message: tooLarge.Error() + ": not read, so nothing in it was checked; split the file or raise --max-file-size",
+		}}, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return &File{Path: path, Content: data}, nil, nil
 }
 
 // Load discovers and parses paths, keeping every node tree. Files are read
@@ -256,13 +333,13 @@ func (l *Loader) Load(ctx context.Context, paths []string) *Set {
 	}
 	results := make([]result, len(inputs))
 	parallel(ctx, len(inputs), func(i int) {
-		f, err := l.read(inputs[i])
+		f, readDiags, err := l.read(ctx, inputs[i])
 		if err != nil {
 			results[i].err = err
 			return
 		}
 		docs, diags := l.Parse(f)
-		results[i] = result{file: f, docs: docs, diags: diags}
+		results[i] = result{file: f, docs: docs, diags: append(readDiags, diags...)}
 	})
 	for _, r := range results {
 		if r.err != nil {

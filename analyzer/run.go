@@ -203,13 +203,13 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 	}
 	results := make([]fileResult, len(files))
 	parallel(ctx, len(files), func(i int) {
-		f, err := l.read(files[i])
+		f, readDiags, err := l.read(ctx, files[i])
 		if err != nil {
 			results[i].err = err
 			return
 		}
 		docs, loadDiags := l.Parse(f)
-		diags := e.loadDiagnostics(loadDiags)
+		diags := e.loadDiagnostics(append(readDiags, loadDiags...))
 		for _, d := range docs {
 			diags = append(diags, e.runDocument(ctx, d)...)
 			e.release(d)
