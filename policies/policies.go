@@ -54,6 +54,10 @@ type Options struct {
 	Timeout time.Duration
 	// ReservedIDs are rule IDs that policies may not use (the Go rules').
 	ReservedIDs []string
+	// MaxFileSize bounds the size of each .rego file read (0: the default
+	// of safefile.Read); a larger file, or one that is not a regular file,
+	// is an error.
+	MaxFileSize int64
 }
 
 // Engine evaluates one set of policies. Its rules share it: create one per
@@ -91,7 +95,7 @@ func New(opts Options) (*Engine, error) {
 	if e.timeout <= 0 {
 		e.timeout = DefaultTimeout
 	}
-	user, err := userSources(opts.Dirs, false)
+	user, err := userSources(context.Background(), opts.Dirs, false, opts.MaxFileSize)
 	e.user = user
 	if err := errors.Join(err, e.catalog(e.builtin, user, opts.ReservedIDs)); err != nil {
 		return nil, err

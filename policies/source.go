@@ -2,6 +2,7 @@ package policies
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -14,6 +15,8 @@ import (
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/kvet-dev/kvet/internal/safefile"
 )
 
 // source is one parsed .rego file.
@@ -101,8 +104,9 @@ func blankComments(data []byte) []byte {
 
 // userSources parses the .rego files of dirs (directories, searched
 // recursively and skipping hidden directories, or files). *_test.rego files
-// are included only when tests is set. Files are read in lexical order.
-func userSources(dirs []string, tests bool) ([]*source, error) {
+// are included only when tests is set. Files are read in lexical order,
+// each a regular file of at most maxSize bytes (see safefile.Read).
+func userSources(ctx context.Context, dirs []string, tests bool, maxSize int64) ([]*source, error) {
 	var names []string
 	var errs []error
 	seen := map[string]bool{}
@@ -155,9 +159,9 @@ func userSources(dirs []string, tests bool) ([]*source, error) {
 	}
 	var out []*source
 	for _, name := range names {
-		data, err := os.ReadFile(filepath.FromSlash(name))
+		data, err := safefile.Read(ctx, filepath.FromSlash(name), maxSize)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("reading policies: %w", err))
+			errs = append(errs, fmt.Errorf("reading policies: %s: %w", name, err))
 			continue
 		}
 		m, err := parseModule(name, data)

@@ -59,7 +59,7 @@ func Test(ctx context.Context, opts TestOptions) ([]TestResult, error) {
 		return nil, err
 	}
 	if hasUser {
-		us, err := userSources(opts.Dirs, true)
+		us, err := userSources(ctx, opts.Dirs, true, 0)
 		if err != nil {
 			return nil, err
 		}

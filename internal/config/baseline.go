@@ -1,15 +1,16 @@
 package config
 
 import (
-	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/safefile"
 )
 
 // BaselineVersion is the version of the baseline file format.
@@ -99,25 +100,28 @@ func (e *BaselineEntry) key() string {
 	return strings.Join([]string{e.File, e.Kind, e.Namespace, e.Name, e.Rule, e.Path}, "\x00")
 }
 
-// Write writes the baseline to its file as indented JSON.
-func (b *Baseline) Write() error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(b); err != nil {
+// Write writes the baseline to its file as indented JSON, atomically: the
+// file keeps its previous content unless the new one is complete, and is
+// left alone when ctx is done before then (see safefile.WriteAtomic).
+func (b *Baseline) Write(ctx context.Context) error {
+	err := safefile.WriteAtomic(ctx, b.path, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(b)
+	})
+	if err != nil {
 		return fmt.Errorf("writing baseline %s: %w", b.path, err)
-	}
-	if err := os.WriteFile(b.path, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("writing baseline: %w", err)
 	}
 	return nil
 }
 
-// LoadBaseline reads a baseline file written by Write.
-func LoadBaseline(path string) (*Baseline, error) {
-	data, err := os.ReadFile(path)
+// LoadBaseline reads a baseline file written by Write: a regular file (or a
+// stream named as such, see safefile.Read) of at most maxSize bytes (0:
+// safefile.DefaultMaxSize).
+func LoadBaseline(ctx context.Context, path string, maxSize int64) (*Baseline, error) {
+	data, err := safefile.Read(ctx, path, maxSize)
 	if err != nil {
-		return nil, fmt.Errorf("reading baseline: %w", err)
+		return nil, fmt.Errorf("reading baseline %s: %w", path, err)
 	}
 	b := &Baseline{path: path}
 	if err := json.Unmarshal(data, b); err != nil {

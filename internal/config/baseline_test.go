@@ -77,7 +77,7 @@ func TestBaselineSurvivesLineShifts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Write(); err != nil {
+	if err := b.Write(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(".kvet-baseline.json")
@@ -122,7 +122,7 @@ func TestBaselineSurvivesLineShifts(t *testing.T) {
 	// object before the old ones, a changed image tag (same field), and a
 	// third copy of dup. Only the new object and one dup are new.
 	write("# header\n# more\n\n"+pod("new", "new:1"), pod("web", "web:2.0"), pod("dup", "dup:1"), pod("dup", "dup:1"), pod("dup", "dup:1"))
-	b, err = LoadBaseline(".kvet-baseline.json")
+	b, err = LoadBaseline(t.Context(), ".kvet-baseline.json", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func TestBaselineSurvivesLineShifts(t *testing.T) {
 	// From a subdirectory, with the object gone: one stale entry.
 	write(pod("dup", "dup:1"), pod("dup", "dup:1"))
 	t.Chdir("deploy")
-	b, err = LoadBaseline("../.kvet-baseline.json")
+	b, err = LoadBaseline(t.Context(), "../.kvet-baseline.json", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,12 +195,12 @@ func TestLoadBaselineErrors(t *testing.T) {
 		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, err := LoadBaseline(p)
+		_, err := LoadBaseline(t.Context(), p, 0)
 		if err == nil || err.Error() != p+": "+want {
 			t.Errorf("%s: got %v, want %s", content, err, want)
 		}
 	}
-	if _, err := LoadBaseline(filepath.Join(dir, "missing.json")); err == nil || !strings.Contains(err.Error(), "reading baseline") {
+	if _, err := LoadBaseline(t.Context(), filepath.Join(dir, "missing.json"), 0); err == nil || !strings.Contains(err.Error(), "reading baseline") {
 		t.Errorf("missing file: %v", err)
 	}
 }

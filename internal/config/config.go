@@ -5,6 +5,7 @@ package config
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/safefile"
 	"github.com/kvet-dev/kvet/report"
 )
 
@@ -55,6 +57,12 @@ type Config struct {
 	// Render, when set, turns rendering of kustomizations and Helm charts
 	// on or off (off: files are linted as they are, like --no-render).
 	Render *bool
+	// MaxFileSize bounds the size of each manifest read, in bytes; 0 is
+	// unset.
+	MaxFileSize int64
+	// MaxFindings caps the findings shown per rule per file (0: no cap);
+	// nil is unset.
+	MaxFindings *int
 	// Rules are the per-rule settings, in file order.
 	Rules []RuleConfig
 }
@@ -178,11 +186,13 @@ func RepoRoot(dir string) string {
 	}
 }
 
-// Load reads and parses the configuration file at path.
-func Load(path string) (*Config, error) {
-	data, err := os.ReadFile(path)
+// Load reads and parses the configuration file at path, which must be a
+// regular file (or a stream named as such, see safefile.Read) of at most
+// maxSize bytes (0: safefile.DefaultMaxSize).
+func Load(ctx context.Context, path string, maxSize int64) (*Config, error) {
+	data, err := safefile.Read(ctx, path, maxSize)
 	if err != nil {
-		return nil, fmt.Errorf("reading configuration: %w", err)
+		return nil, fmt.Errorf("reading configuration %s: %w", path, err)
 	}
 	return Parse(path, data)
 }
@@ -264,7 +274,7 @@ func deref(n *yaml.Node) *yaml.Node {
 }
 
 // topKeys are the keys of the configuration file, in documentation order.
-var topKeys = []string{"fail-on", "format", "kube-version", "exclude", "policies", "policy-timeout", "require-reason", "baseline", "render", "rules"}
+var topKeys = []string{"fail-on", "format", "kube-version", "exclude", "policies", "policy-timeout", "require-reason", "baseline", "render", "max-file-size", "max-findings", "rules"}
 
 // entries calls fn for each key of mapping m, reporting duplicate keys and
 // keys that are not plain scalars.
@@ -351,6 +361,12 @@ func (c *Config) parseTop(root *yaml.Node, el *errorList) {
 		case "render":
 			if b, ok := boolean(v, el, key); ok {
 				c.Render = &b
+			}
+		case "max-file-size":
+			c.MaxFileSize = size(v, el, key)
+		case "max-findings":
+			if n, ok := integer(v, el, key); ok {
+				c.MaxFindings = &n
 			}
 		case "rules":
 			c.parseRules(v, el)
@@ -452,6 +468,31 @@ func boolean(v *yaml.Node, el *errorList, where string) (bool, bool) {
 		return false, false
 	}
 	return b, true
+}
+
+// size reads a size in bytes: an integer, or a string with a unit such as
+// "64MiB". It returns 0 after reporting a bad value.
+func size(v *yaml.Node, el *errorList, where string) int64 {
+	if v.Kind == yaml.ScalarNode && (v.Tag == "!!int" || v.Tag == "!!str") {
+		n, err := safefile.ParseSize(v.Value)
+		if err == nil {
+			return n
+		}
+		el.add(v, "%s: %v", where, err)
+		return 0
+	}
+	el.add(v, "%s: want a size such as 64MiB, got %s", where, describe(v))
+	return 0
+}
+
+// integer reads a non-negative integer.
+func integer(v *yaml.Node, el *errorList, where string) (int, bool) {
+	var n int
+	if v.Kind != yaml.ScalarNode || v.Tag != "!!int" || v.Decode(&n) != nil || n < 0 {
+		el.add(v, "%s: want a non-negative integer, got %s", where, describe(v))
+		return 0, false
+	}
+	return n, true
 }
 
 func strs(v *yaml.Node, el *errorList, where string) []*yaml.Node {

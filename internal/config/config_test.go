@@ -17,7 +17,7 @@ func TestParseErrors(t *testing.T) {
 		want      []string
 	}{
 		{"unknown top-level key", "fail-on: error\nexlude: [a]\n",
-			[]string{`.kvet.yaml:2:1: unknown key "exlude" (want one of fail-on, format, kube-version, exclude, policies, policy-timeout, require-reason, baseline, render, rules)`}},
+			[]string{`.kvet.yaml:2:1: unknown key "exlude" (want one of fail-on, format, kube-version, exclude, policies, policy-timeout, require-reason, baseline, render, max-file-size, max-findings, rules)`}},
 		{"bad fail-on", "fail-on: warn\n",
 			[]string{`.kvet.yaml:1:10: fail-on: unknown severity "warn" (want error, warning, info or none)`}},
 		{"fail-on not a string", "fail-on: 3\n",
@@ -55,10 +55,16 @@ func TestParseErrors(t *testing.T) {
 			[]string{`.kvet.yaml:3:14: rules.job-ttl-missing.enabled: want true or false, got the string "false"`}},
 		{"params not a mapping", "rules:\n  x:\n    params: [1]\n",
 			[]string{`.kvet.yaml:3:13: rules.x.params: want a mapping of parameter names to values, got a list`}},
+		{"bad max-file-size", "max-file-size: 12 parsecs\n",
+			[]string{`.kvet.yaml:1:16: max-file-size: invalid size "12 parsecs": unknown unit "parsecs" (want KiB, MiB or GiB)`}},
+		{"max-file-size not a scalar", "max-file-size: [1]\n",
+			[]string{`.kvet.yaml:1:16: max-file-size: want a size such as 64MiB, got a list`}},
+		{"negative max-findings", "max-findings: -1\n",
+			[]string{`.kvet.yaml:1:15: max-findings: want a non-negative integer, got the integer -1`}},
 		{"duplicate key", "fail-on: error\nfail-on: info\n",
 			[]string{`.kvet.yaml:2:1: duplicate key "fail-on"`}},
 		{"not a mapping", "- a\n",
-			[]string{`.kvet.yaml:1:1: the configuration must be a mapping of keys (fail-on, format, kube-version, exclude, policies, policy-timeout, require-reason, baseline, render, rules)`}},
+			[]string{`.kvet.yaml:1:1: the configuration must be a mapping of keys (fail-on, format, kube-version, exclude, policies, policy-timeout, require-reason, baseline, render, max-file-size, max-findings, rules)`}},
 		{"two documents", "fail-on: error\n---\nformat: json\n",
 			[]string{`.kvet.yaml:2:1: a configuration file holds one YAML document`}},
 		{"syntax error", "fail-on: error\nrules:\n  a: [b\n",
@@ -67,7 +73,7 @@ func TestParseErrors(t *testing.T) {
 			[]string{
 				`.kvet.yaml:3:15: rules.a.severity: unknown severity "bad" (want error, warning or info)`,
 				`.kvet.yaml:4:10: fail-on: unknown severity "bad" (want error, warning, info or none)`,
-				`.kvet.yaml:5:1: unknown key "foo" (want one of fail-on, format, kube-version, exclude, policies, policy-timeout, require-reason, baseline, render, rules)`,
+				`.kvet.yaml:5:1: unknown key "foo" (want one of fail-on, format, kube-version, exclude, policies, policy-timeout, require-reason, baseline, render, max-file-size, max-findings, rules)`,
 			}},
 	}
 	for _, tt := range tests {
@@ -93,6 +99,8 @@ exclude: ["charts/**", vendor]
 policies: [policy/]
 require-reason: true
 baseline: .kvet-baseline.json
+max-file-size: 256MiB
+max-findings: 50
 rules:
   job-ttl-missing:
     enabled: false
@@ -106,7 +114,8 @@ rules:
 		t.Fatal(err)
 	}
 	if c.FailOn != "info" || c.Format != "sarif" || c.Baseline != ".kvet-baseline.json" ||
-		c.RequireReason == nil || !*c.RequireReason || c.KubeVersion != (analyzer.KubeVersion{Major: 1, Minor: 30}) {
+		c.RequireReason == nil || !*c.RequireReason || c.KubeVersion != (analyzer.KubeVersion{Major: 1, Minor: 30}) ||
+		c.MaxFileSize != 256<<20 || c.MaxFindings == nil || *c.MaxFindings != 50 {
 		t.Errorf("scalars: %+v", c)
 	}
 	if !reflect.DeepEqual(c.Exclude, []string{"charts/**", "vendor"}) || !reflect.DeepEqual(c.Policies, []string{"policy/"}) {

@@ -54,6 +54,14 @@ require-reason: false
 # --no-render).
 render: true
 
+# Files larger than this are not read: each gets one file-too-large finding
+# and the others are linted (default 64MiB; a number of bytes or KiB, MiB, GiB).
+# max-file-size: 64MiB
+
+# Show at most this many findings of one rule in one file, then one finding
+# saying how many more there are (default 1000; 0 shows them all).
+# max-findings: 1000
+
 # Per-rule settings: enabled (true or false), severity (error, warning or
 # info) and params. 'kvet rules' lists the rules, 'kvet explain RULE'
 # documents one.
