@@ -28,6 +28,10 @@ type Report struct {
 	Diagnostics []analyzer.Diagnostic
 	// Files and Documents count what was linted.
 	Files, Documents int
+	// Totals, when set, are the findings per severity of the whole run
+	// (suppressed ones left out), which Counts returns: Diagnostics may
+	// show fewer findings than the run found (analyzer.CapFindings).
+	Totals map[analyzer.Severity]int
 	// BaseDir is the directory that relative paths in Diagnostics are
 	// relative to: the working directory of the run. Empty means unknown:
 	// paths are used as given.
@@ -77,11 +81,20 @@ func (r *Report) Fixable() int {
 	return n
 }
 
-// Counts returns the number of diagnostics per severity, leaving out
-// suppressed ones.
+// Counts returns the number of findings per severity, leaving out
+// suppressed ones: Totals when set, else those of Diagnostics.
 func (r *Report) Counts() map[analyzer.Severity]int {
+	if r.Totals != nil {
+		return r.Totals
+	}
+	return CountFindings(r.Diagnostics)
+}
+
+// CountFindings returns the number of diagnostics per severity, leaving
+// out suppressed ones.
+func CountFindings(diags []analyzer.Diagnostic) map[analyzer.Severity]int {
 	c := map[analyzer.Severity]int{}
-	for _, d := range r.Diagnostics {
+	for _, d := range diags {
 		if !d.Suppressed() { // suppressed findings are shown, not counted
 			c[d.Severity]++
 		}

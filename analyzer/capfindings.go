@@ -1,0 +1,71 @@
+package analyzer
+
+import "fmt"
+
+// DefaultMaxFindings is the default number of findings of one rule shown
+// in one file (see CapFindings).
+const DefaultMaxFindings = 1000
+
+// CapFindings returns the sorted diags with at most limit findings of each
+// rule in each file (all of them when limit <= 0): the findings past the
+// limit are replaced by one finding of the same rule, at the first of them,
+// that says how many more there are, with the highest severity among them.
+// Suppressed and unsuppressed findings are capped apart, so suppressed
+// findings never hide unsuppressed ones (and the summary finding of
+// suppressed ones is suppressed too). A generated file with hundreds of
+// thousands of findings then yields a report of bounded size; exit status,
+// summary counts and baselines use the findings before the cap.
+func CapFindings(diags []Diagnostic, limit int) []Diagnostic {
+	if limit <= 0 {
+		return diags
+	}
+	type key struct {
+		file, rule string
+		suppressed bool
+	}
+	seen := map[key]int{}
+	over := false
+	for i := range diags {
+		k := key{diags[i].File, diags[i].RuleID, diags[i].Suppressed()}
+		seen[k]++
+		over = over || seen[k] > limit
+	}
+	if !over {
+		return diags
+	}
+	clear(seen)
+	more := map[key]int{} // index in out of the summary finding
+	out := make([]Diagnostic, 0, len(diags))
+	for _, d := range diags {
+		k := key{d.File, d.RuleID, d.Suppressed()}
+		seen[k]++
+		switch n := seen[k]; {
+		case n <= limit:
+			out = append(out, d)
+		case n == limit+1:
+			more[k] = len(out)
+			out = append(out, Diagnostic{
+				RuleID: d.RuleID, Severity: d.Severity, File: d.File, Range: d.Range, Suppression: d.Suppression,
+			})
+		default:
+			m := &out[more[k]]
+			m.Severity = max(m.Severity, d.Severity)
+		}
+	}
+	for k, i := range more {
+		n := seen[k] - limit
+		out[i].Message = fmt.Sprintf("%d more %s %s in this file from here on %s not shown: kvet shows at most %d per rule per file "+
+			"(--max-findings, or max-findings: in .kvet.yaml; 0 shows all)", n, k.rule, pluralFindings(n), plural(n, "is", "are"), limit)
+	}
+	Sort(out)
+	return out
+}
+
+func pluralFindings(n int) string { return plural(n, "finding", "findings") }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
