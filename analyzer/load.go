@@ -63,10 +63,9 @@ type Loader struct {
 	// MiB). A larger file is not read; it gets one file-too-large
 	// diagnostic and the other files are linted.
 	MaxFileSize int64
-	// Skip, when set, leaves out the files for which it returns true,
-	// whether named explicitly or found in a directory (the configuration's
-	// exclusions). It is called with slash-separated paths as discovered.
-	Skip func(path string) bool
+	// skip, when set, leaves out the files for which it returns true (see
+	// WithSkip).
+	skip func(path string) bool
 }
 
 // NewLoader returns a Loader that reads "-" from stdin.
@@ -82,6 +81,16 @@ func NewLoader(stdin io.Reader) *Loader {
 func (l *Loader) WithOverlay(overlay map[string][]byte) *Loader {
 	c := *l
 	c.overlay = overlay
+	return &c
+}
+
+// WithSkip returns a Loader that shares l's caches and leaves out the files
+// for which skip returns true, whether named explicitly or found in a
+// directory (the configuration's exclusions). skip is called with paths as
+// discovered (slash-separated), and "-" for standard input.
+func (l *Loader) WithSkip(skip func(path string) bool) *Loader {
+	c := *l
+	c.skip = skip
 	return &c
 }
 
@@ -251,7 +260,7 @@ func (l *Loader) open(ctx context.Context, paths []string) ([]*input, *Set) {
 	if l.Renderer != nil {
 		extra = l.Renderer.Names()
 	}
-	d := discover(rest, extra, l.Skip)
+	d := discover(rest, extra, l.skip)
 	names := d.files
 	set := &Set{Errors: d.errs, Notes: d.notes}
 	if l.Renderer != nil {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"syscall"
 
 	"github.com/kvet-dev/kvet/internal/cli"
 )
@@ -32,7 +33,7 @@ func realMain() int {
 	// build what names remote content; this makes sure that nothing linked
 	// in fetches over HTTP either.
 	http.DefaultTransport = noNetwork{}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interruptible(stderr)
 	defer stop()
 	// KVET_CPUPROFILE=FILE writes a CPU profile of the run (for development).
 	if path := os.Getenv("KVET_CPUPROFILE"); path != "" {
@@ -44,6 +45,32 @@ func realMain() int {
 		defer stopProfile()
 	}
 	return cli.Main(ctx, os.Args[1:], os.Stdin, os.Stdout, stderr)
+}
+
+// interruptible returns a context that SIGINT or SIGTERM cancels, with
+// cli.Interrupted as its cause: kvet then stops reading and linting, writes
+// no report or baseline, and exits with 130 (SIGINT) or 2. A second signal
+// ends the process at once, saying so on stderr, whatever it is doing (files it writes are
+// replaced atomically, so none is left half-written).
+func interruptible(stderr io.Writer) (context.Context, func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig, ok := <-sigs
+		if !ok {
+			return
+		}
+		cancel(cli.Interrupted{Signal: sig})
+		if sig, ok = <-sigs; ok {
+			fmt.Fprintln(stderr, "kvet: interrupted again: exiting now")
+			os.Exit(cli.ExitCode(sig))
+		}
+	}()
+	return ctx, func() {
+		signal.Stop(sigs)
+		cancel(nil)
+	}
 }
 
 func startProfile(path string) (stop func(), err error) {

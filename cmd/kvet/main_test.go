@@ -5,6 +5,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kvet-dev/kvet/internal/config"
 	"github.com/kvet-dev/kvet/report"
@@ -73,9 +75,15 @@ func kvetEnv(extra []string) []string {
 	return append(env, extra...)
 }
 
+// runTimeout bounds one run of kvet: a run that blocks (on a pipe, a
+// device) fails its test instead of hanging the suite.
+const runTimeout = time.Minute
+
 func kvet(t *testing.T, r run) outcome {
 	t.Helper()
-	cmd := exec.Command(kvetBin, r.args...)
+	ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, kvetBin, r.args...)
 	cmd.Dir = r.dir
 	if cmd.Dir == "" {
 		cmd.Dir = "testdata"
@@ -85,6 +93,9 @@ func kvet(t *testing.T, r run) outcome {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("kvet %v did not finish in %v", r.args, runTimeout)
+	}
 	o := outcome{stdout: stdout.String(), stderr: stderr.String()}
 	var exit *exec.ExitError
 	switch {

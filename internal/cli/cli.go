@@ -15,10 +15,31 @@ import (
 
 // Exit codes.
 const (
-	ExitOK       = 0 // nothing at or above --fail-on
-	ExitFindings = 1 // findings at or above --fail-on
-	ExitError    = 2 // usage, configuration, policy or I/O error
+	ExitOK          = 0   // nothing at or above --fail-on
+	ExitFindings    = 1   // findings at or above --fail-on
+	ExitError       = 2   // usage, configuration, policy or I/O error; interrupted by SIGTERM
+	ExitInterrupted = 130 // interrupted by SIGINT (Ctrl-C): 128 + 2, as shells report it
 )
+
+// Interrupted is the cause with which the caller of Main cancels its
+// context when a signal arrives (context.WithCancelCause): kvet then stops,
+// writes no report or baseline, and exits with ExitCode(Signal).
+type Interrupted struct{ Signal os.Signal }
+
+func (i Interrupted) Error() string { return "interrupted by " + i.Signal.String() }
+
+// ExitCode returns the exit status of a run interrupted by sig:
+// ExitInterrupted for SIGINT, ExitError for any other signal.
+func ExitCode(sig os.Signal) int {
+	if sig == os.Interrupt {
+		return ExitInterrupted
+	}
+	return ExitError
+}
+
+// errInterrupted is returned by a command that stopped because its context
+// was cancelled, after saying what it did not write.
+var errInterrupted = errors.New("interrupted")
 
 // Version is kvet's semantic version.
 const Version = "0.1.0"
@@ -55,7 +76,19 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(a.lintCmd(), a.fixCmd(), a.rulesCmd(), a.explainCmd(), a.initCmd(), a.policyCmd(), a.lspCmd(), a.versionCmd())
 	root.CompletionOptions.DisableDefaultCmd = true
-	if err := root.ExecuteContext(ctx); err != nil {
+	err := root.ExecuteContext(ctx)
+	if err != nil && ctx.Err() != nil {
+		// Cut short: whatever failed, the cause is the signal.
+		if !errors.Is(err, errInterrupted) {
+			fmt.Fprintln(stderr, "kvet: interrupted")
+		}
+		var in Interrupted
+		if errors.As(context.Cause(ctx), &in) {
+			return ExitCode(in.Signal)
+		}
+		return ExitError
+	}
+	if err != nil {
 		fmt.Fprintf(stderr, "kvet: %v\n", err)
 		var ue usageError
 		if errors.As(err, &ue) {

@@ -30,10 +30,11 @@ func (f *lintFlags) checkStdinFilename(paths []string) error {
 
 // loader returns the loader of a run: "-" reads stdin, reported under
 // --stdin-filename when it is given; Kustomize overlays are rendered unless
-// --no-render (or render: false).
+// --no-render (or render: false); files are read up to --max-file-size.
 func (f *lintFlags) loader(stdin io.Reader) *analyzer.Loader {
 	l := analyzer.NewLoader(stdin)
 	l.StdinPath = f.stdinFilename
+	l.MaxFileSize = f.maxFileSize
 	if !f.noRender {
 		l.Renderer = newRenderer()
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,6 +15,7 @@ import (
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/config"
 	"github.com/kvet-dev/kvet/internal/linter"
+	"github.com/kvet-dev/kvet/internal/safefile"
 	"github.com/kvet-dev/kvet/internal/udiff"
 	"github.com/kvet-dev/kvet/report"
 )
@@ -87,7 +87,7 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 	var stdin []byte
 	readsStdin := slices.Contains(paths, "-")
 	if readsStdin {
-		if stdin, err = io.ReadAll(a.stdin); err != nil {
+		if stdin, err = safefile.ReadStream(ctx, a.stdin, f.maxFileSize); err != nil {
 			return fmt.Errorf("reading standard input: %w", err)
 		}
 	}
@@ -99,7 +99,7 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 	}
 
 	set, res := lt.Lint(ctx, f.loader(bytes.NewReader(stdin)), paths)
-	diags, _, _, err := a.suppress(set, res, f.lintFlags, lt)
+	diags, _, _, err := a.suppress(ctx, set, res, f.lintFlags, lt, nil)
 	if err != nil {
 		return err
 	}
@@ -236,7 +236,7 @@ func (a *app) remaining(ctx context.Context, f fixFlags, paths []string, stdin [
 	set, res := lt.Lint(ctx, f.loader(bytes.NewReader(stdin)), paths)
 	diags := lt.Suppress(set, res.Diagnostics)
 	if f.baseline != "" {
-		b, err := config.LoadBaseline(f.baseline)
+		b, err := config.LoadBaseline(ctx, f.baseline, f.maxFileSize)
 		if err != nil {
 			return nil, nil, err
 		}

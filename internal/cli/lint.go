@@ -2,9 +2,12 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -13,6 +16,7 @@ import (
 
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/config"
+	"github.com/kvet-dev/kvet/internal/safefile"
 	"github.com/kvet-dev/kvet/report"
 )
 
@@ -32,6 +36,12 @@ type lintFlags struct {
 	showSuppressed   bool
 	baseline         string
 	writeBaseline    string
+
+	// Bounds (settings.go): --max-file-size as given, and the limits in
+	// force once the configuration is applied.
+	maxFileSizeFlag string
+	maxFileSize     int64
+	maxFindings     int
 
 	// Rego policies (policy.go).
 	policies          []string
@@ -109,7 +119,11 @@ func (a *app) configure(cmd *cobra.Command, f *lintFlags, paths []string) (*conf
 	if err := f.checkStdinFilename(paths); err != nil {
 		return nil, 0, usageError{err}
 	}
-	cfg, err := a.loadConfigFor(f.config, f.stdinFilename)
+	if err := f.parseBounds(); err != nil {
+		return nil, 0, usageError{err}
+	}
+	ctx := cmd.Context()
+	cfg, err := a.loadConfigFor(ctx, f.config, f.stdinFilename, f.maxFileSize)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -152,7 +166,14 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 			target, analyzer.NewestKubeVersion, analyzer.NewestKubeVersion)
 	}
 	set, res := lt.Lint(ctx, f.loader(a.stdin), paths)
-	diags, shown, done, err := a.suppress(set, res, f, lt)
+	for _, n := range set.Notes {
+		fmt.Fprintf(a.stderr, "kvet: note: %s\n", n)
+	}
+	if ctx.Err() != nil {
+		return a.interrupted(f)
+	}
+	runErrs := slices.Concat(set.Errors, res.Errors)
+	diags, shown, done, err := a.suppress(ctx, set, res, f, lt, runErrs)
 	if err != nil || done {
 		return err
 	}
@@ -160,7 +181,8 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 	rep := &report.Report{
 		Tool:        report.Tool{Name: "kvet", Version: Version, InformationURI: InformationURI},
 		Rules:       lt.Enabled,
-		Diagnostics: shown,
+		Diagnostics: analyzer.CapFindings(shown, f.maxFindings),
+		Totals:      report.CountFindings(shown),
 		Files:       len(set.Files),
 		Documents:   len(set.Docs),
 	}
@@ -176,15 +198,21 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 	if f.output != "" && isInput(f.output, set) {
 		return fmt.Errorf("--output %s is one of the linted files; kvet does not overwrite its input", f.output)
 	}
-	if err := a.write(formatter, rep, f.output); err != nil {
+	if f.output != "" && len(runErrs) > 0 {
+		// A report missing the inputs that failed would read as complete.
+		a.printErrors(runErrs)
+		fmt.Fprintf(a.stderr, "kvet: report not written to %s because of the errors above%s\n", f.output, keptNote(f.output))
+		a.code = ExitError
+		return nil
+	}
+	if err := a.write(ctx, formatter, rep, f.output); err != nil {
+		if ctx.Err() != nil {
+			return a.interrupted(f)
+		}
 		return err
 	}
 	// Errors first, then notes, and the summary last.
-	failed := false
-	for _, err := range append(set.Errors, res.Errors...) {
-		fmt.Fprintf(a.stderr, "kvet: %v\n", err)
-		failed = true
-	}
+	failed := a.printErrors(runErrs)
 	if !f.quiet {
 		if empty := pathsWithoutObjects(paths, f.stdinFilename, set, diags); len(empty) > 0 {
 			fmt.Fprintf(a.stderr, "kvet: no Kubernetes objects found in %s\n", strings.Join(empty, ", "))
@@ -259,8 +287,41 @@ func pathsWithoutObjects(paths []string, stdinName string, set *analyzer.Set, di
 	return empty
 }
 
-// write renders the report to stdout or to the file named by output.
-func (a *app) write(formatter report.Formatter, rep *report.Report, output string) error {
+// printErrors prints the errors of a run and reports whether there were any.
+func (a *app) printErrors(errs []error) bool {
+	for _, err := range errs {
+		fmt.Fprintf(a.stderr, "kvet: %v\n", err)
+	}
+	return len(errs) > 0
+}
+
+// interrupted says what a run cut short by a signal did not write, and
+// returns errInterrupted (Main chooses the exit status).
+func (a *app) interrupted(f lintFlags) error {
+	switch {
+	case f.writeBaseline != "":
+		fmt.Fprintf(a.stderr, "kvet: interrupted: baseline %s not written%s\n", f.writeBaseline, keptNote(f.writeBaseline))
+	case f.output != "":
+		fmt.Fprintf(a.stderr, "kvet: interrupted: report not written to %s%s\n", f.output, keptNote(f.output))
+	default:
+		fmt.Fprintln(a.stderr, "kvet: interrupted: no report written")
+	}
+	return errInterrupted
+}
+
+// keptNote tells that a file kvet did not write still holds its previous
+// content, when it exists.
+func keptNote(path string) string {
+	if _, err := os.Lstat(path); err != nil {
+		return ""
+	}
+	return "; it keeps its previous content"
+}
+
+// write renders the report to stdout or to the file named by output,
+// atomically: a run that fails or is interrupted while writing leaves the
+// file as it was.
+func (a *app) write(ctx context.Context, formatter report.Formatter, rep *report.Report, output string) error {
 	if output == "" {
 		w := bufio.NewWriterSize(a.stdout, 64<<10)
 		if err := formatter.Format(w, rep); err != nil {
@@ -268,27 +329,7 @@ func (a *app) write(formatter report.Formatter, rep *report.Report, output strin
 		}
 		return w.Flush()
 	}
-	// Write next to the destination and rename, so a failed run never
-	// leaves a truncated report behind.
-	tmp, err := os.CreateTemp(filepath.Dir(output), ".kvet-report-*")
-	if err != nil {
-		return fmt.Errorf("writing report: %w", err)
-	}
-	defer os.Remove(tmp.Name()) //nolint:errcheck // gone after a successful rename
-	w := bufio.NewWriterSize(tmp, 64<<10)
-	err = formatter.Format(w, rep)
-	if err == nil {
-		err = w.Flush()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), output)
-	}
+	err := safefile.WriteAtomic(ctx, output, func(w io.Writer) error { return formatter.Format(w, rep) })
 	if err != nil {
 		return fmt.Errorf("writing report to %s: %w", output, err)
 	}

@@ -63,7 +63,7 @@ func (a *app) ruleSet(_ context.Context, f lintFlags, cfg *config.Config) (*lint
 		return nil, fmt.Errorf("--policy-timeout: want a positive duration such as 10s, got %s", f.policyTimeout)
 	}
 	s := linter.Settings{
-		Source:      linter.Source{Policies: f.policies, NoBuiltinPolicies: f.noBuiltinPolicies, PolicyTimeout: f.policyTimeout},
+		Source:      linter.Source{Policies: f.policies, NoBuiltinPolicies: f.noBuiltinPolicies, PolicyTimeout: f.policyTimeout, MaxFileSize: f.maxFileSize},
 		Overrides:   config.Overrides{Enable: f.enable, Disable: f.disable},
 		KubeVersion: f.kube,
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/config"
 	"github.com/kvet-dev/kvet/internal/linter"
+	"github.com/kvet-dev/kvet/internal/safefile"
 )
 
 // addSettingsFlags registers the flags of configuration, suppressions and
@@ -19,7 +21,8 @@ func addSettingsFlags(cmd *cobra.Command, f *lintFlags) {
 	addRuleSettingsFlags(cmd, f)
 	fl := cmd.Flags()
 	fl.BoolVar(&f.showSuppressed, "show-suppressed", false, "also show suppressed findings (SARIF always includes them, marked as suppressed)")
-	fl.StringVar(&f.writeBaseline, "write-baseline", "", "record the current findings in the baseline `FILE` and exit (0 unless an input could not be read)")
+	fl.StringVar(&f.writeBaseline, "write-baseline", "", "record the current findings in the baseline `FILE` and exit (0; 2, writing nothing, when an input could not be read)")
+	fl.IntVar(&f.maxFindings, "max-findings", analyzer.DefaultMaxFindings, "show at most `N` findings of each rule in each file, then one saying how many more there are (0: all)")
 }
 
 // addRuleSettingsFlags registers the flags that decide which findings a run
@@ -33,13 +36,30 @@ func addRuleSettingsFlags(cmd *cobra.Command, f *lintFlags) {
 	fl.BoolVar(&f.requireReason, "require-reason", false, "report kvet:ignore comments and kvet.dev/ignore annotations without a reason (-- why) as errors")
 	fl.StringVar(&f.baseline, "baseline", "", "report only findings that are not recorded in the baseline `FILE`")
 	fl.BoolVar(&f.noRender, "no-render", false, "lint the files of Kustomize overlays and Helm charts as they are, without rendering them")
+	fl.StringVar(&f.maxFileSizeFlag, "max-file-size", "", "do not read files larger than `SIZE` (bytes, or with a unit: 512KiB, 64MiB, 1GiB; default 64MiB): each is one file-too-large finding")
+}
+
+// parseBounds parses --max-file-size and checks --max-findings.
+func (f *lintFlags) parseBounds() error {
+	if f.maxFileSizeFlag != "" {
+		n, err := safefile.ParseSize(f.maxFileSizeFlag)
+		if err != nil {
+			return fmt.Errorf("--max-file-size: %w", err)
+		}
+		f.maxFileSize = n
+	}
+	if f.maxFindings < 0 {
+		return fmt.Errorf("--max-findings: %d is negative (0 shows every finding)", f.maxFindings)
+	}
+	return nil
 }
 
 // loadConfigFor reads the configuration file named by --config, else the
 // one found from the working directory up to the repository root; when
 // standard input is linted as the file stdinPath (--stdin-filename), from
-// that file's directory. It returns nil when there is none.
-func (a *app) loadConfigFor(flag, stdinPath string) (*config.Config, error) {
+// that file's directory. It reads at most maxSize bytes (0: the default
+// limit) and returns nil when there is none.
+func (a *app) loadConfigFor(ctx context.Context, flag, stdinPath string, maxSize int64) (*config.Config, error) {
 	path := flag
 	if path == "" {
 		wd, err := os.Getwd()
@@ -61,7 +81,7 @@ func (a *app) loadConfigFor(flag, stdinPath string) (*config.Config, error) {
 			path = rel
 		}
 	}
-	return config.Load(path)
+	return config.Load(ctx, path, maxSize)
 }
 
 // applyConfig fills the settings that were not given on the command line
@@ -85,20 +105,27 @@ func (f *lintFlags) applyConfig(cmd *cobra.Command, cfg *config.Config) {
 	if !changed("no-render") && cfg.Render != nil {
 		f.noRender = !*cfg.Render
 	}
+	if !changed("max-file-size") && cfg.MaxFileSize != 0 {
+		f.maxFileSize = cfg.MaxFileSize
+	}
+	if !changed("max-findings") && cfg.MaxFindings != nil {
+		f.maxFindings = *cfg.MaxFindings
+	}
 }
 
 // suppress applies inline suppressions and the baseline to the result of a
 // run. It returns every diagnostic (suppressed ones marked) and those the
 // report shows: all of them in SARIF, which records suppressions; the
 // others only with --show-suppressed, their message saying why. With
-// --write-baseline it records the findings instead and reports done.
-func (a *app) suppress(set *analyzer.Set, res *analyzer.Result, f lintFlags, lt *linter.Linter) (diags, shown []analyzer.Diagnostic, done bool, err error) {
+// --write-baseline it records the findings instead and reports done;
+// runErrs are the errors of the run (then it writes nothing).
+func (a *app) suppress(ctx context.Context, set *analyzer.Set, res *analyzer.Result, f lintFlags, lt *linter.Linter, runErrs []error) (diags, shown []analyzer.Diagnostic, done bool, err error) {
 	diags = lt.Suppress(set, res.Diagnostics)
 	if f.writeBaseline != "" {
-		return diags, nil, true, a.writeBaseline(f.writeBaseline, set, res, diags)
+		return diags, nil, true, a.writeBaseline(ctx, f, set, diags, runErrs)
 	}
 	if f.baseline != "" {
-		b, err := config.LoadBaseline(f.baseline)
+		b, err := config.LoadBaseline(ctx, f.baseline, f.maxFileSize)
 		if err != nil {
 			return nil, nil, false, err
 		}
@@ -142,8 +169,12 @@ func filePaths(set *analyzer.Set) []string {
 	return paths
 }
 
-// writeBaseline records the findings of diags in the baseline file path.
-func (a *app) writeBaseline(path string, set *analyzer.Set, res *analyzer.Result, diags []analyzer.Diagnostic) error {
+// writeBaseline records the findings of diags in the baseline file named by
+// --write-baseline, unless the run had errors (runErrs) or is interrupted:
+// a baseline missing the findings of an input that could not be read would
+// silently drop them, so the file then keeps its previous content.
+func (a *app) writeBaseline(ctx context.Context, f lintFlags, set *analyzer.Set, diags []analyzer.Diagnostic, runErrs []error) error {
+	path := f.writeBaseline
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return fmt.Errorf("writing baseline: %w", err)
@@ -153,19 +184,23 @@ func (a *app) writeBaseline(path string, set *analyzer.Set, res *analyzer.Result
 			return fmt.Errorf("--write-baseline %s: that is one of the files being linted; kvet never writes to its inputs", path)
 		}
 	}
+	if a.printErrors(runErrs) {
+		fmt.Fprintf(a.stderr, "kvet: baseline %s not written because of the errors above%s\n", path, keptNote(path))
+		a.code = ExitError
+		return nil
+	}
 	b, err := config.NewBaseline(path, diags)
 	if err != nil {
 		return err
 	}
-	if err := b.Write(); err != nil {
+	if err := b.Write(ctx); err != nil {
+		if ctx.Err() != nil {
+			return a.interrupted(f)
+		}
 		return err
 	}
 	n := len(b.Findings)
 	fmt.Fprintf(a.stderr, "kvet: recorded %d %s in %s\n", n, plural(n, "finding", "findings"), path)
-	for _, err := range append(set.Errors, res.Errors...) {
-		fmt.Fprintf(a.stderr, "kvet: %v\n", err)
-		a.code = ExitError
-	}
 	return nil
 }
 

@@ -112,7 +112,7 @@ func TestConfigErrorsExit2(t *testing.T) {
 	t.Run("missing --config file", func(t *testing.T) {
 		repo(t, map[string]string{"pod.yaml": podLimits})
 		code, _, stderr := kvet(t, "lint", "--config", "nope.yaml", ".")
-		if code != cli.ExitError || !strings.Contains(stderr, "reading configuration: open nope.yaml") {
+		if code != cli.ExitError || !strings.Contains(stderr, "reading configuration nope.yaml: no such file or directory") {
 			t.Errorf("exit %d, stderr %q", code, stderr)
 		}
 	})

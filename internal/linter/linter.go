@@ -28,6 +28,8 @@ type Source struct {
 	// PolicyTimeout bounds the evaluation of the policies on one document
 	// (policies.DefaultTimeout when zero).
 	PolicyTimeout time.Duration
+	// MaxFileSize bounds the size of each policy file (0: the default).
+	MaxFileSize int64
 }
 
 // Catalog returns every rule kvet knows for src, enabled or not, in
@@ -45,7 +47,7 @@ func Catalog(src Source) ([]*analyzer.Rule, *policies.Engine, error) {
 	for _, r := range slices.Concat(native, suppression) {
 		reserved = append(reserved, r.ID)
 	}
-	engine, err := policies.New(policies.Options{Dirs: src.Policies, NoBuiltin: src.NoBuiltinPolicies, Timeout: src.PolicyTimeout, ReservedIDs: reserved})
+	engine, err := policies.New(policies.Options{Dirs: src.Policies, NoBuiltin: src.NoBuiltinPolicies, Timeout: src.PolicyTimeout, ReservedIDs: reserved, MaxFileSize: src.MaxFileSize})
 	if err != nil {
 		return nil, nil, fmt.Errorf("loading policies:\n%w", err)
 	}
@@ -172,32 +174,18 @@ func (l *Linter) Skipped(path string) bool {
 // Lint discovers paths, leaves out the skipped files, and lints the rest
 // with the loader (see analyzer.Lint).
 func (l *Linter) Lint(ctx context.Context, loader *analyzer.Loader, paths []string) (*analyzer.Set, *analyzer.Result) {
-	if l.Config == nil {
-		return analyzer.Lint(ctx, loader, paths, l.Enabled, l.Options)
+	if l.Config != nil {
+		stdinPath := loader.StdinPath
+		loader = loader.WithSkip(func(name string) bool {
+			if name == "-" && stdinPath != "" {
+				// Standard input read as a file (--stdin-filename) is
+				// skipped as that file would be.
+				name = stdinPath
+			}
+			return l.Skipped(name)
+		})
 	}
-	var extra []string
-	if loader.Renderer != nil {
-		extra = loader.Renderer.Names()
-	}
-	names, errs := analyzer.Discover(paths, extra...)
-	var kept []string
-	for _, n := range names {
-		name := n
-		if n == "-" && loader.StdinPath != "" {
-			// Standard input read as a file (--stdin-filename) is
-			// skipped as that file would be.
-			name = loader.StdinPath
-		}
-		if !l.Skipped(name) {
-			kept = append(kept, n)
-		}
-	}
-	if len(kept) == 0 {
-		return &analyzer.Set{Errors: errs}, &analyzer.Result{}
-	}
-	set, res := analyzer.Lint(ctx, loader, kept, l.Enabled, l.Options)
-	set.Errors = append(errs, set.Errors...)
-	return set, res
+	return analyzer.Lint(ctx, loader, paths, l.Enabled, l.Options)
 }
 
 // Suppress applies the kvet:ignore comments and kvet.dev/ignore

@@ -48,7 +48,7 @@ func TestLinterFollowsConfiguration(t *testing.T) {
 		"k8s/job.yaml":      job,
 		"vendored/job.yaml": job,
 	})
-	cfg, err := config.Load(filepath.Join(dir, ".kvet.yaml"))
+	cfg, err := config.Load(t.Context(), filepath.Join(dir, ".kvet.yaml"), 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -442,7 +442,7 @@ func (w *workspace) buildLinter(cfgPath string) *linterEntry {
 	var cfg *config.Config
 	if cfgPath != "" {
 		var err error
-		if cfg, err = config.Load(cfgPath); err != nil {
+		if cfg, err = config.Load(context.Background(), cfgPath, 0); err != nil {
 			e.err = err
 			e.sig = signature(cfgPath, nil)
 			return e
@@ -460,7 +460,7 @@ func (w *workspace) buildLinter(cfgPath string) *linterEntry {
 	e.lt = lt
 	e.sig = signature(cfgPath, lt)
 	if cfg != nil && cfg.Baseline != "" {
-		b, err := config.LoadBaseline(cfg.Resolve(cfg.Baseline))
+		b, err := config.LoadBaseline(context.Background(), cfg.Resolve(cfg.Baseline), cfg.MaxFileSize)
 		if err != nil {
 			w.s.showf(messageWarning, "%v (findings are shown without the baseline)", err)
 		}

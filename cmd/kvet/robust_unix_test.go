@@ -1,0 +1,329 @@
+//go:build unix
+
+package main
+
+// Hostile and unlucky inputs, end to end: signals, pipes, devices, huge
+// files. Each runs the built binary as a user (or a CI runner) would.
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+const oldContent = "{\"version\": 1, \"findings\": []} (the previous file)\n"
+
+// startKvet starts kvet in dir with stdin, a pipe the test keeps open and
+// never writes to, so a run that reads it blocks until it is signalled.
+func startKvet(t *testing.T, dir string, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close(); w.Close() })
+	cmd := exec.Command(kvetBin, args...)
+	cmd.Dir = dir
+	cmd.Env = kvetEnv(nil)
+	cmd.Stdin = r
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, &stdout, &stderr
+}
+
+// interrupt sends sig to a kvet blocked on a read and returns its exit
+// code. A kvet that ignores the signal is killed after 30 s (test failure).
+func interrupt(t *testing.T, cmd *exec.Cmd, sig syscall.Signal) int {
+	t.Helper()
+	// Give the process time to install its handler and reach the read.
+	time.Sleep(500 * time.Millisecond)
+	if err := cmd.Process.Signal(sig); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+				t.Fatalf("kvet was killed by %v instead of handling it", ws.Signal())
+			}
+			return exit.ExitCode()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 0
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatalf("kvet ignored %v for 30 s (then: %v)", sig, <-done)
+		return -1
+	}
+}
+
+func workdir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	data, err := os.ReadFile(filepath.Join("testdata", "warnings.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "warnings.yaml"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func wantFile(t *testing.T, path, content string) {
+	t.Helper()
+	if data, err := os.ReadFile(path); err != nil || string(data) != content {
+		t.Errorf("%s = %q (%v), want it unchanged: %q", path, data, err, content)
+	}
+}
+
+// TestInterruptWritesNothing: Ctrl-C (SIGINT) or SIGTERM while kvet is
+// still reading its input leaves the baseline or report file as it was,
+// says so, prints no summary, and exits 130 (SIGINT) or 2 (SIGTERM).
+func TestInterruptWritesNothing(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		sig  syscall.Signal
+		code int
+		args []string
+		file string
+		says string
+	}{
+		{"baseline/SIGINT", syscall.SIGINT, 130, []string{"--write-baseline", "b.json"}, "b.json",
+			"kvet: interrupted: baseline b.json not written; it keeps its previous content\n"},
+		{"baseline/SIGTERM", syscall.SIGTERM, 2, []string{"--write-baseline", "b.json"}, "b.json",
+			"kvet: interrupted: baseline b.json not written; it keeps its previous content\n"},
+		{"report/SIGINT", syscall.SIGINT, 130, []string{"-f", "sarif", "-o", "r.sarif"}, "r.sarif",
+			"kvet: interrupted: report not written to r.sarif; it keeps its previous content\n"},
+		{"stdout/SIGINT", syscall.SIGINT, 130, nil, "",
+			"kvet: interrupted: no report written\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := workdir(t)
+			if c.file != "" {
+				if err := os.WriteFile(filepath.Join(dir, c.file), []byte(oldContent), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			// warnings.yaml is linted while /dev/stdin (and "-") block.
+			args := append(append([]string{"lint"}, c.args...), "warnings.yaml", "/dev/stdin")
+			cmd, stdout, stderr := startKvet(t, dir, args...)
+			code := interrupt(t, cmd, c.sig)
+			if code != c.code || stdout.String() != "" || stderr.String() != c.says {
+				t.Errorf("exit %d, stdout %q, stderr %q; want exit %d, no output and %q", code, stdout, stderr, c.code, c.says)
+			}
+			if c.file != "" {
+				wantFile(t, filepath.Join(dir, c.file), oldContent)
+			}
+			want := 1 // warnings.yaml
+			if c.file != "" {
+				want++
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != want {
+				t.Errorf("files left behind: %v", entries)
+			}
+		})
+	}
+}
+
+// TestRunErrorWritesNothing: a run with an error (here an input that does
+// not exist) writes no baseline and no report file: a baseline without the
+// findings of the missing input would silently drop them.
+func TestRunErrorWritesNothing(t *testing.T) {
+	dir := workdir(t)
+	for _, name := range []string{"b.json", "r.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(oldContent), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o := kvet(t, run{dir: dir, args: []string{"lint", "--write-baseline", "b.json", "warnings.yaml", "missing.yaml"}})
+	want := "kvet: reading missing.yaml: no such file or directory\n" +
+		"kvet: baseline b.json not written because of the errors above; it keeps its previous content\n"
+	if o.code != 2 || o.stdout != "" || o.stderr != want {
+		t.Errorf("--write-baseline: %s\nwant exit 2 and stderr %q", o, want)
+	}
+	wantFile(t, filepath.Join(dir, "b.json"), oldContent)
+
+	o = kvet(t, run{dir: dir, args: []string{"lint", "-o", "r.txt", "warnings.yaml", "missing.yaml"}})
+	want = "kvet: reading missing.yaml: no such file or directory\n" +
+		"kvet: report not written to r.txt because of the errors above; it keeps its previous content\n"
+	if o.code != 2 || o.stdout != "" || o.stderr != want {
+		t.Errorf("-o: %s\nwant exit 2 and stderr %q", o, want)
+	}
+	wantFile(t, filepath.Join(dir, "r.txt"), oldContent)
+
+	// Without errors both are written; the report keeps the file's mode.
+	o = kvet(t, run{dir: dir, args: []string{"lint", "-o", "r.txt", "warnings.yaml"}})
+	if o.code != 1 {
+		t.Errorf("-o without errors: %s", o)
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "r.txt")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("r.txt mode %v (%v), want 0600 kept", fi.Mode().Perm(), err)
+	}
+	wantLines(t, readFile(t, filepath.Join(dir, "r.txt")), warningsFindings("warnings.yaml"))
+	o = kvet(t, run{dir: dir, args: []string{"lint", "--write-baseline", "b.json", "warnings.yaml"}})
+	if o.code != 0 || o.stderr != "kvet: recorded 2 findings in b.json\n" {
+		t.Errorf("--write-baseline without errors: %s", o)
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// TestSpecialFiles: a FIFO named *.yaml in a folder, a link to /dev/zero
+// and a link to a directory named *.yaml are skipped (the first two with a
+// note); named on the command line, a FIFO or a device is an error, while
+// /dev/stdin is read. Nothing blocks or grows without bound.
+func TestSpecialFiles(t *testing.T) {
+	dir := workdir(t)
+	if err := os.Mkdir(filepath.Join(dir, "k8s"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "k8s", "fifo.yaml"), 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	if err := os.Rename(filepath.Join(dir, "warnings.yaml"), filepath.Join(dir, "k8s", "warnings.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	for link, target := range map[string]string{"k8s/zero.yaml": "/dev/zero", "k8s/dir.yaml": "."} {
+		if err := os.Symlink(target, filepath.Join(dir, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o := kvet(t, run{dir: dir, args: []string{"lint", "k8s"}})
+	if o.code != 1 {
+		t.Errorf("exit %d, want 1\n%s", o.code, o)
+	}
+	wantLines(t, o.stdout, warningsFindings("k8s/warnings.yaml"))
+	wantLines(t, o.stderr, []*regexp.Regexp{
+		regexp.MustCompile(`^kvet: note: skipped k8s/fifo.yaml: not a regular file \(a named pipe\)$`),
+		regexp.MustCompile(`^kvet: note: skipped k8s/zero.yaml: not a regular file \(a character device\)$`),
+		regexp.MustCompile(`^kvet: 0 errors, 2 warnings, 0 info in 1 file \(1 document\)$`),
+	})
+
+	o = kvet(t, run{dir: dir, args: []string{"lint", "k8s/fifo.yaml", "k8s/zero.yaml", "k8s/warnings.yaml"}})
+	if o.code != 2 {
+		t.Errorf("named FIFO and device: exit %d, want 2\n%s", o.code, o)
+	}
+	containsLines(t, o.stderr,
+		regexp.MustCompile(`^kvet: reading k8s/fifo.yaml: not a regular file \(a named pipe\); kvet reads pipes and devices only as -, /dev/stdin or a process substitution <\(command\)$`),
+		regexp.MustCompile(`^kvet: reading k8s/zero.yaml: not a regular file \(a character device\); `))
+	wantLines(t, o.stdout, warningsFindings("k8s/warnings.yaml"))
+
+	manifest := readFile(t, filepath.Join(dir, "k8s", "warnings.yaml"))
+	o = kvet(t, run{dir: dir, args: []string{"lint", "/dev/stdin"}, stdin: manifest})
+	if o.code != 1 {
+		t.Errorf("/dev/stdin: %s", o)
+	}
+	wantLines(t, o.stdout, warningsFindings("/dev/stdin"))
+}
+
+// TestBoundedReads: no file kvet reads can grow without bound: a manifest
+// over --max-file-size is one file-too-large finding (the rest is linted);
+// .kvet.yaml, --config, --baseline and --policy are refused when they are
+// devices (a link to /dev/zero) or over the limit.
+func TestBoundedReads(t *testing.T) {
+	dir := workdir(t)
+	big := strings.Repeat("# padding\n", 300) // 3000 bytes
+	for name, content := range map[string]string{"big.yaml": big, "big.rego": "package big\n" + big, "big.json": big} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, "policy"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, link := range []string{"zero.yaml", "policy/zero.rego"} {
+		if err := os.Symlink("/dev/zero", filepath.Join(dir, link)); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	o := kvet(t, run{dir: dir, args: []string{"lint", "--max-file-size", "2KiB", "big.yaml", "warnings.yaml"}})
+	if o.code != 1 {
+		t.Errorf("exit %d, want 1\n%s", o.code, o)
+	}
+	wantLines(t, o.stdout, append([]*regexp.Regexp{
+		regexp.MustCompile(`^big.yaml:1:1: error: file is 2.9 KiB, over the 2 KiB limit \(--max-file-size\): not read, so nothing in it was checked; split the file or raise --max-file-size \(file-too-large\)$`),
+	}, warningsFindings("warnings.yaml")...))
+
+	refused := regexp.MustCompile(`not a regular file \(a character device\)`)
+	tooLarge := regexp.MustCompile(`file is 2.9 KiB, over the 2 KiB limit \(--max-file-size\)`)
+	for _, c := range []struct {
+		args []string
+		want *regexp.Regexp
+	}{
+		{[]string{"--config", "zero.yaml"}, refused},
+		{[]string{"--baseline", "zero.yaml"}, refused},
+		{[]string{"--policy", "zero.yaml"}, refused},
+		{[]string{"--policy", "policy"}, refused},
+		{[]string{"--max-file-size", "2KiB", "--config", "big.yaml"}, tooLarge},
+		{[]string{"--max-file-size", "2KiB", "--baseline", "big.json"}, tooLarge},
+		{[]string{"--max-file-size", "2KiB", "--policy", "big.rego"}, tooLarge},
+	} {
+		o := kvet(t, run{dir: dir, args: append(append([]string{"lint"}, c.args...), "warnings.yaml")})
+		if o.code != 2 || !c.want.MatchString(o.stderr) {
+			t.Errorf("%v: %s\nwant exit 2 and %s", c.args, o, c.want)
+		}
+	}
+
+	// A .kvet.yaml found by discovery is bounded the same way.
+	if err := os.Symlink("/dev/zero", filepath.Join(dir, ".kvet.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	o = kvet(t, run{dir: dir, args: []string{"lint", "warnings.yaml"}})
+	if o.code != 2 || o.stderr != "kvet: reading configuration .kvet.yaml: not a regular file (a character device)\n" {
+		t.Errorf("discovered .kvet.yaml -> /dev/zero: %s", o)
+	}
+}
+
+// TestFindingsCap: at most --max-findings findings of one rule in one file
+// are shown, then one saying how many more there are; the summary and the
+// exit status count them all.
+func TestFindingsCap(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: Pod\nmetadata:\n  name: many\nspec:\n  serviceAccountName: app\n  containers:\n")
+	for i := range 12 {
+		fmt.Fprintf(&b, "  - name: c%d\n    image: app:latest\n    resources: {limits: {cpu: 1, memory: 1Gi}, requests: {cpu: 1, memory: 1Gi}}\n", i)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "pod.yaml"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o := kvet(t, run{dir: dir, args: []string{"lint", "--max-findings", "5", "pod.yaml"}})
+	var want []*regexp.Regexp
+	for i := range 5 {
+		want = append(want, finding("pod.yaml", 9+3*i, 12, "warning", "image-tag-mutable"))
+	}
+	want = append(want, regexp.MustCompile(`^pod.yaml:24:12: warning: 7 more image-tag-mutable findings in this file from here on are not shown: kvet shows at most 5 per rule per file \(--max-findings, or max-findings: in .kvet.yaml; 0 shows all\) \(image-tag-mutable\)$`))
+	wantLines(t, o.stdout, want)
+	if o.code != 1 || o.stderr != "kvet: 0 errors, 12 warnings, 0 info in 1 file (1 document)\n" {
+		t.Errorf("summary or exit: %s", o)
+	}
+	o = kvet(t, run{dir: dir, args: []string{"lint", "--max-findings", "0", "pod.yaml"}})
+	if n := len(lines(o.stdout)); n != 12 {
+		t.Errorf("--max-findings 0: %d lines, want 12\n%s", n, o)
+	}
+}
