@@ -3,9 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -127,8 +126,11 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 			name := filepath.ToSlash(ff.file.Path)
 			fmt.Fprint(a.stdout, udiff.Unified("a/"+name, "b/"+name, ff.file.Content, content))
 		default:
-			if err := writeFileAtomic(ff.file.Path, content); err != nil {
-				failed = append(failed, err)
+			// Atomic: a reader never sees half a file, and an
+			// interrupted run leaves the original.
+			err := safefile.WriteAtomic(ctx, ff.file.Path, func(w io.Writer) error { _, err := w.Write(content); return err })
+			if err != nil {
+				failed = append(failed, fmt.Errorf("writing %s: %w", ff.file.Path, err))
 			}
 		}
 	}
@@ -249,52 +251,4 @@ func (a *app) remaining(ctx context.Context, f fixFlags, paths []string, stdin [
 		}
 	}
 	return diags, rep, nil
-}
-
-// writeFileAtomic replaces the file at path (the file a symbolic link
-// points to) with data: written to a temporary file beside it with the
-// file's mode, then renamed over it, so that a reader never sees half a
-// file and an interrupted run leaves the original.
-func writeFileAtomic(path string, data []byte) error {
-	target, err := filepath.EvalSymlinks(path)
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, cause(err))
-	}
-	info, err := os.Stat(target)
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, cause(err))
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".kvet-fix-*")
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, cause(err))
-	}
-	defer os.Remove(tmp.Name()) //nolint:errcheck // gone after a successful rename
-	_, err = tmp.Write(data)
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), info.Mode().Perm())
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), target)
-	}
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, cause(err))
-	}
-	return nil
-}
-
-// cause strips the file name from an *os.PathError or *os.LinkError, so
-// that messages name the file the user gave, not a temporary one.
-func cause(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	var le *os.LinkError
-	if errors.As(err, &le) {
-		return le.Err
-	}
-	return err
 }

@@ -172,10 +172,16 @@ func readAll(r io.Reader, limit, size int64) ([]byte, error) {
 	}
 }
 
+// unwrap drops the path from the errors of the os package: callers name
+// the file themselves.
 func unwrap(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
 	}
 	return err
 }
