@@ -220,7 +220,7 @@ func TestSpecialFiles(t *testing.T) {
 	wantLines(t, o.stderr, []*regexp.Regexp{
 		regexp.MustCompile(`^kvet: note: skipped k8s/fifo.yaml: not a regular file \(a named pipe\)$`),
 		regexp.MustCompile(`^kvet: note: skipped k8s/zero.yaml: not a regular file \(a character device\)$`),
-		regexp.MustCompile(`^kvet: 0 errors, 2 warnings, 0 info in 1 file \(1 document\)$`),
+		regexp.MustCompile(`^kvet: 0 errors, 2 warnings, 0 info in 1 file \(1 document\); 2 fixable with kvet fix$`),
 	})
 
 	o = kvet(t, run{dir: dir, args: []string{"lint", "k8s/fifo.yaml", "k8s/zero.yaml", "k8s/warnings.yaml"}})
