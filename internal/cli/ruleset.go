@@ -37,7 +37,7 @@ func (a *app) configured(src ruleSource) (ruleSource, error) {
 	if len(src.policies) > 0 {
 		return src, nil
 	}
-	cfg, err := a.loadConfigFor(src.config, "")
+	cfg, err := a.loadConfigFor(context.Background(), src.config, "", 0)
 	if err != nil {
 		return src, err
 	}
