@@ -21,10 +21,6 @@ import (
 // field and wrong type is reported with the position of its key, and the
 // rest of the object is still decoded for the rules.
 
-// maxDecodeNodes bounds the work of decoding one document, so that alias
-// bombs ("billion laughs") cannot exhaust memory.
-const maxDecodeNodes = 2_000_000
-
 var jsonUnmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 
 // typeCache holds the JSON field tables of the structs the decoder has seen.
@@ -117,14 +113,13 @@ type decoder struct {
 	types    *typeCache
 	strict   bool // report unknown fields
 	problems []problem
-	budget   int
-	depth    int  // nesting of decode calls; aliases to an ancestor make cycles
+	depth    int  // nesting of decode calls
 	tooDeep  bool // the depth limit was reported
 }
 
-// maxDecodeDepth bounds the nesting the decoder follows: no Kubernetes
-// object is nearly this deep, but an alias to one of its own ancestors is
-// infinitely deep.
+// maxDecodeDepth bounds the nesting the decoder follows (the loader refuses
+// an alias inside its own anchor; no Kubernetes object is nearly this
+// deep).
 const maxDecodeDepth = 1000
 
 func (d *decoder) add(ruleID string, at *yaml.Node, path Path, format string, args ...any) {
@@ -184,13 +179,6 @@ func (d *decoder) decode(n, at *yaml.Node, v reflect.Value, path Path) {
 		}
 		return
 	}
-	d.budget--
-	if d.budget == 0 {
-		d.add(IDInvalidValue, at, path, "%s: document too large after alias expansion; not decoded further", pathLabel(path))
-	}
-	if d.budget <= 0 {
-		return
-	}
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return // null leaves the zero value, as in JSON
 	}
@@ -212,7 +200,7 @@ func (d *decoder) decode(n, at *yaml.Node, v reflect.Value, path Path) {
 		d.decodeMap(n, at, v, path)
 	case reflect.Interface:
 		if t.NumMethod() == 0 {
-			v.Set(reflect.ValueOf(d.value(n)))
+			v.Set(reflect.ValueOf(buildValue(n, goValues{}, 0)))
 		}
 	case reflect.String:
 		if n.Kind != yaml.ScalarNode || (n.Tag != "!!str" && n.Tag != "!!timestamp" && n.Tag != "!!binary") {
@@ -380,12 +368,7 @@ func (d *decoder) decodeMap(n, at *yaml.Node, v reflect.Value, path Path) {
 // decodeJSON handles types with their own JSON decoding (resource.Quantity,
 // intstr.IntOrString, metav1.Time, ...) by handing them the node as JSON.
 func (d *decoder) decodeJSON(n, at *yaml.Node, v reflect.Value, path Path) {
-	val := d.value(n)
-	if d.budget < 0 {
-		d.add(IDInvalidValue, at, path, "%s: value too large after alias expansion; not decoded", pathLabel(path))
-		return
-	}
-	data, err := json.Marshal(val)
+	data, err := json.Marshal(buildValue(n, goValues{}, 0))
 	if err == nil {
 		err = json.Unmarshal(data, v.Addr().Interface())
 	}
@@ -396,15 +379,6 @@ func (d *decoder) decodeJSON(n, at *yaml.Node, v reflect.Value, path Path) {
 		}
 		d.add(IDInvalidValue, at, path, "%s: invalid value %s: %s", pathLabel(path), describe(n), msg)
 	}
-}
-
-// value converts n to the generic value JSON decoding would produce, under
-// the decoder's node budget (aliases count each time they are expanded).
-func (d *decoder) value(n *yaml.Node) any {
-	b := valueBuilder{budget: d.budget}
-	v := b.value(n, 0)
-	d.budget = b.budget
-	return v
 }
 
 func scalarValue(n *yaml.Node) any {

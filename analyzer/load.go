@@ -487,6 +487,11 @@ func parseNodes(f *File, doc func(index int, node *yaml.Node), syntaxErr func(r 
 					index++
 					continue
 				}
+				if alias, msg := aliasProblem(&node); alias != nil {
+					syntaxErr(f.tokenRange(alias), msg)
+					index++
+					continue
+				}
 			}
 			doc(index, &node)
 			index++
@@ -657,7 +662,7 @@ func (l *Loader) object(f *File, index, item int, root *yaml.Node, apiVersion, k
 		return d, nil
 	}
 	obj := info.newObject()
-	dec := &decoder{types: l.types, strict: slices.Contains(info.versions, version), budget: maxDecodeNodes}
+	dec := &decoder{types: l.types, strict: slices.Contains(info.versions, version)}
 	dec.decode(root, root, reflect.ValueOf(obj).Elem(), nil)
 	d.Object = obj
 	var diags []Diagnostic

@@ -1,58 +1,95 @@
 package analyzer
 
 import (
-	"fmt"
-
 	yaml "go.yaml.in/yaml/v3"
 )
 
 // Value returns the object as the generic value that decoding its JSON form
 // would give: map[string]any, []any, string, int64, float64, bool or nil,
 // with aliases and `<<` merge keys expanded the way the decoder and the
-// locator see them. It is what Rego policies receive as `input`, built from
-// the node tree without parsing the file again (unless Lint released the
-// tree, see Root).
-//
-// It fails when alias expansion makes the object larger than the decoder's
-// node budget (a "billion laughs" document).
-func (d *Document) Value() (any, error) {
-	b := valueBuilder{budget: maxDecodeNodes}
-	v := b.value(d.Root(), 0)
-	if b.budget < 0 {
-		return nil, fmt.Errorf("%s: document %d (%s %s) expands to more than %d nodes", d.File.Path, d.Index+1, d.Kind, d.Name, maxDecodeNodes)
-	}
-	return v, nil
+// locator see them, built from the node tree without parsing the file
+// again (unless Lint released the tree, see Root). The loader refuses
+// documents whose aliases expand too much, so the value is bounded.
+func (d *Document) Value() any { return BuildValue(d, goValues{}) }
+
+// ValueBuilder makes the values of a document for BuildValue: T is the
+// representation of a value (Go's generic values for Value, OPA's AST for
+// the Rego input).
+type ValueBuilder[T any] interface {
+	Null() T
+	Bool(bool) T
+	Int(int64) T
+	Float(float64) T
+	String(string) T
+	// Array receives the items; the slice is the builder's to keep.
+	Array(items []T) T
+	// Object receives the keys and values in document order, explicit
+	// keys first, then those brought in by `<<` merges; a key written
+	// twice comes twice, and the later value wins.
+	Object(keys []string, values []T) T
 }
 
-// valueBuilder converts node trees with a bound on the number of nodes
-// produced, counting every expansion of an alias.
-type valueBuilder struct{ budget int }
+// BuildValue builds the object's value with b, expanding aliases and `<<`
+// merge keys the way Value does.
+func BuildValue[T any](d *Document, b ValueBuilder[T]) T {
+	return buildValue(d.Root(), b, 0)
+}
 
-func (b *valueBuilder) value(n *yaml.Node, depth int) any {
+// maxValueDepth bounds the nesting BuildValue follows.
+const maxValueDepth = 10_000
+
+func buildValue[T any](n *yaml.Node, b ValueBuilder[T], depth int) T {
 	n = deref(n)
-	b.budget--
-	if n == nil || b.budget < 0 || depth > 10_000 {
-		return nil
+	if n == nil || depth > maxValueDepth {
+		return b.Null()
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
-		m := make(map[string]any, len(n.Content)/2)
+		keys := make([]string, 0, len(n.Content)/2)
+		vals := make([]T, 0, len(n.Content)/2)
 		eachEntry(n, func(k, v *yaml.Node) bool {
-			m[k.Value] = b.value(v, depth+1)
-			return b.budget >= 0
+			keys = append(keys, k.Value)
+			vals = append(vals, buildValue(v, b, depth+1))
+			return true
 		})
-		return m
+		return b.Object(keys, vals)
 	case yaml.SequenceNode:
-		s := make([]any, len(n.Content))
+		items := make([]T, len(n.Content))
 		for i, c := range n.Content {
-			s[i] = b.value(c, depth+1)
-			if b.budget < 0 {
-				break
-			}
+			items[i] = buildValue(c, b, depth+1)
 		}
-		return s
+		return b.Array(items)
 	case yaml.ScalarNode:
-		return scalarValue(n)
+		switch v := scalarValue(n).(type) {
+		case nil:
+			return b.Null()
+		case bool:
+			return b.Bool(v)
+		case int64:
+			return b.Int(v)
+		case float64:
+			return b.Float(v)
+		case string:
+			return b.String(v)
+		}
 	}
-	return nil
+	return b.Null()
+}
+
+// goValues builds Go's generic values.
+type goValues struct{}
+
+func (goValues) Null() any             { return nil }
+func (goValues) Bool(v bool) any       { return v }
+func (goValues) Int(v int64) any       { return v }
+func (goValues) Float(v float64) any   { return v }
+func (goValues) String(v string) any   { return v }
+func (goValues) Array(items []any) any { return items }
+
+func (goValues) Object(keys []string, values []any) any {
+	m := make(map[string]any, len(keys))
+	for i, k := range keys {
+		m[k] = values[i]
+	}
+	return m
 }

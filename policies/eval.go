@@ -168,7 +168,7 @@ var errTimeout = errors.New("time limit exceeded")
 // each entry. A comprehension-wrapped entry's value is the array of its
 // values (empty when undefined). On a timeout, the error wraps errTimeout
 // and the entry that was being evaluated is returned with it.
-func (p *program) eval(ctx context.Context, q *query, input ast.Value, deadline time.Time) ([]ast.Value, *entry, error) {
+func (p *program) eval(ctx context.Context, q *query, input *ast.Term, deadline time.Time) ([]ast.Value, *entry, error) {
 	cancel := topdown.NewCancel()
 	var timedOut atomic.Bool
 	timer := time.AfterFunc(time.Until(deadline), func() {
@@ -189,7 +189,7 @@ func (p *program) eval(ctx context.Context, q *query, input ast.Value, deadline 
 		WithQueryCompiler(q.qc).
 		WithStore(p.store).
 		WithTransaction(txn).
-		WithInput(ast.NewTerm(input)).
+		WithInput(input).
 		WithCancel(cancel).
 		WithStackTraces(true)
 	var vals []ast.Value
@@ -238,8 +238,7 @@ func (q *query) culprit(err error) *entry {
 type docResult struct {
 	findings map[int][]analyzer.Finding // by policy index
 	errs     map[int]error              // by policy index
-	// err fails the whole document (its input could not be built, the
-	// query could not be prepared).
+	// err fails the whole document (its query could not be prepared).
 	err      error
 	reported atomic.Bool
 }
@@ -255,18 +254,13 @@ func (e *Engine) evaluate(ctx context.Context, doc *analyzer.Document, res *docR
 	res.findings, res.errs = map[int][]analyzer.Finding{}, map[int]error{}
 	deadline := time.Now().Add(e.timeout)
 	prog := e.prog
-	v, err := doc.Value()
-	if err != nil {
-		res.err = err
-		return
-	}
-	input := toValue(v)
+	in := input(doc)
 	q, err := prog.queryFor(doc.Kind)
 	if err != nil {
 		res.err = err
 		return
 	}
-	vals, culprit, err := prog.eval(ctx, q, input, deadline)
+	vals, culprit, err := prog.eval(ctx, q, in, deadline)
 	if err == nil {
 		for i, en := range q.entries {
 			e.collect(res, en, vals[i])
@@ -284,7 +278,7 @@ func (e *Engine) evaluate(ctx context.Context, doc *analyzer.Document, res *docR
 		sq, err := prog.singleQuery(en)
 		var vals []ast.Value
 		if err == nil {
-			vals, _, err = prog.eval(ctx, sq, input, deadline)
+			vals, _, err = prog.eval(ctx, sq, in, deadline)
 		}
 		switch {
 		case err == nil:

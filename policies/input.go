@@ -1,35 +1,45 @@
 package policies
 
 import (
+	"encoding/json"
 	"strconv"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/kvet-dev/kvet/analyzer"
 )
 
-// toValue converts a document's generic value (analyzer.Document.Value)
-// to the AST value OPA evaluates, without a round trip through JSON.
-func toValue(v any) ast.Value {
-	switch x := v.(type) {
-	case map[string]any:
-		terms := make([][2]*ast.Term, 0, len(x))
-		for k, e := range x {
-			terms = append(terms, [2]*ast.Term{ast.StringTerm(k), ast.NewTerm(toValue(e))})
-		}
-		return ast.NewObject(terms...)
-	case []any:
-		terms := make([]*ast.Term, len(x))
-		for i, e := range x {
-			terms[i] = ast.NewTerm(toValue(e))
-		}
-		return ast.NewArray(terms...)
-	case string:
-		return ast.String(x)
-	case int64:
-		return ast.Number(strconv.FormatInt(x, 10))
-	case float64:
-		return ast.Number(strconv.FormatFloat(x, 'g', -1, 64))
-	case bool:
-		return ast.Boolean(x)
+// input builds the Rego input of a document, the object as written with
+// aliases and merges expanded (see analyzer.Document.Value), directly as
+// OPA's AST: no Go maps in between, and the strings, small integers and
+// booleans OPA interns are not allocated again.
+func input(doc *analyzer.Document) *ast.Term {
+	return analyzer.BuildValue(doc, astTerms{})
+}
+
+// astTerms builds OPA terms.
+type astTerms struct{}
+
+func (astTerms) Null() *ast.Term           { return ast.InternedNullTerm }
+func (astTerms) Bool(v bool) *ast.Term     { return ast.InternedTerm(v) }
+func (astTerms) String(v string) *ast.Term { return ast.InternedTerm(v) }
+func (astTerms) Int(v int64) *ast.Term {
+	if int64(int(v)) == v {
+		return ast.InternedTerm(int(v))
 	}
-	return ast.Null{}
+	return ast.NumberTerm(json.Number(strconv.FormatInt(v, 10)))
+}
+
+func (astTerms) Float(v float64) *ast.Term {
+	return ast.NumberTerm(json.Number(strconv.FormatFloat(v, 'g', -1, 64)))
+}
+
+func (astTerms) Array(items []*ast.Term) *ast.Term { return ast.NewTerm(ast.NewArray(items...)) }
+
+func (astTerms) Object(keys []string, values []*ast.Term) *ast.Term {
+	o := ast.NewObjectWithCapacity(len(keys))
+	for i, k := range keys {
+		o.Insert(ast.InternedTerm(k), values[i])
+	}
+	return ast.NewTerm(o)
 }
