@@ -121,3 +121,41 @@ func TestCrossDocumentContext(t *testing.T) {
 		t.Fatalf("after a Role file was added: %+v", d)
 	}
 }
+
+// Workspace folders added after initialize give documents their context;
+// a document outside every folder is linted alone.
+func TestWorkspaceFolders(t *testing.T) {
+	dir := writeTree(t, map[string]string{"rbac/role.yaml": role("reader")})
+	c := startServer(t, Options{adjust: withRoleRefRule})
+	var res InitializeResult
+	c.result(methodInitialize, map[string]any{"processId": nil, "rootUri": nil, "capabilities": map[string]any{}}, &res)
+	if !res.Capabilities.Workspace.WorkspaceFolders.Supported || !res.Capabilities.Workspace.WorkspaceFolders.ChangeNotifications {
+		t.Errorf("workspace folders capability: %+v", res.Capabilities.Workspace)
+	}
+	c.notify(methodInitialized, map[string]any{})
+	uri := pathToURI(filepath.Join(dir, "rbac/binding.yaml"))
+	c.open(uri, binding)
+	message := func() string {
+		for _, d := range c.diagnostics(uri).Diagnostics {
+			if d.Code == "test-role-ref" {
+				return d.Message
+			}
+		}
+		return ""
+	}
+	if got := message(); got != "Role reader not found" {
+		t.Errorf("outside every folder: %q", got)
+	}
+	c.notify(methodDidChangeFolders, map[string]any{"event": map[string]any{
+		"added": []WorkspaceFolder{{URI: pathToURI(dir), Name: "k8s"}}, "removed": []WorkspaceFolder{},
+	}})
+	if got := message(); got != "binds Role reader" {
+		t.Errorf("in the added folder: %q", got)
+	}
+	c.notify(methodDidChangeFolders, map[string]any{"event": map[string]any{
+		"added": []WorkspaceFolder{}, "removed": []WorkspaceFolder{{URI: pathToURI(dir), Name: "k8s"}},
+	}})
+	if got := message(); got != "Role reader not found" {
+		t.Errorf("after the folder was removed: %q", got)
+	}
+}
