@@ -61,3 +61,15 @@ func TestCheckerStepsMatchRun(t *testing.T) {
 		t.Fatal("Run reported nothing")
 	}
 }
+
+// A buffer over the size limit is not read, like a file: one
+// file-too-large diagnostic.
+func TestLoaderOverlayBounded(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "big.yaml")
+	l := analyzer.NewLoader(nil)
+	l.MaxFileSize = 16
+	set := l.WithOverlay(map[string][]byte{path: []byte(sa("too-long-for-sixteen-bytes"))}).Load(context.Background(), []string{path})
+	if len(set.Docs) != 0 || len(set.Diagnostics) != 1 || set.Diagnostics[0].RuleID != analyzer.IDFileTooLarge {
+		t.Errorf("documents %d, diagnostics %+v; want one file-too-large", len(set.Docs), set.Diagnostics)
+	}
+}

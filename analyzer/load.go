@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -302,10 +303,17 @@ func (l *Loader) read(ctx context.Context, in *input) (*File, []Diagnostic, erro
 	if in.file != nil {
 		return in.file, in.diags, nil
 	}
-	if data, ok := l.overlaid(in.name); ok {
-		return &File{Path: in.name, Content: data}, nil, nil
+	var data []byte
+	var err error
+	if buf, ok := l.overlaid(in.name); ok {
+		// An editor's buffer is bounded like the file it will be saved to.
+		data = buf
+		if limit := cmp.Or(l.MaxFileSize, safefile.DefaultMaxSize); int64(len(buf)) > limit {
+			data, err = nil, &safefile.TooLargeError{Size: int64(len(buf)), Limit: limit}
+		}
+	} else {
+		data, err = safefile.Read(ctx, filepath.FromSlash(in.name), l.MaxFileSize)
 	}
-	data, err := safefile.Read(ctx, filepath.FromSlash(in.name), l.MaxFileSize)
 	f, diags, err := l.file(in.name, data, err)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading %s: %w", in.name, err)

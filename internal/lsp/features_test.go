@@ -333,3 +333,28 @@ deny contains result.at(["metadata", "labels", "team"], "no team label") if {
 		t.Errorf("with a broken configuration: %q", got)
 	}
 }
+
+// The configuration's limits apply to buffers as to files: max-file-size
+// (file-too-large) and max-findings (the cap per rule).
+func TestConfigurationLimits(t *testing.T) {
+	dir := writeTree(t, map[string]string{".kvet.yaml": "max-file-size: 1KiB\nmax-findings: 2\n"})
+	c := startServer(t, Options{})
+	c.initialize(dir)
+	big := pathToURI(filepath.Join(dir, "big.yaml"))
+	c.open(big, cronJob+strings.Repeat("# padding\n", 200))
+	if p := c.diagnostics(big); len(p.Diagnostics) != 1 || p.Diagnostics[0].Code != "file-too-large" {
+		t.Errorf("buffer over max-file-size: %+v", p.Diagnostics)
+	}
+	many := pathToURI(filepath.Join(dir, "many.yaml"))
+	c.open(many, "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  restartPolicy: Never\n  serviceAccountName: p\n  containers:\n"+
+		"  - {name: a, image: a}\n  - {name: b, image: b}\n  - {name: c, image: c}\n  - {name: d, image: d}\n")
+	n := 0
+	for _, d := range c.diagnostics(many).Diagnostics {
+		if d.Code == "image-tag-mutable" {
+			n++
+		}
+	}
+	if n != 3 { // two, and one saying how many more
+		t.Errorf("image-tag-mutable findings: %d, want 3 with max-findings: 2", n)
+	}
+}

@@ -57,6 +57,10 @@ type linterEntry struct {
 	sig      string // of the files it was built from (see signature)
 	checked  int    // cycle in which sig was last compared with the disk
 	lt       *linter.Linter
+	loader   *analyzer.Loader // with the configuration's file size limit
+	// maxFindings caps the findings shown per rule (see
+	// analyzer.CapFindings).
+	maxFindings int
 	baseline *config.Baseline
 	err      error // the configuration or a policy is broken
 }
@@ -162,7 +166,7 @@ func (w *workspace) lintGroup(ctx context.Context, entry *linterEntry, root stri
 	// document.
 	var rc *rootCache
 	if root != "" && setRules {
-		rc = w.refresh(ctx, root, open)
+		rc = w.refresh(ctx, entry.loader, root, open)
 		// Cross-document findings of the other open documents of the
 		// folder may change too.
 		for _, o := range open {
@@ -177,7 +181,7 @@ func (w *workspace) lintGroup(ctx context.Context, entry *linterEntry, root stri
 		if !targets[o.uri] {
 			continue
 		}
-		if p := w.parsedOf(ctx, rc, o); p != nil {
+		if p := w.parsedOf(ctx, entry.loader, rc, o); p != nil {
 			files[o.uri] = p
 		}
 	}
@@ -244,12 +248,12 @@ func (w *workspace) findings(ctx context.Context, checker *analyzer.Checker, ent
 			shown = append(shown, d)
 		}
 	}
-	return shown
+	return analyzer.CapFindings(shown, entry.maxFindings)
 }
 
 // parsedOf returns the parse of the open document o: from its folder's
 // cache, or parsed now (and kept) when it is outside every folder.
-func (w *workspace) parsedOf(ctx context.Context, rc *rootCache, o snapshot) *parsed {
+func (w *workspace) parsedOf(ctx context.Context, loader *analyzer.Loader, rc *rootCache, o snapshot) *parsed {
 	if rc != nil && o.path != "" {
 		if p := rc.files[o.path]; p != nil {
 			return p
@@ -258,15 +262,17 @@ func (w *workspace) parsedOf(ctx context.Context, rc *rootCache, o snapshot) *pa
 	if p := w.loose[o.uri]; p != nil && p.version == o.version {
 		return p
 	}
-	var p *parsed
-	if o.path != "" {
-		set := w.loader.WithOverlay(map[string][]byte{o.path: o.text}).Load(ctx, []string{o.path})
-		p = split(set)[o.path]
-	} else {
-		f := &analyzer.File{Path: o.name, Content: o.text}
-		docs, diags := w.loader.Parse(f)
-		p = &parsed{file: f, docs: docs, diags: diags}
+	// A document that is not a file ("untitled:") is named by its URI,
+	// which the overlay holds as it holds any path.
+	key := o.path
+	if key == "" {
+		var err error
+		if key, err = filepath.Abs(o.name); err != nil {
+			return nil
+		}
 	}
+	set := loader.WithOverlay(map[string][]byte{key: o.text}).Load(ctx, []string{o.name})
+	p := split(set)[filepath.FromSlash(o.name)]
 	if p == nil {
 		return nil
 	}
@@ -278,7 +284,7 @@ func (w *workspace) parsedOf(ctx context.Context, rc *rootCache, o snapshot) *pa
 // refresh brings the cache of the folder root up to date with the disk and
 // the open buffers, once per cycle: files whose modification time, size
 // or buffer version changed are parsed again, removed files are dropped.
-func (w *workspace) refresh(ctx context.Context, root string, open []snapshot) *rootCache {
+func (w *workspace) refresh(ctx context.Context, loader *analyzer.Loader, root string, open []snapshot) *rootCache {
 	rc := w.roots[root]
 	if rc == nil {
 		rc = &rootCache{files: map[string]*parsed{}}
@@ -347,7 +353,7 @@ func (w *workspace) refresh(ctx context.Context, root string, open []snapshot) *
 	if len(load) == 0 {
 		return rc
 	}
-	set := w.loader.WithOverlay(overlay).Load(ctx, load)
+	set := loader.WithOverlay(overlay).Load(ctx, load)
 	for _, err := range set.Errors {
 		w.s.logf(messageWarning, "%v", err)
 	}
@@ -438,7 +444,7 @@ func (w *workspace) linterFor(o snapshot, folders []string) *linterEntry {
 // buildLinter reads the configuration file cfgPath ("" for none) and sets
 // up its linter, compiling its policies, and loads its baseline.
 func (w *workspace) buildLinter(cfgPath string) *linterEntry {
-	e := &linterEntry{cfgPath: cfgPath}
+	e := &linterEntry{cfgPath: cfgPath, maxFindings: analyzer.DefaultMaxFindings}
 	var cfg *config.Config
 	if cfgPath != "" {
 		var err error
@@ -448,7 +454,16 @@ func (w *workspace) buildLinter(cfgPath string) *linterEntry {
 			return e
 		}
 	}
-	lt, err := linter.New(cfg, linter.Settings{})
+	var s linter.Settings
+	loader := *w.loader
+	if cfg != nil {
+		s.MaxFileSize, loader.MaxFileSize = cfg.MaxFileSize, cfg.MaxFileSize
+		if cfg.MaxFindings != nil {
+			e.maxFindings = *cfg.MaxFindings
+		}
+	}
+	e.loader = &loader
+	lt, err := linter.New(cfg, s)
 	if err != nil {
 		e.err = err
 		e.sig = signature(cfgPath, &linter.Linter{Config: cfg})
