@@ -53,16 +53,16 @@ func newWorkspace(s *Server) *workspace {
 
 // linterEntry is the linter of one configuration file.
 type linterEntry struct {
-	cfgPath  string
-	sig      string // of the files it was built from (see signature)
-	checked  int    // cycle in which sig was last compared with the disk
-	lt       *linter.Linter
-	loader   *analyzer.Loader // with the configuration's file size limit
+	cfgPath string
+	sig     string // of the files it was built from (see signature)
+	checked int    // cycle in which sig was last compared with the disk
+	lt      *linter.Linter
+	loader  *analyzer.Loader // with the configuration's file size limit
 	// maxFindings caps the findings shown per rule (see
 	// analyzer.CapFindings).
 	maxFindings int
-	baseline *config.Baseline
-	err      error // the configuration or a policy is broken
+	baseline    *config.Baseline
+	err         error // the configuration or a policy is broken
 }
 
 // parsed is one file, parsed.
