@@ -6,7 +6,8 @@ import "encoding/json"
 // as the specification names them. Optional fields the server never reads
 // are left out; unknown fields of the client's messages are ignored.
 
-// Methods.
+// Protocol constants: method names, position encodings, code action kinds,
+// message types and diagnostic severities.
 const (
 	methodInitialize              = "initialize"
 	methodInitialized             = "initialized"
@@ -27,20 +28,16 @@ const (
 	methodLogMessage              = "window/logMessage"
 	methodShowMessage             = "window/showMessage"
 	methodRegisterCapability      = "client/registerCapability"
-	codeRequestCancelled          = -32800
 	positionEncodingUTF8          = "utf-8"
 	positionEncodingUTF16         = "utf-16"
 	positionEncodingUTF32         = "utf-32"
 	codeActionQuickFix            = "quickfix"
-	codeActionSourceFixAll        = "source.fixAll"
 	codeActionSourceFixAllKvet    = "source.fixAll.kvet"
 	markupMarkdown                = "markdown"
 	textDocumentSyncFull          = 1
-	fileChangeDeleted             = 3
 	messageError                  = 1
 	messageWarning                = 2
 	messageInfo                   = 3
-	messageLog                    = 4
 	diagnosticSeverityError       = 1
 	diagnosticSeverityWarning     = 2
 	diagnosticSeverityInformation = 3
