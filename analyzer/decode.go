@@ -281,7 +281,7 @@ func (d *decoder) decodeStruct(n, at *yaml.Node, v reflect.Value, path Path) {
 			// Keys starting with "$" are strategic-merge-patch directives
 			// ($patch, $setElementOrder/..., $retainKeys) of kustomize patches.
 			if d.strict && !strings.HasPrefix(k.Value, "$") {
-				best, unique := closest(k.Value, si.names)
+				best, unique := Closest(k.Value, si.names)
 				hint := ""
 				if best != "" {
 					hint = fmt.Sprintf("; did you mean %q?", best)
@@ -399,19 +399,4 @@ func scalarValue(n *yaml.Node) any {
 		}
 	}
 	return n.Value
-}
-
-// closest returns the known name closest to name (case-insensitively)
-// within edit distance 2, or "", and whether no other name is as close.
-func closest(name string, names []string) (best string, unique bool) {
-	bestD := 3
-	for _, c := range names {
-		switch dd := EditDistance(strings.ToLower(name), strings.ToLower(c), bestD+1); {
-		case dd < bestD:
-			best, bestD, unique = c, dd, true
-		case dd == bestD && best != "":
-			unique = false
-		}
-	}
-	return best, unique
 }

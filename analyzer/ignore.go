@@ -283,7 +283,7 @@ func (u *unusedCheck) suggest(id string) string {
 		}
 		slices.Sort(u.knownIDs)
 	}
-	if best, _ := closest(id, u.knownIDs); best != "" {
+	if best, _ := Closest(id, u.knownIDs); best != "" {
 		return fmt.Sprintf("; did you mean %q?", best)
 	}
 	return ""

@@ -1,5 +1,7 @@
 package analyzer
 
+import "strings"
+
 // EditDistance is the Levenshtein distance between a and b (in bytes), or
 // limit when it is at least limit. kvet's "did you mean" suggestions (field
 // names, rule IDs, time zones) all use it.
@@ -24,4 +26,21 @@ func EditDistance(a, b string, limit int) int {
 		prev, cur = cur, prev
 	}
 	return min(prev[len(b)], limit)
+}
+
+// Closest returns the name of names closest to name (case-insensitively)
+// within edit distance 2, or "", and whether no other name is as close:
+// the "did you mean" of field names, rule IDs in suppressions and on the
+// command line, and flags.
+func Closest(name string, names []string) (best string, unique bool) {
+	bestD := 3
+	for _, c := range names {
+		switch dd := EditDistance(strings.ToLower(name), strings.ToLower(c), bestD+1); {
+		case dd < bestD:
+			best, bestD, unique = c, dd, true
+		case dd == bestD && best != "":
+			unique = false
+		}
+	}
+	return best, unique
 }

@@ -73,10 +73,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(a.lintCmd(), a.fixCmd(), a.rulesCmd(), a.explainCmd(), a.initCmd(), a.policyCmd(), a.lspCmd(), a.versionCmd())
-	root.CompletionOptions.DisableDefaultCmd = true
-	err := root.ExecuteContext(ctx)
+	setUsage(root)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err != nil && ctx.Err() != nil {
 		// Cut short: whatever failed, the cause is the signal.
 		if !errors.Is(err, errInterrupted) {
@@ -92,7 +91,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		fmt.Fprintf(stderr, "kvet: %v\n", err)
 		var ue usageError
 		if errors.As(err, &ue) {
-			fmt.Fprintln(stderr, "Run 'kvet --help' for usage.")
+			fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
 		}
 		return ExitError
 	}

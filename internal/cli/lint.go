@@ -62,16 +62,25 @@ func (a *app) lintCmd() *cobra.Command {
 		Short: "Lint manifests in files, directories or stdin (-)",
 		Long: "Lint Kubernetes manifests. PATH is a file (read whatever its extension), a directory " +
 			"(searched recursively for .yaml, .yml and .json, skipping .git, vendor, node_modules and " +
-			"hidden directories) or - for standard input. No PATH means the current directory.",
+			"hidden directories) or - for standard input. No PATH means the current directory.\n\n" +
+			"Exit status: 0 when nothing (unsuppressed) at or above --fail-on was found, 1 when " +
+			"something was, 2 on a usage, configuration, policy or input error (the inputs that " +
+			"could be read are still linted and reported).",
+		Example: "  kvet lint k8s/                                   # a directory (exit 1 when there are findings)\n" +
+			"  kvet lint --format sarif -o kvet.sarif .         # a report for code scanning\n" +
+			"  kvet lint --format github --fail-on error k8s/   # pull request annotations; fail on errors only\n" +
+			"  kubectl kustomize overlays/prod | kvet lint -    # standard input\n" +
+			"  kvet lint --kube-version 1.29 k8s/               # judge removed API versions against Kubernetes 1.29\n" +
+			"  kvet lint --baseline .kvet-baseline.json k8s/    # only the findings not recorded in the baseline",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.lint(cmd, f, args)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.format, "format", "f", "text", "output format: "+strings.Join(report.Names(), ", "))
+	fl.StringVarP(&f.format, "format", "f", "text", "output `FORMAT`: "+strings.Join(report.Names(), ", "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` instead of standard output")
-	fl.StringVar(&f.failOn, "fail-on", "warning", "exit 1 when a finding at or above this severity exists: error, warning, info or none")
-	fl.StringVar(&f.color, "color", "auto", "color text output: auto (when stdout is a terminal and NO_COLOR is unset), always or never")
+	fl.StringVar(&f.failOn, "fail-on", "warning", "exit 1 when a finding at or above this `SEVERITY` exists: error, warning, info or none")
+	fl.StringVar(&f.color, "color", "auto", "color text output: `WHEN` is auto (when stdout is a terminal and NO_COLOR is unset), always or never")
 	fl.StringVar(&f.kubeVersion, "kube-version", "", "the Kubernetes release the manifests target, as `1.MINOR` (default: kube-version: of .kvet.yaml, else "+analyzer.NewestKubeVersion.String()+", the newest kvet knows)")
 	addSettingsFlags(cmd, &f)
 	addPolicyFlags(cmd, &f.policies, &f.noBuiltinPolicies)
@@ -87,7 +96,7 @@ func failThreshold(s string) (analyzer.Severity, error) {
 	}
 	sev, err := analyzer.ParseSeverity(s)
 	if err != nil {
-		return 0, fmt.Errorf("--fail-on: %w", err)
+		return 0, fmt.Errorf("--fail-on: unknown severity %q (want error, warning, info or none)", s)
 	}
 	return sev, nil
 }

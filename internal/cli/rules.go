@@ -58,7 +58,14 @@ func (a *app) explainCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "explain RULE",
 		Short: "Print a rule's documentation",
-		Args:  cobra.ExactArgs(1),
+		Example: "  kvet explain cronjob-concurrency-allow\n" +
+			"  kvet explain --policy policy/ acme-owner-labels   # a rule of your own policies",
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageError{fmt.Errorf("kvet explain takes one rule ID, such as job-ttl-missing, and got %d (kvet rules lists them)", len(args))}
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			src, err := a.configured(src)
 			if err != nil {
@@ -74,7 +81,15 @@ func (a *app) explainCmd() *cobra.Command {
 					return err
 				}
 			}
-			return usageError{fmt.Errorf("unknown rule %q (run 'kvet rules' for the list)", args[0])}
+			ids := make([]string, len(all))
+			for i, r := range all {
+				ids[i] = r.ID
+			}
+			hint := ""
+			if best, _ := analyzer.Closest(args[0], ids); best != "" {
+				hint = fmt.Sprintf("; did you mean %q?", best)
+			}
+			return usageError{fmt.Errorf("unknown rule %q%s (run 'kvet rules' for the list)", args[0], hint)}
 		},
 	}
 	addPolicyFlags(cmd, &src.policies, &src.noBuiltinPolicies)
