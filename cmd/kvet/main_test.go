@@ -236,7 +236,7 @@ func TestUsageErrors(t *testing.T) {
 		{"bad color", []string{"lint", "--color", "sometimes", "clean.yaml"}, `--color: unknown mode "sometimes"`},
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
 		{"unknown rule", []string{"explain", "no-such-rule"}, `unknown rule "no-such-rule"`},
-		{"explain without a rule", []string{"explain"}, "accepts 1 arg(s), received 0"},
+		{"explain without a rule", []string{"explain"}, "kvet explain takes one rule ID, such as job-ttl-missing, and got 0"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -65,7 +65,7 @@ func (a *app) lintCmd() *cobra.Command {
 			"hidden directories) or - for standard input. No PATH means the current directory.\n\n" +
 			"Exit status: 0 when nothing (unsuppressed) at or above --fail-on was found, 1 when " +
 			"something was, 2 on a usage, configuration, policy or input error (the inputs that " +
-			"could be read are still linted and reported).",
+			"could be read are still linted and reported), 130 when interrupted by Ctrl-C.",
 		Example: "  kvet lint k8s/                                   # a directory (exit 1 when there are findings)\n" +
 			"  kvet lint --format sarif -o kvet.sarif .         # a report for code scanning\n" +
 			"  kvet lint --format github --fail-on error k8s/   # pull request annotations; fail on errors only\n" +
