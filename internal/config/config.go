@@ -63,6 +63,8 @@ type Config struct {
 	// MaxFindings caps the findings shown per rule per file (0: no cap);
 	// nil is unset.
 	MaxFindings *int
+	// Helm is the helm: section (chart rendering), or nil.
+	Helm *Helm
 	// Rules are the per-rule settings, in file order.
 	Rules []RuleConfig
 }
@@ -274,7 +276,7 @@ func deref(n *yaml.Node) *yaml.Node {
 }
 
 // topKeys are the keys of the configuration file, in documentation order.
-var topKeys = []string{"fail-on", "format", "kube-version", "exclude", "policies", "policy-timeout", "require-reason", "baseline", "render", "max-file-size", "max-findings", "rules"}
+var topKeys = []string{"fail-on", "format", "kube-version", "exclude", "policies", "policy-timeout", "require-reason", "baseline", "render", "max-file-size", "max-findings", "helm", "rules"}
 
 // entries calls fn for each key of mapping m, reporting duplicate keys and
 // keys that are not plain scalars.
@@ -368,6 +370,8 @@ func (c *Config) parseTop(root *yaml.Node, el *errorList) {
 			if n, ok := integer(v, el, key); ok {
 				c.MaxFindings = &n
 			}
+		case "helm":
+			c.parseHelm(v, el)
 		case "rules":
 			c.parseRules(v, el)
 		default:

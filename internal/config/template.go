@@ -62,6 +62,18 @@ render: true
 # saying how many more there are (default 1000; 0 shows them all).
 # max-findings: 1000
 
+# Helm charts (directories with a Chart.yaml) are rendered with their
+# default values and linted at their template lines. Release name and
+# namespace for every chart, and per chart (its directory relative to this
+# file) values files and --set style values, applied in that order:
+# helm:
+#   release-name: release-name
+#   namespace: default
+#   charts:
+#     charts/app:
+#       values: [charts/app/values-prod.yaml]
+#       set: ["image.tag=1.2.3"]
+
 # Per-rule settings: enabled (true or false), severity (error, warning or
 # info) and params. 'kvet rules' lists the rules, 'kvet explain RULE'
 # documents one.

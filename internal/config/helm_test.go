@@ -1,0 +1,91 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParseHelm(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"charts/app/Chart.yaml", "charts/app/ci/prod.yaml", "values/common.yaml"} {
+		p := filepath.Join(dir, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("name: app\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	src := `helm:
+  release-name: prod
+  namespace: jobs
+  charts:
+    charts/app:
+      values: [values/common.yaml, charts/app/ci/prod.yaml]
+      set: ["image.tag=1.2.3", "a={b,c}"]
+      namespace: batch
+`
+	c, err := Parse(filepath.Join(dir, ".kvet.yaml"), []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Helm{ReleaseName: "prod", Namespace: "jobs", Charts: []HelmChart{{
+		Dir:       filepath.Join(dir, "charts/app"),
+		Values:    []string{filepath.Join(dir, "values/common.yaml"), filepath.Join(dir, "charts/app/ci/prod.yaml")},
+		Set:       []string{"image.tag=1.2.3", "a={b,c}"},
+		Namespace: "batch",
+	}}}
+	if !reflect.DeepEqual(c.Helm, want) {
+		t.Errorf("Helm = %+v, want %+v", c.Helm, want)
+	}
+	if got := c.HelmChart(filepath.Join(dir, "charts", "app")); got == nil || got.Namespace != "batch" {
+		t.Errorf("HelmChart(charts/app) = %+v", got)
+	}
+	if got := c.HelmChart(filepath.Join(dir, "charts")); got != nil {
+		t.Errorf("HelmChart(charts) = %+v, want nil", got)
+	}
+}
+
+func TestParseHelmErrors(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "app"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "app", "Chart.yaml"), []byte("name: app\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, src string
+		want      []string
+	}{
+		{"not a mapping", "helm: [a]\n",
+			[]string{`.kvet.yaml:1:7: helm: want a mapping with release-name, namespace, charts, got a list`}},
+		{"unknown key", "helm:\n  values: [a.yaml]\n",
+			[]string{`.kvet.yaml:2:3: unknown key "values" in helm (want release-name, namespace, charts)`}},
+		{"not a chart", "helm:\n  charts:\n    nochart: {}\n",
+			[]string{`.kvet.yaml:3:5: helm.charts: nochart is not a chart (no Chart.yaml in it)`}},
+		{"chart settings", "helm:\n  charts:\n    app:\n      values: [missing.yaml]\n      set: [novalue]\n      sets: []\n",
+			[]string{
+				`.kvet.yaml:4:16: helm.charts.app.values: no values file missing.yaml`,
+				`.kvet.yaml:5:13: helm.charts.app.set: "novalue" is not KEY=VALUE`,
+				`.kvet.yaml:6:7: unknown key "sets" in helm.charts.app (want values, set, release-name, namespace)`,
+			}},
+		{"release name not a string", "helm:\n  release-name: 3\n",
+			[]string{`.kvet.yaml:2:17: helm.release-name: want a string, got the integer 3`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(filepath.Join(dir, ".kvet.yaml"), []byte(tt.src))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			got := strings.Split(strings.ReplaceAll(err.Error(), filepath.Join(dir, ".kvet.yaml"), ".kvet.yaml"), "\n")
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
+			}
+		})
+	}
+}
