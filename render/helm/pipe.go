@@ -1,0 +1,174 @@
+package helm
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// sourcePrefix starts the comment helm template writes before each
+// rendered template: "# Source: CHART/templates/x.yaml".
+const sourcePrefix = "# Source: "
+
+// HasSourceComments reports whether content looks like helm template
+// output: a line starting with "# Source: ".
+func HasSourceComments(content []byte) bool {
+	return bytes.HasPrefix(content, []byte(sourcePrefix)) || bytes.Contains(content, []byte("\n"+sourcePrefix))
+}
+
+// Stream maps the objects of helm template output (read on standard
+// input) to the template files named by its "# Source:" comments, found
+// under the working directory.
+type Stream struct {
+	file *analyzer.File
+	// open reads a template file (a path relative to the working
+	// directory) for positions and suppressions.
+	open func(path string) (*analyzer.File, error)
+
+	mu      sync.Mutex
+	sources map[string]*Source // by Helm's template name; nil value: not found
+	charts  map[string][]string
+	indexed bool
+}
+
+// NewStream returns the map of the stream f; open reads template files.
+func NewStream(f *analyzer.File, open func(path string) (*analyzer.File, error)) *Stream {
+	return &Stream{file: f, open: open, sources: map[string]*Source{}}
+}
+
+// Source returns the template source of the rendered object d, with d
+// added to it, or nil when the stream names no template for d or the
+// template is not under the working directory.
+func (s *Stream) Source(d *analyzer.Document) *Source {
+	name := s.sourceName(d.Line())
+	if name == "" {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	src, seen := s.sources[name]
+	if !seen {
+		if p := s.resolve(name); p != "" {
+			if f, err := s.open(p); err == nil {
+				src = NewSource(f)
+			}
+		}
+		s.sources[name] = src
+	}
+	if src != nil {
+		src.Add(d)
+	}
+	return src
+}
+
+// Files returns the template files the stream's objects map to.
+func (s *Stream) Files() []*analyzer.File {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*analyzer.File
+	for _, src := range s.sources {
+		if src != nil {
+			out = append(out, src.File())
+		}
+	}
+	return out
+}
+
+// sourceName returns the template named by the last "# Source:" comment
+// between the document separator before line and line.
+func (s *Stream) sourceName(line int) string {
+	for n := line - 1; n >= 1; n-- {
+		text := s.file.Line(n)
+		if isSeparator(text) {
+			return ""
+		}
+		if rest, ok := bytes.CutPrefix(text, []byte(sourcePrefix)); ok {
+			return strings.TrimSpace(string(rest))
+		}
+	}
+	return ""
+}
+
+func isSeparator(line []byte) bool {
+	return bytes.HasPrefix(line, []byte("---")) && (len(line) == 3 || line[3] == ' ' || line[3] == '\t')
+}
+
+// resolve finds the file of Helm's template name ("CHART/templates/x.yaml",
+// "CHART/charts/SUB/templates/x.yaml") under the working directory: the
+// name itself, or the same path inside a chart named CHART (by its
+// Chart.yaml) anywhere below.
+func (s *Stream) resolve(name string) string {
+	name = path.Clean(name)
+	if path.IsAbs(name) || strings.HasPrefix(name, "../") || !strings.Contains(name, "/templates/") {
+		return ""
+	}
+	if isFile(name) {
+		return name
+	}
+	chart, rest, _ := strings.Cut(name, "/")
+	if !s.indexed {
+		s.charts = indexCharts(".")
+		s.indexed = true
+	}
+	for _, dir := range s.charts[chart] {
+		if p := path.Join(dir, rest); isFile(p) {
+			return p
+		}
+	}
+	return ""
+}
+
+func isFile(p string) bool {
+	st, err := os.Stat(filepath.FromSlash(p))
+	return err == nil && !st.IsDir()
+}
+
+// indexCharts maps chart names (Chart.yaml's name) to the directories of
+// the charts under root, skipping hidden directories, vendor and
+// node_modules as discovery does.
+func indexCharts(root string) map[string][]string {
+	charts := map[string][]string{}
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			if p != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "vendor" || d.Name() == "node_modules") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.Name() != ChartFile {
+			return nil
+		}
+		if name := chartName(p); name != "" {
+			dir := filepath.ToSlash(filepath.Dir(p))
+			charts[name] = append(charts[name], dir)
+		}
+		return nil
+	})
+	return charts
+}
+
+// chartName reads the name: of a Chart.yaml (a top-level plain scalar).
+func chartName(p string) string {
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "name:"); ok {
+			if i := strings.Index(rest, " #"); i >= 0 {
+				rest = rest[:i]
+			}
+			return unquote(strings.TrimSpace(rest))
+		}
+	}
+	return ""
+}

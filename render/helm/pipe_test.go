@@ -1,0 +1,75 @@
+package helm
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+func TestStream(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"deploy/web/Chart.yaml": "apiVersion: v2\nname: web # the chart\nversion: 1.0.0\n",
+		"deploy/web/templates/sa.yaml": `{{- if .Values.sa }}
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: {{ .Release.Name }}
+{{- end }}
+`,
+	}
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	out := `---
+# Source: web/templates/sa.yaml
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: rel
+---
+# Source: other/templates/cm.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cm
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: s
+`
+	if !HasSourceComments([]byte(out)) || HasSourceComments([]byte("a: 1\n#  Source: x\n")) {
+		t.Error("HasSourceComments")
+	}
+	f := &analyzer.File{Path: analyzer.StdinName, Content: []byte(out)}
+	docs, _ := analyzer.NewLoader(nil).Parse(f)
+	var opened []string
+	s := NewStream(f, func(p string) (*analyzer.File, error) {
+		opened = append(opened, p)
+		data, err := os.ReadFile(p)
+		return &analyzer.File{Path: p, Content: data}, err
+	})
+	src := s.Source(docs[0])
+	if src == nil || src.File().Path != "deploy/web/templates/sa.yaml" {
+		t.Fatalf("Source(ServiceAccount) = %v", src)
+	}
+	if r, q := src.Locate(docs[0], analyzer.NewPath("metadata", "name"), false); r.Start.Line != 5 || r.Start.Column != 9 || q != AtKey {
+		t.Errorf("metadata.name at %v (%s), want 5:9", r.Start, q)
+	}
+	if s.Source(docs[1]) != nil || s.Source(docs[2]) != nil {
+		t.Error("objects without a template under the working directory got one")
+	}
+	if len(opened) != 1 || len(s.Files()) != 1 {
+		t.Errorf("opened %v, files %d", opened, len(s.Files()))
+	}
+}
