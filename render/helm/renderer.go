@@ -300,8 +300,8 @@ func (b *build) add(t Template) {
 type sourceMap struct{ src *Source }
 
 // Source implements analyzer.SourceMap.
-func (m sourceMap) Source(d *analyzer.Document, p analyzer.Path) analyzer.Source {
-	rng, _ := m.src.Locate(d, p, false)
+func (m sourceMap) Source(d *analyzer.Document, p analyzer.Path, atKey bool) analyzer.Source {
+	rng, _ := m.src.Locate(d, p, atKey)
 	return analyzer.Source{File: m.src.File(), Range: rng}
 }
 
@@ -313,6 +313,6 @@ type fixed struct {
 }
 
 // Source implements analyzer.SourceMap.
-func (f fixed) Source(*analyzer.Document, analyzer.Path) analyzer.Source {
+func (f fixed) Source(*analyzer.Document, analyzer.Path, bool) analyzer.Source {
 	return analyzer.Source{File: f.file, Range: f.rng}
 }
