@@ -291,6 +291,12 @@ func (l *Loader) open(ctx context.Context, paths []string) ([]*input, *Set) {
 				set.Errors = append(set.Errors, fmt.Errorf("reading standard input: %w", err))
 				continue
 			}
+			if sr, ok := l.Renderer.(StdinRenderer); ok && in.file != nil && len(in.diags) == 0 {
+				if r := sr.RenderStdin(ctx, l, in.file); r != nil {
+					set.Renderings = append(set.Renderings, r)
+					continue // linted through the rendering
+				}
+			}
 		}
 		inputs = append(inputs, in)
 	}

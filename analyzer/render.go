@@ -28,6 +28,15 @@ type Renderer interface {
 	Render(ctx context.Context, l *Loader, files []string) (renderings []*Rendering, rest []string, errs []error)
 }
 
+// StdinRenderer is a Renderer that also recognises rendered output read
+// on standard input (helm template output, whose "# Source:" comments
+// name the templates).
+type StdinRenderer interface {
+	// RenderStdin returns the rendering of standard input f, or nil to
+	// lint it as it is.
+	RenderStdin(ctx context.Context, l *Loader, f *File) *Rendering
+}
+
 // Rendering is one rendered root: a kustomization built or a chart
 // templated. Its documents are linted like any other, but their positions
 // resolve, through each document's SourceMap, in the source files the

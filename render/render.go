@@ -120,6 +120,36 @@ func (e *Env) entry(path string) (*fileEntry, error) {
 // renderers. The zero value renders nothing.
 type Stage struct {
 	renderers []Renderer
+
+	envOnce sync.Once
+	env     *Env // shared by the renderings of a run, standard input's too
+}
+
+// environment returns the run's Env.
+func (s *Stage) environment(l *analyzer.Loader) *Env {
+	s.envOnce.Do(func() { s.env = &Env{Loader: l} })
+	return s.env
+}
+
+// StdinRenderer is a Renderer that also recognises rendered output on
+// standard input (helm template output).
+type StdinRenderer interface {
+	// RenderStdin returns the rendering of standard input f, or nil when
+	// f is not this renderer's output.
+	RenderStdin(ctx context.Context, env *Env, f *analyzer.File) *analyzer.Rendering
+}
+
+// RenderStdin implements analyzer.StdinRenderer: the first renderer that
+// recognises standard input renders it.
+func (s *Stage) RenderStdin(ctx context.Context, l *analyzer.Loader, f *analyzer.File) *analyzer.Rendering {
+	for _, r := range s.renderers {
+		if sr, ok := r.(StdinRenderer); ok {
+			if out := sr.RenderStdin(ctx, s.environment(l), f); out != nil {
+				return out
+			}
+		}
+	}
+	return nil
 }
 
 // New returns a stage that renders the roots of the given renderers.
@@ -231,7 +261,7 @@ func (s *Stage) Render(ctx context.Context, l *analyzer.Loader, files []string) 
 	if len(roots) == 0 && len(markers) == 0 {
 		return nil, files, nil
 	}
-	env := &Env{Loader: l}
+	env := s.environment(l)
 	renderings := make([]*analyzer.Rendering, len(roots))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))

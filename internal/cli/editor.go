@@ -36,7 +36,7 @@ func (f *lintFlags) loader(stdin io.Reader) *analyzer.Loader {
 	l.StdinPath = f.stdinFilename
 	l.MaxFileSize = f.maxFileSize
 	if !f.noRender {
-		l.Renderer = newRenderer()
+		l.Renderer = newRenderer(f.helmSettings)
 	}
 	return l
 }

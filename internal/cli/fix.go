@@ -75,6 +75,9 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 	if err != nil {
 		return err
 	}
+	if f.helmSettings, err = helmSettings(f.helm, cfg, lt.Options.KubeVersion, paths); err != nil {
+		return err
+	}
 	for _, id := range f.rules {
 		if !slices.ContainsFunc(lt.Catalog, func(r *analyzer.Rule) bool { return r.ID == id }) {
 			return usageError{fmt.Errorf("--rule: unknown rule %q (run 'kvet rules' for the list)", id)}

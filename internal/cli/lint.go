@@ -17,6 +17,7 @@ import (
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/config"
 	"github.com/kvet-dev/kvet/internal/safefile"
+	"github.com/kvet-dev/kvet/render/helm"
 	"github.com/kvet-dev/kvet/report"
 )
 
@@ -53,6 +54,10 @@ type lintFlags struct {
 	quiet         bool
 	// noRender lints kustomizations' and charts' files as they are.
 	noRender bool
+	// helm are --helm-values and --helm-set; helmSettings is how charts
+	// are rendered (helm.go).
+	helm         helmFlags
+	helmSettings helm.Settings
 }
 
 func (a *app) lintCmd() *cobra.Command {
@@ -85,6 +90,7 @@ func (a *app) lintCmd() *cobra.Command {
 	addSettingsFlags(cmd, &f)
 	addPolicyFlags(cmd, &f.policies, &f.noBuiltinPolicies)
 	addPolicyTimeoutFlag(cmd, &f.policyTimeout)
+	addHelmFlags(cmd, &f.helm)
 	addEditorFlags(cmd, &f)
 	return cmd
 }
@@ -173,6 +179,9 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 	if target := lt.Options.KubeVersion; analyzer.NewestKubeVersion.Less(target) {
 		fmt.Fprintf(a.stderr, "kvet: Kubernetes %s is newer than the newest release kvet knows (%s): API versions removed after %s are not reported\n",
 			target, analyzer.NewestKubeVersion, analyzer.NewestKubeVersion)
+	}
+	if f.helmSettings, err = helmSettings(f.helm, cfg, lt.Options.KubeVersion, paths); err != nil {
+		return err
 	}
 	set, res := lt.Lint(ctx, f.loader(a.stdin), paths)
 	for _, n := range set.Notes {

@@ -8,7 +8,7 @@ import (
 )
 
 // newRenderer returns the render stage of a lint run: Kustomize overlays
-// (and, with their renderers, the other kinds of roots).
-func newRenderer() analyzer.Renderer {
-	return render.New(kustomize.New(), helm.New(helm.Settings{}, nil))
+// and Helm charts (rendered with hs by kvet-helm).
+func newRenderer(hs helm.Settings) analyzer.Renderer {
+	return render.New(kustomize.New(), helm.New(hs, nil))
 }

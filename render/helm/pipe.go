@@ -6,6 +6,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -30,6 +31,9 @@ type Stream struct {
 	// open reads a template file (a path relative to the working
 	// directory) for positions and suppressions.
 	open func(path string) (*analyzer.File, error)
+
+	linesOnce   sync.Once
+	sourceLines []sourceLine // the "# Source:" comments, in order
 
 	mu      sync.Mutex
 	sources map[string]*Source // by Helm's template name; nil value: not found
@@ -81,22 +85,26 @@ func (s *Stream) Files() []*analyzer.File {
 }
 
 // sourceName returns the template named by the last "# Source:" comment
-// between the document separator before line and line.
+// before line: helm template writes one before the output of each
+// template, which may hold several documents.
 func (s *Stream) sourceName(line int) string {
-	for n := line - 1; n >= 1; n-- {
-		text := s.file.Line(n)
-		if isSeparator(text) {
-			return ""
+	s.linesOnce.Do(func() {
+		for n := 1; n <= s.file.LineCount(); n++ {
+			if rest, ok := bytes.CutPrefix(s.file.Line(n), []byte(sourcePrefix)); ok {
+				s.sourceLines = append(s.sourceLines, sourceLine{n, strings.TrimSpace(string(rest))})
+			}
 		}
-		if rest, ok := bytes.CutPrefix(text, []byte(sourcePrefix)); ok {
-			return strings.TrimSpace(string(rest))
-		}
+	})
+	i, _ := slices.BinarySearchFunc(s.sourceLines, line, func(l sourceLine, line int) int { return l.line - line })
+	if i == 0 {
+		return ""
 	}
-	return ""
+	return s.sourceLines[i-1].name
 }
 
-func isSeparator(line []byte) bool {
-	return bytes.HasPrefix(line, []byte("---")) && (len(line) == 3 || line[3] == ' ' || line[3] == '\t')
+type sourceLine struct {
+	line int
+	name string
 }
 
 // resolve finds the file of Helm's template name ("CHART/templates/x.yaml",

@@ -228,9 +228,8 @@ func (b *build) dependency(name string) (*analyzer.File, analyzer.Range, bool) {
 		return nil, analyzer.Range{}, false
 	}
 	b.file(ChartFile)
-	v, err := docs[0].Value()
-	meta, ok := v.(map[string]any)
-	if err != nil || !ok {
+	meta, ok := docs[0].Value().(map[string]any)
+	if !ok {
 		return nil, analyzer.Range{}, false
 	}
 	deps, _ := meta["dependencies"].([]any)
@@ -315,4 +314,29 @@ type fixed struct {
 // Source implements analyzer.SourceMap.
 func (f fixed) Source(*analyzer.Document, analyzer.Path, bool) analyzer.Source {
 	return analyzer.Source{File: f.file, Range: f.rng}
+}
+
+// RenderStdin implements render.StdinRenderer: helm template output read
+// on standard input ("helm template ... | kvet lint -") is linted as one
+// rendering whose objects map to the templates its "# Source:" comments
+// name, when they are under the working directory; the other objects
+// keep their positions in the input. Input without such comments is not
+// Helm's (nil).
+func (*Renderer) RenderStdin(_ context.Context, env *render.Env, f *analyzer.File) *analyzer.Rendering {
+	if !HasSourceComments(f.Content) {
+		return nil
+	}
+	out := &analyzer.Rendering{Root: f.Path, Kind: "helm template output"}
+	s := NewStream(f, env.File)
+	docs, diags := env.Loader.ParseRendered(f, out, func(d *analyzer.Document) analyzer.SourceMap {
+		if src := s.Source(d); src != nil {
+			return sourceMap{src}
+		}
+		return nil
+	})
+	out.Docs, out.Diagnostics = docs, diags
+	templates := s.Files()
+	slices.SortFunc(templates, func(a, b *analyzer.File) int { return strings.Compare(a.Path, b.Path) })
+	out.Files = append([]*analyzer.File{f}, templates...)
+	return out
 }
