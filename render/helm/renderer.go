@@ -220,24 +220,27 @@ func (b *build) place(f Failure) (*analyzer.File, analyzer.Range) {
 	return file, lineFrom(file, 1, 0)
 }
 
-// dependency returns the position of the entry of Chart.yaml's
-// dependencies whose name (or alias) is name.
+// dependency returns the position of the entry of the chart's
+// dependencies (in Chart.yaml, or requirements.yaml for apiVersion v1
+// charts) whose name, or alias, is name.
 func (b *build) dependency(name string) (*analyzer.File, analyzer.Range, bool) {
-	file, docs, err := b.env.Documents(path.Join(b.dir, ChartFile))
-	if err != nil || len(docs) == 0 {
-		return nil, analyzer.Range{}, false
-	}
-	b.file(ChartFile)
-	meta, ok := docs[0].Value().(map[string]any)
-	if !ok {
-		return nil, analyzer.Range{}, false
-	}
-	deps, _ := meta["dependencies"].([]any)
-	for i, d := range deps {
-		m, _ := d.(map[string]any)
-		if m["alias"] == name || m["name"] == name && m["alias"] == nil {
-			_, rng := docs[0].Position(analyzer.NewPath("dependencies", i), false)
-			return file, rng, true
+	for _, meta := range []string{ChartFile, "requirements.yaml"} {
+		file, docs, err := b.env.Documents(path.Join(b.dir, meta))
+		if err != nil || len(docs) == 0 {
+			continue
+		}
+		top, ok := docs[0].Value().(map[string]any)
+		if !ok {
+			continue
+		}
+		deps, _ := top["dependencies"].([]any)
+		for i, d := range deps {
+			m, _ := d.(map[string]any)
+			if m["alias"] == name || m["name"] == name && m["alias"] == nil {
+				b.file(meta)
+				_, rng := docs[0].Position(analyzer.NewPath("dependencies", i), false)
+				return file, rng, true
+			}
 		}
 	}
 	return nil, analyzer.Range{}, false
