@@ -343,3 +343,15 @@ func (*Renderer) RenderStdin(_ context.Context, env *render.Env, f *analyzer.Fil
 	out.Files = append([]*analyzer.File{f}, templates...)
 	return out
 }
+
+// Precision says how precisely the field path p of the rendered object d
+// is located in its template (see Quality); ok is false when d does not
+// come from a template's text.
+func Precision(d *analyzer.Document, p analyzer.Path, atKey bool) (q Quality, rng analyzer.Range, ok bool) {
+	m, ok := d.Source.(sourceMap)
+	if !ok {
+		return 0, analyzer.Range{}, false
+	}
+	rng, q = m.src.Locate(d, p, atKey)
+	return q, rng, true
+}
