@@ -6,12 +6,14 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/analyzer/analyzertest"
 	"github.com/kvet-dev/kvet/internal/linter"
 	"github.com/kvet-dev/kvet/render"
 	"github.com/kvet-dev/kvet/render/helm"
@@ -177,4 +179,23 @@ func TestCorpusCharts(t *testing.T) {
 		})
 	}
 	t.Log("\n" + strings.Join(report, "\n"))
+}
+
+// TestLintArchive lints the charts of testdata/helm/lint.txtar with their
+// # want comments in the templates and Chart.yaml.
+func TestLintArchive(t *testing.T) {
+	lt, err := linter.New(nil, linter.Settings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every rule enabled by default, Go and Rego; RunArchive adds the
+	// engine's and the suppression rules.
+	var rules []*analyzer.Rule
+	for _, r := range lt.Enabled {
+		if r.Source != "engine" && !slices.ContainsFunc(analyzer.SuppressionRules(), func(s *analyzer.Rule) bool { return s.ID == r.ID }) {
+			rules = append(rules, r)
+		}
+	}
+	r := render.New(helm.New(helm.Settings{}, inProcess))
+	analyzertest.RunArchive(t, "../../testdata/helm/lint.txtar", rules, analyzertest.WithRenderer(r), analyzertest.WithSuppressions())
 }
