@@ -53,6 +53,11 @@ type Rendering struct {
 	// resolve there); the renderer shares one *File per path between
 	// renderings.
 	Files []*File
+	// Unrendered are source files of the root that no rendered object
+	// came from (the templates of a chart that did not render, or that
+	// render nothing with the values given): they are not linted as they
+	// are either, and their suppressions are not judged.
+	Unrendered []*File
 	// Diagnostics are the rendering's own findings (render-failed) and the
 	// loader's diagnostics of its documents.
 	Diagnostics []Diagnostic

@@ -292,7 +292,7 @@ func (s *Stage) Render(ctx context.Context, l *analyzer.Loader, files []string) 
 		mark(m)
 	}
 	for _, r := range renderings {
-		for _, f := range r.Files {
+		for _, f := range slices.Concat(r.Files, r.Unrendered) {
 			mark(f.Path)
 		}
 	}

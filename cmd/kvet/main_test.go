@@ -23,8 +23,9 @@ import (
 	"github.com/kvet-dev/kvet/report/sariftest"
 )
 
-// kvetBin is the binary under test, built by TestMain.
-var kvetBin string
+// kvetBin is the binary under test and helmBin the kvet-helm beside it,
+// built by TestMain.
+var kvetBin, helmBin string
 
 func TestMain(m *testing.M) {
 	os.Exit(buildAndRun(m))
@@ -44,6 +45,16 @@ func buildAndRun(m *testing.M) int {
 	build := exec.Command("go", "build", "-o", kvetBin, ".")
 	if out, err := build.CombinedOutput(); err != nil {
 		fmt.Fprintf(os.Stderr, "building kvet: %v\n%s", err, out)
+		return 2
+	}
+	// kvet runs the kvet-helm beside it to render charts (helm_test.go).
+	helmBin = filepath.Join(dir, "kvet-helm")
+	if runtime.GOOS == "windows" {
+		helmBin += ".exe"
+	}
+	build = exec.Command("go", "build", "-o", helmBin, "../kvet-helm")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building kvet-helm: %v\n%s", err, out)
 		return 2
 	}
 	return m.Run()
@@ -399,7 +410,7 @@ func TestRulesExplainVersion(t *testing.T) {
 	}
 
 	o = kvet(t, run{args: []string{"version"}})
-	if o.code != 0 || !regexp.MustCompile(`^kvet \d+\.\d+\.\d+\S*\nKubernetes 1\.\d+ \(the newest release kvet knows; the default --kube-version\)\n$`).MatchString(o.stdout) {
+	if o.code != 0 || !regexp.MustCompile(`^kvet \d+\.\d+\.\d+\S*\nKubernetes 1\.\d+ \(the newest release kvet knows; the default --kube-version\)\nHelm renderer: `+regexp.QuoteMeta(helmBin)+`\n$`).MatchString(o.stdout) {
 		t.Errorf("kvet version:\n%s", o)
 	}
 }

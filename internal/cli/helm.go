@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -82,4 +83,18 @@ func helmSettings(f helmFlags, cfg *config.Config, kube analyzer.KubeVersion, pa
 		return &cs
 	}
 	return s, nil
+}
+
+// helmRendererText is the line of `kvet version` about the Helm renderer:
+// the kvet-helm that kvet would run, checked with an empty request, or why
+// there is none.
+func helmRendererText(ctx context.Context) string {
+	p, err := helm.FindHelper()
+	if err != nil {
+		return fmt.Sprintf("Helm renderer: none (%v)\n", err)
+	}
+	if _, err := helm.Exec(p)(ctx, nil); err != nil {
+		return fmt.Sprintf("Helm renderer: %s, unusable: %v\n", p, err)
+	}
+	return fmt.Sprintf("Helm renderer: %s\n", p)
 }

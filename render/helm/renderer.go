@@ -124,6 +124,7 @@ func (r *Renderer) Render(ctx context.Context, env *render.Env, dir string) *ana
 	out := &analyzer.Rendering{Root: dir, Kind: "chart"}
 	b := &build{env: env, dir: dir, out: out}
 	b.templateFiles()
+	defer b.finish()
 	r.once.Do(func() { r.render, r.err = r.find() })
 	if r.err != nil {
 		b.fail(Failure{Path: ChartFile}, fmt.Sprintf("cannot render the chart: %v", r.err))
@@ -149,6 +150,8 @@ type build struct {
 	env *render.Env
 	dir string
 	out *analyzer.Rendering
+	// templates are the chart's template files that discovery would find.
+	templates []*analyzer.File
 }
 
 // file returns the chart's file at rel (slash-separated, relative to the
@@ -164,9 +167,8 @@ func (b *build) file(rel string) *analyzer.File {
 	return f
 }
 
-// templateFiles adds the chart's template files (and its vendored
-// subcharts') that discovery would find to the rendering's files, so that
-// none is linted as YAML.
+// templateFiles finds the chart's template files (and its vendored
+// subcharts') that discovery would find: none is linted as YAML.
 func (b *build) templateFiles() {
 	root := filepath.FromSlash(b.dir)
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -181,11 +183,23 @@ func (b *build) templateFiles() {
 		switch strings.ToLower(path.Ext(rel)) {
 		case ".yaml", ".yml", ".json":
 			if IsTemplate(".", rel) || path.Base(rel) == ChartFile {
-				b.file(rel)
+				if f, err := b.env.File(path.Join(b.dir, rel)); err == nil {
+					b.templates = append(b.templates, f)
+				}
 			}
 		}
 		return nil
 	})
+}
+
+// finish lists the template files that no object came from, and that no
+// failure points at, as unrendered.
+func (b *build) finish() {
+	for _, f := range b.templates {
+		if !slices.Contains(b.out.Files, f) {
+			b.out.Unrendered = append(b.out.Unrendered, f)
+		}
+	}
 }
 
 // fail records a render-failed diagnostic at the place f names.

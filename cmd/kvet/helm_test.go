@@ -1,0 +1,159 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+)
+
+// chartsDir extracts the charts of testdata/helm/lint.txtar (see its
+// comment) into a temporary directory.
+func chartsDir(t *testing.T) string {
+	t.Helper()
+	ar, err := txtar.ParseFile("../../testdata/helm/lint.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, f := range ar.Files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// jobsFindings are the findings on the jobs chart's CronJob and Role
+// templates with its default values.
+var jobsFindings = []*regexp.Regexp{
+	finding("jobs/templates/cronjob.yaml", 7, 1, "warning", "cronjob-concurrency-allow"),
+	finding("jobs/templates/cronjob.yaml", 7, 1, "warning", "cronjob-starting-deadline-missing"),
+	finding("jobs/templates/cronjob.yaml", 7, 1, "info", "cronjob-timezone-missing"),
+	finding("jobs/templates/cronjob.yaml", 10, 5, "warning", "job-active-deadline-missing"),
+	finding("jobs/templates/cronjob.yaml", 10, 5, "info", "job-backoff-limit-unset"),
+	finding("jobs/templates/cronjob.yaml", 12, 9, "warning", "default-service-account"),
+	finding("jobs/templates/cronjob.yaml", 18, 13, "warning", "resource-limits-missing"),
+	finding("jobs/templates/role.yaml", 13, 14, "warning", "rbac-secrets-access"),
+}
+
+func TestHelmCharts(t *testing.T) {
+	dir := chartsDir(t)
+	o := kvet(t, run{args: []string{"lint", "."}, dir: dir})
+	want := append([]*regexp.Regexp{
+		regexp.MustCompile(`^jobs/templates/broken\.yaml:4:12: warning: chart jobs: execution error at \(jobs/templates/broken\.yaml:4:11\): configName is required \(render-failed\)$`),
+	}, jobsFindings...)
+	want = append(want, regexp.MustCompile(`^library/Chart\.yaml:5:3: warning: chart library: found in Chart\.yaml, but missing in charts/ directory: common \(run helm dependency build to vendor it; kvet never downloads charts\) \(render-failed\)$`))
+	if o.code != 1 {
+		t.Errorf("exit %d, want 1:\n%s", o.code, o)
+	}
+	wantLines(t, o.stdout, want)
+	if !strings.Contains(o.stderr, "; 1 suppressed") {
+		t.Errorf("the kvet:ignore in the template suppressed nothing:\n%s", o)
+	}
+
+	// Values for the one chart linted: the required value renders the
+	// ConfigMap, the tag of values-prod.yaml makes the suppression unused.
+	o = kvet(t, run{args: []string{"lint", "--helm-values", "jobs/ci/values-prod.yaml", "--helm-set", "configName=cfg", "jobs"}, dir: dir})
+	want = append(append([]*regexp.Regexp{}, jobsFindings[:6]...),
+		finding("jobs/templates/cronjob.yaml", 16, 27, "info", "unused-suppression"))
+	wantLines(t, o.stdout, append(want, jobsFindings[6:]...))
+
+	o = kvet(t, run{args: []string{"lint", "--helm-set", "a=b", "."}, dir: dir})
+	if o.code != 2 || !strings.Contains(o.stderr, "--helm-values and --helm-set apply to one chart, and the paths hold 2: jobs, library") {
+		t.Errorf("--helm-set with two charts:\n%s", o)
+	}
+
+	// .kvet.yaml gives the values per chart.
+	cfg := "helm:\n  release-name: prod\n  charts:\n    jobs:\n      set: [configName=cfg]\n"
+	if err := os.WriteFile(filepath.Join(dir, ".kvet.yaml"), []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o = kvet(t, run{args: []string{"lint", "--format", "json", "jobs"}, dir: dir})
+	if strings.Contains(o.stdout, "render-failed") || !strings.Contains(o.stdout, `"name": "prod-report"`) {
+		t.Errorf("helm: settings of .kvet.yaml not applied:\n%s", o)
+	}
+
+	// --no-render lints the templates as they are.
+	o = kvet(t, run{args: []string{"lint", "--no-render", "jobs/templates/cronjob.yaml"}, dir: dir})
+	if !strings.Contains(o.stdout, "(yaml-syntax)") {
+		t.Errorf("--no-render:\n%s", o)
+	}
+}
+
+// TestHelmTemplatePipe lints helm template output read on standard input:
+// objects whose "# Source:" template is under the working directory are
+// reported there.
+func TestHelmTemplatePipe(t *testing.T) {
+	dir := chartsDir(t)
+	stdin := `---
+# Source: jobs/templates/role.yaml
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: release-name-reader
+rules:
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: ["get", "list"]
+---
+# Source: elsewhere/templates/role.yaml
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: other
+rules:
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: ["get"]
+`
+	o := kvet(t, run{args: []string{"lint", "-"}, dir: dir, stdin: stdin})
+	wantLines(t, o.stdout, []*regexp.Regexp{
+		finding("<stdin>", 19, 15, "warning", "rbac-secrets-access"),
+		jobsFindings[7],
+	})
+}
+
+// TestHelmRendererMissing runs a kvet with no kvet-helm beside it or on
+// PATH: each chart is one render-failed naming the install command, and
+// kvet version says so.
+func TestHelmRendererMissing(t *testing.T) {
+	dir := chartsDir(t)
+	alone := filepath.Join(t.TempDir(), filepath.Base(kvetBin))
+	data, err := os.ReadFile(kvetBin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(alone, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	saved := kvetBin
+	kvetBin = alone
+	defer func() { kvetBin = saved }()
+	path := []string{"PATH=" + filepath.Dir(alone)}
+	o := kvet(t, run{args: []string{"lint", "jobs"}, dir: dir, env: path})
+	wantLines(t, o.stdout, []*regexp.Regexp{regexp.MustCompile(
+		`^jobs/Chart\.yaml:1:1: warning: chart jobs: cannot render the chart: kvet-helm not found next to kvet \(in .*\) nor on PATH; go install github\.com/kvet-dev/kvet/cmd/\.\.\.@latest .* \(render-failed\)$`)})
+	o = kvet(t, run{args: []string{"version"}, env: path})
+	if !strings.Contains(o.stdout, "Helm renderer: none (kvet-helm not found") {
+		t.Errorf("kvet version without kvet-helm:\n%s", o)
+	}
+
+	// A kvet-helm of another build is refused, not trusted.
+	stale := "#!/bin/sh\ncat >/dev/null\necho '{\"protocol\": 1, \"build\": \"v0.0.1\"}'\n"
+	if err := os.WriteFile(filepath.Join(filepath.Dir(alone), "kvet-helm"), []byte(stale), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	o = kvet(t, run{args: []string{"lint", "jobs"}, dir: dir, env: path})
+	if !strings.Contains(o.stdout, `jobs/Chart.yaml:1:1: warning: chart jobs: cannot render the chart: kvet-helm (`) ||
+		!strings.Contains(o.stdout, `is from another kvet build ("v0.0.1"`) {
+		t.Errorf("stale kvet-helm:\n%s", o)
+	}
+}
