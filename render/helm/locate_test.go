@@ -2,6 +2,8 @@ package helm
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -219,5 +221,37 @@ func TestChartRoots(t *testing.T) {
 	got := ChartRoots([]string{"a/Chart.yaml", "a/templates/x.yaml", "a/charts/b/Chart.yaml", "c/d/Chart.yaml", "Chartx.yaml"})
 	if fmt.Sprint(got) != "[a c/d]" {
 		t.Errorf("ChartRoots = %v, want [a c/d]", got)
+	}
+}
+
+func TestRoot(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"app/Chart.yaml", "app/templates/a.yaml", "app/charts/sub/Chart.yaml", "app/charts/sub/templates/b.yaml", "loose/templates/c.yaml"} {
+		p := filepath.Join(dir, f)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("x: 1\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Chdir(dir)
+	var r *Renderer
+	tests := []struct{ file, want string }{
+		{"app/Chart.yaml", "app"},
+		{"app/templates/a.yaml", "app"},
+		{"app/charts/sub/templates/b.yaml", "app"}, // rendered with its parent
+		{"app/charts/sub/Chart.yaml", "app/charts/sub"},
+		{"loose/templates/c.yaml", ""},
+		{"app/values.yaml", ""},
+	}
+	for _, tt := range tests {
+		if got := r.Root(tt.file); got != tt.want {
+			t.Errorf("Root(%q) = %q, want %q", tt.file, got, tt.want)
+		}
+	}
+	t.Chdir(filepath.Join(dir, "app", "templates"))
+	if got := r.Root("a.yaml"); got != ".." {
+		t.Errorf("Root(a.yaml) from templates/ = %q, want ..", got)
 	}
 }

@@ -74,12 +74,40 @@ func (*Renderer) Kind() string { return "chart" }
 // discovery finds anyway.
 func (*Renderer) Names() []string { return nil }
 
-// Root implements render.Renderer: a Chart.yaml marks its directory.
+// Root implements render.Renderer: a Chart.yaml marks its directory, and
+// a template named alone (a pre-commit hook passes the staged files) marks
+// its chart: the outermost one whose templates, or vendored subcharts'
+// templates, hold it.
 func (*Renderer) Root(file string) string {
 	if path.Base(file) == ChartFile {
 		return path.Dir(file)
 	}
-	return ""
+	abs, err := filepath.Abs(filepath.FromSlash(file))
+	if err != nil || !strings.Contains(filepath.ToSlash(abs), "/templates/") {
+		return ""
+	}
+	abs = filepath.ToSlash(abs)
+	root := ""
+	for dir := path.Dir(abs); ; dir = path.Dir(dir) {
+		if IsTemplate(dir, abs) && IsChart(filepath.FromSlash(dir)) {
+			root = dir
+		}
+		if dir == path.Dir(dir) {
+			break
+		}
+	}
+	if root == "" || filepath.IsAbs(filepath.FromSlash(file)) {
+		return root
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return root
+	}
+	rel, err := filepath.Rel(wd, filepath.FromSlash(root))
+	if err != nil {
+		return root
+	}
+	return filepath.ToSlash(rel)
 }
 
 // Includes implements render.Renderer: the subcharts vendored as
@@ -210,8 +238,20 @@ func (b *build) fail(f Failure, msg string) {
 	}
 	b.out.Diagnostics = append(b.out.Diagnostics, analyzer.Diagnostic{
 		RuleID: analyzer.IDRenderFailed, Severity: analyzer.SeverityWarning,
-		Message: "chart " + b.dir + ": " + msg, File: file.Path, Range: rng,
+		Message: "chart " + b.name() + ": " + msg, File: file.Path, Range: rng,
 	})
+}
+
+// name names the chart in messages: its directory, or the directory's
+// own name when that is "." or above the working directory.
+func (b *build) name() string {
+	if b.dir != "." && b.dir != ".." && !strings.HasPrefix(b.dir, "../") {
+		return b.dir
+	}
+	if abs, err := filepath.Abs(filepath.FromSlash(b.dir)); err == nil {
+		return filepath.Base(abs)
+	}
+	return b.dir
 }
 
 // place resolves where a failure is: a template line (and column), a
