@@ -321,7 +321,8 @@ func lineFrom(file *analyzer.File, n, col int) analyzer.Range {
 func (b *build) add(t Template) {
 	name := t.Path
 	if name == "" {
-		name = path.Join("charts", t.Dependency, strings.TrimPrefix(t.Name[strings.Index(t.Name, "/templates/"):], "/"))
+		_, tmpl, _ := strings.Cut(t.Name, "/templates/")
+		name = path.Join("charts", t.Dependency, "templates", tmpl)
 	}
 	rendered := &analyzer.File{Path: path.Join(b.dir, name) + " (helm template)", Content: []byte(t.Content)}
 	var source func(d *analyzer.Document) analyzer.SourceMap
