@@ -75,3 +75,28 @@ func (v KubeVersion) Less(w KubeVersion) bool {
 
 // AtLeast reports whether v is release 1.minor or newer.
 func (v KubeVersion) AtLeast(minor int) bool { return !v.Less(KubeVersion{Major: 1, Minor: minor}) }
+
+// Feature is a field that a Kubernetes release added: in beta, on by
+// default, from release 1.Beta, GA from 1.GA, and before that behind the
+// feature gate Gate (the API server drops the field while the gate is off).
+type Feature struct {
+	Field, Gate string
+	Beta, GA    int
+}
+
+// Available reports whether the target release has the field on by
+// default (beta or GA): where a fix that sets it makes sense.
+func (f Feature) Available(target KubeVersion) bool { return target.AtLeast(f.Beta) }
+
+// Note says what advice to set the field means for the target release, to
+// be appended to a message: "" where the field is GA.
+func (f Feature) Note(target KubeVersion) string {
+	switch {
+	case target.AtLeast(f.GA):
+		return ""
+	case f.Available(target):
+		return fmt.Sprintf(" (%s is GA in Kubernetes 1.%d; the target %s has it in beta, on by default)", f.Field, f.GA, target)
+	}
+	return fmt.Sprintf(" (%s needs Kubernetes 1.%d, where it is GA, or 1.%d, where it is beta: the target %s ignores it unless the %s feature gate is on)",
+		f.Field, f.GA, f.Beta, target, f.Gate)
+}

@@ -66,3 +66,18 @@ func TestVersionNamesKubernetes(t *testing.T) {
 		t.Errorf("kvet version: exit %d, %q, want %q", code, stdout, want)
 	}
 }
+
+// kvet fix takes --kube-version like lint: no fix sets a field that the
+// target release would drop.
+func TestFixKubeVersion(t *testing.T) {
+	const job = "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: \"c:1\"}]\n"
+	repo(t, map[string]string{"job.yaml": job})
+	code, stdout, stderr := kvet(t, "fix", "--diff", "--rule", "job-ttl-missing", "--kube-version", "1.20", "job.yaml")
+	if code != 0 || stdout != "" {
+		t.Errorf("1.20: exit %d, stdout %q, stderr %q; want no fix", code, stdout, stderr)
+	}
+	code, stdout, _ = kvet(t, "fix", "--diff", "--rule", "job-ttl-missing", "--kube-version", "1.22", "job.yaml")
+	if code != cli.ExitFindings || !strings.Contains(stdout, "+  ttlSecondsAfterFinished: 86400\n") {
+		t.Errorf("1.22: exit %d, diff %q", code, stdout)
+	}
+}

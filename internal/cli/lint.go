@@ -86,7 +86,6 @@ func (a *app) lintCmd() *cobra.Command {
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` instead of standard output")
 	fl.StringVar(&f.failOn, "fail-on", "warning", "exit 1 when a finding at or above this `SEVERITY` exists: error, warning, info or none")
 	fl.StringVar(&f.color, "color", "auto", "color text output: `WHEN` is auto (when stdout is a terminal and NO_COLOR is unset), always or never")
-	fl.StringVar(&f.kubeVersion, "kube-version", "", "the Kubernetes release the manifests target, as `1.MINOR` (default: kube-version: of .kvet.yaml, else "+analyzer.NewestKubeVersion.String()+", the newest kvet knows)")
 	addSettingsFlags(cmd, &f)
 	addPolicyFlags(cmd, &f.policies, &f.noBuiltinPolicies)
 	addPolicyTimeoutFlag(cmd, &f.policyTimeout)
@@ -137,6 +136,13 @@ func (a *app) configure(cmd *cobra.Command, f *lintFlags, paths []string) (*conf
 	if err := f.parseBounds(); err != nil {
 		return nil, 0, usageError{err}
 	}
+	if f.kubeVersion != "" {
+		kube, err := analyzer.ParseKubeVersion(f.kubeVersion)
+		if err != nil {
+			return nil, 0, usageError{fmt.Errorf("--kube-version: %w", err)}
+		}
+		f.kube = kube
+	}
 	ctx := cmd.Context()
 	cfg, err := a.loadConfigFor(ctx, f.config, f.stdinFilename, f.maxFileSize)
 	if err != nil {
@@ -162,12 +168,6 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 	formatter, err := report.New(f.format, report.Options{Color: color})
 	if err != nil {
 		return usageError{fmt.Errorf("--format: %w", err)}
-	}
-
-	if f.kubeVersion != "" {
-		if f.kube, err = analyzer.ParseKubeVersion(f.kubeVersion); err != nil {
-			return usageError{fmt.Errorf("--kube-version: %w", err)}
-		}
 	}
 
 	ctx := cmd.Context()

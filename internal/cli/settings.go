@@ -35,6 +35,7 @@ func addRuleSettingsFlags(cmd *cobra.Command, f *lintFlags) {
 	fl.StringSliceVar(&f.disable, "disable", nil, "turn off `RULE`s (comma-separated or repeated), whatever the configuration says")
 	fl.BoolVar(&f.requireReason, "require-reason", false, "report kvet:ignore comments and kvet.dev/ignore annotations without a reason (-- why) as errors")
 	fl.StringVar(&f.baseline, "baseline", "", "report only findings that are not recorded in the baseline `FILE`")
+	fl.StringVar(&f.kubeVersion, "kube-version", "", "the Kubernetes release the manifests target, as `1.MINOR` (default: kube-version: of .kvet.yaml, else "+analyzer.NewestKubeVersion.String()+", the newest kvet knows)")
 	fl.BoolVar(&f.noRender, "no-render", false, "lint the files of Kustomize overlays and Helm charts as they are, without rendering them")
 	fl.StringVar(&f.maxFileSizeFlag, "max-file-size", "", "do not read files larger than `SIZE` (bytes, or with a unit: 512KiB, 64MiB, 1GiB; default 64MiB): each is one file-too-large finding")
 }

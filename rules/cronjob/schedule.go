@@ -197,9 +197,9 @@ func ScheduleTimezone() *analyzer.Rule {
 				// Accepted, but unsupported, and the upgrade to 1.29 breaks it.
 				f.Severity = analyzer.SeverityWarning
 				f.Message = fmt.Sprintf("schedule starts with %q: time zone prefixes were never supported; the target %s still accepts them, but the API server rejects them from Kubernetes 1.%d; remove the prefix and set spec.timeZone: %s%s%s",
-					cs.prefix, target, tzPrefixRejected, cs.zone, unknown, timeZoneNote(target))
+					cs.prefix, target, tzPrefixRejected, cs.zone, unknown, timeZoneField.Note(target))
 			}
-			if target.AtLeast(timeZoneBeta) {
+			if timeZoneField.Available(target) {
 				f.Fix = moveZoneFix(pass, s, cs)
 			}
 			pass.Report(f)

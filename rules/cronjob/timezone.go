@@ -64,25 +64,9 @@ func suggestZone(tz string) string {
 
 var timeZonePath = analyzer.NewPath("spec", "timeZone")
 
-// Releases of spec.timeZone: beta and on by default in 1.25, GA in 1.27
-// (alpha behind the CronJobTimeZone feature gate in 1.24).
-const (
-	timeZoneBeta = 25
-	timeZoneGA   = 27
-)
-
-// timeZoneNote says what advice to set spec.timeZone means for the target
-// release: "" from 1.27, where the field is GA.
-func timeZoneNote(target analyzer.KubeVersion) string {
-	switch {
-	case target.AtLeast(timeZoneGA):
-		return ""
-	case target.AtLeast(timeZoneBeta):
-		return fmt.Sprintf(" (spec.timeZone is GA in Kubernetes 1.%d; the target %s has it in beta, on by default)", timeZoneGA, target)
-	}
-	return fmt.Sprintf(" (spec.timeZone needs Kubernetes 1.%d, where it is GA, or 1.%d, where it is beta: the target %s ignores it unless the CronJobTimeZone feature gate is on)",
-		timeZoneGA, timeZoneBeta, target)
-}
+// timeZoneField is spec.timeZone's history: beta and on by default in
+// 1.25, GA in 1.27 (alpha behind the CronJobTimeZone gate in 1.24).
+var timeZoneField = analyzer.Feature{Field: "spec.timeZone", Gate: "CronJobTimeZone", Beta: 25, GA: 27}
 
 // TimezoneMissing flags CronJobs that run in the controller's time zone.
 func TimezoneMissing() *analyzer.Rule {
@@ -115,7 +99,7 @@ func TimezoneMissing() *analyzer.Rule {
 			pass.Report(analyzer.Finding{
 				Path:    timeZonePath,
 				AtKey:   true,
-				Message: "spec.timeZone is unset, so the schedule runs in the kube-controller-manager's time zone (often UTC, and not the same on every cluster); set timeZone to an IANA zone such as Europe/Paris, or Etc/UTC to make UTC explicit" + timeZoneNote(pass.KubeVersion()),
+				Message: "spec.timeZone is unset, so the schedule runs in the kube-controller-manager's time zone (often UTC, and not the same on every cluster); set timeZone to an IANA zone such as Europe/Paris, or Etc/UTC to make UTC explicit" + timeZoneField.Note(pass.KubeVersion()),
 			})
 		},
 	}

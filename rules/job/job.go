@@ -225,6 +225,10 @@ func ActiveDeadlineMissing() *analyzer.Rule {
 // sets: one day.
 const defaultTTL = 86400
 
+// ttlField is ttlSecondsAfterFinished's history: beta and on by default in
+// 1.21, GA in 1.23 (alpha behind the TTLAfterFinished gate before).
+var ttlField = analyzer.Feature{Field: "ttlSecondsAfterFinished", Gate: "TTLAfterFinished", Beta: 21, GA: 23}
+
 // TTLMissing flags standalone Jobs without ttlSecondsAfterFinished.
 func TTLMissing() *analyzer.Rule {
 	return &analyzer.Rule{
@@ -238,7 +242,8 @@ func TTLMissing() *analyzer.Rule {
 			"nothing. (A CronJob's Jobs are cleaned up by its history limits and are not reported.)",
 		Remediation: "Set spec.ttlSecondsAfterFinished to how long the finished Job and its logs should be kept, " +
 			"for example 86400 (one day); the TTL controller then deletes it. The suggested fix (`kvet fix`) " +
-			"sets 86400.",
+			"sets 86400. The field is GA in Kubernetes 1.23 (beta, on by default, in 1.21 and 1.22); with " +
+			"an older --kube-version the message says so and no fix is offered.",
 		Doc: "Good:\n\n    spec:\n      ttlSecondsAfterFinished: 86400\n",
 		Run: func(pass *analyzer.Pass) {
 			j, ok := jobSpecOf(pass)
@@ -246,8 +251,13 @@ func TTLMissing() *analyzer.Rule {
 			if !ok || !j.Standalone || j.Spec.TTLSecondsAfterFinished != nil || !pass.Doc.Unset(path) {
 				return
 			}
+			target := pass.KubeVersion()
 			f := analyzer.Finding{Path: path, AtKey: true,
-				Message: "spec.ttlSecondsAfterFinished is unset, so the finished Job and its pods stay in the cluster until deleted by hand (and re-applying the manifest does nothing); set ttlSecondsAfterFinished (e.g. 86400 to keep it a day)"}
+				Message: "spec.ttlSecondsAfterFinished is unset, so the finished Job and its pods stay in the cluster until deleted by hand (and re-applying the manifest does nothing); set ttlSecondsAfterFinished (e.g. 86400 to keep it a day)" + ttlField.Note(target)}
+			if !ttlField.Available(target) {
+				pass.Report(f) // the target would drop the field: no fix
+				return
+			}
 			if e, ok := analyzer.InsertField(pass.Doc, j.Path, "ttlSecondsAfterFinished", fmt.Sprint(defaultTTL), "backoffLimit", "activeDeadlineSeconds"); ok {
 				f.Fix = analyzer.NewFix(fmt.Sprintf("Set ttlSecondsAfterFinished: %d (keep the finished Job a day)", defaultTTL), e)
 			}
