@@ -1,6 +1,8 @@
 package apiversion_test
 
 import (
+	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -308,4 +310,85 @@ func TestNewestIsK8sAPI(t *testing.T) {
 		t.Errorf("go.mod requires k8s.io/api v0.%s, but analyzer.NewestKubeVersion is %s: review rules/apiversion/removed.go for the releases in between, then update it",
 			m[1], analyzer.NewestKubeVersion)
 	}
+}
+
+// kubeVersionName matches API version names: v1, v2beta1, v1alpha1.
+var kubeVersionName = regexp.MustCompile(`^v[1-9][0-9]*((alpha|beta)[1-9][0-9]*)?$`)
+
+// TestCorpusRemovedAPIs lints the public manifests of ../shared/corpus/real
+// (skipped without it) for the newest release and checks the rule against
+// k8s.io/api rather than against its own table: every object of a built-in
+// group whose version no longer serves any kind is reported, and no object
+// of a kind k8s.io/api still serves is.
+func TestCorpusRemovedAPIs(t *testing.T) {
+	real := filepath.Join("..", "..", "..", "shared", "corpus", "real")
+	if _, err := os.Stat(real); err != nil {
+		t.Skipf("no corpus beside the repository: %v", err)
+	}
+	var files []string
+	err := filepath.WalkDir(real, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			switch filepath.Ext(p) {
+			case ".yaml", ".yml", ".json":
+				files = append(files, p)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	types := k8sAPITypes(t)
+	newest := analyzer.NewestKubeVersion.Minor
+	// Built-in groups whose types live outside k8s.io/api
+	// (k8s.io/apiextensions-apiserver, k8s.io/kube-aggregator).
+	servedGV := map[schema.GroupVersion]bool{
+		{Group: "apiextensions.k8s.io", Version: "v1"}:   true,
+		{Group: "apiregistration.k8s.io", Version: "v1"}: true,
+	}
+	builtinGroup := map[string]bool{"apiextensions.k8s.io": true, "apiregistration.k8s.io": true}
+	for gvk, lc := range types {
+		builtinGroup[gvk.Group] = true
+		if lc.removed == 0 || lc.removed > newest {
+			servedGV[gvk.GroupVersion()] = true
+		}
+	}
+	served := func(gvk schema.GroupVersionKind) bool {
+		lc, ok := types[gvk]
+		return ok && (lc.removed == 0 || lc.removed > newest)
+	}
+	ctx := context.Background()
+	set := analyzer.NewLoader(nil).Load(ctx, files)
+	res := analyzer.Run(ctx, set, rules(), analyzer.Options{})
+	for _, err := range append(set.Errors, res.Errors...) {
+		t.Error(err)
+	}
+	// Objects are told apart by file and reference (a file that holds
+	// the same object twice counts once).
+	type place struct {
+		file string
+		ref  analyzer.ObjectRef
+	}
+	reportedAt := map[place]bool{}
+	for _, diag := range res.Diagnostics {
+		reportedAt[place{diag.File, diag.Object}] = true
+	}
+	reported := map[*analyzer.Document]bool{}
+	for _, d := range set.Docs {
+		reported[d] = reportedAt[place{d.File.Path, d.Ref()}]
+	}
+	caught := 0
+	for _, d := range set.Docs {
+		gvk := gvkOf(d.APIVersion, d.Kind)
+		switch {
+		case served(gvk) && reported[d]:
+			t.Errorf("%s:%d: %s %s is served by Kubernetes %s, and reported", d.File.Path, d.Line(), d.APIVersion, d.Kind, analyzer.NewestKubeVersion)
+		case builtinGroup[gvk.Group] && kubeVersionName.MatchString(gvk.Version) && !servedGV[gvk.GroupVersion()] && !reported[d]:
+			t.Errorf("%s:%d: %s %s: no kind of %s is served any more, and it is not reported", d.File.Path, d.Line(), d.APIVersion, d.Kind, gvk.GroupVersion())
+		}
+		if reported[d] {
+			caught++
+		}
+	}
+	t.Logf("%d of %d documents use an apiVersion that Kubernetes %s no longer serves", caught, len(set.Docs), analyzer.NewestKubeVersion)
 }
