@@ -2,8 +2,10 @@ package analyzer
 
 import (
 	"bytes"
+	"encoding/binary"
 	"slices"
 	"sync"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -15,6 +17,12 @@ type File struct {
 	// Path is the path as given or discovered, slash-separated.
 	Path    string
 	Content []byte
+	// Encoding is "" for UTF-8, or "UTF-16LE" or "UTF-16BE" for a file
+	// that starts with that byte order mark: Parse then replaces Content
+	// with its UTF-8 text, so lines, columns (code points) and suppressions
+	// are those of the text, while byte offsets are not the file's and no
+	// fix is offered on it.
+	Encoding string
 
 	linesOnce sync.Once
 	lines     []int // byte offset of the start of each line
@@ -26,6 +34,35 @@ type File struct {
 	// where "#" is text, not a comment. Parse fills it, while the node
 	// trees exist, for files that may hold kvet:ignore comments (ignore.go).
 	blockLines []bool
+}
+
+// decodeUTF16 replaces the content of a file that starts with a UTF-16 byte
+// order mark with its UTF-8 text, without the mark, and sets Encoding
+// (once: the UTF-8 text has no such mark). An odd trailing byte and unpaired
+// surrogates become U+FFFD.
+func (f *File) decodeUTF16() {
+	var order binary.ByteOrder
+	switch {
+	case bytes.HasPrefix(f.Content, []byte{0xff, 0xfe}):
+		order, f.Encoding = binary.LittleEndian, "UTF-16LE"
+	case bytes.HasPrefix(f.Content, []byte{0xfe, 0xff}):
+		order, f.Encoding = binary.BigEndian, "UTF-16BE"
+	default:
+		return
+	}
+	raw := f.Content[2:]
+	units := make([]uint16, len(raw)/2)
+	for i := range units {
+		units[i] = order.Uint16(raw[2*i:])
+	}
+	text := make([]byte, 0, len(raw))
+	for _, r := range utf16.Decode(units) {
+		text = utf8.AppendRune(text, r)
+	}
+	if len(raw)%2 == 1 {
+		text = utf8.AppendRune(text, utf8.RuneError)
+	}
+	f.Content = text
 }
 
 // docKey identifies an object in a file: document index and List item.

@@ -138,6 +138,11 @@ type fileIndex struct {
 	byDoc   map[int][]*directive
 	whole   []*directive
 	byObj   map[*Document]*directive
+
+	// Built on first use, so that each lookup is a binary search or a map
+	// access and the step stays linear in the size of the file.
+	bySpan map[int][]*Document    // the objects of each YAML document, in order
+	byRef  map[ObjectRef]*Document // the first object with each reference
 }
 
 // Suppress applies kvet:ignore comments and kvet.dev/ignore annotations to
@@ -241,6 +246,15 @@ type unusedCheck struct {
 	ran, known map[string]bool // known is nil when unknown IDs are not checked
 	diags      []Diagnostic    // every diagnostic of the run, sorted
 	knownIDs   []string        // sorted, for suggestions; built when needed
+	// byObject holds the diagnostics of diags by file, rule and object, in
+	// order of line; built when needed (see nearest).
+	byObject map[objectRule][]*Diagnostic
+}
+
+// objectRule identifies the diagnostics of one rule on one object.
+type objectRule struct {
+	file, rule string
+	object     ObjectRef
 }
 
 // unused returns the unused-suppression diagnostics of one directive.
@@ -295,14 +309,24 @@ func (u *unusedCheck) nearest(d *directive, id string) *Diagnostic {
 	if d.doc == nil {
 		return nil
 	}
-	ref := d.doc.Ref()
+	if u.byObject == nil {
+		u.byObject = map[objectRule][]*Diagnostic{}
+		for i := range u.diags {
+			c := &u.diags[i]
+			k := objectRule{c.File, c.RuleID, c.Object}
+			u.byObject[k] = append(u.byObject[k], c)
+		}
+	}
+	// Sorted by line: the closest is at the insertion point or before it;
+	// on a tie, the earlier one.
+	cands := u.byObject[objectRule{d.file, id, d.doc.Ref()}]
+	i, _ := slices.BinarySearchFunc(cands, d.line, func(c *Diagnostic, line int) int { return c.Range.Start.Line - line })
 	var best *Diagnostic
-	for i := range u.diags {
-		c := &u.diags[i]
-		if c.RuleID != id || c.File != d.file || c.Object != ref {
+	for _, k := range []int{i - 1, i} {
+		if k < 0 || k >= len(cands) {
 			continue
 		}
-		if best == nil || abs(c.Range.Start.Line-d.line) < abs(best.Range.Start.Line-d.line) {
+		if c := cands[k]; best == nil || abs(c.Range.Start.Line-d.line) < abs(best.Range.Start.Line-d.line) {
 			best = c
 		}
 	}
@@ -520,12 +544,15 @@ func (fi *fileIndex) docOf(d *Diagnostic) *Document {
 	if i > 0 && fi.docs[i-1].Ref() == d.Object {
 		return fi.docs[i-1]
 	}
-	for _, doc := range fi.docs {
-		if doc.Ref() == d.Object {
-			return doc
+	if fi.byRef == nil {
+		fi.byRef = map[ObjectRef]*Document{}
+		for _, doc := range fi.docs {
+			if _, ok := fi.byRef[doc.Ref()]; !ok {
+				fi.byRef[doc.Ref()] = doc
+			}
 		}
 	}
-	return nil
+	return fi.byRef[d.Object]
 }
 
 // spanOf returns the index of the YAML document that contains line.
@@ -584,6 +611,7 @@ func (fi *fileIndex) scanComments(syntaxErrs []int) bool {
 	}
 
 	found := false
+	nextContent := 0 // the target of the last own-line comment (see below)
 	for _, l := range candidates {
 		line := f.Line(l)
 		c := commentStart(line)
@@ -600,8 +628,16 @@ func (fi *fileIndex) scanComments(syntaxErrs []int) bool {
 		case scopeLine:
 			target := l
 			if isBlankOrComment(line) {
-				// A comment on its own line applies to the next line of content.
-				for target = l + 1; target <= n && isBlankOrComment(f.Line(target)); target++ {
+				// A comment on its own line applies to the next line of
+				// content. The lines between an earlier own-line comment
+				// and its target are blank or comments, so a comment among
+				// them has the same target: each line is looked at once.
+				if l < nextContent {
+					target = nextContent
+				} else {
+					for target = l + 1; target <= n && isBlankOrComment(f.Line(target)); target++ {
+					}
+					nextContent = target
 				}
 			}
 			dir.doc = fi.docAt(dir.span, target)
@@ -639,22 +675,27 @@ func mayHaveDirectives(f *File) bool {
 // last one starting at or before it), else the document's first object, or
 // nil when the document has none.
 func (fi *fileIndex) docAt(span, line int) *Document {
-	var first, last *Document
-	for _, d := range fi.docs {
-		if fi.spanOf(d.Line()) != span {
-			continue
+	if fi.bySpan == nil {
+		fi.bySpan = map[int][]*Document{}
+		for _, d := range fi.docs {
+			s := fi.spanOf(d.Line())
+			fi.bySpan[s] = append(fi.bySpan[s], d)
 		}
-		if first == nil {
-			first = d
-		}
+	}
+	docs := fi.bySpan[span] // in order of position
+	if len(docs) == 0 {
+		return nil
+	}
+	i, _ := slices.BinarySearchFunc(docs, line, func(d *Document, line int) int {
 		if d.Line() <= line {
-			last = d
+			return -1
 		}
+		return 1
+	})
+	if i > 0 {
+		return docs[i-1] // the last one starting at or before line
 	}
-	if last != nil {
-		return last
-	}
-	return first
+	return docs[0]
 }
 
 // markBlockScalars marks the content lines of literal and folded scalars,

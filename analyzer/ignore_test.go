@@ -240,3 +240,34 @@ func TestSuppressKeepsInput(t *testing.T) {
 		t.Errorf("got %d diagnostics, want %d (input plus two unused-suppression)", len(out), len(before)+2)
 	}
 }
+
+// TestSuppressMany: long runs of own-line comments and one
+// kvet:ignore-document per document are matched to the right line and
+// object (the shapes of BenchmarkSuppressScale in internal/bench, which
+// shows that the step is linear in them). Every comment of a run applies
+// to the line of content after the run; an unused one among them points
+// at the finding of its object.
+func TestSuppressMany(t *testing.T) {
+	ran, known := ignoreTestRules()
+	var b strings.Builder
+	for i := range 3 {
+		fmt.Fprintf(&b, "---\n# kvet:ignore-document test-name -- generated %d\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa%d\n", i, i)
+	}
+	b.WriteString("---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n")
+	for range 500 {
+		b.WriteString("  # kvet:ignore test-name\n\n")
+	}
+	b.WriteString("  # kvet:ignore test-image -- on the wrong line\n  name: last\n")
+	dir := writeFiles(t, map[string]string{"many.yaml": b.String()})
+	got := lintSuppressed(t, ran, known, nil, filepath.Join(dir, "many.yaml"))
+	want := []string{
+		"many.yaml:6:9 test-name [suppressed: generated 0]",
+		"many.yaml:12:9 test-name [suppressed: generated 1]",
+		"many.yaml:18:9 test-name [suppressed: generated 2]",
+		"many.yaml:1023:17 unused-suppression",
+		"many.yaml:1024:9 test-name [suppressed]",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

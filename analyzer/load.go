@@ -429,7 +429,9 @@ func parallel(ctx context.Context, n int, fn func(i int)) {
 
 // Parse splits one file into documents. A syntax error ends the document it
 // is in: it is reported as yaml-syntax at the first line where the document
-// stops being valid YAML, and parsing resumes at the next "---".
+// stops being valid YAML, and parsing resumes at the next "---". A file
+// with a UTF-16 byte order mark is transcoded to UTF-8 first (see
+// File.Encoding).
 func (l *Loader) Parse(f *File) ([]*Document, []Diagnostic) {
 	return l.parse(f, nil)
 }
@@ -437,6 +439,7 @@ func (l *Loader) Parse(f *File) ([]*Document, []Diagnostic) {
 // parse is Parse; prepare, when set, is called on each document once its
 // metadata is read, before it is decoded.
 func (l *Loader) parse(f *File, prepare func(*Document)) ([]*Document, []Diagnostic) {
+	f.decodeUTF16()
 	var docs []*Document
 	var diags []Diagnostic
 	scanComments := mayHaveDirectives(f)

@@ -132,9 +132,11 @@ func editTarget(d *Document, p Path) (*Document, Path, bool) {
 
 // fixIn returns fix when all its edits apply to file, else nil: a rendered
 // document's fix whose edits land in another source file than the
-// diagnostic (or in several) is dropped.
+// diagnostic (or in several) is dropped, and so is any fix on a file that
+// Parse transcoded (its offsets are in the UTF-8 text, not the file's
+// bytes: applied, they would corrupt it).
 func fixIn(fix *SuggestedFix, file *File) *SuggestedFix {
-	if fix == nil {
+	if fix == nil || file != nil && file.Encoding != "" {
 		return nil
 	}
 	for _, e := range fix.Edits {

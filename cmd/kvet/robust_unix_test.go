@@ -7,6 +7,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unicode/utf16"
 )
 
 const oldContent = "{\"version\": 1, \"findings\": []} (the previous file)\n"
@@ -326,4 +328,92 @@ func TestFindingsCap(t *testing.T) {
 	if n := len(lines(o.stdout)); n != 12 {
 		t.Errorf("--max-findings 0: %d lines, want 12\n%s", n, o)
 	}
+}
+
+// TestUTF16: a manifest saved as UTF-16 (either byte order, with its byte
+// order mark) gets the findings of its UTF-8 text, at the same lines and
+// columns, with its suppressions applied, but no fix (the offsets would be
+// those of the UTF-8 text, not of the file's bytes), and kvet fix leaves
+// it alone.
+func TestUTF16(t *testing.T) {
+	text := "# Überwachung: nightly report\n" +
+		"apiVersion: batch/v1\n" +
+		"kind: CronJob\n" +
+		"metadata: {name: café-report, namespace: reports}\n" +
+		"spec:\n" +
+		"  schedule: \"0 2 * * *\"\n" +
+		"  timeZone: europe/paris  # kvet:ignore cronjob-timezone-invalid -- zürich wants it so\n" +
+		"  jobTemplate:\n" +
+		"    spec:\n" +
+		"      template:\n" +
+		"        spec:\n" +
+		"          restartPolicy: Always\n" +
+		"          containers:\n" +
+		"          - {name: ünïcödé, image: \"app:latest\"}\n"
+	dir := t.TempDir()
+	files := map[string][]byte{"utf8.yaml": []byte(text), "le.yaml": utf16Bytes(text, false), "be.yaml": utf16Bytes(text, true)}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	type diag struct {
+		Rule        string          `json:"rule"`
+		Range       json.RawMessage `json:"range"`
+		Fix         json.RawMessage `json:"fix"`
+		Suppression json.RawMessage `json:"suppression"`
+	}
+	findings := func(name string) []diag {
+		o := kvet(t, run{dir: dir, args: []string{"lint", "-f", "json", "--show-suppressed", "--enable", "cronjob-timezone-invalid", name}})
+		var rep struct{ Diagnostics []diag }
+		if err := json.Unmarshal([]byte(o.stdout), &rep); err != nil || len(rep.Diagnostics) == 0 {
+			t.Fatalf("%s: %v\n%s", name, err, o)
+		}
+		return rep.Diagnostics
+	}
+	want := findings("utf8.yaml")
+	fixes, suppressed := 0, 0
+	for _, d := range want {
+		if string(d.Fix) != "null" {
+			fixes++
+		}
+		if string(d.Suppression) != "null" {
+			suppressed++
+		}
+	}
+	if fixes == 0 || suppressed != 1 {
+		t.Fatalf("the UTF-8 file should have fixes and one suppressed finding: %+v", want)
+	}
+	for _, name := range []string{"le.yaml", "be.yaml"} {
+		got := findings(name)
+		if len(got) != len(want) {
+			t.Errorf("%s: %d findings, want %d", name, len(got), len(want))
+			continue
+		}
+		for i := range want {
+			w, g := want[i], got[i]
+			if g.Rule != w.Rule || string(g.Range) != string(w.Range) || string(g.Suppression) != string(w.Suppression) || string(g.Fix) != "null" {
+				t.Errorf("%s: finding %d = %s %s fix %s suppression %s; want %s %s fix null suppression %s",
+					name, i, g.Rule, g.Range, g.Fix, g.Suppression, w.Rule, w.Range, w.Suppression)
+			}
+		}
+		o := kvet(t, run{dir: dir, args: []string{"fix", name}})
+		if data, err := os.ReadFile(filepath.Join(dir, name)); err != nil || !bytes.Equal(data, files[name]) {
+			t.Errorf("kvet fix %s changed the file (%v)\n%s", name, err, o)
+		}
+	}
+}
+
+// utf16Bytes encodes s as UTF-16 with a byte order mark.
+func utf16Bytes(s string, bigEndian bool) []byte {
+	units := append([]uint16{0xfeff}, utf16.Encode([]rune(s))...)
+	out := make([]byte, 0, 2*len(units))
+	for _, u := range units {
+		if bigEndian {
+			out = append(out, byte(u>>8), byte(u))
+		} else {
+			out = append(out, byte(u), byte(u>>8))
+		}
+	}
+	return out
 }
