@@ -141,7 +141,7 @@ type fileIndex struct {
 
 	// Built on first use, so that each lookup is a binary search or a map
 	// access and the step stays linear in the size of the file.
-	bySpan map[int][]*Document    // the objects of each YAML document, in order
+	bySpan map[int][]*Document     // the objects of each YAML document, in order
 	byRef  map[ObjectRef]*Document // the first object with each reference
 }
 
