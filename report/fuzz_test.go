@@ -27,9 +27,9 @@ func FuzzFormats(f *testing.F) {
 	f.Fuzz(func(t *testing.T, file, rule, msg, name, path string, line, col int, reason string) {
 		d := analyzer.Diagnostic{
 			RuleID: rule, Severity: analyzer.Severity(1 + (line&3)%3), Message: msg, File: file,
-			Range:  analyzer.Range{Start: analyzer.Position{Line: line, Column: col}, End: analyzer.Position{Line: line, Column: col + 1}},
-			Path:   analyzer.NewPath(path), Object: analyzer.ObjectRef{Kind: "Job", Name: name, Namespace: name},
-			Fix:    &analyzer.SuggestedFix{Message: msg, Edits: []analyzer.TextEdit{{Offset: 0, End: 0, NewText: msg}}},
+			Range: analyzer.Range{Start: analyzer.Position{Line: line, Column: col}, End: analyzer.Position{Line: line, Column: col + 1}},
+			Path:  analyzer.NewPath(path), Object: analyzer.ObjectRef{Kind: "Job", Name: name, Namespace: name},
+			Fix: &analyzer.SuggestedFix{Message: msg, Edits: []analyzer.TextEdit{{Offset: 0, End: 0, NewText: msg}}},
 		}
 		diags := []analyzer.Diagnostic{d, d}
 		diags[1].Suppression = &analyzer.Suppression{Kind: analyzer.SuppressionInSource, Justification: reason}
