@@ -182,3 +182,30 @@ func TestGitHubShowsSuppressedAsNotice(t *testing.T) {
 		t.Errorf("exit %d, output:\n%s", code, stdout)
 	}
 }
+
+// With --show-suppressed, the formats that mark suppressed findings
+// themselves (JUnit: a skipped test case) or have no notion of them
+// (checkstyle, GitLab: left out) never show one as a finding, and their
+// messages carry no text-format "[suppressed]" suffix.
+func TestMachineFormatsShowSuppressed(t *testing.T) {
+	suppressed := strings.Replace(cronJobWithoutDeadline, "spec:\n", "spec:  # kvet:ignore cronjob-starting-deadline-missing -- runs are idempotent\n", 1)
+	for _, tc := range []struct {
+		format string
+		want   func(stdout string) bool
+	}{
+		{"junit", func(out string) bool {
+			return strings.Contains(out, `<skipped message="suppressed (inSource): runs are idempotent">`) &&
+				!strings.Contains(out, "[suppressed")
+		}},
+		{"checkstyle", func(out string) bool { return !strings.Contains(out, "cronjob-starting-deadline-missing") }},
+		{"gitlab", func(out string) bool { return !strings.Contains(out, "cronjob-starting-deadline-missing") }},
+	} {
+		t.Run(tc.format, func(t *testing.T) {
+			repo(t, map[string]string{"k8s/cron.yaml": suppressed})
+			_, stdout, _ := kvet(t, "lint", "--format", tc.format, "--show-suppressed", "k8s")
+			if !tc.want(stdout) {
+				t.Errorf("--format %s --show-suppressed:\n%s", tc.format, stdout)
+			}
+		})
+	}
+}

@@ -136,9 +136,10 @@ func (a *app) suppress(ctx context.Context, set *analyzer.Set, res *analyzer.Res
 		}
 	}
 	switch {
-	case f.format == "sarif", f.showSuppressed && (f.format == "json" || f.format == "github"):
-		// These formats mark suppressed findings themselves (a field, a
-		// notice).
+	case f.format == "sarif", f.showSuppressed && f.format != "text":
+		// The machine formats mark suppressed findings themselves (a
+		// field, a notice, a skipped test case) or leave them out
+		// (checkstyle, gitlab have no such notion).
 		shown = diags
 	case f.showSuppressed:
 		shown = slices.Clone(diags)
