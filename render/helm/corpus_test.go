@@ -18,6 +18,8 @@ import (
 	"github.com/kvet-dev/kvet/render"
 	"github.com/kvet-dev/kvet/render/helm"
 	"github.com/kvet-dev/kvet/render/helm/engine"
+	"github.com/kvet-dev/kvet/render/helm/helmtest"
+	"github.com/kvet-dev/kvet/rules"
 )
 
 // reposCorpus returns ../shared/corpus/repos beside the repository root, or
@@ -207,4 +209,34 @@ func TestLintArchive(t *testing.T) {
 	}
 	r := render.New(helm.New(helm.Settings{}, inProcess))
 	analyzertest.RunArchive(t, "../../testdata/helm/lint.txtar", rules, analyzertest.WithRenderer(r), analyzertest.WithSuppressions())
+}
+
+// TestPackagedSubchart: the objects of a subchart packaged under charts/
+// (a .tgz, as helm dependency build leaves it) have no template text on
+// disk; their findings point at the Chart.yaml dependency that brings the
+// subchart in.
+func TestPackagedSubchart(t *testing.T) {
+	dir := t.TempDir()
+	helmtest.Extract(t, "../../testdata/helm/engine.txtar", dir)
+	t.Chdir(dir)
+	loader := analyzer.NewLoader(nil)
+	loader.Renderer = render.New(helm.New(helm.Settings{}, inProcess))
+	_, res := analyzer.Lint(context.Background(), loader, []string{"app"}, rules.All(), analyzer.Options{})
+	var got []string
+	for _, d := range res.Diagnostics {
+		if d.Object.Name == "packed" {
+			got = append(got, fmt.Sprintf("%s:%d:%d %s", d.File, d.Range.Start.Line, d.Range.Start.Column, d.RuleID))
+		}
+	}
+	want := []string{
+		"app/Chart.yaml:7:3 default-service-account",
+		"app/Chart.yaml:7:3 job-active-deadline-missing",
+		"app/Chart.yaml:7:3 job-backoff-limit-unset",
+		"app/Chart.yaml:7:3 job-ttl-missing",
+		"app/Chart.yaml:7:3 resource-limits-missing",
+		"app/Chart.yaml:7:3 resource-requests-missing",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings on the packaged subchart's Job:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }

@@ -1,69 +1,16 @@
 package engine
 
 import (
-	"archive/tar"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"golang.org/x/tools/txtar"
-
 	"github.com/kvet-dev/kvet/render/helm"
+	"github.com/kvet-dev/kvet/render/helm/helmtest"
 )
-
-// extract writes the files of a txtar archive under dir. A directory
-// whose name ends in .tgz is written as a gzipped tar of its contents, as
-// helm dependency build leaves packaged subcharts.
-func extract(t *testing.T, archive, dir string) {
-	t.Helper()
-	a, err := txtar.ParseFile(archive)
-	if err != nil {
-		t.Fatal(err)
-	}
-	packs := map[string][]txtar.File{}
-	for _, f := range a.Files {
-		if i := strings.Index(f.Name, ".tgz/"); i >= 0 {
-			packs[f.Name[:i+4]] = append(packs[f.Name[:i+4]], txtar.File{Name: f.Name[i+5:], Data: f.Data})
-			continue
-		}
-		write(t, filepath.Join(dir, f.Name), f.Data)
-	}
-	for name, files := range packs {
-		var buf bytes.Buffer
-		zw := gzip.NewWriter(&buf)
-		tw := tar.NewWriter(zw)
-		for _, f := range files {
-			if err := tw.WriteHeader(&tar.Header{Name: f.Name, Mode: 0o644, Size: int64(len(f.Data)), Typeflag: tar.TypeReg}); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := tw.Write(f.Data); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := tw.Close(); err != nil {
-			t.Fatal(err)
-		}
-		if err := zw.Close(); err != nil {
-			t.Fatal(err)
-		}
-		write(t, filepath.Join(dir, name), buf.Bytes())
-	}
-}
-
-func write(t *testing.T, path string, data []byte) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // summary lists an output's templates (name, path or dependency) and
 // failures, one per line.
@@ -80,16 +27,17 @@ func summary(out helm.Output) string {
 
 func TestRender(t *testing.T) {
 	dir := t.TempDir()
-	extract(t, "../../../testdata/helm/engine.txtar", dir)
+	helmtest.Extract(t, "../../../testdata/helm/engine.txtar", dir)
 	out := Render(context.Background(), helm.Request{Dir: filepath.Join(dir, "app")})
 	want := `app/charts/packed/templates/cm.yaml -> packed
+app/charts/packed/templates/job.yaml -> packed
 app/charts/sub/templates/sa.yaml -> charts/sub/templates/sa.yaml
 app/templates/cronjob.yaml -> templates/cronjob.yaml
 `
 	if got := summary(out); got != want {
 		t.Fatalf("rendered:\n%s\nwant:\n%s", got, want)
 	}
-	cron := out.Templates[2].Content
+	cron := out.Templates[3].Content
 	for _, s := range []string{
 		"name: release-name-app\n", "namespace: default\n",
 		`kube: "` + helm.DefaultKubeVersion + `"`, `policy: "true"`, `lookup: "0"`,
@@ -103,7 +51,7 @@ app/templates/cronjob.yaml -> templates/cronjob.yaml
 
 func TestRenderOptions(t *testing.T) {
 	dir := t.TempDir()
-	extract(t, "../../../testdata/helm/engine.txtar", dir)
+	helmtest.Extract(t, "../../../testdata/helm/engine.txtar", dir)
 	app := filepath.Join(dir, "app")
 	out := Render(context.Background(), helm.Request{
 		Dir: app, ReleaseName: "prod", Namespace: "jobs", KubeVersion: "1.29.3",
@@ -137,7 +85,7 @@ func TestRenderOptions(t *testing.T) {
 
 func TestRenderFailures(t *testing.T) {
 	dir := t.TempDir()
-	extract(t, "../../../testdata/helm/failures.txtar", dir)
+	helmtest.Extract(t, "../../../testdata/helm/failures.txtar", dir)
 	tests := []struct {
 		chart, want string
 	}{
@@ -164,7 +112,7 @@ FAIL templates/b-required.yaml:6:15 [] execution error at (broken/templates/b-re
 
 func TestServe(t *testing.T) {
 	dir := t.TempDir()
-	extract(t, "../../../testdata/helm/failures.txtar", dir)
+	helmtest.Extract(t, "../../../testdata/helm/failures.txtar", dir)
 	in := fmt.Sprintf(`{"protocol": %d, "requests": [{"dir": %q}]}`, helm.Protocol, filepath.Join(dir, "old"))
 	var out bytes.Buffer
 	if err := Serve(context.Background(), strings.NewReader(in), &out); err != nil {
