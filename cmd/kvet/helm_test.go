@@ -7,27 +7,15 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/tools/txtar"
+	"github.com/kvet-dev/kvet/render/helm/helmtest"
 )
 
 // chartsDir extracts the charts of testdata/helm/lint.txtar (see its
 // comment) into a temporary directory.
 func chartsDir(t *testing.T) string {
 	t.Helper()
-	ar, err := txtar.ParseFile("../../testdata/helm/lint.txtar")
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
-	for _, f := range ar.Files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	helmtest.Extract(t, "../../testdata/helm/lint.txtar", dir)
 	return dir
 }
 
