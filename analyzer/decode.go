@@ -286,7 +286,7 @@ func (d *decoder) decodeStruct(n, at *yaml.Node, v reflect.Value, path Path) {
 				if best != "" {
 					hint = fmt.Sprintf("; did you mean %q?", best)
 				}
-				d.add(IDUnknownField, k, fp, "unknown field %q in %s%s", k.Value, fieldOwner(path, si), hint)
+				d.add(IDUnknownField, k, fp, "unknown field %s in %s%s", Quote(k.Value), fieldOwner(path, si), hint)
 				if unique {
 					d.problems[len(d.problems)-1].rename = best
 				}

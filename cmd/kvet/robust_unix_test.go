@@ -417,3 +417,18 @@ func utf16Bytes(s string, bigEndian bool) []byte {
 	}
 	return out
 }
+
+// TestLongValueInMessage: a 2 MB image string is quoted in the message up
+// to 200 characters, followed by its length, not echoed whole.
+func TestLongValueInMessage(t *testing.T) {
+	dir := t.TempDir()
+	image := strings.Repeat("r", 2<<20) + ":latest"
+	pod := "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  serviceAccountName: app\n  containers:\n  - name: c\n    image: " + image +
+		"\n    resources: {limits: {cpu: 1, memory: 1Gi}, requests: {cpu: 1, memory: 1Gi}}\n"
+	if err := os.WriteFile(filepath.Join(dir, "pod.yaml"), []byte(pod), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o := kvet(t, run{dir: dir, args: []string{"lint", "pod.yaml"}})
+	want := regexp.MustCompile(`^pod.yaml:8:12: warning: container "c" image "r{200}"… \(2097159 characters\) is tagged latest, .{0,300}\(image-tag-mutable\)$`)
+	wantLines(t, o.stdout, []*regexp.Regexp{want})
+}

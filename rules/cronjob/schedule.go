@@ -144,13 +144,13 @@ func ScheduleInvalid() *analyzer.Rule {
 			if cs.err == nil {
 				return
 			}
-			what := fmt.Sprintf("schedule %q", s)
+			what := "schedule " + analyzer.Quote(s)
 			switch {
 			case cs.prefix != "" && cs.expr == "":
-				pass.Reportf(schedulePath, "schedule %q is only a time zone prefix, with no schedule after it: the API server rejects it, so the CronJob never runs; write 5 cron fields such as \"0 2 * * *\" (and the zone in spec.timeZone)", s)
+				pass.Reportf(schedulePath, "schedule %s is only a time zone prefix, with no schedule after it: the API server rejects it, so the CronJob never runs; write 5 cron fields such as \"0 2 * * *\" (and the zone in spec.timeZone)", analyzer.Quote(s))
 				return
 			case cs.prefix != "":
-				what = fmt.Sprintf("schedule %q (after the %s prefix)", cs.expr, cs.prefix)
+				what = fmt.Sprintf("schedule %s (after the %s prefix)", analyzer.Quote(cs.expr), cs.prefix)
 			}
 			pass.Reportf(schedulePath, "%s is rejected by the API server's cron parser (%v), so the CronJob cannot be created and never runs; %s",
 				what, cs.err, scheduleHint(cs.expr, cs.err))
@@ -186,18 +186,18 @@ func ScheduleTimezone() *analyzer.Rule {
 			cs := parseSchedule(trimmed)
 			unknown := ""
 			if !knownZone(cs.zone) {
-				unknown = fmt.Sprintf(" (%q is not an IANA time zone name either)", cs.zone)
+				unknown = fmt.Sprintf(" (%s is not an IANA time zone name either)", analyzer.Quote(cs.zone))
 			}
 			target := pass.KubeVersion()
 			f := analyzer.Finding{Path: schedulePath}
 			if target.AtLeast(tzPrefixRejected) {
-				f.Message = fmt.Sprintf("schedule starts with %q: time zone prefixes were never supported and the API server rejects them since Kubernetes 1.%d; remove the prefix and set spec.timeZone: %s%s",
-					cs.prefix, tzPrefixRejected, cs.zone, unknown)
+				f.Message = fmt.Sprintf("schedule starts with %s: time zone prefixes were never supported and the API server rejects them since Kubernetes 1.%d; remove the prefix and set spec.timeZone: %s%s",
+					analyzer.Quote(cs.prefix), tzPrefixRejected, cs.zone, unknown)
 			} else {
 				// Accepted, but unsupported, and the upgrade to 1.29 breaks it.
 				f.Severity = analyzer.SeverityWarning
-				f.Message = fmt.Sprintf("schedule starts with %q: time zone prefixes were never supported; the target %s still accepts them, but the API server rejects them from Kubernetes 1.%d; remove the prefix and set spec.timeZone: %s%s%s",
-					cs.prefix, target, tzPrefixRejected, cs.zone, unknown, timeZoneField.Note(target))
+				f.Message = fmt.Sprintf("schedule starts with %s: time zone prefixes were never supported; the target %s still accepts them, but the API server rejects them from Kubernetes 1.%d; remove the prefix and set spec.timeZone: %s%s%s",
+					analyzer.Quote(cs.prefix), target, tzPrefixRejected, cs.zone, unknown, timeZoneField.Note(target))
 			}
 			if timeZoneField.Available(target) {
 				f.Fix = moveZoneFix(pass, s, cs)
@@ -301,8 +301,8 @@ func ScheduleNeverFires() *analyzer.Rule {
 				return
 			}
 			pass.Reportf(schedulePath,
-				"schedule %q never fires: day-of-month %s never occurs in %s (and day-of-week is *), so the API server accepts the CronJob but the controller never starts a Job; choose a day that exists in those months",
-				s, joinOr(days), joinOr(months))
+				"schedule %s never fires: day-of-month %s never occurs in %s (and day-of-week is *), so the API server accepts the CronJob but the controller never starts a Job; choose a day that exists in those months",
+				analyzer.Quote(s), joinOr(days), joinOr(months))
 		},
 	}
 }

@@ -161,7 +161,7 @@ func Suspended() *analyzer.Rule {
 			}
 			pass.Report(analyzer.Finding{
 				Path:    analyzer.NewPath("spec", "suspend"),
-				Message: fmt.Sprintf("CronJob %q is suspended: the controller starts no Jobs until suspend is removed; remove it once the pause is over", cj.Name),
+				Message: fmt.Sprintf("CronJob %s is suspended: the controller starts no Jobs until suspend is removed; remove it once the pause is over", analyzer.Quote(cj.Name)),
 			})
 		},
 	}

@@ -133,7 +133,7 @@ func TimezoneInvalid() *analyzer.Rule {
 				return
 			}
 			f := analyzer.Finding{Path: timeZonePath}
-			f.Message = fmt.Sprintf("spec.timeZone %q is rejected by the API server: %s, so the CronJob cannot be created and never runs", tz, why)
+			f.Message = fmt.Sprintf("spec.timeZone %s is rejected by the API server: %s, so the CronJob cannot be created and never runs", analyzer.Quote(tz), why)
 			if s := suggestZone(tz); s != "" && tz != "" {
 				f.Message += fmt.Sprintf("; did you mean %s?", s)
 				if strings.EqualFold(s, tz) {

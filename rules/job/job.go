@@ -94,7 +94,7 @@ func RestartPolicyInvalid() *analyzer.Rule {
 				}
 				pass.Report(f)
 			default:
-				pass.Reportf(path, "restartPolicy %q is not a restart policy: the API server accepts only Never or OnFailure in a %s and rejects it", policy, j.what())
+				pass.Reportf(path, "restartPolicy %s is not a restart policy: the API server accepts only Never or OnFailure in a %s and rejects it", analyzer.Quote(string(policy)), j.what())
 			}
 		},
 	}

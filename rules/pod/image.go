@@ -1,7 +1,6 @@
 package pod
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -62,8 +61,8 @@ func ImageTagMutable() *analyzer.Rule {
 					continue
 				}
 				pass.Reportf(c.Path.Key("image"),
-					"%s image %q %s, which moves with every push: pods (and a Job's retries or a CronJob's next run) silently run whatever was pushed last; %s",
-					containerLabel(c), image, problem, "use a version tag that is never overwritten, or pin the digest (@sha256:...)")
+					"%s image %s %s, which moves with every push: pods (and a Job's retries or a CronJob's next run) silently run whatever was pushed last; %s",
+					containerLabel(c), analyzer.Quote(image), problem, "use a version tag that is never overwritten, or pin the digest (@sha256:...)")
 			}
 		},
 	}
@@ -74,9 +73,9 @@ func ImageTagMutable() *analyzer.Rule {
 func containerLabel(c analyzer.ContainerRef) string {
 	switch c.Field {
 	case "initContainers":
-		return fmt.Sprintf("init container %q", c.Container.Name)
+		return "init container " + analyzer.Quote(c.Container.Name)
 	case "ephemeralContainers":
-		return fmt.Sprintf("ephemeral container %q", c.Container.Name)
+		return "ephemeral container " + analyzer.Quote(c.Container.Name)
 	}
-	return fmt.Sprintf("container %q", c.Container.Name)
+	return "container " + analyzer.Quote(c.Container.Name)
 }

@@ -64,8 +64,8 @@ func ResourceLimitsMissing() *analyzer.Rule {
 					return
 				}
 				pass.Reportf(c.Path.Key("resources", "limits", missing[0]),
-					"container %q has no limit for %s: a runaway pod can exhaust its node and get other pods evicted or OOM-killed; set resources.limits.%s",
-					c.Container.Name, joinAnd(missing), strings.Join(missing, " and resources.limits."))
+					"container %s has no limit for %s: a runaway pod can exhaust its node and get other pods evicted or OOM-killed; set resources.limits.%s",
+					analyzer.Quote(c.Container.Name), joinAnd(missing), strings.Join(missing, " and resources.limits."))
 			})
 		},
 	}
@@ -94,8 +94,8 @@ func ResourceRequestsMissing() *analyzer.Rule {
 					return
 				}
 				pass.Reportf(c.Path.Key("resources", "requests", missing[0]),
-					"container %q has no request for %s: the scheduler reserves nothing for it, so it lands on full nodes and is evicted first under pressure; set resources.requests.%s",
-					c.Container.Name, joinAnd(missing), strings.Join(missing, " and resources.requests."))
+					"container %s has no request for %s: the scheduler reserves nothing for it, so it lands on full nodes and is evicted first under pressure; set resources.requests.%s",
+					analyzer.Quote(c.Container.Name), joinAnd(missing), strings.Join(missing, " and resources.requests."))
 			})
 		},
 	}

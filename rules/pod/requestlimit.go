@@ -1,7 +1,6 @@
 package pod
 
 import (
-	"fmt"
 	"slices"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -57,7 +56,7 @@ func ResourceRequestExceedsLimit() *analyzer.Rule {
 				check("the pod", *r, tmpl.Path.Key("resources"))
 			}
 			eachResourceContainer(pass, func(c analyzer.ContainerRef) {
-				check(fmt.Sprintf("container %q", c.Container.Name), c.Container.Resources, c.Path.Key("resources"))
+				check("container "+analyzer.Quote(c.Container.Name), c.Container.Resources, c.Path.Key("resources"))
 			})
 		},
 	}

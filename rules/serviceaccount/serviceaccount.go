@@ -34,11 +34,11 @@ func TokenAutomount() *analyzer.Rule {
 			}
 			if sa.AutomountServiceAccountToken == nil {
 				pass.Reportf(analyzer.NewPath("automountServiceAccountToken"),
-					"ServiceAccount %q does not set automountServiceAccountToken: false, so every pod running as it gets an API token mounted whether it needs one or not; set automountServiceAccountToken: false", sa.Name)
+					"ServiceAccount %s does not set automountServiceAccountToken: false, so every pod running as it gets an API token mounted whether it needs one or not; set automountServiceAccountToken: false", analyzer.Quote(sa.Name))
 				return
 			}
 			pass.Reportf(analyzer.NewPath("automountServiceAccountToken"),
-				"ServiceAccount %q mounts its API token into every pod that runs as it; set automountServiceAccountToken: false and opt in per pod where the API is needed", sa.Name)
+				"ServiceAccount %s mounts its API token into every pod that runs as it; set automountServiceAccountToken: false and opt in per pod where the API is needed", analyzer.Quote(sa.Name))
 		},
 	}
 }
