@@ -64,6 +64,21 @@ type Diagnostic struct {
 	// rendering that reported it (nil for documents read as they are).
 	doc  *Document
 	from *Rendering
+	// also are the other objects a merged finding stands for (see
+	// Objects).
+	also *[]ObjectRef
+}
+
+// Objects returns the objects the finding is about: Object, and when
+// several rendered objects have the same finding at one source line (a
+// base rendered by several overlays, or instantiated several times by
+// one), which kvet reports once, the others too.
+func (d *Diagnostic) Objects() []ObjectRef {
+	out := []ObjectRef{d.Object}
+	if d.also != nil {
+		out = append(out, *d.also...)
+	}
+	return out
 }
 
 // RelatedLocation is a place that explains a diagnostic, resolved like the

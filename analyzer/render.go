@@ -275,8 +275,16 @@ func mergeRendered(diags []Diagnostic, renderings []*Rendering) []Diagnostic {
 			i = len(out)
 			groups[k] = i
 			out = append(out, d)
-		} else if out[i].Fix != nil && (d.Fix == nil || !slices.Equal(out[i].Fix.Edits, d.Fix.Edits)) {
-			out[i].Fix = nil
+		} else {
+			if out[i].Fix != nil && (d.Fix == nil || !slices.Equal(out[i].Fix.Edits, d.Fix.Edits)) {
+				out[i].Fix = nil
+			}
+			if !slices.Contains(out[i].Objects(), d.Object) {
+				if out[i].also == nil {
+					out[i].also = &[]ObjectRef{}
+				}
+				*out[i].also = append(*out[i].also, d.Object)
+			}
 		}
 		if !slices.Contains(roots[i], r) {
 			roots[i] = append(roots[i], r)

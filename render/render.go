@@ -172,6 +172,19 @@ type root struct {
 	markers  []string // the discovered files that mark it
 }
 
+// Marks reports whether any of files marks a root (a kustomization file,
+// a Chart.yaml), without reading anything.
+func (s *Stage) Marks(files []string) bool {
+	for _, f := range files {
+		for _, r := range s.renderers {
+			if r.Root(f) != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // Roots returns the roots that files (discovered, in order) mark and that
 // no other root among them includes, in lexical order of directory, and
 // every marker file (kustomization.yaml, Chart.yaml) found.

@@ -14,8 +14,15 @@
 # Debian's neovim, whose built-in LSP client drives kvet lsp in the
 # language server's end-to-end test (cmd/kvet/lsp_nvim_test.go).
 #
+# It installs the kustomize CLI (go install, into the cache directory) at
+# the release of the kustomize/api kvet links, and exports it as
+# KVET_KUSTOMIZE: the render tests compare what kvet reports on rendered
+# overlays with what it reports on `kustomize build` output (without it,
+# they use kustomize's Go API with the CLI's defaults, and say so).
+#
 # Environment:
-#   KVET_CACHE_DIR         where the multitool and reviewdog go (default: <repo>/.cache)
+#   KVET_CACHE_DIR         where the multitool, reviewdog and kustomize go (default: <repo>/.cache)
+#   KVET_KUSTOMIZE         path of a kustomize binary: skip its install
 #   KVET_REVIEWDOG         path of a reviewdog binary: skip its install; set it
 #                          to the empty string to skip the checkstyle consumer test
 #   KVET_SARIF_MULTITOOL   path of an installed Sarif.Multitool: skip the
@@ -67,6 +74,19 @@ install_reviewdog() {
 	printf '%s\n' "$bin/reviewdog"
 }
 
+# The kustomize CLI of the kustomize/api release in go.mod (v0.21.2).
+kustomize_version="v5.8.2"
+
+install_kustomize() {
+	local bin="${KVET_CACHE_DIR:-$root/.cache}/kustomize-$kustomize_version"
+	if [ ! -x "$bin/kustomize" ]; then
+		echo "scripts/test.sh: installing kustomize $kustomize_version into $bin" >&2
+		mkdir -p "$bin"
+		(cd "$bin" && GOBIN="$bin" GOFLAGS=-mod=mod go install "sigs.k8s.io/kustomize/kustomize/v5@$kustomize_version") >&2 || return 1
+	fi
+	printf '%s\n' "$bin/kustomize"
+}
+
 install_debian() { # package, module or command to check
 	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 		echo "scripts/test.sh: installing Debian's $1" >&2
@@ -84,6 +104,13 @@ if [ -z "${KVET_REVIEWDOG+set}" ]; then
 	}
 fi
 export KVET_REVIEWDOG
+if [ -z "${KVET_KUSTOMIZE+set}" ]; then
+	KVET_KUSTOMIZE="$(install_kustomize)" || {
+		echo "scripts/test.sh: kustomize could not be installed; the render tests use kustomize's Go API as the reference" >&2
+		KVET_KUSTOMIZE=""
+	}
+fi
+export KVET_KUSTOMIZE
 if ! /usr/bin/python3 -c 'import junitparser' >/dev/null 2>&1; then
 	install_debian python3-junitparser
 fi

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/render"
 	"github.com/kvet-dev/kvet/internal/config"
 	"github.com/kvet-dev/kvet/internal/safefile"
 	"github.com/kvet-dev/kvet/render/helm"
@@ -171,7 +172,11 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 	}
 
 	ctx := cmd.Context()
-	a.limitMemory(paths)
+	var stage *render.Stage
+	if !f.noRender {
+		stage = newRenderer(f.helmSettings)
+	}
+	a.limitMemory(paths, stage)
 	lt, err := a.ruleSet(ctx, f, cfg)
 	if err != nil {
 		return err

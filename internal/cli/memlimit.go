@@ -5,6 +5,7 @@ import (
 	"runtime/debug"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/render"
 )
 
 // Memory: kvet's live heap grows with its input (the typed objects, the
@@ -28,12 +29,24 @@ func memoryLimit(inputBytes int64) int64 {
 }
 
 // limitMemory sets the soft memory limit for linting paths, unless the
-// user set GOMEMLIMIT. It returns the limit set, or memoryLimitUnset.
-func (a *app) limitMemory(paths []string) int64 {
+// user set GOMEMLIMIT or the run renders Kustomize overlays (stage is the
+// run's render stage, nil with --no-render): a rendering's memory is
+// kustomize's short-lived garbage, many times the size of the files it
+// reads, which a limit sized by the input would make the collector chase
+// (a third more CPU on argo-cd's manifests). It returns the limit set, or
+// memoryLimitUnset.
+func (a *app) limitMemory(paths []string, stage *render.Stage) int64 {
 	if a.getenv("GOMEMLIMIT") != "" {
 		return memoryLimitUnset
 	}
-	names, _ := analyzer.Discover(paths)
+	var extra []string
+	if stage != nil {
+		extra = stage.Names()
+	}
+	names, _ := analyzer.Discover(paths, extra...)
+	if stage != nil && stage.Marks(names) {
+		return memoryLimitUnset
+	}
 	var total int64
 	for _, n := range names {
 		if info, err := os.Stat(n); err == nil && n != "-" {

@@ -23,7 +23,7 @@ func TestMemoryLimit(t *testing.T) {
 		}
 		return ""
 	}}
-	if got := a.limitMemory([]string{"."}); got != memoryLimitUnset {
+	if got := a.limitMemory([]string{"."}, nil); got != memoryLimitUnset {
 		t.Errorf("with GOMEMLIMIT set, limitMemory = %d, want it left alone", got)
 	}
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/render"
 	"github.com/kvet-dev/kvet/render/helm"
 	"github.com/kvet-dev/kvet/render/kustomize"
@@ -9,6 +8,6 @@ import (
 
 // newRenderer returns the render stage of a lint run: Kustomize overlays
 // and Helm charts (rendered with hs by kvet-helm).
-func newRenderer(hs helm.Settings) analyzer.Renderer {
+func newRenderer(hs helm.Settings) *render.Stage {
 	return render.New(kustomize.New(), helm.New(hs, nil))
 }

@@ -63,6 +63,13 @@ type kustomization struct {
 	labels                map[string]entry // label key → value entry
 	annotations           map[string]entry // commonAnnotations key → value entry
 	generators            []entry          // configMapGenerator and secretGenerator names
+
+	// Filled while visiting: the kustomizations it includes (resources and
+	// bases that are directories), its components, and the absolute paths
+	// of the resource files it lists.
+	children []*kustomization
+	comps    []*kustomization
+	lists    map[string]bool
 }
 
 // parseKustomization reads the kustomization file f of the directory dir.
