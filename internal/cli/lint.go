@@ -15,9 +15,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kvet-dev/kvet/analyzer"
-	"github.com/kvet-dev/kvet/render"
 	"github.com/kvet-dev/kvet/internal/config"
 	"github.com/kvet-dev/kvet/internal/safefile"
+	"github.com/kvet-dev/kvet/render"
 	"github.com/kvet-dev/kvet/render/helm"
 	"github.com/kvet-dev/kvet/report"
 )
