@@ -239,13 +239,15 @@ func renderedSets(docs []*Document) [][]*Document {
 	return sets
 }
 
-// mergeRendered keeps one diagnostic per source position when several
-// renderings report the same rule there (a base shared by overlays): the
-// first one, its message naming the roots that render the problem
-// ("in overlays production, staging") when the source file is read by
-// more than one rendering. Diagnostics merge only when their objects carry
-// the same kvet.dev/ignore annotation, so that suppressing works alike on
-// each. diags must be sorted; the result is.
+// mergeRendered keeps one diagnostic per source position and problem when
+// several rendered objects report it (a base shared by overlays, or
+// instantiated several times by one): the first one, standing for the
+// others (see Objects), its message naming the roots that render the
+// problem ("in overlays production, staging") when the source file is read
+// by more than one rendering. Diagnostics merge when they have the same
+// rule, range and message, and their objects carry the same
+// kvet.dev/ignore annotation, so that suppressing works alike on each.
+// diags must be sorted; the result is.
 func mergeRendered(diags []Diagnostic, renderings []*Rendering) []Diagnostic {
 	readers := map[string][]*Rendering{}
 	for _, r := range renderings {
@@ -254,8 +256,8 @@ func mergeRendered(diags []Diagnostic, renderings []*Rendering) []Diagnostic {
 		}
 	}
 	type key struct {
-		rule, file, ignore string
-		rng                Range
+		rule, file, message, ignore string
+		rng                         Range
 	}
 	out := diags[:0:0]
 	groups := map[key]int{}
@@ -266,7 +268,7 @@ func mergeRendered(diags []Diagnostic, renderings []*Rendering) []Diagnostic {
 			out = append(out, d)
 			continue
 		}
-		k := key{rule: d.RuleID, file: d.File, rng: d.Range}
+		k := key{rule: d.RuleID, file: d.File, message: d.Message, rng: d.Range}
 		if d.doc != nil {
 			k.ignore = d.doc.Annotations[IgnoreAnnotation]
 		}

@@ -45,6 +45,17 @@ type Renderer interface {
 	Render(ctx context.Context, env *Env, dir string) *analyzer.Rendering
 }
 
+// memberRenderer is implemented by renderers that also find the root of a
+// file that a root reads, when the file is linted without its root (a
+// patch named on the command line, as a pre-commit hook does): the root
+// is then rendered, and the file linted through it if the rendering reads
+// it. Unlike the files that mark a root, such a file is not otherwise
+// set aside.
+type memberRenderer interface {
+	// Member returns the directory of the root that reads file, or "".
+	Member(file string) string
+}
+
 // Env is what renderers share during one run.
 type Env struct {
 	// Loader parses rendered text into documents (Loader.ParseRendered).
@@ -169,7 +180,6 @@ type root struct {
 	dir      string // as discovered
 	abs      string
 	renderer Renderer
-	markers  []string // the discovered files that mark it
 }
 
 // Marks reports whether any of files marks a root (a kustomization file,
@@ -202,10 +212,14 @@ func (s *Stage) roots(files []string) (roots []*root, markers []string) {
 	for _, f := range files {
 		for _, r := range s.renderers {
 			dir := r.Root(f)
+			if dir != "" {
+				markers = append(markers, f)
+			} else if m, ok := r.(memberRenderer); ok && f != "-" {
+				dir = m.Member(f)
+			}
 			if dir == "" {
 				continue
 			}
-			markers = append(markers, f)
 			abs, err := filepath.Abs(filepath.FromSlash(dir))
 			if err != nil {
 				continue
@@ -216,7 +230,6 @@ func (s *Stage) roots(files []string) (roots []*root, markers []string) {
 				byDir[abs] = c
 				cands = append(cands, c)
 			}
-			c.markers = append(c.markers, f)
 			break
 		}
 	}

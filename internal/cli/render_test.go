@@ -61,3 +61,44 @@ spec:
 		t.Errorf("--no-render=false over render: false: exit %d, findings %v; want the overlay rendered", code, got)
 	}
 }
+
+// Baselines record rendered findings at their source files: a base
+// finding that two overlays render is recorded once, still matches when
+// lines move, and a new finding in an overlay's patch is reported.
+func TestRenderBaseline(t *testing.T) {
+	base := `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+spec:
+  backoffLimit: 1
+  activeDeadlineSeconds: 600
+  ttlSecondsAfterFinished: 600
+  template:
+    spec:
+      serviceAccountName: migrate
+      restartPolicy: Never
+      containers:
+      - name: m
+        image: registry.example.com/m:1.0.0
+`
+	repo(t, map[string]string{
+		"base/kustomization.yaml": "resources: [job.yaml]\n",
+		"base/job.yaml":           base,
+		"a/kustomization.yaml":    "namespace: a\nresources: [../base]\n",
+		"b/kustomization.yaml":    "namespace: b\nresources: [../base]\n",
+	})
+	code, _, stderr := kvet(t, "lint", "--write-baseline", "baseline.json", ".")
+	if code != 0 || !strings.Contains(stderr, "recorded 2 findings") {
+		t.Fatalf("write-baseline: exit %d, stderr %q; want the limits and requests findings of the base recorded once", code, stderr)
+	}
+	writeFile(t, "base/job.yaml", "# moved down by a comment\n"+base)
+	writeFile(t, "b/kustomization.yaml", "namespace: b\nresources: [../base]\npatches: [{path: p.yaml}]\n")
+	writeFile(t, "b/p.yaml", "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\nspec:\n  backoffLimit: 20\n")
+	code, stdout, stderr := kvet(t, "lint", "--format", "text", "--baseline", "baseline.json", ".")
+	got := findings(t, stdout)
+	want := []string{"b/p.yaml:6 job-backoff-limit-high warning"}
+	if code != 1 || !slices.Equal(got, want) {
+		t.Errorf("with the baseline: exit %d, findings %v, stderr %q; want %v", code, got, stderr, want)
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	yaml "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/api/krusty"
@@ -29,8 +30,13 @@ import (
 	"github.com/kvet-dev/kvet/render"
 )
 
-// Renderer renders kustomizations. The zero value is ready to use.
-type Renderer struct{}
+// Renderer renders kustomizations. The zero value is ready to use; a
+// Renderer serves one run (it caches what kustomizations read).
+type Renderer struct {
+	mu    sync.Mutex
+	files map[string]map[string]bool // kustomization dir → files it reads, transitively
+	kusts map[string]string          // dir → its kustomization file, or ""
+}
 
 // New returns a kustomize renderer.
 func New() *Renderer { return &Renderer{} }
@@ -77,6 +83,102 @@ func (*Renderer) Includes(dir string) []string {
 			out = append(out, display)
 		}
 	}
+	return out
+}
+
+// Member implements the render stage's member lookup: the directory of
+// the nearest kustomization, in file's directory or above it up to the
+// working directory, that reads file (as a resource, a patch, a generator
+// source, directly or through the kustomizations it includes). A patch
+// named on the command line, as a pre-commit hook names staged files, is
+// then linted through its overlay, never as an object of its own.
+func (r *Renderer) Member(file string) string {
+	abs, err := filepath.Abs(filepath.FromSlash(file))
+	if err != nil {
+		return ""
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	for dir := filepath.Dir(abs); ; dir = filepath.Dir(dir) {
+		if rel, err := filepath.Rel(wd, dir); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return "" // not under the working directory
+		}
+		if r.kustomizationIn(dir) != "" && r.reads(dir, nil)[abs] {
+			if filepath.IsAbs(filepath.FromSlash(file)) {
+				return filepath.ToSlash(dir)
+			}
+			rel, _ := filepath.Rel(wd, dir)
+			return filepath.ToSlash(rel)
+		}
+		if dir == wd || dir == filepath.Dir(dir) {
+			return ""
+		}
+	}
+}
+
+// kustomizationIn returns the kustomization file of the absolute
+// directory dir, or "" (cached).
+func (r *Renderer) kustomizationIn(dir string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if f, ok := r.kusts[dir]; ok {
+		return f
+	}
+	f, _ := kustFile(dir)
+	if r.kusts == nil {
+		r.kusts = map[string]string{}
+	}
+	r.kusts[dir] = f
+	return f
+}
+
+// reads returns the absolute paths of the local files that the
+// kustomization in the absolute directory dir names, with those of the
+// kustomizations it includes (cached; visiting guards against cycles).
+func (r *Renderer) reads(dir string, visiting map[string]bool) map[string]bool {
+	r.mu.Lock()
+	if got, ok := r.files[dir]; ok {
+		r.mu.Unlock()
+		return got
+	}
+	r.mu.Unlock()
+	out := map[string]bool{}
+	name := r.kustomizationIn(dir)
+	data, err := os.ReadFile(name)
+	if name == "" || err != nil {
+		return out
+	}
+	if visiting == nil {
+		visiting = map[string]bool{}
+	}
+	visiting[dir] = true
+	k := parseKustomization(&analyzer.File{Path: name, Content: data}, dir, dir)
+	for _, e := range k.paths() {
+		if isRemote(e.value) {
+			continue
+		}
+		_, target := k.local(e.value)
+		st, err := os.Stat(target)
+		switch {
+		case err != nil:
+		case st.IsDir():
+			if !visiting[target] && r.kustomizationIn(target) != "" {
+				for f := range r.reads(target, visiting) {
+					out[f] = true
+				}
+			}
+		default:
+			out[target] = true
+		}
+	}
+	r.mu.Lock()
+	if r.files == nil {
+		r.files = map[string]map[string]bool{}
+	}
+	r.files[dir] = out
+	r.mu.Unlock()
 	return out
 }
 

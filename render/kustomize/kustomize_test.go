@@ -1,6 +1,7 @@
 package kustomize_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,4 +97,23 @@ func TestFixes(t *testing.T) {
 	for id := range want {
 		t.Errorf("%s not reported", id)
 	}
+}
+
+// TestSets checks that set rules see each rendering as one set.
+func TestSets(t *testing.T) {
+	abs, err := filepath.Abs("../../testdata/render/kustomize/rules/sets.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sizes := &analyzer.Rule{ID: "test-set", Severity: analyzer.SeverityInfo, RunSet: func(p *analyzer.SetPass) {
+		for _, d := range p.Docs {
+			ns := d.Namespace
+			if ns == "" {
+				ns = "-"
+			}
+			p.Report(d, analyzer.Finding{Path: analyzer.NewPath("metadata", "name"),
+				Message: fmt.Sprintf("%d objects, namespace %s", len(p.Docs), ns)})
+		}
+	}}
+	analyzertest.RunArchive(t, abs, []*analyzer.Rule{sizes}, analyzertest.WithRenderer(render.New(kustomize.New())))
 }
