@@ -35,11 +35,11 @@ spec:
             image: registry.example.com/c:1.0.0
             resources: {requests: {cpu: 1m, memory: 1Mi}, limits: {cpu: 1m, memory: 1Mi}}
 `,
-		"prod/kustomization.yaml":   "resources: [../base]\npatches: [{path: patches/schedule.yaml}]\n",
+		"prod/kustomization.yaml":    "resources: [../base]\npatches: [{path: patches/schedule.yaml}]\n",
 		"prod/patches/schedule.yaml": "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: nightly\nspec:\n  schedule: \"0 4 * * *\"\n",
-		"prod/unrelated.yaml":       "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: loose\n",
-		"remote/kustomization.yaml": "resources:\n- https://example.com/base.yaml\npatches: [{path: p.yaml}]\n",
-		"remote/p.yaml":             "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: nightly\nspec:\n  schedule: \"0 4 * * *\"\n",
+		"prod/unrelated.yaml":        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: loose\n",
+		"remote/kustomization.yaml":  "resources:\n- https://example.com/base.yaml\npatches: [{path: p.yaml}]\n",
+		"remote/p.yaml":              "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: nightly\nspec:\n  schedule: \"0 4 * * *\"\n",
 	})
 	code, stdout, stderr := kvet(t, "lint", "--format", "text", "prod/patches/schedule.yaml", "prod/unrelated.yaml", "remote/p.yaml")
 	got := findings(t, stdout)
