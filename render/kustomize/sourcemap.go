@@ -374,7 +374,50 @@ func matchItem(rendered *yaml.Node, i int, src *yaml.Node) int {
 	if len(rendered.Content) == len(src.Content) {
 		return i
 	}
+	// Items without a merge key in lists that a patch lengthened or
+	// shortened (a JSON 6902 add to /rules/-): the source item that is
+	// equal, the one at the same index first.
+	if i < len(src.Content) && sameNode(item, src.Content[i]) {
+		return i
+	}
+	for j, s := range src.Content {
+		if sameNode(item, s) {
+			return j
+		}
+	}
 	return -1
+}
+
+// sameNode reports whether two nodes hold the same value (aliases
+// followed; styles, comments and key order ignored).
+func sameNode(a, b *yaml.Node) bool {
+	for a != nil && a.Kind == yaml.AliasNode {
+		a = a.Alias
+	}
+	for b != nil && b.Kind == yaml.AliasNode {
+		b = b.Alias
+	}
+	if a == nil || b == nil || a.Kind != b.Kind || len(a.Content) != len(b.Content) {
+		return false
+	}
+	switch a.Kind {
+	case yaml.ScalarNode:
+		return a.Value == b.Value
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(a.Content); i += 2 {
+			_, v := get(b, a.Content[i].Value)
+			if v == nil || !sameNode(a.Content[i+1], v) {
+				return false
+			}
+		}
+		return true
+	}
+	for i := range a.Content {
+		if !sameNode(a.Content[i], b.Content[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // sameScalar reports whether two scalars have the same value.
