@@ -323,7 +323,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-anonymous-subject\"]",
 			File:    "policies/rbac/rbac-anonymous-subject/policy.rego",
-			At:      "policies/rbac/rbac-anonymous-subject/policy.rego:21:1",
+			At:      "policies/rbac/rbac-anonymous-subject/policy.rego:20:1",
 			Entries: []tableEntry{
 				{Name: "deny", Severity: 0},
 			},
@@ -343,7 +343,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-broad-group-subject\"]",
 			File:    "policies/rbac/rbac-broad-group-subject/policy.rego",
-			At:      "policies/rbac/rbac-broad-group-subject/policy.rego:21:1",
+			At:      "policies/rbac/rbac-broad-group-subject/policy.rego:22:1",
 			Entries: []tableEntry{
 				{Name: "warn", Severity: 0},
 			},
@@ -363,7 +363,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-user-subject\"]",
 			File:    "policies/rbac/rbac-user-subject/policy.rego",
-			At:      "policies/rbac/rbac-user-subject/policy.rego:19:1",
+			At:      "policies/rbac/rbac-user-subject/policy.rego:20:1",
 			Entries: []tableEntry{
 				{Name: "warn", Severity: 0},
 			},
@@ -383,7 +383,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-default-sa-subject\"]",
 			File:    "policies/rbac/rbac-default-sa-subject/policy.rego",
-			At:      "policies/rbac/rbac-default-sa-subject/policy.rego:19:1",
+			At:      "policies/rbac/rbac-default-sa-subject/policy.rego:20:1",
 			Entries: []tableEntry{
 				{Name: "warn", Severity: 0},
 			},
@@ -403,7 +403,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-subject-namespace-missing\"]",
 			File:    "policies/rbac/rbac-subject-namespace-missing/policy.rego",
-			At:      "policies/rbac/rbac-subject-namespace-missing/policy.rego:24:1",
+			At:      "policies/rbac/rbac-subject-namespace-missing/policy.rego:25:1",
 			Entries: []tableEntry{
 				{Name: "deny", Severity: 0},
 			},

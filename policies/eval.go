@@ -30,6 +30,8 @@ type program struct {
 	entries  []*entry
 	// store is empty: policies read only input and their own rules.
 	store storage.Store
+	// memo keeps the results of pure functions for the whole run.
+	memo *memo
 
 	mu     sync.Mutex
 	byKind map[string]*query // every entry that applies to a kind
@@ -67,7 +69,7 @@ func compile(sources []*source, entries []*entry, params map[string]map[string]a
 	if c.Compile(modules); c.Failed() {
 		return nil, formatErrors(c.Errors)
 	}
-	return &program{compiler: c, entries: entries, store: inmem.New(),
+	return &program{compiler: c, entries: entries, store: inmem.New(), memo: newMemo(c),
 		byKind: map[string]*query{}, single: map[int]*query{}}, nil
 }
 
@@ -191,6 +193,7 @@ func (p *program) eval(ctx context.Context, q *query, input *ast.Term, deadline 
 		WithTransaction(txn).
 		WithInput(input).
 		WithCancel(cancel).
+		WithVirtualCache(p.memo.cache()).
 		WithStackTraces(true)
 	var vals []ast.Value
 	err = tq.Iter(ctx, func(r topdown.QueryResult) error {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -264,5 +265,25 @@ func TestUserRegoTests(t *testing.T) {
 		"testdata/kvetstyle/policy/images_test.rego:9 acme.images.test_public_image_points_at_it true"
 	if got := strings.Join(names, "\n"); got != want {
 		t.Errorf("results:\n%s\nwant\n%s", got, want)
+	}
+}
+
+// Functions that read no input keep their results for the whole run;
+// functions that read input (directly or through a rule), and calls under
+// `with`, are evaluated for each document.
+func TestFunctionResultsAcrossDocuments(t *testing.T) {
+	e := userEngine(t, policies.Options{Dirs: []string{"testdata/memo"}, NoBuiltin: true})
+	_, res := analyzer.Lint(context.Background(), analyzer.NewLoader(nil), []string{"testdata/errors/configmaps.yaml"}, e.Rules(), analyzer.Options{})
+	var got []string
+	for _, d := range res.Diagnostics {
+		got = append(got, fmt.Sprintf("%d %s", d.Range.Start.Line, d.Message))
+	}
+	want := []string{
+		"1 first/x", "1 v-first", "1 firstfirst",
+		"6 second/x", "6 v-second", "6 secondsecond",
+		"12 bad-shape/x", "12 v-bad-shape", "12 bad-shapebad-shape",
+	}
+	if len(res.Errors) > 0 || !slices.Equal(got, want) {
+		t.Errorf("errors %v, findings\n%s\nwant\n%s", res.Errors, strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -208,14 +208,13 @@ named(pattern) := sensitive["userextras/*"] if {
 	regex.match(`^(userextras|\*)/[^*/A-Z]+$`, pattern)
 }
 
-# grant contains [rule ID, entry index, resources index, verbs, what] for
-# every resources element of an entry (other than "*") that names a
-# sensitive resource, in an API group the entry covers, with the verbs of
-# the entry that grant the access (a set) and what it lets the subject do
-# (a key of descriptions). It is computed once per document and shared by
-# the policies.
-grant contains [access.rule, i, j, verbs, access.what] if {
-	some i, rule in entries
+# entry_grants(rule) is the set of [rule ID, resources index, verbs, what]
+# of the entry rule: for each resources element (other than "*") that names
+# a sensitive resource in an API group the entry covers, the rule that
+# reports it, the verbs of the entry that grant the access (a set) and
+# what it lets the subject do (a key of descriptions). It reads no input, so
+# kvet computes it once per distinct entry in a run.
+entry_grants(rule) := {[access.rule, j, verbs, access.what] |
 	some j, pattern in rule.resources
 	is_string(pattern)
 	some access in named(pattern)
@@ -225,16 +224,6 @@ grant contains [access.rule, i, j, verbs, access.what] if {
 	count(verbs) > 0
 }
 
-# granted maps each rule ID of grant to its [entry index, resources index,
-# verbs, what] tuples, so that a policy looks up its own instead of
-# scanning every grant of the document.
-granted := {id: {[i, j, verbs, what] |
-	some [id2, i, j, verbs, what] in grant
-	id2 == id
-} |
-	some [id, _, _, _, _] in grant
-}
-
 # granting_verbs(rule, access) is the set of the entry's verbs that grant
 # access: those access lists, or every (string) verb for an access that
 # any verb grants.
@@ -242,17 +231,17 @@ granting_verbs(rule, access) := {verb | some verb in rule.verbs; is_string(verb)
 	access.any
 } else := {verb | some verb in rule.verbs; access.verbs[verb]}
 
-# implied(rule) is what a "*" resource of the entry lets the subject do,
-# given its verbs and API groups, in the order of implications.
-implied(rule) := [descriptions[imp.what] |
-	some imp in applicable_implications
+# implied(kind, rule) is what a "*" resource of an entry of a kind ("Role"
+# or "ClusterRole") lets the subject do, given its verbs and API groups, in
+# the order of implications; cluster-scoped resources are left out of a
+# Role's.
+implied(kind, rule) := [descriptions[imp.what] |
+	some imp in implications
+	not role_excludes(kind, imp)
 	implies(rule, imp)
 ]
 
-# applicable_implications leaves out cluster-scoped resources in a Role.
-applicable_implications := [imp | some imp in implications; not imp.cluster] if {
-	input.kind == "Role"
-} else := implications
+role_excludes("Role", imp) if imp.cluster
 
 # implies(rule, imp) holds when the entry grants the implication imp: one
 # of its API groups and one of its verbs. It stops at the first match

@@ -72,20 +72,20 @@ test_entries_skip_admin_equivalent_and_non_objects if {
 	object.keys(e) == {2}
 }
 
-test_grant_needs_group_and_verb if {
-	g := grant with input as {"kind": "ClusterRole", "rules": [
+test_entry_grants_need_group_and_verb if {
+	rules := [
 		{"apiGroups": [""], "resources": ["secrets"], "verbs": ["get", "create"]},
 		{"apiGroups": ["*"], "resources": ["configmaps", "secrets"], "verbs": ["*"]},
 		{"apiGroups": ["apps"], "resources": ["secrets"], "verbs": ["get"]},
 		{"apiGroups": [""], "resources": ["secrets"], "verbs": ["create"]},
 		{"apiGroups": [""], "resources": ["*"], "verbs": ["get"]},
 		{"apiGroups": ["", "rbac.authorization.k8s.io"], "resources": ["clusterroles", "serviceaccounts"], "verbs": ["bind", "impersonate", "get"]},
-	]}
-	g == {
-		["rbac-secrets-access", 0, 0, {"get"}, "secrets"],
-		["rbac-secrets-access", 1, 1, {"*"}, "secrets"],
-		["rbac-escalation-verbs", 5, 0, {"bind"}, "escalate"],
-		["rbac-escalation-verbs", 5, 1, {"impersonate"}, "impersonate"],
+	]
+	{[i, g] | some i, rule in rules; some g in entry_grants(rule)} == {
+		[0, ["rbac-secrets-access", 0, {"get"}, "secrets"]],
+		[1, ["rbac-secrets-access", 1, {"*"}, "secrets"]],
+		[5, ["rbac-escalation-verbs", 0, {"bind"}, "escalate"]],
+		[5, ["rbac-escalation-verbs", 1, {"impersonate"}, "impersonate"]],
 	}
 }
 
@@ -121,11 +121,11 @@ same_verbs_if_same_what(a, imp) if a.verbs == imp.verbs
 
 test_implied_in_order_without_cluster_scoped_for_roles if {
 	rule := {"apiGroups": [""], "resources": ["*"], "verbs": ["get"]}
-	implied(rule) == ["read every secret in scope", "exec into and attach to pods", "reach the kubelet API through nodes/proxy"] with input as {"kind": "ClusterRole"}
-	implied({"apiGroups": ["*"], "resources": ["*"], "verbs": ["create"]}) == [
+	implied("ClusterRole", rule) == ["read every secret in scope", "exec into and attach to pods", "reach the kubelet API through nodes/proxy"]
+	implied("ClusterRole", {"apiGroups": ["*"], "resources": ["*"], "verbs": ["create"]}) == [
 		"exec into and attach to pods", "port-forward to pods", "create pods that run as any service account",
 		"reach the kubelet API through nodes/proxy", "mint tokens for service accounts", "change admission webhooks", "create persistent volumes (hostPath escapes the node)",
-	] with input as {"kind": "ClusterRole"}
-	implied(rule) == ["read every secret in scope", "exec into and attach to pods"] with input as {"kind": "Role"}
-	implied({"apiGroups": ["apps"], "resources": ["*"], "verbs": ["get"]}) == [] with input as {"kind": "ClusterRole"}
+	]
+	implied("Role", rule) == ["read every secret in scope", "exec into and attach to pods"]
+	implied("ClusterRole", {"apiGroups": ["apps"], "resources": ["*"], "verbs": ["get"]}) == []
 }

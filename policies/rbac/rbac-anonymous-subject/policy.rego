@@ -14,13 +14,12 @@
 #     /livez and /readyz, which system:public-info-viewer already covers.
 package kvet.rules.rbac["rbac-anonymous-subject"]
 
+import data.kvet.lib.rbac
 import data.kvet.lib.result
 
-anonymous := {"User": "system:anonymous", "Group": "system:unauthenticated"}
-
 deny contains result.at(["subjects", k, "name"], msg) if {
-	some k, subject in input.subjects
-	subject.name == anonymous[subject.kind]
+	some k, _ in rbac.subjects_found["rbac-anonymous-subject"]
+	subject := input.subjects[k]
 	msg := sprintf(
 		"%s %q is every unauthenticated request: anyone who can reach the API server gets the role %q; remove the subject",
 		[subject.kind, subject.name, object.get(input, ["roleRef", "name"], "")],

@@ -16,31 +16,20 @@
 #     bindings to system:masters.
 package kvet.rules.rbac["rbac-broad-group-subject"]
 
+import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 warn contains result.at(["subjects", k, "name"], msg) if {
-	some k, subject in input.subjects
-	subject.kind == "Group"
-	who := everyone(subject.name)
+	some k, details in rbac.subjects_found["rbac-broad-group-subject"]
+	some ["everyone", who] in details
 	msg := sprintf(
 		"Group %q is %s: they all get the role %q; bind the ServiceAccounts or Groups that need it by name",
-		[subject.name, who, object.get(input, ["roleRef", "name"], "")],
+		[input.subjects[k].name, who, object.get(input, ["roleRef", "name"], "")],
 	)
 }
 
 warn contains result.at(["subjects", k, "name"], msg) if {
-	some k, subject in input.subjects
-	subject.kind == "Group"
-	subject.name == "system:masters"
+	some k, details in rbac.subjects_found["rbac-broad-group-subject"]
+	some ["masters"] in details
 	msg := "Group \"system:masters\" bypasses RBAC entirely, so binding a role to it does nothing but mislead reviewers; remove the subject"
 }
-
-everyone("system:authenticated") := "every authenticated user and service account"
-
-everyone("system:serviceaccounts") := "every service account of the cluster"
-
-everyone(name) := sprintf("every service account of namespace %q", [substring(name, count(prefix), -1)]) if {
-	startswith(name, prefix)
-}
-
-prefix := "system:serviceaccounts:"

@@ -14,15 +14,14 @@
 #     pod template, and bind the role to that ServiceAccount.
 package kvet.rules.rbac["rbac-default-sa-subject"]
 
+import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 warn contains result.at(["subjects", k, "name"], msg) if {
-	some k, subject in input.subjects
-	subject.kind == "ServiceAccount"
-	subject.name == "default"
+	some k, _ in rbac.subjects_found["rbac-default-sa-subject"]
 	msg := sprintf(
 		"ServiceAccount \"default\"%s runs every pod that names no service account: they all get the role %q; create a ServiceAccount for the workload and bind that",
-		[namespace(subject), object.get(input, ["roleRef", "name"], "")],
+		[namespace(input.subjects[k]), object.get(input, ["roleRef", "name"], "")],
 	)
 }
 

@@ -29,18 +29,10 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 deny contains result.at(["rules", i, "verbs", k], msg) if {
-	some [i, _, verbs, _] in rbac.granted["rbac-escalation-verbs"]
-	some verb in verbs
-	rule := input.rules[i]
-	some k, element in rule.verbs
-	element == verb
-	whats := {rbac.descriptions[what] |
-		some [i2, _, vs, what] in rbac.granted["rbac-escalation-verbs"]
-		i2 == i
-		verb in vs
-	}
+	some i, details in rbac.found["rbac-escalation-verbs"]
+	some [k, verb, whats] in details
 	msg := sprintf(
 		"rules[%d] grants %q on %s: the subject can %s, a path to cluster-admin; remove the verb or restrict it to named roles (resourceNames)",
-		[i, verb, rbac.scope(rule), concat(" and ", whats)],
+		[i, verb, rbac.scope(input.rules[i]), concat(" and ", {rbac.descriptions[w] | some w in whats})],
 	)
 }

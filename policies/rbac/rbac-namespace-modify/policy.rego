@@ -19,7 +19,8 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 warn contains result.at(["rules", i, "resources", j], msg) if {
-	some [i, j, verbs, _] in rbac.granted["rbac-namespace-modify"]
+	some i, details in rbac.found["rbac-namespace-modify"]
+	some [j, verbs, _] in details
 	pattern := input.rules[i].resources[j]
 	msg := sprintf(
 		"rules[%d] grants [%s] on %q: namespace labels set the Pod Security level and NetworkPolicy selectors, so relabelling can allow privileged pods; grant only get, list and watch",

@@ -26,7 +26,8 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 deny contains result.at(["rules", i, "resources", j], msg) if {
-	some [i, j, verbs, _] in rbac.granted["rbac-nodes-proxy"]
+	some i, details in rbac.found["rbac-nodes-proxy"]
+	some [j, verbs, _] in details
 	pattern := input.rules[i].resources[j]
 	msg := sprintf(
 		"rules[%d] grants [%s] on %q: even get reaches the kubelet API of every node (exec into any pod, bypassing audit and admission); read nodes/metrics or nodes/stats instead",

@@ -18,7 +18,8 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 warn contains result.at(["rules", i, "resources", j], msg) if {
-	some [i, j, verbs, _] in rbac.granted["rbac-persistent-volume-create"]
+	some i, details in rbac.found["rbac-persistent-volume-create"]
+	some [j, verbs, _] in details
 	pattern := input.rules[i].resources[j]
 	msg := sprintf(
 		"rules[%d] grants [%s] on %q: a hostPath PersistentVolume gives pods the node's file system; let a StorageClass provision volumes from claims instead",

@@ -28,7 +28,8 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 warn contains result.at(["rules", i, "resources", j], msg) if {
-	some [i, j, verbs, what] in rbac.granted["rbac-pod-exec"]
+	some i, details in rbac.found["rbac-pod-exec"]
+	some [j, verbs, what] in details
 	pattern := input.rules[i].resources[j]
 	msg := sprintf(
 		"rules[%d] grants [%s] on %q: the subject can %s and so reach their files, secrets and service account tokens; keep this for humans in a namespaced Role",

@@ -39,9 +39,9 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 warn contains result.at(["rules", i, "resources", j], msg) if {
-	some i, rule in rbac.entries
-	some j, pattern in rule.resources
-	not rbac.valid_pattern(pattern)
+	some i, details in rbac.found["rbac-resource-matches-nothing"]
+	some ["resources", j] in details
+	pattern := input.rules[i].resources[j]
 	msg := sprintf(
 		"rules[%d] resource %s never matches: Kubernetes matches only \"*\", a lower-case plural such as \"pods\", \"name/sub\" and \"*/sub\"%s",
 		[i, json.marshal(pattern), hint(pattern)],
@@ -49,35 +49,18 @@ warn contains result.at(["rules", i, "resources", j], msg) if {
 }
 
 warn contains result.at(["rules", i, "verbs", k], msg) if {
-	some i, rule in rbac.entries
-	count(rule.resourceNames) > 0
-	some k, verb in rule.verbs
-	why := unrestrictable(rule, verb)
+	some i, details in rbac.found["rbac-resource-matches-nothing"]
+	some ["verbs", k, why] in details
+	verb := input.rules[i].verbs[k]
 	msg := sprintf(
 		"rules[%d] restricts %q with resourceNames, which does not work: %s; move %q to an entry without resourceNames",
 		[i, verb, why, verb],
 	)
 }
 
-# unrestrictable(rule, verb) explains why resourceNames cannot restrict verb
-# on the entry's resources. create on a subresource (pods/exec,
-# serviceaccounts/token) names an existing object and can be restricted.
-unrestrictable(rule, "create") := "the name of a new object is not known when create is authorized, so no create is allowed" if {
-	some r in rule.resources
-	is_string(r)
-	not contains(r, "/")
-}
-
-unrestrictable(_, "deletecollection") := "deletecollection addresses no single object, so it is never allowed"
-
-unrestrictable(_, verb) := sprintf("%s is allowed only with a metadata.name field selector, which kubectl and informers do not send", [verb]) if {
-	verb in {"list", "watch"}
-}
-
 warn contains result.at(["rules", i, "resourceNames", n], msg) if {
-	some i, rule in rbac.entries
-	some n, name in rule.resourceNames
-	name == "*"
+	some i, details in rbac.found["rbac-resource-matches-nothing"]
+	some ["resourceNames", n] in details
 	msg := sprintf(
 		"rules[%d] resourceNames \"*\" is a literal name, not a wildcard: no object is named \"*\"; list the object names, or drop resourceNames",
 		[i],

@@ -31,7 +31,8 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 warn contains result.at(["rules", i, "resources", j], msg) if {
-	some [i, j, verbs, _] in rbac.granted["rbac-secrets-access"]
+	some i, details in rbac.found["rbac-secrets-access"]
+	some [j, verbs, _] in details
 	pattern := input.rules[i].resources[j]
 	msg := sprintf(
 		"rules[%d] grants [%s] on %q: the subject can read secret values%s; mount the secrets it needs instead, or grant get on named secrets (resourceNames)",

@@ -19,20 +19,13 @@
 #           namespace: ops
 package kvet.rules.rbac["rbac-subject-namespace-missing"]
 
+import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 deny contains result.at(["subjects", k, "name"], msg) if {
-	input.kind == "ClusterRoleBinding"
-	some k, subject in input.subjects
-	subject.kind == "ServiceAccount"
-	not has_namespace(subject)
+	some k, _ in rbac.subjects_found["rbac-subject-namespace-missing"]
 	msg := sprintf(
 		"ServiceAccount subject %q has no namespace: a ClusterRoleBinding has none to default to, so the API server rejects it; add namespace",
-		[object.get(subject, "name", "")],
+		[object.get(input.subjects[k], "name", "")],
 	)
-}
-
-has_namespace(subject) if {
-	is_string(subject.namespace)
-	subject.namespace != ""
 }

@@ -18,7 +18,8 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 warn contains result.at(["rules", i, "resources", j], msg) if {
-	some [i, j, verbs, _] in rbac.granted["rbac-token-request"]
+	some i, details in rbac.found["rbac-token-request"]
+	some [j, verbs, _] in details
 	pattern := input.rules[i].resources[j]
 	msg := sprintf(
 		"rules[%d] grants [%s] on %q: the subject can mint tokens for any service account in scope and act with its permissions; restrict it to named service accounts (resourceNames)",

@@ -14,15 +14,13 @@
 #     group claim of your OIDC provider) and put the user in it.
 package kvet.rules.rbac["rbac-user-subject"]
 
+import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 warn contains result.at(["subjects", k, "name"], msg) if {
-	some k, subject in input.subjects
-	subject.kind == "User"
-	is_string(subject.name)
-	not startswith(subject.name, "system:")
+	some k, _ in rbac.subjects_found["rbac-user-subject"]
 	msg := sprintf(
 		"User %q is bound directly: permissions of individuals are forgotten when they change teams; bind a Group managed by your identity provider instead",
-		[subject.name],
+		[input.subjects[k].name],
 	)
 }

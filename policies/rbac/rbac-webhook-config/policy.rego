@@ -20,7 +20,8 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 warn contains result.at(["rules", i, "resources", j], msg) if {
-	some [i, j, verbs, _] in rbac.granted["rbac-webhook-config"]
+	some i, details in rbac.found["rbac-webhook-config"]
+	some [j, verbs, _] in details
 	pattern := input.rules[i].resources[j]
 	msg := sprintf(
 		"rules[%d] grants [%s] on %q: the subject can disable admission policies or intercept and rewrite every object sent to the API server; restrict it to its own webhook (resourceNames)",

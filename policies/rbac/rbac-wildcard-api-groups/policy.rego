@@ -26,11 +26,10 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 warn contains result.at(["rules", i, "apiGroups", g], msg) if {
-	some i, rule in rbac.entries
-	some g, group in rule.apiGroups
-	group == "*"
+	some i, details in rbac.found["rbac-wildcard-api-groups"]
+	some [g] in details
 	msg := sprintf(
 		"rules[%d] applies to every API group (\"*\"), including custom resources installed later; name the groups of %s",
-		[i, rbac.scope(rule)],
+		[i, rbac.scope(input.rules[i])],
 	)
 }

@@ -34,12 +34,12 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 warn contains result.at(["rules", i, "resources", j], msg) if {
-	some i, rule in rbac.entries
-	some j, pattern in rule.resources
-	pattern == "*"
+	some i, details in rbac.found["rbac-wildcard-resources"]
+	some [j] in details
+	rule := input.rules[i]
 	msg := sprintf(
 		"rules[%d] grants [%s] on every resource (\"*\") of apiGroups [%s]%s; list the resources the subject needs",
-		[i, rbac.quoted(rule.verbs), rbac.quoted(rule.apiGroups), implied(rbac.implied(rule))],
+		[i, rbac.quoted(rule.verbs), rbac.quoted(rule.apiGroups), implied(rbac.implied(input.kind, rule))],
 	)
 }
 

@@ -34,11 +34,10 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 warn contains result.at(["rules", i, "verbs", k], msg) if {
-	some i, rule in rbac.entries
-	some k, verb in rule.verbs
-	verb == "*"
+	some i, details in rbac.found["rbac-wildcard-verbs"]
+	some [k] in details
 	msg := sprintf(
 		"rules[%d] grants every verb (\"*\") on %s, including delete and any verb added later; list only the verbs the subject needs",
-		[i, rbac.scope(rule)],
+		[i, rbac.scope(input.rules[i])],
 	)
 }

@@ -29,7 +29,8 @@ import data.kvet.lib.rbac
 import data.kvet.lib.result
 
 warn contains result.at(["rules", i, "resources", j], msg) if {
-	some [i, j, verbs, _] in rbac.granted["rbac-workload-create"]
+	some i, details in rbac.found["rbac-workload-create"]
+	some [j, verbs, _] in details
 	pattern := input.rules[i].resources[j]
 	msg := sprintf(
 		"rules[%d] grants [%s] on %q: the subject can start pods that run as any service account of the namespace and use its secrets and permissions; limit workload creation to deployment pipelines",

@@ -1,0 +1,165 @@
+# What kvet's built-in RBAC policies report.
+#
+# The built-in per-entry and per-subject policies read what they report
+# from here: found[rule ID] for the rule entries of a Role or ClusterRole,
+# subjects_found[rule ID] for the subjects of a binding. Each entry (and
+# each subject) is judged by a function of it alone (entry_results,
+# subject_results), which reads no input: kvet evaluates it once per
+# distinct entry (or subject) in a run and the policies of every document share the
+# result, so that a document costs one lookup per policy plus the
+# messages of its findings.
+package kvet.lib.rbac
+
+# found[id] maps the index of each entry of the Role or ClusterRole in input
+# that policy id reports to the set of its details (see entry_results).
+found := object.union_n([{id: {i: ds} | some id, ds in entry_results(rule)} |
+	some i, rule in input.rules
+])
+
+# entry_results(rule) is what the per-entry policies report about one rule
+# entry of a Role or ClusterRole: for each rule ID, the set of its details
+# (arrays that locate the findings in the entry; see entry_pairs).
+entry_results(rule) := {id: {d | some [id2, d] in pairs; id2 == id} | some [id, _] in pairs} if {
+	pairs := entry_pairs(rule)
+}
+
+# entry_pairs(rule) is what the per-entry policies report about one rule
+# entry, as [rule ID, details] pairs: an admin-equivalent entry is reported
+# by rbac-admin-equivalent alone; any other entry by the wildcard, resource
+# and sensitive-access policies.
+entry_pairs(rule) := {["rbac-admin-equivalent", []]} if {
+	admin_equivalent(rule)
+} else := (((wildcards(rule) | matches_nothing(rule)) | sensitive_results(rule)) | escalations(rule)) if {
+	is_object(rule)
+} else := set()
+
+# wildcards(rule): "*" in verbs ([k]), resources ([j]) and apiGroups ([g]).
+wildcards(rule) := {r |
+	some k, verb in rule.verbs
+	verb == "*"
+	r := ["rbac-wildcard-verbs", [k]]
+} | {r |
+	some j, pattern in rule.resources
+	pattern == "*"
+	r := ["rbac-wildcard-resources", [j]]
+} | {r |
+	some g, group in rule.apiGroups
+	group == "*"
+	r := ["rbac-wildcard-api-groups", [g]]
+}
+
+# matches_nothing(rule): resource patterns Kubernetes never matches
+# (["resources", j]), verbs that resourceNames cannot restrict
+# (["verbs", k, why]) and the literal resourceNames "*" (["resourceNames",
+# n]).
+matches_nothing(rule) := {r |
+	some j, pattern in rule.resources
+	not valid_pattern(pattern)
+	r := ["rbac-resource-matches-nothing", ["resources", j]]
+} | {r |
+	count(rule.resourceNames) > 0
+	some k, verb in rule.verbs
+	why := unrestrictable(rule, verb)
+	r := ["rbac-resource-matches-nothing", ["verbs", k, why]]
+} | {r |
+	some n, name in rule.resourceNames
+	name == "*"
+	r := ["rbac-resource-matches-nothing", ["resourceNames", n]]
+}
+
+# unrestrictable(rule, verb) says why resourceNames cannot restrict verb in
+# the entry, where it cannot.
+unrestrictable(rule, "create") := "the name of a new object is not known when create is authorized, so no create is allowed" if {
+	some r in rule.resources
+	is_string(r)
+	not contains(r, "/")
+}
+
+unrestrictable(_, "deletecollection") := "deletecollection addresses no single object, so it is never allowed"
+
+unrestrictable(_, verb) := sprintf("%s is allowed only with a metadata.name field selector, which kubectl and informers do not send", [verb]) if {
+	verb in {"list", "watch"}
+}
+
+# sensitive_results(rule): the sensitive accesses of entry_grants but
+# escalation, [j, verbs, what] for the resources element j.
+sensitive_results(rule) := {[id, [j, verbs, what]] |
+	some [id, j, verbs, what] in entry_grants(rule)
+	id != "rbac-escalation-verbs"
+}
+
+# escalations(rule): rbac-escalation-verbs reports each verb that grants an
+# escalation at the verb, [k, verb, whats] with whats the keys of
+# descriptions of what it lets the subject do.
+escalations(rule) := {["rbac-escalation-verbs", [k, verb, whats]] |
+	grants := {[verbs, what] | some ["rbac-escalation-verbs", _, verbs, what] in entry_grants(rule)}
+	some [verbs, _] in grants
+	some verb in verbs
+	some k, element in rule.verbs
+	element == verb
+	whats := {what | some [vs, what] in grants; verb in vs}
+}
+
+# subjects_found[id] maps the index of each subject of the binding in input
+# that policy id reports to the set of its details (see subject_results).
+subjects_found := object.union_n([{id: {k: ds} | some id, ds in subject_results(input.kind, subject)} |
+	some k, subject in input.subjects
+])
+
+# subject_results(kind, subject) is what the per-subject policies report
+# about one subject of a binding of a kind (RoleBinding or
+# ClusterRoleBinding): for each rule ID, the set of its details.
+subject_results(kind, subject) := {id: {d | some [id2, d] in pairs; id2 == id} | some [id, _] in pairs} if {
+	pairs := subject_pairs(kind, subject)
+}
+
+# subject_pairs(kind, subject) is what the per-subject policies report
+# about one subject, as [rule ID, details] pairs.
+subject_pairs(kind, subject) := {r |
+	subject.name == anonymous_subjects[subject.kind]
+	r := ["rbac-anonymous-subject", []]
+} | {r |
+	subject.kind == "Group"
+	who := everyone(subject.name)
+	r := ["rbac-broad-group-subject", ["everyone", who]]
+} | {r |
+	subject.kind == "Group"
+	subject.name == "system:masters"
+	r := ["rbac-broad-group-subject", ["masters"]]
+} | {r |
+	subject.kind == "ServiceAccount"
+	subject.name == "default"
+	r := ["rbac-default-sa-subject", []]
+} | {r |
+	kind == "ClusterRoleBinding"
+	subject.kind == "ServiceAccount"
+	not has_namespace(subject)
+	r := ["rbac-subject-namespace-missing", []]
+} | {r |
+	subject.kind == "User"
+	is_string(subject.name)
+	not startswith(subject.name, "system:")
+	r := ["rbac-user-subject", []]
+}
+
+# anonymous_subjects are the subjects that stand for every unauthenticated
+# request, by kind.
+anonymous_subjects := {"User": "system:anonymous", "Group": "system:unauthenticated"}
+
+# everyone(name) describes the Groups that hold every user or every service
+# account.
+everyone("system:authenticated") := "every authenticated user and service account"
+
+everyone("system:serviceaccounts") := "every service account of the cluster"
+
+everyone(name) := sprintf("every service account of namespace %q", [substring(name, count(sa_prefix), -1)]) if {
+	startswith(name, sa_prefix)
+}
+
+sa_prefix := "system:serviceaccounts:"
+
+# has_namespace(subject) holds when the subject names its namespace.
+has_namespace(subject) if {
+	is_string(subject.namespace)
+	subject.namespace != ""
+}

@@ -1,0 +1,208 @@
+package policies
+
+import (
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/topdown"
+)
+
+// Memoizing functions across documents. OPA caches the result of a
+// function call with ground arguments for the rest of one evaluation. kvet
+// evaluates the same functions on many documents, often with the same
+// arguments (a Role's rule entry such as {apiGroups: [""], resources:
+// [pods], verbs: [get]} recurs in most repositories), so a function whose
+// result depends only on its arguments (it reads no input, directly or
+// through the rules it uses; data holds only the policies and their
+// parameters, which do not change during a run) keeps its results for the
+// whole run: the program's memo, shared by every evaluation.
+
+// maxMemoEntries bounds a program's memo; once full, results are cached
+// for one evaluation only, as OPA does.
+const maxMemoEntries = 200_000
+
+// memo is the run-wide cache of the results of pure function calls, keyed
+// by the call (the function's ref and its ground arguments).
+type memo struct {
+	pure map[int][]ast.Ref // pure functions' refs by hash
+
+	mu      sync.RWMutex
+	entries int
+	results map[int][]memoEntry // by the call's hash
+}
+
+type memoEntry struct {
+	call  ast.Ref
+	value *ast.Term // nil: undefined
+}
+
+// newMemo finds the pure functions of the compiled policies: functions
+// whose rules, and the rules they depend on (transitively), read no input.
+// Functions that only build their value from their arguments (`at(path,
+// msg) := {"msg": msg, "path": path}`) are left to OPA's own cache: there
+// is nothing to save, and their arguments rarely recur.
+func newMemo(c *ast.Compiler) *memo {
+	m := &memo{pure: map[int][]ast.Ref{}, results: map[int][]memoEntry{}}
+	impure := map[*ast.Rule]bool{}
+	var visit func(r *ast.Rule, seen map[*ast.Rule]bool) bool
+	visit = func(r *ast.Rule, seen map[*ast.Rule]bool) bool {
+		if v, ok := impure[r]; ok {
+			return v
+		}
+		if seen[r] {
+			return true // recursion is a compile error; be safe
+		}
+		seen[r] = true
+		bad := readsInput(r)
+		for dep := range c.Graph.Dependencies(r) {
+			if d, ok := dep.(*ast.Rule); !ok || visit(d, seen) {
+				bad = true
+			}
+		}
+		impure[r] = bad
+		return bad
+	}
+	byPath := map[string][]*ast.Rule{}
+	for _, mod := range c.Modules {
+		ast.WalkRules(mod, func(r *ast.Rule) bool {
+			if len(r.Head.Args) > 0 {
+				p := r.Path()
+				byPath[p.String()] = append(byPath[p.String()], r)
+			}
+			return false
+		})
+	}
+	for _, rules := range byPath {
+		pure, trivial := true, true
+		for _, r := range rules {
+			if visit(r, map[*ast.Rule]bool{}) {
+				pure = false
+			}
+			trivial = trivial && headOnly(r)
+		}
+		if pure && !trivial {
+			p := rules[0].Path()
+			m.pure[p.Hash()] = append(m.pure[p.Hash()], p)
+		}
+	}
+	return m
+}
+
+// headOnly reports whether r has no body (the compiler gives it `true`).
+func headOnly(r *ast.Rule) bool {
+	if len(r.Body) != 1 {
+		return false
+	}
+	t, ok := r.Body[0].Terms.(*ast.Term)
+	return ok && ast.BooleanTerm(true).Equal(t)
+}
+
+// readsInput reports whether rule r refers to input, or uses `with` (which
+// can replace data a function reads).
+func readsInput(r *ast.Rule) bool {
+	found := false
+	ast.WalkTerms(r, func(t *ast.Term) bool {
+		if found {
+			return true
+		}
+		switch v := t.Value.(type) {
+		case ast.Var:
+			found = v.Equal(ast.InputRootDocument.Value)
+		case ast.Ref:
+			found = v.HasPrefix(ast.InputRootRef)
+		}
+		return found
+	})
+	ast.WalkExprs(r, func(e *ast.Expr) bool {
+		found = found || len(e.With) > 0
+		return found
+	})
+	return found
+}
+
+// isPureCall reports whether key is the cache key of a call of a pure
+// function with ground arguments: [function ref, arguments...].
+func (m *memo) isPureCall(key ast.Ref) bool {
+	if len(key) < 2 || len(m.pure) == 0 {
+		return false
+	}
+	fn, ok := key[0].Value.(ast.Ref)
+	if !ok {
+		return false
+	}
+	found := false
+	for _, p := range m.pure[fn.Hash()] {
+		if p.Equal(fn) {
+			found = true
+			break
+		}
+	}
+	return found && key.IsGround()
+}
+
+func (m *memo) get(key ast.Ref) (*ast.Term, bool, bool) {
+	h := key.Hash()
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	for _, e := range m.results[h] {
+		if e.call.Equal(key) {
+			return e.value, e.value == nil, true
+		}
+	}
+	return nil, false, false
+}
+
+func (m *memo) put(key ast.Ref, value *ast.Term) {
+	h := key.Hash()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.entries >= maxMemoEntries {
+		return
+	}
+	for _, e := range m.results[h] {
+		if e.call.Equal(key) {
+			return
+		}
+	}
+	// The key is the evaluator's scratch slice: keep a copy.
+	m.results[h] = append(m.results[h], memoEntry{call: append(ast.Ref(nil), key...), value: value})
+	m.entries++
+}
+
+// memoCache is the virtual cache of one evaluation: OPA's own, except for
+// the calls of pure functions outside `with` (which may replace what a
+// function reads), kept in the program's memo.
+type memoCache struct {
+	local topdown.VirtualCache
+	memo  *memo
+	depth int // frames pushed by `with`
+}
+
+func (m *memo) cache() *memoCache {
+	return &memoCache{local: topdown.NewVirtualCache(), memo: m}
+}
+
+func (c *memoCache) Push() { c.depth++; c.local.Push() }
+func (c *memoCache) Pop()  { c.depth--; c.local.Pop() }
+
+func (c *memoCache) Get(ref ast.Ref) (*ast.Term, bool) {
+	if c.depth == 0 && c.memo.isPureCall(ref) {
+		if v, undefined, ok := c.memo.get(ref); ok {
+			return v, undefined
+		}
+		return nil, false
+	}
+	return c.local.Get(ref)
+}
+
+func (c *memoCache) Put(ref ast.Ref, value *ast.Term) {
+	if c.depth == 0 && c.memo.isPureCall(ref) {
+		c.memo.put(ref, value)
+		return
+	}
+	c.local.Put(ref, value)
+}
+
+func (c *memoCache) Keys() []ast.Ref { return c.local.Keys() }
+
+var _ topdown.VirtualCache = (*memoCache)(nil)
