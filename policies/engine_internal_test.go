@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/open-policy-agent/opa/v1/ast"
+
 	"github.com/kvet-dev/kvet/analyzer"
 )
 
@@ -88,5 +90,52 @@ func TestDerivedID(t *testing.T) {
 		if got := derivedID(m.Package.Path, tt.rule); got != tt.want {
 			t.Errorf("derivedID(%s, %s) = %s, want %s", tt.pkg, tt.rule, got, tt.want)
 		}
+	}
+}
+
+// The functions kvet keeps results of for a whole run are those that read
+// no input (directly or through the rules they use) and do more than build
+// a value from their arguments.
+func TestPureFunctions(t *testing.T) {
+	e, err := New(Options{Dirs: []string{"testdata/memo"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Compile(); err != nil {
+		t.Fatal(err)
+	}
+	pure := func(path string) bool {
+		ref := ast.MustParseRef(path)
+		return e.prog.memo.isPureCall(ast.Ref{ast.NewTerm(ref), ast.StringTerm("x")})
+	}
+	for path, want := range map[string]bool{
+		"data.kvet.lib.rbac.entry_results":   true,
+		"data.kvet.lib.rbac.subject_results": true,
+		"data.kvet.lib.rbac.scope":           true,
+		"data.memo.doubled":                  true,
+		"data.memo.suffixed":                 true, // but not under `with` (memoCache)
+		"data.memo.prefixed":                 false,
+		"data.kvet.lib.result.at":            false,
+	} {
+		if got := pure(path); got != want {
+			t.Errorf("%s pure = %t, want %t", path, got, want)
+		}
+	}
+	// Documents that share a rule entry share its evaluation.
+	role := write(t, "roles.yaml", strings.Repeat("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"\"]\n  resources: [\"secrets\"]\n  verbs: [\"get\"]\n", 3))
+	_, res := analyzer.Lint(context.Background(), analyzer.NewLoader(nil), []string{role}, e.Rules(), analyzer.Options{})
+	if len(res.Errors) > 0 || len(res.Diagnostics) != 3+3*3 { // rbac-secrets-access and the memo policies
+		t.Fatalf("errors %v, %d diagnostics", res.Errors, len(res.Diagnostics))
+	}
+	hits := 0
+	for _, list := range e.prog.memo.results {
+		for _, r := range list {
+			if fn, ok := r.call[0].Value.(ast.Ref); ok && fn.String() == "data.kvet.lib.rbac.entry_results" {
+				hits++
+			}
+		}
+	}
+	if hits != 1 {
+		t.Errorf("entry_results kept %d times, want once for the three Roles' one entry", hits)
 	}
 }

@@ -66,7 +66,7 @@ func newMemo(c *ast.Compiler) *memo {
 	for _, mod := range c.Modules {
 		ast.WalkRules(mod, func(r *ast.Rule) bool {
 			if len(r.Head.Args) > 0 {
-				p := r.Path()
+				p := r.Ref()
 				byPath[p.String()] = append(byPath[p.String()], r)
 			}
 			return false
@@ -81,7 +81,7 @@ func newMemo(c *ast.Compiler) *memo {
 			trivial = trivial && headOnly(r)
 		}
 		if pure && !trivial {
-			p := rules[0].Path()
+			p := rules[0].Ref()
 			m.pure[p.Hash()] = append(m.pure[p.Hash()], p)
 		}
 	}
