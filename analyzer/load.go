@@ -327,6 +327,23 @@ func (l *Loader) read(ctx context.Context, in *input) (*File, []Diagnostic, erro
 	return f, diags, nil
 }
 
+// ReadFile reads a file that a renderer needs (a kustomization's resource
+// or patch, a chart's template) the way the loader reads its inputs: an
+// editor's unsaved buffer first, else the disk through the bounded read
+// (regular files only, at most MaxFileSize bytes, never blocking on a
+// named pipe or a device; ctx cancels it). A file over the limit is a
+// *safefile.TooLargeError (its message says so), anything that is not a
+// regular file a *safefile.NotRegularError.
+func (l *Loader) ReadFile(ctx context.Context, path string) ([]byte, error) {
+	if buf, ok := l.overlaid(path); ok {
+		if limit := cmp.Or(l.MaxFileSize, safefile.DefaultMaxSize); int64(len(buf)) > limit {
+			return nil, &safefile.TooLargeError{Size: int64(len(buf)), Limit: limit}
+		}
+		return buf, nil
+	}
+	return safefile.Read(ctx, filepath.FromSlash(path), l.MaxFileSize)
+}
+
 // file returns the File read from path, or the file-too-large diagnostic
 // (and an empty File) when err says it is over the limit.
 func (l *Loader) file(path string, data []byte, err error) (*File, []Diagnostic, error) {

@@ -11,7 +11,6 @@ package render
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -58,8 +57,11 @@ type memberRenderer interface {
 
 // Env is what renderers share during one run.
 type Env struct {
-	// Loader parses rendered text into documents (Loader.ParseRendered).
+	// Loader parses rendered text into documents (Loader.ParseRendered)
+	// and reads the source files (Loader.ReadFile: bounded, never blocking).
 	Loader *analyzer.Loader
+	// Context is the run's context (reads stop when it is done).
+	Context context.Context
 
 	mu    sync.Mutex
 	files map[string]*fileEntry
@@ -100,6 +102,22 @@ func (e *Env) Documents(path string) (*analyzer.File, []*analyzer.Document, erro
 	return ent.file, ent.docs, nil
 }
 
+// ReadFile reads the file at path (slash-separated or native) through the
+// loader's bounded read, without caching it: renderers read every source
+// file through it or File, so that a named pipe, a device or a huge file
+// is an error, never a hang.
+func (e *Env) ReadFile(path string) ([]byte, error) {
+	ctx := e.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	l := e.Loader
+	if l == nil {
+		l = analyzer.NewLoader(nil)
+	}
+	return l.ReadFile(ctx, path)
+}
+
 // entry returns the cache entry of path, read.
 func (e *Env) entry(path string) (*fileEntry, error) {
 	key, err := filepath.Abs(filepath.FromSlash(path))
@@ -117,7 +135,7 @@ func (e *Env) entry(path string) (*fileEntry, error) {
 	}
 	e.mu.Unlock()
 	ent.once.Do(func() {
-		data, err := os.ReadFile(filepath.FromSlash(path))
+		data, err := e.ReadFile(path)
 		if err != nil {
 			ent.err = fmt.Errorf("reading %s: %w", path, err)
 			return
@@ -137,8 +155,8 @@ type Stage struct {
 }
 
 // environment returns the run's Env.
-func (s *Stage) environment(l *analyzer.Loader) *Env {
-	s.envOnce.Do(func() { s.env = &Env{Loader: l} })
+func (s *Stage) environment(ctx context.Context, l *analyzer.Loader) *Env {
+	s.envOnce.Do(func() { s.env = &Env{Loader: l, Context: ctx} })
 	return s.env
 }
 
@@ -155,7 +173,7 @@ type StdinRenderer interface {
 func (s *Stage) RenderStdin(ctx context.Context, l *analyzer.Loader, f *analyzer.File) *analyzer.Rendering {
 	for _, r := range s.renderers {
 		if sr, ok := r.(StdinRenderer); ok {
-			if out := sr.RenderStdin(ctx, s.environment(l), f); out != nil {
+			if out := sr.RenderStdin(ctx, s.environment(ctx, l), f); out != nil {
 				return out
 			}
 		}
@@ -287,7 +305,7 @@ func (s *Stage) Render(ctx context.Context, l *analyzer.Loader, files []string) 
 	if len(roots) == 0 && len(markers) == 0 {
 		return nil, files, nil
 	}
-	env := s.environment(l)
+	env := s.environment(ctx, l)
 	renderings := make([]*analyzer.Rendering, len(roots))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))

@@ -2,6 +2,7 @@ package helm
 
 import (
 	"bytes"
+	"context"
 	"io/fs"
 	"os"
 	"path"
@@ -11,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/safefile"
 )
 
 // sourcePrefix starts the comment helm template writes before each
@@ -166,7 +168,7 @@ func indexCharts(root string) map[string][]string {
 
 // chartName reads the name: of a Chart.yaml (a top-level plain scalar).
 func chartName(p string) string {
-	data, err := os.ReadFile(p)
+	data, err := safefile.Read(context.Background(), p, 0)
 	if err != nil {
 		return ""
 	}

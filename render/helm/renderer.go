@@ -153,12 +153,19 @@ func (r *Renderer) Render(ctx context.Context, env *render.Env, dir string) *ana
 	b := &build{env: env, dir: dir, out: out}
 	b.templateFiles()
 	defer b.finish()
+	req := r.request(dir)
+	if msg := b.unreadable(req); msg != "" {
+		// A file kvet cannot read itself (a named pipe, a device, over
+		// --max-file-size) is not handed to kvet-helm either.
+		b.fail(Failure{Path: ChartFile}, msg)
+		return out
+	}
 	r.once.Do(func() { r.render, r.err = r.find() })
 	if r.err != nil {
 		b.fail(Failure{Path: ChartFile}, fmt.Sprintf("cannot render the chart: %v", r.err))
 		return out
 	}
-	outputs, err := r.render(ctx, []Request{r.request(dir)})
+	outputs, err := r.render(ctx, []Request{req})
 	if err != nil {
 		b.fail(Failure{Path: ChartFile}, fmt.Sprintf("cannot render the chart: %v", err))
 		return out
@@ -180,6 +187,25 @@ type build struct {
 	out *analyzer.Rendering
 	// templates are the chart's template files that discovery would find.
 	templates []*analyzer.File
+	// unread are the chart files (templates, Chart.yaml) that could not
+	// be read, with why.
+	unread []string
+}
+
+// unreadable says why the chart cannot be rendered when one of its
+// template files, its Chart.yaml or the values files of req could not be
+// read with the loader's bounded read, or returns "".
+func (b *build) unreadable(req Request) string {
+	problems := slices.Clone(b.unread)
+	for _, v := range req.ValuesFiles {
+		if _, err := b.env.ReadFile(v); err != nil {
+			problems = append(problems, fmt.Sprintf("values file %s: %v", v, err))
+		}
+	}
+	if len(problems) == 0 {
+		return ""
+	}
+	return "not rendered: " + strings.Join(problems, "; ")
 }
 
 // file returns the chart's file at rel (slash-separated, relative to the
@@ -211,9 +237,12 @@ func (b *build) templateFiles() {
 		switch strings.ToLower(path.Ext(rel)) {
 		case ".yaml", ".yml", ".json":
 			if IsTemplate(".", rel) || path.Base(rel) == ChartFile {
-				if f, err := b.env.File(path.Join(b.dir, rel)); err == nil {
-					b.templates = append(b.templates, f)
+				f, err := b.env.File(path.Join(b.dir, rel))
+				if err != nil {
+					b.unread = append(b.unread, err.Error())
+					return nil
 				}
+				b.templates = append(b.templates, f)
 			}
 		}
 		return nil
@@ -232,13 +261,17 @@ func (b *build) finish() {
 
 // fail records a render-failed diagnostic at the place f names.
 func (b *build) fail(f Failure, msg string) {
+	name := path.Join(b.dir, ChartFile)
 	file, rng := b.place(f)
-	if file == nil {
-		return
+	if file != nil {
+		name = file.Path
+	} else {
+		// Chart.yaml itself could not be read: its first position.
+		rng = analyzer.Range{Start: analyzer.Position{Line: 1, Column: 1}, End: analyzer.Position{Line: 1, Column: 1}}
 	}
 	b.out.Diagnostics = append(b.out.Diagnostics, analyzer.Diagnostic{
 		RuleID: analyzer.IDRenderFailed, Severity: analyzer.SeverityWarning,
-		Message: "chart " + b.name() + ": " + msg, File: file.Path, Range: rng,
+		Message: "chart " + b.name() + ": " + msg, File: name, Range: rng,
 	})
 }
 

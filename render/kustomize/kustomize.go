@@ -27,6 +27,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/safefile"
 	"github.com/kvet-dev/kvet/render"
 )
 
@@ -64,7 +65,7 @@ func (*Renderer) Includes(dir string) []string {
 	if err != nil || f == "" {
 		return nil
 	}
-	data, err := os.ReadFile(f)
+	data, err := safefile.Read(context.Background(), f, 0)
 	if err != nil {
 		return nil
 	}
@@ -146,8 +147,11 @@ func (r *Renderer) reads(dir string, visiting map[string]bool) map[string]bool {
 	r.mu.Unlock()
 	out := map[string]bool{}
 	name := r.kustomizationIn(dir)
-	data, err := os.ReadFile(name)
-	if name == "" || err != nil {
+	if name == "" {
+		return out
+	}
+	data, err := safefile.Read(context.Background(), name, 0)
+	if err != nil {
 		return out
 	}
 	if visiting == nil {
@@ -251,7 +255,7 @@ func (r *Renderer) Render(ctx context.Context, env *render.Env, dir string) *ana
 	if err := ctx.Err(); err != nil {
 		return out
 	}
-	fs := &fileSystem{FileSystem: filesys.MakeFsOnDisk(), root: abs}
+	fs := &fileSystem{FileSystem: filesys.MakeFsOnDisk(), root: abs, env: env}
 	opts := krusty.MakeDefaultOptions()
 	m, err := krusty.MakeKustomizer(opts).Run(fs, abs)
 	if err != nil {
@@ -428,12 +432,28 @@ func (b *build) culprit(err error) located {
 	for i := len(b.order) - 1; i >= 0; i-- {
 		k := b.order[i]
 		for _, e := range k.paths() {
-			if strings.Contains(msg, "'"+e.value+"'") || strings.Contains(msg, "\""+e.value+"\"") {
+			if quotes(msg, e.value) {
 				return located{k, e}
 			}
 		}
 	}
 	return located{k: b.root}
+}
+
+// quotes reports whether msg names value as a whole: between quotes or
+// parentheses ('patch.yaml', path(patch.yaml)).
+func quotes(msg, value string) bool {
+	for i := 0; ; {
+		j := strings.Index(msg[i:], value)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(value)
+		if start > 0 && end < len(msg) && strings.ContainsRune("'\"(", rune(msg[start-1])) && strings.ContainsRune("'\")", rune(msg[end])) {
+			return true
+		}
+		i = start + 1
+	}
 }
 
 // display turns an absolute path that kustomize read into a path as the
@@ -578,22 +598,25 @@ func (b *build) sourceDoc(file string, res *resource.Resource) *analyzer.Documen
 }
 
 // fileSystem is the real file system as kustomize sees it for kvet: reads
-// are recorded (they are the files linted through the rendering), the
+// go through the loader's bounded read (a named pipe, a device or a file
+// over --max-file-size is an error of the build, never a hang), and are
+// recorded (they are the files linted through the rendering), the
 // root kustomization gets kvet's build metadata (origin annotations,
 // stripped again before linting), and nothing can be written.
 type fileSystem struct {
 	filesys.FileSystem
 	root string
 	read []string
+	env  *render.Env // reads go through the loader's bounded read
 }
 
 var errReadOnly = errors.New("kvet does not write files")
 
 // ReadFile implements filesys.FileSystem.
 func (fs *fileSystem) ReadFile(p string) ([]byte, error) {
-	data, err := fs.FileSystem.ReadFile(p)
+	data, err := fs.env.ReadFile(p)
 	if err != nil {
-		return data, err
+		return nil, fmt.Errorf("reading %s: %w", p, err)
 	}
 	if !slices.Contains(fs.read, p) {
 		fs.read = append(fs.read, p)

@@ -34,6 +34,7 @@ import (
 	"helm.sh/helm/v4/pkg/strvals"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kvet-dev/kvet/internal/safefile"
 	"github.com/kvet-dev/kvet/render/helm"
 )
 
@@ -145,9 +146,9 @@ func missingDependencies(ch *chart.Chart) []string {
 func userValues(req helm.Request) (map[string]any, *helm.Failure) {
 	base := map[string]any{}
 	for _, file := range req.ValuesFiles {
-		data, err := os.ReadFile(file)
+		data, err := safefile.Read(context.Background(), file, 0)
 		if err != nil {
-			return nil, &helm.Failure{Message: fmt.Sprintf("reading values file: %v", err)}
+			return nil, &helm.Failure{Message: fmt.Sprintf("reading values file %s: %v", file, err)}
 		}
 		current := map[string]any{}
 		if err := yaml.Unmarshal(data, &current); err != nil {
@@ -249,7 +250,7 @@ func findSubchart(root, parent string, sub *chart.Chart) string {
 			Alias string `json:"alias"`
 		} `json:"dependencies"`
 	}
-	if data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(parent), helm.ChartFile)); err == nil && yaml.Unmarshal(data, &parentMeta) == nil {
+	if data, err := readChartFile(filepath.Join(root, filepath.FromSlash(parent))); err == nil && yaml.Unmarshal(data, &parentMeta) == nil {
 		for _, dep := range parentMeta.Dependencies {
 			if dep.Alias == sub.Name() {
 				names = append(names, dep.Name)
@@ -265,7 +266,7 @@ func findSubchart(root, parent string, sub *chart.Chart) string {
 			continue
 		}
 		rel := path.Join(parent, "charts", e.Name())
-		data, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel), helm.ChartFile))
+		data, err := readChartFile(filepath.Join(root, filepath.FromSlash(rel)))
 		if err != nil {
 			continue
 		}
@@ -349,10 +350,16 @@ func templateFailure(err error, dirs map[string]chartDir) failure {
 	return f
 }
 
+// readChartFile reads the Chart.yaml of dir with the bounded read (never
+// blocking on a named pipe; helm's loader refuses those too).
+func readChartFile(dir string) ([]byte, error) {
+	return safefile.Read(context.Background(), filepath.Join(dir, helm.ChartFile), 0)
+}
+
 // keyLine returns the line of a top-level key in the chart's Chart.yaml,
 // or 0.
 func keyLine(dir, key string) int {
-	data, err := os.ReadFile(filepath.Join(dir, helm.ChartFile))
+	data, err := readChartFile(dir)
 	if err != nil {
 		return 0
 	}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kvet-dev/kvet/render/helm"
 	"github.com/kvet-dev/kvet/render/helm/helmtest"
@@ -127,5 +128,28 @@ func TestServe(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), `"error":"protocol 99 requested, this kvet-helm speaks 1"`) {
 		t.Errorf("reply: %s", out.String())
+	}
+}
+
+// TestRenderValuesPipe: kvet-helm reads values files with the bounded
+// read, so a values file that is a named pipe is a failure, not a hang.
+func TestRenderValuesPipe(t *testing.T) {
+	dir := t.TempDir()
+	helmtest.Extract(t, "../../../testdata/helm/engine.txtar", dir)
+	pipe := filepath.Join(dir, "values-pipe.yaml")
+	if err := mkfifo(pipe); err != nil {
+		t.Skipf("no named pipes here: %v", err)
+	}
+	done := make(chan helm.Output, 1)
+	go func() {
+		done <- Render(context.Background(), helm.Request{Dir: filepath.Join(dir, "app"), ValuesFiles: []string{pipe}})
+	}()
+	select {
+	case out := <-done:
+		if len(out.Failures) != 1 || !strings.Contains(out.Failures[0].Message, "not a regular file (a named pipe)") {
+			t.Errorf("failures %+v, want the values file named as a named pipe", out.Failures)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("rendering hung on a values file that is a named pipe")
 	}
 }

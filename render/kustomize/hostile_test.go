@@ -1,0 +1,102 @@
+//go:build unix
+
+package kustomize_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/render"
+	"github.com/kvet-dev/kvet/render/kustomize"
+)
+
+// TestHostileSources: files that a kustomization reads go through the
+// loader's bounded read. A resource that is a named pipe, a symbolic link
+// to /dev/zero or over --max-file-size, and a patch that is a named pipe,
+// each give render-failed at the kustomization entry naming them, without
+// hanging; a sound overlay beside them is rendered.
+func TestHostileSources(t *testing.T) {
+	t.Chdir(t.TempDir())
+	write := func(name, content string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sa := "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n"
+	write("fifo/kustomization.yaml", "resources:\n- pipe.yaml\n")
+	write("zero/kustomization.yaml", "resources:\n- zero.yaml\n")
+	write("big/kustomization.yaml", "resources:\n- big.yaml\n")
+	write("big/big.yaml", sa+strings.Repeat("# padding\n", 1000))
+	write("fifopatch/kustomization.yaml", "resources:\n- sa.yaml\npatches:\n- path: pipe.yaml\n")
+	write("fifopatch/sa.yaml", sa)
+	write("good/kustomization.yaml", "resources:\n- sa.yaml\n")
+	write("good/sa.yaml", sa)
+	for _, p := range []string{"fifo/pipe.yaml", "fifopatch/pipe.yaml"} {
+		if err := syscall.Mkfifo(p, 0o644); err != nil {
+			t.Skipf("no named pipes here: %v", err)
+		}
+	}
+	if err := os.Symlink("/dev/zero", "zero/zero.yaml"); err != nil {
+		t.Fatal(err)
+	}
+
+	loader := analyzer.NewLoader(nil)
+	loader.Renderer = render.New(kustomize.New())
+	loader.MaxFileSize = 4096
+	done := make(chan *analyzer.Result, 1)
+	var set *analyzer.Set
+	go func() {
+		var res *analyzer.Result
+		set, res = analyzer.Lint(context.Background(), loader, []string{"."}, analyzer.EngineRules(), analyzer.Options{})
+		done <- res
+	}()
+	var res *analyzer.Result
+	select {
+	case res = <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("linting hung on a hostile source file")
+	}
+	var got []string
+	for _, d := range res.Diagnostics {
+		got = append(got, fmt.Sprintf("%s:%d %s", d.File, d.Range.Start.Line, d.RuleID))
+		if d.RuleID == analyzer.IDRenderFailed {
+			t.Logf("%s:%d: %s", d.File, d.Range.Start.Line, d.Message)
+		}
+	}
+	want := []string{
+		"big/big.yaml:1 file-too-large", // the resource file of an overlay that does not render is linted as it is
+		"big/kustomization.yaml:2 render-failed",
+		"fifo/kustomization.yaml:2 render-failed",
+		"fifopatch/kustomization.yaml:4 render-failed",
+		"zero/kustomization.yaml:2 render-failed",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("diagnostics %v, want %v", got, want)
+	}
+	for _, d := range res.Diagnostics {
+		// kustomize refuses the link out of its root before reading it.
+		if !strings.Contains(d.Message, "over the 4 KiB limit") && !strings.Contains(d.Message, "not a regular file") &&
+			!strings.Contains(d.Message, "is not in or below") {
+			t.Errorf("%s: message does not say why: %s", d.File, d.Message)
+		}
+	}
+	rendered := 0
+	for _, r := range set.Renderings {
+		rendered += len(r.Docs)
+	}
+	if rendered != 1 {
+		t.Errorf("%d objects rendered, want good/'s ServiceAccount", rendered)
+	}
+}
