@@ -200,6 +200,10 @@ type Document struct {
 	// Rendering is the rendering the document came from, or nil. Set rules
 	// see the documents of each rendering as one set.
 	Rendering *Rendering
+	// facts and located are what Lint extracted for set rules before
+	// releasing the node tree (see Fact).
+	facts   map[string]any
+	located []locatedPath
 }
 
 // Root returns the mapping node of the object. Lint releases node trees once

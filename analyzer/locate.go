@@ -15,7 +15,16 @@ import (
 //   - a missing field: the key of its nearest existing ancestor, the item
 //     line when that ancestor is a sequence item, or the start of the
 //     object when nothing of the path exists.
+//
+// Once Lint has released the node tree, the paths that set rules' facts
+// named are answered from the positions resolved before the release; other
+// paths re-parse the file (see Root).
 func (d *Document) Locate(p Path, atKey bool) Range {
+	if d.root == nil && !atKey {
+		if r, ok := d.locatedAt(p); ok {
+			return r
+		}
+	}
 	node, key, depth := walk(d.Root(), p)
 	if depth == len(p) && !atKey {
 		if node.Kind == yaml.ScalarNode || node.Kind == yaml.AliasNode {

@@ -89,6 +89,23 @@ type SetPass struct {
 	params map[string]any
 	kube   KubeVersion
 	report func(*Document, Finding)
+	shared map[string]any
+}
+
+// Shared returns the value build returns for key, built once per run and
+// shared by the set rules of the run: a model of the whole set that several
+// rules consult (the RBAC graph) is built once. build must depend only on
+// the documents, not on the rule or its parameters.
+func (p *SetPass) Shared(key string, build func() any) any {
+	if p.shared == nil {
+		return build()
+	}
+	if v, ok := p.shared[key]; ok {
+		return v
+	}
+	v := build()
+	p.shared[key] = v
+	return v
 }
 
 // Report records a finding on doc, which must be one of p.Docs.

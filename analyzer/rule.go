@@ -40,6 +40,10 @@ type Rule struct {
 	Run func(*Pass)
 	// RunSet checks the whole set of documents at once.
 	RunSet func(*SetPass)
+	// Facts are what a set rule reads from each document (Document.Fact).
+	// Lint releases the typed objects of the kinds a set rule declares
+	// unless the rule reads them directly, that is, has no Facts.
+	Facts []*Fact
 }
 
 // AppliesTo reports whether the rule runs on documents of the given kind.

@@ -36,9 +36,11 @@ type engine struct {
 	byKind   map[string][]*Rule
 	setRules []*Rule
 	// setKinds are the kinds whose typed objects set rules read (all kinds
-	// when one of them declares none).
+	// when one of them declares none); set rules with facts read those
+	// instead. facts are the facts of the set rules, by kind.
 	setKinds map[string]bool
 	allKinds bool
+	facts    map[string][]*Fact
 
 	mu   sync.Mutex // guards errs
 	errs []error
@@ -55,6 +57,9 @@ func newEngine(rules []*Rule, opts Options) *engine {
 			for _, k := range r.Kinds {
 				e.byKind[k] = append(e.byKind[k], r)
 			}
+		case r.RunSet != nil && len(r.Facts) > 0:
+			e.setRules = append(e.setRules, r)
+			e.addFacts(r.Facts)
 		case r.RunSet != nil:
 			e.setRules = append(e.setRules, r)
 			e.allKinds = e.allKinds || len(r.Kinds) == 0
@@ -67,6 +72,20 @@ func newEngine(rules []*Rule, opts Options) *engine {
 		}
 	}
 	return e
+}
+
+// addFacts records the facts of a set rule by kind, once per name.
+func (e *engine) addFacts(facts []*Fact) {
+	if e.facts == nil {
+		e.facts = map[string][]*Fact{}
+	}
+	for _, f := range facts {
+		for _, k := range f.Kinds {
+			if !slices.ContainsFunc(e.facts[k], func(g *Fact) bool { return g.Name == f.Name }) {
+				e.facts[k] = append(e.facts[k], f)
+			}
+		}
+	}
 }
 
 // release frees what no later step needs once the per-document rules have
@@ -136,18 +155,20 @@ func (e *engine) runFrom(pass *Pass, rules []*Rule, i int) (next int) {
 }
 
 // runSet runs the rules that see every document: once on the documents
-// read as they are, and once on the documents of each rendering.
+// read as they are, and once on the documents of each rendering. The rules
+// of one set share the values built with SetPass.Shared.
 func (e *engine) runSet(ctx context.Context, docs []*Document) []Diagnostic {
 	if len(e.setRules) == 0 {
 		return nil
 	}
 	var out []Diagnostic
 	for _, set := range renderedSets(docs) {
+		shared := map[string]any{}
 		for _, r := range e.setRules {
 			if ctx.Err() != nil {
 				break
 			}
-			pass := &SetPass{Rule: r, Docs: set, params: e.opts.Params[r.ID], kube: e.opts.KubeVersion.OrNewest(), report: func(d *Document, f Finding) {
+			pass := &SetPass{Rule: r, Docs: set, params: e.opts.Params[r.ID], kube: e.opts.KubeVersion.OrNewest(), shared: shared, report: func(d *Document, f Finding) {
 				out = append(out, resolve(r, d, f, e.opts))
 			}}
 			if err := protect(func() { r.RunSet(pass) }); err != nil {
@@ -185,14 +206,16 @@ func Run(ctx context.Context, set *Set, rules []*Rule, opts Options) *Result {
 
 // Lint loads paths and runs rules over them, streaming: each file is read,
 // parsed and checked by the per-document rules on one of GOMAXPROCS
-// goroutines, after which its node trees are released, and its typed
-// objects too unless a set rule declares their kind, so memory does not grow
-// with the YAML trees. Set rules then see every document (Document.Root
-// re-parses a file on demand). The returned set's documents keep their
-// metadata, annotations and file. With a Renderer, the rendered documents
-// are checked the same way (each rendering is one set for the set rules),
-// and findings that several renderings report at one source position are
-// merged into one.
+// goroutines, after which the facts of the set rules are extracted and its
+// node trees are released, and its typed objects too unless a set rule
+// without facts declares their kind, so memory does not grow with the YAML
+// trees. Set rules then see every document (Document.Fact; Document.Locate
+// answers the facts' paths without the tree, and Root re-parses a file on
+// demand for others). The returned set's documents keep their metadata,
+// annotations and file. With a Renderer, the rendered documents are checked
+// the same way (each rendering is one set for the set rules), and findings
+// that several renderings report at one source position are merged into
+// one.
 func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Options) (*Set, *Result) {
 	e := newEngine(rules, opts)
 	files, set := l.open(ctx, paths)
@@ -212,6 +235,7 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 		diags := e.loadDiagnostics(append(readDiags, loadDiags...))
 		for _, d := range docs {
 			diags = append(diags, e.runDocument(ctx, d)...)
+			e.extract(d)
 			e.release(d)
 		}
 		files[i].file = f

@@ -1,0 +1,84 @@
+package analyzer
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+// Lint extracts the facts of set rules before releasing node trees and
+// typed objects: the set rule reads the facts, and reporting a path the fact
+// named does not parse the file again; another path still resolves, by
+// re-parsing.
+func TestLintFacts(t *testing.T) {
+	dir := t.TempDir()
+	content := "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: runner\n  namespace: jobs\nautomountServiceAccountToken: false\n"
+	if err := os.WriteFile(filepath.Join(dir, "sa.yaml"), []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fact := &Fact{Name: "test-sa", Kinds: []string{"ServiceAccount"}, Extract: func(d *Document) (any, []Path) {
+		sa, ok := d.Object.(*corev1.ServiceAccount)
+		if !ok {
+			return nil, nil
+		}
+		return sa.Name + "/" + fmt.Sprint(*sa.AutomountServiceAccountToken), []Path{NewPath("automountServiceAccountToken")}
+	}}
+	var seen []any
+	var docs []*Document
+	var other Path
+	rule := &Rule{ID: "test-facts", Title: "t", Severity: SeverityInfo, Source: "go", Rationale: "t", Remediation: "t",
+		Kinds: []string{"ServiceAccount"}, Facts: []*Fact{fact},
+		RunSet: func(p *SetPass) {
+			for _, d := range p.Docs {
+				docs = append(docs, d)
+				seen = append(seen, d.Fact(fact), d.Object)
+				p.Report(d, Finding{Path: NewPath("automountServiceAccountToken"), Message: "fact"})
+				if other != nil {
+					p.Report(d, Finding{Path: other, Message: "other"})
+				}
+			}
+		}}
+	_, res := Lint(context.Background(), NewLoader(nil), []string{dir}, []*Rule{rule}, Options{})
+	if len(res.Errors) > 0 || len(res.Diagnostics) != 1 {
+		t.Fatalf("errors %v, diagnostics %+v", res.Errors, res.Diagnostics)
+	}
+	if len(seen) != 2 || seen[0] != "runner/false" || seen[1] != nil {
+		t.Errorf("the set rule saw fact and object %v, want runner/false and a released object", seen)
+	}
+	if r := res.Diagnostics[0].Range; r.Start != (Position{Line: 6, Column: 31}) || r.End != (Position{Line: 6, Column: 36}) {
+		t.Errorf("range %+v, want 6:31-6:36", r)
+	}
+	if docs[0].File.roots != nil {
+		t.Error("reporting a path the fact named re-parsed the file")
+	}
+	other, docs, seen = NewPath("metadata", "namespace"), nil, nil
+	_, res = Lint(context.Background(), NewLoader(nil), []string{dir}, []*Rule{rule}, Options{})
+	if len(res.Diagnostics) != 2 || res.Diagnostics[0].Range.Start != (Position{Line: 5, Column: 14}) {
+		t.Fatalf("diagnostics %+v, want the namespace at 5:14 first", res.Diagnostics)
+	}
+	if docs[0].File.roots == nil {
+		t.Error("a path the fact did not name was resolved without the node tree")
+	}
+	// Loaded sets keep their trees: Fact extracts on demand.
+	set := NewLoader(nil).Load(context.Background(), []string{dir})
+	if got := set.Docs[0].Fact(fact); got != "runner/false" {
+		t.Errorf("Fact on a loaded document = %v", got)
+	}
+}
+
+// SetPass.Shared builds a value once per run for all set rules.
+func TestSetPassShared(t *testing.T) {
+	builds := 0
+	mk := func(id string) *Rule {
+		return &Rule{ID: id, Title: "t", Severity: SeverityInfo, Source: "go", Rationale: "t", Remediation: "t",
+			RunSet: func(p *SetPass) { p.Shared("model", func() any { builds++; return builds }) }}
+	}
+	Run(context.Background(), &Set{}, []*Rule{mk("a"), mk("b")}, Options{})
+	if builds != 1 {
+		t.Errorf("built %d times in one run, want 1", builds)
+	}
+}

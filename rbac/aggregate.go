@@ -1,0 +1,208 @@
+package rbac
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// Source is one rule in effect for a role: a rule of the role itself, or,
+// for a ClusterRole with an aggregationRule, a rule of a ClusterRole it
+// aggregates (Via leads from the role to Rule.Role).
+type Source struct {
+	Rule *Rule
+	Via  []Step
+}
+
+// Step is one hop of aggregation: Role's
+// aggregationRule.clusterRoleSelectors[Selector] selects Selected.
+type Step struct {
+	Role     *Role
+	Selector int
+	Selected *Role
+}
+
+// SelectorPath returns the path of the selector in Role's document.
+func (s Step) SelectorPath() analyzer.Path {
+	return analyzer.NewPath("aggregationRule", "clusterRoleSelectors", s.Selector)
+}
+
+// Effective returns the rules in effect for a role: its own rules, or for
+// a ClusterRole with a valid aggregationRule, the rules of the ClusterRoles
+// (of the set and built in) its selectors select, as the aggregation
+// controller maintains them. The controller replaces the aggregating role's
+// own rules, leaves out the role itself, and takes an aggregated role's
+// aggregated rules, so a chain or a cycle of aggregations ends with the
+// rules of every non-aggregating ClusterRole it reaches. A role with an
+// invalid selector keeps its own rules (the controller fails on it).
+func (m *Model) Effective(r *Role) []Source {
+	if s, ok := m.effective[r]; ok {
+		return s
+	}
+	return ownRules(r)
+}
+
+// SelectedBy returns the aggregation steps that select role directly:
+// which ClusterRoles (of the set or built in) aggregate it, with which
+// selector.
+func (m *Model) SelectedBy(role *Role) []Step { return m.selectedBy[role] }
+
+func ownRules(r *Role) []Source {
+	out := make([]Source, len(r.Rules))
+	for i, rule := range r.Rules {
+		out[i] = Source{Rule: rule}
+	}
+	return out
+}
+
+// aggregator is a ClusterRole with an aggregationRule whose selectors are
+// valid.
+type aggregator struct {
+	role      *Role
+	selectors []labels.Selector
+}
+
+// aggregate computes the rules in effect for every role of the model.
+func (m *Model) aggregate() {
+	// The ClusterRoles in effect, by name as the controller lists them.
+	var inEffect []*Role
+	for _, r := range m.Roles {
+		if r.Kind == KindClusterRole {
+			inEffect = append(inEffect, r)
+		}
+	}
+	for name, r := range m.builtin {
+		if m.roles[objectKey{KindClusterRole, "", name}] == nil {
+			inEffect = append(inEffect, r)
+		}
+	}
+	slices.SortFunc(inEffect, func(a, b *Role) int { return strings.Compare(a.Name, b.Name) })
+	aggs := m.aggregators(inEffect)
+	for _, a := range aggs {
+		for i, sel := range a.selectors {
+			for _, c := range inEffect {
+				if c != a.role && sel.Matches(labels.Set(c.Labels)) {
+					m.selectedBy[c] = append(m.selectedBy[c], Step{Role: a.role, Selector: i, Selected: c})
+				}
+			}
+		}
+	}
+	for _, r := range m.Roles {
+		m.effective[r] = m.resolve(r, inEffect, aggs, true)
+	}
+	for _, r := range m.builtin {
+		m.effective[r] = m.resolve(r, inEffect, aggs, false)
+	}
+}
+
+// aggregators compiles the aggregation rules of roles; an invalid selector
+// is a problem, and its role keeps its own rules.
+func (m *Model) aggregators(roles []*Role) map[*Role]*aggregator {
+	out := map[*Role]*aggregator{}
+	for _, r := range roles {
+		if r.Aggregation == nil {
+			continue
+		}
+		a := &aggregator{role: r}
+		valid := true
+		for i := range r.Aggregation.ClusterRoleSelectors {
+			sel, err := metav1.LabelSelectorAsSelector(&r.Aggregation.ClusterRoleSelectors[i])
+			if err != nil {
+				valid = false
+				m.Problems = append(m.Problems, Problem{Doc: r.Doc, Path: Step{Role: r, Selector: i}.SelectorPath(),
+					Message: fmt.Sprintf("%s: aggregationRule.clusterRoleSelectors[%d] is invalid (%v): the aggregation controller fails and leaves the rules as written", r, i, err)})
+				continue
+			}
+			a.selectors = append(a.selectors, sel)
+			if !r.Builtin() && sel.Matches(labels.Set(r.Labels)) {
+				m.Problems = append(m.Problems, Problem{Doc: r.Doc, Path: Step{Role: r, Selector: i}.SelectorPath(),
+					Message: fmt.Sprintf("%s: aggregationRule.clusterRoleSelectors[%d] selects the ClusterRole itself, which the aggregation controller skips", r, i)})
+			}
+		}
+		if valid {
+			out[r] = a
+		}
+	}
+	return out
+}
+
+// resolve returns the rules in effect for r: a breadth-first walk of the
+// selections from r, collecting the rules of the non-aggregating
+// ClusterRoles it reaches (the shortest chain to each). report records a
+// cycle back to r as a problem.
+func (m *Model) resolve(r *Role, inEffect []*Role, aggs map[*Role]*aggregator, report bool) []Source {
+	if aggs[r] == nil {
+		return ownRules(r)
+	}
+	type item struct {
+		role *Role
+		via  []Step
+	}
+	var out []Source
+	visited := map[*Role]bool{r: true}
+	queue := []item{{role: r}}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		a := aggs[cur.role]
+		for i, sel := range a.selectors {
+			for _, c := range inEffect {
+				if c == cur.role || !sel.Matches(labels.Set(c.Labels)) {
+					continue
+				}
+				if c == r && report && !r.Builtin() {
+					m.Problems = append(m.Problems, Problem{Doc: r.Doc, Path: analyzer.NewPath("aggregationRule"),
+						Message: fmt.Sprintf("%s aggregates itself through %s (%s): a cycle of aggregations; each ends up with the rules of every ClusterRole in it", r, cur.role, chain(append(cur.via, Step{Role: cur.role, Selector: i, Selected: r})))})
+				}
+				if visited[c] {
+					continue
+				}
+				visited[c] = true
+				via := append(slices.Clip(cur.via), Step{Role: cur.role, Selector: i, Selected: c})
+				if aggs[c] != nil {
+					queue = append(queue, item{role: c, via: via})
+					continue
+				}
+				for _, rule := range c.Rules {
+					out = append(out, Source{Rule: rule, Via: via})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// chain renders aggregation steps: "ClusterRole a → ClusterRole b".
+func chain(steps []Step) string {
+	if len(steps) == 0 {
+		return ""
+	}
+	parts := []string{steps[0].Role.String()}
+	for _, s := range steps {
+		parts = append(parts, s.Selected.String())
+	}
+	return strings.Join(parts, " → ")
+}
+
+// BuiltinEffective returns the rules in effect for the built-in
+// ClusterRole name in a cluster without any of the set's ClusterRoles:
+// what Kubernetes itself puts in it (admin, edit and view aggregate the
+// built-in system:aggregate-to-* roles).
+func (m *Model) BuiltinEffective(name string) []Source {
+	r := m.builtin[name]
+	if r == nil {
+		return nil
+	}
+	var builtins []*Role
+	for _, b := range m.builtin {
+		builtins = append(builtins, b)
+	}
+	slices.SortFunc(builtins, func(a, b *Role) int { return strings.Compare(a.Name, b.Name) })
+	scratch := &Model{}
+	return scratch.resolve(r, builtins, scratch.aggregators(builtins), false)
+}

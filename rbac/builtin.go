@@ -1,0 +1,3 @@
+package rbac
+
+//go:generate go run ./internal/genbuiltin

@@ -1,0 +1,389 @@
+// Package rbac is kvet's model of Kubernetes RBAC across documents: the
+// Roles, ClusterRoles, bindings, ServiceAccounts and pod-bearing workloads
+// of a set, ClusterRole aggregation, the ClusterRoles built into
+// Kubernetes, and an authorizer that answers "may this user do that?" the
+// way the API server's RBAC authorizer does, with the grants behind every
+// yes. It is pure data and functions: it reads documents that are already
+// loaded and never does I/O.
+package rbac
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// Model is the RBAC graph of one set of documents. It is built once
+// (Build) and then only read, so it may be shared.
+type Model struct {
+	// Roles, Bindings, ServiceAccounts and Workloads are the objects of the
+	// set in document order. When an object is defined twice (same kind,
+	// namespace and name), the later definition is the one in effect, as
+	// with `kubectl apply -f` of the files in order; Problems names both.
+	Roles           []*Role
+	Bindings        []*Binding
+	ServiceAccounts []*ServiceAccount
+	Workloads       []*Workload
+	// Problems are what the model found wrong or surprising in the set,
+	// in document order: duplicate objects, bindings without subjects or
+	// with subjects of unknown kinds, roleRefs to missing roles or of
+	// invalid kinds, invalid aggregation selectors, aggregation cycles.
+	Problems []Problem
+
+	builtin    map[string]*Role
+	roles      map[objectKey]*Role
+	accounts   map[objectKey]*ServiceAccount
+	byUser     map[string][]entry
+	byGroup    map[string][]entry
+	order      map[*Binding]int
+	effective  map[*Role][]Source
+	selectedBy map[*Role][]Step
+	boundBy    map[*Role][]*Binding
+	others     map[*analyzer.Document][]*analyzer.Document
+}
+
+// Problem is something wrong or surprising in the set that is not a
+// finding of a rule, with the place it is about.
+type Problem struct {
+	Doc     *analyzer.Document
+	Path    analyzer.Path
+	Message string
+	// Other is a second document involved (the other definition of a
+	// duplicate object), or nil.
+	Other *analyzer.Document
+}
+
+// String renders the problem as "file:line: message".
+func (p Problem) String() string { return Where(p.Doc, p.Path) + ": " + p.Message }
+
+// objectKey identifies an object of the model.
+type objectKey struct{ kind, namespace, name string }
+
+// Build builds the model of docs: the documents of the kinds it reads
+// (Kinds), through their Fact. Documents of other kinds are ignored.
+func Build(docs []*analyzer.Document) *Model {
+	m := &Model{
+		builtin:    map[string]*Role{},
+		roles:      map[objectKey]*Role{},
+		accounts:   map[objectKey]*ServiceAccount{},
+		byUser:     map[string][]entry{},
+		byGroup:    map[string][]entry{},
+		order:      map[*Binding]int{},
+		effective:  map[*Role][]Source{},
+		selectedBy: map[*Role][]Step{},
+		boundBy:    map[*Role][]*Binding{},
+		others:     map[*analyzer.Document][]*analyzer.Document{},
+	}
+	for _, cr := range builtinClusterRoles() {
+		r := newRole(nil, KindClusterRole, "", cr.Labels, cr.Rules, cr.AggregationRule)
+		r.Name = cr.Name
+		m.builtin[r.Name] = r
+	}
+	m.collect(docs)
+	m.index()
+	m.aggregate()
+	return m
+}
+
+// collect reads the objects of docs, keeping the later of two definitions.
+func (m *Model) collect(docs []*analyzer.Document) {
+	fact := Fact()
+	seen := map[objectKey]int{} // index into the list of its kind
+	keep := func(key objectKey, d *analyzer.Document, n int, replace func(int)) bool {
+		i, dup := seen[key]
+		if !dup {
+			seen[key] = n
+			return true
+		}
+		m.duplicate(key, d, replace, i)
+		return false
+	}
+	for _, d := range docs {
+		switch v := d.Fact(fact).(type) {
+		case *Role:
+			key := objectKey{v.Kind, v.Namespace, v.Name}
+			if keep(key, d, len(m.Roles), func(i int) { m.Roles[i] = v }) {
+				m.Roles = append(m.Roles, v)
+			}
+			m.roles[key] = v
+		case *Binding:
+			key := objectKey{v.Kind, v.Namespace, v.Name}
+			if keep(key, d, len(m.Bindings), func(i int) { m.Bindings[i] = v }) {
+				m.Bindings = append(m.Bindings, v)
+			}
+		case *ServiceAccount:
+			key := objectKey{KindServiceAccount, v.Namespace, v.Name}
+			if keep(key, d, len(m.ServiceAccounts), func(i int) { m.ServiceAccounts[i] = v }) {
+				m.ServiceAccounts = append(m.ServiceAccounts, v)
+			}
+			m.accounts[key] = v
+		case *Workload:
+			key := objectKey{v.Kind, v.Namespace, v.Name}
+			if keep(key, d, len(m.Workloads), func(i int) { m.Workloads[i] = v }) {
+				m.Workloads = append(m.Workloads, v)
+			}
+		}
+	}
+}
+
+// duplicate records that d redefines the object key, whose current
+// definition is at index i of its list; replace(i) puts d's object there.
+func (m *Model) duplicate(key objectKey, d *analyzer.Document, replace func(int), i int) {
+	var prev *analyzer.Document
+	switch key.kind {
+	case KindRole, KindClusterRole:
+		prev = m.Roles[i].Doc
+	case KindRoleBinding, KindClusterRoleBinding:
+		prev = m.Bindings[i].Doc
+	case KindServiceAccount:
+		prev = m.ServiceAccounts[i].Doc
+	default:
+		prev = m.Workloads[i].Doc
+	}
+	replace(i)
+	m.others[d] = append(append(m.others[d], prev), m.others[prev]...)
+	delete(m.others, prev)
+	name := key.name
+	if key.namespace != "" {
+		name = key.namespace + "/" + name
+	}
+	m.Problems = append(m.Problems, Problem{
+		Doc: d, Path: analyzer.NewPath("metadata", "name"), Other: prev,
+		Message: fmt.Sprintf("%s %s is defined twice, here and at %s; kvet uses this later definition, as kubectl apply -f would",
+			key.kind, name, Where(prev, analyzer.NewPath("metadata", "name"))),
+	})
+}
+
+// Others returns the other definitions of the object that doc defines,
+// when it is defined more than once (doc being the one in effect).
+func (m *Model) Others(doc *analyzer.Document) []*analyzer.Document { return m.others[doc] }
+
+// index builds the subject index of the bindings and records the problems
+// of their subjects and roleRefs.
+func (m *Model) index() {
+	n := 0
+	for _, kind := range []string{KindClusterRoleBinding, KindRoleBinding} {
+		for _, b := range m.Bindings {
+			if b.Kind != kind {
+				continue
+			}
+			m.order[b] = n
+			n++
+			m.indexBinding(b)
+		}
+	}
+}
+
+func (m *Model) indexBinding(b *Binding) {
+	if len(b.Subjects) == 0 {
+		m.Problems = append(m.Problems, Problem{Doc: b.Doc, Path: analyzer.NewPath("subjects"),
+			Message: fmt.Sprintf("%s has no subjects: it grants nothing", b)})
+	}
+	for i, s := range b.Subjects {
+		e := entry{binding: b, subject: i}
+		switch s.Kind {
+		case rbacv1.UserKind:
+			m.byUser[s.Name] = append(m.byUser[s.Name], e)
+		case rbacv1.GroupKind:
+			m.byGroup[s.Name] = append(m.byGroup[s.Name], e)
+		case rbacv1.ServiceAccountKind:
+			if ns := b.subjectNamespace(s); ns != "" {
+				user := ServiceAccountPrefix + ns + ":" + s.Name
+				m.byUser[user] = append(m.byUser[user], e)
+			}
+		default:
+			m.Problems = append(m.Problems, Problem{Doc: b.Doc, Path: analyzer.NewPath("subjects", i, "kind"),
+				Message: fmt.Sprintf("%s: subjects[%d] is of kind %q, not User, Group or ServiceAccount: it applies to nobody (the API server rejects it)", b, i, s.Kind)})
+		}
+	}
+	role := m.RoleOf(b)
+	if role != nil {
+		m.boundBy[role] = append(m.boundBy[role], b)
+		return
+	}
+	msg := fmt.Sprintf("%s refers to %s %s, which is neither in the set nor built into Kubernetes: it grants nothing", b, b.RoleRef.Kind, b.RoleRef.Name)
+	path := b.RoleRefPath()
+	switch {
+	case b.RoleRef.Kind != KindRole && b.RoleRef.Kind != KindClusterRole:
+		msg = fmt.Sprintf("%s: roleRef.kind %q is neither Role nor ClusterRole: it grants nothing (the API server rejects it)", b, b.RoleRef.Kind)
+		path = analyzer.NewPath("roleRef", "kind")
+	case b.Kind == KindClusterRoleBinding && b.RoleRef.Kind == KindRole:
+		msg = fmt.Sprintf("%s refers to a Role: a ClusterRoleBinding can only bind a ClusterRole (the API server rejects it)", b)
+		path = analyzer.NewPath("roleRef", "kind")
+	case b.RoleRef.Kind == KindRole:
+		msg = fmt.Sprintf("%s refers to Role %s, which the set does not define in namespace %s: it grants nothing", b, b.RoleRef.Name, b.Namespace)
+	case strings.HasPrefix(b.RoleRef.Name, "system:"):
+		return // a system role of the cluster that kvet does not know the rules of
+	}
+	m.Problems = append(m.Problems, Problem{Doc: b.Doc, Path: path, Message: msg})
+}
+
+// RoleOf returns the role a binding's roleRef names, as the authorizer
+// resolves it: a Role in a RoleBinding's namespace, or a ClusterRole of the
+// set or built in. It is nil when there is none (or the reference is
+// invalid: a Role in a ClusterRoleBinding, or another kind).
+func (m *Model) RoleOf(b *Binding) *Role {
+	switch {
+	case b.RoleRef.Kind == KindClusterRole:
+		return m.ClusterRole(b.RoleRef.Name)
+	case b.RoleRef.Kind == KindRole && b.Kind == KindRoleBinding:
+		return m.roles[objectKey{KindRole, b.Namespace, b.RoleRef.Name}]
+	}
+	return nil
+}
+
+// ClusterRole returns the ClusterRole name: the set's, else the built-in
+// one, else nil.
+func (m *Model) ClusterRole(name string) *Role {
+	if r := m.roles[objectKey{KindClusterRole, "", name}]; r != nil {
+		return r
+	}
+	return m.builtin[name]
+}
+
+// BuiltinClusterRole returns the built-in ClusterRole name, even when the
+// set redefines it, or nil.
+func (m *Model) BuiltinClusterRole(name string) *Role { return m.builtin[name] }
+
+// Role returns the Role ns/name of the set, or nil.
+func (m *Model) Role(ns, name string) *Role { return m.roles[objectKey{KindRole, ns, name}] }
+
+// RolesNamed returns the Roles of the set named name, in any namespace.
+func (m *Model) RolesNamed(name string) []*Role {
+	var out []*Role
+	for _, r := range m.Roles {
+		if r.Kind == KindRole && r.Name == name {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Account returns the ServiceAccount ns/name of the set, or nil.
+func (m *Model) Account(ns, name string) *ServiceAccount {
+	return m.accounts[objectKey{KindServiceAccount, ns, name}]
+}
+
+// AccountsIn returns the ServiceAccounts the set defines in namespace ns.
+func (m *Model) AccountsIn(ns string) []*ServiceAccount {
+	var out []*ServiceAccount
+	for _, sa := range m.ServiceAccounts {
+		if sa.Namespace == ns {
+			out = append(out, sa)
+		}
+	}
+	return out
+}
+
+// BoundBy returns the bindings of the set whose roleRef resolves to role.
+func (m *Model) BoundBy(role *Role) []*Binding { return m.boundBy[role] }
+
+// TokenMounted reports whether a workload's pods get an API token of
+// their ServiceAccount: a projected token volume, else the pod spec's
+// automountServiceAccountToken, else the ServiceAccount's (when the set
+// defines it), else true (the default).
+func (m *Model) TokenMounted(w *Workload) bool {
+	switch {
+	case w.ProjectedToken:
+		return true
+	case w.Automount != nil:
+		return *w.Automount
+	}
+	if sa := m.Account(w.Namespace, w.Account); sa != nil && sa.Automount != nil {
+		return *sa.Automount
+	}
+	return true
+}
+
+// WorkloadsOf returns the workloads whose pods run as ServiceAccount
+// ns/name.
+func (m *Model) WorkloadsOf(ns, name string) []*Workload {
+	var out []*Workload
+	for _, w := range m.Workloads {
+		if w.Namespace == ns && w.Account == name {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// Subject is a User, Group or ServiceAccount, as bindings name them.
+type Subject struct {
+	Kind      string // rbacv1.UserKind, GroupKind or ServiceAccountKind
+	Namespace string // for a ServiceAccount
+	Name      string
+}
+
+// String names the subject: "User jane", "Group dev", "ServiceAccount
+// billing/exporter".
+func (s Subject) String() string {
+	if s.Kind == rbacv1.ServiceAccountKind {
+		return s.Kind + " " + s.Namespace + "/" + s.Name
+	}
+	return s.Kind + " " + s.Name
+}
+
+// User returns the identity whose permissions are the subject's: a
+// ServiceAccount's user; a user as `kubectl --as` makes it (in
+// system:authenticated); for a group, a member of that group only.
+func (s Subject) User() User {
+	switch s.Kind {
+	case rbacv1.ServiceAccountKind:
+		return ServiceAccountUser(s.Namespace, s.Name)
+	case rbacv1.GroupKind:
+		return User{Groups: []string{s.Name}}
+	}
+	return Impersonate(s.Name, nil)
+}
+
+// Subjects returns every subject the set names: the Users, Groups and
+// ServiceAccounts of the bindings' subjects (a ServiceAccount user named
+// as a User is its ServiceAccount), the ServiceAccounts the set defines
+// and those its workloads run as; sorted by kind (User, Group,
+// ServiceAccount), namespace and name.
+func (m *Model) Subjects() []Subject {
+	seen := map[Subject]bool{}
+	add := func(s Subject) {
+		if ns, name, ok := SplitServiceAccount(s.Name); ok && s.Kind == rbacv1.UserKind {
+			s = Subject{Kind: rbacv1.ServiceAccountKind, Namespace: ns, Name: name}
+		}
+		seen[s] = true
+	}
+	for _, b := range m.Bindings {
+		for _, s := range b.Subjects {
+			switch s.Kind {
+			case rbacv1.UserKind, rbacv1.GroupKind:
+				add(Subject{Kind: s.Kind, Name: s.Name})
+			case rbacv1.ServiceAccountKind:
+				if ns := b.subjectNamespace(s); ns != "" {
+					add(Subject{Kind: s.Kind, Namespace: ns, Name: s.Name})
+				}
+			}
+		}
+	}
+	for _, sa := range m.ServiceAccounts {
+		add(Subject{Kind: rbacv1.ServiceAccountKind, Namespace: sa.Namespace, Name: sa.Name})
+	}
+	for _, w := range m.Workloads {
+		add(Subject{Kind: rbacv1.ServiceAccountKind, Namespace: w.Namespace, Name: w.Account})
+	}
+	out := make([]Subject, 0, len(seen))
+	for s := range seen {
+		out = append(out, s)
+	}
+	rank := map[string]int{rbacv1.UserKind: 0, rbacv1.GroupKind: 1, rbacv1.ServiceAccountKind: 2}
+	slices.SortFunc(out, func(a, b Subject) int {
+		if a.Kind != b.Kind {
+			return rank[a.Kind] - rank[b.Kind]
+		}
+		if c := strings.Compare(a.Namespace, b.Namespace); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	return out
+}

@@ -1,0 +1,169 @@
+package rbac_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/kvet-dev/kvet/rbac"
+)
+
+const workloadsYAML = `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: exporter
+  namespace: billing
+automountServiceAccountToken: false
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: export
+  namespace: billing
+spec:
+  schedule: "0 1 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          serviceAccountName: exporter
+          restartPolicy: Never
+          containers: [{name: c, image: "x:1"}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: legacy
+  namespace: billing
+spec:
+  serviceAccount: old-name
+  automountServiceAccountToken: true
+  containers: [{name: c, image: "x:1"}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: c, image: "x:1"}]
+      volumes:
+      - name: token
+        projected:
+          sources:
+          - serviceAccountToken: {path: token}
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: plain
+  namespace: billing
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: "x:1"}]
+`
+
+func TestWorkloads(t *testing.T) {
+	m := build(t, "w.yaml", workloadsYAML)
+	var got []string
+	for _, w := range m.Workloads {
+		got = append(got, fmt.Sprintf("%s as %s (explicit %v) at %s, token %v", w, w.Account, w.Explicit, rbac.Where(w.Doc, w.AccountPath), m.TokenMounted(w)))
+	}
+	want := []string{
+		"CronJob billing/export as exporter (explicit true) at w.yaml:19, token false", // the ServiceAccount says no
+		"Pod billing/legacy as old-name (explicit true) at w.yaml:29, token true",      // the pod says yes
+		"Deployment default/web as default (explicit false) at w.yaml:41, token true",  // a projected token
+		"Job billing/plain as default (explicit false) at w.yaml:56, token true",       // the default
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("workloads:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if u := m.Workloads[0].User(); u.Name != "system:serviceaccount:billing:exporter" {
+		t.Errorf("User() = %+v", u)
+	}
+	if ws := m.WorkloadsOf("billing", "exporter"); len(ws) != 1 || ws[0].Name != "export" {
+		t.Errorf("WorkloadsOf = %v", ws)
+	}
+}
+
+// TestBadInput checks that duplicates, bindings without subjects, unknown
+// subject kinds and roleRefs that resolve to nothing are problems, and the
+// rest of the set is still analysed.
+func TestBadInput(t *testing.T) {
+	m := build(t,
+		"a.yaml", yamlDocs(
+			role("Role", "team", "reader", "- apiGroups: [\"\"]\n  resources: [pods]\n  verbs: [get]\n"),
+			binding("RoleBinding", "team", "readers", "- kind: user\n  name: jane\n- kind: User\n  name: joe\n", "Role", "reader"),
+			"apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: nobody\n  namespace: team\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}\n",
+			binding("ClusterRoleBinding", "", "bad-kind", "- kind: User\n  name: joe\n", "Role", "reader"),
+			binding("ClusterRoleBinding", "", "typo", "- kind: User\n  name: joe\n", "clusterrole", "view"),
+			binding("ClusterRoleBinding", "", "missing", "- kind: User\n  name: joe\n", "ClusterRole", "vieww"),
+			binding("ClusterRoleBinding", "", "cloud", "- kind: User\n  name: joe\n", "ClusterRole", "system:cloud-provider"),
+		),
+		"b.yaml", role("Role", "team", "reader", "- apiGroups: [\"\"]\n  resources: [pods, secrets]\n  verbs: [get]\n"),
+	)
+	want := []string{
+		"a.yaml:17: RoleBinding team/readers: subjects[0] is of kind \"user\", not User, Group or ServiceAccount: it applies to nobody (the API server rejects it)",
+		"a.yaml:26: RoleBinding team/nobody has no subjects: it grants nothing",
+		"a.yaml:42: ClusterRoleBinding bad-kind refers to a Role: a ClusterRoleBinding can only bind a ClusterRole (the API server rejects it)",
+		"a.yaml:54: ClusterRoleBinding typo: roleRef.kind \"clusterrole\" is neither Role nor ClusterRole: it grants nothing (the API server rejects it)",
+		"a.yaml:67: ClusterRoleBinding missing refers to ClusterRole vieww, which is neither in the set nor built into Kubernetes: it grants nothing",
+		"b.yaml:4: Role team/reader is defined twice, here and at a.yaml:4; kvet uses this later definition, as kubectl apply -f would",
+	}
+	if got := problems(m); !slices.Equal(got, want) {
+		t.Errorf("problems:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// The later Role is in effect: joe reads secrets through it.
+	ok, grants := m.Allows(rbac.Impersonate("joe", nil), rbac.Request{Verb: "get", Resource: "secrets", Namespace: "team"})
+	if !ok || grants[0].Subject != 1 || grants[0].Rule.Role.Doc.File.Path != "b.yaml" {
+		t.Fatalf("joe: %v %+v", ok, grants)
+	}
+	if others := m.Others(grants[0].Rule.Role.Doc); len(others) != 1 || others[0].File.Path != "a.yaml" {
+		t.Errorf("Others = %v", others)
+	}
+	if n := len(m.Roles); n != 1 {
+		t.Errorf("%d roles in effect, want 1", n)
+	}
+	if ok, _ := m.Allows(rbac.Impersonate("jane", nil), rbac.Request{Verb: "get", Resource: "pods", Namespace: "team"}); ok {
+		t.Error("a subject of kind user applied to jane")
+	}
+}
+
+func TestSubjectsAndPermissions(t *testing.T) {
+	m := build(t, "rbac.yaml", rbacYAML, "w.yaml", workloadsYAML)
+	var got []string
+	for _, s := range m.Subjects() {
+		got = append(got, s.String())
+	}
+	want := []string{
+		"User jane", "Group auditors", "Group system:authenticated", "Group system:serviceaccounts",
+		"Group system:serviceaccounts:ci", "Group system:unauthenticated",
+		"ServiceAccount billing/default", "ServiceAccount billing/exporter", "ServiceAccount billing/old-name",
+		"ServiceAccount default/default", "ServiceAccount ops/bot", "ServiceAccount team/runner",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("subjects:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	var perms []string
+	for _, g := range m.Permissions(rbac.Subject{Kind: "ServiceAccount", Namespace: "ops", Name: "bot"}.User()) {
+		perms = append(perms, fmt.Sprintf("%q %s %v", g.Namespace(), g.Chain(), g.Rule.Resources))
+	}
+	// Its own ClusterRoleBinding, then view in prod for every ServiceAccount,
+	// one permission per rule of the built-in role view aggregates.
+	view := `"prod" RoleBinding prod/all-sa-view → ClusterRole view → ClusterRole system:aggregate-to-view (built-in) `
+	if len(perms) < 10 || perms[0] != `"" ClusterRoleBinding everyone-secrets → ClusterRole secret-reader (rbac.yaml:16) [secrets]` ||
+		!strings.HasPrefix(perms[1], view+"[configmaps endpoints persistentvolumeclaims") ||
+		slices.ContainsFunc(perms[1:], func(p string) bool { return !strings.HasPrefix(p, view) }) {
+		t.Errorf("permissions of ops/bot:\n%s", strings.Join(perms, "\n"))
+	}
+	// A group's permissions are its own bindings' only.
+	if ps := m.Permissions(rbac.Subject{Kind: "Group", Name: "auditors"}.User()); len(ps) != 1 || ps[0].Binding.Name != "everyone-secrets" {
+		t.Errorf("permissions of group auditors: %v", ps)
+	}
+}

@@ -1,0 +1,285 @@
+package rbac
+
+import (
+	"fmt"
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// Kinds of the objects the model reads.
+const (
+	KindRole               = "Role"
+	KindClusterRole        = "ClusterRole"
+	KindRoleBinding        = "RoleBinding"
+	KindClusterRoleBinding = "ClusterRoleBinding"
+	KindServiceAccount     = "ServiceAccount"
+)
+
+// DefaultNamespace is the namespace of namespaced objects that do not set
+// metadata.namespace: where `kubectl apply` puts them with the default
+// context.
+const DefaultNamespace = "default"
+
+// Role is a Role or a ClusterRole: from the set, or built into Kubernetes.
+// Its fields are as written; the rules in effect for an aggregated
+// ClusterRole are the model's (Model.Effective).
+type Role struct {
+	Kind      string // KindRole or KindClusterRole
+	Namespace string // "" for a ClusterRole
+	Name      string
+	Labels    map[string]string
+	Rules     []*Rule
+	// Aggregation is a ClusterRole's aggregationRule, nil when it has none.
+	Aggregation *rbacv1.AggregationRule
+	// Doc is the document that defines the role; nil for a built-in role.
+	Doc *analyzer.Document
+}
+
+// Builtin reports whether the role is built into Kubernetes (not from the
+// set).
+func (r *Role) Builtin() bool { return r.Doc == nil }
+
+// String names the role as messages do: "Role billing/secret-reader",
+// "ClusterRole view".
+func (r *Role) String() string {
+	if r.Kind == KindRole {
+		return r.Kind + " " + r.Namespace + "/" + r.Name
+	}
+	return r.Kind + " " + r.Name
+}
+
+// Rule is one entry of a role's rules.
+type Rule struct {
+	rbacv1.PolicyRule
+	// Role declares the rule, at Role.Rules[Index].
+	Role  *Role
+	Index int
+}
+
+// Path returns the path of the rule entry in its role's document.
+func (r *Rule) Path() analyzer.Path { return analyzer.NewPath("rules", r.Index) }
+
+// ElementPath returns the path of element i of the rule's field ("verbs",
+// "apiGroups", "resources", "resourceNames" or "nonResourceURLs"), or the
+// entry's own path when i < 0.
+func (r *Rule) ElementPath(field string, i int) analyzer.Path {
+	if i < 0 {
+		return r.Path()
+	}
+	return r.Path().Key(field).Index(i)
+}
+
+// Binding is a RoleBinding or a ClusterRoleBinding.
+type Binding struct {
+	Kind      string // KindRoleBinding or KindClusterRoleBinding
+	Namespace string // "" for a ClusterRoleBinding
+	Name      string
+	Subjects  []rbacv1.Subject
+	RoleRef   rbacv1.RoleRef
+	Doc       *analyzer.Document
+}
+
+// String names the binding as messages do: "RoleBinding billing/readers",
+// "ClusterRoleBinding ops".
+func (b *Binding) String() string {
+	if b.Kind == KindRoleBinding {
+		return b.Kind + " " + b.Namespace + "/" + b.Name
+	}
+	return b.Kind + " " + b.Name
+}
+
+// SubjectPath returns the path of the name of subject i (where the
+// catalog's binding rules point).
+func (b *Binding) SubjectPath(i int) analyzer.Path {
+	return analyzer.NewPath("subjects", i, "name")
+}
+
+// RoleRefPath returns the path of roleRef's name.
+func (b *Binding) RoleRefPath() analyzer.Path { return analyzer.NewPath("roleRef", "name") }
+
+// subjectNamespace returns the namespace of a ServiceAccount subject: its
+// own, else (in a RoleBinding) the binding's; "" means it matches nobody.
+func (b *Binding) subjectNamespace(s rbacv1.Subject) string {
+	if s.Namespace != "" {
+		return s.Namespace
+	}
+	return b.Namespace
+}
+
+// ServiceAccount is a ServiceAccount of the set.
+type ServiceAccount struct {
+	Namespace string
+	Name      string
+	// Automount is automountServiceAccountToken, nil when unset.
+	Automount *bool
+	Doc       *analyzer.Document
+}
+
+// Workload is a pod-bearing object: Pod, Deployment, StatefulSet,
+// DaemonSet, ReplicaSet, ReplicationController, Job or CronJob.
+type Workload struct {
+	Kind      string
+	Namespace string
+	Name      string
+	Doc       *analyzer.Document
+	// Account is the ServiceAccount its pods run as: serviceAccountName,
+	// else the deprecated serviceAccount, else "default".
+	Account string
+	// AccountPath is the path of the field that names the account, or of
+	// the pod spec's serviceAccountName when neither field is set (it then
+	// points at the pod spec). Explicit tells which.
+	AccountPath analyzer.Path
+	Explicit    bool
+	// Automount is the pod spec's automountServiceAccountToken, nil when
+	// unset; ProjectedToken is set when a projected volume mounts a
+	// ServiceAccount token explicitly.
+	Automount      *bool
+	ProjectedToken bool
+}
+
+// String names the workload as messages do: "CronJob billing/export".
+func (w *Workload) String() string { return w.Kind + " " + w.Namespace + "/" + w.Name }
+
+// User returns the identity the workload's pods act as.
+func (w *Workload) User() User { return ServiceAccountUser(w.Namespace, w.Account) }
+
+// Kinds returns the kinds the model reads.
+func Kinds() []string {
+	return append([]string{KindRole, KindClusterRole, KindRoleBinding, KindClusterRoleBinding, KindServiceAccount}, analyzer.PodKinds()...)
+}
+
+// Fact returns the fact the model is built from: for each document of
+// Kinds, its Role, Binding, ServiceAccount or Workload, and the paths that
+// the cross-document rules report or relate to (names, roleRefs, subjects,
+// rule entries and the resource elements of sensitive ones, aggregation
+// selectors and labels, serviceAccountName). Set rules declare it so that
+// Lint keeps these small values rather than whole objects.
+func Fact() *analyzer.Fact {
+	return &analyzer.Fact{Name: "rbac", Kinds: Kinds(), Extract: extract}
+}
+
+// extract reads one document.
+func extract(d *analyzer.Document) (any, []analyzer.Path) {
+	switch o := d.Object.(type) {
+	case *rbacv1.Role:
+		r := newRole(d, KindRole, namespace(o.Namespace), o.Labels, o.Rules, nil)
+		return r, r.paths()
+	case *rbacv1.ClusterRole:
+		r := newRole(d, KindClusterRole, "", o.Labels, o.Rules, o.AggregationRule)
+		return r, r.paths()
+	case *rbacv1.RoleBinding:
+		b := &Binding{Kind: KindRoleBinding, Namespace: namespace(o.Namespace), Name: d.Name, Subjects: o.Subjects, RoleRef: o.RoleRef, Doc: d}
+		return b, b.paths()
+	case *rbacv1.ClusterRoleBinding:
+		b := &Binding{Kind: KindClusterRoleBinding, Name: d.Name, Subjects: o.Subjects, RoleRef: o.RoleRef, Doc: d}
+		return b, b.paths()
+	case *corev1.ServiceAccount:
+		sa := &ServiceAccount{Namespace: namespace(o.Namespace), Name: d.Name, Automount: o.AutomountServiceAccountToken, Doc: d}
+		return sa, []analyzer.Path{analyzer.NewPath("metadata", "name")}
+	}
+	t, ok := analyzer.PodTemplateOf(d)
+	if !ok {
+		return nil, nil
+	}
+	w := &Workload{Kind: d.Kind, Namespace: namespace(d.Namespace), Name: d.Name, Doc: d, Account: "default",
+		AccountPath: t.Path.Key("serviceAccountName"), Automount: t.Spec.AutomountServiceAccountToken}
+	switch {
+	case t.Spec.ServiceAccountName != "":
+		w.Account, w.Explicit = t.Spec.ServiceAccountName, true
+	case t.Spec.DeprecatedServiceAccount != "":
+		w.Account, w.Explicit, w.AccountPath = t.Spec.DeprecatedServiceAccount, true, t.Path.Key("serviceAccount")
+	}
+	for _, v := range t.Spec.Volumes {
+		if v.Projected == nil {
+			continue
+		}
+		for _, src := range v.Projected.Sources {
+			if src.ServiceAccountToken != nil {
+				w.ProjectedToken = true
+			}
+		}
+	}
+	return w, []analyzer.Path{w.AccountPath, analyzer.NewPath("metadata", "name")}
+}
+
+func namespace(ns string) string {
+	if ns == "" {
+		return DefaultNamespace
+	}
+	return ns
+}
+
+func newRole(d *analyzer.Document, kind, ns string, labels map[string]string, rules []rbacv1.PolicyRule, agg *rbacv1.AggregationRule) *Role {
+	r := &Role{Kind: kind, Namespace: ns, Labels: labels, Aggregation: agg, Doc: d}
+	if d != nil {
+		r.Name = d.Name
+	}
+	r.Rules = make([]*Rule, len(rules))
+	for i := range rules {
+		r.Rules[i] = &Rule{PolicyRule: rules[i], Role: r, Index: i}
+	}
+	return r
+}
+
+// paths are the places of a role that findings report or relate to: its
+// kind and name, each rule entry, the resource and verb elements of the
+// entries that grant a sensitive access, its labels and aggregation
+// selectors.
+func (r *Role) paths() []analyzer.Path {
+	ps := []analyzer.Path{analyzer.NewPath("kind"), analyzer.NewPath("metadata", "name")}
+	for _, rule := range r.Rules {
+		ps = append(ps, rule.Path())
+		if len(Risks(r.Kind, &rule.PolicyRule)) == 0 {
+			continue
+		}
+		for j := range rule.Resources {
+			ps = append(ps, rule.ElementPath("resources", j))
+		}
+		for j := range rule.Verbs {
+			ps = append(ps, rule.ElementPath("verbs", j))
+		}
+		for j := range rule.NonResourceURLs {
+			ps = append(ps, rule.ElementPath("nonResourceURLs", j))
+		}
+	}
+	for _, k := range sortedKeys(r.Labels) {
+		ps = append(ps, analyzer.NewPath("metadata", "labels", k))
+	}
+	if r.Aggregation != nil {
+		for i := range r.Aggregation.ClusterRoleSelectors {
+			ps = append(ps, analyzer.NewPath("aggregationRule", "clusterRoleSelectors", i))
+		}
+	}
+	return ps
+}
+
+// paths are the places of a binding that findings report or relate to.
+func (b *Binding) paths() []analyzer.Path {
+	ps := []analyzer.Path{analyzer.NewPath("metadata", "name"), b.RoleRefPath(), analyzer.NewPath("roleRef", "kind")}
+	for i := range b.Subjects {
+		ps = append(ps, b.SubjectPath(i))
+	}
+	return ps
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Where returns "file:line" of path in doc, for messages, or "built-in"
+// when doc is nil.
+func Where(doc *analyzer.Document, path analyzer.Path) string {
+	if doc == nil {
+		return "built-in"
+	}
+	return fmt.Sprintf("%s:%d", doc.File.Path, doc.Locate(path, false).Start.Line)
+}

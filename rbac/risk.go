@@ -1,0 +1,212 @@
+package rbac
+
+import (
+	"slices"
+	"strings"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// Access names of Risk.
+const (
+	AccessAdmin             = "admin"
+	AccessSecrets           = "secrets"
+	AccessExec              = "exec"
+	AccessPortForward       = "portforward"
+	AccessDebug             = "debug"
+	AccessWorkloads         = "workloads"
+	AccessEscalate          = "escalate"
+	AccessImpersonate       = "impersonate"
+	AccessNodesProxy        = "nodes-proxy"
+	AccessToken             = "token"
+	AccessWebhooks          = "webhooks"
+	AccessPersistentVolumes = "persistent-volumes"
+	AccessNamespaces        = "namespaces"
+)
+
+// Risk is a sensitive access that one rule entry grants, rated as kvet's
+// per-document RBAC rules (the rbac-* Rego policies) rate it.
+type Risk struct {
+	// Access is one of the Access* names.
+	Access string
+	// RuleID is the per-document rule that reports it, with its default
+	// severity for this entry.
+	RuleID   string
+	Severity analyzer.Severity
+	// Description says what the access lets a subject do, e.g. "read
+	// secrets".
+	Description string
+	// Verbs are the requested verbs that the entry allows, e.g. get and
+	// list for secrets.
+	Verbs []string
+	// Verb and Resource are the indexes of the verb and resources elements
+	// that grant it; -1 (both) for admin, which the whole entry grants.
+	Verb, Resource int
+	// Cluster marks accesses to cluster-scoped resources, which a
+	// RoleBinding cannot grant.
+	Cluster bool
+}
+
+// Excessive reports whether the access is one that
+// workload-excessive-permissions and rbac-aggregation-leak flag: a
+// permission rated error, reading secrets or exec into pods.
+func (r Risk) Excessive() bool {
+	return r.Severity == analyzer.SeverityError || r.Access == AccessAdmin || r.Access == AccessSecrets || r.Access == AccessExec
+}
+
+// Path returns the path of the element that grants the access in the
+// rule's document: the resources element, or the entry for admin.
+func (r Risk) Path(rule *Rule) analyzer.Path {
+	if r.Resource < 0 {
+		return rule.Path()
+	}
+	return rule.ElementPath("resources", r.Resource)
+}
+
+// probe is a request an access consists of.
+type probe struct {
+	group, resource, sub string
+}
+
+// accessDef describes one access: the requests that make it up and the
+// verbs that grant it (nil: any verb).
+type accessDef struct {
+	access, ruleID string
+	severity       analyzer.Severity
+	description    string
+	probes         []probe
+	verbs          []string
+	cluster        bool
+}
+
+func accessDefs() []accessDef {
+	warn, errSev := analyzer.SeverityWarning, analyzer.SeverityError
+	return []accessDef{
+		{AccessSecrets, "rbac-secrets-access", warn, "read secrets", []probe{{"", "secrets", ""}}, []string{"get", "list", "watch"}, false},
+		{AccessExec, "rbac-pod-exec", warn, "exec into pods", []probe{{"", "pods", "exec"}, {"", "pods", "attach"}}, []string{"create", "get"}, false},
+		{AccessPortForward, "rbac-pod-exec", warn, "port-forward to pods", []probe{{"", "pods", "portforward"}}, []string{"create"}, false},
+		{AccessDebug, "rbac-pod-exec", warn, "add debug containers to pods", []probe{{"", "pods", "ephemeralcontainers"}}, []string{"update", "patch"}, false},
+		{AccessWorkloads, "rbac-workload-create", warn, "create pods that run as any ServiceAccount of the namespace", []probe{
+			{"", "pods", ""}, {"", "replicationcontrollers", ""}, {"apps", "deployments", ""}, {"apps", "daemonsets", ""},
+			{"apps", "statefulsets", ""}, {"apps", "replicasets", ""}, {"batch", "jobs", ""}, {"batch", "cronjobs", ""},
+		}, []string{"create"}, false},
+		{AccessEscalate, "rbac-escalation-verbs", errSev, "escalate or bind roles beyond its own permissions", []probe{
+			{"rbac.authorization.k8s.io", "roles", ""}, {"rbac.authorization.k8s.io", "clusterroles", ""},
+		}, []string{"escalate", "bind"}, false},
+		{AccessImpersonate, "rbac-escalation-verbs", errSev, "impersonate users, groups or ServiceAccounts", []probe{
+			{"", "users", ""}, {"", "groups", ""}, {"", "serviceaccounts", ""}, {"authentication.k8s.io", "uids", ""},
+			{"authentication.k8s.io", "userextras", "*"},
+		}, []string{"impersonate"}, false},
+		{AccessNodesProxy, "rbac-nodes-proxy", errSev, "reach the kubelet API through nodes/proxy", []probe{{"", "nodes", "proxy"}}, nil, true},
+		{AccessToken, "rbac-token-request", warn, "mint ServiceAccount tokens", []probe{{"", "serviceaccounts", "token"}}, []string{"create"}, false},
+		{AccessWebhooks, "rbac-webhook-config", warn, "change admission webhooks", []probe{
+			{"admissionregistration.k8s.io", "validatingwebhookconfigurations", ""}, {"admissionregistration.k8s.io", "mutatingwebhookconfigurations", ""},
+		}, []string{"create", "update", "patch", "delete", "deletecollection"}, true},
+		{AccessPersistentVolumes, "rbac-persistent-volume-create", warn, "create persistent volumes (hostPath escapes the node)", []probe{{"", "persistentvolumes", ""}}, []string{"create"}, true},
+		{AccessNamespaces, "rbac-namespace-modify", warn, "relabel namespaces (Pod Security level, NetworkPolicy selectors)", []probe{{"", "namespaces", ""}}, []string{"patch", "update"}, false},
+	}
+}
+
+// standardVerbs are the verbs that, all together, make an entry
+// admin-equivalent (as "*" does).
+var standardVerbs = [...]string{"get", "list", "watch", "create", "update", "patch", "delete"}
+
+// adminEquivalent reports whether an entry grants everything on every
+// resource: "*" apiGroups and resources, and "*" verbs or every standard
+// verb. nonResourceURLs never make an entry admin-equivalent.
+func adminEquivalent(r *rbacv1.PolicyRule) bool {
+	if !slices.Contains(r.APIGroups, "*") || !slices.Contains(r.Resources, "*") {
+		return false
+	}
+	if slices.Contains(r.Verbs, "*") {
+		return true
+	}
+	for _, v := range standardVerbs {
+		if !slices.Contains(r.Verbs, v) {
+			return false
+		}
+	}
+	return true
+}
+
+// Risks returns the sensitive accesses that one entry of a Role or
+// ClusterRole (kind) grants, decided with the authorizer's own matching: a
+// "*" resource or verb grants them all. An admin-equivalent entry has one
+// risk, admin (error in a ClusterRole, warning in a Role), as
+// rbac-admin-equivalent then reports it alone.
+func Risks(kind string, r *rbacv1.PolicyRule) []Risk {
+	if adminEquivalent(r) {
+		sev := analyzer.SeverityError
+		if kind == KindRole {
+			sev = analyzer.SeverityWarning
+		}
+		return []Risk{{Access: AccessAdmin, RuleID: "rbac-admin-equivalent", Severity: sev, Description: "do everything",
+			Verbs: []string{"*"}, Verb: -1, Resource: -1}}
+	}
+	if len(r.Resources) == 0 || len(r.Verbs) == 0 {
+		return nil
+	}
+	var out []Risk
+	for _, def := range accessDefs() {
+		if risk, ok := def.grantedBy(r); ok {
+			out = append(out, risk)
+		}
+	}
+	return out
+}
+
+// grantedBy checks whether rule r grants the access.
+func (def accessDef) grantedBy(r *rbacv1.PolicyRule) (Risk, bool) {
+	risk := Risk{Access: def.access, RuleID: def.ruleID, Severity: def.severity, Description: def.description,
+		Verb: -1, Resource: -1, Cluster: def.cluster}
+	verbs := def.verbs
+	if verbs == nil { // any verb: those of the entry
+		verbs = nil
+		for _, v := range r.Verbs {
+			if v == "*" {
+				v = "get"
+			}
+			if !slices.Contains(verbs, v) {
+				verbs = append(verbs, v)
+			}
+		}
+	}
+	for _, p := range def.probes {
+		subs := []string{p.sub}
+		if p.sub == "*" {
+			subs = anySubresource(r, p.resource)
+		}
+		for _, sub := range subs {
+			for _, verb := range verbs {
+				m, ok := matchRule(r, Request{Verb: verb, APIGroup: p.group, Resource: p.resource, Subresource: sub})
+				if !ok {
+					continue
+				}
+				if risk.Resource < 0 {
+					risk.Verb, risk.Resource = m.Verb, m.Resource
+				}
+				if !slices.Contains(risk.Verbs, verb) {
+					risk.Verbs = append(risk.Verbs, verb)
+				}
+			}
+		}
+	}
+	return risk, risk.Resource >= 0
+}
+
+// anySubresource returns subresource names of resource that an entry may
+// grant: those its "resource/sub" and "*/sub" elements name, and one that
+// only "*" matches. It stands for "any subresource" (user extras are named
+// by their key).
+func anySubresource(r *rbacv1.PolicyRule, resource string) []string {
+	subs := []string{"\x00any"}
+	for _, el := range r.Resources {
+		res, sub, ok := strings.Cut(el, "/")
+		if ok && (res == resource || res == "*") && sub != "" && sub != "*" {
+			subs = append(subs, sub)
+		}
+	}
+	return subs
+}
