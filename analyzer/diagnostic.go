@@ -53,7 +53,8 @@ type Diagnostic struct {
 	Fix    *SuggestedFix
 	// Related are the places that explain the diagnostic, in the order a
 	// reader follows them (the hops of a chain across documents); nil for
-	// most rules.
+	// most rules. Diagnostics of one run may share the slice: do not modify
+	// it.
 	Related []RelatedLocation
 	// Suppression is set when a kvet:ignore comment, the kvet.dev/ignore
 	// annotation or a baseline suppresses the diagnostic. Suppressed

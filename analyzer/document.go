@@ -202,7 +202,7 @@ type Document struct {
 	Rendering *Rendering
 	// facts and located are what Lint extracted for set rules before
 	// releasing the node tree (see Fact).
-	facts   map[string]any
+	facts   []factValue
 	located []locatedPath
 }
 

@@ -1,9 +1,9 @@
 package analyzer
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // Fact is what set rules need from each document of some kinds, taken
@@ -26,10 +26,43 @@ type Fact struct {
 	Extract func(*Document) (value any, paths []Path)
 }
 
-// locatedPath is a position resolved before the node tree was released.
+// factValue is the value of one fact of a document.
+type factValue struct {
+	name  string
+	value any
+}
+
+// locatedPath is a position resolved before the node tree was released,
+// kept small (a set may have tens of thousands): the path by its 64-bit
+// FNV-1a hash (paths of one document do not collide in practice), and the
+// range in 32-bit integers.
 type locatedPath struct {
-	path string
-	rng  Range
+	hash                                 uint64
+	startLine, startCol, endLine, endCol int32
+}
+
+func (l locatedPath) rng() Range {
+	return Range{
+		Start: Position{Line: int(l.startLine), Column: int(l.startCol)},
+		End:   Position{Line: int(l.endLine), Column: int(l.endCol)},
+	}
+}
+
+// pathHash is the FNV-1a hash of a path's elements.
+func pathHash(p Path) uint64 {
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	for _, e := range p {
+		if e.IsIndex {
+			h = (h ^ uint64(e.Index) ^ 0xff) * prime
+			continue
+		}
+		for i := 0; i < len(e.Key); i++ {
+			h = (h ^ uint64(e.Key[i])) * prime
+		}
+		h = (h ^ 0xfe) * prime
+	}
+	return h
 }
 
 // Fact returns the value f extracted from d: the one Lint kept, or, for
@@ -37,8 +70,10 @@ type locatedPath struct {
 // Run, the language server), a fresh extraction. It is nil when d is not
 // of one of f's kinds.
 func (d *Document) Fact(f *Fact) any {
-	if v, ok := d.facts[f.Name]; ok {
-		return v
+	for _, v := range d.facts {
+		if v.name == f.Name {
+			return v.value
+		}
 	}
 	if !slices.Contains(f.Kinds, d.Kind) || d.root == nil && d.Object == nil {
 		return nil
@@ -54,7 +89,6 @@ func (e *engine) extract(doc *Document) {
 	if len(facts) == 0 {
 		return
 	}
-	seen := map[string]bool{}
 	for _, f := range facts {
 		var value any
 		var paths []Path
@@ -62,20 +96,22 @@ func (e *engine) extract(doc *Document) {
 			e.fail(fmt.Errorf("fact %s of %s (document %d, %s %s): %w", f.Name, doc.File.Path, doc.Index+1, doc.Kind, doc.Name, err))
 			continue
 		}
-		if doc.facts == nil {
-			doc.facts = map[string]any{}
+		doc.facts = append(doc.facts, factValue{f.Name, value})
+		if doc.Source != nil {
+			continue // positions come from the source map (Position)
 		}
-		doc.facts[f.Name] = value
 		for _, p := range paths {
-			key := p.String()
-			if seen[key] {
+			h := pathHash(p)
+			if slices.ContainsFunc(doc.located, func(l locatedPath) bool { return l.hash == h }) {
 				continue
 			}
-			seen[key] = true
-			doc.located = append(doc.located, locatedPath{path: key, rng: doc.Locate(p, false)})
+			r := doc.Locate(p, false)
+			doc.located = append(doc.located, locatedPath{h, int32(r.Start.Line), int32(r.Start.Column), int32(r.End.Line), int32(r.End.Column)})
 		}
 	}
-	slices.SortFunc(doc.located, func(a, b locatedPath) int { return strings.Compare(a.path, b.path) })
+	doc.facts = slices.Clip(doc.facts)
+	doc.located = slices.Clip(doc.located)
+	slices.SortFunc(doc.located, func(a, b locatedPath) int { return cmp.Compare(a.hash, b.hash) })
 }
 
 // locatedAt returns the position of p resolved at extraction, if any.
@@ -83,10 +119,10 @@ func (d *Document) locatedAt(p Path) (Range, bool) {
 	if len(d.located) == 0 {
 		return Range{}, false
 	}
-	key := p.String()
-	i, ok := slices.BinarySearchFunc(d.located, key, func(l locatedPath, k string) int { return strings.Compare(l.path, k) })
+	h := pathHash(p)
+	i, ok := slices.BinarySearchFunc(d.located, h, func(l locatedPath, h uint64) int { return cmp.Compare(l.hash, h) })
 	if !ok {
 		return Range{}, false
 	}
-	return d.located[i].rng, true
+	return d.located[i].rng(), true
 }

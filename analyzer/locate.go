@@ -56,7 +56,7 @@ func (f *File) tokenRange(n *yaml.Node) Range {
 	case n.Style&yaml.SingleQuotedStyle != 0:
 		width = quotedWidth(rest, '\'')
 	default:
-		if !containsNewline(n.Value) && bytes.HasPrefix(rest, []byte(n.Value)) {
+		if v := n.Value; !containsNewline(v) && len(rest) >= len(v) && string(rest[:len(v)]) == v {
 			width = utf8.RuneCountInString(n.Value)
 		}
 	}

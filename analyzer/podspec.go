@@ -17,34 +17,49 @@ type PodTemplate struct {
 	Meta *metav1.ObjectMeta
 }
 
+// PodSpecPath returns the path of the pod spec in an object of a
+// pod-bearing kind (spec for a Pod, spec.jobTemplate.spec.template.spec for
+// a CronJob, spec.template.spec for the others), or nil for other kinds.
+func PodSpecPath(kind string) Path {
+	switch kind {
+	case "Pod":
+		return NewPath("spec")
+	case "CronJob":
+		return NewPath("spec", "jobTemplate", "spec", "template", "spec")
+	case "Job", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController":
+		return NewPath("spec", "template", "spec")
+	}
+	return nil
+}
+
 // PodTemplateOf returns the pod template of a decoded pod-bearing object.
 func PodTemplateOf(d *Document) (PodTemplate, bool) {
-	tmpl := func(t *corev1.PodTemplateSpec, p Path) (PodTemplate, bool) {
-		return PodTemplate{Spec: &t.Spec, Path: p.Key("spec"), Meta: &t.ObjectMeta}, true
-	}
-	spec := NewPath("spec")
+	var t PodTemplate
 	switch o := d.Object.(type) {
 	case *corev1.Pod:
-		return PodTemplate{Spec: &o.Spec, Path: spec, Meta: &o.ObjectMeta}, true
+		t = PodTemplate{Spec: &o.Spec, Meta: &o.ObjectMeta}
 	case *batchv1.Job:
-		return tmpl(&o.Spec.Template, spec.Key("template"))
+		t = PodTemplate{Spec: &o.Spec.Template.Spec, Meta: &o.Spec.Template.ObjectMeta}
 	case *batchv1.CronJob:
-		return tmpl(&o.Spec.JobTemplate.Spec.Template, spec.Key("jobTemplate", "spec", "template"))
+		t = PodTemplate{Spec: &o.Spec.JobTemplate.Spec.Template.Spec, Meta: &o.Spec.JobTemplate.Spec.Template.ObjectMeta}
 	case *appsv1.Deployment:
-		return tmpl(&o.Spec.Template, spec.Key("template"))
+		t = PodTemplate{Spec: &o.Spec.Template.Spec, Meta: &o.Spec.Template.ObjectMeta}
 	case *appsv1.StatefulSet:
-		return tmpl(&o.Spec.Template, spec.Key("template"))
+		t = PodTemplate{Spec: &o.Spec.Template.Spec, Meta: &o.Spec.Template.ObjectMeta}
 	case *appsv1.DaemonSet:
-		return tmpl(&o.Spec.Template, spec.Key("template"))
+		t = PodTemplate{Spec: &o.Spec.Template.Spec, Meta: &o.Spec.Template.ObjectMeta}
 	case *appsv1.ReplicaSet:
-		return tmpl(&o.Spec.Template, spec.Key("template"))
+		t = PodTemplate{Spec: &o.Spec.Template.Spec, Meta: &o.Spec.Template.ObjectMeta}
 	case *corev1.ReplicationController:
 		if o.Spec.Template == nil {
 			return PodTemplate{}, false
 		}
-		return tmpl(o.Spec.Template, spec.Key("template"))
+		t = PodTemplate{Spec: &o.Spec.Template.Spec, Meta: &o.Spec.Template.ObjectMeta}
+	default:
+		return PodTemplate{}, false
 	}
-	return PodTemplate{}, false
+	t.Path = PodSpecPath(d.Kind)
+	return t, true
 }
 
 // ContainerRef is one container of a pod spec with its path.

@@ -164,12 +164,32 @@ func (e *engine) runSet(ctx context.Context, docs []*Document) []Diagnostic {
 	var out []Diagnostic
 	for _, set := range renderedSets(docs) {
 		shared := map[string]any{}
+		// Findings of set rules often share their related places (the same
+		// chain explains many workloads): resolve each shared list once.
+		type relatedKey struct {
+			first *Related
+			n     int
+		}
+		resolved := map[relatedKey][]RelatedLocation{}
 		for _, r := range e.setRules {
 			if ctx.Err() != nil {
 				break
 			}
 			pass := &SetPass{Rule: r, Docs: set, params: e.opts.Params[r.ID], kube: e.opts.KubeVersion.OrNewest(), shared: shared, report: func(d *Document, f Finding) {
-				out = append(out, resolve(r, d, f, e.opts))
+				rel := f.Related
+				key := relatedKey{n: len(rel)}
+				if len(rel) > 0 {
+					key.first = &rel[0]
+				}
+				f.Related = nil
+				diag := resolve(r, d, f, e.opts)
+				if len(rel) > 0 {
+					if diag.Related = resolved[key]; diag.Related == nil {
+						diag.Related = resolveRelated(rel)
+						resolved[key] = diag.Related
+					}
+				}
+				out = append(out, diag)
 			}}
 			if err := protect(func() { r.RunSet(pass) }); err != nil {
 				e.fail(fmt.Errorf("rule %s: %w", r.ID, err))
@@ -247,11 +267,12 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 		diags := e.loadDiagnostics(r.tagged())
 		for _, d := range r.Docs {
 			diags = append(diags, e.runDocument(ctx, d)...)
+			e.extract(d)
 			e.release(d)
 		}
 		rendered[i] = diags
 	})
-	var diags []Diagnostic
+	n := 0
 	for i, r := range results {
 		if r.err != nil {
 			set.Errors = append(set.Errors, r.err)
@@ -262,11 +283,21 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 		}
 		set.Files = append(set.Files, files[i].file)
 		set.Docs = append(set.Docs, r.docs...)
-		diags = append(diags, r.diags...)
+		n += len(r.diags)
 	}
 	set.addRenderings()
+	setDiags := e.runSet(ctx, set.Docs)
+	// One allocation for every diagnostic: a large run has tens of
+	// thousands.
+	for _, r := range rendered {
+		n += len(r)
+	}
+	diags := make([]Diagnostic, 0, n+len(setDiags))
+	for _, r := range results {
+		diags = append(diags, r.diags...)
+	}
 	diags = append(diags, slices.Concat(rendered...)...)
-	diags = append(diags, e.runSet(ctx, set.Docs)...)
+	diags = append(diags, setDiags...)
 	return set, e.result(ctx, diags, set.Renderings)
 }
 
@@ -313,19 +344,26 @@ func resolve(r *Rule, d *Document, f Finding, opts Options) Diagnostic {
 		diag.doc, diag.from = d, d.Rendering
 	}
 	if len(f.Related) > 0 {
-		diag.Related = make([]RelatedLocation, len(f.Related))
-		for i, rel := range f.Related {
-			file, rng := rel.Doc.Position(rel.Path, rel.AtKey)
-			diag.Related[i] = RelatedLocation{
-				File:    file.Path,
-				Range:   rng,
-				Path:    rel.Path,
-				Object:  rel.Doc.Ref(),
-				Message: rel.Message,
-			}
-		}
+		diag.Related = resolveRelated(f.Related)
 	}
 	return diag
+}
+
+// resolveRelated resolves related places with the locator (through the
+// source map of rendered documents).
+func resolveRelated(related []Related) []RelatedLocation {
+	out := make([]RelatedLocation, len(related))
+	for i, rel := range related {
+		file, rng := rel.Doc.Position(rel.Path, rel.AtKey)
+		out[i] = RelatedLocation{
+			File:    file.Path,
+			Range:   rng,
+			Path:    rel.Path,
+			Object:  rel.Doc.Ref(),
+			Message: rel.Message,
+		}
+	}
+	return out
 }
 
 // protect runs fn and turns a panic into an error, so that one faulty rule

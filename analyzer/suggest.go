@@ -4,10 +4,17 @@ import "strings"
 
 // EditDistance is the Levenshtein distance between a and b (in bytes), or
 // limit when it is at least limit. kvet's "did you mean" suggestions (field
-// names, rule IDs, time zones) all use it.
+// names, rule IDs, time zones, role and ServiceAccount names) all use it.
 func EditDistance(a, b string, limit int) int {
 	if d := len(a) - len(b); d >= limit || -d >= limit {
 		return limit
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(a) <= 64 {
+		var peq [256]uint64
+		return min(bitParallel(pattern(&peq, a), len(a), b), limit)
 	}
 	prev := make([]int, len(b)+1)
 	cur := make([]int, len(b)+1)
@@ -31,11 +38,29 @@ func EditDistance(a, b string, limit int) int {
 // Closest returns the name of names closest to name (case-insensitively)
 // within edit distance 2, or "", and whether no other name is as close:
 // the "did you mean" of field names, rule IDs in suppressions and on the
-// command line, and flags.
+// command line, flags, role and ServiceAccount names. name is prepared
+// once for all the names, so a large set (the ServiceAccounts of a
+// namespace, the ClusterRoles of a cluster) stays cheap.
 func Closest(name string, names []string) (best string, unique bool) {
+	lower := strings.ToLower(name)
+	var peq [256]uint64
+	if len(lower) <= 64 {
+		pattern(&peq, lower)
+	}
 	bestD := 3
 	for _, c := range names {
-		switch dd := EditDistance(strings.ToLower(name), strings.ToLower(c), bestD+1); {
+		c2 := strings.ToLower(c)
+		limit := bestD + 1
+		var dd int
+		switch d := len(lower) - len(c2); {
+		case d >= limit || -d >= limit:
+			dd = limit
+		case len(lower) <= 64:
+			dd = min(bitParallel(&peq, len(lower), c2), limit)
+		default:
+			dd = EditDistance(lower, c2, limit)
+		}
+		switch {
 		case dd < bestD:
 			best, bestD, unique = c, dd, true
 		case dd == bestD && best != "":
@@ -43,4 +68,43 @@ func Closest(name string, names []string) (best string, unique bool) {
 		}
 	}
 	return best, unique
+}
+
+// pattern fills peq with the positions of each byte of a (at most 64
+// bytes), for bitParallel.
+func pattern(peq *[256]uint64, a string) *[256]uint64 {
+	for i := 0; i < len(a); i++ {
+		peq[a[i]] |= 1 << i
+	}
+	return peq
+}
+
+// bitParallel is the Levenshtein distance of a pattern of m bytes (at most
+// 64, prepared by pattern) and b by Myers' bit-vector algorithm, in
+// Hyyrö's formulation: one column of the dynamic-programming matrix per
+// machine word, O(len(b)) steps.
+func bitParallel(peq *[256]uint64, m int, b string) int {
+	if m == 0 {
+		return len(b)
+	}
+	pv, mv, score := ^uint64(0), uint64(0), m
+	last := uint64(1) << (m - 1)
+	for j := 0; j < len(b); j++ {
+		eq := peq[b[j]]
+		xv := eq | mv
+		xh := (((eq & pv) + pv) ^ pv) | eq
+		ph := mv | ^(xh | pv)
+		mh := pv & xh
+		switch {
+		case ph&last != 0:
+			score++
+		case mh&last != 0:
+			score--
+		}
+		ph = ph<<1 | 1
+		mh <<= 1
+		pv = mh | ^(xv | ph)
+		mv = ph & xv
+	}
+	return score
 }

@@ -1,6 +1,7 @@
 package analyzer_test
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -26,4 +27,63 @@ func TestEditDistance(t *testing.T) {
 			t.Errorf("EditDistance(%q, %q, %d) = %d, want %d", tt.a, tt.b, tt.limit, got, tt.want)
 		}
 	}
+}
+
+// TestEditDistanceMatchesDynamicProgramming compares the bit-parallel
+// algorithm with the textbook matrix on random strings over a small
+// alphabet (many near matches), long strings included.
+func TestEditDistanceMatchesDynamicProgramming(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	word := func(n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = "abc-x"[rng.IntN(5)]
+		}
+		return string(b)
+	}
+	for range 20000 {
+		a, b := word(rng.IntN(70)), word(rng.IntN(70))
+		if rng.IntN(3) == 0 && len(a) > 0 {
+			b = a[:rng.IntN(len(a))] + word(rng.IntN(3)) + a[rng.IntN(len(a)):]
+		}
+		limit := 1 + rng.IntN(80)
+		if got, want := analyzer.EditDistance(a, b, limit), min(levenshtein(a, b), limit); got != want {
+			t.Fatalf("EditDistance(%q, %q, %d) = %d, want %d", a, b, limit, got, want)
+		}
+		cands := []string{word(rng.IntN(12)), b, word(rng.IntN(12)), b + "x"}
+		best, unique := analyzer.Closest(a, cands)
+		wantBest, wantD, wantUnique := "", 3, false
+		for _, c := range cands {
+			switch e := levenshtein(a, c); {
+			case e < wantD:
+				wantBest, wantD, wantUnique = c, e, true
+			case e == wantD && wantBest != "":
+				wantUnique = false
+			}
+		}
+		if best != wantBest || unique != wantUnique {
+			t.Fatalf("Closest(%q, %q) = %q %v, want %q %v", a, cands, best, unique, wantBest, wantUnique)
+		}
+	}
+}
+
+func levenshtein(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+		}
+	}
+	return d[len(a)][len(b)]
 }

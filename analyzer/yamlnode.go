@@ -87,8 +87,31 @@ func eachEntryOnce(m *yaml.Node, fn func(k, v *yaml.Node) bool, visiting map[*ya
 }
 
 // lookup returns the key and value nodes of key in mapping m (following
-// merges), or nils.
-func lookup(m *yaml.Node, key string) (k, v *yaml.Node) {
+// merges), or nils. Mappings without merge keys, nearly all, are scanned
+// without allocating: the locator calls lookup for every step of every
+// path it resolves.
+func lookup(m *yaml.Node, key string) (*yaml.Node, *yaml.Node) {
+	n := deref(m)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	merges := false
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		switch {
+		case isMergeKey(n.Content[i]):
+			merges = true
+		case n.Content[i].Value == key:
+			return n.Content[i], n.Content[i+1]
+		}
+	}
+	if !merges {
+		return nil, nil
+	}
+	return lookupMerged(n, key)
+}
+
+// lookupMerged is lookup for a mapping with merge keys.
+func lookupMerged(m *yaml.Node, key string) (k, v *yaml.Node) {
 	eachEntry(m, func(kn, vn *yaml.Node) bool {
 		if kn.Value == key {
 			k, v = kn, vn

@@ -37,6 +37,7 @@ type Model struct {
 	builtin    map[string]*Role
 	roles      map[objectKey]*Role
 	accounts   map[objectKey]*ServiceAccount
+	accountsIn map[string][]*ServiceAccount
 	byUser     map[string][]entry
 	byGroup    map[string][]entry
 	order      map[*Binding]int
@@ -70,6 +71,7 @@ func Build(docs []*analyzer.Document) *Model {
 		builtin:    map[string]*Role{},
 		roles:      map[objectKey]*Role{},
 		accounts:   map[objectKey]*ServiceAccount{},
+		accountsIn: map[string][]*ServiceAccount{},
 		byUser:     map[string][]entry{},
 		byGroup:    map[string][]entry{},
 		order:      map[*Binding]int{},
@@ -84,6 +86,9 @@ func Build(docs []*analyzer.Document) *Model {
 		m.builtin[r.Name] = r
 	}
 	m.collect(docs)
+	for _, sa := range m.ServiceAccounts {
+		m.accountsIn[sa.Namespace] = append(m.accountsIn[sa.Namespace], sa)
+	}
 	m.index()
 	m.aggregate()
 	return m
@@ -92,7 +97,7 @@ func Build(docs []*analyzer.Document) *Model {
 // collect reads the objects of docs, keeping the later of two definitions.
 func (m *Model) collect(docs []*analyzer.Document) {
 	fact := Fact()
-	seen := map[objectKey]int{} // index into the list of its kind
+	seen := make(map[objectKey]int, len(docs)) // index into the list of its kind
 	keep := func(key objectKey, d *analyzer.Document, n int, replace func(int)) bool {
 		i, dup := seen[key]
 		if !dup {
@@ -269,15 +274,7 @@ func (m *Model) Account(ns, name string) *ServiceAccount {
 }
 
 // AccountsIn returns the ServiceAccounts the set defines in namespace ns.
-func (m *Model) AccountsIn(ns string) []*ServiceAccount {
-	var out []*ServiceAccount
-	for _, sa := range m.ServiceAccounts {
-		if sa.Namespace == ns {
-			out = append(out, sa)
-		}
-	}
-	return out
-}
+func (m *Model) AccountsIn(ns string) []*ServiceAccount { return m.accountsIn[ns] }
 
 // BoundBy returns the bindings of the set whose roleRef resolves to role.
 func (m *Model) BoundBy(role *Role) []*Binding { return m.boundBy[role] }

@@ -73,7 +73,7 @@ func TestWorkloads(t *testing.T) {
 	m := build(t, "w.yaml", workloadsYAML)
 	var got []string
 	for _, w := range m.Workloads {
-		got = append(got, fmt.Sprintf("%s as %s (explicit %v) at %s, token %v", w, w.Account, w.Explicit, rbac.Where(w.Doc, w.AccountPath), m.TokenMounted(w)))
+		got = append(got, fmt.Sprintf("%s as %s (explicit %v) at %s, token %v", w, w.Account, w.Explicit, rbac.Where(w.Doc, w.AccountPath()), m.TokenMounted(w)))
 	}
 	want := []string{
 		"CronJob billing/export as exporter (explicit true) at w.yaml:19, token false", // the ServiceAccount says no

@@ -3,6 +3,7 @@ package rbac
 import (
 	"fmt"
 	"slices"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -58,6 +59,9 @@ type Rule struct {
 	// Role declares the rule, at Role.Rules[Index].
 	Role  *Role
 	Index int
+	// Risks are the sensitive accesses the entry grants (Risks), computed
+	// once.
+	Risks []Risk
 }
 
 // Path returns the path of the rule entry in its role's document.
@@ -70,7 +74,7 @@ func (r *Rule) ElementPath(field string, i int) analyzer.Path {
 	if i < 0 {
 		return r.Path()
 	}
-	return r.Path().Key(field).Index(i)
+	return analyzer.NewPath("rules", r.Index, field, i)
 }
 
 // Binding is a RoleBinding or a ClusterRoleBinding.
@@ -129,17 +133,36 @@ type Workload struct {
 	// Account is the ServiceAccount its pods run as: serviceAccountName,
 	// else the deprecated serviceAccount, else "default".
 	Account string
-	// AccountPath is the path of the field that names the account, or of
-	// the pod spec's serviceAccountName when neither field is set (it then
-	// points at the pod spec). Explicit tells which.
-	AccountPath analyzer.Path
-	Explicit    bool
+	// AccountField is the pod spec field that names the account:
+	// serviceAccountName, or the deprecated serviceAccount; Explicit is
+	// false when neither is set.
+	AccountField string
+	Explicit     bool
 	// Automount is the pod spec's automountServiceAccountToken, nil when
 	// unset; ProjectedToken is set when a projected volume mounts a
 	// ServiceAccount token explicitly.
 	Automount      *bool
 	ProjectedToken bool
 }
+
+// AccountPath returns the path of the field that names the account, or of
+// the pod spec's serviceAccountName when neither field is set (it then
+// points at the pod spec). The path is shared: do not modify it.
+func (w *Workload) AccountPath() analyzer.Path {
+	return accountPaths()[[2]string{w.Kind, w.AccountField}]
+}
+
+// accountPaths are the paths of serviceAccountName and serviceAccount in
+// each pod-bearing kind, built once (workloads are many). Never modified.
+var accountPaths = sync.OnceValue(func() map[[2]string]analyzer.Path {
+	out := map[[2]string]analyzer.Path{}
+	for _, k := range analyzer.PodKinds() {
+		for _, f := range []string{"serviceAccountName", "serviceAccount"} {
+			out[[2]string{k, f}] = analyzer.PodSpecPath(k).Key(f)
+		}
+	}
+	return out
+})
 
 // String names the workload as messages do: "CronJob billing/export".
 func (w *Workload) String() string { return w.Kind + " " + w.Namespace + "/" + w.Name }
@@ -186,12 +209,12 @@ func extract(d *analyzer.Document) (any, []analyzer.Path) {
 		return nil, nil
 	}
 	w := &Workload{Kind: d.Kind, Namespace: namespace(d.Namespace), Name: d.Name, Doc: d, Account: "default",
-		AccountPath: t.Path.Key("serviceAccountName"), Automount: t.Spec.AutomountServiceAccountToken}
+		AccountField: "serviceAccountName", Automount: t.Spec.AutomountServiceAccountToken}
 	switch {
 	case t.Spec.ServiceAccountName != "":
 		w.Account, w.Explicit = t.Spec.ServiceAccountName, true
 	case t.Spec.DeprecatedServiceAccount != "":
-		w.Account, w.Explicit, w.AccountPath = t.Spec.DeprecatedServiceAccount, true, t.Path.Key("serviceAccount")
+		w.Account, w.Explicit, w.AccountField = t.Spec.DeprecatedServiceAccount, true, "serviceAccount"
 	}
 	for _, v := range t.Spec.Volumes {
 		if v.Projected == nil {
@@ -203,7 +226,7 @@ func extract(d *analyzer.Document) (any, []analyzer.Path) {
 			}
 		}
 	}
-	return w, []analyzer.Path{w.AccountPath, analyzer.NewPath("metadata", "name")}
+	return w, []analyzer.Path{w.AccountPath()}
 }
 
 func namespace(ns string) string {
@@ -220,30 +243,29 @@ func newRole(d *analyzer.Document, kind, ns string, labels map[string]string, ru
 	}
 	r.Rules = make([]*Rule, len(rules))
 	for i := range rules {
-		r.Rules[i] = &Rule{PolicyRule: rules[i], Role: r, Index: i}
+		r.Rules[i] = &Rule{PolicyRule: rules[i], Role: r, Index: i, Risks: Risks(kind, &rules[i])}
 	}
 	return r
 }
 
 // paths are the places of a role that findings report or relate to: its
-// kind and name, each rule entry, the resource and verb elements of the
-// entries that grant a sensitive access, its labels and aggregation
+// name (and kind, for a ClusterRole), the entries that grant a sensitive
+// access and their resource elements, its labels and aggregation
 // selectors.
 func (r *Role) paths() []analyzer.Path {
-	ps := []analyzer.Path{analyzer.NewPath("kind"), analyzer.NewPath("metadata", "name")}
+	ps := []analyzer.Path{analyzer.NewPath("metadata", "name")}
+	if r.Kind == KindClusterRole {
+		ps = append(ps, analyzer.NewPath("kind"))
+	}
 	for _, rule := range r.Rules {
-		ps = append(ps, rule.Path())
-		if len(Risks(r.Kind, &rule.PolicyRule)) == 0 {
+		if len(rule.Risks) == 0 {
 			continue
 		}
-		for j := range rule.Resources {
-			ps = append(ps, rule.ElementPath("resources", j))
-		}
-		for j := range rule.Verbs {
-			ps = append(ps, rule.ElementPath("verbs", j))
-		}
-		for j := range rule.NonResourceURLs {
-			ps = append(ps, rule.ElementPath("nonResourceURLs", j))
+		ps = append(ps, rule.Path())
+		for _, risk := range rule.Risks {
+			if risk.Resource >= 0 {
+				ps = append(ps, rule.ElementPath("resources", risk.Resource))
+			}
 		}
 	}
 	for _, k := range sortedKeys(r.Labels) {

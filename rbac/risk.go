@@ -3,6 +3,7 @@ package rbac
 import (
 	"slices"
 	"strings"
+	"sync"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 
@@ -49,6 +50,19 @@ type Risk struct {
 	Cluster bool
 }
 
+// rank orders accesses in messages: admin first, then the table's order.
+func (r Risk) rank() int {
+	if r.Access == AccessAdmin {
+		return -1
+	}
+	for i, def := range accessTable() {
+		if def.access == r.Access {
+			return i
+		}
+	}
+	return len(accessTable())
+}
+
 // Excessive reports whether the access is one that
 // workload-excessive-permissions and rbac-aggregation-leak flag: a
 // permission rated error, reading secrets or exec into pods.
@@ -80,6 +94,10 @@ type accessDef struct {
 	verbs          []string
 	cluster        bool
 }
+
+// accessTable is the table of accessDefs, built once: Risks runs for every
+// rule of a set. It is never modified.
+var accessTable = sync.OnceValue(accessDefs)
 
 func accessDefs() []accessDef {
 	warn, errSev := analyzer.SeverityWarning, analyzer.SeverityError
@@ -149,7 +167,7 @@ func Risks(kind string, r *rbacv1.PolicyRule) []Risk {
 		return nil
 	}
 	var out []Risk
-	for _, def := range accessDefs() {
+	for _, def := range accessTable() {
 		if risk, ok := def.grantedBy(r); ok {
 			out = append(out, risk)
 		}

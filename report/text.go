@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/fatih/color"
@@ -24,6 +25,35 @@ type Text struct {
 // Format implements Formatter.
 func (t *Text) Format(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
+	srcs := r.sources()
+	if !t.Color {
+		// The plain lines, without going through fmt: a report may hold
+		// tens of thousands.
+		var b []byte
+		for _, d := range r.Diagnostics {
+			b = appendLocation(b[:0], d.File, d.Range.Start.Line, byteColumn(srcs, d.File, d.Range.Start))
+			b = append(b, ": "...)
+			b = append(b, d.Severity.String()...)
+			b = append(b, ": "...)
+			b = append(b, oneLine(d.Message)...)
+			if d.Fix != nil && !d.Suppressed() {
+				b = append(b, " [fixable]"...)
+			}
+			b = append(b, " ("...)
+			b = append(b, d.RuleID...)
+			b = append(b, ")\n"...)
+			for _, rel := range d.Related {
+				b = appendLocation(append(b, "  "...), rel.File, rel.Range.Start.Line, byteColumn(srcs, rel.File, rel.Range.Start))
+				b = append(b, ": note: "...)
+				b = append(b, oneLine(rel.Message)...)
+				b = append(b, '\n')
+			}
+			if _, err := bw.Write(b); err != nil {
+				return err
+			}
+		}
+		return bw.Flush()
+	}
 	paint := map[analyzer.Severity]*color.Color{
 		analyzer.SeverityError:   color.New(color.FgRed, color.Bold),
 		analyzer.SeverityWarning: color.New(color.FgYellow),
@@ -32,13 +62,8 @@ func (t *Text) Format(w io.Writer, r *Report) error {
 	loc := color.New(color.Bold)
 	dim := color.New(color.Faint)
 	for _, c := range append([]*color.Color{loc, dim}, paint[analyzer.SeverityError], paint[analyzer.SeverityWarning], paint[analyzer.SeverityInfo]) {
-		if t.Color {
-			c.EnableColor()
-		} else {
-			c.DisableColor()
-		}
+		c.EnableColor()
 	}
-	srcs := r.sources()
 	for _, d := range r.Diagnostics {
 		sev := d.Severity.String()
 		if p := paint[d.Severity]; p != nil {
@@ -49,15 +74,24 @@ func (t *Text) Format(w io.Writer, r *Report) error {
 			fixable = " " + dim.Sprint("[fixable]")
 		}
 		fmt.Fprintf(bw, "%s: %s: %s%s %s\n",
-			loc.Sprintf("%s:%d:%d", d.File, d.Range.Start.Line, byteColumn(srcs, d.File, d.Range.Start)),
+			loc.Sprint(string(appendLocation(nil, d.File, d.Range.Start.Line, byteColumn(srcs, d.File, d.Range.Start)))),
 			sev, oneLine(d.Message), fixable, dim.Sprintf("(%s)", d.RuleID))
 		for _, rel := range d.Related {
 			fmt.Fprintf(bw, "  %s: %s: %s\n",
-				loc.Sprintf("%s:%d:%d", rel.File, rel.Range.Start.Line, byteColumn(srcs, rel.File, rel.Range.Start)),
+				loc.Sprint(string(appendLocation(nil, rel.File, rel.Range.Start.Line, byteColumn(srcs, rel.File, rel.Range.Start)))),
 				dim.Sprint("note"), oneLine(rel.Message))
 		}
 	}
 	return bw.Flush()
+}
+
+// appendLocation appends "path:line:col".
+func appendLocation(b []byte, file string, line, col int) []byte {
+	b = append(b, file...)
+	b = append(b, ':')
+	b = strconv.AppendInt(b, int64(line), 10)
+	b = append(b, ':')
+	return strconv.AppendInt(b, int64(col), 10)
 }
 
 // oneLine keeps a diagnostic on one line: line breaks in a message become

@@ -7,6 +7,8 @@ import (
 	"github.com/kvet-dev/kvet/rules/cronjob"
 	"github.com/kvet-dev/kvet/rules/job"
 	"github.com/kvet-dev/kvet/rules/pod"
+	"github.com/kvet-dev/kvet/rules/rbacset"
+	"github.com/kvet-dev/kvet/rules/service"
 	"github.com/kvet-dev/kvet/rules/serviceaccount"
 )
 
@@ -42,5 +44,13 @@ func All() []*analyzer.Rule {
 		cronjob.Suspended(),
 
 		serviceaccount.TokenAutomount(),
+		service.HeadlessLoadBalancing(),
+
+		rbacset.RoleRefNotFound(),
+		rbacset.RoleRefKindInvalid(),
+		rbacset.ClusterRoleCouldBeRole(),
+		rbacset.WorkloadExcessivePermissions(),
+		rbacset.ServiceAccountNotFound(),
+		rbacset.AggregationLeak(),
 	)
 }

@@ -6,7 +6,18 @@
 // that line (N lines further down with +N) whose message matches the
 // regexp; every diagnostic must be expected. A fixture without `want`
 // comments must come out clean. JSON has no comments: the expectations of
-// x.json live in x.json.want, one `LINE <rule-id>[:"regexp"] ...` per line.
+// x.json live in x.json.want, one `LINE <rule-id>[:"regexp"] ...` per line
+// (`LINE related <rule-id>...` for related locations).
+//
+// Related locations (the hops of a cross-document finding) are expected
+// with `# related [+N] <rule-id>[:"regexp"] ...`, on the line of the
+// related location, the regexp matching its message; it may follow a want
+// on the same line. Once a run's fixtures have one `related` comment,
+// every related location of its diagnostics must be expected that way,
+// each expectation matching exactly one.
+//
+// Multi-file scenarios are txtar archives (RunArchive): one scenario per
+// archive, its files carrying the same comments.
 package analyzertest
 
 import (
@@ -15,6 +26,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,6 +40,8 @@ type expectation struct {
 	rule    string
 	re      *regexp.Regexp
 	matched bool
+	// related expects a related location of a diagnostic of rule.
+	related bool
 }
 
 // Run lints the fixture files or directories with rules (plus the engine
@@ -177,7 +191,7 @@ func check(t testing.TB, diags []analyzer.Diagnostic, exps []*expectation) {
 	for _, d := range diags {
 		ok := false
 		for _, e := range exps {
-			if !e.matched && e.file == d.File && e.line == d.Range.Start.Line && e.rule == d.RuleID &&
+			if !e.related && !e.matched && e.file == d.File && e.line == d.Range.Start.Line && e.rule == d.RuleID &&
 				(e.re == nil || e.re.MatchString(d.Message)) {
 				e.matched, ok = true, true
 				break
@@ -187,18 +201,49 @@ func check(t testing.TB, diags []analyzer.Diagnostic, exps []*expectation) {
 			t.Errorf("%s:%d:%d: unexpected diagnostic: %s (%s)", d.File, d.Range.Start.Line, d.Range.Start.Column, d.Message, d.RuleID)
 		}
 	}
+	checkRelated(t, diags, exps)
 	for _, e := range exps {
 		if !e.matched {
 			re := ""
 			if e.re != nil {
 				re = fmt.Sprintf(" matching %q", e.re)
 			}
-			t.Errorf("%s:%d: expected diagnostic %s%s was not reported", e.file, e.line, e.rule, re)
+			what := "diagnostic"
+			if e.related {
+				what = "related location of"
+			}
+			t.Errorf("%s:%d: expected %s %s%s was not reported", e.file, e.line, what, e.rule, re)
 		}
 	}
 }
 
-var wantComment = regexp.MustCompile(`#\s*want\s+(.*)$`)
+// checkRelated matches the related locations of diagnostics against the
+// related expectations, when there are any.
+func checkRelated(t testing.TB, diags []analyzer.Diagnostic, exps []*expectation) {
+	t.Helper()
+	if !slices.ContainsFunc(exps, func(e *expectation) bool { return e.related }) {
+		return
+	}
+	for _, d := range diags {
+		for _, rel := range d.Related {
+			ok := false
+			for _, e := range exps {
+				if e.related && !e.matched && e.file == rel.File && e.line == rel.Range.Start.Line && e.rule == d.RuleID &&
+					(e.re == nil || e.re.MatchString(rel.Message)) {
+					e.matched, ok = true, true
+					break
+				}
+			}
+			if !ok {
+				t.Errorf("%s:%d:%d: unexpected related location of %s:%d (%s): %s", rel.File, rel.Range.Start.Line, rel.Range.Start.Column,
+					d.File, d.Range.Start.Line, d.RuleID, rel.Message)
+			}
+		}
+	}
+}
+
+// directive finds the first want or related comment of a line.
+var directive = regexp.MustCompile(`#\s*(want|related)\s+(.*)$`)
 
 func parseExpectations(f *analyzer.File) ([]*expectation, error) {
 	var exps []*expectation
@@ -220,42 +265,69 @@ func parseExpectations(f *analyzer.File) ([]*expectation, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%s.want:%d: want lines of the form LINE rule-id", f.Path, i+1)
 			}
+			related := false
+			if r, ok := strings.CutPrefix(rest, "related "); ok {
+				related, rest = true, r
+			}
 			e, err := parseWants(f.Path, n, rest)
 			if err != nil {
 				return nil, fmt.Errorf("%s.want:%d: %w", f.Path, i+1, err)
+			}
+			for _, x := range e {
+				x.related = related
 			}
 			exps = append(exps, e...)
 		}
 		return exps, nil
 	}
 	for n := 1; n <= f.LineCount(); n++ {
-		m := wantComment.FindSubmatch(f.Line(n))
-		if m == nil {
-			continue
+		text := string(f.Line(n))
+		for {
+			m := directive.FindStringSubmatch(text)
+			if m == nil {
+				break
+			}
+			e, rest, err := parseList(f.Path, n, m[2])
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: %w", f.Path, n, err)
+			}
+			for _, x := range e {
+				x.related = m[1] == "related"
+			}
+			exps = append(exps, e...)
+			text = rest
 		}
-		e, err := parseWants(f.Path, n, string(m[1]))
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", f.Path, n, err)
-		}
-		exps = append(exps, e...)
 	}
 	return exps, nil
 }
 
 // parseWants parses `[+N] id[:"re"] ...` for line.
 func parseWants(file string, line int, s string) ([]*expectation, error) {
+	exps, rest, err := parseList(file, line, s)
+	if err == nil && rest != "" {
+		err = fmt.Errorf("unexpected %q", rest)
+	}
+	return exps, err
+}
+
+// parseList parses `[+N] id[:"re"] ...` for line up to the end or to an
+// unquoted "#" (another comment), which it returns with the rest.
+func parseList(file string, line int, s string) ([]*expectation, string, error) {
 	var exps []*expectation
 	s = strings.TrimSpace(s)
 	if strings.HasPrefix(s, "+") {
 		num, rest, _ := strings.Cut(s[1:], " ")
 		n, err := strconv.Atoi(num)
 		if err != nil {
-			return nil, fmt.Errorf("bad line offset %q", num)
+			return nil, "", fmt.Errorf("bad line offset %q", num)
 		}
 		line += n
 		s = strings.TrimSpace(rest)
 	}
 	for s != "" {
+		if strings.HasPrefix(s, "#") {
+			return exps, s, nil
+		}
 		end := strings.IndexAny(s, ": ")
 		if end < 0 {
 			end = len(s)
@@ -265,21 +337,21 @@ func parseWants(file string, line int, s string) ([]*expectation, error) {
 		if strings.HasPrefix(s, ":") {
 			q, err := strconv.QuotedPrefix(s[1:])
 			if err != nil {
-				return nil, fmt.Errorf("bad regexp for %s: %w", e.rule, err)
+				return nil, "", fmt.Errorf("bad regexp for %s: %w", e.rule, err)
 			}
 			uq, _ := strconv.Unquote(q)
 			if e.re, err = regexp.Compile(uq); err != nil {
-				return nil, err
+				return nil, "", err
 			}
 			s = s[1+len(q):]
 		}
 		if e.rule == "" {
-			return nil, fmt.Errorf("empty rule ID")
+			return nil, "", fmt.Errorf("empty rule ID")
 		}
 		exps = append(exps, e)
 		s = strings.TrimSpace(s)
 	}
-	return exps, nil
+	return exps, "", nil
 }
 
 // RunEach runs each rule alone, as a subtest, on its own fixture directory

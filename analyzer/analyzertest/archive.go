@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"golang.org/x/tools/txtar"
@@ -99,4 +100,27 @@ func RunArchive(t *testing.T, path string, rules []*analyzer.Rule, options ...Op
 	}
 	check(t, diags, exps)
 	return res.Diagnostics
+}
+
+// RunArchives runs RunArchive on every *.txtar archive of dir, each as a
+// subtest named after the file, with the same rules and options. It fails
+// when dir has none.
+func RunArchives(t *testing.T, dir string, rules []*analyzer.Rule, options ...Option) {
+	t.Helper()
+	archives, err := filepath.Glob(filepath.Join(dir, "*.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(archives) == 0 {
+		t.Fatalf("no *.txtar archives in %s", dir)
+	}
+	for _, a := range archives {
+		abs, err := filepath.Abs(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(strings.TrimSuffix(filepath.Base(a), ".txtar"), func(t *testing.T) {
+			RunArchive(t, abs, rules, options...)
+		})
+	}
 }

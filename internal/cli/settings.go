@@ -153,9 +153,13 @@ func (a *app) suppress(ctx context.Context, set *analyzer.Set, res *analyzer.Res
 			}
 		}
 	default:
-		for _, d := range diags {
-			if !d.Suppressed() {
-				shown = append(shown, d)
+		shown = diags
+		if slices.ContainsFunc(diags, func(d analyzer.Diagnostic) bool { return d.Suppressed() }) {
+			shown = make([]analyzer.Diagnostic, 0, len(diags))
+			for _, d := range diags {
+				if !d.Suppressed() {
+					shown = append(shown, d)
+				}
 			}
 		}
 	}

@@ -1,0 +1,104 @@
+// Package rbacset holds kvet's cross-document RBAC rules. They read the
+// RBAC model of the whole set (package rbac), built once per run, and
+// report chains across documents (workload → ServiceAccount → binding →
+// role → rule) at one end, with the other hops as related locations.
+//
+// Sets are partial: a repository may hold only some of the objects, so a
+// rule that needs an object the set does not contain says nothing, except
+// where the catalog says otherwise (rbac-role-ref-not-found reports roles
+// that are missing; service-account-not-found reports a ServiceAccount
+// missing from a namespace where the set defines others).
+package rbacset
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/rbac"
+)
+
+// model returns the RBAC model of the pass's set, built once per run.
+func model(p *analyzer.SetPass) *rbac.Model {
+	return p.Shared("rbac", func() any { return rbac.Build(p.Docs) }).(*rbac.Model)
+}
+
+// setRule completes a rule of this package: a Go set rule that reads the
+// RBAC model's fact.
+func setRule(r *analyzer.Rule) *analyzer.Rule {
+	r.Source = "go"
+	r.Facts = []*analyzer.Fact{rbac.Fact()}
+	return r
+}
+
+// bindingKinds are the kinds the binding rules report on.
+func bindingKinds() []string { return []string{rbac.KindRoleBinding, rbac.KindClusterRoleBinding} }
+
+// suggester suggests names for misspelt ones, remembering its answers:
+// many findings of one run ask about the same names.
+type suggester struct {
+	memo       map[[2]string]string
+	candidates map[string][]string
+}
+
+func newSuggester() *suggester {
+	return &suggester{memo: map[[2]string]string{}, candidates: map[string][]string{}}
+}
+
+// closest returns closest(name, candidates()), computing the candidates
+// once per scope and the answer once per scope and name.
+func (s *suggester) closest(scope, name string, candidates func() []string) string {
+	key := [2]string{scope, name}
+	if c, ok := s.memo[key]; ok {
+		return c
+	}
+	names, ok := s.candidates[scope]
+	if !ok {
+		names = candidates()
+		s.candidates[scope] = names
+	}
+	c := closest(name, names)
+	s.memo[key] = c
+	return c
+}
+
+// closest returns the candidate nearest to name (analyzer.Closest: edit
+// distance at most 2, ignoring case, and less than half its length), or "".
+func closest(name string, candidates []string) string {
+	best, _ := analyzer.Closest(name, candidates)
+	if d := analyzer.EditDistance(name, best, 3); best == "" || d == 0 || d*2 >= len(name) {
+		return ""
+	}
+	return best
+}
+
+// duplicateNote names the other definitions of the objects of docs, for a
+// message, and returns them as related places: "; ServiceAccount
+// billing/x is defined twice (also at a.yaml:3), kvet uses the definition
+// at b.yaml:9".
+func duplicateNote(m *rbac.Model, docs ...*analyzer.Document) (string, []analyzer.Related) {
+	var notes []string
+	var related []analyzer.Related
+	name := analyzer.NewPath("metadata", "name")
+	for _, d := range docs {
+		if d == nil {
+			continue
+		}
+		others := m.Others(d)
+		if len(others) == 0 {
+			continue
+		}
+		var at []string
+		for _, o := range others {
+			at = append(at, rbac.Where(o, name))
+			related = append(related, analyzer.Related{Doc: o, Path: name,
+				Message: fmt.Sprintf("%s %s is also defined here; this definition is overridden by the one at %s", d.Kind, d.Name, rbac.Where(d, name))})
+		}
+		notes = append(notes, fmt.Sprintf("%s %s is defined more than once (also at %s); kvet uses the last definition, %s",
+			d.Kind, d.Name, strings.Join(at, ", "), rbac.Where(d, name)))
+	}
+	if len(notes) == 0 {
+		return "", nil
+	}
+	return " (" + strings.Join(notes, "; ") + ")", related
+}

@@ -1,0 +1,81 @@
+// Package service holds the rules about Services.
+package service
+
+import (
+	"fmt"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// headless is a headless Service of the set; statefulSet is a StatefulSet's
+// governing Service name.
+type (
+	headless    struct{ namespace, name string }
+	statefulSet struct{ namespace, serviceName string }
+)
+
+// fact extracts what HeadlessLoadBalancing needs: headless Services (with
+// the position of clusterIP) and the serviceName of StatefulSets.
+func fact() *analyzer.Fact {
+	return &analyzer.Fact{Name: "service-headless", Kinds: []string{"Service", "StatefulSet"}, Extract: func(d *analyzer.Document) (any, []analyzer.Path) {
+		switch o := d.Object.(type) {
+		case *corev1.Service:
+			if o.Spec.ClusterIP == corev1.ClusterIPNone {
+				return headless{namespace(d.Namespace), d.Name}, []analyzer.Path{analyzer.NewPath("spec", "clusterIP")}
+			}
+		case *appsv1.StatefulSet:
+			return statefulSet{namespace(d.Namespace), o.Spec.ServiceName}, nil
+		}
+		return nil, nil
+	}}
+}
+
+func namespace(ns string) string {
+	if ns == "" {
+		return "default"
+	}
+	return ns
+}
+
+// HeadlessLoadBalancing flags headless Services that no StatefulSet of the
+// set governs.
+func HeadlessLoadBalancing() *analyzer.Rule {
+	f := fact()
+	return &analyzer.Rule{
+		ID:       "service-headless-load-balancing",
+		Title:    "headless Service that no StatefulSet uses",
+		Severity: analyzer.SeverityInfo,
+		Kinds:    []string{"Service", "StatefulSet"},
+		Source:   "go",
+		Facts:    []*analyzer.Fact{f},
+		Rationale: "A headless Service (clusterIP: None) has no virtual IP: its DNS name resolves to the pod " +
+			"addresses, and clients balance by DNS round robin. Clients and resolvers cache those answers, so " +
+			"traffic keeps going to a pod for up to ~20 s after it died or was rescheduled, spreads unevenly, " +
+			"and every connection costs DNS load. A ClusterIP Service balances each connection through kube-proxy " +
+			"and follows pods as they come and go. Headless Services are right for StatefulSets (stable per-pod " +
+			"names) and for clients that balance themselves.",
+		Remediation: "Remove clusterIP: None so the Service gets a cluster IP, unless a StatefulSet names it " +
+			"as serviceName (then it is not reported) or its clients need each pod's address.",
+		Doc: "Bad:\n\n    kind: Service\n    metadata: {name: api}\n    spec:\n      clusterIP: None\n      selector: {app: api}\n",
+		RunSet: func(p *analyzer.SetPass) {
+			governed := map[statefulSet]bool{}
+			for _, d := range p.Docs {
+				if s, ok := d.Fact(f).(statefulSet); ok {
+					governed[s] = true
+				}
+			}
+			for _, d := range p.Docs {
+				h, ok := d.Fact(f).(headless)
+				if !ok || governed[statefulSet{h.namespace, h.name}] {
+					continue
+				}
+				p.Report(d, analyzer.Finding{Path: analyzer.NewPath("spec", "clusterIP"), Message: fmt.Sprintf(
+					"Service %s/%s is headless (clusterIP: None) and no StatefulSet in the set names it as serviceName: clients balance by DNS round robin, keep stale pod addresses for up to ~20 s after a pod goes away and load DNS on every connection; remove clusterIP: None to get a ClusterIP Service",
+					h.namespace, h.name)})
+			}
+		},
+	}
+}
