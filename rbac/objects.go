@@ -117,7 +117,10 @@ func (b *Binding) subjectNamespace(s rbacv1.Subject) string {
 // ServiceAccount is a ServiceAccount of the set.
 type ServiceAccount struct {
 	Namespace string
-	Name      string
+	// NamespaceSet tells whether metadata.namespace is set (Namespace is
+	// DefaultNamespace when it is not).
+	NamespaceSet bool
+	Name         string
 	// Automount is automountServiceAccountToken, nil when unset.
 	Automount *bool
 	Doc       *analyzer.Document
@@ -128,8 +131,11 @@ type ServiceAccount struct {
 type Workload struct {
 	Kind      string
 	Namespace string
-	Name      string
-	Doc       *analyzer.Document
+	// NamespaceSet tells whether metadata.namespace is set (Namespace is
+	// DefaultNamespace when it is not).
+	NamespaceSet bool
+	Name         string
+	Doc          *analyzer.Document
 	// Account is the ServiceAccount its pods run as: serviceAccountName,
 	// else the deprecated serviceAccount, else "default".
 	Account string
@@ -201,14 +207,14 @@ func extract(d *analyzer.Document) (any, []analyzer.Path) {
 		b := &Binding{Kind: KindClusterRoleBinding, Name: d.Name, Subjects: o.Subjects, RoleRef: o.RoleRef, Doc: d}
 		return b, b.paths()
 	case *corev1.ServiceAccount:
-		sa := &ServiceAccount{Namespace: namespace(o.Namespace), Name: d.Name, Automount: o.AutomountServiceAccountToken, Doc: d}
+		sa := &ServiceAccount{Namespace: namespace(o.Namespace), NamespaceSet: o.Namespace != "", Name: d.Name, Automount: o.AutomountServiceAccountToken, Doc: d}
 		return sa, []analyzer.Path{analyzer.NewPath("metadata", "name")}
 	}
 	t, ok := analyzer.PodTemplateOf(d)
 	if !ok {
 		return nil, nil
 	}
-	w := &Workload{Kind: d.Kind, Namespace: namespace(d.Namespace), Name: d.Name, Doc: d, Account: "default",
+	w := &Workload{Kind: d.Kind, Namespace: namespace(d.Namespace), NamespaceSet: d.Namespace != "", Name: d.Name, Doc: d, Account: "default",
 		AccountField: "serviceAccountName", Automount: t.Spec.AutomountServiceAccountToken}
 	switch {
 	case t.Spec.ServiceAccountName != "":
@@ -297,11 +303,12 @@ func sortedKeys(m map[string]string) []string {
 	return keys
 }
 
-// Where returns "file:line" of path in doc, for messages, or "built-in"
-// when doc is nil.
+// Where returns "file:line" of path in doc (in its source file, for a
+// rendered document), for messages, or "built-in" when doc is nil.
 func Where(doc *analyzer.Document, path analyzer.Path) string {
 	if doc == nil {
 		return "built-in"
 	}
-	return fmt.Sprintf("%s:%d", doc.File.Path, doc.Locate(path, false).Start.Line)
+	file, r := doc.Position(path, false)
+	return fmt.Sprintf("%s:%d", file.Path, r.Start.Line)
 }

@@ -304,6 +304,11 @@ deny contains result.at(["metadata", "labels", "team"], "no team label") if {
 	if got := codes(c.diagnostics(vendored)); got != "" {
 		t.Errorf("excluded file: %q", got)
 	}
+	// The set rules see the whole folder, so opening a document re-checks
+	// the other open ones: the first is published again, unchanged.
+	if got := codes(c.diagnostics(uri)); got != "acme-team-label cronjob-concurrency-allow" {
+		t.Errorf("re-checked with the configuration: %q", got)
+	}
 
 	// A changed policy and configuration are picked up.
 	write := func(name, content string) {

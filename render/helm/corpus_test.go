@@ -173,9 +173,9 @@ func TestCorpusCharts(t *testing.T) {
 		dir  string
 		want string
 	}{
-		{"kube-state-metrics", "files=17 rendered=5 objects=5 findings=3 at-key=3 ancestor=0 object=0 [rbac-secrets-access=1 resource-limits-missing=1 resource-requests-missing=1]"},
+		{"kube-state-metrics", "files=17 rendered=5 objects=5 findings=4 at-key=4 ancestor=0 object=0 [rbac-secrets-access=1 resource-limits-missing=1 resource-requests-missing=1 workload-excessive-permissions=1]"},
 		{"prometheus-node-exporter", "files=12 rendered=3 objects=3 findings=2 at-key=2 ancestor=0 object=0 [resource-limits-missing=1 resource-requests-missing=1]"},
-		{"ingress-nginx", "files=42 rendered=19 objects=18 findings=13 at-key=13 ancestor=0 object=0 [job-active-deadline-missing=2 job-backoff-limit-unset=2 rbac-secrets-access=3 rbac-webhook-config=1 resource-limits-missing=3 resource-requests-missing=2]"},
+		{"ingress-nginx", "files=42 rendered=19 objects=18 findings=16 at-key=16 ancestor=0 object=0 [job-active-deadline-missing=2 job-backoff-limit-unset=2 rbac-secrets-access=3 rbac-webhook-config=1 resource-limits-missing=3 resource-requests-missing=2 workload-excessive-permissions=3]"},
 		{"bitnami-postgresql", "files=35 rendered=0 objects=0 findings=1 at-key=0 ancestor=0 object=0 [render-failed=1] failed at Chart.yaml:17:3"},
 		{"nfd-deployment/helm/node-feature-discovery", "files=21 rendered=11 objects=18 findings=6 at-key=2 ancestor=4 object=0 [job-active-deadline-missing=1 job-backoff-limit-unset=1 resource-limits-missing=4]"},
 	}

@@ -2,6 +2,7 @@ package rbacset
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 
@@ -193,21 +194,37 @@ func ServiceAccountNotFound() *analyzer.Rule {
 			"ServiceAccount always exists.",
 		Remediation: "Define the ServiceAccount in the workload's namespace or correct serviceAccountName (kvet " +
 			"suggests the closest name). Reported only where the set defines ServiceAccounts in that " +
-			"namespace: a repository that defines none there probably creates them elsewhere.",
+			"namespace: a repository that defines none there probably creates them elsewhere. Manifests " +
+			"without metadata.namespace go wherever `kubectl apply -n` sends them, so a workload without " +
+			"one is compared with the ServiceAccounts without one in its own directory.",
 		Doc: "Bad:\n\n    kind: ServiceAccount\n    metadata: {name: report-runner, namespace: reports}\n    ---\n" +
 			"    kind: Job\n    metadata: {namespace: reports}\n    spec: {template: {spec: {serviceAccountName: report-runer}}}\n",
 		RunSet: func(p *analyzer.SetPass) {
 			m := model(p)
-			names := map[string][]string{} // ServiceAccounts by namespace
+			names := map[accountScope][]string{}
 			for _, sa := range m.ServiceAccounts {
-				names[sa.Namespace] = append(names[sa.Namespace], sa.Name)
+				scope := scopeOf(sa.Namespace, sa.NamespaceSet, sa.Doc)
+				names[scope] = append(names[scope], sa.Name)
 			}
 			s := newSuggester()
 			for _, w := range m.Workloads {
-				reportAccountNotFound(p, m, w, names[w.Namespace], s)
+				reportAccountNotFound(p, m, w, names[scopeOf(w.Namespace, w.NamespaceSet, w.Doc)], s)
 			}
 		},
 	})
+}
+
+// accountScope is where a workload looks for its ServiceAccount: a
+// namespace that manifests name explicitly, or, for manifests that name
+// none (applied to whatever namespace `kubectl -n` says), the directory
+// they are in.
+type accountScope struct{ namespace, dir string }
+
+func scopeOf(ns string, set bool, d *analyzer.Document) accountScope {
+	if set {
+		return accountScope{namespace: ns}
+	}
+	return accountScope{dir: path.Dir(d.File.Path)}
 }
 
 func reportAccountNotFound(p *analyzer.SetPass, m *rbac.Model, w *rbac.Workload, names []string, s *suggester) {
@@ -216,12 +233,13 @@ func reportAccountNotFound(p *analyzer.SetPass, m *rbac.Model, w *rbac.Workload,
 	}
 	var hint string
 	var related []analyzer.Related
-	if c := s.closest(w.Namespace, w.Account, func() []string { return names }); c != "" {
+	scope := scopeOf(w.Namespace, w.NamespaceSet, w.Doc)
+	if c := s.closest(scope.namespace+"\x00"+scope.dir, w.Account, func() []string { return names }); c != "" {
 		hint = fmt.Sprintf("did you mean %q?", c)
 		related = []analyzer.Related{{Doc: m.Account(w.Namespace, c).Doc, Path: analyzer.NewPath("metadata", "name"),
 			Message: fmt.Sprintf("ServiceAccount %s/%s is defined here", w.Namespace, c)}}
 	} else {
-		hint = s.listing(w.Namespace, names)
+		hint = s.listing(scope.namespace+"\x00"+scope.dir, names)
 	}
 	p.Report(w.Doc, analyzer.Finding{Path: w.AccountPath(), Related: related, Message: fmt.Sprintf(
 		"%s runs as ServiceAccount %s, which the set does not define in namespace %s (%s): the API server refuses to create its pods until the ServiceAccount exists",
