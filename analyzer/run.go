@@ -301,17 +301,42 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 	return set, e.result(ctx, diags, set.Renderings)
 }
 
-// Sort orders diagnostics deterministically (see Less).
+// Sort orders diagnostics deterministically (see Less); equal ones keep
+// their order. It sorts indexes and moves each diagnostic once: a run may
+// have tens of thousands, and a Diagnostic is large.
 func Sort(ds []Diagnostic) {
-	slices.SortStableFunc(ds, func(a, b Diagnostic) int {
+	order := make([]int32, len(ds))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(i, j int32) int {
 		switch {
-		case Less(&a, &b):
+		case Less(&ds[i], &ds[j]):
 			return -1
-		case Less(&b, &a):
+		case Less(&ds[j], &ds[i]):
 			return 1
 		}
 		return 0
 	})
+	// Apply the permutation in place (ds[k] = old ds[order[k]]), one cycle
+	// at a time.
+	for i := range order {
+		if order[i] == int32(i) {
+			continue
+		}
+		tmp := ds[i]
+		j := i
+		for {
+			k := int(order[j])
+			order[j] = int32(j)
+			if k == i {
+				ds[j] = tmp
+				break
+			}
+			ds[j] = ds[k]
+			j = k
+		}
+	}
 }
 
 func severityOf(r *Rule, found Severity, opts Options) Severity {

@@ -3,8 +3,10 @@ package analyzer_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -214,6 +216,36 @@ func TestValidate(t *testing.T) {
 	for _, want := range []string{`"Not_Kebab": ID is not kebab-case`, `"fine-rule": duplicate ID`, `"no-run": exactly one of Run and RunSet`, `"no-docs": title, rationale and remediation are required`} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Validate error %v does not contain %q", err, want)
+		}
+	}
+}
+
+// Sort orders by file, line, column, rule and message, and keeps the
+// order of equal diagnostics.
+func TestSortStable(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	var ds []analyzer.Diagnostic
+	for i := range 500 {
+		ds = append(ds, analyzer.Diagnostic{
+			File: fmt.Sprintf("f%d", rng.IntN(3)), RuleID: fmt.Sprintf("r%d", rng.IntN(2)), Message: fmt.Sprintf("m%d", rng.IntN(2)),
+			Range: analyzer.Range{Start: analyzer.Position{Line: 1 + rng.IntN(5), Column: 1 + rng.IntN(3)}},
+			Path:  analyzer.NewPath(i), // tells equal diagnostics apart
+		})
+	}
+	want := slices.Clone(ds)
+	slices.SortStableFunc(want, func(a, b analyzer.Diagnostic) int {
+		switch {
+		case analyzer.Less(&a, &b):
+			return -1
+		case analyzer.Less(&b, &a):
+			return 1
+		}
+		return 0
+	})
+	analyzer.Sort(ds)
+	for i := range ds {
+		if ds[i].Path.String() != want[i].Path.String() {
+			t.Fatalf("ds[%d] = %+v, want %+v", i, ds[i], want[i])
 		}
 	}
 }
