@@ -1,6 +1,9 @@
 package analyzer
 
-import "strings"
+import (
+	"math/bits"
+	"strings"
+)
 
 // EditDistance is the Levenshtein distance between a and b (in bytes), or
 // limit when it is at least limit. kvet's "did you mean" suggestions (field
@@ -47,6 +50,7 @@ func Closest(name string, names []string) (best string, unique bool) {
 	if len(lower) <= 64 {
 		pattern(&peq, lower)
 	}
+	nameChars := chars(lower)
 	bestD := 3
 	for _, c := range names {
 		c2 := strings.ToLower(c)
@@ -54,6 +58,11 @@ func Closest(name string, names []string) (best string, unique bool) {
 		var dd int
 		switch d := len(lower) - len(c2); {
 		case d >= limit || -d >= limit:
+			dd = limit
+		case (bits.OnesCount64(nameChars^chars(c2))+1)/2 >= limit:
+			// Each edit adds or removes at most one distinct character
+			// and a substitution does both: half the size of the
+			// difference of the character sets is a lower bound.
 			dd = limit
 		case len(lower) <= 64:
 			dd = min(bitParallel(&peq, len(lower), c2), limit)
@@ -68,6 +77,16 @@ func Closest(name string, names []string) (best string, unique bool) {
 		}
 	}
 	return best, unique
+}
+
+// chars returns the set of the bytes of s, folded into 64 bits (folding
+// merges bytes, so set differences only shrink: still a lower bound).
+func chars(s string) uint64 {
+	var m uint64
+	for i := 0; i < len(s); i++ {
+		m |= 1 << (s[i] & 63)
+	}
+	return m
 }
 
 // pattern fills peq with the positions of each byte of a (at most 64
