@@ -116,19 +116,19 @@ func TestCorpus(t *testing.T) {
 		slow                                    bool     // per-root checks skipped with -short
 		paths                                   []string // linted paths (default ".")
 	}{
-		{name: "kubeflow-profiles", roots: 3, failed: 0, objects: 21, findings: 24, files: 44},
-		{name: "kubeflow-katib", roots: 5, failed: 0, objects: 128, findings: 25, files: 60},
+		{name: "kubeflow-profiles", roots: 3, failed: 0, objects: 21, findings: 26, files: 44},
+		{name: "kubeflow-katib", roots: 5, failed: 0, objects: 128, findings: 26, files: 60},
 		// Two components that no overlay of the subtree includes: not rendered.
 		{name: "kubeflow-oauth2-proxy", roots: 6, failed: 0, objects: 47, findings: 7, files: 30},
 		// 422 rendered objects; most findings are in the committed install
 		// bundles (*install*.yaml), which no kustomization reads.
-		{name: "argo-cd-manifests", roots: 7, failed: 0, objects: 422, findings: 498, files: 140, slow: true},
+		{name: "argo-cd-manifests", roots: 7, failed: 0, objects: 422, findings: 514, files: 140, slow: true},
 		// transformerconfigs/images does not build as committed (SOURCES.md).
 		{name: "kustomize-examples", roots: 10, failed: 2, objects: 27, findings: 29, files: 50,
 			remote: []string{"loadHttp/"}},
 		// Every overlay has a remote base: the findings are those of the
 		// plain resource files (base/), none in the patches.
-		{name: "konflux-mintmaker", roots: 12, failed: 12, objects: 0, findings: 29, files: 62,
+		{name: "konflux-mintmaker", roots: 12, failed: 12, objects: 0, findings: 34, files: 62,
 			remote: []string{"development/", "production/", "staging/"}},
 		// The Kustomize part; helm/ holds a chart (render/helm's tests).
 		{name: "nfd-deployment", roots: 6, failed: 0, objects: 80, findings: 14, files: 76,
