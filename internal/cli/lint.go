@@ -345,15 +345,20 @@ func keptNote(path string) string {
 // atomically: a run that fails or is interrupted while writing leaves the
 // file as it was.
 func (a *app) write(ctx context.Context, formatter report.Formatter, rep *report.Report, output string) error {
+	return a.writeOutput(ctx, output, func(w io.Writer) error { return formatter.Format(w, rep) })
+}
+
+// writeOutput runs render on stdout (buffered), or on the file named by
+// output, written atomically.
+func (a *app) writeOutput(ctx context.Context, output string, render func(io.Writer) error) error {
 	if output == "" {
 		w := bufio.NewWriterSize(a.stdout, 64<<10)
-		if err := formatter.Format(w, rep); err != nil {
+		if err := render(w); err != nil {
 			return fmt.Errorf("writing report: %w", err)
 		}
 		return w.Flush()
 	}
-	err := safefile.WriteAtomic(ctx, output, func(w io.Writer) error { return formatter.Format(w, rep) })
-	if err != nil {
+	if err := safefile.WriteAtomic(ctx, output, render); err != nil {
 		return fmt.Errorf("writing report to %s: %w", output, err)
 	}
 	return nil

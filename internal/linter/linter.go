@@ -174,6 +174,14 @@ func (l *Linter) Skipped(path string) bool {
 // Lint discovers paths, leaves out the skipped files, and lints the rest
 // with the loader (see analyzer.Lint).
 func (l *Linter) Lint(ctx context.Context, loader *analyzer.Loader, paths []string) (*analyzer.Set, *analyzer.Result) {
+	return l.LintWith(ctx, loader, paths, l.Enabled)
+}
+
+// LintWith is Lint running other rules than the linter's: commands that
+// read a set for another purpose than its findings (kvet access) discover,
+// exclude and render it exactly as kvet lint does, with the linter's
+// options.
+func (l *Linter) LintWith(ctx context.Context, loader *analyzer.Loader, paths []string, rules []*analyzer.Rule) (*analyzer.Set, *analyzer.Result) {
 	if l.Config != nil {
 		stdinPath := loader.StdinPath
 		loader = loader.WithSkip(func(name string) bool {
@@ -185,7 +193,7 @@ func (l *Linter) Lint(ctx context.Context, loader *analyzer.Loader, paths []stri
 			return l.Skipped(name)
 		})
 	}
-	return analyzer.Lint(ctx, loader, paths, l.Enabled, l.Options)
+	return analyzer.Lint(ctx, loader, paths, rules, l.Options)
 }
 
 // Suppress applies the kvet:ignore comments and kvet.dev/ignore

@@ -1,0 +1,451 @@
+// Package access builds kvet's access report: who can do what over a set
+// of manifests. For every subject the set names (users, groups,
+// ServiceAccounts, with the workloads whose pods run as them) it lists the
+// permissions the set's bindings grant, per namespace, each with the chain
+// that grants it (binding subject → roleRef → aggregation → rule) located
+// to file:line, and marks the dangerous ones: the grants kvet's RBAC rules
+// rate error or warning (rbac.Risks). It renders the report as a text
+// table, JSON, Markdown with a Mermaid graph, and a self-contained HTML
+// page. It reads an rbac.Model and never does I/O beyond the writer it is
+// given.
+package access
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+
+	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/rbac"
+)
+
+// ClusterWide is the namespace of permissions granted by a
+// ClusterRoleBinding: every namespace, and cluster-scoped resources.
+const ClusterWide = "*"
+
+// Report is the access report of one run: one Set per set of documents
+// that kvet analyses together.
+type Report struct {
+	Sets []*Set `json:"sets"`
+}
+
+// Set is the access report of one set of documents: the documents read as
+// they are, or those of one rendered Kustomize overlay or Helm chart.
+type Set struct {
+	// Root is the rendered root's directory ("" for the documents read as
+	// they are) and RootKind its kind ("overlay", "chart").
+	Root     string `json:"root"`
+	RootKind string `json:"rootKind,omitempty"`
+	// Namespaces are the namespaces the set names (of its roles, bindings,
+	// ServiceAccounts, ServiceAccount subjects and workloads), sorted, with
+	// ClusterWide first when a ClusterRoleBinding grants something.
+	Namespaces []string `json:"namespaces"`
+	// Subjects are sorted by kind (User, Group, ServiceAccount), namespace
+	// and name.
+	Subjects []*Subject `json:"subjects"`
+	// Problems are what the RBAC model found wrong in the set (duplicate
+	// objects, roleRefs to missing roles, ...), as "file:line: message".
+	Problems []string `json:"problems"`
+}
+
+// Subject is a User, Group or ServiceAccount and what it may do.
+type Subject struct {
+	Kind      string `json:"kind"`
+	Namespace string `json:"namespace,omitempty"`
+	Name      string `json:"name"`
+	// Workloads are the workloads whose pods run as a ServiceAccount.
+	Workloads []Workload `json:"workloads"`
+	// Permissions are in namespace order (ClusterWide first), then in the
+	// authorizer's order (ClusterRoleBindings, then RoleBindings, each in
+	// the order of the set).
+	Permissions []Permission `json:"permissions"`
+}
+
+// Workload is a pod-bearing object and whether its pods get an API token.
+type Workload struct {
+	Kind         string   `json:"kind"`
+	Namespace    string   `json:"namespace"`
+	Name         string   `json:"name"`
+	Location     Location `json:"location"`
+	TokenMounted bool     `json:"tokenMounted"`
+}
+
+// Permission is one rule in effect for a subject through one binding.
+type Permission struct {
+	// Namespace is where it applies: the RoleBinding's namespace, or
+	// ClusterWide for a ClusterRoleBinding.
+	Namespace       string   `json:"namespace"`
+	Verbs           []string `json:"verbs"`
+	APIGroups       []string `json:"apiGroups"`
+	Resources       []string `json:"resources"`
+	ResourceNames   []string `json:"resourceNames"`
+	NonResourceURLs []string `json:"nonResourceURLs"`
+	// Risks are the sensitive accesses the rule grants, as kvet's RBAC
+	// rules rate them (with the configuration's severities), most severe
+	// first.
+	Risks []Risk `json:"risks"`
+	// Dangerous is set when one of the risks is rated error or warning.
+	Dangerous bool `json:"dangerous"`
+	// Subject is the binding's subject entry through which the subject
+	// holds the permission: itself, or a group it is in ("Group
+	// system:serviceaccounts:billing").
+	Subject string `json:"subject"`
+	// Binding and Role name the binding that grants the permission and
+	// the role its roleRef names ("RoleBinding dev/readers", "ClusterRole
+	// view"); Via names the ClusterRoles through which the role aggregates
+	// the rule, in order; Rule is the place of the rule entry.
+	Binding string   `json:"binding"`
+	Role    string   `json:"role"`
+	Via     []string `json:"via"`
+	Rule    Location `json:"rule"`
+	// Chain is how the permission is granted, hop by hop: the binding's
+	// subject entry, its roleRef, each aggregation selector, the rule.
+	Chain []Hop `json:"chain"`
+}
+
+// Risk is a sensitive access a permission grants.
+type Risk struct {
+	// Rule is the ID of the rule that reports it (rbac-secrets-access...).
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	// Access names it (admin, secrets, exec, ...) and Description says
+	// what it lets the subject do.
+	Access      string `json:"access"`
+	Description string `json:"description"`
+}
+
+// Hop is one step of a grant's chain.
+type Hop struct {
+	Message  string   `json:"message"`
+	Location Location `json:"location"`
+}
+
+// Location is a place in a manifest; File is empty for the ClusterRoles
+// built into Kubernetes.
+type Location struct {
+	File   string `json:"file,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	Column int    `json:"column,omitempty"`
+}
+
+// String renders the location as file:line, or "built-in".
+func (l Location) String() string {
+	if l.File == "" {
+		return "built-in"
+	}
+	return fmt.Sprintf("%s:%d", l.File, l.Line)
+}
+
+// String names the subject: "User jane", "ServiceAccount billing/exporter".
+func (s *Subject) String() string {
+	if s.Kind == rbacv1.ServiceAccountKind {
+		return s.Kind + " " + s.Namespace + "/" + s.Name
+	}
+	return s.Kind + " " + s.Name
+}
+
+// String names the workload: "CronJob billing/export".
+func (w Workload) String() string { return w.Kind + " " + w.Namespace + "/" + w.Name }
+
+// Dangerous reports whether a risk is rated error or warning.
+func (r Risk) Dangerous() bool {
+	return r.Severity == analyzer.SeverityError.String() || r.Severity == analyzer.SeverityWarning.String()
+}
+
+// Grant renders how the permission is granted in short: "RoleBinding
+// dev/readers → Role dev/reader (rbac.yaml:12)", with the aggregated
+// ClusterRoles in between and the place of the rule.
+func (p *Permission) Grant() string {
+	return strings.Join(slices.Concat([]string{p.Binding, p.Role}, p.Via), " → ") + " (" + p.Rule.String() + ")"
+}
+
+// Severity returns the highest severity of the permission's risks, or "".
+func (p *Permission) Severity() string {
+	if len(p.Risks) == 0 {
+		return ""
+	}
+	return p.Risks[0].Severity
+}
+
+// In returns the subject's permissions in namespace ns (ClusterWide for
+// those of ClusterRoleBindings).
+func (s *Subject) In(ns string) []Permission {
+	i, _ := slices.BinarySearchFunc(s.Permissions, ns, func(p Permission, ns string) int { return compareNamespaces(p.Namespace, ns) })
+	j := i
+	for j < len(s.Permissions) && s.Permissions[j].Namespace == ns {
+		j++
+	}
+	return s.Permissions[i:j]
+}
+
+// Dangerous returns the number of the subject's dangerous permissions.
+func (s *Subject) Dangerous() int {
+	n := 0
+	for i := range s.Permissions {
+		if s.Permissions[i].Dangerous {
+			n++
+		}
+	}
+	return n
+}
+
+// compareNamespaces orders namespaces: ClusterWide first, then by name.
+func compareNamespaces(a, b string) int {
+	switch {
+	case a == b:
+		return 0
+	case a == ClusterWide:
+		return -1
+	case b == ClusterWide:
+		return 1
+	}
+	return strings.Compare(a, b)
+}
+
+// Rating says how the run rates the risks of a rule: its severity (the
+// rule's default sev, or the configuration's), and false when the rule is
+// turned off. A nil Rating keeps the defaults.
+type Rating func(ruleID string, sev analyzer.Severity) (analyzer.Severity, bool)
+
+// Input is one set of documents to report on.
+type Input struct {
+	Model *rbac.Model
+	// Root and RootKind name a rendered root (see Set).
+	Root, RootKind string
+}
+
+// Build builds the report of the inputs, rating risks with rate.
+func Build(inputs []Input, rate Rating) *Report {
+	r := &Report{Sets: make([]*Set, 0, len(inputs))}
+	for _, in := range inputs {
+		r.Sets = append(r.Sets, BuildSet(in, rate))
+	}
+	return r
+}
+
+// builder builds one set, remembering what many subjects share: the risks
+// of a rule, and the places of bindings and rules.
+type builder struct {
+	m      *rbac.Model
+	rate   Rating
+	risks  map[*rbac.Rule][]ruleRisk
+	places map[place]Location
+}
+
+// place is a path in a document, resolved once.
+type place struct {
+	doc  *analyzer.Document
+	path string
+}
+
+// BuildSet builds the report of one set.
+func BuildSet(in Input, rate Rating) *Set {
+	b := &builder{m: in.Model, rate: rate, risks: map[*rbac.Rule][]ruleRisk{}, places: map[place]Location{}}
+	m := in.Model
+	set := &Set{Root: in.Root, RootKind: in.RootKind, Namespaces: []string{}, Subjects: []*Subject{}, Problems: []string{}}
+	for _, p := range m.Problems {
+		set.Problems = append(set.Problems, b.locate(p.Doc, p.Path).String()+": "+p.Message)
+	}
+	workloads := map[[2]string][]*rbac.Workload{}
+	for _, w := range m.Workloads {
+		key := [2]string{w.Namespace, w.Account}
+		workloads[key] = append(workloads[key], w)
+	}
+	namespaces := map[string]bool{}
+	for _, s := range m.Subjects() {
+		subj := &Subject{Kind: s.Kind, Namespace: s.Namespace, Name: s.Name, Workloads: []Workload{}}
+		for _, w := range workloads[[2]string{s.Namespace, s.Name}] {
+			if s.Kind != rbacv1.ServiceAccountKind {
+				break
+			}
+			subj.Workloads = append(subj.Workloads, Workload{Kind: w.Kind, Namespace: w.Namespace, Name: w.Name,
+				Location: b.locate(w.Doc, w.AccountPath), TokenMounted: m.TokenMounted(w)})
+		}
+		grants := m.Permissions(s.User())
+		subj.Permissions = make([]Permission, 0, len(grants))
+		for _, g := range grants {
+			subj.Permissions = append(subj.Permissions, b.permission(g))
+		}
+		slices.SortStableFunc(subj.Permissions, func(a, b Permission) int { return compareNamespaces(a.Namespace, b.Namespace) })
+		for i := range subj.Permissions {
+			namespaces[subj.Permissions[i].Namespace] = true
+		}
+		if s.Namespace != "" {
+			namespaces[s.Namespace] = true
+		}
+		set.Subjects = append(set.Subjects, subj)
+	}
+	for _, r := range m.Roles {
+		if r.Kind == rbac.KindRole {
+			namespaces[r.Namespace] = true
+		}
+	}
+	for _, bd := range m.Bindings {
+		if bd.Kind == rbac.KindRoleBinding {
+			namespaces[bd.Namespace] = true
+		}
+	}
+	for _, w := range m.Workloads {
+		namespaces[w.Namespace] = true
+	}
+	for ns := range namespaces {
+		set.Namespaces = append(set.Namespaces, ns)
+	}
+	slices.SortFunc(set.Namespaces, compareNamespaces)
+	return set
+}
+
+// permission describes one grant.
+func (b *builder) permission(g rbac.Grant) Permission {
+	rule := g.Rule
+	ns := g.Namespace()
+	if ns == "" {
+		ns = ClusterWide
+	}
+	p := Permission{
+		Namespace:       ns,
+		Verbs:           nonNil(rule.Verbs),
+		APIGroups:       nonNil(rule.APIGroups),
+		Resources:       nonNil(rule.Resources),
+		ResourceNames:   nonNil(rule.ResourceNames),
+		NonResourceURLs: nonNil(rule.NonResourceURLs),
+		Risks:           []Risk{},
+		Subject:         boundSubject(g),
+		Binding:         g.Binding.String(),
+		Role:            g.Role.String(),
+		Via:             make([]string, 0, len(g.Via)),
+		Rule:            b.locate(rule.Role.Doc, rule.Path()),
+	}
+	for _, step := range g.Via {
+		p.Via = append(p.Via, step.Selected.String())
+	}
+	for _, risk := range b.ruleRisks(rule) {
+		if risk.cluster && g.Binding.Kind == rbac.KindRoleBinding {
+			continue // a RoleBinding cannot grant cluster-scoped resources
+		}
+		p.Risks = append(p.Risks, risk.Risk)
+	}
+	p.Dangerous = slices.ContainsFunc(p.Risks, Risk.Dangerous)
+	grants := "grants " + Describe(&p)
+	related := g.Related(rule.Path(), grants)
+	p.Chain = make([]Hop, 0, len(related)+1)
+	for _, rel := range related {
+		p.Chain = append(p.Chain, Hop{Message: rel.Message, Location: b.locate(rel.Doc, rel.Path)})
+	}
+	if rule.Role.Builtin() {
+		// Related leaves out places without a document: say whose rule it is.
+		p.Chain = append(p.Chain, Hop{Message: fmt.Sprintf("%s (a rule of %s, built into Kubernetes)", grants, rule.Role)})
+	}
+	return p
+}
+
+// boundSubject names the subject entry of a grant's binding: "Group
+// developers", "ServiceAccount billing/exporter" (a ServiceAccount entry
+// without a namespace is in its RoleBinding's).
+func boundSubject(g rbac.Grant) string {
+	e := g.SubjectEntry()
+	if e.Kind != rbacv1.ServiceAccountKind {
+		return e.Kind + " " + e.Name
+	}
+	ns := e.Namespace
+	if ns == "" {
+		ns = g.Binding.Namespace
+	}
+	return e.Kind + " " + ns + "/" + e.Name
+}
+
+// ruleRisk is a Risk with whether it concerns cluster-scoped resources.
+type ruleRisk struct {
+	Risk
+	cluster bool
+}
+
+// ruleRisks returns the rated risks of a rule, most severe first,
+// computed once per rule.
+func (b *builder) ruleRisks(rule *rbac.Rule) []ruleRisk {
+	if got, ok := b.risks[rule]; ok {
+		return got
+	}
+	var out []ruleRisk
+	for _, r := range rbac.Risks(rule.Role.Kind, &rule.PolicyRule) {
+		sev, on := r.Severity, true
+		if b.rate != nil {
+			sev, on = b.rate(r.RuleID, r.Severity)
+		}
+		if !on {
+			continue
+		}
+		out = append(out, ruleRisk{Risk{Rule: r.RuleID, Severity: sev.String(), Access: r.Access, Description: r.Description}, r.Cluster})
+	}
+	slices.SortStableFunc(out, func(x, y ruleRisk) int { return cmp.Compare(rank(y.Severity), rank(x.Severity)) })
+	b.risks[rule] = out
+	return out
+}
+
+// rank orders severities by name.
+func rank(sev string) int {
+	s, err := analyzer.ParseSeverity(sev)
+	if err != nil {
+		return 0
+	}
+	return int(s)
+}
+
+// locate resolves a path of a document to a place in its source (for a
+// rendered document, the file it was rendered from).
+func (b *builder) locate(doc *analyzer.Document, path analyzer.Path) Location {
+	if doc == nil {
+		return Location{}
+	}
+	key := place{doc, path.String()}
+	if l, ok := b.places[key]; ok {
+		return l
+	}
+	file, rng := doc.Position(path, false)
+	l := Location{File: file.Path, Line: rng.Start.Line, Column: rng.Start.Column}
+	b.places[key] = l
+	return l
+}
+
+func nonNil(xs []string) []string {
+	if xs == nil {
+		return []string{}
+	}
+	return xs
+}
+
+// Describe says what a permission allows: "get, list, watch on secrets
+// named db-password", "* on *.*", "get on /healthz".
+func Describe(p *Permission) string {
+	s := strings.Join(p.Verbs, ", ") + " on " + strings.Join(Targets(p), ", ")
+	if len(p.ResourceNames) > 0 {
+		s += " named " + strings.Join(p.ResourceNames, ", ")
+	}
+	return s
+}
+
+// Targets names what a permission applies to as kubectl names resources:
+// "pods", "deployments.apps", "*.*", "pods/log" (each resource in each API
+// group), then its non-resource URLs ("/healthz"; "*" is "non-resource
+// URLs *").
+func Targets(p *Permission) []string {
+	out := make([]string, 0, len(p.APIGroups)*len(p.Resources)+len(p.NonResourceURLs))
+	for _, g := range p.APIGroups {
+		for _, r := range p.Resources {
+			if g != "" {
+				r += "." + g
+			}
+			out = append(out, r)
+		}
+	}
+	for _, u := range p.NonResourceURLs {
+		if !strings.HasPrefix(u, "/") {
+			u = "non-resource URLs " + u // "*"
+		}
+		out = append(out, u)
+	}
+	return out
+}

@@ -1,0 +1,63 @@
+package access
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+)
+
+// Text writes the report as plain text: for each subject, a table of its
+// permissions (namespace, verbs, resources, danger, grant), the workloads
+// that run as it, and a summary line per set.
+func Text(w io.Writer, r *Report) error {
+	bw := bufio.NewWriter(w)
+	for i, set := range r.Sets {
+		if i > 0 {
+			fmt.Fprintln(bw)
+		}
+		if len(r.Sets) > 1 || set.Root != "" {
+			fmt.Fprintf(bw, "== %s ==\n\n", set.title())
+		}
+		textSet(bw, set)
+	}
+	return bw.Flush()
+}
+
+func textSet(w io.Writer, set *Set) {
+	for i, s := range set.Subjects {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintln(w, s.String())
+		for _, wl := range workloadsText(s) {
+			fmt.Fprintf(w, "  runs: %s\n", wl)
+		}
+		if len(s.Permissions) == 0 {
+			fmt.Fprintln(w, "  no permissions")
+			continue
+		}
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  NAMESPACE\tVERBS\tRESOURCES\tDANGER\tGRANTED BY")
+		for j := range s.Permissions {
+			p := &s.Permissions[j]
+			res := strings.Join(Targets(p), ", ")
+			if len(p.ResourceNames) > 0 {
+				res += " named " + strings.Join(p.ResourceNames, ", ")
+			}
+			d := danger(p)
+			if d == "" {
+				d = "-"
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", p.Namespace, strings.Join(p.Verbs, ","), res, d, p.Grant())
+		}
+		tw.Flush()
+	}
+	with, dangerous := set.counts()
+	if len(set.Subjects) > 0 {
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "%s, %s with permissions, %s in %s\n", plural(len(set.Subjects), "subject"), plural(with, "subject"),
+		plural(dangerous, "dangerous permission"), plural(len(set.Namespaces), "namespace"))
+}

@@ -1,0 +1,114 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kvet-dev/kvet/access"
+	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/linter"
+)
+
+// accessFlags are the flags of kvet access: the report's format and
+// output, and the settings it shares with kvet lint (configuration,
+// rendering, bounds) in lintFlags.
+type accessFlags struct {
+	lintFlags
+	// reportFormat is --format (lintFlags.format is lint's, which the
+	// configuration file's format: sets).
+	reportFormat string
+}
+
+func (a *app) accessCmd() *cobra.Command {
+	f := accessFlags{lintFlags: lintFlags{failOn: "none"}} // access has no --fail-on
+	cmd := &cobra.Command{
+		Use:   "access [flags] [PATH...]",
+		Short: "Report who can do what: every subject's permissions per namespace, dangerous grants marked",
+		Long: "Report who can do what over the manifests: for each subject the RBAC bindings name (users, groups, " +
+			"ServiceAccounts, with the workloads that run as them), its permissions per namespace, each with the " +
+			"chain that grants it (binding → role → rule, with file:line), dangerous ones (rated error or warning " +
+			"by kvet's RBAC rules) marked. PATH, discovery, configuration and rendering are as for kvet lint.",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return a.access(cmd, &f, args)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.reportFormat, "format", "f", "text", "output format: "+strings.Join(access.Formats(), ", "))
+	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` instead of standard output")
+	fl.StringVar(&f.config, "config", "", "read the configuration from `FILE` (default: .kvet.yaml or .kvet.yml in the working directory or a parent, up to the repository root)")
+	fl.BoolVar(&f.noRender, "no-render", false, "read the files of Kustomize overlays and Helm charts as they are, without rendering them")
+	fl.StringVar(&f.maxFileSizeFlag, "max-file-size", "", "do not read files larger than `SIZE` (bytes, or with a unit: 512KiB, 64MiB, 1GiB; default 64MiB)")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "leave out the warnings on stderr about input kvet could not read whole and RBAC problems")
+	return cmd
+}
+
+func (a *app) access(cmd *cobra.Command, f *accessFlags, paths []string) error {
+	if !slices.Contains(access.Formats(), f.reportFormat) {
+		return usageError{fmt.Errorf("--format: unknown format %q (want %s)", f.reportFormat, strings.Join(access.Formats(), ", "))}
+	}
+	cfg, _, err := a.configure(cmd, &f.lintFlags, paths)
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	a.limitMemory(paths)
+	lt, err := a.ruleSet(ctx, f.lintFlags, cfg)
+	if err != nil {
+		return err
+	}
+	sets, set, res := loadRBAC(ctx, lt, f.loader(a.stdin), paths)
+	if ctx.Err() != nil {
+		return a.interrupted(f.lintFlags)
+	}
+	runErrs := slices.Concat(set.Errors, res.Errors)
+	if f.output != "" && isInput(f.output, set) {
+		return fmt.Errorf("--output %s is one of the files read; kvet does not overwrite its input", f.output)
+	}
+	if f.output != "" && len(runErrs) > 0 {
+		a.printErrors(runErrs)
+		fmt.Fprintf(a.stderr, "kvet: report not written to %s because of the errors above%s\n", f.output, keptNote(f.output))
+		a.code = ExitError
+		return nil
+	}
+	inputs := make([]access.Input, len(sets))
+	for i, s := range sets {
+		inputs[i] = access.Input{Model: s.Model, Root: s.Root, RootKind: s.RootKind}
+	}
+	rep := access.Build(inputs, rating(lt))
+	if err := a.writeOutput(ctx, f.output, func(w io.Writer) error { return access.Write(w, f.reportFormat, rep) }); err != nil {
+		if ctx.Err() != nil {
+			return a.interrupted(f.lintFlags)
+		}
+		return err
+	}
+	if !f.quiet {
+		a.warnRBAC(sets, res.Diagnostics)
+	}
+	if a.printErrors(runErrs) {
+		a.code = ExitError
+	}
+	return nil
+}
+
+// rating rates risks as the run's rules are configured: a rule the
+// configuration turns off marks nothing, and its severity is the
+// configured one.
+func rating(lt *linter.Linter) access.Rating {
+	on := map[string]bool{}
+	for _, r := range lt.Enabled {
+		on[r.ID] = true
+	}
+	return func(id string, sev analyzer.Severity) (analyzer.Severity, bool) {
+		if !on[id] {
+			return sev, false
+		}
+		if s, ok := lt.Options.Severity[id]; ok {
+			return s, true
+		}
+		return sev, true
+	}
+}
