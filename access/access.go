@@ -58,10 +58,19 @@ type Subject struct {
 	Name      string `json:"name"`
 	// Workloads are the workloads whose pods run as a ServiceAccount.
 	Workloads []Workload `json:"workloads"`
-	// Permissions are in namespace order (ClusterWide first), then in the
-	// authorizer's order (ClusterRoleBindings, then RoleBindings, each in
-	// the order of the set).
+	// Permissions are what the bindings that name the subject grant it
+	// (for a ServiceAccount, also those naming its user
+	// system:serviceaccount:NS:NAME), in namespace order (ClusterWide
+	// first), then in the authorizer's order (ClusterRoleBindings, then
+	// RoleBindings, each in the order of the set).
 	Permissions []Permission `json:"permissions"`
+	// Inherits names the groups the subject is in whose permissions it
+	// holds too ("Group system:authenticated",
+	// "Group system:serviceaccounts:billing"): each is a subject of the
+	// set with its own permissions, listed once there rather than under
+	// every member, so that the report grows with the set, not with
+	// members × grants.
+	Inherits []string `json:"inherits"`
 }
 
 // Workload is a pod-bearing object and whether its pods get an API token.
@@ -233,6 +242,24 @@ type builder struct {
 	rate   Rating
 	risks  map[*rbac.Rule][]ruleRisk
 	places map[place]Location
+	// groups says whether a group holds a permission.
+	groups map[string]bool
+}
+
+// inherits names the groups among groups that hold permissions.
+func (b *builder) inherits(groups []string) []string {
+	out := []string{}
+	for _, g := range groups {
+		has, ok := b.groups[g]
+		if !ok {
+			has = len(b.m.Permissions(rbac.User{Groups: []string{g}})) > 0
+			b.groups[g] = has
+		}
+		if has {
+			out = append(out, rbacv1.GroupKind+" "+g)
+		}
+	}
+	return out
 }
 
 // place is a path in a document, resolved once.
@@ -243,7 +270,7 @@ type place struct {
 
 // BuildSet builds the report of one set.
 func BuildSet(in Input, rate Rating) *Set {
-	b := &builder{m: in.Model, rate: rate, risks: map[*rbac.Rule][]ruleRisk{}, places: map[place]Location{}}
+	b := &builder{m: in.Model, rate: rate, risks: map[*rbac.Rule][]ruleRisk{}, places: map[place]Location{}, groups: map[string]bool{}}
 	m := in.Model
 	set := &Set{Root: in.Root, RootKind: in.RootKind, Namespaces: []string{}, Subjects: []*Subject{}, Problems: []string{}}
 	for _, p := range m.Problems {
@@ -256,7 +283,7 @@ func BuildSet(in Input, rate Rating) *Set {
 	}
 	namespaces := map[string]bool{}
 	for _, s := range m.Subjects() {
-		subj := &Subject{Kind: s.Kind, Namespace: s.Namespace, Name: s.Name, Workloads: []Workload{}}
+		subj := &Subject{Kind: s.Kind, Namespace: s.Namespace, Name: s.Name, Workloads: []Workload{}, Inherits: []string{}}
 		for _, w := range workloads[[2]string{s.Namespace, s.Name}] {
 			if s.Kind != rbacv1.ServiceAccountKind {
 				break
@@ -264,7 +291,13 @@ func BuildSet(in Input, rate Rating) *Set {
 			subj.Workloads = append(subj.Workloads, Workload{Kind: w.Kind, Namespace: w.Namespace, Name: w.Name,
 				Location: b.locate(w.Doc, w.AccountPath), TokenMounted: m.TokenMounted(w)})
 		}
-		grants := m.Permissions(s.User())
+		u := s.User()
+		direct := u
+		if s.Kind != rbacv1.GroupKind {
+			direct = rbac.User{Name: u.Name}
+			subj.Inherits = b.inherits(u.Groups)
+		}
+		grants := m.Permissions(direct)
 		subj.Permissions = make([]Permission, 0, len(grants))
 		for _, g := range grants {
 			subj.Permissions = append(subj.Permissions, b.permission(g))

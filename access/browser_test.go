@@ -247,11 +247,20 @@ return Array.from(td.querySelectorAll("li.perm")).map(li =>
 		{"Group testers", "development", []string{"—"}},
 		{"Group devops", "*", []string{"DANGER ⚠ * on *.*", "* on non-resource URLs *"}},
 		{"ServiceAccount billing/exporter", "billing", []string{"get on secrets named invoice-db", "get, list on configmaps"}},
-		{"ServiceAccount billing/exporter", "*", []string{"get on /healthz, /metrics"}},
+		{"ServiceAccount billing/exporter", "*", []string{"—"}}, // inherited: on the group's row
+		{"Group system:serviceaccounts:billing", "*", []string{"get on /healthz, /metrics"}},
 	} {
 		if got := cell(c.subject, c.ns); !equal(got, c.want) {
 			t.Errorf("cell %s × %s = %q, want %q", c.subject, c.ns, got, c.want)
 		}
+	}
+
+	// A ServiceAccount links to the rows of the groups it inherits from.
+	var inherits []string
+	wd.run(`return Array.from(document.querySelectorAll('tr[data-subject="ServiceAccount billing/exporter"] a.inherits')).map(a =>
+  a.textContent + " -> " + document.getElementById(a.getAttribute("href").slice(1)).dataset.subject)`, &inherits)
+	if want := []string{"Group system:serviceaccounts:billing -> Group system:serviceaccounts:billing"}; !equal(inherits, want) {
+		t.Errorf("inherits links of billing/exporter = %q, want %q", inherits, want)
 	}
 
 	// The grant chain: hidden until the permission is clicked, then shown

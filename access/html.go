@@ -12,10 +12,23 @@ import (
 //go:embed html.tmpl
 var htmlSource string
 
-// htmlPage is the template of the HTML report, parsed once per call (the
-// report is written once per run).
-func htmlPage() (*template.Template, error) {
+// htmlPage is the template of the HTML report of r, parsed once per call
+// (the report is written once per run).
+func htmlPage(r *Report) (*template.Template, error) {
+	rows := make([]map[string]int, len(r.Sets)) // subject → row, per set
+	for i, set := range r.Sets {
+		rows[i] = make(map[string]int, len(set.Subjects))
+		for j, s := range set.Subjects {
+			rows[i][s.String()] = j
+		}
+	}
 	return template.New("access").Funcs(template.FuncMap{
+		"rowID": func(set int, subject string) string {
+			if j, ok := rows[set][subject]; ok {
+				return fmt.Sprintf("s%d-%d", set, j)
+			}
+			return ""
+		},
 		"title":     func(s *Set) string { return s.title() },
 		"nsTitle":   namespaceTitle,
 		"in":        func(s *Subject, ns string) []Permission { return s.In(ns) },
@@ -38,7 +51,7 @@ func htmlPage() (*template.Template, error) {
 // A filter box narrows the rows, and a check box shows only subjects with
 // dangerous permissions.
 func HTML(w io.Writer, r *Report) error {
-	t, err := htmlPage()
+	t, err := htmlPage(r)
 	if err != nil {
 		return fmt.Errorf("parsing the HTML template: %w", err)
 	}

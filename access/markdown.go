@@ -52,7 +52,11 @@ func markdownSet(w io.Writer, set *Set) {
 	}
 	fmt.Fprintln(w)
 	for _, s := range set.Subjects {
-		fmt.Fprintf(w, "| %s |", mdText(s.String()))
+		name := mdText(s.String())
+		if len(s.Inherits) > 0 {
+			name += "<br>inherits " + mdText(strings.Join(s.Inherits, ", "))
+		}
+		fmt.Fprintf(w, "| %s |", name)
 		for _, ns := range set.Namespaces {
 			var cell []string
 			for _, p := range s.In(ns) {
@@ -65,7 +69,7 @@ func markdownSet(w io.Writer, set *Set) {
 	// Each subject's permissions with their grants.
 	fmt.Fprintln(w, "\n### Permissions")
 	for _, s := range set.Subjects {
-		if len(s.Permissions) == 0 && len(s.Workloads) == 0 {
+		if len(s.Permissions) == 0 && len(s.Workloads) == 0 && len(s.Inherits) == 0 {
 			continue
 		}
 		summary := plural(len(s.Permissions), "permission")
@@ -76,7 +80,10 @@ func markdownSet(w io.Writer, set *Set) {
 		for _, wl := range workloadsText(s) {
 			fmt.Fprintf(w, "- runs: %s\n", mdText(wl))
 		}
-		if len(s.Workloads) > 0 {
+		if len(s.Inherits) > 0 {
+			fmt.Fprintf(w, "- inherits the permissions of %s\n", mdText(strings.Join(s.Inherits, ", ")))
+		}
+		if len(s.Workloads) > 0 || len(s.Inherits) > 0 {
 			fmt.Fprintln(w)
 		}
 		if len(s.Permissions) > 0 {
@@ -137,10 +144,13 @@ var mdText = strings.NewReplacer(
 func mermaid(set *Set) string {
 	g := &graph{ids: map[string]string{}}
 	for _, s := range set.Subjects {
-		if len(s.Workloads) == 0 && len(s.Permissions) == 0 {
+		if len(s.Workloads) == 0 && len(s.Permissions) == 0 && len(s.Inherits) == 0 {
 			continue
 		}
 		subj := g.node(s.String(), "subject", s.Kind)
+		for _, group := range s.Inherits {
+			g.edge(subj, g.node(group, "subject", rbacv1.GroupKind), "-. member of .->")
+		}
 		for _, wl := range s.Workloads {
 			from := g.node(wl.String(), "workload", "")
 			if wl.TokenMounted {

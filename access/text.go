@@ -34,8 +34,15 @@ func textSet(w io.Writer, set *Set) {
 		for _, wl := range workloadsText(s) {
 			fmt.Fprintf(w, "  runs: %s\n", wl)
 		}
+		if len(s.Inherits) > 0 {
+			fmt.Fprintf(w, "  inherits: %s\n", strings.Join(s.Inherits, ", "))
+		}
 		if len(s.Permissions) == 0 {
-			fmt.Fprintln(w, "  no permissions")
+			if len(s.Inherits) > 0 {
+				fmt.Fprintln(w, "  no permissions of its own")
+			} else {
+				fmt.Fprintln(w, "  no permissions")
+			}
 			continue
 		}
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
