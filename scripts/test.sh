@@ -12,7 +12,10 @@
 # when they are missing: reviewdog (go install, into the cache directory),
 # Debian's python3-junitparser and vim (apt-get, when run as root), and
 # Debian's neovim, whose built-in LSP client drives kvet lsp in the
-# language server's end-to-end test (cmd/kvet/lsp_nvim_test.go).
+# language server's end-to-end test (cmd/kvet/lsp_nvim_test.go), and
+# Debian's chromium and chromium-driver, in which the HTML access report is
+# checked (access/browser_test.go; KVET_ARTIFACTS names a directory for
+# its screenshot).
 #
 # It installs the kustomize CLI (go install, into the cache directory) at
 # the release of the kustomize/api kvet links, and exports it as
@@ -122,6 +125,15 @@ fi
 
 if ! command -v nvim >/dev/null 2>&1; then
 	install_debian neovim
+fi
+
+# The HTML access report is checked in headless Chromium, driven by
+# chromedriver (access/browser_test.go).
+if ! command -v chromium >/dev/null 2>&1; then
+	install_debian chromium
+fi
+if ! command -v chromedriver >/dev/null 2>&1; then
+	install_debian chromium-driver
 fi
 
 if [ -z "${KVET_SARIF_MULTITOOL+set}" ]; then

@@ -1,0 +1,69 @@
+package access_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"testing"
+
+	"github.com/kvet-dev/kvet/access"
+	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/corpusgen"
+	"github.com/kvet-dev/kvet/rbac"
+)
+
+// benchModel lints a generated corpus of n RBAC documents (Roles,
+// ClusterRoles, RoleBindings, ClusterRoleBindings) and n workloads and
+// ServiceAccounts as kvet access reads them (the engine's set-rule path:
+// facts taken, trees released) and returns its RBAC model.
+func benchModel(b *testing.B, n int) *rbac.Model {
+	b.Helper()
+	dir := b.TempDir()
+	const perFile = 10
+	if _, err := corpusgen.Generate(dir+"/rbac", corpusgen.Options{Files: n / perFile, DocsPerFile: perFile, Seed: 1, Kinds: corpusgen.RBACKinds()}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := corpusgen.Generate(dir+"/workloads", corpusgen.Options{Files: n / perFile, DocsPerFile: perFile, Seed: 2,
+		Kinds: []string{"Job", "CronJob", "Deployment", "ServiceAccount"}}); err != nil {
+		b.Fatal(err)
+	}
+	var m *rbac.Model
+	collect := &analyzer.Rule{ID: "collect", Kinds: rbac.Kinds(), Facts: []*analyzer.Fact{rbac.Fact()},
+		RunSet: func(p *analyzer.SetPass) { m = rbac.Build(p.Docs) }}
+	set, res := analyzer.Lint(context.Background(), analyzer.NewLoader(nil), []string{dir}, []*analyzer.Rule{collect}, analyzer.Options{})
+	if len(set.Errors)+len(res.Errors) > 0 || m == nil {
+		b.Fatalf("linting the corpus: %v %v", set.Errors, res.Errors)
+	}
+	return m
+}
+
+// BenchmarkReport measures the access report of n RBAC documents plus n
+// workloads: building it from the RBAC model (every subject's
+// permissions, their risks and grant chains located to file:line), and
+// writing it in each format. Time per document should stay flat from 1k
+// to 50k (linear in the set):
+//
+//	go test ./access -run '^$' -bench Report -benchtime 3x
+func BenchmarkReport(b *testing.B) {
+	for _, n := range []int{1000, 10000, 50000} {
+		m := benchModel(b, n)
+		in := []access.Input{{Model: m}}
+		b.Run(fmt.Sprintf("build/%d", n), func(b *testing.B) {
+			for b.Loop() {
+				access.Build(in, nil)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(2*n), "ns/doc")
+		})
+		r := access.Build(in, nil)
+		for _, format := range access.Formats() {
+			b.Run(fmt.Sprintf("%s/%d", format, n), func(b *testing.B) {
+				for b.Loop() {
+					if err := access.Write(io.Discard, format, r); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(2*n), "ns/doc")
+			})
+		}
+	}
+}
