@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/kvet-dev/kvet/access"
@@ -54,5 +57,189 @@ func TestGolden(t *testing.T) {
 				t.Errorf("%s output differs from %s (go test ./access -update rewrites it):\n%s", format, golden, buf.String())
 			}
 		})
+	}
+}
+
+// build builds the report of manifests given as file name and content
+// pairs.
+func build(t *testing.T, rate access.Rating, files ...string) *access.Set {
+	t.Helper()
+	l := analyzer.NewLoader(nil)
+	var docs []*analyzer.Document
+	for i := 0; i+1 < len(files); i += 2 {
+		ds, diags := l.Parse(&analyzer.File{Path: files[i], Content: []byte(files[i+1])})
+		for _, d := range diags {
+			t.Fatalf("%s:%d: %s (%s)", d.File, d.Range.Start.Line, d.Message, d.RuleID)
+		}
+		docs = append(docs, ds...)
+	}
+	return access.BuildSet(access.Input{Model: rbac.Build(docs)}, rate)
+}
+
+// rows renders a set's permissions as "subject | namespace | what |
+// risks | dangerous" lines.
+func rows(set *access.Set) []string {
+	var out []string
+	for _, s := range set.Subjects {
+		for _, p := range s.Permissions {
+			line := s.String() + " | " + p.Namespace + " | " + access.Describe(&p) + " |"
+			for _, r := range p.Risks {
+				line += " " + r.Severity + " " + r.Rule
+			}
+			if p.Dangerous {
+				line += " | dangerous"
+			}
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+const nodesProxy = `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: kubelet-proxy
+rules:
+- apiGroups: [""]
+  resources: ["nodes/proxy", "secrets"]
+  verbs: ["get"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: in-ns
+  namespace: ops
+subjects:
+- kind: User
+  name: system:serviceaccount:ops:agent
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: kubelet-proxy
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: everywhere
+subjects:
+- kind: Group
+  name: sre
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: kubelet-proxy
+`
+
+// Risks are rbac's rating, with the configuration's: cluster-scoped ones
+// count only through a ClusterRoleBinding; a rule turned off marks
+// nothing; a severity lowered to info is not dangerous. A binding naming a
+// ServiceAccount's user is the ServiceAccount's own permission.
+func TestRisks(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		rate access.Rating
+		want []string
+	}{
+		{"defaults", nil, []string{
+			"Group sre | * | get on nodes/proxy, secrets | error rbac-nodes-proxy warning rbac-secrets-access | dangerous",
+			"ServiceAccount ops/agent | ops | get on nodes/proxy, secrets | warning rbac-secrets-access | dangerous",
+		}},
+		{"nodes-proxy off, secrets info", func(id string, sev analyzer.Severity) (analyzer.Severity, bool) {
+			switch id {
+			case "rbac-nodes-proxy":
+				return sev, false
+			case "rbac-secrets-access":
+				return analyzer.SeverityInfo, true
+			}
+			return sev, true
+		}, []string{
+			"Group sre | * | get on nodes/proxy, secrets | info rbac-secrets-access",
+			"ServiceAccount ops/agent | ops | get on nodes/proxy, secrets | info rbac-secrets-access",
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			set := build(t, c.rate, "rbac.yaml", nodesProxy)
+			if got := rows(set); !slices.Equal(got, c.want) {
+				t.Errorf("permissions:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+			}
+		})
+	}
+	set := build(t, nil, "rbac.yaml", nodesProxy)
+	agent := set.Subjects[len(set.Subjects)-1]
+	if p := agent.Permissions[0]; p.Subject != "User system:serviceaccount:ops:agent" || p.Chain[0].Location.String() != "rbac.yaml:17" {
+		t.Errorf("agent's permission is held as %q, first hop at %s; want the User entry at rbac.yaml:17", p.Subject, p.Chain[0].Location)
+	}
+	if !slices.Equal(set.Namespaces, []string{"*", "ops"}) {
+		t.Errorf("namespaces = %q", set.Namespaces)
+	}
+}
+
+// A ServiceAccount's workloads say whether their pods get a token; the
+// built-in ClusterRoles' rules are named in the chain without a place.
+func TestWorkloadsAndBuiltins(t *testing.T) {
+	set := build(t, nil, "app.yaml", `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: app
+  namespace: shop
+automountServiceAccountToken: false
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: api
+  namespace: shop
+spec:
+  serviceAccountName: app
+  containers: [{name: c, image: x}]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: worker
+  namespace: shop
+spec:
+  serviceAccountName: app
+  automountServiceAccountToken: true
+  containers: [{name: c, image: x}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: app-view
+  namespace: shop
+subjects:
+- kind: ServiceAccount
+  name: app
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: view
+`)
+	if len(set.Subjects) != 1 {
+		t.Fatalf("subjects = %d, want the ServiceAccount", len(set.Subjects))
+	}
+	s := set.Subjects[0]
+	var wls []string
+	for _, w := range s.Workloads {
+		wls = append(wls, fmt.Sprintf("%s at %s, token %v", w, w.Location, w.TokenMounted))
+	}
+	if want := []string{"Pod shop/api at app.yaml:14, token false", "Pod shop/worker at app.yaml:23, token true"}; !slices.Equal(wls, want) {
+		t.Errorf("workloads = %q, want %q", wls, want)
+	}
+	if len(s.Permissions) < 10 {
+		t.Fatalf("view grants %d rules, want the built-in view's", len(s.Permissions))
+	}
+	for _, p := range s.Permissions {
+		last := p.Chain[len(p.Chain)-1]
+		if p.Role != "ClusterRole view" || p.Rule.File != "" || last.Location.File != "" || !strings.HasSuffix(last.Message, "built into Kubernetes)") {
+			t.Fatalf("permission %s: role %s, rule at %s, last hop %q at %s; want a built-in rule of view", access.Describe(&p), p.Role, p.Rule, last.Message, last.Location)
+		}
+		if slices.Contains(p.Resources, "secrets") {
+			t.Errorf("view grants %s", access.Describe(&p))
+		}
+	}
+	if s.Inherits == nil || len(s.Inherits) != 0 {
+		t.Errorf("inherits = %#v, want an empty list (no group holds anything)", s.Inherits)
 	}
 }
