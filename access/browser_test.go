@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -378,4 +379,87 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// TestMarkdownMermaidInBrowser renders the Mermaid graph of the Markdown
+// report of testdata/teams with Mermaid itself (npm package mermaid, whose
+// path scripts/test.sh exports as KVET_MERMAID_JS) in headless Chromium:
+// the graph must parse and render every node, dangerous roles styled; a
+// screenshot of it is saved beside the report's.
+func TestMarkdownMermaidInBrowser(t *testing.T) {
+	chromium, driver := browser(t)
+	js := os.Getenv("KVET_MERMAID_JS")
+	if js == "" {
+		t.Skip("KVET_MERMAID_JS is not set (bash scripts/test.sh installs the npm package mermaid): the Mermaid graph is not rendered")
+	}
+	var md bytes.Buffer
+	if err := access.Markdown(&md, load(t, "testdata/teams")); err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)```mermaid\n(.*?)```").FindSubmatch(md.Bytes())
+	if m == nil {
+		t.Fatalf("no mermaid block in the Markdown report:\n%s", md.String())
+	}
+	graph := string(m[1])
+	dir := t.TempDir()
+	page := filepath.Join(dir, "graph.html")
+	html := `<!DOCTYPE html><html><head><meta charset="utf-8"><script src="file://` + filepath.ToSlash(js) + `"></script></head><body><div id="out"></div></body></html>`
+	if err := os.WriteFile(page, []byte(html), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wd := startDriver(t, chromium, driver)
+	wd.call("POST", wd.session+"/url", map[string]any{"url": "file://" + filepath.ToSlash(page)}, nil)
+	var res struct {
+		Error    string   `json:"error"`
+		Nodes    []string `json:"nodes"`
+		Dangers  []string `json:"dangers"`
+		Edges    int      `json:"edges"`
+		Mermaid  bool     `json:"mermaid"`
+		Rendered bool     `json:"rendered"`
+	}
+	wd.call("POST", wd.session+"/execute/async", map[string]any{"args": []any{graph}, "script": `
+const done = arguments[arguments.length - 1];
+if (typeof mermaid === "undefined") { done({mermaid: false}); return; }
+mermaid.initialize({startOnLoad: false, securityLevel: "strict"});
+mermaid.render("access-graph", arguments[0]).then(r => {
+  const out = document.getElementById("out");
+  out.innerHTML = r.svg;
+  const svg = out.querySelector("svg");
+  done({mermaid: true, rendered: true,
+    nodes: Array.from(svg.querySelectorAll("g.node")).map(n => n.textContent.trim()),
+    dangers: Array.from(svg.querySelectorAll("g.node.danger")).map(n => n.textContent.trim()),
+    edges: svg.querySelectorAll("path.flowchart-link").length});
+}, e => done({mermaid: true, error: String(e && e.message || e)}));`}, &res)
+	switch {
+	case !res.Mermaid:
+		t.Fatalf("mermaid did not load from %s", js)
+	case res.Error != "":
+		t.Fatalf("Mermaid rejects the graph: %s\n%s", res.Error, graph)
+	}
+	nodes := strings.Count(graph, "\n  n") - strings.Count(graph, " --> ") - strings.Count(graph, ".-> ")
+	if len(res.Nodes) != nodes || len(res.Nodes) == 0 {
+		t.Errorf("rendered %d nodes %q, want the graph's %d", len(res.Nodes), res.Nodes, nodes)
+	}
+	for _, want := range []string{"CronJob billing/invoice-export", "ServiceAccount billing/exporter", "RoleBinding billing/exporter-reads-secrets", "Role billing/secret-reader"} {
+		if !slices.Contains(res.Nodes, want) {
+			t.Errorf("no node %q among %q", want, res.Nodes)
+		}
+	}
+	if want := []string{"Role development/dev-full-access", "ClusterRole cluster-admin"}; !equal(res.Dangers, want) {
+		t.Errorf("dangerous nodes = %q, want %q", res.Dangers, want)
+	}
+	if want := strings.Count(graph, " --> ") + strings.Count(graph, ".-> "); res.Edges != want {
+		t.Errorf("rendered %d edges, want %d", res.Edges, want)
+	}
+	var shot string
+	wd.call("GET", wd.session+"/screenshot", nil, &shot)
+	png, err := base64.StdEncoding.DecodeString(shot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(artifacts(t), "access-graph.png")
+	if err := os.WriteFile(out, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot of the Mermaid graph: %s", out)
 }

@@ -28,6 +28,8 @@
 #   KVET_KUSTOMIZE         path of a kustomize binary: skip its install
 #   KVET_REVIEWDOG         path of a reviewdog binary: skip its install; set it
 #                          to the empty string to skip the checkstyle consumer test
+#   KVET_MERMAID_JS        path of mermaid.min.js: skip its install; set it
+#                          to the empty string to skip the Mermaid graph test
 #   KVET_SARIF_MULTITOOL   path of an installed Sarif.Multitool: skip the
 #                          install; set it to the empty string to skip the
 #                          schema validation (the tests then say so)
@@ -135,6 +137,31 @@ fi
 if ! command -v chromedriver >/dev/null 2>&1; then
 	install_debian chromium-driver
 fi
+
+# The Mermaid graph of the Markdown access report is rendered by Mermaid
+# itself (npm package mermaid, into the cache) in headless Chromium
+# (access/browser_test.go).
+mermaid_version="12.3.0"
+
+install_mermaid() {
+	local dir="${KVET_CACHE_DIR:-$root/.cache}/mermaid-$mermaid_version"
+	local js="$dir/node_modules/mermaid/dist/mermaid.min.js"
+	if [ ! -f "$js" ]; then
+		command -v npm >/dev/null 2>&1 || return 1
+		echo "scripts/test.sh: installing mermaid@$mermaid_version into $dir" >&2
+		mkdir -p "$dir"
+		npm install --prefix "$dir" --no-save --no-audit --no-fund --loglevel=error "mermaid@$mermaid_version" >&2 || return 1
+	fi
+	printf '%s\n' "$js"
+}
+
+if [ -z "${KVET_MERMAID_JS+set}" ]; then
+	KVET_MERMAID_JS="$(install_mermaid)" || {
+		echo "scripts/test.sh: mermaid could not be installed; the Mermaid graph test is skipped" >&2
+		KVET_MERMAID_JS=""
+	}
+fi
+export KVET_MERMAID_JS
 
 if [ -z "${KVET_SARIF_MULTITOOL+set}" ]; then
 	KVET_SARIF_MULTITOOL="$(install_multitool)"
