@@ -3,7 +3,6 @@ package access
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 )
 
@@ -83,17 +82,6 @@ func (s *Set) counts() (withPermissions, dangerous int) {
 		dangerous += subj.Dangerous()
 	}
 	return withPermissions, dangerous
-}
-
-// namespacesOf returns the namespaces in which a subject has permissions.
-func namespacesOf(s *Subject) []string {
-	var out []string
-	for i := range s.Permissions {
-		if ns := s.Permissions[i].Namespace; !slices.Contains(out, ns) {
-			out = append(out, ns)
-		}
-	}
-	return out
 }
 
 // plural returns "1 subject", "2 subjects".
