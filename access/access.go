@@ -453,7 +453,13 @@ func nonNil(xs []string) []string {
 // Describe says what a permission allows: "get, list, watch on secrets
 // named db-password", "* on *.*", "get on /healthz".
 func Describe(p *Permission) string {
-	s := strings.Join(p.Verbs, ", ") + " on " + strings.Join(Targets(p), ", ")
+	return strings.Join(p.Verbs, ", ") + " on " + targetText(p)
+}
+
+// targetText renders what a permission applies to: its targets, then the
+// resource names it is limited to ("secrets named db-password").
+func targetText(p *Permission) string {
+	s := strings.Join(Targets(p), ", ")
 	if len(p.ResourceNames) > 0 {
 		s += " named " + strings.Join(p.ResourceNames, ", ")
 	}

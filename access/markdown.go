@@ -91,11 +91,7 @@ func markdownSet(w io.Writer, set *Set) {
 			fmt.Fprintln(w, "| --- | --- | --- | --- | --- |")
 			for i := range s.Permissions {
 				p := &s.Permissions[i]
-				res := strings.Join(Targets(p), ", ")
-				if len(p.ResourceNames) > 0 {
-					res += " named " + strings.Join(p.ResourceNames, ", ")
-				}
-				fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", mdText(p.Namespace), mdText(strings.Join(p.Verbs, ", ")), mdText(res),
+				fmt.Fprintf(w, "| %s | %s | %s | %s | %s |\n", mdText(p.Namespace), mdText(strings.Join(p.Verbs, ", ")), mdText(targetText(p)),
 					mark(p)+mdText(danger(p)), mdText(chainText(p)))
 			}
 			fmt.Fprintln(w)

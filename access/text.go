@@ -49,15 +49,11 @@ func textSet(w io.Writer, set *Set) {
 		fmt.Fprintln(tw, "  NAMESPACE\tVERBS\tRESOURCES\tDANGER\tGRANTED BY")
 		for j := range s.Permissions {
 			p := &s.Permissions[j]
-			res := strings.Join(Targets(p), ", ")
-			if len(p.ResourceNames) > 0 {
-				res += " named " + strings.Join(p.ResourceNames, ", ")
-			}
 			d := danger(p)
 			if d == "" {
 				d = "-"
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", p.Namespace, strings.Join(p.Verbs, ","), res, d, p.Grant())
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", p.Namespace, strings.Join(p.Verbs, ","), targetText(p), d, p.Grant())
 		}
 		tw.Flush()
 	}

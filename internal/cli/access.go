@@ -65,14 +65,8 @@ func (a *app) access(cmd *cobra.Command, f *accessFlags, paths []string) error {
 		return a.interrupted(f.lintFlags)
 	}
 	runErrs := slices.Concat(set.Errors, res.Errors)
-	if f.output != "" && isInput(f.output, set) {
-		return fmt.Errorf("--output %s is one of the files read; kvet does not overwrite its input", f.output)
-	}
-	if f.output != "" && len(runErrs) > 0 {
-		a.printErrors(runErrs)
-		fmt.Fprintf(a.stderr, "kvet: report not written to %s because of the errors above%s\n", f.output, keptNote(f.output))
-		a.code = ExitError
-		return nil
+	if skip, err := a.checkOutput(f.output, set, runErrs); skip || err != nil {
+		return err
 	}
 	inputs := make([]access.Input, len(sets))
 	for i, s := range sets {

@@ -218,15 +218,8 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 		rep.RootDir = config.RepoRoot(wd)
 	}
 	rep.Sources = manifests(set, diags)
-	if f.output != "" && isInput(f.output, set) {
-		return fmt.Errorf("--output %s is one of the linted files; kvet does not overwrite its input", f.output)
-	}
-	if f.output != "" && len(runErrs) > 0 {
-		// A report missing the inputs that failed would read as complete.
-		a.printErrors(runErrs)
-		fmt.Fprintf(a.stderr, "kvet: report not written to %s because of the errors above%s\n", f.output, keptNote(f.output))
-		a.code = ExitError
-		return nil
+	if skip, err := a.checkOutput(f.output, set, runErrs); skip || err != nil {
+		return err
 	}
 	if err := a.write(ctx, formatter, rep, f.output); err != nil {
 		if ctx.Err() != nil {
@@ -251,6 +244,26 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 		a.code = ExitFindings
 	}
 	return nil
+}
+
+// checkOutput decides whether the report of a run may be written to the
+// file output (-o): never over one of the files read (an error), and not
+// when the run had errors, because a report missing the inputs that failed
+// would read as complete: the errors are printed, the exit status set,
+// and skip is true.
+func (a *app) checkOutput(output string, set *analyzer.Set, runErrs []error) (skip bool, err error) {
+	switch {
+	case output == "":
+		return false, nil
+	case isInput(output, set):
+		return true, fmt.Errorf("--output %s is one of the linted files; kvet does not overwrite its input", output)
+	case len(runErrs) > 0:
+		a.printErrors(runErrs)
+		fmt.Fprintf(a.stderr, "kvet: report not written to %s because of the errors above%s\n", output, keptNote(output))
+		a.code = ExitError
+		return true, nil
+	}
+	return false, nil
 }
 
 // pathsWithoutObjects returns the PATH arguments of a run (none means ".")
