@@ -31,13 +31,19 @@ func (a *app) accessCmd() *cobra.Command {
 		Long: "Report who can do what over the manifests: for each subject the RBAC bindings name (users, groups, " +
 			"ServiceAccounts, with the workloads that run as them), its permissions per namespace, each with the " +
 			"chain that grants it (binding → role → rule, with file:line), dangerous ones (rated error or warning " +
-			"by kvet's RBAC rules) marked. PATH, discovery, configuration and rendering are as for kvet lint.",
+			"by kvet's RBAC rules) marked. PATH, discovery, configuration and rendering are as for kvet lint.\n\n" +
+			"Exit status: 0, or 2 when a path cannot be read or the configuration is invalid (what could be " +
+			"read is still reported), 130 when interrupted by Ctrl-C.",
+		Example: "  kvet access k8s/                              # a table per subject\n" +
+			"  kvet access -f html -o access.html k8s/       # a page with the subject × namespace matrix\n" +
+			"  kvet access -f markdown k8s/ > access.md      # for a pull-request comment, with a Mermaid graph\n" +
+			"  kvet access -f json k8s/ | jq '.sets[].subjects[] | select(any(.permissions[]; .dangerous)) | .name'",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return a.access(cmd, &f, args)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&f.reportFormat, "format", "f", "text", "output format: "+strings.Join(access.Formats(), ", "))
+	fl.StringVarP(&f.reportFormat, "format", "f", "text", "output `FORMAT`: "+strings.Join(access.Formats(), ", "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` instead of standard output")
 	fl.StringVar(&f.config, "config", "", "read the configuration from `FILE` (default: .kvet.yaml or .kvet.yml in the working directory or a parent, up to the repository root)")
 	fl.BoolVar(&f.noRender, "no-render", false, "read the files of Kustomize overlays and Helm charts as they are, without rendering them")
