@@ -235,12 +235,12 @@ func Build(inputs []Input, rate Rating) *Report {
 	return r
 }
 
-// builder builds one set, remembering what many subjects share: the risks
-// of a rule, and the places of bindings and rules.
+// builder builds one set, remembering what many subjects share: what a
+// rule grants and its risks, and the places of bindings and rules.
 type builder struct {
 	m      *rbac.Model
 	rate   Rating
-	risks  map[*rbac.Rule][]ruleRisk
+	rules  map[*rbac.Rule]*ruleInfo
 	places map[place]Location
 	// groups says whether a group holds a permission.
 	groups map[string]bool
@@ -270,7 +270,7 @@ type place struct {
 
 // BuildSet builds the report of one set.
 func BuildSet(in Input, rate Rating) *Set {
-	b := &builder{m: in.Model, rate: rate, risks: map[*rbac.Rule][]ruleRisk{}, places: map[place]Location{}, groups: map[string]bool{}}
+	b := &builder{m: in.Model, rate: rate, rules: map[*rbac.Rule]*ruleInfo{}, places: map[place]Location{}, groups: map[string]bool{}}
 	m := in.Model
 	set := &Set{Root: in.Root, RootKind: in.RootKind, Namespaces: []string{}, Subjects: []*Subject{}, Problems: []string{}}
 	for _, p := range m.Problems {
@@ -333,46 +333,76 @@ func BuildSet(in Input, rate Rating) *Set {
 
 // permission describes one grant.
 func (b *builder) permission(g rbac.Grant) Permission {
-	rule := g.Rule
+	rule := b.rule(g.Rule)
 	ns := g.Namespace()
 	if ns == "" {
 		ns = ClusterWide
 	}
 	p := Permission{
 		Namespace:       ns,
-		Verbs:           nonNil(rule.Verbs),
-		APIGroups:       nonNil(rule.APIGroups),
-		Resources:       nonNil(rule.Resources),
-		ResourceNames:   nonNil(rule.ResourceNames),
-		NonResourceURLs: nonNil(rule.NonResourceURLs),
+		Verbs:           rule.verbs,
+		APIGroups:       rule.groups,
+		Resources:       rule.resources,
+		ResourceNames:   rule.names,
+		NonResourceURLs: rule.urls,
 		Risks:           []Risk{},
 		Subject:         boundSubject(g),
 		Binding:         g.Binding.String(),
 		Role:            g.Role.String(),
 		Via:             make([]string, 0, len(g.Via)),
-		Rule:            b.locate(rule.Role.Doc, rule.Path()),
+		Rule:            rule.location,
 	}
 	for _, step := range g.Via {
 		p.Via = append(p.Via, step.Selected.String())
 	}
-	for _, risk := range b.ruleRisks(rule) {
+	for _, risk := range rule.risks {
 		if risk.cluster && g.Binding.Kind == rbac.KindRoleBinding {
 			continue // a RoleBinding cannot grant cluster-scoped resources
 		}
 		p.Risks = append(p.Risks, risk.Risk)
 	}
 	p.Dangerous = slices.ContainsFunc(p.Risks, Risk.Dangerous)
-	grants := "grants " + Describe(&p)
-	related := g.Related(rule.Path(), grants)
+	related := g.Related(rule.path, rule.grants)
 	p.Chain = make([]Hop, 0, len(related)+1)
 	for _, rel := range related {
 		p.Chain = append(p.Chain, Hop{Message: rel.Message, Location: b.locate(rel.Doc, rel.Path)})
 	}
-	if rule.Role.Builtin() {
+	if g.Rule.Role.Builtin() {
 		// Related leaves out places without a document: say whose rule it is.
-		p.Chain = append(p.Chain, Hop{Message: fmt.Sprintf("%s (a rule of %s, built into Kubernetes)", grants, rule.Role)})
+		p.Chain = append(p.Chain, Hop{Message: rule.builtin})
 	}
 	return p
+}
+
+// ruleInfo is what the permissions of one rule share, computed once.
+type ruleInfo struct {
+	verbs, groups, resources, names, urls []string
+	path                                  analyzer.Path
+	location                              Location
+	risks                                 []ruleRisk
+	// grants is the message of the chain's last hop, and builtin that hop
+	// for a rule built into Kubernetes.
+	grants, builtin string
+}
+
+// rule returns the ruleInfo of r.
+func (b *builder) rule(r *rbac.Rule) *ruleInfo {
+	if info, ok := b.rules[r]; ok {
+		return info
+	}
+	info := &ruleInfo{
+		verbs: nonNil(r.Verbs), groups: nonNil(r.APIGroups), resources: nonNil(r.Resources),
+		names: nonNil(r.ResourceNames), urls: nonNil(r.NonResourceURLs),
+		path: r.Path(), risks: b.ruleRisks(r),
+	}
+	info.location = b.locate(r.Role.Doc, info.path)
+	p := Permission{Verbs: info.verbs, APIGroups: info.groups, Resources: info.resources, ResourceNames: info.names, NonResourceURLs: info.urls}
+	info.grants = "grants " + Describe(&p)
+	if r.Role.Builtin() {
+		info.builtin = fmt.Sprintf("%s (a rule of %s, built into Kubernetes)", info.grants, r.Role)
+	}
+	b.rules[r] = info
+	return info
 }
 
 // boundSubject names the subject entry of a grant's binding: "Group
@@ -396,12 +426,8 @@ type ruleRisk struct {
 	cluster bool
 }
 
-// ruleRisks returns the rated risks of a rule, most severe first,
-// computed once per rule.
+// ruleRisks returns the rated risks of a rule, most severe first.
 func (b *builder) ruleRisks(rule *rbac.Rule) []ruleRisk {
-	if got, ok := b.risks[rule]; ok {
-		return got
-	}
 	var out []ruleRisk
 	for _, r := range rbac.Risks(rule.Role.Kind, &rule.PolicyRule) {
 		sev, on := r.Severity, true
@@ -414,7 +440,6 @@ func (b *builder) ruleRisks(rule *rbac.Rule) []ruleRisk {
 		out = append(out, ruleRisk{Risk{Rule: r.RuleID, Severity: sev.String(), Access: r.Access, Description: r.Description}, r.Cluster})
 	}
 	slices.SortStableFunc(out, func(x, y ruleRisk) int { return cmp.Compare(rank(y.Severity), rank(x.Severity)) })
-	b.risks[rule] = out
 	return out
 }
 
