@@ -49,10 +49,16 @@ func BenchmarkReport(b *testing.B) {
 		m := benchModel(b, n)
 		in := []access.Input{{Model: m}}
 		b.Run(fmt.Sprintf("build/%d", n), func(b *testing.B) {
+			var r *access.Report
 			for b.Loop() {
-				access.Build(in, nil)
+				r = access.Build(in, nil)
+			}
+			perms := 0
+			for _, s := range r.Sets[0].Subjects {
+				perms += len(s.Permissions)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(2*n), "ns/doc")
+			b.ReportMetric(float64(perms), "permissions")
 		})
 		r := access.Build(in, nil)
 		for _, format := range access.Formats() {
