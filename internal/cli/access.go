@@ -87,6 +87,9 @@ func (a *app) access(cmd *cobra.Command, f *accessFlags, paths []string) error {
 	}
 	if !f.quiet {
 		a.warnRBAC(sets, res.Diagnostics)
+		if empty := pathsWithoutObjects(paths, "", set, res.Diagnostics); len(empty) > 0 {
+			fmt.Fprintf(a.stderr, "kvet: no Kubernetes objects found in %s\n", strings.Join(empty, ", "))
+		}
 	}
 	if a.printErrors(runErrs) {
 		a.code = ExitError

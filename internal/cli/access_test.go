@@ -274,7 +274,11 @@ roleRef:
 	if len(r.Sets[0].Problems) != 2 {
 		t.Errorf("problems = %q, want the duplicate and the missing role", r.Sets[0].Problems)
 	}
-	_, _, quiet := kvet(t, "access", "-q", "k8s")
+	writeFile(t, "values/values.yaml", "replicas: 3\n")
+	if _, _, stderr := kvet(t, "access", "k8s", "values"); !strings.Contains(stderr, "kvet: no Kubernetes objects found in values\n") {
+		t.Errorf("a directory without objects is not named: %q", stderr)
+	}
+	_, _, quiet := kvet(t, "access", "-q", "k8s", "values")
 	if quiet != "" {
 		t.Errorf("-q: stderr %q, want nothing", quiet)
 	}
