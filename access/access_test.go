@@ -3,6 +3,7 @@ package access_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -241,5 +242,37 @@ roleRef:
 	}
 	if s.Inherits == nil || len(s.Inherits) != 0 {
 		t.Errorf("inherits = %#v, want an empty list (no group holds anything)", s.Inherits)
+	}
+}
+
+// The JSON report, written subject by subject, is the report encoded in
+// one piece, for any number of sets and subjects.
+func TestJSONStreamed(t *testing.T) {
+	teams := load(t, "testdata/teams")
+	empty := build(t, nil)
+	overlay := *teams.Sets[0]
+	overlay.Root, overlay.RootKind = "overlays/prod", "overlay"
+	for _, r := range []*access.Report{
+		{Sets: []*access.Set{}},
+		{Sets: []*access.Set{empty}},
+		teams,
+		{Sets: []*access.Set{teams.Sets[0], empty, &overlay}},
+	} {
+		var got, want bytes.Buffer
+		if err := access.JSON(&got, r); err != nil {
+			t.Fatal(err)
+		}
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(struct {
+			Version int           `json:"version"`
+			Sets    []*access.Set `json:"sets"`
+		}{access.JSONVersion, r.Sets}); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("streamed JSON differs from the encoded report:\n%s\nwant:\n%s", got.String(), want.String())
+		}
 	}
 }
