@@ -276,3 +276,34 @@ func TestJSONStreamed(t *testing.T) {
 		}
 	}
 }
+
+// Names are text, never markup: the HTML report escapes them in content
+// and attributes, and the Markdown report in table cells.
+func TestEscaping(t *testing.T) {
+	set := build(t, nil, "rbac.yaml", `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: odd
+subjects:
+- kind: User
+  name: '<img src=x onerror=alert(1)> "x" | y'
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: view
+`)
+	r := &access.Report{Sets: []*access.Set{set}}
+	var page, md bytes.Buffer
+	if err := access.HTML(&page, r); err != nil {
+		t.Fatal(err)
+	}
+	if err := access.Markdown(&md, r); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(page.String(), "<img") || !strings.Contains(page.String(), `data-subject="User &lt;img src=x onerror=alert(1)&gt; &#34;x&#34; | y"`) {
+		t.Errorf("the HTML report does not escape the user's name")
+	}
+	if strings.Contains(md.String(), "<img") || !strings.Contains(md.String(), `| User &lt;img src=x onerror=alert(1)&gt; "x" \| y |`) {
+		t.Errorf("the Markdown report does not escape the user's name:\n%s", md.String())
+	}
+}

@@ -4,60 +4,121 @@ import (
 	"bufio"
 	_ "embed"
 	"fmt"
-	"html/template"
+	"html"
 	"io"
 	"strings"
 )
 
-//go:embed html.tmpl
-var htmlSource string
+// page is the HTML report's page: head, inline style, controls and
+// script; the sets go where its marker is.
+//
+//go:embed page.html
+var page string
 
-// htmlPage is the template of the HTML report of r, parsed once per call
-// (the report is written once per run).
-func htmlPage(r *Report) (*template.Template, error) {
-	rows := make([]map[string]int, len(r.Sets)) // subject → row, per set
-	for i, set := range r.Sets {
-		rows[i] = make(map[string]int, len(set.Subjects))
-		for j, s := range set.Subjects {
-			rows[i][s.String()] = j
-		}
-	}
-	return template.New("access").Funcs(template.FuncMap{
-		"rowID": func(set int, subject string) string {
-			if j, ok := rows[set][subject]; ok {
-				return fmt.Sprintf("s%d-%d", set, j)
-			}
-			return ""
-		},
-		"title":     func(s *Set) string { return s.title() },
-		"nsTitle":   namespaceTitle,
-		"in":        func(s *Subject, ns string) []Permission { return s.In(ns) },
-		"describe":  func(p Permission) string { return Describe(&p) },
-		"workloads": workloadsText,
-		"summary": func(s *Set) string {
-			with, dangerous := s.counts()
-			return fmt.Sprintf("%s, %s with permissions, %s in %s.", plural(len(s.Subjects), "subject"), plural(with, "subject"),
-				plural(dangerous, "dangerous permission"), plural(len(s.Namespaces), "namespace"))
-		},
-		"cellID": func(set, subj, ns int) string { return fmt.Sprintf("p%d-%d-%d", set, subj, ns) },
-		"join":   strings.Join,
-	}).Parse(htmlSource)
-}
+const setsMarker = "<!-- kvet:sets -->\n"
 
 // HTML writes the report as one self-contained page (inline CSS and
 // JavaScript, no external asset): per set, a subject × namespace matrix
 // whose cells list the permissions, dangerous ones marked; hovering,
 // focusing or clicking a permission shows its grant chain with file:line.
 // A filter box narrows the rows, and a check box shows only subjects with
-// dangerous permissions.
+// dangerous permissions. Every text and attribute value is escaped.
 func HTML(w io.Writer, r *Report) error {
-	t, err := htmlPage(r)
-	if err != nil {
-		return fmt.Errorf("parsing the HTML template: %w", err)
+	head, tail, ok := strings.Cut(page, setsMarker)
+	if !ok {
+		return fmt.Errorf("the HTML page has no %q marker", strings.TrimSpace(setsMarker))
 	}
-	bw := bufio.NewWriter(w)
-	if err := t.Execute(bw, r); err != nil {
-		return err
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString(head)
+	for si, set := range r.Sets {
+		htmlSet(bw, si, set)
 	}
+	bw.WriteString(tail)
 	return bw.Flush()
+}
+
+// esc escapes text for HTML content and quoted attribute values.
+var esc = html.EscapeString
+
+func htmlSet(w *bufio.Writer, si int, set *Set) {
+	rows := make(map[string]int, len(set.Subjects)) // subject → row, for the inherits links
+	for j, s := range set.Subjects {
+		rows[s.String()] = j
+	}
+	with, dangerous := set.counts()
+	fmt.Fprintf(w, "<section class=\"set\" data-root=\"%s\">\n<h2>%s</h2>\n", esc(set.Root), esc(set.title()))
+	fmt.Fprintf(w, "<p class=\"summary\">%s, %s with permissions, %s in %s.</p>\n", plural(len(set.Subjects), "subject"),
+		plural(with, "subject"), plural(dangerous, "dangerous permission"), plural(len(set.Namespaces), "namespace"))
+	if len(set.Problems) > 0 {
+		w.WriteString("<ul class=\"problems\">\n")
+		for _, p := range set.Problems {
+			fmt.Fprintf(w, "<li>%s</li>\n", esc(p))
+		}
+		w.WriteString("</ul>\n")
+	}
+	w.WriteString("<table class=\"matrix\">\n<thead><tr><th scope=\"col\">subject</th>")
+	for _, ns := range set.Namespaces {
+		fmt.Fprintf(w, "<th scope=\"col\" data-namespace=\"%s\">%s</th>", esc(ns), esc(namespaceTitle(ns)))
+	}
+	w.WriteString("</tr></thead>\n<tbody>\n")
+	for ui, s := range set.Subjects {
+		fmt.Fprintf(w, "<tr class=\"subject\" id=\"s%d-%d\" data-subject=\"%s\" data-dangerous=\"%d\">\n", si, ui, esc(s.String()), s.Dangerous())
+		name := s.Name
+		if s.Namespace != "" {
+			name = s.Namespace + "/" + s.Name
+		}
+		fmt.Fprintf(w, "<th scope=\"row\"><span class=\"kind\">%s</span> %s", esc(s.Kind), esc(name))
+		for _, wl := range workloadsText(s) {
+			fmt.Fprintf(w, "<div class=\"runs\">runs: %s</div>", esc(wl))
+		}
+		if len(s.Inherits) > 0 {
+			w.WriteString("<div class=\"runs\">inherits: ")
+			for i, g := range s.Inherits {
+				if i > 0 {
+					w.WriteString(", ")
+				}
+				fmt.Fprintf(w, "<a class=\"inherits\" href=\"#s%d-%d\">%s</a>", si, rows[g], esc(g))
+			}
+			w.WriteString("</div>")
+		}
+		w.WriteString("</th>\n")
+		for ni, ns := range set.Namespaces {
+			htmlCell(w, fmt.Sprintf("p%d-%d-%d", si, ui, ni), ns, s.In(ns))
+		}
+		w.WriteString("</tr>\n")
+	}
+	w.WriteString("</tbody>\n</table>\n</section>\n")
+}
+
+// htmlCell writes the cell of one subject and namespace: its permissions,
+// each with its chain (shown on hover, focus or click), or a dash.
+func htmlCell(w *bufio.Writer, id, ns string, perms []Permission) {
+	if len(perms) == 0 {
+		fmt.Fprintf(w, "<td class=\"none\" data-namespace=\"%s\">—</td>\n", esc(ns))
+		return
+	}
+	fmt.Fprintf(w, "<td data-namespace=\"%s\"><ul class=\"perms\">\n", esc(ns))
+	for pi := range perms {
+		p := &perms[pi]
+		class, mark := "perm", ""
+		if p.Dangerous {
+			class, mark = "perm danger", "⚠ "
+		}
+		what := esc(Describe(p))
+		fmt.Fprintf(w, "<li class=\"%s\" tabindex=\"0\" aria-describedby=\"%s-%d\">%s%s\n", class, id, pi, mark, what)
+		fmt.Fprintf(w, "<div class=\"chain\" role=\"tooltip\" id=\"%s-%d\">\n<div><strong>%s</strong> in %s</div>\n<ol>\n", id, pi, what, esc(namespaceTitle(p.Namespace)))
+		for _, h := range p.Chain {
+			fmt.Fprintf(w, "<li>%s", esc(h.Message))
+			if h.Location.File != "" {
+				fmt.Fprintf(w, " <span class=\"where\">%s</span>", esc(h.Location.String()))
+			}
+			w.WriteString("</li>\n")
+		}
+		w.WriteString("</ol>\n")
+		for _, r := range p.Risks {
+			fmt.Fprintf(w, "<div class=\"risk\">%s: %s (%s)</div>\n", esc(r.Severity), esc(r.Description), esc(r.Rule))
+		}
+		w.WriteString("</div></li>\n")
+	}
+	w.WriteString("</ul></td>\n")
 }

@@ -230,7 +230,7 @@ func (g *graph) node(label, role, kind string) string {
 	id := fmt.Sprintf("n%d", len(g.order))
 	g.ids[label] = id
 	g.order = append(g.order, id)
-	text := strings.ReplaceAll(label, `"`, "#quot;")
+	text := mermaidText(label)
 	var shape string
 	switch {
 	case role == "workload":
@@ -247,6 +247,10 @@ func (g *graph) node(label, role, kind string) string {
 	g.nodes = append(g.nodes, id+shape)
 	return id
 }
+
+// mermaidText escapes a label for a quoted Mermaid node: quotes and the
+// characters of markup become Mermaid's entity codes.
+var mermaidText = strings.NewReplacer(`"`, "#quot;", "<", "#60;", ">", "#62;", "&", "#38;").Replace
 
 // edge adds an edge once.
 func (g *graph) edge(from, to, arrow string) {
