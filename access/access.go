@@ -12,6 +12,7 @@ package access
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -226,13 +227,18 @@ type Input struct {
 	Root, RootKind string
 }
 
-// Build builds the report of the inputs, rating risks with rate.
-func Build(inputs []Input, rate Rating) *Report {
+// Build builds the report of the inputs, rating risks with rate. It
+// stops early with ctx's error when ctx is done.
+func Build(ctx context.Context, inputs []Input, rate Rating) (*Report, error) {
 	r := &Report{Sets: make([]*Set, 0, len(inputs))}
 	for _, in := range inputs {
-		r.Sets = append(r.Sets, BuildSet(in, rate))
+		set, err := BuildSet(ctx, in, rate)
+		if err != nil {
+			return nil, err
+		}
+		r.Sets = append(r.Sets, set)
 	}
-	return r
+	return r, nil
 }
 
 // builder builds one set, remembering what many subjects share: what a
@@ -268,8 +274,9 @@ type place struct {
 	path string
 }
 
-// BuildSet builds the report of one set.
-func BuildSet(in Input, rate Rating) *Set {
+// BuildSet builds the report of one set. It stops early with ctx's error
+// when ctx is done.
+func BuildSet(ctx context.Context, in Input, rate Rating) (*Set, error) {
 	b := &builder{m: in.Model, rate: rate, rules: map[*rbac.Rule]*ruleInfo{}, places: map[place]Location{}, groups: map[string]bool{}}
 	m := in.Model
 	set := &Set{Root: in.Root, RootKind: in.RootKind, Namespaces: []string{}, Subjects: []*Subject{}, Problems: []string{}}
@@ -283,6 +290,9 @@ func BuildSet(in Input, rate Rating) *Set {
 	}
 	namespaces := map[string]bool{}
 	for _, s := range m.Subjects() {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		subj := &Subject{Kind: s.Kind, Namespace: s.Namespace, Name: s.Name, Workloads: []Workload{}, Inherits: []string{}}
 		for _, w := range workloads[[2]string{s.Namespace, s.Name}] {
 			if s.Kind != rbacv1.ServiceAccountKind {
@@ -328,7 +338,7 @@ func BuildSet(in Input, rate Rating) *Set {
 		set.Namespaces = append(set.Namespaces, ns)
 	}
 	slices.SortFunc(set.Namespaces, compareNamespaces)
-	return set
+	return set, nil
 }
 
 // permission describes one grant.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -23,14 +24,18 @@ var update = flag.Bool("update", false, "rewrite the golden files of testdata/")
 // them.
 func load(t *testing.T, dir string) *access.Report {
 	t.Helper()
-	set := analyzer.NewLoader(nil).Load(context.Background(), []string{dir})
+	set := analyzer.NewLoader(nil).Load(t.Context(), []string{dir})
 	for _, err := range set.Errors {
 		t.Fatal(err)
 	}
 	for _, d := range set.Diagnostics {
 		t.Fatalf("%s:%d: %s (%s)", d.File, d.Range.Start.Line, d.Message, d.RuleID)
 	}
-	return access.Build([]access.Input{{Model: rbac.Build(set.Docs)}}, nil)
+	r, err := access.Build(t.Context(), []access.Input{{Model: rbac.Build(set.Docs)}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 // TestGolden renders the report of testdata/teams in each format and
@@ -74,7 +79,11 @@ func build(t *testing.T, rate access.Rating, files ...string) *access.Set {
 		}
 		docs = append(docs, ds...)
 	}
-	return access.BuildSet(access.Input{Model: rbac.Build(docs)}, rate)
+	set, err := access.BuildSet(t.Context(), access.Input{Model: rbac.Build(docs)}, rate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set
 }
 
 // rows renders a set's permissions as "subject | namespace | what |
@@ -305,5 +314,15 @@ roleRef:
 	}
 	if strings.Contains(md.String(), "<img") || !strings.Contains(md.String(), `| User &lt;img src=x onerror=alert(1)&gt; "x" \| y |`) {
 		t.Errorf("the Markdown report does not escape the user's name:\n%s", md.String())
+	}
+}
+
+// Building stops when the run is cancelled.
+func TestBuildCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	set := analyzer.NewLoader(nil).Load(t.Context(), []string{"testdata/teams"})
+	if _, err := access.Build(ctx, []access.Input{{Model: rbac.Build(set.Docs)}}, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("Build on a cancelled context: %v, want context.Canceled", err)
 	}
 }

@@ -51,7 +51,10 @@ func BenchmarkReport(b *testing.B) {
 		b.Run(fmt.Sprintf("build/%d", n), func(b *testing.B) {
 			var r *access.Report
 			for b.Loop() {
-				r = access.Build(in, nil)
+				var err error
+				if r, err = access.Build(b.Context(), in, nil); err != nil {
+					b.Fatal(err)
+				}
 			}
 			perms := 0
 			for _, s := range r.Sets[0].Subjects {
@@ -60,7 +63,10 @@ func BenchmarkReport(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(2*n), "ns/doc")
 			b.ReportMetric(float64(perms), "permissions")
 		})
-		r := access.Build(in, nil)
+		r, err := access.Build(b.Context(), in, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
 		for _, format := range access.Formats() {
 			b.Run(fmt.Sprintf("%s/%d", format, n), func(b *testing.B) {
 				for b.Loop() {

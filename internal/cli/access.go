@@ -78,7 +78,10 @@ func (a *app) access(cmd *cobra.Command, f *accessFlags, paths []string) error {
 	for i, s := range sets {
 		inputs[i] = access.Input{Model: s.Model, Root: s.Root, RootKind: s.RootKind}
 	}
-	rep := access.Build(inputs, rating(lt))
+	rep, err := access.Build(ctx, inputs, rating(lt))
+	if err != nil {
+		return a.interrupted(f.lintFlags)
+	}
 	if err := a.writeOutput(ctx, f.output, func(w io.Writer) error { return access.Write(w, f.reportFormat, rep) }); err != nil {
 		if ctx.Err() != nil {
 			return a.interrupted(f.lintFlags)
