@@ -16,7 +16,7 @@ import (
 // ClusterRoles, RoleBindings, ClusterRoleBindings) and n workloads and
 // ServiceAccounts as kvet access reads them (the engine's set-rule path:
 // facts taken, trees released) and returns its RBAC model.
-func benchModel(b *testing.B, n int) *rbac.Model {
+func benchModel(b *testing.B, n int) (*rbac.Model, []*analyzer.Document) {
 	b.Helper()
 	dir := b.TempDir()
 	const perFile = 10
@@ -28,26 +28,34 @@ func benchModel(b *testing.B, n int) *rbac.Model {
 		b.Fatal(err)
 	}
 	var m *rbac.Model
+	var docs []*analyzer.Document
 	collect := &analyzer.Rule{ID: "collect", Kinds: rbac.Kinds(), Facts: []*analyzer.Fact{rbac.Fact()},
-		RunSet: func(p *analyzer.SetPass) { m = rbac.Build(p.Docs) }}
+		RunSet: func(p *analyzer.SetPass) { m, docs = rbac.Build(p.Docs), p.Docs }}
 	set, res := analyzer.Lint(context.Background(), analyzer.NewLoader(nil), []string{dir}, []*analyzer.Rule{collect}, analyzer.Options{})
 	if len(set.Errors)+len(res.Errors) > 0 || m == nil {
 		b.Fatalf("linting the corpus: %v %v", set.Errors, res.Errors)
 	}
-	return m
+	return m, docs
 }
 
 // BenchmarkReport measures the access report of n RBAC documents plus n
 // workloads: building it from the RBAC model (every subject's
 // permissions, their risks and grant chains located to file:line), and
-// writing it in each format. Time per document should stay flat from 1k
-// to 50k (linear in the set):
+// writing it in each format. The baseline, measured in the same run, is
+// building the RBAC model of the same documents (model/N). Time per
+// document should stay flat from 1k to 50k (linear in the set):
 //
 //	go test ./access -run '^$' -bench Report -benchtime 3x
 func BenchmarkReport(b *testing.B) {
 	for _, n := range []int{1000, 10000, 50000} {
-		m := benchModel(b, n)
+		m, docs := benchModel(b, n)
 		in := []access.Input{{Model: m}}
+		b.Run(fmt.Sprintf("model/%d", n), func(b *testing.B) {
+			for b.Loop() {
+				rbac.Build(docs)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(2*n), "ns/doc")
+		})
 		b.Run(fmt.Sprintf("build/%d", n), func(b *testing.B) {
 			var r *access.Report
 			for b.Loop() {
