@@ -261,7 +261,22 @@ func TestJSONStreamed(t *testing.T) {
 	empty := build(t, nil)
 	overlay := *teams.Sets[0]
 	overlay.Root, overlay.RootKind = "overlays/prod", "overlay"
+	// A name that reads like the key the writer looks for.
+	odd := build(t, nil, "rbac.yaml", `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: odd
+  namespace: x
+subjects:
+- kind: User
+  name: '"permissions": [ & <b>'
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: view
+`)
 	for _, r := range []*access.Report{
+		{Sets: []*access.Set{odd}},
 		{Sets: []*access.Set{}},
 		{Sets: []*access.Set{empty}},
 		teams,

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"strings"
 )
 
 // JSONVersion is the version of the JSON format; it changes when a field
@@ -13,8 +14,8 @@ const JSONVersion = 1
 
 // JSON writes the report as one JSON object: {"version": 1, "sets":
 // [...]}, every list present (empty rather than null), indented by two
-// spaces. It is written subject by subject, so that a large report is
-// never held in memory twice.
+// spaces. It is written permission by permission, so that a large report
+// is never held in memory twice.
 func JSON(w io.Writer, r *Report) error {
 	bw := bufio.NewWriter(w)
 	j := &jsonWriter{w: bw}
@@ -39,7 +40,7 @@ func JSON(w io.Writer, r *Report) error {
 				j.raw(",")
 			}
 			j.raw("\n        ")
-			j.value(s, "        ")
+			j.subject(s, "        ")
 		}
 		if len(set.Subjects) > 0 {
 			j.raw("\n      ")
@@ -85,4 +86,40 @@ func (j *jsonWriter) value(v any, prefix string) {
 		return
 	}
 	_, j.err = j.w.Write(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
+}
+
+// permissionsKey is how a subject's encoding names its (empty) list of
+// permissions; inside a string the quotes would be escaped.
+const permissionsKey = `"permissions": [`
+
+// subject writes s indented for a line that starts with prefix: its other
+// fields encoded at once, and its permissions one by one.
+func (j *jsonWriter) subject(s *Subject, prefix string) {
+	if j.err != nil {
+		return
+	}
+	rest := *s
+	rest.Permissions = []Permission{}
+	j.buf.Reset()
+	enc := json.NewEncoder(&j.buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(prefix, "  ")
+	if j.err = enc.Encode(&rest); j.err != nil {
+		return
+	}
+	text := string(bytes.TrimSuffix(j.buf.Bytes(), []byte("\n")))
+	head, tail, _ := strings.Cut(text, permissionsKey)
+	j.raw(head + permissionsKey)
+	inner := prefix + "    "
+	for i := range s.Permissions {
+		if i > 0 {
+			j.raw(",")
+		}
+		j.raw("\n" + inner)
+		j.value(&s.Permissions[i], inner)
+	}
+	if len(s.Permissions) > 0 {
+		j.raw("\n" + prefix + "  ")
+	}
+	j.raw(tail)
 }
