@@ -11,6 +11,7 @@ import (
 	"github.com/kvet-dev/kvet/access"
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/linter"
+	"github.com/kvet-dev/kvet/render"
 )
 
 // accessFlags are the flags of kvet access: the report's format and
@@ -47,6 +48,8 @@ func (a *app) accessCmd() *cobra.Command {
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` instead of standard output")
 	fl.StringVar(&f.config, "config", "", "read the configuration from `FILE` (default: .kvet.yaml or .kvet.yml in the working directory or a parent, up to the repository root)")
 	fl.BoolVar(&f.noRender, "no-render", false, "read the files of Kustomize overlays and Helm charts as they are, without rendering them")
+	fl.StringVar(&f.kubeVersion, "kube-version", "", "the Kubernetes release the manifests target, as `1.MINOR`, for rendering Helm charts (default: kube-version: of .kvet.yaml, else "+analyzer.NewestKubeVersion.String()+")")
+	addHelmFlags(cmd, &f.helm)
 	fl.StringVar(&f.maxFileSizeFlag, "max-file-size", "", "do not read files larger than `SIZE` (bytes, or with a unit: 512KiB, 64MiB, 1GiB; default 64MiB)")
 	fl.BoolVarP(&f.quiet, "quiet", "q", false, "leave out the warnings on stderr about input kvet could not read whole and RBAC problems")
 	return cmd
@@ -61,12 +64,22 @@ func (a *app) access(cmd *cobra.Command, f *accessFlags, paths []string) error {
 		return err
 	}
 	ctx := cmd.Context()
-	a.limitMemory(paths)
 	lt, err := a.ruleSet(ctx, f.lintFlags, cfg)
 	if err != nil {
 		return err
 	}
+	if f.helmSettings, err = helmSettings(f.helm, cfg, lt.Options.KubeVersion, paths); err != nil {
+		return err
+	}
+	var stage *render.Stage
+	if !f.noRender {
+		stage = newRenderer(f.helmSettings)
+	}
+	a.limitMemory(paths, stage)
 	sets, set, res := loadRBAC(ctx, lt, f.loader(a.stdin), paths)
+	for _, n := range set.Notes {
+		fmt.Fprintf(a.stderr, "kvet: note: %s\n", n)
+	}
 	if ctx.Err() != nil {
 		return a.interrupted(f.lintFlags)
 	}
