@@ -299,7 +299,7 @@ func BuildSet(ctx context.Context, in Input, rate Rating) (*Set, error) {
 				break
 			}
 			subj.Workloads = append(subj.Workloads, Workload{Kind: w.Kind, Namespace: w.Namespace, Name: w.Name,
-				Location: b.locate(w.Doc, w.AccountPath), TokenMounted: m.TokenMounted(w)})
+				Location: b.locate(w.Doc, w.AccountPath()), TokenMounted: m.TokenMounted(w)})
 		}
 		u := s.User()
 		direct := u
