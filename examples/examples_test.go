@@ -32,3 +32,11 @@ func TestBadExamples(t *testing.T) {
 func TestGoodExamplesAreClean(t *testing.T) {
 	analyzertest.Run(t, defaultRules(), "good")
 }
+
+// The seed's access model (lesson 3): what kvet lint reports on it is what
+// the seed's best practices warn about, each on its line (the `# want`
+// comments of rbac-teams/), and the cross-document rules find the chains
+// whole (no reference to a missing role or ServiceAccount).
+func TestRBACTeamsExample(t *testing.T) {
+	analyzertest.Run(t, defaultRules(), "rbac-teams")
+}
