@@ -29,13 +29,17 @@ func HTML(w io.Writer, r *Report) error {
 		return fmt.Errorf("the HTML page has no %q marker", strings.TrimSpace(setsMarker))
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
-	bw.WriteString(head)
+	put(bw, head)
 	for si, set := range r.Sets {
 		htmlSet(bw, si, set)
 	}
-	bw.WriteString(tail)
+	put(bw, tail)
 	return bw.Flush()
 }
+
+// put writes s to w. A bufio.Writer keeps its first error, which HTML
+// returns from Flush.
+func put(w *bufio.Writer, s string) { _, _ = w.WriteString(s) }
 
 // esc escapes text for HTML content and quoted attribute values.
 var esc = html.EscapeString
@@ -50,17 +54,17 @@ func htmlSet(w *bufio.Writer, si int, set *Set) {
 	fmt.Fprintf(w, "<p class=\"summary\">%s, %s with permissions, %s in %s.</p>\n", plural(len(set.Subjects), "subject"),
 		plural(with, "subject"), plural(dangerous, "dangerous permission"), plural(len(set.Namespaces), "namespace"))
 	if len(set.Problems) > 0 {
-		w.WriteString("<ul class=\"problems\">\n")
+		put(w, "<ul class=\"problems\">\n")
 		for _, p := range set.Problems {
 			fmt.Fprintf(w, "<li>%s</li>\n", esc(p))
 		}
-		w.WriteString("</ul>\n")
+		put(w, "</ul>\n")
 	}
-	w.WriteString("<table class=\"matrix\">\n<thead><tr><th scope=\"col\">subject</th>")
+	put(w, "<table class=\"matrix\">\n<thead><tr><th scope=\"col\">subject</th>")
 	for _, ns := range set.Namespaces {
 		fmt.Fprintf(w, "<th scope=\"col\" data-namespace=\"%s\">%s</th>", esc(ns), esc(namespaceTitle(ns)))
 	}
-	w.WriteString("</tr></thead>\n<tbody>\n")
+	put(w, "</tr></thead>\n<tbody>\n")
 	for ui, s := range set.Subjects {
 		fmt.Fprintf(w, "<tr class=\"subject\" id=\"s%d-%d\" data-subject=\"%s\" data-dangerous=\"%d\">\n", si, ui, esc(s.String()), s.Dangerous())
 		name := s.Name
@@ -72,22 +76,22 @@ func htmlSet(w *bufio.Writer, si int, set *Set) {
 			fmt.Fprintf(w, "<div class=\"runs\">runs: %s</div>", esc(wl))
 		}
 		if len(s.Inherits) > 0 {
-			w.WriteString("<div class=\"runs\">inherits: ")
+			put(w, "<div class=\"runs\">inherits: ")
 			for i, g := range s.Inherits {
 				if i > 0 {
-					w.WriteString(", ")
+					put(w, ", ")
 				}
 				fmt.Fprintf(w, "<a class=\"inherits\" href=\"#s%d-%d\">%s</a>", si, rows[g], esc(g))
 			}
-			w.WriteString("</div>")
+			put(w, "</div>")
 		}
-		w.WriteString("</th>\n")
+		put(w, "</th>\n")
 		for ni, ns := range set.Namespaces {
 			htmlCell(w, fmt.Sprintf("p%d-%d-%d", si, ui, ni), ns, s.In(ns))
 		}
-		w.WriteString("</tr>\n")
+		put(w, "</tr>\n")
 	}
-	w.WriteString("</tbody>\n</table>\n</section>\n")
+	put(w, "</tbody>\n</table>\n</section>\n")
 }
 
 // htmlCell writes the cell of one subject and namespace: its permissions,
@@ -112,13 +116,13 @@ func htmlCell(w *bufio.Writer, id, ns string, perms []Permission) {
 			if h.Location.File != "" {
 				fmt.Fprintf(w, " <span class=\"where\">%s</span>", esc(h.Location.String()))
 			}
-			w.WriteString("</li>\n")
+			put(w, "</li>\n")
 		}
-		w.WriteString("</ol>\n")
+		put(w, "</ol>\n")
 		for _, r := range p.Risks {
 			fmt.Fprintf(w, "<div class=\"risk\">%s: %s (%s)</div>\n", esc(r.Severity), esc(r.Description), esc(r.Rule))
 		}
-		w.WriteString("</div></li>\n")
+		put(w, "</div></li>\n")
 	}
-	w.WriteString("</ul></td>\n")
+	put(w, "</ul></td>\n")
 }
