@@ -252,6 +252,10 @@ type builder struct {
 	groups map[string]bool
 }
 
+func newBuilder(m *rbac.Model, rate Rating) *builder {
+	return &builder{m: m, rate: rate, rules: map[*rbac.Rule]*ruleInfo{}, places: map[place]Location{}, groups: map[string]bool{}}
+}
+
 // inherits names the groups among groups that hold permissions.
 func (b *builder) inherits(groups []string) []string {
 	out := []string{}
@@ -277,7 +281,7 @@ type place struct {
 // BuildSet builds the report of one set. It stops early with ctx's error
 // when ctx is done.
 func BuildSet(ctx context.Context, in Input, rate Rating) (*Set, error) {
-	b := &builder{m: in.Model, rate: rate, rules: map[*rbac.Rule]*ruleInfo{}, places: map[place]Location{}, groups: map[string]bool{}}
+	b := newBuilder(in.Model, rate)
 	m := in.Model
 	set := &Set{Root: in.Root, RootKind: in.RootKind, Namespaces: []string{}, Subjects: []*Subject{}, Problems: []string{}}
 	for _, p := range m.Problems {
@@ -372,7 +376,11 @@ func (b *builder) permission(g rbac.Grant) Permission {
 		p.Risks = append(p.Risks, risk.Risk)
 	}
 	p.Dangerous = slices.ContainsFunc(p.Risks, Risk.Dangerous)
-	related := g.Related(rule.path, rule.grants)
+	path := rule.path
+	if g.Match.Resource >= 0 || g.Match.NonResourceURL >= 0 {
+		path = g.RulePath() // the element that allows a request
+	}
+	related := g.Related(path, rule.grants)
 	p.Chain = make([]Hop, 0, len(related)+1)
 	for _, rel := range related {
 		p.Chain = append(p.Chain, Hop{Message: rel.Message, Location: b.locate(rel.Doc, rel.Path)})
@@ -382,6 +390,29 @@ func (b *builder) permission(g rbac.Grant) Permission {
 		p.Chain = append(p.Chain, Hop{Message: rule.builtin})
 	}
 	return p
+}
+
+// Describer describes the grants of one RBAC model as Permissions (with
+// their risks, rated by a Rating, and their chains located), computing
+// what the grants of one rule share once. kvet can-i uses it for the grants
+// of one user; BuildSet for every subject.
+type Describer struct{ b *builder }
+
+// NewDescriber returns a Describer of m's grants, rating risks with rate.
+func NewDescriber(m *rbac.Model, rate Rating) *Describer {
+	return &Describer{newBuilder(m, rate)}
+}
+
+// Permissions describes grants, in namespace order (ClusterWide first),
+// then in the order given. The chain of a grant of a request
+// (rbac.Model.Allows) ends at the rule element that allows the request.
+func (d *Describer) Permissions(grants []rbac.Grant) []Permission {
+	out := make([]Permission, 0, len(grants))
+	for _, g := range grants {
+		out = append(out, d.b.permission(g))
+	}
+	slices.SortStableFunc(out, func(a, b Permission) int { return compareNamespaces(a.Namespace, b.Namespace) })
+	return out
 }
 
 // ruleInfo is what the permissions of one rule share, computed once.

@@ -45,17 +45,7 @@ func textSet(w io.Writer, set *Set) {
 			}
 			continue
 		}
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  NAMESPACE\tVERBS\tRESOURCES\tDANGER\tGRANTED BY")
-		for j := range s.Permissions {
-			p := &s.Permissions[j]
-			d := danger(p)
-			if d == "" {
-				d = "-"
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", p.Namespace, strings.Join(p.Verbs, ","), targetText(p), d, p.Grant())
-		}
-		tw.Flush()
+		permissionTable(w, "  ", s.Permissions)
 	}
 	with, dangerous := set.counts()
 	if len(set.Subjects) > 0 {
@@ -63,4 +53,26 @@ func textSet(w io.Writer, set *Set) {
 	}
 	fmt.Fprintf(w, "%s, %s with permissions, %s in %s\n", plural(len(set.Subjects), "subject"), plural(with, "subject"),
 		plural(dangerous, "dangerous permission"), plural(len(set.Namespaces), "namespace"))
+}
+
+// PermissionTable writes permissions as the text report's table: one line
+// per permission with its namespace, verbs, resources, danger and grant.
+func PermissionTable(w io.Writer, perms []Permission) error {
+	bw := bufio.NewWriter(w)
+	permissionTable(bw, "", perms)
+	return bw.Flush()
+}
+
+func permissionTable(w io.Writer, indent string, perms []Permission) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, indent+"NAMESPACE\tVERBS\tRESOURCES\tDANGER\tGRANTED BY")
+	for j := range perms {
+		p := &perms[j]
+		d := danger(p)
+		if d == "" {
+			d = "-"
+		}
+		fmt.Fprintf(tw, "%s%s\t%s\t%s\t%s\t%s\n", indent, p.Namespace, strings.Join(p.Verbs, ","), targetText(p), d, p.Grant())
+	}
+	tw.Flush()
 }
