@@ -11,7 +11,6 @@ import (
 	"github.com/kvet-dev/kvet/access"
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/linter"
-	"github.com/kvet-dev/kvet/render"
 )
 
 // accessFlags are the flags of kvet access: the report's format and
@@ -46,12 +45,7 @@ func (a *app) accessCmd() *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVarP(&f.reportFormat, "format", "f", "text", "output `FORMAT`: "+strings.Join(access.Formats(), ", "))
 	fl.StringVarP(&f.output, "output", "o", "", "write the report to `FILE` instead of standard output")
-	fl.StringVar(&f.config, "config", "", "read the configuration from `FILE` (default: .kvet.yaml or .kvet.yml in the working directory or a parent, up to the repository root)")
-	fl.BoolVar(&f.noRender, "no-render", false, "read the files of Kustomize overlays and Helm charts as they are, without rendering them")
-	fl.StringVar(&f.kubeVersion, "kube-version", "", "the Kubernetes release the manifests target, as `1.MINOR`, for rendering Helm charts (default: kube-version: of .kvet.yaml, else "+analyzer.NewestKubeVersion.String()+")")
-	addHelmFlags(cmd, &f.helm)
-	fl.StringVar(&f.maxFileSizeFlag, "max-file-size", "", "do not read files larger than `SIZE` (bytes, or with a unit: 512KiB, 64MiB, 1GiB; default 64MiB)")
-	fl.BoolVarP(&f.quiet, "quiet", "q", false, "leave out the warnings on stderr about input kvet could not read whole and RBAC problems")
+	addRBACInputFlags(cmd, &f.lintFlags)
 	return cmd
 }
 
@@ -59,30 +53,15 @@ func (a *app) access(cmd *cobra.Command, f *accessFlags, paths []string) error {
 	if !slices.Contains(access.Formats(), f.reportFormat) {
 		return usageError{fmt.Errorf("--format: unknown format %q (want %s)", f.reportFormat, strings.Join(access.Formats(), ", "))}
 	}
-	cfg, _, err := a.configure(cmd, &f.lintFlags, paths)
+	run, err := a.readRBAC(cmd, &f.lintFlags, paths)
 	if err != nil {
 		return err
 	}
 	ctx := cmd.Context()
-	lt, err := a.ruleSet(ctx, f.lintFlags, cfg)
-	if err != nil {
-		return err
-	}
-	if f.helmSettings, err = helmSettings(f.helm, cfg, lt.Options.KubeVersion, paths); err != nil {
-		return err
-	}
-	var stage *render.Stage
-	if !f.noRender {
-		stage = newRenderer(f.helmSettings)
-	}
-	a.limitMemory(paths, stage)
-	sets, set, res := loadRBAC(ctx, lt, f.loader(a.stdin), paths)
-	for _, n := range set.Notes {
-		fmt.Fprintf(a.stderr, "kvet: note: %s\n", n)
-	}
 	if ctx.Err() != nil {
 		return a.interrupted(f.lintFlags)
 	}
+	sets, set, res := run.sets, run.set, run.res
 	runErrs := slices.Concat(set.Errors, res.Errors)
 	if skip, err := a.checkOutput(f.output, set, runErrs); skip || err != nil {
 		return err
@@ -91,7 +70,7 @@ func (a *app) access(cmd *cobra.Command, f *accessFlags, paths []string) error {
 	for i, s := range sets {
 		inputs[i] = access.Input{Model: s.Model, Root: s.Root, RootKind: s.RootKind}
 	}
-	rep, err := access.Build(ctx, inputs, rating(lt))
+	rep, err := access.Build(ctx, inputs, rating(run.lt))
 	if err != nil {
 		return a.interrupted(f.lintFlags)
 	}
@@ -101,12 +80,7 @@ func (a *app) access(cmd *cobra.Command, f *accessFlags, paths []string) error {
 		}
 		return err
 	}
-	if !f.quiet {
-		a.warnRBAC(sets, res.Diagnostics)
-		if empty := pathsWithoutObjects(paths, "", set, res.Diagnostics); len(empty) > 0 {
-			fmt.Fprintf(a.stderr, "kvet: no Kubernetes objects found in %s\n", strings.Join(empty, ", "))
-		}
-	}
+	a.warn(run, f.quiet, paths)
 	if a.printErrors(runErrs) {
 		a.code = ExitError
 	}

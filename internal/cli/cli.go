@@ -73,7 +73,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(a.lintCmd(), a.fixCmd(), a.rulesCmd(), a.explainCmd(), a.initCmd(), a.policyCmd(), a.lspCmd(), a.accessCmd(), a.versionCmd())
+	root.AddCommand(a.lintCmd(), a.fixCmd(), a.rulesCmd(), a.explainCmd(), a.initCmd(), a.policyCmd(), a.lspCmd(), a.accessCmd(), a.canICmd(), a.versionCmd())
 	setUsage(root)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err != nil && ctx.Err() != nil {

@@ -3,11 +3,81 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
 
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/linter"
 	"github.com/kvet-dev/kvet/rbac"
+	"github.com/kvet-dev/kvet/render"
 )
+
+// addRBACInputFlags adds the flags with which kvet access and kvet can-i
+// read manifests as kvet lint does: configuration, rendering, bounds and
+// -q.
+func addRBACInputFlags(cmd *cobra.Command, f *lintFlags) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.config, "config", "", "read the configuration from `FILE` (default: .kvet.yaml or .kvet.yml in the working directory or a parent, up to the repository root)")
+	fl.BoolVar(&f.noRender, "no-render", false, "read the files of Kustomize overlays and Helm charts as they are, without rendering them")
+	fl.StringVar(&f.kubeVersion, "kube-version", "", "the Kubernetes release the manifests target, as `1.MINOR`, for rendering Helm charts (default: kube-version: of .kvet.yaml, else "+analyzer.NewestKubeVersion.String()+")")
+	addHelmFlags(cmd, &f.helm)
+	fl.StringVar(&f.maxFileSizeFlag, "max-file-size", "", "do not read files larger than `SIZE` (bytes, or with a unit: 512KiB, 64MiB, 1GiB; default 64MiB)")
+	fl.BoolVarP(&f.quiet, "quiet", "q", false, "leave out the warnings on stderr about input kvet could not read whole and RBAC problems")
+}
+
+// rbacRun is what readRBAC read: the RBAC model of each set, the loaded
+// set and the engine's result, and the linter (its enabled rules and
+// severities rate risks).
+type rbacRun struct {
+	sets []rbacSet
+	set  *analyzer.Set
+	res  *analyzer.Result
+	lt   *linter.Linter
+}
+
+// readRBAC reads paths for kvet access and kvet can-i as kvet lint reads
+// them (configuration, rendering, bounds) and builds the RBAC model of
+// each set, printing the render stage's notes on stderr (warn prints the
+// rest). It returns an error for an invalid configuration or flags; the
+// caller checks the context for an interruption.
+func (a *app) readRBAC(cmd *cobra.Command, f *lintFlags, paths []string) (*rbacRun, error) {
+	cfg, _, err := a.configure(cmd, f, paths)
+	if err != nil {
+		return nil, err
+	}
+	ctx := cmd.Context()
+	lt, err := a.ruleSet(ctx, *f, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if f.helmSettings, err = helmSettings(f.helm, cfg, lt.Options.KubeVersion, paths); err != nil {
+		return nil, err
+	}
+	var stage *render.Stage
+	if !f.noRender {
+		stage = newRenderer(f.helmSettings)
+	}
+	a.limitMemory(paths, stage)
+	run := &rbacRun{lt: lt}
+	run.sets, run.set, run.res = loadRBAC(ctx, lt, f.loader(a.stdin), paths)
+	for _, n := range run.set.Notes {
+		fmt.Fprintf(a.stderr, "kvet: note: %s\n", n)
+	}
+	return run, nil
+}
+
+// warn prints, unless quiet, the input the run could not read whole, the
+// models' problems and the paths without Kubernetes objects.
+func (a *app) warn(run *rbacRun, quiet bool, paths []string) {
+	if quiet {
+		return
+	}
+	a.warnRBAC(run.sets, run.res.Diagnostics)
+	if empty := pathsWithoutObjects(paths, "", run.set, run.res.Diagnostics); len(empty) > 0 {
+		fmt.Fprintf(a.stderr, "kvet: no Kubernetes objects found in %s\n", strings.Join(empty, ", "))
+	}
+}
 
 // rbacSet is the RBAC model of one set of documents of a run: the
 // documents read as they are, or those of one rendered root (a Kustomize
