@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -46,6 +47,8 @@ type structInfo struct {
 	name   string
 	fields map[string][]int // JSON name -> field index path
 	names  []string         // sorted JSON names, for suggestions
+	// enums holds the allowed values of the fields in enumFields.
+	enums map[string][]string
 }
 
 func newTypeCache() *typeCache { return &typeCache{structs: map[reflect.Type]*structInfo{}} }
@@ -57,7 +60,7 @@ func (c *typeCache) info(t reflect.Type) *structInfo {
 	if si != nil {
 		return si
 	}
-	si = &structInfo{name: t.Name(), fields: map[string][]int{}}
+	si = &structInfo{name: t.Name(), fields: map[string][]int{}, enums: enumFields[t]}
 	addFields(si, t, nil)
 	for n := range si.fields {
 		si.names = append(si.names, n)
@@ -293,7 +296,11 @@ func (d *decoder) decodeStruct(n, at *yaml.Node, v reflect.Value, path Path) {
 			}
 			return true
 		}
-		d.decode(val, k, fieldByIndex(v, idx), fp)
+		fv := fieldByIndex(v, idx)
+		d.decode(val, k, fv, fp)
+		if allowed, ok := si.enums[k.Value]; ok && fv.Kind() == reflect.String && !slices.Contains(allowed, fv.String()) {
+			d.add(IDInvalidValue, k, fp, "%s: invalid value %s: must be one of %s", pathLabel(fp), Quote(fv.String()), strings.Join(allowed, ", "))
+		}
 		return true
 	})
 }

@@ -42,8 +42,9 @@ func EngineRules() []*Rule {
 			Severity: SeverityError,
 			Source:   "engine",
 			Rationale: "The API server decodes manifests strictly: `backoffLimit: \"3\"` (a string), " +
-				"`verbs: get` (not a list) or an environment variable `value: 8080` (not a string) are " +
-				"rejected when applied.",
+				"`verbs: get` (not a list), an environment variable `value: 8080` (not a string) or a " +
+				"binding subject of `kind: serviceaccount` (only ServiceAccount, User and Group, case included) " +
+				"are rejected when applied.",
 			Remediation: "Write the value with the type the field expects: quote strings, leave numbers " +
 				"unquoted, and use a list where the schema has one.",
 		},

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"reflect"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -39,6 +40,14 @@ func knownKinds() map[string]kindInfo {
 		"rbac.authorization.k8s.io/RoleBinding":        {func() any { return new(rbacv1.RoleBinding) }, []string{"v1"}},
 		"rbac.authorization.k8s.io/ClusterRoleBinding": {func() any { return new(rbacv1.ClusterRoleBinding) }, []string{"v1"}},
 	}
+}
+
+// enumFields lists the string fields of known kinds whose values the API
+// server checks against a fixed set (exactly, case included), by struct
+// type and JSON name: another value is invalid-value. Only fields no rule
+// reports on are listed (roleRef.kind is rbac-role-ref-kind-invalid's).
+var enumFields = map[reflect.Type]map[string][]string{
+	reflect.TypeFor[rbacv1.Subject](): {"kind": {rbacv1.ServiceAccountKind, rbacv1.UserKind, rbacv1.GroupKind}},
 }
 
 // splitAPIVersion splits "group/version" ("v1" is the core group).

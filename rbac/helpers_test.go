@@ -10,6 +10,8 @@ import (
 )
 
 // docs parses manifests given as file name and content pairs, in order.
+// Load diagnostics fail the test, except the invalid-value of a subject's
+// kind: the tests give bad kinds on purpose, which the model must survive.
 func docs(t *testing.T, files ...string) []*analyzer.Document {
 	t.Helper()
 	l := analyzer.NewLoader(nil)
@@ -17,6 +19,9 @@ func docs(t *testing.T, files ...string) []*analyzer.Document {
 	for i := 0; i+1 < len(files); i += 2 {
 		ds, diags := l.Parse(&analyzer.File{Path: files[i], Content: []byte(files[i+1])})
 		for _, d := range diags {
+			if d.RuleID == analyzer.IDInvalidValue && strings.HasPrefix(d.Path.String(), "subjects[") && strings.HasSuffix(d.Path.String(), ".kind") {
+				continue
+			}
 			t.Fatalf("%s:%d: %s (%s)", d.File, d.Range.Start.Line, d.Message, d.RuleID)
 		}
 		out = append(out, ds...)
