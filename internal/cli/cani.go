@@ -66,10 +66,10 @@ func (a *app) canICmd() *cobra.Command {
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.as, "as", "", "the user who asks (system:serviceaccount:NS:NAME for a ServiceAccount)")
-	fl.StringArrayVar(&f.asGroups, "as-group", nil, "a group the user is in (repeat for several)")
+	fl.StringVar(&f.as, "as", "", "the `USER` who asks (system:serviceaccount:NS:NAME for a ServiceAccount)")
+	fl.StringArrayVar(&f.asGroups, "as-group", nil, "a `GROUP` the user is in (repeat for several)")
 	fl.StringVar(&f.workload, "workload", "", "ask as the ServiceAccount the pods of `KIND/NS/NAME` run as (cronjob/billing/export)")
-	fl.StringVarP(&f.namespace, "namespace", "n", "", "the namespace of the request (default \"default\"; ignored for cluster-scoped resources and non-resource URLs)")
+	fl.StringVarP(&f.namespace, "namespace", "n", "", "the namespace `NS` of the request (default \"default\"; ignored for cluster-scoped resources and non-resource URLs)")
 	fl.BoolVarP(&f.allNamespaces, "all-namespaces", "A", false, "ask for all namespaces at once (only ClusterRoleBindings can grant it)")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "show what grants a yes (binding → role → rule, file:line:col), or why the answer is no")
 	fl.BoolVar(&f.list, "list", false, "print every permission of the subject per namespace instead of answering a question")
