@@ -9,21 +9,46 @@ import (
 // MaxQuoted is the number of characters of a value that a message quotes.
 const MaxQuoted = 200
 
+// MaxMessage is the number of characters of a policy's message that kvet
+// reports: a Rego policy that formats a whole manifest value into its
+// message (the built-in ones quote values through kvet.lib.result.quote,
+// capped at MaxQuoted) is cut there.
+const MaxMessage = 2000
+
 // Quote returns s quoted as with %q, for a message. A value longer than
 // MaxQuoted characters (a 20 MB image string) is cut there and followed by
 // how long it is, so a hostile manifest cannot make a message, and every
 // report that repeats it, grow with it. Rules quote the values they read
 // from manifests with it.
 func Quote(s string) string {
-	n := utf8.RuneCountInString(s)
-	if n <= MaxQuoted {
+	head, n := prefix(s, MaxQuoted)
+	if len(head) == len(s) {
 		return strconv.Quote(s)
 	}
-	cut, i := 0, 0
-	for i < MaxQuoted {
+	return fmt.Sprintf("%s… (%d characters)", strconv.Quote(head), n)
+}
+
+// Shorten returns s unchanged when it has at most limit characters, and
+// otherwise its first limit characters followed by how long it is.
+func Shorten(s string, limit int) string {
+	head, n := prefix(s, limit)
+	if len(head) == len(s) {
+		return s
+	}
+	return fmt.Sprintf("%s… (%d characters)", head, n)
+}
+
+// prefix returns the first limit characters of s and the number of
+// characters of s.
+func prefix(s string, limit int) (string, int) {
+	n := utf8.RuneCountInString(s)
+	if n <= limit {
+		return s, n
+	}
+	cut := 0
+	for range limit {
 		_, size := utf8.DecodeRuneInString(s[cut:])
 		cut += size
-		i++
 	}
-	return fmt.Sprintf("%s… (%d characters)", strconv.Quote(s[:cut]), n)
+	return s[:cut], n
 }

@@ -21,3 +21,20 @@ func TestQuote(t *testing.T) {
 		}
 	}
 }
+
+func TestShorten(t *testing.T) {
+	for _, c := range []struct {
+		in    string
+		limit int
+		want  string
+	}{
+		{"short", 10, "short"},
+		{"0123456789", 10, "0123456789"},
+		{"0123456789a", 10, "0123456789… (11 characters)"},
+		{"ééééé", 2, "éé… (5 characters)"},
+	} {
+		if got := analyzer.Shorten(c.in, c.limit); got != c.want {
+			t.Errorf("Shorten(%q, %d) = %q, want %q", c.in, c.limit, got, c.want)
+		}
+	}
+}

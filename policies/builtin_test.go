@@ -142,3 +142,66 @@ func TestAliasBombRoles(t *testing.T) {
 		t.Errorf("%d diagnostics on %d lines, want one on line 8 of each of the 100 Roles", len(res.Diagnostics), len(lines))
 	}
 }
+
+// A value of 2 MB in a Role or a binding is quoted in the built-in
+// policies' messages as in the Go rules' (analyzer.Quote): its first 200
+// characters and how long it is; a user policy's message is cut at
+// analyzer.MaxMessage characters.
+func TestHugeValuesInMessages(t *testing.T) {
+	big := strings.Repeat("x", 2<<20)
+	src := fmt.Sprintf(`apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: %[1]s, namespace: a}
+rules:
+- {apiGroups: ["*"], resources: ["*"], verbs: ["*"]}
+- {apiGroups: [""], resources: [secrets, Secrets%[1]s], verbs: [get, list]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: b, namespace: a}
+subjects:
+- {kind: User, name: %[1]s}
+- {kind: ServiceAccount, name: default, namespace: %[1]s}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: %[1]s}
+`, big)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "big.yaml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	policyDir := filepath.Join(dir, "policy")
+	if err := os.Mkdir(policyDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(policyDir, "echo.rego"), []byte("package echo\n\nwarn contains input.metadata.name\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := userEngine(t, policies.Options{Dirs: []string{policyDir}})
+	_, res := analyzer.Lint(t.Context(), analyzer.NewLoader(nil), []string{path}, e.Rules(), analyzer.Options{})
+	if len(res.Errors) > 0 {
+		t.Fatal(res.Errors)
+	}
+	const cut = `"… (2097152 characters)`
+	quoted := `"` + strings.Repeat("x", analyzer.MaxQuoted) + cut
+	want := map[string]string{ // rule → a capped value its message quotes
+		"rbac-admin-equivalent":         "Role " + quoted + " is admin-equivalent",
+		"rbac-resource-matches-nothing": `resource "Secrets` + strings.Repeat("x", analyzer.MaxQuoted-7) + `"… (2097159 characters) never matches`,
+		"rbac-user-subject":             "User " + quoted + " is bound directly",
+		"rbac-default-sa-subject":       "of namespace " + quoted + " runs every pod",
+		"echo-warn":                     strings.Repeat("x", analyzer.MaxMessage) + "… (2097152 characters)",
+	}
+	for _, d := range res.Diagnostics {
+		if len(d.Message) > 3*analyzer.MaxMessage {
+			t.Errorf("%s: message of %d bytes", d.RuleID, len(d.Message))
+		}
+		if w, ok := want[d.RuleID]; ok {
+			if !strings.Contains(d.Message, w) {
+				t.Errorf("%s: message %.400q…, want it to contain %.300q…", d.RuleID, d.Message, w)
+			}
+			delete(want, d.RuleID)
+		}
+	}
+	for id := range want {
+		t.Errorf("no %s finding", id)
+	}
+}

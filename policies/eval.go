@@ -369,13 +369,14 @@ func finding(item ast.Value, severity analyzer.Severity) (analyzer.Finding, erro
 	f := analyzer.Finding{Severity: severity}
 	switch v := item.(type) {
 	case ast.String:
-		f.Message = string(v)
+		f.Message = analyzer.Shorten(string(v), analyzer.MaxMessage)
 		return f, nil
 	case ast.Object:
 		msg, ok := stringAt(v, "msg")
 		if !ok {
 			return f, fmt.Errorf("result %s has no msg string", short(v))
 		}
+		msg = analyzer.Shorten(msg, analyzer.MaxMessage)
 		f.Message = msg
 		if raw := v.Get(ast.InternedTerm("path")); raw != nil {
 			if _, null := raw.Value.(ast.Null); !null {

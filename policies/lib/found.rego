@@ -10,6 +10,8 @@
 # messages of its findings.
 package kvet.lib.rbac
 
+import data.kvet.lib.result
+
 # found[id] maps the index of each entry of the Role or ClusterRole in input
 # that policy id reports to the set of its details (see entry_results).
 found := object.union_n([{id: {i: ds} | some id, ds in entry_results(rule)} |
@@ -152,7 +154,7 @@ everyone("system:authenticated") := "every authenticated user and service accoun
 
 everyone("system:serviceaccounts") := "every service account of the cluster"
 
-everyone(name) := sprintf("every service account of namespace %q", [substring(name, count(sa_prefix), -1)]) if {
+everyone(name) := sprintf("every service account of namespace %s", [result.quote(substring(name, count(sa_prefix), -1))]) if {
 	startswith(name, sa_prefix)
 }
 

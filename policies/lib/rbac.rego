@@ -10,6 +10,8 @@
 #   wildcard: it matches nothing. The resourceNames "*" is a literal name.
 package kvet.lib.rbac
 
+import data.kvet.lib.result
+
 # admin_equivalent(rule) holds for an entry that grants everything on
 # objects: "*" apiGroups and resources with "*" verbs or every standard verb
 # (get, list, watch, create, update, patch, delete). nonResourceURLs never make
@@ -263,7 +265,7 @@ implies(rule, imp) if {
 }
 
 # quoted renders strings quoted for a message: ["a", "b"] -> "\"a\", \"b\"".
-quoted(xs) := concat(", ", [sprintf("%q", [x]) | some x in xs])
+quoted(xs) := concat(", ", [result.quote(x) | some x in xs])
 
 # scope(rule) describes what an entry applies to, for messages.
 scope(rule) := sprintf("resources [%s] in apiGroups [%s]", [quoted(rule.resources), quoted(rule.apiGroups)]) if {

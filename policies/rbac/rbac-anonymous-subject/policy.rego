@@ -21,7 +21,7 @@ deny contains result.at(["subjects", k, "name"], msg) if {
 	some k, _ in rbac.subjects_found["rbac-anonymous-subject"]
 	subject := input.subjects[k]
 	msg := sprintf(
-		"%s %q is every unauthenticated request: anyone who can reach the API server gets the role %q; remove the subject",
-		[subject.kind, subject.name, object.get(input, ["roleRef", "name"], "")],
+		"%s %s is every unauthenticated request: anyone who can reach the API server gets the role %s; remove the subject",
+		[subject.kind, result.quote(subject.name), result.quote(object.get(input, ["roleRef", "name"], ""))],
 	)
 }

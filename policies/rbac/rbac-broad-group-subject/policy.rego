@@ -23,8 +23,8 @@ warn contains result.at(["subjects", k, "name"], msg) if {
 	some k, details in rbac.subjects_found["rbac-broad-group-subject"]
 	some ["everyone", who] in details
 	msg := sprintf(
-		"Group %q is %s: they all get the role %q; bind the ServiceAccounts or Groups that need it by name",
-		[input.subjects[k].name, who, object.get(input, ["roleRef", "name"], "")],
+		"Group %s is %s: they all get the role %s; bind the ServiceAccounts or Groups that need it by name",
+		[result.quote(input.subjects[k].name), who, result.quote(object.get(input, ["roleRef", "name"], ""))],
 	)
 }
 

@@ -20,12 +20,12 @@ import data.kvet.lib.result
 warn contains result.at(["subjects", k, "name"], msg) if {
 	some k, _ in rbac.subjects_found["rbac-default-sa-subject"]
 	msg := sprintf(
-		"ServiceAccount \"default\"%s runs every pod that names no service account: they all get the role %q; create a ServiceAccount for the workload and bind that",
-		[namespace(input.subjects[k]), object.get(input, ["roleRef", "name"], "")],
+		"ServiceAccount \"default\"%s runs every pod that names no service account: they all get the role %s; create a ServiceAccount for the workload and bind that",
+		[namespace(input.subjects[k]), result.quote(object.get(input, ["roleRef", "name"], ""))],
 	)
 }
 
-namespace(subject) := sprintf(" of namespace %q", [subject.namespace]) if {
+namespace(subject) := sprintf(" of namespace %s", [result.quote(subject.namespace)]) if {
 	is_string(subject.namespace)
 	subject.namespace != ""
 } else := ""

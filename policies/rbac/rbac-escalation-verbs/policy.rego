@@ -32,7 +32,7 @@ deny contains result.at(["rules", i, "verbs", k], msg) if {
 	some i, details in rbac.found["rbac-escalation-verbs"]
 	some [k, verb, whats] in details
 	msg := sprintf(
-		"rules[%d] grants %q on %s: the subject can %s, a path to cluster-admin; remove the verb or restrict it to named roles (resourceNames)",
-		[i, verb, rbac.scope(input.rules[i]), concat(" and ", {rbac.descriptions[w] | some w in whats})],
+		"rules[%d] grants %s on %s: the subject can %s, a path to cluster-admin; remove the verb or restrict it to named roles (resourceNames)",
+		[i, result.quote(verb), rbac.scope(input.rules[i]), concat(" and ", {rbac.descriptions[w] | some w in whats})],
 	)
 }

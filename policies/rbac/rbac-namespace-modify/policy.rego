@@ -23,7 +23,7 @@ warn contains result.at(["rules", i, "resources", j], msg) if {
 	some [j, verbs, _] in details
 	pattern := input.rules[i].resources[j]
 	msg := sprintf(
-		"rules[%d] grants [%s] on %q: namespace labels set the Pod Security level and NetworkPolicy selectors, so relabelling can allow privileged pods; grant only get, list and watch",
-		[i, rbac.quoted(verbs), pattern],
+		"rules[%d] grants [%s] on %s: namespace labels set the Pod Security level and NetworkPolicy selectors, so relabelling can allow privileged pods; grant only get, list and watch",
+		[i, rbac.quoted(verbs), result.quote(pattern)],
 	)
 }

@@ -30,7 +30,7 @@ deny contains result.at(["rules", i, "resources", j], msg) if {
 	some [j, verbs, _] in details
 	pattern := input.rules[i].resources[j]
 	msg := sprintf(
-		"rules[%d] grants [%s] on %q: even get reaches the kubelet API of every node (exec into any pod, bypassing audit and admission); read nodes/metrics or nodes/stats instead",
-		[i, rbac.quoted(verbs), pattern],
+		"rules[%d] grants [%s] on %s: even get reaches the kubelet API of every node (exec into any pod, bypassing audit and admission); read nodes/metrics or nodes/stats instead",
+		[i, rbac.quoted(verbs), result.quote(pattern)],
 	)
 }

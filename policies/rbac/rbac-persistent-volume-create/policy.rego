@@ -22,7 +22,7 @@ warn contains result.at(["rules", i, "resources", j], msg) if {
 	some [j, verbs, _] in details
 	pattern := input.rules[i].resources[j]
 	msg := sprintf(
-		"rules[%d] grants [%s] on %q: a hostPath PersistentVolume gives pods the node's file system; let a StorageClass provision volumes from claims instead",
-		[i, rbac.quoted(verbs), pattern],
+		"rules[%d] grants [%s] on %s: a hostPath PersistentVolume gives pods the node's file system; let a StorageClass provision volumes from claims instead",
+		[i, rbac.quoted(verbs), result.quote(pattern)],
 	)
 }

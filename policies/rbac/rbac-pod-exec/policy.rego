@@ -32,7 +32,7 @@ warn contains result.at(["rules", i, "resources", j], msg) if {
 	some [j, verbs, what] in details
 	pattern := input.rules[i].resources[j]
 	msg := sprintf(
-		"rules[%d] grants [%s] on %q: the subject can %s and so reach their files, secrets and service account tokens; keep this for humans in a namespaced Role",
-		[i, rbac.quoted(verbs), pattern, rbac.descriptions[what]],
+		"rules[%d] grants [%s] on %s: the subject can %s and so reach their files, secrets and service account tokens; keep this for humans in a namespaced Role",
+		[i, rbac.quoted(verbs), result.quote(pattern), rbac.descriptions[what]],
 	)
 }

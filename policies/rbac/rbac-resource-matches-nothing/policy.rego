@@ -44,7 +44,7 @@ warn contains result.at(["rules", i, "resources", j], msg) if {
 	pattern := input.rules[i].resources[j]
 	msg := sprintf(
 		"rules[%d] resource %s never matches: Kubernetes matches only \"*\", a lower-case plural such as \"pods\", \"name/sub\" and \"*/sub\"%s",
-		[i, json.marshal(pattern), hint(pattern)],
+		[i, result.quote(pattern), hint(pattern)],
 	)
 }
 
@@ -53,8 +53,8 @@ warn contains result.at(["rules", i, "verbs", k], msg) if {
 	some ["verbs", k, why] in details
 	verb := input.rules[i].verbs[k]
 	msg := sprintf(
-		"rules[%d] restricts %q with resourceNames, which does not work: %s; move %q to an entry without resourceNames",
-		[i, verb, why, verb],
+		"rules[%d] restricts %s with resourceNames, which does not work: %s; move %s to an entry without resourceNames",
+		[i, result.quote(verb), why, result.quote(verb)],
 	)
 }
 
@@ -67,11 +67,11 @@ warn contains result.at(["rules", i, "resourceNames", n], msg) if {
 	)
 }
 
-hint(pattern) := sprintf("; \"%s/*\" is not a wildcard, list the subresources (e.g. \"%s/log\")", [trim_suffix(pattern, "/*"), trim_suffix(pattern, "/*")]) if {
+hint(pattern) := sprintf("; %s is not a wildcard, list the subresources (e.g. %s)", [result.quote(pattern), result.quote(concat("", [trim_suffix(pattern, "/*"), "/log"]))]) if {
 	is_string(pattern)
 	endswith(pattern, "/*")
 	pattern != "*/*"
-} else := sprintf("; resources are lower-case plurals, e.g. %q", [lower(pattern)]) if {
+} else := sprintf("; resources are lower-case plurals, e.g. %s", [result.quote(lower(pattern))]) if {
 	is_string(pattern)
 	lower(pattern) != pattern
 } else := ""

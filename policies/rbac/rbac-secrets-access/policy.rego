@@ -35,8 +35,8 @@ warn contains result.at(["rules", i, "resources", j], msg) if {
 	some [j, verbs, _] in details
 	pattern := input.rules[i].resources[j]
 	msg := sprintf(
-		"rules[%d] grants [%s] on %q: the subject can read secret values%s; mount the secrets it needs instead, or grant get on named secrets (resourceNames)",
-		[i, rbac.quoted(verbs), pattern, reach(input.rules[i], verbs)],
+		"rules[%d] grants [%s] on %s: the subject can read secret values%s; mount the secrets it needs instead, or grant get on named secrets (resourceNames)",
+		[i, rbac.quoted(verbs), result.quote(pattern), reach(input.rules[i], verbs)],
 	)
 }
 

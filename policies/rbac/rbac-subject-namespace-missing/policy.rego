@@ -25,7 +25,7 @@ import data.kvet.lib.result
 deny contains result.at(["subjects", k, "name"], msg) if {
 	some k, _ in rbac.subjects_found["rbac-subject-namespace-missing"]
 	msg := sprintf(
-		"ServiceAccount subject %q has no namespace: a ClusterRoleBinding has none to default to, so the API server rejects it; add namespace",
-		[object.get(input.subjects[k], "name", "")],
+		"ServiceAccount subject %s has no namespace: a ClusterRoleBinding has none to default to, so the API server rejects it; add namespace",
+		[result.quote(object.get(input.subjects[k], "name", ""))],
 	)
 }

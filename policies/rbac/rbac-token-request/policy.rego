@@ -22,7 +22,7 @@ warn contains result.at(["rules", i, "resources", j], msg) if {
 	some [j, verbs, _] in details
 	pattern := input.rules[i].resources[j]
 	msg := sprintf(
-		"rules[%d] grants [%s] on %q: the subject can mint tokens for any service account in scope and act with its permissions; restrict it to named service accounts (resourceNames)",
-		[i, rbac.quoted(verbs), pattern],
+		"rules[%d] grants [%s] on %s: the subject can mint tokens for any service account in scope and act with its permissions; restrict it to named service accounts (resourceNames)",
+		[i, rbac.quoted(verbs), result.quote(pattern)],
 	)
 }

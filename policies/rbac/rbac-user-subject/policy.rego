@@ -20,7 +20,7 @@ import data.kvet.lib.result
 warn contains result.at(["subjects", k, "name"], msg) if {
 	some k, _ in rbac.subjects_found["rbac-user-subject"]
 	msg := sprintf(
-		"User %q is bound directly: permissions of individuals are forgotten when they change teams; bind a Group managed by your identity provider instead",
-		[input.subjects[k].name],
+		"User %s is bound directly: permissions of individuals are forgotten when they change teams; bind a Group managed by your identity provider instead",
+		[result.quote(input.subjects[k].name)],
 	)
 }

@@ -24,7 +24,7 @@ warn contains result.at(["rules", i, "resources", j], msg) if {
 	some [j, verbs, _] in details
 	pattern := input.rules[i].resources[j]
 	msg := sprintf(
-		"rules[%d] grants [%s] on %q: the subject can disable admission policies or intercept and rewrite every object sent to the API server; restrict it to its own webhook (resourceNames)",
-		[i, rbac.quoted(verbs), pattern],
+		"rules[%d] grants [%s] on %s: the subject can disable admission policies or intercept and rewrite every object sent to the API server; restrict it to its own webhook (resourceNames)",
+		[i, rbac.quoted(verbs), result.quote(pattern)],
 	)
 }

@@ -33,7 +33,7 @@ warn contains result.at(["rules", i, "resources", j], msg) if {
 	some [j, verbs, _] in details
 	pattern := input.rules[i].resources[j]
 	msg := sprintf(
-		"rules[%d] grants [%s] on %q: the subject can start pods that run as any service account of the namespace and use its secrets and permissions; limit workload creation to deployment pipelines",
-		[i, rbac.quoted(verbs), pattern],
+		"rules[%d] grants [%s] on %s: the subject can start pods that run as any service account of the namespace and use its secrets and permissions; limit workload creation to deployment pipelines",
+		[i, rbac.quoted(verbs), result.quote(pattern)],
 	)
 }
