@@ -1,20 +1,31 @@
 package cli
 
-import "testing"
+import (
+	"runtime"
+	"runtime/debug"
+	"testing"
+
+	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/corpusgen"
+	"github.com/kvet-dev/kvet/policies"
+	"github.com/kvet-dev/kvet/rules"
+)
 
 func TestMemoryLimit(t *testing.T) {
 	tests := []struct {
-		input, want int64
+		input, inFlight, want int64
 	}{
-		{0, 90 << 20},
-		{1 << 20, 90 << 20},       // small inputs: the floor
-		{7_400_000, 90 << 20},     // the 10,000-document benchmark corpus
-		{22_000_000, 220_000_000}, // larger inputs: 10x, so the limit never starves the heap
-		{1 << 30, 10 << 30},
+		{0, 0, 90 << 20},
+		{1 << 20, 1 << 20, 90 << 20},        // one small file: the floor
+		{7_400_000, 15_000, 90 << 20},       // the 10,000-document benchmark corpus
+		{37_000_000, 15_000, 370_600_000},   // 50,000 documents: 10x the input
+		{3_000_000, 3_000_000, 150_000_000}, // one 3 MB file: above its live heap (83 MB)
+		{34_000_000, 34_000_000, 1_700_000_000},
+		{1 << 30, 2 << 20, 10<<30 + 80<<20},
 	}
 	for _, tt := range tests {
-		if got := memoryLimit(tt.input); got != tt.want {
-			t.Errorf("memoryLimit(%d) = %d, want %d", tt.input, got, tt.want)
+		if got := memoryLimit(tt.input, tt.inFlight); got != tt.want {
+			t.Errorf("memoryLimit(%d, %d) = %d, want %d", tt.input, tt.inFlight, got, tt.want)
 		}
 	}
 	a := &app{getenv: func(k string) string {
@@ -25,5 +36,67 @@ func TestMemoryLimit(t *testing.T) {
 	}}
 	if got := a.limitMemory([]string{"."}, nil); got != memoryLimitUnset {
 		t.Errorf("with GOMEMLIMIT set, limitMemory = %d, want it left alone", got)
+	}
+}
+
+func TestInputSizes(t *testing.T) {
+	for _, tt := range []struct {
+		sizes           []int64
+		procs           int
+		total, inFlight int64
+	}{
+		{nil, 2, 0, 0},
+		{[]int64{5}, 2, 5, 5},
+		{[]int64{3, 9, 1, 7}, 2, 20, 16},
+		{[]int64{3, 9, 1, 7}, 1, 20, 9},
+	} {
+		total, inFlight := inputSizes(tt.sizes, tt.procs)
+		if total != tt.total || inFlight != tt.inFlight {
+			t.Errorf("inputSizes(%v, %d) = %d, %d; want %d, %d", tt.sizes, tt.procs, total, inFlight, tt.total, tt.inFlight)
+		}
+	}
+}
+
+// Standard input and pipes have no size before they are read: no limit.
+func TestNoMemoryLimitForStdin(t *testing.T) {
+	a := &app{getenv: func(string) string { return "" }}
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	if got := a.limitMemory([]string{"-"}, nil); got != memoryLimitUnset {
+		t.Errorf("limitMemory(-) = %d, want no limit", got)
+	}
+}
+
+// One large file (3 MB) is checked under its limit with about as many garbage
+// collections as without a limit. The limit used to be ten times the input,
+// below the live heap of the file, and the collector ran without end (a 34
+// MB file took three times as long).
+func TestMemoryLimitDoesNotStarveLargeFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("lints a 3 MB file twice")
+	}
+	dir := t.TempDir()
+	if _, err := corpusgen.Generate(dir, corpusgen.Options{Files: 1, DocsPerFile: 6000, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	a := &app{getenv: func(string) string { return "" }}
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	gcs := func() uint32 {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		_, res := analyzer.Lint(t.Context(), analyzer.NewLoader(nil), []string{dir}, append(rules.All(), policies.Builtin()...), analyzer.Options{})
+		runtime.ReadMemStats(&after)
+		if len(res.Errors) > 0 || len(res.Diagnostics) == 0 {
+			t.Fatalf("errors %v, %d diagnostics", res.Errors, len(res.Diagnostics))
+		}
+		return after.NumGC - before.NumGC
+	}
+	debug.SetMemoryLimit(1 << 62)
+	unlimited := gcs()
+	limit := a.limitMemory([]string{dir}, nil)
+	limited := gcs()
+	t.Logf("limit %d MB: %d collections; without: %d", limit>>20, limited, unlimited)
+	if limited > unlimited*3/2+2 {
+		t.Errorf("%d garbage collections under the limit of %d MB, %d without", limited, limit>>20, unlimited)
 	}
 }
