@@ -184,7 +184,7 @@ roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: %[1]s}
 	const cut = `"… (2097152 characters)`
 	quoted := `"` + strings.Repeat("x", analyzer.MaxQuoted) + cut
 	want := map[string]string{ // rule → a capped value its message quotes
-		"rbac-admin-equivalent":         "Role " + quoted + " is admin-equivalent",
+		"rbac-admin-equivalent":         "Role " + big[:analyzer.MaxQuoted] + "… (2097152 characters) is admin-equivalent",
 		"rbac-resource-matches-nothing": `resource "Secrets` + strings.Repeat("x", analyzer.MaxQuoted-7) + `"… (2097159 characters) never matches`,
 		"rbac-user-subject":             "User " + quoted + " is bound directly",
 		"rbac-default-sa-subject":       "of namespace " + quoted + " runs every pod",

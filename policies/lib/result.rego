@@ -30,5 +30,15 @@ quote(x) := sprintf("%q… (%d characters)", [substring(x, 0, max_quoted), count
 	count(json.marshal(x)) > max_quoted
 } else := json.marshal(x)
 
+# shorten is quote for a string a message shows without quotes (a name
+# after its kind): the string itself, or its first 200 characters and how
+# long it is.
+shorten(x) := sprintf("%s… (%d characters)", [substring(x, 0, max_quoted), count(x)]) if {
+	is_string(x)
+	count(x) > max_quoted
+} else := x if {
+	is_string(x)
+} else := quote(x)
+
 # max_quoted is the number of characters of a value that quote keeps.
 max_quoted := 200

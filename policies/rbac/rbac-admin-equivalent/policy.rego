@@ -39,7 +39,7 @@ deny contains result.with_severity(["rules", i], msg, severity[input.kind]) if {
 	some i, _ in rbac.found["rbac-admin-equivalent"]
 	msg := sprintf(
 		"rules[%d] grants %s on every resource of every API group: %s %s is admin-equivalent; grant only what its subjects need, or bind the built-in cluster-admin/admin role explicitly",
-		[i, verbs(input.rules[i]), input.kind, result.quote(object.get(input, ["metadata", "name"], ""))],
+		[i, verbs(input.rules[i]), input.kind, result.shorten(object.get(input, ["metadata", "name"], ""))],
 	)
 }
 
