@@ -2,8 +2,10 @@ package kustomize_test
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -116,4 +118,74 @@ func TestSets(t *testing.T) {
 		}
 	}}
 	analyzertest.RunArchive(t, abs, []*analyzer.Rule{sizes}, analyzertest.WithRenderer(render.New(kustomize.New())))
+}
+
+// TestPositions checks where a finding points when kustomize changed the
+// value at its path (testdata/render/kustomize/rules/positions.txtar): a
+// rule reports each listed field of the rendered Deployment, and every
+// annotation the rendering added for kvet's own use (none may reach it).
+func TestPositions(t *testing.T) {
+	abs, err := filepath.Abs("../../testdata/render/kustomize/rules/positions.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := []analyzer.Path{
+		analyzer.NewPath("metadata", "name"),
+		analyzer.NewPath("metadata", "namespace"),
+		analyzer.NewPath("metadata", "labels", "app"),
+		analyzer.NewPath("metadata", "labels", "team"),
+		analyzer.NewPath("metadata", "annotations", "owner"),
+		analyzer.NewPath("metadata", "annotations", "docs"),
+		analyzer.NewPath("spec", "replicas"),
+		analyzer.NewPath("spec", "minReadySeconds"),
+		analyzer.NewPath("spec", "selector", "matchLabels", "app"),
+		analyzer.NewPath("spec", "template", "spec", "containers", 0, "image"),
+		analyzer.NewPath("spec", "template", "spec", "containers", 0, "resources", "requests", "cpu"),
+		analyzer.NewPath("spec", "template", "spec", "containers", 0, "resources", "limits", "cpu"),
+		// missing: the patch's limits, the base's pod spec
+		analyzer.NewPath("spec", "template", "spec", "containers", 0, "resources", "limits", "memory"),
+		analyzer.NewPath("spec", "template", "spec", "securityContext", "runAsNonRoot"),
+	}
+	rule := &analyzer.Rule{ID: "test-path", Severity: analyzer.SeverityInfo, Kinds: []string{"Deployment"}, Run: func(p *analyzer.Pass) {
+		for _, q := range paths {
+			p.Report(analyzer.Finding{Path: q, Message: q.String()})
+		}
+		// The rendered node and the decoded annotations alike.
+		keys := slices.Collect(maps.Keys(p.Doc.Annotations))
+		if n := p.Doc.Lookup(analyzer.NewPath("metadata", "annotations")); n != nil {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				keys = append(keys, n.Content[i].Value)
+			}
+		}
+		for _, key := range keys {
+			if strings.Contains(key, "config.kubernetes.io") || strings.Contains(key, "kustomize") {
+				p.Report(analyzer.Finding{Path: analyzer.NewPath("metadata"), Message: "leaked " + key})
+			}
+		}
+	}}
+	diags := analyzertest.RunArchive(t, abs, []*analyzer.Rule{rule}, analyzertest.WithRenderer(render.New(kustomize.New())))
+	// Columns of the values a transformer set: the kustomization entry's
+	// value.
+	want := map[string]string{
+		"metadata.namespace":                     "prod/kustomization.yaml:3:12",
+		"metadata.name":                          "prod/kustomization.yaml:4:13",
+		"spec.replicas":                          "prod/kustomization.yaml:7:10",
+		"metadata.labels.team":                   "prod/kustomization.yaml:10:11",
+		"metadata.annotations.owner":             "prod/kustomization.yaml:12:10",
+		"spec.template.spec.containers[0].image": "prod/kustomization.yaml:15:11",
+		"spec.minReadySeconds":                   "prod/kustomization.yaml:24:14",
+	}
+	for _, d := range diags {
+		w, ok := want[d.Message]
+		if !ok {
+			continue
+		}
+		delete(want, d.Message)
+		if got := fmt.Sprintf("%s:%d:%d", d.File, d.Range.Start.Line, d.Range.Start.Column); got != w {
+			t.Errorf("%s at %s, want %s", d.Message, got, w)
+		}
+	}
+	for m := range want {
+		t.Errorf("%s not reported", m)
+	}
 }
