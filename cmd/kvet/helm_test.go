@@ -145,3 +145,49 @@ func TestHelmRendererMissing(t *testing.T) {
 		t.Errorf("stale kvet-helm:\n%s", o)
 	}
 }
+
+// TestHelmKubeVersion: charts are rendered for the target Kubernetes
+// release (--kube-version, else the newest kvet knows): it is
+// .Capabilities.KubeVersion in templates, and a chart's kubeVersion
+// constraint that the target does not satisfy is render-failed at its
+// Chart.yaml line.
+func TestHelmKubeVersion(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"caps/Chart.yaml": "apiVersion: v2\nname: caps\nversion: 0.1.0\n",
+		"caps/templates/role.yaml": `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: reader
+rules:
+{{- if semverCompare "<1.30-0" .Capabilities.KubeVersion.Version }}
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [get]
+{{- end }}
+- apiGroups: [""]
+  resources: [configmaps]
+  verbs: [get]
+`,
+		"new/Chart.yaml":        "apiVersion: v2\nname: new\nversion: 0.1.0\nkubeVersion: \">=1.33.0-0\"\n",
+		"new/templates/sa.yaml": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n",
+	}
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o := kvet(t, run{args: []string{"lint", "."}, dir: dir})
+	if o.code != 0 || o.stdout != "" {
+		t.Errorf("newest release: want no finding:\n%s", o)
+	}
+	o = kvet(t, run{args: []string{"lint", "--kube-version", "1.29", "."}, dir: dir})
+	wantLines(t, o.stdout, []*regexp.Regexp{
+		finding("caps/templates/role.yaml", 8, 14, "warning", "rbac-secrets-access"),
+		regexp.MustCompile(`^new/Chart\.yaml:4:1: warning: chart new: .*kubeVersion.*>=1\.33\.0-0.*v1\.29\.0.* \(render-failed\)$`),
+	})
+}
