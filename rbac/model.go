@@ -30,8 +30,10 @@ type Model struct {
 	Workloads       []*Workload
 	// Problems are what the model found wrong or surprising in the set,
 	// in document order: duplicate objects, bindings without subjects or
-	// with subjects of unknown kinds, roleRefs to missing roles or of
-	// invalid kinds, invalid aggregation selectors, aggregation cycles.
+	// with subjects without kind (a subject of another unknown kind is the
+	// loader's invalid-value), roleRefs to missing roles or of invalid
+	// kinds, invalid aggregation selectors, self-selecting selectors,
+	// aggregation cycles.
 	Problems []Problem
 
 	builtin    map[string]*Role
@@ -200,9 +202,13 @@ func (m *Model) indexBinding(b *Binding) {
 				user := ServiceAccountPrefix + ns + ":" + s.Name
 				m.byUser[user] = append(m.byUser[user], e)
 			}
+		case "":
+			m.Problems = append(m.Problems, Problem{Doc: b.Doc, Path: b.SubjectPath(i),
+				Message: fmt.Sprintf("%s: subjects[%d] has no kind: it applies to nobody (the API server rejects it)", b, i)})
 		default:
-			m.Problems = append(m.Problems, Problem{Doc: b.Doc, Path: analyzer.NewPath("subjects", i, "kind"),
-				Message: fmt.Sprintf("%s: subjects[%d] is of kind %q, not User, Group or ServiceAccount: it applies to nobody (the API server rejects it)", b, i, s.Kind)})
+			// Another kind applies to nobody; the loader reports it
+			// (invalid-value at the subject's kind), so it is no
+			// problem of the model's.
 		}
 	}
 	role := m.RoleOf(b)

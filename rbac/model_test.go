@@ -92,14 +92,15 @@ func TestWorkloads(t *testing.T) {
 	}
 }
 
-// TestBadInput checks that duplicates, bindings without subjects, unknown
-// subject kinds and roleRefs that resolve to nothing are problems, and the
-// rest of the set is still analysed.
+// TestBadInput checks that duplicates, bindings without subjects, subjects
+// without kind and roleRefs that resolve to nothing are problems, that a
+// subject of an unknown kind (the loader's invalid-value) and one without
+// kind apply to nobody, and that the rest of the set is still analysed.
 func TestBadInput(t *testing.T) {
 	m := build(t,
 		"a.yaml", yamlDocs(
 			role("Role", "team", "reader", "- apiGroups: [\"\"]\n  resources: [pods]\n  verbs: [get]\n"),
-			binding("RoleBinding", "team", "readers", "- kind: user\n  name: jane\n- kind: User\n  name: joe\n", "Role", "reader"),
+			binding("RoleBinding", "team", "readers", "- name: jane\n- kind: User\n  name: joe\n- kind: user\n  name: jim\n", "Role", "reader"),
 			"apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: nobody\n  namespace: team\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}\n",
 			binding("ClusterRoleBinding", "", "bad-kind", "- kind: User\n  name: joe\n", "Role", "reader"),
 			binding("ClusterRoleBinding", "", "typo", "- kind: User\n  name: joe\n", "clusterrole", "view"),
@@ -109,11 +110,11 @@ func TestBadInput(t *testing.T) {
 		"b.yaml", role("Role", "team", "reader", "- apiGroups: [\"\"]\n  resources: [pods, secrets]\n  verbs: [get]\n"),
 	)
 	want := []string{
-		"a.yaml:17: RoleBinding team/readers: subjects[0] is of kind \"user\", not User, Group or ServiceAccount: it applies to nobody (the API server rejects it)",
-		"a.yaml:26: RoleBinding team/nobody has no subjects: it grants nothing",
-		"a.yaml:42: ClusterRoleBinding bad-kind refers to a Role: a ClusterRoleBinding can only bind a ClusterRole (the API server rejects it)",
-		"a.yaml:54: ClusterRoleBinding typo: roleRef.kind \"clusterrole\" is neither Role nor ClusterRole: it grants nothing (the API server rejects it)",
-		"a.yaml:67: ClusterRoleBinding missing refers to ClusterRole vieww, which is neither in the set nor built into Kubernetes: it grants nothing",
+		"a.yaml:17: RoleBinding team/readers: subjects[0] has no kind: it applies to nobody (the API server rejects it)",
+		"a.yaml:27: RoleBinding team/nobody has no subjects: it grants nothing",
+		"a.yaml:43: ClusterRoleBinding bad-kind refers to a Role: a ClusterRoleBinding can only bind a ClusterRole (the API server rejects it)",
+		"a.yaml:55: ClusterRoleBinding typo: roleRef.kind \"clusterrole\" is neither Role nor ClusterRole: it grants nothing (the API server rejects it)",
+		"a.yaml:68: ClusterRoleBinding missing refers to ClusterRole vieww, which is neither in the set nor built into Kubernetes: it grants nothing",
 		"b.yaml:4: Role team/reader is defined twice, here and at a.yaml:4; kvet uses this later definition, as kubectl apply -f would",
 	}
 	if got := problems(m); !slices.Equal(got, want) {
@@ -130,8 +131,10 @@ func TestBadInput(t *testing.T) {
 	if n := len(m.Roles); n != 1 {
 		t.Errorf("%d roles in effect, want 1", n)
 	}
-	if ok, _ := m.Allows(rbac.Impersonate("jane", nil), rbac.Request{Verb: "get", Resource: "pods", Namespace: "team"}); ok {
-		t.Error("a subject of kind user applied to jane")
+	for _, name := range []string{"jane", "jim"} {
+		if ok, _ := m.Allows(rbac.Impersonate(name, nil), rbac.Request{Verb: "get", Resource: "pods", Namespace: "team"}); ok {
+			t.Errorf("a subject without kind or of kind user applied to %s", name)
+		}
 	}
 }
 
