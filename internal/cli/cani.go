@@ -98,6 +98,7 @@ func (a *app) canI(cmd *cobra.Command, f *canIFlags, args []string) error {
 		return err
 	}
 	if cmd.Context().Err() != nil {
+		fmt.Fprintln(a.stderr, "kvet: interrupted: no answer")
 		return errInterrupted
 	}
 	a.warn(run, f.quiet, q.paths)

@@ -1,10 +1,15 @@
 package cli_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"os"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kvet-dev/kvet/internal/cli"
 )
 
 // canIMore adds to teamRoles and teamBindings: a Role limited to one
@@ -360,5 +365,17 @@ func TestCanIRendered(t *testing.T) {
 	code, stdout, _ = kvet(t, "can-i", "get", "pods", "-n", "development", "--as", "jane", "--as-group", "developers", "--as-group", "testers", "overlays")
 	if want := "overlay overlays/a: yes\noverlay overlays/b: yes\n"; code != 0 || stdout != want {
 		t.Errorf("both groups: exit %d, stdout %q, want %q", code, stdout, want)
+	}
+}
+
+// Interrupted (Ctrl-C), kvet can-i gives no answer and exits 130.
+func TestCanIInterrupted(t *testing.T) {
+	canIRepo(t)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(cli.Interrupted{Signal: os.Interrupt})
+	var out, errb bytes.Buffer
+	code := cli.Main(ctx, []string{"can-i", "get", "pods", "--as", "jane", "k8s"}, strings.NewReader(""), &out, &errb)
+	if code != cli.ExitInterrupted || out.String() != "" || errb.String() != "kvet: interrupted: no answer\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
 	}
 }
