@@ -30,6 +30,20 @@ func (c *Checker) Set(ctx context.Context, docs []*Document) []Diagnostic {
 	return c.e.runSet(ctx, docs)
 }
 
+// Rendering runs the rules on the rendering r: its own diagnostics
+// (render-failed, the loader's) of the engine rules among the checker's
+// rules, the per-document rules on its documents and the set rules on them
+// as one set, as Lint does. The diagnostics are marked as r's, so that
+// MergeRendered merges those that several renderings report at one source
+// position.
+func (c *Checker) Rendering(ctx context.Context, r *Rendering) []Diagnostic {
+	diags := c.e.loadDiagnostics(r.tagged())
+	for _, d := range r.Docs {
+		diags = append(diags, c.e.runDocument(ctx, d)...)
+	}
+	return append(diags, c.e.runSet(ctx, r.Docs)...)
+}
+
 // Errors returns the failures of the rules run so far (a rule that
 // panicked), in no particular order.
 func (c *Checker) Errors() []error {

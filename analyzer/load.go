@@ -85,6 +85,10 @@ func (l *Loader) WithOverlay(overlay map[string][]byte) *Loader {
 	return &c
 }
 
+// Overlay returns the loader's overlay, by absolute path (nil when there
+// is none). Callers must not change it.
+func (l *Loader) Overlay() map[string][]byte { return l.overlay }
+
 // WithSkip returns a Loader that shares l's caches and leaves out the files
 // for which skip returns true, whether named explicitly or found in a
 // directory (the configuration's exclusions). skip is called with paths as
@@ -95,8 +99,10 @@ func (l *Loader) WithSkip(skip func(path string) bool) *Loader {
 	return &c
 }
 
-// overlaid returns the overlay's content for the file name, if any.
-func (l *Loader) overlaid(name string) ([]byte, bool) {
+// Overlaid returns the content the overlay gives the file name (a path as
+// discovered, or absolute; see WithOverlay), if any. Renderers read source
+// files through it, so that an editor's unsaved buffers are rendered.
+func (l *Loader) Overlaid(name string) ([]byte, bool) {
 	if len(l.overlay) == 0 || name == "-" {
 		return nil, false
 	}
@@ -243,7 +249,7 @@ func (l *Loader) open(ctx context.Context, paths []string) ([]*input, *Set) {
 	if len(l.overlay) > 0 {
 		rest = nil
 		for _, p := range paths {
-			if _, ok := l.overlaid(p); ok {
+			if _, ok := l.Overlaid(p); ok {
 				abs, _ := filepath.Abs(p)
 				if !named[abs] {
 					named[abs] = true
@@ -311,7 +317,7 @@ func (l *Loader) read(ctx context.Context, in *input) (*File, []Diagnostic, erro
 	}
 	var data []byte
 	var err error
-	if buf, ok := l.overlaid(in.name); ok {
+	if buf, ok := l.Overlaid(in.name); ok {
 		// An editor's buffer is bounded like the file it will be saved to.
 		data = buf
 		if limit := cmp.Or(l.MaxFileSize, safefile.DefaultMaxSize); int64(len(buf)) > limit {
@@ -335,7 +341,7 @@ func (l *Loader) read(ctx context.Context, in *input) (*File, []Diagnostic, erro
 // *safefile.TooLargeError (its message says so), anything that is not a
 // regular file a *safefile.NotRegularError.
 func (l *Loader) ReadFile(ctx context.Context, path string) ([]byte, error) {
-	if buf, ok := l.overlaid(path); ok {
+	if buf, ok := l.Overlaid(path); ok {
 		if limit := cmp.Or(l.MaxFileSize, safefile.DefaultMaxSize); int64(len(buf)) > limit {
 			return nil, &safefile.TooLargeError{Size: int64(len(buf)), Limit: limit}
 		}

@@ -203,11 +203,21 @@ func (e *engine) result(ctx context.Context, diags []Diagnostic, renderings []*R
 	if err := ctx.Err(); err != nil {
 		e.fail(err)
 	}
+	return &Result{Diagnostics: MergeRendered(diags, renderings), Errors: e.errs}
+}
+
+// MergeRendered sorts diags (see Sort) and, where several of renderings
+// report one rule at one source position (a base shared by overlays),
+// keeps one diagnostic whose message names the roots that render the
+// problem ("in overlays production, staging"). renderings are every
+// rendering of the run: those that read a file decide whether its
+// messages name roots. Lint's result is merged this way.
+func MergeRendered(diags []Diagnostic, renderings []*Rendering) []Diagnostic {
 	Sort(diags)
-	if len(renderings) > 0 {
-		diags = mergeRendered(diags, renderings)
+	if len(renderings) == 0 {
+		return diags
 	}
-	return &Result{Diagnostics: diags, Errors: e.errs}
+	return mergeRendered(diags, renderings)
 }
 
 // Run runs rules over the documents of an already loaded set. Per-document

@@ -36,8 +36,9 @@ type Renderer interface {
 	// Includes returns the directories of the other roots that the root
 	// at dir renders as part of itself (the bases and components of a
 	// kustomization, the subcharts of a chart). A root included by another
-	// one within the linted paths is not rendered on its own.
-	Includes(dir string) []string
+	// one within the linted paths is not rendered on its own. Source files
+	// are read through env.
+	Includes(env *Env, dir string) []string
 	// Render renders the root at dir. It never fails: a root that cannot
 	// be rendered yields a render-failed diagnostic at the line at fault.
 	// The rendering's Files must come from env.File.
@@ -145,6 +146,37 @@ func (e *Env) entry(path string) (*fileEntry, error) {
 	return ent, nil
 }
 
+// Overlaid returns the content of an editor's unsaved buffer of the file
+// at path (the loader's overlay), if there is one.
+func (e *Env) Overlaid(path string) ([]byte, bool) {
+	if e.Loader == nil {
+		return nil, false
+	}
+	return e.Loader.Overlaid(path)
+}
+
+// Overlay returns the unsaved buffers of the files under dir (absolute
+// paths, slash-separated, to their content).
+func (e *Env) Overlay(dir string) map[string][]byte {
+	if e.Loader == nil || len(e.Loader.Overlay()) == 0 {
+		return nil
+	}
+	abs, err := filepath.Abs(filepath.FromSlash(dir))
+	if err != nil {
+		return nil
+	}
+	var out map[string][]byte
+	for p, data := range e.Loader.Overlay() {
+		if rel, err := filepath.Rel(abs, p); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			if out == nil {
+				out = map[string][]byte{}
+			}
+			out[filepath.ToSlash(p)] = data
+		}
+	}
+	return out
+}
+
 // Stage is the render stage: an analyzer.Renderer over a list of
 // renderers. The zero value renders nothing.
 type Stage struct {
@@ -213,18 +245,30 @@ func (s *Stage) Marks(files []string) bool {
 	return false
 }
 
+// Root is a root that the stage renders.
+type Root struct {
+	// Dir is the root's directory, as discovered.
+	Dir string
+	// Markers are the discovered files that mark it (its
+	// kustomization.yaml, its Chart.yaml, templates of a chart).
+	Markers []string
+}
+
 // Roots returns the roots that files (discovered, in order) mark and that
 // no other root among them includes, in lexical order of directory, and
-// every marker file (kustomization.yaml, Chart.yaml) found.
-func (s *Stage) Roots(files []string) (roots []string, markers []string) {
-	rs, ms := s.roots(files)
+// every marker file (kustomization.yaml, Chart.yaml) found. l is the
+// loader of the run: the renderers read the source files that say what a
+// root includes through its overlay. Rendering a root's markers (Render)
+// renders it.
+func (s *Stage) Roots(ctx context.Context, l *analyzer.Loader, files []string) (roots []Root, markers []string) {
+	rs, ms := s.roots(s.environment(ctx, l), files)
 	for _, r := range rs {
-		roots = append(roots, r.dir)
+		roots = append(roots, Root{Dir: r.dir, Markers: r.markers})
 	}
 	return roots, ms
 }
 
-func (s *Stage) roots(files []string) (roots []*root, markers []string) {
+func (s *Stage) roots(env *Env, files []string) (roots []*root, markers []string) {
 	byDir := map[string]*root{}
 	var cands []*root
 	for _, f := range files {
@@ -257,7 +301,7 @@ func (s *Stage) roots(files []string) (roots []*root, markers []string) {
 	includes := map[*root][]*root{}
 	included := map[*root]bool{}
 	for _, c := range cands {
-		for _, inc := range c.renderer.Includes(c.dir) {
+		for _, inc := range c.renderer.Includes(env, c.dir) {
 			abs, err := filepath.Abs(filepath.FromSlash(inc))
 			if err != nil {
 				continue
@@ -301,11 +345,11 @@ func (s *Stage) roots(files []string) (roots []*root, markers []string) {
 // parallel and returns the renderings, in lexical order of root, and the
 // files that no rendering read and that mark no root.
 func (s *Stage) Render(ctx context.Context, l *analyzer.Loader, files []string) ([]*analyzer.Rendering, []string, []error) {
-	roots, markers := s.roots(files)
+	env := s.environment(ctx, l)
+	roots, markers := s.roots(env, files)
 	if len(roots) == 0 && len(markers) == 0 {
 		return nil, files, nil
 	}
-	env := s.environment(ctx, l)
 	renderings := make([]*analyzer.Rendering, len(roots))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))

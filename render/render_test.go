@@ -1,10 +1,12 @@
 package render_test
 
 import (
+	"context"
 	"path"
 	"slices"
 	"testing"
 
+	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/render"
 	"github.com/kvet-dev/kvet/render/kustomize"
 )
@@ -32,7 +34,14 @@ func TestRoots(t *testing.T) {
 	}
 	slices.Sort(names)
 	s := render.New(kustomize.New())
-	roots, markers := s.Roots(names)
+	found, markers := s.Roots(context.Background(), analyzer.NewLoader(nil), names)
+	var roots []string
+	for _, r := range found {
+		roots = append(roots, r.Dir)
+		if len(r.Markers) != 1 || path.Dir(r.Markers[0]) != r.Dir {
+			t.Errorf("root %s: markers %v", r.Dir, r.Markers)
+		}
+	}
 	if want := []string{"cycle/one", "overlays/a", "overlays/b"}; !slices.Equal(roots, want) {
 		t.Errorf("roots = %v, want %v", roots, want)
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -25,14 +26,15 @@ func TestExecHandshake(t *testing.T) {
 		t.Skip("no sh")
 	}
 	build := Build()
+	proto := strconv.Itoa(Protocol)
 	tests := []struct {
 		name, reply, want string
 	}{
-		{"stale build", `{"protocol": 1, "build": "v0.0.1 abc"}`, `is from another kvet build ("v0.0.1 abc", kvet is "` + build + `")`},
-		{"other protocol", `{"protocol": 2, "build": "` + build + `"}`, "is from another kvet build"},
+		{"stale build", `{"protocol": ` + proto + `, "build": "v0.0.1 abc"}`, `is from another kvet build ("v0.0.1 abc", kvet is "` + build + `")`},
+		{"other protocol", `{"protocol": 1, "build": "` + build + `"}`, "is from another kvet build"},
 		{"not json", `oops`, "gave no answer kvet understands"},
-		{"batch error", `{"protocol": 1, "build": "` + build + `", "error": "bad request"}`, "kvet-helm: bad request"},
-		{"wrong count", `{"protocol": 1, "build": "` + build + `", "outputs": []}`, "answered 0 charts for 1"},
+		{"batch error", `{"protocol": ` + proto + `, "build": "` + build + `", "error": "bad request"}`, "kvet-helm: bad request"},
+		{"wrong count", `{"protocol": ` + proto + `, "build": "` + build + `", "outputs": []}`, "answered 0 charts for 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,7 +44,7 @@ func TestExecHandshake(t *testing.T) {
 			}
 		})
 	}
-	out, err := Exec(fakeHelper(t, `{"protocol": 1, "build": "`+build+`", "outputs": [{"templates": [{"name": "c/templates/a.yaml", "content": "x"}]}]}`))(context.Background(), []Request{{Dir: "x"}})
+	out, err := Exec(fakeHelper(t, `{"protocol": `+proto+`, "build": "`+build+`", "outputs": [{"templates": [{"name": "c/templates/a.yaml", "content": "x"}]}]}`))(context.Background(), []Request{{Dir: "x"}})
 	if err != nil || len(out) != 1 || out[0].Templates[0].Name != "c/templates/a.yaml" {
 		t.Errorf("good reply: %v, %+v", err, out)
 	}

@@ -46,6 +46,10 @@ type Request struct {
 	ValuesFiles []string `json:"valuesFiles,omitempty"`
 	// Set are --set style assignments ("a.b=c,d[0]=e"), applied last.
 	Set []string `json:"set,omitempty"`
+	// Overlay replaces the content of files of the chart and of values
+	// files, by absolute slash-separated path: an editor's unsaved
+	// buffers, rendered instead of the files on disk.
+	Overlay map[string]string `json:"overlay,omitempty"`
 }
 
 // Output is the result of rendering one chart.

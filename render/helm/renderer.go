@@ -112,7 +112,7 @@ func (*Renderer) Root(file string) string {
 
 // Includes implements render.Renderer: the subcharts vendored as
 // directories under charts/ are rendered with their parent.
-func (*Renderer) Includes(dir string) []string {
+func (*Renderer) Includes(_ *render.Env, dir string) []string {
 	entries, err := os.ReadDir(filepath.Join(filepath.FromSlash(dir), "charts"))
 	if err != nil {
 		return nil
@@ -127,8 +127,9 @@ func (*Renderer) Includes(dir string) []string {
 	return out
 }
 
-// request returns the rendering request of the chart in dir.
-func (r *Renderer) request(dir string) Request {
+// request returns the rendering request of the chart in dir, with the
+// unsaved buffers of its files and values files (env's overlay).
+func (r *Renderer) request(env *render.Env, dir string) Request {
 	s := r.settings
 	req := Request{Dir: filepath.FromSlash(dir), ReleaseName: s.ReleaseName, Namespace: s.Namespace, KubeVersion: s.KubeVersion}
 	if s.Chart != nil {
@@ -142,6 +143,23 @@ func (r *Renderer) request(dir string) Request {
 			}
 		}
 	}
+	overlay := env.Overlay(dir)
+	for _, v := range req.ValuesFiles {
+		if data, ok := env.Overlaid(v); ok {
+			if abs, err := filepath.Abs(v); err == nil {
+				if overlay == nil {
+					overlay = map[string][]byte{}
+				}
+				overlay[filepath.ToSlash(abs)] = data
+			}
+		}
+	}
+	for p, data := range overlay {
+		if req.Overlay == nil {
+			req.Overlay = map[string]string{}
+		}
+		req.Overlay[p] = string(data)
+	}
 	return req
 }
 
@@ -153,7 +171,7 @@ func (r *Renderer) Render(ctx context.Context, env *render.Env, dir string) *ana
 	b := &build{env: env, dir: dir, out: out}
 	b.templateFiles()
 	defer b.finish()
-	req := r.request(dir)
+	req := r.request(env, dir)
 	if msg := b.unreadable(req); msg != "" {
 		// A file kvet cannot read itself (a named pipe, a device, over
 		// --max-file-size) is not handed to kvet-helm either.

@@ -60,12 +60,12 @@ func (*Renderer) Root(file string) string {
 
 // Includes implements render.Renderer: the local directories a
 // kustomization names as resources, bases or components.
-func (*Renderer) Includes(dir string) []string {
+func (*Renderer) Includes(env *render.Env, dir string) []string {
 	f, err := kustFile(dir)
 	if err != nil || f == "" {
 		return nil
 	}
-	data, err := safefile.Read(context.Background(), f, 0)
+	data, err := env.ReadFile(f)
 	if err != nil {
 		return nil
 	}
@@ -597,10 +597,11 @@ func (b *build) sourceDoc(file string, res *resource.Resource) *analyzer.Documen
 	return nil
 }
 
-// fileSystem is the real file system as kustomize sees it for kvet: reads
-// go through the loader's bounded read (a named pipe, a device or a file
-// over --max-file-size is an error of the build, never a hang), and are
-// recorded (they are the files linted through the rendering), the
+// fileSystem is the real file system as kustomize sees it for kvet: files
+// are read through the run's Env (an editor's unsaved buffer instead of the
+// file on disk; else the loader's bounded read: a named pipe, a device or a
+// file over --max-file-size is an error of the build, never a hang) and the
+// reads are recorded (they are the files linted through the rendering), the
 // root kustomization gets kvet's build metadata (origin annotations,
 // stripped again before linting), and nothing can be written.
 type fileSystem struct {

@@ -12,6 +12,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -27,6 +28,7 @@ import (
 
 	chartcommon "helm.sh/helm/v4/pkg/chart/common"
 	chartvalues "helm.sh/helm/v4/pkg/chart/common/util"
+	"helm.sh/helm/v4/pkg/chart/loader/archive"
 	chart "helm.sh/helm/v4/pkg/chart/v2"
 	"helm.sh/helm/v4/pkg/chart/v2/loader"
 	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
@@ -49,7 +51,8 @@ func Render(ctx context.Context, req helm.Request) helm.Output {
 		out.Failures = append(out.Failures, f)
 		return out
 	}
-	ch, err := loader.LoadDir(req.Dir)
+	src := source{overlay: req.Overlay}
+	ch, err := src.loadChart(req.Dir)
 	if err != nil {
 		return fail(helm.Failure{Path: helm.ChartFile, Message: "loading chart: " + trimDir(err.Error(), req.Dir)})
 	}
@@ -62,7 +65,7 @@ func Render(ctx context.Context, req helm.Request) helm.Output {
 		}
 		return out
 	}
-	vals, f := userValues(req)
+	vals, f := userValues(req, src)
 	if f != nil {
 		return fail(*f)
 	}
@@ -77,7 +80,7 @@ func Render(ctx context.Context, req helm.Request) helm.Output {
 	}
 	caps.KubeVersion = *kv
 	if ch.Metadata.KubeVersion != "" && !chartutil.IsCompatibleRange(ch.Metadata.KubeVersion, caps.KubeVersion.String()) {
-		return fail(helm.Failure{Path: helm.ChartFile, Line: keyLine(req.Dir, "kubeVersion"),
+		return fail(helm.Failure{Path: helm.ChartFile, Line: keyLine(src, req.Dir, "kubeVersion"),
 			Message: fmt.Sprintf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", ch.Metadata.KubeVersion, caps.KubeVersion.Version)})
 	}
 	opts := chartcommon.ReleaseOptions{
@@ -91,7 +94,7 @@ func Render(ctx context.Context, req helm.Request) helm.Output {
 	if err != nil {
 		return fail(helm.Failure{Message: "values: " + err.Error()})
 	}
-	dirs := subchartDirs(req.Dir, ch)
+	dirs := subchartDirs(src, req.Dir, ch)
 	// Render; on a template failure, leave that template out and render
 	// the rest again (at most once per template).
 	for range countTemplates(ch) + 1 {
@@ -112,6 +115,62 @@ func Render(ctx context.Context, req helm.Request) helm.Output {
 	}
 	return out
 }
+
+// source reads the files of a request: its overlay (an editor's unsaved
+// buffers) before the disk.
+type source struct {
+	overlay map[string]string // by absolute slash-separated path
+}
+
+// readFile reads the file at path: the overlay's content, else the disk's
+// through the bounded read (never blocking on a named pipe; helm's loader
+// refuses those too).
+func (s source) readFile(path string) ([]byte, error) {
+	if data, ok := s.overlaid(path); ok {
+		return data, nil
+	}
+	return safefile.Read(context.Background(), path, 0)
+}
+
+// overlaid returns the overlay's content of the file at path, if any.
+func (s source) overlaid(path string) ([]byte, bool) {
+	if len(s.overlay) == 0 {
+		return nil, false
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, false
+	}
+	data, ok := s.overlay[filepath.ToSlash(abs)]
+	return []byte(data), ok
+}
+
+// loadChart loads the chart in dir with Helm's loader (.helmignore,
+// subcharts), then, when the overlay replaces some of its files, loads
+// the same files again with the overlay's content. A chart that does not
+// load from disk is reported as it is on disk.
+func (s source) loadChart(dir string) (*chart.Chart, error) {
+	ch, err := loader.LoadDir(dir)
+	if err != nil || len(s.overlay) == 0 {
+		return ch, err
+	}
+	files := make([]*archive.BufferedFile, len(ch.Raw))
+	replaced := false
+	for i, f := range ch.Raw {
+		data := f.Data
+		if o, ok := s.overlaid(filepath.Join(dir, filepath.FromSlash(f.Name))); ok {
+			data, replaced = bytes.TrimPrefix(o, utf8BOM), true
+		}
+		files[i] = &archive.BufferedFile{Name: f.Name, ModTime: f.ModTime, Data: data}
+	}
+	if !replaced {
+		return ch, nil
+	}
+	return loader.LoadFiles(files)
+}
+
+// utf8BOM is the byte order mark Helm's loader drops from files.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 func cmp(s, def string) string {
 	if s == "" {
@@ -143,10 +202,10 @@ func missingDependencies(ch *chart.Chart) []string {
 
 // userValues reads the values files and --set assignments of req, merged
 // as helm does (later files and --set win; maps merge key by key).
-func userValues(req helm.Request) (map[string]any, *helm.Failure) {
+func userValues(req helm.Request, src source) (map[string]any, *helm.Failure) {
 	base := map[string]any{}
 	for _, file := range req.ValuesFiles {
-		data, err := safefile.Read(context.Background(), file, 0)
+		data, err := src.readFile(file)
 		if err != nil {
 			return nil, &helm.Failure{Message: fmt.Sprintf("reading values file %s: %v", file, err)}
 		}
@@ -218,14 +277,14 @@ type chartDir struct {
 
 // subchartDirs maps Helm's full path of each chart of the tree
 // ("root/charts/sub") to its directory relative to the root chart.
-func subchartDirs(root string, ch *chart.Chart) map[string]chartDir {
+func subchartDirs(src source, root string, ch *chart.Chart) map[string]chartDir {
 	dirs := map[string]chartDir{ch.ChartFullPath(): {dir: "."}}
 	var walk func(c *chart.Chart, parent chartDir)
 	walk = func(c *chart.Chart, parent chartDir) {
 		for _, sub := range c.Dependencies() {
 			d := parent // inside a packaged chart, everything is
 			if parent.dir != "" {
-				d.dir = findSubchart(root, parent.dir, sub)
+				d.dir = findSubchart(src, root, parent.dir, sub)
 				if d.dependency == "" {
 					d.dependency = sub.Name()
 				}
@@ -240,7 +299,7 @@ func subchartDirs(root string, ch *chart.Chart) map[string]chartDir {
 
 // findSubchart returns the directory under parent/charts of the subchart
 // sub (which an alias may have renamed), or "" when it is packaged.
-func findSubchart(root, parent string, sub *chart.Chart) string {
+func findSubchart(src source, root, parent string, sub *chart.Chart) string {
 	// Helm renames an aliased dependency in the loaded chart; its
 	// Chart.yaml on disk still has the chart's name beside the alias.
 	names := []string{sub.Name()}
@@ -250,7 +309,7 @@ func findSubchart(root, parent string, sub *chart.Chart) string {
 			Alias string `json:"alias"`
 		} `json:"dependencies"`
 	}
-	if data, err := readChartFile(filepath.Join(root, filepath.FromSlash(parent))); err == nil && yaml.Unmarshal(data, &parentMeta) == nil {
+	if data, err := src.readFile(filepath.Join(root, filepath.FromSlash(parent), helm.ChartFile)); err == nil && yaml.Unmarshal(data, &parentMeta) == nil {
 		for _, dep := range parentMeta.Dependencies {
 			if dep.Alias == sub.Name() {
 				names = append(names, dep.Name)
@@ -266,7 +325,7 @@ func findSubchart(root, parent string, sub *chart.Chart) string {
 			continue
 		}
 		rel := path.Join(parent, "charts", e.Name())
-		data, err := readChartFile(filepath.Join(root, filepath.FromSlash(rel)))
+		data, err := src.readFile(filepath.Join(root, filepath.FromSlash(rel), helm.ChartFile))
 		if err != nil {
 			continue
 		}
@@ -350,16 +409,10 @@ func templateFailure(err error, dirs map[string]chartDir) failure {
 	return f
 }
 
-// readChartFile reads the Chart.yaml of dir with the bounded read (never
-// blocking on a named pipe; helm's loader refuses those too).
-func readChartFile(dir string) ([]byte, error) {
-	return safefile.Read(context.Background(), filepath.Join(dir, helm.ChartFile), 0)
-}
-
 // keyLine returns the line of a top-level key in the chart's Chart.yaml,
 // or 0.
-func keyLine(dir, key string) int {
-	data, err := readChartFile(dir)
+func keyLine(src source, dir, key string) int {
+	data, err := src.readFile(filepath.Join(dir, helm.ChartFile))
 	if err != nil {
 		return 0
 	}

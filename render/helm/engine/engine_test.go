@@ -84,6 +84,45 @@ func TestRenderOptions(t *testing.T) {
 	}
 }
 
+// An overlay (an editor's unsaved buffers) replaces files of the chart,
+// of a vendored subchart and values files; the files on disk are left as
+// they are.
+func TestRenderOverlay(t *testing.T) {
+	dir := t.TempDir()
+	extract(t, "../../../testdata/helm/engine.txtar", dir)
+	app := filepath.Join(dir, "app")
+	prod := filepath.Join(app, "ci/prod-values.yaml")
+	slash := func(p string) string { return filepath.ToSlash(p) }
+	out := Render(context.Background(), helm.Request{
+		Dir: app, ValuesFiles: []string{prod},
+		Overlay: map[string]string{
+			slash(filepath.Join(app, "values.yaml")):            "schedule: \"*/5 * * * *\"\nsub2:\n  enabled: true\n",
+			slash(filepath.Join(app, "templates/cronjob.yaml")): "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: edited\nspec:\n  schedule: {{ .Values.schedule | quote }}\n  extra: {{ .Values.extra }}\n",
+			slash(prod): "extra: from-buffer\n",
+			slash(filepath.Join(app, "charts/sub/templates/sa.yaml")):     "{{ fail \"edited subchart\" }}\n",
+			slash(filepath.Join(dir, "elsewhere/templates/cronjob.yaml")): "not this chart's",
+		},
+	})
+	var cron string
+	for _, tp := range out.Templates {
+		if tp.Path == "templates/cronjob.yaml" {
+			cron = tp.Content
+		}
+	}
+	for _, s := range []string{"name: edited\n", `schedule: "*/5 * * * *"`, "extra: from-buffer"} {
+		if !strings.Contains(cron, s) {
+			t.Errorf("cronjob.yaml lacks %q:\n%s", s, cron)
+		}
+	}
+	if got := summary(out); !strings.Contains(got, "FAIL charts/sub/templates/sa.yaml:1:") || !strings.Contains(got, "edited subchart") {
+		t.Errorf("the subchart's buffer was not rendered:\n%s", got)
+	}
+	disk := Render(context.Background(), helm.Request{Dir: app})
+	if got := summary(disk); strings.Contains(got, "FAIL") || !strings.Contains(disk.Templates[2].Content, "name: release-name-app") {
+		t.Errorf("without the overlay:\n%s", got)
+	}
+}
+
 func TestRenderFailures(t *testing.T) {
 	dir := t.TempDir()
 	helmtest.Extract(t, "../../../testdata/helm/failures.txtar", dir)
@@ -126,7 +165,7 @@ func TestServe(t *testing.T) {
 	if err := Serve(context.Background(), strings.NewReader(`{"protocol": 99}`), &out); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out.String(), `"error":"protocol 99 requested, this kvet-helm speaks 1"`) {
+	if !strings.Contains(out.String(), fmt.Sprintf(`"error":"protocol 99 requested, this kvet-helm speaks %d"`, helm.Protocol)) {
 		t.Errorf("reply: %s", out.String())
 	}
 }
