@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/linter"
 )
 
 // addEditorFlags registers the flags editors need: --stdin-filename, which
@@ -28,15 +29,16 @@ func (f *lintFlags) checkStdinFilename(paths []string) error {
 	return nil
 }
 
-// loader returns the loader of a run: "-" reads stdin, reported under
-// --stdin-filename when it is given; Kustomize overlays are rendered unless
-// --no-render (or render: false); files are read up to --max-file-size.
-func (f *lintFlags) loader(stdin io.Reader) *analyzer.Loader {
+// loader returns the loader of a run with lt: "-" reads stdin, reported
+// under --stdin-filename when it is given; Kustomize overlays and Helm
+// charts are rendered as lt says (--no-render, render: false); files are
+// read up to --max-file-size.
+func (f *lintFlags) loader(stdin io.Reader, lt *linter.Linter) *analyzer.Loader {
 	l := analyzer.NewLoader(stdin)
 	l.StdinPath = f.stdinFilename
 	l.MaxFileSize = f.maxFileSize
-	if !f.noRender {
-		l.Renderer = newRenderer(f.helmSettings)
+	if st := lt.Renderer(); st != nil {
+		l.Renderer = st
 	}
 	return l
 }

@@ -71,11 +71,8 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 		return err
 	}
 	ctx := cmd.Context()
-	lt, err := a.ruleSet(ctx, f.lintFlags, cfg)
+	lt, err := a.ruleSet(ctx, f.lintFlags, cfg, paths)
 	if err != nil {
-		return err
-	}
-	if f.helmSettings, err = helmSettings(f.helm, cfg, lt.Options.KubeVersion, paths); err != nil {
 		return err
 	}
 	for _, id := range f.rules {
@@ -100,7 +97,7 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 		out = a.stderr
 	}
 
-	set, res := lt.Lint(ctx, f.loader(bytes.NewReader(stdin)), paths)
+	set, res := lt.Lint(ctx, f.loader(bytes.NewReader(stdin), lt), paths)
 	diags, _, _, err := a.suppress(ctx, set, res, f.lintFlags, lt, nil)
 	if err != nil {
 		return err
@@ -238,7 +235,7 @@ func planFixes(set *analyzer.Set, diags []analyzer.Diagnostic, only []string) []
 // text) and returns the findings, suppressed ones marked, and the report of
 // those that are not suppressed.
 func (a *app) remaining(ctx context.Context, f fixFlags, paths []string, stdin []byte, lt *linter.Linter) ([]analyzer.Diagnostic, *report.Report, error) {
-	set, res := lt.Lint(ctx, f.loader(bytes.NewReader(stdin)), paths)
+	set, res := lt.Lint(ctx, f.loader(bytes.NewReader(stdin), lt), paths)
 	diags := lt.Suppress(set, res.Diagnostics)
 	if f.baseline != "" {
 		b, err := config.LoadBaseline(ctx, f.baseline, f.maxFileSize)

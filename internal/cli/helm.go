@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kvet-dev/kvet/analyzer"
-	"github.com/kvet-dev/kvet/internal/config"
 	"github.com/kvet-dev/kvet/render/helm"
 )
 
@@ -28,61 +27,38 @@ func addHelmFlags(cmd *cobra.Command, f *helmFlags) {
 	fl.StringArrayVar(&f.set, "helm-set", nil, "render the chart among the paths with `KEY=VALUE` (helm's --set syntax; repeatable), applied last")
 }
 
-// helmSettings returns how charts are rendered: .kvet.yaml's helm:
-// section, the target Kubernetes release, and --helm-values/--helm-set,
-// which apply to the one chart among paths (a usage error otherwise).
-func helmSettings(f helmFlags, cfg *config.Config, kube analyzer.KubeVersion, paths []string) (helm.Settings, error) {
-	s := helm.Settings{}
-	if !kube.IsZero() {
-		s.KubeVersion = "v" + kube.String() + ".0"
+// checkHelmFlags checks --helm-values and --helm-set, which apply to the
+// one chart among paths (a usage error otherwise), and returns the values
+// files, absolute.
+func checkHelmFlags(f helmFlags, paths []string) ([]string, error) {
+	if len(f.values) == 0 && len(f.set) == 0 {
+		return nil, nil
 	}
-	if cfg != nil && cfg.Helm != nil {
-		s.ReleaseName, s.Namespace = cfg.Helm.ReleaseName, cfg.Helm.Namespace
+	var values []string
+	for _, v := range f.values {
+		if st, err := os.Stat(v); err != nil || st.IsDir() {
+			return nil, usageError{fmt.Errorf("--helm-values %s: no such file", v)}
+		}
+		abs, err := filepath.Abs(v)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("--helm-values %s: %w", v, err)}
+		}
+		values = append(values, abs)
 	}
-	var flagValues []string
-	if len(f.values) > 0 || len(f.set) > 0 {
-		for _, v := range f.values {
-			if st, err := os.Stat(v); err != nil || st.IsDir() {
-				return s, usageError{fmt.Errorf("--helm-values %s: no such file", v)}
-			}
-			abs, err := filepath.Abs(v)
-			if err != nil {
-				return s, usageError{fmt.Errorf("--helm-values %s: %w", v, err)}
-			}
-			flagValues = append(flagValues, abs)
-		}
-		for _, kv := range f.set {
-			if !strings.Contains(kv, "=") {
-				return s, usageError{fmt.Errorf("--helm-set %q: want KEY=VALUE", kv)}
-			}
-		}
-		files, _ := analyzer.Discover(paths)
-		switch roots := helm.ChartRoots(files); len(roots) {
-		case 0:
-			return s, usageError{errors.New("--helm-values and --helm-set apply to a chart, and the paths hold none (no Chart.yaml)")}
-		case 1:
-		default:
-			return s, usageError{fmt.Errorf("--helm-values and --helm-set apply to one chart, and the paths hold %d: %s; set values per chart in .kvet.yaml (helm.charts)", len(roots), strings.Join(roots, ", "))}
+	for _, kv := range f.set {
+		if !strings.Contains(kv, "=") {
+			return nil, usageError{fmt.Errorf("--helm-set %q: want KEY=VALUE", kv)}
 		}
 	}
-	s.Chart = func(dir string) *helm.ChartSettings {
-		var cs helm.ChartSettings
-		found := false
-		if c := cfg.HelmChart(filepath.FromSlash(dir)); c != nil {
-			cs = helm.ChartSettings{Values: c.Values, Set: c.Set, ReleaseName: c.ReleaseName, Namespace: c.Namespace}
-			found = true
-		}
-		if len(flagValues) > 0 || len(f.set) > 0 {
-			cs.Values = append(cs.Values, flagValues...)
-			cs.Set = append(cs.Set, f.set...)
-			found = true
-		}
-		if !found {
-			return nil
-		}
-		return &cs
+	files, _ := analyzer.Discover(paths)
+	switch roots := helm.ChartRoots(files); len(roots) {
+	case 0:
+		return nil, usageError{errors.New("--helm-values and --helm-set apply to a chart, and the paths hold none (no Chart.yaml)")}
+	case 1:
+	default:
+		return nil, usageError{fmt.Errorf("--helm-values and --helm-set apply to one chart, and the paths hold %d: %s; set values per chart in .kvet.yaml (helm.charts)", len(roots), strings.Join(roots, ", "))}
 	}
-	return s, nil
+	return values, nil
 }
 
 // helmRendererText is the line of `kvet version` about the Helm renderer:

@@ -17,8 +17,6 @@ import (
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/config"
 	"github.com/kvet-dev/kvet/internal/safefile"
-	"github.com/kvet-dev/kvet/render"
-	"github.com/kvet-dev/kvet/render/helm"
 	"github.com/kvet-dev/kvet/report"
 )
 
@@ -53,12 +51,11 @@ type lintFlags struct {
 	// Editors (editor.go).
 	stdinFilename string
 	quiet         bool
-	// noRender lints kustomizations' and charts' files as they are.
-	noRender bool
-	// helm are --helm-values and --helm-set; helmSettings is how charts
-	// are rendered (helm.go).
-	helm         helmFlags
-	helmSettings helm.Settings
+	// noRender lints kustomizations' and charts' files as they are;
+	// noRenderSet says --no-render was given (true or false).
+	noRender, noRenderSet bool
+	// helm are --helm-values and --helm-set (helm.go).
+	helm helmFlags
 }
 
 func (a *app) lintCmd() *cobra.Command {
@@ -172,23 +169,16 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 	}
 
 	ctx := cmd.Context()
-	var stage *render.Stage
-	if !f.noRender {
-		stage = newRenderer(f.helmSettings)
-	}
-	a.limitMemory(paths, stage)
-	lt, err := a.ruleSet(ctx, f, cfg)
+	lt, err := a.ruleSet(ctx, f, cfg, paths)
 	if err != nil {
 		return err
 	}
+	a.limitMemory(paths, lt.Renderer())
 	if target := lt.Options.KubeVersion; analyzer.NewestKubeVersion.Less(target) {
 		fmt.Fprintf(a.stderr, "kvet: Kubernetes %s is newer than the newest release kvet knows (%s): API versions removed after %s are not reported\n",
 			target, analyzer.NewestKubeVersion, analyzer.NewestKubeVersion)
 	}
-	if f.helmSettings, err = helmSettings(f.helm, cfg, lt.Options.KubeVersion, paths); err != nil {
-		return err
-	}
-	set, res := lt.Lint(ctx, f.loader(a.stdin), paths)
+	set, res := lt.Lint(ctx, f.loader(a.stdin, lt), paths)
 	for _, n := range set.Notes {
 		fmt.Fprintf(a.stderr, "kvet: note: %s\n", n)
 	}

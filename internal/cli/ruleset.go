@@ -54,21 +54,29 @@ func (a *app) catalog(_ context.Context, src ruleSource) ([]*analyzer.Rule, erro
 	return all, err
 }
 
-// ruleSet returns the linter of a lint run: the rules it uses, the catalog
-// they were chosen from, and their options. Precedence: flags, then the
-// configuration file cfg (nil when there is none), then each rule's
-// default.
-func (a *app) ruleSet(_ context.Context, f lintFlags, cfg *config.Config) (*linter.Linter, error) {
+// ruleSet returns the linter of a lint run over paths: the rules it uses,
+// the catalog they were chosen from, their options, and how it renders.
+// Precedence: flags, then the configuration file cfg (nil when there is
+// none), then each rule's default.
+func (a *app) ruleSet(_ context.Context, f lintFlags, cfg *config.Config, paths []string) (*linter.Linter, error) {
 	if f.policyTimeout < 0 {
 		return nil, fmt.Errorf("--policy-timeout: want a positive duration such as 10s, got %s", f.policyTimeout)
+	}
+	values, err := checkHelmFlags(f.helm, paths)
+	if err != nil {
+		return nil, err
 	}
 	s := linter.Settings{
 		Source:      linter.Source{Policies: f.policies, NoBuiltinPolicies: f.noBuiltinPolicies, PolicyTimeout: f.policyTimeout, MaxFileSize: f.maxFileSize},
 		Overrides:   config.Overrides{Enable: f.enable, Disable: f.disable},
 		KubeVersion: f.kube,
+		Render:      linter.RenderSettings{HelmValues: values, HelmSet: f.helm.set},
 	}
 	if f.requireReasonSet {
 		s.RequireReason = &f.requireReason
+	}
+	if f.noRenderSet {
+		s.Render.NoRender = &f.noRender
 	}
 	return linter.New(cfg, s)
 }

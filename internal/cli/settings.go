@@ -91,6 +91,7 @@ func (a *app) loadConfigFor(ctx context.Context, flag, stdinPath string, maxSize
 func (f *lintFlags) applyConfig(cmd *cobra.Command, cfg *config.Config) {
 	changed := cmd.Flags().Changed
 	f.requireReasonSet = changed("require-reason")
+	f.noRenderSet = changed("no-render")
 	if cfg == nil {
 		return
 	}
@@ -102,9 +103,6 @@ func (f *lintFlags) applyConfig(cmd *cobra.Command, cfg *config.Config) {
 	}
 	if !changed("baseline") && cfg.Baseline != "" {
 		f.baseline = cfg.Resolve(cfg.Baseline)
-	}
-	if !changed("no-render") && cfg.Render != nil {
-		f.noRender = !*cfg.Render
 	}
 	if !changed("max-file-size") && cfg.MaxFileSize != 0 {
 		f.maxFileSize = cfg.MaxFileSize

@@ -16,6 +16,7 @@ import (
 	"github.com/kvet-dev/kvet/internal/config"
 	"github.com/kvet-dev/kvet/internal/ruledoc"
 	"github.com/kvet-dev/kvet/policies"
+	"github.com/kvet-dev/kvet/render/helm"
 	"github.com/kvet-dev/kvet/rules"
 )
 
@@ -74,6 +75,9 @@ type Settings struct {
 	// leaves it to the configuration file, else the newest release kvet
 	// knows.
 	KubeVersion analyzer.KubeVersion
+	// Render are the render stage's settings (--no-render, --helm-values,
+	// --helm-set).
+	Render RenderSettings
 }
 
 // Linter is a rule set ready to run: the rules of a configuration with
@@ -92,8 +96,13 @@ type Linter struct {
 	// the configuration's kube-version, else analyzer.NewestKubeVersion).
 	// Renderers read it too (Helm's .Capabilities.KubeVersion).
 	Options analyzer.Options
+	// Render says whether runs render Kustomize overlays and Helm charts
+	// (RenderSettings.NoRender, else the configuration's render:, else
+	// true); Renderer returns the stage.
+	Render bool
 
-	own map[string]bool // absolute paths of the configuration file and its baseline
+	helm helm.Settings   // how charts are rendered
+	own  map[string]bool // absolute paths of the configuration file and its baseline
 	// leftOut are the rules kvet has that this linter leaves out: a
 	// suppression naming one is not a suppression of an unknown rule.
 	leftOut []*analyzer.Rule
@@ -142,6 +151,7 @@ func New(cfg *config.Config, s Settings) (*Linter, error) {
 		}
 	}
 	l := &Linter{Config: cfg, Enabled: enabled, Catalog: catalog, Options: opts}
+	l.render(cfg, s.Render)
 	for id := range over.LeftOut {
 		l.leftOut = append(l.leftOut, &analyzer.Rule{ID: id})
 	}
