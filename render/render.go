@@ -225,6 +225,19 @@ func (s *Stage) Names() []string {
 	return names
 }
 
+// Root returns the directory of the root that the discovered file marks
+// (see Renderer.Root), or "" when it marks none. A file that marks its own
+// directory (kustomization.yaml, Chart.yaml) says what the root is; a file
+// that marks another (a chart's template) belongs to it.
+func (s *Stage) Root(file string) string {
+	for _, r := range s.renderers {
+		if dir := r.Root(file); dir != "" {
+			return dir
+		}
+	}
+	return ""
+}
+
 // root is a candidate root: a directory and the renderer that marks it.
 type root struct {
 	dir      string // as discovered

@@ -37,16 +37,17 @@ type workspace struct {
 	stale  atomic.Bool
 	forced bool
 
-	linters map[string]*linterEntry // by configuration file ("" for none)
-	roots   map[string]*rootCache   // by workspace folder
-	loose   map[string]*parsed      // open documents outside every folder, by URI
-	shown   map[string]bool         // configuration errors already shown to the user
+	linters map[string]*linterEntry    // by configuration file ("" for none)
+	roots   map[string]*rootCache      // by workspace folder
+	renders map[[2]string]*renderState // by configuration file and workspace folder
+	loose   map[string]*parsed         // open documents outside every folder, by URI
+	shown   map[string]bool            // configuration errors already shown to the user
 }
 
 func newWorkspace(s *Server) *workspace {
 	return &workspace{
 		s: s, loader: analyzer.NewLoader(nil),
-		linters: map[string]*linterEntry{}, roots: map[string]*rootCache{},
+		linters: map[string]*linterEntry{}, roots: map[string]*rootCache{}, renders: map[[2]string]*renderState{},
 		loose: map[string]*parsed{}, shown: map[string]bool{},
 	}
 }
@@ -88,7 +89,14 @@ type parsed struct {
 type rootCache struct {
 	files     map[string]*parsed // by absolute path
 	refreshed int                // cycle
-	walked    time.Time          // last comparison with the disk
+	walkedAt  time.Time          // last comparison with the disk
+
+	// What the last refresh found: the files parsed again or dropped,
+	// whether files were added or dropped, and whether the disk was
+	// compared.
+	changed     map[string]bool
+	listChanged bool
+	walked      bool
 }
 
 // rewalkAfter is how long the disk is trusted, when the client does not
@@ -112,6 +120,11 @@ func (w *workspace) lint(ctx context.Context, folders []string, open []snapshot,
 	for root := range w.roots {
 		if !slices.Contains(folders, root) {
 			delete(w.roots, root)
+		}
+	}
+	for key := range w.renders {
+		if !slices.Contains(folders, key[1]) {
+			delete(w.renders, key)
 		}
 	}
 	type group struct {
@@ -162,20 +175,32 @@ func (w *workspace) lintGroup(ctx context.Context, entry *linterEntry, root stri
 	}
 	lt := entry.lt
 	setRules := slices.ContainsFunc(lt.Enabled, func(r *analyzer.Rule) bool { return r.RunSet != nil })
-	// The folder's manifests are read only for rules that see every
-	// document.
+	checker := analyzer.NewChecker(lt.Enabled, lt.Options)
+	// The folder's manifests are read for rules that see every document,
+	// and for the render stage, which finds the folder's roots among them.
 	var rc *rootCache
-	if root != "" && setRules {
-		rc = w.refresh(ctx, entry.loader, root, open)
+	var rs *renderState
+	if root != "" && (setRules || lt.Render) {
+		var names []string
+		if lt.Render {
+			names = lt.Renderer().Names()
+		}
+		rc = w.refresh(ctx, entry.loader, root, open, names)
+		rendered := false
+		if lt.Render {
+			rs, rendered = w.render(ctx, entry, root, rc, open, checker)
+		}
 		// Cross-document findings of the other open documents of the
-		// folder may change too.
-		for _, o := range open {
-			if o.path != "" && rootOf([]string{root}, o.path) == root && w.linterFor(o, []string{root}) == entry {
-				targets[o.uri] = true
+		// folder may change too, and so may the findings of those that a
+		// root rendered again reads, or no longer reads.
+		if setRules || rendered {
+			for _, o := range open {
+				if o.path != "" && rootOf([]string{root}, o.path) == root && w.linterFor(o, []string{root}) == entry {
+					targets[o.uri] = true
+				}
 			}
 		}
 	}
-	checker := analyzer.NewChecker(lt.Enabled, lt.Options)
 	files := map[string]*parsed{}
 	for _, o := range open {
 		if !targets[o.uri] {
@@ -190,7 +215,7 @@ func (w *workspace) lintGroup(ctx context.Context, entry *linterEntry, root stri
 		var docs []*analyzer.Document
 		if rc != nil {
 			for _, path := range slices.Sorted(maps.Keys(rc.files)) {
-				if !lt.Skipped(path) {
+				if !lt.Skipped(path) && (rs == nil || !rs.consumed[path]) {
 					docs = append(docs, rc.files[path].docs...)
 				}
 			}
@@ -211,6 +236,14 @@ func (w *workspace) lintGroup(ctx context.Context, entry *linterEntry, root stri
 		}
 		res := &result{version: o.version, file: p.file, docs: p.docs, lt: lt}
 		results[o.uri] = res
+		if rs != nil && rs.consumed[o.path] {
+			// Linted through the renderings that read it, whether the
+			// configuration excludes it or not, as kvet lint does.
+			if err := protect(func() { res.diags = rs.findings(entry, p.file, o.path) }); err != nil {
+				w.s.logf(messageError, "linting %s: %v", o.name, err)
+			}
+			continue
+		}
 		if lt.Skipped(o.name) {
 			continue
 		}
@@ -284,7 +317,9 @@ func (w *workspace) parsedOf(ctx context.Context, loader *analyzer.Loader, rc *r
 // refresh brings the cache of the folder root up to date with the disk and
 // the open buffers, once per cycle: files whose modification time, size
 // or buffer version changed are parsed again, removed files are dropped.
-func (w *workspace) refresh(ctx context.Context, loader *analyzer.Loader, root string, open []snapshot) *rootCache {
+// names are the extension-less file names the render stage needs found
+// (kustomize's Kustomization).
+func (w *workspace) refresh(ctx context.Context, loader *analyzer.Loader, root string, open []snapshot, names []string) *rootCache {
 	rc := w.roots[root]
 	if rc == nil {
 		rc = &rootCache{files: map[string]*parsed{}}
@@ -294,6 +329,7 @@ func (w *workspace) refresh(ctx context.Context, loader *analyzer.Loader, root s
 		return rc
 	}
 	rc.refreshed = w.cycle
+	rc.changed, rc.listChanged = map[string]bool{}, false
 	buffers := map[string]snapshot{}
 	overlay := map[string][]byte{}
 	for _, o := range open {
@@ -309,11 +345,12 @@ func (w *workspace) refresh(ctx context.Context, loader *analyzer.Loader, root s
 	seen := map[string]bool{}
 	var load []string
 	stats := map[string]fs.FileInfo{}
-	walk := rc.walked.IsZero() || w.forced || !w.s.watching.Load() && time.Since(rc.walked) > rewalkAfter
+	walk := rc.walkedAt.IsZero() || w.forced || !w.s.watching.Load() && time.Since(rc.walkedAt) > rewalkAfter
+	rc.walked = walk
 	if walk {
-		rc.walked = time.Now()
-		names, _ := analyzer.Discover([]string{root})
-		for _, name := range names {
+		rc.walkedAt = time.Now()
+		found, _ := analyzer.Discover([]string{root}, names...)
+		for _, name := range found {
 			path := filepath.FromSlash(name)
 			if _, ok := buffers[path]; ok {
 				continue // below
@@ -348,7 +385,14 @@ func (w *workspace) refresh(ctx context.Context, loader *analyzer.Loader, root s
 		// at the next walk, which closing a document forces).
 		if !seen[path] {
 			delete(rc.files, path)
+			rc.changed[path], rc.listChanged = true, true
 		}
+	}
+	for _, path := range load {
+		if rc.files[path] == nil {
+			rc.listChanged = true
+		}
+		rc.changed[path] = true
 	}
 	if len(load) == 0 {
 		return rc

@@ -92,7 +92,7 @@ func TestRenderOverlay(t *testing.T) {
 	extract(t, "../../../testdata/helm/engine.txtar", dir)
 	app := filepath.Join(dir, "app")
 	prod := filepath.Join(app, "ci/prod-values.yaml")
-	slash := func(p string) string { return filepath.ToSlash(p) }
+	slash := filepath.ToSlash
 	out := Render(context.Background(), helm.Request{
 		Dir: app, ValuesFiles: []string{prod},
 		Overlay: map[string]string{

@@ -1,0 +1,363 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/linter"
+)
+
+// archiveTree writes the files of a txtar archive of the repository's
+// testdata under a new directory (a repository root) and returns it.
+func archiveTree(t testing.TB, archive string) string {
+	t.Helper()
+	ar, err := txtar.ParseFile(filepath.Join("..", "..", "testdata", filepath.FromSlash(archive)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{}
+	for _, f := range ar.Files {
+		files[f.Name] = string(f.Data)
+	}
+	return writeTree(t, files)
+}
+
+// settle waits for a publication of uri's diagnostics for which ok holds,
+// consuming the publications of uri before it: after a change, every open
+// document of the folder may be published again, some before the lint
+// that the test waits for.
+func (c *client) settle(uri, what string, ok func([]Diagnostic) bool) []Diagnostic {
+	c.t.Helper()
+	deadline := time.Now().Add(testTimeout)
+	timer := time.AfterFunc(testTimeout, func() { c.mu.Lock(); c.cond.Broadcast(); c.mu.Unlock() })
+	defer timer.Stop()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var last []Diagnostic
+	for {
+		for i := 0; i < len(c.msgs); i++ {
+			m := c.msgs[i]
+			var p PublishDiagnosticsParams
+			if m.Method != methodPublishDiagnostics || json.Unmarshal(m.Params, &p) != nil || p.URI != uri {
+				continue
+			}
+			c.msgs = append(c.msgs[:i:i], c.msgs[i+1:]...)
+			i--
+			last = p.Diagnostics
+			if ok(p.Diagnostics) {
+				return p.Diagnostics
+			}
+		}
+		if c.readErr != nil || time.Now().After(deadline) {
+			c.t.Fatalf("%s: no such diagnostics of %s (read error: %v); last published: %s", what, uri, c.readErr, describeDiags(last))
+		}
+		c.cond.Wait()
+	}
+}
+
+// describeDiags lists diagnostics one per line: line:character code message.
+func describeDiags(ds []Diagnostic) string {
+	var b strings.Builder
+	for _, d := range ds {
+		fmt.Fprintf(&b, "\n  %d:%d-%d:%d %s %s", d.Range.Start.Line, d.Range.Start.Character, d.Range.End.Line, d.Range.End.Character, d.Code, d.Message)
+	}
+	return b.String()
+}
+
+// at is an expected diagnostic: its code, 0-based start, and a part of its
+// message.
+type at struct {
+	code      string
+	line, col int
+	msg       string
+}
+
+// exactly returns a predicate that holds for diagnostics that are want,
+// in that order.
+func exactly(want ...at) func([]Diagnostic) bool {
+	return func(ds []Diagnostic) bool {
+		if len(ds) != len(want) {
+			return false
+		}
+		for i, w := range want {
+			d := ds[i]
+			if d.Code != w.code || d.Range.Start.Line != w.line || d.Range.Start.Character != w.col || !strings.Contains(d.Message, w.msg) || d.Source != "kvet" {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// A patch file gets the findings of the rendered object at the fields the
+// patch sets, not the findings of a whole object; its unsaved edits are
+// rendered; with render: false it is linted as it is.
+func TestRenderedPatch(t *testing.T) {
+	dir := archiveTree(t, "render/kustomize/overlays.txtar")
+	c := startServer(t, Options{})
+	c.initialize(dir)
+	patch := "overlays/production/concurrency.yaml"
+	uri := pathToURI(filepath.Join(dir, patch))
+	text, err := os.ReadFile(filepath.Join(dir, patch))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.open(uri, string(text))
+	c.settle(uri, "the patch", exactly(at{"cronjob-concurrency-allow", 5, 21, "concurrencyPolicy: Allow"}))
+
+	// An unsaved edit: the patch fixes the policy and breaks the restart
+	// policy, which the base sets.
+	edited := strings.Replace(string(text), "Allow", "Forbid", 1) +
+		"  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Always\n"
+	c.change(uri, 2, edited)
+	c.settle(uri, "the edited patch", exactly(at{"job-restart-policy-invalid", 10, 25, "restartPolicy: Always"}))
+
+	// Linted as it is, the patch is a whole CronJob with its findings.
+	if err := os.WriteFile(filepath.Join(dir, ".kvet.yaml"), []byte("render: false\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.notify(methodDidChangeWatchedFiles, DidChangeWatchedFilesParams{Changes: []FileEvent{{URI: pathToURI(filepath.Join(dir, ".kvet.yaml")), Type: 1}}})
+	ds := c.settle(uri, "render: false", func(ds []Diagnostic) bool { return len(ds) > 3 })
+	if !strings.Contains(describeDiags(ds), "default-service-account") {
+		t.Errorf("render: false: %s", describeDiags(ds))
+	}
+}
+
+// A base used by two overlays: one finding at the base line naming both
+// overlays, none that the overlays fix (the namespace they set); unsaved
+// edits of an overlay's kustomization.yaml change the findings of the
+// other open documents, and an overlay that no longer renders gives
+// render-failed at its entry.
+func TestRenderedBase(t *testing.T) {
+	dir := archiveTree(t, "render/kustomize/overlays.txtar")
+	c := startServer(t, Options{})
+	c.initialize(dir)
+	uri := func(name string) string { return pathToURI(filepath.Join(dir, name)) }
+	read := func(name string) string {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	write := func(name, text string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The base's image has no tag, which both overlays set: linted
+	// alone, the base would get image-tag-mutable.
+	write("base/cronjob.yaml", strings.Replace(read("base/cronjob.yaml"), "report:1.4.2", "report", 1))
+	write("overlays/staging/kustomization.yaml", strings.Replace(read("overlays/staging/kustomization.yaml"), "patches:",
+		"images:\n- name: registry.example.com/report\n  newTag: 1.4.2\npatches:", 1))
+	base := uri("base/cronjob.yaml")
+	staging, prod := uri("overlays/staging/kustomization.yaml"), uri("overlays/production/kustomization.yaml")
+	limits := at{"resource-limits-missing", 22, 12, "(in overlays production, staging)"}
+	c.open(base, read("base/cronjob.yaml"))
+	c.settle(base, "the base", exactly(limits))
+	c.open(staging, read("overlays/staging/kustomization.yaml"))
+	c.settle(staging, "the staging overlay", exactly(at{"job-backoff-limit-high", 16, 13, "backoffLimit"}))
+	c.open(prod, read("overlays/production/kustomization.yaml"))
+	c.settle(prod, "the production overlay", exactly(at{"image-tag-mutable", 7, 10, "latest"}))
+
+	// Staging sets limits in its unsaved kustomization: the base's
+	// finding is production's only.
+	withLimits := read("overlays/staging/kustomization.yaml") + `
+- target:
+    kind: CronJob
+  patch: |-
+    - op: add
+      path: /spec/jobTemplate/spec/template/spec/containers/0/resources/limits
+      value: {cpu: "1", memory: 256Mi}
+`
+	withLimits = strings.Replace(withLimits, "value: 10     # want job-backoff-limit-high", "value: 3", 1)
+	c.change(staging, 2, withLimits)
+	c.settle(staging, "staging with limits", exactly())
+	c.settle(base, "the base after staging's change", exactly(at{"resource-limits-missing", 22, 12, "(in overlay production)"}))
+
+	// Production names a file that does not exist: render-failed at the
+	// entry; its image and the base's finding are no longer its.
+	broken := strings.Replace(read("overlays/production/kustomization.yaml"), "- ../../base\n", "- ../../base\n- missing.yaml\n", 1)
+	c.change(prod, 2, broken)
+	c.settle(prod, "production broken", exactly(at{"render-failed", 5, 2, "kustomize build overlays/production: "}))
+	c.settle(base, "the base without production", exactly())
+	c.settle(staging, "staging, unchanged", exactly())
+
+	// Closed without saving, the files on disk count again.
+	for _, u := range []string{prod, staging} {
+		c.notify(methodDidClose, DidCloseTextDocumentParams{TextDocument: TextDocumentIdentifier{URI: u}})
+	}
+	c.settle(base, "the base after closing", exactly(limits))
+}
+
+// helmOnce builds kvet-helm once per test run.
+var helmOnce struct {
+	sync.Once
+	dir string
+	err error
+}
+
+// withKvetHelm builds the kvet-helm command into a temporary directory
+// (without VCS stamping, so that its build identity is the test binary's,
+// "(devel)") and puts it on PATH, where the Helm renderer finds it.
+func withKvetHelm(t *testing.T) {
+	t.Helper()
+	helmOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "kvet-lsp-helm-")
+		if err != nil {
+			helmOnce.err = err
+			return
+		}
+		out, err := exec.Command("go", "build", "-buildvcs=false", "-o", filepath.Join(dir, "kvet-helm"), "../../cmd/kvet-helm").CombinedOutput()
+		if err != nil {
+			helmOnce.err = fmt.Errorf("building kvet-helm: %w\n%s", err, out)
+			return
+		}
+		helmOnce.dir = dir
+	})
+	if helmOnce.err != nil {
+		t.Fatal(helmOnce.err)
+	}
+	t.Setenv("PATH", helmOnce.dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+}
+
+const (
+	helmChart  = "apiVersion: v2\nname: migrate\nversion: 0.1.0\n"
+	helmValues = "image:\n  tag: \"1.0\"\nrestartPolicy: OnFailure\n"
+	helmJob    = `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {{ .Release.Name }}-migrate
+spec:
+  backoffLimit: 2
+  activeDeadlineSeconds: 600
+  ttlSecondsAfterFinished: 3600
+  template:
+    spec:
+      serviceAccountName: migrate
+      restartPolicy: {{ .Values.restartPolicy }}
+      containers:
+      - name: migrate
+        image: "migrate:{{ .Values.image.tag }}"
+        resources:
+          requests: {cpu: 100m, memory: 128Mi}
+          limits: {cpu: "1", memory: 256Mi}
+`
+)
+
+// A chart template is linted through the chart's rendering (by kvet-helm):
+// no yaml-syntax, findings at template lines; an unsaved values.yaml
+// changes them; an unsaved template that fails gives render-failed at its
+// line.
+func TestRenderedChartTemplate(t *testing.T) {
+	withKvetHelm(t)
+	dir := writeTree(t, map[string]string{"chart/Chart.yaml": helmChart, "chart/values.yaml": helmValues, "chart/templates/job.yaml": helmJob})
+	c := startServer(t, Options{})
+	c.initialize(dir)
+	job, values := pathToURI(filepath.Join(dir, "chart/templates/job.yaml")), pathToURI(filepath.Join(dir, "chart/values.yaml"))
+	c.open(job, helmJob)
+	c.settle(job, "the template", exactly())
+	c.open(values, helmValues)
+	c.settle(values, "values.yaml", exactly())
+
+	c.change(values, 2, "image:\n  tag: latest\nrestartPolicy: Always\n")
+	c.settle(job, "the template with the edited values", exactly(
+		at{"job-restart-policy-invalid", 11, 21, "restartPolicy: Always"},
+		at{"image-tag-mutable", 14, 15, "migrate:latest"},
+	))
+
+	broken := strings.Replace(helmJob, "{{ .Values.restartPolicy }}", "{{ .Values.policy.name }}", 1)
+	c.change(job, 2, broken)
+	c.settle(job, "the broken template", exactly(at{"render-failed", 11, 31, "chart chart: migrate/templates/job.yaml:12:31 executing"}))
+}
+
+// Every file of a repository shows in the editor what kvet lint of the
+// repository reports for it (positions, rule, severity, message), whether
+// a rendering reads it or not: the server and kvet lint go through the
+// same linter and render stage.
+func TestRenderedLikeLint(t *testing.T) {
+	for _, archive := range []string{"render/kustomize/overlays.txtar", "render/kustomize/failures.txtar", "render/kustomize/suppressions.txtar", "helm/lint.txtar"} {
+		t.Run(archive, func(t *testing.T) {
+			if strings.HasPrefix(archive, "helm/") {
+				withKvetHelm(t)
+			}
+			dir := archiveTree(t, archive)
+			ar, err := txtar.ParseFile(filepath.Join("..", "..", "testdata", filepath.FromSlash(archive)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// kvet lint run in the repository (the server runs in this
+			// process, so its renderers see the same directory).
+			t.Chdir(dir)
+			lt, err := linter.New(nil, linter.Settings{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			loader := analyzer.NewLoader(nil)
+			loader.Renderer = lt.Renderer()
+			set, res := lt.Lint(context.Background(), loader, []string{"."})
+			if len(set.Errors)+len(res.Errors) > 0 {
+				t.Fatalf("kvet lint: %v %v", set.Errors, res.Errors)
+			}
+			want := map[string][]string{}
+			for _, d := range analyzer.CapFindings(lt.Suppress(set, res.Diagnostics), analyzer.DefaultMaxFindings) {
+				if d.Suppressed() {
+					continue
+				}
+				data, err := os.ReadFile(d.File)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r := encoding(positionEncodingUTF16).rng(&analyzer.File{Content: data}, d.Range)
+				want[d.File] = append(want[d.File], describeDiags([]Diagnostic{{Range: r, Code: d.RuleID, Message: fmt.Sprintf("%s %s", d.Severity, d.Message)}}))
+			}
+
+			c := startServer(t, Options{})
+			c.initialize(dir)
+			seen := 0
+			for _, f := range ar.Files {
+				c.open(pathToURI(filepath.Join(dir, f.Name)), string(f.Data))
+			}
+			for _, f := range ar.Files {
+				exp := strings.Join(want[f.Name], "")
+				seen += len(want[f.Name])
+				c.settle(pathToURI(filepath.Join(dir, f.Name)), f.Name+" as kvet lint reports it:"+exp, func(ds []Diagnostic) bool {
+					var got strings.Builder
+					for _, d := range ds {
+						d.Message = []string{"", "error", "warning", "info"}[d.Severity] + " " + d.Message
+						got.WriteString(describeDiags([]Diagnostic{d}))
+					}
+					return got.String() == exp
+				})
+			}
+			if seen == 0 {
+				t.Errorf("kvet lint reports nothing on %s", archive)
+			}
+		})
+	}
+}
+
+// Without kvet-helm, a chart's templates are still not linted as YAML: its
+// Chart.yaml shows the render-failed finding naming the install command.
+func TestRenderedChartWithoutKvetHelm(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	dir := writeTree(t, map[string]string{"chart/Chart.yaml": helmChart, "chart/values.yaml": helmValues, "chart/templates/job.yaml": helmJob})
+	c := startServer(t, Options{})
+	c.initialize(dir)
+	job, chart := pathToURI(filepath.Join(dir, "chart/templates/job.yaml")), pathToURI(filepath.Join(dir, "chart/Chart.yaml"))
+	c.open(job, helmJob)
+	c.settle(job, "the template", exactly())
+	c.open(chart, helmChart)
+	c.settle(chart, "Chart.yaml", exactly(at{"render-failed", 0, 0, "chart chart: cannot render the chart: kvet-helm not found next to kvet"}))
+}
