@@ -129,8 +129,14 @@ func (s *Server) didChangeWatchedFiles(_ context.Context, raw []byte) (any, erro
 		return nil, err
 	}
 	// Configuration, policies and baselines are checked against the disk
-	// at every lint; the folders' manifests at the next one.
+	// at every lint; the folders' manifests at the next one, and the roots
+	// holding the files rendered again.
 	s.ws.stale.Store(true)
+	for _, c := range p.Changes {
+		if path, ok := uriToPath(c.URI); ok {
+			s.ws.touch(path)
+		}
+	}
 	s.scheduleAll()
 	return nil, nil
 }

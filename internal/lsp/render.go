@@ -121,7 +121,9 @@ func (w *workspace) render(ctx context.Context, entry *linterEntry, folder strin
 
 	// The roots, as kvet lint finds them among the folder's files.
 	findRoots := fresh || rc.listChanged
-	for p := range rc.changed {
+	changed := maps.Clone(rc.changed)
+	maps.Copy(changed, w.touchedNow)
+	for p := range changed {
 		if dir := stage.Root(filepath.ToSlash(p)); dir != "" && dir == path.Dir(filepath.ToSlash(p)) {
 			findRoots = true
 		}
@@ -154,7 +156,7 @@ func (w *workspace) render(ctx context.Context, entry *linterEntry, folder strin
 	for _, dir := range slices.Sorted(maps.Keys(rs.roots)) {
 		rr := rs.roots[dir]
 		again := rr.r == nil || rc.listChanged || rr.changed(buffers, rc.walked)
-		for p := range rc.changed {
+		for p := range changed {
 			again = again || rr.contains(p)
 		}
 		if again {

@@ -211,7 +211,7 @@ var helmOnce struct {
 // withKvetHelm builds the kvet-helm command into a temporary directory
 // (without VCS stamping, so that its build identity is the test binary's,
 // "(devel)") and puts it on PATH, where the Helm renderer finds it.
-func withKvetHelm(t *testing.T) {
+func withKvetHelm(t testing.TB) {
 	t.Helper()
 	helmOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "kvet-lsp-helm-")
@@ -280,6 +280,21 @@ func TestRenderedChartTemplate(t *testing.T) {
 	broken := strings.Replace(helmJob, "{{ .Values.restartPolicy }}", "{{ .Values.policy.name }}", 1)
 	c.change(job, 2, broken)
 	c.settle(job, "the broken template", exactly(at{"render-failed", 11, 31, "chart chart: migrate/templates/job.yaml:12:31 executing"}))
+
+	// A helper the template includes is written on disk (a .tpl file,
+	// which is not a manifest): the client reports it, the chart is
+	// rendered again.
+	c.change(job, 3, strings.Replace(helmJob, "{{ .Values.restartPolicy }}", `{{ include "migrate.policy" . }}`, 1))
+	c.settle(job, "the template without its helper", exactly(at{"render-failed", 11, 24, `no template "migrate.policy"`}))
+	helpers := filepath.Join(dir, "chart/templates/_helpers.tpl")
+	if err := os.WriteFile(helpers, []byte(`{{- define "migrate.policy" -}}Always{{- end }}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.notify(methodDidChangeWatchedFiles, DidChangeWatchedFilesParams{Changes: []FileEvent{{URI: pathToURI(helpers), Type: 1}}})
+	c.settle(job, "the template with its helper", exactly(
+		at{"job-restart-policy-invalid", 11, 21, "restartPolicy: Always"},
+		at{"image-tag-mutable", 14, 15, "migrate:latest"},
+	))
 }
 
 // Every file of a repository shows in the editor what kvet lint of the

@@ -255,7 +255,7 @@ func (s *Server) initialized(context.Context, []byte) (any, error) {
 			params := RegistrationParams{Registrations: []Registration{{
 				ID: "kvet-watched-files", Method: methodDidChangeWatchedFiles,
 				RegisterOptions: didChangeWatchedFilesRegistrationOptions{Watchers: []FileSystemWatcher{
-					{GlobPattern: "**/*.{yaml,yml,json,rego}"},
+					{GlobPattern: "**/*.{yaml,yml,json,rego,tpl}"}, {GlobPattern: "**/Kustomization"},
 				}},
 			}}}
 			if _, err := s.conn.Call(s.ctx, methodRegisterCapability, params, nil); err != nil {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -36,6 +37,13 @@ type workspace struct {
 	// folders again. forced is its value for the current lint.
 	stale  atomic.Bool
 	forced bool
+	// touched are the files the client reported changed on disk since the
+	// last lint (absolute paths; guarded by touchedMu), and touchedNow
+	// those of the current lint: a root holding one is rendered again,
+	// whether it is a manifest or not (a chart's _helpers.tpl).
+	touchedMu  sync.Mutex
+	touched    map[string]bool
+	touchedNow map[string]bool
 
 	linters map[string]*linterEntry    // by configuration file ("" for none)
 	roots   map[string]*rootCache      // by workspace folder
@@ -108,6 +116,9 @@ const rewalkAfter = time.Second
 func (w *workspace) lint(ctx context.Context, folders []string, open []snapshot, targets []string) map[string]*result {
 	w.cycle++
 	w.forced = w.stale.Swap(false)
+	w.touchedMu.Lock()
+	w.touchedNow, w.touched = w.touched, nil
+	w.touchedMu.Unlock()
 	byURI := make(map[string]snapshot, len(open))
 	for _, o := range open {
 		byURI[o.uri] = o
@@ -429,6 +440,18 @@ func split(set *analyzer.Set) map[string]*parsed {
 		}
 	}
 	return out
+}
+
+// touch records that the file at path (absolute) changed on disk, and
+// that the folders must be compared with the disk at the next lint.
+func (w *workspace) touch(path string) {
+	w.touchedMu.Lock()
+	if w.touched == nil {
+		w.touched = map[string]bool{}
+	}
+	w.touched[path] = true
+	w.touchedMu.Unlock()
+	w.stale.Store(true)
 }
 
 // rootOf returns the innermost folder that contains path, or "".
