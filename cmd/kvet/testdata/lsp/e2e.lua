@@ -1,9 +1,17 @@
 -- Drives `kvet lsp` from Neovim's built-in LSP client (0.7+), headless:
--- opens KVET_FILE, waits for diagnostics, applies the quick fix at
--- KVET_FIX_LINE, edits the buffer to add a new problem, and records what
--- the client saw in KVET_OUT (JSON). The Go test asserts on the record.
+-- opens KVET_FILE (in the workspace folder KVET_ROOT, else its directory),
+-- waits for KVET_MIN diagnostics (default 2), applies the quick fix at
+-- KVET_FIX_LINE, edits the buffer to add a new problem (replacing the Lua
+-- pattern KVET_EDIT_FROM with KVET_EDIT_TO, reported as KVET_NEW_CODE;
+-- by default a tag made latest, image-tag-mutable), and records what the
+-- client saw in KVET_OUT (JSON). The Go test asserts on the record.
 local kvet, file, out = os.getenv('KVET_BIN'), os.getenv('KVET_FILE'), os.getenv('KVET_OUT')
 local fix_line = tonumber(os.getenv('KVET_FIX_LINE'))
+local root = os.getenv('KVET_ROOT') or vim.fn.fnamemodify(file, ':h')
+local min = tonumber(os.getenv('KVET_MIN') or '2')
+local edit_from = os.getenv('KVET_EDIT_FROM') or '"reports:1%.4%.2"'
+local edit_to = os.getenv('KVET_EDIT_TO') or '"reports:latest"'
+local new_code = os.getenv('KVET_NEW_CODE') or 'image-tag-mutable'
 local record = { steps = {} }
 
 local function finish(err)
@@ -20,7 +28,7 @@ local function run()
   local client_id = vim.lsp.start_client({
     name = 'kvet',
     cmd = { kvet, 'lsp' },
-    root_dir = vim.fn.fnamemodify(file, ':h'),
+    root_dir = root,
   })
   if not client_id then
     return finish('the client did not start')
@@ -52,7 +60,7 @@ local function run()
   end
 
   -- 1. Diagnostics of the file as opened.
-  if not step('open', vim.wait(15000, function() return #vim.diagnostic.get(buf) >= 2 end, 20)) then
+  if not step('open', vim.wait(15000, function() return #vim.diagnostic.get(buf) >= min end, 20)) then
     return finish('no diagnostics after opening')
   end
   local fixed_code
@@ -87,19 +95,19 @@ local function run()
   -- 3. An edit that introduces a new problem.
   local lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
   for i, l in ipairs(lines) do
-    local changed = l:gsub('"reports:1%.4%.2"', '"reports:latest"')
+    local changed = l:gsub(edit_from, edit_to)
     if changed ~= l then
       vim.api.nvim_buf_set_lines(buf, i - 1, i, false, { changed })
     end
   end
-  if not step('edited', vim.wait(15000, function() return has('image-tag-mutable') end, 20)) then
+  if not step('edited', vim.wait(15000, function() return has(new_code) end, 20)) then
     return finish('no diagnostic for the new problem')
   end
 
   -- 4. Hover on the new finding.
   local new
   for _, d in ipairs(vim.diagnostic.get(buf)) do
-    if d.code == 'image-tag-mutable' then new = d end
+    if d.code == new_code then new = d end
   end
   local line = vim.api.nvim_buf_get_lines(buf, new.lnum, new.lnum + 1, false)[1]
   local _, utf16 = vim.str_utfindex(line, new.col + 1) -- inside the range
