@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/tools/txtar"
+	"github.com/kvet-dev/kvet/render/helm/helmtest"
 )
 
 // nvimCronJob has two findings with fixes, cronjob-concurrency-allow at
@@ -184,24 +184,11 @@ func TestLSPWithNeovimPatch(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, ".git"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	ar, err := txtar.ParseFile(filepath.Join("..", "..", "testdata", "render", "kustomize", "overlays.txtar"))
-	if err != nil {
+	helmtest.Extract(t, filepath.Join("..", "..", "testdata", "render", "kustomize", "overlays.txtar"), dir)
+	file := filepath.Join(dir, "overlays", "production", "concurrency.yaml")
+	if err := os.WriteFile(file, []byte(nvimPatch), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range ar.Files {
-		data := f.Data
-		if f.Name == "overlays/production/concurrency.yaml" {
-			data = []byte(nvimPatch)
-		}
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	file := filepath.Join(dir, "overlays", "production", "concurrency.yaml")
 	rec := runNeovim(t, dir, file, "KVET_ROOT="+dir, "KVET_MIN=1", "KVET_FIX_LINE=5",
 		"KVET_EDIT_FROM=OnFailure", "KVET_EDIT_TO=Always", "KVET_NEW_CODE=job-restart-policy-invalid")
 	rec.check(t, 0, nvimDiag{Lnum: 5, Col: 21, EndLnum: 5, EndCol: 26, Severity: 2, Code: "cronjob-concurrency-allow", Source: "kvet"})

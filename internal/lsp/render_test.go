@@ -16,21 +16,16 @@ import (
 
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/linter"
+	"github.com/kvet-dev/kvet/render/helm/helmtest"
 )
 
 // archiveTree writes the files of a txtar archive of the repository's
 // testdata under a new directory (a repository root) and returns it.
 func archiveTree(t testing.TB, archive string) string {
 	t.Helper()
-	ar, err := txtar.ParseFile(filepath.Join("..", "..", "testdata", filepath.FromSlash(archive)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string]string{}
-	for _, f := range ar.Files {
-		files[f.Name] = string(f.Data)
-	}
-	return writeTree(t, files)
+	dir := writeTree(t, nil)
+	helmtest.Extract(t, filepath.Join("..", "..", "testdata", filepath.FromSlash(archive)), dir)
+	return dir
 }
 
 // settle waits for a publication of uri's diagnostics for which ok holds,

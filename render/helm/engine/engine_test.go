@@ -89,7 +89,7 @@ func TestRenderOptions(t *testing.T) {
 // they are.
 func TestRenderOverlay(t *testing.T) {
 	dir := t.TempDir()
-	extract(t, "../../../testdata/helm/engine.txtar", dir)
+	helmtest.Extract(t, "../../../testdata/helm/engine.txtar", dir)
 	app := filepath.Join(dir, "app")
 	prod := filepath.Join(app, "ci/prod-values.yaml")
 	slash := filepath.ToSlash

@@ -16,7 +16,7 @@ import (
 // Extract writes the files of a txtar archive under dir. A directory
 // whose name ends in .tgz is written as a gzipped tar of its contents, as
 // helm dependency build leaves packaged subcharts.
-func Extract(t *testing.T, archive, dir string) {
+func Extract(t testing.TB, archive, dir string) {
 	t.Helper()
 	a, err := txtar.ParseFile(archive)
 	if err != nil {
@@ -52,7 +52,7 @@ func Extract(t *testing.T, archive, dir string) {
 	}
 }
 
-func writeFile(t *testing.T, path string, data []byte) {
+func writeFile(t testing.TB, path string, data []byte) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
