@@ -243,6 +243,7 @@ type root struct {
 	dir      string // as discovered
 	abs      string
 	renderer Renderer
+	files    []string // the discovered files that mark it or that it reads
 }
 
 // Marks reports whether any of files marks a root (a kustomization file,
@@ -262,21 +263,23 @@ func (s *Stage) Marks(files []string) bool {
 type Root struct {
 	// Dir is the root's directory, as discovered.
 	Dir string
-	// Markers are the discovered files that mark it (its
-	// kustomization.yaml, its Chart.yaml, templates of a chart).
-	Markers []string
+	// Files are the discovered files that mark it (its
+	// kustomization.yaml, its Chart.yaml, templates of a chart) or, for
+	// a root found only through files it reads (a patch whose
+	// kustomization is not among the files), those.
+	Files []string
 }
 
 // Roots returns the roots that files (discovered, in order) mark and that
 // no other root among them includes, in lexical order of directory, and
 // every marker file (kustomization.yaml, Chart.yaml) found. l is the
 // loader of the run: the renderers read the source files that say what a
-// root includes through its overlay. Rendering a root's markers (Render)
+// root includes through its overlay. Rendering a root's Files (Render)
 // renders it.
 func (s *Stage) Roots(ctx context.Context, l *analyzer.Loader, files []string) (roots []Root, markers []string) {
 	rs, ms := s.roots(s.environment(ctx, l), files)
 	for _, r := range rs {
-		roots = append(roots, Root{Dir: r.dir, Markers: r.markers})
+		roots = append(roots, Root{Dir: r.dir, Files: r.files})
 	}
 	return roots, ms
 }
@@ -305,6 +308,7 @@ func (s *Stage) roots(env *Env, files []string) (roots []*root, markers []string
 				byDir[abs] = c
 				cands = append(cands, c)
 			}
+			c.files = append(c.files, f)
 			break
 		}
 	}

@@ -38,8 +38,8 @@ func TestRoots(t *testing.T) {
 	var roots []string
 	for _, r := range found {
 		roots = append(roots, r.Dir)
-		if len(r.Markers) != 1 || path.Dir(r.Markers[0]) != r.Dir {
-			t.Errorf("root %s: markers %v", r.Dir, r.Markers)
+		if len(r.Files) != 1 || path.Dir(r.Files[0]) != r.Dir {
+			t.Errorf("root %s: markers %v", r.Dir, r.Files)
 		}
 	}
 	if want := []string{"cycle/one", "overlays/a", "overlays/b"}; !slices.Equal(roots, want) {

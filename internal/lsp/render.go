@@ -87,8 +87,11 @@ func (rr *renderedRoot) changed(buffers map[string]snapshot, walked bool) bool {
 
 // contains reports whether the absolute path p is under the root's
 // directory.
-func (rr *renderedRoot) contains(p string) bool {
-	rel, err := filepath.Rel(filepath.FromSlash(rr.root.Dir), p)
+func (rr *renderedRoot) contains(p string) bool { return under(filepath.FromSlash(rr.root.Dir), p) }
+
+// under reports whether the absolute path p is dir or under it.
+func under(dir, p string) bool {
+	rel, err := filepath.Rel(dir, p)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
@@ -142,8 +145,14 @@ func (w *workspace) render(ctx context.Context, entry *linterEntry, folder strin
 		}
 		found := map[string]*renderedRoot{}
 		for _, r := range roots {
+			// A kustomization above the folder that reads its files
+			// (found from the server's working directory) is not the
+			// folder's: kvet lint run in the folder does not see it.
+			if !under(folder, filepath.FromSlash(r.Dir)) {
+				continue
+			}
 			rr := rs.roots[r.Dir]
-			if rr == nil || !slices.Equal(rr.root.Markers, r.Markers) {
+			if rr == nil || !slices.Equal(rr.root.Files, r.Files) {
 				rr = &renderedRoot{root: r}
 			}
 			found[r.Dir] = rr
@@ -161,7 +170,7 @@ func (w *workspace) render(ctx context.Context, entry *linterEntry, folder strin
 		}
 		if again {
 			todo = append(todo, rr)
-			markers = append(markers, rr.root.Markers...)
+			markers = append(markers, rr.root.Files...)
 		}
 	}
 	if len(todo) == 0 && !findRoots {
@@ -194,9 +203,14 @@ func (w *workspace) render(ctx context.Context, entry *linterEntry, folder strin
 				p := filepath.FromSlash(f.Path)
 				rr.deps[p], _ = stampOf(p, buffers, true)
 			}
-			for _, m := range rr.root.Markers {
-				p := filepath.FromSlash(m)
-				rr.deps[p], _ = stampOf(p, buffers, true)
+			// Its markers, read or not (a failed rendering reads
+			// nothing); files that only lead to it (see render.Root)
+			// are linted as they are when the rendering does not read
+			// them, as kvet lint does.
+			for _, m := range rr.root.Files {
+				if p := filepath.FromSlash(m); rs.markers[p] {
+					rr.deps[p], _ = stampOf(p, buffers, true)
+				}
 			}
 		}
 	}

@@ -371,3 +371,32 @@ func TestRenderedChartWithoutKvetHelm(t *testing.T) {
 	c.open(chart, helmChart)
 	c.settle(chart, "Chart.yaml", exactly(at{"render-failed", 0, 0, "chart chart: cannot render the chart: kvet-helm not found next to kvet"}))
 }
+
+// A workspace folder whose files a kustomization above it reads is linted
+// as kvet lint run in the folder lints it, wherever the server runs: the
+// kustomization is not the folder's, so the files are linted as they are
+// (rendered, the image would get the kustomization's tag).
+func TestRenderedRootAboveFolder(t *testing.T) {
+	cronJob := strings.Join([]string{
+		"apiVersion: batch/v1", "kind: CronJob", "metadata:", "  name: report", "spec:",
+		`  schedule: "0 2 * * *"`, "  timeZone: Etc/UTC", "  concurrencyPolicy: Forbid",
+		"  startingDeadlineSeconds: 300", "  jobTemplate:", "    spec:", "      backoffLimit: 2",
+		"      activeDeadlineSeconds: 3600", "      template:", "        spec:",
+		"          serviceAccountName: report", "          restartPolicy: Never", "          containers:",
+		"          - name: report", "            image: registry.example.com/report:latest",
+		"            resources:", "              requests: {cpu: 100m, memory: 128Mi}",
+		"              limits: {cpu: 100m, memory: 128Mi}", "",
+	}, "\n")
+	dir := writeTree(t, map[string]string{
+		"kustomization.yaml": "resources:\n- app/cronjob.yaml\nimages:\n- name: registry.example.com/report\n  newTag: 1.4.2\n",
+		"app/cronjob.yaml":   cronJob,
+	})
+	// The server runs in the kustomization's directory, from which the
+	// stage finds the kustomizations that read a file (render.Stage.Roots).
+	t.Chdir(dir)
+	c := startServer(t, Options{})
+	c.initialize(filepath.Join(dir, "app"))
+	uri := pathToURI(filepath.Join(dir, "app", "cronjob.yaml"))
+	c.open(uri, cronJob)
+	c.settle(uri, "the file as it is", exactly(at{"image-tag-mutable", 19, 19, "report:latest"}))
+}
