@@ -35,6 +35,21 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// loopCPU runs f warm times, then once per benchmark iteration, and
+// reports the CPU time of an iteration (cpu-ms/op).
+func loopCPU(b *testing.B, warm int, f func()) {
+	for range warm {
+		f()
+	}
+	cpu0 := cpuTime()
+	n := 0
+	for b.Loop() {
+		f()
+		n++
+	}
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(n), "cpu-ms/op")
+}
+
 // cronJob200 returns a CronJob of about 200 lines, with findings (no
 // concurrencyPolicy, a mutable tag), whose env value varies with v.
 func cronJob200(v int) string {
@@ -248,16 +263,7 @@ func BenchmarkBaselineLint(b *testing.B) {
 					b.Fatal("no findings")
 				}
 			}
-			for range 20 {
-				lint()
-			}
-			cpu0 := cpuTime()
-			n := 0
-			for b.Loop() {
-				lint()
-				n++
-			}
-			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(n), "cpu-ms/op")
+			loopCPU(b, 20, lint)
 		})
 	}
 }

@@ -99,16 +99,7 @@ func BenchmarkBaselineLintRendered(b *testing.B) {
 				}
 				lt.Suppress(set, res.Diagnostics)
 			}
-			for range 5 {
-				lint()
-			}
-			cpu0 := cpuTime()
-			n := 0
-			for b.Loop() {
-				lint()
-				n++
-			}
-			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(n), "cpu-ms/op")
+			loopCPU(b, 5, lint)
 		})
 	}
 }
