@@ -138,7 +138,7 @@ func (w *workspace) render(ctx context.Context, entry *linterEntry, folder strin
 				files = append(files, filepath.ToSlash(p))
 			}
 		}
-		roots, markers := stage.Roots(loader, files)
+		roots, markers := stage.Roots(ctx, loader, files)
 		rs.markers = map[string]bool{}
 		for _, m := range markers {
 			rs.markers[filepath.FromSlash(m)] = true
