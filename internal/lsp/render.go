@@ -191,13 +191,7 @@ func (w *workspace) render(ctx context.Context, entry *linterEntry, folder strin
 			if err := protect(func() { rr.diags = checker.Rendering(ctx, rr.r) }); err != nil {
 				w.s.logf(messageError, "linting the rendering of %s: %v", rr.root.Dir, err)
 			}
-			// Render failures name the root as kvet lint run in the
-			// folder names it.
-			for i := range rr.diags {
-				if rr.diags[i].RuleID == analyzer.IDRenderFailed {
-					rr.diags[i].Message = strings.ReplaceAll(rr.diags[i].Message, filepath.ToSlash(folder)+"/", "")
-				}
-			}
+			relative(rr.diags, folder)
 			rr.deps = map[string]stamp{}
 			for _, f := range slices.Concat(rr.r.Files, rr.r.Unrendered) {
 				p := filepath.FromSlash(f.Path)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -66,6 +67,9 @@ func describeDiags(ds []Diagnostic) string {
 	var b strings.Builder
 	for _, d := range ds {
 		fmt.Fprintf(&b, "\n  %d:%d-%d:%d %s %s", d.Range.Start.Line, d.Range.Start.Character, d.Range.End.Line, d.Range.End.Character, d.Code, d.Message)
+		for _, r := range d.RelatedInformation {
+			fmt.Fprintf(&b, "\n    related %s %d:%d-%d:%d %s", r.Location.URI, r.Location.Range.Start.Line, r.Location.Range.Start.Character, r.Location.Range.End.Line, r.Location.Range.End.Character, r.Message)
+		}
 	}
 	return b.String()
 }
@@ -302,59 +306,142 @@ func TestRenderedLikeLint(t *testing.T) {
 			if strings.HasPrefix(archive, "helm/") {
 				withKvetHelm(t)
 			}
-			dir := archiveTree(t, archive)
-			ar, err := txtar.ParseFile(filepath.Join("..", "..", "testdata", filepath.FromSlash(archive)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			// kvet lint run in the repository (the server runs in this
-			// process, so its renderers see the same directory).
-			t.Chdir(dir)
-			lt, err := linter.New(nil, linter.Settings{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			loader := analyzer.NewLoader(nil)
-			loader.Renderer = lt.Renderer()
-			set, res := lt.Lint(context.Background(), loader, []string{"."})
-			if len(set.Errors)+len(res.Errors) > 0 {
-				t.Fatalf("kvet lint: %v %v", set.Errors, res.Errors)
-			}
-			want := map[string][]string{}
-			for _, d := range analyzer.CapFindings(lt.Suppress(set, res.Diagnostics), analyzer.DefaultMaxFindings) {
-				if d.Suppressed() {
-					continue
-				}
-				data, err := os.ReadFile(d.File)
-				if err != nil {
-					t.Fatal(err)
-				}
-				r := encoding(positionEncodingUTF16).rng(&analyzer.File{Content: data}, d.Range)
-				want[d.File] = append(want[d.File], describeDiags([]Diagnostic{{Range: r, Code: d.RuleID, Message: fmt.Sprintf("%s %s", d.Severity, d.Message)}}))
-			}
-
-			c := startServer(t, Options{})
-			c.initialize(dir)
-			seen := 0
-			for _, f := range ar.Files {
-				c.open(pathToURI(filepath.Join(dir, f.Name)), string(f.Data))
-			}
-			for _, f := range ar.Files {
-				exp := strings.Join(want[f.Name], "")
-				seen += len(want[f.Name])
-				c.settle(pathToURI(filepath.Join(dir, f.Name)), f.Name+" as kvet lint reports it:"+exp, func(ds []Diagnostic) bool {
-					var got strings.Builder
-					for _, d := range ds {
-						d.Message = []string{"", "error", "warning", "info"}[d.Severity] + " " + d.Message
-						got.WriteString(describeDiags([]Diagnostic{d}))
-					}
-					return got.String() == exp
-				})
-			}
-			if seen == 0 {
-				t.Errorf("kvet lint reports nothing on %s", archive)
-			}
+			likeLint(t, archive)
 		})
+	}
+}
+
+// The RBAC rules that look across documents show in the editor what kvet
+// lint reports, with the hops of their chains as related information at
+// the lines of the other files.
+func TestSetRulesLikeLint(t *testing.T) {
+	archives, err := filepath.Glob(filepath.Join("..", "..", "testdata", "set-rules", "*.txtar"))
+	if err != nil || len(archives) == 0 {
+		t.Fatalf("no set-rules archives: %v", err)
+	}
+	for _, a := range archives {
+		archive := "set-rules/" + filepath.Base(a)
+		t.Run(archive, func(t *testing.T) { likeLint(t, archive) })
+	}
+}
+
+// An RBAC chain in the editor: the workload's finding names the hops in
+// the RBAC file as related information; an unsaved edit of the Role that
+// drops the grant clears it, and closing the Role without saving brings it
+// back.
+func TestRBACChain(t *testing.T) {
+	dir := archiveTree(t, "set-rules/chain.txtar")
+	c := startServer(t, Options{})
+	c.initialize(dir)
+	export, rbacURI := pathToURI(filepath.Join(dir, "export.yaml")), pathToURI(filepath.Join(dir, "rbac.yaml"))
+	exportText, err := os.ReadFile(filepath.Join(dir, "export.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rbacText, err := os.ReadFile(filepath.Join(dir, "rbac.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	chain := func(ds []Diagnostic) *Diagnostic {
+		for i := range ds {
+			if ds[i].Code == "workload-excessive-permissions" {
+				return &ds[i]
+			}
+		}
+		return nil
+	}
+	c.open(export, string(exportText))
+	d := chain(c.settle(export, "the chain", func(ds []Diagnostic) bool { return chain(ds) != nil }))
+	rel := func(line, start, end int, msg string) DiagnosticRelatedInformation {
+		return DiagnosticRelatedInformation{Location: Location{URI: rbacURI, Range: Range{Start: Position{Line: line, Character: start}, End: Position{Line: line, Character: end}}}, Message: msg}
+	}
+	want := []DiagnosticRelatedInformation{
+		rel(26, 8, 16, "RoleBinding billing/exporter-reads-secrets binds ServiceAccount billing/exporter"),
+		rel(30, 8, 21, "to Role secret-reader"),
+		rel(13, 14, 21, "which lets it get and list secrets"),
+	}
+	if d.Range.Start != (Position{Line: 11, Character: 30}) || !strings.Contains(d.Message, "via RoleBinding billing/exporter-reads-secrets → Role secret-reader (rbac.yaml:14)") ||
+		!slices.Equal(d.RelatedInformation, want) {
+		t.Fatalf("chain: %s\nwant related %+v", describeDiags([]Diagnostic{*d}), want)
+	}
+
+	c.open(rbacURI, string(rbacText))
+	c.change(rbacURI, 2, strings.Replace(string(rbacText), "resources: [secrets]", "resources: [pods]", 1))
+	c.settle(export, "the Role without secrets", func(ds []Diagnostic) bool { return len(ds) > 0 && chain(ds) == nil })
+	c.notify(methodDidClose, DidCloseTextDocumentParams{TextDocument: TextDocumentIdentifier{URI: rbacURI}})
+	c.settle(export, "the Role closed unsaved", func(ds []Diagnostic) bool { return chain(ds) != nil })
+}
+
+// likeLint opens every file of the testdata archive in the editor, in a
+// repository made of it, and checks that each shows what kvet lint run in
+// the repository reports for it, related locations included.
+func likeLint(t *testing.T, archive string) {
+	dir := archiveTree(t, archive)
+	ar, err := txtar.ParseFile(filepath.Join("..", "..", "testdata", filepath.FromSlash(archive)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// kvet lint run in the repository (the server runs in this process, so
+	// its renderers see the same directory).
+	t.Chdir(dir)
+	lt, err := linter.New(nil, linter.Settings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	loader := analyzer.NewLoader(nil)
+	loader.Renderer = lt.Renderer()
+	set, res := lt.Lint(context.Background(), loader, []string{"."})
+	if len(set.Errors)+len(res.Errors) > 0 {
+		t.Fatalf("kvet lint: %v %v", set.Errors, res.Errors)
+	}
+	utf16 := encoding(positionEncodingUTF16)
+	rng := func(file string, r analyzer.Range) Range {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return utf16.rng(&analyzer.File{Content: data}, r)
+	}
+	want := map[string][]string{}
+	related := 0
+	for _, d := range analyzer.CapFindings(lt.Suppress(set, res.Diagnostics), analyzer.DefaultMaxFindings) {
+		if d.Suppressed() {
+			continue
+		}
+		ld := Diagnostic{Range: rng(d.File, d.Range), Code: d.RuleID, Message: fmt.Sprintf("%s %s", d.Severity, d.Message)}
+		for _, rel := range d.Related {
+			ld.RelatedInformation = append(ld.RelatedInformation, DiagnosticRelatedInformation{
+				Location: Location{URI: pathToURI(filepath.Join(dir, filepath.FromSlash(rel.File))), Range: rng(rel.File, rel.Range)},
+				Message:  rel.Message,
+			})
+			related++
+		}
+		want[d.File] = append(want[d.File], describeDiags([]Diagnostic{ld}))
+	}
+
+	c := startServer(t, Options{})
+	c.initialize(dir)
+	seen := 0
+	for _, f := range ar.Files {
+		c.open(pathToURI(filepath.Join(dir, f.Name)), string(f.Data))
+	}
+	for _, f := range ar.Files {
+		exp := strings.Join(want[f.Name], "")
+		seen += len(want[f.Name])
+		c.settle(pathToURI(filepath.Join(dir, f.Name)), f.Name+" as kvet lint reports it:"+exp, func(ds []Diagnostic) bool {
+			var got strings.Builder
+			for _, d := range ds {
+				d.Message = []string{"", "error", "warning", "info"}[d.Severity] + " " + d.Message
+				got.WriteString(describeDiags([]Diagnostic{d}))
+			}
+			return got.String() == exp
+		})
+	}
+	if seen == 0 {
+		t.Errorf("kvet lint reports nothing on %s", archive)
+	}
+	if strings.HasPrefix(archive, "set-rules/") && related == 0 {
+		t.Logf("%s: no related locations", archive)
 	}
 }
 

@@ -236,7 +236,11 @@ func (w *workspace) lintGroup(ctx context.Context, entry *linterEntry, root stri
 			}
 		}
 		setDiags = map[string][]analyzer.Diagnostic{}
-		for _, d := range checker.Set(ctx, docs) {
+		all := checker.Set(ctx, docs)
+		if root != "" {
+			relative(all, root)
+		}
+		for _, d := range all {
 			setDiags[d.File] = append(setDiags[d.File], d)
 		}
 	}
@@ -264,6 +268,22 @@ func (w *workspace) lintGroup(ctx context.Context, entry *linterEntry, root stri
 	}
 	for _, err := range checker.Errors() {
 		w.s.logf(messageError, "%v", err)
+	}
+}
+
+// relative rewrites the paths under folder that the messages of diags and
+// of their related locations name (the files of an RBAC chain, a root that
+// fails to render) relative to it, as kvet lint run in the folder names
+// them.
+func relative(diags []analyzer.Diagnostic, folder string) {
+	prefix := filepath.ToSlash(folder) + "/"
+	for i := range diags {
+		d := &diags[i]
+		d.Message = strings.ReplaceAll(d.Message, prefix, "")
+		d.Related = slices.Clone(d.Related)
+		for j := range d.Related {
+			d.Related[j].Message = strings.ReplaceAll(d.Related[j].Message, prefix, "")
+		}
 	}
 }
 
