@@ -10,7 +10,6 @@ import (
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/linter"
 	"github.com/kvet-dev/kvet/rbac"
-	"github.com/kvet-dev/kvet/render"
 )
 
 // addRBACInputFlags adds the flags with which kvet access and kvet can-i
@@ -47,20 +46,13 @@ func (a *app) readRBAC(cmd *cobra.Command, f *lintFlags, paths []string) (*rbacR
 		return nil, err
 	}
 	ctx := cmd.Context()
-	lt, err := a.ruleSet(ctx, *f, cfg)
+	lt, err := a.ruleSet(ctx, *f, cfg, paths)
 	if err != nil {
 		return nil, err
 	}
-	if f.helmSettings, err = helmSettings(f.helm, cfg, lt.Options.KubeVersion, paths); err != nil {
-		return nil, err
-	}
-	var stage *render.Stage
-	if !f.noRender {
-		stage = newRenderer(f.helmSettings)
-	}
-	a.limitMemory(paths, stage)
+	a.limitMemory(paths, lt.Renderer())
 	run := &rbacRun{lt: lt}
-	run.sets, run.set, run.res = loadRBAC(ctx, lt, f.loader(a.stdin), paths)
+	run.sets, run.set, run.res = loadRBAC(ctx, lt, f.loader(a.stdin, lt), paths)
 	for _, n := range run.set.Notes {
 		fmt.Fprintf(a.stderr, "kvet: note: %s\n", n)
 	}
