@@ -7,12 +7,12 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/corpusgen"
+	"github.com/kvet-dev/kvet/internal/cputime"
 	"github.com/kvet-dev/kvet/internal/linter"
 )
 
@@ -25,29 +25,19 @@ import (
 // (ms/median, ms/p95) and the CPU time of the process per change
 // (cpu-ms/op: server and test client) besides the mean (ns/op).
 
-// cpuTime returns the CPU time (user and system) the process used so far:
-// on a shared machine it varies less than the elapsed time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // loopCPU runs f warm times, then once per benchmark iteration, and
 // reports the CPU time of an iteration (cpu-ms/op).
 func loopCPU(b *testing.B, warm int, f func()) {
 	for range warm {
 		f()
 	}
-	cpu0 := cpuTime()
+	cpu0 := cputime.Used()
 	n := 0
 	for b.Loop() {
 		f()
 		n++
 	}
-	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(n), "cpu-ms/op")
+	b.ReportMetric(float64((cputime.Used()-cpu0).Microseconds())/1000/float64(n), "cpu-ms/op")
 }
 
 // cronJob200 returns a CronJob of about 200 lines, with findings (no
@@ -145,12 +135,12 @@ func benchChanges(b *testing.B, dir, name string, opts Options, watch, rewalk bo
 		change()
 	}
 	var times []time.Duration
-	cpu0 := cpuTime()
+	cpu0 := cputime.Used()
 	b.ResetTimer()
 	for b.Loop() {
 		times = append(times, change())
 	}
-	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(len(times)), "cpu-ms/op")
+	b.ReportMetric(float64((cputime.Used()-cpu0).Microseconds())/1000/float64(len(times)), "cpu-ms/op")
 	slices.Sort(times)
 	ms := func(q float64) float64 { return float64(times[int(q*float64(len(times)-1))].Microseconds()) / 1000 }
 	b.ReportMetric(ms(0.5), "ms/median")
