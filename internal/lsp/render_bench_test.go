@@ -62,7 +62,7 @@ func edited(b *testing.B, dir, file string) func(v int) string {
 // reads: its roots are rendered again (kustomize in-process, or kvet-helm
 // run for the chart), linted, and the findings mapped to the file:
 //
-//	go test ./internal/lsp -run '^$' -bench 'Rendered' -benchtime 50x
+//	go test ./internal/lsp -run '^$' -bench 'Rendered' -benchtime 30x
 //
 // BenchmarkBaselineLintRendered is the same folder linted in-process as
 // kvet lint lints it, in the same run.
