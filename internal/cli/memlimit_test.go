@@ -17,11 +17,12 @@ func TestMemoryLimit(t *testing.T) {
 	}{
 		{0, 0, 90 << 20},
 		{1 << 20, 1 << 20, 90 << 20},        // one small file: the floor
-		{7_400_000, 15_000, 90 << 20},       // the 10,000-document benchmark corpus
-		{37_000_000, 15_000, 370_600_000},   // 50,000 documents: 10x the input
-		{3_000_000, 3_000_000, 150_000_000}, // one 3 MB file: above its live heap (83 MB)
-		{34_000_000, 34_000_000, 1_700_000_000},
-		{1 << 30, 2 << 20, 10<<30 + 80<<20},
+		{7_000_000, 15_000, 90 << 20},       // 9,500 generated documents
+		{7_400_000, 15_000, 96_800_000},     // the 10,000-document benchmark corpus
+		{37_000_000, 15_000, 481_600_000},   // 50,000 documents: twice what stays live (232 MB)
+		{3_000_000, 3_000_000, 159_000_000}, // one 3 MB file: above its live heap (83 MB)
+		{34_000_000, 34_000_000, 1_802_000_000},
+		{1 << 30, 2 << 20, 13<<30 + 80<<20},
 	}
 	for _, tt := range tests {
 		if got := memoryLimit(tt.input, tt.inFlight); got != tt.want {
