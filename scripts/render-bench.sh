@@ -1,27 +1,39 @@
 #!/usr/bin/env bash
-# Time kvet on the Kustomize subtrees of ../shared/corpus/repos against the
-# kustomize CLI rendering the same roots (issue 9's target: at most 2×),
-# and print the table of files, roots, objects rendered, findings and CPU
-# time (user+sys, medians of alternating runs):
+# Measure kvet on every subtree of ../shared/corpus/repos (issue 9) against
+# the tools that render the same roots: `kustomize build ROOT` (what
+# `kubectl kustomize` runs) per kustomization root and `helm template`
+# per chart that kvet renders. Prints the table of files, roots, objects
+# rendered, yaml-syntax findings and all findings before rendering
+# (`kvet lint --no-render .`) and after (`kvet lint .`), CPU time
+# (user+sys, children included, medians of alternating runs) and peak RSS:
 #
 #   bash scripts/render-bench.sh [RUNS]      # default 5
 #
-# It builds kvet, installs the kustomize CLI of the kustomize/api release
-# kvet links (v5.8.2) into .cache when KVET_KUSTOMIZE does not name one,
-# and needs ../shared beside the repository.
+# It builds kvet and kvet-helm, installs the kustomize CLI of the
+# kustomize/api release kvet links (v5.8.2) and the helm CLI of the Helm
+# release kvet-helm links (v4.3.1) into .cache unless KVET_KUSTOMIZE /
+# KVET_HELM name binaries, and needs ../shared beside the repository.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 repos="$root/../shared/corpus/repos"
 [ -d "$repos" ] || { echo "render-bench: $repos not found" >&2; exit 1; }
 cache="${KVET_CACHE_DIR:-$root/.cache}"
-kz="${KVET_KUSTOMIZE:-}"
-if [ -z "$kz" ]; then
-	kz="$cache/kustomize-v5.8.2/kustomize"
-	[ -x "$kz" ] || (mkdir -p "$(dirname "$kz")" && cd "$(dirname "$kz")" &&
-		GOBIN="$(pwd)" GOFLAGS=-mod=mod go install sigs.k8s.io/kustomize/kustomize/v5@v5.8.2)
-fi
 mkdir -p "$cache"
-(cd "$root" && go build -o "$cache/kvet" ./cmd/kvet && go build -o "$cache/renderbench" ./internal/tools/renderbench)
+# install NAME VERSION PACKAGE: go install PACKAGE@VERSION into the cache.
+install() {
+	local bin="$cache/$1-$2/$1"
+	if [ ! -x "$bin" ]; then
+		echo "render-bench: installing $3@$2 into $(dirname "$bin")" >&2
+		mkdir -p "$(dirname "$bin")"
+		(cd "$(dirname "$bin")" && GOBIN="$(pwd)" GOFLAGS=-mod=mod go install "$3@$2")
+	fi
+	printf '%s\n' "$bin"
+}
+kz="${KVET_KUSTOMIZE:-$(install kustomize v5.8.2 sigs.k8s.io/kustomize/kustomize/v5)}"
+helm="${KVET_HELM:-$(install helm v4.3.1 helm.sh/helm/v4/cmd/helm)}"
+(cd "$root" && go build -o "$cache/kvet" ./cmd/kvet && go build -o "$cache/kvet-helm" ./cmd/kvet-helm &&
+	go build -o "$cache/renderbench" ./internal/tools/renderbench)
 cd "$repos"
-"$cache/renderbench" -kvet "$cache/kvet" -kustomize "$kz" -runs "${1:-5}" \
-	kubeflow-profiles kubeflow-katib kubeflow-oauth2-proxy argo-cd-manifests kustomize-examples konflux-mintmaker
+"$cache/renderbench" -kvet "$cache/kvet" -kvet-helm "$cache/kvet-helm" -kustomize "$kz" -helm "$helm" -runs "${1:-5}" \
+	kubeflow-profiles kubeflow-katib kubeflow-oauth2-proxy argo-cd-manifests kustomize-examples konflux-mintmaker \
+	nfd-deployment kube-state-metrics prometheus-node-exporter ingress-nginx bitnami-postgresql

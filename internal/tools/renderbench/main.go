@@ -1,11 +1,17 @@
-// Command renderbench measures kvet on the Kustomize subtrees of the
-// shared corpus against the kustomize CLI rendering the same roots (see
-// scripts/render-bench.sh). For each subtree it prints the files linted,
-// the roots rendered (and failed), the objects rendered, the findings, and
-// the CPU time (user+sys, medians of alternating runs) of `kvet lint .`
-// and of `kustomize build ROOT` run once per root that kvet renders.
+// Command renderbench measures kvet on the subtrees of the shared corpus
+// (../shared/corpus/repos) against the tools that render the same roots:
+// the kustomize CLI (`kustomize build ROOT`, what `kubectl kustomize`
+// runs) for each kustomization root and the helm CLI (`helm template
+// CHART`) for each chart that kvet renders (see scripts/render-bench.sh).
 //
-//	renderbench -kvet BIN -kustomize BIN [-runs N] DIR...
+// For each subtree it prints the files kvet lints, the roots rendered (and
+// failed), the objects rendered, the yaml-syntax findings and all findings
+// of `kvet lint --no-render .` (before rendering) and of `kvet lint .`,
+// the CPU time (user+sys, medians of alternating runs, children included:
+// kvet-helm counts for kvet) of kvet and of the reference tools, and the
+// peak RSS of each (the largest over the runs, from GNU time).
+//
+//	renderbench -kvet BIN -kvet-helm BIN -kustomize BIN -helm BIN [-runs N] DIR...
 package main
 
 import (
@@ -14,133 +20,250 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"log"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/render"
+	"github.com/kvet-dev/kvet/render/helm"
 	"github.com/kvet-dev/kvet/render/kustomize"
 )
 
+// tools are the binaries measured.
+type tools struct {
+	kvet, kvetHelm, kustomize, helm string
+}
+
 func main() {
-	kvet := flag.String("kvet", "", "kvet binary")
-	kz := flag.String("kustomize", "", "kustomize binary")
+	var t tools
+	flag.StringVar(&t.kvet, "kvet", "", "kvet binary")
+	flag.StringVar(&t.kvetHelm, "kvet-helm", "", "kvet-helm binary (kvet's Helm renderer)")
+	flag.StringVar(&t.kustomize, "kustomize", "", "kustomize binary")
+	flag.StringVar(&t.helm, "helm", "", "helm binary")
 	runs := flag.Int("runs", 5, "alternating runs per subtree")
 	flag.Parse()
-	if *kvet == "" || *kz == "" || flag.NArg() == 0 {
-		fmt.Fprintln(os.Stderr, "usage: renderbench -kvet BIN -kustomize BIN [-runs N] DIR...")
+	// kustomize writes deprecation notices to os.Stderr and the standard
+	// logger: discarded, as cmd/kvet does.
+	stderr := os.Stderr
+	log.SetOutput(io.Discard)
+	if null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
+		os.Stderr = null
+	}
+	if t.kvet == "" || t.kvetHelm == "" || t.kustomize == "" || t.helm == "" || flag.NArg() == 0 || *runs < 1 {
+		fmt.Fprintln(stderr, "usage: renderbench -kvet BIN -kvet-helm BIN -kustomize BIN -helm BIN [-runs N] DIR...")
 		os.Exit(2)
 	}
-	fmt.Println("| subtree | files | roots (failed) | objects rendered | findings | kvet CPU | kustomize CPU | ratio |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|")
-	var totalKvet, totalKz time.Duration
+	fmt.Println("| subtree | files | roots (failed) | objects rendered | yaml-syntax before → after | findings before → after | kvet CPU | kustomize/helm CPU | ratio | kvet peak RSS | kustomize/helm peak RSS |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	var total row
 	for _, dir := range flag.Args() {
-		row, k, z, err := measure(dir, *kvet, *kz, *runs)
+		r, err := measure(dir, t, *runs)
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "renderbench: %s: %v\n", dir, err)
+			fmt.Fprintf(stderr, "renderbench: %s: %v\n", dir, err)
 			os.Exit(1)
 		}
-		totalKvet += k
-		totalKz += z
-		fmt.Println(row)
+		fmt.Println(r)
+		total.add(r)
 	}
-	fmt.Printf("| all | | | | | %s | %s | %.2f× |\n", ms(totalKvet), ms(totalKz), float64(totalKvet)/float64(totalKz))
+	total.name = "all"
+	fmt.Println(total)
+}
+
+// row is one subtree's line of the table.
+type row struct {
+	name                   string
+	files, roots, failed   int
+	refRoots               int // roots the reference tools render
+	objects                int
+	syntaxBefore, syntax   int
+	findingsBefore, finds  int
+	kvetCPU, refCPU        time.Duration
+	kvetRSS, refRSS        int64 // KiB
+	kustomizeRoots, charts int
+}
+
+func (r *row) add(o row) {
+	r.files += o.files
+	r.roots += o.roots
+	r.failed += o.failed
+	r.refRoots += o.refRoots
+	r.objects += o.objects
+	r.syntaxBefore += o.syntaxBefore
+	r.syntax += o.syntax
+	r.findingsBefore += o.findingsBefore
+	r.finds += o.finds
+	r.kvetCPU += o.kvetCPU
+	r.refCPU += o.refCPU
+	r.kvetRSS = max(r.kvetRSS, o.kvetRSS)
+	r.refRSS = max(r.refRSS, o.refRSS)
+	r.kustomizeRoots += o.kustomizeRoots
+	r.charts += o.charts
+}
+
+func (r row) String() string {
+	ratio := "-"
+	if r.refCPU > 0 {
+		ratio = fmt.Sprintf("%.2f×", float64(r.kvetCPU)/float64(r.refCPU))
+	}
+	return fmt.Sprintf("| %s | %d | %d (%d) | %d | %d → %d | %d → %d | %s | %s (%d kustomize, %d helm) | %s | %s | %s |",
+		r.name, r.files, r.roots, r.failed, r.objects, r.syntaxBefore, r.syntax, r.findingsBefore, r.finds,
+		seconds(r.kvetCPU), seconds(r.refCPU), r.kustomizeRoots, r.charts, ratio, mib(r.kvetRSS), mib(r.refRSS))
 }
 
 // measure lints dir in-process once for the counts, then times kvet and
-// the kustomize CLI on it.
-func measure(dir, kvet, kz string, runs int) (row string, kvetCPU, kzCPU time.Duration, err error) {
+// the reference tools on it, alternating.
+func measure(dir string, t tools, runs int) (row, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return "", 0, 0, err
+		return row{}, err
 	}
 	wd, err := os.Getwd()
 	if err != nil {
-		return "", 0, 0, err
+		return row{}, err
 	}
 	if err := os.Chdir(abs); err != nil {
-		return "", 0, 0, err
+		return row{}, err
 	}
 	defer os.Chdir(wd) //nolint:errcheck // back to where we were
 
+	r := row{name: filepath.ToSlash(dir)}
+	// What kvet renders: the same stage as kvet lint, kvet-helm included.
+	kz := kustomize.New()
 	loader := analyzer.NewLoader(nil)
-	loader.Renderer = render.New(kustomize.New())
+	loader.Renderer = render.New(kz, helm.New(helm.Settings{}, helm.Exec(t.kvetHelm)))
 	set, _ := analyzer.Lint(context.Background(), loader, []string{"."}, analyzer.EngineRules(), analyzer.Options{})
-	var roots []string
-	failed, objects := 0, 0
-	for _, r := range set.Renderings {
-		objects += len(r.Docs)
-		if slices.ContainsFunc(r.Diagnostics, func(d analyzer.Diagnostic) bool { return d.RuleID == analyzer.IDRenderFailed }) {
-			failed++
+	for _, err := range set.Errors {
+		return row{}, err
+	}
+	r.files = len(set.Files)
+	var refs [][]string // the reference commands
+	for _, rd := range set.Renderings {
+		r.roots++
+		r.objects += len(rd.Docs)
+		if slices.ContainsFunc(rd.Diagnostics, func(d analyzer.Diagnostic) bool { return d.RuleID == analyzer.IDRenderFailed }) {
+			r.failed++
 			continue
 		}
-		if len(r.Docs) > 0 {
-			roots = append(roots, r.Root)
+		if len(rd.Docs) == 0 {
+			continue
+		}
+		switch rd.Kind {
+		case kz.Kind():
+			refs = append(refs, []string{t.kustomize, "build", rd.Root})
+			r.kustomizeRoots++
+		default:
+			refs = append(refs, []string{t.helm, "template", "release-name", rd.Root})
+			r.charts++
 		}
 	}
-	// The findings of a plain `kvet lint .` (every rule), from its JSON.
-	findings, err := countFindings(kvet)
-	if err != nil {
-		return "", 0, 0, err
+	r.refRoots = len(refs)
+	if r.findingsBefore, r.syntaxBefore, err = countFindings(t.kvet, "--no-render"); err != nil {
+		return row{}, err
 	}
-	var kvetRuns, kzRuns []time.Duration
+	if r.finds, r.syntax, err = countFindings(t.kvet); err != nil {
+		return row{}, err
+	}
+	var kvetRuns, refRuns []time.Duration
 	for range runs {
-		t, err := cpu(kvet, "lint", "--format", "json", ".")
+		cpu, rss, err := run(t.kvet, "lint", "--format", "json", ".")
 		if err != nil {
-			return "", 0, 0, err
+			return row{}, err
 		}
-		kvetRuns = append(kvetRuns, t)
+		kvetRuns = append(kvetRuns, cpu)
+		r.kvetRSS = max(r.kvetRSS, rss)
 		var sum time.Duration
-		for _, root := range roots {
-			t, err := cpu(kz, "build", root)
+		for _, ref := range refs {
+			cpu, rss, err := run(ref[0], ref[1:]...)
 			if err != nil {
-				return "", 0, 0, fmt.Errorf("kustomize build %s: %w", root, err)
+				return row{}, err
 			}
-			sum += t
+			sum += cpu
+			r.refRSS = max(r.refRSS, rss)
 		}
-		kzRuns = append(kzRuns, sum)
+		refRuns = append(refRuns, sum)
 	}
-	kvetCPU, kzCPU = median(kvetRuns), median(kzRuns)
-	ratio := "-"
-	if kzCPU > 0 {
-		ratio = fmt.Sprintf("%.2f×", float64(kvetCPU)/float64(kzCPU))
-	}
-	row = fmt.Sprintf("| %s | %d | %d (%d) | %d | %d | %s | %s (%d roots) | %s |",
-		filepath.Base(abs), len(set.Files), len(set.Renderings), failed, objects, findings, ms(kvetCPU), ms(kzCPU), len(roots), ratio)
-	return row, kvetCPU, kzCPU, nil
+	r.kvetCPU, r.refCPU = median(kvetRuns), median(refRuns)
+	return r, nil
 }
 
-// cpu runs a command, discarding its output, and returns its user+sys
-// CPU time. kvet exits 1 when it finds something; that is not a failure.
-func cpu(bin string, args ...string) (time.Duration, error) {
-	cmd := exec.Command(bin, args...)
+// run runs a command, discarding its output, and returns its user+sys CPU
+// time (children included) and peak RSS in KiB. The peak is GNU time's
+// (-f %M) when /usr/bin/time exists, else 0: the rusage of a child of this
+// process counts this process's own peak (Linux records the memory of the
+// process image that exec replaces, and Go starts children sharing it).
+// kvet exits 1 when it finds something; that is not a failure.
+func run(bin string, args ...string) (time.Duration, int64, error) {
+	name, argv := bin, args
+	var out string
+	if _, err := os.Stat(gnuTime); err == nil {
+		f, err := os.CreateTemp("", "renderbench-rss")
+		if err != nil {
+			return 0, 0, err
+		}
+		f.Close()
+		out = f.Name()
+		defer os.Remove(out)
+		name, argv = gnuTime, append([]string{"-f", "%M", "-o", out, bin}, args...)
+	}
+	cmd := exec.Command(name, argv...)
 	err := cmd.Run()
 	if cmd.ProcessState == nil {
-		return 0, err
+		return 0, 0, err
 	}
-	if code := cmd.ProcessState.ExitCode(); code != 0 && code != 1 {
-		return 0, fmt.Errorf("%s %v: %w", bin, args, err)
+	if code := cmd.ProcessState.ExitCode(); code != 0 && (code != 1 || filepath.Base(bin) != "kvet") {
+		return 0, 0, fmt.Errorf("%s %v: %w", bin, args, err)
 	}
-	return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), nil
+	var rss int64
+	if out != "" {
+		data, err := os.ReadFile(out)
+		if err != nil {
+			return 0, 0, err
+		}
+		// The last line: "Command exited with non-zero status 1" may precede it.
+		lines := strings.Fields(string(data))
+		if len(lines) == 0 {
+			return 0, 0, fmt.Errorf("%s: no peak RSS from %s", bin, gnuTime)
+		}
+		if rss, err = strconv.ParseInt(lines[len(lines)-1], 10, 64); err != nil {
+			return 0, 0, fmt.Errorf("%s: peak RSS from %s: %w", bin, gnuTime, err)
+		}
+	}
+	return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), rss, nil
 }
 
-// countFindings returns the number of findings of `kvet lint .`.
-func countFindings(kvet string) (int, error) {
-	out, err := exec.Command(kvet, "lint", "--format", "json", ".").Output()
+// gnuTime is GNU time, which reports a command's peak RSS.
+const gnuTime = "/usr/bin/time"
+
+// countFindings returns the number of findings of `kvet lint [flags] .`,
+// and how many of them are yaml-syntax.
+func countFindings(kvet string, flags ...string) (all, syntax int, err error) {
+	args := append(append([]string{"lint", "--format", "json"}, flags...), ".")
+	out, err := exec.Command(kvet, args...).Output()
 	var ee *exec.ExitError
 	if err != nil && (!errors.As(err, &ee) || ee.ExitCode() != 1) {
-		return 0, err
+		return 0, 0, fmt.Errorf("kvet %v: %w", args, err)
 	}
 	var rep struct {
-		Diagnostics []json.RawMessage `json:"diagnostics"`
+		Diagnostics []struct {
+			RuleID string `json:"rule"`
+		} `json:"diagnostics"`
 	}
 	if err := json.Unmarshal(out, &rep); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return len(rep.Diagnostics), nil
+	for _, d := range rep.Diagnostics {
+		if d.RuleID == analyzer.IDYAMLSyntax {
+			syntax++
+		}
+	}
+	return len(rep.Diagnostics), syntax, nil
 }
 
 func median(ds []time.Duration) time.Duration {
@@ -149,4 +272,11 @@ func median(ds []time.Duration) time.Duration {
 	return s[len(s)/2]
 }
 
-func ms(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+func seconds(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+
+func mib(kib int64) string {
+	if kib == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f MiB", float64(kib)/1024)
+}
