@@ -31,7 +31,7 @@ func (t *Text) Format(w io.Writer, r *Report) error {
 		// tens of thousands.
 		var b []byte
 		for _, d := range r.Diagnostics {
-			b = appendLocation(b[:0], d.File, d.Range.Start.Line, byteColumn(srcs, d.File, d.Range.Start))
+			b = appendLocation(b[:0], oneLine(d.File), d.Range.Start.Line, byteColumn(srcs, d.File, d.Range.Start))
 			b = append(b, ": "...)
 			b = append(b, d.Severity.String()...)
 			b = append(b, ": "...)
@@ -40,10 +40,10 @@ func (t *Text) Format(w io.Writer, r *Report) error {
 				b = append(b, " [fixable]"...)
 			}
 			b = append(b, " ("...)
-			b = append(b, d.RuleID...)
+			b = append(b, oneLine(d.RuleID)...)
 			b = append(b, ")\n"...)
 			for _, rel := range d.Related {
-				b = appendLocation(append(b, "  "...), rel.File, rel.Range.Start.Line, byteColumn(srcs, rel.File, rel.Range.Start))
+				b = appendLocation(append(b, "  "...), oneLine(rel.File), rel.Range.Start.Line, byteColumn(srcs, rel.File, rel.Range.Start))
 				b = append(b, ": note: "...)
 				b = append(b, oneLine(rel.Message)...)
 				b = append(b, '\n')
@@ -74,11 +74,11 @@ func (t *Text) Format(w io.Writer, r *Report) error {
 			fixable = " " + dim.Sprint("[fixable]")
 		}
 		fmt.Fprintf(bw, "%s: %s: %s%s %s\n",
-			loc.Sprint(string(appendLocation(nil, d.File, d.Range.Start.Line, byteColumn(srcs, d.File, d.Range.Start)))),
-			sev, oneLine(d.Message), fixable, dim.Sprintf("(%s)", d.RuleID))
+			loc.Sprint(string(appendLocation(nil, oneLine(d.File), d.Range.Start.Line, byteColumn(srcs, d.File, d.Range.Start)))),
+			sev, oneLine(d.Message), fixable, dim.Sprintf("(%s)", oneLine(d.RuleID)))
 		for _, rel := range d.Related {
 			fmt.Fprintf(bw, "  %s: %s: %s\n",
-				loc.Sprint(string(appendLocation(nil, rel.File, rel.Range.Start.Line, byteColumn(srcs, rel.File, rel.Range.Start)))),
+				loc.Sprint(string(appendLocation(nil, oneLine(rel.File), rel.Range.Start.Line, byteColumn(srcs, rel.File, rel.Range.Start)))),
 				dim.Sprint("note"), oneLine(rel.Message))
 		}
 	}
@@ -94,8 +94,9 @@ func appendLocation(b []byte, file string, line, col int) []byte {
 	return strconv.AppendInt(b, int64(col), 10)
 }
 
-// oneLine keeps a diagnostic on one line: line breaks in a message become
-// spaces, since editors and problem matchers read one diagnostic a line.
+// oneLine keeps a diagnostic on one line: line breaks in a message (or in
+// a path or a policy's rule ID) become spaces, since editors and problem
+// matchers read one diagnostic a line.
 func oneLine(s string) string {
 	if !strings.ContainsAny(s, "\r\n") {
 		return s
