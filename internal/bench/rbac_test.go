@@ -6,28 +6,18 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/cli"
+	"github.com/kvet-dev/kvet/internal/cputime"
 	"github.com/kvet-dev/kvet/rbac"
 )
 
 // setRuleIDs are kvet's cross-document rules (rules.All's set rules).
 const setRuleIDs = "rbac-role-ref-not-found,rbac-role-ref-kind-invalid,rbac-clusterrole-could-be-role," +
 	"workload-excessive-permissions,service-account-not-found,rbac-aggregation-leak,service-headless-load-balancing"
-
-// cpuTime returns the CPU time (user and system) the process has used:
-// other processes on the shared machine distort it less than wall time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // BenchmarkLintSetRules runs `kvet lint` in-process on the benchmark
 // corpus in pairs, with the cross-document rules disabled and with every
@@ -39,11 +29,11 @@ func cpuTime() time.Duration {
 func BenchmarkLintSetRules(b *testing.B) {
 	dir, n := corpus(b)
 	run := func(args ...string) time.Duration {
-		start := cpuTime()
+		start := cputime.Used()
 		if code := cli.Main(context.Background(), append(append([]string{"lint", "--fail-on", "none"}, args...), dir), nil, io.Discard, io.Discard); code != 0 {
 			b.Fatalf("kvet lint exited %d", code)
 		}
-		return cpuTime() - start
+		return cputime.Used() - start
 	}
 	var with, without []float64
 	for b.Loop() {
@@ -82,16 +72,16 @@ func BenchmarkRBACModel(b *testing.B) {
 			var subjects, grants int
 			var build, list time.Duration
 			for b.Loop() {
-				start := cpuTime()
+				start := cputime.Used()
 				m := rbac.Build(docs)
-				built := cpuTime()
+				built := cputime.Used()
 				subjects, grants = 0, 0
 				for _, s := range m.Subjects() {
 					grants += len(m.Permissions(s.User()))
 					subjects++
 				}
 				build += built - start
-				list += cpuTime() - built
+				list += cputime.Used() - built
 			}
 			perDoc := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(b.N) / float64(len(docs)) }
 			b.ReportMetric(perDoc(build+list), "cpu-ns/doc")
