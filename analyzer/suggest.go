@@ -41,10 +41,33 @@ func EditDistance(a, b string, limit int) int {
 // Closest returns the name of names closest to name (case-insensitively)
 // within edit distance 2, or "", and whether no other name is as close:
 // the "did you mean" of field names, rule IDs in suppressions and on the
-// command line, flags, role and ServiceAccount names. name is prepared
-// once for all the names, so a large set (the ServiceAccounts of a
-// namespace, the ClusterRoles of a cluster) stays cheap.
+// command line, flags, role and ServiceAccount names. A list that many
+// lookups share is better prepared once with NewNames.
 func Closest(name string, names []string) (best string, unique bool) {
+	return NewNames(names).Closest(name)
+}
+
+// Names is a list of names prepared for Closest: their lower-case forms
+// and character sets are computed once, so many lookups in a large list
+// (the ServiceAccounts of a namespace, the Roles of a set) stay cheap.
+type Names struct {
+	names []string
+	lower []string
+	chars []uint64
+}
+
+// NewNames prepares names for Closest.
+func NewNames(names []string) *Names {
+	n := &Names{names: names, lower: make([]string, len(names)), chars: make([]uint64, len(names))}
+	for i, c := range names {
+		n.lower[i] = strings.ToLower(c)
+		n.chars[i] = chars(n.lower[i])
+	}
+	return n
+}
+
+// Closest is the package's Closest on the prepared names.
+func (n *Names) Closest(name string) (best string, unique bool) {
 	lower := strings.ToLower(name)
 	var peq [256]uint64
 	if len(lower) <= 64 {
@@ -52,14 +75,13 @@ func Closest(name string, names []string) (best string, unique bool) {
 	}
 	nameChars := chars(lower)
 	bestD := 3
-	for _, c := range names {
-		c2 := strings.ToLower(c)
+	for i, c2 := range n.lower {
 		limit := bestD + 1
 		var dd int
 		switch d := len(lower) - len(c2); {
 		case d >= limit || -d >= limit:
 			dd = limit
-		case (bits.OnesCount64(nameChars^chars(c2))+1)/2 >= limit:
+		case (bits.OnesCount64(nameChars^n.chars[i])+1)/2 >= limit:
 			// Each edit adds or removes at most one distinct character
 			// and a substitution does both: half the size of the
 			// difference of the character sets is a lower bound.
@@ -71,7 +93,7 @@ func Closest(name string, names []string) (best string, unique bool) {
 		}
 		switch {
 		case dd < bestD:
-			best, bestD, unique = c, dd, true
+			best, bestD, unique = n.names[i], dd, true
 		case dd == bestD && best != "":
 			unique = false
 		}

@@ -38,15 +38,17 @@ func bindingKinds() []string { return []string{rbac.KindRoleBinding, rbac.KindCl
 // many findings of one run ask about the same names.
 type suggester struct {
 	memo       map[[2]string]string
-	candidates map[string][]string
+	candidates map[string]*analyzer.Names
 }
 
 func newSuggester() *suggester {
-	return &suggester{memo: map[[2]string]string{}, candidates: map[string][]string{}}
+	return &suggester{memo: map[[2]string]string{}, candidates: map[string]*analyzer.Names{}}
 }
 
-// closest returns closest(name, candidates()), computing the candidates
-// once per scope and the answer once per scope and name.
+// closest returns the candidate nearest to name (analyzer.Closest: edit
+// distance at most 2, ignoring case, and less than half its length), or
+// "", preparing the candidates once per scope and computing the answer
+// once per scope and name.
 func (s *suggester) closest(scope, name string, candidates func() []string) string {
 	key := [2]string{scope, name}
 	if c, ok := s.memo[key]; ok {
@@ -54,22 +56,15 @@ func (s *suggester) closest(scope, name string, candidates func() []string) stri
 	}
 	names, ok := s.candidates[scope]
 	if !ok {
-		names = candidates()
+		names = analyzer.NewNames(candidates())
 		s.candidates[scope] = names
 	}
-	c := closest(name, names)
+	c, _ := names.Closest(name)
+	if d := analyzer.EditDistance(name, c, 3); c == "" || d == 0 || d*2 >= len(name) {
+		c = ""
+	}
 	s.memo[key] = c
 	return c
-}
-
-// closest returns the candidate nearest to name (analyzer.Closest: edit
-// distance at most 2, ignoring case, and less than half its length), or "".
-func closest(name string, candidates []string) string {
-	best, _ := analyzer.Closest(name, candidates)
-	if d := analyzer.EditDistance(name, best, 3); best == "" || d == 0 || d*2 >= len(name) {
-		return ""
-	}
-	return best
 }
 
 // duplicateNote names the other definitions of the objects of docs, for a
