@@ -442,8 +442,5 @@ func short(v ast.Value) string {
 			s = string(b)
 		}
 	}
-	if len(s) > 80 {
-		return s[:77] + "..."
-	}
-	return s
+	return analyzer.Shorten(s, 80)
 }

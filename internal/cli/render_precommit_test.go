@@ -12,29 +12,8 @@ import (
 // base gives the overlay's render-failed instead of false findings.
 func TestRenderNamedMember(t *testing.T) {
 	repo(t, map[string]string{
-		"base/kustomization.yaml": "resources: [cron.yaml]\n",
-		"base/cron.yaml": `apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: nightly
-spec:
-  schedule: "0 2 * * *"
-  timeZone: Etc/UTC
-  concurrencyPolicy: Forbid
-  startingDeadlineSeconds: 300
-  jobTemplate:
-    spec:
-      backoffLimit: 1
-      activeDeadlineSeconds: 600
-      template:
-        spec:
-          serviceAccountName: nightly
-          restartPolicy: Never
-          containers:
-          - name: c
-            image: registry.example.com/c:1.0.0
-            resources: {requests: {cpu: 1m, memory: 1Mi}, limits: {cpu: 1m, memory: 1Mi}}
-`,
+		"base/kustomization.yaml":    "resources: [cron.yaml]\n",
+		"base/cron.yaml":             soundCronJob,
 		"prod/kustomization.yaml":    "resources: [../base]\npatches: [{path: patches/schedule.yaml}]\n",
 		"prod/patches/schedule.yaml": "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: nightly\nspec:\n  schedule: \"0 4 * * *\"\n",
 		"prod/unrelated.yaml":        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: loose\n",

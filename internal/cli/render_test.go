@@ -6,14 +6,9 @@ import (
 	"testing"
 )
 
-// An overlay whose patch only sets a CronJob's schedule: rendered, the
-// patch has no finding of its own; with --no-render or render: false in
-// .kvet.yaml, the files are linted as they are and the patch is reported
-// as a whole (invalid) CronJob.
-func TestRenderSwitch(t *testing.T) {
-	files := map[string]string{
-		"base/kustomization.yaml": "resources: [cron.yaml]\n",
-		"base/cron.yaml": `apiVersion: batch/v1
+// soundCronJob is a CronJob with no finding of its own: the base that the
+// render tests' overlays patch.
+const soundCronJob = `apiVersion: batch/v1
 kind: CronJob
 metadata:
   name: nightly
@@ -34,7 +29,16 @@ spec:
           - name: c
             image: registry.example.com/c:1.0.0
             resources: {requests: {cpu: 1m, memory: 1Mi}, limits: {cpu: 1m, memory: 1Mi}}
-`,
+`
+
+// An overlay whose patch only sets a CronJob's schedule: rendered, the
+// patch has no finding of its own; with --no-render or render: false in
+// .kvet.yaml, the files are linted as they are and the patch is reported
+// as a whole (invalid) CronJob.
+func TestRenderSwitch(t *testing.T) {
+	files := map[string]string{
+		"base/kustomization.yaml": "resources: [cron.yaml]\n",
+		"base/cron.yaml":          soundCronJob,
 		"prod/kustomization.yaml": "resources: [../base]\npatches: [{path: schedule.yaml}]\n",
 		"prod/schedule.yaml":      "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: nightly\nspec:\n  schedule: \"0 4 * * *\"\n",
 	}
