@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/analyzer/analyzertest"
 	"github.com/kvet-dev/kvet/render"
 	"github.com/kvet-dev/kvet/render/kustomize"
 )
@@ -29,7 +30,7 @@ func TestRoots(t *testing.T) {
 	}
 	var names []string
 	for name, content := range files {
-		write(t, name, content)
+		analyzertest.WriteFile(t, name, content)
 		names = append(names, name)
 	}
 	slices.Sort(names)

@@ -2,7 +2,6 @@ package analyzertest
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -57,13 +56,7 @@ func RunArchive(t *testing.T, path string, rules []*analyzer.Rule, options ...Op
 	}
 	dir := t.TempDir()
 	for _, f := range ar.Files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		WriteFile(t, filepath.Join(dir, filepath.FromSlash(f.Name)), string(f.Data))
 	}
 	t.Chdir(dir)
 

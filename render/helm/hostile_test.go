@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/analyzer/analyzertest"
 	"github.com/kvet-dev/kvet/render"
 	"github.com/kvet-dev/kvet/render/helm"
 )
@@ -23,22 +24,13 @@ import (
 // chart, without hanging and without running kvet-helm.
 func TestHostileChartFiles(t *testing.T) {
 	t.Chdir(t.TempDir())
-	write := func(name, content string) {
-		t.Helper()
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	chart := "apiVersion: v2\nname: %s\nversion: 1.0.0\n"
 	sa := "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n"
-	write("fifo/Chart.yaml", strings.Replace(chart, "%s", "fifo", 1))
-	write("big/Chart.yaml", strings.Replace(chart, "%s", "big", 1))
-	write("big/templates/big.yaml", sa+strings.Repeat("# padding\n", 1000))
-	write("values/Chart.yaml", strings.Replace(chart, "%s", "values", 1))
-	write("values/templates/sa.yaml", sa)
+	analyzertest.WriteFile(t, "fifo/Chart.yaml", strings.Replace(chart, "%s", "fifo", 1))
+	analyzertest.WriteFile(t, "big/Chart.yaml", strings.Replace(chart, "%s", "big", 1))
+	analyzertest.WriteFile(t, "big/templates/big.yaml", sa+strings.Repeat("# padding\n", 1000))
+	analyzertest.WriteFile(t, "values/Chart.yaml", strings.Replace(chart, "%s", "values", 1))
+	analyzertest.WriteFile(t, "values/templates/sa.yaml", sa)
 	for _, p := range []string{"fifo/templates/pipe.yaml", "values/pipe-values.yaml"} {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -61,17 +53,7 @@ func TestHostileChartFiles(t *testing.T) {
 	loader := analyzer.NewLoader(nil)
 	loader.Renderer = render.New(helm.New(settings, never))
 	loader.MaxFileSize = 4096
-	done := make(chan *analyzer.Result, 1)
-	go func() {
-		_, res := analyzer.Lint(context.Background(), loader, []string{"."}, analyzer.EngineRules(), analyzer.Options{})
-		done <- res
-	}()
-	var res *analyzer.Result
-	select {
-	case res = <-done:
-	case <-time.After(60 * time.Second):
-		t.Fatal("linting hung on a hostile chart file")
-	}
+	_, res := analyzertest.LintWithin(t, loader, []string{"."}, time.Minute)
 	if ran {
 		t.Error("kvet-helm was run on a chart with a file kvet could not read")
 	}

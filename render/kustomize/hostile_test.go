@@ -3,10 +3,8 @@
 package kustomize_test
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -14,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/analyzer/analyzertest"
 	"github.com/kvet-dev/kvet/render"
 	"github.com/kvet-dev/kvet/render/kustomize"
 )
@@ -25,24 +24,15 @@ import (
 // hanging; a sound overlay beside them is rendered.
 func TestHostileSources(t *testing.T) {
 	t.Chdir(t.TempDir())
-	write := func(name, content string) {
-		t.Helper()
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	sa := "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n"
-	write("fifo/kustomization.yaml", "resources:\n- pipe.yaml\n")
-	write("zero/kustomization.yaml", "resources:\n- zero.yaml\n")
-	write("big/kustomization.yaml", "resources:\n- big.yaml\n")
-	write("big/big.yaml", sa+strings.Repeat("# padding\n", 1000))
-	write("fifopatch/kustomization.yaml", "resources:\n- sa.yaml\npatches:\n- path: pipe.yaml\n")
-	write("fifopatch/sa.yaml", sa)
-	write("good/kustomization.yaml", "resources:\n- sa.yaml\n")
-	write("good/sa.yaml", sa)
+	analyzertest.WriteFile(t, "fifo/kustomization.yaml", "resources:\n- pipe.yaml\n")
+	analyzertest.WriteFile(t, "zero/kustomization.yaml", "resources:\n- zero.yaml\n")
+	analyzertest.WriteFile(t, "big/kustomization.yaml", "resources:\n- big.yaml\n")
+	analyzertest.WriteFile(t, "big/big.yaml", sa+strings.Repeat("# padding\n", 1000))
+	analyzertest.WriteFile(t, "fifopatch/kustomization.yaml", "resources:\n- sa.yaml\npatches:\n- path: pipe.yaml\n")
+	analyzertest.WriteFile(t, "fifopatch/sa.yaml", sa)
+	analyzertest.WriteFile(t, "good/kustomization.yaml", "resources:\n- sa.yaml\n")
+	analyzertest.WriteFile(t, "good/sa.yaml", sa)
 	for _, p := range []string{"fifo/pipe.yaml", "fifopatch/pipe.yaml"} {
 		if err := syscall.Mkfifo(p, 0o644); err != nil {
 			t.Skipf("no named pipes here: %v", err)
@@ -55,19 +45,7 @@ func TestHostileSources(t *testing.T) {
 	loader := analyzer.NewLoader(nil)
 	loader.Renderer = render.New(kustomize.New())
 	loader.MaxFileSize = 4096
-	done := make(chan *analyzer.Result, 1)
-	var set *analyzer.Set
-	go func() {
-		var res *analyzer.Result
-		set, res = analyzer.Lint(context.Background(), loader, []string{"."}, analyzer.EngineRules(), analyzer.Options{})
-		done <- res
-	}()
-	var res *analyzer.Result
-	select {
-	case res = <-done:
-	case <-time.After(60 * time.Second):
-		t.Fatal("linting hung on a hostile source file")
-	}
+	set, res := analyzertest.LintWithin(t, loader, []string{"."}, time.Minute)
 	var got []string
 	for _, d := range res.Diagnostics {
 		got = append(got, fmt.Sprintf("%s:%d %s", d.File, d.Range.Start.Line, d.RuleID))

@@ -5,12 +5,13 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/kvet-dev/kvet/analyzer/analyzertest"
 )
 
 // Extract writes the files of a txtar archive under dir. A directory
@@ -28,7 +29,7 @@ func Extract(t testing.TB, archive, dir string) {
 			packs[f.Name[:i+4]] = append(packs[f.Name[:i+4]], txtar.File{Name: f.Name[i+5:], Data: f.Data})
 			continue
 		}
-		writeFile(t, filepath.Join(dir, f.Name), f.Data)
+		analyzertest.WriteFile(t, filepath.Join(dir, f.Name), string(f.Data))
 	}
 	for name, files := range packs {
 		var buf bytes.Buffer
@@ -48,16 +49,6 @@ func Extract(t testing.TB, archive, dir string) {
 		if err := zw.Close(); err != nil {
 			t.Fatal(err)
 		}
-		writeFile(t, filepath.Join(dir, name), buf.Bytes())
-	}
-}
-
-func writeFile(t testing.TB, path string, data []byte) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
+		analyzertest.WriteFile(t, filepath.Join(dir, name), buf.String())
 	}
 }

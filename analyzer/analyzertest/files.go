@@ -1,0 +1,47 @@
+package analyzertest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/kvet-dev/kvet/analyzer"
+)
+
+// WriteFile writes content to the file name (relative to the working
+// directory, or absolute), creating its directory, and fails the test if
+// it cannot.
+func WriteFile(t testing.TB, name, content string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// LintWithin lints paths with loader and the engine rules, as kvet lint
+// does, and fails the test at once when that takes longer than limit: for
+// inputs (named pipes, devices) that must not make kvet hang.
+func LintWithin(t testing.TB, loader *analyzer.Loader, paths []string, limit time.Duration) (*analyzer.Set, *analyzer.Result) {
+	t.Helper()
+	type outcome struct {
+		set *analyzer.Set
+		res *analyzer.Result
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		set, res := analyzer.Lint(context.Background(), loader, paths, analyzer.EngineRules(), analyzer.Options{})
+		done <- outcome{set, res}
+	}()
+	select {
+	case o := <-done:
+		return o.set, o.res
+	case <-time.After(limit):
+		t.Fatalf("linting %v took over %v: it hangs on an input", paths, limit)
+		return nil, nil
+	}
+}
