@@ -244,6 +244,19 @@ func (c *client) change(uri string, version int, text string) {
 	})
 }
 
+// openIn starts a server with opts on a new folder (see writeTree) and
+// opens the document name there with text; it returns the client and the
+// document's URI.
+func openIn(t testing.TB, opts Options, name, text string) (*client, string) {
+	t.Helper()
+	dir := writeTree(t, nil)
+	c := startServer(t, opts)
+	c.initialize(dir)
+	uri := pathToURI(filepath.Join(dir, name))
+	c.open(uri, text)
+	return c, uri
+}
+
 // writeTree writes files under a new directory and returns it.
 func writeTree(t testing.TB, files map[string]string) string {
 	t.Helper()

@@ -67,11 +67,7 @@ func action(t *testing.T, actions []CodeAction, title string) CodeAction {
 // documentation link, and source; the fix of a finding is a quick fix whose
 // edit removes it, and the edited buffer is linted again.
 func TestDiagnosticsAndQuickFix(t *testing.T) {
-	dir := writeTree(t, nil)
-	c := startServer(t, Options{})
-	c.initialize(dir)
-	uri := pathToURI(filepath.Join(dir, "cron.yaml"))
-	c.open(uri, cronJob)
+	c, uri := openIn(t, Options{}, "cron.yaml", cronJob)
 	p := c.diagnostics(uri)
 	if p.Version == nil || *p.Version != 1 || len(p.Diagnostics) != 2 {
 		t.Fatalf("diagnostics: %+v", p)
@@ -123,12 +119,8 @@ func mustJSON(v any) string {
 // "Ignore RULE on this line" and "in this document" insert comments that
 // suppress the finding, with the line's indentation and line ending.
 func TestIgnoreActions(t *testing.T) {
-	dir := writeTree(t, nil)
-	c := startServer(t, Options{})
-	c.initialize(dir)
-	uri := pathToURI(filepath.Join(dir, "cron.yaml"))
 	text := "# jobs\n---\n" + strings.ReplaceAll(cronJob, "\n", "\r\n")
-	c.open(uri, text)
+	c, uri := openIn(t, Options{}, "cron.yaml", text)
 	if p := c.diagnostics(uri); len(p.Diagnostics) != 2 {
 		t.Fatalf("diagnostics: %+v", p.Diagnostics)
 	}
@@ -168,11 +160,7 @@ func TestIgnoreAnnotationInJSON(t *testing.T) {
   }
 }
 `
-	dir := writeTree(t, nil)
-	c := startServer(t, Options{})
-	c.initialize(dir)
-	uri := pathToURI(filepath.Join(dir, "job.json"))
-	c.open(uri, job)
+	c, uri := openIn(t, Options{}, "job.json", job)
 	if p := c.diagnostics(uri); len(p.Diagnostics) != 1 || p.Diagnostics[0].Code != "image-tag-mutable" {
 		t.Fatalf("diagnostics: %+v%s", p.Diagnostics, c.describe())
 	}
@@ -211,11 +199,7 @@ func TestFixAll(t *testing.T) {
 		"  concurrencyPolicy: Forbid\n  startingDeadlineSeconds: 300\n  timeZone: Europe/Paris\n" +
 		"  jobTemplate:\n    spec:\n      backoffLimit: 6\n      template:\n        spec:\n          restartPolicy: Never\n" +
 		"          containers: [{name: c, image: \"c:1\"}]\n"
-	dir := writeTree(t, nil)
-	c := startServer(t, Options{})
-	c.initialize(dir)
-	uri := pathToURI(filepath.Join(dir, "cron.yaml"))
-	c.open(uri, job)
+	c, uri := openIn(t, Options{}, "cron.yaml", job)
 	c.diagnostics(uri)
 	actions := c.codeActions(uri, 0, "source.fixAll")
 	if len(actions) != 1 || actions[0].Kind != codeActionSourceFixAllKvet || actions[0].Title != "Apply all 5 kvet fixes" {
@@ -239,11 +223,7 @@ func TestFixAll(t *testing.T) {
 
 // Hover on a finding shows the message and the rule's documentation.
 func TestHover(t *testing.T) {
-	dir := writeTree(t, nil)
-	c := startServer(t, Options{})
-	c.initialize(dir)
-	uri := pathToURI(filepath.Join(dir, "cron.yaml"))
-	c.open(uri, cronJob)
+	c, uri := openIn(t, Options{}, "cron.yaml", cronJob)
 	c.diagnostics(uri)
 	var h *Hover
 	c.result(methodHover, TextDocumentPositionParams{TextDocument: TextDocumentIdentifier{URI: uri}, Position: Position{Line: 17, Character: 40}}, &h)

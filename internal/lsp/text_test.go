@@ -82,11 +82,7 @@ func TestURIs(t *testing.T) {
 // A client that sends ranged changes although the server asked for the
 // whole text still ends up with the right text.
 func TestIncrementalChanges(t *testing.T) {
-	dir := writeTree(t, nil)
-	c := startServer(t, Options{})
-	c.initialize(dir)
-	uri := pathToURI(filepath.Join(dir, "cron.yaml"))
-	c.open(uri, cronJob)
+	c, uri := openIn(t, Options{}, "cron.yaml", cronJob)
 	c.diagnostics(uri)
 	// Replace "latest" (after "é🚀", UTF-16 columns 42..48 of line 17) and
 	// insert concurrencyPolicy after line 6, in one notification.
@@ -104,11 +100,7 @@ func TestIncrementalChanges(t *testing.T) {
 
 // Changes in quick succession are linted once, after the last one.
 func TestDebounce(t *testing.T) {
-	dir := writeTree(t, nil)
-	c := startServer(t, Options{Debounce: time.Second})
-	c.initialize(dir)
-	uri := pathToURI(filepath.Join(dir, "cron.yaml"))
-	c.open(uri, cronJob) // linted at once
+	c, uri := openIn(t, Options{Debounce: time.Second}, "cron.yaml", cronJob) // linted at once
 	if p := c.diagnostics(uri); *p.Version != 1 {
 		t.Fatalf("first diagnostics: version %d", *p.Version)
 	}
