@@ -2,11 +2,11 @@ package helm
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/analyzer/analyzertest"
 )
 
 // deployment is a template in the style of helm create, with the actions
@@ -227,13 +227,7 @@ func TestChartRoots(t *testing.T) {
 func TestRoot(t *testing.T) {
 	dir := t.TempDir()
 	for _, f := range []string{"app/Chart.yaml", "app/templates/a.yaml", "app/charts/sub/Chart.yaml", "app/charts/sub/templates/b.yaml", "loose/templates/c.yaml"} {
-		p := filepath.Join(dir, f)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte("x: 1\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		analyzertest.WriteFile(t, filepath.Join(dir, f), "x: 1\n")
 	}
 	t.Chdir(dir)
 	var r *Renderer

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/analyzer/analyzertest"
 )
 
 func TestStream(t *testing.T) {
@@ -21,13 +22,7 @@ metadata:
 `,
 	}
 	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		analyzertest.WriteFile(t, filepath.Join(dir, name), content)
 	}
 	t.Chdir(dir)
 	out := `---
