@@ -315,17 +315,7 @@ func (l *Loader) read(ctx context.Context, in *input) (*File, []Diagnostic, erro
 	if in.file != nil {
 		return in.file, in.diags, nil
 	}
-	var data []byte
-	var err error
-	if buf, ok := l.Overlaid(in.name); ok {
-		// An editor's buffer is bounded like the file it will be saved to.
-		data = buf
-		if limit := cmp.Or(l.MaxFileSize, safefile.DefaultMaxSize); int64(len(buf)) > limit {
-			data, err = nil, &safefile.TooLargeError{Size: int64(len(buf)), Limit: limit}
-		}
-	} else {
-		data, err = safefile.Read(ctx, filepath.FromSlash(in.name), l.MaxFileSize)
-	}
+	data, err := l.ReadFile(ctx, in.name)
 	f, diags, err := l.file(in.name, data, err)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading %s: %w", in.name, err)
@@ -342,6 +332,7 @@ func (l *Loader) read(ctx context.Context, in *input) (*File, []Diagnostic, erro
 // regular file a *safefile.NotRegularError.
 func (l *Loader) ReadFile(ctx context.Context, path string) ([]byte, error) {
 	if buf, ok := l.Overlaid(path); ok {
+		// An editor's buffer is bounded like the file it will be saved to.
 		if limit := cmp.Or(l.MaxFileSize, safefile.DefaultMaxSize); int64(len(buf)) > limit {
 			return nil, &safefile.TooLargeError{Size: int64(len(buf)), Limit: limit}
 		}
