@@ -360,7 +360,7 @@ func (b *builder) permission(g rbac.Grant) Permission {
 		ResourceNames:   rule.names,
 		NonResourceURLs: rule.urls,
 		Risks:           []Risk{},
-		Subject:         boundSubject(g),
+		Subject:         g.SubjectName(),
 		Binding:         g.Binding.String(),
 		Role:            g.Role.String(),
 		Via:             make([]string, 0, len(g.Via)),
@@ -444,21 +444,6 @@ func (b *builder) rule(r *rbac.Rule) *ruleInfo {
 	}
 	b.rules[r] = info
 	return info
-}
-
-// boundSubject names the subject entry of a grant's binding: "Group
-// developers", "ServiceAccount billing/exporter" (a ServiceAccount entry
-// without a namespace is in its RoleBinding's).
-func boundSubject(g rbac.Grant) string {
-	e := g.SubjectEntry()
-	if e.Kind != rbacv1.ServiceAccountKind {
-		return e.Kind + " " + e.Name
-	}
-	ns := e.Namespace
-	if ns == "" {
-		ns = g.Binding.Namespace
-	}
-	return e.Kind + " " + ns + "/" + e.Name
 }
 
 // ruleRisk is a Risk with whether it concerns cluster-scoped resources.

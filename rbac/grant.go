@@ -75,6 +75,11 @@ func describeRole(r *Role) string {
 	return roleName(r)
 }
 
+// SubjectName names the binding's subject entry that applies: "Group
+// developers", "User jane", "ServiceAccount billing/exporter" (an entry
+// without a namespace is in its RoleBinding's).
+func (g Grant) SubjectName() string { return describeSubject(g.Binding, g.SubjectEntry()) }
+
 // describeSubject names a binding's subject: "ServiceAccount
 // billing/exporter", "Group developers", "User jane".
 func describeSubject(b *Binding, s rbacv1.Subject) string {
