@@ -446,9 +446,11 @@ func (b *builder) rule(r *rbac.Rule) *ruleInfo {
 	return info
 }
 
-// ruleRisk is a Risk with whether it concerns cluster-scoped resources.
+// ruleRisk is a Risk with its rated severity and whether it concerns
+// cluster-scoped resources.
 type ruleRisk struct {
 	Risk
+	sev     analyzer.Severity
 	cluster bool
 }
 
@@ -463,19 +465,10 @@ func (b *builder) ruleRisks(rule *rbac.Rule) []ruleRisk {
 		if !on {
 			continue
 		}
-		out = append(out, ruleRisk{Risk{Rule: r.RuleID, Severity: sev.String(), Access: r.Access, Description: r.Description}, r.Cluster})
+		out = append(out, ruleRisk{Risk{Rule: r.RuleID, Severity: sev.String(), Access: r.Access, Description: r.Description}, sev, r.Cluster})
 	}
-	slices.SortStableFunc(out, func(x, y ruleRisk) int { return cmp.Compare(rank(y.Severity), rank(x.Severity)) })
+	slices.SortStableFunc(out, func(x, y ruleRisk) int { return cmp.Compare(y.sev, x.sev) })
 	return out
-}
-
-// rank orders severities by name.
-func rank(sev string) int {
-	s, err := analyzer.ParseSeverity(sev)
-	if err != nil {
-		return 0
-	}
-	return int(s)
 }
 
 // locate resolves a path of a document to a place in its source (for a
