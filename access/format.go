@@ -25,13 +25,17 @@ func Write(w io.Writer, format string, r *Report) error {
 	return fmt.Errorf("unknown format %q (want %s)", format, strings.Join(Formats(), ", "))
 }
 
-// title names a set in headings: "manifests read as they are", "overlay
-// overlays/production".
-func (s *Set) title() string {
-	if s.Root == "" {
+// title names a set in headings.
+func (s *Set) title() string { return Title(s.Root, s.RootKind) }
+
+// Title names a set of documents by its rendered root's directory and
+// kind (both "" for the documents read as they are): "manifests read as
+// they are", "overlay overlays/production".
+func Title(root, rootKind string) string {
+	if root == "" {
 		return "manifests read as they are"
 	}
-	return s.RootKind + " " + s.Root
+	return rootKind + " " + root
 }
 
 // danger renders the risks of a permission for tables: "warning: read

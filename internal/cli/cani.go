@@ -326,14 +326,14 @@ func canIText(w io.Writer, f *canIFlags, q canIQuestion, answers []canISet) {
 	for i, ans := range answers {
 		prefix := ""
 		if several {
-			prefix = setTitle(ans.set) + ": "
+			prefix = access.Title(ans.set.Root, ans.set.RootKind) + ": "
 		}
 		if f.list {
 			if i > 0 {
 				fmt.Fprintln(w)
 			}
 			if several {
-				fmt.Fprintf(w, "== %s ==\n", setTitle(ans.set))
+				fmt.Fprintf(w, "== %s ==\n", access.Title(ans.set.Root, ans.set.RootKind))
 			}
 			if f.verbose || f.workload != "" {
 				canISubject(w, "", f, ans)
@@ -422,15 +422,6 @@ func nameText(name string) string {
 		return ""
 	}
 	return " named " + name
-}
-
-// setTitle names a set of documents: "manifests read as they are",
-// "overlay overlays/production".
-func setTitle(s rbacSet) string {
-	if s.Root == "" {
-		return "manifests read as they are"
-	}
-	return s.RootKind + " " + s.Root
 }
 
 // canIReport is kvet can-i's JSON output.
