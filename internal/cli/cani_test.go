@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -275,7 +276,7 @@ func TestCanIJSON(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q, %v:\n%s", code, stderr, err, stdout)
 	}
 	wantReq := map[string]string{"verb": "get", "apiGroup": "", "resource": "secrets", "name": "db-password", "namespace": "production"}
-	if !mapsEqual(r.Request, wantReq) || r.Allowed == nil || !*r.Allowed || len(r.Sets) != 1 || !*r.Sets[0].Allowed {
+	if !maps.Equal(r.Request, wantReq) || r.Allowed == nil || !*r.Allowed || len(r.Sets) != 1 || !*r.Sets[0].Allowed {
 		t.Fatalf("request %v, allowed %v, sets %+v", r.Request, r.Allowed, r.Sets)
 	}
 	perms := r.Sets[0].Permissions
@@ -291,18 +292,6 @@ func TestCanIJSON(t *testing.T) {
 	if code != 1 || !strings.Contains(stdout, `"allowed": false`) || !strings.Contains(stdout, `"permissions": []`) {
 		t.Errorf("no: exit %d\n%s", code, stdout)
 	}
-}
-
-func mapsEqual(a, b map[string]string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
-			return false
-		}
-	}
-	return true
 }
 
 // Mistakes on the command line are usage errors (exit 2) that say what
