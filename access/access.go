@@ -134,11 +134,14 @@ type Hop struct {
 }
 
 // Location is a place in a manifest; File is empty for the ClusterRoles
-// built into Kubernetes.
+// built into Kubernetes. Column counts code points, as kvet's JSON and
+// SARIF reports do; ByteColumn counts bytes, as kvet lint's text output
+// and editors (file:line:col) do.
 type Location struct {
-	File   string `json:"file,omitempty"`
-	Line   int    `json:"line,omitempty"`
-	Column int    `json:"column,omitempty"`
+	File       string `json:"file,omitempty"`
+	Line       int    `json:"line,omitempty"`
+	Column     int    `json:"column,omitempty"`
+	ByteColumn int    `json:"-"`
 }
 
 // String renders the location as file:line, or "built-in".
@@ -482,7 +485,7 @@ func (b *builder) locate(doc *analyzer.Document, path analyzer.Path) Location {
 		return l
 	}
 	file, rng := doc.Position(path, false)
-	l := Location{File: file.Path, Line: rng.Start.Line, Column: rng.Start.Column}
+	l := Location{File: file.Path, Line: rng.Start.Line, Column: rng.Start.Column, ByteColumn: file.ByteColumn(rng.Start)}
 	b.places[key] = l
 	return l
 }

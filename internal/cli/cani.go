@@ -364,7 +364,7 @@ func canIText(w io.Writer, f *canIFlags, q canIQuestion, answers []canISet) {
 						fmt.Fprintf(w, "    %s\n", h.Message)
 						continue
 					}
-					fmt.Fprintf(w, "    %s:%d:%d: %s\n", h.Location.File, h.Location.Line, h.Location.Column, h.Message)
+					fmt.Fprintf(w, "    %s:%d:%d: %s\n", h.Location.File, h.Location.Line, h.Location.ByteColumn, h.Message)
 				}
 			}
 		case ans.bindings == 0:
@@ -388,7 +388,7 @@ func canIText(w io.Writer, f *canIFlags, q canIQuestion, answers []canISet) {
 func canISubject(w io.Writer, indent string, f *canIFlags, ans canISet) {
 	if wl := ans.workload; wl != nil {
 		file, rng := wl.Doc.Position(wl.AccountPath(), false)
-		fmt.Fprintf(w, "%s%s runs as ServiceAccount %s/%s (%s:%d:%d)\n", indent, wl, wl.Namespace, wl.Account, file.Path, rng.Start.Line, rng.Start.Column)
+		fmt.Fprintf(w, "%s%s runs as ServiceAccount %s/%s (%s:%d:%d)\n", indent, wl, wl.Namespace, wl.Account, file.Path, rng.Start.Line, file.ByteColumn(rng.Start))
 		if !ans.set.Model.TokenMounted(wl) {
 			fmt.Fprintf(w, "%snote: its pods get no API token (automountServiceAccountToken: false): they cannot use these permissions\n", indent)
 		}

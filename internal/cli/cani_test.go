@@ -195,6 +195,44 @@ func TestCanIVerbose(t *testing.T) {
 	}
 }
 
+// -v places the chain as kvet lint's text output does, file:line:col with
+// the column in bytes (what editors read), also after non-ASCII text on
+// the line; the JSON answer keeps code points, as kvet's JSON reports do.
+func TestCanIVerboseByteColumns(t *testing.T) {
+	repo(t, map[string]string{"k8s/rbac.yaml": `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: r
+  namespace: x
+rules:
+- apiGroups: [""]
+  resources: ["café", "secrets"]
+  verbs: ["get"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: b
+  namespace: x
+subjects:
+- kind: User
+  name: u
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: r
+`})
+	code, stdout, stderr := kvet(t, "can-i", "get", "secrets", "-n", "x", "--as", "u", "-v", "k8s")
+	if code != 0 || stderr != "" || !strings.Contains(stdout, "\n    k8s/rbac.yaml:8:24: grants get on café, secrets\n") {
+		t.Errorf("exit %d, stderr %q, stdout\n%s\nwant the rule element at k8s/rbac.yaml:8:24 (byte column)", code, stderr, stdout)
+	}
+	code, stdout, _ = kvet(t, "can-i", "get", "secrets", "-n", "x", "--as", "u", "-f", "json", "k8s")
+	if code != 0 || !strings.Contains(stdout, `"line": 8,
+                "column": 23`) {
+		t.Errorf("json: exit %d, want the rule element at line 8, code point column 23:\n%s", code, stdout)
+	}
+}
+
 // --list prints every permission of the subject per namespace (its
 // groups' too), as a table or JSON.
 func TestCanIList(t *testing.T) {
