@@ -220,6 +220,22 @@ func TestAccessOutput(t *testing.T) {
 	}
 }
 
+// The warnings place input kvet could not read whole as kvet lint's text
+// output does: file:line:col with the column in bytes, also after
+// non-ASCII text on the line.
+func TestAccessWarningByteColumn(t *testing.T) {
+	repo(t, map[string]string{"k8s/app.yaml": `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: "d"}
+spec: {template: {metadata: {labels: {a: "é"}}, spec: {containers: [{name: "é", image: x}], serviceAccountName: 5}}}
+`})
+	_, stderr := accessRun(t, "k8s")
+	want := "kvet: warning: k8s/app.yaml:4:95: spec.template.spec.serviceAccountName: expected a string, got integer 5 (invalid-value)\n"
+	if stderr != want {
+		t.Errorf("stderr %q, want %q", stderr, want)
+	}
+}
+
 // Input kvet cannot read whole, duplicates and bindings to missing roles
 // are warnings naming file:line; the rest is still reported; a path that
 // cannot be read is an error (exit 2) and no -o report is written.

@@ -65,7 +65,7 @@ func (a *app) warn(run *rbacRun, quiet bool, paths []string) {
 	if quiet {
 		return
 	}
-	a.warnRBAC(run.sets, run.res.Diagnostics)
+	a.warnRBAC(run.sets, run.set.Files, run.res.Diagnostics)
 	if empty := pathsWithoutObjects(paths, "", run.set, run.res.Diagnostics); len(empty) > 0 {
 		fmt.Fprintf(a.stderr, "kvet: no Kubernetes objects found in %s\n", strings.Join(empty, ", "))
 	}
@@ -124,10 +124,19 @@ func loadRBAC(ctx context.Context, lt *linter.Linter, loader *analyzer.Loader, p
 // warnRBAC prints on stderr, as warnings, what the RBAC models of a run
 // leave out or resolve by choice: the input kvet could not read whole
 // (diags) and each model's problems (duplicate objects, roleRefs to
-// missing roles, ...), each with file:line.
-func (a *app) warnRBAC(sets []rbacSet, diags []analyzer.Diagnostic) {
+// missing roles, ...), each with file:line (and the column in bytes, as
+// kvet lint's text output gives it; files are the run's).
+func (a *app) warnRBAC(sets []rbacSet, files []*analyzer.File, diags []analyzer.Diagnostic) {
+	byPath := make(map[string]*analyzer.File, len(files))
+	for _, f := range files {
+		byPath[f.Path] = f
+	}
 	for _, d := range diags {
-		fmt.Fprintf(a.stderr, "kvet: warning: %s:%d:%d: %s (%s)\n", d.File, d.Range.Start.Line, d.Range.Start.Column, d.Message, d.RuleID)
+		col := d.Range.Start.Column
+		if f := byPath[d.File]; f != nil {
+			col = f.ByteColumn(d.Range.Start)
+		}
+		fmt.Fprintf(a.stderr, "kvet: warning: %s:%d:%d: %s (%s)\n", d.File, d.Range.Start.Line, col, d.Message, d.RuleID)
 	}
 	for _, s := range sets {
 		for _, p := range s.Model.Problems {
