@@ -47,7 +47,7 @@ func WorkloadExcessivePermissions() *analyzer.Rule {
 		RunSet: func(p *analyzer.SetPass) {
 			m := model(p)
 			x := m.NewExposures(rbac.Risk.Excessive)
-			r := renderer{m: m, chains: map[chainKey]chain{}, findings: map[findingKey]chain{}, paths: map[[2]string]analyzer.Path{}}
+			r := renderer{m: m, chains: map[chainKey]chain{}, findings: map[findingKey]chain{}}
 			for _, w := range m.Workloads {
 				if !m.TokenMounted(w) {
 					continue
@@ -67,10 +67,9 @@ type renderer struct {
 	m      *rbac.Model
 	chains map[chainKey]chain
 	// findings are rendered findings by the exposures they explain (most
-	// workloads of a set share theirs); paths are account paths by kind
-	// and field. Findings share these read-only values.
+	// workloads of a set share theirs). Findings share these read-only
+	// values, as they share the paths of Workload.AccountPath.
 	findings map[findingKey]chain
-	paths    map[[2]string]analyzer.Path
 }
 
 // findingKey identifies the exposures of a finding: the chains it
@@ -122,13 +121,7 @@ func (r *renderer) excessive(w *rbac.Workload, exps []*rbac.Exposure) (analyzer.
 	}
 	msg := fmt.Sprintf("%s runs as ServiceAccount %s, which %s; give it a ServiceAccount bound to only what it needs, or automountServiceAccountToken: false if it never calls the API",
 		w, account, f.text)
-	key := [2]string{w.Kind, w.AccountField}
-	path, ok := r.paths[key]
-	if !ok {
-		path = w.AccountPath()
-		r.paths[key] = path
-	}
-	return analyzer.Finding{Path: path, Message: msg, Related: f.related}, true
+	return analyzer.Finding{Path: w.AccountPath(), Message: msg, Related: f.related}, true
 }
 
 // explain renders what exposures let a workload do, once per distinct
