@@ -75,109 +75,20 @@ func TestRuleMatching(t *testing.T) {
 	}
 }
 
-// rbacYAML is a set with every kind of subject and binding.
-const rbacYAML = `apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata:
-  name: pod-reader
-  namespace: team
-rules:
-- apiGroups: [""]
-  resources: [pods]
-  verbs: [get, list]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata:
-  name: secret-reader
-rules:
-- apiGroups: [""]
-  resources: [secrets]
-  verbs: [get]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata:
-  name: team-pods
-  namespace: team
-subjects:
-- kind: ServiceAccount
-  name: runner
-- kind: User
-  name: jane
-roleRef:
-  apiGroup: rbac.authorization.k8s.io
-  kind: Role
-  name: pod-reader
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata:
-  name: team-secrets
-  namespace: team
-subjects:
-- kind: Group
-  name: system:serviceaccounts:ci
-roleRef:
-  apiGroup: rbac.authorization.k8s.io
-  kind: ClusterRole
-  name: secret-reader
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata:
-  name: everyone-secrets
-subjects:
-- kind: ServiceAccount
-  name: nobody
-- kind: User
-  name: system:serviceaccount:ops:bot
-- kind: Group
-  name: auditors
-roleRef:
-  apiGroup: rbac.authorization.k8s.io
-  kind: ClusterRole
-  name: secret-reader
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata:
-  name: other-ns-role
-  namespace: prod
-subjects:
-- kind: Group
-  name: system:authenticated
-roleRef:
-  apiGroup: rbac.authorization.k8s.io
-  kind: Role
-  name: pod-reader
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata:
-  name: all-sa-view
-  namespace: prod
-subjects:
-- kind: Group
-  name: system:serviceaccounts
-roleRef:
-  apiGroup: rbac.authorization.k8s.io
-  kind: ClusterRole
-  name: view
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata:
-  name: anonymous-pods
-  namespace: public
-subjects:
-- kind: Group
-  name: system:unauthenticated
-roleRef:
-  apiGroup: rbac.authorization.k8s.io
-  kind: ClusterRole
-  name: view
-`
+// rbacYAML is a set with every kind of subject and binding. The tests name
+// its lines: 8 and 17 are the resources of pod-reader's and secret-reader's
+// rules, 75 the roleRef name of other-ns-role.
+var rbacYAML = yamlDocs(
+	role("Role", "team", "pod-reader", "- apiGroups: [\"\"]\n  resources: [pods]\n  verbs: [get, list]\n"),
+	role("ClusterRole", "", "secret-reader", "- apiGroups: [\"\"]\n  resources: [secrets]\n  verbs: [get]\n"),
+	binding("RoleBinding", "team", "team-pods", "- kind: ServiceAccount\n  name: runner\n- kind: User\n  name: jane\n", "Role", "pod-reader"),
+	binding("RoleBinding", "team", "team-secrets", "- kind: Group\n  name: system:serviceaccounts:ci\n", "ClusterRole", "secret-reader"),
+	binding("ClusterRoleBinding", "", "everyone-secrets",
+		"- kind: ServiceAccount\n  name: nobody\n- kind: User\n  name: system:serviceaccount:ops:bot\n- kind: Group\n  name: auditors\n", "ClusterRole", "secret-reader"),
+	binding("RoleBinding", "prod", "other-ns-role", "- kind: Group\n  name: system:authenticated\n", "Role", "pod-reader"),
+	binding("RoleBinding", "prod", "all-sa-view", "- kind: Group\n  name: system:serviceaccounts\n", "ClusterRole", "view"),
+	binding("RoleBinding", "public", "anonymous-pods", "- kind: Group\n  name: system:unauthenticated\n", "ClusterRole", "view"),
+)
 
 // TestSubjectsAndBindings checks who a binding applies to and where.
 func TestSubjectsAndBindings(t *testing.T) {
