@@ -100,58 +100,42 @@ func Build(docs []*analyzer.Document) *Model {
 func (m *Model) collect(docs []*analyzer.Document) {
 	fact := Fact()
 	seen := make(map[objectKey]int, len(docs)) // index into the list of its kind
-	keep := func(key objectKey, d *analyzer.Document, n int, replace func(int)) bool {
-		i, dup := seen[key]
-		if !dup {
-			seen[key] = n
-			return true
-		}
-		m.duplicate(key, d, replace, i)
-		return false
-	}
 	for _, d := range docs {
 		switch v := d.Fact(fact).(type) {
 		case *Role:
 			key := objectKey{v.Kind, v.Namespace, v.Name}
-			if keep(key, d, len(m.Roles), func(i int) { m.Roles[i] = v }) {
-				m.Roles = append(m.Roles, v)
-			}
+			keepLast(m, seen, &m.Roles, key, v, d, func(r *Role) *analyzer.Document { return r.Doc })
 			m.roles[key] = v
 		case *Binding:
-			key := objectKey{v.Kind, v.Namespace, v.Name}
-			if keep(key, d, len(m.Bindings), func(i int) { m.Bindings[i] = v }) {
-				m.Bindings = append(m.Bindings, v)
-			}
+			keepLast(m, seen, &m.Bindings, objectKey{v.Kind, v.Namespace, v.Name}, v, d, func(b *Binding) *analyzer.Document { return b.Doc })
 		case *ServiceAccount:
 			key := objectKey{KindServiceAccount, v.Namespace, v.Name}
-			if keep(key, d, len(m.ServiceAccounts), func(i int) { m.ServiceAccounts[i] = v }) {
-				m.ServiceAccounts = append(m.ServiceAccounts, v)
-			}
+			keepLast(m, seen, &m.ServiceAccounts, key, v, d, func(sa *ServiceAccount) *analyzer.Document { return sa.Doc })
 			m.accounts[key] = v
 		case *Workload:
-			key := objectKey{v.Kind, v.Namespace, v.Name}
-			if keep(key, d, len(m.Workloads), func(i int) { m.Workloads[i] = v }) {
-				m.Workloads = append(m.Workloads, v)
-			}
+			keepLast(m, seen, &m.Workloads, objectKey{v.Kind, v.Namespace, v.Name}, v, d, func(w *Workload) *analyzer.Document { return w.Doc })
 		}
 	}
 }
 
-// duplicate records that d redefines the object key, whose current
-// definition is at index i of its list; replace(i) puts d's object there.
-func (m *Model) duplicate(key objectKey, d *analyzer.Document, replace func(int), i int) {
-	var prev *analyzer.Document
-	switch key.kind {
-	case KindRole, KindClusterRole:
-		prev = m.Roles[i].Doc
-	case KindRoleBinding, KindClusterRoleBinding:
-		prev = m.Bindings[i].Doc
-	case KindServiceAccount:
-		prev = m.ServiceAccounts[i].Doc
-	default:
-		prev = m.Workloads[i].Doc
+// keepLast appends v, the object key defined by d, to list, or, when list
+// already holds a definition of key (at seen[key]), puts v in its place and
+// records the duplicate.
+func keepLast[T any](m *Model, seen map[objectKey]int, list *[]T, key objectKey, v T, d *analyzer.Document, doc func(T) *analyzer.Document) {
+	i, dup := seen[key]
+	if !dup {
+		seen[key] = len(*list)
+		*list = append(*list, v)
+		return
 	}
-	replace(i)
+	prev := doc((*list)[i])
+	(*list)[i] = v
+	m.duplicate(key, d, prev)
+}
+
+// duplicate records that d redefines the object key, defined until now by
+// prev.
+func (m *Model) duplicate(key objectKey, d, prev *analyzer.Document) {
 	m.others[d] = append(append(m.others[d], prev), m.others[prev]...)
 	delete(m.others, prev)
 	name := key.name
