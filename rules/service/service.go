@@ -61,15 +61,26 @@ func HeadlessLoadBalancing() *analyzer.Rule {
 			"as serviceName (then it is not reported) or its clients need each pod's address.",
 		Doc: "Bad:\n\n    kind: Service\n    metadata: {name: api}\n    spec:\n      clusterIP: None\n      selector: {app: api}\n",
 		RunSet: func(p *analyzer.SetPass) {
+			// One pass over the facts (on a loaded set, Fact extracts anew
+			// at each call), then the headless Services no StatefulSet
+			// governs.
+			type service struct {
+				d *analyzer.Document
+				h headless
+			}
 			governed := map[statefulSet]bool{}
+			var services []service
 			for _, d := range p.Docs {
-				if s, ok := d.Fact(f).(statefulSet); ok {
-					governed[s] = true
+				switch v := d.Fact(f).(type) {
+				case statefulSet:
+					governed[v] = true
+				case headless:
+					services = append(services, service{d, v})
 				}
 			}
-			for _, d := range p.Docs {
-				h, ok := d.Fact(f).(headless)
-				if !ok || governed[statefulSet{h.namespace, h.name}] {
+			for _, s := range services {
+				d, h := s.d, s.h
+				if governed[statefulSet{h.namespace, h.name}] {
 					continue
 				}
 				p.Report(d, analyzer.Finding{Path: analyzer.NewPath("spec", "clusterIP"), Message: fmt.Sprintf(
