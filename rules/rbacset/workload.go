@@ -201,7 +201,8 @@ func ServiceAccountNotFound() *analyzer.Rule {
 			}
 			s := newSuggester()
 			for _, w := range m.Workloads {
-				reportAccountNotFound(p, m, w, names[scopeOf(w.Namespace, w.NamespaceSet, w.Doc)], s)
+				scope := scopeOf(w.Namespace, w.NamespaceSet, w.Doc)
+				reportAccountNotFound(p, m, w, scope, names[scope], s)
 			}
 		},
 	})
@@ -220,19 +221,21 @@ func scopeOf(ns string, set bool, d *analyzer.Document) accountScope {
 	return accountScope{dir: path.Dir(d.File.Path)}
 }
 
-func reportAccountNotFound(p *analyzer.SetPass, m *rbac.Model, w *rbac.Workload, names []string, s *suggester) {
+// reportAccountNotFound reports w when its ServiceAccount is not one of
+// names, the ServiceAccounts of its scope.
+func reportAccountNotFound(p *analyzer.SetPass, m *rbac.Model, w *rbac.Workload, scope accountScope, names []string, s *suggester) {
 	if !w.Explicit || w.Account == "default" || len(names) == 0 || m.Account(w.Namespace, w.Account) != nil {
 		return
 	}
 	var hint string
 	var related []analyzer.Related
-	scope := scopeOf(w.Namespace, w.NamespaceSet, w.Doc)
-	if c := s.closest(scope.namespace+"\x00"+scope.dir, w.Account, func() []string { return names }); c != "" {
+	key := scope.namespace + "\x00" + scope.dir
+	if c := s.closest(key, w.Account, func() []string { return names }); c != "" {
 		hint = fmt.Sprintf("did you mean %q?", c)
 		related = []analyzer.Related{{Doc: m.Account(w.Namespace, c).Doc, Path: analyzer.NewPath("metadata", "name"),
 			Message: fmt.Sprintf("ServiceAccount %s/%s is defined here", w.Namespace, c)}}
 	} else {
-		hint = s.listing(scope.namespace+"\x00"+scope.dir, names)
+		hint = s.listing(key, names)
 	}
 	p.Report(w.Doc, analyzer.Finding{Path: w.AccountPath(), Related: related, Message: fmt.Sprintf(
 		"%s runs as ServiceAccount %s, which the set does not define in namespace %s (%s): the API server refuses to create its pods until the ServiceAccount exists",
