@@ -31,27 +31,50 @@ func AggregationLeak() *analyzer.Rule {
 			"    rules:\n    - {apiGroups: [\"\"], resources: [secrets], verbs: [get, list]}\n",
 		RunSet: func(p *analyzer.SetPass) {
 			m := model(p)
+			targets := map[*rbac.Role]*builtinTarget{}
 			for _, r := range m.Roles {
 				for _, step := range m.SelectedBy(r) {
-					if step.Role.Builtin() {
-						reportLeak(p, m, r, step)
+					if !step.Role.Builtin() {
+						continue
 					}
+					t := targets[step.Role]
+					if t == nil {
+						t = newBuiltinTarget(m, step.Role)
+						targets[step.Role] = t
+					}
+					reportLeak(p, m, r, step, t)
 				}
 			}
 		},
 	})
 }
 
-// reportLeak reports what role r adds to the built-in ClusterRole that
-// step aggregates it into.
-func reportLeak(p *analyzer.SetPass, m *rbac.Model, r *rbac.Role, step rbac.Step) {
-	target := step.Role
-	base := map[string]bool{}
+// builtinTarget is what the findings about one built-in ClusterRole share,
+// computed once per run however many roles are aggregated into it: the
+// accesses Kubernetes itself puts in it, and the message's note on the
+// built-in roles that aggregate it in turn.
+type builtinTarget struct {
+	base map[string]bool
+	also string
+}
+
+func newBuiltinTarget(m *rbac.Model, target *rbac.Role) *builtinTarget {
+	t := &builtinTarget{base: map[string]bool{}}
 	for _, src := range m.BuiltinEffective(target.Name) {
 		for _, risk := range src.Rule.Risks {
-			base[risk.Access] = true
+			t.base[risk.Access] = true
 		}
 	}
+	if through := downstream(m, target); len(through) > 0 {
+		t.also = " (and through it " + strings.Join(through, " and ") + ")"
+	}
+	return t
+}
+
+// reportLeak reports what role r adds to the built-in ClusterRole that
+// step aggregates it into (t).
+func reportLeak(p *analyzer.SetPass, m *rbac.Model, r *rbac.Role, step rbac.Step, t *builtinTarget) {
+	target, base := step.Role, t.base
 	var adds []string
 	var related []analyzer.Related
 	for _, src := range m.Effective(r) {
@@ -72,14 +95,9 @@ func reportLeak(p *analyzer.SetPass, m *rbac.Model, r *rbac.Role, step rbac.Step
 	if len(adds) == 0 {
 		return
 	}
-	through := downstream(m, target)
-	also := ""
-	if len(through) > 0 {
-		also = " (and through it " + strings.Join(through, " and ") + ")"
-	}
 	p.Report(r.Doc, analyzer.Finding{Path: labelPath(r, step), Related: related, Message: fmt.Sprintf(
 		"ClusterRole %s is aggregated into the built-in ClusterRole %s%s, to which it adds: %s; every subject bound to %s can now do so",
-		r.Name, target.Name, also, strings.Join(adds, ", "), target.Name)})
+		r.Name, target.Name, t.also, strings.Join(adds, ", "), target.Name)})
 }
 
 // downstream returns the names of the built-in ClusterRoles that aggregate
