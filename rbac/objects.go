@@ -2,6 +2,7 @@ package rbac
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 
@@ -274,7 +275,7 @@ func (r *Role) paths() []analyzer.Path {
 			}
 		}
 	}
-	for _, k := range sortedKeys(r.Labels) {
+	for _, k := range slices.Sorted(maps.Keys(r.Labels)) {
 		ps = append(ps, analyzer.NewPath("metadata", "labels", k))
 	}
 	if r.Aggregation != nil {
@@ -292,15 +293,6 @@ func (b *Binding) paths() []analyzer.Path {
 		ps = append(ps, b.SubjectPath(i))
 	}
 	return ps
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // Where returns "file:line" of path in doc (in its source file, for a

@@ -2,6 +2,7 @@ package rbacset
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -125,12 +126,7 @@ func downstream(m *rbac.Model, role *rbac.Role) []string {
 func labelPath(r *rbac.Role, step rbac.Step) analyzer.Path {
 	labels := analyzer.NewPath("metadata", "labels")
 	sel := step.Role.Aggregation.ClusterRoleSelectors[step.Selector]
-	keys := make([]string, 0, len(sel.MatchLabels))
-	for k := range sel.MatchLabels {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(sel.MatchLabels)) {
 		if _, ok := r.Labels[k]; ok {
 			return labels.Key(k)
 		}
