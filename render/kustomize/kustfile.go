@@ -72,10 +72,11 @@ type kustomization struct {
 	lists    map[string]bool
 }
 
-// parseKustomization reads the kustomization file f of the directory dir.
-func parseKustomization(f *analyzer.File, dir, abs string) *kustomization {
+// parseKustomization reads the kustomization of the directory dir from
+// docs, the documents of its file (see render.Env.Documents, which parses
+// each file once per run).
+func parseKustomization(docs []*analyzer.Document, dir, abs string) *kustomization {
 	k := &kustomization{dir: dir, abs: abs}
-	docs := analyzer.SourceDocuments(f)
 	if len(docs) == 0 {
 		return k
 	}

@@ -65,7 +65,8 @@ func (*Renderer) Includes(env *render.Env, dir string) []string {
 	if err != nil || f == "" {
 		return nil
 	}
-	data, err := env.ReadFile(f)
+	// The path and the parse Render's visit uses: read once per run.
+	_, docs, err := env.Documents(path.Join(dir, filepath.Base(f)))
 	if err != nil {
 		return nil
 	}
@@ -73,7 +74,7 @@ func (*Renderer) Includes(env *render.Env, dir string) []string {
 	if err != nil {
 		return nil
 	}
-	k := parseKustomization(&analyzer.File{Path: f, Content: data}, dir, abs)
+	k := parseKustomization(docs, dir, abs)
 	var out []string
 	for _, e := range slices.Concat(k.resources, k.components) {
 		if isRemote(e.value) {
@@ -158,7 +159,7 @@ func (r *Renderer) reads(dir string, visiting map[string]bool) map[string]bool {
 		visiting = map[string]bool{}
 	}
 	visiting[dir] = true
-	k := parseKustomization(&analyzer.File{Path: name, Content: data}, dir, dir)
+	k := parseKustomization(analyzer.SourceDocuments(&analyzer.File{Path: name, Content: data}), dir, dir)
 	for _, e := range k.paths() {
 		if isRemote(e.value) {
 			continue
@@ -311,11 +312,11 @@ func (b *build) visit(dir, abs string, from *located) *kustomization {
 	if err != nil || name == "" {
 		return nil
 	}
-	f, err := b.env.File(path.Join(dir, filepath.Base(name)))
+	_, docs, err := b.env.Documents(path.Join(dir, filepath.Base(name)))
 	if err != nil {
 		return nil
 	}
-	k := parseKustomization(f, dir, abs)
+	k := parseKustomization(docs, dir, abs)
 	b.kusts[abs] = k
 	b.order = append(b.order, k)
 	for _, e := range k.paths() {
