@@ -152,12 +152,10 @@ func (l Location) String() string {
 	return fmt.Sprintf("%s:%d", l.File, l.Line)
 }
 
-// String names the subject: "User jane", "ServiceAccount billing/exporter".
+// String names the subject as rbac.Subject does: "User jane",
+// "ServiceAccount billing/exporter".
 func (s *Subject) String() string {
-	if s.Kind == rbacv1.ServiceAccountKind {
-		return s.Kind + " " + s.Namespace + "/" + s.Name
-	}
-	return s.Kind + " " + s.Name
+	return rbac.Subject{Kind: s.Kind, Namespace: s.Namespace, Name: s.Name}.String()
 }
 
 // String names the workload: "CronJob billing/export".
