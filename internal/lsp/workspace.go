@@ -481,11 +481,7 @@ func rootOf(folders []string, path string) string {
 		return ""
 	}
 	for _, f := range folders {
-		rel, err := filepath.Rel(f, path)
-		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			continue
-		}
-		if len(f) > len(best) {
+		if under(f, path) && len(f) > len(best) {
 			best = f
 		}
 	}
