@@ -52,16 +52,18 @@ func reportRoleRefNotFound(p *analyzer.SetPass, m *rbac.Model, b *rbac.Binding, 
 	var related []analyzer.Related
 	if ref.Kind == rbac.KindRole {
 		msg = fmt.Sprintf("%s refers to Role %s, which the set does not define in namespace %s", b, ref.Name, b.Namespace)
-		for _, r := range m.RolesNamed(ref.Name) {
+		elsewhere := m.RolesNamed(ref.Name)
+		for _, r := range elsewhere {
 			related = append(related, analyzer.Related{Doc: r.Doc, Path: analyzer.NewPath("metadata", "name"),
 				Message: fmt.Sprintf("Role %s is defined in namespace %s, not %s", r.Name, r.Namespace, b.Namespace)})
 		}
+		cr := m.ClusterRole(ref.Name)
 		switch {
-		case len(related) > 0:
-			msg += fmt.Sprintf(" (it defines one in namespace %s: a RoleBinding can only bind a Role of its own namespace)", m.RolesNamed(ref.Name)[0].Namespace)
-		case m.ClusterRole(ref.Name) != nil:
+		case len(elsewhere) > 0:
+			msg += fmt.Sprintf(" (it defines one in namespace %s: a RoleBinding can only bind a Role of its own namespace)", elsewhere[0].Namespace)
+		case cr != nil:
 			msg += fmt.Sprintf(" (did you mean kind: ClusterRole? ClusterRole %s exists)", ref.Name)
-			if cr := m.ClusterRole(ref.Name); cr.Doc != nil {
+			if cr.Doc != nil {
 				related = append(related, analyzer.Related{Doc: cr.Doc, Path: analyzer.NewPath("metadata", "name"), Message: "ClusterRole " + cr.Name + " is defined here"})
 			}
 		default:
@@ -90,10 +92,11 @@ func reportRoleRefNotFound(p *analyzer.SetPass, m *rbac.Model, b *rbac.Binding, 
 			}
 			return append(names, "cluster-admin", "admin", "edit", "view")
 		}
+		role := m.Role(b.Namespace, ref.Name)
 		switch c := s.closest("ClusterRole", ref.Name, clusterRoles); {
-		case b.Kind == rbac.KindRoleBinding && m.Role(b.Namespace, ref.Name) != nil:
+		case b.Kind == rbac.KindRoleBinding && role != nil:
 			msg += fmt.Sprintf(" (did you mean kind: Role? Role %s exists in namespace %s)", ref.Name, b.Namespace)
-			related = append(related, analyzer.Related{Doc: m.Role(b.Namespace, ref.Name).Doc, Path: analyzer.NewPath("metadata", "name"), Message: "Role " + ref.Name + " is defined here"})
+			related = append(related, analyzer.Related{Doc: role.Doc, Path: analyzer.NewPath("metadata", "name"), Message: "Role " + ref.Name + " is defined here"})
 		case c != "":
 			msg += fmt.Sprintf(" (did you mean %q?)", c)
 			if cr := m.ClusterRole(c); cr.Doc != nil {
