@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -486,4 +487,65 @@ func TestRenderedRootAboveFolder(t *testing.T) {
 	uri := pathToURI(filepath.Join(dir, "app", "cronjob.yaml"))
 	c.open(uri, cronJob)
 	c.settle(uri, "the file as it is", exactly(at{"image-tag-mutable", 19, 19, "report:latest"}))
+}
+
+// A change renders again only the roots that read the changed file: an
+// unsaved edit of production's patch renders production again and keeps
+// staging's rendering; an edit of the base both read renders both.
+func TestRenderOnlyAffectedRoots(t *testing.T) {
+	dir := archiveTree(t, "render/kustomize/overlays.txtar")
+	w := newWorkspace(&Server{})
+	buffer := func(name, text string, version int) snapshot {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if text == "" {
+			data, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text = string(data)
+		}
+		return snapshot{uri: pathToURI(p), path: p, name: p, version: version, text: []byte(text)}
+	}
+	renderings := func(open ...snapshot) map[string]*analyzer.Rendering {
+		t.Helper()
+		var targets []string
+		for _, o := range open {
+			targets = append(targets, o.uri)
+		}
+		w.lint(context.Background(), []string{dir}, open, targets)
+		rs := w.renders[[2]string{"", dir}]
+		if rs == nil {
+			t.Fatal("no render state for the folder")
+		}
+		out := map[string]*analyzer.Rendering{}
+		for d, rr := range rs.roots {
+			rel, err := filepath.Rel(dir, filepath.FromSlash(d))
+			if err != nil || rr.r == nil {
+				t.Fatalf("root %s: not rendered (%v)", d, err)
+			}
+			out[filepath.ToSlash(rel)] = rr.r
+		}
+		return out
+	}
+	patch := buffer("overlays/production/concurrency.yaml", "", 1)
+	first := renderings(patch)
+	if len(first) != 2 || first["overlays/production"] == nil || first["overlays/staging"] == nil {
+		t.Fatalf("roots %v, want overlays/production and overlays/staging", slices.Sorted(maps.Keys(first)))
+	}
+	patch = buffer("overlays/production/concurrency.yaml", string(patch.text)+"# edited\n", 2)
+	second := renderings(patch)
+	if second["overlays/production"] == first["overlays/production"] {
+		t.Error("production was not rendered again after its patch changed")
+	}
+	if second["overlays/staging"] != first["overlays/staging"] {
+		t.Error("staging was rendered again, though it does not read production's patch")
+	}
+	base := buffer("base/cronjob.yaml", "", 1)
+	base.text = append(base.text, "# edited\n"...)
+	third := renderings(patch, base)
+	for _, root := range []string{"overlays/production", "overlays/staging"} {
+		if third[root] == second[root] {
+			t.Errorf("%s was not rendered again after the base changed", root)
+		}
+	}
 }
