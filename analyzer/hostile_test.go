@@ -3,7 +3,6 @@
 package analyzer_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -13,40 +12,14 @@ import (
 	"time"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/analyzer/analyzertest"
 )
 
 const serviceAccount = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: %s\n"
 
 func writeManifest(t *testing.T, path, name string) {
 	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(strings.ReplaceAll(serviceAccount, "%s", name)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// lintWithin lints paths with the engine rules and fails the test if that
-// takes longer than a minute (a read that blocks).
-func lintWithin(t *testing.T, l *analyzer.Loader, paths ...string) (*analyzer.Set, *analyzer.Result) {
-	t.Helper()
-	type out struct {
-		set *analyzer.Set
-		res *analyzer.Result
-	}
-	done := make(chan out, 1)
-	go func() {
-		set, res := analyzer.Lint(context.Background(), l, paths, analyzer.EngineRules(), analyzer.Options{})
-		done <- out{set, res}
-	}()
-	select {
-	case o := <-done:
-		return o.set, o.res
-	case <-time.After(time.Minute):
-		t.Fatalf("linting %v blocked", paths)
-		return nil, nil
-	}
+	analyzertest.WriteFile(t, path, strings.ReplaceAll(serviceAccount, "%s", name))
 }
 
 func names(set *analyzer.Set) string {
@@ -73,7 +46,7 @@ func TestSpecialFilesInDirectories(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	set, res := lintWithin(t, analyzer.NewLoader(nil), dir)
+	set, res := analyzertest.LintWithin(t, analyzer.NewLoader(nil), []string{dir}, time.Minute)
 	if len(set.Errors) != 0 || len(res.Errors) != 0 || len(res.Diagnostics) != 0 {
 		t.Errorf("errors %v %v, diagnostics %v", set.Errors, res.Errors, res.Diagnostics)
 	}
@@ -102,7 +75,7 @@ func TestSpecialFilesNamed(t *testing.T) {
 	good := filepath.Join(dir, "good.yaml")
 	writeManifest(t, good, "good")
 
-	set, _ := lintWithin(t, analyzer.NewLoader(nil), fifo, "/dev/zero", good)
+	set, _ := analyzertest.LintWithin(t, analyzer.NewLoader(nil), []string{fifo, "/dev/zero", good}, time.Minute)
 	var errs []string
 	for _, err := range set.Errors {
 		errs = append(errs, err.Error())
@@ -129,7 +102,7 @@ func TestSpecialFilesNamed(t *testing.T) {
 		_, _ = w.WriteString(strings.ReplaceAll(serviceAccount, "%s", "piped"))
 		_ = w.Close()
 	}()
-	set, _ = lintWithin(t, analyzer.NewLoader(nil), "/proc/self/fd/"+strconv.Itoa(int(r.Fd())), good)
+	set, _ = analyzertest.LintWithin(t, analyzer.NewLoader(nil), []string{"/proc/self/fd/" + strconv.Itoa(int(r.Fd())), good}, time.Minute)
 	if len(set.Errors) != 0 || names(set) != "piped good" {
 		t.Errorf("process substitution: errors %v, documents %q", set.Errors, names(set))
 	}
@@ -148,7 +121,7 @@ func TestFileTooLarge(t *testing.T) {
 	writeManifest(t, filepath.Join(dir, "small.yaml"), "small")
 	l := analyzer.NewLoader(strings.NewReader(content))
 	l.MaxFileSize = 2048
-	set, res := lintWithin(t, l, dir, "-")
+	set, res := analyzertest.LintWithin(t, l, []string{dir, "-"}, time.Minute)
 	if len(set.Errors) != 0 || len(res.Errors) != 0 {
 		t.Fatalf("errors %v %v", set.Errors, res.Errors)
 	}
