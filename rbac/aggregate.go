@@ -77,7 +77,7 @@ func (m *Model) aggregate() {
 		}
 	}
 	for name, r := range m.builtin {
-		if m.roles[objectKey{KindClusterRole, "", name}] == nil {
+		if m.roles[objectKey{KindClusterRole, "", name, ""}] == nil {
 			inEffect = append(inEffect, r)
 		}
 	}

@@ -22,6 +22,12 @@ const (
 type User struct {
 	Name   string
 	Groups []string
+	// Scope is the folder of the ServiceAccount of a workload without
+	// metadata.namespace (Workload.User), "" otherwise: a RoleBinding
+	// without metadata.namespace of another folder does not bind it
+	// through a ServiceAccount subject without namespace, since the two
+	// folders' ServiceAccounts are different objects (see Folder).
+	Scope string
 }
 
 // ServiceAccountUser returns the identity of ServiceAccount ns/name: the
@@ -228,7 +234,8 @@ type entry struct {
 // then RoleBindings, each in set order).
 func (m *Model) entriesFor(u User) []entry {
 	var cands []entry
-	cands = append(cands, m.byUser[u.Name]...)
+	byUser, _ := m.userEntries(u)
+	cands = append(cands, byUser...)
 	for _, g := range u.Groups {
 		cands = append(cands, m.byGroup[g]...)
 	}
@@ -239,4 +246,25 @@ func (m *Model) entriesFor(u User) []entry {
 		return a.subject - b.subject
 	})
 	return slices.CompactFunc(cands, func(a, b entry) bool { return a.binding == b.binding })
+}
+
+// userEntries returns the subject entries of the bindings that name u
+// itself (not its groups), without those that bind a ServiceAccount of
+// another folder than u.Scope; filtered reports whether any was left out.
+func (m *Model) userEntries(u User) (entries []entry, filtered bool) {
+	all := m.byUser[u.Name]
+	other := func(e entry) bool { return m.otherFolder(e, u.Scope) }
+	if u.Scope == "" || !slices.ContainsFunc(all, other) {
+		return all, false
+	}
+	return slices.DeleteFunc(slices.Clone(all), other), true
+}
+
+// otherFolder reports whether entry e binds a ServiceAccount without
+// namespace of a RoleBinding without metadata.namespace in another folder
+// than scope.
+func (m *Model) otherFolder(e entry, scope string) bool {
+	b := e.binding
+	s := b.Subjects[e.subject]
+	return b.Scope != "" && b.Scope != scope && s.Kind == rbacv1.ServiceAccountKind && s.Namespace == ""
 }

@@ -43,7 +43,12 @@ func (m *Model) NewExposures(keep func(Risk) bool) *Exposures {
 // ClusterRoleBindings, which are the only ones that can grant them.
 func (x *Exposures) Of(u User) []*Exposure {
 	var buf [16]*rankedExposure
-	best := merge(buf[:0], x.forKey(u.Name, x.m.byUser[u.Name]))
+	entries, filtered := x.m.userEntries(u)
+	key := u.Name
+	if filtered {
+		key += "\x01" + u.Scope
+	}
+	best := merge(buf[:0], x.forKey(key, entries))
 	for _, g := range u.Groups {
 		best = merge(best, x.forKey("\x00"+g, x.m.byGroup[g]))
 	}

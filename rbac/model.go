@@ -22,8 +22,10 @@ import (
 type Model struct {
 	// Roles, Bindings, ServiceAccounts and Workloads are the objects of the
 	// set in document order. When an object is defined twice (same kind,
-	// namespace and name), the later definition is the one in effect, as
-	// with `kubectl apply -f` of the files in order; Problems names both.
+	// namespace and name; for objects without metadata.namespace, in the
+	// same folder: see Folder), the later definition is the one in effect,
+	// as with `kubectl apply -f` of the files in order; Problems names
+	// both.
 	Roles           []*Role
 	Bindings        []*Binding
 	ServiceAccounts []*ServiceAccount
@@ -63,8 +65,9 @@ type Problem struct {
 // String renders the problem as "file:line: message".
 func (p Problem) String() string { return Where(p.Doc, p.Path) + ": " + p.Message }
 
-// objectKey identifies an object of the model.
-type objectKey struct{ kind, namespace, name string }
+// objectKey identifies an object of the model: an object without
+// metadata.namespace by its folder too (scope), "" for the others.
+type objectKey struct{ kind, namespace, name, scope string }
 
 // Build builds the model of docs: the documents of the kinds it reads
 // (Kinds), through their Fact. Documents of other kinds are ignored.
@@ -103,17 +106,17 @@ func (m *Model) collect(docs []*analyzer.Document) {
 	for _, d := range docs {
 		switch v := d.Fact(fact).(type) {
 		case *Role:
-			key := objectKey{v.Kind, v.Namespace, v.Name}
+			key := objectKey{v.Kind, v.Namespace, v.Name, v.Scope}
 			keepLast(m, seen, &m.Roles, key, v, d, func(r *Role) *analyzer.Document { return r.Doc })
 			m.roles[key] = v
 		case *Binding:
-			keepLast(m, seen, &m.Bindings, objectKey{v.Kind, v.Namespace, v.Name}, v, d, func(b *Binding) *analyzer.Document { return b.Doc })
+			keepLast(m, seen, &m.Bindings, objectKey{v.Kind, v.Namespace, v.Name, v.Scope}, v, d, func(b *Binding) *analyzer.Document { return b.Doc })
 		case *ServiceAccount:
-			key := objectKey{KindServiceAccount, v.Namespace, v.Name}
+			key := objectKey{KindServiceAccount, v.Namespace, v.Name, v.Scope}
 			keepLast(m, seen, &m.ServiceAccounts, key, v, d, func(sa *ServiceAccount) *analyzer.Document { return sa.Doc })
 			m.accounts[key] = v
 		case *Workload:
-			keepLast(m, seen, &m.Workloads, objectKey{v.Kind, v.Namespace, v.Name}, v, d, func(w *Workload) *analyzer.Document { return w.Doc })
+			keepLast(m, seen, &m.Workloads, objectKey{v.Kind, v.Namespace, v.Name, v.Scope}, v, d, func(w *Workload) *analyzer.Document { return w.Doc })
 		}
 	}
 }
@@ -226,15 +229,34 @@ func (m *Model) RoleOf(b *Binding) *Role {
 	case b.RoleRef.Kind == KindClusterRole:
 		return m.ClusterRole(b.RoleRef.Name)
 	case b.RoleRef.Kind == KindRole && b.Kind == KindRoleBinding:
-		return m.roles[objectKey{KindRole, b.Namespace, b.RoleRef.Name}]
+		return m.RoleFor(b, b.RoleRef.Name)
 	}
 	return nil
+}
+
+// find returns the object kind ns/name as a reference from a document
+// from, of scope scope, resolves it: in the same scope (an object without
+// metadata.namespace sees those of its folder, not another folder's);
+// then, in namespace default, among the other objects that may land there
+// with it: the explicitly namespaced ones for an object without
+// metadata.namespace, those of its own folder without one for an object of
+// namespace default.
+func find[T any](objs map[objectKey]T, kind, ns, name, scope string, from *analyzer.Document) (T, bool) {
+	if v, ok := objs[objectKey{kind, ns, name, scope}]; ok || ns != DefaultNamespace {
+		return v, ok
+	}
+	other := ""
+	if scope == "" && from != nil {
+		other = Folder(from)
+	}
+	v, ok := objs[objectKey{kind, ns, name, other}]
+	return v, ok
 }
 
 // ClusterRole returns the ClusterRole name: the set's, else the built-in
 // one, else nil.
 func (m *Model) ClusterRole(name string) *Role {
-	if r := m.roles[objectKey{KindClusterRole, "", name}]; r != nil {
+	if r := m.roles[objectKey{KindClusterRole, "", name, ""}]; r != nil {
 		return r
 	}
 	return m.builtin[name]
@@ -244,8 +266,13 @@ func (m *Model) ClusterRole(name string) *Role {
 // set redefines it, or nil.
 func (m *Model) BuiltinClusterRole(name string) *Role { return m.builtin[name] }
 
-// Role returns the Role ns/name of the set, or nil.
-func (m *Model) Role(ns, name string) *Role { return m.roles[objectKey{KindRole, ns, name}] }
+// RoleFor returns the Role name of the set that the RoleBinding b can
+// bind, in its namespace (and, without metadata.namespace, its folder), or
+// nil.
+func (m *Model) RoleFor(b *Binding, name string) *Role {
+	r, _ := find(m.roles, KindRole, b.Namespace, name, b.Scope, b.Doc)
+	return r
+}
 
 // RolesNamed returns the Roles of the set named name, in any namespace.
 func (m *Model) RolesNamed(name string) []*Role {
@@ -258,9 +285,12 @@ func (m *Model) RolesNamed(name string) []*Role {
 	return out
 }
 
-// Account returns the ServiceAccount ns/name of the set, or nil.
-func (m *Model) Account(ns, name string) *ServiceAccount {
-	return m.accounts[objectKey{KindServiceAccount, ns, name}]
+// Account returns the ServiceAccount name of the set that the pods of w
+// would run as, in its namespace (and, without metadata.namespace, its
+// folder), or nil.
+func (m *Model) Account(w *Workload, name string) *ServiceAccount {
+	sa, _ := find(m.accounts, KindServiceAccount, w.Namespace, name, w.Scope, w.Doc)
+	return sa
 }
 
 // AccountsIn returns the ServiceAccounts the set defines in namespace ns.
@@ -280,7 +310,7 @@ func (m *Model) TokenMounted(w *Workload) bool {
 	case w.Automount != nil:
 		return *w.Automount
 	}
-	if sa := m.Account(w.Namespace, w.Account); sa != nil && sa.Automount != nil {
+	if sa := m.Account(w, w.Account); sa != nil && sa.Automount != nil {
 		return *sa.Automount
 	}
 	return true

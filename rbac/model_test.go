@@ -170,3 +170,59 @@ func TestSubjectsAndPermissions(t *testing.T) {
 		t.Errorf("permissions of group auditors: %v", ps)
 	}
 }
+
+// TestUnnamespacedFolders checks that objects without metadata.namespace
+// are keyed by folder: the same name in two folders is two objects, in one
+// folder a duplicate (as explicitly namespaced objects are in any two
+// folders), references resolve within the folder (and between it and
+// namespace default), and a workload is bound only by its folder's
+// RoleBindings of ServiceAccounts without namespace.
+func TestUnnamespacedFolders(t *testing.T) {
+	secrets := "- apiGroups: [\"\"]\n  resources: [secrets]\n  verbs: [get]\n"
+	pods := "- apiGroups: [\"\"]\n  resources: [pods]\n  verbs: [get]\n"
+	sa := "- kind: ServiceAccount\n  name: runner\n"
+	job := "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: build\nspec:\n  template:\n    spec:\n      serviceAccountName: runner\n      containers: [{name: c, image: c}]\n"
+	m := build(t,
+		"a/rbac.yaml", yamlDocs(role("Role", "", "runner", secrets), binding("RoleBinding", "", "runner", sa, "Role", "runner"), job),
+		"b/rbac.yaml", yamlDocs(role("Role", "", "runner", pods), binding("RoleBinding", "", "runner", sa, "Role", "runner"), job),
+		"b/more.yaml", role("Role", "", "runner", pods),
+		"c/rbac.yaml", yamlDocs(role("Role", "team", "reader", pods), binding("RoleBinding", "default", "explicit", sa, "Role", "local")),
+		"c/local.yaml", role("Role", "", "local", pods),
+		"d/rbac.yaml", yamlDocs(role("Role", "team", "reader", pods), binding("RoleBinding", "", "implicit", sa, "Role", "shared")),
+		"e/shared.yaml", role("Role", "default", "shared", pods),
+	)
+	want := []string{
+		"b/more.yaml:4: Role default/runner is defined twice, here and at b/rbac.yaml:4; kvet uses this later definition, as kubectl apply -f would",
+		"d/rbac.yaml:4: Role team/reader is defined twice, here and at c/rbac.yaml:4; kvet uses this later definition, as kubectl apply -f would",
+	}
+	if got := problems(m); !slices.Equal(got, want) {
+		t.Errorf("problems:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if n := len(m.Workloads); n != 2 {
+		t.Fatalf("%d workloads, want the Job of a and that of b", n)
+	}
+	for _, b := range m.Bindings {
+		r := m.RoleOf(b)
+		if r == nil {
+			t.Errorf("%s (%s) binds nothing", b, b.Doc.File.Path)
+			continue
+		}
+		// a and b bind their own folder's runner; c's binding in default
+		// binds c's Role without namespace, d's the Role of namespace default.
+		wantFile := map[string]string{"a": "a/rbac.yaml", "b": "b/more.yaml", "c": "c/local.yaml", "d": "e/shared.yaml"}[rbac.Folder(b.Doc)]
+		if r.Doc.File.Path != wantFile {
+			t.Errorf("%s (%s) binds %s of %s, want that of %s", b, b.Doc.File.Path, r, r.Doc.File.Path, wantFile)
+		}
+	}
+	get := rbac.Request{Verb: "get", Resource: "secrets", Namespace: "default"}
+	for _, w := range m.Workloads {
+		ok, grants := m.Allows(w.User(), get)
+		if wantOK := w.Doc.File.Path == "a/rbac.yaml"; ok != wantOK || ok && grants[0].Binding.Doc.File.Path != "a/rbac.yaml" {
+			t.Errorf("Job of %s may get secrets: %v %v, want %v through a's binding", w.Doc.File.Path, ok, grants, wantOK)
+		}
+	}
+	// The user name alone (kvet can-i --as) is bound in every folder.
+	if ok, grants := m.Allows(rbac.ServiceAccountUser("default", "runner"), get); !ok || len(grants) != 1 {
+		t.Errorf("system:serviceaccount:default:runner may get secrets: %v %v, want yes through a's binding", ok, grants)
+	}
+}

@@ -3,6 +3,7 @@ package rbac
 import (
 	"fmt"
 	"maps"
+	"path"
 	"slices"
 	"sync"
 
@@ -32,9 +33,12 @@ const DefaultNamespace = "default"
 type Role struct {
 	Kind      string // KindRole or KindClusterRole
 	Namespace string // "" for a ClusterRole
-	Name      string
-	Labels    map[string]string
-	Rules     []*Rule
+	// Scope is the folder of a Role without metadata.namespace, "" for
+	// others (see Folder).
+	Scope  string
+	Name   string
+	Labels map[string]string
+	Rules  []*Rule
 	// Aggregation is a ClusterRole's aggregationRule, nil when it has none.
 	Aggregation *rbacv1.AggregationRule
 	// Doc is the document that defines the role; nil for a built-in role.
@@ -82,10 +86,13 @@ func (r *Rule) ElementPath(field string, i int) analyzer.Path {
 type Binding struct {
 	Kind      string // KindRoleBinding or KindClusterRoleBinding
 	Namespace string // "" for a ClusterRoleBinding
-	Name      string
-	Subjects  []rbacv1.Subject
-	RoleRef   rbacv1.RoleRef
-	Doc       *analyzer.Document
+	// Scope is the folder of a RoleBinding without metadata.namespace, ""
+	// for others (see Folder).
+	Scope    string
+	Name     string
+	Subjects []rbacv1.Subject
+	RoleRef  rbacv1.RoleRef
+	Doc      *analyzer.Document
 }
 
 // String names the binding as messages do: "RoleBinding billing/readers",
@@ -121,7 +128,10 @@ type ServiceAccount struct {
 	// NamespaceSet tells whether metadata.namespace is set (Namespace is
 	// DefaultNamespace when it is not).
 	NamespaceSet bool
-	Name         string
+	// Scope is the folder of a ServiceAccount without metadata.namespace,
+	// "" for others (see Folder).
+	Scope string
+	Name  string
 	// Automount is automountServiceAccountToken, nil when unset.
 	Automount *bool
 	Doc       *analyzer.Document
@@ -135,8 +145,11 @@ type Workload struct {
 	// NamespaceSet tells whether metadata.namespace is set (Namespace is
 	// DefaultNamespace when it is not).
 	NamespaceSet bool
-	Name         string
-	Doc          *analyzer.Document
+	// Scope is the folder of a workload without metadata.namespace, "" for
+	// others (see Folder).
+	Scope string
+	Name  string
+	Doc   *analyzer.Document
 	// Account is the ServiceAccount its pods run as: serviceAccountName,
 	// else the deprecated serviceAccount, else "default".
 	Account string
@@ -174,8 +187,12 @@ var accountPaths = sync.OnceValue(func() map[[2]string]analyzer.Path {
 // String names the workload as messages do: "CronJob billing/export".
 func (w *Workload) String() string { return w.Kind + " " + w.Namespace + "/" + w.Name }
 
-// User returns the identity the workload's pods act as.
-func (w *Workload) User() User { return ServiceAccountUser(w.Namespace, w.Account) }
+// User returns the identity the workload's pods act as (with its Scope).
+func (w *Workload) User() User {
+	u := ServiceAccountUser(w.Namespace, w.Account)
+	u.Scope = w.Scope
+	return u
+}
 
 // Kinds returns the kinds the model reads.
 func Kinds() []string {
@@ -197,25 +214,26 @@ func extract(d *analyzer.Document) (any, []analyzer.Path) {
 	switch o := d.Object.(type) {
 	case *rbacv1.Role:
 		r := newRole(d, KindRole, namespace(o.Namespace), o.Labels, o.Rules, nil)
+		r.Scope = scope(d, o.Namespace)
 		return r, r.paths()
 	case *rbacv1.ClusterRole:
 		r := newRole(d, KindClusterRole, "", o.Labels, o.Rules, o.AggregationRule)
 		return r, r.paths()
 	case *rbacv1.RoleBinding:
-		b := &Binding{Kind: KindRoleBinding, Namespace: namespace(o.Namespace), Name: d.Name, Subjects: o.Subjects, RoleRef: o.RoleRef, Doc: d}
+		b := &Binding{Kind: KindRoleBinding, Namespace: namespace(o.Namespace), Scope: scope(d, o.Namespace), Name: d.Name, Subjects: o.Subjects, RoleRef: o.RoleRef, Doc: d}
 		return b, b.paths()
 	case *rbacv1.ClusterRoleBinding:
 		b := &Binding{Kind: KindClusterRoleBinding, Name: d.Name, Subjects: o.Subjects, RoleRef: o.RoleRef, Doc: d}
 		return b, b.paths()
 	case *corev1.ServiceAccount:
-		sa := &ServiceAccount{Namespace: namespace(o.Namespace), NamespaceSet: o.Namespace != "", Name: d.Name, Automount: o.AutomountServiceAccountToken, Doc: d}
+		sa := &ServiceAccount{Namespace: namespace(o.Namespace), NamespaceSet: o.Namespace != "", Scope: scope(d, o.Namespace), Name: d.Name, Automount: o.AutomountServiceAccountToken, Doc: d}
 		return sa, []analyzer.Path{analyzer.NewPath("metadata", "name")}
 	}
 	t, ok := analyzer.PodTemplateOf(d)
 	if !ok {
 		return nil, nil
 	}
-	w := &Workload{Kind: d.Kind, Namespace: namespace(d.Namespace), NamespaceSet: d.Namespace != "", Name: d.Name, Doc: d, Account: "default",
+	w := &Workload{Kind: d.Kind, Namespace: namespace(d.Namespace), NamespaceSet: d.Namespace != "", Scope: scope(d, d.Namespace), Name: d.Name, Doc: d, Account: "default",
 		AccountField: "serviceAccountName", Automount: t.Spec.AutomountServiceAccountToken}
 	switch {
 	case t.Spec.ServiceAccountName != "":
@@ -241,6 +259,29 @@ func namespace(ns string) string {
 		return DefaultNamespace
 	}
 	return ns
+}
+
+// Folder returns the folder of d: the manifests of one folder without
+// metadata.namespace are applied together, into whatever namespace
+// `kubectl apply -n` (or the context) gives them, typically one per folder
+// or overlay. It is the root of d's rendering, else the directory of its
+// file. The model keys such an object by its folder (its Scope), so that
+// objects of the same kind and name in two folders are two objects, and
+// resolves references between them within the folder.
+func Folder(d *analyzer.Document) string {
+	if d.Rendering != nil {
+		return d.Rendering.Root
+	}
+	return path.Dir(d.File.Path)
+}
+
+// scope returns the Scope of a namespaced object of d whose
+// metadata.namespace is ns: its folder when ns is unset, else "".
+func scope(d *analyzer.Document, ns string) string {
+	if ns != "" {
+		return ""
+	}
+	return Folder(d)
 }
 
 func newRole(d *analyzer.Document, kind, ns string, labels map[string]string, rules []rbacv1.PolicyRule, agg *rbacv1.AggregationRule) *Role {

@@ -152,9 +152,19 @@ func (f *canIFlags) answer(q canIQuestion, sets []rbacSet, rate access.Rating) (
 	for _, s := range sets {
 		ans := canISet{set: s}
 		if f.workload != "" {
-			if ans.workload = findWorkload(s.Model, f.workload); ans.workload == nil {
+			ws := findWorkloads(s.Model, f.workload)
+			if len(ws) == 0 {
 				continue
 			}
+			if len(ws) > 1 {
+				at := make([]string, len(ws))
+				for i, w := range ws {
+					at[i] = rbac.Where(w.Doc, analyzer.NewPath("metadata", "name"))
+				}
+				return nil, fmt.Errorf("--workload: the manifests have %d of %s (%s): workloads without metadata.namespace in different folders run as their own folder's ServiceAccount; give the folder of one as the PATH",
+					len(ws), f.workload, strings.Join(at, ", "))
+			}
+			ans.workload = ws[0]
 			ans.user = ans.workload.User()
 		} else {
 			ans.user = rbac.Impersonate(f.as, f.asGroups)
@@ -186,17 +196,19 @@ func countBindings(grants []rbac.Grant) int {
 	return len(seen)
 }
 
-// findWorkload returns the workload KIND/NS/NAME of m (kind in any case),
-// or nil.
-func findWorkload(m *rbac.Model, spec string) *rbac.Workload {
+// findWorkloads returns the workloads KIND/NS/NAME of m (kind in any
+// case): one, or one per folder for workloads without metadata.namespace
+// (see rbac.Folder).
+func findWorkloads(m *rbac.Model, spec string) []*rbac.Workload {
 	kind, rest, _ := strings.Cut(spec, "/")
 	ns, name, _ := strings.Cut(rest, "/")
+	var out []*rbac.Workload
 	for _, w := range m.Workloads {
 		if strings.EqualFold(w.Kind, kind) && w.Namespace == ns && w.Name == name {
-			return w
+			out = append(out, w)
 		}
 	}
-	return nil
+	return out
 }
 
 // objectName is a Kubernetes object name (a DNS-1123 subdomain).

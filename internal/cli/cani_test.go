@@ -360,6 +360,64 @@ func TestCanIUsage(t *testing.T) {
 	}
 }
 
+// Workloads without metadata.namespace in two folders are two workloads,
+// each running as its own folder's ServiceAccount and bound by its own
+// folder's RoleBindings: --workload naming both is an error, and each
+// folder answers for its own.
+func TestCanIWorkloadFolders(t *testing.T) {
+	folder := func(resource string) string {
+		return `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: runner
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: runner
+rules:
+- {apiGroups: [""], resources: [` + resource + `], verbs: [get]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: runner
+subjects: [{kind: ServiceAccount, name: runner}]
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: runner}
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: build
+spec:
+  template:
+    spec:
+      serviceAccountName: runner
+      containers: [{name: c, image: "c:1"}]
+`
+	}
+	repo(t, map[string]string{"k8s/a/all.yaml": folder("secrets"), "k8s/b/all.yaml": folder("configmaps")})
+	code, stdout, stderr := kvet(t, "can-i", "get", "secrets", "--workload", "job/default/build", "k8s")
+	if code != 2 || stdout != "" || !strings.Contains(stderr, "the manifests have 2 of job/default/build (k8s/a/all.yaml:23, k8s/b/all.yaml:23)") {
+		t.Errorf("two folders: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	for _, c := range []struct {
+		dir    string
+		answer int
+	}{{"k8s/a", 0}, {"k8s/b", 1}} {
+		code, stdout, stderr := kvet(t, "can-i", "get", "secrets", "--workload", "job/default/build", c.dir)
+		if code != c.answer || stderr != "" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit %d", c.dir, code, stdout, stderr, c.answer)
+		}
+	}
+	// No duplicate warnings, and the ServiceAccount's user name alone is
+	// bound in both folders.
+	code, stdout, stderr = kvet(t, "can-i", "get", "configmaps", "--as", "system:serviceaccount:default:runner", "k8s")
+	if code != 0 || stderr != "" {
+		t.Errorf("--as: exit %d, stdout %q, stderr %q; want yes without warnings", code, stdout, stderr)
+	}
+}
+
 // What kvet cannot read is a warning naming file:line, and the rest is
 // still answered; a path that cannot be read is an error (exit 2).
 func TestCanIBadInput(t *testing.T) {

@@ -52,8 +52,15 @@ func reportRoleRefNotFound(p *analyzer.SetPass, m *rbac.Model, b *rbac.Binding, 
 	var related []analyzer.Related
 	if ref.Kind == rbac.KindRole {
 		msg = fmt.Sprintf("%s refers to Role %s, which the set does not define in namespace %s", b, ref.Name, b.Namespace)
-		elsewhere := m.RolesNamed(ref.Name)
-		for _, r := range elsewhere {
+		var elsewhere, folders []*rbac.Role
+		for _, r := range m.RolesNamed(ref.Name) {
+			if r.Namespace == b.Namespace { // both without metadata.namespace, in other folders
+				folders = append(folders, r)
+				related = append(related, analyzer.Related{Doc: r.Doc, Path: analyzer.NewPath("metadata", "name"),
+					Message: fmt.Sprintf("Role %s is defined here, without metadata.namespace, in folder %s", r.Name, r.Scope)})
+				continue
+			}
+			elsewhere = append(elsewhere, r)
 			related = append(related, analyzer.Related{Doc: r.Doc, Path: analyzer.NewPath("metadata", "name"),
 				Message: fmt.Sprintf("Role %s is defined in namespace %s, not %s", r.Name, r.Namespace, b.Namespace)})
 		}
@@ -61,6 +68,8 @@ func reportRoleRefNotFound(p *analyzer.SetPass, m *rbac.Model, b *rbac.Binding, 
 		switch {
 		case len(elsewhere) > 0:
 			msg += fmt.Sprintf(" (it defines one in namespace %s: a RoleBinding can only bind a Role of its own namespace)", elsewhere[0].Namespace)
+		case len(folders) > 0:
+			msg += fmt.Sprintf(" (it defines one in folder %s: manifests without metadata.namespace go wherever their folder is applied, so it is not necessarily in the binding's namespace)", folders[0].Scope)
 		case cr != nil:
 			msg += fmt.Sprintf(" (did you mean kind: ClusterRole? ClusterRole %s exists)", ref.Name)
 			if cr.Doc != nil {
@@ -70,15 +79,15 @@ func reportRoleRefNotFound(p *analyzer.SetPass, m *rbac.Model, b *rbac.Binding, 
 			roles := func() []string {
 				var names []string
 				for _, r := range m.Roles {
-					if r.Kind == rbac.KindRole && r.Namespace == b.Namespace {
+					if r.Kind == rbac.KindRole && r.Namespace == b.Namespace && r.Scope == b.Scope {
 						names = append(names, r.Name)
 					}
 				}
 				return names
 			}
-			if c := s.closest("Role/"+b.Namespace, ref.Name, roles); c != "" {
+			if c := s.closest("Role/"+b.Namespace+"\x00"+b.Scope, ref.Name, roles); c != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", c)
-				related = append(related, analyzer.Related{Doc: m.Role(b.Namespace, c).Doc, Path: analyzer.NewPath("metadata", "name"), Message: "Role " + c + " is defined here"})
+				related = append(related, analyzer.Related{Doc: m.RoleFor(b, c).Doc, Path: analyzer.NewPath("metadata", "name"), Message: "Role " + c + " is defined here"})
 			}
 		}
 	} else {
@@ -92,7 +101,7 @@ func reportRoleRefNotFound(p *analyzer.SetPass, m *rbac.Model, b *rbac.Binding, 
 			}
 			return append(names, "cluster-admin", "admin", "edit", "view")
 		}
-		role := m.Role(b.Namespace, ref.Name)
+		role := m.RoleFor(b, ref.Name)
 		switch c := s.closest("ClusterRole", ref.Name, clusterRoles); {
 		case b.Kind == rbac.KindRoleBinding && role != nil:
 			msg += fmt.Sprintf(" (did you mean kind: Role? Role %s exists in namespace %s)", ref.Name, b.Namespace)

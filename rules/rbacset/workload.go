@@ -2,7 +2,6 @@ package rbacset
 
 import (
 	"fmt"
-	"path"
 	"slices"
 	"strings"
 
@@ -196,12 +195,12 @@ func ServiceAccountNotFound() *analyzer.Rule {
 			m := model(p)
 			names := map[accountScope][]string{}
 			for _, sa := range m.ServiceAccounts {
-				scope := scopeOf(sa.Namespace, sa.NamespaceSet, sa.Doc)
+				scope := accountScope{sa.Namespace, sa.Scope}
 				names[scope] = append(names[scope], sa.Name)
 			}
 			s := newSuggester()
 			for _, w := range m.Workloads {
-				scope := scopeOf(w.Namespace, w.NamespaceSet, w.Doc)
+				scope := accountScope{w.Namespace, w.Scope}
 				reportAccountNotFound(p, m, w, scope, names[scope], s)
 			}
 		},
@@ -210,29 +209,22 @@ func ServiceAccountNotFound() *analyzer.Rule {
 
 // accountScope is where a workload looks for its ServiceAccount: a
 // namespace that manifests name explicitly, or, for manifests that name
-// none (applied to whatever namespace `kubectl -n` says), the directory
-// they are in.
-type accountScope struct{ namespace, dir string }
-
-func scopeOf(ns string, set bool, d *analyzer.Document) accountScope {
-	if set {
-		return accountScope{namespace: ns}
-	}
-	return accountScope{dir: path.Dir(d.File.Path)}
-}
+// none (applied to whatever namespace `kubectl -n` says), the folder they
+// are in (rbac.Folder, their Scope).
+type accountScope struct{ namespace, scope string }
 
 // reportAccountNotFound reports w when its ServiceAccount is not one of
 // names, the ServiceAccounts of its scope.
 func reportAccountNotFound(p *analyzer.SetPass, m *rbac.Model, w *rbac.Workload, scope accountScope, names []string, s *suggester) {
-	if !w.Explicit || w.Account == "default" || len(names) == 0 || m.Account(w.Namespace, w.Account) != nil {
+	if !w.Explicit || w.Account == "default" || len(names) == 0 || m.Account(w, w.Account) != nil {
 		return
 	}
 	var hint string
 	var related []analyzer.Related
-	key := scope.namespace + "\x00" + scope.dir
+	key := scope.namespace + "\x00" + scope.scope
 	if c := s.closest(key, w.Account, func() []string { return names }); c != "" {
 		hint = fmt.Sprintf("did you mean %q?", c)
-		related = []analyzer.Related{{Doc: m.Account(w.Namespace, c).Doc, Path: analyzer.NewPath("metadata", "name"),
+		related = []analyzer.Related{{Doc: m.Account(w, c).Doc, Path: analyzer.NewPath("metadata", "name"),
 			Message: fmt.Sprintf("ServiceAccount %s/%s is defined here", w.Namespace, c)}}
 	} else {
 		hint = s.listing(key, names)
