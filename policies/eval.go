@@ -92,8 +92,14 @@ func compile(sources []*source, entries []*entry, params map[string]map[string]a
 	if c.Compile(modules); c.Failed() {
 		return nil, formatErrors(c.Errors)
 	}
+	return newProgram(c, entries), nil
+}
+
+// newProgram returns the program of a compiler whose modules evaluate
+// entries.
+func newProgram(c *ast.Compiler, entries []*entry) *program {
 	return &program{compiler: c, entries: entries, store: inmem.New(), memo: newMemo(c),
-		byKind: map[string]*query{}, single: map[int]*query{}}, nil
+		byKind: map[string]*query{}, single: map[int]*query{}}
 }
 
 // newCompiler returns the compiler of policies in the sandbox, without

@@ -145,16 +145,33 @@ func (e *Engine) program() (*program, error) {
 		e.mu.Lock()
 		params := e.params
 		e.mu.Unlock()
-		var prog *program
-		srcs, err := builtinSources(e.builtin, false, false)
-		if err == nil {
-			prog, err = compile(append(srcs, e.user...), e.entries, e.paramValues(params))
-		}
+		prog, err := e.compile(params)
 		e.mu.Lock()
 		e.prog, e.compileErr = prog, err
 		e.mu.Unlock()
 	})
 	return e.prog, e.compileErr
+}
+
+// compile compiles the policies: kvet's own alone, without parameters,
+// from their precompiled form (see precompiled) when it matches the
+// embedded sources, else from source.
+func (e *Engine) compile(configured map[string]map[string]any) (*program, error) {
+	params := e.paramValues(configured)
+	if e.builtin && len(e.user) == 0 && len(params) == 0 {
+		c, err := precompiled()
+		if err != nil {
+			return nil, err
+		}
+		if c != nil {
+			return newProgram(c, e.entries), nil
+		}
+	}
+	srcs, err := builtinSources(e.builtin, false, false)
+	if err != nil {
+		return nil, err
+	}
+	return compile(append(srcs, e.user...), e.entries, params)
 }
 
 // paramValues merges configured parameters over the METADATA defaults.

@@ -1,0 +1,719 @@
+package policies
+
+import (
+	"crypto/sha256"
+	_ "embed" // the precompiled built-in policies
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/version"
+)
+
+// Precompiled built-in policies. Parsing and compiling kvet's own policies
+// and library is most of the work of a run that lints a few RBAC objects
+// (one 12-line Role took 4.6 times as long as `kvet version`). They are
+// the same in every run, so `go generate` compiles them (every stage
+// except checkOnlyStages, as compile does) and records the compiled modules
+// in builtin_compiled.bin; a run decodes them and runs only the compiler
+// stages that build what evaluation reads (rule trees, dependency graph,
+// indices), not the ones that rewrite. The file starts with a key: a hash
+// of the embedded .rego files as compile parses them, OPA's version and
+// the encoding's version. When the key does not match (a .rego file edited
+// without regenerating), the policies are compiled from source as before,
+// so results never depend on the file; TestBuiltinCompiledUpToDate fails
+// until it is regenerated. The user's policies, and configured parameters,
+// always go through compile.
+
+//go:generate go test -run TestBuiltinCompiledUpToDate -update .
+
+//go:embed builtin_compiled.bin
+var builtinCompiled string
+
+// compiledFile is the name of the generated file.
+const compiledFile = "builtin_compiled.bin"
+
+// compiledVersion changes when the encoding does.
+const compiledVersion = "kvet-compiled-1"
+
+// structureStages are the compiler stages run on precompiled modules:
+// those that set the compiler's state rather than rewrite modules.
+var structureStages = []ast.StageID{
+	ast.StageInitLocalVarGen,
+	ast.StageSetModuleTree,
+	ast.StageSetRuleTree,
+	ast.StageSetAnnotationSet,
+	ast.StageSetGraph,
+	ast.StageBuildRuleIndices,
+	ast.StageBuildComprehensionIndices,
+}
+
+// compiledKey is the key of the precompiled policies for the embedded
+// sources: the hash of what compile reads.
+func compiledKey() ([32]byte, error) {
+	h := sha256.New()
+	h.Write([]byte(compiledVersion + "\x00" + version.Version + "\x00"))
+	err := fs.WalkDir(builtinFS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(p) != ".rego" || strings.HasSuffix(p, "_test.rego") {
+			return err
+		}
+		data, err := builtinFS.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		h.Write([]byte(p + "\x00"))
+		h.Write(blankComments(data))
+		h.Write([]byte{0})
+		return nil
+	})
+	var key [32]byte
+	h.Sum(key[:0])
+	return key, err
+}
+
+// precompiled returns a compiler of the built-in policies and library with
+// an empty parameter module, from builtin_compiled.bin, or nil when the
+// file does not match the embedded sources.
+func precompiled() (*ast.Compiler, error) {
+	key, err := compiledKey()
+	if err != nil {
+		return nil, err
+	}
+	if len(builtinCompiled) < len(key) || builtinCompiled[:len(key)] != string(key[:]) {
+		return nil, nil
+	}
+	modules, rewritten, err := decodeCompiled(builtinCompiled[len(key):])
+	if err != nil {
+		return nil, fmt.Errorf("internal error: %s: %w", compiledFile, err)
+	}
+	var skip []ast.StageID
+	for _, s := range ast.AllStages() {
+		if !slices.Contains(structureStages, s) {
+			skip = append(skip, s)
+		}
+	}
+	c := newCompiler(true).WithSkipStages(skip...)
+	if c.Compile(modules); c.Failed() {
+		return nil, formatErrors(c.Errors)
+	}
+	for k, v := range rewritten {
+		c.RewrittenVars[k] = v
+	}
+	return c, nil
+}
+
+// compileBuiltin compiles the built-in policies and library from source,
+// with an empty parameter module, as compile does; it is what
+// builtin_compiled.bin records.
+func compileBuiltin() (*ast.Compiler, error) {
+	srcs, err := builtinSources(true, false, false)
+	if err != nil {
+		return nil, err
+	}
+	prog, err := compile(srcs, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	return prog.compiler, nil
+}
+
+// encodeCompiled renders the key and a compiler's modules and rewritten
+// variables.
+func encodeCompiled(key [32]byte, c *ast.Compiler) ([]byte, error) {
+	w := &astWriter{locs: map[*ast.Location]int{}, texts: map[string]int{}}
+	names := make([]string, 0, len(c.Modules))
+	for name := range c.Modules {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	w.int(len(names))
+	for _, name := range names {
+		w.str(name)
+		w.module(c.Modules[name])
+	}
+	vars := make([]ast.Var, 0, len(c.RewrittenVars))
+	for v := range c.RewrittenVars {
+		vars = append(vars, v)
+	}
+	slices.Sort(vars)
+	w.int(len(vars))
+	for _, v := range vars {
+		w.str(string(v))
+		w.str(string(c.RewrittenVars[v]))
+	}
+	if w.err != nil {
+		return nil, w.err
+	}
+	// Header: the key, then the counts the reader allocates at once.
+	out := append([]byte(nil), key[:]...)
+	out = binary.AppendUvarint(out, uint64(w.terms))
+	out = binary.AppendUvarint(out, uint64(len(w.locList)))
+	out = binary.AppendUvarint(out, uint64(len(w.textPool)))
+	out = append(out, w.textPool...)
+	for _, l := range w.locList {
+		out = binary.AppendUvarint(out, uint64(w.texts[string(l.Text)]))
+		out = binary.AppendUvarint(out, uint64(len(l.Text)))
+		out = appendString(out, l.File)
+		out = binary.AppendUvarint(out, uint64(l.Row))
+		out = binary.AppendUvarint(out, uint64(l.Col))
+		out = binary.AppendUvarint(out, uint64(l.Offset))
+		out = binary.AppendUvarint(out, uint64(len(l.Tabs)))
+		for _, t := range l.Tabs {
+			out = binary.AppendUvarint(out, uint64(t))
+		}
+	}
+	return append(out, w.buf...), nil
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// Tags of the encoding.
+const (
+	tagNil byte = iota
+	tagNull
+	tagFalse
+	tagTrue
+	tagNumber
+	tagString
+	tagVar
+	tagRef
+	tagArray
+	tagObject
+	tagSet
+	tagArrayCompr
+	tagObjectCompr
+	tagSetCompr
+	tagCall
+	// Expression forms.
+	tagExprTerm
+	tagExprCall
+	tagExprSome
+	tagExprEvery
+)
+
+// astWriter encodes modules. Locations are written once each (shared
+// pointers stay shared), their texts once per distinct text.
+type astWriter struct {
+	buf      []byte
+	err      error
+	terms    int
+	locs     map[*ast.Location]int
+	locList  []*ast.Location
+	texts    map[string]int
+	textPool []byte
+}
+
+func (w *astWriter) fail(format string, args ...any) {
+	if w.err == nil {
+		w.err = fmt.Errorf(format, args...)
+	}
+}
+
+func (w *astWriter) int(n int) { w.buf = binary.AppendVarint(w.buf, int64(n)) }
+
+func (w *astWriter) bool(b bool) {
+	if b {
+		w.buf = append(w.buf, 1)
+	} else {
+		w.buf = append(w.buf, 0)
+	}
+}
+
+func (w *astWriter) str(s string) { w.buf = appendString(w.buf, s) }
+
+// loc writes a location as its index + 1 (0: none).
+func (w *astWriter) loc(l *ast.Location) {
+	if l == nil {
+		w.int(0)
+		return
+	}
+	i, ok := w.locs[l]
+	if !ok {
+		i = len(w.locList)
+		w.locs[l] = i
+		w.locList = append(w.locList, l)
+		if _, ok := w.texts[string(l.Text)]; !ok {
+			w.texts[string(l.Text)] = len(w.textPool)
+			w.textPool = append(w.textPool, l.Text...)
+		}
+	}
+	w.int(i + 1)
+}
+
+func (w *astWriter) module(m *ast.Module) {
+	if len(m.Annotations) > 0 || len(m.Imports) > 0 {
+		w.fail("%s: a compiled module with annotations or imports", m.Package.Location)
+	}
+	span := m.RegoVersionSpan()
+	w.int(int(span.Min()))
+	w.int(int(span.Max()))
+	w.termList(m.Package.Path)
+	w.loc(m.Package.Location)
+	w.int(len(m.Rules))
+	for _, r := range m.Rules {
+		w.rule(r)
+	}
+}
+
+func (w *astWriter) rule(r *ast.Rule) {
+	if r == nil {
+		w.bool(false)
+		return
+	}
+	w.bool(true)
+	if len(r.Annotations) > 0 {
+		w.fail("%s: a compiled rule with annotations", r.Location)
+	}
+	h := r.Head
+	w.str(string(h.Name))
+	w.termList(h.Reference)
+	w.termList(h.Args)
+	w.term(h.Key)
+	w.term(h.Value)
+	w.bool(h.Assign)
+	w.loc(h.Location)
+	w.body(r.Body)
+	w.loc(r.Location)
+	w.bool(r.Default)
+	w.rule(r.Else)
+}
+
+// body and termList write -1 for nil and the length otherwise.
+func (w *astWriter) body(b ast.Body) {
+	if b == nil {
+		w.int(-1)
+		return
+	}
+	w.int(len(b))
+	for _, e := range b {
+		w.expr(e)
+	}
+}
+
+func (w *astWriter) expr(e *ast.Expr) {
+	w.int(e.Index)
+	w.bool(e.Generated)
+	w.bool(e.Negated)
+	w.loc(e.Location)
+	w.int(len(e.With))
+	for _, x := range e.With {
+		w.term(x.Target)
+		w.term(x.Value)
+		w.loc(x.Location)
+	}
+	switch t := e.Terms.(type) {
+	case *ast.Term:
+		w.buf = append(w.buf, tagExprTerm)
+		w.term(t)
+	case []*ast.Term:
+		w.buf = append(w.buf, tagExprCall)
+		w.termList(t)
+	case *ast.SomeDecl:
+		w.buf = append(w.buf, tagExprSome)
+		w.termList(t.Symbols)
+		w.loc(t.Location)
+	case *ast.Every:
+		w.buf = append(w.buf, tagExprEvery)
+		w.term(t.Key)
+		w.term(t.Value)
+		w.term(t.Domain)
+		w.body(t.Body)
+		w.loc(t.Location)
+	default:
+		w.fail("%s: expression of type %T is not supported by %s", e.Location, e.Terms, compiledFile)
+	}
+}
+
+func (w *astWriter) termList(ts []*ast.Term) {
+	if ts == nil {
+		w.int(-1)
+		return
+	}
+	w.int(len(ts))
+	for _, t := range ts {
+		w.term(t)
+	}
+}
+
+func (w *astWriter) term(t *ast.Term) {
+	if t == nil {
+		w.buf = append(w.buf, tagNil)
+		return
+	}
+	w.terms++
+	switch v := t.Value.(type) {
+	case ast.Null:
+		w.buf = append(w.buf, tagNull)
+	case ast.Boolean:
+		if v {
+			w.buf = append(w.buf, tagTrue)
+		} else {
+			w.buf = append(w.buf, tagFalse)
+		}
+	case ast.Number:
+		w.buf = append(w.buf, tagNumber)
+		w.str(string(v))
+	case ast.String:
+		w.buf = append(w.buf, tagString)
+		w.str(string(v))
+	case ast.Var:
+		w.buf = append(w.buf, tagVar)
+		w.str(string(v))
+	case ast.Ref:
+		w.buf = append(w.buf, tagRef)
+		w.termList(v)
+	case *ast.Array:
+		w.buf = append(w.buf, tagArray)
+		w.int(v.Len())
+		v.Foreach(w.term)
+	case ast.Object:
+		w.buf = append(w.buf, tagObject)
+		w.int(v.Len())
+		v.Foreach(func(k, x *ast.Term) {
+			w.term(k)
+			w.term(x)
+		})
+	case ast.Set:
+		w.buf = append(w.buf, tagSet)
+		w.int(v.Len())
+		v.Foreach(w.term)
+	case *ast.ArrayComprehension:
+		w.buf = append(w.buf, tagArrayCompr)
+		w.term(v.Term)
+		w.body(v.Body)
+	case *ast.ObjectComprehension:
+		w.buf = append(w.buf, tagObjectCompr)
+		w.term(v.Key)
+		w.term(v.Value)
+		w.body(v.Body)
+	case *ast.SetComprehension:
+		w.buf = append(w.buf, tagSetCompr)
+		w.term(v.Term)
+		w.body(v.Body)
+	case ast.Call:
+		w.buf = append(w.buf, tagCall)
+		w.termList(v)
+	default:
+		w.fail("%s: term of type %T is not supported by %s", t.Location, t.Value, compiledFile)
+	}
+	w.loc(t.Location)
+}
+
+// astReader decodes what astWriter wrote. Terms and locations come from
+// slabs allocated once.
+type astReader struct {
+	data  string
+	pos   int
+	err   error
+	terms []ast.Term
+	locs  []*ast.Location
+}
+
+var errCorrupt = errors.New("corrupt data")
+
+// uvarint reads what binary.AppendUvarint wrote.
+func (r *astReader) uvarint() uint64 {
+	var v uint64
+	for shift := uint(0); shift < 64; shift += 7 {
+		if r.pos >= len(r.data) {
+			break
+		}
+		b := r.data[r.pos]
+		r.pos++
+		v |= uint64(b&0x7f) << shift
+		if b < 0x80 {
+			return v
+		}
+	}
+	r.err = errCorrupt
+	r.pos = len(r.data)
+	return 0
+}
+
+// int reads what binary.AppendVarint wrote.
+func (r *astReader) int() int {
+	u := r.uvarint()
+	v := int64(u >> 1)
+	if u&1 != 0 {
+		v = ^v
+	}
+	return int(v)
+}
+
+func (r *astReader) byte() byte {
+	if r.pos >= len(r.data) {
+		r.err = errCorrupt
+		return 0
+	}
+	b := r.data[r.pos]
+	r.pos++
+	return b
+}
+
+func (r *astReader) bool() bool { return r.byte() != 0 }
+
+func (r *astReader) str() string {
+	n := int(r.uvarint())
+	if n > len(r.data)-r.pos {
+		r.err = errCorrupt
+		r.pos = len(r.data)
+		return ""
+	}
+	s := r.data[r.pos : r.pos+n]
+	r.pos += n
+	return s
+}
+
+func (r *astReader) loc() *ast.Location {
+	i := r.int()
+	if i <= 0 || i > len(r.locs) {
+		if i != 0 {
+			r.err = errCorrupt
+		}
+		return nil
+	}
+	return r.locs[i-1]
+}
+
+// decodeCompiled decodes the modules and rewritten variables of data (the
+// file after its key).
+func decodeCompiled(data string) (map[string]*ast.Module, map[ast.Var]ast.Var, error) {
+	r := &astReader{data: data}
+	nTerms, nLocs, nText := int(r.uvarint()), int(r.uvarint()), int(r.uvarint())
+	if r.err != nil || nText > len(r.data)-r.pos || nTerms > len(r.data) || nLocs > len(r.data) {
+		return nil, nil, errCorrupt
+	}
+	text := []byte(r.data[r.pos : r.pos+nText])
+	r.pos += nText
+	r.terms = make([]ast.Term, 0, nTerms)
+	locs := make([]ast.Location, nLocs)
+	r.locs = make([]*ast.Location, nLocs)
+	for i := range locs {
+		l := &locs[i]
+		off, n := int(r.uvarint()), int(r.uvarint())
+		if off+n > len(text) {
+			return nil, nil, errCorrupt
+		}
+		l.Text = text[off : off+n : off+n]
+		l.File = r.str()
+		l.Row, l.Col, l.Offset = int(r.uvarint()), int(r.uvarint()), int(r.uvarint())
+		if tabs := int(r.uvarint()); tabs > 0 && tabs <= len(r.data) {
+			l.Tabs = make([]int, tabs)
+			for j := range l.Tabs {
+				l.Tabs[j] = int(r.uvarint())
+			}
+		}
+		r.locs[i] = l
+	}
+	modules := map[string]*ast.Module{}
+	n := r.int()
+	for range n {
+		if r.err != nil {
+			break
+		}
+		name := r.str()
+		modules[name] = r.module()
+	}
+	rewritten := map[ast.Var]ast.Var{}
+	n = r.int()
+	for range n {
+		if r.err != nil {
+			break
+		}
+		k := ast.Var(r.str())
+		rewritten[k] = ast.Var(r.str())
+	}
+	if r.err == nil && (r.pos != len(r.data) || len(r.terms) != nTerms) {
+		r.err = errCorrupt
+	}
+	if r.err != nil {
+		return nil, nil, r.err
+	}
+	return modules, rewritten, nil
+}
+
+func (r *astReader) module() *ast.Module {
+	m := &ast.Module{}
+	lo, hi := r.int(), r.int()
+	span, err := ast.NewRegoVersionSpan(ast.RegoVersion(lo), ast.RegoVersion(hi))
+	if err != nil || lo < 0 || hi < 0 || lo > 255 || hi > 255 {
+		r.err = errCorrupt
+	}
+	m.SetRegoVersionSpan(span)
+	m.Package = &ast.Package{Path: r.termList()}
+	m.Package.Location = r.loc()
+	n := r.int()
+	if n < 0 || n > len(r.data) {
+		r.err = errCorrupt
+		return m
+	}
+	m.Rules = make([]*ast.Rule, 0, n)
+	for range n {
+		if r.err != nil {
+			break
+		}
+		m.Rules = append(m.Rules, r.rule(m))
+	}
+	return m
+}
+
+func (r *astReader) rule(m *ast.Module) *ast.Rule {
+	if !r.bool() || r.err != nil {
+		return nil
+	}
+	h := &ast.Head{Name: ast.Var(r.str()), Reference: r.termList(), Args: r.termList()}
+	h.Key = r.term()
+	h.Value = r.term()
+	h.Assign = r.bool()
+	h.Location = r.loc()
+	rule := &ast.Rule{Head: h, Module: m}
+	rule.Body = r.body()
+	rule.Location = r.loc()
+	rule.Default = r.bool()
+	rule.Else = r.rule(m)
+	return rule
+}
+
+func (r *astReader) body() ast.Body {
+	n := r.int()
+	if n == -1 {
+		return nil
+	}
+	if n < 0 || n > len(r.data) {
+		r.err = errCorrupt
+		return nil
+	}
+	b := make(ast.Body, 0, n)
+	for range n {
+		if r.err != nil {
+			break
+		}
+		b = append(b, r.expr())
+	}
+	return b
+}
+
+func (r *astReader) expr() *ast.Expr {
+	e := &ast.Expr{Index: r.int(), Generated: r.bool(), Negated: r.bool(), Location: r.loc()}
+	if n := r.int(); n > 0 && n <= len(r.data) {
+		e.With = make([]*ast.With, n)
+		for i := range e.With {
+			e.With[i] = &ast.With{Target: r.term(), Value: r.term(), Location: r.loc()}
+		}
+	}
+	switch r.byte() {
+	case tagExprTerm:
+		e.Terms = r.term()
+	case tagExprCall:
+		e.Terms = r.termList()
+	case tagExprSome:
+		e.Terms = &ast.SomeDecl{Symbols: r.termList(), Location: r.loc()}
+	case tagExprEvery:
+		ev := &ast.Every{Key: r.term(), Value: r.term(), Domain: r.term()}
+		ev.Body = r.body()
+		ev.Location = r.loc()
+		e.Terms = ev
+	default:
+		r.err = errCorrupt
+	}
+	return e
+}
+
+func (r *astReader) termList() []*ast.Term {
+	n := r.int()
+	if n == -1 {
+		return nil
+	}
+	if n < 0 || n > len(r.data) {
+		r.err = errCorrupt
+		return nil
+	}
+	ts := make([]*ast.Term, n)
+	for i := range ts {
+		ts[i] = r.term()
+	}
+	return ts
+}
+
+// elems reads terms none of which may be nil (the elements of a
+// collection, a ref or a call).
+func (r *astReader) elems() []*ast.Term {
+	ts := r.termList()
+	if slices.Contains(ts, nil) {
+		r.err = errCorrupt
+	}
+	return ts
+}
+
+func (r *astReader) term() *ast.Term {
+	tag := r.byte()
+	if tag == tagNil || r.err != nil {
+		return nil
+	}
+	if len(r.terms) == cap(r.terms) {
+		r.err = errCorrupt
+		return nil
+	}
+	r.terms = append(r.terms, ast.Term{})
+	t := &r.terms[len(r.terms)-1]
+	switch tag {
+	case tagNull:
+		t.Value = ast.NullValue
+	case tagFalse:
+		t.Value = ast.Boolean(false)
+	case tagTrue:
+		t.Value = ast.Boolean(true)
+	case tagNumber:
+		t.Value = ast.Number(r.str())
+	case tagString:
+		t.Value = ast.String(r.str())
+	case tagVar:
+		t.Value = ast.Var(r.str())
+	case tagRef:
+		t.Value = ast.Ref(r.elems())
+	case tagArray:
+		if ts := r.elems(); r.err == nil {
+			t.Value = ast.NewArray(ts...)
+		}
+	case tagObject:
+		n := r.int()
+		if n < 0 || n > len(r.data) {
+			r.err = errCorrupt
+			return t
+		}
+		pairs := make([][2]*ast.Term, n)
+		for i := range pairs {
+			pairs[i] = [2]*ast.Term{r.term(), r.term()}
+			if pairs[i][0] == nil || pairs[i][1] == nil {
+				r.err = errCorrupt
+			}
+		}
+		if r.err == nil {
+			t.Value = ast.NewObject(pairs...)
+		}
+	case tagSet:
+		if ts := r.elems(); r.err == nil {
+			t.Value = ast.NewSet(ts...)
+		}
+	case tagArrayCompr:
+		t.Value = &ast.ArrayComprehension{Term: r.term(), Body: r.body()}
+	case tagObjectCompr:
+		t.Value = &ast.ObjectComprehension{Key: r.term(), Value: r.term(), Body: r.body()}
+	case tagSetCompr:
+		t.Value = &ast.SetComprehension{Term: r.term(), Body: r.body()}
+	case tagCall:
+		t.Value = ast.Call(r.elems())
+	default:
+		r.err = errCorrupt
+	}
+	t.Location = r.loc()
+	return t
+}

@@ -1,0 +1,178 @@
+package policies
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+)
+
+// builtin_compiled.bin is what compiling the built-in policies gives:
+// rerun `go generate ./policies` (or this test with -update) after editing
+// a .rego file or upgrading OPA. Until then kvet compiles them from source
+// (TestPrecompiledStale).
+func TestBuiltinCompiledUpToDate(t *testing.T) {
+	c, err := compileBuiltin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := compiledKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := encodeCompiled(key, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		if err := os.WriteFile(compiledFile, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if !bytes.Equal([]byte(builtinCompiled), want) {
+		t.Fatalf("%s is stale: run `go generate ./policies`", compiledFile)
+	}
+}
+
+// Decoding gives back the compiled modules exactly: values, every
+// location (file, line, column, offset, text), the expressions' flags and
+// the rewritten variables; and the compiler built from them has the same
+// rules and indices' results as one that compiles the sources.
+func TestPrecompiledSameAsCompiled(t *testing.T) {
+	want, err := compileBuiltin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := precompiled()
+	if err != nil || got == nil {
+		t.Fatalf("no precompiled policies (%v): run `go generate ./policies`", err)
+	}
+	if len(got.Modules) != len(want.Modules) {
+		t.Fatalf("%d modules, want %d", len(got.Modules), len(want.Modules))
+	}
+	for name, w := range want.Modules {
+		g := got.Modules[name]
+		if g == nil || !g.Equal(w) {
+			t.Fatalf("%s decodes to\n%v\nwant\n%v", name, g, w)
+		}
+		if g.RegoVersionSpan() != w.RegoVersionSpan() {
+			t.Errorf("%s: rego version %v, want %v", name, g.RegoVersionSpan(), w.RegoVersionSpan())
+		}
+		if d := diffNodes(g, w); d != "" {
+			t.Errorf("%s: %s", name, d)
+		}
+	}
+	for k, v := range want.RewrittenVars {
+		if got.RewrittenVars[k] != v {
+			t.Errorf("rewritten var %s: %s, want %s", k, got.RewrittenVars[k], v)
+		}
+	}
+	if len(got.RewrittenVars) != len(want.RewrittenVars) {
+		t.Errorf("%d rewritten vars, want %d", len(got.RewrittenVars), len(want.RewrittenVars))
+	}
+	// The compiler's own structures: rules by path, dependencies.
+	for _, p := range ruleRefs(want) {
+		g, w := got.GetRulesExact(p), want.GetRulesExact(p)
+		if len(g) != len(w) {
+			t.Errorf("%s: %d rules, want %d", p, len(g), len(w))
+		}
+		for i := range min(len(g), len(w)) {
+			if !g[i].Equal(w[i]) || len(got.Graph.Dependencies(g[i])) != len(want.Graph.Dependencies(w[i])) {
+				t.Errorf("%s: rule %d differs or has other dependencies", p, i)
+			}
+		}
+	}
+}
+
+func ruleRefs(c *ast.Compiler) []ast.Ref {
+	var out []ast.Ref
+	for _, m := range c.Modules {
+		ast.WalkRules(m, func(r *ast.Rule) bool {
+			if !slices.ContainsFunc(out, func(p ast.Ref) bool { return p.Equal(r.Ref()) }) {
+				out = append(out, r.Ref())
+			}
+			return false
+		})
+	}
+	return out
+}
+
+// diffNodes compares what Equal does not: the locations of every node and
+// the fields of expressions, in walk order.
+func diffNodes(got, want *ast.Module) string {
+	var g, w []string
+	collect := func(m *ast.Module, out *[]string) {
+		ast.NewGenericVisitor(func(x any) bool {
+			var loc *ast.Location
+			var extra string
+			switch n := x.(type) {
+			case *ast.Term:
+				loc = n.Location
+				extra = fmt.Sprintf("%T %v", n.Value, n.Value)
+			case *ast.Expr:
+				loc = n.Location
+				extra = fmt.Sprintf("expr %d %v %v %v", n.Index, n.Generated, n.Negated, n)
+			case *ast.Rule:
+				loc = n.Location
+				extra = fmt.Sprintf("rule default=%v module=%v", n.Default, n.Module == m)
+			case *ast.Head:
+				loc = n.Location
+				extra = fmt.Sprintf("head %v assign=%v", n.Name, n.Assign)
+			case *ast.Package:
+				loc, extra = n.Location, "package"
+			case *ast.SomeDecl:
+				loc, extra = n.Location, "some"
+			case *ast.Every:
+				loc, extra = n.Location, "every"
+			case *ast.With:
+				loc, extra = n.Location, "with"
+			default:
+				return false
+			}
+			s := extra + " at <nil>"
+			if loc != nil {
+				s = fmt.Sprintf("%s at %s:%d:%d+%d %q %v", extra, loc.File, loc.Row, loc.Col, loc.Offset, loc.Text, loc.Tabs)
+			}
+			*out = append(*out, s)
+			return false
+		}).Walk(m)
+	}
+	collect(got, &g)
+	collect(want, &w)
+	for i := range max(len(g), len(w)) {
+		var a, b string
+		if i < len(g) {
+			a = g[i]
+		}
+		if i < len(w) {
+			b = w[i]
+		}
+		if a != b {
+			return fmt.Sprintf("node %d is\n\t%s\nwant\n\t%s", i, a, b)
+		}
+	}
+	return ""
+}
+
+// A stale precompiled file (another key) is not used: the policies are
+// compiled from source.
+func TestPrecompiledStale(t *testing.T) {
+	saved := builtinCompiled
+	t.Cleanup(func() { builtinCompiled = saved })
+	builtinCompiled = "stale" + saved
+	c, err := precompiled()
+	if err != nil || c != nil {
+		t.Fatalf("a stale file gave %v, %v", c, err)
+	}
+	e, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Compile(); err != nil || e.prog == nil {
+		t.Fatalf("compiling from source: %v", err)
+	}
+}
