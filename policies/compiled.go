@@ -1,11 +1,13 @@
 package policies
 
 import (
-	"crypto/sha256"
 	_ "embed" // the precompiled built-in policies
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"hash/fnv"
+	"io"
 	"io/fs"
 	"path"
 	"slices"
@@ -22,9 +24,9 @@ import (
 // except checkOnlyStages, as compile does) and records the compiled modules
 // in builtin_compiled.bin; a run decodes them and runs only the compiler
 // stages that build what evaluation reads (rule trees, dependency graph,
-// indices), not the ones that rewrite. The file starts with a key: a hash
-// of the embedded .rego files as compile parses them, OPA's version and
-// the encoding's version. When the key does not match (a .rego file edited
+// indices), not the ones that rewrite. The file starts with a key:
+// checksums of the embedded .rego files, OPA's version and the encoding's
+// version. When the key does not match (a .rego file edited
 // without regenerating), the policies are compiled from source as before,
 // so results never depend on the file; TestBuiltinCompiledUpToDate fails
 // until it is regenerated. The user's policies, and configured parameters,
@@ -54,10 +56,20 @@ var structureStages = []ast.StageID{
 }
 
 // compiledKey is the key of the precompiled policies for the embedded
-// sources: the hash of what compile reads.
-func compiledKey() ([32]byte, error) {
-	h := sha256.New()
-	h.Write([]byte(compiledVersion + "\x00" + version.Version + "\x00"))
+// sources: a CRC-32 (computed by the processor) and an FNV-1a 64 checksum
+// of what compile reads, with OPA's version and the encoding's, and the
+// length of it all. It tells an edited source
+// from the one the file was generated from; it is not a defence against
+// forgery (whoever can edit the file can edit the binary).
+func compiledKey() ([20]byte, error) {
+	ieee, fnv64 := crc32.NewIEEE(), fnv.New64a()
+	h := io.MultiWriter(ieee, fnv64)
+	var size int64
+	write := func(b []byte) {
+		h.Write(b) //nolint:errcheck // hashes do not fail
+		size += int64(len(b))
+	}
+	write([]byte(compiledVersion + "\x00" + version.Version + "\x00"))
 	err := fs.WalkDir(builtinFS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || path.Ext(p) != ".rego" || strings.HasSuffix(p, "_test.rego") {
 			return err
@@ -66,13 +78,15 @@ func compiledKey() ([32]byte, error) {
 		if err != nil {
 			return err
 		}
-		h.Write([]byte(p + "\x00"))
-		h.Write(blankComments(data))
-		h.Write([]byte{0})
+		write([]byte(p + "\x00"))
+		write(data)
+		write([]byte{0})
 		return nil
 	})
-	var key [32]byte
-	h.Sum(key[:0])
+	var key [20]byte
+	binary.BigEndian.PutUint32(key[0:], ieee.Sum32())
+	binary.BigEndian.PutUint64(key[4:], fnv64.Sum64())
+	binary.BigEndian.PutUint64(key[12:], uint64(size))
 	return key, err
 }
 
@@ -124,7 +138,7 @@ func compileBuiltin() (*ast.Compiler, error) {
 
 // encodeCompiled renders the key and a compiler's modules and rewritten
 // variables.
-func encodeCompiled(key [32]byte, c *ast.Compiler) ([]byte, error) {
+func encodeCompiled(key [20]byte, c *ast.Compiler) ([]byte, error) {
 	w := &astWriter{locs: map[*ast.Location]int{}, texts: map[string]int{}}
 	names := make([]string, 0, len(c.Modules))
 	for name := range c.Modules {
