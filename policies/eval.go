@@ -36,11 +36,14 @@ type program struct {
 	mu     sync.Mutex
 	byKind map[string]*query // every entry that applies to a kind
 	single map[int]*query    // one entry alone, by entry index
+	plans  map[string]*plan  // by kind (see guard.go)
 }
 
 // query is a compiled query that evaluates some entries: its i-th
 // expression (on line i+1 of its text) binds the value of entries[i] to
-// vars[i], so an error's stack trace tells which entry was evaluated.
+// vars[i], so an error's stack trace tells which entry was evaluated. (The
+// first query of a plan begins with lines that bind the bases of guards
+// instead; their entries are those blamed for them.)
 type query struct {
 	text    string
 	body    ast.Body
@@ -172,11 +175,22 @@ func (p *program) singleQuery(en *entry) (*query, error) {
 // true if ...`) or has an exception is wrapped in an array comprehension,
 // so that the query always succeeds; a partial set is always defined.
 func (p *program) prepare(entries []*entry) (*query, error) {
-	q := &query{entries: entries, qc: p.compiler.QueryCompiler()}
-	lines := make([]string, 0, len(entries))
-	for i, en := range entries {
+	return p.prepareLines(nil, nil, entries)
+}
+
+// prepareLines compiles a query whose first lines bind the value of each
+// expression of values (their entries are blame), followed by the lines of
+// entries as prepare writes them.
+func (p *program) prepareLines(values []string, blame, entries []*entry) (*query, error) {
+	q := &query{entries: append(blame[:len(blame):len(blame)], entries...), qc: p.compiler.QueryCompiler()}
+	lines := make([]string, 0, len(q.entries))
+	for i, en := range q.entries {
 		v := ast.Var("__kvet" + strconv.Itoa(i) + "__")
 		q.vars = append(q.vars, v)
+		if i < len(values) {
+			lines = append(lines, string(v)+" = "+values[i])
+			continue
+		}
 		expr := en.ref()
 		switch {
 		case en.exception != nil:
@@ -207,9 +221,10 @@ var errTimeout = errors.New("time limit exceeded")
 // eval evaluates q on input until deadline or until ctx is done (checked
 // between expressions, so within milliseconds), and returns the value of
 // each entry. A comprehension-wrapped entry's value is the array of its
-// values (empty when undefined). On a timeout, the error wraps errTimeout
-// and the entry that was being evaluated is returned with it.
-func (p *program) eval(ctx context.Context, q *query, input *ast.Term, deadline time.Time) ([]ast.Value, *entry, error) {
+// values (empty when undefined). cache is the evaluation's virtual cache
+// (one per document: see evalPlan). On a timeout, the error wraps
+// errTimeout and the entry that was being evaluated is returned with it.
+func (p *program) eval(ctx context.Context, q *query, input *ast.Term, deadline time.Time, cache *memoCache) ([]ast.Value, *entry, error) {
 	cancel := topdown.NewCancel()
 	var timedOut atomic.Bool
 	timer := time.AfterFunc(time.Until(deadline), func() {
@@ -232,7 +247,7 @@ func (p *program) eval(ctx context.Context, q *query, input *ast.Term, deadline 
 		WithTransaction(txn).
 		WithInput(input).
 		WithCancel(cancel).
-		WithVirtualCache(p.memo.cache()).
+		WithVirtualCache(cache).
 		WithStackTraces(true)
 	var vals []ast.Value
 	err = tq.Iter(ctx, func(r topdown.QueryResult) error {
@@ -285,8 +300,9 @@ type docResult struct {
 	reported atomic.Bool
 }
 
-// evaluate evaluates every policy that applies to doc in one query, within
-// the time limit for the document as a whole. When the query fails for
+// evaluate evaluates every policy that applies to doc in one query (two
+// when some have guards, see guard.go), within the time limit for the
+// document as a whole. When the query fails for
 // another reason than time (a policy raised an error), each entry is
 // evaluated on its own with the time left, so that the error names its
 // policy and the other policies' findings are kept. A policy that exceeds
@@ -297,12 +313,13 @@ func (e *Engine) evaluate(ctx context.Context, doc *analyzer.Document, res *docR
 	deadline := time.Now().Add(e.timeout)
 	prog := e.prog
 	in := input(doc)
-	q, err := prog.queryFor(doc.Kind)
+	pl, err := prog.planFor(doc.Kind)
 	if err != nil {
 		res.err = err
 		return
 	}
-	vals, culprit, err := prog.eval(ctx, q, in, deadline)
+	q := pl.all
+	vals, culprit, err := prog.evalPlan(ctx, pl, in, deadline)
 	if err == nil {
 		for i, en := range q.entries {
 			e.collect(res, en, vals[i])
@@ -320,7 +337,7 @@ func (e *Engine) evaluate(ctx context.Context, doc *analyzer.Document, res *docR
 		sq, err := prog.singleQuery(en)
 		var vals []ast.Value
 		if err == nil {
-			vals, _, err = prog.eval(ctx, sq, in, deadline)
+			vals, _, err = prog.eval(ctx, sq, in, deadline, prog.memo.cache())
 		}
 		switch {
 		case err == nil:

@@ -8,8 +8,9 @@
 // metadata when it is created (from builtin_table.go for the built-in
 // policies, by parsing the user's) and compiles the policies only when a
 // document first needs them, once; every document is then evaluated against
-// all the policies of its kind in one evaluation of one prepared query,
-// whose results each rule's Run picks up. Results carry a field path that
+// all the policies of its kind in one evaluation of one prepared query
+// (or two, skipping the policies whose guard says they report nothing: see
+// guard.go), whose results each rule's Run picks up. Results carry a field path that
 // the analyzer resolves to a position like a Go rule's.
 //
 // Policies run in a sandbox: the builtins that reach the network, the

@@ -1,0 +1,298 @@
+package policies
+
+import (
+	"context"
+	"errors"
+	"math/bits"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+)
+
+// Guards: evaluating only the entries that can report something.
+//
+// Most policies report nothing on most documents, yet evaluating a result
+// rule that yields nothing still costs OPA a few microseconds. kvet's
+// built-in policies all start by reading what they report from a value the
+// library computes once per document (`some i, _ in
+// rbac.found["rbac-pod-exec"]`): when that value has no such key, the
+// policy's rules fail at their first expression and yield nothing. Such a
+// first expression is the entry's guard. A document is then evaluated in
+// two steps, sharing one virtual cache (so the library's value is computed
+// once): the first query evaluates the values that the guards read (their
+// bases, e.g. data.kvet.lib.rbac.found) and the entries without a guard;
+// the second evaluates only the guarded entries whose key is in their
+// base. The findings are those of evaluating every entry, since a skipped
+// entry's rules fail before anything else in them is evaluated. Any policy
+// can have a guard, the user's too: it is found in the compiled rules, not
+// declared.
+
+// maxGuarded is the largest number of entries of a kind that are
+// evaluated with guards (the entries that may fire are a bit mask).
+const maxGuarded = 64
+
+// maxRestQueries bounds the queries prepared for the sets of guarded
+// entries that may fire, per kind; beyond it, a document whose set is new
+// is evaluated with every entry (the same findings, a little slower).
+const maxRestQueries = 512
+
+// plan is how the documents of one kind are evaluated.
+type plan struct {
+	// all evaluates every entry of the kind.
+	all *query
+	// first evaluates the guards' bases, one per line, then the entries
+	// without a guard; nil when no entry has a guard (all is evaluated
+	// alone). The entry of a base's line is the first entry it guards, so
+	// that a time limit exceeded on that line blames it, as evaluating
+	// every entry would.
+	first *query
+	// line[i] is the line of first that entry i of all is read from: its
+	// guard's base when key[i] is set, its value otherwise.
+	line []int
+	key  []*ast.Term
+	// rest holds the queries of the guarded entries that may fire, by the
+	// mask of their indices in all.
+	rest map[uint64]*query
+}
+
+// guard is the first expression of an entry's rules when it reads the
+// value of base at a constant key.
+type guard struct {
+	base ast.Ref
+	key  *ast.Term
+}
+
+// planFor returns the plan of kind, preparing it on first use.
+func (p *program) planFor(kind string) (*plan, error) {
+	all, err := p.queryFor(kind)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if pl := p.plans[kind]; pl != nil {
+		return pl, nil
+	}
+	pl := &plan{all: all}
+	if len(all.entries) <= maxGuarded {
+		if err := p.guardPlan(pl); err != nil {
+			return nil, err
+		}
+	}
+	if p.plans == nil {
+		p.plans = map[string]*plan{}
+	}
+	p.plans[kind] = pl
+	return pl, nil
+}
+
+// guardPlan prepares pl.first when some entry of pl.all has a guard.
+func (p *program) guardPlan(pl *plan) error {
+	n := len(pl.all.entries)
+	pl.line, pl.key = make([]int, n), make([]*ast.Term, n)
+	var bases []ast.Ref
+	var blame, unguarded []*entry
+	var unguardedIdx []int
+	for i, en := range pl.all.entries {
+		g := p.guardOf(en)
+		if g == nil {
+			unguarded = append(unguarded, en)
+			unguardedIdx = append(unguardedIdx, i)
+			continue
+		}
+		b := 0
+		for b < len(bases) && !bases[b].Equal(g.base) {
+			b++
+		}
+		if b == len(bases) {
+			bases = append(bases, g.base)
+			blame = append(blame, en)
+		}
+		pl.line[i], pl.key[i] = b, g.key
+	}
+	if len(bases) == 0 {
+		pl.line, pl.key = nil, nil
+		return nil
+	}
+	for j, i := range unguardedIdx {
+		pl.line[i] = len(bases) + j
+	}
+	lines := make([]string, len(bases))
+	for b, base := range bases {
+		lines[b] = base.String()
+	}
+	first, err := p.prepareLines(lines, blame, unguarded)
+	if err != nil {
+		return err
+	}
+	pl.first, pl.rest = first, map[uint64]*query{}
+	return nil
+}
+
+// guardOf returns the guard of en, or nil: every rule of its result rule
+// (a rule without arguments, default value or else) must begin with an
+// expression that reads base[key]... as an operand, base being a complete
+// rule of its own (no rule below it) and key a constant. The expression's
+// value, and so the rule's body, is undefined when base has no key.
+func (p *program) guardOf(en *entry) *guard {
+	ref, err := ast.ParseRef(en.ref())
+	if err != nil {
+		return nil
+	}
+	c := p.compiler
+	rules := c.GetRulesExact(ref)
+	if len(rules) == 0 || len(c.GetRulesWithPrefix(ref)) != len(rules) {
+		return nil
+	}
+	var g *guard
+	for _, r := range rules {
+		if r.Default || r.Else != nil || len(r.Head.Args) > 0 || len(r.Body) == 0 {
+			return nil
+		}
+		rg := guardIn(c, r.Body[0])
+		if rg == nil || g != nil && (!g.base.Equal(rg.base) || !g.key.Equal(rg.key)) {
+			return nil
+		}
+		g = rg
+	}
+	return g
+}
+
+// guardIn returns the guard an expression makes: an operand of a call (or
+// of an equality) that is a reference base[key]... into data.
+func guardIn(c *ast.Compiler, expr *ast.Expr) *guard {
+	if expr.Negated || len(expr.With) > 0 {
+		return nil
+	}
+	var operands []*ast.Term
+	switch t := expr.Terms.(type) {
+	case *ast.Term:
+		operands = []*ast.Term{t}
+	case []*ast.Term:
+		if len(t) > 0 {
+			operands = t[1:]
+		}
+	}
+	for _, op := range operands {
+		ref, ok := op.Value.(ast.Ref)
+		if !ok || !ref.HasPrefix(ast.DefaultRootRef) {
+			continue
+		}
+		for n := 2; n < len(ref); n++ {
+			base := ref[:n]
+			if !base.IsGround() {
+				break
+			}
+			rules := c.GetRulesExact(base)
+			if len(rules) == 0 {
+				continue
+			}
+			if !completeRules(c, base, rules) || !ref[n].IsGround() {
+				break
+			}
+			return &guard{base: base.Copy(), key: ref[n].Copy()}
+		}
+	}
+	return nil
+}
+
+// completeRules reports whether rules, the rules at base, define one value
+// as a whole: single-value rules without arguments and no rule below base.
+// Evaluating base then evaluates all of them, as reading base[key] does.
+func completeRules(c *ast.Compiler, base ast.Ref, rules []*ast.Rule) bool {
+	if len(c.GetRulesWithPrefix(base)) != len(rules) {
+		return false
+	}
+	for _, r := range rules {
+		if r.Head.RuleKind() != ast.SingleValue || len(r.Head.Args) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// restQuery returns the query of the entries of pl.all in mask, preparing
+// it on first use; nil when too many are prepared already.
+func (p *program) restQuery(pl *plan, mask uint64) (*query, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if q := pl.rest[mask]; q != nil {
+		return q, nil
+	}
+	if len(pl.rest) >= maxRestQueries {
+		return nil, nil
+	}
+	var entries []*entry
+	for m := mask; m != 0; m &= m - 1 {
+		entries = append(entries, pl.all.entries[bits.TrailingZeros64(m)])
+	}
+	q, err := p.prepare(entries)
+	if err != nil {
+		return nil, err
+	}
+	pl.rest[mask] = q
+	return q, nil
+}
+
+// evalPlan evaluates the entries of pl on input and returns the value of
+// each entry of pl.all (nil for an entry skipped by its guard, which
+// collect reads as no result). Errors are those of eval; on an error other
+// than a time limit or a cancellation in the first step, every entry is
+// evaluated together, so that the error is the one evaluating them without
+// guards gives.
+func (p *program) evalPlan(ctx context.Context, pl *plan, input *ast.Term, deadline time.Time) ([]ast.Value, *entry, error) {
+	cache := p.memo.cache()
+	if pl.first == nil {
+		return p.eval(ctx, pl.all, input, deadline, cache)
+	}
+	first, culprit, err := p.eval(ctx, pl.first, input, deadline, cache)
+	switch {
+	case err != nil && (ctx.Err() != nil || errors.Is(err, errTimeout)):
+		return nil, culprit, err
+	case err != nil || first == nil:
+		// An error, or a base is undefined (the query failed): evaluate
+		// every entry, as without guards.
+		return p.eval(ctx, pl.all, input, deadline, p.memo.cache())
+	}
+	vals := make([]ast.Value, len(pl.all.entries))
+	var mask uint64
+	for i, key := range pl.key {
+		switch {
+		case key == nil:
+			vals[i] = first[pl.line[i]]
+		case mayHave(first[pl.line[i]], key):
+			mask |= 1 << i
+		}
+	}
+	if mask == 0 {
+		return vals, nil, nil
+	}
+	q, err := p.restQuery(pl, mask)
+	if err != nil {
+		return nil, nil, err
+	}
+	if q == nil {
+		return p.eval(ctx, pl.all, input, deadline, cache)
+	}
+	rest, culprit, err := p.eval(ctx, q, input, deadline, cache)
+	if err != nil {
+		return nil, culprit, err
+	}
+	j := 0
+	for m := mask; m != 0; m &= m - 1 {
+		vals[bits.TrailingZeros64(m)] = rest[j]
+		j++
+	}
+	return vals, nil, nil
+}
+
+// mayHave reports whether reading base[key] may be defined: base is not an
+// object or a set (where Find says exactly), or it has key.
+func mayHave(base ast.Value, key *ast.Term) bool {
+	switch base.(type) {
+	case ast.Object, ast.Set:
+		_, err := base.Find(ast.Ref{key})
+		return err == nil
+	}
+	return true
+}
