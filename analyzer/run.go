@@ -158,10 +158,38 @@ func (e *engine) runFrom(pass *Pass, rules []*Rule, i int) (next int) {
 // read as they are, and once on the documents of each rendering. The rules
 // of one set share the values built with SetPass.Shared.
 func (e *engine) runSet(ctx context.Context, docs []*Document) []Diagnostic {
+	return slices.Concat(e.runSetChunks(ctx, docs)...)
+}
+
+// diagChunks collects diagnostics without moving them, each chunk as large
+// as those before it: appending thousands of findings to one slice grows it
+// a quarter at a time and allocates about five times its final size, when
+// the set rules run and the heap is at its largest.
+type diagChunks [][]Diagnostic
+
+func (c *diagChunks) add(d Diagnostic) {
+	n := len(*c)
+	if n == 0 || len((*c)[n-1]) == cap((*c)[n-1]) {
+		*c = append(*c, make([]Diagnostic, 0, max(16, c.len())))
+		n++
+	}
+	(*c)[n-1] = append((*c)[n-1], d)
+}
+
+func (c diagChunks) len() int {
+	n := 0
+	for _, ch := range c {
+		n += len(ch)
+	}
+	return n
+}
+
+// runSetChunks is runSet with the diagnostics in chunks.
+func (e *engine) runSetChunks(ctx context.Context, docs []*Document) diagChunks {
 	if len(e.setRules) == 0 {
 		return nil
 	}
-	var out []Diagnostic
+	var out diagChunks
 	for _, set := range renderedSets(docs) {
 		shared := map[string]any{}
 		// Findings of set rules often share their related places (the same
@@ -189,7 +217,7 @@ func (e *engine) runSet(ctx context.Context, docs []*Document) []Diagnostic {
 						resolved[key] = diag.Related
 					}
 				}
-				out = append(out, diag)
+				out.add(diag)
 			}}
 			if err := protect(func() { r.RunSet(pass) }); err != nil {
 				e.fail(fmt.Errorf("rule %s: %w", r.ID, err))
@@ -296,18 +324,22 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 		n += len(r.diags)
 	}
 	set.addRenderings()
-	setDiags := e.runSet(ctx, set.Docs)
+	setDiags := e.runSetChunks(ctx, set.Docs)
 	// One allocation for every diagnostic: a large run has tens of
 	// thousands.
 	for _, r := range rendered {
 		n += len(r)
 	}
-	diags := make([]Diagnostic, 0, n+len(setDiags))
+	diags := make([]Diagnostic, 0, n+setDiags.len())
 	for _, r := range results {
 		diags = append(diags, r.diags...)
 	}
-	diags = append(diags, slices.Concat(rendered...)...)
-	diags = append(diags, setDiags...)
+	for _, r := range rendered {
+		diags = append(diags, r...)
+	}
+	for _, c := range setDiags {
+		diags = append(diags, c...)
+	}
 	return set, e.result(ctx, diags, set.Renderings)
 }
 
