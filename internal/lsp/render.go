@@ -13,6 +13,7 @@ import (
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/linter"
 	"github.com/kvet-dev/kvet/render"
+	"github.com/kvet-dev/kvet/render/helm"
 )
 
 // renderState is what the render stage made of one workspace folder under
@@ -85,9 +86,53 @@ func (rr *renderedRoot) changed(buffers map[string]snapshot, walked bool) bool {
 	return false
 }
 
-// contains reports whether the absolute path p is under the root's
-// directory.
-func (rr *renderedRoot) contains(p string) bool { return under(filepath.FromSlash(rr.root.Dir), p) }
+// again reports whether the root must be rendered again, given the files
+// that changed (absolute paths: parsed again, dropped, or reported changed
+// on disk), whether files were added to or dropped from the folder, and
+// the open buffers. A rendering records the files it read (deps), so a
+// root is rendered again when one of them changed, not when another file
+// of its directory did. Two kinds of rendering record less than they
+// depend on:
+//   - a chart reads files that it does not record (helpers in .tpl files,
+//     .Files.Get): it is rendered again when any file of its directory
+//     changed;
+//   - a failed rendering (render-failed) stopped before recording what it
+//     read: it is rendered again when a file changed under its directory
+//     or under that of a kustomization it read (its bases), and when files
+//     were added or dropped (the file it missed may have been added).
+//
+// An added file cannot change a rendering that succeeded: a kustomization
+// that names a missing file fails, and a file it does not name is not
+// read.
+func (rr *renderedRoot) again(changed map[string]bool, listChanged bool, buffers map[string]snapshot, walked bool) bool {
+	if rr.r == nil || rr.changed(buffers, walked) {
+		return true
+	}
+	failed := rr.failed()
+	if failed && listChanged {
+		return true
+	}
+	if !failed && rr.r.Kind != (*helm.Renderer)(nil).Kind() {
+		return false
+	}
+	dirs := []string{filepath.FromSlash(rr.root.Dir)}
+	if failed {
+		for p := range rr.deps {
+			dirs = append(dirs, filepath.Dir(p))
+		}
+	}
+	for p := range changed {
+		if slices.ContainsFunc(dirs, func(dir string) bool { return under(dir, p) }) {
+			return true
+		}
+	}
+	return false
+}
+
+// failed reports whether the last rendering failed.
+func (rr *renderedRoot) failed() bool {
+	return slices.ContainsFunc(rr.r.Diagnostics, func(d analyzer.Diagnostic) bool { return d.RuleID == analyzer.IDRenderFailed })
+}
 
 // under reports whether the absolute path p is dir or under it.
 func under(dir, p string) bool {
@@ -164,11 +209,7 @@ func (w *workspace) render(ctx context.Context, entry *linterEntry, folder strin
 	var markers []string
 	for _, dir := range slices.Sorted(maps.Keys(rs.roots)) {
 		rr := rs.roots[dir]
-		again := rr.r == nil || rc.listChanged || rr.changed(buffers, rc.walked)
-		for p := range changed {
-			again = again || rr.contains(p)
-		}
-		if again {
+		if rr.again(changed, rc.listChanged, buffers, rc.walked) {
 			todo = append(todo, rr)
 			markers = append(markers, rr.root.Files...)
 		}

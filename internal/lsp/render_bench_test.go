@@ -103,3 +103,20 @@ func BenchmarkBaselineLintRendered(b *testing.B) {
 		})
 	}
 }
+
+// Time from didChange to publishDiagnostics of a manifest that lies in an
+// overlay's directory but that no rendering reads (a ConfigMap the
+// overlay does not list), in the ten roots of kustomize-examples (skipped
+// without ../shared): no root is rendered again, the file is linted as it
+// is.
+//
+//	go test ./internal/lsp -run '^$' -bench 'DidChangeUnreadInRoot' -benchtime 30x
+func BenchmarkDidChangeUnreadInRoot(b *testing.B) {
+	dir := corpusTree("kustomize-examples")(b)
+	const file = "springboot/overlays/production/notes.yaml"
+	notes := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\ndata:\n  a: b\n"
+	if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(file)), []byte(notes), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	benchChanges(b, dir, file, Options{}, true, false, edited(b, dir, file))
+}

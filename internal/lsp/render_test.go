@@ -491,9 +491,29 @@ func TestRenderedRootAboveFolder(t *testing.T) {
 
 // A change renders again only the roots that read the changed file: an
 // unsaved edit of production's patch renders production again and keeps
-// staging's rendering; an edit of the base both read renders both.
+// staging's rendering; an edit of the base both read renders both; an
+// edit of a file in production's directory that it does not read renders
+// nothing. A failed rendering (broken names a missing file) records only
+// part of what it read: a change in its directory renders it again, and so
+// does an added file, which renders no rendering that succeeded (a
+// kustomization only reads files it names, and one that names a missing
+// file fails). A removed file renders again the renderings that read it.
 func TestRenderOnlyAffectedRoots(t *testing.T) {
 	dir := archiveTree(t, "render/kustomize/overlays.txtar")
+	configMap := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\ndata:\n  a: b\n"
+	for name, text := range map[string]string{
+		"overlays/production/notes.yaml":     configMap,
+		"overlays/broken/kustomization.yaml": "resources:\n- missing.yaml\n",
+		"overlays/broken/readme.yaml":        configMap,
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	w := newWorkspace(&Server{})
 	buffer := func(name, text string, version int) snapshot {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -527,25 +547,66 @@ func TestRenderOnlyAffectedRoots(t *testing.T) {
 		}
 		return out
 	}
+	roots := []string{"overlays/broken", "overlays/production", "overlays/staging"}
+	// rendered checks which roots were rendered again between two lints.
+	rendered := func(what string, before, after map[string]*analyzer.Rendering, want ...string) {
+		t.Helper()
+		for _, root := range roots {
+			if again := before[root] != after[root]; again != slices.Contains(want, root) {
+				t.Errorf("%s: %s rendered again: %v, want %v", what, root, again, !again)
+			}
+		}
+	}
+	failed := func(r *analyzer.Rendering) bool {
+		return slices.ContainsFunc(r.Diagnostics, func(d analyzer.Diagnostic) bool { return d.RuleID == analyzer.IDRenderFailed })
+	}
 	patch := buffer("overlays/production/concurrency.yaml", "", 1)
 	first := renderings(patch)
-	if len(first) != 2 || first["overlays/production"] == nil || first["overlays/staging"] == nil {
-		t.Fatalf("roots %v, want overlays/production and overlays/staging", slices.Sorted(maps.Keys(first)))
+	if got := slices.Sorted(maps.Keys(first)); !slices.Equal(got, roots) {
+		t.Fatalf("roots %v, want %v", got, roots)
+	}
+	if !failed(first["overlays/broken"]) || failed(first["overlays/production"]) {
+		t.Fatalf("broken failed: %v, production failed: %v; want only broken", failed(first["overlays/broken"]), failed(first["overlays/production"]))
 	}
 	patch = buffer("overlays/production/concurrency.yaml", string(patch.text)+"# edited\n", 2)
 	second := renderings(patch)
-	if second["overlays/production"] == first["overlays/production"] {
-		t.Error("production was not rendered again after its patch changed")
-	}
-	if second["overlays/staging"] != first["overlays/staging"] {
-		t.Error("staging was rendered again, though it does not read production's patch")
-	}
+	rendered("production's patch edited", first, second, "overlays/production")
+
+	notes := buffer("overlays/production/notes.yaml", configMap+"# edited\n", 1)
+	third := renderings(patch, notes)
+	rendered("a file in production's directory that it does not read edited", second, third)
+
 	base := buffer("base/cronjob.yaml", "", 1)
 	base.text = append(base.text, "# edited\n"...)
-	third := renderings(patch, base)
-	for _, root := range []string{"overlays/production", "overlays/staging"} {
-		if third[root] == second[root] {
-			t.Errorf("%s was not rendered again after the base changed", root)
+	fourth := renderings(patch, notes, base)
+	rendered("the base edited", third, fourth, "overlays/production", "overlays/staging")
+
+	readme := buffer("overlays/broken/readme.yaml", configMap+"# edited\n", 1)
+	fifth := renderings(patch, notes, base, readme)
+	rendered("a file in broken's directory edited", fourth, fifth, "overlays/broken")
+
+	add := func(name string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.WriteFile(p, []byte(configMap), 0o644); err != nil {
+			t.Fatal(err)
 		}
+		w.touch(p)
 	}
+	add("extra.yaml")
+	sixth := renderings(patch, notes, base, readme)
+	rendered("a file added", fifth, sixth, "overlays/broken")
+	add("overlays/broken/missing.yaml")
+	seventh := renderings(patch, notes, base, readme)
+	rendered("the file broken misses added", sixth, seventh, "overlays/broken")
+	if failed(seventh["overlays/broken"]) {
+		t.Errorf("broken still fails with missing.yaml added: %v", seventh["overlays/broken"].Diagnostics)
+	}
+	rbac := filepath.Join(dir, "base", "rbac.yaml")
+	if err := os.Remove(rbac); err != nil {
+		t.Fatal(err)
+	}
+	w.touch(rbac)
+	eighth := renderings(patch, notes, base, readme)
+	rendered("a file of the base removed", seventh, eighth, "overlays/production", "overlays/staging")
 }

@@ -39,8 +39,9 @@ type workspace struct {
 	forced bool
 	// touched are the files the client reported changed on disk since the
 	// last lint (absolute paths; guarded by touchedMu), and touchedNow
-	// those of the current lint: a root holding one is rendered again,
-	// whether it is a manifest or not (a chart's _helpers.tpl).
+	// those of the current lint: a chart or a failed rendering holding
+	// one is rendered again, whether it is a manifest or not (a chart's
+	// _helpers.tpl; see renderedRoot.again).
 	touchedMu  sync.Mutex
 	touched    map[string]bool
 	touchedNow map[string]bool
