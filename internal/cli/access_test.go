@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -350,4 +351,38 @@ func TestAccessRendered(t *testing.T) {
 func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// kvet access sees the same-named objects without metadata.namespace of
+// two folders as two objects (no duplicate problem); the ServiceAccount
+// default/runner, a user name that names no folder, lists both Jobs, each
+// mounting its token as its own folder's ServiceAccount says, and is bound
+// in both folders.
+func TestAccessFolders(t *testing.T) {
+	repo(t, map[string]string{"k8s/a/all.yaml": folderRBAC("secrets", false), "k8s/b/all.yaml": folderRBAC("configmaps", true)})
+	r, stderr := accessRun(t, "k8s")
+	if len(r.Sets) != 1 || len(r.Sets[0].Problems) != 0 || stderr != "" {
+		t.Fatalf("sets %d, problems %v, stderr %q; want one set without problems", len(r.Sets), r.Sets[0].Problems, stderr)
+	}
+	for _, s := range r.Sets[0].Subjects {
+		if s.Kind != "ServiceAccount" || s.Name != "runner" {
+			continue
+		}
+		var got []string
+		for _, w := range s.Workloads {
+			got = append(got, w.Kind+" "+w.Namespace+"/"+w.Name+" "+strconv.FormatBool(w.TokenMounted))
+		}
+		if want := []string{"Job default/build false", "Job default/build true"}; !slices.Equal(got, want) {
+			t.Errorf("workloads of ServiceAccount default/runner: %v, want %v", got, want)
+		}
+		var rules []string
+		for _, p := range s.Permissions {
+			rules = append(rules, p.Rule.File+" "+strings.Join(p.Resources, ","))
+		}
+		if want := []string{"k8s/a/all.yaml secrets", "k8s/b/all.yaml configmaps"}; !slices.Equal(rules, want) {
+			t.Errorf("permissions of ServiceAccount default/runner: %v, want %v", rules, want)
+		}
+		return
+	}
+	t.Errorf("no ServiceAccount default/runner among %d subjects", len(r.Sets[0].Subjects))
 }

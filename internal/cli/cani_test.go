@@ -7,6 +7,7 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -360,16 +361,15 @@ func TestCanIUsage(t *testing.T) {
 	}
 }
 
-// Workloads without metadata.namespace in two folders are two workloads,
-// each running as its own folder's ServiceAccount and bound by its own
-// folder's RoleBindings: --workload naming both is an error, and each
-// folder answers for its own.
-func TestCanIWorkloadFolders(t *testing.T) {
-	folder := func(resource string) string {
-		return `apiVersion: v1
+// folderRBAC is a folder's manifests without metadata.namespace: a
+// ServiceAccount runner (mounting its token or not), a Role runner that
+// may get resource, its RoleBinding, and a Job build running as runner.
+func folderRBAC(resource string, automount bool) string {
+	return `apiVersion: v1
 kind: ServiceAccount
 metadata:
   name: runner
+automountServiceAccountToken: ` + strconv.FormatBool(automount) + `
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
@@ -395,10 +395,16 @@ spec:
       serviceAccountName: runner
       containers: [{name: c, image: "c:1"}]
 `
-	}
-	repo(t, map[string]string{"k8s/a/all.yaml": folder("secrets"), "k8s/b/all.yaml": folder("configmaps")})
+}
+
+// Workloads without metadata.namespace in two folders are two workloads,
+// each running as its own folder's ServiceAccount and bound by its own
+// folder's RoleBindings: --workload naming both is an error, and each
+// folder answers for its own.
+func TestCanIWorkloadFolders(t *testing.T) {
+	repo(t, map[string]string{"k8s/a/all.yaml": folderRBAC("secrets", false), "k8s/b/all.yaml": folderRBAC("configmaps", true)})
 	code, stdout, stderr := kvet(t, "can-i", "get", "secrets", "--workload", "job/default/build", "k8s")
-	if code != 2 || stdout != "" || !strings.Contains(stderr, "the manifests have 2 of job/default/build (k8s/a/all.yaml:23, k8s/b/all.yaml:23)") {
+	if code != 2 || stdout != "" || !strings.Contains(stderr, "the manifests have 2 of job/default/build (k8s/a/all.yaml:24, k8s/b/all.yaml:24)") {
 		t.Errorf("two folders: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 	for _, c := range []struct {
