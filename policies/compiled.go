@@ -41,7 +41,7 @@ var builtinCompiled string
 const compiledFile = "builtin_compiled.bin"
 
 // compiledVersion changes when the encoding does.
-const compiledVersion = "kvet-compiled-1"
+const compiledVersion = "kvet-compiled-2"
 
 // structureStages are the compiler stages run on precompiled modules:
 // those that set the compiler's state rather than rewrite modules.
@@ -165,9 +165,9 @@ func encodeCompiled(key [20]byte, c *ast.Compiler) ([]byte, error) {
 	}
 	// Header: the key, then the counts the reader allocates at once.
 	out := append([]byte(nil), key[:]...)
-	out = binary.AppendUvarint(out, uint64(w.terms))
-	out = binary.AppendUvarint(out, uint64(len(w.locList)))
-	out = binary.AppendUvarint(out, uint64(len(w.textPool)))
+	for _, n := range []int{w.terms, w.exprs, w.rules, w.termPtrs, w.exprPtrs, len(w.locList), len(w.textPool)} {
+		out = binary.AppendUvarint(out, uint64(n))
+	}
 	out = append(out, w.textPool...)
 	for _, l := range w.locList {
 		out = binary.AppendUvarint(out, uint64(w.texts[string(l.Text)]))
@@ -216,13 +216,16 @@ const (
 // astWriter encodes modules. Locations are written once each (shared
 // pointers stay shared), their texts once per distinct text.
 type astWriter struct {
-	buf      []byte
-	err      error
-	terms    int
-	locs     map[*ast.Location]int
-	locList  []*ast.Location
-	texts    map[string]int
-	textPool []byte
+	buf []byte
+	err error
+	// The numbers of terms, expressions and rules, and the total
+	// lengths of term lists and bodies, which the reader allocates at
+	// once.
+	terms, exprs, rules, termPtrs, exprPtrs int
+	locs                                    map[*ast.Location]int
+	locList                                 []*ast.Location
+	texts                                   map[string]int
+	textPool                                []byte
 }
 
 func (w *astWriter) fail(format string, args ...any) {
@@ -283,6 +286,7 @@ func (w *astWriter) rule(r *ast.Rule) {
 		return
 	}
 	w.bool(true)
+	w.rules++
 	if len(r.Annotations) > 0 {
 		w.fail("%s: a compiled rule with annotations", r.Location)
 	}
@@ -307,12 +311,14 @@ func (w *astWriter) body(b ast.Body) {
 		return
 	}
 	w.int(len(b))
+	w.exprPtrs += len(b)
 	for _, e := range b {
 		w.expr(e)
 	}
 }
 
 func (w *astWriter) expr(e *ast.Expr) {
+	w.exprs++
 	w.int(e.Index)
 	w.bool(e.Generated)
 	w.bool(e.Negated)
@@ -352,6 +358,7 @@ func (w *astWriter) termList(ts []*ast.Term) {
 		return
 	}
 	w.int(len(ts))
+	w.termPtrs += len(ts)
 	for _, t := range ts {
 		w.term(t)
 	}
@@ -421,15 +428,44 @@ func (w *astWriter) term(t *ast.Term) {
 	w.loc(t.Location)
 }
 
-// astReader decodes what astWriter wrote. Terms and locations come from
-// slabs allocated once.
+// astReader decodes what astWriter wrote. Terms, expressions, rules,
+// heads, locations and the backing arrays of term lists and bodies come
+// from slabs allocated once.
 type astReader struct {
-	data  string
-	pos   int
-	err   error
-	terms []ast.Term
-	locs  []*ast.Location
+	data     string
+	pos      int
+	err      error
+	terms    slab[ast.Term]
+	exprs    slab[ast.Expr]
+	rules    slab[ast.Rule]
+	heads    slab[ast.Head]
+	termPtrs slab[*ast.Term]
+	exprPtrs slab[*ast.Expr]
+	locs     []*ast.Location
 }
+
+// slab hands out consecutive elements of one allocation; when it runs out
+// (the header's counts were wrong, which decodeCompiled then reports), of
+// new ones.
+type slab[T any] struct{ buf []T }
+
+func newSlab[T any](n int) slab[T] { return slab[T]{buf: make([]T, n)} }
+
+// take returns n elements, with no room to append into the next ones.
+func (s *slab[T]) take(n int) []T {
+	if n > len(s.buf) {
+		return make([]T, n)
+	}
+	out := s.buf[:n:n]
+	s.buf = s.buf[n:]
+	return out
+}
+
+// one returns one element.
+func (s *slab[T]) one() *T { return &s.take(1)[0] }
+
+// used reports whether every element was handed out.
+func (s *slab[T]) used() bool { return len(s.buf) == 0 }
 
 var errCorrupt = errors.New("corrupt data")
 
@@ -501,13 +537,21 @@ func (r *astReader) loc() *ast.Location {
 // file after its key).
 func decodeCompiled(data string) (map[string]*ast.Module, map[ast.Var]ast.Var, error) {
 	r := &astReader{data: data}
-	nTerms, nLocs, nText := int(r.uvarint()), int(r.uvarint()), int(r.uvarint())
-	if r.err != nil || nText > len(r.data)-r.pos || nTerms > len(r.data) || nLocs > len(r.data) {
+	var counts [7]int
+	for i := range counts {
+		counts[i] = int(r.uvarint())
+		if counts[i] > len(r.data) {
+			return nil, nil, errCorrupt
+		}
+	}
+	nLocs, nText := counts[5], counts[6]
+	if r.err != nil || nText > len(r.data)-r.pos {
 		return nil, nil, errCorrupt
 	}
+	r.terms, r.exprs, r.rules, r.heads = newSlab[ast.Term](counts[0]), newSlab[ast.Expr](counts[1]), newSlab[ast.Rule](counts[2]), newSlab[ast.Head](counts[2])
+	r.termPtrs, r.exprPtrs = newSlab[*ast.Term](counts[3]), newSlab[*ast.Expr](counts[4])
 	text := []byte(r.data[r.pos : r.pos+nText])
 	r.pos += nText
-	r.terms = make([]ast.Term, 0, nTerms)
 	locs := make([]ast.Location, nLocs)
 	r.locs = make([]*ast.Location, nLocs)
 	for i := range locs {
@@ -545,7 +589,8 @@ func decodeCompiled(data string) (map[string]*ast.Module, map[ast.Var]ast.Var, e
 		k := ast.Var(r.str())
 		rewritten[k] = ast.Var(r.str())
 	}
-	if r.err == nil && (r.pos != len(r.data) || len(r.terms) != nTerms) {
+	used := r.terms.used() && r.exprs.used() && r.rules.used() && r.heads.used() && r.termPtrs.used() && r.exprPtrs.used()
+	if r.err == nil && (r.pos != len(r.data) || !used) {
 		r.err = errCorrupt
 	}
 	if r.err != nil {
@@ -583,12 +628,16 @@ func (r *astReader) rule(m *ast.Module) *ast.Rule {
 	if !r.bool() || r.err != nil {
 		return nil
 	}
-	h := &ast.Head{Name: ast.Var(r.str()), Reference: r.termList(), Args: r.termList()}
+	h := r.heads.one()
+	h.Name = ast.Var(r.str())
+	h.Reference = r.termList()
+	h.Args = r.termList()
 	h.Key = r.term()
 	h.Value = r.term()
 	h.Assign = r.bool()
 	h.Location = r.loc()
-	rule := &ast.Rule{Head: h, Module: m}
+	rule := r.rules.one()
+	rule.Head, rule.Module = h, m
 	rule.Body = r.body()
 	rule.Location = r.loc()
 	rule.Default = r.bool()
@@ -605,18 +654,19 @@ func (r *astReader) body() ast.Body {
 		r.err = errCorrupt
 		return nil
 	}
-	b := make(ast.Body, 0, n)
-	for range n {
+	b := ast.Body(r.exprPtrs.take(n))
+	for i := range b {
 		if r.err != nil {
-			break
+			return nil
 		}
-		b = append(b, r.expr())
+		b[i] = r.expr()
 	}
 	return b
 }
 
 func (r *astReader) expr() *ast.Expr {
-	e := &ast.Expr{Index: r.int(), Generated: r.bool(), Negated: r.bool(), Location: r.loc()}
+	e := r.exprs.one()
+	e.Index, e.Generated, e.Negated, e.Location = r.int(), r.bool(), r.bool(), r.loc()
 	if n := r.int(); n > 0 && n <= len(r.data) {
 		e.With = make([]*ast.With, n)
 		for i := range e.With {
@@ -650,7 +700,7 @@ func (r *astReader) termList() []*ast.Term {
 		r.err = errCorrupt
 		return nil
 	}
-	ts := make([]*ast.Term, n)
+	ts := r.termPtrs.take(n)
 	for i := range ts {
 		ts[i] = r.term()
 	}
@@ -672,12 +722,7 @@ func (r *astReader) term() *ast.Term {
 	if tag == tagNil || r.err != nil {
 		return nil
 	}
-	if len(r.terms) == cap(r.terms) {
-		r.err = errCorrupt
-		return nil
-	}
-	r.terms = append(r.terms, ast.Term{})
-	t := &r.terms[len(r.terms)-1]
+	t := r.terms.one()
 	switch tag {
 	case tagNull:
 		t.Value = ast.NullValue
