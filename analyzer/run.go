@@ -41,13 +41,15 @@ type engine struct {
 	setKinds map[string]bool
 	allKinds bool
 	facts    map[string][]*Fact
+	// intern shares the equal messages and paths of the run's diagnostics.
+	intern *interner
 
 	mu   sync.Mutex // guards errs
 	errs []error
 }
 
 func newEngine(rules []*Rule, opts Options) *engine {
-	e := &engine{opts: opts, enabled: map[string]*Rule{}, byKind: map[string][]*Rule{}}
+	e := &engine{opts: opts, enabled: map[string]*Rule{}, byKind: map[string][]*Rule{}, intern: newInterner()}
 	for _, r := range rules {
 		e.enabled[r.ID] = r
 		switch {
@@ -126,7 +128,7 @@ func (e *engine) runDocument(ctx context.Context, doc *Document) []Diagnostic {
 		rules = slices.Concat(e.anyKind, k)
 	}
 	pass := &Pass{Doc: doc, ctx: ctx, kube: e.opts.KubeVersion.OrNewest()}
-	pass.report = func(d *Document, f Finding) { out = append(out, resolve(pass.Rule, d, f, e.opts)) }
+	pass.report = func(d *Document, f Finding) { out = append(out, e.resolve(pass.Rule, d, f)) }
 	pass.fail = func(err error) {
 		e.fail(fmt.Errorf("rule %s on %s (document %d, %s %s): %w", pass.Rule.ID, doc.File.Path, doc.Index+1, doc.Kind, doc.Name, err))
 	}
@@ -210,10 +212,10 @@ func (e *engine) runSetChunks(ctx context.Context, docs []*Document) diagChunks 
 					key.first = &rel[0]
 				}
 				f.Related = nil
-				diag := resolve(r, d, f, e.opts)
+				diag := e.resolve(r, d, f)
 				if len(rel) > 0 {
 					if diag.Related = resolved[key]; diag.Related == nil {
-						diag.Related = resolveRelated(rel)
+						diag.Related = e.resolveRelated(rel)
 						resolved[key] = diag.Related
 					}
 				}
@@ -394,16 +396,17 @@ func severityOf(r *Rule, found Severity, opts Options) Severity {
 // resolve turns a rule's finding into a positioned diagnostic, resolving
 // its related places with the same locator: in the document's file, or for
 // a rendered document in the source file its source map names (a fix is
-// kept only if it edits that file).
-func resolve(r *Rule, d *Document, f Finding, opts Options) Diagnostic {
+// kept only if it edits that file). Its message and path are the run's
+// shared copies (see interner).
+func (e *engine) resolve(r *Rule, d *Document, f Finding) Diagnostic {
 	file, rng := d.Position(f.Path, f.AtKey)
 	diag := Diagnostic{
 		RuleID:   r.ID,
-		Severity: severityOf(r, f.Severity, opts),
-		Message:  f.Message,
+		Severity: severityOf(r, f.Severity, e.opts),
+		Message:  e.intern.message(f.Message),
 		File:     file.Path,
 		Range:    rng,
-		Path:     f.Path,
+		Path:     e.intern.path(f.Path),
 		Object:   d.Ref(),
 		Fix:      fixIn(f.Fix, file),
 	}
@@ -411,23 +414,23 @@ func resolve(r *Rule, d *Document, f Finding, opts Options) Diagnostic {
 		diag.doc, diag.from = d, d.Rendering
 	}
 	if len(f.Related) > 0 {
-		diag.Related = resolveRelated(f.Related)
+		diag.Related = e.resolveRelated(f.Related)
 	}
 	return diag
 }
 
 // resolveRelated resolves related places with the locator (through the
-// source map of rendered documents).
-func resolveRelated(related []Related) []RelatedLocation {
+// source map of rendered documents), sharing their messages and paths.
+func (e *engine) resolveRelated(related []Related) []RelatedLocation {
 	out := make([]RelatedLocation, len(related))
 	for i, rel := range related {
 		file, rng := rel.Doc.Position(rel.Path, rel.AtKey)
 		out[i] = RelatedLocation{
 			File:    file.Path,
 			Range:   rng,
-			Path:    rel.Path,
+			Path:    e.intern.path(rel.Path),
 			Object:  rel.Doc.Ref(),
-			Message: rel.Message,
+			Message: e.intern.message(rel.Message),
 		}
 	}
 	return out
