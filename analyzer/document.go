@@ -84,7 +84,8 @@ func (f *File) reparsed() map[docKey]*yaml.Node {
 // lineStarts returns the byte offsets at which lines begin.
 func (f *File) lineStarts() []int {
 	f.linesOnce.Do(func() {
-		f.lines = append(f.lines, 0)
+		// Sized exactly: a run keeps the index of every file.
+		f.lines = make([]int, 1, 1+bytes.Count(f.Content, []byte{'\n'}))
 		for i, c := range f.Content {
 			if c == '\n' {
 				f.lines = append(f.lines, i+1)
