@@ -44,10 +44,29 @@ type Pass struct {
 	kube   KubeVersion
 	report func(*Document, Finding)
 	fail   func(error)
+	// shared holds the values of Shared for this document.
+	shared map[any]any
 }
 
 // Report records a finding on the pass's document.
 func (p *Pass) Report(f Finding) { p.report(p.Doc, f) }
+
+// Shared returns the value build returns for key, built once per document
+// and shared by the per-document rules that run on it (the evaluation of
+// every policy, which each policy's rule reads its findings from). It is
+// dropped once those rules have run, so a run does not keep it for every
+// document. build must depend only on the document.
+func (p *Pass) Shared(key any, build func() any) any {
+	if v, ok := p.shared[key]; ok {
+		return v
+	}
+	v := build()
+	if p.shared == nil {
+		p.shared = map[any]any{}
+	}
+	p.shared[key] = v
+	return v
+}
 
 // Context returns the run's context: a rule that works long (a policy
 // evaluation) stops when it is done.

@@ -249,3 +249,33 @@ func TestSortStable(t *testing.T) {
 		}
 	}
 }
+
+// Pass.Shared builds a value once per document: the rules of one document
+// share it, another document gets its own.
+func TestPassSharedIsPerDocument(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"a.yaml": sa("one") + "---\n" + sa("two")})
+	type key struct{}
+	var builds []string // one file: its documents are checked in order
+	shared := func(p *analyzer.Pass) string {
+		return p.Shared(key{}, func() any {
+			builds = append(builds, p.Doc.Name)
+			return "built for " + p.Doc.Name
+		}).(string)
+	}
+	rules := []*analyzer.Rule{
+		testRule("first", func(p *analyzer.Pass) { p.Reportf(analyzer.NewPath("metadata", "name"), "first: %s", shared(p)) }),
+		testRule("second", func(p *analyzer.Pass) { p.Reportf(analyzer.NewPath("metadata", "name"), "second: %s", shared(p)) }),
+	}
+	_, res := analyzer.Lint(context.Background(), analyzer.NewLoader(nil), []string{dir}, rules, analyzer.Options{})
+	want := strings.ReplaceAll(`DIR/a.yaml:4:9 warning first first: built for one
+DIR/a.yaml:4:9 warning second second: built for one
+DIR/a.yaml:9:9 warning first first: built for two
+DIR/a.yaml:9:9 warning second second: built for two
+`, "DIR", filepath.ToSlash(dir))
+	if got := format(res.Diagnostics); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if !slices.Equal(builds, []string{"one", "two"}) {
+		t.Errorf("built for %q, want once for each document", builds)
+	}
+}

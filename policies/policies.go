@@ -23,11 +23,9 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
-	"weak"
 
 	"github.com/kvet-dev/kvet/analyzer"
 )
@@ -82,8 +80,6 @@ type Engine struct {
 	prog            *program
 	compileErr      error
 	compileReported atomic.Bool
-
-	cache docCache
 }
 
 // New loads the policies: the built-in ones (unless opts.NoBuiltin), whose
@@ -193,43 +189,6 @@ func (e *Engine) paramValues(configured map[string]map[string]any) map[string]ma
 	return out
 }
 
-// docCache keeps each document's result while the document is alive: the
-// first rule of a document evaluates every policy, the others read the
-// result. Entries go away with their documents (weak keys), so an engine
-// that outlives many runs does not grow.
-type docCache struct {
-	mu sync.Mutex
-	m  map[weak.Pointer[analyzer.Document]]*cached
-}
-
-type cached struct {
-	once sync.Once
-	res  docResult
-}
-
-func (c *docCache) get(ctx context.Context, doc *analyzer.Document, eval func(context.Context, *analyzer.Document, *docResult)) *docResult {
-	key := weak.Make(doc)
-	c.mu.Lock()
-	if c.m == nil {
-		c.m = map[weak.Pointer[analyzer.Document]]*cached{}
-	}
-	r := c.m[key]
-	if r == nil {
-		r = &cached{}
-		c.m[key] = r
-		runtime.AddCleanup(doc, c.drop, key)
-	}
-	c.mu.Unlock()
-	r.once.Do(func() { eval(ctx, doc, &r.res) })
-	return &r.res
-}
-
-func (c *docCache) drop(key weak.Pointer[analyzer.Document]) {
-	c.mu.Lock()
-	delete(c.m, key)
-	c.mu.Unlock()
-}
-
 // run is the Run function of the rule of policy p: it takes the findings
 // of p from the document's (cached) evaluation.
 func (e *Engine) run(p *policy) func(*analyzer.Pass) {
@@ -240,7 +199,13 @@ func (e *Engine) run(p *policy) func(*analyzer.Pass) {
 			}
 			return
 		}
-		res := e.cache.get(pass.Context(), pass.Doc, e.evaluate)
+		// The first rule of a document evaluates every policy; the others
+		// read the result, which goes away with the document's pass.
+		res := pass.Shared(e, func() any {
+			res := &docResult{}
+			e.evaluate(pass.Context(), pass.Doc, res)
+			return res
+		}).(*docResult)
 		if res.err != nil {
 			if res.reported.CompareAndSwap(false, true) {
 				pass.Fail(res.err)
