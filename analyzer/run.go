@@ -299,7 +299,8 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 			e.release(d)
 		}
 		files[i].file = f
-		results[i] = fileResult{docs: docs, diags: diags}
+		// Kept until every file is done: without the room left by append.
+		results[i] = fileResult{docs: docs, diags: slices.Clone(diags)}
 	})
 	rendered := make([][]Diagnostic, len(set.Renderings))
 	parallel(ctx, len(set.Renderings), func(i int) {
@@ -333,8 +334,9 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 		n += len(r)
 	}
 	diags := make([]Diagnostic, 0, n+setDiags.len())
-	for _, r := range results {
-		diags = append(diags, r.diags...)
+	for i := range results {
+		diags = append(diags, results[i].diags...)
+		results[i].diags = nil // the collector may free it while the rest is copied
 	}
 	for _, r := range rendered {
 		diags = append(diags, r...)
