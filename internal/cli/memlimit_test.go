@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"os"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"testing"
@@ -58,6 +60,36 @@ func TestInputSizes(t *testing.T) {
 	}
 }
 
+// With the limit set, the proportional collector is off, so that a run
+// below the limit (one small file) does not collect at all; GOGC set by the
+// user, or GOMEMLIMIT, leaves the collector as the user configured it.
+func TestMemoryLimitTurnsProportionalCollectorOff(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "job.yaml")
+	if err := os.WriteFile(file, []byte("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	for _, tt := range []struct {
+		env     map[string]string
+		limit   int64
+		percent int
+	}{
+		{nil, memoryFloor, -1},
+		{map[string]string{"GOGC": "200"}, memoryFloor, 100},
+		{map[string]string{"GOMEMLIMIT": "1GiB"}, memoryLimitUnset, 100},
+	} {
+		debug.SetGCPercent(100)
+		a := &app{getenv: func(k string) string { return tt.env[k] }}
+		if got := a.limitMemory([]string{file}, nil); got != tt.limit {
+			t.Errorf("%v: limitMemory = %d, want %d", tt.env, got, tt.limit)
+		}
+		if got := debug.SetGCPercent(100); got != tt.percent {
+			t.Errorf("%v: GC percent %d after limitMemory, want %d", tt.env, got, tt.percent)
+		}
+	}
+}
+
 // Standard input and pipes have no size before they are read: no limit.
 func TestNoMemoryLimitForStdin(t *testing.T) {
 	a := &app{getenv: func(string) string { return "" }}
@@ -81,6 +113,7 @@ func TestMemoryLimitDoesNotStarveLargeFile(t *testing.T) {
 	}
 	a := &app{getenv: func(string) string { return "" }}
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	gcs := func() uint32 {
 		var before, after runtime.MemStats
 		runtime.GC()
