@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	yaml "go.yaml.in/yaml/v3"
@@ -43,7 +44,7 @@ func BuiltinIDs() []string {
 
 // resultRule matches the rules whose values are results, as conftest does:
 // deny, violation and warn, optionally suffixed with _name.
-var resultRule = regexp.MustCompile(`^(deny|violation|warn)(_[a-zA-Z0-9_]+)?$`)
+var resultRule = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(deny|violation|warn)(_[a-zA-Z0-9_]+)?$`) })
 
 // policy is one rule of the catalog made of one or more result rules
 // (entries) of one package.
@@ -166,7 +167,7 @@ func policiesFromSources(srcs []*source) ([]*policy, error) {
 		seen := map[string]bool{}
 		for _, r := range m.Rules {
 			name, ok := ruleName(r)
-			if !ok || !resultRule.MatchString(name) || seen[name] {
+			if !ok || !resultRule().MatchString(name) || seen[name] {
 				continue
 			}
 			seen[name] = true
@@ -204,7 +205,7 @@ func policiesFromSources(srcs []*source) ([]*policy, error) {
 				p.rule.Severity = max(p.rule.Severity, en.severity)
 			}
 			if hasException {
-				suffix := strings.TrimPrefix(resultRule.FindStringSubmatch(name)[2], "_")
+				suffix := strings.TrimPrefix(resultRule().FindStringSubmatch(name)[2], "_")
 				en.exception = &suffix
 			}
 			p.entries = append(p.entries, en)
@@ -252,7 +253,7 @@ func derivedID(pkg ast.Ref, name string) string {
 		}
 	}
 	parts = append(parts, name)
-	id := nonAlnum.ReplaceAllString(strings.ToLower(strings.Join(parts, "-")), "-")
+	id := nonAlnum().ReplaceAllString(strings.ToLower(strings.Join(parts, "-")), "-")
 	id = strings.Trim(id, "-")
 	if id == "" || id[0] < 'a' || id[0] > 'z' {
 		id = "policy-" + id
@@ -260,7 +261,7 @@ func derivedID(pkg ast.Ref, name string) string {
 	return id
 }
 
-var nonAlnum = regexp.MustCompile(`[^a-z0-9]+`)
+var nonAlnum = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^a-z0-9]+`) })
 
 // metadataFor finds the METADATA of result rule name in module m: an
 // annotation on a rule of that name (scope rule or document), else the
@@ -302,7 +303,7 @@ func parseMeta(m *ast.Module, a *ast.Annotations) (*meta, error) {
 	c := a.Custom
 	if v, ok := c["id"]; ok {
 		s, ok := v.(string)
-		if !ok || !kebab.MatchString(s) {
+		if !ok || !kebab().MatchString(s) {
 			return nil, bad("id", "a kebab-case rule ID such as my-team-no-latest")
 		}
 		md.id = s
@@ -416,7 +417,7 @@ func metaFieldLocation(m *ast.Module, a *ast.Annotations, path ...any) string {
 	return fmt.Sprintf("%s:%d:%d", c.Location.File, c.Location.Row, col)
 }
 
-var kebab = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+var kebab = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`) })
 
 // parseParams reads custom.parameters: a list of {name, doc, default}
 // whose defaults are ints, booleans, strings or lists of strings or ints.

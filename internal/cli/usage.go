@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -86,12 +87,12 @@ func flagUsages(fs *pflag.FlagSet) string {
 	return b.String()
 }
 
-var unknownFlag = regexp.MustCompile(`^unknown flag: --([^\s=]+)$`)
+var unknownFlag = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^unknown flag: --([^\s=]+)$`) })
 
 // suggestFlag adds `(did you mean --format?)` to an unknown-flag error when
 // a flag of cmd is close to the one given.
 func suggestFlag(cmd *cobra.Command, err error) error {
-	m := unknownFlag.FindStringSubmatch(err.Error())
+	m := unknownFlag().FindStringSubmatch(err.Error())
 	if m == nil {
 		return err
 	}

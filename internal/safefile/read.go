@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // DefaultMaxSize is the default limit on the size of one file (64 MiB).
@@ -67,13 +68,17 @@ func Describe(m fs.FileMode) string {
 	return "a regular file"
 }
 
-var streamName = regexp.MustCompile(`^/(?:dev/fd|proc/self/fd|proc/[0-9]+/fd)/[0-9]+$`)
+var streamName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^/(?:dev/fd|proc/self/fd|proc/[0-9]+/fd)/[0-9]+$`) })
 
 // IsStreamName reports whether path names a stream the user handed kvet on
 // purpose: /dev/stdin, or a process substitution (`<(cmd)` expands to
 // /dev/fd/N or /proc/self/fd/N). Only such paths may be pipes or devices.
 func IsStreamName(path string) bool {
-	return path == "/dev/stdin" || streamName.MatchString(path)
+	if path == "/dev/stdin" {
+		return true
+	}
+	// The pattern is compiled only for the paths it can match.
+	return (strings.HasPrefix(path, "/dev/fd/") || strings.HasPrefix(path, "/proc/")) && streamName().MatchString(path)
 }
 
 // Read returns the content of the file at path, at most limit bytes

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/kvet-dev/kvet/analyzer"
 )
@@ -21,7 +22,7 @@ func knownZone(name string) bool {
 // zoneComponent is the API server's rule for each /-separated part of a
 // timeZone (pkg/apis/batch/validation: IANA naming, plus digits and + for
 // legacy names such as Etc/GMT+5).
-var zoneComponent = regexp.MustCompile(`^[A-Za-z\.\-_0-9+]{1,14}$`)
+var zoneComponent = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z\.\-_0-9+]{1,14}$`) })
 
 // timeZoneProblem returns why the API server rejects tz, or "".
 func timeZoneProblem(tz string) string {
@@ -29,7 +30,7 @@ func timeZoneProblem(tz string) string {
 		return "it is empty; omit the field or name a zone"
 	}
 	for _, part := range strings.Split(tz, "/") {
-		if part == "." || part == ".." || strings.HasPrefix(part, "-") || !zoneComponent.MatchString(part) {
+		if part == "." || part == ".." || strings.HasPrefix(part, "-") || !zoneComponent().MatchString(part) {
 			return "it is not a time zone name"
 		}
 	}
