@@ -4,6 +4,7 @@ package apiversion
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -106,15 +107,19 @@ func DeprecatedAPIVersion() *analyzer.Rule {
 func tableDoc() string {
 	var b strings.Builder
 	b.WriteString("Removed API versions kvet knows (" + GuideURL + "):\n\n")
+	// Built in every run (the rule's Doc), so without fmt.
 	for _, r := range Removals() {
-		var repl []string
-		for _, x := range r.Replacements {
-			repl = append(repl, fmt.Sprintf("%s (1.%d)", x.APIVersion, x.Since))
+		b.WriteString("    1." + strconv.Itoa(r.RemovedIn) + "  " + r.APIVersion + " " + r.Kind + " → ")
+		if len(r.Replacements) == 0 {
+			b.WriteString("none")
 		}
-		if len(repl) == 0 {
-			repl = []string{"none"}
+		for i, x := range r.Replacements {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(x.APIVersion + " (1." + strconv.Itoa(x.Since) + ")")
 		}
-		fmt.Fprintf(&b, "    1.%d  %s %s → %s\n", r.RemovedIn, r.APIVersion, r.Kind, strings.Join(repl, ", "))
+		b.WriteByte('\n')
 	}
 	return b.String()
 }
