@@ -176,3 +176,22 @@ func TestPrecompiledStale(t *testing.T) {
 		t.Fatalf("compiling from source: %v", err)
 	}
 }
+
+// BenchmarkCompileSource and BenchmarkCompilePrecompiled compare what a
+// run pays for the built-in policies without and with
+// builtin_compiled.bin (go test ./policies -run '^$' -bench 'Compile(Source|Precompiled)' -cpu 1).
+func BenchmarkCompileSource(b *testing.B) {
+	for b.Loop() {
+		if _, err := compileBuiltin(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCompilePrecompiled(b *testing.B) {
+	for b.Loop() {
+		if c, err := precompiled(); err != nil || c == nil {
+			b.Fatal(err)
+		}
+	}
+}
