@@ -9,9 +9,11 @@ import (
 	"hash/fnv"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/version"
@@ -41,7 +43,7 @@ var builtinCompiled string
 const compiledFile = "builtin_compiled.bin"
 
 // compiledVersion changes when the encoding does.
-const compiledVersion = "kvet-compiled-2"
+const compiledVersion = "kvet-compiled-3"
 
 // structureStages are the compiler stages run on precompiled modules:
 // those that set the compiler's state rather than rewrite modules.
@@ -136,41 +138,44 @@ func compileBuiltin() (*ast.Compiler, error) {
 	return prog.compiler, nil
 }
 
+// compiledParts is the number of parts the modules are split into, so
+// that as many goroutines decode them.
+const compiledParts = 4
+
 // encodeCompiled renders the key and a compiler's modules and rewritten
-// variables.
+// variables. The file is: the key; the texts and locations of all the
+// modules; the rewritten variables; then compiledParts parts, each with
+// its counts (see astWriter) and length, of modules balanced by size.
 func encodeCompiled(key [20]byte, c *ast.Compiler) ([]byte, error) {
-	w := &astWriter{locs: map[*ast.Location]int{}, texts: map[string]int{}}
+	lt := &locTable{locs: map[*ast.Location]int{}, texts: map[string]int{}}
 	names := make([]string, 0, len(c.Modules))
 	for name := range c.Modules {
 		names = append(names, name)
 	}
 	slices.Sort(names)
-	w.int(len(names))
+	var parts [compiledParts]*astWriter
+	for i := range parts {
+		parts[i] = &astWriter{locTable: lt}
+	}
 	for _, name := range names {
-		w.str(name)
-		w.module(c.Modules[name])
+		mw := &astWriter{locTable: lt}
+		mw.str(name)
+		mw.module(c.Modules[name])
+		if mw.err != nil {
+			return nil, mw.err
+		}
+		// The smallest part takes the module.
+		w := slices.MinFunc(parts[:], func(a, b *astWriter) int { return len(a.buf) - len(b.buf) })
+		w.buf = append(w.buf, mw.buf...)
+		w.terms, w.exprs, w.rules = w.terms+mw.terms, w.exprs+mw.exprs, w.rules+mw.rules
+		w.termPtrs, w.exprPtrs = w.termPtrs+mw.termPtrs, w.exprPtrs+mw.exprPtrs
 	}
-	vars := make([]ast.Var, 0, len(c.RewrittenVars))
-	for v := range c.RewrittenVars {
-		vars = append(vars, v)
-	}
-	slices.Sort(vars)
-	w.int(len(vars))
-	for _, v := range vars {
-		w.str(string(v))
-		w.str(string(c.RewrittenVars[v]))
-	}
-	if w.err != nil {
-		return nil, w.err
-	}
-	// Header: the key, then the counts the reader allocates at once.
 	out := append([]byte(nil), key[:]...)
-	for _, n := range []int{w.terms, w.exprs, w.rules, w.termPtrs, w.exprPtrs, len(w.locList), len(w.textPool)} {
-		out = binary.AppendUvarint(out, uint64(n))
-	}
-	out = append(out, w.textPool...)
-	for _, l := range w.locList {
-		out = binary.AppendUvarint(out, uint64(w.texts[string(l.Text)]))
+	out = binary.AppendUvarint(out, uint64(len(lt.locList)))
+	out = binary.AppendUvarint(out, uint64(len(lt.textPool)))
+	out = append(out, lt.textPool...)
+	for _, l := range lt.locList {
+		out = binary.AppendUvarint(out, uint64(lt.texts[string(l.Text)]))
 		out = binary.AppendUvarint(out, uint64(len(l.Text)))
 		out = appendString(out, l.File)
 		out = binary.AppendUvarint(out, uint64(l.Row))
@@ -181,7 +186,23 @@ func encodeCompiled(key [20]byte, c *ast.Compiler) ([]byte, error) {
 			out = binary.AppendUvarint(out, uint64(t))
 		}
 	}
-	return append(out, w.buf...), nil
+	vars := make([]ast.Var, 0, len(c.RewrittenVars))
+	for v := range c.RewrittenVars {
+		vars = append(vars, v)
+	}
+	slices.Sort(vars)
+	out = binary.AppendUvarint(out, uint64(len(vars)))
+	for _, v := range vars {
+		out = appendString(out, string(v))
+		out = appendString(out, string(c.RewrittenVars[v]))
+	}
+	for _, w := range parts {
+		for _, n := range w.counts() {
+			out = binary.AppendUvarint(out, uint64(n))
+		}
+		out = appendString(out, string(w.buf))
+	}
+	return out, nil
 }
 
 func appendString(b []byte, s string) []byte {
@@ -222,10 +243,20 @@ type astWriter struct {
 	// lengths of term lists and bodies, which the reader allocates at
 	// once.
 	terms, exprs, rules, termPtrs, exprPtrs int
-	locs                                    map[*ast.Location]int
-	locList                                 []*ast.Location
-	texts                                   map[string]int
-	textPool                                []byte
+	*locTable
+}
+
+// locTable holds the locations of all the modules.
+type locTable struct {
+	locs     map[*ast.Location]int
+	locList  []*ast.Location
+	texts    map[string]int
+	textPool []byte
+}
+
+// counts are the writer's counts, in the order of the file.
+func (w *astWriter) counts() [5]int {
+	return [5]int{w.terms, w.exprs, w.rules, w.termPtrs, w.exprPtrs}
 }
 
 func (w *astWriter) fail(format string, args ...any) {
@@ -534,22 +565,13 @@ func (r *astReader) loc() *ast.Location {
 }
 
 // decodeCompiled decodes the modules and rewritten variables of data (the
-// file after its key).
+// file after its key), the parts in parallel.
 func decodeCompiled(data string) (map[string]*ast.Module, map[ast.Var]ast.Var, error) {
 	r := &astReader{data: data}
-	var counts [7]int
-	for i := range counts {
-		counts[i] = int(r.uvarint())
-		if counts[i] > len(r.data) {
-			return nil, nil, errCorrupt
-		}
-	}
-	nLocs, nText := counts[5], counts[6]
-	if r.err != nil || nText > len(r.data)-r.pos {
+	nLocs, nText := int(r.uvarint()), int(r.uvarint())
+	if r.err != nil || nLocs > len(r.data) || nText > len(r.data)-r.pos {
 		return nil, nil, errCorrupt
 	}
-	r.terms, r.exprs, r.rules, r.heads = newSlab[ast.Term](counts[0]), newSlab[ast.Expr](counts[1]), newSlab[ast.Rule](counts[2]), newSlab[ast.Head](counts[2])
-	r.termPtrs, r.exprPtrs = newSlab[*ast.Term](counts[3]), newSlab[*ast.Expr](counts[4])
 	text := []byte(r.data[r.pos : r.pos+nText])
 	r.pos += nText
 	locs := make([]ast.Location, nLocs)
@@ -557,7 +579,7 @@ func decodeCompiled(data string) (map[string]*ast.Module, map[ast.Var]ast.Var, e
 	for i := range locs {
 		l := &locs[i]
 		off, n := int(r.uvarint()), int(r.uvarint())
-		if off+n > len(text) {
+		if off < 0 || n < 0 || off+n > len(text) {
 			return nil, nil, errCorrupt
 		}
 		l.Text = text[off : off+n : off+n]
@@ -571,17 +593,8 @@ func decodeCompiled(data string) (map[string]*ast.Module, map[ast.Var]ast.Var, e
 		}
 		r.locs[i] = l
 	}
-	modules := map[string]*ast.Module{}
-	n := r.int()
-	for range n {
-		if r.err != nil {
-			break
-		}
-		name := r.str()
-		modules[name] = r.module()
-	}
 	rewritten := map[ast.Var]ast.Var{}
-	n = r.int()
+	n := int(r.uvarint())
 	for range n {
 		if r.err != nil {
 			break
@@ -589,14 +602,53 @@ func decodeCompiled(data string) (map[string]*ast.Module, map[ast.Var]ast.Var, e
 		k := ast.Var(r.str())
 		rewritten[k] = ast.Var(r.str())
 	}
-	used := r.terms.used() && r.exprs.used() && r.rules.used() && r.heads.used() && r.termPtrs.used() && r.exprPtrs.used()
-	if r.err == nil && (r.pos != len(r.data) || !used) {
+	var parts [compiledParts]*astReader
+	for i := range parts {
+		var counts [5]int
+		for j := range counts {
+			if counts[j] = int(r.uvarint()); counts[j] > len(r.data) {
+				return nil, nil, errCorrupt
+			}
+		}
+		parts[i] = &astReader{data: r.str(), locs: r.locs,
+			terms: newSlab[ast.Term](counts[0]), exprs: newSlab[ast.Expr](counts[1]),
+			rules: newSlab[ast.Rule](counts[2]), heads: newSlab[ast.Head](counts[2]),
+			termPtrs: newSlab[*ast.Term](counts[3]), exprPtrs: newSlab[*ast.Expr](counts[4])}
+	}
+	if r.err == nil && r.pos != len(r.data) {
 		r.err = errCorrupt
 	}
 	if r.err != nil {
 		return nil, nil, r.err
 	}
+	var wg sync.WaitGroup
+	found := make([]map[string]*ast.Module, len(parts))
+	for i, p := range parts {
+		wg.Go(func() { found[i] = p.modules() })
+	}
+	wg.Wait()
+	modules := map[string]*ast.Module{}
+	for i, p := range parts {
+		if p.err != nil {
+			return nil, nil, p.err
+		}
+		maps.Copy(modules, found[i])
+	}
 	return modules, rewritten, nil
+}
+
+// modules decodes a part: modules to the end of the data.
+func (r *astReader) modules() map[string]*ast.Module {
+	out := map[string]*ast.Module{}
+	for r.err == nil && r.pos < len(r.data) {
+		name := r.str()
+		out[name] = r.module()
+	}
+	used := r.terms.used() && r.exprs.used() && r.rules.used() && r.heads.used() && r.termPtrs.used() && r.exprPtrs.used()
+	if r.err == nil && !used {
+		r.err = errCorrupt
+	}
+	return out
 }
 
 func (r *astReader) module() *ast.Module {
