@@ -61,13 +61,30 @@ type Diagnostic struct {
 	// diagnostics are kept (SARIF reports them) but never count as findings.
 	Suppression *Suppression
 
-	// doc is the rendered document the diagnostic is about, and from the
-	// rendering that reported it (nil for documents read as they are).
+	// origin is set for the diagnostics of renderings (nil for documents
+	// read as they are, so that a run's many diagnostics stay small).
+	origin *origin
+}
+
+// origin says which rendering reported a diagnostic.
+type origin struct {
+	// doc is the rendered document the diagnostic is about (nil for a
+	// rendering's own diagnostics), and from the rendering that reported
+	// it.
 	doc  *Document
 	from *Rendering
 	// also are the other objects a merged finding stands for (see
 	// Objects).
-	also *[]ObjectRef
+	also []ObjectRef
+}
+
+// renderedDoc returns the rendered document the diagnostic is about, or
+// nil.
+func (d *Diagnostic) renderedDoc() *Document {
+	if d.origin == nil {
+		return nil
+	}
+	return d.origin.doc
 }
 
 // Objects returns the objects the finding is about: Object, and when
@@ -76,8 +93,8 @@ type Diagnostic struct {
 // one), which kvet reports once, the others too.
 func (d *Diagnostic) Objects() []ObjectRef {
 	out := []ObjectRef{d.Object}
-	if d.also != nil {
-		out = append(out, *d.also...)
+	if d.origin != nil {
+		out = append(out, d.origin.also...)
 	}
 	return out
 }

@@ -513,10 +513,10 @@ func (idx index) match(d *Diagnostic) {
 		}
 		cands = append(cands, fi.whole...)
 	}
-	if d.doc != nil && idx.rendered[d.doc] != nil {
+	if doc := d.renderedDoc(); doc != nil && idx.rendered[doc] != nil {
 		// The annotation of a rendered object, after the comments of the
 		// line: it applies wherever the object's findings resolve.
-		cands = append(cands, idx.rendered[d.doc])
+		cands = append(cands, idx.rendered[doc])
 	}
 	for _, dir := range cands {
 		for i := range dir.names {

@@ -710,7 +710,7 @@ func (l *Loader) object(f *File, index, item int, root *yaml.Node, apiVersion, k
 			Range: r, Path: p.path, Object: d.Ref(),
 		}
 		if d.Rendering != nil {
-			diag.doc, diag.from = d, d.Rendering
+			diag.origin = &origin{doc: d, from: d.Rendering}
 		}
 		if p.rename != "" {
 			if e, ok := RenameKey(d, p.path, p.rename); ok {

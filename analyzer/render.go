@@ -211,7 +211,7 @@ func (l *Loader) ParseRendered(f *File, r *Rendering, source func(*Document) Sou
 func (r *Rendering) tagged() []Diagnostic {
 	out := slices.Clone(r.Diagnostics)
 	for i := range out {
-		out[i].from = r
+		out[i].origin = &origin{from: r}
 	}
 	return out
 }
@@ -263,14 +263,14 @@ func mergeRendered(diags []Diagnostic, renderings []*Rendering) []Diagnostic {
 	groups := map[key]int{}
 	roots := map[int][]*Rendering{}
 	for _, d := range diags {
-		r := d.from
-		if r == nil {
+		if d.origin == nil || d.origin.from == nil {
 			out = append(out, d)
 			continue
 		}
+		r := d.origin.from
 		k := key{rule: d.RuleID, file: d.File, message: d.Message, rng: d.Range}
-		if d.doc != nil {
-			k.ignore = d.doc.Annotations[IgnoreAnnotation]
+		if doc := d.origin.doc; doc != nil {
+			k.ignore = doc.Annotations[IgnoreAnnotation]
 		}
 		i, ok := groups[k]
 		if !ok {
@@ -282,10 +282,10 @@ func mergeRendered(diags []Diagnostic, renderings []*Rendering) []Diagnostic {
 				out[i].Fix = nil
 			}
 			if !slices.Contains(out[i].Objects(), d.Object) {
-				if out[i].also == nil {
-					out[i].also = &[]ObjectRef{}
-				}
-				*out[i].also = append(*out[i].also, d.Object)
+				// A copy: the diagnostic merged into may share its origin.
+				o := *out[i].origin
+				o.also = append(slices.Clip(o.also), d.Object)
+				out[i].origin = &o
 			}
 		}
 		if !slices.Contains(roots[i], r) {

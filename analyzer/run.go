@@ -413,7 +413,7 @@ func (e *engine) resolve(r *Rule, d *Document, f Finding) Diagnostic {
 		Fix:      fixIn(f.Fix, file),
 	}
 	if d.Rendering != nil {
-		diag.doc, diag.from = d, d.Rendering
+		diag.origin = &origin{doc: d, from: d.Rendering}
 	}
 	if len(f.Related) > 0 {
 		diag.Related = e.resolveRelated(f.Related)
