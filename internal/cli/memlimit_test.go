@@ -17,11 +17,11 @@ func TestMemoryLimit(t *testing.T) {
 	tests := []struct {
 		input, inFlight, want int64
 	}{
-		{0, 0, 90 << 20},
-		{1 << 20, 1 << 20, 90 << 20},        // one small file: the floor
-		{7_000_000, 15_000, 90 << 20},       // 9,500 generated documents
-		{7_400_000, 15_000, 96_800_000},     // the 10,000-document benchmark corpus
-		{37_000_000, 15_000, 481_600_000},   // 50,000 documents: twice what stays live (232 MB)
+		{0, 0, 72 << 20},
+		{1 << 20, 1 << 20, 72 << 20},        // one small file: the floor
+		{5_056_848, 11_000, 72 << 20},       // the 10,000-document benchmark corpus: the floor
+		{6_000_000, 15_000, 78_600_000},     // just above the floor
+		{25_472_547, 11_000, 331_583_111},   // 50,000 documents: about twice what stays live (~170 MB)
 		{3_000_000, 3_000_000, 159_000_000}, // one 3 MB file: above its live heap (83 MB)
 		{34_000_000, 34_000_000, 1_802_000_000},
 		{1 << 30, 2 << 20, 13<<30 + 80<<20},
