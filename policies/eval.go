@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/metrics"
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/open-policy-agent/opa/v1/topdown"
@@ -248,6 +249,7 @@ func (p *program) eval(ctx context.Context, q *query, input *ast.Term, deadline 
 		WithInput(input).
 		WithCancel(cancel).
 		WithVirtualCache(cache).
+		WithMetrics(metrics.NoOp()).
 		WithStackTraces(true)
 	var vals []ast.Value
 	err = tq.Iter(ctx, func(r topdown.QueryResult) error {
