@@ -14,9 +14,12 @@ import data.kvet.lib.result
 
 # found[id] maps the index of each entry of the Role or ClusterRole in input
 # that policy id reports to the set of its details (see entry_results).
-found := object.union_n([{id: {i: ds} | some id, ds in entry_results(rule)} |
-	some i, rule in input.rules
-])
+found := object.union_n([entry_found(i, rule) | some i, rule in input.rules])
+
+# entry_found(i, rule) is found for the entry rule at index i alone. Like
+# entry_results, it reads no input: kvet builds it once per distinct entry
+# and index in a run, and a document only merges those of its entries.
+entry_found(i, rule) := {id: {i: ds} | some id, ds in entry_results(rule)}
 
 # entry_results(rule) is what the per-entry policies report about one rule
 # entry of a Role or ClusterRole: for each rule ID, the set of its details
@@ -104,9 +107,12 @@ escalations(rule) := {["rbac-escalation-verbs", [k, verb, whats]] |
 
 # subjects_found[id] maps the index of each subject of the binding in input
 # that policy id reports to the set of its details (see subject_results).
-subjects_found := object.union_n([{id: {k: ds} | some id, ds in subject_results(input.kind, subject)} |
-	some k, subject in input.subjects
-])
+subjects_found := object.union_n([subject_found(k, input.kind, subject) | some k, subject in input.subjects])
+
+# subject_found(k, kind, subject) is subjects_found for the subject at index
+# k alone, in a binding of a kind; kvet builds it once per distinct subject,
+# index and kind in a run.
+subject_found(k, kind, subject) := {id: {k: ds} | some id, ds in subject_results(kind, subject)}
 
 # subject_results(kind, subject) is what the per-subject policies report
 # about one subject of a binding of a kind (RoleBinding or
