@@ -46,9 +46,11 @@ const compiledFile = "builtin_compiled.bin"
 const compiledVersion = "kvet-compiled-3"
 
 // structureStages are the compiler stages run on precompiled modules:
-// those that set the compiler's state rather than rewrite modules.
+// those that set the compiler's state that evaluation and queries read
+// rather than rewrite modules. (InitLocalVarGen's generator serves only
+// the stages that rewrite modules and the type check; queries have their
+// own.)
 var structureStages = []ast.StageID{
-	ast.StageInitLocalVarGen,
 	ast.StageSetModuleTree,
 	ast.StageSetRuleTree,
 	ast.StageSetAnnotationSet,
