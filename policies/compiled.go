@@ -337,18 +337,21 @@ func (w *astWriter) rule(r *ast.Rule) {
 	w.rule(r.Else)
 }
 
-// body and termList write -1 for nil and the length otherwise.
-func (w *astWriter) body(b ast.Body) {
-	if b == nil {
+// writeList writes -1 for a nil list, else its length (added to count)
+// and each element.
+func writeList[T any](w *astWriter, xs []T, count *int, each func(T)) {
+	if xs == nil {
 		w.int(-1)
 		return
 	}
-	w.int(len(b))
-	w.exprPtrs += len(b)
-	for _, e := range b {
-		w.expr(e)
+	w.int(len(xs))
+	*count += len(xs)
+	for _, x := range xs {
+		each(x)
 	}
 }
+
+func (w *astWriter) body(b ast.Body) { writeList(w, b, &w.exprPtrs, w.expr) }
 
 func (w *astWriter) expr(e *ast.Expr) {
 	w.exprs++
@@ -385,17 +388,7 @@ func (w *astWriter) expr(e *ast.Expr) {
 	}
 }
 
-func (w *astWriter) termList(ts []*ast.Term) {
-	if ts == nil {
-		w.int(-1)
-		return
-	}
-	w.int(len(ts))
-	w.termPtrs += len(ts)
-	for _, t := range ts {
-		w.term(t)
-	}
-}
+func (w *astWriter) termList(ts []*ast.Term) { writeList(w, ts, &w.termPtrs, w.term) }
 
 func (w *astWriter) term(t *ast.Term) {
 	if t == nil {

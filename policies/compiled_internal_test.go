@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
+
+	"github.com/kvet-dev/kvet/analyzer/analyzertest"
 )
 
 // builtin_compiled.bin is what compiling the built-in policies gives:
@@ -143,17 +146,8 @@ func diffNodes(got, want *ast.Module) string {
 	}
 	collect(got, &g)
 	collect(want, &w)
-	for i := range max(len(g), len(w)) {
-		var a, b string
-		if i < len(g) {
-			a = g[i]
-		}
-		if i < len(w) {
-			b = w[i]
-		}
-		if a != b {
-			return fmt.Sprintf("node %d is\n\t%s\nwant\n\t%s", i, a, b)
-		}
+	if gs, ws := strings.Join(g, "\n"), strings.Join(w, "\n"); gs != ws {
+		return "nodes differ (one per line): " + analyzertest.LineDiff(ws, gs)
 	}
 	return ""
 }
