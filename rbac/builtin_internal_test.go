@@ -43,3 +43,17 @@ func TestBuiltinTableMatchesSource(t *testing.T) {
 		t.Errorf("only %d built-in ClusterRoles", n)
 	}
 }
+
+// TestBuiltinRisks checks that the built-in roles' Risks, computed on first
+// use and shared by every model, are those Risks computes for each rule.
+func TestBuiltinRisks(t *testing.T) {
+	m := Build(nil)
+	for _, cr := range builtinClusterRoles() {
+		role := m.BuiltinClusterRole(cr.Name)
+		for i, rule := range role.Rules {
+			if got, want := rule.Risks(), Risks(KindClusterRole, &cr.Rules[i]); !reflect.DeepEqual(got, want) {
+				t.Errorf("%s rules[%d]: Risks() = %+v, want %+v", cr.Name, i, got, want)
+			}
+		}
+	}
+}

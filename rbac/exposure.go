@@ -105,7 +105,7 @@ func (x *Exposures) forKey(key string, entries []entry) []*rankedExposure {
 			continue
 		}
 		for i, src := range x.m.Effective(role) {
-			for _, risk := range src.Rule.Risks {
+			for _, risk := range src.Rule.Risks() {
 				if !x.keep(risk) || risk.Cluster && e.binding.Kind == KindRoleBinding {
 					continue
 				}

@@ -85,9 +85,9 @@ func Build(docs []*analyzer.Document) *Model {
 		boundBy:    map[*Role][]*Binding{},
 		others:     map[*analyzer.Document][]*analyzer.Document{},
 	}
-	for _, cr := range builtinClusterRoles() {
+	for i, cr := range builtinClusterRoles() {
 		r := newRole(nil, KindClusterRole, "", cr.Labels, cr.Rules, cr.AggregationRule)
-		r.Name = cr.Name
+		r.Name, r.builtin = cr.Name, i+1
 		m.builtin[r.Name] = r
 	}
 	m.collect(docs)

@@ -43,6 +43,9 @@ type Role struct {
 	Aggregation *rbacv1.AggregationRule
 	// Doc is the document that defines the role; nil for a built-in role.
 	Doc *analyzer.Document
+	// builtin is 1 + the role's index in builtinClusterRoles for a
+	// built-in role, 0 for a role of the set.
+	builtin int
 }
 
 // Builtin reports whether the role is built into Kubernetes (not from the
@@ -64,10 +67,39 @@ type Rule struct {
 	// Role declares the rule, at Role.Rules[Index].
 	Role  *Role
 	Index int
-	// Risks are the sensitive accesses the entry grants (Risks), computed
-	// once.
-	Risks []Risk
+	// risks are the entry's Risks, for a role of the set.
+	risks []Risk
 }
+
+// Risks returns the sensitive accesses the entry grants (Risks), computed
+// once: when the set's role is read, and for a built-in role when a run
+// first asks (most runs bind few of the built-in ClusterRoles, and a run
+// without bindings none).
+func (r *Rule) Risks() []Risk {
+	if i := r.Role.builtin; i > 0 {
+		return builtinRisks()[i-1]()[r.Index]
+	}
+	return r.risks
+}
+
+// builtinRisks are the Risks of the built-in ClusterRoles' rules, by role
+// (in builtinClusterRoles' order) and rule, each role's computed on first
+// use and then shared by every model of the process. Never modified.
+var builtinRisks = sync.OnceValue(func() []func() [][]Risk {
+	roles := builtinClusterRoles()
+	out := make([]func() [][]Risk, len(roles))
+	for i := range roles {
+		rules := roles[i].Rules
+		out[i] = sync.OnceValue(func() [][]Risk {
+			risks := make([][]Risk, len(rules))
+			for j := range rules {
+				risks[j] = Risks(KindClusterRole, &rules[j])
+			}
+			return risks
+		})
+	}
+	return out
+})
 
 // Path returns the path of the rule entry in its role's document.
 func (r *Rule) Path() analyzer.Path { return analyzer.NewPath("rules", r.Index) }
@@ -291,7 +323,10 @@ func newRole(d *analyzer.Document, kind, ns string, labels map[string]string, ru
 	}
 	r.Rules = make([]*Rule, len(rules))
 	for i := range rules {
-		r.Rules[i] = &Rule{PolicyRule: rules[i], Role: r, Index: i, Risks: Risks(kind, &rules[i])}
+		r.Rules[i] = &Rule{PolicyRule: rules[i], Role: r, Index: i}
+		if d != nil {
+			r.Rules[i].risks = Risks(kind, &rules[i])
+		}
 	}
 	return r
 }
@@ -306,11 +341,11 @@ func (r *Role) paths() []analyzer.Path {
 		ps = append(ps, analyzer.NewPath("kind"))
 	}
 	for _, rule := range r.Rules {
-		if len(rule.Risks) == 0 {
+		if len(rule.risks) == 0 {
 			continue
 		}
 		ps = append(ps, rule.Path())
-		for _, risk := range rule.Risks {
+		for _, risk := range rule.risks {
 			if risk.Resource >= 0 {
 				ps = append(ps, rule.ElementPath("resources", risk.Resource))
 			}

@@ -62,7 +62,7 @@ type builtinTarget struct {
 func newBuiltinTarget(m *rbac.Model, target *rbac.Role) *builtinTarget {
 	t := &builtinTarget{base: map[string]bool{}}
 	for _, src := range m.BuiltinEffective(target.Name) {
-		for _, risk := range src.Rule.Risks {
+		for _, risk := range src.Rule.Risks() {
 			t.base[risk.Access] = true
 		}
 	}
@@ -79,7 +79,7 @@ func reportLeak(p *analyzer.SetPass, m *rbac.Model, r *rbac.Role, step rbac.Step
 	var adds []string
 	var related []analyzer.Related
 	for _, src := range m.Effective(r) {
-		for _, risk := range src.Rule.Risks {
+		for _, risk := range src.Rule.Risks() {
 			if !risk.Excessive() || base[risk.Access] {
 				continue
 			}
