@@ -169,17 +169,18 @@ func (m *memo) put(key ast.Ref, value *ast.Term) {
 	m.entries++
 }
 
-// memoCache is the virtual cache of one evaluation: OPA's own, except for
-// the calls of pure functions outside `with` (which may replace what a
-// function reads), kept in the program's memo.
+// memoCache is the virtual cache of one evaluation (of one document: see
+// evalPlan): a stack of frames like OPA's own, except for the calls of pure
+// functions outside `with` (which may replace what a function reads), kept
+// in the program's memo.
 type memoCache struct {
-	local topdown.VirtualCache
+	local flatCache
 	memo  *memo
 	depth int // frames pushed by `with`
 }
 
 func (m *memo) cache() *memoCache {
-	return &memoCache{local: topdown.NewVirtualCache(), memo: m}
+	return &memoCache{memo: m}
 }
 
 func (c *memoCache) Push() { c.depth++; c.local.Push() }
@@ -206,3 +207,84 @@ func (c *memoCache) Put(ref ast.Ref, value *ast.Term) {
 func (c *memoCache) Keys() []ast.Ref { return c.local.Keys() }
 
 var _ topdown.VirtualCache = (*memoCache)(nil)
+
+// flatCache is what OPA's virtual cache does (topdown.NewVirtualCache: the
+// values of references in the frame on top of a stack, nil for undefined),
+// with one hash map per frame instead of a tree of them, one level per
+// term of a reference: a document's evaluation caches a few dozen
+// references, and the tree allocated a node and a map for each of their
+// terms.
+type flatCache struct {
+	top    flatFrame
+	frames []flatFrame // below top
+}
+
+// flatFrame maps a reference's hash to the references cached with it.
+type flatFrame map[int][]flatEntry
+
+// flatEntry is a cached reference: its value, and whether it was recorded
+// undefined (which, as in OPA's cache, a later value does not undo).
+type flatEntry struct {
+	ref       ast.Ref
+	value     *ast.Term
+	undefined bool
+}
+
+func (c *flatCache) Push() {
+	c.frames = append(c.frames, c.top)
+	c.top = nil
+}
+
+func (c *flatCache) Pop() {
+	if n := len(c.frames); n > 0 {
+		c.top, c.frames = c.frames[n-1], c.frames[:n-1]
+		return
+	}
+	c.top = nil
+}
+
+func (c *flatCache) Get(ref ast.Ref) (*ast.Term, bool) {
+	for _, e := range c.top[ref.Hash()] {
+		if e.ref.Equal(ref) {
+			if e.undefined {
+				return nil, true
+			}
+			return e.value, false
+		}
+	}
+	return nil, false
+}
+
+func (c *flatCache) Put(ref ast.Ref, value *ast.Term) {
+	if c.top == nil {
+		c.top = flatFrame{}
+	}
+	h := ref.Hash()
+	entries := c.top[h]
+	i := 0
+	for i < len(entries) && !entries[i].ref.Equal(ref) {
+		i++
+	}
+	if i == len(entries) {
+		// The reference may be the evaluator's scratch slice: keep a copy.
+		entries = append(entries, flatEntry{ref: append(ast.Ref(nil), ref...)})
+		c.top[h] = entries
+	}
+	if value != nil {
+		entries[i].value = value
+	} else {
+		entries[i].undefined = true
+	}
+}
+
+func (c *flatCache) Keys() []ast.Ref {
+	var keys []ast.Ref
+	for _, entries := range c.top {
+		for _, e := range entries {
+			if e.value != nil {
+				keys = append(keys, e.ref)
+			}
+		}
+	}
+	return keys
+}
