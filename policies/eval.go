@@ -206,7 +206,7 @@ func (p *program) prepareLines(values []string, blame, entries []*entry) (*query
 		lines = append(lines, "true")
 	}
 	q.text = strings.Join(lines, "\n")
-	body, err := ast.ParseBodyWithOpts(q.text, ast.ParserOptions{RegoVersion: ast.RegoV1})
+	body, err := ast.ParseBodyWithOpts(q.text, p.parserOptions())
 	if err != nil {
 		return nil, fmt.Errorf("internal error: policy query: %w", err)
 	}
@@ -214,6 +214,14 @@ func (p *program) prepareLines(values []string, blame, entries []*entry) (*query
 		return nil, fmt.Errorf("preparing the policy query: %w", formatErrors(err))
 	}
 	return q, nil
+}
+
+// parserOptions are the options of parsing queries: Rego v1 with the
+// compiler's capabilities (the parser reads only their keywords and
+// features; without them, every parse builds the default capabilities
+// anew, a copy of every builtin's signature, sorted).
+func (p *program) parserOptions() ast.ParserOptions {
+	return ast.ParserOptions{RegoVersion: ast.RegoV1, Capabilities: p.compiler.Capabilities()}
 }
 
 // errTimeout is the error of an evaluation that exceeded the time limit.

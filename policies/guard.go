@@ -135,8 +135,16 @@ func (p *program) guardPlan(pl *plan) error {
 // rule of its own (no rule below it) and key a constant. The expression's
 // value, and so the rule's body, is undefined when base has no key.
 func (p *program) guardOf(en *entry) *guard {
-	ref, err := ast.ParseRef(en.ref())
-	if err != nil {
+	body, err := ast.ParseBodyWithOpts(en.ref(), p.parserOptions())
+	if err != nil || len(body) != 1 {
+		return nil
+	}
+	t, ok := body[0].Terms.(*ast.Term)
+	if !ok {
+		return nil
+	}
+	ref, ok := t.Value.(ast.Ref)
+	if !ok {
 		return nil
 	}
 	c := p.compiler
