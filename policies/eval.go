@@ -38,6 +38,8 @@ type program struct {
 	byKind map[string]*query // every entry that applies to a kind
 	single map[int]*query    // one entry alone, by entry index
 	plans  map[string]*plan  // by kind (see guard.go)
+
+	terms sync.Pool // of *termCache, for input
 }
 
 // query is a compiled query that evaluates some entries: its i-th
@@ -322,7 +324,7 @@ func (e *Engine) evaluate(ctx context.Context, doc *analyzer.Document, res *docR
 	res.findings, res.errs = map[int][]analyzer.Finding{}, map[int]error{}
 	deadline := time.Now().Add(e.timeout)
 	prog := e.prog
-	in := input(doc)
+	in := prog.input(doc)
 	pl, err := prog.planFor(doc.Kind)
 	if err != nil {
 		res.err = err
