@@ -65,10 +65,10 @@ func pathHash(p Path) uint64 {
 	return h
 }
 
-// Fact returns the value f extracted from d: the one Lint kept, or, for
-// documents whose node tree and typed object are still loaded (Load and
-// Run, the language server), a fresh extraction. It is nil when d is not
-// of one of f's kinds.
+// Fact returns the value f extracted from d: the one Lint kept for its set
+// rules (until they have run), or, for documents whose node tree and typed
+// object are still loaded (Load and Run, the language server), a fresh
+// extraction. It is nil when d is not of one of f's kinds.
 func (d *Document) Fact(f *Fact) any {
 	for _, v := range d.facts {
 		if v.name == f.Name {

@@ -63,6 +63,9 @@ func TestLintFacts(t *testing.T) {
 	if docs[0].File.roots == nil {
 		t.Error("a path the fact did not name was resolved without the node tree")
 	}
+	if got := docs[0].Fact(fact); got != nil {
+		t.Errorf("after Lint, Fact = %v, want nil: the facts go once the set rules have run", got)
+	}
 	// Loaded sets keep their trees: Fact extracts on demand.
 	set := NewLoader(nil).Load(context.Background(), []string{dir})
 	if got := set.Docs[0].Fact(fact); got != "runner/false" {
