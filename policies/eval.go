@@ -229,40 +229,59 @@ func (p *program) parserOptions() ast.ParserOptions {
 // errTimeout is the error of an evaluation that exceeded the time limit.
 var errTimeout = errors.New("time limit exceeded")
 
-// eval evaluates q on input until deadline or until ctx is done (checked
-// between expressions, so within milliseconds), and returns the value of
-// each entry. A comprehension-wrapped entry's value is the array of its
-// values (empty when undefined). cache is the evaluation's virtual cache
-// (one per document: see evalPlan). On a timeout, the error wraps
-// errTimeout and the entry that was being evaluated is returned with it.
-func (p *program) eval(ctx context.Context, q *query, input *ast.Term, deadline time.Time, cache *memoCache) ([]ast.Value, *entry, error) {
-	cancel := topdown.NewCancel()
-	var timedOut atomic.Bool
-	timer := time.AfterFunc(time.Until(deadline), func() {
-		timedOut.Store(true)
-		cancel.Cancel()
-	})
-	defer timer.Stop()
-	stop := context.AfterFunc(ctx, cancel.Cancel)
-	defer stop()
+// evaluation is what the queries evaluating one document share: its input,
+// its time limit (a timer that cancels them at the deadline), the
+// cancellation of the run, and a transaction on the (empty) store.
+type evaluation struct {
+	ctx      context.Context
+	input    *ast.Term
+	cancel   topdown.Cancel
+	timedOut atomic.Bool
+	timer    *time.Timer
+	stop     func() bool
+	txn      storage.Transaction
+}
 
+// begin starts evaluating input until deadline or until ctx is done
+// (checked between expressions, so within milliseconds); end releases it.
+func (p *program) begin(ctx context.Context, input *ast.Term, deadline time.Time) (*evaluation, error) {
 	txn, err := p.store.NewTransaction(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	defer p.store.Abort(ctx, txn)
+	ev := &evaluation{ctx: ctx, input: input, cancel: topdown.NewCancel(), txn: txn}
+	ev.timer = time.AfterFunc(time.Until(deadline), func() {
+		ev.timedOut.Store(true)
+		ev.cancel.Cancel()
+	})
+	ev.stop = context.AfterFunc(ctx, ev.cancel.Cancel)
+	return ev, nil
+}
+
+func (p *program) end(ev *evaluation) {
+	ev.timer.Stop()
+	ev.stop()
+	p.store.Abort(ev.ctx, ev.txn)
+}
+
+// eval evaluates q in ev and returns the value of each entry. A
+// comprehension-wrapped entry's value is the array of its values (empty
+// when undefined). cache is the evaluation's virtual cache (one per
+// document: see evalPlan). On a timeout, the error wraps errTimeout and
+// the entry that was being evaluated is returned with it.
+func (p *program) eval(ev *evaluation, q *query, cache *memoCache) ([]ast.Value, *entry, error) {
 	tq := topdown.NewQuery(q.body).
 		WithCompiler(p.compiler).
 		WithQueryCompiler(q.qc).
 		WithStore(p.store).
-		WithTransaction(txn).
-		WithInput(input).
-		WithCancel(cancel).
+		WithTransaction(ev.txn).
+		WithInput(ev.input).
+		WithCancel(ev.cancel).
 		WithVirtualCache(cache).
 		WithMetrics(metrics.NoOp()).
 		WithStackTraces(true)
 	var vals []ast.Value
-	err = tq.Iter(ctx, func(r topdown.QueryResult) error {
+	err := tq.Iter(ev.ctx, func(r topdown.QueryResult) error {
 		vals = make([]ast.Value, len(q.vars))
 		for i, v := range q.vars {
 			if t := r[v]; t != nil {
@@ -275,10 +294,10 @@ func (p *program) eval(ctx context.Context, q *query, input *ast.Term, deadline 
 		return vals, nil, nil
 	}
 	if topdown.IsCancel(err) {
-		if err := ctx.Err(); err != nil {
+		if err := ev.ctx.Err(); err != nil {
 			return nil, nil, err
 		}
-		if timedOut.Load() {
+		if ev.timedOut.Load() {
 			return nil, q.culprit(err), errTimeout
 		}
 	}
@@ -331,7 +350,13 @@ func (e *Engine) evaluate(ctx context.Context, doc *analyzer.Document, res *docR
 		return
 	}
 	q := pl.all
-	vals, culprit, err := prog.evalPlan(ctx, pl, in, deadline)
+	ev, err := prog.begin(ctx, in, deadline)
+	if err != nil {
+		res.err = err
+		return
+	}
+	defer prog.end(ev)
+	vals, culprit, err := prog.evalPlan(ev, pl)
 	if err == nil {
 		for i, en := range q.entries {
 			e.collect(res, en, vals[i])
@@ -349,7 +374,7 @@ func (e *Engine) evaluate(ctx context.Context, doc *analyzer.Document, res *docR
 		sq, err := prog.singleQuery(en)
 		var vals []ast.Value
 		if err == nil {
-			vals, _, err = prog.eval(ctx, sq, in, deadline, prog.memo.cache())
+			vals, _, err = prog.eval(ev, sq, prog.memo.cache())
 		}
 		switch {
 		case err == nil:
@@ -397,6 +422,9 @@ func formatEvalError(err error) error {
 // set or array of strings (messages) or of objects with msg and optionally
 // path and severity; a single such value; or true.
 func (e *Engine) collect(res *docResult, en *entry, val ast.Value) {
+	if val == nil {
+		return // skipped by its guard (see evalPlan)
+	}
 	p := en.policy.index
 	values := []ast.Value{val}
 	if en.wrapped() {

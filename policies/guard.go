@@ -1,10 +1,8 @@
 package policies
 
 import (
-	"context"
 	"errors"
 	"math/bits"
-	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 )
@@ -242,25 +240,25 @@ func (p *program) restQuery(pl *plan, mask uint64) (*query, error) {
 	return q, nil
 }
 
-// evalPlan evaluates the entries of pl on input and returns the value of
+// evalPlan evaluates the entries of pl in ev and returns the value of
 // each entry of pl.all (nil for an entry skipped by its guard, which
 // collect reads as no result). Errors are those of eval; on an error other
 // than a time limit or a cancellation in the first step, every entry is
 // evaluated together, so that the error is the one evaluating them without
 // guards gives.
-func (p *program) evalPlan(ctx context.Context, pl *plan, input *ast.Term, deadline time.Time) ([]ast.Value, *entry, error) {
+func (p *program) evalPlan(ev *evaluation, pl *plan) ([]ast.Value, *entry, error) {
 	cache := p.memo.cache()
 	if pl.first == nil {
-		return p.eval(ctx, pl.all, input, deadline, cache)
+		return p.eval(ev, pl.all, cache)
 	}
-	first, culprit, err := p.eval(ctx, pl.first, input, deadline, cache)
+	first, culprit, err := p.eval(ev, pl.first, cache)
 	switch {
-	case err != nil && (ctx.Err() != nil || errors.Is(err, errTimeout)):
+	case err != nil && (ev.ctx.Err() != nil || errors.Is(err, errTimeout)):
 		return nil, culprit, err
 	case err != nil || first == nil:
 		// An error, or a base is undefined (the query failed): evaluate
 		// every entry, as without guards.
-		return p.eval(ctx, pl.all, input, deadline, p.memo.cache())
+		return p.eval(ev, pl.all, p.memo.cache())
 	}
 	vals := make([]ast.Value, len(pl.all.entries))
 	var mask uint64
@@ -280,9 +278,9 @@ func (p *program) evalPlan(ctx context.Context, pl *plan, input *ast.Term, deadl
 		return nil, nil, err
 	}
 	if q == nil {
-		return p.eval(ctx, pl.all, input, deadline, cache)
+		return p.eval(ev, pl.all, cache)
 	}
-	rest, culprit, err := p.eval(ctx, q, input, deadline, cache)
+	rest, culprit, err := p.eval(ev, q, cache)
 	if err != nil {
 		return nil, culprit, err
 	}
@@ -295,12 +293,13 @@ func (p *program) evalPlan(ctx context.Context, pl *plan, input *ast.Term, deadl
 }
 
 // mayHave reports whether reading base[key] may be defined: base is not an
-// object or a set (where Find says exactly), or it has key.
+// object or a set, or it has key.
 func mayHave(base ast.Value, key *ast.Term) bool {
-	switch base.(type) {
-	case ast.Object, ast.Set:
-		_, err := base.Find(ast.Ref{key})
-		return err == nil
+	switch b := base.(type) {
+	case ast.Object:
+		return b.Get(key) != nil
+	case ast.Set:
+		return b.Contains(key)
 	}
 	return true
 }
