@@ -47,11 +47,21 @@ func WorkloadExcessivePermissions() *analyzer.Rule {
 			m := model(p)
 			x := m.NewExposures(rbac.Risk.Excessive)
 			r := renderer{m: m, chains: map[chainKey]chain{}, findings: map[findingKey]chain{}}
+			// Workloads that run as one ServiceAccount (a namespace's
+			// default, most often) hold the same exposures.
+			type account struct{ namespace, name, scope string }
+			held := map[account][]*rbac.Exposure{}
 			for _, w := range m.Workloads {
 				if !m.TokenMounted(w) {
 					continue
 				}
-				if f, ok := r.excessive(w, x.Of(w.User())); ok {
+				a := account{w.Namespace, w.Account, w.Scope}
+				exps, ok := held[a]
+				if !ok {
+					exps = x.Of(w.User())
+					held[a] = exps
+				}
+				if f, ok := r.excessive(w, exps); ok {
 					p.Report(w.Doc, f)
 				}
 			}
@@ -114,12 +124,12 @@ func (r *renderer) excessive(w *rbac.Workload, exps []*rbac.Exposure) (analyzer.
 		return analyzer.Finding{}, false
 	}
 	f := r.explain(exps)
-	account := w.Account
+	var implicit string
 	if !w.Explicit {
-		account += " (it names none, so its pods get the namespace's default)"
+		implicit = " (it names none, so its pods get the namespace's default)"
 	}
-	msg := fmt.Sprintf("%s runs as ServiceAccount %s, which %s; give it a ServiceAccount bound to only what it needs, or automountServiceAccountToken: false if it never calls the API",
-		w, account, f.text)
+	msg := fmt.Sprintf("%s %s/%s runs as ServiceAccount %s%s, which %s; give it a ServiceAccount bound to only what it needs, or automountServiceAccountToken: false if it never calls the API",
+		w.Kind, w.Namespace, w.Name, w.Account, implicit, f.text)
 	return analyzer.Finding{Path: w.AccountPath(), Message: msg, Related: f.related}, true
 }
 
@@ -199,9 +209,13 @@ func ServiceAccountNotFound() *analyzer.Rule {
 				names[scope] = append(names[scope], sa.Name)
 			}
 			s := newSuggester()
+			// The related place of a suggestion, shared by the findings
+			// that suggest one ServiceAccount (the engine then resolves
+			// it once).
+			defined := map[*rbac.ServiceAccount][]analyzer.Related{}
 			for _, w := range m.Workloads {
 				scope := accountScope{w.Namespace, w.Scope}
-				reportAccountNotFound(p, m, w, scope, names[scope], s)
+				reportAccountNotFound(p, m, w, scope, names[scope], s, defined)
 			}
 		},
 	})
@@ -215,23 +229,30 @@ type accountScope struct{ namespace, scope string }
 
 // reportAccountNotFound reports w when its ServiceAccount is not one of
 // names, the ServiceAccounts of its scope.
-func reportAccountNotFound(p *analyzer.SetPass, m *rbac.Model, w *rbac.Workload, scope accountScope, names []string, s *suggester) {
+func reportAccountNotFound(p *analyzer.SetPass, m *rbac.Model, w *rbac.Workload, scope accountScope, names []string, s *suggester,
+	defined map[*rbac.ServiceAccount][]analyzer.Related) {
 	if !w.Explicit || w.Account == "default" || len(names) == 0 || m.Account(w, w.Account) != nil {
 		return
 	}
-	var hint string
-	var related []analyzer.Related
+	const format = "%s %s/%s runs as ServiceAccount %s, which the set does not define in namespace %s (%s): the API server refuses to create its pods until the ServiceAccount exists"
+	const suggest = "%s %s/%s runs as ServiceAccount %s, which the set does not define in namespace %s (did you mean %q?): the API server refuses to create its pods until the ServiceAccount exists"
 	key := scope.namespace + "\x00" + scope.scope
-	if c := s.closest(key, w.Account, func() []string { return names }); c != "" {
-		hint = fmt.Sprintf("did you mean %q?", c)
-		related = []analyzer.Related{{Doc: m.Account(w, c).Doc, Path: analyzer.NewPath("metadata", "name"),
-			Message: fmt.Sprintf("ServiceAccount %s/%s is defined here", w.Namespace, c)}}
-	} else {
-		hint = s.listing(key, names)
+	c := s.closest(key, w.Account, func() []string { return names })
+	if c == "" {
+		p.Report(w.Doc, analyzer.Finding{Path: w.AccountPath(), Message: fmt.Sprintf(format,
+			w.Kind, w.Namespace, w.Name, w.Account, w.Namespace, s.listing(key, names))})
+		return
 	}
-	p.Report(w.Doc, analyzer.Finding{Path: w.AccountPath(), Related: related, Message: fmt.Sprintf(
-		"%s runs as ServiceAccount %s, which the set does not define in namespace %s (%s): the API server refuses to create its pods until the ServiceAccount exists",
-		w, w.Account, w.Namespace, hint)})
+	sa := m.Account(w, c)
+	related, ok := defined[sa]
+	if !ok {
+		// sa is in w's namespace: Account looks c up there.
+		related = []analyzer.Related{{Doc: sa.Doc, Path: analyzer.NewPath("metadata", "name"),
+			Message: fmt.Sprintf("ServiceAccount %s/%s is defined here", w.Namespace, c)}}
+		defined[sa] = related
+	}
+	p.Report(w.Doc, analyzer.Finding{Path: w.AccountPath(), Related: related, Message: fmt.Sprintf(suggest,
+		w.Kind, w.Namespace, w.Name, w.Account, w.Namespace, c)})
 }
 
 // listing names the ServiceAccounts of a namespace for a message, once per
