@@ -74,12 +74,9 @@ type objectKey struct{ kind, namespace, name, scope string }
 func Build(docs []*analyzer.Document) *Model {
 	m := &Model{
 		builtin:    map[string]*Role{},
-		roles:      map[objectKey]*Role{},
-		accounts:   map[objectKey]*ServiceAccount{},
 		accountsIn: map[string][]*ServiceAccount{},
 		byUser:     map[string][]entry{},
 		byGroup:    map[string][]entry{},
-		order:      map[*Binding]int{},
 		effective:  map[*Role][]Source{},
 		selectedBy: map[*Role][]Step{},
 		boundBy:    map[*Role][]*Binding{},
@@ -102,7 +99,25 @@ func Build(docs []*analyzer.Document) *Model {
 // collect reads the objects of docs, keeping the later of two definitions.
 func (m *Model) collect(docs []*analyzer.Document) {
 	fact := Fact()
-	seen := make(map[objectKey]int, len(docs)) // index into the list of its kind
+	// Sized once (Build runs when the heap is at its largest): the lists
+	// and lookups of each kind.
+	var roles, bindings, accounts, workloads int
+	for _, d := range docs {
+		switch d.Fact(fact).(type) {
+		case *Role:
+			roles++
+		case *Binding:
+			bindings++
+		case *ServiceAccount:
+			accounts++
+		case *Workload:
+			workloads++
+		}
+	}
+	m.Roles, m.Bindings = slices.Grow(m.Roles, roles), slices.Grow(m.Bindings, bindings)
+	m.ServiceAccounts, m.Workloads = slices.Grow(m.ServiceAccounts, accounts), slices.Grow(m.Workloads, workloads)
+	m.roles, m.accounts = make(map[objectKey]*Role, roles), make(map[objectKey]*ServiceAccount, accounts)
+	seen := make(map[objectKey]int, roles+bindings+accounts+workloads) // index into the list of its kind
 	for _, d := range docs {
 		switch v := d.Fact(fact).(type) {
 		case *Role:
@@ -159,6 +174,7 @@ func (m *Model) Others(doc *analyzer.Document) []*analyzer.Document { return m.o
 // index builds the subject index of the bindings and records the problems
 // of their subjects and roleRefs.
 func (m *Model) index() {
+	m.order = make(map[*Binding]int, len(m.Bindings))
 	n := 0
 	for _, kind := range []string{KindClusterRoleBinding, KindRoleBinding} {
 		for _, b := range m.Bindings {
