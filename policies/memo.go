@@ -2,6 +2,7 @@ package policies
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/topdown"
@@ -25,6 +26,11 @@ const maxMemoEntries = 200_000
 // by the call (the function's ref and its ground arguments).
 type memo struct {
 	pure map[int][]ast.Ref // pure functions' refs by hash
+	// calls says, by the term that names the function at a call site
+	// (the same term at every evaluation of the site), whether it names a
+	// pure function: one lookup instead of hashing and comparing the ref.
+	calls     sync.Map // *ast.Term → bool
+	callSites atomic.Int64
 
 	mu      sync.RWMutex
 	entries int
@@ -130,6 +136,9 @@ func (m *memo) isPureCall(key ast.Ref) bool {
 	if !ok {
 		return false
 	}
+	if pure, ok := m.calls.Load(key[0]); ok {
+		return pure.(bool) && key.IsGround()
+	}
 	found := false
 	for _, p := range m.pure[fn.Hash()] {
 		if p.Equal(fn) {
@@ -137,8 +146,16 @@ func (m *memo) isPureCall(key ast.Ref) bool {
 			break
 		}
 	}
+	if m.callSites.Add(1) <= maxCallSites {
+		m.calls.Store(key[0], found)
+	}
 	return found && key.IsGround()
 }
+
+// maxCallSites bounds memo.calls: the call sites of the policies and
+// queries, a few hundred; terms built during evaluation are not kept
+// beyond it.
+const maxCallSites = 10_000
 
 func (m *memo) get(key ast.Ref) (*ast.Term, bool, bool) {
 	h := key.Hash()

@@ -1,13 +1,17 @@
 package policies
 
 import (
+	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/topdown"
+
+	"github.com/kvet-dev/kvet/analyzer"
 )
 
 // flatCache answers as OPA's virtual cache does, for every sequence of
@@ -97,5 +101,43 @@ func TestFlatCacheCopiesReference(t *testing.T) {
 	key[2] = ast.StringTerm("h")
 	if v, _ := c.Get(ast.MustParseRef("data.f.g")); v == nil || !v.Equal(ast.StringTerm("v")) {
 		t.Errorf("data.f.g = %v after the caller's slice changed", v)
+	}
+}
+
+// The memo classifies each call site once: evaluating the same documents
+// again adds none (the terms it keeps are the policies' own, not terms
+// built during an evaluation).
+func TestMemoCallSites(t *testing.T) {
+	e, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Compile(); err != nil {
+		t.Fatal(err)
+	}
+	fixtures, err := filepath.Glob("rbac/*/testdata/*.yaml")
+	if err != nil || len(fixtures) == 0 {
+		t.Fatalf("fixtures %v, %v", fixtures, err)
+	}
+	var docs []*analyzer.Document
+	for _, f := range readFiles(t, fixtures) {
+		d, _ := analyzer.NewLoader(nil).Parse(f)
+		docs = append(docs, d...)
+	}
+	pass := func() int64 {
+		for _, d := range docs {
+			if d.Kind != "" {
+				var res docResult
+				e.evaluate(context.Background(), d, &res)
+			}
+		}
+		return e.prog.memo.callSites.Load()
+	}
+	first := pass()
+	if first == 0 {
+		t.Fatal("no call site classified")
+	}
+	if again := pass(); again != first {
+		t.Errorf("call sites: %d after the first pass, %d after the second", first, again)
 	}
 }
