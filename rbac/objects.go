@@ -102,7 +102,33 @@ var builtinRisks = sync.OnceValue(func() []func() [][]Risk {
 })
 
 // Path returns the path of the rule entry in its role's document.
-func (r *Rule) Path() analyzer.Path { return analyzer.NewPath("rules", r.Index) }
+// The path is shared: do not modify it.
+func (r *Rule) Path() analyzer.Path {
+	if r.Index < len(fixed().rules) {
+		return fixed().rules[r.Index]
+	}
+	return analyzer.NewPath("rules", r.Index)
+}
+
+// fixedPaths are paths that most roles, bindings and ServiceAccounts have,
+// built once (a set has thousands of them, and extraction only hashes
+// them). Never modified.
+type fixedPaths struct {
+	name, kind, roleRefName, roleRefKind analyzer.Path
+	subjects, rules                      [8]analyzer.Path // subjects[i].name, rules[i]
+}
+
+var fixed = sync.OnceValue(func() *fixedPaths {
+	f := &fixedPaths{name: analyzer.NewPath("metadata", "name"), kind: analyzer.NewPath("kind"),
+		roleRefName: analyzer.NewPath("roleRef", "name"), roleRefKind: analyzer.NewPath("roleRef", "kind")}
+	for i := range f.subjects {
+		f.subjects[i] = analyzer.NewPath("subjects", i, "name")
+	}
+	for i := range f.rules {
+		f.rules[i] = analyzer.NewPath("rules", i)
+	}
+	return f
+})
 
 // ElementPath returns the path of element i of the rule's field ("verbs",
 // "apiGroups", "resources", "resourceNames" or "nonResourceURLs"), or the
@@ -137,13 +163,17 @@ func (b *Binding) String() string {
 }
 
 // SubjectPath returns the path of the name of subject i (where the
-// catalog's binding rules point).
+// catalog's binding rules point). The path is shared: do not modify it.
 func (b *Binding) SubjectPath(i int) analyzer.Path {
+	if i < len(fixed().subjects) {
+		return fixed().subjects[i]
+	}
 	return analyzer.NewPath("subjects", i, "name")
 }
 
 // RoleRefPath returns the path of roleRef's name.
-func (b *Binding) RoleRefPath() analyzer.Path { return analyzer.NewPath("roleRef", "name") }
+// The path is shared: do not modify it.
+func (b *Binding) RoleRefPath() analyzer.Path { return fixed().roleRefName }
 
 // subjectNamespace returns the namespace of a ServiceAccount subject: its
 // own, else (in a RoleBinding) the binding's; "" means it matches nobody.
@@ -259,7 +289,7 @@ func extract(d *analyzer.Document) (any, []analyzer.Path) {
 		return b, b.paths()
 	case *corev1.ServiceAccount:
 		sa := &ServiceAccount{Namespace: namespace(o.Namespace), NamespaceSet: o.Namespace != "", Scope: scope(d, o.Namespace), Name: d.Name, Automount: o.AutomountServiceAccountToken, Doc: d}
-		return sa, []analyzer.Path{analyzer.NewPath("metadata", "name")}
+		return sa, []analyzer.Path{fixed().name}
 	}
 	t, ok := analyzer.PodTemplateOf(d)
 	if !ok {
@@ -336,9 +366,9 @@ func newRole(d *analyzer.Document, kind, ns string, labels map[string]string, ru
 // access and their resource elements, its labels and aggregation
 // selectors.
 func (r *Role) paths() []analyzer.Path {
-	ps := []analyzer.Path{analyzer.NewPath("metadata", "name")}
+	ps := []analyzer.Path{fixed().name}
 	if r.Kind == KindClusterRole {
-		ps = append(ps, analyzer.NewPath("kind"))
+		ps = append(ps, fixed().kind)
 	}
 	for _, rule := range r.Rules {
 		if len(rule.risks) == 0 {
@@ -364,7 +394,8 @@ func (r *Role) paths() []analyzer.Path {
 
 // paths are the places of a binding that findings report or relate to.
 func (b *Binding) paths() []analyzer.Path {
-	ps := []analyzer.Path{analyzer.NewPath("metadata", "name"), b.RoleRefPath(), analyzer.NewPath("roleRef", "kind")}
+	ps := make([]analyzer.Path, 0, 3+len(b.Subjects))
+	ps = append(ps, fixed().name, b.RoleRefPath(), fixed().roleRefKind)
 	for i := range b.Subjects {
 		ps = append(ps, b.SubjectPath(i))
 	}
