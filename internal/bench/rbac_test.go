@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"testing"
@@ -26,24 +27,38 @@ const setRuleIDs = "rbac-role-ref-not-found,rbac-role-ref-kind-invalid,rbac-clus
 // its soft memory limit as the command does) and their ratio:
 //
 //	go test ./internal/bench -run '^$' -bench LintSetRules -benchtime 8x
+//
+// It also reports the median number of garbage collections of each run
+// (with-gcs, without-gcs): most of what the set rules cost is collections
+// at the end of the run, when kvet's soft memory limit leaves the heap
+// little room above what is live.
 func BenchmarkLintSetRules(b *testing.B) {
 	dir, n := corpus(b)
-	run := func(args ...string) time.Duration {
+	gcs := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+	run := func(args ...string) (time.Duration, float64) {
+		metrics.Read(gcs)
+		before := gcs[0].Value.Uint64()
 		start := cputime.Used()
 		if code := cli.Main(context.Background(), append(append([]string{"lint", "--fail-on", "none"}, args...), dir), nil, io.Discard, io.Discard); code != 0 {
 			b.Fatalf("kvet lint exited %d", code)
 		}
-		return cputime.Used() - start
+		used := cputime.Used() - start
+		metrics.Read(gcs)
+		return used, float64(gcs[0].Value.Uint64() - before)
 	}
-	var with, without []float64
+	var with, without, withGCs, withoutGCs []float64
 	for b.Loop() {
-		without = append(without, run("--disable", setRuleIDs).Seconds())
-		with = append(with, run().Seconds())
+		cpu, gc := run("--disable", setRuleIDs)
+		without, withoutGCs = append(without, cpu.Seconds()), append(withoutGCs, gc)
+		cpu, gc = run()
+		with, withGCs = append(with, cpu.Seconds()), append(withGCs, gc)
 	}
 	w, wo := median(with), median(without)
 	b.ReportMetric(w, "with-cpu-s")
 	b.ReportMetric(wo, "without-cpu-s")
 	b.ReportMetric(w/wo, "ratio")
+	b.ReportMetric(median(withGCs), "with-gcs")
+	b.ReportMetric(median(withoutGCs), "without-gcs")
 	b.ReportMetric(float64(n), "docs")
 }
 
