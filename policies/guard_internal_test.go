@@ -16,13 +16,7 @@ import (
 // Every built-in policy of a Role or a binding but rbac-cluster-admin-binding
 // begins with found[its ID] or subjects_found[its ID]: that is its guard.
 func TestBuiltinGuards(t *testing.T) {
-	e, err := New(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Compile(); err != nil {
-		t.Fatal(err)
-	}
+	e := builtinEngine(t)
 	for kind, base := range map[string]string{
 		"Role": "data.kvet.lib.rbac.found", "ClusterRole": "data.kvet.lib.rbac.found",
 		"RoleBinding": "data.kvet.lib.rbac.subjects_found", "ClusterRoleBinding": "data.kvet.lib.rbac.subjects_found",
@@ -160,6 +154,19 @@ slow := object.union({"a": 1}, {}) if {
 `,
 	"a.rego": "package a\n\ndeny contains \"a\" if data.lib.slow.a\n",
 	"b.rego": "package b\n\ndeny contains \"b\" if data.lib.slow.b\n",
+}
+
+// builtinEngine returns an engine of the built-in policies, compiled.
+func builtinEngine(t *testing.T) *Engine {
+	t.Helper()
+	e, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Compile(); err != nil {
+		t.Fatal(err)
+	}
+	return e
 }
 
 func guardEngine(t *testing.T, timeout time.Duration) *Engine {

@@ -108,13 +108,7 @@ func TestFlatCacheCopiesReference(t *testing.T) {
 // again adds none (the terms it keeps are the policies' own, not terms
 // built during an evaluation).
 func TestMemoCallSites(t *testing.T) {
-	e, err := New(Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Compile(); err != nil {
-		t.Fatal(err)
-	}
+	e := builtinEngine(t)
 	fixtures, err := filepath.Glob("rbac/*/testdata/*.yaml")
 	if err != nil || len(fixtures) == 0 {
 		t.Fatalf("fixtures %v, %v", fixtures, err)
