@@ -194,7 +194,7 @@ func chain(steps []Step) string {
 // what Kubernetes itself puts in it (admin, edit and view aggregate the
 // built-in system:aggregate-to-* roles).
 func (m *Model) BuiltinEffective(name string) []Source {
-	r := m.builtin[name]
+	r := m.builtins()[name]
 	if r == nil {
 		return nil
 	}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	rbacv1 "k8s.io/api/rbac/v1"
 
@@ -38,17 +39,20 @@ type Model struct {
 	// aggregation cycles.
 	Problems []Problem
 
-	builtin    map[string]*Role
-	roles      map[objectKey]*Role
-	accounts   map[objectKey]*ServiceAccount
-	accountsIn map[string][]*ServiceAccount
-	byUser     map[string][]entry
-	byGroup    map[string][]entry
-	order      map[*Binding]int
-	effective  map[*Role][]Source
-	selectedBy map[*Role][]Step
-	boundBy    map[*Role][]*Binding
-	others     map[*analyzer.Document][]*analyzer.Document
+	// builtin are the built-in ClusterRoles, made on first use
+	// (builtins) when the set has no role to aggregate.
+	builtin     map[string]*Role
+	builtinOnce sync.Once
+	roles       map[objectKey]*Role
+	accounts    map[objectKey]*ServiceAccount
+	accountsIn  map[string][]*ServiceAccount
+	byUser      map[string][]entry
+	byGroup     map[string][]entry
+	order       map[*Binding]int
+	effective   map[*Role][]Source
+	selectedBy  map[*Role][]Step
+	boundBy     map[*Role][]*Binding
+	others      map[*analyzer.Document][]*analyzer.Document
 }
 
 // Problem is something wrong or surprising in the set that is not a
@@ -73,7 +77,6 @@ type objectKey struct{ kind, namespace, name, scope string }
 // (Kinds), through their Fact. Documents of other kinds are ignored.
 func Build(docs []*analyzer.Document) *Model {
 	m := &Model{
-		builtin:    map[string]*Role{},
 		accountsIn: map[string][]*ServiceAccount{},
 		byUser:     map[string][]entry{},
 		byGroup:    map[string][]entry{},
@@ -82,18 +85,37 @@ func Build(docs []*analyzer.Document) *Model {
 		boundBy:    map[*Role][]*Binding{},
 		others:     map[*analyzer.Document][]*analyzer.Document{},
 	}
-	for i, cr := range builtinClusterRoles() {
-		r := newRole(nil, KindClusterRole, "", cr.Labels, cr.Rules, cr.AggregationRule)
-		r.Name, r.builtin = cr.Name, i+1
-		m.builtin[r.Name] = r
-	}
 	m.collect(docs)
 	for _, sa := range m.ServiceAccounts {
 		m.accountsIn[sa.Namespace] = append(m.accountsIn[sa.Namespace], sa)
 	}
 	m.index()
-	m.aggregate()
+	if len(m.Roles) > 0 {
+		// The set's roles aggregate and are aggregated now, so that
+		// Problems is complete.
+		m.builtins()
+		m.aggregate()
+	}
 	return m
+}
+
+// builtins returns the built-in ClusterRoles, made on first use: a set
+// without roles or bindings (one Job file) never reads them. Without roles
+// in the set, the built-in ones aggregate only each other, here too; with
+// roles, Build aggregates them all.
+func (m *Model) builtins() map[string]*Role {
+	m.builtinOnce.Do(func() {
+		m.builtin = map[string]*Role{}
+		for i, cr := range builtinClusterRoles() {
+			r := newRole(nil, KindClusterRole, "", cr.Labels, cr.Rules, cr.AggregationRule)
+			r.Name, r.builtin = cr.Name, i+1
+			m.builtin[r.Name] = r
+		}
+		if len(m.Roles) == 0 {
+			m.aggregate()
+		}
+	})
+	return m.builtin
 }
 
 // collect reads the objects of docs, keeping the later of two definitions.
@@ -275,12 +297,12 @@ func (m *Model) ClusterRole(name string) *Role {
 	if r := m.roles[objectKey{KindClusterRole, "", name, ""}]; r != nil {
 		return r
 	}
-	return m.builtin[name]
+	return m.builtins()[name]
 }
 
 // BuiltinClusterRole returns the built-in ClusterRole name, even when the
 // set redefines it, or nil.
-func (m *Model) BuiltinClusterRole(name string) *Role { return m.builtin[name] }
+func (m *Model) BuiltinClusterRole(name string) *Role { return m.builtins()[name] }
 
 // RoleFor returns the Role name of the set that the RoleBinding b can
 // bind, in its namespace (and, without metadata.namespace, its folder), or

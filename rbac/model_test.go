@@ -226,3 +226,17 @@ func TestUnnamespacedFolders(t *testing.T) {
 		t.Errorf("system:serviceaccount:default:runner may get secrets: %v %v, want yes through a's binding", ok, grants)
 	}
 }
+
+// A set without roles makes the built-in ClusterRoles on first use, with
+// the same aggregated rules as a set with roles: admin aggregates edit and
+// view's aggregate-to-* roles either way.
+func TestBuiltinRolesWithoutSetRoles(t *testing.T) {
+	empty := rbac.Build(nil)
+	withRole := build(t, role("Role", "team", "reader", "- {apiGroups: [\"\"], resources: [pods], verbs: [get]}\n"))
+	for _, name := range []string{"admin", "edit", "view", "cluster-admin"} {
+		got, want := empty.Effective(empty.ClusterRole(name)), withRole.Effective(withRole.ClusterRole(name))
+		if len(got) == 0 || len(got) != len(want) {
+			t.Errorf("%s: %d rules in effect without set roles, %d with", name, len(got), len(want))
+		}
+	}
+}
