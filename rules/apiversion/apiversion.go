@@ -10,13 +10,18 @@ import (
 	"github.com/kvet-dev/kvet/analyzer"
 )
 
-// table indexes the removals by "apiVersion kind".
-type table map[string]*Removal
+// table indexes the removals by apiVersion and kind.
+type table map[gvk]*Removal
 
-func newTable() table {
-	t := table{}
-	for _, r := range Removals() {
-		t[r.APIVersion+" "+r.Kind] = &r
+// gvk is a table key; a struct, not a joined string, so that neither
+// building the table (every run) nor a lookup (every document) allocates.
+type gvk struct{ apiVersion, kind string }
+
+func newTable(removals []Removal) table {
+	t := make(table, len(removals))
+	for i := range removals {
+		r := &removals[i]
+		t[gvk{r.APIVersion, r.Kind}] = r
 	}
 	return t
 }
@@ -24,7 +29,7 @@ func newTable() table {
 // removedAt returns the removal of apiVersion/kind if the target release
 // no longer serves it.
 func (t table) removedAt(apiVersion, kind string, target analyzer.KubeVersion) *Removal {
-	r := t[apiVersion+" "+kind]
+	r := t[gvk{apiVersion, kind}]
 	if r == nil || !target.AtLeast(r.RemovedIn) {
 		return nil
 	}
@@ -74,7 +79,8 @@ func (t table) message(r *Removal, target analyzer.KubeVersion) string {
 // DeprecatedAPIVersion flags apiVersions that the target Kubernetes release
 // no longer serves.
 func DeprecatedAPIVersion() *analyzer.Rule {
-	t := newTable()
+	removals := Removals()
+	t := newTable(removals)
 	return &analyzer.Rule{
 		ID:       "deprecated-api-version",
 		Title:    "apiVersion that Kubernetes no longer serves",
@@ -90,7 +96,7 @@ func DeprecatedAPIVersion() *analyzer.Rule {
 			"target release serves) and check the fields that changed between versions (the guide lists " +
 			"them); kvet then checks the object against the current schema. Where there is no " +
 			"replacement (PodSecurityPolicy), the message says what to use instead.",
-		Doc: tableDoc(),
+		Doc: tableDoc(removals),
 		Run: func(pass *analyzer.Pass) {
 			d := pass.Doc
 			target := pass.KubeVersion()
@@ -104,12 +110,21 @@ func DeprecatedAPIVersion() *analyzer.Rule {
 }
 
 // tableDoc renders the table for `kvet explain` and docs/rules.md.
-func tableDoc() string {
+// Built in every run (the rule's Doc), so without fmt and into one buffer
+// sized up front, without a string per line or number.
+func tableDoc(removals []Removal) string {
 	var b strings.Builder
+	b.Grow(docSize)
+	var num [20]byte
 	b.WriteString("Removed API versions kvet knows (" + GuideURL + "):\n\n")
-	// Built in every run (the rule's Doc), so without fmt.
-	for _, r := range Removals() {
-		b.WriteString("    1." + strconv.Itoa(r.RemovedIn) + "  " + r.APIVersion + " " + r.Kind + " → ")
+	for _, r := range removals {
+		b.WriteString("    1.")
+		b.Write(strconv.AppendInt(num[:0], int64(r.RemovedIn), 10))
+		b.WriteString("  ")
+		b.WriteString(r.APIVersion)
+		b.WriteByte(' ')
+		b.WriteString(r.Kind)
+		b.WriteString(" → ")
 		if len(r.Replacements) == 0 {
 			b.WriteString("none")
 		}
@@ -117,9 +132,16 @@ func tableDoc() string {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(x.APIVersion + " (1." + strconv.Itoa(x.Since) + ")")
+			b.WriteString(x.APIVersion)
+			b.WriteString(" (1.")
+			b.Write(strconv.AppendInt(num[:0], int64(x.Since), 10))
+			b.WriteByte(')')
 		}
 		b.WriteByte('\n')
 	}
 	return b.String()
 }
+
+// docSize is a little more than tableDoc's length, so that its buffer
+// grows once.
+const docSize = 8 << 10
