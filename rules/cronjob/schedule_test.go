@@ -194,3 +194,18 @@ func TestZoneListIsCurrent(t *testing.T) {
 		t.Errorf("generated list has %d names, zoneinfo.zip %d", got, len(names))
 	}
 }
+
+// TestZoneComponent checks the hand-written check against the API server's
+// regular expression for each part of a timeZone.
+func TestZoneComponent(t *testing.T) {
+	re := regexp.MustCompile(`^[A-Za-z\.\-_0-9+]{1,14}$`)
+	for _, part := range []string{
+		"", "Europe", "Berlin", "GMT+5", "GMT-5", "New_York", "Port-au-Prince",
+		"abcdefghijklmn", "abcdefghijklmno", "a b", "Zürich", "a/b", "a\n", "\na",
+		"..", ".", "-x", "a*", "a$", "[", "0123456789+", "UTC\x00",
+	} {
+		if got, want := zoneComponent(part), re.MatchString(part); got != want {
+			t.Errorf("zoneComponent(%q) = %v, the regexp says %v", part, got, want)
+		}
+	}
+}
