@@ -95,7 +95,8 @@ func TestDerivedID(t *testing.T) {
 
 // The functions kvet keeps results of for a whole run are those that read
 // no input (directly or through the rules they use) and do more than build
-// a value from their arguments.
+// a value from their arguments; those that only build a value (no body)
+// are not cached at all.
 func TestPureFunctions(t *testing.T) {
 	e, err := New(Options{Dirs: []string{"testdata/memo"}})
 	if err != nil {
@@ -104,22 +105,26 @@ func TestPureFunctions(t *testing.T) {
 	if err := e.Compile(); err != nil {
 		t.Fatal(err)
 	}
-	pure := func(path string) bool {
+	kind := func(path string) callKind {
 		ref := ast.MustParseRef(path)
-		return e.prog.memo.isPureCall(ast.Ref{ast.NewTerm(ref), ast.StringTerm("x")})
+		return e.prog.memo.kindOf(ast.Ref{ast.NewTerm(ref), ast.StringTerm("x")})
 	}
-	for path, want := range map[string]bool{
-		"data.kvet.lib.rbac.entry_results":   true,
-		"data.kvet.lib.rbac.subject_results": true,
-		"data.kvet.lib.rbac.scope":           true,
-		"data.memo.doubled":                  true,
-		"data.memo.suffixed":                 true, // but not under `with` (memoCache)
-		"data.memo.prefixed":                 false,
-		"data.kvet.lib.result.at":            false,
+	for path, want := range map[string]callKind{
+		"data.kvet.lib.rbac.entry_results":   pureCall,
+		"data.kvet.lib.rbac.subject_results": pureCall,
+		"data.kvet.lib.rbac.scope":           pureCall,
+		"data.memo.doubled":                  pureCall,
+		"data.memo.suffixed":                 pureCall, // but not under `with` (memoCache)
+		"data.memo.prefixed":                 otherCall,
+		"data.kvet.lib.result.at":            trivialCall,
+		"data.kvet.lib.result.with_severity": trivialCall,
 	} {
-		if got := pure(path); got != want {
-			t.Errorf("%s pure = %t, want %t", path, got, want)
+		if got := kind(path); got != want {
+			t.Errorf("%s: kind %d, want %d", path, got, want)
 		}
+	}
+	if got := e.prog.memo.kindOf(ast.Ref{ast.NewTerm(ast.MustParseRef("data.memo.doubled")), ast.VarTerm("x")}); got != otherCall {
+		t.Errorf("a pure function's call with a variable argument: kind %d, want %d (otherCall)", got, otherCall)
 	}
 	// Documents that share a rule entry share its evaluation.
 	role := write(t, "roles.yaml", strings.Repeat("---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"\"]\n  resources: [\"secrets\"]\n  verbs: [\"get\"]\n", 3))

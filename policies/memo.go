@@ -25,11 +25,12 @@ const maxMemoEntries = 200_000
 // memo is the run-wide cache of the results of pure function calls, keyed
 // by the call (the function's ref and its ground arguments).
 type memo struct {
-	pure map[int][]ast.Ref // pure functions' refs by hash
+	pure    map[int][]ast.Ref // pure functions' refs by hash
+	trivial map[int][]ast.Ref // refs of functions with no body, by hash
 	// calls says, by the term that names the function at a call site
-	// (the same term at every evaluation of the site), whether it names a
-	// pure function: one lookup instead of hashing and comparing the ref.
-	calls     sync.Map // *ast.Term → bool
+	// (the same term at every evaluation of the site), what it calls: one
+	// lookup instead of hashing and comparing the ref.
+	calls     sync.Map // *ast.Term → callKind
 	callSites atomic.Int64
 
 	mu      sync.RWMutex
@@ -48,7 +49,7 @@ type memoEntry struct {
 // msg) := {"msg": msg, "path": path}`) are left to OPA's own cache: there
 // is nothing to save, and their arguments rarely recur.
 func newMemo(c *ast.Compiler) *memo {
-	m := &memo{pure: map[int][]ast.Ref{}, results: map[int][]memoEntry{}}
+	m := &memo{pure: map[int][]ast.Ref{}, trivial: map[int][]ast.Ref{}, results: map[int][]memoEntry{}}
 	impure := map[*ast.Rule]bool{}
 	var visit func(r *ast.Rule, seen map[*ast.Rule]bool) bool
 	visit = func(r *ast.Rule, seen map[*ast.Rule]bool) bool {
@@ -86,8 +87,11 @@ func newMemo(c *ast.Compiler) *memo {
 			}
 			trivial = trivial && headOnly(r)
 		}
-		if pure && !trivial {
-			p := rules[0].Ref()
+		p := rules[0].Ref()
+		switch {
+		case trivial:
+			m.trivial[p.Hash()] = append(m.trivial[p.Hash()], p)
+		case pure:
 			m.pure[p.Hash()] = append(m.pure[p.Hash()], p)
 		}
 	}
@@ -126,36 +130,64 @@ func readsInput(r *ast.Rule) bool {
 	return found
 }
 
-// isPureCall reports whether key is the cache key of a call of a pure
-// function with ground arguments: [function ref, arguments...].
-func (m *memo) isPureCall(key ast.Ref) bool {
-	if len(key) < 2 || len(m.pure) == 0 {
-		return false
+// callKind is what a cache key calls.
+type callKind uint8
+
+const (
+	otherCall   callKind = iota // not a function call, or one OPA caches for one evaluation
+	pureCall                    // a pure function, cached for the run
+	trivialCall                 // a function with no body, not cached at all
+)
+
+// kindOf says what key, a cache key, calls: [function ref, arguments...]
+// for a call. A pure function's call is a pureCall only with ground
+// arguments.
+func (m *memo) kindOf(key ast.Ref) callKind {
+	if len(key) < 2 {
+		return otherCall
 	}
 	fn, ok := key[0].Value.(ast.Ref)
 	if !ok {
-		return false
+		return otherCall
 	}
-	if pure, ok := m.calls.Load(key[0]); ok {
-		return pure.(bool) && key.IsGround()
-	}
-	found := false
-	for _, p := range m.pure[fn.Hash()] {
-		if p.Equal(fn) {
-			found = true
-			break
+	var kind callKind
+	if k, ok := m.calls.Load(key[0]); ok {
+		kind = k.(callKind)
+	} else {
+		kind = otherCall
+		switch {
+		case refIn(m.trivial, fn):
+			kind = trivialCall
+		case refIn(m.pure, fn):
+			kind = pureCall
+		}
+		if m.callSites.Add(1) <= maxCallSites {
+			m.calls.Store(key[0], kind)
 		}
 	}
-	if m.callSites.Add(1) <= maxCallSites {
-		m.calls.Store(key[0], found)
+	if kind == pureCall && !key.IsGround() {
+		return otherCall
 	}
-	return found && key.IsGround()
+	return kind
 }
 
 // maxCallSites bounds memo.calls: the call sites of the policies and
 // queries, a few hundred; terms built during evaluation are not kept
 // beyond it.
 const maxCallSites = 10_000
+
+// refIn reports whether refs (by hash) hold fn.
+func refIn(refs map[int][]ast.Ref, fn ast.Ref) bool {
+	if len(refs) == 0 {
+		return false
+	}
+	for _, p := range refs[fn.Hash()] {
+		if p.Equal(fn) {
+			return true
+		}
+	}
+	return false
+}
 
 func (m *memo) get(key ast.Ref) (*ast.Term, bool, bool) {
 	h := key.Hash()
@@ -189,7 +221,9 @@ func (m *memo) put(key ast.Ref, value *ast.Term) {
 // memoCache is the virtual cache of one evaluation (of one document: see
 // evalPlan): a stack of frames like OPA's own, except for the calls of pure
 // functions outside `with` (which may replace what a function reads), kept
-// in the program's memo.
+// in the program's memo, and the calls of functions without a body (`at(path,
+// msg) := {"msg": msg, "path": path}`), not kept at all: building their
+// value again costs less than caching it.
 type memoCache struct {
 	local flatCache
 	memo  *memo
@@ -204,7 +238,13 @@ func (c *memoCache) Push() { c.depth++; c.local.Push() }
 func (c *memoCache) Pop()  { c.depth--; c.local.Pop() }
 
 func (c *memoCache) Get(ref ast.Ref) (*ast.Term, bool) {
-	if c.depth == 0 && c.memo.isPureCall(ref) {
+	switch c.memo.kindOf(ref) {
+	case trivialCall:
+		return nil, false
+	case pureCall:
+		if c.depth > 0 {
+			break
+		}
 		if v, undefined, ok := c.memo.get(ref); ok {
 			return v, undefined
 		}
@@ -214,7 +254,13 @@ func (c *memoCache) Get(ref ast.Ref) (*ast.Term, bool) {
 }
 
 func (c *memoCache) Put(ref ast.Ref, value *ast.Term) {
-	if c.depth == 0 && c.memo.isPureCall(ref) {
+	switch c.memo.kindOf(ref) {
+	case trivialCall:
+		return
+	case pureCall:
+		if c.depth > 0 {
+			break
+		}
 		c.memo.put(ref, value)
 		return
 	}
