@@ -2,7 +2,6 @@ package policies
 
 import (
 	"errors"
-	"math/bits"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 )
@@ -16,23 +15,14 @@ import (
 // rbac.found["rbac-pod-exec"]`): when that value has no such key, the
 // policy's rules fail at their first expression and yield nothing. Such a
 // first expression is the entry's guard. A document is then evaluated in
-// two steps, sharing one virtual cache (so the library's value is computed
+// steps sharing one virtual cache (so the library's value is computed
 // once): the first query evaluates the values that the guards read (their
 // bases, e.g. data.kvet.lib.rbac.found) and the entries without a guard;
-// the second evaluates only the guarded entries whose key is in their
-// base. The findings are those of evaluating every entry, since a skipped
-// entry's rules fail before anything else in them is evaluated. Any policy
-// can have a guard, the user's too: it is found in the compiled rules, not
-// declared.
-
-// maxGuarded is the largest number of entries of a kind that are
-// evaluated with guards (the entries that may fire are a bit mask).
-const maxGuarded = 64
-
-// maxRestQueries bounds the queries prepared for the sets of guarded
-// entries that may fire, per kind; beyond it, a document whose set is new
-// is evaluated with every entry (the same findings, a little slower).
-const maxRestQueries = 512
+// then only the guarded entries whose key is in their base are evaluated,
+// each by its own query. The findings are those of evaluating every entry,
+// since a skipped entry's rules fail before anything else in them is
+// evaluated. Any policy can have a guard, the user's too: it is found in
+// the compiled rules, not declared.
 
 // plan is how the documents of one kind are evaluated.
 type plan struct {
@@ -48,9 +38,6 @@ type plan struct {
 	// guard's base when key[i] is set, its value otherwise.
 	line []int
 	key  []*ast.Term
-	// rest holds the queries of the guarded entries that may fire, by the
-	// mask of their indices in all.
-	rest map[uint64]*query
 }
 
 // guard is the first expression of an entry's rules when it reads the
@@ -72,10 +59,8 @@ func (p *program) planFor(kind string) (*plan, error) {
 		return pl, nil
 	}
 	pl := &plan{all: all}
-	if len(all.entries) <= maxGuarded {
-		if err := p.guardPlan(pl); err != nil {
-			return nil, err
-		}
+	if err := p.guardPlan(pl); err != nil {
+		return nil, err
 	}
 	if p.plans == nil {
 		p.plans = map[string]*plan{}
@@ -123,7 +108,7 @@ func (p *program) guardPlan(pl *plan) error {
 	if err != nil {
 		return err
 	}
-	pl.first, pl.rest = first, map[uint64]*query{}
+	pl.first = first
 	return nil
 }
 
@@ -217,29 +202,6 @@ func completeRules(c *ast.Compiler, base ast.Ref, rules []*ast.Rule) bool {
 	return true
 }
 
-// restQuery returns the query of the entries of pl.all in mask, preparing
-// it on first use; nil when too many are prepared already.
-func (p *program) restQuery(pl *plan, mask uint64) (*query, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if q := pl.rest[mask]; q != nil {
-		return q, nil
-	}
-	if len(pl.rest) >= maxRestQueries {
-		return nil, nil
-	}
-	var entries []*entry
-	for m := mask; m != 0; m &= m - 1 {
-		entries = append(entries, pl.all.entries[bits.TrailingZeros64(m)])
-	}
-	q, err := p.prepare(entries)
-	if err != nil {
-		return nil, err
-	}
-	pl.rest[mask] = q
-	return q, nil
-}
-
 // evalPlan evaluates the entries of pl in ev and returns the value of
 // each entry of pl.all (nil for an entry skipped by its guard, which
 // collect reads as no result). Errors are those of eval; on an error other
@@ -261,33 +223,28 @@ func (p *program) evalPlan(ev *evaluation, pl *plan) ([]ast.Value, *entry, error
 		return p.eval(ev, pl.all, p.memo.cache())
 	}
 	vals := make([]ast.Value, len(pl.all.entries))
-	var mask uint64
 	for i, key := range pl.key {
-		switch {
-		case key == nil:
+		if key == nil {
 			vals[i] = first[pl.line[i]]
-		case mayHave(first[pl.line[i]], key):
-			mask |= 1 << i
 		}
 	}
-	if mask == 0 {
-		return vals, nil, nil
-	}
-	q, err := p.restQuery(pl, mask)
-	if err != nil {
-		return nil, nil, err
-	}
-	if q == nil {
-		return p.eval(ev, pl.all, cache)
-	}
-	rest, culprit, err := p.eval(ev, q, cache)
-	if err != nil {
-		return nil, culprit, err
-	}
-	j := 0
-	for m := mask; m != 0; m &= m - 1 {
-		vals[bits.TrailingZeros64(m)] = rest[j]
-		j++
+	// Each guarded entry that may fire is evaluated by its own query (one
+	// entry rarely fires without a few others, and the queries of the sets
+	// that do would be compiled for each new set: more than the evaluations
+	// cost on a repository's documents).
+	for i, key := range pl.key {
+		if key == nil || !mayHave(first[pl.line[i]], key) {
+			continue
+		}
+		q, err := p.singleQuery(pl.all.entries[i])
+		if err != nil {
+			return nil, nil, err
+		}
+		rest, culprit, err := p.eval(ev, q, cache)
+		if err != nil {
+			return nil, culprit, err
+		}
+		vals[i] = rest[0]
 	}
 	return vals, nil, nil
 }
