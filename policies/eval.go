@@ -341,7 +341,6 @@ type docResult struct {
 // the whole time limit, so findings never depend on the documents before.
 func (e *Engine) evaluate(ctx context.Context, doc *analyzer.Document, res *docResult) {
 	res.findings, res.errs = map[int][]analyzer.Finding{}, map[int]error{}
-	deadline := time.Now().Add(e.timeout)
 	prog := e.prog
 	in := prog.input(doc)
 	pl, err := prog.planFor(doc.Kind)
@@ -350,7 +349,9 @@ func (e *Engine) evaluate(ctx context.Context, doc *analyzer.Document, res *docR
 		return
 	}
 	q := pl.all
-	ev, err := prog.begin(ctx, in, deadline)
+	// The time limit starts here: preparing the kind's queries (once per
+	// run) and building the input are not evaluating the policies.
+	ev, err := prog.begin(ctx, in, time.Now().Add(e.timeout))
 	if err != nil {
 		res.err = err
 		return
