@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"reflect"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,7 +46,9 @@ func (c *typeCache) decodesItself(t reflect.Type) bool {
 type structInfo struct {
 	name   string
 	fields map[string][]int // JSON name -> field index path
-	names  []string         // sorted JSON names, for suggestions
+	// names returns the sorted JSON names, for suggestions: made on the
+	// first unknown field, which most runs never meet.
+	names func() []string
 	// enums holds the allowed values of the fields in enumFields.
 	enums map[string][]string
 }
@@ -60,12 +62,9 @@ func (c *typeCache) info(t reflect.Type) *structInfo {
 	if si != nil {
 		return si
 	}
-	si = &structInfo{name: t.Name(), fields: map[string][]int{}, enums: enumFields[t]}
+	si = &structInfo{name: t.Name(), fields: make(map[string][]int, t.NumField()), enums: enumFields[t]}
 	addFields(si, t, nil)
-	for n := range si.fields {
-		si.names = append(si.names, n)
-	}
-	sort.Strings(si.names)
+	si.names = sync.OnceValue(func() []string { return slices.Sorted(maps.Keys(si.fields)) })
 	c.mu.Lock()
 	c.structs[t] = si
 	c.mu.Unlock()
@@ -81,7 +80,7 @@ func addFields(si *structInfo, t reflect.Type, prefix []int) {
 			continue
 		}
 		idx := append(append([]int(nil), prefix...), i)
-		if f.Anonymous && name == "" || strings.Contains(","+opts+",", ",inline,") {
+		if f.Anonymous && name == "" || hasOption(opts, "inline") {
 			ft := f.Type
 			if ft.Kind() == reflect.Pointer {
 				ft = ft.Elem()
@@ -99,6 +98,18 @@ func addFields(si *structInfo, t reflect.Type, prefix []int) {
 		}
 		si.fields[name] = idx
 	}
+}
+
+// hasOption reports whether the comma-separated options of a struct tag
+// include opt (without building a string: the decoder's type tables are
+// made in every run).
+func hasOption(opts, opt string) bool {
+	for o := range strings.SplitSeq(opts, ",") {
+		if o == opt {
+			return true
+		}
+	}
+	return false
 }
 
 // problem is an unknown field or invalid value found while decoding.
@@ -284,7 +295,7 @@ func (d *decoder) decodeStruct(n, at *yaml.Node, v reflect.Value, path Path) {
 			// Keys starting with "$" are strategic-merge-patch directives
 			// ($patch, $setElementOrder/..., $retainKeys) of kustomize patches.
 			if d.strict && !strings.HasPrefix(k.Value, "$") {
-				best, unique := Closest(k.Value, si.names)
+				best, unique := Closest(k.Value, si.names())
 				hint := ""
 				if best != "" {
 					hint = fmt.Sprintf("; did you mean %q?", best)
