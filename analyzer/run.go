@@ -164,15 +164,16 @@ func (e *engine) runSet(ctx context.Context, docs []*Document) []Diagnostic {
 }
 
 // diagChunks collects diagnostics without moving them, each chunk as large
-// as those before it: appending thousands of findings to one slice grows it
-// a quarter at a time and allocates about five times its final size, when
-// the set rules run and the heap is at its largest.
+// as those before it up to 512: appending thousands of findings to one
+// slice grows it a quarter at a time and allocates about five times its
+// final size, when the set rules run and the heap is at its largest; the
+// chunks allocate at most 512 more than they hold.
 type diagChunks [][]Diagnostic
 
 func (c *diagChunks) add(d Diagnostic) {
 	n := len(*c)
 	if n == 0 || len((*c)[n-1]) == cap((*c)[n-1]) {
-		*c = append(*c, make([]Diagnostic, 0, max(16, c.len())))
+		*c = append(*c, make([]Diagnostic, 0, min(512, max(16, c.len()))))
 		n++
 	}
 	(*c)[n-1] = append((*c)[n-1], d)

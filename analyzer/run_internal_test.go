@@ -8,7 +8,7 @@ import (
 // TestDiagChunks checks that diagChunks keeps every diagnostic in the order
 // added, across chunk boundaries.
 func TestDiagChunks(t *testing.T) {
-	for _, n := range []int{0, 1, 16, 17, 100, 1000} {
+	for _, n := range []int{0, 1, 16, 17, 100, 1000, 3000} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			var c diagChunks
 			for i := range n {
