@@ -211,7 +211,14 @@ func (l *Loader) ParseRendered(f *File, r *Rendering, source func(*Document) Sou
 func (r *Rendering) tagged() []Diagnostic {
 	out := slices.Clone(r.Diagnostics)
 	for i := range out {
-		out[i].origin = &origin{from: r}
+		// The loader's diagnostics of r's documents keep their document
+		// (its kvet.dev/ignore annotation applies to them).
+		o := origin{from: r}
+		if out[i].origin != nil {
+			o = *out[i].origin
+			o.from = r
+		}
+		out[i].origin = &o
 	}
 	return out
 }
