@@ -150,7 +150,10 @@ func (p *program) guardOf(en *entry) *guard {
 }
 
 // guardIn returns the guard an expression makes: an operand of a call (or
-// of an equality) that is a reference base[key]... into data.
+// of an equality) that is a reference base[key]... into data, and the
+// first such reference: OPA evaluates an equality's left side first, and
+// a reference before the guard may raise an error (a conflict) or exceed
+// the time limit even when the guard is undefined.
 func guardIn(c *ast.Compiler, expr *ast.Expr) *guard {
 	if expr.Negated || len(expr.With) > 0 {
 		return nil
@@ -183,6 +186,7 @@ func guardIn(c *ast.Compiler, expr *ast.Expr) *guard {
 			}
 			return &guard{base: base.Copy(), key: ref[n].Copy()}
 		}
+		return nil
 	}
 	return nil
 }

@@ -61,6 +61,10 @@ partial contains "a" if input.kind == "ConfigMap"
 conflict := 1 if input.kind == "Bad"
 
 conflict := 2 if input.kind == "Bad"
+
+conflict2 := 1 if input.kind == "Bad2"
+
+conflict2 := 2 if input.kind == "Bad2"
 `,
 	"a.rego": `package a
 
@@ -138,6 +142,14 @@ deny contains msg if {
 
 deny contains "k" if {
 	data.lib.conflict == 1
+}
+`,
+	// The left side, evaluated first, raises a conflict on a document
+	// of kind Bad2, where facts has no key l: not a guard.
+	"l.rego": `package l
+
+deny contains "l" if {
+	data.lib.conflict2 == data.lib.facts.l
 }
 `,
 }
@@ -229,7 +241,7 @@ func TestGuardsKeepResults(t *testing.T) {
 		t.Fatalf("fixtures %v, %v", fixtures, err)
 	}
 	user := guardEngine(t, 0)
-	userDocs := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n---\napiVersion: v1\nkind: Bad\nmetadata:\n  name: bad\n"
+	userDocs := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n---\napiVersion: v1\nkind: Bad\nmetadata:\n  name: bad\n---\napiVersion: v1\nkind: Bad2\nmetadata:\n  name: bad2\n"
 	for _, tc := range []struct {
 		e     *Engine
 		files []*analyzer.File
