@@ -178,19 +178,19 @@ func (p *program) singleQuery(en *entry) (*query, error) {
 // true if ...`) or has an exception is wrapped in an array comprehension,
 // so that the query always succeeds; a partial set is always defined.
 func (p *program) prepare(entries []*entry) (*query, error) {
-	return p.prepareLines(nil, nil, entries)
+	return p.prepareLines(entries, nil)
 }
 
-// prepareLines compiles a query whose first lines bind the value of each
-// expression of values (their entries are blame), followed by the lines of
-// entries as prepare writes them.
-func (p *program) prepareLines(values []string, blame, entries []*entry) (*query, error) {
-	q := &query{entries: append(blame[:len(blame):len(blame)], entries...), qc: p.compiler.QueryCompiler()}
+// prepareLines compiles a query with a line per entry: the line binds
+// values[i] when it is set (its entry is the one blamed for it), else the
+// entry's value as prepare writes it.
+func (p *program) prepareLines(entries []*entry, values []string) (*query, error) {
+	q := &query{entries: entries, qc: p.compiler.QueryCompiler()}
 	lines := make([]string, 0, len(q.entries))
 	for i, en := range q.entries {
 		v := ast.Var("__kvet" + strconv.Itoa(i) + "__")
 		q.vars = append(q.vars, v)
-		if i < len(values) {
+		if i < len(values) && values[i] != "" {
 			lines = append(lines, string(v)+" = "+values[i])
 			continue
 		}

@@ -28,11 +28,11 @@ import (
 type plan struct {
 	// all evaluates every entry of the kind.
 	all *query
-	// first evaluates the guards' bases, one per line, then the entries
-	// without a guard; nil when no entry has a guard (all is evaluated
-	// alone). The entry of a base's line is the first entry it guards, so
-	// that a time limit exceeded on that line blames it, as evaluating
-	// every entry would.
+	// first evaluates the guards' bases, one per line, and the entries
+	// without a guard, in the entries' order; nil when no entry has a
+	// guard (all is evaluated alone). The entry of a base's line is the
+	// first entry it guards, so that a time limit exceeded on that line
+	// blames it, as evaluating every entry would.
 	first *query
 	// line[i] is the line of first that entry i of all is read from: its
 	// guard's base when key[i] is set, its value otherwise.
@@ -69,18 +69,22 @@ func (p *program) planFor(kind string) (*plan, error) {
 	return pl, nil
 }
 
-// guardPlan prepares pl.first when some entry of pl.all has a guard.
+// guardPlan prepares pl.first when some entry of pl.all has a guard. Its
+// lines follow the entries' order (a base where the first entry it guards
+// is), so that a time limit exceeded in it blames the entry that
+// evaluating every entry would.
 func (p *program) guardPlan(pl *plan) error {
 	n := len(pl.all.entries)
 	pl.line, pl.key = make([]int, n), make([]*ast.Term, n)
 	var bases []ast.Ref
-	var blame, unguarded []*entry
-	var unguardedIdx []int
+	var baseLine []int
+	var entries []*entry // of first's lines
+	var values []string
 	for i, en := range pl.all.entries {
 		g := p.guardOf(en)
 		if g == nil {
-			unguarded = append(unguarded, en)
-			unguardedIdx = append(unguardedIdx, i)
+			pl.line[i] = len(entries)
+			entries, values = append(entries, en), append(values, "")
 			continue
 		}
 		b := 0
@@ -88,23 +92,16 @@ func (p *program) guardPlan(pl *plan) error {
 			b++
 		}
 		if b == len(bases) {
-			bases = append(bases, g.base)
-			blame = append(blame, en)
+			bases, baseLine = append(bases, g.base), append(baseLine, len(entries))
+			entries, values = append(entries, en), append(values, g.base.String())
 		}
-		pl.line[i], pl.key[i] = b, g.key
+		pl.line[i], pl.key[i] = baseLine[b], g.key
 	}
 	if len(bases) == 0 {
 		pl.line, pl.key = nil, nil
 		return nil
 	}
-	for j, i := range unguardedIdx {
-		pl.line[i] = len(bases) + j
-	}
-	lines := make([]string, len(bases))
-	for b, base := range bases {
-		lines[b] = base.String()
-	}
-	first, err := p.prepareLines(lines, blame, unguarded)
+	first, err := p.prepareLines(entries, values)
 	if err != nil {
 		return err
 	}
