@@ -122,18 +122,23 @@ func (m *Model) builtins() map[string]*Role {
 func (m *Model) collect(docs []*analyzer.Document) {
 	fact := Fact()
 	// Sized once (Build runs when the heap is at its largest): the lists
-	// and lookups of each kind.
+	// and lookups of each kind, counted by the documents' kinds, not their
+	// facts (for documents whose trees are loaded, the language server's,
+	// Fact extracts again at each call).
 	var roles, bindings, accounts, workloads int
+	podKinds := analyzer.PodKinds()
 	for _, d := range docs {
-		switch d.Fact(fact).(type) {
-		case *Role:
+		switch d.Kind {
+		case KindRole, KindClusterRole:
 			roles++
-		case *Binding:
+		case KindRoleBinding, KindClusterRoleBinding:
 			bindings++
-		case *ServiceAccount:
+		case KindServiceAccount:
 			accounts++
-		case *Workload:
-			workloads++
+		default:
+			if slices.Contains(podKinds, d.Kind) {
+				workloads++
+			}
 		}
 	}
 	m.Roles, m.Bindings = slices.Grow(m.Roles, roles), slices.Grow(m.Bindings, bindings)
