@@ -14,6 +14,7 @@ import (
 	"github.com/kvet-dev/kvet/internal/linter"
 	"github.com/kvet-dev/kvet/render"
 	"github.com/kvet-dev/kvet/render/helm"
+	"github.com/kvet-dev/kvet/render/kustomize"
 )
 
 // renderState is what the render stage made of one workspace folder under
@@ -101,15 +102,19 @@ func (rr *renderedRoot) changed(buffers map[string]snapshot, walked bool) bool {
 //     or under that of a kustomization it read (its bases), and when files
 //     were added or dropped (the file it missed may have been added).
 //
-// An added file cannot change a rendering that succeeded: a kustomization
-// that names a missing file fails, and a file it does not name is not
-// read.
+// An added file cannot change a rendering that succeeded, except a second
+// kustomization file in a directory it read (kustomize fails on two): a
+// kustomization that names a missing file fails, and a file it does not
+// name is not read.
 func (rr *renderedRoot) again(changed map[string]bool, listChanged bool, buffers map[string]snapshot, walked bool) bool {
 	if rr.r == nil || rr.changed(buffers, walked) {
 		return true
 	}
 	failed := rr.failed()
 	if failed && listChanged {
+		return true
+	}
+	if listChanged && rr.kustomizationAdded(changed) {
 		return true
 	}
 	if !failed && rr.r.Kind != (*helm.Renderer)(nil).Kind() {
@@ -124,6 +129,23 @@ func (rr *renderedRoot) again(changed map[string]bool, listChanged bool, buffers
 	for p := range changed {
 		if slices.ContainsFunc(dirs, func(dir string) bool { return under(dir, p) }) {
 			return true
+		}
+	}
+	return false
+}
+
+// kustomizationAdded reports whether a kustomization file was added to (or
+// removed from) a directory the rendering read: kustomize fails on a
+// directory with two, which a rendering that succeeded does not record.
+func (rr *renderedRoot) kustomizationAdded(changed map[string]bool) bool {
+	for p := range changed {
+		if !slices.Contains(kustomize.FileNames(), filepath.Base(p)) {
+			continue
+		}
+		for dep := range rr.deps {
+			if filepath.Dir(dep) == filepath.Dir(p) {
+				return true
+			}
 		}
 	}
 	return false

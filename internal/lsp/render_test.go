@@ -610,3 +610,55 @@ func TestRenderOnlyAffectedRoots(t *testing.T) {
 	eighth := renderings(patch, notes, base, readme)
 	rendered("a file of the base removed", seventh, eighth, "overlays/production", "overlays/staging")
 }
+
+// A second kustomization file added to a base that succeeding overlays read
+// (kustomize fails on a directory with two) renders those overlays again,
+// as a fresh lint of the folder renders them.
+func TestRenderAddedKustomizationInBase(t *testing.T) {
+	dir := archiveTree(t, "render/kustomize/overlays.txtar")
+	patch := filepath.Join(dir, "overlays", "production", "concurrency.yaml")
+	text, err := os.ReadFile(patch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	open := []snapshot{{uri: pathToURI(patch), path: patch, name: patch, version: 1, text: text}}
+	failed := func(w *workspace) map[string]bool {
+		t.Helper()
+		w.lint(context.Background(), []string{dir}, open, []string{open[0].uri})
+		rs := w.renders[[2]string{"", dir}]
+		if rs == nil {
+			t.Fatal("no render state for the folder")
+		}
+		out := map[string]bool{}
+		for d, rr := range rs.roots {
+			rel, err := filepath.Rel(dir, filepath.FromSlash(d))
+			if err != nil || rr.r == nil {
+				t.Fatalf("root %s: not rendered (%v)", d, err)
+			}
+			out[filepath.ToSlash(rel)] = rr.failed()
+		}
+		return out
+	}
+	w := newWorkspace(&Server{})
+	before := failed(w)
+	if before["overlays/production"] || before["overlays/staging"] {
+		t.Fatalf("overlays failed before the change: %v", before)
+	}
+	kust, err := os.ReadFile(filepath.Join(dir, "base", "kustomization.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := filepath.Join(dir, "base", "kustomization.yml")
+	if err := os.WriteFile(second, kust, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w.touch(second)
+	after := failed(w)
+	fresh := failed(newWorkspace(&Server{}))
+	if !maps.Equal(after, fresh) {
+		t.Errorf("renderings failed after adding base/kustomization.yml: %v; a fresh lint: %v", after, fresh)
+	}
+	if !fresh["overlays/production"] {
+		t.Errorf("a fresh lint renders production with two kustomization files in its base: %v", fresh)
+	}
+}
