@@ -46,8 +46,9 @@ type memoEntry struct {
 // newMemo finds the pure functions of the compiled policies: functions
 // whose rules, and the rules they depend on (transitively), read no input.
 // Functions that only build their value from their arguments (`at(path,
-// msg) := {"msg": msg, "path": path}`) are left to OPA's own cache: there
-// is nothing to save, and their arguments rarely recur.
+// msg) := {"msg": msg, "path": path}`, no body) are not cached at all
+// (trivialCall): building their value again costs less than caching it,
+// and their arguments rarely recur.
 func newMemo(c *ast.Compiler) *memo {
 	m := &memo{pure: map[int][]ast.Ref{}, trivial: map[int][]ast.Ref{}, results: map[int][]memoEntry{}}
 	impure := map[*ast.Rule]bool{}
