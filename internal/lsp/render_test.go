@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"golang.org/x/tools/txtar"
 
@@ -36,30 +35,19 @@ func archiveTree(t testing.TB, archive string) string {
 // that the test waits for.
 func (c *client) settle(uri, what string, ok func([]Diagnostic) bool) []Diagnostic {
 	c.t.Helper()
-	deadline := time.Now().Add(testTimeout)
-	timer := time.AfterFunc(testTimeout, func() { c.mu.Lock(); c.cond.Broadcast(); c.mu.Unlock() })
-	defer timer.Stop()
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	var last []Diagnostic
 	for {
-		for i := 0; i < len(c.msgs); i++ {
-			m := c.msgs[i]
+		m := c.waitFor(fmt.Sprintf("%s: such diagnostics of %s; last published: %s", what, uri, describeDiags(last)), func(m message) bool {
 			var p PublishDiagnosticsParams
-			if m.Method != methodPublishDiagnostics || json.Unmarshal(m.Params, &p) != nil || p.URI != uri {
-				continue
-			}
-			c.msgs = append(c.msgs[:i:i], c.msgs[i+1:]...)
-			i--
-			last = p.Diagnostics
-			if ok(p.Diagnostics) {
-				return p.Diagnostics
-			}
+			return m.Method == methodPublishDiagnostics && json.Unmarshal(m.Params, &p) == nil && p.URI == uri
+		})
+		var p PublishDiagnosticsParams
+		if err := json.Unmarshal(m.Params, &p); err != nil {
+			c.t.Fatal(err)
 		}
-		if c.readErr != nil || time.Now().After(deadline) {
-			c.t.Fatalf("%s: no such diagnostics of %s (read error: %v); last published: %s", what, uri, c.readErr, describeDiags(last))
+		if last = p.Diagnostics; ok(last) {
+			return last
 		}
-		c.cond.Wait()
 	}
 }
 
