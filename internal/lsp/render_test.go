@@ -244,15 +244,23 @@ spec:
 `
 )
 
+// chartServer starts a server on a new folder holding the chart chart/
+// (helmChart, helmValues, helmJob); it returns the client and the folder.
+func chartServer(t *testing.T) (*client, string) {
+	t.Helper()
+	dir := writeTree(t, map[string]string{"chart/Chart.yaml": helmChart, "chart/values.yaml": helmValues, "chart/templates/job.yaml": helmJob})
+	c := startServer(t, Options{})
+	c.initialize(dir)
+	return c, dir
+}
+
 // A chart template is linted through the chart's rendering (by kvet-helm):
 // no yaml-syntax, findings at template lines; an unsaved values.yaml
 // changes them; an unsaved template that fails gives render-failed at its
 // line.
 func TestRenderedChartTemplate(t *testing.T) {
 	withKvetHelm(t)
-	dir := writeTree(t, map[string]string{"chart/Chart.yaml": helmChart, "chart/values.yaml": helmValues, "chart/templates/job.yaml": helmJob})
-	c := startServer(t, Options{})
-	c.initialize(dir)
+	c, dir := chartServer(t)
 	job, values := pathToURI(filepath.Join(dir, "chart/templates/job.yaml")), pathToURI(filepath.Join(dir, "chart/values.yaml"))
 	c.open(job, helmJob)
 	c.settle(job, "the template", exactly())
@@ -438,9 +446,7 @@ func likeLint(t *testing.T, archive string) {
 // Chart.yaml shows the render-failed finding naming the install command.
 func TestRenderedChartWithoutKvetHelm(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
-	dir := writeTree(t, map[string]string{"chart/Chart.yaml": helmChart, "chart/values.yaml": helmValues, "chart/templates/job.yaml": helmJob})
-	c := startServer(t, Options{})
-	c.initialize(dir)
+	c, dir := chartServer(t)
 	job, chart := pathToURI(filepath.Join(dir, "chart/templates/job.yaml")), pathToURI(filepath.Join(dir, "chart/Chart.yaml"))
 	c.open(job, helmJob)
 	c.settle(job, "the template", exactly())
