@@ -2,6 +2,7 @@ package linter
 
 import (
 	"path/filepath"
+	"slices"
 
 	"github.com/kvet-dev/kvet/internal/config"
 	"github.com/kvet-dev/kvet/render"
@@ -43,8 +44,10 @@ func (l *Linter) render(cfg *config.Config, s RenderSettings) {
 			found = true
 		}
 		if len(s.HelmValues) > 0 || len(s.HelmSet) > 0 {
-			cs.Values = append(cs.Values, s.HelmValues...)
-			cs.Set = append(cs.Set, s.HelmSet...)
+			// New slices: charts render in parallel, and the
+			// configuration's may have room to append into.
+			cs.Values = slices.Concat(cs.Values, s.HelmValues)
+			cs.Set = slices.Concat(cs.Set, s.HelmSet)
 			found = true
 		}
 		if !found {
