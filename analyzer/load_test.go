@@ -3,7 +3,6 @@ package analyzer_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -72,13 +71,7 @@ func TestDiscover(t *testing.T) {
 		"a.yaml", "b.yml", "c.json", "d.txt", "sub/e.YAML",
 		".hidden/f.yaml", "vendor/g.yaml", "node_modules/h.yaml", ".git/i.yaml", "sub/.git/j.yaml",
 	} {
-		p := filepath.Join(dir, f)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, nil, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		analyzertest.WriteFile(t, filepath.Join(dir, f), "")
 	}
 	explicit := filepath.Join(dir, "d.txt")
 	files, errs := analyzer.Discover([]string{dir, explicit, "-"})

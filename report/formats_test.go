@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/analyzer/analyzertest"
 	"github.com/kvet-dev/kvet/report"
 )
 
@@ -264,13 +265,8 @@ func TestCheckstyleWithReviewdog(t *testing.T) {
 	}
 	dir := t.TempDir()
 	file := filepath.Join(dir, "k8s", "app.yaml")
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		t.Fatal(err)
-	}
 	content := "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: zürich\nspec: {timeZone: \"Europe/Zürich\", schedule: \"0 3 * * *\"}\n"
-	if err := os.WriteFile(file, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	analyzertest.WriteFile(t, file, content)
 	src := &analyzer.File{Path: file, Content: []byte(content)}
 	r := &report.Report{
 		BaseDir: dir, Sources: []*analyzer.File{src},

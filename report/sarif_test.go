@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/analyzer/analyzertest"
 	"github.com/kvet-dev/kvet/report"
 	"github.com/kvet-dev/kvet/report/sariftest"
 )
@@ -335,12 +336,7 @@ func TestSARIFFingerprintsSurviveLineShifts(t *testing.T) {
 	lint := func(content []byte) sarifLog {
 		base := t.TempDir()
 		file := filepath.Join(base, "k8s", "workloads.yaml")
-		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, content, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		analyzertest.WriteFile(t, file, string(content))
 		set := analyzer.NewLoader(nil).Load(t.Context(), []string{file})
 		rules := append(analyzer.EngineRules(), testRules()...)
 		res := analyzer.Run(t.Context(), set, rules, analyzer.Options{})
