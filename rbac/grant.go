@@ -80,11 +80,9 @@ func describeRole(r *Role) string {
 // without a namespace is in its RoleBinding's).
 func (g Grant) SubjectName() string { return describeSubject(g.Binding, g.SubjectEntry()) }
 
-// describeSubject names a binding's subject: "ServiceAccount
-// billing/exporter", "Group developers", "User jane".
+// describeSubject names a binding's subject as Subject.String does:
+// "ServiceAccount billing/exporter" (in the binding's namespace when the
+// entry names none), "Group developers", "User jane".
 func describeSubject(b *Binding, s rbacv1.Subject) string {
-	if s.Kind == rbacv1.ServiceAccountKind {
-		return s.Kind + " " + b.subjectNamespace(s) + "/" + s.Name
-	}
-	return s.Kind + " " + s.Name
+	return Subject{Kind: s.Kind, Namespace: b.subjectNamespace(s), Name: s.Name}.String()
 }
