@@ -14,6 +14,9 @@ import (
 // kind: the tests give bad kinds on purpose, which the model must survive.
 func docs(t *testing.T, files ...string) []*analyzer.Document {
 	t.Helper()
+	if len(files)%2 != 0 {
+		t.Fatalf("docs: %d arguments, want file name and content pairs", len(files))
+	}
 	l := analyzer.NewLoader(nil)
 	var out []*analyzer.Document
 	for i := 0; i+1 < len(files); i += 2 {
