@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/open-policy-agent/opa/v1/tester"
 )
 
 // TestOptions choose the unit tests `kvet policy test` runs.
@@ -45,10 +44,20 @@ type TestResult struct {
 func (r *TestResult) Passed() bool { return !r.Fail && !r.Skip && r.Err == nil }
 
 // Test runs the unit tests (rules named test_*, in *_test.rego files) of
-// the built-in policies, or of the policies in opts.Dirs, with OPA's test
-// runner, in the same sandbox as lint. Load and compile errors are
-// returned as errors (file:line:col); failing tests are results.
+// the built-in policies, or of the policies in opts.Dirs, with the
+// semantics of OPA's test runner (see testrunner.go), in the same sandbox
+// as lint. Load and compile errors are returned as errors (file:line:col);
+// failing tests are results.
 func Test(ctx context.Context, opts TestOptions) ([]TestResult, error) {
+	return testWith(ctx, opts, runTests)
+}
+
+// testRunner compiles modules with a compiler and runs their tests (see
+// runTests); the tests compare runTests with OPA's runner through it.
+type testRunner func(ctx context.Context, c *ast.Compiler, modules map[string]*ast.Module, timeout time.Duration, filter string) ([]TestResult, error)
+
+// testWith is Test with run running the tests.
+func testWith(ctx context.Context, opts TestOptions, run testRunner) ([]TestResult, error) {
 	timeout := opts.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
@@ -86,33 +95,16 @@ func Test(ctx context.Context, opts TestOptions) ([]TestResult, error) {
 	}
 	modules[paramsFile] = pm
 	c := ast.NewCompiler().WithCapabilities(capabilities()).WithEnablePrintStatements(true)
-	runner := tester.NewRunner().
-		SetCompiler(c).
-		SetModules(modules).
-		CapturePrintOutput(true).
-		SetTimeout(timeout).
-		Filter(opts.Run)
-	ch, err := runner.RunTests(ctx, nil)
+	results, err := run(ctx, c, modules, timeout, opts.Run)
 	if err != nil {
 		return nil, formatErrors(err)
 	}
 	var out []TestResult
-	for r := range ch {
-		if hasUser && isBuiltin(r.Location) {
+	for _, r := range results {
+		if hasUser && strings.HasPrefix(r.File, builtinPrefix) {
 			continue
 		}
-		tr := TestResult{
-			Name:     strings.TrimPrefix(r.Package, "data.") + "." + r.Name,
-			Duration: r.Duration,
-			Fail:     r.Fail,
-			Err:      r.Error,
-			Skip:     r.Skip,
-			Output:   r.Output,
-		}
-		if r.Location != nil {
-			tr.File, tr.Line = r.Location.File, r.Location.Row
-		}
-		out = append(out, tr)
+		out = append(out, r)
 	}
 	if err := ctx.Err(); err != nil {
 		return out, err
@@ -130,8 +122,4 @@ func Test(ctx context.Context, opts TestOptions) ([]TestResult, error) {
 		return nil, errors.New("no tests found (tests are rules named test_* in *_test.rego files)")
 	}
 	return out, nil
-}
-
-func isBuiltin(loc *ast.Location) bool {
-	return loc != nil && strings.HasPrefix(loc.File, builtinPrefix)
 }

@@ -39,7 +39,7 @@ func (a *app) policyTestCmd() *cobra.Command {
 		Use:   "test [DIR...]",
 		Short: "Run the *_test.rego unit tests of policies",
 		Long: "Run the unit tests (rules named test_* in *_test.rego files) of the Rego policies in DIR " +
-			"(directories, searched recursively, or files) with OPA's test runner, in the sandbox kvet " +
+			"(directories, searched recursively, or files) with the semantics of OPA's test runner, in the sandbox kvet " +
 			"lints with; the built-in policies and kvet's library (data.kvet.lib) are loaded beside them. " +
 			"Without DIR, run the tests of the policies: of .kvet.yaml, or of kvet's built-in policies when it names none. Exit status: 0 when every test " +
 			"passes, 1 when one fails, 2 when the policies do not load.",
