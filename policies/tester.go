@@ -80,8 +80,11 @@ func testWith(ctx context.Context, opts TestOptions, run testRunner) ([]TestResu
 	}
 	// Tests see the parameters' defaults, as policies do in a lint run.
 	var user []*source
+	builtin := map[string]bool{}
 	for _, s := range srcs {
-		if !s.builtin {
+		if s.builtin {
+			builtin[s.name] = true
+		} else {
 			user = append(user, s)
 		}
 	}
@@ -101,7 +104,9 @@ func testWith(ctx context.Context, opts TestOptions, run testRunner) ([]TestResu
 	}
 	var out []TestResult
 	for _, r := range results {
-		if hasUser && strings.HasPrefix(r.File, builtinPrefix) {
+		// The user's tests only (by file: a user's directory may be
+		// named policies/ too, as the built-in files are).
+		if hasUser && builtin[r.File] {
 			continue
 		}
 		out = append(out, r)

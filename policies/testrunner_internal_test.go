@@ -384,3 +384,25 @@ test_named[name] if {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// A user's policies in a directory named policies/, as the built-in files'
+// names begin, have their tests run (they were all taken for built-in
+// tests and left out: "no tests found").
+func TestUserTestsInPoliciesDir(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if err := os.Mkdir("policies", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("policies", "p_test.rego"), []byte("package p\n\ntest_x if {\n\ttrue\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{"policies", "./policies"} {
+		results, err := Test(context.Background(), TestOptions{Dirs: []string{dir}})
+		if err != nil {
+			t.Fatalf("%s: %v", dir, err)
+		}
+		if got, want := outcomes("", results), "policies/p_test.rego:3 p.test_x PASS\n"; got != want {
+			t.Errorf("%s: got:\n%s\nwant:\n%s", dir, got, want)
+		}
+	}
+}
