@@ -123,6 +123,23 @@ func TestPureFunctions(t *testing.T) {
 			t.Errorf("%s: kind %d, want %d", path, got, want)
 		}
 	}
+	// Each built-in policy that reports on rule entries or subjects builds
+	// its findings with a function of the entry or subject (finding), which
+	// reads no input, so that documents sharing one share its findings.
+	policies, err := filepath.Glob("rbac/*/policy.rego")
+	if err != nil || len(policies) == 0 {
+		t.Fatalf("policies %v, %v", policies, err)
+	}
+	for _, p := range policies {
+		id := filepath.Base(filepath.Dir(p))
+		want := pureCall
+		if id == "rbac-admin-equivalent" || id == "rbac-cluster-admin-binding" {
+			want = otherCall // per document: their messages name the object or its kind
+		}
+		if got := kind(`data.kvet.rules.rbac["` + id + `"].finding`); got != want {
+			t.Errorf("%s's finding: kind %d, want %d", id, got, want)
+		}
+	}
 	if got := e.prog.memo.kindOf(ast.Ref{ast.NewTerm(ast.MustParseRef("data.memo.doubled")), ast.VarTerm("x")}); got != otherCall {
 		t.Errorf("a pure function's call with a variable argument: kind %d, want %d (otherCall)", got, otherCall)
 	}
@@ -132,15 +149,17 @@ func TestPureFunctions(t *testing.T) {
 	if len(res.Errors) > 0 || len(res.Diagnostics) != 3+3*3 { // rbac-secrets-access and the memo policies
 		t.Fatalf("errors %v, %d diagnostics", res.Errors, len(res.Diagnostics))
 	}
-	hits := 0
-	for _, list := range e.prog.memo.results {
-		for _, r := range list {
-			if fn, ok := r.call[0].Value.(ast.Ref); ok && fn.String() == "data.kvet.lib.rbac.entry_results" {
-				hits++
+	for _, fn := range []string{"data.kvet.lib.rbac.entry_results", `data.kvet.rules.rbac["rbac-secrets-access"].finding`} {
+		hits := 0
+		for _, list := range e.prog.memo.results {
+			for _, r := range list {
+				if ref, ok := r.call[0].Value.(ast.Ref); ok && ref.String() == fn {
+					hits++
+				}
 			}
 		}
-	}
-	if hits != 1 {
-		t.Errorf("entry_results kept %d times, want once for the three Roles' one entry", hits)
+		if hits != 1 {
+			t.Errorf("%s kept %d times, want once for the three Roles' one entry", fn, hits)
+		}
 	}
 }

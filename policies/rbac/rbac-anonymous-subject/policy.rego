@@ -17,11 +17,15 @@ package kvet.rules.rbac["rbac-anonymous-subject"]
 import data.kvet.lib.rbac
 import data.kvet.lib.result
 
-deny contains result.at(["subjects", k, "name"], msg) if {
+deny contains finding(k, input.subjects[k], object.get(input, ["roleRef", "name"], "")) if {
 	some k, _ in rbac.subjects_found["rbac-anonymous-subject"]
-	subject := input.subjects[k]
+}
+
+# finding is the result of subjects[k], subject, of a binding to role. It
+# reads no input, so kvet computes it once per distinct argument in a run.
+finding(k, subject, role) := result.at(["subjects", k, "name"], msg) if {
 	msg := sprintf(
 		"%s %s is every unauthenticated request: anyone who can reach the API server gets the role %s; remove the subject",
-		[subject.kind, result.quote(subject.name), result.quote(object.get(input, ["roleRef", "name"], ""))],
+		[subject.kind, result.quote(subject.name), result.quote(role)],
 	)
 }

@@ -19,17 +19,21 @@ package kvet.rules.rbac["rbac-broad-group-subject"]
 import data.kvet.lib.rbac
 import data.kvet.lib.result
 
-warn contains result.at(["subjects", k, "name"], msg) if {
+warn contains finding(k, input.subjects[k], object.get(input, ["roleRef", "name"], ""), detail) if {
 	some k, details in rbac.subjects_found["rbac-broad-group-subject"]
-	some ["everyone", who] in details
+	some detail in details
+}
+
+# finding is the result of one detail of subjects[k], subject, of a binding
+# to role. It reads no input, so kvet computes it once per distinct argument
+# in a run.
+finding(k, subject, role, ["everyone", who]) := result.at(["subjects", k, "name"], msg) if {
 	msg := sprintf(
 		"Group %s is %s: they all get the role %s; bind the ServiceAccounts or Groups that need it by name",
-		[result.quote(input.subjects[k].name), who, result.quote(object.get(input, ["roleRef", "name"], ""))],
+		[result.quote(subject.name), who, result.quote(role)],
 	)
 }
 
-warn contains result.at(["subjects", k, "name"], msg) if {
-	some k, details in rbac.subjects_found["rbac-broad-group-subject"]
-	some ["masters"] in details
+finding(k, _, _, ["masters"]) := result.at(["subjects", k, "name"], msg) if {
 	msg := "Group \"system:masters\" bypasses RBAC entirely, so binding a role to it does nothing but mislead reviewers; remove the subject"
 }

@@ -17,11 +17,16 @@ package kvet.rules.rbac["rbac-default-sa-subject"]
 import data.kvet.lib.rbac
 import data.kvet.lib.result
 
-warn contains result.at(["subjects", k, "name"], msg) if {
+warn contains finding(k, input.subjects[k], object.get(input, ["roleRef", "name"], "")) if {
 	some k, _ in rbac.subjects_found["rbac-default-sa-subject"]
+}
+
+# finding is the result of subjects[k], subject, of a binding to role. It
+# reads no input, so kvet computes it once per distinct argument in a run.
+finding(k, subject, role) := result.at(["subjects", k, "name"], msg) if {
 	msg := sprintf(
 		"ServiceAccount \"default\"%s runs every pod that names no service account: they all get the role %s; create a ServiceAccount for the workload and bind that",
-		[namespace(input.subjects[k]), result.quote(object.get(input, ["roleRef", "name"], ""))],
+		[namespace(subject), result.quote(role)],
 	)
 }
 

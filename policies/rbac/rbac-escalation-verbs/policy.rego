@@ -28,11 +28,16 @@ package kvet.rules.rbac["rbac-escalation-verbs"]
 import data.kvet.lib.rbac
 import data.kvet.lib.result
 
-deny contains result.at(["rules", i, "verbs", k], msg) if {
+deny contains finding(i, input.rules[i], detail) if {
 	some i, details in rbac.found["rbac-escalation-verbs"]
-	some [k, verb, whats] in details
+	some detail in details
+}
+
+# finding is the result of one detail of entry rule (rules[i]). It reads no
+# input, so kvet computes it once per distinct argument in a run.
+finding(i, rule, [k, verb, whats]) := result.at(["rules", i, "verbs", k], msg) if {
 	msg := sprintf(
 		"rules[%d] grants %s on %s: the subject can %s, a path to cluster-admin; remove the verb or restrict it to named roles (resourceNames)",
-		[i, result.quote(verb), rbac.scope(input.rules[i]), concat(" and ", {rbac.descriptions[w] | some w in whats})],
+		[i, result.quote(verb), rbac.scope(rule), concat(" and ", {rbac.descriptions[w] | some w in whats})],
 	)
 }

@@ -25,12 +25,16 @@ package kvet.rules.rbac["rbac-nodes-proxy"]
 import data.kvet.lib.rbac
 import data.kvet.lib.result
 
-deny contains result.at(["rules", i, "resources", j], msg) if {
+deny contains finding(i, input.rules[i], detail) if {
 	some i, details in rbac.found["rbac-nodes-proxy"]
-	some [j, verbs, _] in details
-	pattern := input.rules[i].resources[j]
+	some detail in details
+}
+
+# finding is the result of one detail of entry rule (rules[i]). It reads no
+# input, so kvet computes it once per distinct argument in a run.
+finding(i, rule, [j, verbs, _]) := result.at(["rules", i, "resources", j], msg) if {
 	msg := sprintf(
 		"rules[%d] grants [%s] on %s: even get reaches the kubelet API of every node (exec into any pod, bypassing audit and admission); read nodes/metrics or nodes/stats instead",
-		[i, rbac.quoted(verbs), result.quote(pattern)],
+		[i, rbac.quoted(verbs), result.quote(rule.resources[j])],
 	)
 }

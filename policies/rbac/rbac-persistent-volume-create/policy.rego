@@ -17,12 +17,16 @@ package kvet.rules.rbac["rbac-persistent-volume-create"]
 import data.kvet.lib.rbac
 import data.kvet.lib.result
 
-warn contains result.at(["rules", i, "resources", j], msg) if {
+warn contains finding(i, input.rules[i], detail) if {
 	some i, details in rbac.found["rbac-persistent-volume-create"]
-	some [j, verbs, _] in details
-	pattern := input.rules[i].resources[j]
+	some detail in details
+}
+
+# finding is the result of one detail of entry rule (rules[i]). It reads no
+# input, so kvet computes it once per distinct argument in a run.
+finding(i, rule, [j, verbs, _]) := result.at(["rules", i, "resources", j], msg) if {
 	msg := sprintf(
 		"rules[%d] grants [%s] on %s: a hostPath PersistentVolume gives pods the node's file system; let a StorageClass provision volumes from claims instead",
-		[i, rbac.quoted(verbs), result.quote(pattern)],
+		[i, rbac.quoted(verbs), result.quote(rule.resources[j])],
 	)
 }

@@ -27,12 +27,16 @@ package kvet.rules.rbac["rbac-pod-exec"]
 import data.kvet.lib.rbac
 import data.kvet.lib.result
 
-warn contains result.at(["rules", i, "resources", j], msg) if {
+warn contains finding(i, input.rules[i], detail) if {
 	some i, details in rbac.found["rbac-pod-exec"]
-	some [j, verbs, what] in details
-	pattern := input.rules[i].resources[j]
+	some detail in details
+}
+
+# finding is the result of one detail of entry rule (rules[i]). It reads no
+# input, so kvet computes it once per distinct argument in a run.
+finding(i, rule, [j, verbs, what]) := result.at(["rules", i, "resources", j], msg) if {
 	msg := sprintf(
 		"rules[%d] grants [%s] on %s: the subject can %s and so reach their files, secrets and service account tokens; keep this for humans in a namespaced Role",
-		[i, rbac.quoted(verbs), result.quote(pattern), rbac.descriptions[what]],
+		[i, rbac.quoted(verbs), result.quote(rule.resources[j]), rbac.descriptions[what]],
 	)
 }

@@ -38,29 +38,30 @@ package kvet.rules.rbac["rbac-resource-matches-nothing"]
 import data.kvet.lib.rbac
 import data.kvet.lib.result
 
-warn contains result.at(["rules", i, "resources", j], msg) if {
+warn contains finding(i, input.rules[i], detail) if {
 	some i, details in rbac.found["rbac-resource-matches-nothing"]
-	some ["resources", j] in details
-	pattern := input.rules[i].resources[j]
+	some detail in details
+}
+
+# finding is the result of one detail of entry rule (rules[i]). It reads no
+# input, so kvet computes it once per distinct argument in a run.
+finding(i, rule, ["resources", j]) := result.at(["rules", i, "resources", j], msg) if {
+	pattern := rule.resources[j]
 	msg := sprintf(
 		"rules[%d] resource %s never matches: Kubernetes matches only \"*\", a lower-case plural such as \"pods\", \"name/sub\" and \"*/sub\"%s",
 		[i, result.quote(pattern), hint(pattern)],
 	)
 }
 
-warn contains result.at(["rules", i, "verbs", k], msg) if {
-	some i, details in rbac.found["rbac-resource-matches-nothing"]
-	some ["verbs", k, why] in details
-	verb := input.rules[i].verbs[k]
+finding(i, rule, ["verbs", k, why]) := result.at(["rules", i, "verbs", k], msg) if {
+	verb := rule.verbs[k]
 	msg := sprintf(
 		"rules[%d] restricts %s with resourceNames, which does not work: %s; move %s to an entry without resourceNames",
 		[i, result.quote(verb), why, result.quote(verb)],
 	)
 }
 
-warn contains result.at(["rules", i, "resourceNames", n], msg) if {
-	some i, details in rbac.found["rbac-resource-matches-nothing"]
-	some ["resourceNames", n] in details
+finding(i, _, ["resourceNames", n]) := result.at(["rules", i, "resourceNames", n], msg) if {
 	msg := sprintf(
 		"rules[%d] resourceNames \"*\" is a literal name, not a wildcard: no object is named \"*\"; list the object names, or drop resourceNames",
 		[i],

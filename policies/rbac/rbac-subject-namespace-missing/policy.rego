@@ -22,10 +22,15 @@ package kvet.rules.rbac["rbac-subject-namespace-missing"]
 import data.kvet.lib.rbac
 import data.kvet.lib.result
 
-deny contains result.at(["subjects", k, "name"], msg) if {
+deny contains finding(k, input.subjects[k]) if {
 	some k, _ in rbac.subjects_found["rbac-subject-namespace-missing"]
+}
+
+# finding is the result of subjects[k], subject. It reads no input, so kvet
+# computes it once per distinct argument in a run.
+finding(k, subject) := result.at(["subjects", k, "name"], msg) if {
 	msg := sprintf(
 		"ServiceAccount subject %s has no namespace: a ClusterRoleBinding has none to default to, so the API server rejects it; add namespace",
-		[result.quote(object.get(input.subjects[k], "name", ""))],
+		[result.quote(object.get(subject, "name", ""))],
 	)
 }

@@ -17,10 +17,15 @@ package kvet.rules.rbac["rbac-user-subject"]
 import data.kvet.lib.rbac
 import data.kvet.lib.result
 
-warn contains result.at(["subjects", k, "name"], msg) if {
+warn contains finding(k, input.subjects[k]) if {
 	some k, _ in rbac.subjects_found["rbac-user-subject"]
+}
+
+# finding is the result of subjects[k], subject. It reads no input, so kvet
+# computes it once per distinct argument in a run.
+finding(k, subject) := result.at(["subjects", k, "name"], msg) if {
 	msg := sprintf(
 		"User %s is bound directly: permissions of individuals are forgotten when they change teams; bind a Group managed by your identity provider instead",
-		[result.quote(input.subjects[k].name)],
+		[result.quote(subject.name)],
 	)
 }

@@ -19,12 +19,16 @@ package kvet.rules.rbac["rbac-webhook-config"]
 import data.kvet.lib.rbac
 import data.kvet.lib.result
 
-warn contains result.at(["rules", i, "resources", j], msg) if {
+warn contains finding(i, input.rules[i], detail) if {
 	some i, details in rbac.found["rbac-webhook-config"]
-	some [j, verbs, _] in details
-	pattern := input.rules[i].resources[j]
+	some detail in details
+}
+
+# finding is the result of one detail of entry rule (rules[i]). It reads no
+# input, so kvet computes it once per distinct argument in a run.
+finding(i, rule, [j, verbs, _]) := result.at(["rules", i, "resources", j], msg) if {
 	msg := sprintf(
 		"rules[%d] grants [%s] on %s: the subject can disable admission policies or intercept and rewrite every object sent to the API server; restrict it to its own webhook (resourceNames)",
-		[i, rbac.quoted(verbs), result.quote(pattern)],
+		[i, rbac.quoted(verbs), result.quote(rule.resources[j])],
 	)
 }

@@ -25,11 +25,16 @@ package kvet.rules.rbac["rbac-wildcard-api-groups"]
 import data.kvet.lib.rbac
 import data.kvet.lib.result
 
-warn contains result.at(["rules", i, "apiGroups", g], msg) if {
+warn contains finding(i, input.rules[i], detail) if {
 	some i, details in rbac.found["rbac-wildcard-api-groups"]
-	some [g] in details
+	some detail in details
+}
+
+# finding is the result of one detail of entry rule (rules[i]). It reads no
+# input, so kvet computes it once per distinct argument in a run.
+finding(i, rule, [g]) := result.at(["rules", i, "apiGroups", g], msg) if {
 	msg := sprintf(
 		"rules[%d] applies to every API group (\"*\"), including custom resources installed later; name the groups of %s",
-		[i, rbac.scope(input.rules[i])],
+		[i, rbac.scope(rule)],
 	)
 }

@@ -33,11 +33,16 @@ package kvet.rules.rbac["rbac-wildcard-verbs"]
 import data.kvet.lib.rbac
 import data.kvet.lib.result
 
-warn contains result.at(["rules", i, "verbs", k], msg) if {
+warn contains finding(i, input.rules[i], detail) if {
 	some i, details in rbac.found["rbac-wildcard-verbs"]
-	some [k] in details
+	some detail in details
+}
+
+# finding is the result of one detail of entry rule (rules[i]). It reads no
+# input, so kvet computes it once per distinct argument in a run.
+finding(i, rule, [k]) := result.at(["rules", i, "verbs", k], msg) if {
 	msg := sprintf(
 		"rules[%d] grants every verb (\"*\") on %s, including delete and any verb added later; list only the verbs the subject needs",
-		[i, rbac.scope(input.rules[i])],
+		[i, rbac.scope(rule)],
 	)
 }
