@@ -15,6 +15,9 @@ type interner struct {
 	mu       sync.Mutex
 	messages map[string]string
 	paths    map[uint64][]Path // by pathHash; a collision keeps both
+	// text and elems hold the copies (see pack).
+	text  pack[byte]
+	elems pack[PathElem]
 }
 
 func newInterner() *interner {
@@ -28,6 +31,7 @@ func (in *interner) message(s string) string {
 	if m, ok := in.messages[s]; ok {
 		return m
 	}
+	s = cloneString(&in.text, s)
 	in.messages[s] = s
 	return s
 }
@@ -46,7 +50,7 @@ func (in *interner) path(p Path) Path {
 			return q
 		}
 	}
-	p = slices.Clip(p)
+	p = in.elems.clone(p)
 	in.paths[h] = append(in.paths[h], p)
 	return p
 }

@@ -43,6 +43,11 @@ type engine struct {
 	facts    map[string][]*Fact
 	// intern shares the equal messages and paths of the run's diagnostics.
 	intern *interner
+	// contents, lines and kept pack what Lint keeps of each file once its
+	// documents are checked (see pack).
+	contents pack[byte]
+	lines    pack[int]
+	kept     pack[keptDiag]
 
 	mu   sync.Mutex // guards errs
 	errs []error
@@ -117,6 +122,15 @@ func (e *engine) loadDiagnostics(ds []Diagnostic) []Diagnostic {
 		}
 	}
 	return out
+}
+
+// keep packs what a run keeps of f once its documents are checked: its
+// content and line index, which positions, suppressions and reports read
+// (see pack).
+func (e *engine) keep(f *File) {
+	starts := f.lineStarts()
+	f.Content = e.contents.clone(f.Content)
+	f.lines = e.lines.clone(starts)
 }
 
 // runDocument runs the per-document rules on doc. A rule that panics is
@@ -273,7 +287,10 @@ func Run(ctx context.Context, set *Set, rules []*Rule, opts Options) *Result {
 // trees. Set rules then see every document (Document.Fact; Document.Locate
 // answers the facts' paths without the tree, and Root re-parses a file on
 // demand for others). The returned set's documents keep their metadata,
-// annotations and file, not their facts (Fact returns nil). With a Renderer, the rendered documents are checked
+// annotations and file, not their facts (Fact returns nil). What it keeps
+// of a checked file until every file is done (its content, line index and
+// findings) is packed into shared blocks, the findings in a compact form
+// (see pack, keptDiag). With a Renderer, the rendered documents are checked
 // the same way (each rendering is one set for the set rules), and findings
 // that several renderings report at one source position are merged into
 // one.
@@ -282,7 +299,7 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 	files, set := l.open(ctx, paths)
 	type fileResult struct {
 		docs  []*Document
-		diags []Diagnostic
+		diags keptDiags
 		err   error
 	}
 	results := make([]fileResult, len(files))
@@ -293,15 +310,22 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 			return
 		}
 		docs, loadDiags := l.Parse(f)
-		diags := e.loadDiagnostics(append(readDiags, loadDiags...))
+		var kept keptDiags
+		for _, d := range e.loadDiagnostics(append(readDiags, loadDiags...)) {
+			kept.add(nil, d)
+		}
 		for _, d := range docs {
-			diags = append(diags, e.runDocument(ctx, d)...)
+			for _, diag := range e.runDocument(ctx, d) {
+				kept.add(d, diag)
+			}
 			e.extract(d)
 			e.release(d)
 		}
+		e.keep(f)
 		files[i].file = f
-		// Kept until every file is done: without the room left by append.
-		results[i] = fileResult{docs: docs, diags: slices.Clone(diags)}
+		// Kept until every file is done: compact and packed.
+		kept.diags, kept.others = e.kept.clone(kept.diags), slices.Clip(kept.others)
+		results[i] = fileResult{docs: docs, diags: kept}
 	})
 	rendered := make([][]Diagnostic, len(set.Renderings))
 	parallel(ctx, len(set.Renderings), func(i int) {
@@ -325,7 +349,7 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 		}
 		set.Files = append(set.Files, files[i].file)
 		set.Docs = append(set.Docs, r.docs...)
-		n += len(r.diags)
+		n += len(r.diags.diags)
 	}
 	set.addRenderings()
 	setDiags := e.runSetChunks(ctx, set.Docs)
@@ -342,8 +366,7 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 	}
 	diags := make([]Diagnostic, 0, n+setDiags.len())
 	for i := range results {
-		diags = append(diags, results[i].diags...)
-		results[i].diags = nil // the collector may free it while the rest is copied
+		diags = results[i].diags.appendTo(diags)
 	}
 	for _, r := range rendered {
 		diags = append(diags, r...)
