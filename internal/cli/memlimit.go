@@ -13,8 +13,10 @@ import (
 // Memory: kvet's live heap has two parts. What it keeps for the whole run
 // (the findings with their messages and paths, the file contents and line
 // indexes it keeps for positions and suppressions, the objects the
-// cross-document rules read) is about 6 times the input on a findings-heavy
-// corpus (32 MB for the 5 MB of 10,000 generated documents). What a file
+// cross-document rules read) is about 5 times the input on a findings-heavy
+// corpus (28 MB for the 5 MB of 10,000 generated documents, 126 MB for the
+// 25 MB of 50,000), and the heap in use about 8 times (195 MB at 50,000:
+// pages that also hold garbage). What a file
 // costs while it is checked (its YAML node trees, decoded objects and Rego
 // inputs) is about 27 times the file, and GOMAXPROCS files are checked at
 // once. kvet therefore sets a soft memory limit sized by what is live and
@@ -23,11 +25,12 @@ import (
 // file: compiling the built-in policies leaves 20-30 MB of garbage) never
 // collects; a large run collects far less often than with the Go default,
 // which collects each time the heap doubles, when little is live early in
-// the run. The limit stays well above the live heap: the input counts 13
-// times (twice what stays live), the files in flight 40 times. A limit close
-// to the live heap makes the collector run without end: ten times the input
-// cost 77% more CPU at 50,000 documents than no limit, and one 34 MB file
-// took 23.5 s instead of 7.6 s when the files in flight did not count.
+// the run. The limit stays above the heap in use: the input counts 10
+// times, the files in flight 40 times. A limit close to it makes the
+// collector run without end: 8 times the input cost 25% more CPU at 50,000
+// documents than 10 times (13 times, kept until Lint kept its findings
+// compact, peaked 46 MiB higher for 2% less CPU), and one 34 MB file took
+// 23.5 s instead of 7.6 s when the files in flight did not count.
 // The floor bounds small and medium runs: the process's peak RSS is about
 // the limit plus 40 MiB (the binary's pages, outside the Go heap), so 72 MiB
 // keeps 10,000 generated documents under 120 MiB; 90 MiB cost about 8% less
@@ -36,7 +39,7 @@ import (
 // alone keeps the proportional collector under kvet's limit.
 const (
 	memoryFloor      = 72 << 20 // bytes
-	memoryPerInput   = 13       // bytes of limit per byte of input
+	memoryPerInput   = 10       // bytes of limit per byte of input
 	memoryPerFile    = 40       // bytes of limit per byte of a file in flight
 	memoryLimitUnset = -1
 )

@@ -20,11 +20,11 @@ func TestMemoryLimit(t *testing.T) {
 		{0, 0, 72 << 20},
 		{1 << 20, 1 << 20, 72 << 20},        // one small file: the floor
 		{5_056_848, 11_000, 72 << 20},       // the 10,000-document benchmark corpus: the floor
-		{6_000_000, 15_000, 78_600_000},     // just above the floor
-		{25_472_547, 11_000, 331_583_111},   // 50,000 documents: about twice what stays live (~170 MB)
-		{3_000_000, 3_000_000, 159_000_000}, // one 3 MB file: above its live heap (83 MB)
-		{34_000_000, 34_000_000, 1_802_000_000},
-		{1 << 30, 2 << 20, 13<<30 + 80<<20},
+		{7_600_000, 15_000, 76_600_000},     // just above the floor
+		{25_472_547, 11_000, 255_165_470},   // 50,000 documents: above the heap in use (~195 MB)
+		{3_000_000, 3_000_000, 150_000_000}, // one 3 MB file: above its live heap (83 MB)
+		{34_000_000, 34_000_000, 1_700_000_000},
+		{1 << 30, 2 << 20, 10<<30 + 80<<20},
 	}
 	for _, tt := range tests {
 		if got := memoryLimit(tt.input, tt.inFlight); got != tt.want {
