@@ -68,7 +68,29 @@ func NewNames(names []string) *Names {
 
 // Closest is the package's Closest on the prepared names.
 func (n *Names) Closest(name string) (best string, unique bool) {
+	return n.search(strings.ToLower(name), false)
+}
+
+// Nearest returns the name Closest returns, without saying whether it is
+// unique, which lets it stop early: at a name equal to name ignoring case,
+// or, when there is none, at the first name one edit away (no later name
+// can be closer, and a tie keeps the first). Set rules ask it for
+// thousands of names among hundreds of similar ones.
+func (n *Names) Nearest(name string) string {
 	lower := strings.ToLower(name)
+	for i, c := range n.lower {
+		if c == lower {
+			return n.names[i]
+		}
+	}
+	best, _ := n.search(lower, true)
+	return best
+}
+
+// search is Closest of the lower-case name; with firstOne it returns the
+// first name at distance 1 at once (for Nearest, which has ruled out
+// distance 0), leaving unique unset.
+func (n *Names) search(lower string, firstOne bool) (best string, unique bool) {
 	var peq [256]uint64
 	if len(lower) <= 64 {
 		pattern(&peq, lower)
@@ -92,6 +114,8 @@ func (n *Names) Closest(name string) (best string, unique bool) {
 			dd = EditDistance(lower, c2, limit)
 		}
 		switch {
+		case dd == 1 && firstOne:
+			return n.names[i], false
 		case dd < bestD:
 			best, bestD, unique = n.names[i], dd, true
 		case dd == bestD && best != "":

@@ -64,6 +64,33 @@ func TestEditDistanceMatchesDynamicProgramming(t *testing.T) {
 		if best != wantBest || unique != wantUnique {
 			t.Fatalf("Closest(%q, %q) = %q %v, want %q %v", a, cands, best, unique, wantBest, wantUnique)
 		}
+		if got := analyzer.NewNames(cands).Nearest(a); got != wantBest {
+			t.Fatalf("Nearest(%q) of %q = %q, want %q", a, cands, got, wantBest)
+		}
+	}
+}
+
+// TestNearest checks the early stops of Nearest against Closest: a name
+// equal ignoring case wins over an earlier one a single edit away, and the
+// first of several names one edit away wins.
+func TestNearest(t *testing.T) {
+	tests := []struct {
+		name  string
+		names []string
+		want  string
+	}{
+		{"obj-2", []string{"obj-3", "OBJ-2", "obj-2"}, "OBJ-2"},
+		{"obj-2", []string{"obj-3", "obj-4"}, "obj-3"},
+		{"obj-2", []string{"ob-33", "obj-4", "obj-2x"}, "obj-4"},
+		{"runner", []string{"ab", "walker"}, ""},
+		{"Runer", []string{"other", "runner"}, "runner"},
+	}
+	for _, tt := range tests {
+		names := analyzer.NewNames(tt.names)
+		got := names.Nearest(tt.name)
+		if closest, _ := names.Closest(tt.name); got != tt.want || closest != tt.want {
+			t.Errorf("Nearest(%q) of %q = %q (Closest %q), want %q", tt.name, tt.names, got, closest, tt.want)
+		}
 	}
 }
 

@@ -34,36 +34,32 @@ func setRule(r *analyzer.Rule) *analyzer.Rule {
 // bindingKinds are the kinds the binding rules report on.
 func bindingKinds() []string { return []string{rbac.KindRoleBinding, rbac.KindClusterRoleBinding} }
 
-// suggester suggests names for misspelt ones, remembering its answers:
-// many findings of one run ask about the same names.
+// suggester suggests names for misspelt ones, preparing each scope's
+// candidates once: many findings of one run ask in the same scope.
 type suggester struct {
-	memo       map[[2]string]string
 	candidates map[string]*analyzer.Names
+	listings   map[string]string // by namespace (listing)
 }
 
 func newSuggester() *suggester {
-	return &suggester{memo: map[[2]string]string{}, candidates: map[string]*analyzer.Names{}}
+	return &suggester{candidates: map[string]*analyzer.Names{}, listings: map[string]string{}}
 }
 
 // closest returns the candidate nearest to name (analyzer.Closest: edit
 // distance at most 2, ignoring case, and less than half its length), or
-// "", preparing the candidates once per scope and computing the answer
-// once per scope and name.
+// "", preparing the candidates once per scope. The answers are not
+// remembered: Names.Nearest mostly stops within a few candidates, and the
+// names a run asks about are mostly distinct (a map of them cost more).
 func (s *suggester) closest(scope, name string, candidates func() []string) string {
-	key := [2]string{scope, name}
-	if c, ok := s.memo[key]; ok {
-		return c
-	}
 	names, ok := s.candidates[scope]
 	if !ok {
 		names = analyzer.NewNames(candidates())
 		s.candidates[scope] = names
 	}
-	c, _ := names.Closest(name)
+	c := names.Nearest(name)
 	if d := analyzer.EditDistance(name, c, 3); c == "" || d == 0 || d*2 >= len(name) {
 		c = ""
 	}
-	s.memo[key] = c
 	return c
 }
 

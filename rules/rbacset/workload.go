@@ -3,6 +3,7 @@ package rbacset
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -128,8 +129,10 @@ func (r *renderer) excessive(w *rbac.Workload, exps []*rbac.Exposure) (analyzer.
 	if !w.Explicit {
 		implicit = " (it names none, so its pods get the namespace's default)"
 	}
-	msg := fmt.Sprintf("%s %s/%s runs as ServiceAccount %s%s, which %s; give it a ServiceAccount bound to only what it needs, or automountServiceAccountToken: false if it never calls the API",
-		w.Kind, w.Namespace, w.Name, w.Account, implicit, f.text)
+	// Concatenated rather than formatted: one per workload, and fmt boxes
+	// each argument.
+	msg := w.Kind + " " + w.Namespace + "/" + w.Name + " runs as ServiceAccount " + w.Account + implicit + ", which " + f.text +
+		"; give it a ServiceAccount bound to only what it needs, or automountServiceAccountToken: false if it never calls the API"
 	return analyzer.Finding{Path: w.AccountPath(), Message: msg, Related: f.related}, true
 }
 
@@ -234,13 +237,14 @@ func reportAccountNotFound(p *analyzer.SetPass, m *rbac.Model, w *rbac.Workload,
 	if !w.Explicit || w.Account == "default" || len(names) == 0 || m.Account(w, w.Account) != nil {
 		return
 	}
-	const format = "%s %s/%s runs as ServiceAccount %s, which the set does not define in namespace %s (%s): the API server refuses to create its pods until the ServiceAccount exists"
-	const suggest = "%s %s/%s runs as ServiceAccount %s, which the set does not define in namespace %s (did you mean %q?): the API server refuses to create its pods until the ServiceAccount exists"
+	// Concatenated rather than formatted: thousands of workloads, and
+	// fmt boxes each argument.
+	const refuses = "): the API server refuses to create its pods until the ServiceAccount exists"
+	msg := w.Kind + " " + w.Namespace + "/" + w.Name + " runs as ServiceAccount " + w.Account + ", which the set does not define in namespace " + w.Namespace + " ("
 	key := scope.namespace + "\x00" + scope.scope
 	c := s.closest(key, w.Account, func() []string { return names })
 	if c == "" {
-		p.Report(w.Doc, analyzer.Finding{Path: w.AccountPath(), Message: fmt.Sprintf(format,
-			w.Kind, w.Namespace, w.Name, w.Account, w.Namespace, s.listing(key, names))})
+		p.Report(w.Doc, analyzer.Finding{Path: w.AccountPath(), Message: msg + s.listing(key, names) + refuses})
 		return
 	}
 	sa := m.Account(w, c)
@@ -251,15 +255,13 @@ func reportAccountNotFound(p *analyzer.SetPass, m *rbac.Model, w *rbac.Workload,
 			Message: fmt.Sprintf("ServiceAccount %s/%s is defined here", w.Namespace, c)}}
 		defined[sa] = related
 	}
-	p.Report(w.Doc, analyzer.Finding{Path: w.AccountPath(), Related: related, Message: fmt.Sprintf(suggest,
-		w.Kind, w.Namespace, w.Name, w.Account, w.Namespace, c)})
+	p.Report(w.Doc, analyzer.Finding{Path: w.AccountPath(), Related: related, Message: msg + "did you mean " + strconv.Quote(c) + "?" + refuses})
 }
 
 // listing names the ServiceAccounts of a namespace for a message, once per
 // namespace: "it defines a, b there", the first five and a count.
 func (s *suggester) listing(ns string, names []string) string {
-	key := [2]string{"\x00listing", ns}
-	if l, ok := s.memo[key]; ok {
+	if l, ok := s.listings[ns]; ok {
 		return l
 	}
 	const most = 5
@@ -268,6 +270,6 @@ func (s *suggester) listing(ns string, names []string) string {
 		list = append(slices.Clip(list[:most]), fmt.Sprintf("%d more", len(names)-most))
 	}
 	l := "it defines " + strings.Join(list, ", ") + " there"
-	s.memo[key] = l
+	s.listings[ns] = l
 	return l
 }
