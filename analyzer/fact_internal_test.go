@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -83,5 +84,71 @@ func TestSetPassShared(t *testing.T) {
 	Run(context.Background(), &Set{}, []*Rule{mk("a"), mk("b")}, Options{})
 	if builds != 1 {
 		t.Errorf("built %d times in one run, want 1", builds)
+	}
+}
+
+// chunked copies each slice into the shared chunk without spare capacity,
+// so that appending to one copy never writes into the next; a slice too
+// large for a chunk gets a copy of its own, and one that does not fit in
+// what is left starts a new chunk.
+func TestChunked(t *testing.T) {
+	var chunk []int
+	a := chunked(&chunk, []int{1, 2}, 16)
+	b := chunked(&chunk, []int{3}, 16)
+	if len(a) != 2 || cap(a) != 2 || &chunk[0] != &a[0] || &chunk[2] != &b[0] {
+		t.Fatalf("a = %v (cap %d), b = %v: want both in the chunk %v, without spare capacity", a, cap(a), b, chunk)
+	}
+	grown := slices.Insert(a, len(a), 9)
+	if &grown[0] == &a[0] || b[0] != 3 {
+		t.Errorf("appending to a wrote into the chunk: b = %v", b)
+	}
+	if big := chunked(&chunk, []int{1, 2, 3}, 16); &big[0] == &chunk[:cap(chunk)][3] || len(chunk) != 3 {
+		t.Errorf("a slice over an eighth of the chunk went into it: chunk %v", chunk)
+	}
+	chunked(&chunk, make([]int, 2), 16)
+	for range 5 {
+		chunked(&chunk, []int{7, 7}, 16)
+	}
+	if c := chunked(&chunk, []int{8, 8}, 16); len(chunk) != 2 || &chunk[0] != &c[0] {
+		t.Errorf("a slice that does not fit did not start a new chunk: %v", chunk)
+	}
+	if chunked(&chunk, nil, 16) != nil {
+		t.Error("an empty slice was copied")
+	}
+}
+
+// Lint extracts with the function a fact's ForRun returns, made once per
+// run; Document.Fact on a loaded document uses Extract.
+func TestLintFactForRun(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"a", "b"} {
+		content := "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: " + name + "\n"
+		if err := os.WriteFile(filepath.Join(dir, name+".yaml"), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runs := 0
+	fact := &Fact{Name: "test-run", Kinds: []string{"ServiceAccount"},
+		Extract: func(d *Document) (any, []Path) { return "alone " + d.Name, nil },
+		ForRun: func() func(*Document) (any, []Path) {
+			runs++
+			run := runs
+			return func(d *Document) (any, []Path) { return fmt.Sprintf("run %d %s", run, d.Name), nil }
+		}}
+	var got []any
+	rule := &Rule{ID: "test-run", Title: "t", Severity: SeverityInfo, Source: "go", Rationale: "t", Remediation: "t",
+		Kinds: []string{"ServiceAccount"}, Facts: []*Fact{fact},
+		RunSet: func(p *SetPass) {
+			for _, d := range p.Docs {
+				got = append(got, d.Fact(fact))
+			}
+		}}
+	Lint(context.Background(), NewLoader(nil), []string{dir}, []*Rule{rule}, Options{})
+	if runs != 1 || fmt.Sprint(got) != "[run 1 a run 1 b]" {
+		t.Errorf("ForRun called %d times, facts %v: want once, [run 1 a run 1 b]", runs, got)
+	}
+	docs, _ := NewLoader(nil).Parse(&File{Path: "c.yaml", Content: []byte("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: c\n")})
+	if v := docs[0].Fact(fact); v != "alone c" {
+		t.Errorf("Fact of a loaded document = %v, want alone c", v)
 	}
 }

@@ -41,6 +41,13 @@ type engine struct {
 	setKinds map[string]bool
 	allKinds bool
 	facts    map[string][]*Fact
+	// extractors are the extraction functions of the facts for this run
+	// (Fact.ForRun, else Fact.Extract); the facts and positions that
+	// extract keeps are copied into shared chunks (see chunked).
+	extractors   map[*Fact]func(*Document) (any, []Path)
+	chunkMu      sync.Mutex
+	valueChunk   []factValue
+	locatedChunk []locatedPath
 	// intern shares the equal messages and paths of the run's diagnostics.
 	intern *interner
 	// contents, lines and kept pack what Lint keeps of each file once its
@@ -86,11 +93,21 @@ func (e *engine) addFacts(facts []*Fact) {
 	if e.facts == nil {
 		e.facts = map[string][]*Fact{}
 	}
+	if e.extractors == nil {
+		e.extractors = map[*Fact]func(*Document) (any, []Path){}
+	}
 	for _, f := range facts {
 		for _, k := range f.Kinds {
 			if !slices.ContainsFunc(e.facts[k], func(g *Fact) bool { return g.Name == f.Name }) {
 				e.facts[k] = append(e.facts[k], f)
 			}
+		}
+		if _, ok := e.extractors[f]; ok {
+			continue
+		}
+		e.extractors[f] = f.Extract
+		if f.ForRun != nil {
+			e.extractors[f] = f.ForRun()
 		}
 	}
 }
@@ -227,7 +244,11 @@ func (e *engine) runSetChunks(ctx context.Context, docs []*Document) diagChunks 
 					key.first = &rel[0]
 				}
 				f.Related = nil
-				diag := e.resolve(r, d, f)
+				// Not interned: a set rule's messages name the objects
+				// they are about, so they hardly ever repeat, and the
+				// interner's map would grow by thousands of entries
+				// when the heap is at its largest.
+				diag := e.resolveMessage(r, d, f, f.Message)
 				if len(rel) > 0 {
 					if diag.Related = resolved[key]; diag.Related == nil {
 						diag.Related = e.resolveRelated(rel)
@@ -431,11 +452,17 @@ func severityOf(r *Rule, found Severity, opts Options) Severity {
 // kept only if it edits that file). Its message and path are the run's
 // shared copies (see interner).
 func (e *engine) resolve(r *Rule, d *Document, f Finding) Diagnostic {
+	return e.resolveMessage(r, d, f, e.intern.message(f.Message))
+}
+
+// resolveMessage is resolve with the diagnostic's message given (set
+// rules' messages are not interned).
+func (e *engine) resolveMessage(r *Rule, d *Document, f Finding, message string) Diagnostic {
 	file, rng := d.Position(f.Path, f.AtKey)
 	diag := Diagnostic{
 		RuleID:   r.ID,
 		Severity: severityOf(r, f.Severity, e.opts),
-		Message:  e.intern.message(f.Message),
+		Message:  message,
 		File:     file.Path,
 		Range:    rng,
 		Path:     e.intern.path(f.Path),

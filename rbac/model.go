@@ -108,7 +108,7 @@ func (m *Model) builtins() map[string]*Role {
 	m.builtinOnce.Do(func() {
 		m.builtin = map[string]*Role{}
 		for i, cr := range builtinClusterRoles() {
-			r := newRole(nil, KindClusterRole, "", cr.Labels, cr.Rules, cr.AggregationRule)
+			r := (*chunks)(nil).newRole(nil, KindClusterRole, "", cr.Labels, cr.Rules, cr.AggregationRule)
 			r.Name, r.builtin = cr.Name, i+1
 			m.builtin[r.Name] = r
 		}

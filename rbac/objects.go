@@ -268,34 +268,80 @@ func Kinds() []string {
 // selectors and labels, serviceAccountName). Set rules declare it so that
 // Lint keeps these small values rather than whole objects.
 func Fact() *analyzer.Fact {
-	return &analyzer.Fact{Name: "rbac", Kinds: Kinds(), Extract: extract}
+	return &analyzer.Fact{Name: "rbac", Kinds: Kinds(), Extract: (*chunks)(nil).extract,
+		ForRun: func() func(*analyzer.Document) (any, []analyzer.Path) { return new(chunks).extract }}
+}
+
+// chunks allocates the objects of one run's facts together, a chunk of
+// each type at a time (see analyzer.Fact.ForRun): thousands of objects
+// that live until the set rules have run would otherwise each keep a
+// memory span of the per-document phase's garbage in use. A nil chunks
+// allocates each object alone. It is safe for concurrent use.
+type chunks struct {
+	mu        sync.Mutex
+	roles     []Role
+	entries   []Rule
+	bindings  []Binding
+	accounts  []ServiceAccount
+	workloads []Workload
+}
+
+func rolesOf(c *chunks) *[]Role              { return &c.roles }
+func entriesOf(c *chunks) *[]Rule            { return &c.entries }
+func bindingsOf(c *chunks) *[]Binding        { return &c.bindings }
+func accountsOf(c *chunks) *[]ServiceAccount { return &c.accounts }
+func workloadsOf(c *chunks) *[]Workload      { return &c.workloads }
+
+// chunkSize is the number of objects of a chunk.
+const chunkSize = 64
+
+// take returns n zero values of the chunk of c that field selects,
+// starting a new chunk when they do not fit (or, for n over chunkSize/4,
+// a slice of their own).
+func take[T any](c *chunks, field func(*chunks) *[]T, n int) []T {
+	if c == nil || n > chunkSize/4 {
+		return make([]T, n)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	chunk := field(c)
+	if cap(*chunk)-len(*chunk) < n {
+		*chunk = make([]T, 0, chunkSize)
+	}
+	start := len(*chunk)
+	*chunk = (*chunk)[:start+n]
+	return (*chunk)[start : start+n : start+n]
 }
 
 // extract reads one document.
-func extract(d *analyzer.Document) (any, []analyzer.Path) {
+func (c *chunks) extract(d *analyzer.Document) (any, []analyzer.Path) {
 	switch o := d.Object.(type) {
 	case *rbacv1.Role:
-		r := newRole(d, KindRole, namespace(o.Namespace), o.Labels, o.Rules, nil)
+		r := c.newRole(d, KindRole, namespace(o.Namespace), o.Labels, o.Rules, nil)
 		r.Scope = scope(d, o.Namespace)
 		return r, r.paths()
 	case *rbacv1.ClusterRole:
-		r := newRole(d, KindClusterRole, "", o.Labels, o.Rules, o.AggregationRule)
+		r := c.newRole(d, KindClusterRole, "", o.Labels, o.Rules, o.AggregationRule)
 		return r, r.paths()
 	case *rbacv1.RoleBinding:
-		b := &Binding{Kind: KindRoleBinding, Namespace: namespace(o.Namespace), Scope: scope(d, o.Namespace), Name: d.Name, Subjects: o.Subjects, RoleRef: o.RoleRef, Doc: d}
+		b := &take(c, bindingsOf, 1)[0]
+		*b = Binding{Kind: KindRoleBinding, Namespace: namespace(o.Namespace), Scope: scope(d, o.Namespace), Name: d.Name, Subjects: o.Subjects, RoleRef: o.RoleRef, Doc: d}
 		return b, b.paths()
 	case *rbacv1.ClusterRoleBinding:
-		b := &Binding{Kind: KindClusterRoleBinding, Name: d.Name, Subjects: o.Subjects, RoleRef: o.RoleRef, Doc: d}
+		b := &take(c, bindingsOf, 1)[0]
+		*b = Binding{Kind: KindClusterRoleBinding, Name: d.Name, Subjects: o.Subjects, RoleRef: o.RoleRef, Doc: d}
 		return b, b.paths()
 	case *corev1.ServiceAccount:
-		sa := &ServiceAccount{Namespace: namespace(o.Namespace), NamespaceSet: o.Namespace != "", Scope: scope(d, o.Namespace), Name: d.Name, Automount: o.AutomountServiceAccountToken, Doc: d}
+		sa := &take(c, accountsOf, 1)[0]
+		*sa = ServiceAccount{Namespace: namespace(o.Namespace), NamespaceSet: o.Namespace != "", Scope: scope(d, o.Namespace), Name: d.Name, Automount: o.AutomountServiceAccountToken, Doc: d}
 		return sa, []analyzer.Path{fixed().name}
 	}
 	t, ok := analyzer.PodTemplateOf(d)
 	if !ok {
 		return nil, nil
 	}
-	w := &Workload{Kind: d.Kind, Namespace: namespace(d.Namespace), NamespaceSet: d.Namespace != "", Scope: scope(d, d.Namespace), Name: d.Name, Doc: d, Account: "default",
+	w := &take(c, workloadsOf, 1)[0]
+	*w = Workload{Kind: d.Kind, Namespace: namespace(d.Namespace), NamespaceSet: d.Namespace != "", Scope: scope(d, d.Namespace), Name: d.Name, Doc: d, Account: "default",
 		AccountField: "serviceAccountName", Automount: t.Spec.AutomountServiceAccountToken}
 	switch {
 	case t.Spec.ServiceAccountName != "":
@@ -346,14 +392,18 @@ func scope(d *analyzer.Document, ns string) string {
 	return Folder(d)
 }
 
-func newRole(d *analyzer.Document, kind, ns string, labels map[string]string, rules []rbacv1.PolicyRule, agg *rbacv1.AggregationRule) *Role {
-	r := &Role{Kind: kind, Namespace: ns, Labels: labels, Aggregation: agg, Doc: d}
+// newRole makes a role with its entries (c's, when c is not nil).
+func (c *chunks) newRole(d *analyzer.Document, kind, ns string, labels map[string]string, rules []rbacv1.PolicyRule, agg *rbacv1.AggregationRule) *Role {
+	r := &take(c, rolesOf, 1)[0]
+	*r = Role{Kind: kind, Namespace: ns, Labels: labels, Aggregation: agg, Doc: d}
 	if d != nil {
 		r.Name = d.Name
 	}
+	entries := take(c, entriesOf, len(rules))
 	r.Rules = make([]*Rule, len(rules))
 	for i := range rules {
-		r.Rules[i] = &Rule{PolicyRule: rules[i], Role: r, Index: i}
+		entries[i] = Rule{PolicyRule: rules[i], Role: r, Index: i}
+		r.Rules[i] = &entries[i]
 		if d != nil {
 			r.Rules[i].risks = Risks(kind, &rules[i])
 		}
