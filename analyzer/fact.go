@@ -26,7 +26,7 @@ type Fact struct {
 	Extract func(*Document) (value any, paths []Path)
 	// ForRun, when set, returns the Extract that Lint uses for the
 	// documents of one run (from several goroutines at once), so that
-	// the facts of a run can be allocated together (see chunked);
+	// the facts of a run can be allocated together (see pack);
 	// Document.Fact on loaded documents calls Extract.
 	ForRun func() func(*Document) (value any, paths []Path)
 }
@@ -119,33 +119,8 @@ func (e *engine) extract(doc *Document) {
 		}
 	}
 	slices.SortFunc(located, func(a, b locatedPath) int { return cmp.Compare(a.hash, b.hash) })
-	e.chunkMu.Lock()
-	doc.facts = chunked(&e.valueChunk, values, 256)
-	doc.located = chunked(&e.locatedChunk, located, 512)
-	e.chunkMu.Unlock()
-}
-
-// chunked returns a copy of s in *chunk, a chunk of size elements that
-// the copies of other documents share, starting a new chunk when s does
-// not fit; a large s gets its own copy. What a document keeps for the set
-// rules lives until they have run, among the garbage of the per-document
-// phase: one small allocation per document would keep most of the memory
-// spans that garbage leaves free from being reused (at 10,000 documents,
-// the facts left 8 to 12 MB of the heap's spans unused; kvet's memory
-// limit counts them, so the collector ran that much earlier). The copy has
-// no spare capacity: appending to it copies it.
-func chunked[T any](chunk *[]T, s []T, size int) []T {
-	switch {
-	case len(s) == 0:
-		return nil
-	case len(s) > size/8:
-		return slices.Clone(s)
-	case cap(*chunk)-len(*chunk) < len(s):
-		*chunk = make([]T, 0, size)
-	}
-	start := len(*chunk)
-	*chunk = append(*chunk, s...)
-	return (*chunk)[start:len(*chunk):len(*chunk)]
+	doc.facts = e.factValues.clone(values)
+	doc.located = e.located.clone(located)
 }
 
 // locatedAt returns the position of p resolved at extraction, if any.

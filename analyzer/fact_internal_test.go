@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -84,36 +83,6 @@ func TestSetPassShared(t *testing.T) {
 	Run(context.Background(), &Set{}, []*Rule{mk("a"), mk("b")}, Options{})
 	if builds != 1 {
 		t.Errorf("built %d times in one run, want 1", builds)
-	}
-}
-
-// chunked copies each slice into the shared chunk without spare capacity,
-// so that appending to one copy never writes into the next; a slice too
-// large for a chunk gets a copy of its own, and one that does not fit in
-// what is left starts a new chunk.
-func TestChunked(t *testing.T) {
-	var chunk []int
-	a := chunked(&chunk, []int{1, 2}, 16)
-	b := chunked(&chunk, []int{3}, 16)
-	if len(a) != 2 || cap(a) != 2 || &chunk[0] != &a[0] || &chunk[2] != &b[0] {
-		t.Fatalf("a = %v (cap %d), b = %v: want both in the chunk %v, without spare capacity", a, cap(a), b, chunk)
-	}
-	grown := slices.Insert(a, len(a), 9)
-	if &grown[0] == &a[0] || b[0] != 3 {
-		t.Errorf("appending to a wrote into the chunk: b = %v", b)
-	}
-	if big := chunked(&chunk, []int{1, 2, 3}, 16); &big[0] == &chunk[:cap(chunk)][3] || len(chunk) != 3 {
-		t.Errorf("a slice over an eighth of the chunk went into it: chunk %v", chunk)
-	}
-	chunked(&chunk, make([]int, 2), 16)
-	for range 5 {
-		chunked(&chunk, []int{7, 7}, 16)
-	}
-	if c := chunked(&chunk, []int{8, 8}, 16); len(chunk) != 2 || &chunk[0] != &c[0] {
-		t.Errorf("a slice that does not fit did not start a new chunk: %v", chunk)
-	}
-	if chunked(&chunk, nil, 16) != nil {
-		t.Error("an empty slice was copied")
 	}
 }
 

@@ -50,7 +50,7 @@ func (in *interner) path(p Path) Path {
 			return q
 		}
 	}
-	p = in.elems.clone(p)
+	p = in.elems.keep(p)
 	in.paths[h] = append(in.paths[h], p)
 	return p
 }

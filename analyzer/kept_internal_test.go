@@ -58,8 +58,8 @@ func TestKeptDiags(t *testing.T) {
 }
 
 // TestPackClone checks that pack copies values, that a copy cannot be
-// appended into the next one, and that a large value is kept out of the
-// blocks.
+// appended into the next one, that a large value is kept out of the
+// blocks, and that clone (unlike keep) never returns its argument.
 func TestPackClone(t *testing.T) {
 	var p pack[byte]
 	a := p.clone([]byte("first"))
@@ -75,18 +75,52 @@ func TestPackClone(t *testing.T) {
 		t.Error("a small value was not copied into the block")
 	}
 	large := make([]byte, packBlock/2, packBlock/2+1)
-	if c := p.clone(large); len(c) != len(large) || cap(c) != len(c) || &c[0] != &large[0] || len(p.block) != len(a)+len(b) {
-		t.Error("a large value was not kept as it is, clipped")
+	if c := p.keep(large); len(c) != len(large) || cap(c) != len(c) || &c[0] != &large[0] || len(p.block) != len(a)+len(b) {
+		t.Error("keep: a large value was not kept as it is, clipped")
+	}
+	if c := p.clone(large); len(c) != len(large) || cap(c) != len(c) || &c[0] == &large[0] || len(p.block) != len(a)+len(b) {
+		t.Error("clone: a large value was not copied on its own")
 	}
 	roomy := make([]byte, packBlock/2, packBlock)
-	if c := p.clone(roomy); len(c) != len(roomy) || cap(c) != len(c) || &c[0] == &roomy[0] || len(p.block) != len(a)+len(b) {
-		t.Error("a large value with much room to spare was not copied on its own")
+	if c := p.keep(roomy); len(c) != len(roomy) || cap(c) != len(c) || &c[0] == &roomy[0] || len(p.block) != len(a)+len(b) {
+		t.Error("keep: a large value with much room to spare was not copied on its own")
 	}
-	if p.clone(nil) != nil {
+	small := []byte("small")
+	if c := p.keep(small); string(c) != "small" || &c[0] == &small[0] {
+		t.Error("keep: a small value was not copied into the block")
+	}
+	if p.clone(nil) != nil || p.keep(nil) != nil {
 		t.Error("an empty value was not nil")
 	}
 	in := "message"
 	if s := cloneString(&p, in); s != in || cloneString(&p, "") != "" {
 		t.Errorf("cloneString gave %q", s)
+	}
+}
+
+// TestPackGrows checks that a pack's blocks start small and double up to
+// packBlock, so that a run over one small file does not allocate whole
+// blocks, and that a value larger than the next block gets a block of its
+// size.
+func TestPackGrows(t *testing.T) {
+	var p pack[byte]
+	var caps []int
+	for range 2000 {
+		v := p.clone(make([]byte, 1000))
+		if len(caps) == 0 || cap(p.block) != caps[len(caps)-1] {
+			caps = append(caps, cap(p.block))
+		}
+		if len(v) != 1000 {
+			t.Fatalf("clone gave %d bytes", len(v))
+		}
+	}
+	want := []int{packBlock / 64, packBlock / 32, packBlock / 16, packBlock / 8, packBlock / 4, packBlock / 2, packBlock}
+	if !reflect.DeepEqual(caps, want) {
+		t.Errorf("block sizes %v, want %v", caps, want)
+	}
+	var q pack[byte]
+	q.clone(make([]byte, 10))
+	if v := q.clone(make([]byte, packBlock/8)); cap(q.block) != packBlock/8 || &v[0] != &q.block[0] {
+		t.Errorf("a value larger than the next block got a block of %d bytes, want %d", cap(q.block), packBlock/8)
 	}
 }

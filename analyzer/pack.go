@@ -5,11 +5,14 @@ import (
 	"unsafe"
 )
 
-// packBlock is the size in bytes of the blocks a pack fills.
+// packBlock is the size in bytes of the largest blocks a pack fills. Its
+// first block is packBlock/64, and each next one twice the last, so that a
+// run over one small file does not allocate whole blocks for a few values.
 const packBlock = 256 << 10
 
 // pack copies values that a run keeps to its end (file contents, line
-// indexes, each file's diagnostics, messages) into large shared blocks.
+// indexes, each file's diagnostics, messages, the set rules' facts) into
+// large shared blocks.
 // Kept alone, each is a small allocation made between the much larger
 // garbage of checking its file (node trees, decoded objects, Rego inputs):
 // the collector frees that garbage but not the memory pages that also hold
@@ -22,29 +25,49 @@ const packBlock = 256 << 10
 type pack[T any] struct {
 	mu    sync.Mutex
 	block []T
+	next  int // elements in the next block; 0 before the first
 }
 
-// clone returns a copy of v in the pack, with no room to append into the
-// next values (nil for an empty v).
+// keep returns v, or a copy of it in the pack, with no room to append
+// into the next values (nil for an empty v): a large v that has little
+// room to spare is kept as it is (copying a large file's content would
+// double it for a while).
+func (p *pack[T]) keep(v []T) []T {
+	if len(v) > packed[T]()/4 && cap(v)-len(v) <= len(v)/8 {
+		return v[:len(v):len(v)]
+	}
+	return p.clone(v)
+}
+
+// clone returns a copy of v in the pack (or of its own, when v is large),
+// with no room to append into the next values (nil for an empty v). It
+// does not retain v, which may be a buffer on the caller's stack.
 func (p *pack[T]) clone(v []T) []T {
 	if len(v) == 0 {
 		return nil
 	}
-	per := max(1, packBlock/int(unsafe.Sizeof(v[0])))
+	per := packed[T]()
 	if len(v) > per/4 {
-		if cap(v)-len(v) <= len(v)/8 {
-			return v[:len(v):len(v)] // copying a large file's content would double it for a while
-		}
 		return append(make([]T, 0, len(v)), v...)
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if cap(p.block)-len(p.block) < len(v) {
-		p.block = make([]T, 0, per)
+		if p.next == 0 {
+			p.next = max(1, per/64)
+		}
+		p.block = make([]T, 0, max(p.next, len(v)))
+		p.next = min(per, 2*p.next)
 	}
 	n := len(p.block)
 	p.block = append(p.block, v...)
 	return p.block[n:len(p.block):len(p.block)]
+}
+
+// packed returns the number of elements of type T in a full block.
+func packed[T any]() int {
+	var v T
+	return max(1, packBlock/int(unsafe.Sizeof(v)))
 }
 
 // cloneString returns a copy of s in a byte pack. The pack's bytes are
@@ -53,6 +76,6 @@ func cloneString(p *pack[byte], s string) string {
 	if s == "" {
 		return ""
 	}
-	b := p.clone(unsafe.Slice(unsafe.StringData(s), len(s)))
+	b := p.keep(unsafe.Slice(unsafe.StringData(s), len(s)))
 	return unsafe.String(unsafe.SliceData(b), len(b))
 }

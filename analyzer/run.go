@@ -43,11 +43,11 @@ type engine struct {
 	facts    map[string][]*Fact
 	// extractors are the extraction functions of the facts for this run
 	// (Fact.ForRun, else Fact.Extract); the facts and positions that
-	// extract keeps are copied into shared chunks (see chunked).
-	extractors   map[*Fact]func(*Document) (any, []Path)
-	chunkMu      sync.Mutex
-	valueChunk   []factValue
-	locatedChunk []locatedPath
+	// extract keeps live until the set rules have run, among the garbage
+	// of the per-document phase, so they are packed (see pack).
+	extractors map[*Fact]func(*Document) (any, []Path)
+	factValues pack[factValue]
+	located    pack[locatedPath]
 	// intern shares the equal messages and paths of the run's diagnostics.
 	intern *interner
 	// contents, lines and kept pack what Lint keeps of each file once its
@@ -146,8 +146,8 @@ func (e *engine) loadDiagnostics(ds []Diagnostic) []Diagnostic {
 // (see pack).
 func (e *engine) keep(f *File) {
 	starts := f.lineStarts()
-	f.Content = e.contents.clone(f.Content)
-	f.lines = e.lines.clone(starts)
+	f.Content = e.contents.keep(f.Content)
+	f.lines = e.lines.keep(starts)
 }
 
 // runDocument runs the per-document rules on doc. A rule that panics is
@@ -345,7 +345,7 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 		e.keep(f)
 		files[i].file = f
 		// Kept until every file is done: compact and packed.
-		kept.diags, kept.others = e.kept.clone(kept.diags), slices.Clip(kept.others)
+		kept.diags, kept.others = e.kept.keep(kept.diags), slices.Clip(kept.others)
 		results[i] = fileResult{docs: docs, diags: kept}
 	})
 	rendered := make([][]Diagnostic, len(set.Renderings))
