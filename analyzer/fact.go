@@ -26,7 +26,7 @@ type Fact struct {
 	Extract func(*Document) (value any, paths []Path)
 	// ForRun, when set, returns the Extract that Lint uses for the
 	// documents of one run (from several goroutines at once), so that
-	// the facts of a run can be allocated together (see pack);
+	// the facts of a run can be allocated together (see pack.Pack);
 	// Document.Fact on loaded documents calls Extract.
 	ForRun func() func(*Document) (value any, paths []Path)
 }
@@ -119,8 +119,8 @@ func (e *engine) extract(doc *Document) {
 		}
 	}
 	slices.SortFunc(located, func(a, b locatedPath) int { return cmp.Compare(a.hash, b.hash) })
-	doc.facts = e.factValues.clone(values)
-	doc.located = e.located.clone(located)
+	doc.facts = e.factValues.Clone(values)
+	doc.located = e.located.Clone(located)
 }
 
 // locatedAt returns the position of p resolved at extraction, if any.

@@ -3,6 +3,8 @@ package analyzer
 import (
 	"slices"
 	"sync"
+
+	"github.com/kvet-dev/kvet/internal/pack"
 )
 
 // interner shares the equal messages and paths of one run's diagnostics.
@@ -16,8 +18,8 @@ type interner struct {
 	messages map[string]string
 	paths    map[uint64][]Path // by pathHash; a collision keeps both
 	// text and elems hold the copies (see pack).
-	text  pack[byte]
-	elems pack[PathElem]
+	text  pack.Pack[byte]
+	elems pack.Pack[PathElem]
 }
 
 func newInterner() *interner {
@@ -31,7 +33,7 @@ func (in *interner) message(s string) string {
 	if m, ok := in.messages[s]; ok {
 		return m
 	}
-	s = cloneString(&in.text, s)
+	s = pack.String(&in.text, s)
 	in.messages[s] = s
 	return s
 }
@@ -50,7 +52,7 @@ func (in *interner) path(p Path) Path {
 			return q
 		}
 	}
-	p = in.elems.keep(p)
+	p = in.elems.Keep(p)
 	in.paths[h] = append(in.paths[h], p)
 	return p
 }

@@ -6,6 +6,8 @@ import (
 	"runtime/debug"
 	"slices"
 	"sync"
+
+	"github.com/kvet-dev/kvet/internal/pack"
 )
 
 // Options tune a run. The zero value runs every rule with its defaults.
@@ -46,15 +48,15 @@ type engine struct {
 	// extract keeps live until the set rules have run, among the garbage
 	// of the per-document phase, so they are packed (see pack).
 	extractors map[*Fact]func(*Document) (any, []Path)
-	factValues pack[factValue]
-	located    pack[locatedPath]
+	factValues pack.Pack[factValue]
+	located    pack.Pack[locatedPath]
 	// intern shares the equal messages and paths of the run's diagnostics.
 	intern *interner
 	// contents, lines and kept pack what Lint keeps of each file once its
 	// documents are checked (see pack).
-	contents pack[byte]
-	lines    pack[int]
-	kept     pack[keptDiag]
+	contents pack.Pack[byte]
+	lines    pack.Pack[int]
+	kept     pack.Pack[keptDiag]
 
 	mu   sync.Mutex // guards errs
 	errs []error
@@ -146,8 +148,8 @@ func (e *engine) loadDiagnostics(ds []Diagnostic) []Diagnostic {
 // (see pack).
 func (e *engine) keep(f *File) {
 	starts := f.lineStarts()
-	f.Content = e.contents.keep(f.Content)
-	f.lines = e.lines.keep(starts)
+	f.Content = e.contents.Keep(f.Content)
+	f.lines = e.lines.Keep(starts)
 }
 
 // runDocument runs the per-document rules on doc. A rule that panics is
@@ -345,7 +347,7 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 		e.keep(f)
 		files[i].file = f
 		// Kept until every file is done: compact and packed.
-		kept.diags, kept.others = e.kept.keep(kept.diags), slices.Clip(kept.others)
+		kept.diags, kept.others = e.kept.Keep(kept.diags), slices.Clip(kept.others)
 		results[i] = fileResult{docs: docs, diags: kept}
 	})
 	rendered := make([][]Diagnostic, len(set.Renderings))

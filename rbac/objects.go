@@ -11,6 +11,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/pack"
 )
 
 // Kinds of the objects the model reads.
@@ -272,45 +273,32 @@ func Fact() *analyzer.Fact {
 		ForRun: func() func(*analyzer.Document) (any, []analyzer.Path) { return new(chunks).extract }}
 }
 
-// chunks allocates the objects of one run's facts together, a chunk of
-// each type at a time (see analyzer.Fact.ForRun): thousands of objects
-// that live until the set rules have run would otherwise each keep a
-// memory span of the per-document phase's garbage in use. A nil chunks
-// allocates each object alone. It is safe for concurrent use.
+// chunks allocates the objects of one run's facts together, in a pack of
+// each type (see analyzer.Fact.ForRun): thousands of objects that live
+// until the set rules have run would otherwise each keep a memory span of
+// the per-document phase's garbage in use. A nil chunks allocates each
+// object alone. It is safe for concurrent use.
 type chunks struct {
-	mu        sync.Mutex
-	roles     []Role
-	entries   []Rule
-	bindings  []Binding
-	accounts  []ServiceAccount
-	workloads []Workload
+	roles     pack.Pack[Role]
+	entries   pack.Pack[Rule]
+	bindings  pack.Pack[Binding]
+	accounts  pack.Pack[ServiceAccount]
+	workloads pack.Pack[Workload]
 }
 
-func rolesOf(c *chunks) *[]Role              { return &c.roles }
-func entriesOf(c *chunks) *[]Rule            { return &c.entries }
-func bindingsOf(c *chunks) *[]Binding        { return &c.bindings }
-func accountsOf(c *chunks) *[]ServiceAccount { return &c.accounts }
-func workloadsOf(c *chunks) *[]Workload      { return &c.workloads }
+func rolesOf(c *chunks) *pack.Pack[Role]              { return &c.roles }
+func entriesOf(c *chunks) *pack.Pack[Rule]            { return &c.entries }
+func bindingsOf(c *chunks) *pack.Pack[Binding]        { return &c.bindings }
+func accountsOf(c *chunks) *pack.Pack[ServiceAccount] { return &c.accounts }
+func workloadsOf(c *chunks) *pack.Pack[Workload]      { return &c.workloads }
 
-// chunkSize is the number of objects of a chunk.
-const chunkSize = 64
-
-// take returns n zero values of the chunk of c that field selects,
-// starting a new chunk when they do not fit (or, for n over chunkSize/4,
-// a slice of their own).
-func take[T any](c *chunks, field func(*chunks) *[]T, n int) []T {
-	if c == nil || n > chunkSize/4 {
+// take returns n zero values from the pack of c that field selects (of
+// their own when c is nil).
+func take[T any](c *chunks, field func(*chunks) *pack.Pack[T], n int) []T {
+	if c == nil {
 		return make([]T, n)
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	chunk := field(c)
-	if cap(*chunk)-len(*chunk) < n {
-		*chunk = make([]T, 0, chunkSize)
-	}
-	start := len(*chunk)
-	*chunk = (*chunk)[:start+n]
-	return (*chunk)[start : start+n : start+n]
+	return field(c).Take(n)
 }
 
 // extract reads one document.
