@@ -81,14 +81,15 @@ var checkOnlyStages = []ast.StageID{
 // to them, so a policy may read any part of data (even all of it) without
 // making a cycle. Sources that are all kvet's own skip checkOnlyStages.
 func compile(sources []*source, entries []*entry, params map[string]map[string]any) (*program, error) {
-	modules := map[string]*ast.Module{}
+	var policies []*source
 	builtinOnly := true
 	for _, s := range sources {
 		if !s.test {
-			modules[s.name] = s.module
+			policies = append(policies, s)
 			builtinOnly = builtinOnly && s.builtin
 		}
 	}
+	modules := moduleMap(policies)
 	pm, err := paramsModule(params)
 	if err != nil {
 		return nil, err

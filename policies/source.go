@@ -30,6 +30,28 @@ type source struct {
 	test    bool
 }
 
+// moduleMap returns the modules of srcs for a compiler, by name. A
+// built-in module whose name a user's file also has (a repository with
+// its own policies/lib/result.rego) is keyed apart, so that neither
+// replaces the other; its locations keep its name.
+func moduleMap(srcs []*source) map[string]*ast.Module {
+	user := map[string]bool{}
+	for _, s := range srcs {
+		if !s.builtin {
+			user[s.name] = true
+		}
+	}
+	modules := make(map[string]*ast.Module, len(srcs)+1)
+	for _, s := range srcs {
+		key := s.name
+		if s.builtin && user[key] {
+			key = "kvet built-in " + key
+		}
+		modules[key] = s.module
+	}
+	return modules
+}
+
 // builtinPrefix is prepended to embedded paths, so that they read as the
 // files of the kvet repository.
 const builtinPrefix = "policies/"

@@ -74,17 +74,13 @@ func testWith(ctx context.Context, opts TestOptions, run testRunner) ([]TestResu
 		}
 		srcs = append(srcs, us...)
 	}
-	modules := map[string]*ast.Module{}
-	for _, s := range srcs {
-		modules[s.name] = s.module
-	}
+	modules := moduleMap(srcs)
 	// Tests see the parameters' defaults, as policies do in a lint run.
+	// (kvet's own tests are loaded only without the user's: the results
+	// are the user's tests, or kvet's.)
 	var user []*source
-	builtin := map[string]bool{}
 	for _, s := range srcs {
-		if s.builtin {
-			builtin[s.name] = true
-		} else {
+		if !s.builtin {
 			user = append(user, s)
 		}
 	}
@@ -98,18 +94,9 @@ func testWith(ctx context.Context, opts TestOptions, run testRunner) ([]TestResu
 	}
 	modules[paramsFile] = pm
 	c := ast.NewCompiler().WithCapabilities(capabilities()).WithEnablePrintStatements(true)
-	results, err := run(ctx, c, modules, timeout, opts.Run)
+	out, err := run(ctx, c, modules, timeout, opts.Run)
 	if err != nil {
 		return nil, formatErrors(err)
-	}
-	var out []TestResult
-	for _, r := range results {
-		// The user's tests only (by file: a user's directory may be
-		// named policies/ too, as the built-in files are).
-		if hasUser && builtin[r.File] {
-			continue
-		}
-		out = append(out, r)
 	}
 	if err := ctx.Err(); err != nil {
 		return out, err

@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/tester"
+
+	"github.com/kvet-dev/kvet/analyzer"
 )
 
 // opaRunTests runs the tests with OPA's test runner, as kvet did before it
@@ -404,5 +407,57 @@ func TestUserTestsInPoliciesDir(t *testing.T) {
 		if got, want := outcomes("", results), "policies/p_test.rego:3 p.test_x PASS\n"; got != want {
 			t.Errorf("%s: got:\n%s\nwant:\n%s", dir, got, want)
 		}
+	}
+}
+
+// TestUserFilesNamedAsBuiltin: a repository's own policies/lib/result.rego
+// (the path of a file of kvet's library) neither replaces kvet's file nor
+// is replaced by it: its tests run, its rule reports, and the built-in
+// policies, which read kvet's file, still report.
+func TestUserFilesNamedAsBuiltin(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if err := os.MkdirAll(filepath.Join("policies", "lib"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"result.rego":      "package team.checks\n\ndeny contains \"no configmaps\" if input.kind == \"ConfigMap\"\n\ntest_in_lib if {\n\tdeny[\"no configmaps\"] with input as {\"kind\": \"ConfigMap\"}\n}\n",
+		"result_test.rego": "package team.checks\n\ntest_denies if {\n\tdeny[\"no configmaps\"] with input as {\"kind\": \"ConfigMap\"}\n}\n",
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join("policies", "lib", name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	results, err := Test(t.Context(), TestOptions{Dirs: []string{"policies"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := outcomes("", results), "policies/lib/result.rego:5 team.checks.test_in_lib PASS\npolicies/lib/result_test.rego:3 team.checks.test_denies PASS\n"; got != want {
+		t.Errorf("kvet policy test policies: got:\n%s\nwant:\n%s", got, want)
+	}
+
+	e, err := New(Options{Dirs: []string{"policies"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Compile(); err != nil {
+		t.Fatalf("compiling the built-in policies with the user's: %v", err)
+	}
+	manifest := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n" +
+		"apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r, namespace: x}\n" +
+		"rules:\n- apiGroups: ['']\n  resources: [secrets]\n  verbs: [get]\n"
+	if err := os.WriteFile("m.yaml", []byte(manifest), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, res := analyzer.Lint(t.Context(), analyzer.NewLoader(nil), []string{"m.yaml"}, e.Rules(), analyzer.Options{})
+	if len(res.Errors) > 0 {
+		t.Fatal(res.Errors)
+	}
+	var got []string
+	for _, d := range res.Diagnostics {
+		got = append(got, fmt.Sprintf("%d:%d %s", d.Range.Start.Line, d.Range.Start.Column, d.RuleID))
+	}
+	if want := []string{"1:1 team-checks-deny", "10:15 rbac-secrets-access"}; !slices.Equal(got, want) {
+		t.Errorf("findings %q, want %q", got, want)
 	}
 }
