@@ -63,10 +63,17 @@ func (s *suggester) closest(scope, name string, candidates func() []string) stri
 	return c
 }
 
+// maxDuplicates is the number of other definitions of an object that a
+// message names, and relates, before it only counts the rest: a cluster-wide
+// binding copied into many folders would otherwise make each finding
+// through it kilobytes long.
+const maxDuplicates = 3
+
 // duplicateNote names the other definitions of the objects of docs, for a
-// message, and returns them as related places: "; ServiceAccount
-// billing/x is defined twice (also at a.yaml:3), kvet uses the definition
-// at b.yaml:9".
+// message, and returns them as related places: " (ServiceAccount x is
+// defined more than once (also at a.yaml:3); kvet uses the last
+// definition, b.yaml:9)"; past maxDuplicates, "(also at a.yaml:3, b.yaml:3,
+// c.yaml:3 and 2 more places)".
 func duplicateNote(m *rbac.Model, docs ...*analyzer.Document) (string, []analyzer.Related) {
 	var notes []string
 	var related []analyzer.Related
@@ -80,13 +87,20 @@ func duplicateNote(m *rbac.Model, docs ...*analyzer.Document) (string, []analyze
 			continue
 		}
 		var at []string
-		for _, o := range others {
+		for _, o := range others[:min(len(others), maxDuplicates)] {
 			at = append(at, rbac.Where(o, name))
 			related = append(related, analyzer.Related{Doc: o, Path: name,
 				Message: fmt.Sprintf("%s %s is also defined here; this definition is overridden by the one at %s", d.Kind, d.Name, rbac.Where(d, name))})
 		}
+		places := strings.Join(at, ", ")
+		switch more := len(others) - len(at); {
+		case more == 1:
+			places += " and 1 more place"
+		case more > 1:
+			places += fmt.Sprintf(" and %d more places", more)
+		}
 		notes = append(notes, fmt.Sprintf("%s %s is defined more than once (also at %s); kvet uses the last definition, %s",
-			d.Kind, d.Name, strings.Join(at, ", "), rbac.Where(d, name)))
+			d.Kind, d.Name, places, rbac.Where(d, name)))
 	}
 	if len(notes) == 0 {
 		return "", nil
