@@ -74,3 +74,26 @@ func BenchmarkMicroEmptyRole(b *testing.B) {
 func BenchmarkMicroCleanRole(b *testing.B) {
 	benchEval(b, "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"\"]\n  resources: [\"configmaps\"]\n  verbs: [\"get\"]\n")
 }
+
+// BenchmarkFirstRole is what the policies cost a run that lints one Role
+// (scripts/bench.sh's role.yaml): an engine, its compilation, and the
+// first evaluation, which prepares the query and guards of the kind.
+//
+//	go test ./policies -run '^$' -bench FirstRole -benchmem -cpu 1
+func BenchmarkFirstRole(b *testing.B) {
+	doc := microDoc(b, "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: reader\n  namespace: apps\nrules:\n- apiGroups: [\"\"]\n  resources: [\"pods\", \"configmaps\"]\n  verbs: [\"get\", \"list\", \"watch\"]\n- apiGroups: [\"apps\"]\n  resources: [\"deployments\"]\n  verbs: [\"get\"]\n")
+	for b.Loop() {
+		e, err := New(Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := e.Compile(); err != nil {
+			b.Fatal(err)
+		}
+		var res docResult
+		e.evaluate(context.Background(), doc, &res)
+		if res.err != nil || len(res.errs) > 0 {
+			b.Fatal(res.err, res.errs)
+		}
+	}
+}

@@ -43,18 +43,20 @@ var builtinCompiled string
 const compiledFile = "builtin_compiled.bin"
 
 // compiledVersion changes when the encoding does.
-const compiledVersion = "kvet-compiled-3"
+const compiledVersion = "kvet-compiled-4"
 
 // structureStages are the compiler stages run on precompiled modules:
 // those that set the compiler's state that evaluation and queries read
 // rather than rewrite modules. (InitLocalVarGen's generator serves only
 // the stages that rewrite modules and the type check; queries have their
-// own.)
+// own.) Not SetGraph: the dependency graph serves the checks that
+// precompiled modules skip, the type check of a query's `with` (kvet's
+// queries have none) and the memo's pure functions, which the file
+// records (memoFunctions); the compiler's Graph stays nil.
 var structureStages = []ast.StageID{
 	ast.StageSetModuleTree,
 	ast.StageSetRuleTree,
 	ast.StageSetAnnotationSet,
-	ast.StageSetGraph,
 	ast.StageBuildRuleIndices,
 	ast.StageBuildComprehensionIndices,
 }
@@ -74,16 +76,29 @@ func compiledKey() ([20]byte, error) {
 		size += int64(len(b))
 	}
 	write([]byte(compiledVersion + "\x00" + version.Version + "\x00"))
+	// The files are read through one buffer: ReadFile would copy each
+	// into memory of its own, which a run touches only for this.
+	buf := make([]byte, 8<<10)
 	err := fs.WalkDir(builtinFS, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || path.Ext(p) != ".rego" || strings.HasSuffix(p, "_test.rego") {
 			return err
 		}
-		data, err := builtinFS.ReadFile(p)
+		f, err := builtinFS.Open(p)
 		if err != nil {
 			return err
 		}
+		defer f.Close() //nolint:errcheck // an embedded file
 		write([]byte(p + "\x00"))
-		write(data)
+		for {
+			n, err := f.Read(buf)
+			write(buf[:n])
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return err
+			}
+		}
 		write([]byte{0})
 		return nil
 	})
@@ -95,34 +110,90 @@ func compiledKey() ([20]byte, error) {
 }
 
 // precompiled returns a compiler of the built-in policies and library with
-// an empty parameter module, from builtin_compiled.bin, or nil when the
-// file does not match the embedded sources.
-func precompiled() (*ast.Compiler, error) {
+// an empty parameter module, and its memo, from builtin_compiled.bin, or
+// nil when the file does not match the embedded sources.
+func precompiled() (*ast.Compiler, *memo, error) {
 	key, err := compiledKey()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(builtinCompiled) < len(key) || builtinCompiled[:len(key)] != string(key[:]) {
-		return nil, nil
+		return nil, nil, nil
 	}
-	modules, rewritten, err := decodeCompiled(builtinCompiled[len(key):])
+	d, err := decodeCompiled(builtinCompiled[len(key):])
 	if err != nil {
-		return nil, fmt.Errorf("internal error: %s: %w", compiledFile, err)
+		return nil, nil, fmt.Errorf("internal error: %s: %w", compiledFile, err)
 	}
+	c := compileDecoded(d.modules, d.comprehensionIndices)
+	if c == nil {
+		// The compiler did not take the modules as they are (see
+		// compileDecoded): compile the sources.
+		return nil, nil, nil
+	}
+	if c.Failed() {
+		return nil, nil, formatErrors(c.Errors)
+	}
+	for k, v := range d.rewritten {
+		c.RewrittenVars[k] = v
+	}
+	return c, newMemoOf(d.pure, d.trivial), nil
+}
+
+// handOverStage is the stage that hands the decoded modules to the
+// compiler: it runs after handOverAfter, the last stage before
+// structureStages, which the compiler runs on placeholders.
+const (
+	handOverStage = "kvet_precompiled_modules"
+	handOverAfter = ast.StageRemoveImports
+)
+
+// compileDecoded runs structureStages on decoded modules, which nothing
+// else holds. Compiler.Compile copies the modules it is given (a deep
+// copy, as many allocations as decoding them) before its stages; here it
+// is given placeholders of the same names (so it sorts the same names),
+// cheap to copy, that a stage after handOverAfter (which, like the stages
+// before it, only reads imports, which neither placeholders nor compiled
+// modules have) replaces with the decoded modules themselves. It returns
+// nil when the compiler did not end up with exactly the decoded modules
+// (an OPA whose Compile or stages work otherwise), so that the caller
+// compiles the sources instead of trusting the shortcut. The stage that
+// builds the comprehension indices runs only when comprehensionIndices
+// says that compiling the sources builds some (kvet's own policies have no
+// comprehension OPA indexes: the stage would walk every rule for none).
+func compileDecoded(modules map[string]*ast.Module, comprehensionIndices bool) *ast.Compiler {
 	var skip []ast.StageID
 	for _, s := range ast.AllStages() {
-		if !slices.Contains(structureStages, s) {
+		if !slices.Contains(structureStages, s) && s != handOverAfter ||
+			s == ast.StageBuildComprehensionIndices && !comprehensionIndices {
 			skip = append(skip, s)
 		}
 	}
-	c := newCompiler(true).WithSkipStages(skip...)
-	if c.Compile(modules); c.Failed() {
-		return nil, formatErrors(c.Errors)
+	placeholders := make(map[string]*ast.Module, len(modules))
+	for name := range modules {
+		placeholders[name] = &ast.Module{Package: &ast.Package{}}
 	}
-	for k, v := range rewritten {
-		c.RewrittenVars[k] = v
+	handedOver := false
+	c := newCompiler(true).WithSkipStages(skip...).WithStageAfterID(handOverAfter, ast.CompilerStageDefinition{
+		Name:       handOverStage,
+		MetricName: "compile_stage_" + handOverStage,
+		Stage: func(c *ast.Compiler) *ast.Error {
+			if len(c.Modules) == len(modules) {
+				maps.Copy(c.Modules, modules)
+				handedOver = true
+			}
+			return nil
+		},
+	})
+	c.Compile(placeholders)
+	if !handedOver || len(c.Modules) != len(modules) {
+		return nil
 	}
-	return c, nil
+	for name, m := range modules {
+		if c.Modules[name] != m {
+			return nil
+		}
+	}
+	return c
 }
 
 // compileBuiltin compiles the built-in policies and library from source,
@@ -198,6 +269,34 @@ func encodeCompiled(key [20]byte, c *ast.Compiler) ([]byte, error) {
 		out = appendString(out, string(v))
 		out = appendString(out, string(c.RewrittenVars[v]))
 	}
+	var flags uint64
+	if hasComprehensionIndices(c) {
+		flags |= flagComprehensionIndices
+	}
+	out = binary.AppendUvarint(out, flags)
+	pure, trivial := memoFunctions(c)
+	for _, refs := range [][]ast.Ref{pure, trivial} {
+		out = binary.AppendUvarint(out, uint64(len(refs)))
+		for _, ref := range refs {
+			out = binary.AppendUvarint(out, uint64(len(ref)))
+			for i, t := range ref {
+				switch v := t.Value.(type) {
+				case ast.Var:
+					if i > 0 {
+						return nil, fmt.Errorf("function %v: a variable in its ref", ref)
+					}
+					out = appendString(out, string(v))
+				case ast.String:
+					if i == 0 {
+						return nil, fmt.Errorf("function %v: its ref starts with a string", ref)
+					}
+					out = appendString(out, string(v))
+				default:
+					return nil, fmt.Errorf("function %v: a %T in its ref", ref, t.Value)
+				}
+			}
+		}
+	}
 	for _, w := range parts {
 		for _, n := range w.counts() {
 			out = binary.AppendUvarint(out, uint64(n))
@@ -205,6 +304,29 @@ func encodeCompiled(key [20]byte, c *ast.Compiler) ([]byte, error) {
 		out = appendString(out, string(w.buf))
 	}
 	return out, nil
+}
+
+// Flags of the file.
+const (
+	// flagComprehensionIndices: the compiled modules have comprehensions
+	// that OPA indexes.
+	flagComprehensionIndices = 1 << iota
+)
+
+// hasComprehensionIndices reports whether c indexes any comprehension of
+// its modules.
+func hasComprehensionIndices(c *ast.Compiler) bool {
+	found := false
+	for _, m := range c.Modules {
+		ast.WalkTerms(m, func(t *ast.Term) bool {
+			switch t.Value.(type) {
+			case *ast.ArrayComprehension, *ast.SetComprehension, *ast.ObjectComprehension:
+				found = found || c.ComprehensionIndex(t) != nil
+			}
+			return found
+		})
+	}
+	return found
 }
 
 func appendString(b []byte, s string) []byte {
@@ -559,13 +681,24 @@ func (r *astReader) loc() *ast.Location {
 	return r.locs[i-1]
 }
 
-// decodeCompiled decodes the modules and rewritten variables of data (the
-// file after its key), the parts in parallel.
-func decodeCompiled(data string) (map[string]*ast.Module, map[ast.Var]ast.Var, error) {
+// decoded is what builtin_compiled.bin records after its key.
+type decoded struct {
+	modules   map[string]*ast.Module
+	rewritten map[ast.Var]ast.Var
+	// comprehensionIndices: compiling the modules builds comprehension
+	// indices.
+	comprehensionIndices bool
+	// pure and trivial are the memo's functions (see memoFunctions).
+	pure, trivial []ast.Ref
+}
+
+// decodeCompiled decodes data (the file after its key), the parts of the
+// modules in parallel.
+func decodeCompiled(data string) (*decoded, error) {
 	r := &astReader{data: data}
 	nLocs, nText := int(r.uvarint()), int(r.uvarint())
 	if r.err != nil || nLocs > len(r.data) || nText > len(r.data)-r.pos {
-		return nil, nil, errCorrupt
+		return nil, errCorrupt
 	}
 	text := []byte(r.data[r.pos : r.pos+nText])
 	r.pos += nText
@@ -575,7 +708,7 @@ func decodeCompiled(data string) (map[string]*ast.Module, map[ast.Var]ast.Var, e
 		l := &locs[i]
 		off, n := int(r.uvarint()), int(r.uvarint())
 		if off < 0 || n < 0 || off+n > len(text) {
-			return nil, nil, errCorrupt
+			return nil, errCorrupt
 		}
 		l.Text = text[off : off+n : off+n]
 		l.File = r.str()
@@ -597,12 +730,15 @@ func decodeCompiled(data string) (map[string]*ast.Module, map[ast.Var]ast.Var, e
 		k := ast.Var(r.str())
 		rewritten[k] = ast.Var(r.str())
 	}
+	d := &decoded{rewritten: rewritten}
+	d.comprehensionIndices = r.uvarint()&flagComprehensionIndices != 0
+	d.pure, d.trivial = r.refs(), r.refs()
 	var parts [compiledParts]*astReader
 	for i := range parts {
 		var counts [5]int
 		for j := range counts {
 			if counts[j] = int(r.uvarint()); counts[j] > len(r.data) {
-				return nil, nil, errCorrupt
+				return nil, errCorrupt
 			}
 		}
 		parts[i] = &astReader{data: r.str(), locs: r.locs,
@@ -614,7 +750,7 @@ func decodeCompiled(data string) (map[string]*ast.Module, map[ast.Var]ast.Var, e
 		r.err = errCorrupt
 	}
 	if r.err != nil {
-		return nil, nil, r.err
+		return nil, r.err
 	}
 	var wg sync.WaitGroup
 	found := make([]map[string]*ast.Module, len(parts))
@@ -625,11 +761,36 @@ func decodeCompiled(data string) (map[string]*ast.Module, map[ast.Var]ast.Var, e
 	modules := map[string]*ast.Module{}
 	for i, p := range parts {
 		if p.err != nil {
-			return nil, nil, p.err
+			return nil, p.err
 		}
 		maps.Copy(modules, found[i])
 	}
-	return modules, rewritten, nil
+	d.modules = modules
+	return d, nil
+}
+
+// refs reads the refs of functions that encodeCompiled wrote.
+func (r *astReader) refs() []ast.Ref {
+	n := int(r.uvarint())
+	if n > len(r.data)-r.pos {
+		r.err = errCorrupt
+		return nil
+	}
+	out := make([]ast.Ref, n)
+	for i := range out {
+		terms := int(r.uvarint())
+		if terms < 1 || terms > len(r.data)-r.pos {
+			r.err = errCorrupt
+			return nil
+		}
+		ref := make(ast.Ref, terms)
+		ref[0] = ast.VarTerm(r.str())
+		for j := 1; j < terms; j++ {
+			ref[j] = ast.StringTerm(r.str())
+		}
+		out[i] = ref
+	}
+	return out
 }
 
 // modules decodes a part: modules to the end of the data.

@@ -50,7 +50,7 @@ func TestPrecompiledSameAsCompiled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := precompiled()
+	got, gotMemo, err := precompiled()
 	if err != nil || got == nil {
 		t.Fatalf("no precompiled policies (%v): run `go generate ./policies`", err)
 	}
@@ -68,6 +68,11 @@ func TestPrecompiledSameAsCompiled(t *testing.T) {
 		if d := diffNodes(g, w); d != "" {
 			t.Errorf("%s: %s", name, d)
 		}
+		for i, r := range g.Rules {
+			if r.Module != g || w.Rules[i].Module != w {
+				t.Errorf("%s: rule %d is not in its module", name, i)
+			}
+		}
 	}
 	for k, v := range want.RewrittenVars {
 		if got.RewrittenVars[k] != v {
@@ -77,18 +82,74 @@ func TestPrecompiledSameAsCompiled(t *testing.T) {
 	if len(got.RewrittenVars) != len(want.RewrittenVars) {
 		t.Errorf("%d rewritten vars, want %d", len(got.RewrittenVars), len(want.RewrittenVars))
 	}
-	// The compiler's own structures: rules by path, dependencies.
+	// The comprehension indices, term by term in walk order.
+	for name, w := range want.Modules {
+		g := got.Modules[name]
+		wt, gt := comprehensions(w), comprehensions(g)
+		if len(wt) != len(gt) {
+			t.Fatalf("%s: %d comprehensions, want %d", name, len(gt), len(wt))
+		}
+		for i := range wt {
+			if gi, wi := fmt.Sprint(got.ComprehensionIndex(gt[i])), fmt.Sprint(want.ComprehensionIndex(wt[i])); gi != wi {
+				t.Errorf("%s: comprehension %v at %v: index %s, want %s", name, wt[i], wt[i].Location, gi, wi)
+			}
+		}
+	}
+	// The compiler's own structures: rules by path, their indices.
 	for _, p := range ruleRefs(want) {
 		g, w := got.GetRulesExact(p), want.GetRulesExact(p)
 		if len(g) != len(w) {
 			t.Errorf("%s: %d rules, want %d", p, len(g), len(w))
 		}
 		for i := range min(len(g), len(w)) {
-			if !g[i].Equal(w[i]) || len(got.Graph.Dependencies(g[i])) != len(want.Graph.Dependencies(w[i])) {
-				t.Errorf("%s: rule %d differs or has other dependencies", p, i)
+			if !g[i].Equal(w[i]) {
+				t.Errorf("%s: rule %d differs", p, i)
+			}
+		}
+		if (got.RuleIndex(p) == nil) != (want.RuleIndex(p) == nil) {
+			t.Errorf("%s: rule index %v, want %v", p, got.RuleIndex(p), want.RuleIndex(p))
+		}
+	}
+	// The memo's functions, which the file records instead of the
+	// dependency graph they are found with.
+	pure, trivial := memoFunctions(want)
+	if len(pure) == 0 || len(trivial) == 0 {
+		t.Errorf("%d pure functions and %d without a body: the memo would have nothing to do", len(pure), len(trivial))
+	}
+	for _, c := range []struct {
+		what string
+		got  map[int][]ast.Ref
+		want []ast.Ref
+	}{{"pure", gotMemo.pure, pure}, {"trivial", gotMemo.trivial, trivial}} {
+		n := 0
+		for _, refs := range c.got {
+			n += len(refs)
+		}
+		if n != len(c.want) {
+			t.Errorf("%d %s functions, want %d", n, c.what, len(c.want))
+		}
+		for _, p := range c.want {
+			if !refIn(c.got, p) {
+				t.Errorf("%s function %v missing", c.what, p)
 			}
 		}
 	}
+	if got.Graph != nil {
+		t.Errorf("the dependency graph of precompiled policies was built")
+	}
+}
+
+// comprehensions returns the comprehension terms of m in walk order.
+func comprehensions(m *ast.Module) []*ast.Term {
+	var out []*ast.Term
+	ast.WalkTerms(m, func(t *ast.Term) bool {
+		switch t.Value.(type) {
+		case *ast.ArrayComprehension, *ast.SetComprehension, *ast.ObjectComprehension:
+			out = append(out, t)
+		}
+		return false
+	})
+	return out
 }
 
 func ruleRefs(c *ast.Compiler) []ast.Ref {
@@ -120,8 +181,17 @@ func diffNodes(got, want *ast.Module) string {
 				loc = n.Location
 				extra = fmt.Sprintf("expr %d %v %v %v", n.Index, n.Generated, n.Negated, n)
 			case *ast.Rule:
+				// A rule's module is its own (compiled) module for the
+				// rules of the module, and one with the same package for
+				// else rules (after Compile's copy, the parsed module;
+				// for precompiled ones, the module itself): what
+				// evaluation reads of it is its package and Rego version.
 				loc = n.Location
-				extra = fmt.Sprintf("rule default=%v module=%v", n.Default, n.Module == m)
+				mod := "<nil>"
+				if n.Module != nil {
+					mod = fmt.Sprintf("%v %v", n.Module.Package, n.Module.RegoVersion())
+				}
+				extra = fmt.Sprintf("rule default=%v module=%s", n.Default, mod)
 			case *ast.Head:
 				loc = n.Location
 				extra = fmt.Sprintf("head %v assign=%v", n.Name, n.Assign)
@@ -158,7 +228,7 @@ func TestPrecompiledStale(t *testing.T) {
 	saved := builtinCompiled
 	t.Cleanup(func() { builtinCompiled = saved })
 	builtinCompiled = "stale" + saved
-	c, err := precompiled()
+	c, _, err := precompiled()
 	if err != nil || c != nil {
 		t.Fatalf("a stale file gave %v, %v", c, err)
 	}
@@ -184,7 +254,7 @@ func BenchmarkCompileSource(b *testing.B) {
 
 func BenchmarkCompilePrecompiled(b *testing.B) {
 	for b.Loop() {
-		if c, err := precompiled(); err != nil || c == nil {
+		if c, _, err := precompiled(); err != nil || c == nil {
 			b.Fatal(err)
 		}
 	}

@@ -105,7 +105,12 @@ func compile(sources []*source, entries []*entry, params map[string]map[string]a
 // newProgram returns the program of a compiler whose modules evaluate
 // entries.
 func newProgram(c *ast.Compiler, entries []*entry) *program {
-	return &program{compiler: c, entries: entries, store: inmem.New(), memo: newMemo(c),
+	return newProgramMemo(c, entries, newMemo(c))
+}
+
+// newProgramMemo is newProgram with the memo of the compiler's modules.
+func newProgramMemo(c *ast.Compiler, entries []*entry, m *memo) *program {
+	return &program{compiler: c, entries: entries, store: inmem.New(), memo: m,
 		byKind: map[string]*query{}, single: map[int]*query{}}
 }
 

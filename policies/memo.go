@@ -1,6 +1,7 @@
 package policies
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -50,7 +51,26 @@ type memoEntry struct {
 // (trivialCall): building their value again costs less than caching it,
 // and their arguments rarely recur.
 func newMemo(c *ast.Compiler) *memo {
+	return newMemoOf(memoFunctions(c))
+}
+
+// newMemoOf returns the memo of the given pure and trivial functions (by
+// their refs).
+func newMemoOf(pure, trivial []ast.Ref) *memo {
 	m := &memo{pure: map[int][]ast.Ref{}, trivial: map[int][]ast.Ref{}, results: map[int][]memoEntry{}}
+	for _, p := range pure {
+		m.pure[p.Hash()] = append(m.pure[p.Hash()], p)
+	}
+	for _, p := range trivial {
+		m.trivial[p.Hash()] = append(m.trivial[p.Hash()], p)
+	}
+	return m
+}
+
+// memoFunctions returns the refs of the pure functions of c's modules
+// and of those without a body (see newMemo), each sorted. It reads the
+// compiler's dependency graph.
+func memoFunctions(c *ast.Compiler) (pure, trivial []ast.Ref) {
 	impure := map[*ast.Rule]bool{}
 	var visit func(r *ast.Rule, seen map[*ast.Rule]bool) bool
 	visit = func(r *ast.Rule, seen map[*ast.Rule]bool) bool {
@@ -81,22 +101,25 @@ func newMemo(c *ast.Compiler) *memo {
 		})
 	}
 	for _, rules := range byPath {
-		pure, trivial := true, true
+		isPure, isTrivial := true, true
 		for _, r := range rules {
 			if visit(r, map[*ast.Rule]bool{}) {
-				pure = false
+				isPure = false
 			}
-			trivial = trivial && headOnly(r)
+			isTrivial = isTrivial && headOnly(r)
 		}
 		p := rules[0].Ref()
 		switch {
-		case trivial:
-			m.trivial[p.Hash()] = append(m.trivial[p.Hash()], p)
-		case pure:
-			m.pure[p.Hash()] = append(m.pure[p.Hash()], p)
+		case isTrivial:
+			trivial = append(trivial, p)
+		case isPure:
+			pure = append(pure, p)
 		}
 	}
-	return m
+	byRef := func(a, b ast.Ref) int { return a.Compare(b) }
+	slices.SortFunc(pure, byRef)
+	slices.SortFunc(trivial, byRef)
+	return pure, trivial
 }
 
 // headOnly reports whether r has no body (the compiler gives it `true`).

@@ -156,12 +156,12 @@ func (e *Engine) program() (*program, error) {
 func (e *Engine) compile(configured map[string]map[string]any) (*program, error) {
 	params := e.paramValues(configured)
 	if e.builtin && len(e.user) == 0 && len(params) == 0 {
-		c, err := precompiled()
+		c, m, err := precompiled()
 		if err != nil {
 			return nil, err
 		}
 		if c != nil {
-			return newProgram(c, e.entries), nil
+			return newProgramMemo(c, e.entries, m), nil
 		}
 	}
 	srcs, err := builtinSources(e.builtin, false, false)
