@@ -115,16 +115,8 @@ func (p *program) guardPlan(pl *plan) error {
 // rule of its own (no rule below it) and key a constant. The expression's
 // value, and so the rule's body, is undefined when base has no key.
 func (p *program) guardOf(en *entry) *guard {
-	body, err := ast.ParseBodyWithOpts(en.ref(), p.parserOptions())
-	if err != nil || len(body) != 1 {
-		return nil
-	}
-	t, ok := body[0].Terms.(*ast.Term)
-	if !ok {
-		return nil
-	}
-	ref, ok := t.Value.(ast.Ref)
-	if !ok {
+	ref := p.entryRef(en)
+	if ref == nil {
 		return nil
 	}
 	c := p.compiler
@@ -144,6 +136,36 @@ func (p *program) guardOf(en *entry) *guard {
 		g = rg
 	}
 	return g
+}
+
+// entryRef returns the ref of en's rules as parsing en.ref() as a query
+// gives it (without locations), or nil when it does not parse as a ref.
+// Parsing is what a run with few documents would spend most of guardOf
+// on: when en's file is a module of the program whose package is en's and
+// en's name is an identifier that is no keyword, the ref is the package's
+// path and the name, and nothing is parsed.
+func (p *program) entryRef(en *entry) ast.Ref {
+	if m := p.compiler.Modules[en.policy.file]; m != nil && m.Package != nil &&
+		ast.IsVarCompatibleString(en.name) &&
+		!ast.IsKeywordInRegoVersion(en.name, ast.RegoV1) && !ast.IsKeywordInRegoVersion(en.name, ast.RegoV2) &&
+		m.Package.Path.String() == en.policy.pkg {
+		return m.Package.Path.Append(ast.StringTerm(en.name))
+	}
+	return p.parseEntryRef(en)
+}
+
+// parseEntryRef is entryRef by parsing en.ref().
+func (p *program) parseEntryRef(en *entry) ast.Ref {
+	body, err := ast.ParseBodyWithOpts(en.ref(), p.parserOptions())
+	if err != nil || len(body) != 1 {
+		return nil
+	}
+	t, ok := body[0].Terms.(*ast.Term)
+	if !ok {
+		return nil
+	}
+	ref, _ := t.Value.(ast.Ref)
+	return ref
 }
 
 // guardIn returns the guard an expression makes: an operand of a call (or

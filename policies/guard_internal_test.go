@@ -323,3 +323,34 @@ func describe(res *docResult) string {
 	slices.Sort(lines)
 	return strings.Join(lines, "\n")
 }
+
+// entryRef gives the ref that parsing the entry's name gives, without
+// parsing it for the entries of the built-in policies: on the built-in
+// policies, the guard fixtures and the conftest and kvet-style examples.
+func TestEntryRef(t *testing.T) {
+	engines := map[string]*Engine{"builtin": builtinEngine(t), "guards": guardEngine(t, 0)}
+	for _, dir := range []string{"testdata/conftest", "testdata/kvetstyle"} {
+		e, err := New(Options{Dirs: []string{dir}, NoBuiltin: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.Compile(); err != nil {
+			t.Fatal(err)
+		}
+		engines[dir] = e
+	}
+	for name, e := range engines {
+		if len(e.entries) == 0 {
+			t.Fatalf("%s: no entries", name)
+		}
+		for _, en := range e.entries {
+			got, want := e.prog.entryRef(en), e.prog.parseEntryRef(en)
+			if want == nil || !got.Equal(want) {
+				t.Errorf("%s: %s: ref %v, parsed %v", name, en, got, want)
+			}
+			if m := e.prog.compiler.Modules[en.policy.file]; m == nil || m.Package.Path.String() != en.policy.pkg {
+				t.Errorf("%s: %s: its file %s is not a module of its package: the ref was parsed", name, en, en.policy.file)
+			}
+		}
+	}
+}
