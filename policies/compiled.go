@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"hash/fnv"
+	"hash/crc64"
 	"io"
 	"io/fs"
 	"maps"
@@ -43,7 +43,7 @@ var builtinCompiled string
 const compiledFile = "builtin_compiled.bin"
 
 // compiledVersion changes when the encoding does.
-const compiledVersion = "kvet-compiled-4"
+const compiledVersion = "kvet-compiled-5"
 
 // structureStages are the compiler stages run on precompiled modules:
 // those that set the compiler's state that evaluation and queries read
@@ -62,14 +62,15 @@ var structureStages = []ast.StageID{
 }
 
 // compiledKey is the key of the precompiled policies for the embedded
-// sources: a CRC-32 (computed by the processor) and an FNV-1a 64 checksum
-// of what compile reads, with OPA's version and the encoding's, and the
-// length of it all. It tells an edited source
-// from the one the file was generated from; it is not a defence against
-// forgery (whoever can edit the file can edit the binary).
+// sources: a CRC-32 (computed by the processor) and a CRC-64 (by tables,
+// a few times faster than the FNV-1a 64 checksum it replaces) of what
+// compile reads, with OPA's version and the encoding's, and the length of
+// it all. It tells an edited source from the one the file was
+// generated from; it is not a defence against forgery (whoever can edit
+// the file can edit the binary).
 func compiledKey() ([20]byte, error) {
-	ieee, fnv64 := crc32.NewIEEE(), fnv.New64a()
-	h := io.MultiWriter(ieee, fnv64)
+	ieee, ecma := crc32.NewIEEE(), crc64.New(crc64.MakeTable(crc64.ECMA))
+	h := io.MultiWriter(ieee, ecma)
 	var size int64
 	write := func(b []byte) {
 		h.Write(b) //nolint:errcheck // hashes do not fail
@@ -104,7 +105,7 @@ func compiledKey() ([20]byte, error) {
 	})
 	var key [20]byte
 	binary.BigEndian.PutUint32(key[0:], ieee.Sum32())
-	binary.BigEndian.PutUint64(key[4:], fnv64.Sum64())
+	binary.BigEndian.PutUint64(key[4:], ecma.Sum64())
 	binary.BigEndian.PutUint64(key[12:], uint64(size))
 	return key, err
 }
