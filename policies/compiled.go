@@ -93,7 +93,7 @@ func compiledKey() ([20]byte, error) {
 		for {
 			n, err := f.Read(buf)
 			write(buf[:n])
-			if err == io.EOF {
+			if errors.Is(err, io.EOF) {
 				break
 			}
 			if err != nil {

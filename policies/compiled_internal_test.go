@@ -189,7 +189,7 @@ func diffNodes(got, want *ast.Module) string {
 				loc = n.Location
 				mod := "<nil>"
 				if n.Module != nil {
-					mod = fmt.Sprintf("%v %v", n.Module.Package, n.Module.RegoVersion())
+					mod = fmt.Sprintf("%v %v", n.Module.Package, n.Module.RegoVersionSpan())
 				}
 				extra = fmt.Sprintf("rule default=%v module=%s", n.Default, mod)
 			case *ast.Head:
