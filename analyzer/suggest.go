@@ -68,7 +68,7 @@ func NewNames(names []string) *Names {
 
 // Closest is the package's Closest on the prepared names.
 func (n *Names) Closest(name string) (best string, unique bool) {
-	return n.search(strings.ToLower(name), false)
+	return n.search(strings.ToLower(name))
 }
 
 // Nearest returns the name Closest returns, without saying whether it is
@@ -76,6 +76,11 @@ func (n *Names) Closest(name string) (best string, unique bool) {
 // or, when there is none, at the first name one edit away (no later name
 // can be closer, and a tie keeps the first). Set rules ask it for
 // thousands of names among hundreds of similar ones.
+//
+// It rates each name with upToTwo rather than the bit-parallel distance:
+// set rules ask in lists of short names that mostly differ in a character
+// or two ("obj-1-4" and "obj-10-4"), which that check settles with a few
+// byte comparisons.
 func (n *Names) Nearest(name string) string {
 	lower := strings.ToLower(name)
 	for i, c := range n.lower {
@@ -83,14 +88,77 @@ func (n *Names) Nearest(name string) string {
 			return n.names[i]
 		}
 	}
-	best, _ := n.search(lower, true)
-	return best
+	nameChars := chars(lower)
+	second := -1
+	for i, c := range n.lower {
+		if d := len(lower) - len(c); d > 2 || d < -2 {
+			continue
+		}
+		if bits.OnesCount64(nameChars^n.chars[i]) >= 5 {
+			continue // at least 3 edits (see search)
+		}
+		switch upToTwo(lower, c) {
+		case 1:
+			return n.names[i]
+		case 2:
+			if second < 0 {
+				second = i
+			}
+		}
+	}
+	if second < 0 {
+		return ""
+	}
+	return n.names[second]
 }
 
-// search is Closest of the lower-case name; with firstOne it returns the
-// first name at distance 1 at once (for Nearest, which has ruled out
-// distance 0), leaving unique unset.
-func (n *Names) search(lower string, firstOne bool) (best string, unique bool) {
+// upToTwo returns the edit distance of a and b (in bytes) when it is at
+// most 2, else 3. Levenshtein distance does not change when a common
+// prefix and suffix are removed; what remains starts and ends with
+// different bytes, so it is one edit apart only as two single bytes (or
+// one byte and nothing), and otherwise two apart only when removing,
+// inserting or replacing its first byte leaves two strings one edit apart.
+func upToTwo(a, b string) int {
+	a, b = trimCommon(a, b)
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	switch {
+	case len(b)-len(a) > 2:
+		return 3
+	case len(a) == 0:
+		return len(b)
+	case len(b) == 1:
+		return 1
+	case upToOne(a[1:], b[1:]), upToOne(a[1:], b), upToOne(a, b[1:]):
+		return 2
+	}
+	return 3
+}
+
+// upToOne reports whether a and b are at most one edit apart (see upToTwo).
+func upToOne(a, b string) bool {
+	a, b = trimCommon(a, b)
+	return max(len(a), len(b)) <= 1
+}
+
+// trimCommon removes the longest common prefix of a and b, then the
+// longest common suffix of what is left.
+func trimCommon(a, b string) (string, string) {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	a, b = a[i:], b[i:]
+	j := 0
+	for j < len(a) && j < len(b) && a[len(a)-1-j] == b[len(b)-1-j] {
+		j++
+	}
+	return a[:len(a)-j], b[:len(b)-j]
+}
+
+// search is Closest of the lower-case name.
+func (n *Names) search(lower string) (best string, unique bool) {
 	var peq [256]uint64
 	if len(lower) <= 64 {
 		pattern(&peq, lower)
@@ -114,8 +182,6 @@ func (n *Names) search(lower string, firstOne bool) (best string, unique bool) {
 			dd = EditDistance(lower, c2, limit)
 		}
 		switch {
-		case dd == 1 && firstOne:
-			return n.names[i], false
 		case dd < bestD:
 			best, bestD, unique = n.names[i], dd, true
 		case dd == bestD && best != "":

@@ -2,6 +2,7 @@ package analyzer_test
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -113,4 +114,44 @@ func levenshtein(a, b string) int {
 		}
 	}
 	return d[len(a)][len(b)]
+}
+
+// TestNearestMatchesLevenshtein checks Nearest's byte-comparison check
+// (upToTwo) against the textbook distance, in long lists of short, similar
+// names like those set rules search (the first name one edit away, else
+// the first two edits away, else none), and on random words of a small
+// alphabet.
+func TestNearestMatchesLevenshtein(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	word := func(alphabet string, n int) string {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		return string(b)
+	}
+	for range 3000 {
+		var cands []string
+		var name string
+		if rng.IntN(2) == 0 {
+			for range 1 + rng.IntN(60) {
+				cands = append(cands, "obj-"+word("0123456789", 1+rng.IntN(2))+"-"+word("0123456789", 1))
+			}
+			name = "obj-" + word("0123456789", 1+rng.IntN(2)) + "-" + word("0123456789", 1+rng.IntN(2))
+		} else {
+			for range 1 + rng.IntN(8) {
+				cands = append(cands, word("abAB-", rng.IntN(9)))
+			}
+			name = word("abAB-", rng.IntN(9))
+		}
+		want, wantD := "", 3
+		for _, c := range cands {
+			if e := levenshtein(strings.ToLower(name), strings.ToLower(c)); e < wantD {
+				want, wantD = c, e
+			}
+		}
+		if got := analyzer.NewNames(cands).Nearest(name); got != want {
+			t.Fatalf("Nearest(%q) of %q = %q, want %q", name, cands, got, want)
+		}
+	}
 }
