@@ -167,17 +167,27 @@ func Risks(kind string, r *rbacv1.PolicyRule) []Risk {
 		return nil
 	}
 	var out []Risk
-	for _, def := range accessTable() {
-		if risk, ok := def.grantedBy(r); ok {
+	table := accessTable()
+	for i := range table {
+		if risk, ok := table[i].grantedBy(r); ok {
 			out = append(out, risk)
 		}
 	}
 	return out
 }
 
-// grantedBy checks whether rule r grants the access.
-func (def accessDef) grantedBy(r *rbacv1.PolicyRule) (Risk, bool) {
-	if !slices.ContainsFunc(def.probes, func(p probe) bool { return mayMatch(r, p) }) {
+// grantedBy checks whether rule r grants the access. Extraction runs it
+// for every access of every entry of every role of a set: the table's
+// entries are not copied, and the probes are tried in plain loops.
+func (def *accessDef) grantedBy(r *rbacv1.PolicyRule) (Risk, bool) {
+	may := false
+	for _, p := range def.probes {
+		if mayMatch(r, p) {
+			may = true
+			break
+		}
+	}
+	if !may {
 		return Risk{}, false // most entries: no request to try
 	}
 	risk := Risk{Access: def.access, RuleID: def.ruleID, Severity: def.severity, Description: def.description,
@@ -223,13 +233,22 @@ func (def accessDef) grantedBy(r *rbacv1.PolicyRule) (Risk, bool) {
 // this is much cheaper than asking it for each verb and subresource (Risks
 // rates every entry of every role of a set).
 func mayMatch(r *rbacv1.PolicyRule, p probe) bool {
-	if !slices.ContainsFunc(r.APIGroups, func(g string) bool { return g == rbacv1.APIGroupAll || g == p.group }) {
+	group := false
+	for _, g := range r.APIGroups {
+		if g == rbacv1.APIGroupAll || g == p.group {
+			group = true
+			break
+		}
+	}
+	if !group {
 		return false
 	}
-	return slices.ContainsFunc(r.Resources, func(el string) bool {
-		res, _, _ := strings.Cut(el, "/")
-		return res == p.resource || res == rbacv1.ResourceAll
-	})
+	for _, el := range r.Resources {
+		if res, _, _ := strings.Cut(el, "/"); res == p.resource || res == rbacv1.ResourceAll {
+			return true
+		}
+	}
+	return false
 }
 
 // anySubresource returns subresource names of resource that an entry may
