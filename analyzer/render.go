@@ -224,8 +224,14 @@ func (r *Rendering) tagged() []Diagnostic {
 }
 
 // renderedSets groups documents for the set rules: the documents of each
-// rendering form one set, the documents read as they are another.
+// rendering form one set, the documents read as they are another. Without
+// renderings (most runs), docs is the one set as it is: copying it a
+// pointer at a time cost tens of thousands of appends when the heap is at
+// its largest.
 func renderedSets(docs []*Document) [][]*Document {
+	if !slices.ContainsFunc(docs, func(d *Document) bool { return d.Rendering != nil }) {
+		return [][]*Document{slices.Clip(docs)}
+	}
 	var plain []*Document
 	var order []*Rendering
 	byRendering := map[*Rendering][]*Document{}
