@@ -30,15 +30,24 @@ type keptDiags struct {
 
 // add keeps d, reported on doc (nil for a diagnostic of the file).
 func (k *keptDiags) add(doc *Document, d Diagnostic) {
+	kd, ok := compact(doc, d)
+	k.diags = append(k.diags, kd)
+	if !ok {
+		k.others = append(k.others, d)
+	}
+}
+
+// compact returns d, reported on doc (nil for a diagnostic of a file), as
+// a keptDiag, and whether it has that shape: otherwise it is the zero
+// keptDiag, which stands for d kept whole.
+func compact(doc *Document, d Diagnostic) (keptDiag, bool) {
 	if doc != nil && d.origin == nil && d.Suppression == nil && d.File == doc.File.Path && d.Object == doc.Ref() {
 		if r, ok := rangeFits(d.Range); ok {
-			k.diags = append(k.diags, keptDiag{ruleID: d.RuleID, doc: doc, message: d.Message, path: d.Path,
-				fix: d.Fix, related: d.Related, rng: r, severity: d.Severity})
-			return
+			return keptDiag{ruleID: d.RuleID, doc: doc, message: d.Message, path: d.Path,
+				fix: d.Fix, related: d.Related, rng: r, severity: d.Severity}, true
 		}
 	}
-	k.diags = append(k.diags, keptDiag{})
-	k.others = append(k.others, d)
+	return keptDiag{}, false
 }
 
 // appendTo appends the diagnostics to out, in the order reported.
@@ -51,22 +60,27 @@ func (k *keptDiags) appendTo(out []Diagnostic) []Diagnostic {
 			other++
 			continue
 		}
-		out = append(out, Diagnostic{
-			RuleID:   kd.ruleID,
-			Severity: kd.severity,
-			Message:  kd.message,
-			File:     kd.doc.File.Path,
-			Range: Range{
-				Start: Position{Line: int(kd.rng[0]), Column: int(kd.rng[1])},
-				End:   Position{Line: int(kd.rng[2]), Column: int(kd.rng[3])},
-			},
-			Path:    kd.path,
-			Object:  kd.doc.Ref(),
-			Fix:     kd.fix,
-			Related: kd.related,
-		})
+		out = append(out, kd.diagnostic())
 	}
 	return out
+}
+
+// diagnostic returns the diagnostic kd keeps compact (kd.doc is not nil).
+func (kd *keptDiag) diagnostic() Diagnostic {
+	return Diagnostic{
+		RuleID:   kd.ruleID,
+		Severity: kd.severity,
+		Message:  kd.message,
+		File:     kd.doc.File.Path,
+		Range: Range{
+			Start: Position{Line: int(kd.rng[0]), Column: int(kd.rng[1])},
+			End:   Position{Line: int(kd.rng[2]), Column: int(kd.rng[3])},
+		},
+		Path:    kd.path,
+		Object:  kd.doc.Ref(),
+		Fix:     kd.fix,
+		Related: kd.related,
+	}
 }
 
 // rangeFits returns r in 32-bit numbers, and whether they hold it.

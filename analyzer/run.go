@@ -193,39 +193,63 @@ func (e *engine) runFrom(pass *Pass, rules []*Rule, i int) (next int) {
 // read as they are, and once on the documents of each rendering. The rules
 // of one set share the values built with SetPass.Shared.
 func (e *engine) runSet(ctx context.Context, docs []*Document) []Diagnostic {
-	return slices.Concat(e.runSetChunks(ctx, docs)...)
+	return e.runSetChunks(ctx, docs).appendTo(nil)
 }
 
 // diagChunks collects diagnostics without moving them, each chunk as large
 // as those before it up to 512: appending thousands of findings to one
 // slice grows it a quarter at a time and allocates about five times its
 // final size, when the set rules run and the heap is at its largest; the
-// chunks allocate at most 512 more than they hold.
-type diagChunks [][]Diagnostic
-
-func (c *diagChunks) add(d Diagnostic) {
-	n := len(*c)
-	if n == 0 || len((*c)[n-1]) == cap((*c)[n-1]) {
-		*c = append(*c, make([]Diagnostic, 0, min(512, max(16, c.len()))))
-		n++
-	}
-	(*c)[n-1] = append((*c)[n-1], d)
+// chunks allocate at most 512 more than they hold. A finding on a
+// document read as it is, nearly all, is kept compact, as Lint keeps the
+// per-document findings (keptDiag: 120 bytes, not 224); the others are
+// kept whole, in order.
+type diagChunks struct {
+	chunks [][]keptDiag
+	others []Diagnostic
+	n      int
 }
 
-func (c diagChunks) len() int {
-	n := 0
-	for _, ch := range c {
-		n += len(ch)
+// add keeps d, reported on doc.
+func (c *diagChunks) add(doc *Document, d Diagnostic) {
+	kd, ok := compact(doc, d)
+	if !ok {
+		c.others = append(c.others, d)
 	}
-	return n
+	n := len(c.chunks)
+	if n == 0 || len(c.chunks[n-1]) == cap(c.chunks[n-1]) {
+		c.chunks = append(c.chunks, make([]keptDiag, 0, min(512, max(16, c.n))))
+		n++
+	}
+	c.chunks[n-1] = append(c.chunks[n-1], kd)
+	c.n++
+}
+
+// len returns the number of diagnostics kept.
+func (c *diagChunks) len() int { return c.n }
+
+// appendTo appends the diagnostics to out, in the order added.
+func (c *diagChunks) appendTo(out []Diagnostic) []Diagnostic {
+	other := 0
+	for _, ch := range c.chunks {
+		for i := range ch {
+			if ch[i].doc == nil {
+				out = append(out, c.others[other])
+				other++
+				continue
+			}
+			out = append(out, ch[i].diagnostic())
+		}
+	}
+	return out
 }
 
 // runSetChunks is runSet with the diagnostics in chunks.
-func (e *engine) runSetChunks(ctx context.Context, docs []*Document) diagChunks {
+func (e *engine) runSetChunks(ctx context.Context, docs []*Document) *diagChunks {
+	out := &diagChunks{}
 	if len(e.setRules) == 0 {
-		return nil
+		return out
 	}
-	var out diagChunks
 	for _, set := range renderedSets(docs) {
 		shared := map[string]any{}
 		// Findings of set rules often share their related places (the same
@@ -257,7 +281,7 @@ func (e *engine) runSetChunks(ctx context.Context, docs []*Document) diagChunks 
 						resolved[key] = diag.Related
 					}
 				}
-				out.add(diag)
+				out.add(d, diag)
 			}}
 			if err := protect(func() { r.RunSet(pass) }); err != nil {
 				e.fail(fmt.Errorf("rule %s: %w", r.ID, err))
@@ -298,7 +322,7 @@ func Run(ctx context.Context, set *Set, rules []*Rule, opts Options) *Result {
 	perDoc := make([][]Diagnostic, len(set.Docs))
 	parallel(ctx, len(set.Docs), func(i int) { perDoc[i] = e.runDocument(ctx, set.Docs[i]) })
 	diags = append(diags, slices.Concat(perDoc...)...)
-	diags = append(diags, e.runSet(ctx, set.Docs)...)
+	diags = e.runSetChunks(ctx, set.Docs).appendTo(diags)
 	return e.result(ctx, diags, set.Renderings)
 }
 
@@ -394,9 +418,7 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 	for _, r := range rendered {
 		diags = append(diags, r...)
 	}
-	for _, c := range setDiags {
-		diags = append(diags, c...)
-	}
+	diags = setDiags.appendTo(diags)
 	return set, e.result(ctx, diags, set.Renderings)
 }
 

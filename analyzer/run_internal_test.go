@@ -2,32 +2,43 @@ package analyzer
 
 import (
 	"fmt"
+	"reflect"
 	"testing"
 )
 
-// TestDiagChunks checks that diagChunks keeps every diagnostic in the order
-// added, across chunk boundaries.
+// TestDiagChunks checks that diagChunks gives back every diagnostic
+// exactly, in the order added, across chunk boundaries: those it keeps
+// compact (a document's own findings) and those it keeps whole (every
+// seventh here is about another object).
 func TestDiagChunks(t *testing.T) {
+	f := &File{Path: "a.yaml"}
+	doc := &Document{File: f, APIVersion: "v1", Kind: "ServiceAccount", Namespace: "ns", Name: "sa"}
 	for _, n := range []int{0, 1, 16, 17, 100, 1000, 3000} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			var c diagChunks
+			var want []Diagnostic
+			whole := 0
 			for i := range n {
-				c.add(Diagnostic{Message: fmt.Sprint(i)})
+				d := Diagnostic{RuleID: "r", Severity: SeverityWarning, Message: fmt.Sprint(i), File: "a.yaml",
+					Range: Range{Start: Position{Line: i + 1, Column: 3}, End: Position{Line: i + 1, Column: 9}},
+					Path:  NewPath("metadata", "name"), Object: doc.Ref(),
+					Related: []RelatedLocation{{File: "b.yaml", Message: "there"}}}
+				if i%7 == 3 {
+					d.Object.Name = "other"
+					whole++
+				}
+				c.add(doc, d)
+				want = append(want, d)
 			}
 			if c.len() != n {
 				t.Fatalf("len() = %d, want %d", c.len(), n)
 			}
-			i := 0
-			for _, ch := range c {
-				for _, d := range ch {
-					if d.Message != fmt.Sprint(i) {
-						t.Fatalf("diagnostic %d is %q", i, d.Message)
-					}
-					i++
-				}
+			if len(c.others) != whole {
+				t.Errorf("%d kept whole, want %d", len(c.others), whole)
 			}
-			if i != n {
-				t.Fatalf("chunks hold %d diagnostics, want %d", i, n)
+			got := c.appendTo(nil)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("appendTo gave %d diagnostics, not the %d added in order", len(got), len(want))
 			}
 		})
 	}
