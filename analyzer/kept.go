@@ -52,17 +52,23 @@ func compact(doc *Document, d Diagnostic) (keptDiag, bool) {
 
 // appendTo appends the diagnostics to out, in the order reported.
 func (k *keptDiags) appendTo(out []Diagnostic) []Diagnostic {
-	other := 0
-	for i := range k.diags {
-		kd := &k.diags[i]
-		if kd.doc == nil {
-			out = append(out, k.others[other])
-			other++
+	out, _ = appendKept(out, k.diags, k.others)
+	return out
+}
+
+// appendKept appends the diagnostics that kds keep to out, taking those
+// kept whole (a keptDiag without doc) from the start of others, in order,
+// and returns out and what is left of others.
+func appendKept(out []Diagnostic, kds []keptDiag, others []Diagnostic) ([]Diagnostic, []Diagnostic) {
+	for i := range kds {
+		if kds[i].doc == nil {
+			out = append(out, others[0])
+			others = others[1:]
 			continue
 		}
-		out = append(out, kd.diagnostic())
+		out = append(out, kds[i].diagnostic())
 	}
-	return out
+	return out, others
 }
 
 // diagnostic returns the diagnostic kd keeps compact (kd.doc is not nil).

@@ -230,16 +230,9 @@ func (c *diagChunks) len() int { return c.n }
 
 // appendTo appends the diagnostics to out, in the order added.
 func (c *diagChunks) appendTo(out []Diagnostic) []Diagnostic {
-	other := 0
+	others := c.others
 	for _, ch := range c.chunks {
-		for i := range ch {
-			if ch[i].doc == nil {
-				out = append(out, c.others[other])
-				other++
-				continue
-			}
-			out = append(out, ch[i].diagnostic())
-		}
+		out, others = appendKept(out, ch, others)
 	}
 	return out
 }

@@ -277,25 +277,9 @@ func encodeCompiled(key [20]byte, c *ast.Compiler) ([]byte, error) {
 	out = binary.AppendUvarint(out, flags)
 	pure, trivial := memoFunctions(c)
 	for _, refs := range [][]ast.Ref{pure, trivial} {
-		out = binary.AppendUvarint(out, uint64(len(refs)))
-		for _, ref := range refs {
-			out = binary.AppendUvarint(out, uint64(len(ref)))
-			for i, t := range ref {
-				switch v := t.Value.(type) {
-				case ast.Var:
-					if i > 0 {
-						return nil, fmt.Errorf("function %v: a variable in its ref", ref)
-					}
-					out = appendString(out, string(v))
-				case ast.String:
-					if i == 0 {
-						return nil, fmt.Errorf("function %v: its ref starts with a string", ref)
-					}
-					out = appendString(out, string(v))
-				default:
-					return nil, fmt.Errorf("function %v: a %T in its ref", ref, t.Value)
-				}
-			}
+		var err error
+		if out, err = appendRefs(out, refs); err != nil {
+			return nil, err
 		}
 	}
 	for _, w := range parts {
@@ -770,7 +754,33 @@ func decodeCompiled(data string) (*decoded, error) {
 	return d, nil
 }
 
-// refs reads the refs of functions that encodeCompiled wrote.
+// appendRefs appends refs of functions (a variable, then strings:
+// data.a.b.f) to b, for astReader.refs.
+func appendRefs(b []byte, refs []ast.Ref) ([]byte, error) {
+	b = binary.AppendUvarint(b, uint64(len(refs)))
+	for _, ref := range refs {
+		b = binary.AppendUvarint(b, uint64(len(ref)))
+		for i, t := range ref {
+			switch v := t.Value.(type) {
+			case ast.Var:
+				if i > 0 {
+					return nil, fmt.Errorf("function %v: a variable in its ref", ref)
+				}
+				b = appendString(b, string(v))
+			case ast.String:
+				if i == 0 {
+					return nil, fmt.Errorf("function %v: its ref starts with a string", ref)
+				}
+				b = appendString(b, string(v))
+			default:
+				return nil, fmt.Errorf("function %v: a %T in its ref", ref, t.Value)
+			}
+		}
+	}
+	return b, nil
+}
+
+// refs reads the refs of functions that appendRefs wrote.
 func (r *astReader) refs() []ast.Ref {
 	n := int(r.uvarint())
 	if n > len(r.data)-r.pos {
