@@ -73,7 +73,7 @@ const maxDuplicates = 3
 // message, and returns them as related places: " (ServiceAccount x is
 // defined more than once (also at a.yaml:3); kvet uses the last
 // definition, b.yaml:9)"; past maxDuplicates, "(also at a.yaml:3, b.yaml:3,
-// c.yaml:3 and 2 more places)".
+// c.yaml:3 and 2 more)".
 func duplicateNote(m *rbac.Model, docs ...*analyzer.Document) (string, []analyzer.Related) {
 	var notes []string
 	var related []analyzer.Related
@@ -93,11 +93,8 @@ func duplicateNote(m *rbac.Model, docs ...*analyzer.Document) (string, []analyze
 				Message: fmt.Sprintf("%s %s is also defined here; this definition is overridden by the one at %s", d.Kind, d.Name, rbac.Where(d, name))})
 		}
 		places := strings.Join(at, ", ")
-		switch more := len(others) - len(at); {
-		case more == 1:
-			places += " and 1 more place"
-		case more > 1:
-			places += fmt.Sprintf(" and %d more places", more)
+		if more := len(others) - len(at); more > 0 {
+			places += fmt.Sprintf(" and %d more", more)
 		}
 		notes = append(notes, fmt.Sprintf("%s %s is defined more than once (also at %s); kvet uses the last definition, %s",
 			d.Kind, d.Name, places, rbac.Where(d, name)))
