@@ -17,7 +17,7 @@ type interner struct {
 	mu       sync.Mutex
 	messages map[string]string
 	paths    map[uint64][]Path // by pathHash; a collision keeps both
-	// text and elems hold the copies (see pack).
+	// text and elems hold the copies (see pack.Pack).
 	text  pack.Pack[byte]
 	elems pack.Pack[PathElem]
 }

@@ -46,14 +46,14 @@ type engine struct {
 	// extractors are the extraction functions of the facts for this run
 	// (Fact.ForRun, else Fact.Extract); the facts and positions that
 	// extract keeps live until the set rules have run, among the garbage
-	// of the per-document phase, so they are packed (see pack).
+	// of the per-document phase, so they are packed (see pack.Pack).
 	extractors map[*Fact]func(*Document) (any, []Path)
 	factValues pack.Pack[factValue]
 	located    pack.Pack[locatedPath]
 	// intern shares the equal messages and paths of the run's diagnostics.
 	intern *interner
 	// contents, lines and kept pack what Lint keeps of each file once its
-	// documents are checked (see pack).
+	// documents are checked (see pack.Pack).
 	contents pack.Pack[byte]
 	lines    pack.Pack[int]
 	kept     pack.Pack[keptDiag]
@@ -145,7 +145,7 @@ func (e *engine) loadDiagnostics(ds []Diagnostic) []Diagnostic {
 
 // keep packs what a run keeps of f once its documents are checked: its
 // content and line index, which positions, suppressions and reports read
-// (see pack).
+// (see pack.Pack).
 func (e *engine) keep(f *File) {
 	starts := f.lineStarts()
 	f.Content = e.contents.Keep(f.Content)
@@ -330,7 +330,7 @@ func Run(ctx context.Context, set *Set, rules []*Rule, opts Options) *Result {
 // annotations and file, not their facts (Fact returns nil). What it keeps
 // of a checked file until every file is done (its content, line index and
 // findings) is packed into shared blocks, the findings in a compact form
-// (see pack, keptDiag). With a Renderer, the rendered documents are checked
+// (see pack.Pack, keptDiag). With a Renderer, the rendered documents are checked
 // the same way (each rendering is one set for the set rules), and findings
 // that several renderings report at one source position are merged into
 // one.
