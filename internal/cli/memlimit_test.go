@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -60,32 +61,58 @@ func TestInputSizes(t *testing.T) {
 	}
 }
 
-// With the limit set, the proportional collector is off, so that a run
-// below the limit (one small file) does not collect at all; GOGC set by the
-// user, or GOMEMLIMIT, leaves the collector as the user configured it.
-func TestMemoryLimitTurnsProportionalCollectorOff(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "job.yaml")
-	if err := os.WriteFile(file, []byte("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: a\n"), 0o644); err != nil {
+// With the limit set, the proportional collector is off for a small input,
+// so that a run below the limit (one small file) does not collect at all,
+// and at collectorPercent for a larger one; GOGC set by the user, or
+// GOMEMLIMIT, leaves the collector as the user configured it.
+func TestMemoryLimitSetsProportionalCollector(t *testing.T) {
+	dir := t.TempDir()
+	small := filepath.Join(dir, "job.yaml")
+	if err := os.WriteFile(small, []byte("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	large := filepath.Join(dir, "large.yaml")
+	if err := os.WriteFile(large, bytes.Repeat([]byte("# padding\n"), smallInput/10+1), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	for _, tt := range []struct {
+		path    string
 		env     map[string]string
 		limit   int64
 		percent int
 	}{
-		{nil, memoryFloor, -1},
-		{map[string]string{"GOGC": "200"}, memoryFloor, 100},
-		{map[string]string{"GOMEMLIMIT": "1GiB"}, memoryLimitUnset, 100},
+		{small, nil, memoryFloor, -1},
+		{large, nil, memoryFloor, collectorPercent},
+		{small, map[string]string{"GOGC": "200"}, memoryFloor, 100},
+		{large, map[string]string{"GOGC": "50"}, memoryFloor, 100},
+		{small, map[string]string{"GOMEMLIMIT": "1GiB"}, memoryLimitUnset, 100},
 	} {
 		debug.SetGCPercent(100)
 		a := &app{getenv: func(k string) string { return tt.env[k] }}
-		if got := a.limitMemory([]string{file}, nil); got != tt.limit {
-			t.Errorf("%v: limitMemory = %d, want %d", tt.env, got, tt.limit)
+		if got := a.limitMemory([]string{tt.path}, nil); got != tt.limit {
+			t.Errorf("%s %v: limitMemory = %d, want %d", filepath.Base(tt.path), tt.env, got, tt.limit)
 		}
 		if got := debug.SetGCPercent(100); got != tt.percent {
-			t.Errorf("%v: GC percent %d after limitMemory, want %d", tt.env, got, tt.percent)
+			t.Errorf("%s %v: GC percent %d after limitMemory, want %d", filepath.Base(tt.path), tt.env, got, tt.percent)
+		}
+	}
+}
+
+func TestGCPercent(t *testing.T) {
+	for _, tt := range []struct {
+		input int64
+		want  int
+	}{
+		{0, -1},
+		{60 << 10, -1},
+		{smallInput - 1, -1},
+		{smallInput, collectorPercent},
+		{25 << 20, collectorPercent},
+	} {
+		if got := gcPercent(tt.input); got != tt.want {
+			t.Errorf("gcPercent(%d) = %d, want %d", tt.input, got, tt.want)
 		}
 	}
 }
