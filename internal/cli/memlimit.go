@@ -36,9 +36,8 @@ import (
 // (compiling the built-in policies alone leaves 20-30 MB) stays below the
 // limit, so the run never collects (with GOGC=300 for every input, one Role
 // or CronJob file took 5-12% more CPU, 60 KB of manifests 6-9%). A larger
-// input collects
-// when the heap has grown by collectorPercent: with the collector off, the
-// heap fills the whole limit with garbage before the first collection (56
+// input collects when the heap has grown by collectorPercent: with the
+// collector off, the heap fills the whole limit with garbage before the first collection (56
 // MB while 8 MB is live), and every page it touches for the first time is
 // a page fault (about 4 ms of CPU per MB on this project's benchmark
 // machine), as is every page the runtime gives back to stay under the
