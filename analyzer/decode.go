@@ -123,12 +123,20 @@ type problem struct {
 	rename string
 }
 
+// decoder decodes a node tree into a typed object. The paths it passes
+// down are borrowed: a child's path is its parent's with one element
+// appended in place (siblings reuse the slot, one after the other), so
+// decoding allocates no path unless it records a problem, which keeps a
+// copy (add).
 type decoder struct {
 	types    *typeCache
 	strict   bool // report unknown fields
 	problems []problem
 	depth    int  // nesting of decode calls
 	tooDeep  bool // the depth limit was reported
+	// path holds the paths decode passes down, up to this depth
+	// (append moves deeper ones elsewhere).
+	path [16]PathElem
 }
 
 // maxDecodeDepth bounds the nesting the decoder follows (the loader refuses
@@ -137,7 +145,7 @@ type decoder struct {
 const maxDecodeDepth = 1000
 
 func (d *decoder) add(ruleID string, at *yaml.Node, path Path, format string, args ...any) {
-	d.problems = append(d.problems, problem{ruleID: ruleID, at: at, path: path, message: fmt.Sprintf(format, args...)})
+	d.problems = append(d.problems, problem{ruleID: ruleID, at: at, path: slices.Clone(path), message: fmt.Sprintf(format, args...)})
 }
 
 func (d *decoder) invalid(at, n *yaml.Node, path Path, want string) {
@@ -178,7 +186,8 @@ func describe(n *yaml.Node) string {
 	return n.Tag + " " + strconv.Quote(v)
 }
 
-// decode stores node n into v; at is the node to point at on error.
+// decode stores node n into v; at is the node to point at on error, and
+// path (borrowed, see decoder) the path of n.
 func (d *decoder) decode(n, at *yaml.Node, v reflect.Value, path Path) {
 	n = deref(n)
 	if n == nil {
@@ -289,7 +298,7 @@ func (d *decoder) decodeStruct(n, at *yaml.Node, v reflect.Value, path Path) {
 			d.add(IDInvalidValue, k, path, "%s: mapping keys must be strings", pathLabel(path))
 			return true
 		}
-		fp := path.Key(k.Value)
+		fp := append(path, PathElem{Key: k.Value})
 		idx, ok := si.fields[k.Value]
 		if !ok {
 			// Keys starting with "$" are strategic-merge-patch directives
@@ -354,7 +363,7 @@ func (d *decoder) decodeSlice(n, at *yaml.Node, v reflect.Value, path Path) {
 	}
 	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
 	for i, item := range n.Content {
-		d.decode(item, item, s.Index(i), path.Index(i))
+		d.decode(item, item, s.Index(i), append(path, PathElem{Index: i, IsIndex: true}))
 	}
 	v.Set(s)
 }
@@ -376,7 +385,7 @@ func (d *decoder) decodeMap(n, at *yaml.Node, v reflect.Value, path Path) {
 			return true
 		}
 		ev := reflect.New(t.Elem()).Elem()
-		d.decode(val, k, ev, path.Key(k.Value))
+		d.decode(val, k, ev, append(path, PathElem{Key: k.Value}))
 		m.SetMapIndex(reflect.ValueOf(k.Value).Convert(t.Key()), ev)
 		return true
 	})

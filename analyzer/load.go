@@ -694,7 +694,7 @@ func (l *Loader) object(f *File, index, item int, root *yaml.Node, apiVersion, k
 	}
 	obj := info.newObject()
 	dec := &decoder{types: l.types, strict: slices.Contains(info.versions, version)}
-	dec.decode(root, root, reflect.ValueOf(obj).Elem(), nil)
+	dec.decode(root, root, reflect.ValueOf(obj).Elem(), dec.path[:0])
 	d.Object = obj
 	var diags []Diagnostic
 	for _, p := range dec.problems {

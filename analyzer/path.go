@@ -52,6 +52,13 @@ func (p Path) Index(i int) Path {
 	return append(out, PathElem{Index: i, IsIndex: true})
 }
 
+// keyIndex returns p.Key(key).Index(i) in one allocation.
+func (p Path) keyIndex(key string, i int) Path {
+	out := make(Path, len(p), len(p)+2)
+	copy(out, p)
+	return append(out, PathElem{Key: key}, PathElem{Index: i, IsIndex: true})
+}
+
 // String renders the path as dotted keys with [i] indices; keys that are
 // not plain identifiers are quoted: metadata.annotations["kvet.dev/idempotent"].
 func (p Path) String() string {

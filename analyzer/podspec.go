@@ -73,16 +73,16 @@ type ContainerRef struct {
 // Containers returns the containers, init containers and ephemeral
 // containers of the pod template, in that order.
 func (t PodTemplate) Containers() []ContainerRef {
-	var out []ContainerRef
+	out := make([]ContainerRef, 0, len(t.Spec.Containers)+len(t.Spec.InitContainers)+len(t.Spec.EphemeralContainers))
 	for i := range t.Spec.Containers {
-		out = append(out, ContainerRef{&t.Spec.Containers[i], t.Path.Key("containers").Index(i), "containers"})
+		out = append(out, ContainerRef{&t.Spec.Containers[i], t.Path.keyIndex("containers", i), "containers"})
 	}
 	for i := range t.Spec.InitContainers {
-		out = append(out, ContainerRef{&t.Spec.InitContainers[i], t.Path.Key("initContainers").Index(i), "initContainers"})
+		out = append(out, ContainerRef{&t.Spec.InitContainers[i], t.Path.keyIndex("initContainers", i), "initContainers"})
 	}
 	for i := range t.Spec.EphemeralContainers {
 		c := corev1.Container(t.Spec.EphemeralContainers[i].EphemeralContainerCommon)
-		out = append(out, ContainerRef{&c, t.Path.Key("ephemeralContainers").Index(i), "ephemeralContainers"})
+		out = append(out, ContainerRef{&c, t.Path.keyIndex("ephemeralContainers", i), "ephemeralContainers"})
 	}
 	return out
 }

@@ -1,0 +1,101 @@
+package analyzer
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// decodePathsSource has the decoder's problems at sibling keys and list
+// items, after deeper problems, and 15 elements deep.
+const decodePathsSource = `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: paths
+  labelz: {a: b}
+spec:
+  schedule: "* * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers:
+          - name: a
+            image: a:1
+            resources:
+              limits: {cpu: x1}
+            envv: []
+          - name: b
+            image: b:1
+            securityContext:
+              capabilities:
+                add: [1.5]
+                dropp: [ALL]
+            volumeMounts:
+            - {name: v, mountPath: /v, readOnlyy: true}
+          affinity:
+            podAntiAffinity:
+              preferredDuringSchedulingIgnoredDuringExecution:
+              - weight: 1
+                podAffinityTerm:
+                  topologyKey: k
+                  labelSelector:
+                    matchExpressions:
+                    - {key: k, operator: In, values: [{a: b}], extra: 1}
+  suspendd: false
+`
+
+// TestDecodeProblemPaths checks the paths (and positions) of the decoder's
+// problems. The decoder passes its paths down in one buffer, siblings
+// reusing a slot, so each problem must keep its own; decoding from an
+// empty path (every level then appends past its capacity, as paths deeper
+// than the buffer do) must give the same problems.
+func TestDecodeProblemPaths(t *testing.T) {
+	docs, diags := NewLoader(nil).Parse(&File{Path: "paths.yaml", Content: []byte(decodePathsSource)})
+	if len(docs) != 1 {
+		t.Fatalf("documents %v", docs)
+	}
+	var got []string
+	for _, d := range diags {
+		got = append(got, fmt.Sprintf("%d:%d %s %s", d.Range.Start.Line, d.Range.Start.Column, d.RuleID, d.Path))
+	}
+	const pod = "spec.jobTemplate.spec.template.spec."
+	want := []string{
+		"5:3 unknown-field metadata.labelz",
+		"16:24 invalid-value " + pod + "containers[0].resources.limits.cpu",
+		"17:13 unknown-field " + pod + "containers[0].envv",
+		"22:23 invalid-value " + pod + "containers[1].securityContext.capabilities.add[0]",
+		"23:17 unknown-field " + pod + "containers[1].securityContext.capabilities.dropp",
+		"25:40 unknown-field " + pod + "containers[1].volumeMounts[0].readOnlyy",
+		"34:55 invalid-value " + pod + "affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector.matchExpressions[0].values[0]",
+		"34:64 unknown-field " + pod + "affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector.matchExpressions[0].extra",
+		"35:3 unknown-field spec.suspendd",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("diagnostics:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	var root yaml.Node
+	if err := yaml.Unmarshal([]byte(decodePathsSource), &root); err != nil {
+		t.Fatal(err)
+	}
+	l := NewLoader(nil)
+	problems := func(path Path) []string {
+		obj := l.kinds["batch/CronJob"].newObject()
+		dec := &decoder{types: l.types, strict: true}
+		dec.decode(root.Content[0], root.Content[0], reflect.ValueOf(obj).Elem(), path)
+		var out []string
+		for _, p := range dec.problems {
+			out = append(out, p.path.String()+": "+p.message)
+		}
+		return out
+	}
+	buffered, unbuffered := problems(make(Path, 0, 16)), problems(nil)
+	if len(buffered) != len(want) || !slices.Equal(buffered, unbuffered) {
+		t.Errorf("problems decoded from a buffer:\n%s\nfrom an empty path:\n%s", strings.Join(buffered, "\n"), strings.Join(unbuffered, "\n"))
+	}
+}
