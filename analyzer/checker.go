@@ -22,7 +22,7 @@ func (c *Checker) LoadDiagnostics(ds []Diagnostic) []Diagnostic { return c.e.loa
 // recorded as an error and the remaining rules still run; ctx stops a long
 // evaluation (a policy's).
 func (c *Checker) Document(ctx context.Context, doc *Document) []Diagnostic {
-	return c.e.runDocument(ctx, doc)
+	return c.e.runDocument(ctx, doc, nil)
 }
 
 // Set runs the rules that see every document on docs.
@@ -39,7 +39,7 @@ func (c *Checker) Set(ctx context.Context, docs []*Document) []Diagnostic {
 func (c *Checker) Rendering(ctx context.Context, r *Rendering) []Diagnostic {
 	diags := c.e.loadDiagnostics(r.tagged())
 	for _, d := range r.Docs {
-		diags = append(diags, c.e.runDocument(ctx, d)...)
+		diags = c.e.runDocument(ctx, d, diags)
 	}
 	return append(diags, c.e.runSet(ctx, r.Docs)...)
 }

@@ -32,8 +32,10 @@ type Result struct {
 
 // engine runs one rule list with one set of options.
 type engine struct {
-	opts     Options
-	enabled  map[string]*Rule
+	opts    Options
+	enabled map[string]*Rule
+	// anyKind are the per-document rules of every kind; byKind, those a
+	// document of a kind runs (anyKind's, then the kind's own).
 	anyKind  []*Rule
 	byKind   map[string][]*Rule
 	setRules []*Rule
@@ -57,6 +59,8 @@ type engine struct {
 	contents pack.Pack[byte]
 	lines    pack.Pack[int]
 	kept     pack.Pack[keptDiag]
+	// scratch holds Lint's per-file buffers (*scratch) for the next file.
+	scratch sync.Pool
 
 	mu   sync.Mutex // guards errs
 	errs []error
@@ -86,6 +90,9 @@ func newEngine(rules []*Rule, opts Options) *engine {
 				e.setKinds[k] = true
 			}
 		}
+	}
+	for k, rules := range e.byKind {
+		e.byKind[k] = slices.Concat(e.anyKind, rules)
 	}
 	return e
 }
@@ -152,13 +159,13 @@ func (e *engine) keep(f *File) {
 	f.lines = e.lines.Keep(starts)
 }
 
-// runDocument runs the per-document rules on doc. A rule that panics is
-// recorded as an error and the remaining rules still run.
-func (e *engine) runDocument(ctx context.Context, doc *Document) []Diagnostic {
-	var out []Diagnostic
-	rules := e.anyKind
-	if k := e.byKind[doc.Kind]; len(k) > 0 {
-		rules = slices.Concat(e.anyKind, k)
+// runDocument runs the per-document rules on doc and appends their
+// diagnostics to out. A rule that panics is recorded as an error and the
+// remaining rules still run.
+func (e *engine) runDocument(ctx context.Context, doc *Document, out []Diagnostic) []Diagnostic {
+	rules, ok := e.byKind[doc.Kind]
+	if !ok {
+		rules = e.anyKind
 	}
 	pass := &Pass{Doc: doc, ctx: ctx, kube: e.opts.KubeVersion.OrNewest()}
 	pass.report = func(d *Document, f Finding) { out = append(out, e.resolve(pass.Rule, d, f)) }
@@ -313,7 +320,7 @@ func Run(ctx context.Context, set *Set, rules []*Rule, opts Options) *Result {
 	e := newEngine(rules, opts)
 	diags := e.loadDiagnostics(set.Diagnostics)
 	perDoc := make([][]Diagnostic, len(set.Docs))
-	parallel(ctx, len(set.Docs), func(i int) { perDoc[i] = e.runDocument(ctx, set.Docs[i]) })
+	parallel(ctx, len(set.Docs), func(i int) { perDoc[i] = e.runDocument(ctx, set.Docs[i], nil) })
 	diags = append(diags, slices.Concat(perDoc...)...)
 	diags = e.runSetChunks(ctx, set.Docs).appendTo(diags)
 	return e.result(ctx, diags, set.Renderings)
@@ -350,21 +357,26 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 			return
 		}
 		docs, loadDiags := l.Parse(f)
-		var kept keptDiags
+		s := e.getScratch()
+		kept := keptDiags{diags: s.kept}
 		for _, d := range e.loadDiagnostics(append(readDiags, loadDiags...)) {
 			kept.add(nil, d)
 		}
 		for _, d := range docs {
-			for _, diag := range e.runDocument(ctx, d) {
+			s.diags = e.runDocument(ctx, d, s.diags[:0])
+			for _, diag := range s.diags {
 				kept.add(d, diag)
 			}
+			s.used = max(s.used, len(s.diags))
 			e.extract(d)
 			e.release(d)
 		}
 		e.keep(f)
 		files[i].file = f
 		// Kept until every file is done: compact and packed.
-		kept.diags, kept.others = e.kept.Keep(kept.diags), slices.Clip(kept.others)
+		s.kept = kept.diags
+		kept.diags, kept.others = e.kept.Clone(kept.diags), slices.Clip(kept.others)
+		e.putScratch(s)
 		results[i] = fileResult{docs: docs, diags: kept}
 	})
 	rendered := make([][]Diagnostic, len(set.Renderings))
@@ -372,7 +384,7 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 		r := set.Renderings[i]
 		diags := e.loadDiagnostics(r.tagged())
 		for _, d := range r.Docs {
-			diags = append(diags, e.runDocument(ctx, d)...)
+			diags = e.runDocument(ctx, d, diags)
 			e.extract(d)
 			e.release(d)
 		}
@@ -413,6 +425,39 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 	}
 	diags = setDiags.appendTo(diags)
 	return set, e.result(ctx, diags, set.Renderings)
+}
+
+// scratch is a file's buffers in Lint's per-file phase: the diagnostics
+// of one document, and the file's kept diagnostics until they are packed.
+// Reused from file to file, they save growing two slices per file (11% of
+// the bytes allocated beyond parsing, on the 10k corpus).
+type scratch struct {
+	diags []Diagnostic
+	used  int // the most of diags used (cleared up to it)
+	kept  []keptDiag
+}
+
+// maxScratch is the most diagnostics a reused buffer holds: the buffers of
+// a file with more are dropped, not kept for the next.
+const maxScratch = 4096
+
+func (e *engine) getScratch() *scratch {
+	if s, ok := e.scratch.Get().(*scratch); ok {
+		return s
+	}
+	return new(scratch)
+}
+
+// putScratch clears s (so that it holds on to no finding) and keeps it
+// for the next file.
+func (e *engine) putScratch(s *scratch) {
+	if cap(s.diags) > maxScratch || cap(s.kept) > maxScratch {
+		return
+	}
+	clear(s.diags[:s.used])
+	clear(s.kept)
+	s.diags, s.used, s.kept = s.diags[:0], 0, s.kept[:0]
+	e.scratch.Put(s)
 }
 
 // Sort orders diagnostics deterministically (see Less); equal ones keep

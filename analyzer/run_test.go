@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -271,5 +272,56 @@ DIR/a.yaml:9:9 warning second second: built for two
 	}
 	if !slices.Equal(builds, []string{"one", "two"}) {
 		t.Errorf("built for %q, want once for each document", builds)
+	}
+}
+
+// TestLintFilesKeepTheirOwnFindings lints files one after the other on one
+// processor, so that each reuses the buffers of the one before (a file
+// with many findings, then fewer, then none, then more than a reused
+// buffer holds): every file has exactly its own findings.
+func TestLintFilesKeepTheirOwnFindings(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	docs := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			b.WriteString("---\n" + sa(fmt.Sprint("sa", i)))
+		}
+		return b.String()
+	}
+	counts := map[string]int{"a.yaml": 40, "b.yaml": 3, "c.yaml": 0, "d.yaml": 1500, "e.yaml": 2}
+	files := map[string]string{}
+	for name, n := range counts {
+		files[name] = docs(n)
+	}
+	dir := writeFiles(t, files)
+	// Three findings on each document (one per line of its metadata).
+	rule := testRule("each", func(p *analyzer.Pass) {
+		for _, key := range []string{"apiVersion", "kind", "metadata"} {
+			p.Reportf(analyzer.NewPath(key), "%s of %s", key, p.Doc.Name)
+		}
+	})
+	_, res := analyzer.Lint(context.Background(), analyzer.NewLoader(nil), []string{dir}, []*analyzer.Rule{rule}, analyzer.Options{})
+	if len(res.Errors) > 0 {
+		t.Fatal(res.Errors)
+	}
+	byFile := map[string][]string{}
+	for _, d := range res.Diagnostics {
+		byFile[filepath.Base(d.File)] = append(byFile[filepath.Base(d.File)], fmt.Sprintf("%d:%d %s", d.Range.Start.Line, d.Range.Start.Column, d.Message))
+	}
+	for name, n := range counts {
+		var want []string
+		for i := range n {
+			line := 5*i + 2 // "---", then the document's four lines
+			for j, key := range []string{"apiVersion", "kind", "metadata"} {
+				col := len(key) + 3 // the value
+				if key == "metadata" {
+					col = 1 // a mapping: its key
+				}
+				want = append(want, fmt.Sprintf("%d:%d %s of sa%d", line+j, col, key, i))
+			}
+		}
+		if got := byFile[name]; !slices.Equal(got, want) {
+			t.Errorf("%s: %d findings, want %d\n%s", name, len(got), len(want), strings.Join(got[:min(len(got), 9)], "\n"))
+		}
 	}
 }
