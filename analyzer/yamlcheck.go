@@ -54,7 +54,7 @@ func tabHint(line []byte, msg string) string {
 // `<<` merge keys may repeat.
 func duplicateKeys(f *File, root *yaml.Node, ref ObjectRef) []Diagnostic {
 	var out []Diagnostic
-	var path Path // the path of the node being walked; extended in place
+	path := make(Path, 0, 16) // the path of the node being walked; extended in place
 	var walk func(n *yaml.Node)
 	walk = func(n *yaml.Node) {
 		switch n.Kind {
