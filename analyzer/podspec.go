@@ -10,7 +10,9 @@ import (
 // PodTemplate is the pod part of a pod-bearing object, with its path.
 type PodTemplate struct {
 	// Spec is the pod spec; Path points at it (spec.template.spec for a
-	// Job, spec.jobTemplate.spec.template.spec for a CronJob, spec for a Pod).
+	// Job, spec.jobTemplate.spec.template.spec for a CronJob, spec for a
+	// Pod). Path is shared by the templates of a kind: extend it (Key,
+	// Index), never write its elements.
 	Spec *corev1.PodSpec
 	Path Path
 	// Meta is the pod template's metadata (the object's for a Pod).
@@ -31,6 +33,18 @@ func PodSpecPath(kind string) Path {
 	}
 	return nil
 }
+
+// podSpecPaths are PodSpecPath's paths by kind, shared by the templates
+// PodTemplateOf returns (rules take it for every document). Each has no
+// room to append to, so extending one copies it.
+var podSpecPaths = func() map[string]Path {
+	m := map[string]Path{}
+	for _, k := range PodKinds() {
+		p := PodSpecPath(k)
+		m[k] = p[:len(p):len(p)]
+	}
+	return m
+}()
 
 // PodTemplateOf returns the pod template of a decoded pod-bearing object.
 func PodTemplateOf(d *Document) (PodTemplate, bool) {
@@ -58,7 +72,7 @@ func PodTemplateOf(d *Document) (PodTemplate, bool) {
 	default:
 		return PodTemplate{}, false
 	}
-	t.Path = PodSpecPath(d.Kind)
+	t.Path = podSpecPaths[d.Kind]
 	return t, true
 }
 

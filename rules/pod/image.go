@@ -39,11 +39,7 @@ func ImageTagMutable() *analyzer.Rule {
 		Doc: "Bad:\n\n    image: worker\n    image: worker:latest\n    image: localhost:5000/worker\n\n" +
 			"Good:\n\n    image: worker:1.4.2\n    image: worker@sha256:4c1e...\n",
 		Run: func(pass *analyzer.Pass) {
-			tmpl, ok := analyzer.PodTemplateOf(pass.Doc)
-			if !ok {
-				return
-			}
-			for _, c := range tmpl.Containers() {
+			for _, c := range containers(pass) {
 				image := c.Container.Image
 				if image == "" {
 					continue

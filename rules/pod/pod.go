@@ -12,15 +12,27 @@ import (
 	"github.com/kvet-dev/kvet/analyzer"
 )
 
+// containersKey is the key of the document's containers in Pass.Shared.
+type containersKey struct{}
+
+// containers returns the containers of the document's pod template (see
+// PodTemplate.Containers), built once per document for the rules of this
+// package (they must not modify them).
+func containers(pass *analyzer.Pass) []analyzer.ContainerRef {
+	return pass.Shared(containersKey{}, func() any {
+		tmpl, ok := analyzer.PodTemplateOf(pass.Doc)
+		if !ok {
+			return []analyzer.ContainerRef(nil)
+		}
+		return tmpl.Containers()
+	}).([]analyzer.ContainerRef)
+}
+
 // eachResourceContainer calls fn for every container of the document's pod
 // template that can carry resources (ephemeral containers cannot: the API
 // forbids resources on them).
 func eachResourceContainer(pass *analyzer.Pass, fn func(c analyzer.ContainerRef)) {
-	tmpl, ok := analyzer.PodTemplateOf(pass.Doc)
-	if !ok {
-		return
-	}
-	for _, c := range tmpl.Containers() {
+	for _, c := range containers(pass) {
 		if c.Field != "ephemeralContainers" {
 			fn(c)
 		}
