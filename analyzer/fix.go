@@ -187,16 +187,45 @@ func replaceToken(d *Document, n *yaml.Node, value string) (TextEdit, bool) {
 // the same string (`Never`, `Europe/Paris`), double-quoted otherwise
 // (`"*/5 * * * *"`, `"300"`, `"true"`).
 func YAMLString(s string) string {
-	var doc yaml.Node
-	if s != "" && !strings.ContainsAny(s, "\n\r\t") && yaml.Unmarshal([]byte(s), &doc) == nil &&
-		len(doc.Content) == 1 {
-		n := doc.Content[0]
-		if n.Kind == yaml.ScalarNode && n.Style == 0 && n.Tag == "!!str" && n.Value == s {
-			return s
-		}
+	if plainWord(s) || readsBackPlain(s) {
+		return s
 	}
 	return doubleQuote(s)
 }
+
+// readsBackPlain reports whether s, written as a plain scalar, parses
+// back as the string s.
+func readsBackPlain(s string) bool {
+	var doc yaml.Node
+	if s == "" || strings.ContainsAny(s, "\n\r\t") || yaml.Unmarshal([]byte(s), &doc) != nil || len(doc.Content) != 1 {
+		return false
+	}
+	n := doc.Content[0]
+	return n.Kind == yaml.ScalarNode && n.Style == 0 && n.Tag == "!!str" && n.Value == s
+}
+
+// plainWord reports whether s is a word that YAML reads back as the same
+// string when written plain, without parsing it (rules write such values,
+// `Never`, `OnFailure`, in fixes of thousands of documents): a letter, then
+// letters, digits and "-_./", and none of the words YAML 1.1 or 1.2 reads
+// as booleans or null. Others are decided by parsing.
+func plainWord(s string) bool {
+	if s == "" || !isLetter(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !isLetter(c) && (c < '0' || c > '9') && !strings.ContainsRune("-_./", rune(c)) {
+			return false
+		}
+	}
+	switch strings.ToLower(s) {
+	case "y", "n", "yes", "no", "true", "false", "on", "off", "null":
+		return false
+	}
+	return true
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // ApplyEdits returns content with edits applied. Edits are applied in order
 // of offset (insertions at the same offset in the order given); identical
