@@ -223,7 +223,7 @@ func (d *decoder) decode(n, at *yaml.Node, v reflect.Value, path Path) {
 		d.decodeMap(n, at, v, path)
 	case reflect.Interface:
 		if t.NumMethod() == 0 {
-			v.Set(reflect.ValueOf(buildValue(n, goValues{}, 0)))
+			v.Set(reflect.ValueOf(buildValue(n, goValues{}, new(entryStack[any]), 0)))
 		}
 	case reflect.String:
 		if n.Kind != yaml.ScalarNode || (n.Tag != "!!str" && n.Tag != "!!timestamp" && n.Tag != "!!binary") {
@@ -395,7 +395,7 @@ func (d *decoder) decodeMap(n, at *yaml.Node, v reflect.Value, path Path) {
 // decodeJSON handles types with their own JSON decoding (resource.Quantity,
 // intstr.IntOrString, metav1.Time, ...) by handing them the node as JSON.
 func (d *decoder) decodeJSON(n, at *yaml.Node, v reflect.Value, path Path) {
-	data, err := json.Marshal(buildValue(n, goValues{}, 0))
+	data, err := json.Marshal(buildValue(n, goValues{}, new(entryStack[any]), 0))
 	if err == nil {
 		err = json.Unmarshal(data, v.Addr().Interface())
 	}
@@ -406,24 +406,4 @@ func (d *decoder) decodeJSON(n, at *yaml.Node, v reflect.Value, path Path) {
 		}
 		d.add(IDInvalidValue, at, path, "%s: invalid value %s: %s", pathLabel(path), describe(n), msg)
 	}
-}
-
-func scalarValue(n *yaml.Node) any {
-	switch n.Tag {
-	case "!!null":
-		return nil
-	case "!!bool":
-		if b, err := strconv.ParseBool(n.Value); err == nil {
-			return b
-		}
-	case "!!int":
-		if i, err := parseYAMLInt(n); err == nil {
-			return i
-		}
-	case "!!float":
-		if f, err := parseYAMLFloat(n); err == nil {
-			return f
-		}
-	}
-	return n.Value
 }

@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"strconv"
+
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -25,53 +27,73 @@ type ValueBuilder[T any] interface {
 	Array(items []T) T
 	// Object receives the keys and values in document order, explicit
 	// keys first, then those brought in by `<<` merges; a key written
-	// twice comes twice, and the later value wins.
+	// twice comes twice, and the later value wins. It must not keep the
+	// slices, which BuildValue reuses.
 	Object(keys []string, values []T) T
 }
 
 // BuildValue builds the object's value with b, expanding aliases and `<<`
 // merge keys the way Value does.
 func BuildValue[T any](d *Document, b ValueBuilder[T]) T {
-	return buildValue(d.Root(), b, 0)
+	return buildValue(d.Root(), b, new(entryStack[T]), 0)
+}
+
+// entryStack holds the keys and values of the mappings being built, one
+// region per mapping under construction: a mapping appends each entry once
+// its value is built (the value's own mappings have given their regions
+// back by then), so its entries are contiguous, and building a value
+// allocates no slices for its mappings.
+type entryStack[T any] struct {
+	keys []string
+	vals []T
 }
 
 // maxValueDepth bounds the nesting BuildValue follows.
 const maxValueDepth = 10_000
 
-func buildValue[T any](n *yaml.Node, b ValueBuilder[T], depth int) T {
+func buildValue[T any](n *yaml.Node, b ValueBuilder[T], st *entryStack[T], depth int) T {
 	n = deref(n)
 	if n == nil || depth > maxValueDepth {
 		return b.Null()
 	}
 	switch n.Kind {
 	case yaml.MappingNode:
-		keys := make([]string, 0, len(n.Content)/2)
-		vals := make([]T, 0, len(n.Content)/2)
+		mark := len(st.keys)
 		eachEntry(n, func(k, v *yaml.Node) bool {
-			keys = append(keys, k.Value)
-			vals = append(vals, buildValue(v, b, depth+1))
+			val := buildValue(v, b, st, depth+1)
+			st.keys = append(st.keys, k.Value)
+			st.vals = append(st.vals, val)
 			return true
 		})
-		return b.Object(keys, vals)
+		out := b.Object(st.keys[mark:], st.vals[mark:])
+		clear(st.vals[mark:])
+		st.keys, st.vals = st.keys[:mark], st.vals[:mark]
+		return out
 	case yaml.SequenceNode:
 		items := make([]T, len(n.Content))
 		for i, c := range n.Content {
-			items[i] = buildValue(c, b, depth+1)
+			items[i] = buildValue(c, b, st, depth+1)
 		}
 		return b.Array(items)
 	case yaml.ScalarNode:
-		switch v := scalarValue(n).(type) {
-		case nil:
+		// A value of a tag that does not parse is the string written.
+		switch n.Tag {
+		case "!!null":
 			return b.Null()
-		case bool:
-			return b.Bool(v)
-		case int64:
-			return b.Int(v)
-		case float64:
-			return b.Float(v)
-		case string:
-			return b.String(v)
+		case "!!bool":
+			if v, err := strconv.ParseBool(n.Value); err == nil {
+				return b.Bool(v)
+			}
+		case "!!int":
+			if v, err := parseYAMLInt(n); err == nil {
+				return b.Int(v)
+			}
+		case "!!float":
+			if v, err := parseYAMLFloat(n); err == nil {
+				return b.Float(v)
+			}
 		}
+		return b.String(n.Value)
 	}
 	return b.Null()
 }
