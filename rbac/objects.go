@@ -278,12 +278,72 @@ func Fact() *analyzer.Fact {
 // until the set rules have run would otherwise each keep a memory span of
 // the per-document phase's garbage in use. A nil chunks allocates each
 // object alone. It is safe for concurrent use.
+//
+// The strings, string lists, subjects and flags the objects hold are
+// copied into packs too, so that the objects point into a few large
+// blocks rather than at the decoded objects' many small allocations: the
+// collector marks what the facts point at in every cycle while files are
+// checked.
 type chunks struct {
 	roles     pack.Pack[Role]
 	entries   pack.Pack[Rule]
 	bindings  pack.Pack[Binding]
 	accounts  pack.Pack[ServiceAccount]
 	workloads pack.Pack[Workload]
+	text      pack.Pack[byte]
+	lists     pack.Pack[string]
+	subjects  pack.Pack[rbacv1.Subject]
+	flags     pack.Pack[bool]
+	rules     pack.Pack[*Rule]
+}
+
+// str returns s, copied into c's text pack (s itself when c is nil).
+func (c *chunks) str(s string) string {
+	if c == nil {
+		return s
+	}
+	return pack.String(&c.text, s)
+}
+
+// strs returns ss with its strings copied into c's packs (ss itself when
+// c is nil).
+func (c *chunks) strs(ss []string) []string {
+	if c == nil || len(ss) == 0 {
+		return ss
+	}
+	out := c.lists.Take(len(ss))
+	for i, s := range ss {
+		out[i] = c.str(s)
+	}
+	return out
+}
+
+// flag returns b (nil for unset) in c's pack (b itself when c is nil).
+func (c *chunks) flag(b *bool) *bool {
+	if c == nil || b == nil {
+		return b
+	}
+	f := &c.flags.Take(1)[0]
+	*f = *b
+	return f
+}
+
+// rule returns r with its lists in c's packs.
+func (c *chunks) rule(r rbacv1.PolicyRule) rbacv1.PolicyRule {
+	return rbacv1.PolicyRule{Verbs: c.strs(r.Verbs), APIGroups: c.strs(r.APIGroups), Resources: c.strs(r.Resources),
+		ResourceNames: c.strs(r.ResourceNames), NonResourceURLs: c.strs(r.NonResourceURLs)}
+}
+
+// binding returns the subjects and roleRef of a binding in c's packs.
+func (c *chunks) binding(subjects []rbacv1.Subject, ref rbacv1.RoleRef) ([]rbacv1.Subject, rbacv1.RoleRef) {
+	if c == nil {
+		return subjects, ref
+	}
+	out := c.subjects.Take(len(subjects))
+	for i, s := range subjects {
+		out[i] = rbacv1.Subject{Kind: c.str(s.Kind), APIGroup: c.str(s.APIGroup), Name: c.str(s.Name), Namespace: c.str(s.Namespace)}
+	}
+	return out, rbacv1.RoleRef{APIGroup: c.str(ref.APIGroup), Kind: c.str(ref.Kind), Name: c.str(ref.Name)}
 }
 
 func rolesOf(c *chunks) *pack.Pack[Role]              { return &c.roles }
@@ -291,6 +351,7 @@ func entriesOf(c *chunks) *pack.Pack[Rule]            { return &c.entries }
 func bindingsOf(c *chunks) *pack.Pack[Binding]        { return &c.bindings }
 func accountsOf(c *chunks) *pack.Pack[ServiceAccount] { return &c.accounts }
 func workloadsOf(c *chunks) *pack.Pack[Workload]      { return &c.workloads }
+func rulesOf(c *chunks) *pack.Pack[*Rule]             { return &c.rules }
 
 // take returns n zero values from the pack of c that field selects (of
 // their own when c is nil).
@@ -313,15 +374,19 @@ func (c *chunks) extract(d *analyzer.Document) (any, []analyzer.Path) {
 		return r, r.paths()
 	case *rbacv1.RoleBinding:
 		b := &take(c, bindingsOf, 1)[0]
-		*b = Binding{Kind: KindRoleBinding, Namespace: namespace(o.Namespace), Scope: scope(d, o.Namespace), Name: d.Name, Subjects: o.Subjects, RoleRef: o.RoleRef, Doc: d}
+		subjects, ref := c.binding(o.Subjects, o.RoleRef)
+		*b = Binding{Kind: KindRoleBinding, Namespace: c.str(namespace(o.Namespace)), Scope: c.str(scope(d, o.Namespace)), Name: c.str(d.Name),
+			Subjects: subjects, RoleRef: ref, Doc: d}
 		return b, b.paths()
 	case *rbacv1.ClusterRoleBinding:
 		b := &take(c, bindingsOf, 1)[0]
-		*b = Binding{Kind: KindClusterRoleBinding, Name: d.Name, Subjects: o.Subjects, RoleRef: o.RoleRef, Doc: d}
+		subjects, ref := c.binding(o.Subjects, o.RoleRef)
+		*b = Binding{Kind: KindClusterRoleBinding, Name: c.str(d.Name), Subjects: subjects, RoleRef: ref, Doc: d}
 		return b, b.paths()
 	case *corev1.ServiceAccount:
 		sa := &take(c, accountsOf, 1)[0]
-		*sa = ServiceAccount{Namespace: namespace(o.Namespace), NamespaceSet: o.Namespace != "", Scope: scope(d, o.Namespace), Name: d.Name, Automount: o.AutomountServiceAccountToken, Doc: d}
+		*sa = ServiceAccount{Namespace: c.str(namespace(o.Namespace)), NamespaceSet: o.Namespace != "", Scope: c.str(scope(d, o.Namespace)), Name: c.str(d.Name),
+			Automount: c.flag(o.AutomountServiceAccountToken), Doc: d}
 		return sa, []analyzer.Path{fixed().name}
 	}
 	t, ok := analyzer.PodTemplateOf(d)
@@ -329,13 +394,13 @@ func (c *chunks) extract(d *analyzer.Document) (any, []analyzer.Path) {
 		return nil, nil
 	}
 	w := &take(c, workloadsOf, 1)[0]
-	*w = Workload{Kind: d.Kind, Namespace: namespace(d.Namespace), NamespaceSet: d.Namespace != "", Scope: scope(d, d.Namespace), Name: d.Name, Doc: d, Account: "default",
-		AccountField: "serviceAccountName", Automount: t.Spec.AutomountServiceAccountToken}
+	*w = Workload{Kind: c.str(d.Kind), Namespace: c.str(namespace(d.Namespace)), NamespaceSet: d.Namespace != "", Scope: c.str(scope(d, d.Namespace)), Name: c.str(d.Name),
+		Doc: d, Account: "default", AccountField: "serviceAccountName", Automount: c.flag(t.Spec.AutomountServiceAccountToken)}
 	switch {
 	case t.Spec.ServiceAccountName != "":
-		w.Account, w.Explicit = t.Spec.ServiceAccountName, true
+		w.Account, w.Explicit = c.str(t.Spec.ServiceAccountName), true
 	case t.Spec.DeprecatedServiceAccount != "":
-		w.Account, w.Explicit, w.AccountField = t.Spec.DeprecatedServiceAccount, true, "serviceAccount"
+		w.Account, w.Explicit, w.AccountField = c.str(t.Spec.DeprecatedServiceAccount), true, "serviceAccount"
 	}
 	for _, v := range t.Spec.Volumes {
 		if v.Projected == nil {
@@ -383,17 +448,17 @@ func scope(d *analyzer.Document, ns string) string {
 // newRole makes a role with its entries (c's, when c is not nil).
 func (c *chunks) newRole(d *analyzer.Document, kind, ns string, labels map[string]string, rules []rbacv1.PolicyRule, agg *rbacv1.AggregationRule) *Role {
 	r := &take(c, rolesOf, 1)[0]
-	*r = Role{Kind: kind, Namespace: ns, Labels: labels, Aggregation: agg, Doc: d}
+	*r = Role{Kind: kind, Namespace: c.str(ns), Labels: labels, Aggregation: agg, Doc: d}
 	if d != nil {
-		r.Name = d.Name
+		r.Name = c.str(d.Name)
 	}
 	entries := take(c, entriesOf, len(rules))
-	r.Rules = make([]*Rule, len(rules))
+	r.Rules = take(c, rulesOf, len(rules))
 	for i := range rules {
-		entries[i] = Rule{PolicyRule: rules[i], Role: r, Index: i}
+		entries[i] = Rule{PolicyRule: c.rule(rules[i]), Role: r, Index: i}
 		r.Rules[i] = &entries[i]
 		if d != nil {
-			r.Rules[i].risks = Risks(kind, &rules[i])
+			r.Rules[i].risks = Risks(kind, &entries[i].PolicyRule)
 		}
 	}
 	return r
