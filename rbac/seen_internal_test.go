@@ -6,6 +6,9 @@ import (
 	"testing"
 	"unsafe"
 
+	batchv1 "k8s.io/api/batch/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+
 	"github.com/kvet-dev/kvet/analyzer"
 )
 
@@ -76,6 +79,13 @@ func TestChunksExtract(t *testing.T) {
 	r2, _ := c.extract(docs[3])
 	if role2 := r2.(*Role); !next(role, role2) || !next(role.Rules[1], role2.Rules[0]) || role2.Rules[0].Verbs[0] != "list" {
 		t.Errorf("role %+v: want r2 and its entry after r's in the packs", role2)
+	}
+	// The facts' strings are the run's copies, not the decoded objects'.
+	decoded := docs[1].Object.(*batchv1.Job).Spec.Template.Spec.ServiceAccountName
+	decodedVerb := docs[2].Object.(*rbacv1.Role).Rules[1].Verbs[0]
+	if unsafe.StringData(wb.Account) == unsafe.StringData(decoded) || unsafe.StringData(role.Rules[1].Verbs[0]) == unsafe.StringData(decodedVerb) ||
+		role.Rules[1].Verbs[0] != decodedVerb {
+		t.Errorf("facts share the decoded objects' strings (account %q, verb %q)", wb.Account, role.Rules[1].Verbs[0])
 	}
 	alone, _ := (*chunks)(nil).extract(docs[0])
 	if w := alone.(*Workload); w == wa || w.Name != "a" {
