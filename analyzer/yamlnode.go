@@ -23,22 +23,35 @@ func isMergeKey(k *yaml.Node) bool {
 // already present (earlier merge sources win). fn returns false to stop.
 // Values are returned as written (possibly aliases). A merge that refers
 // back to a mapping being merged (a cycle through aliases) is ignored.
+// fn is only called, never kept, so a caller's closure stays on its stack.
 func eachEntry(m *yaml.Node, fn func(k, v *yaml.Node) bool) {
-	eachEntryOnce(m, fn, nil)
+	eachEntryOnce(m, fn, nil, nil)
 }
 
-func eachEntryOnce(m *yaml.Node, fn func(k, v *yaml.Node) bool, visiting map[*yaml.Node]bool) bool {
+// eachEntryOnce calls fn for the entries of m as eachEntry does. Within a
+// merge (seen not nil), a key already in seen is skipped and the others are
+// added: seen holds the keys of the mapping that merges, and of every
+// entry taken so far, which includes the keys of each nested merge's own
+// mapping once they are taken, so one set serves every level.
+func eachEntryOnce(m *yaml.Node, fn func(k, v *yaml.Node) bool, seen map[string]bool, visiting map[*yaml.Node]bool) bool {
 	m = deref(m)
 	if m == nil || m.Kind != yaml.MappingNode || visiting[m] {
 		return true
 	}
 	hasMerge := false
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if isMergeKey(m.Content[i]) {
+		k := m.Content[i]
+		if isMergeKey(k) {
 			hasMerge = true
 			continue
 		}
-		if !fn(m.Content[i], m.Content[i+1]) {
+		if seen != nil {
+			if seen[k.Value] {
+				continue
+			}
+			seen[k.Value] = true
+		}
+		if !fn(k, m.Content[i+1]) {
 			return false
 		}
 	}
@@ -50,20 +63,13 @@ func eachEntryOnce(m *yaml.Node, fn func(k, v *yaml.Node) bool, visiting map[*ya
 	}
 	visiting[m] = true
 	defer delete(visiting, m)
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if !isMergeKey(m.Content[i]) {
-			seen[m.Content[i].Value] = true
-		}
-	}
-	visit := func(src *yaml.Node) bool {
-		return eachEntryOnce(src, func(k, v *yaml.Node) bool {
-			if seen[k.Value] {
-				return true
+	if seen == nil {
+		seen = map[string]bool{}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if !isMergeKey(m.Content[i]) {
+				seen[m.Content[i].Value] = true
 			}
-			seen[k.Value] = true
-			return fn(k, v)
-		}, visiting)
+		}
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if !isMergeKey(m.Content[i]) {
@@ -78,7 +84,7 @@ func eachEntryOnce(m *yaml.Node, fn func(k, v *yaml.Node) bool, visiting map[*ya
 			sources = src.Content
 		}
 		for _, s := range sources {
-			if !visit(s) {
+			if !eachEntryOnce(s, fn, seen, visiting) {
 				return false
 			}
 		}
