@@ -144,6 +144,10 @@ type decoder struct {
 // deep).
 const maxDecodeDepth = 1000
 
+// extend returns path extended by e, in place when path has room: the
+// path of a child, borrowed like its parent's (see decoder).
+func extend(path Path, e PathElem) Path { return append(path, e) }
+
 func (d *decoder) add(ruleID string, at *yaml.Node, path Path, format string, args ...any) {
 	d.problems = append(d.problems, problem{ruleID: ruleID, at: at, path: slices.Clone(path), message: fmt.Sprintf(format, args...)})
 }
@@ -298,7 +302,7 @@ func (d *decoder) decodeStruct(n, at *yaml.Node, v reflect.Value, path Path) {
 			d.add(IDInvalidValue, k, path, "%s: mapping keys must be strings", pathLabel(path))
 			return true
 		}
-		fp := append(path, PathElem{Key: k.Value})
+		fp := extend(path, PathElem{Key: k.Value})
 		idx, ok := si.fields[k.Value]
 		if !ok {
 			// Keys starting with "$" are strategic-merge-patch directives
@@ -363,7 +367,7 @@ func (d *decoder) decodeSlice(n, at *yaml.Node, v reflect.Value, path Path) {
 	}
 	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
 	for i, item := range n.Content {
-		d.decode(item, item, s.Index(i), append(path, PathElem{Index: i, IsIndex: true}))
+		d.decode(item, item, s.Index(i), extend(path, PathElem{Index: i, IsIndex: true}))
 	}
 	v.Set(s)
 }
@@ -385,7 +389,7 @@ func (d *decoder) decodeMap(n, at *yaml.Node, v reflect.Value, path Path) {
 			return true
 		}
 		ev := reflect.New(t.Elem()).Elem()
-		d.decode(val, k, ev, append(path, PathElem{Key: k.Value}))
+		d.decode(val, k, ev, extend(path, PathElem{Key: k.Value}))
 		m.SetMapIndex(reflect.ValueOf(k.Value).Convert(t.Key()), ev)
 		return true
 	})
