@@ -279,11 +279,15 @@ func Fact() *analyzer.Fact {
 // the per-document phase's garbage in use. A nil chunks allocates each
 // object alone. It is safe for concurrent use.
 //
-// The strings, string lists, subjects and flags the objects hold are
-// copied into packs too, so that the objects point into a few large
-// blocks rather than at the decoded objects' many small allocations: the
-// collector marks what the facts point at in every cycle while files are
-// checked.
+// What only the decoded object holds (the strings of serviceAccountName,
+// rule lists, subjects and roleRefs, the automount flags) is copied into
+// packs too, so that the facts point into a few large blocks rather than
+// keep the decoded objects' many small allocations alive: the collector
+// marks what the facts point at in every cycle while files are checked.
+// Names, namespaces and kinds are the document's own strings (the decoder
+// and the document share the YAML node's value), which the document keeps
+// anyway, so they are not copied; nor are a role's labels and aggregation
+// rule, which few roles have.
 type chunks struct {
 	roles     pack.Pack[Role]
 	entries   pack.Pack[Rule]
@@ -375,17 +379,16 @@ func (c *chunks) extract(d *analyzer.Document) (any, []analyzer.Path) {
 	case *rbacv1.RoleBinding:
 		b := &take(c, bindingsOf, 1)[0]
 		subjects, ref := c.binding(o.Subjects, o.RoleRef)
-		*b = Binding{Kind: KindRoleBinding, Namespace: c.str(namespace(o.Namespace)), Scope: c.str(scope(d, o.Namespace)), Name: c.str(d.Name),
-			Subjects: subjects, RoleRef: ref, Doc: d}
+		*b = Binding{Kind: KindRoleBinding, Namespace: namespace(o.Namespace), Scope: scope(d, o.Namespace), Name: d.Name, Subjects: subjects, RoleRef: ref, Doc: d}
 		return b, b.paths()
 	case *rbacv1.ClusterRoleBinding:
 		b := &take(c, bindingsOf, 1)[0]
 		subjects, ref := c.binding(o.Subjects, o.RoleRef)
-		*b = Binding{Kind: KindClusterRoleBinding, Name: c.str(d.Name), Subjects: subjects, RoleRef: ref, Doc: d}
+		*b = Binding{Kind: KindClusterRoleBinding, Name: d.Name, Subjects: subjects, RoleRef: ref, Doc: d}
 		return b, b.paths()
 	case *corev1.ServiceAccount:
 		sa := &take(c, accountsOf, 1)[0]
-		*sa = ServiceAccount{Namespace: c.str(namespace(o.Namespace)), NamespaceSet: o.Namespace != "", Scope: c.str(scope(d, o.Namespace)), Name: c.str(d.Name),
+		*sa = ServiceAccount{Namespace: namespace(o.Namespace), NamespaceSet: o.Namespace != "", Scope: scope(d, o.Namespace), Name: d.Name,
 			Automount: c.flag(o.AutomountServiceAccountToken), Doc: d}
 		return sa, []analyzer.Path{fixed().name}
 	}
@@ -394,8 +397,8 @@ func (c *chunks) extract(d *analyzer.Document) (any, []analyzer.Path) {
 		return nil, nil
 	}
 	w := &take(c, workloadsOf, 1)[0]
-	*w = Workload{Kind: c.str(d.Kind), Namespace: c.str(namespace(d.Namespace)), NamespaceSet: d.Namespace != "", Scope: c.str(scope(d, d.Namespace)), Name: c.str(d.Name),
-		Doc: d, Account: "default", AccountField: "serviceAccountName", Automount: c.flag(t.Spec.AutomountServiceAccountToken)}
+	*w = Workload{Kind: d.Kind, Namespace: namespace(d.Namespace), NamespaceSet: d.Namespace != "", Scope: scope(d, d.Namespace), Name: d.Name, Doc: d,
+		Account: "default", AccountField: "serviceAccountName", Automount: c.flag(t.Spec.AutomountServiceAccountToken)}
 	switch {
 	case t.Spec.ServiceAccountName != "":
 		w.Account, w.Explicit = c.str(t.Spec.ServiceAccountName), true
@@ -448,9 +451,9 @@ func scope(d *analyzer.Document, ns string) string {
 // newRole makes a role with its entries (c's, when c is not nil).
 func (c *chunks) newRole(d *analyzer.Document, kind, ns string, labels map[string]string, rules []rbacv1.PolicyRule, agg *rbacv1.AggregationRule) *Role {
 	r := &take(c, rolesOf, 1)[0]
-	*r = Role{Kind: kind, Namespace: c.str(ns), Labels: labels, Aggregation: agg, Doc: d}
+	*r = Role{Kind: kind, Namespace: ns, Labels: labels, Aggregation: agg, Doc: d}
 	if d != nil {
-		r.Name = c.str(d.Name)
+		r.Name = d.Name
 	}
 	entries := take(c, entriesOf, len(rules))
 	r.Rules = take(c, rulesOf, len(rules))
