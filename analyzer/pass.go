@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 )
 
 // Finding is what a rule reports: a field path and a message. The engine
@@ -108,23 +109,57 @@ type SetPass struct {
 	params map[string]any
 	kube   KubeVersion
 	report func(*Document, Finding)
-	shared map[string]any
+	shared *sharedValues
+}
+
+// sharedValues are the values of SetPass.Shared for one set: the set's
+// rules run concurrently, and a value is built once, by the first rule
+// that asks for it, while the others that ask wait for it.
+type sharedValues struct {
+	mu     sync.Mutex
+	values map[string]*sharedValue
+}
+
+// sharedValue is one value of sharedValues; built tells whether build
+// returned (a build that panicked is tried again by the next rule).
+type sharedValue struct {
+	mu    sync.Mutex
+	built bool
+	v     any
+}
+
+// get returns the value of key, built once.
+func (s *sharedValues) get(key string, build func() any) any {
+	s.mu.Lock()
+	if s.values == nil {
+		s.values = map[string]*sharedValue{}
+	}
+	sv := s.values[key]
+	if sv == nil {
+		sv = &sharedValue{}
+		s.values[key] = sv
+	}
+	s.mu.Unlock()
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	if !sv.built {
+		sv.v = build()
+		sv.built = true
+	}
+	return sv.v
 }
 
 // Shared returns the value build returns for key, built once per run and
 // shared by the set rules of the run: a model of the whole set that several
 // rules consult (the RBAC graph) is built once. build must depend only on
-// the documents, not on the rule or its parameters.
+// the documents, not on the rule or its parameters. The set rules of a run
+// run concurrently: the value must be safe for concurrent reads, and a
+// rule that asks while another builds it waits.
 func (p *SetPass) Shared(key string, build func() any) any {
 	if p.shared == nil {
 		return build()
 	}
-	if v, ok := p.shared[key]; ok {
-		return v
-	}
-	v := build()
-	p.shared[key] = v
-	return v
+	return p.shared.get(key, build)
 }
 
 // Report records a finding on doc, which must be one of p.Docs.

@@ -38,7 +38,11 @@ type Rule struct {
 	// Run checks one document. Exactly one of Run and RunSet is set, except
 	// for engine rules, which have neither.
 	Run func(*Pass)
-	// RunSet checks the whole set of documents at once.
+	// RunSet checks the whole set of documents at once. It runs once per
+	// set (the documents read as they are, then each rendering's), the
+	// sets one after the other; the set rules of one set run concurrently
+	// with each other, so RunSet must not write to state that another
+	// rule reads, other than through SetPass.Shared.
 	RunSet func(*SetPass)
 	// Facts are what a set rule reads from each document (Document.Fact).
 	// Lint releases the typed objects of the kinds a set rule declares

@@ -235,6 +235,13 @@ func (c *diagChunks) add(doc *Document, d Diagnostic) {
 // len returns the number of diagnostics kept.
 func (c *diagChunks) len() int { return c.n }
 
+// join moves the diagnostics of other after those of c.
+func (c *diagChunks) join(other *diagChunks) {
+	c.chunks = append(c.chunks, other.chunks...)
+	c.others = append(c.others, other.others...)
+	c.n += other.n
+}
+
 // appendTo appends the diagnostics to out, in the order added.
 func (c *diagChunks) appendTo(out []Diagnostic) []Diagnostic {
 	others := c.others
@@ -244,49 +251,67 @@ func (c *diagChunks) appendTo(out []Diagnostic) []Diagnostic {
 	return out
 }
 
-// runSetChunks is runSet with the diagnostics in chunks.
+// runSetChunks is runSet with the diagnostics in chunks. The set rules
+// run once per set of documents (renderedSets), the sets one after the
+// other and the rules of a set concurrently (bounded by GOMAXPROCS), each
+// into chunks of its own; the chunks are then joined in the order of the
+// sets and rules, so the diagnostics come in the same order as if the
+// rules had run one after the other. On 50,000 generated documents the set
+// rules took about 0.4 s, most of which one core spent while the other
+// waited.
 func (e *engine) runSetChunks(ctx context.Context, docs []*Document) *diagChunks {
 	out := &diagChunks{}
 	if len(e.setRules) == 0 {
 		return out
 	}
+	found := make([]*diagChunks, len(e.setRules))
 	for _, set := range renderedSets(docs) {
-		shared := map[string]any{}
-		// Findings of set rules often share their related places (the same
-		// chain explains many workloads): resolve each shared list once.
-		type relatedKey struct {
-			first *Related
-			n     int
-		}
-		resolved := map[relatedKey][]RelatedLocation{}
-		for _, r := range e.setRules {
-			if ctx.Err() != nil {
-				break
-			}
-			pass := &SetPass{Rule: r, Docs: set, params: e.opts.Params[r.ID], kube: e.opts.KubeVersion.OrNewest(), shared: shared, report: func(d *Document, f Finding) {
-				rel := f.Related
-				key := relatedKey{n: len(rel)}
-				if len(rel) > 0 {
-					key.first = &rel[0]
-				}
-				f.Related = nil
-				// Not interned: a set rule's messages name the objects
-				// they are about, so they hardly ever repeat, and the
-				// interner's map would grow by thousands of entries
-				// when the heap is at its largest.
-				diag := e.resolveMessage(r, d, f, f.Message)
-				if len(rel) > 0 {
-					if diag.Related = resolved[key]; diag.Related == nil {
-						diag.Related = e.resolveRelated(rel)
-						resolved[key] = diag.Related
-					}
-				}
-				out.add(d, diag)
-			}}
-			if err := protect(func() { r.RunSet(pass) }); err != nil {
-				e.fail(fmt.Errorf("rule %s: %w", r.ID, err))
+		shared := &sharedValues{}
+		clear(found)
+		parallel(ctx, len(e.setRules), func(i int) {
+			found[i] = e.runSetRule(e.setRules[i], set, shared)
+		})
+		for _, c := range found {
+			if c != nil { // nil: not run, the run was cancelled
+				out.join(c)
 			}
 		}
+	}
+	return out
+}
+
+// runSetRule runs the set rule r on the documents of one set, whose rules
+// share the values in shared, and returns its diagnostics.
+func (e *engine) runSetRule(r *Rule, set []*Document, shared *sharedValues) *diagChunks {
+	out := &diagChunks{}
+	// Findings of set rules often share their related places (the same
+	// chain explains many workloads): resolve each shared list once.
+	type relatedKey struct {
+		first *Related
+		n     int
+	}
+	resolved := map[relatedKey][]RelatedLocation{}
+	pass := &SetPass{Rule: r, Docs: set, params: e.opts.Params[r.ID], kube: e.opts.KubeVersion.OrNewest(), shared: shared, report: func(d *Document, f Finding) {
+		rel := f.Related
+		key := relatedKey{n: len(rel)}
+		if len(rel) > 0 {
+			key.first = &rel[0]
+		}
+		f.Related = nil
+		// Not interned: a set rule's messages name the objects they are
+		// about, so they hardly ever repeat, and the interner's map would
+		// grow by thousands of entries when the heap is at its largest.
+		diag := e.resolveMessage(r, d, f, f.Message)
+		if len(rel) > 0 {
+			if diag.Related = resolved[key]; diag.Related == nil {
+				diag.Related = e.resolveRelated(rel)
+				resolved[key] = diag.Related
+			}
+		}
+		out.add(d, diag)
+	}}
+	if err := protect(func() { r.RunSet(pass) }); err != nil {
+		e.fail(fmt.Errorf("rule %s: %w", r.ID, err))
 	}
 	return out
 }

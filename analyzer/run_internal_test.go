@@ -43,3 +43,31 @@ func TestDiagChunks(t *testing.T) {
 		})
 	}
 }
+
+// TestDiagChunksJoin checks that joined chunks give back the diagnostics
+// of each part in turn, those kept whole among them in their places.
+func TestDiagChunksJoin(t *testing.T) {
+	f := &File{Path: "a.yaml"}
+	doc := &Document{File: f, APIVersion: "v1", Kind: "ServiceAccount", Namespace: "ns", Name: "sa"}
+	var joined diagChunks
+	var want []Diagnostic
+	for part, n := range []int{3, 0, 600, 1, 40} {
+		var c diagChunks
+		for i := range n {
+			d := Diagnostic{RuleID: fmt.Sprint("r", part), Severity: SeverityInfo, Message: fmt.Sprint(i), File: "a.yaml",
+				Range: Range{Start: Position{Line: i + 1, Column: 1}, End: Position{Line: i + 1, Column: 2}}, Object: doc.Ref()}
+			if i%5 == 1 {
+				d.Object.Name = "other" // kept whole
+			}
+			c.add(doc, d)
+			want = append(want, d)
+		}
+		joined.join(&c)
+	}
+	if joined.len() != len(want) {
+		t.Fatalf("len() = %d, want %d", joined.len(), len(want))
+	}
+	if got := joined.appendTo(nil); !reflect.DeepEqual(got, want) {
+		t.Fatalf("appendTo gave %d diagnostics, not the %d of the parts in order", len(got), len(want))
+	}
+}

@@ -8,7 +8,9 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/analyzer/analyzertest"
@@ -108,6 +110,99 @@ func TestLintSetRulesAndOrder(t *testing.T) {
 			t.Fatal("output order is not deterministic")
 		}
 	}
+}
+
+// The set rules of a set run concurrently, yet their findings come in the
+// order of the rules, each rule's in the order it reported them (here the
+// first rule finishes last when there is more than one processor), and
+// the value they share is built once.
+func TestSetRulesRunTogetherInOrder(t *testing.T) {
+	ctx := context.Background()
+	set := analyzer.NewLoader(nil).Load(ctx, []string{writeFiles(t, map[string]string{"a.yaml": sa("one") + "---\n" + sa("two")})})
+	var builds atomic.Int32
+	lastDone := make(chan struct{})
+	const n = 8
+	var rules []*analyzer.Rule
+	for i := range n {
+		id := fmt.Sprintf("set-%d", i)
+		rules = append(rules, &analyzer.Rule{ID: id, Title: id, Severity: analyzer.SeverityInfo, Source: "go",
+			Rationale: "test", Remediation: "test", RunSet: func(p *analyzer.SetPass) {
+				if i == 0 {
+					select { // one processor runs the rules in turn
+					case <-lastDone:
+					case <-time.After(200 * time.Millisecond):
+					}
+				}
+				shared := p.Shared("model", func() any { builds.Add(1); return new(int) })
+				for _, d := range slices.Backward(p.Docs) {
+					p.Report(d, analyzer.Finding{Path: analyzer.NewPath("metadata", "name"), Message: fmt.Sprintf("%p", shared)})
+				}
+				if i == n-1 {
+					close(lastDone)
+				}
+			}})
+	}
+	c := analyzer.NewChecker(rules, analyzer.Options{})
+	got := c.Set(ctx, set.Docs)
+	if err := c.Errors(); len(err) > 0 {
+		t.Fatal(err)
+	}
+	if b := builds.Load(); b != 1 {
+		t.Errorf("the shared value was built %d times, want once", b)
+	}
+	var order, want []string
+	for _, d := range got {
+		order = append(order, d.RuleID+" "+d.Object.Name)
+		if d.Message != got[0].Message {
+			t.Errorf("%s saw shared value %s, %s saw %s", d.RuleID, d.Message, got[0].RuleID, got[0].Message)
+		}
+	}
+	for i := range n {
+		want = append(want, fmt.Sprintf("set-%d two", i), fmt.Sprintf("set-%d one", i))
+	}
+	if !slices.Equal(order, want) {
+		t.Errorf("findings in order\n%s\nwant\n%s", strings.Join(order, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// A shared value whose build panics fails the rule that asked for it
+// first; the next rule that asks builds it again.
+func TestSetPassSharedBuildPanics(t *testing.T) {
+	ctx := context.Background()
+	set := analyzer.NewLoader(nil).Load(ctx, []string{writeFiles(t, map[string]string{"a.yaml": sa("one")})})
+	var builds atomic.Int32
+	var rules []*analyzer.Rule
+	for _, id := range []string{"set-a", "set-b"} {
+		rules = append(rules, &analyzer.Rule{ID: id, Title: id, Severity: analyzer.SeverityInfo, Source: "go",
+			Rationale: "test", Remediation: "test", RunSet: func(p *analyzer.SetPass) {
+				v := p.Shared("model", func() any {
+					if builds.Add(1) == 1 {
+						panic("first build fails")
+					}
+					return "built"
+				})
+				p.Report(p.Docs[0], analyzer.Finding{Path: analyzer.NewPath("metadata", "name"), Message: v.(string)})
+			}})
+	}
+	c := analyzer.NewChecker(rules, analyzer.Options{})
+	got := c.Set(ctx, set.Docs)
+	errs := c.Errors()
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "first build fails") {
+		t.Fatalf("errors = %v, want one, of the first build", errs)
+	}
+	if len(got) != 1 || got[0].Message != "built" || !strings.Contains(errs[0].Error(), "rule "+otherRule(got[0].RuleID)+":") {
+		t.Errorf("findings %s, error %v: want the other rule's finding with the second build's value", format(got), errs[0])
+	}
+	if b := builds.Load(); b != 2 {
+		t.Errorf("%d builds, want 2", b)
+	}
+}
+
+func otherRule(id string) string {
+	if id == "set-a" {
+		return "set-b"
+	}
+	return "set-a"
 }
 
 // A finding's related places, in other files, are resolved with the same
