@@ -244,11 +244,7 @@ func (a *app) remaining(ctx context.Context, f fixFlags, paths []string, stdin [
 		}
 		b.Apply(diags, filePaths(set))
 	}
-	rep := &report.Report{Rules: lt.Enabled, Files: len(set.Files), Documents: len(set.Docs), Sources: set.Files}
-	for _, d := range diags {
-		if !d.Suppressed() {
-			rep.Diagnostics = append(rep.Diagnostics, d)
-		}
-	}
+	rep := &report.Report{Rules: lt.Enabled, Files: len(set.Files), Documents: len(set.Docs), Sources: set.Files,
+		Diagnostics: unsuppressedFirst(diags)}
 	return diags, rep, nil
 }

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"bytes"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -40,5 +42,51 @@ func TestFileFixesApply(t *testing.T) {
 	out.Reset()
 	if _, _, _ = ff.apply(&out, true); out.String() != "a.yaml:1:12: would fix: set ! (rule-d)\n" {
 		t.Errorf("dry run: %q", out.String())
+	}
+}
+
+// TestUnsuppressedFirst checks that unsuppressedFirst returns the
+// unsuppressed diagnostics in their order and leaves every diagnostic in
+// the slice, the suppressed ones after them in their order.
+func TestUnsuppressedFirst(t *testing.T) {
+	s := &analyzer.Suppression{Kind: analyzer.SuppressionInSource}
+	d := func(msg string, sup bool) analyzer.Diagnostic {
+		out := analyzer.Diagnostic{RuleID: "r", Message: msg}
+		if sup {
+			out.Suppression = s
+		}
+		return out
+	}
+	tests := []struct {
+		in        []analyzer.Diagnostic
+		shown, at string // messages of the shown ones; of the whole slice after
+	}{
+		{nil, "", ""},
+		{[]analyzer.Diagnostic{d("a", false), d("b", false)}, "a b", "a b"},
+		{[]analyzer.Diagnostic{d("a", true), d("b", true)}, "", "a b"},
+		{[]analyzer.Diagnostic{d("a", true), d("b", false), d("c", true), d("d", false), d("e", false)}, "b d e", "b d e a c"},
+		{[]analyzer.Diagnostic{d("a", false), d("b", true)}, "a", "a b"},
+	}
+	msgs := func(ds []analyzer.Diagnostic) string {
+		var out []string
+		for _, d := range ds {
+			out = append(out, d.Message)
+		}
+		return strings.Join(out, " ")
+	}
+	for _, tt := range tests {
+		in := slices.Clone(tt.in)
+		shown := unsuppressedFirst(in)
+		if got := msgs(shown); got != tt.shown {
+			t.Errorf("%s: shown %q, want %q", msgs(tt.in), got, tt.shown)
+		}
+		if got := msgs(in); got != tt.at {
+			t.Errorf("%s: slice after %q, want %q", msgs(tt.in), got, tt.at)
+		}
+		for i := range shown {
+			if shown[i].Suppressed() {
+				t.Errorf("%s: shown %d is suppressed", msgs(tt.in), i)
+			}
+		}
 	}
 }

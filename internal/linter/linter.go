@@ -207,8 +207,9 @@ func (l *Linter) LintWith(ctx context.Context, loader *analyzer.Loader, paths []
 }
 
 // Suppress applies the kvet:ignore comments and kvet.dev/ignore
-// annotations of set to diags, the diagnostics of a run on it, and adds
-// the findings of the suppression rules (see analyzer.Suppress).
+// annotations of set to diags, the diagnostics of a run on it (marking
+// them in place), and adds the findings of the suppression rules (see
+// analyzer.Suppress).
 func (l *Linter) Suppress(set *analyzer.Set, diags []analyzer.Diagnostic) []analyzer.Diagnostic {
 	return analyzer.Suppress(set, diags, analyzer.SuppressConfig{Rules: l.Enabled, Known: slices.Concat(l.Catalog, l.leftOut), Severity: l.Options.Severity})
 }
