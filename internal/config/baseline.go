@@ -1,8 +1,11 @@
 package config
 
 import (
+	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -51,18 +54,19 @@ func NewBaseline(path string, diags []analyzer.Diagnostic) (*Baseline, error) {
 	if err := b.setDir(); err != nil {
 		return nil, err
 	}
+	rel := b.relFiles()
 	for i := range diags {
 		d := &diags[i]
 		if d.Suppressed() {
 			continue
 		}
 		b.Findings = append(b.Findings, BaselineEntry{
-			File: b.relFile(d.File), Kind: d.Object.Kind, Namespace: d.Object.Namespace, Name: d.Object.Name,
+			File: rel(d.File), Kind: d.Object.Kind, Namespace: d.Object.Namespace, Name: d.Object.Name,
 			Rule: d.RuleID, Path: d.Path.String(), Message: d.Message,
 		})
 	}
 	slices.SortStableFunc(b.Findings, func(x, y BaselineEntry) int {
-		return strings.Compare(x.key()+"\x00"+x.Message, y.key()+"\x00"+y.Message)
+		return cmp.Or(x.key().compare(y.key()), strings.Compare(x.Message, y.Message))
 	})
 	return b, nil
 }
@@ -94,38 +98,115 @@ func (b *Baseline) relFile(file string) string {
 	return filepath.ToSlash(rel)
 }
 
-// key identifies a finding independently of its line. It has the fields of
-// analyzer.Diagnostic.Fingerprint, with the file relative to the baseline.
-func (e *BaselineEntry) key() string {
-	return strings.Join([]string{e.File, e.Kind, e.Namespace, e.Name, e.Rule, e.Path}, "\x00")
+// relFiles returns relFile, remembering its answers: a run's diagnostics
+// name the same files over and over (findings of one file are
+// consecutive), and each answer asks the system for the working directory.
+func (b *Baseline) relFiles() func(string) string {
+	rel := map[string]string{}
+	return func(file string) string {
+		r, ok := rel[file]
+		if !ok {
+			r = b.relFile(file)
+			rel[file] = r
+		}
+		return r
+	}
+}
+
+// baselineKey identifies a finding independently of its line. It has the
+// fields of analyzer.Diagnostic.Fingerprint, with the file relative to the
+// baseline.
+type baselineKey struct{ file, kind, namespace, name, rule, path string }
+
+// key returns the key of e.
+func (e *BaselineEntry) key() baselineKey {
+	return baselineKey{e.File, e.Kind, e.Namespace, e.Name, e.Rule, e.Path}
+}
+
+// compare orders keys field by field, in the order of the fields.
+func (k baselineKey) compare(o baselineKey) int {
+	return cmp.Or(strings.Compare(k.file, o.file), strings.Compare(k.kind, o.kind), strings.Compare(k.namespace, o.namespace),
+		strings.Compare(k.name, o.name), strings.Compare(k.rule, o.rule), strings.Compare(k.path, o.path))
 }
 
 // Write writes the baseline to its file as indented JSON, atomically: the
 // file keeps its previous content unless the new one is complete, and is
 // left alone when ctx is done before then (see safefile.WriteAtomic).
 func (b *Baseline) Write(ctx context.Context) error {
-	err := safefile.WriteAtomic(ctx, b.path, func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(b)
-	})
+	err := safefile.WriteAtomic(ctx, b.path, b.encode)
 	if err != nil {
 		return fmt.Errorf("writing baseline %s: %w", b.path, err)
 	}
 	return nil
 }
 
+// encode writes the baseline as a json.Encoder indenting by two spaces
+// writes it, one finding at a time: the encoder would build the whole text
+// in memory and then an indented copy of it (two blocks of 20 MB for
+// 40,000 findings, allocated when the run's heap is at its largest).
+func (b *Baseline) encode(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	buf := fmt.Appendf(nil, "{\n  \"version\": %d,\n  \"findings\": [", b.Version)
+	for i := range b.Findings {
+		e, err := json.MarshalIndent(&b.Findings[i], "    ", "  ")
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(append(buf, "\n    "...), e...)
+		if _, err := bw.Write(buf); err != nil {
+			return err
+		}
+		buf = buf[:0]
+	}
+	if len(b.Findings) > 0 {
+		buf = append(buf, "\n  "...)
+	}
+	if _, err := bw.Write(append(buf, "]\n}\n"...)); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
 // LoadBaseline reads a baseline file written by Write: a regular file (or a
 // stream named as such, see safefile.Read) of at most maxSize bytes (0:
-// safefile.DefaultMaxSize).
+// safefile.DefaultMaxSize). The entries it returns have no Message (Apply
+// does not read it).
 func LoadBaseline(ctx context.Context, path string, maxSize int64) (*Baseline, error) {
 	data, err := safefile.Read(ctx, path, maxSize)
 	if err != nil {
 		return nil, fmt.Errorf("reading baseline %s: %w", path, err)
 	}
-	b := &Baseline{path: path}
-	if err := json.Unmarshal(data, b); err != nil {
+	// Decoded without the messages, which are for people reading the
+	// file and most of its size: a baseline of 40,000 findings is 21 MB,
+	// read when the run's heap is at its largest.
+	var file struct {
+		Version  int `json:"version"`
+		Findings []struct {
+			File      string `json:"file"`
+			Kind      string `json:"kind"`
+			Namespace string `json:"namespace"`
+			Name      string `json:"name"`
+			Rule      string `json:"rule"`
+			Path      string `json:"path"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal(data, &file); err != nil {
+		// The decoder names its Go types; say what the file has instead.
+		if te, ok := errors.AsType[*json.UnmarshalTypeError](err); ok {
+			where := "the file"
+			if te.Field != "" {
+				where = `"` + te.Field + `"`
+			}
+			return nil, &Error{File: path, Msg: fmt.Sprintf("not a kvet baseline: %s is a JSON %s (after byte %d)", where, te.Value, te.Offset)}
+		}
 		return nil, &Error{File: path, Msg: fmt.Sprintf("not a kvet baseline: %v", err)}
+	}
+	b := &Baseline{path: path, Version: file.Version, Findings: make([]BaselineEntry, len(file.Findings))}
+	for i, e := range file.Findings {
+		b.Findings[i] = BaselineEntry{File: e.File, Kind: e.Kind, Namespace: e.Namespace, Name: e.Name, Rule: e.Rule, Path: e.Path}
 	}
 	if b.Version != BaselineVersion {
 		return nil, &Error{File: path, Msg: fmt.Sprintf("baseline version %d is not supported (want %d); rewrite it with kvet lint --write-baseline", b.Version, BaselineVersion)}
@@ -149,29 +230,27 @@ func LoadBaseline(ctx context.Context, path string, maxSize int64) (*Baseline, e
 // of the files (pre-commit passes only the staged ones) says nothing about
 // the others. Diagnostics already suppressed are left alone.
 func (b *Baseline) Apply(diags []analyzer.Diagnostic, linted []string) (stale int) {
-	left := make(map[string]int, len(b.Findings))
+	left := make(map[baselineKey]int, len(b.Findings))
 	for i := range b.Findings {
 		left[b.Findings[i].key()]++
 	}
-	why := "recorded in baseline " + filepath.ToSlash(b.path)
+	// One Suppression for every finding it marks: they say the same.
+	why := &analyzer.Suppression{Kind: analyzer.SuppressionExternal, Justification: "recorded in baseline " + filepath.ToSlash(b.path)}
+	rel := b.relFiles()
 	for i := range diags {
 		d := &diags[i]
 		if d.Suppressed() {
 			continue
 		}
-		e := BaselineEntry{
-			File: b.relFile(d.File), Kind: d.Object.Kind, Namespace: d.Object.Namespace, Name: d.Object.Name,
-			Rule: d.RuleID, Path: d.Path.String(),
-		}
-		k := e.key()
+		k := baselineKey{rel(d.File), d.Object.Kind, d.Object.Namespace, d.Object.Name, d.RuleID, d.Path.String()}
 		if left[k] > 0 {
 			left[k]--
-			d.Suppression = &analyzer.Suppression{Kind: analyzer.SuppressionExternal, Justification: why}
+			d.Suppression = why
 		}
 	}
 	files := make(map[string]bool, len(linted))
 	for _, f := range linted {
-		files[b.relFile(f)] = true
+		files[rel(f)] = true
 	}
 	for i := range b.Findings {
 		e := &b.Findings[i]

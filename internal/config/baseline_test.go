@@ -1,7 +1,9 @@
 package config
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -186,8 +188,10 @@ func TestBaselineSkipsSuppressed(t *testing.T) {
 func TestLoadBaselineErrors(t *testing.T) {
 	dir := t.TempDir()
 	tests := map[string]string{
-		`{"version": 2, "findings": []}`: "baseline version 2 is not supported (want 1); rewrite it with kvet lint --write-baseline",
-		`[1, 2]`:                         "not a kvet baseline: json: cannot unmarshal array into Go value of type config.Baseline",
+		`{"version": 2, "findings": []}`:              "baseline version 2 is not supported (want 1); rewrite it with kvet lint --write-baseline",
+		`[1, 2]`:                                      "not a kvet baseline: the file is a JSON array (after byte 1)",
+		`{"version": 1, "findings": "x"}`:             `not a kvet baseline: "findings" is a JSON string (after byte 30)`,
+		`{"version": 1, "findings": [{"file": 3}]}`:   `not a kvet baseline: "findings.file" is a JSON number (after byte 38)`,
 		`{"version": 1, "findings": [{"file": "a"}]}`: "finding 1 has no file or rule",
 	}
 	for content, want := range tests {
@@ -202,5 +206,35 @@ func TestLoadBaselineErrors(t *testing.T) {
 	}
 	if _, err := LoadBaseline(t.Context(), filepath.Join(dir, "missing.json"), 0); err == nil || !strings.Contains(err.Error(), "reading baseline") {
 		t.Errorf("missing file: %v", err)
+	}
+}
+
+// TestBaselineEncoding checks that Write's text is what encoding/json's
+// Encoder, indenting by two spaces, writes for the baseline (the format
+// kvet has always written, which users keep in their repositories): with
+// no finding, one, and several with the characters the encoder escapes.
+func TestBaselineEncoding(t *testing.T) {
+	for _, findings := range [][]BaselineEntry{
+		{},
+		{{File: "a.yaml", Rule: "r"}},
+		{
+			{File: "a b/é.yaml", Kind: "Job", Namespace: "ns", Name: "n", Rule: "r", Path: "spec.x[0]", Message: "say \"<&>\"\n\ttab \u2028 é \x01"},
+			{File: "z.yaml", Kind: "Role", Rule: "rbac-x", Message: "plain"},
+		},
+	} {
+		b := &Baseline{Version: BaselineVersion, Findings: findings}
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(b); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		if err := b.encode(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%d findings:\ngot\n%s\nwant\n%s", len(findings), got.String(), want.String())
+		}
 	}
 }
