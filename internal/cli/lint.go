@@ -173,7 +173,7 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 	if err != nil {
 		return err
 	}
-	a.limitMemory(paths, lt.Renderer())
+	a.limitMemory(paths, lt.Renderer(), f.baseline)
 	if target := lt.Options.KubeVersion; analyzer.NewestKubeVersion.Less(target) {
 		fmt.Fprintf(a.stderr, "kvet: Kubernetes %s is newer than the newest release kvet knows (%s): API versions removed after %s are not reported\n",
 			target, analyzer.NewestKubeVersion, analyzer.NewestKubeVersion)

@@ -16,20 +16,22 @@ import (
 
 func TestMemoryLimit(t *testing.T) {
 	tests := []struct {
-		input, inFlight, want int64
+		input, inFlight, baseline, want int64
 	}{
-		{0, 0, 72 << 20},
-		{1 << 20, 1 << 20, 72 << 20},        // one small file: the floor
-		{5_056_848, 11_000, 72 << 20},       // the 10,000-document benchmark corpus: the floor
-		{7_600_000, 15_000, 76_600_000},     // just above the floor
-		{25_472_547, 11_000, 255_165_470},   // 50,000 documents: above the heap in use (~195 MB)
-		{3_000_000, 3_000_000, 150_000_000}, // one 3 MB file: above its live heap (83 MB)
-		{34_000_000, 34_000_000, 1_700_000_000},
-		{1 << 30, 2 << 20, 10<<30 + 80<<20},
+		{0, 0, 0, 72 << 20},
+		{1 << 20, 1 << 20, 0, 72 << 20},        // one small file: the floor
+		{5_056_848, 11_000, 0, 72 << 20},       // the 10,000-document benchmark corpus: the floor
+		{7_600_000, 15_000, 0, 76_600_000},     // just above the floor
+		{25_472_547, 11_000, 0, 255_165_470},   // 50,000 documents: above the heap in use (~195 MB)
+		{3_000_000, 3_000_000, 0, 150_000_000}, // one 3 MB file: above its live heap (83 MB)
+		{34_000_000, 34_000_000, 0, 1_700_000_000},
+		{1 << 30, 2 << 20, 0, 10<<30 + 80<<20},
+		{5_056_848, 11_000, 21_618_560, 72<<20 + 43_237_120}, // the 10k corpus with a baseline of all its 40,000 findings
+		{25_472_547, 11_000, 1_000_000, 257_165_470},
 	}
 	for _, tt := range tests {
-		if got := memoryLimit(tt.input, tt.inFlight); got != tt.want {
-			t.Errorf("memoryLimit(%d, %d) = %d, want %d", tt.input, tt.inFlight, got, tt.want)
+		if got := memoryLimit(tt.input, tt.inFlight, tt.baseline); got != tt.want {
+			t.Errorf("memoryLimit(%d, %d, %d) = %d, want %d", tt.input, tt.inFlight, tt.baseline, got, tt.want)
 		}
 	}
 	a := &app{getenv: func(k string) string {
@@ -38,7 +40,7 @@ func TestMemoryLimit(t *testing.T) {
 		}
 		return ""
 	}}
-	if got := a.limitMemory([]string{"."}, nil); got != memoryLimitUnset {
+	if got := a.limitMemory([]string{"."}, nil, ""); got != memoryLimitUnset {
 		t.Errorf("with GOMEMLIMIT set, limitMemory = %d, want it left alone", got)
 	}
 }
@@ -91,7 +93,7 @@ func TestMemoryLimitSetsProportionalCollector(t *testing.T) {
 	} {
 		debug.SetGCPercent(100)
 		a := &app{getenv: func(k string) string { return tt.env[k] }}
-		if got := a.limitMemory([]string{tt.path}, nil); got != tt.limit {
+		if got := a.limitMemory([]string{tt.path}, nil, ""); got != tt.limit {
 			t.Errorf("%s %v: limitMemory = %d, want %d", filepath.Base(tt.path), tt.env, got, tt.limit)
 		}
 		if got := debug.SetGCPercent(100); got != tt.percent {
@@ -121,7 +123,7 @@ func TestGCPercent(t *testing.T) {
 func TestNoMemoryLimitForStdin(t *testing.T) {
 	a := &app{getenv: func(string) string { return "" }}
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
-	if got := a.limitMemory([]string{"-"}, nil); got != memoryLimitUnset {
+	if got := a.limitMemory([]string{"-"}, nil, ""); got != memoryLimitUnset {
 		t.Errorf("limitMemory(-) = %d, want no limit", got)
 	}
 }
@@ -154,10 +156,41 @@ func TestMemoryLimitDoesNotStarveLargeFile(t *testing.T) {
 	}
 	debug.SetMemoryLimit(1 << 62)
 	unlimited := gcs()
-	limit := a.limitMemory([]string{dir}, nil)
+	limit := a.limitMemory([]string{dir}, nil, "")
 	limited := gcs()
 	t.Logf("limit %d MB: %d collections; without: %d", limit>>20, limited, unlimited)
 	if limited > unlimited*3/2+2 {
 		t.Errorf("%d garbage collections under the limit of %d MB, %d without", limited, limit>>20, unlimited)
+	}
+}
+
+// TestMemoryLimitCountsBaseline checks that a baseline file adds twice its
+// size to the limit, and that a baseline that is not a regular file (or
+// is missing: the run reports that) adds nothing.
+func TestMemoryLimitCountsBaseline(t *testing.T) {
+	dir := t.TempDir()
+	job := filepath.Join(dir, "job.yaml")
+	if err := os.WriteFile(job, []byte("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: a\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	baseline := filepath.Join(t.TempDir(), "baseline.json")
+	if err := os.WriteFile(baseline, bytes.Repeat([]byte(" "), 3<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	a := &app{getenv: func(string) string { return "" }}
+	for _, tt := range []struct {
+		baseline string
+		want     int64
+	}{
+		{"", memoryFloor},
+		{baseline, memoryFloor + 2*3<<20},
+		{filepath.Join(dir, "missing.json"), memoryFloor},
+		{dir, memoryFloor},
+	} {
+		if got := a.limitMemory([]string{job}, nil, tt.baseline); got != tt.want {
+			t.Errorf("baseline %q: limitMemory = %d, want %d", tt.baseline, got, tt.want)
+		}
 	}
 }

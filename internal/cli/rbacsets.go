@@ -50,7 +50,7 @@ func (a *app) readRBAC(cmd *cobra.Command, f *lintFlags, paths []string) (*rbacR
 	if err != nil {
 		return nil, err
 	}
-	a.limitMemory(paths, lt.Renderer())
+	a.limitMemory(paths, lt.Renderer(), "")
 	run := &rbacRun{lt: lt}
 	run.sets, run.set, run.res = loadRBAC(ctx, lt, f.loader(a.stdin, lt), paths)
 	for _, n := range run.set.Notes {
