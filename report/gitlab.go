@@ -3,12 +3,12 @@ package report
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/jsonstream"
 )
 
 // GitLab writes a GitLab Code Quality report (artifacts:reports:
@@ -79,8 +79,5 @@ func (GitLab) Format(w io.Writer, r *Report) error {
 			},
 		})
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(issues)
+	return jsonstream.Write(w, []gitlabIssue{}, "", len(issues), func(i int) any { return &issues[i] }, jsonstream.Options{})
 }

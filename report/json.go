@@ -1,11 +1,10 @@
 package report
 
 import (
-	"bytes"
-	"encoding/json"
 	"io"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/jsonstream"
 )
 
 // JSONVersion is the version of the JSON report schema. It changes only
@@ -95,14 +94,15 @@ type jsonEdit struct {
 // encoding/json with two-space indentation.
 func (JSON) Format(w io.Writer, r *Report) error {
 	c := r.Counts()
-	head := struct {
+	type head struct {
 		Version int      `json:"version"`
 		Tool    jsonTool `json:"tool"`
 		// ColumnKind says what columns count: Unicode code points (SARIF's
 		// name for it); fix edits' offsets count bytes.
 		ColumnKind string      `json:"columnKind"`
 		Summary    jsonSummary `json:"summary"`
-	}{
+	}
+	h := head{
 		Version:    JSONVersion,
 		Tool:       jsonTool{Name: r.Tool.Name, Version: r.Tool.Version},
 		ColumnKind: SARIFColumnKind,
@@ -111,34 +111,14 @@ func (JSON) Format(w io.Writer, r *Report) error {
 			Errors: c[analyzer.SeverityError], Warnings: c[analyzer.SeverityWarning], Infos: c[analyzer.SeverityInfo],
 		},
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(head); err != nil {
-		return err
-	}
-	// Reopen the object: drop the closing "}\n" and add the diagnostics.
-	buf.Truncate(buf.Len() - len("\n}\n"))
-	if len(r.Diagnostics) == 0 {
-		buf.WriteString(",\n  \"diagnostics\": []\n}\n")
-		_, err := w.Write(buf.Bytes())
-		return err
-	}
-	buf.WriteString(",\n  \"diagnostics\": [")
-	if _, err := w.Write(buf.Bytes()); err != nil {
-		return err
-	}
 	files := r.artifacts()
-	enc.SetIndent("    ", "  ")
-	for i := range r.Diagnostics {
+	doc := struct {
+		head
+		Diagnostics []jsonDiagnostic `json:"diagnostics"`
+	}{head: h, Diagnostics: []jsonDiagnostic{}}
+	return jsonstream.Write(w, doc, "diagnostics", len(r.Diagnostics), func(i int) any {
 		d := &r.Diagnostics[i]
-		buf.Reset()
-		if i > 0 {
-			buf.WriteByte(',')
-		}
-		buf.WriteString("\n    ")
-		err := enc.Encode(jsonDiagnostic{
+		return jsonDiagnostic{
 			Rule: d.RuleID, Severity: d.Severity.String(), Message: d.Message, File: d.File,
 			Range:       jsonRangeOf(d.Range),
 			Path:        d.Path.String(),
@@ -147,17 +127,8 @@ func (JSON) Format(w io.Writer, r *Report) error {
 			Fix:         jsonFixOf(d.Fix),
 			Suppression: jsonSuppressionOf(d.Suppression),
 			Related:     jsonRelatedOf(d.Related),
-		})
-		if err != nil {
-			return err
 		}
-		buf.Truncate(buf.Len() - 1) // the encoder's newline
-		if _, err := w.Write(buf.Bytes()); err != nil {
-			return err
-		}
-	}
-	_, err := io.WriteString(w, "\n  ]\n}\n")
-	return err
+	}, jsonstream.Options{})
 }
 
 func jsonRangeOf(r analyzer.Range) jsonRange {

@@ -1,13 +1,13 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/jsonstream"
 )
 
 // SARIF constants that consumers (GitHub code scanning, baselines) rely on.
@@ -268,17 +268,16 @@ func (SARIF) Format(w io.Writer, r *Report) error {
 		results = append(results, res)
 	}
 
-	run := sarifRun{Tool: sarifTool{Driver: driver}, ColumnKind: SARIFColumnKind, Results: results}
+	run := sarifRun{Tool: sarifTool{Driver: driver}, ColumnKind: SARIFColumnKind, Results: []sarifResult{}}
 	if root := r.root(); root != "" {
 		run.OriginalURIBaseIDs = map[string]sarifArtifactLoc{SARIFBaseID: {
 			URI:         dirURI(filepath.ToSlash(root)),
 			Description: &sarifMessage{Text: "The repository root (the directory with .git; the directory kvet ran in outside a repository); relative result URIs are relative to it."},
 		}}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(sarifLog{Schema: SARIFSchema, Version: SARIFVersion, Runs: []sarifRun{run}})
+	// The results, most of the log, are encoded one at a time.
+	return jsonstream.Write(w, sarifLog{Schema: SARIFSchema, Version: SARIFVersion, Runs: []sarifRun{run}}, "results",
+		len(results), func(i int) any { return &results[i] }, jsonstream.Options{})
 }
 
 // sarifRelatedOf returns the related locations of a diagnostic and the

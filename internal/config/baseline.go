@@ -1,7 +1,6 @@
 package config
 
 import (
-	"bufio"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -13,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/jsonstream"
 	"github.com/kvet-dev/kvet/internal/safefile"
 )
 
@@ -141,33 +141,12 @@ func (b *Baseline) Write(ctx context.Context) error {
 }
 
 // encode writes the baseline as a json.Encoder indenting by two spaces
-// writes it, one finding at a time: the encoder would build the whole text
-// in memory and then an indented copy of it (two blocks of 20 MB for
-// 40,000 findings, allocated when the run's heap is at its largest).
+// writes it, one finding at a time (see jsonstream).
 func (b *Baseline) encode(w io.Writer) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	buf := fmt.Appendf(nil, "{\n  \"version\": %d,\n  \"findings\": [", b.Version)
-	for i := range b.Findings {
-		e, err := json.MarshalIndent(&b.Findings[i], "    ", "  ")
-		if err != nil {
-			return err
-		}
-		if i > 0 {
-			buf = append(buf, ',')
-		}
-		buf = append(append(buf, "\n    "...), e...)
-		if _, err := bw.Write(buf); err != nil {
-			return err
-		}
-		buf = buf[:0]
-	}
-	if len(b.Findings) > 0 {
-		buf = append(buf, "\n  "...)
-	}
-	if _, err := bw.Write(append(buf, "]\n}\n"...)); err != nil {
-		return err
-	}
-	return bw.Flush()
+	head := *b
+	head.Findings = []BaselineEntry{}
+	return jsonstream.Write(w, &head, "findings", len(b.Findings), func(i int) any { return &b.Findings[i] },
+		jsonstream.Options{EscapeHTML: true})
 }
 
 // LoadBaseline reads a baseline file written by Write: a regular file (or a
