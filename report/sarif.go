@@ -439,10 +439,12 @@ func paramDefault(v any) string {
 	return fmt.Sprint(v)
 }
 
+// mdEscaper escapes the characters that would start Markdown markup (one
+// Replacer, prepared once: see ghDataEscaper).
+var mdEscaper = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`, "<", `\<`)
+
 // mdEscape escapes the characters that would start Markdown markup.
-func mdEscape(s string) string {
-	return strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`, "<", `\<`).Replace(s)
-}
+func mdEscape(s string) string { return mdEscaper.Replace(s) }
 
 // ruleName turns a kebab-case ID into the PascalCase name SARIF viewers show.
 func ruleName(id string) string {
