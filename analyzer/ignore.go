@@ -153,6 +153,9 @@ type fileIndex struct {
 // read from the raw lines of YAML files; JSON files have no comments, so
 // only the annotation applies to them.
 //
+// The unused-suppression and suppression-reason-missing diagnostics are
+// merged into diags' array when it has room: use only the returned slice.
+//
 // It marks diags rather than a copy: the callers (lint, fix, the language
 // server) never read the unmarked diagnostics again, and copying them cost
 // more than the rest of the step. Copying a large slice of diagnostics is
@@ -221,7 +224,12 @@ func Suppress(set *Set, diags []Diagnostic, cfg SuppressConfig) []Diagnostic {
 
 // mergeSorted returns sorted and extra in the order of Sort: it sorts
 // extra and merges it into sorted (a run's result is already sorted, so
-// this is linear), or sorts everything when sorted is not.
+// this is linear), or sorts everything when sorted is not. When sorted has
+// room for extra (Lint leaves some, see resultRoom), the merge happens in
+// its array, from the end, moving each diagnostic once: a new slice of
+// every diagnostic, allocated when the heap is at its largest, made one
+// stale kvet:ignore comment cost 1.13 times the run on the 10k benchmark
+// corpus. The caller must use the returned slice only.
 func mergeSorted(sorted, extra []Diagnostic) []Diagnostic {
 	if len(extra) == 0 {
 		return sorted
@@ -234,19 +242,38 @@ func mergeSorted(sorted, extra []Diagnostic) []Diagnostic {
 		}
 	}
 	Sort(extra)
-	out := make([]Diagnostic, 0, len(sorted)+len(extra))
-	i, j := 0, 0
-	for i < len(sorted) && j < len(extra) {
-		if Less(&extra[j], &sorted[i]) {
-			out = append(out, extra[j])
-			j++
-		} else {
+	n, m := len(sorted), len(extra)
+	if cap(sorted)-n < m {
+		out := make([]Diagnostic, 0, n+m)
+		i, j := 0, 0
+		for i < n && j < m {
+			if Less(&extra[j], &sorted[i]) {
+				out = append(out, extra[j])
+				j++
+			} else {
+				out = append(out, sorted[i])
+				i++
+			}
+		}
+		for ; i < n; i++ {
 			out = append(out, sorted[i])
-			i++
+		}
+		return append(out, extra[j:]...)
+	}
+	// From the end: the larger of the two goes last; on a tie, extra's,
+	// so that equal diagnostics keep sorted's before extra's.
+	out := sorted[:n+m]
+	i, j := n-1, m-1
+	for k := n + m - 1; j >= 0; k-- {
+		if i >= 0 && Less(&extra[j], &out[i]) {
+			out[k] = out[i]
+			i--
+		} else {
+			out[k] = extra[j]
+			j--
 		}
 	}
-	out = append(out, sorted[i:]...)
-	return append(out, extra[j:]...)
+	return out
 }
 
 // unusedCheck finds the suppressions that suppress nothing.

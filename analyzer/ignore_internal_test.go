@@ -2,7 +2,10 @@ package analyzer
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -66,4 +69,62 @@ func TestMergeSorted(t *testing.T) {
 	if got := lines(mergeSorted(unsorted, []Diagnostic{d(2, "b")})); !reflect.DeepEqual(got, []int{1, 2, 4}) {
 		t.Errorf("unsorted input: %v", got)
 	}
+}
+
+// TestMergeSortedRoom checks mergeSorted against a stable sort of both lists
+// (ties keep sorted's first), with room in sorted's array for extra (the
+// merge is then in that array) and without, and with an unsorted first
+// list.
+func TestMergeSortedRoom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	gen := func(n int, tag string) []Diagnostic {
+		ds := make([]Diagnostic, n)
+		for i := range ds {
+			// Many ties: Less compares the path of neither, which tells
+			// them apart.
+			ds[i] = Diagnostic{File: fmt.Sprint("f", rng.IntN(3)), RuleID: "r", Message: "m", Path: NewPath(tag, i),
+				Range: Range{Start: Position{Line: 1 + rng.IntN(4), Column: 1}}}
+		}
+		return ds
+	}
+	for _, n := range []int{0, 1, 7, 200} {
+		for _, m := range []int{0, 1, 3, 50} {
+			for _, room := range []bool{false, true} {
+				for _, unsorted := range []bool{false, true} {
+					sorted := gen(n, "s")
+					if !unsorted {
+						slices.SortStableFunc(sorted, func(a, b Diagnostic) int { return compareForTest(&a, &b) })
+					}
+					extra := gen(m, "e")
+					want := slices.Concat(sorted, extra)
+					if m > 0 { // nothing to merge: sorted comes back as it is
+						slices.SortStableFunc(want, func(a, b Diagnostic) int { return compareForTest(&a, &b) })
+					}
+					in := sorted
+					if room {
+						in = make([]Diagnostic, n, n+m)
+						copy(in, sorted)
+					}
+					got := mergeSorted(in, slices.Clone(extra))
+					if !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {
+						t.Fatalf("n=%d m=%d room=%v unsorted=%v: wrong merge", n, m, room, unsorted)
+					}
+					if room && !unsorted && n > 0 && m > 0 && &got[0] != &in[0] {
+						t.Errorf("n=%d m=%d: merged into a new array despite the room", n, m)
+					}
+				}
+			}
+		}
+	}
+}
+
+// compareForTest is Less as a three-way comparison.
+func compareForTest(a, b *Diagnostic) int {
+	switch {
+	case Less(a, b):
+		return -1
+	case Less(b, a):
+		return 1
+	}
+	return 0
 }

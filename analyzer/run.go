@@ -441,7 +441,7 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 	for _, r := range rendered {
 		n += len(r)
 	}
-	diags := make([]Diagnostic, 0, n+setDiags.len())
+	diags := make([]Diagnostic, 0, n+setDiags.len()+resultRoom)
 	for i := range results {
 		diags = results[i].diags.appendTo(diags)
 	}
@@ -451,6 +451,11 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 	diags = setDiags.appendTo(diags)
 	return set, e.result(ctx, diags, set.Renderings)
 }
+
+// resultRoom is the room Lint leaves after its diagnostics for the few
+// that Suppress adds (unused suppressions), so that it merges them in place
+// (see mergeSorted).
+const resultRoom = 64
 
 // scratch is a file's buffers in Lint's per-file phase: the diagnostics
 // of one document, and the file's kept diagnostics until they are packed.
