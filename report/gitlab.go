@@ -53,13 +53,16 @@ func gitlabSeverity(s analyzer.Severity) string {
 // Format implements Formatter.
 func (GitLab) Format(w io.Writer, r *Report) error {
 	files := r.artifacts()
-	issues := []gitlabIssue{}
-	seen := map[string]int{}
+	var shown []int // the unsuppressed diagnostics
 	for i := range r.Diagnostics {
-		d := &r.Diagnostics[i]
-		if d.Suppressed() {
-			continue
+		if !r.Diagnostics[i].Suppressed() {
+			shown = append(shown, i)
 		}
+	}
+	// Each issue is built as it is written (in order, once; see SARIF).
+	seen := map[string]int{}
+	issue := func(i int) any {
+		d := &r.Diagnostics[shown[i]]
 		a := files[d.File]
 		fp := r.fingerprint(d, a)
 		// The same rule on the same field twice: number them, as SARIF does.
@@ -69,7 +72,7 @@ func (GitLab) Format(w io.Writer, r *Report) error {
 		if strings.HasPrefix(d.RuleID, "rbac-") {
 			category = "Security"
 		}
-		issues = append(issues, gitlabIssue{
+		return &gitlabIssue{
 			Type: "issue", CheckName: d.RuleID, Description: oneLine(d.Message),
 			Categories: []string{category}, Severity: gitlabSeverity(d.Severity),
 			Fingerprint: hex.EncodeToString(sum[:16]),
@@ -77,7 +80,7 @@ func (GitLab) Format(w io.Writer, r *Report) error {
 				Path:  a.id(d.File),
 				Lines: gitlabLines{Begin: d.Range.Start.Line, End: max(d.Range.End.Line, d.Range.Start.Line)},
 			},
-		})
+		}
 	}
-	return jsonstream.Write(w, []gitlabIssue{}, "", len(issues), func(i int) any { return &issues[i] }, jsonstream.Options{})
+	return jsonstream.Write(w, []gitlabIssue{}, "", len(shown), issue, jsonstream.Options{})
 }

@@ -225,20 +225,24 @@ func (SARIF) Format(w io.Writer, r *Report) error {
 		driver.Rules = append(driver.Rules, sarifRuleOf(rule))
 	}
 
+	for i := range r.Diagnostics {
+		d := &r.Diagnostics[i]
+		if _, ok := idx[d.RuleID]; !ok {
+			// A diagnostic of a rule that is not in r.Rules: describe it
+			// minimally so the log still satisfies code scanning.
+			idx[d.RuleID] = len(driver.Rules)
+			driver.Rules = append(driver.Rules, sarifRuleOf(&analyzer.Rule{ID: d.RuleID, Title: d.RuleID, Rationale: d.RuleID, Severity: d.Severity}))
+		}
+	}
+
+	// Each result is built as it is written (in order, once): kept all
+	// at once, the results of 40,000 findings were most of the live heap
+	// when it is at its largest, and the collector ran back to back.
 	files := r.artifacts()
 	srcs := r.sources()
 	seen := map[string]int{}
-	results := make([]sarifResult, 0, len(r.Diagnostics))
-	for i := range r.Diagnostics {
+	result := func(i int) any {
 		d := &r.Diagnostics[i]
-		ri, ok := idx[d.RuleID]
-		if !ok {
-			// A diagnostic of a rule that is not in r.Rules: describe it
-			// minimally so the log still satisfies code scanning.
-			ri = len(driver.Rules)
-			idx[d.RuleID] = ri
-			driver.Rules = append(driver.Rules, sarifRuleOf(&analyzer.Rule{ID: d.RuleID, Title: d.RuleID, Rationale: d.RuleID, Severity: d.Severity}))
-		}
 		a := files[d.File]
 		// Identical fingerprints (the same rule on the same field twice)
 		// would make code scanning merge the results: number them.
@@ -246,7 +250,7 @@ func (SARIF) Format(w io.Writer, r *Report) error {
 		seen[fp]++
 		res := sarifResult{
 			RuleID:    d.RuleID,
-			RuleIndex: ri,
+			RuleIndex: idx[d.RuleID],
 			Level:     sarifLevel(d.Severity),
 			Message:   sarifMessage{Text: d.Message},
 			Locations: []sarifLocation{{
@@ -265,7 +269,7 @@ func (SARIF) Format(w io.Writer, r *Report) error {
 		if src := srcs[d.File]; d.Fix != nil && src != nil {
 			res.Fixes = sarifFixesOf(d.Fix, src, res.Locations[0].PhysicalLocation.ArtifactLocation)
 		}
-		results = append(results, res)
+		return &res
 	}
 
 	run := sarifRun{Tool: sarifTool{Driver: driver}, ColumnKind: SARIFColumnKind, Results: []sarifResult{}}
@@ -277,7 +281,7 @@ func (SARIF) Format(w io.Writer, r *Report) error {
 	}
 	// The results, most of the log, are encoded one at a time.
 	return jsonstream.Write(w, sarifLog{Schema: SARIFSchema, Version: SARIFVersion, Runs: []sarifRun{run}}, "results",
-		len(results), func(i int) any { return &results[i] }, jsonstream.Options{})
+		len(r.Diagnostics), result, jsonstream.Options{})
 }
 
 // sarifRelatedOf returns the related locations of a diagnostic and the

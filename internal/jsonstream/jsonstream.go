@@ -23,7 +23,10 @@ type Options struct {
 
 // Write writes doc to w as json.NewEncoder(w) with SetIndent("", "  ")
 // and opts would, with the array named key filled with n elements, elem(i)
-// for i in [0, n). In doc, that array must be empty (encoded as [], not
+// for i in [0, n), called once for each i, in increasing order, each
+// value encoded before the next call (so elem may build each element as it
+// goes, and keep state from one to the next). In doc, that array must be
+// empty (encoded as [], not
 // null) and be the last member named key whose value is an empty array; a
 // key of "" names doc itself, which must then be an empty slice.
 func Write(w io.Writer, doc any, key string, n int, elem func(i int) any, opts Options) error {

@@ -92,3 +92,25 @@ func TestWriteWithoutArray(t *testing.T) {
 		t.Error("no error for a document that is not an empty array")
 	}
 }
+
+// TestWriteCallsElemInOrder checks that elem is called once for each
+// index, in order, each element written before the next call: the
+// report formats build each element as they go and number repeated
+// fingerprints in order.
+func TestWriteCallsElemInOrder(t *testing.T) {
+	var out strings.Builder
+	var calls []int
+	err := Write(&out, flat{Version: 1, Findings: []item{}}, "findings", 4, func(i int) any {
+		if i > 0 && !strings.Contains(out.String(), `"name": "`+string(rune('a'+i-1))+`"`) {
+			t.Errorf("element %d asked for before element %d was written", i, i-1)
+		}
+		calls = append(calls, i)
+		return item{Name: string(rune('a' + i))}
+	}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) != 4 || calls[0] != 0 || calls[1] != 1 || calls[2] != 2 || calls[3] != 3 {
+		t.Errorf("elem called for %v, want 0, 1, 2, 3", calls)
+	}
+}
