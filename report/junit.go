@@ -30,13 +30,32 @@ type junitTestsuites struct {
 }
 
 type junitTestsuite struct {
-	Name     string          `xml:"name,attr"`
-	Tests    int             `xml:"tests,attr"`
-	Failures int             `xml:"failures,attr"`
-	Errors   int             `xml:"errors,attr"`
-	Skipped  int             `xml:"skipped,attr"`
-	Time     string          `xml:"time,attr"`
-	Cases    []junitTestcase `xml:"testcase"`
+	Name     string     `xml:"name,attr"`
+	Tests    int        `xml:"tests,attr"`
+	Failures int        `xml:"failures,attr"`
+	Errors   int        `xml:"errors,attr"`
+	Skipped  int        `xml:"skipped,attr"`
+	Time     string     `xml:"time,attr"`
+	Cases    junitCases `xml:"testcase"`
+}
+
+// junitCases are the test cases of a suite, each built as it is encoded
+// (build(i) for i in [0, n), in order): built all at once, the cases of
+// 40,000 findings (each with its details) were most of the live heap at
+// its peak.
+type junitCases struct {
+	n     int
+	build func(i int) junitTestcase
+}
+
+// MarshalXML encodes the cases as a sequence of elements named as start.
+func (c junitCases) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	for i := range c.n {
+		if err := e.EncodeElement(c.build(i), start); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type junitTestcase struct {
@@ -63,56 +82,74 @@ type junitSkipped struct {
 func (JUnit) Format(w io.Writer, r *Report) error {
 	root := junitTestsuites{Name: "kvet", Time: "0"}
 	index := map[string]int{} // file (as given) → suite
-	suite := func(file string) *junitTestsuite {
+	var cases [][]int         // by suite: the findings' indexes
+	suite := func(file string) int {
 		i, ok := index[file]
 		if !ok {
 			i = len(root.Suites)
 			index[file] = i
 			root.Suites = append(root.Suites, junitTestsuite{Name: r.artifactOf(file).id(file), Time: "0"})
+			cases = append(cases, nil)
 		}
-		return &root.Suites[i]
+		return i
 	}
 	// Every linted file has its suite, in the order of the findings (by
 	// file), then the clean files in the order they were read.
-	srcs := r.sources()
-	names := map[string]int{}
 	for i := range r.Diagnostics {
 		d := &r.Diagnostics[i]
-		s := suite(d.File)
-		col := byteColumn(srcs, d.File, d.Range.Start)
-		name := fmt.Sprintf("%s:%d:%d %s", s.Name, d.Range.Start.Line, col, d.RuleID)
-		// Consumers may merge test cases of the same name: number the
-		// second finding of a rule at one place.
-		if names[name]++; names[name] > 1 {
-			name += fmt.Sprintf(" (%d)", names[name])
-		}
-		tc := junitTestcase{Name: name, Classname: s.Name, File: s.Name, Line: d.Range.Start.Line, Time: "0"}
-		if sup := d.Suppression; sup != nil {
-			msg := "suppressed (" + sup.Kind + ")"
-			if sup.Justification != "" {
-				msg += ": " + sup.Justification
-			}
-			tc.Skipped = &junitSkipped{Message: msg}
+		si := suite(d.File)
+		s := &root.Suites[si]
+		if d.Suppression != nil {
 			s.Skipped++
 		} else {
-			tc.Failure = &junitFailure{Message: oneLine(d.Message), Type: d.Severity.String(), Text: xmlText(junitDetails(d, s.Name, col))}
 			s.Failures++
 		}
 		s.Tests++
-		s.Cases = append(s.Cases, tc)
+		cases[si] = append(cases[si], i)
 	}
 	for _, f := range r.Sources {
 		if _, ok := index[f.Path]; ok {
 			continue
 		}
-		s := suite(f.Path)
+		s := &root.Suites[suite(f.Path)]
 		s.Tests++
-		s.Cases = append(s.Cases, junitTestcase{Name: "kvet", Classname: s.Name, File: s.Name, Time: "0"})
+		name := s.Name
+		s.Cases = junitCases{n: 1, build: func(int) junitTestcase {
+			return junitTestcase{Name: "kvet", Classname: name, File: name, Time: "0"}
+		}}
 	}
-	for _, s := range root.Suites {
+	srcs := r.sources()
+	names := map[string]int{}
+	for si := range root.Suites {
+		s := &root.Suites[si]
 		root.Tests += s.Tests
 		root.Failures += s.Failures
 		root.Skipped += s.Skipped
+		if len(cases[si]) == 0 {
+			continue // a clean file's suite
+		}
+		found := cases[si]
+		s.Cases = junitCases{n: len(found), build: func(i int) junitTestcase {
+			d := &r.Diagnostics[found[i]]
+			col := byteColumn(srcs, d.File, d.Range.Start)
+			name := fmt.Sprintf("%s:%d:%d %s", s.Name, d.Range.Start.Line, col, d.RuleID)
+			// Consumers may merge test cases of the same name: number the
+			// second finding of a rule at one place.
+			if names[name]++; names[name] > 1 {
+				name += fmt.Sprintf(" (%d)", names[name])
+			}
+			tc := junitTestcase{Name: name, Classname: s.Name, File: s.Name, Line: d.Range.Start.Line, Time: "0"}
+			if sup := d.Suppression; sup != nil {
+				msg := "suppressed (" + sup.Kind + ")"
+				if sup.Justification != "" {
+					msg += ": " + sup.Justification
+				}
+				tc.Skipped = &junitSkipped{Message: msg}
+			} else {
+				tc.Failure = &junitFailure{Message: oneLine(d.Message), Type: d.Severity.String(), Text: xmlText(junitDetails(d, s.Name, col))}
+			}
+			return tc
+		}}
 	}
 	return writeXML(w, root)
 }

@@ -1,0 +1,48 @@
+package report
+
+import (
+	"bytes"
+	"encoding/xml"
+	"testing"
+)
+
+// TestJUnitCasesEncodeAsSlice checks that junitCases, which builds each
+// test case as it is encoded, writes what a slice of the same test cases
+// writes in its place (indentation included), for none, one and several.
+func TestJUnitCasesEncodeAsSlice(t *testing.T) {
+	all := []junitTestcase{
+		{Name: "a.yaml:3:5 r", Classname: "a.yaml", File: "a.yaml", Line: 3, Time: "0", Failure: &junitFailure{Message: `m <&> "q"`, Type: "warning", Text: "details\n]]> here"}},
+		{Name: "kvet", Classname: "a.yaml", File: "a.yaml", Time: "0"},
+		{Name: "a.yaml:9:1 r", Classname: "a.yaml", File: "a.yaml", Line: 9, Time: "0", Skipped: &junitSkipped{Message: "suppressed (inSource)"}},
+	}
+	type withSlice struct {
+		XMLName xml.Name        `xml:"testsuite"`
+		Name    string          `xml:"name,attr"`
+		Cases   []junitTestcase `xml:"testcase"`
+	}
+	type withCases struct {
+		XMLName xml.Name   `xml:"testsuite"`
+		Name    string     `xml:"name,attr"`
+		Cases   junitCases `xml:"testcase"`
+	}
+	for n := range len(all) + 1 {
+		var want, got bytes.Buffer
+		if err := writeXML(&want, withSlice{Name: "a.yaml", Cases: all[:n]}); err != nil {
+			t.Fatal(err)
+		}
+		built := 0
+		cases := junitCases{n: n, build: func(i int) junitTestcase {
+			if i != built {
+				t.Errorf("case %d built after %d cases", i, built)
+			}
+			built++
+			return all[i]
+		}}
+		if err := writeXML(&got, withCases{Name: "a.yaml", Cases: cases}); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("%d cases:\ngot\n%s\nwant\n%s", n, got.String(), want.String())
+		}
+	}
+}
