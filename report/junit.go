@@ -19,24 +19,27 @@ import (
 type JUnit struct{}
 
 type junitTestsuites struct {
-	XMLName  xml.Name         `xml:"testsuites"`
-	Name     string           `xml:"name,attr"`
-	Tests    int              `xml:"tests,attr"`
-	Failures int              `xml:"failures,attr"`
-	Errors   int              `xml:"errors,attr"`
-	Skipped  int              `xml:"skipped,attr"`
-	Time     string           `xml:"time,attr"`
-	Suites   []junitTestsuite `xml:"testsuite"`
+	XMLName xml.Name `xml:"testsuites"`
+	Name    string   `xml:"name,attr"`
+	junitCounts
+	Time   string           `xml:"time,attr"`
+	Suites []junitTestsuite `xml:"testsuite"`
 }
 
 type junitTestsuite struct {
-	Name     string     `xml:"name,attr"`
-	Tests    int        `xml:"tests,attr"`
-	Failures int        `xml:"failures,attr"`
-	Errors   int        `xml:"errors,attr"`
-	Skipped  int        `xml:"skipped,attr"`
-	Time     string     `xml:"time,attr"`
-	Cases    junitCases `xml:"testcase"`
+	Name string `xml:"name,attr"`
+	junitCounts
+	Time  string     `xml:"time,attr"`
+	Cases junitCases `xml:"testcase"`
+}
+
+// junitCounts are the counts of test cases a suite (or all of them)
+// reports, as attributes.
+type junitCounts struct {
+	Tests    int `xml:"tests,attr"`
+	Failures int `xml:"failures,attr"`
+	Errors   int `xml:"errors,attr"`
+	Skipped  int `xml:"skipped,attr"`
 }
 
 // junitCases are the test cases of a suite, each built as it is encoded
