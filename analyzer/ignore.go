@@ -242,35 +242,33 @@ func mergeSorted(sorted, extra []Diagnostic) []Diagnostic {
 		}
 	}
 	Sort(extra)
+	// From the end, into sorted's array when it has room (else a new
+	// one): the larger of the two goes last; on a tie, extra's, so that
+	// equal diagnostics keep sorted's before extra's. In sorted's array a
+	// diagnostic is read before its place is written.
 	n, m := len(sorted), len(extra)
-	if cap(sorted)-n < m {
-		out := make([]Diagnostic, 0, n+m)
-		i, j := 0, 0
-		for i < n && j < m {
-			if Less(&extra[j], &sorted[i]) {
-				out = append(out, extra[j])
-				j++
-			} else {
-				out = append(out, sorted[i])
-				i++
-			}
-		}
-		for ; i < n; i++ {
-			out = append(out, sorted[i])
-		}
-		return append(out, extra[j:]...)
+	var out []Diagnostic
+	inPlace := cap(sorted)-n >= m
+	if inPlace {
+		out = sorted[:n+m]
+	} else {
+		out = make([]Diagnostic, n+m)
 	}
-	// From the end: the larger of the two goes last; on a tie, extra's,
-	// so that equal diagnostics keep sorted's before extra's.
-	out := sorted[:n+m]
 	i, j := n-1, m-1
 	for k := n + m - 1; j >= 0; k-- {
-		if i >= 0 && Less(&extra[j], &out[i]) {
-			out[k] = out[i]
+		if i >= 0 && Less(&extra[j], &sorted[i]) {
+			out[k] = sorted[i]
 			i--
 		} else {
 			out[k] = extra[j]
 			j--
+		}
+	}
+	if !inPlace {
+		// What is left of sorted comes first, in place (one element at a
+		// time: see Suppress).
+		for ; i >= 0; i-- {
+			out[i] = sorted[i]
 		}
 	}
 	return out
