@@ -111,48 +111,44 @@ func (JUnit) Format(w io.Writer, r *Report) error {
 		cases[si] = append(cases[si], i)
 	}
 	for _, f := range r.Sources {
-		if _, ok := index[f.Path]; ok {
-			continue
-		}
-		s := &root.Suites[suite(f.Path)]
-		s.Tests++
-		name := s.Name
-		s.Cases = junitCases{n: 1, build: func(int) junitTestcase {
-			return junitTestcase{Name: "kvet", Classname: name, File: name, Time: "0"}
-		}}
+		suite(f.Path)
 	}
 	srcs := r.sources()
 	names := map[string]int{}
 	for si := range root.Suites {
 		s := &root.Suites[si]
+		if found := cases[si]; len(found) == 0 {
+			// A clean file: one passing test case.
+			s.Tests++
+			s.Cases = junitCases{n: 1, build: func(int) junitTestcase {
+				return junitTestcase{Name: "kvet", Classname: s.Name, File: s.Name, Time: "0"}
+			}}
+		} else {
+			s.Cases = junitCases{n: len(found), build: func(i int) junitTestcase {
+				d := &r.Diagnostics[found[i]]
+				col := byteColumn(srcs, d.File, d.Range.Start)
+				name := fmt.Sprintf("%s:%d:%d %s", s.Name, d.Range.Start.Line, col, d.RuleID)
+				// Consumers may merge test cases of the same name: number
+				// the second finding of a rule at one place.
+				if names[name]++; names[name] > 1 {
+					name += fmt.Sprintf(" (%d)", names[name])
+				}
+				tc := junitTestcase{Name: name, Classname: s.Name, File: s.Name, Line: d.Range.Start.Line, Time: "0"}
+				if sup := d.Suppression; sup != nil {
+					msg := "suppressed (" + sup.Kind + ")"
+					if sup.Justification != "" {
+						msg += ": " + sup.Justification
+					}
+					tc.Skipped = &junitSkipped{Message: msg}
+				} else {
+					tc.Failure = &junitFailure{Message: oneLine(d.Message), Type: d.Severity.String(), Text: xmlText(junitDetails(d, s.Name, col))}
+				}
+				return tc
+			}}
+		}
 		root.Tests += s.Tests
 		root.Failures += s.Failures
 		root.Skipped += s.Skipped
-		if len(cases[si]) == 0 {
-			continue // a clean file's suite
-		}
-		found := cases[si]
-		s.Cases = junitCases{n: len(found), build: func(i int) junitTestcase {
-			d := &r.Diagnostics[found[i]]
-			col := byteColumn(srcs, d.File, d.Range.Start)
-			name := fmt.Sprintf("%s:%d:%d %s", s.Name, d.Range.Start.Line, col, d.RuleID)
-			// Consumers may merge test cases of the same name: number the
-			// second finding of a rule at one place.
-			if names[name]++; names[name] > 1 {
-				name += fmt.Sprintf(" (%d)", names[name])
-			}
-			tc := junitTestcase{Name: name, Classname: s.Name, File: s.Name, Line: d.Range.Start.Line, Time: "0"}
-			if sup := d.Suppression; sup != nil {
-				msg := "suppressed (" + sup.Kind + ")"
-				if sup.Justification != "" {
-					msg += ": " + sup.Justification
-				}
-				tc.Skipped = &junitSkipped{Message: msg}
-			} else {
-				tc.Failure = &junitFailure{Message: oneLine(d.Message), Type: d.Severity.String(), Text: xmlText(junitDetails(d, s.Name, col))}
-			}
-			return tc
-		}}
 	}
 	return writeXML(w, root)
 }
