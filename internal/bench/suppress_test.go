@@ -35,7 +35,10 @@ func BenchmarkSuppress(b *testing.B) {
 			b.ResetTimer()
 			suppressed := 0
 			for b.Loop() {
-				diags := analyzer.Suppress(set, res.Diagnostics, analyzer.SuppressConfig{Rules: all, Known: all})
+				b.StopTimer()
+				in := lintResult(res.Diagnostics)
+				b.StartTimer()
+				diags := analyzer.Suppress(set, in, analyzer.SuppressConfig{Rules: all, Known: all})
 				suppressed = 0
 				for i := range diags {
 					if diags[i].Suppressed() {
@@ -51,6 +54,15 @@ func BenchmarkSuppress(b *testing.B) {
 			b.ReportMetric(float64(suppressed), "suppressed")
 		})
 	}
+}
+
+// lintResult returns a copy of Lint's diagnostics ds, with the room Lint
+// leaves after them: Suppress marks its input and merges into that room,
+// so each call needs a fresh one.
+func lintResult(ds []analyzer.Diagnostic) []analyzer.Diagnostic {
+	out := make([]analyzer.Diagnostic, len(ds), cap(ds))
+	copy(out, ds)
+	return out
 }
 
 func addComments(b *testing.B, dir string) {
@@ -101,7 +113,10 @@ func BenchmarkSuppressScale(b *testing.B) {
 				b.ResetTimer()
 				var diags []analyzer.Diagnostic
 				for b.Loop() {
-					diags = analyzer.Suppress(set, res.Diagnostics, analyzer.SuppressConfig{Rules: all, Known: all})
+					b.StopTimer()
+					in := lintResult(res.Diagnostics)
+					b.StartTimer()
+					diags = analyzer.Suppress(set, in, analyzer.SuppressConfig{Rules: all, Known: all})
 				}
 				suppressed := 0
 				for i := range diags {
