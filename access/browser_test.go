@@ -419,17 +419,27 @@ func TestMarkdownMermaidInBrowser(t *testing.T) {
 	}
 	wd.call("POST", wd.session+"/execute/async", map[string]any{"args": []any{graph}, "script": `
 const done = arguments[arguments.length - 1];
-if (typeof mermaid === "undefined") { done({mermaid: false}); return; }
-mermaid.initialize({startOnLoad: false, securityLevel: "strict"});
-mermaid.render("access-graph", arguments[0]).then(r => {
-  const out = document.getElementById("out");
-  out.innerHTML = r.svg;
-  const svg = out.querySelector("svg");
-  done({mermaid: true, rendered: true,
-    nodes: Array.from(svg.querySelectorAll("g.node")).map(n => n.textContent.trim()),
-    dangers: Array.from(svg.querySelectorAll("g.node.danger")).map(n => n.textContent.trim()),
-    edges: svg.querySelectorAll("path.flowchart-link").length});
-}, e => done({mermaid: true, error: String(e && e.message || e)}));`}, &res)
+const graph = arguments[0];
+// Mermaid (5.5 MB) may still be evaluating when navigation returns on a
+// loaded machine: wait for it, up to 20 s.
+const since = Date.now();
+(function render() {
+  if (typeof mermaid === "undefined") {
+    if (Date.now() - since < 20000) { setTimeout(render, 50); return; }
+    done({mermaid: false});
+    return;
+  }
+  mermaid.initialize({startOnLoad: false, securityLevel: "strict"});
+  mermaid.render("access-graph", graph).then(r => {
+    const out = document.getElementById("out");
+    out.innerHTML = r.svg;
+    const svg = out.querySelector("svg");
+    done({mermaid: true, rendered: true,
+      nodes: Array.from(svg.querySelectorAll("g.node")).map(n => n.textContent.trim()),
+      dangers: Array.from(svg.querySelectorAll("g.node.danger")).map(n => n.textContent.trim()),
+      edges: svg.querySelectorAll("path.flowchart-link").length});
+  }, e => done({mermaid: true, error: String(e && e.message || e)}));
+})();`}, &res)
 	switch {
 	case !res.Mermaid:
 		t.Fatalf("mermaid did not load from %s", js)
