@@ -1,8 +1,11 @@
 package analyzer
 
 import (
+	"cmp"
 	"math/bits"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // EditDistance is the Levenshtein distance between a and b (in bytes), or
@@ -54,7 +57,21 @@ type Names struct {
 	names []string
 	lower []string
 	chars []uint64
+
+	// near indexes a long list for Nearest, built on its first call.
+	nearOnce sync.Once
+	near     []nearKey
 }
+
+// nearKey files the name at index under the hash of a text (nearIndex).
+type nearKey struct {
+	hash  uint64
+	index int32
+}
+
+// nearIndexMin is the length from which Nearest indexes a list (nearIndex)
+// rather than rating each name.
+const nearIndexMin = 32
 
 // NewNames prepares names for Closest.
 func NewNames(names []string) *Names {
@@ -81,13 +98,32 @@ func (n *Names) Closest(name string) (best string, unique bool) {
 // set rules ask in lists of short names that mostly differ in a character
 // or two ("obj-1-4" and "obj-10-4"), which that check settles with a few
 // byte comparisons.
+//
+// In a list of nearIndexMin names or more, it finds the names equal to
+// name or one edit away in an index (nearIndex), and rates the names in
+// order only when there is none, up to the first two edits away.
 func (n *Names) Nearest(name string) string {
 	lower := strings.ToLower(name)
+	if len(n.lower) >= nearIndexMin {
+		n.nearOnce.Do(n.nearIndex)
+		if i, ok := n.nearest(lower); ok {
+			return n.names[i]
+		}
+		return n.secondNearest(lower, true)
+	}
 	for i, c := range n.lower {
 		if c == lower {
 			return n.names[i]
 		}
 	}
+	return n.secondNearest(lower, false)
+}
+
+// secondNearest returns the first name one edit away from lower, else the
+// first two edits away, else "": the names of Nearest when none is equal
+// to lower, or, with noneAtOne, when none is one edit away either (it then
+// stops at the first two edits away).
+func (n *Names) secondNearest(lower string, noneAtOne bool) string {
 	nameChars := chars(lower)
 	second := -1
 	for i, c := range n.lower {
@@ -101,6 +137,9 @@ func (n *Names) Nearest(name string) string {
 		case 1:
 			return n.names[i]
 		case 2:
+			if noneAtOne {
+				return n.names[i]
+			}
 			if second < 0 {
 				second = i
 			}
@@ -110,6 +149,75 @@ func (n *Names) Nearest(name string) string {
 		return ""
 	}
 	return n.names[second]
+}
+
+// nearIndex files each name under the hash of itself and of each text it
+// leaves without one of its bytes, sorted by hash and then index. Two
+// strings one edit apart then share a text: a byte inserted into the
+// shorter is removed from the longer, and a byte replaced is removed from
+// both at the same place. Names that only share a hash are told apart by
+// nearest, which rates each name it finds.
+func (n *Names) nearIndex() {
+	size := 0
+	for _, c := range n.lower {
+		size += len(c) + 1
+	}
+	n.near = make([]nearKey, 0, size)
+	for i, c := range n.lower {
+		for j := range len(c) + 1 {
+			n.near = append(n.near, nearKey{deletionHash(c, j), int32(i)})
+		}
+	}
+	slices.SortFunc(n.near, func(a, b nearKey) int {
+		return cmp.Or(cmp.Compare(a.hash, b.hash), cmp.Compare(a.index, b.index))
+	})
+}
+
+// filed returns the indices of the names filed under hash h, in order.
+func (n *Names) filed(h uint64) []nearKey {
+	i, _ := slices.BinarySearchFunc(n.near, h, func(k nearKey, h uint64) int { return cmp.Compare(k.hash, h) })
+	j := i
+	for j < len(n.near) && n.near[j].hash == h {
+		j++
+	}
+	return n.near[i:j]
+}
+
+// deletionHash is the 64-bit FNV-1a hash of s without its byte at j (of s
+// whole when j is len(s)).
+func deletionHash(s string, j int) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for k := 0; k < len(s); k++ {
+		if k != j {
+			h = (h ^ uint64(s[k])) * prime
+		}
+	}
+	return h
+}
+
+// nearest returns the index of the first name equal to lower, else of the
+// first one edit away from it, and whether there is one (see nearIndex).
+func (n *Names) nearest(lower string) (int, bool) {
+	whole := n.filed(deletionHash(lower, len(lower)))
+	for _, k := range whole {
+		if n.lower[k.index] == lower {
+			return int(k.index), true
+		}
+	}
+	best := int32(-1)
+	consider := func(keys []nearKey) {
+		for _, k := range keys {
+			if (best < 0 || k.index < best) && upToTwo(lower, n.lower[k.index]) == 1 {
+				best = k.index
+			}
+		}
+	}
+	consider(whole)
+	for j := range len(lower) {
+		consider(n.filed(deletionHash(lower, j)))
+	}
+	return int(best), best >= 0
 }
 
 // upToTwo returns the edit distance of a and b (in bytes) when it is at

@@ -120,7 +120,7 @@ func levenshtein(a, b string) int {
 // (upToTwo) against the textbook distance, in long lists of short, similar
 // names like those set rules search (the first name one edit away, else
 // the first two edits away, else none), and on random words of a small
-// alphabet.
+// alphabet, in short lists and in lists long enough to be indexed.
 func TestNearestMatchesLevenshtein(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	word := func(alphabet string, n int) string {
@@ -133,16 +133,25 @@ func TestNearestMatchesLevenshtein(t *testing.T) {
 	for range 3000 {
 		var cands []string
 		var name string
-		if rng.IntN(2) == 0 {
-			for range 1 + rng.IntN(60) {
+		switch rng.IntN(3) {
+		case 0:
+			for range 1 + rng.IntN(120) {
 				cands = append(cands, "obj-"+word("0123456789", 1+rng.IntN(2))+"-"+word("0123456789", 1))
 			}
 			name = "obj-" + word("0123456789", 1+rng.IntN(2)) + "-" + word("0123456789", 1+rng.IntN(2))
-		} else {
+		case 1:
 			for range 1 + rng.IntN(8) {
 				cands = append(cands, word("abAB-", rng.IntN(9)))
 			}
 			name = word("abAB-", rng.IntN(9))
+		default:
+			// Long enough for Nearest's index (nearIndexMin), with
+			// repeated names, names equal ignoring case, and the empty
+			// name.
+			for range 32 + rng.IntN(100) {
+				cands = append(cands, word("abAB-", rng.IntN(7)))
+			}
+			name = word("abAB-", rng.IntN(8))
 		}
 		want, wantD := "", 3
 		for _, c := range cands {
