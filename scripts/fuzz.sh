@@ -15,6 +15,7 @@ targets=(
 	"./analyzer FuzzParse"
 	"./analyzer FuzzSuppress"
 	"./report FuzzFormats"
+	"./internal/linter FuzzLint"
 )
 status=0
 for t in "${targets[@]}"; do
