@@ -8,13 +8,18 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/rbac"
 )
 
 // headless is a headless Service of the set; statefulSet is a StatefulSet's
-// governing Service name.
+// governing Service name. Each has its namespace ("default" when unset)
+// and, when metadata.namespace is unset, its folder (rbac.Folder): such
+// manifests go wherever their folder is applied, so a StatefulSet without
+// namespace governs the Services without namespace of its own folder, and
+// those of namespace default (where the default context puts both).
 type (
-	headless    struct{ namespace, name string }
-	statefulSet struct{ namespace, serviceName string }
+	headless    struct{ namespace, folder, name string }
+	statefulSet struct{ namespace, folder, serviceName string }
 )
 
 // fact extracts what HeadlessLoadBalancing needs: headless Services (with
@@ -24,20 +29,32 @@ func fact() *analyzer.Fact {
 		switch o := d.Object.(type) {
 		case *corev1.Service:
 			if o.Spec.ClusterIP == corev1.ClusterIPNone {
-				return headless{namespace(d.Namespace), d.Name}, []analyzer.Path{analyzer.NewPath("spec", "clusterIP")}
+				return headless{namespace(d.Namespace), folder(d), d.Name}, []analyzer.Path{analyzer.NewPath("spec", "clusterIP")}
 			}
 		case *appsv1.StatefulSet:
-			return statefulSet{namespace(d.Namespace), o.Spec.ServiceName}, nil
+			return statefulSet{namespace(d.Namespace), folder(d), o.Spec.ServiceName}, []analyzer.Path{serviceName}
 		}
 		return nil, nil
 	}}
 }
 
+// serviceName is the path of a StatefulSet's governing Service.
+var serviceName = analyzer.NewPath("spec", "serviceName")
+
 func namespace(ns string) string {
 	if ns == "" {
-		return "default"
+		return rbac.DefaultNamespace
 	}
 	return ns
+}
+
+// folder returns the folder of d when it has no metadata.namespace, else
+// "".
+func folder(d *analyzer.Document) string {
+	if d.Namespace != "" {
+		return ""
+	}
+	return rbac.Folder(d)
 }
 
 // HeadlessLoadBalancing flags headless Services that no StatefulSet of the
@@ -69,23 +86,48 @@ func HeadlessLoadBalancing() *analyzer.Rule {
 				h headless
 			}
 			governed := map[statefulSet]bool{}
+			// elsewhere is, by Service name, the first StatefulSet
+			// without namespace that names it (in the order of the set).
+			type other struct {
+				d      *analyzer.Document
+				folder string
+			}
+			elsewhere := map[string]other{}
 			var services []service
 			for _, d := range p.Docs {
 				switch v := d.Fact(f).(type) {
 				case statefulSet:
 					governed[v] = true
+					if _, ok := elsewhere[v.serviceName]; !ok && v.folder != "" {
+						elsewhere[v.serviceName] = other{d, v.folder}
+					}
 				case headless:
 					services = append(services, service{d, v})
 				}
 			}
 			for _, s := range services {
 				d, h := s.d, s.h
-				if governed[statefulSet{h.namespace, h.name}] {
+				_, unnamespaced := elsewhere[h.name]
+				switch {
+				case governed[statefulSet{h.namespace, h.folder, h.name}]:
+					continue
+				// Manifests without namespace and those of namespace
+				// default land together with the default context.
+				case h.namespace == rbac.DefaultNamespace && h.folder != "" && governed[statefulSet{rbac.DefaultNamespace, "", h.name}]:
+					continue
+				case h.namespace == rbac.DefaultNamespace && h.folder == "" && unnamespaced:
 					continue
 				}
-				p.Report(d, analyzer.Finding{Path: analyzer.NewPath("spec", "clusterIP"), Message: fmt.Sprintf(
-					"Service %s/%s is headless (clusterIP: None) and no StatefulSet in the set names it as serviceName: clients balance by DNS round robin, keep stale pod addresses for up to ~20 s after a pod goes away and load DNS on every connection; remove clusterIP: None to get a ClusterIP Service",
-					h.namespace, h.name)})
+				note := ""
+				var related []analyzer.Related
+				if o, ok := elsewhere[h.name]; ok && h.folder != "" && h.folder != o.folder {
+					note = " (the one that does is in folder " + o.folder + ": manifests without metadata.namespace go wherever their folder is applied, so it is not necessarily in the Service's namespace)"
+					related = []analyzer.Related{{Doc: o.d, Path: serviceName,
+						Message: fmt.Sprintf("StatefulSet %s of folder %s names %s here", o.d.Name, o.folder, h.name)}}
+				}
+				p.Report(d, analyzer.Finding{Path: analyzer.NewPath("spec", "clusterIP"), Related: related, Message: fmt.Sprintf(
+					"Service %s/%s is headless (clusterIP: None) and no StatefulSet in the set names it as serviceName%s: clients balance by DNS round robin, keep stale pod addresses for up to ~20 s after a pod goes away and load DNS on every connection; remove clusterIP: None to get a ClusterIP Service",
+					h.namespace, h.name, note)})
 			}
 		},
 	}
