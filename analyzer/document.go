@@ -30,6 +30,10 @@ type File struct {
 	reparseOnce sync.Once
 	roots       map[docKey]*yaml.Node
 
+	// partial is the root of a rendering that did not render and would
+	// have read the file (see Rendering.Partial), or "".
+	partial string
+
 	// blockLines marks the lines inside literal and folded block scalars,
 	// where "#" is text, not a comment. Parse fills it, while the node
 	// trees exist, for files that may hold kvet:ignore comments (ignore.go).
@@ -224,6 +228,19 @@ func (d *Document) Root() *yaml.Node {
 
 // release drops the node tree; Root re-creates it on demand.
 func (d *Document) release() { d.root = nil }
+
+// Partial returns the directory of a root (a kustomization) that would
+// have read d's file but did not render (see Rendering.Partial), or "".
+// d is then linted as it is, in a set that lacks what the root would have
+// added: a set rule that reports an object missing from the set (a
+// ServiceAccount, a role, a binding) says nothing about d, since the root
+// may well define it.
+func (d *Document) Partial() string {
+	if d.Source != nil {
+		return ""
+	}
+	return d.File.partial
+}
 
 // Ref returns the object reference used in diagnostics.
 func (d *Document) Ref() ObjectRef {

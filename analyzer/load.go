@@ -235,6 +235,9 @@ type input struct {
 	name  string
 	file  *File
 	diags []Diagnostic
+	// partial is the root of a rendering that did not render and would
+	// have read the file (File.partial).
+	partial string
 }
 
 // open discovers paths, renders the roots among them when the loader has a
@@ -275,6 +278,7 @@ func (l *Loader) open(ctx context.Context, paths []string) ([]*input, *Set) {
 		set.Renderings, names, rerrs = l.Renderer.Render(ctx, l, names)
 		set.Errors = append(set.Errors, rerrs...)
 	}
+	partial := partialFiles(set.Renderings)
 	for _, name := range names {
 		if len(named) > 0 {
 			if abs, err := filepath.Abs(name); err == nil && named[abs] {
@@ -282,6 +286,11 @@ func (l *Loader) open(ctx context.Context, paths []string) ([]*input, *Set) {
 			}
 		}
 		in := &input{name: name}
+		if len(partial) > 0 {
+			if abs, err := filepath.Abs(name); err == nil {
+				in.partial = partial[abs]
+			}
+		}
 		if name == "-" {
 			if l.Stdin == nil {
 				set.Errors = append(set.Errors, errors.New("reading standard input: no input"))
@@ -320,7 +329,29 @@ func (l *Loader) read(ctx context.Context, in *input) (*File, []Diagnostic, erro
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading %s: %w", in.name, err)
 	}
+	f.partial = in.partial
 	return f, diags, nil
+}
+
+// partialFiles maps the absolute path of each file of the renderings'
+// Partial to the first root that lists it.
+func partialFiles(renderings []*Rendering) map[string]string {
+	var out map[string]string
+	for _, r := range renderings {
+		for _, p := range r.Partial {
+			abs, err := filepath.Abs(filepath.FromSlash(p))
+			if err != nil {
+				continue
+			}
+			if out == nil {
+				out = map[string]string{}
+			}
+			if _, ok := out[abs]; !ok {
+				out[abs] = r.Root
+			}
+		}
+	}
+	return out
 }
 
 // ReadFile reads a file that a renderer needs (a kustomization's resource

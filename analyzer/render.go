@@ -61,6 +61,13 @@ type Rendering struct {
 	// Diagnostics are the rendering's own findings (render-failed) and the
 	// loader's diagnostics of its documents.
 	Diagnostics []Diagnostic
+	// Partial are the files, as discovered (slash-separated), that a root
+	// that did not render would have read as resources (a kustomization
+	// that names remote content, or that kustomize refuses): they are
+	// linted as they are, but without what the root would have added (its
+	// remote bases, ...), so their documents' set is known to be partial
+	// (see Document.Partial).
+	Partial []string
 }
 
 // SourceMap maps the field paths of a rendered document to the source

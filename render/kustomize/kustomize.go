@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -365,7 +366,7 @@ func (b *build) visit(dir, abs string, from *located) *kustomization {
 // fail records the render-failed diagnostic of a root at entry at (none
 // when msg is empty), and the files that are linted only through the
 // rendering: every kustomization and patch visited (resource files are
-// left to be linted as they are).
+// left to be linted as they are, and listed as the rendering's Partial).
 func (b *build) fail(out *analyzer.Rendering, at located, msg string) {
 	k := at.k
 	if k == nil {
@@ -387,6 +388,17 @@ func (b *build) fail(out *analyzer.Rendering, at located, msg string) {
 	for _, p := range b.patchFiles {
 		if f, err := b.env.File(p); err == nil && !slices.Contains(out.Files, f) {
 			out.Files = append(out.Files, f)
+		}
+	}
+	// The resource files are linted as they are, without what the root
+	// would have added: a component adds nothing of its own.
+	if b.root.kind != "Component" {
+		for _, k := range b.order {
+			for _, target := range slices.Sorted(maps.Keys(k.lists)) {
+				if p := b.display(target); !slices.Contains(out.Partial, p) {
+					out.Partial = append(out.Partial, p)
+				}
+			}
 		}
 	}
 	if file == nil || msg == "" {

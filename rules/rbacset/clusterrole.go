@@ -43,6 +43,9 @@ func reportCouldBeRole(p *analyzer.SetPass, m *rbac.Model, r *rbac.Role) {
 	if r.Kind != rbac.KindClusterRole || r.Aggregation != nil || len(m.SelectedBy(r)) > 0 {
 		return
 	}
+	if r.Doc != nil && r.Doc.Partial() != "" {
+		return // its overlay did not render: what it adds may bind it in a namespace
+	}
 	bound := m.BoundBy(r)
 	if len(bound) == 0 || slices.ContainsFunc(bound, func(b *rbac.Binding) bool { return b.Kind != rbac.KindClusterRoleBinding }) {
 		return

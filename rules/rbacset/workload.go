@@ -237,6 +237,9 @@ func reportAccountNotFound(p *analyzer.SetPass, m *rbac.Model, w *rbac.Workload,
 	if !w.Explicit || w.Account == "default" || len(names) == 0 || m.Account(w, w.Account) != nil {
 		return
 	}
+	if w.Doc != nil && w.Doc.Partial() != "" {
+		return // its overlay did not render: what it adds may define the account
+	}
 	// Concatenated rather than formatted: thousands of workloads, and
 	// fmt boxes each argument.
 	const refuses = "): the API server refuses to create its pods until the ServiceAccount exists"

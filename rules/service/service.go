@@ -102,7 +102,11 @@ func HeadlessLoadBalancing() *analyzer.Rule {
 						elsewhere[v.serviceName] = other{d, v.folder}
 					}
 				case headless:
-					services = append(services, service{d, v})
+					// A Service whose overlay did not render: what the
+					// overlay adds may hold its StatefulSet.
+					if d.Partial() == "" {
+						services = append(services, service{d, v})
+					}
 				}
 			}
 			for _, s := range services {
