@@ -18,15 +18,15 @@ func TestMemoryLimit(t *testing.T) {
 	tests := []struct {
 		input, inFlight, baseline, want int64
 	}{
-		{0, 0, 0, 72 << 20},
-		{1 << 20, 1 << 20, 0, 72 << 20},        // one small file: the floor
-		{5_056_848, 11_000, 0, 72 << 20},       // the 10,000-document benchmark corpus: the floor
-		{7_600_000, 15_000, 0, 76_600_000},     // just above the floor
+		{0, 0, 0, 80 << 20},
+		{1 << 20, 1 << 20, 0, 80 << 20},        // one small file: the floor
+		{5_056_848, 11_000, 0, 80 << 20},       // the 10,000-document benchmark corpus: the floor
+		{8_400_000, 15_000, 0, 84_600_000},     // just above the floor
 		{25_472_547, 11_000, 0, 255_165_470},   // 50,000 documents: above the heap in use (~195 MB)
 		{3_000_000, 3_000_000, 0, 150_000_000}, // one 3 MB file: above its live heap (83 MB)
 		{34_000_000, 34_000_000, 0, 1_700_000_000},
 		{1 << 30, 2 << 20, 0, 10<<30 + 80<<20},
-		{5_056_848, 11_000, 21_618_560, 72<<20 + 43_237_120}, // the 10k corpus with a baseline of all its 40,000 findings
+		{5_056_848, 11_000, 21_618_560, 80<<20 + 43_237_120}, // the 10k corpus with a baseline of all its 40,000 findings
 		{25_472_547, 11_000, 1_000_000, 257_165_470},
 	}
 	for _, tt := range tests {
