@@ -1,23 +1,17 @@
 package analyzer_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/analyzer/analyzertest"
 )
 
 // FuzzParse checks that no input makes loading, decoding or locating panic
 // or hang. Seeds are the loading fixtures. Run it with
 // go test ./analyzer -run '^$' -fuzz FuzzParse -fuzztime 60s.
 func FuzzParse(f *testing.F) {
-	seeds, _ := filepath.Glob("testdata/load/*")
-	for _, s := range seeds {
-		if data, err := os.ReadFile(s); err == nil {
-			f.Add(data)
-		}
-	}
+	analyzertest.AddSeeds(f, "testdata/load/*")
 	paths := []analyzer.Path{
 		nil,
 		analyzer.NewPath("metadata", "name"),
@@ -53,12 +47,7 @@ func FuzzParse(f *testing.F) {
 // Seeds are the suppression fixtures. Run it with
 // go test ./analyzer -run '^$' -fuzz FuzzSuppress -fuzztime 60s.
 func FuzzSuppress(f *testing.F) {
-	seeds, _ := filepath.Glob("testdata/ignore/*")
-	for _, s := range seeds {
-		if data, err := os.ReadFile(s); err == nil {
-			f.Add(data)
-		}
-	}
+	analyzertest.AddSeeds(f, "testdata/ignore/*")
 	f.Add([]byte("# kvet:ignore-file r -- x\n---\n# kvet:ignore r\n# kvet:ignore-document r,s\na: 1 # kvet:ignore\n"))
 	rules := append([]*analyzer.Rule{{ID: "r", Title: "r", Severity: analyzer.SeverityWarning, Source: "go", Rationale: "r", Remediation: "r"}},
 		analyzer.SuppressionRules()...)

@@ -45,3 +45,22 @@ func LintWithin(t testing.TB, loader *analyzer.Loader, paths []string, limit tim
 		return nil, nil
 	}
 }
+
+// AddSeeds adds the content of each file that pattern (filepath.Glob)
+// matches to the seed corpus of fuzz target f, and fails it when none
+// matches or one cannot be read: a fuzz target without its seeds still
+// passes, having tested less.
+func AddSeeds(f *testing.F, pattern string) {
+	f.Helper()
+	seeds, err := filepath.Glob(pattern)
+	if err != nil || len(seeds) == 0 {
+		f.Fatalf("no seeds match %s (%v)", pattern, err)
+	}
+	for _, s := range seeds {
+		data, err := os.ReadFile(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+}

@@ -2,11 +2,10 @@ package linter_test
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/analyzer/analyzertest"
 	"github.com/kvet-dev/kvet/internal/linter"
 )
 
@@ -17,12 +16,7 @@ import (
 // a line of its file. Seeds are the bundled examples. Run it with
 // go test ./internal/linter -run '^$' -fuzz FuzzLint -fuzztime 60s.
 func FuzzLint(f *testing.F) {
-	seeds, _ := filepath.Glob("../../examples/*/*.yaml")
-	for _, s := range seeds {
-		if data, err := os.ReadFile(s); err == nil {
-			f.Add(data)
-		}
-	}
+	analyzertest.AddSeeds(f, "../../examples/*/*.yaml")
 	lt, err := linter.New(nil, linter.Settings{})
 	if err != nil {
 		f.Fatal(err)
