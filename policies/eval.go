@@ -49,10 +49,31 @@ type program struct {
 // instead; their entries are those blamed for them.)
 type query struct {
 	text    string
-	body    ast.Body
 	qc      ast.QueryCompiler
 	entries []*entry
 	vars    []ast.Var
+
+	// body is text compiled, on the first call of compiled; err is why
+	// it could not be.
+	once sync.Once
+	body ast.Body
+	err  error
+	opts ast.ParserOptions
+}
+
+// compiled returns the query's compiled body (see prepareLines).
+func (q *query) compiled() (ast.Body, error) {
+	q.once.Do(func() {
+		body, err := ast.ParseBodyWithOpts(q.text, q.opts)
+		if err != nil {
+			q.err = fmt.Errorf("internal error: policy query: %w", err)
+			return
+		}
+		if q.body, err = q.qc.Compile(body); err != nil {
+			q.err = fmt.Errorf("preparing the policy query: %w", formatErrors(err))
+		}
+	})
+	return q.body, q.err
 }
 
 // checkOnlyStages are the compiler stages that only look for errors: they
@@ -139,7 +160,10 @@ func paramsModule(params map[string]map[string]any) (*ast.Module, error) {
 }
 
 // queryFor returns the query that evaluates every entry that applies to
-// kind, preparing it on first use.
+// kind, preparing it on first use. Its body is compiled when it is first
+// evaluated (planFor compiles it at once when no guard plan is evaluated
+// before it): with a guard plan, a document evaluates it only when a
+// guard's base is undefined, so a run often never does.
 func (p *program) queryFor(kind string) (*query, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -152,10 +176,7 @@ func (p *program) queryFor(kind string) (*query, error) {
 			entries = append(entries, en)
 		}
 	}
-	q, err := p.prepare(entries)
-	if err != nil {
-		return nil, err
-	}
+	q := p.queryLines(entries, nil)
 	p.byKind[kind] = q
 	return q, nil
 }
@@ -191,7 +212,16 @@ func (p *program) prepare(entries []*entry) (*query, error) {
 // values[i] when it is set (its entry is the one blamed for it), else the
 // entry's value as prepare writes it.
 func (p *program) prepareLines(entries []*entry, values []string) (*query, error) {
-	q := &query{entries: entries, qc: p.compiler.QueryCompiler()}
+	q := p.queryLines(entries, values)
+	if _, err := q.compiled(); err != nil {
+		return nil, err
+	}
+	return q, nil
+}
+
+// queryLines is prepareLines without compiling the query (see compiled).
+func (p *program) queryLines(entries []*entry, values []string) *query {
+	q := &query{entries: entries, qc: p.compiler.QueryCompiler(), opts: p.parserOptions()}
 	lines := make([]string, 0, len(q.entries))
 	for i, en := range q.entries {
 		v := ast.Var("__kvet" + strconv.Itoa(i) + "__")
@@ -214,14 +244,7 @@ func (p *program) prepareLines(entries []*entry, values []string) (*query, error
 		lines = append(lines, "true")
 	}
 	q.text = strings.Join(lines, "\n")
-	body, err := ast.ParseBodyWithOpts(q.text, p.parserOptions())
-	if err != nil {
-		return nil, fmt.Errorf("internal error: policy query: %w", err)
-	}
-	if q.body, err = q.qc.Compile(body); err != nil {
-		return nil, fmt.Errorf("preparing the policy query: %w", formatErrors(err))
-	}
-	return q, nil
+	return q
 }
 
 // parserOptions are the options of parsing queries: Rego v1 with the
@@ -231,6 +254,14 @@ func (p *program) prepareLines(entries []*entry, values []string) (*query, error
 func (p *program) parserOptions() ast.ParserOptions {
 	return ast.ParserOptions{RegoVersion: ast.RegoV1, Capabilities: p.compiler.Capabilities()}
 }
+
+// prepareError is the error of a query that could not be compiled, when
+// it is first evaluated (query.compiled): the document gets that one
+// error, as when the query is compiled before evaluating.
+type prepareError struct{ err error }
+
+func (e prepareError) Error() string { return e.err.Error() }
+func (e prepareError) Unwrap() error { return e.err }
 
 // errTimeout is the error of an evaluation that exceeded the time limit.
 var errTimeout = errors.New("time limit exceeded")
@@ -276,7 +307,11 @@ func (p *program) end(ev *evaluation) {
 // document: see evalPlan). On a timeout, the error wraps errTimeout and
 // the entry that was being evaluated is returned with it.
 func (p *program) eval(ev *evaluation, q *query, cache *memoCache) ([]ast.Value, *entry, error) {
-	tq := topdown.NewQuery(q.body).
+	body, err := q.compiled()
+	if err != nil {
+		return nil, nil, prepareError{err}
+	}
+	tq := topdown.NewQuery(body).
 		WithCompiler(p.compiler).
 		WithQueryCompiler(q.qc).
 		WithStore(p.store).
@@ -287,7 +322,7 @@ func (p *program) eval(ev *evaluation, q *query, cache *memoCache) ([]ast.Value,
 		WithMetrics(metrics.NoOp()).
 		WithStackTraces(true)
 	var vals []ast.Value
-	err := tq.Iter(ev.ctx, func(r topdown.QueryResult) error {
+	err = tq.Iter(ev.ctx, func(r topdown.QueryResult) error {
 		vals = make([]ast.Value, len(q.vars))
 		for i, v := range q.vars {
 			if t := r[v]; t != nil {
@@ -375,6 +410,10 @@ func (e *Engine) evaluate(ctx context.Context, doc *analyzer.Document, res *docR
 	}
 	if errors.Is(err, errTimeout) {
 		e.timeoutError(res, q, culprit)
+		return
+	}
+	if pe := (prepareError{}); errors.As(err, &pe) {
+		res.err = pe.err
 		return
 	}
 	for _, en := range q.entries {

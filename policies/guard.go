@@ -62,6 +62,12 @@ func (p *program) planFor(kind string) (*plan, error) {
 	if err := p.guardPlan(pl); err != nil {
 		return nil, err
 	}
+	if pl.first == nil {
+		// Every document evaluates all first: its errors are the kind's.
+		if _, err := all.compiled(); err != nil {
+			return nil, err
+		}
+	}
 	if p.plans == nil {
 		p.plans = map[string]*plan{}
 	}

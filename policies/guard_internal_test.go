@@ -28,6 +28,9 @@ func TestBuiltinGuards(t *testing.T) {
 		if pl.first == nil {
 			t.Fatalf("%s: no guard", kind)
 		}
+		if pl.all.body != nil {
+			t.Errorf("%s: the query of every entry is compiled before a document needs it", kind)
+		}
 		lines := strings.Split(pl.first.text, "\n")
 		for i, en := range pl.all.entries {
 			id := en.policy.rule.ID
