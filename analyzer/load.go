@@ -333,6 +333,23 @@ func (l *Loader) read(ctx context.Context, in *input) (*File, []Diagnostic, erro
 	return f, diags, nil
 }
 
+// MarkPartial marks each of files that a rendering lists as Partial (by
+// absolute path) with the first such rendering's root, and clears the
+// mark of the others (see Document.Partial). Lint marks the files it
+// reads as they are; the language server, which renders roots and loads
+// the other files apart, marks them before it runs the set rules.
+func MarkPartial(files []*File, renderings []*Rendering) {
+	partial := partialFiles(renderings)
+	for _, f := range files {
+		f.partial = ""
+		if len(partial) > 0 {
+			if abs, err := filepath.Abs(filepath.FromSlash(f.Path)); err == nil {
+				f.partial = partial[abs]
+			}
+		}
+	}
+}
+
 // partialFiles maps the absolute path of each file of the renderings'
 // Partial to the first root that lists it.
 func partialFiles(renderings []*Rendering) map[string]string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -264,4 +265,35 @@ func TestCyclicAliases(t *testing.T) {
 // already has the suggested key, or the key is shared through an alias.
 func TestUnknownFieldFixes(t *testing.T) {
 	analyzertest.RunWithFixes(t, nil, "testdata/unknown-field")
+}
+
+// MarkPartial marks the files that a rendering lists as Partial with its
+// root, whatever form their paths take, and clears the others, so that a
+// root that renders again unmarks its files.
+func TestMarkPartial(t *testing.T) {
+	t.Chdir(t.TempDir())
+	abs, err := filepath.Abs("base/job.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := &analyzer.File{Path: filepath.ToSlash(abs)}
+	sa := &analyzer.File{Path: "base/sa.yaml"}
+	other := &analyzer.File{Path: "other/job.yaml"}
+	files := []*analyzer.File{job, sa, other}
+	partial := func() []string {
+		var out []string
+		for _, f := range files {
+			out = append(out, (&analyzer.Document{File: f}).Partial())
+		}
+		return out
+	}
+	failed := &analyzer.Rendering{Root: "app", Partial: []string{"base/job.yaml", "./base/sa.yaml"}}
+	analyzer.MarkPartial(files, []*analyzer.Rendering{{Root: "ok"}, failed})
+	if got, want := partial(), []string{"app", "app", ""}; !slices.Equal(got, want) {
+		t.Errorf("after a failed rendering: %q, want %q", got, want)
+	}
+	analyzer.MarkPartial(files, []*analyzer.Rendering{{Root: "app"}})
+	if got, want := partial(), []string{"", "", ""}; !slices.Equal(got, want) {
+		t.Errorf("after the root rendered: %q, want %q", got, want)
+	}
 }

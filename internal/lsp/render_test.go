@@ -298,7 +298,8 @@ func TestRenderedChartTemplate(t *testing.T) {
 // a rendering reads it or not: the server and kvet lint go through the
 // same linter and render stage.
 func TestRenderedLikeLint(t *testing.T) {
-	for _, archive := range []string{"render/kustomize/overlays.txtar", "render/kustomize/failures.txtar", "render/kustomize/suppressions.txtar", "helm/lint.txtar"} {
+	for _, archive := range []string{"render/kustomize/overlays.txtar", "render/kustomize/failures.txtar", "render/kustomize/suppressions.txtar",
+		"render/kustomize/partial.txtar", "helm/lint.txtar"} {
 		t.Run(archive, func(t *testing.T) {
 			if strings.HasPrefix(archive, "helm/") {
 				withKvetHelm(t)

@@ -236,6 +236,17 @@ func (w *workspace) lintGroup(ctx context.Context, entry *linterEntry, root stri
 				docs = append(docs, p.docs...)
 			}
 		}
+		// What kvet lint reads as it is from a root that did not render
+		// is a partial set (analyzer.Document.Partial).
+		var renderings []*analyzer.Rendering
+		if rs != nil {
+			for _, dir := range slices.Sorted(maps.Keys(rs.roots)) {
+				if r := rs.roots[dir].r; r != nil {
+					renderings = append(renderings, r)
+				}
+			}
+		}
+		analyzer.MarkPartial(filesOf(docs), renderings)
 		setDiags = map[string][]analyzer.Diagnostic{}
 		all := checker.Set(ctx, docs)
 		if root != "" {
@@ -270,6 +281,19 @@ func (w *workspace) lintGroup(ctx context.Context, entry *linterEntry, root stri
 	for _, err := range checker.Errors() {
 		w.s.logf(messageError, "%v", err)
 	}
+}
+
+// filesOf returns the files of docs, each once, in order.
+func filesOf(docs []*analyzer.Document) []*analyzer.File {
+	var out []*analyzer.File
+	seen := map[*analyzer.File]bool{}
+	for _, d := range docs {
+		if !seen[d.File] {
+			seen[d.File] = true
+			out = append(out, d.File)
+		}
+	}
+	return out
 }
 
 // relative rewrites the paths under folder that the messages of diags and
