@@ -18,6 +18,9 @@ corpus="${KVET_BENCH_CORPUS:-$work/corpus}"
 cd "$root"
 [ -d "$corpus" ] || go run ./internal/tools/gencorpus "$corpus" >&2
 go build -o "$work/kvet" ./cmd/kvet
+# shellcheck source=scripts/settle.sh
+. "$root/scripts/settle.sh"
+settle "$work/kvet"
 
 # kvet's set rules (rules.All's rules with RunSet).
 set_rules="rbac-role-ref-not-found,rbac-role-ref-kind-invalid,rbac-clusterrole-could-be-role,workload-excessive-permissions,service-account-not-found,rbac-aggregation-leak,service-headless-load-balancing"

@@ -35,14 +35,8 @@ if [ -z "$work" ]; then
 	trap 'rm -rf "$work"' EXIT
 fi
 mkdir -p "$work"
-# settle FILE rewrites FILE by copying it. The kernel caches a binary that
-# the Go linker has just written (go build, go install) in 2 MiB pages and
-# maps them whole: on the project's machine kvet then starts about 10 %
-# faster and peaks about 15 MiB higher than when its pages come back from
-# disk, as after a reboot. A copy is cached in 4 KiB pages, as pages read
-# back from disk are, so every binary is measured in that state, whether
-# the build linked it anew or copied it from Go's build cache.
-settle() { cp "$1" "$1.settle" && mv "$1.settle" "$1"; }
+# shellcheck source=scripts/settle.sh
+. scripts/settle.sh
 for tool in cmd/kvet internal/tools/yamlparse internal/tools/benchpair internal/tools/gencorpus; do
 	go build -o "$work/$(basename "$tool")" "./$tool"
 	settle "$work/$(basename "$tool")"

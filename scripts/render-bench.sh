@@ -33,6 +33,9 @@ kz="${KVET_KUSTOMIZE:-$(install kustomize v5.8.2 sigs.k8s.io/kustomize/kustomize
 helm="${KVET_HELM:-$(install helm v4.3.1 helm.sh/helm/v4/cmd/helm)}"
 (cd "$root" && go build -o "$cache/kvet" ./cmd/kvet && go build -o "$cache/kvet-helm" ./cmd/kvet-helm &&
 	go build -o "$cache/renderbench" ./internal/tools/renderbench)
+# shellcheck source=scripts/settle.sh
+. "$root/scripts/settle.sh"
+settle "$cache/kvet" "$cache/kvet-helm" "$kz" "$helm"
 cd "$repos"
 "$cache/renderbench" -kvet "$cache/kvet" -kvet-helm "$cache/kvet-helm" -kustomize "$kz" -helm "$helm" -runs "${1:-5}" \
 	kubeflow-profiles kubeflow-katib kubeflow-oauth2-proxy argo-cd-manifests kustomize-examples konflux-mintmaker \

@@ -31,6 +31,9 @@ done
 (cd "$work/before" && go build -o "$work/kvet-before" ./cmd/kvet)
 (cd "$work/nokz" && go build -o "$work/kvet-nokz" ./cmd/kvet)
 (cd "$root" && go build -o "$work/kvet-now" ./cmd/kvet)
+# shellcheck source=scripts/settle.sh
+. "$root/scripts/settle.sh"
+settle "$work/kvet-before" "$work/kvet-nokz" "$work/kvet-now"
 if go version -m "$work/kvet-nokz" | grep -q sigs.k8s.io/kustomize/api; then
 	echo "startup-cost: kvet-nokz still links kustomize" >&2
 	exit 1
