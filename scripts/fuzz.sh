@@ -16,6 +16,7 @@ targets=(
 	"./analyzer FuzzSuppress"
 	"./report FuzzFormats"
 	"./internal/linter FuzzLint"
+	"./internal/jsonstream FuzzAppendIndent"
 )
 status=0
 for t in "${targets[@]}"; do
