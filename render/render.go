@@ -11,6 +11,7 @@ package render
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -31,8 +32,10 @@ type Renderer interface {
 	Names() []string
 	// Root returns the directory of the root that the discovered file
 	// marks (the directory of a kustomization.yaml, of a Chart.yaml), or
-	// "" when the file marks none.
-	Root(file string) string
+	// "" when the file marks none. wd is the working directory (absolute;
+	// "" if unknown), which the caller looks up once for all its files:
+	// os.Getwd stats two directories at each call.
+	Root(file, wd string) string
 	// Includes returns the directories of the other roots that the root
 	// at dir renders as part of itself (the bases and components of a
 	// kustomization, the subcharts of a chart). A root included by another
@@ -52,8 +55,9 @@ type Renderer interface {
 // it. Unlike the files that mark a root, such a file is not otherwise
 // set aside.
 type memberRenderer interface {
-	// Member returns the directory of the root that reads file, or "".
-	Member(file string) string
+	// Member returns the directory of the root that reads file, or "";
+	// wd as for Root.
+	Member(file, wd string) string
 }
 
 // Env is what renderers share during one run.
@@ -230,12 +234,36 @@ func (s *Stage) Names() []string {
 // directory (kustomization.yaml, Chart.yaml) says what the root is; a file
 // that marks another (a chart's template) belongs to it.
 func (s *Stage) Root(file string) string {
+	wd := workdir()
 	for _, r := range s.renderers {
-		if dir := r.Root(file); dir != "" {
+		if dir := r.Root(file, wd); dir != "" {
 			return dir
 		}
 	}
 	return ""
+}
+
+// workdir returns the working directory, or "" when it is unknown.
+func workdir() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	return wd
+}
+
+// Abs returns file made absolute against the working directory wd, as
+// filepath.Abs does without looking wd up; ok is false when file is
+// relative and wd is unknown.
+func Abs(file, wd string) (abs string, ok bool) {
+	file = filepath.FromSlash(file)
+	if filepath.IsAbs(file) {
+		return filepath.Clean(file), true
+	}
+	if wd == "" {
+		return "", false
+	}
+	return filepath.Join(wd, file), true
 }
 
 // root is a candidate root: a directory and the renderer that marks it.
@@ -249,9 +277,10 @@ type root struct {
 // Marks reports whether any of files marks a root (a kustomization file,
 // a Chart.yaml), without reading anything.
 func (s *Stage) Marks(files []string) bool {
+	wd := workdir()
 	for _, f := range files {
 		for _, r := range s.renderers {
-			if r.Root(f) != "" {
+			if r.Root(f, wd) != "" {
 				return true
 			}
 		}
@@ -287,13 +316,14 @@ func (s *Stage) Roots(ctx context.Context, l *analyzer.Loader, files []string) (
 func (s *Stage) roots(env *Env, files []string) (roots []*root, markers []string) {
 	byDir := map[string]*root{}
 	var cands []*root
+	wd := workdir()
 	for _, f := range files {
 		for _, r := range s.renderers {
-			dir := r.Root(f)
+			dir := r.Root(f, wd)
 			if dir != "" {
 				markers = append(markers, f)
 			} else if m, ok := r.(memberRenderer); ok && f != "-" {
-				dir = m.Member(f)
+				dir = m.Member(f, wd)
 			}
 			if dir == "" {
 				continue

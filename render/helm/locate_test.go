@@ -2,6 +2,7 @@ package helm
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -239,13 +240,17 @@ func TestRoot(t *testing.T) {
 		{"loose/templates/c.yaml", ""},
 		{"app/values.yaml", ""},
 	}
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range tests {
-		if got := r.Root(tt.file); got != tt.want {
+		if got := r.Root(tt.file, wd); got != tt.want {
 			t.Errorf("Root(%q) = %q, want %q", tt.file, got, tt.want)
 		}
 	}
 	t.Chdir(filepath.Join(dir, "app", "templates"))
-	if got := r.Root("a.yaml"); got != ".." {
+	if got := r.Root("a.yaml", filepath.Join(wd, "app", "templates")); got != ".." {
 		t.Errorf("Root(a.yaml) from templates/ = %q, want ..", got)
 	}
 }

@@ -78,12 +78,12 @@ func (*Renderer) Names() []string { return nil }
 // a template named alone (a pre-commit hook passes the staged files) marks
 // its chart: the outermost one whose templates, or vendored subcharts'
 // templates, hold it.
-func (*Renderer) Root(file string) string {
+func (*Renderer) Root(file, wd string) string {
 	if path.Base(file) == ChartFile {
 		return path.Dir(file)
 	}
-	abs, err := filepath.Abs(filepath.FromSlash(file))
-	if err != nil || !strings.Contains(filepath.ToSlash(abs), "/templates/") {
+	abs, ok := render.Abs(file, wd)
+	if !ok || !strings.Contains(filepath.ToSlash(abs), "/templates/") {
 		return ""
 	}
 	abs = filepath.ToSlash(abs)
@@ -97,10 +97,6 @@ func (*Renderer) Root(file string) string {
 		}
 	}
 	if root == "" || filepath.IsAbs(filepath.FromSlash(file)) {
-		return root
-	}
-	wd, err := os.Getwd()
-	if err != nil {
 		return root
 	}
 	rel, err := filepath.Rel(wd, filepath.FromSlash(root))

@@ -52,7 +52,7 @@ func (*Renderer) Names() []string { return []string{"Kustomization"} }
 
 // Root implements render.Renderer: a kustomization file marks its
 // directory.
-func (*Renderer) Root(file string) string {
+func (*Renderer) Root(file, _ string) string {
 	if slices.Contains(FileNames(), path.Base(file)) {
 		return path.Dir(file)
 	}
@@ -95,13 +95,9 @@ func (*Renderer) Includes(env *render.Env, dir string) []string {
 // source, directly or through the kustomizations it includes). A patch
 // named on the command line, as a pre-commit hook names staged files, is
 // then linted through its overlay, never as an object of its own.
-func (r *Renderer) Member(file string) string {
-	abs, err := filepath.Abs(filepath.FromSlash(file))
-	if err != nil {
-		return ""
-	}
-	wd, err := os.Getwd()
-	if err != nil {
+func (r *Renderer) Member(file, wd string) string {
+	abs, ok := render.Abs(file, wd)
+	if !ok || wd == "" {
 		return ""
 	}
 	for dir := filepath.Dir(abs); ; dir = filepath.Dir(dir) {
