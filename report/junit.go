@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -156,21 +157,48 @@ func (JUnit) Format(w io.Writer, r *Report) error {
 // junitDetails is the body of a failure: the finding as the text format
 // writes it, then what it is about.
 func junitDetails(d *analyzer.Diagnostic, file string, col int) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s:%d:%d: %s: %s (%s)\n", file, d.Range.Start.Line, col, d.Severity, oneLine(d.Message), d.RuleID)
+	// Appended piece by piece: with fmt, five formatted prints per
+	// finding were a quarter of what the JUnit report cost.
+	b := make([]byte, 0, 256)
+	b = appendPlace(b, file, d.Range.Start.Line, col)
+	b = append(b, d.Severity.String()...)
+	b = append(b, ": "...)
+	b = append(b, oneLine(d.Message)...)
+	b = append(b, " ("...)
+	b = append(b, d.RuleID...)
+	b = append(b, ")\n"...)
 	if d.Object.Kind != "" {
-		fmt.Fprintf(&b, "object: %s\n", objectName(d.Object))
+		b = append(b, "object: "...)
+		b = append(b, objectName(d.Object)...)
+		b = append(b, '\n')
 	}
 	if len(d.Path) > 0 {
-		fmt.Fprintf(&b, "field: %s\n", d.Path)
+		b = append(b, "field: "...)
+		b = append(b, d.Path.String()...)
+		b = append(b, '\n')
 	}
 	if d.Fix != nil {
-		fmt.Fprintf(&b, "fix (kvet fix): %s\n", d.Fix.Message)
+		b = append(b, "fix (kvet fix): "...)
+		b = append(b, d.Fix.Message...)
+		b = append(b, '\n')
 	}
 	for _, rel := range d.Related {
-		fmt.Fprintf(&b, "note: %s:%d:%d: %s\n", rel.File, rel.Range.Start.Line, rel.Range.Start.Column, oneLine(rel.Message))
+		b = append(b, "note: "...)
+		b = appendPlace(b, rel.File, rel.Range.Start.Line, rel.Range.Start.Column)
+		b = append(b, oneLine(rel.Message)...)
+		b = append(b, '\n')
 	}
-	return b.String()
+	return string(b)
+}
+
+// appendPlace appends "file:line:col: " to b.
+func appendPlace(b []byte, file string, line, col int) []byte {
+	b = append(b, file...)
+	b = append(b, ':')
+	b = strconv.AppendInt(b, int64(line), 10)
+	b = append(b, ':')
+	b = strconv.AppendInt(b, int64(col), 10)
+	return append(b, ": "...)
 }
 
 // objectName renders an object reference as Kind namespace/name.
@@ -186,6 +214,16 @@ func objectName(o analyzer.ObjectRef) string {
 // characters, lone surrogates, U+FFFE and U+FFFF) with U+FFFD, as
 // encoding/xml does for attributes but not for CDATA.
 func xmlText(s string) string {
+	// Most details are printable ASCII, which XML allows: return them
+	// without decoding their runes.
+	ascii := true
+	for i := 0; i < len(s) && ascii; i++ {
+		c := s[i]
+		ascii = c >= 0x20 && c < 0x80 || c == '\t' || c == '\n' || c == '\r'
+	}
+	if ascii {
+		return s
+	}
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r == '\t' || r == '\n' || r == '\r',

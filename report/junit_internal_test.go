@@ -46,3 +46,24 @@ func TestJUnitCasesEncodeAsSlice(t *testing.T) {
 		}
 	}
 }
+
+// TestXMLText checks that xmlText keeps what XML 1.0 allows and replaces
+// the rest with U+FFFD, on its ASCII fast path and off it.
+func TestXMLText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"plain: text (rule-id)\n\tnext\r\n", "plain: text (rule-id)\n\tnext\r\n"},
+		{"bell\x07 nul\x00 esc\x1b", "bell\uFFFD nul\uFFFD esc\uFFFD"},
+		{"del\x7f kept", "del\x7f kept"},
+		{"café → ok", "café → ok"},
+		{"bad\uFFFE and \uFFFF", "bad\uFFFD and \uFFFD"},
+		{"é then \x01", "é then \uFFFD"},
+		{"invalid \xff byte", "invalid \uFFFD byte"},
+		{"astral 𝄞", "astral 𝄞"},
+	}
+	for _, tt := range tests {
+		if got := xmlText(tt.in); got != tt.want {
+			t.Errorf("xmlText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

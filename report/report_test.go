@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"flag"
@@ -216,5 +217,50 @@ func TestRootDir(t *testing.T) {
 	}
 	if a, b := fromRoot.Fingerprint(&fromRoot.Diagnostics[0]), fromSub.Fingerprint(&fromSub.Diagnostics[0]); a != b {
 		t.Errorf("fingerprints differ: %s from the root, %s from k8s/", a, b)
+	}
+}
+
+// writeCounter counts the writes that reach it.
+type writeCounter struct{ writes, bytes int }
+
+func (c *writeCounter) Write(p []byte) (int, error) {
+	c.writes++
+	c.bytes += len(p)
+	return len(p), nil
+}
+
+// TestFormatsWriteFullBuffers checks that every format, written through a
+// buffered writer as kvet writes its output, fills the buffer before it
+// writes: a report of 3,000 findings reaches the file in about its size
+// divided by the buffer's, not in a write per finding (JUnit's encoder
+// flushed after each test case).
+func TestFormatsWriteFullBuffers(t *testing.T) {
+	r := fixtureReport(t)
+	one := r.Diagnostics
+	for len(r.Diagnostics) < 3000 {
+		r.Diagnostics = append(r.Diagnostics, one...)
+	}
+	const size = 4 << 10
+	for _, name := range report.Names() {
+		t.Run(name, func(t *testing.T) {
+			f, err := report.New(name, report.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var c writeCounter
+			w := bufio.NewWriterSize(&c, size)
+			if err := f.Format(w, r); err != nil {
+				t.Fatalf("Format: %v", err)
+			}
+			if err := w.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			if c.bytes < 3000 {
+				t.Fatalf("%d bytes for %d findings", c.bytes, len(r.Diagnostics))
+			}
+			if most := c.bytes/size + 2; c.writes > most {
+				t.Errorf("%d bytes in %d writes through a %d-byte buffer, want at most %d", c.bytes, c.writes, size, most)
+			}
+		})
 	}
 }
