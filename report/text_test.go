@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -140,6 +141,30 @@ func TestColumnUnits(t *testing.T) {
 	for _, d := range js.Diagnostics {
 		if d.Rule == "test-schedule-review" && d.File == file && d.Range.Start.Column != 45 {
 			t.Errorf("JSON column %d, want 45 (code points)", d.Range.Start.Column)
+		}
+	}
+
+	// JUnit writes the text format's line (bytes) in the test case's name
+	// and details, and its related locations' notes in bytes too.
+	at := slices.IndexFunc(r.Diagnostics, func(d analyzer.Diagnostic) bool {
+		return d.RuleID == "test-schedule-review" && d.File == file
+	})
+	if at < 0 {
+		t.Fatal("no test-schedule-review finding in unicode.yaml")
+	}
+	d := &r.Diagnostics[at]
+	d.Related = append(slices.Clip(d.Related), analyzer.RelatedLocation{File: file, Range: d.Range, Message: "the same value"})
+	if want := "  " + file + ":8:46: note: the same value\n"; !strings.Contains(string(render(t, &report.Text{}, r)), want) {
+		t.Errorf("text output lacks %q", want)
+	}
+	junit := string(render(t, report.JUnit{}, r))
+	for _, want := range []string{
+		`name="` + file + `:8:46 test-schedule-review"`,
+		file + `:8:46: error: schedule`,
+		"note: " + file + ":8:46: the same value\n",
+	} {
+		if !strings.Contains(junit, want) {
+			t.Errorf("JUnit output lacks %q:\n%s", want, junit)
 		}
 	}
 }
