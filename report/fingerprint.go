@@ -3,6 +3,7 @@ package report
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
 
 	"github.com/kvet-dev/kvet/analyzer"
 )
@@ -20,4 +21,16 @@ func (r *Report) fingerprint(d *analyzer.Diagnostic, a artifact) string {
 	id.File = a.id(d.File)
 	sum := sha256.Sum256([]byte(id.Fingerprint()))
 	return hex.EncodeToString(sum[:16])
+}
+
+// fingerprintCount numbers equal fingerprints in the order a report
+// writes them: the same rule on the same field twice would otherwise give
+// two results one fingerprint, and code scanning (SARIF) and GitLab merge
+// results that share one.
+type fingerprintCount map[string]int
+
+// numbered returns "fp:N", N counting the fingerprints fp so far.
+func (c fingerprintCount) numbered(fp string) string {
+	c[fp]++
+	return fp + ":" + strconv.Itoa(c[fp])
 }

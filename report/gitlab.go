@@ -3,7 +3,6 @@ package report
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"io"
 	"strings"
 
@@ -60,14 +59,11 @@ func (GitLab) Format(w io.Writer, r *Report) error {
 		}
 	}
 	// Each issue is built as it is written (in order, once; see SARIF).
-	seen := map[string]int{}
+	seen := fingerprintCount{}
 	issue := func(i int) any {
 		d := &r.Diagnostics[shown[i]]
 		a := files[d.File]
-		fp := r.fingerprint(d, a)
-		// The same rule on the same field twice: number them, as SARIF does.
-		seen[fp]++
-		sum := sha256.Sum256(fmt.Appendf(nil, "%s:%d", fp, seen[fp]))
+		sum := sha256.Sum256([]byte(seen.numbered(r.fingerprint(d, a))))
 		category := "Bug Risk"
 		if strings.HasPrefix(d.RuleID, "rbac-") {
 			category = "Security"

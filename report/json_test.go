@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/report"
 )
 
@@ -136,5 +137,31 @@ func TestFingerprintsAgree(t *testing.T) {
 		if got := r.Fingerprint(&r.Diagnostics[i]); got != fp {
 			t.Errorf("Report.Fingerprint = %q, output %q", got, fp)
 		}
+	}
+}
+
+// TestRepeatedFingerprintsNumbered checks that the same finding twice
+// (one rule on one field: one fingerprint) becomes two results that code
+// scanning and GitLab keep apart: SARIF numbers the fingerprint in order
+// (":1", ":2"), and GitLab's fingerprints, hashed from those, differ.
+func TestRepeatedFingerprintsNumbered(t *testing.T) {
+	r := fixtureReport(t)
+	r.Diagnostics = []analyzer.Diagnostic{r.Diagnostics[0], r.Diagnostics[0], r.Diagnostics[1]}
+	r.Diagnostics[0].Suppression, r.Diagnostics[1].Suppression, r.Diagnostics[2].Suppression = nil, nil, nil
+	fp0, fp2 := r.Fingerprint(&r.Diagnostics[0]), r.Fingerprint(&r.Diagnostics[2])
+	s := decodeSARIF(t, render(t, report.SARIF{}, r)).Runs[0].Results
+	var got []string
+	for _, res := range s {
+		got = append(got, res.PartialFingerprints[report.SARIFFingerprintKey])
+	}
+	if want := []string{fp0 + ":1", fp0 + ":2", fp2 + ":1"}; !slices.Equal(got, want) {
+		t.Errorf("SARIF fingerprints %q, want %q", got, want)
+	}
+	var issues []gitlabIssue
+	if err := json.Unmarshal(render(t, report.GitLab{}, r), &issues); err != nil {
+		t.Fatal(err)
+	}
+	if len(issues) != 3 || issues[0].Fingerprint == issues[1].Fingerprint {
+		t.Errorf("GitLab issues %+v: want three, the first two apart", issues)
 	}
 }

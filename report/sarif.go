@@ -240,14 +240,10 @@ func (SARIF) Format(w io.Writer, r *Report) error {
 	// when it is at its largest, and the collector ran back to back.
 	files := r.artifacts()
 	srcs := r.sources()
-	seen := map[string]int{}
+	seen := fingerprintCount{}
 	result := func(i int) any {
 		d := &r.Diagnostics[i]
 		a := files[d.File]
-		// Identical fingerprints (the same rule on the same field twice)
-		// would make code scanning merge the results: number them.
-		fp := r.fingerprint(d, a)
-		seen[fp]++
 		res := sarifResult{
 			RuleID:    d.RuleID,
 			RuleIndex: idx[d.RuleID],
@@ -257,7 +253,7 @@ func (SARIF) Format(w io.Writer, r *Report) error {
 				PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifactOf(d.File, a), Region: sarifRegionOf(d.Range)},
 				LogicalLocations: sarifLogicalOf(d.Object),
 			}},
-			PartialFingerprints: map[string]string{SARIFFingerprintKey: fmt.Sprintf("%s:%d", fp, seen[fp])},
+			PartialFingerprints: map[string]string{SARIFFingerprintKey: seen.numbered(r.fingerprint(d, a))},
 			Suppressions:        sarifSuppressionsOf(d.Suppression),
 		}
 		if len(d.Path) > 0 {
