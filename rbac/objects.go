@@ -370,8 +370,8 @@ func take[T any](c *chunks, field func(*chunks) *pack.Pack[T], n int) []T {
 func (c *chunks) extract(d *analyzer.Document) (any, []analyzer.Path) {
 	switch o := d.Object.(type) {
 	case *rbacv1.Role:
-		r := c.newRole(d, KindRole, namespace(o.Namespace), o.Labels, o.Rules, nil)
-		r.Scope = scope(d, o.Namespace)
+		r := c.newRole(d, KindRole, Namespace(o.Namespace), o.Labels, o.Rules, nil)
+		r.Scope = Scope(d, o.Namespace)
 		return r, r.paths()
 	case *rbacv1.ClusterRole:
 		r := c.newRole(d, KindClusterRole, "", o.Labels, o.Rules, o.AggregationRule)
@@ -379,7 +379,7 @@ func (c *chunks) extract(d *analyzer.Document) (any, []analyzer.Path) {
 	case *rbacv1.RoleBinding:
 		b := &take(c, bindingsOf, 1)[0]
 		subjects, ref := c.binding(o.Subjects, o.RoleRef)
-		*b = Binding{Kind: KindRoleBinding, Namespace: namespace(o.Namespace), Scope: scope(d, o.Namespace), Name: d.Name, Subjects: subjects, RoleRef: ref, Doc: d}
+		*b = Binding{Kind: KindRoleBinding, Namespace: Namespace(o.Namespace), Scope: Scope(d, o.Namespace), Name: d.Name, Subjects: subjects, RoleRef: ref, Doc: d}
 		return b, b.paths()
 	case *rbacv1.ClusterRoleBinding:
 		b := &take(c, bindingsOf, 1)[0]
@@ -388,7 +388,7 @@ func (c *chunks) extract(d *analyzer.Document) (any, []analyzer.Path) {
 		return b, b.paths()
 	case *corev1.ServiceAccount:
 		sa := &take(c, accountsOf, 1)[0]
-		*sa = ServiceAccount{Namespace: namespace(o.Namespace), NamespaceSet: o.Namespace != "", Scope: scope(d, o.Namespace), Name: d.Name,
+		*sa = ServiceAccount{Namespace: Namespace(o.Namespace), NamespaceSet: o.Namespace != "", Scope: Scope(d, o.Namespace), Name: d.Name,
 			Automount: c.flag(o.AutomountServiceAccountToken), Doc: d}
 		return sa, []analyzer.Path{fixed().name}
 	}
@@ -397,7 +397,7 @@ func (c *chunks) extract(d *analyzer.Document) (any, []analyzer.Path) {
 		return nil, nil
 	}
 	w := &take(c, workloadsOf, 1)[0]
-	*w = Workload{Kind: d.Kind, Namespace: namespace(d.Namespace), NamespaceSet: d.Namespace != "", Scope: scope(d, d.Namespace), Name: d.Name, Doc: d,
+	*w = Workload{Kind: d.Kind, Namespace: Namespace(d.Namespace), NamespaceSet: d.Namespace != "", Scope: Scope(d, d.Namespace), Name: d.Name, Doc: d,
 		Account: "default", AccountField: "serviceAccountName", Automount: c.flag(t.Spec.AutomountServiceAccountToken)}
 	switch {
 	case t.Spec.ServiceAccountName != "":
@@ -418,7 +418,9 @@ func (c *chunks) extract(d *analyzer.Document) (any, []analyzer.Path) {
 	return w, []analyzer.Path{w.AccountPath()}
 }
 
-func namespace(ns string) string {
+// Namespace returns the namespace of an object whose metadata.namespace
+// is ns: ns, or DefaultNamespace when it is unset.
+func Namespace(ns string) string {
 	if ns == "" {
 		return DefaultNamespace
 	}
@@ -439,9 +441,9 @@ func Folder(d *analyzer.Document) string {
 	return path.Dir(d.File.Path)
 }
 
-// scope returns the Scope of a namespaced object of d whose
+// Scope returns the Scope of a namespaced object of d whose
 // metadata.namespace is ns: its folder when ns is unset, else "".
-func scope(d *analyzer.Document, ns string) string {
+func Scope(d *analyzer.Document, ns string) string {
 	if ns != "" {
 		return ""
 	}

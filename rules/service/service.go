@@ -13,7 +13,7 @@ import (
 
 // headless is a headless Service of the set; statefulSet is a StatefulSet's
 // governing Service name. Each has its namespace ("default" when unset)
-// and, when metadata.namespace is unset, its folder (rbac.Folder): such
+// and, when metadata.namespace is unset, its folder (rbac.Scope): such
 // manifests go wherever their folder is applied, so a StatefulSet without
 // namespace governs the Services without namespace of its own folder, and
 // those of namespace default (where the default context puts both).
@@ -29,10 +29,10 @@ func fact() *analyzer.Fact {
 		switch o := d.Object.(type) {
 		case *corev1.Service:
 			if o.Spec.ClusterIP == corev1.ClusterIPNone {
-				return headless{namespace(d.Namespace), folder(d), d.Name}, []analyzer.Path{analyzer.NewPath("spec", "clusterIP")}
+				return headless{rbac.Namespace(d.Namespace), rbac.Scope(d, d.Namespace), d.Name}, []analyzer.Path{analyzer.NewPath("spec", "clusterIP")}
 			}
 		case *appsv1.StatefulSet:
-			return statefulSet{namespace(d.Namespace), folder(d), o.Spec.ServiceName}, []analyzer.Path{serviceName}
+			return statefulSet{rbac.Namespace(d.Namespace), rbac.Scope(d, d.Namespace), o.Spec.ServiceName}, []analyzer.Path{serviceName}
 		}
 		return nil, nil
 	}}
@@ -40,22 +40,6 @@ func fact() *analyzer.Fact {
 
 // serviceName is the path of a StatefulSet's governing Service.
 var serviceName = analyzer.NewPath("spec", "serviceName")
-
-func namespace(ns string) string {
-	if ns == "" {
-		return rbac.DefaultNamespace
-	}
-	return ns
-}
-
-// folder returns the folder of d when it has no metadata.namespace, else
-// "".
-func folder(d *analyzer.Document) string {
-	if d.Namespace != "" {
-		return ""
-	}
-	return rbac.Folder(d)
-}
 
 // HeadlessLoadBalancing flags headless Services that no StatefulSet of the
 // set governs.
