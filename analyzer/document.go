@@ -85,18 +85,32 @@ func (f *File) reparsed() map[docKey]*yaml.Node {
 	return f.roots
 }
 
-// lineStarts returns the byte offsets at which lines begin.
+// lineStarts returns the byte offsets at which lines begin. A line ends at
+// LF, CRLF or a lone CR, as YAML counts lines (the node positions of
+// yaml.v3 count a lone CR as a line break) and as the language server
+// protocol does.
 func (f *File) lineStarts() []int {
 	f.linesOnce.Do(func() {
+		c := f.Content
 		// Sized exactly: a run keeps the index of every file.
-		f.lines = make([]int, 1, 1+bytes.Count(f.Content, []byte{'\n'}))
-		for i, c := range f.Content {
-			if c == '\n' {
+		n := 1 + bytes.Count(c, []byte{'\n'})
+		if cr := bytes.Count(c, []byte{'\r'}); cr > 0 {
+			n += cr - bytes.Count(c, []byte("\r\n"))
+		}
+		f.lines = make([]int, 1, n)
+		for i := range c {
+			if IsLineBreak(c, i) {
 				f.lines = append(f.lines, i+1)
 			}
 		}
 	})
 	return f.lines
+}
+
+// IsLineBreak reports whether b[i] ends a line of b: an LF, or a CR that
+// no LF follows (a CRLF ends at its LF). File's lines end there.
+func IsLineBreak(b []byte, i int) bool {
+	return b[i] == '\n' || b[i] == '\r' && (i+1 == len(b) || b[i+1] != '\n')
 }
 
 // Line returns the text of the 1-based line n without its line ending, or

@@ -70,7 +70,7 @@ func insertField(d *Document, mapping Path, key, value string, after ...string) 
 			if k.Value != name || !scalarEndsOnLine(d, v) || v.Line != k.Line {
 				continue
 			}
-			eol := lineEnding(d.File, k.Line)
+			eol := d.File.LineEnding(k.Line)
 			at := lineEnd(d.File, k.Line)
 			return TextEdit{Offset: at, End: at, NewText: eol + strings.Repeat(" ", k.Column-1) + text}, true
 		}
@@ -81,7 +81,7 @@ func insertField(d *Document, mapping Path, key, value string, after ...string) 
 	if bytes.ContainsRune(prefix, '\t') {
 		return TextEdit{}, false
 	}
-	eol := lineEnding(d.File, first.Line)
+	eol := d.File.LineEnding(first.Line)
 	indent := strings.Repeat(" ", first.Column-1)
 	if len(bytes.TrimLeft(prefix, " ")) == 0 {
 		// The first key starts its line: insert a whole line before it,
@@ -424,21 +424,25 @@ func lineEnd(f *File, n int) int {
 	if n >= len(starts) {
 		return len(f.Content)
 	}
-	end := starts[n] - 1
-	if end > 0 && f.Content[end-1] == '\r' {
+	end := starts[n] - 1 // the line's LF, or its lone CR
+	if f.Content[end] == '\n' && end > 0 && f.Content[end-1] == '\r' {
 		end--
 	}
 	return end
 }
 
-// lineEnding returns the line ending used by line n ("\r\n" or "\n"); for a
-// last line without one, that of the line before it.
-func lineEnding(f *File, n int) string {
+// LineEnding returns the line ending of the 1-based line n ("\r\n", "\n"
+// or a lone "\r"); for a last line without one, that of the line before
+// it ("\n" for a file of one line). Edits that add lines use it.
+func (f *File) LineEnding(n int) string {
 	starts := f.lineStarts()
 	for ; n >= 1; n-- {
 		if n < len(starts) {
 			end := starts[n] - 1
-			if end > 0 && f.Content[end-1] == '\r' {
+			switch {
+			case f.Content[end] == '\r':
+				return "\r"
+			case end > 0 && f.Content[end-1] == '\r':
 				return "\r\n"
 			}
 			return "\n"

@@ -131,6 +131,7 @@ func TestFixHelpersGolden(t *testing.T) {
 			}{
 				{"as-is", func(s string) string { return s }},
 				{"crlf", func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }},
+				{"cr", func(s string) string { return strings.ReplaceAll(s, "\n", "\r") }},
 				{"bom", func(s string) string { return "\xef\xbb\xbf" + s }},
 			}
 			for _, v := range variants {
@@ -146,7 +147,7 @@ func TestFixHelpersGolden(t *testing.T) {
 }
 
 func TestFixLastLineWithoutNewline(t *testing.T) {
-	for _, eol := range []string{"\n", "\r\n"} {
+	for _, eol := range []string{"\n", "\r\n", "\r"} {
 		src := strings.ReplaceAll("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  restartPolicy: Always", "\n", eol)
 		want := strings.ReplaceAll("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  restartPolicy: Always\n  serviceAccountName: app", "\n", eol)
 		got := applyOps(t, &analyzer.File{Path: "x.yaml", Content: []byte(src)}, []fixOp{
@@ -276,7 +277,7 @@ func TestRenameKeyAndReplaceValue(t *testing.T) {
 			return analyzer.ReplaceValue(d, analyzer.NewPath("spec", "activeDeadlineSeconds"), "60")
 		}, "", 0},
 	}
-	for _, eol := range []string{"\n", "\r\n"} {
+	for _, eol := range []string{"\n", "\r\n", "\r"} {
 		for _, tc := range tests {
 			t.Run(fmt.Sprintf("%s/%q", tc.name, eol), func(t *testing.T) {
 				f := &analyzer.File{Path: "j.yaml", Content: []byte(strings.ReplaceAll(src, "\n", eol))}

@@ -297,3 +297,37 @@ func TestMarkPartial(t *testing.T) {
 		t.Errorf("after the root rendered: %q, want %q", got, want)
 	}
 }
+
+// TestLoneCRLines checks that a lone CR ends a line, as YAML counts lines
+// (yaml.v3's positions do) and as the language server protocol and SARIF
+// do: a position after raw CRs in a quoted value names the line that holds
+// the field, and never a line past the end of the file.
+func TestLoneCRLines(t *testing.T) {
+	f := &analyzer.File{Path: "x.yaml", Content: []byte("a\rb\r\nc\n\rd")}
+	var lines []string
+	for n := 1; n <= f.LineCount(); n++ {
+		lines = append(lines, string(f.Line(n)))
+	}
+	if want := []string{"a", "b", "c", "", "d"}; !slices.Equal(lines, want) {
+		t.Errorf("lines %q, want %q", lines, want)
+	}
+	// Offsets round-trip, but for the LF of a CRLF, which is inside a line
+	// ending and so at the end of its line.
+	for off := range len(f.Content) + 1 {
+		inCRLF := off > 0 && off < len(f.Content) && f.Content[off] == '\n' && f.Content[off-1] == '\r'
+		if p := f.Position(off); f.Offset(p) != off && !inCRLF {
+			t.Errorf("offset %d → %+v → %d", off, p, f.Offset(p))
+		}
+	}
+
+	src := "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: x\n  labels: {a: \"b\r\r\rc\"}\nspec:\n  template:\n    spec:\n      restartPolicy: Always\n"
+	job := &analyzer.File{Path: "job.yaml", Content: []byte(src)}
+	docs, diags := analyzer.NewLoader(nil).Parse(job)
+	if len(docs) != 1 || len(diags) != 0 {
+		t.Fatalf("parse: %d documents, %v", len(docs), diags)
+	}
+	r := docs[0].Locate(analyzer.NewPath("spec", "template", "spec", "restartPolicy"), false)
+	if got := string(job.Line(r.Start.Line)); got != "      restartPolicy: Always" || r.Start.Column != 22 {
+		t.Errorf("restartPolicy's value at %+v, on line %q of %d", r.Start, got, job.LineCount())
+	}
+}

@@ -163,7 +163,7 @@ func ignoreLine(f *analyzer.File, id string, n int) analyzer.TextEdit {
 	line := f.Line(n)
 	indent := line[:len(line)-len(bytes.TrimLeft(line, " \t"))]
 	at := f.Offset(analyzer.Position{Line: n, Column: 1})
-	return analyzer.TextEdit{Offset: at, End: at, NewText: string(indent) + "# kvet:ignore " + id + " -- " + eol(f, n)}
+	return analyzer.TextEdit{Offset: at, End: at, NewText: string(indent) + "# kvet:ignore " + id + " -- " + f.LineEnding(n)}
 }
 
 // ignoreDocument returns the edit that puts `# kvet:ignore-document RULE
@@ -182,25 +182,12 @@ func ignoreDocument(f *analyzer.File, id string, n int) (analyzer.TextEdit, int)
 	if start > f.LineCount() {
 		at = len(f.Content)
 	}
-	return analyzer.TextEdit{Offset: at, End: at, NewText: "# kvet:ignore-document " + id + " -- " + eol(f, start)}, start
+	return analyzer.TextEdit{Offset: at, End: at, NewText: "# kvet:ignore-document " + id + " -- " + f.LineEnding(start)}, start
 }
 
 // isSeparator reports whether a line is a "---" document separator.
 func isSeparator(line []byte) bool {
 	return bytes.HasPrefix(line, []byte("---")) && (len(line) == 3 || line[3] == ' ' || line[3] == '\t')
-}
-
-// eol returns the line ending of line n ("\r\n" or "\n"), or of the file
-// when line n has none (the last line).
-func eol(f *analyzer.File, n int) string {
-	end := f.Offset(analyzer.Position{Line: n + 1, Column: 1})
-	if n < f.LineCount() && end >= 2 && f.Content[end-2] == '\r' {
-		return "\r\n"
-	}
-	if n >= f.LineCount() && bytes.Contains(f.Content, []byte("\r\n")) {
-		return "\r\n"
-	}
-	return "\n"
 }
 
 // ignoreAnnotation returns the edit that suppresses d with the
@@ -251,7 +238,7 @@ func insertEntry(f *analyzer.File, m *yaml.Node, entry string) (analyzer.TextEdi
 	text := entry
 	if len(m.Content) > 0 {
 		if first := m.Content[0]; first.Line > m.Line {
-			text = eol(f, m.Line) + strings.Repeat(" ", first.Column-1) + entry + ","
+			text = f.LineEnding(m.Line) + strings.Repeat(" ", first.Column-1) + entry + ","
 		} else {
 			text = entry + ", "
 		}

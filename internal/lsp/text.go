@@ -66,8 +66,8 @@ func lineStart(f *analyzer.File, n int) int {
 func lineEnd(f *analyzer.File, n int) int {
 	end := len(f.Content)
 	if n+1 < f.LineCount() {
-		end = lineStart(f, n+1) - 1 // the "\n"
-		if end > 0 && f.Content[end-1] == '\r' {
+		end = lineStart(f, n+1) - 1 // the "\n", or a lone "\r"
+		if f.Content[end] == '\n' && end > 0 && f.Content[end-1] == '\r' {
 			end--
 		}
 	}

@@ -59,6 +59,38 @@ func TestPositionConversions(t *testing.T) {
 	}
 }
 
+// TestLoneCRPositions checks conversions on a file whose lines end at a
+// lone CR, which the protocol counts as a line ending, as kvet does, and
+// that edits there use the file's own line ending.
+func TestLoneCRPositions(t *testing.T) {
+	f := &analyzer.File{Content: []byte("a: 1\rb: é\r\rc")}
+	for _, tc := range []struct {
+		offset int
+		pos    Position
+	}{
+		{5, Position{1, 0}},  // "b: é"
+		{10, Position{1, 4}}, // its end, before the CR
+		{11, Position{2, 0}}, // the empty line
+		{12, Position{3, 0}}, // "c"
+		{13, Position{3, 1}}, // the end of the file
+	} {
+		if got := encoding(positionEncodingUTF16).toLSP(f, tc.offset); got != tc.pos {
+			t.Errorf("offset %d → %+v, want %+v", tc.offset, got, tc.pos)
+		}
+		if got := encoding(positionEncodingUTF16).offset(f, tc.pos); got != tc.offset {
+			t.Errorf("%+v → offset %d, want %d", tc.pos, got, tc.offset)
+		}
+	}
+	if got := encoding(positionEncodingUTF16).offset(f, Position{1, 99}); got != 10 {
+		t.Errorf("past the end of line 1: offset %d, want 10", got)
+	}
+	for n := 1; n <= 4; n++ {
+		if got := f.LineEnding(n); got != "\r" {
+			t.Errorf("LineEnding(%d) = %q, want a lone CR", n, got)
+		}
+	}
+}
+
 func TestURIs(t *testing.T) {
 	for _, tc := range []struct {
 		uri, path string

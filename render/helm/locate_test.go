@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -89,8 +90,17 @@ spec:
           privileged: true
 `
 
+// TestLocate checks the positions in a template of a rendered document's
+// fields, with the template's lines ending at LF, CRLF and a lone CR
+// (which kvet counts as a line ending, as YAML does).
 func TestLocate(t *testing.T) {
-	tmpl := &analyzer.File{Path: "templates/deployment.yaml", Content: []byte(deployment)}
+	for _, eol := range []string{"\n", "\r\n", "\r"} {
+		t.Run(fmt.Sprintf("%q", eol), func(t *testing.T) { testLocate(t, strings.ReplaceAll(deployment, "\n", eol)) })
+	}
+}
+
+func testLocate(t *testing.T, template string) {
+	tmpl := &analyzer.File{Path: "templates/deployment.yaml", Content: []byte(template)}
 	s := NewSource(tmpl)
 	docs, diags := analyzer.NewLoader(nil).Parse(&analyzer.File{Path: "rendered", Content: []byte(rendered)})
 	if len(docs) != 1 || len(diags) != 0 {

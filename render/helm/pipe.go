@@ -172,8 +172,9 @@ func chartName(p string) string {
 	if err != nil {
 		return ""
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "name:"); ok {
+	f := &analyzer.File{Content: data}
+	for n := 1; n <= f.LineCount(); n++ {
+		if rest, ok := strings.CutPrefix(string(f.Line(n)), "name:"); ok {
 			if i := strings.Index(rest, " #"); i >= 0 {
 				rest = rest[:i]
 			}

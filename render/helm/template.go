@@ -105,13 +105,18 @@ func ParseOutline(f *analyzer.File) *Outline {
 // for each line whether it lies inside a {{ range }} ... {{ end }} block.
 func blankActions(content []byte) ([]byte, []bool) {
 	out := bytes.Clone(content)
-	lines := bytes.Count(content, []byte{'\n'}) + 1
+	lines := 1 // as analyzer.File counts them
+	for i := range content {
+		if analyzer.IsLineBreak(content, i) {
+			lines++
+		}
+	}
 	inRange := make([]bool, lines)
 	var stack []string // kinds of open blocks: if, with, range, define, block
 	ranges := 0
 	lineNo := 0
 	for i := 0; i < len(content); i++ {
-		if content[i] == '\n' {
+		if analyzer.IsLineBreak(content, i) {
 			lineNo++
 			continue
 		}
@@ -123,7 +128,7 @@ func blankActions(content []byte) ([]byte, []bool) {
 		stack, ranges = trackBlock(content[i+2:end], stack, ranges)
 		close := min(end+2, len(content))
 		for j := i; j < close; j++ {
-			if content[j] == '\n' {
+			if analyzer.IsLineBreak(content, j) {
 				lineNo++
 				continue
 			}

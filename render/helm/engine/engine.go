@@ -36,6 +36,7 @@ import (
 	"helm.sh/helm/v4/pkg/strvals"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/safefile"
 	"github.com/kvet-dev/kvet/render/helm"
 )
@@ -416,9 +417,10 @@ func keyLine(src source, dir, key string) int {
 	if err != nil {
 		return 0
 	}
-	for i, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(line, key+":") {
-			return i + 1
+	f := &analyzer.File{Content: data}
+	for n := 1; n <= f.LineCount(); n++ {
+		if bytes.HasPrefix(f.Line(n), []byte(key+":")) {
+			return n
 		}
 	}
 	return 0
