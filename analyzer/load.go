@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
 
@@ -531,30 +532,75 @@ func (l *Loader) parse(f *File, prepare func(*Document)) ([]*Document, []Diagnos
 // syntaxErr for each document that does not parse, resuming after the next
 // "---" separator. A document with an alias to an anchor of an earlier
 // document does not parse either: anchors are per document.
+//
+// The YAML library checks characters as it reads them into its buffer, up
+// to a few hundred bytes before its parser: a byte it does not allow (a
+// control character, invalid UTF-8) fails the document being parsed, which
+// may be an earlier, valid one. Such an error is reported at the byte, on
+// its own document, and the documents before that one are decoded again
+// from a text that ends where that document starts.
 func parseNodes(f *File, doc func(index int, node *yaml.Node), syntaxErr func(r Range, msg string)) {
-	content := f.Content
-	lineOffset := 0
+	start, end := 0, len(f.Content) // a round decodes f.Content[start:end]
+	lineOffset := 0                 // the lines before start
 	index := 0
 	anchors := bytes.IndexByte(f.Content, '&') >= 0
+	// pending is the reader error reported when a round that ends before
+	// its document reaches that end; skip, the documents of the round
+	// already passed on before it was cut short.
+	var pending *readerError
+	skip := 0
+	// resume starts the next round at the separator line next (none: 0).
+	resume := func(next int) bool {
+		pending, skip, end = nil, 0, len(f.Content)
+		if next == 0 {
+			return false
+		}
+		lineOffset = next - 1
+		start = f.Offset(Position{Line: next, Column: 1})
+		index++
+		return true
+	}
 	for {
-		dec := yaml.NewDecoder(bytes.NewReader(content))
+		dec := yaml.NewDecoder(bytes.NewReader(f.Content[start:end]))
+		decoded := 0
 		for {
 			var node yaml.Node
 			err := dec.Decode(&node)
 			if errors.Is(err, io.EOF) {
-				return
-			}
-			if err != nil {
-				line, msg := syntaxError(f, lineOffset, err)
-				syntaxErr(fullLineRange(f, line), tabHint(f.Line(line), msg))
-				next := nextDocumentStart(f, line)
-				if next == 0 {
+				if pending == nil {
 					return
 				}
-				lineOffset = next - 1
-				content = f.Content[f.Offset(Position{Line: next, Column: 1}):]
-				index++
+				syntaxErr(pending.r, pending.msg)
+				if !resume(nextDocumentStart(f, pending.r.Start.Line)) {
+					return
+				}
 				break
+			}
+			if err != nil {
+				if re := readerErrorAt(f, start, err); pending == nil && re != nil {
+					if docStart := documentStart(f, re.r.Start.Line, lineOffset); docStart > lineOffset+1 {
+						pending, skip, end = re, decoded, f.Offset(Position{Line: docStart, Column: 1})
+						index -= decoded
+						break
+					}
+					syntaxErr(re.r, re.msg)
+					if !resume(nextDocumentStart(f, re.r.Start.Line)) {
+						return
+					}
+					break
+				}
+				line, msg := syntaxError(f, lineOffset, err)
+				syntaxErr(fullLineRange(f, line), tabHint(f.Line(line), msg))
+				if !resume(nextDocumentStart(f, line)) {
+					return
+				}
+				break
+			}
+			decoded++
+			if skip > 0 {
+				skip--
+				index++
+				continue
 			}
 			if lineOffset > 0 {
 				shiftLines(&node, lineOffset)
@@ -576,6 +622,82 @@ func parseNodes(f *File, doc func(index int, node *yaml.Node), syntaxErr func(r 
 			index++
 		}
 	}
+}
+
+// readerError is a character the YAML library refuses, where it is.
+type readerError struct {
+	r   Range
+	msg string
+}
+
+// readerProblems are the errors of the YAML library's reader.
+var readerProblems = []string{
+	"control characters are not allowed",
+	"invalid leading UTF-8 octet",
+	"incomplete UTF-8 octet sequence",
+	"invalid trailing UTF-8 octet",
+	"invalid length of a UTF-8 sequence",
+	"invalid Unicode character",
+}
+
+// readerErrorAt returns the place of err when it is a reader error of the
+// YAML library (which gives no line) about a byte of f at or after from,
+// or nil.
+func readerErrorAt(f *File, from int, err error) *readerError {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if !slices.Contains(readerProblems, msg) {
+		return nil
+	}
+	at, size := unreadable(f.Content, from)
+	if at < 0 {
+		return nil
+	}
+	if r, _ := utf8.DecodeRune(f.Content[at:]); r != utf8.RuneError {
+		msg += fmt.Sprintf(" (U+%04X)", r)
+	} else {
+		msg += fmt.Sprintf(" (byte 0x%02X)", f.Content[at])
+	}
+	return &readerError{r: Range{Start: f.Position(at), End: f.Position(at + size)}, msg: msg}
+}
+
+// unreadable returns the offset and length of the first character of b at
+// or after from that the YAML library does not read (invalid UTF-8, or
+// outside the characters YAML allows: tab, line breaks, printable ASCII,
+// U+0085, U+00A0–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF), or -1.
+func unreadable(b []byte, from int) (int, int) {
+	for i := from; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c <= 0x7E || c == '\t' || c == '\n' || c == '\r' {
+				i++
+				continue
+			}
+			return i, 1
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 || !yamlChar(r) {
+			return i, size
+		}
+		i += size
+	}
+	return -1, 0
+}
+
+// yamlChar reports whether YAML allows the character r (U+0080 or more).
+func yamlChar(r rune) bool {
+	return r == 0x85 || r >= 0xA0 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000
+}
+
+// documentStart returns the line of the "---" separator that starts the
+// document holding line (lineOffset+1 when it is the first after
+// lineOffset).
+func documentStart(f *File, line, lineOffset int) int {
+	for n := line; n > lineOffset; n-- {
+		if isDocSeparator(f.Line(n)) {
+			return n
+		}
+	}
+	return lineOffset + 1
 }
 
 var yamlErrLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)

@@ -331,3 +331,61 @@ func TestLoneCRLines(t *testing.T) {
 		t.Errorf("restartPolicy's value at %+v, on line %q of %d", r.Start, got, job.LineCount())
 	}
 }
+
+// The YAML library checks characters as it reads them, ahead of its
+// parser: a character it refuses is reported once, at that character, and
+// every other document is still read, once, at its own lines.
+func TestUnreadableCharacters(t *testing.T) {
+	cm := func(name string) string {
+		return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n"
+	}
+	many := ""
+	var manyNames []string
+	for i := range 40 {
+		many += cm(fmt.Sprint("cm-", i)) + "---\n"
+		manyNames = append(manyNames, fmt.Sprint("cm-", i, "@", 5*i+4))
+	}
+	tests := []struct {
+		name, src string
+		errors    []string // line:col: message
+		docs      []string // name@line of metadata.name
+	}{
+		{"in the first document", "a: \x01\n---\n" + cm("b"),
+			[]string{"1:4: control characters are not allowed (U+0001)"}, []string{"b@6"}},
+		{"after 40 documents", many + cm("bad\x06"),
+			[]string{"204:12: control characters are not allowed (U+0006)"}, manyNames},
+		{"between documents", cm("a") + "---\n" + cm("b\x7f") + "---\n" + cm("c"),
+			[]string{"9:10: control characters are not allowed (U+007F)"}, []string{"a@4", "c@14"}},
+		{"a syntax error before it", cm("a") + "---\nx: 1\n y: 2\n---\n" + cm("b") + "---\n" + cm("\"c\xff\"") + "---\n" + cm("d"),
+			[]string{"7:1: mapping values are not allowed in this context", "17:11: invalid leading UTF-8 octet (byte 0xFF)"}, []string{"a@4", "b@12", "d@22"}},
+		{"two of them", cm("a") + "---\n" + cm("\xc2\x80") + "---\n" + cm("b") + "---\nx: \"\xed\xa0\x80\"\n---\n" + cm("c"),
+			[]string{"9:9: control characters are not allowed (U+0080)", "16:5: invalid Unicode character (byte 0xED)"}, []string{"a@4", "b@14", "c@21"}},
+		{"on a separator", cm("a") + "--- \x02\n" + cm("b") + "---\n" + cm("c"),
+			[]string{"5:5: control characters are not allowed (U+0002)"}, []string{"a@4", "c@14"}},
+		{"cut short at the end", cm("a") + "---\nx: \xe2\x82",
+			[]string{"6:4: incomplete UTF-8 octet sequence (byte 0xE2)"}, []string{"a@4"}},
+		{"allowed", cm("a\u00a0b") + "---\n# \ufeff\t\U0001F600\n" + cm("c"), nil, []string{"a\u00a0b@4", "c@10"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &analyzer.File{Path: "x.yaml", Content: []byte(tt.src)}
+			docs, diags := analyzer.NewLoader(nil).Parse(f)
+			var errs, names []string
+			for _, d := range diags {
+				if d.RuleID != analyzer.IDYAMLSyntax {
+					continue
+				}
+				errs = append(errs, fmt.Sprintf("%d:%d: %s", d.Range.Start.Line, d.Range.Start.Column, strings.TrimPrefix(d.Message, "invalid YAML: ")))
+			}
+			for _, d := range docs {
+				names = append(names, fmt.Sprintf("%s@%d", d.Name, d.Locate(analyzer.NewPath("metadata", "name"), false).Start.Line))
+			}
+			if !slices.Equal(errs, tt.errors) {
+				t.Errorf("errors:\n%q\nwant\n%q", errs, tt.errors)
+			}
+			if !slices.Equal(names, tt.docs) {
+				t.Errorf("documents:\n%q\nwant\n%q", names, tt.docs)
+			}
+		})
+	}
+}
