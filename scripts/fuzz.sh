@@ -16,6 +16,7 @@ targets=(
 	"./analyzer FuzzSuppress"
 	"./report FuzzFormats"
 	"./internal/linter FuzzLint"
+	"./internal/linter FuzzFix"
 	"./internal/jsonstream FuzzAppendIndent"
 )
 status=0

@@ -2,6 +2,7 @@ package linter_test
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -48,4 +49,85 @@ func FuzzLint(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzFix applies every fix kvet offers on any input, as kvet fix does,
+// and lints the result again: a fix must not break the YAML, lose or
+// rename an object, or leave the finding it fixes in place.
+func FuzzFix(f *testing.F) {
+	analyzertest.AddSeeds(f, "../../examples/*/*.yaml")
+	analyzertest.AddSeeds(f, "../../rules/*/testdata/*/*.yaml")
+	lt, err := linter.New(nil, linter.Settings{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	lint := func(t *testing.T, data []byte) (*analyzer.Set, []analyzer.Diagnostic) {
+		set, res := lt.Lint(t.Context(), analyzer.NewLoader(bytes.NewReader(data)), []string{"-"})
+		for _, err := range append(set.Errors, res.Errors...) {
+			t.Fatalf("run error: %v", err)
+		}
+		return set, lt.Suppress(set, res.Diagnostics)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		set, diags := lint(t, data)
+		var fixes []*analyzer.SuggestedFix
+		var fixed []analyzer.Diagnostic
+		for _, d := range diags {
+			if d.Fix != nil && !d.Suppressed() {
+				fixes = append(fixes, d.Fix)
+				fixed = append(fixed, d)
+			}
+		}
+		if len(fixes) == 0 {
+			return
+		}
+		if len(set.Files) != 1 {
+			t.Fatalf("%d files for one input with fixes", len(set.Files))
+		}
+		out, applied := analyzer.ApplyFixes(set.Files[0].Content, fixes)
+		set2, diags2 := lint(t, out)
+		// A misspelt key's fix renames it, which may give a document its
+		// kind or name (tAdAtA → metadata); other fixes keep every object.
+		renamed := false
+		for i, d := range fixed {
+			renamed = renamed || applied[i] && d.RuleID == analyzer.IDUnknownField
+		}
+		if got, want := objects(set2), objects(set); len(got) != len(want) || !renamed && !slices.Equal(got, want) {
+			t.Fatalf("the fixes changed the objects from %q to %q; fixed text:\n%s", want, got, out)
+		}
+		if got, want := count(diags2, analyzer.IDYAMLSyntax), count(diags, analyzer.IDYAMLSyntax); got > want {
+			t.Fatalf("the fixes added a yaml-syntax error (%d against %d); fixed text:\n%s", got, want, out)
+		}
+		for i, d := range fixed {
+			if !applied[i] {
+				continue
+			}
+			for _, d2 := range diags2 {
+				if d2.RuleID == d.RuleID && d2.Object == d.Object && d2.Path.String() == d.Path.String() && !d2.Suppressed() {
+					t.Errorf("%s at %s (%s) is still reported after its fix %q:\n%s", d.RuleID, d.Path, d2.Message, d.Fix.Message, out)
+				}
+			}
+		}
+	})
+}
+
+// objects lists the kind, namespace and name of each document of set, in
+// order.
+func objects(set *analyzer.Set) []string {
+	var list []string
+	for _, d := range set.Docs {
+		list = append(list, d.Kind+" "+d.Namespace+"/"+d.Name)
+	}
+	return list
+}
+
+// count is the number of diagnostics of rule id in diags.
+func count(diags []analyzer.Diagnostic, id string) int {
+	n := 0
+	for _, d := range diags {
+		if d.RuleID == id {
+			n++
+		}
+	}
+	return n
 }
