@@ -562,6 +562,7 @@ func parseNodes(f *File, doc func(index int, node *yaml.Node), syntaxErr func(r 
 	}
 	for {
 		dec := yaml.NewDecoder(bytes.NewReader(f.Content[start:end]))
+		breaks := yamlLines(f.Content[start:end])
 		decoded := 0
 		for {
 			var node yaml.Node
@@ -589,7 +590,7 @@ func parseNodes(f *File, doc func(index int, node *yaml.Node), syntaxErr func(r 
 					}
 					break
 				}
-				line, msg := syntaxError(f, lineOffset, err)
+				line, msg := syntaxError(f, lineOffset, breaks, err)
 				syntaxErr(fullLineRange(f, line), tabHint(f.Line(line), msg))
 				if !resume(nextDocumentStart(f, line)) {
 					return
@@ -602,7 +603,10 @@ func parseNodes(f *File, doc func(index int, node *yaml.Node), syntaxErr func(r 
 				index++
 				continue
 			}
-			if lineOffset > 0 {
+			switch {
+			case breaks != nil:
+				breaks.remap(&node, lineOffset)
+			case lineOffset > 0:
 				shiftLines(&node, lineOffset)
 			}
 			if anchors {
@@ -706,14 +710,14 @@ var yamlErrLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
 // start of the enclosing construct (and off by one for parser errors), so
 // kvet looks for the longest prefix of the failing document that still
 // parses: the error is on the line after it.
-func syntaxError(f *File, lineOffset int, err error) (int, string) {
+func syntaxError(f *File, lineOffset int, breaks lineMap, err error) (int, string) {
 	msg := yamlErrLine.ReplaceAllString(err.Error(), "")
 	// The failing document starts after the last separator before the
 	// error line reported by the library (at least the start of content).
 	reported := lineOffset + 1
 	if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil && m[1] != "" {
 		_, _ = fmt.Sscan(m[1], &reported)
-		reported += lineOffset
+		reported = breaks.line(reported) + lineOffset
 	}
 	reported = min(max(reported, lineOffset+1), f.LineCount())
 	start := lineOffset + 1
@@ -781,6 +785,60 @@ func nextDocumentStart(f *File, line int) int {
 
 func isDocSeparator(line []byte) bool {
 	return bytes.HasPrefix(line, []byte("---")) && (len(line) == 3 || line[3] == ' ' || line[3] == '\t')
+}
+
+// lineMap maps the lines of a text as YAML counts them to its lines as
+// kvet and editors count them: YAML also breaks lines at NEL (U+0085), LS
+// (U+2028) and PS (U+2029), which editors show inside a line. Entry i is
+// YAML's line i+1: its line of the text (from 1) and the code points of
+// that line before it.
+type lineMap []struct{ line, col int }
+
+// yamlLines returns the line map of text, or nil when YAML counts its
+// lines as kvet does (no NEL, LS or PS).
+func yamlLines(text []byte) lineMap {
+	// Their UTF-8 begins with C2 or E2, which most manifests never hold.
+	if bytes.IndexByte(text, 0xC2) < 0 && bytes.IndexByte(text, 0xE2) < 0 ||
+		!bytes.Contains(text, []byte("\u0085")) && !bytes.Contains(text, []byte("\u2028")) && !bytes.Contains(text, []byte("\u2029")) {
+		return nil
+	}
+	m := lineMap{{1, 0}}
+	line, col := 1, 0
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRune(text[i:])
+		switch {
+		case IsLineBreak(text, i):
+			line, col = line+1, 0
+			m = append(m, struct{ line, col int }{line, 0})
+		case r == '\u0085' || r == '\u2028' || r == '\u2029':
+			col++
+			m = append(m, struct{ line, col int }{line, col})
+		case text[i] != '\r':
+			col++
+		}
+		i += size
+	}
+	return m
+}
+
+// line returns the line of the text of YAML's line n.
+func (m lineMap) line(n int) int {
+	if n < 1 || n > len(m) {
+		return n
+	}
+	return m[n-1].line
+}
+
+// remap moves the positions of the nodes of n from YAML's lines to the
+// text's, then down by lineOffset lines.
+func (m lineMap) remap(n *yaml.Node, lineOffset int) {
+	if n.Line >= 1 && n.Line <= len(m) {
+		e := m[n.Line-1]
+		n.Line, n.Column = e.line+lineOffset, n.Column+e.col
+	}
+	for _, c := range n.Content {
+		m.remap(c, lineOffset)
+	}
 }
 
 func shiftLines(n *yaml.Node, by int) {

@@ -389,3 +389,38 @@ func TestUnreadableCharacters(t *testing.T) {
 		})
 	}
 }
+
+// YAML also breaks lines at NEL, LS and PS, which editors show inside a
+// line: positions after them are still the file's lines and columns.
+func TestYAMLOnlyLineBreaks(t *testing.T) {
+	for _, br := range []string{"\u0085", "\u2028", "\u2029"} {
+		src := "apiVersion: v1" + br + "kind: ConfigMap # a" + br + "# comment\nmetadata:\n  name: x\n" +
+			"  labels: {a: \"b" + br + "c\"}" + br + "  # d\ndata:\n  quoted: \"x" + br + br + "y\"\n  z: \"1\"\n"
+		f := &analyzer.File{Path: "x.yaml", Content: []byte(src)}
+		docs, diags := analyzer.NewLoader(nil).Parse(f)
+		if len(docs) != 1 || len(diags) != 0 {
+			t.Fatalf("%U: %d documents, %v", []rune(br)[0], len(docs), diags)
+		}
+		for _, c := range []struct {
+			path analyzer.Path
+			text string // what the path's value (or key) starts with
+		}{
+			{analyzer.NewPath("kind"), "ConfigMap"},
+			{analyzer.NewPath("metadata", "name"), "x\n"},
+			{analyzer.NewPath("metadata", "labels", "a"), "\"b"},
+			{analyzer.NewPath("data", "quoted"), "\"x"},
+			{analyzer.NewPath("data", "z"), "\"1\""},
+		} {
+			want := f.Position(strings.Index(src, c.text))
+			if got := docs[0].Locate(c.path, false).Start; got != want {
+				t.Errorf("%U: %s at %d:%d, want %d:%d", []rune(br)[0], c.path, got.Line, got.Column, want.Line, want.Column)
+			}
+		}
+
+		// The library's line for a syntax error is one of its own lines.
+		bad := &analyzer.File{Path: "bad.yaml", Content: []byte("a: 1 # x" + br + "# y" + br + "# z" + br + "# w\nb: [\n---\nc: 1\n")}
+		if docs, diags := analyzer.NewLoader(nil).Parse(bad); len(docs) != 0 || len(diags) != 1 || diags[0].Range.Start.Line != 2 {
+			t.Errorf("%U: syntax error %v, want one on line 2", []rune(br)[0], diags)
+		}
+	}
+}
