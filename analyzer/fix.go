@@ -345,7 +345,8 @@ func editableNode(d *Document, p Path) (*yaml.Node, bool) {
 			}
 			next = n.Content[e.Index]
 		case n.Kind == yaml.MappingNode:
-			for i := 0; i+1 < len(n.Content); i += 2 {
+			// The last of a duplicated key, as lookup.
+			for i := len(n.Content)&^1 - 2; i >= 0; i -= 2 {
 				if k := n.Content[i]; !isMergeKey(k) && k.Kind == yaml.ScalarNode && k.Value == e.Key {
 					next = n.Content[i+1]
 					break

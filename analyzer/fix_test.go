@@ -330,3 +330,26 @@ func TestFilePositionAndByteColumn(t *testing.T) {
 		}
 	}
 }
+
+// Of a key written twice, the decoder keeps the last: the finding's
+// position and its fix are there, not at the first.
+func TestDuplicateKeyLastWins(t *testing.T) {
+	src := "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n  schedule: \"0 0 * * *\"\n  concurrencyPolicy: Forbid\n  concurrencyPolicy: Allow\n"
+	f := &analyzer.File{Path: "c.yaml", Content: []byte(src)}
+	docs, _ := analyzer.NewLoader(nil).Parse(f)
+	if len(docs) != 1 {
+		t.Fatalf("%d documents", len(docs))
+	}
+	p := analyzer.NewPath("spec", "concurrencyPolicy")
+	if r := docs[0].Locate(p, false); r.Start != (analyzer.Position{Line: 8, Column: 22}) {
+		t.Errorf("located at %+v, want 8:22", r.Start)
+	}
+	e, ok := analyzer.ReplaceScalar(docs[0], p, "Forbid")
+	if !ok {
+		t.Fatal("no edit")
+	}
+	out, err := analyzer.ApplyEdits(f.Content, []analyzer.TextEdit{e})
+	if want := strings.Replace(src, "Allow", "Forbid", 1); err != nil || string(out) != want {
+		t.Errorf("fixed text %q (%v), want %q", out, err, want)
+	}
+}

@@ -93,16 +93,18 @@ func eachEntryOnce(m *yaml.Node, fn func(k, v *yaml.Node) bool, seen map[string]
 }
 
 // lookup returns the key and value nodes of key in mapping m (following
-// merges), or nils. Mappings without merge keys, nearly all, are scanned
-// without allocating: the locator calls lookup for every step of every
-// path it resolves.
+// merges), or nils. Of a key written twice (a duplicate-key error), the
+// last is the one decoders keep, and so the one kvet's decoder, its Rego
+// input and kubectl read: positions and fixes go to it. Mappings without
+// merge keys, nearly all, are scanned without allocating: the locator
+// calls lookup for every step of every path it resolves.
 func lookup(m *yaml.Node, key string) (*yaml.Node, *yaml.Node) {
 	n := deref(m)
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil, nil
 	}
 	merges := false
-	for i := 0; i+1 < len(n.Content); i += 2 {
+	for i := len(n.Content)&^1 - 2; i >= 0; i -= 2 {
 		switch {
 		case isMergeKey(n.Content[i]):
 			merges = true
