@@ -24,6 +24,7 @@ import (
 
 	yaml "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
@@ -254,8 +255,7 @@ func (r *Renderer) Render(ctx context.Context, env *render.Env, dir string) *ana
 		return out
 	}
 	fs := &fileSystem{FileSystem: filesys.MakeFsOnDisk(), root: abs, env: env}
-	opts := krusty.MakeDefaultOptions()
-	m, err := krusty.MakeKustomizer(opts).Run(fs, abs)
+	m, err := runKustomize(fs, abs)
 	if err != nil {
 		b.fail(out, b.culprit(err), "kustomize build "+dir+": "+relativeMessage(err.Error()))
 		return out
@@ -651,6 +651,20 @@ func (*fileSystem) RemoveAll(string) error { return errReadOnly }
 
 // WriteFile implements filesys.FileSystem: kvet never writes.
 func (*fileSystem) WriteFile(string, []byte) error { return errReadOnly }
+
+// runKustomize builds the kustomization at abs. Kustomize panics on some
+// malformed objects instead of failing (a RoleBinding subject that is a
+// string, not a mapping, fails a type assertion in its name-reference
+// transformer): a panic is this root's error, as kustomize's errors are,
+// and not the end of the run.
+func runKustomize(fs filesys.FileSystem, abs string) (m resmap.ResMap, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			m, err = nil, fmt.Errorf("kustomize failed with an internal error (%v), often a malformed object in a resource", p)
+		}
+	}()
+	return krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fs, abs)
+}
 
 // withBuildMetadata returns a kustomization with buildMetadata asking for
 // origin annotations (kept: managedByLabel), or data itself when it does
