@@ -17,6 +17,7 @@ targets=(
 	"./report FuzzFormats"
 	"./internal/linter FuzzLint"
 	"./internal/linter FuzzFix"
+	"./internal/linter FuzzRender"
 	"./internal/jsonstream FuzzAppendIndent"
 )
 status=0

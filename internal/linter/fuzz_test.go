@@ -2,6 +2,8 @@ package linter_test
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -27,27 +29,69 @@ func FuzzLint(f *testing.F) {
 		for _, err := range append(set.Errors, res.Errors...) {
 			t.Errorf("run error: %v", err)
 		}
-		lines := map[string]int{}
-		for _, f := range set.Files {
-			lines[f.Path] = f.LineCount()
+		checkPositions(t, set, lt.Suppress(set, res.Diagnostics))
+	})
+}
+
+// checkPositions fails t unless every diagnostic and related place of a
+// run is at lines of a file of its set.
+func checkPositions(t *testing.T, set *analyzer.Set, diags []analyzer.Diagnostic) {
+	t.Helper()
+	lines := map[string]int{}
+	for _, f := range set.Files {
+		lines[f.Path] = f.LineCount()
+	}
+	check := func(what, file string, r analyzer.Range) {
+		n, ok := lines[file]
+		if !ok {
+			t.Errorf("%s in %q, which the set does not hold", what, file)
+			return
 		}
-		check := func(what, file string, r analyzer.Range) {
-			n, ok := lines[file]
-			if !ok {
-				t.Errorf("%s in %q, which the set does not hold", what, file)
-				return
-			}
-			s, e := r.Start, r.End
-			if s.Line < 1 || s.Line > n || s.Column < 1 || e.Line < s.Line || e.Line == s.Line && e.Column < s.Column {
-				t.Errorf("%s at %+v in a file of %d lines", what, r, n)
+		s, e := r.Start, r.End
+		if s.Line < 1 || s.Line > n || s.Column < 1 || e.Line < s.Line || e.Line == s.Line && e.Column < s.Column {
+			t.Errorf("%s at %+v in a file of %d lines", what, r, n)
+		}
+	}
+	for _, d := range diags {
+		check(d.RuleID, d.File, d.Range)
+		for _, rel := range d.Related {
+			check(d.RuleID+" related "+rel.Message, rel.File, rel.Range)
+		}
+	}
+}
+
+// FuzzRender lints a kustomization whose resource and patch are any
+// input: kustomize's failures (and panics) are render-failed findings, and
+// what renders is reported at lines of the source files.
+func FuzzRender(f *testing.F) {
+	f.Add([]byte("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\nspec:\n  template:\n    spec:\n      containers:\n      - name: c\n        image: x:1\n"),
+		[]byte("apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\nspec:\n  backoffLimit: 1\n"))
+	// Kustomize panics on this one (a subject that is a string).
+	f.Add([]byte("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: b\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}\nsubjects:\n- alice\n"+
+		"---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\nrules: []\n"),
+		[]byte{})
+	lt, err := linter.New(nil, linter.Settings{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, resource, patch []byte) {
+		dir := t.TempDir()
+		for name, data := range map[string][]byte{
+			"kustomization.yaml": []byte("namePrefix: dev-\nresources:\n- res.yaml\npatches:\n- path: patch.yaml\n"),
+			"res.yaml":           resource,
+			"patch.yaml":         patch,
+		} {
+			if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+				t.Fatal(err)
 			}
 		}
-		for _, d := range lt.Suppress(set, res.Diagnostics) {
-			check(d.RuleID, d.File, d.Range)
-			for _, rel := range d.Related {
-				check(d.RuleID+" related "+rel.Message, rel.File, rel.Range)
-			}
+		l := analyzer.NewLoader(nil)
+		l.Renderer = lt.Renderer()
+		set, res := lt.Lint(t.Context(), l, []string{dir})
+		for _, err := range append(set.Errors, res.Errors...) {
+			t.Errorf("run error: %v", err)
 		}
+		checkPositions(t, set, lt.Suppress(set, res.Diagnostics))
 	})
 }
 
