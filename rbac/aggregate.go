@@ -41,7 +41,12 @@ func (s Step) SelectorPath() analyzer.Path {
 // rules of every non-aggregating ClusterRole it reaches. A role with an
 // invalid selector keeps its own rules (the controller fails on it).
 func (m *Model) Effective(r *Role) []Source {
-	if s, ok := m.effective[r]; ok {
+	effective := m.effective
+	if r.Builtin() {
+		m.builtins()
+		effective = m.builtinEffective
+	}
+	if s, ok := effective[r]; ok {
 		return s
 	}
 	return ownRules(r)
@@ -50,7 +55,13 @@ func (m *Model) Effective(r *Role) []Source {
 // SelectedBy returns the aggregation steps that select role directly:
 // which ClusterRoles (of the set or built in) aggregate it, with which
 // selector.
-func (m *Model) SelectedBy(role *Role) []Step { return m.selectedBy[role] }
+func (m *Model) SelectedBy(role *Role) []Step {
+	if role.Builtin() {
+		m.builtins()
+		return m.builtinSelectedBy[role]
+	}
+	return m.selectedBy[role]
+}
 
 func ownRules(r *Role) []Source {
 	out := make([]Source, len(r.Rules))
@@ -87,16 +98,23 @@ func (m *Model) aggregate() {
 		for i, sel := range a.selectors {
 			for _, c := range inEffect {
 				if c != a.role && sel.Matches(labels.Set(c.Labels)) {
-					m.selectedBy[c] = append(m.selectedBy[c], Step{Role: a.role, Selector: i, Selected: c})
+					selectedBy := m.selectedBy
+					if c.Builtin() {
+						selectedBy = m.builtinSelectedBy
+					}
+					selectedBy[c] = append(selectedBy[c], Step{Role: a.role, Selector: i, Selected: c})
 				}
 			}
 		}
 	}
+	// A Role keeps its own rules (Effective's default).
 	for _, r := range m.Roles {
-		m.effective[r] = m.resolve(r, inEffect, aggs, true)
+		if r.Kind == KindClusterRole {
+			m.effective[r] = m.resolve(r, inEffect, aggs, true)
+		}
 	}
 	for _, r := range m.builtin {
-		m.effective[r] = m.resolve(r, inEffect, aggs, false)
+		m.builtinEffective[r] = m.resolve(r, inEffect, aggs, false)
 	}
 }
 

@@ -3,6 +3,7 @@ package rbac_test
 import (
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/kvet-dev/kvet/rbac"
@@ -197,5 +198,46 @@ func TestBuiltinRoles(t *testing.T) {
 	}
 	if len(m.BuiltinEffective("view")) == 0 || slices.ContainsFunc(m.BuiltinEffective("view"), func(s rbac.Source) bool { return s.Rule.Role.Name == "leaky" }) {
 		t.Error("BuiltinEffective(view) should hold the built-in rules only")
+	}
+}
+
+// A set without ClusterRoles leaves the built-in ones to their first use,
+// which may come from concurrent readers (the set rules run in parallel):
+// they then aggregate among themselves, with what Kubernetes puts in them,
+// and the set's Roles keep their own rules. Run with -race.
+func TestBuiltinsOnFirstUse(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		docs []string
+	}{
+		{"a Role", []string{"r.yaml", role("Role", "team", "r", "- apiGroups: [\"\"]\n  resources: [pods]\n  verbs: [get]\n")}},
+		{"a Role and a binding to view", []string{"r.yaml", yamlDocs(
+			role("Role", "team", "r", "- apiGroups: [\"\"]\n  resources: [pods]\n  verbs: [get]\n"),
+			binding("RoleBinding", "team", "b", "- kind: ServiceAccount\n  name: sa\n", "ClusterRole", "view"))}},
+		{"no role", []string{"j.yaml", "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j\n"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := build(t, tc.docs...)
+			var wg sync.WaitGroup
+			views := make([]int, 8)
+			for i := range views {
+				wg.Go(func() {
+					for _, r := range m.Roles {
+						if got := m.Effective(r); len(got) != len(r.Rules) || len(m.SelectedBy(r)) != 0 {
+							t.Errorf("%s: %d rules in effect, %d selections; want its own %d, none", r, len(got), len(m.SelectedBy(r)), len(r.Rules))
+						}
+					}
+					view := m.BuiltinClusterRole("view")
+					views[i] = len(m.Effective(view))
+					if len(m.SelectedBy(m.BuiltinClusterRole("system:aggregate-to-view"))) != 1 {
+						t.Errorf("system:aggregate-to-view selected by %v, want view", m.SelectedBy(m.BuiltinClusterRole("system:aggregate-to-view")))
+					}
+				})
+			}
+			wg.Wait()
+			if want := len(m.BuiltinEffective("view")); want == 0 || slices.ContainsFunc(views, func(n int) bool { return n != want }) {
+				t.Errorf("view has %v rules in effect, want %d each time", views, want)
+			}
+		})
 	}
 }

@@ -41,19 +41,26 @@ type Model struct {
 	Problems []Problem
 
 	// builtin are the built-in ClusterRoles, made on first use
-	// (builtins) when the set has no role to aggregate.
-	builtin     map[string]*Role
-	builtinOnce sync.Once
-	roles       map[objectKey]*Role
-	accounts    map[objectKey]*ServiceAccount
-	accountsIn  map[string][]*ServiceAccount
-	byUser      map[string][]entry
-	byGroup     map[string][]entry
-	order       map[*Binding]int
-	effective   map[*Role][]Source
-	selectedBy  map[*Role][]Step
-	boundBy     map[*Role][]*Binding
-	others      map[*analyzer.Document][]*analyzer.Document
+	// (builtins). They aggregate with the set's ClusterRoles in Build
+	// (eager) when it has any, else among themselves on first use; their
+	// rules in effect and selections are kept apart from the set's, which
+	// are all written in Build, so that the first use may come from
+	// concurrent readers.
+	builtin           map[string]*Role
+	builtinOnce       sync.Once
+	eager             bool
+	builtinEffective  map[*Role][]Source
+	builtinSelectedBy map[*Role][]Step
+	roles             map[objectKey]*Role
+	accounts          map[objectKey]*ServiceAccount
+	accountsIn        map[string][]*ServiceAccount
+	byUser            map[string][]entry
+	byGroup           map[string][]entry
+	order             map[*Binding]int
+	effective         map[*Role][]Source
+	selectedBy        map[*Role][]Step
+	boundBy           map[*Role][]*Binding
+	others            map[*analyzer.Document][]*analyzer.Document
 }
 
 // Problem is something wrong or surprising in the set that is not a
@@ -83,17 +90,22 @@ func Build(docs []*analyzer.Document) *Model {
 		byGroup:    map[string][]entry{},
 		effective:  map[*Role][]Source{},
 		selectedBy: map[*Role][]Step{},
-		boundBy:    map[*Role][]*Binding{},
-		others:     map[*analyzer.Document][]*analyzer.Document{},
+
+		builtinEffective:  map[*Role][]Source{},
+		builtinSelectedBy: map[*Role][]Step{},
+		boundBy:           map[*Role][]*Binding{},
+		others:            map[*analyzer.Document][]*analyzer.Document{},
 	}
 	m.collect(docs)
+	// The set's ClusterRoles aggregate and are aggregated in Build, so
+	// that Problems is complete. Only ClusterRoles aggregate: a set of
+	// Roles (one Role file) leaves the built-in ones to their first use.
+	m.eager = slices.ContainsFunc(m.Roles, func(r *Role) bool { return r.Kind == KindClusterRole })
 	for _, sa := range m.ServiceAccounts {
 		m.accountsIn[sa.Namespace] = append(m.accountsIn[sa.Namespace], sa)
 	}
 	m.index()
-	if len(m.Roles) > 0 {
-		// The set's roles aggregate and are aggregated now, so that
-		// Problems is complete.
+	if m.eager {
 		m.builtins()
 		m.aggregate()
 	}
@@ -101,9 +113,9 @@ func Build(docs []*analyzer.Document) *Model {
 }
 
 // builtins returns the built-in ClusterRoles, made on first use: a set
-// without roles or bindings (one Job file) never reads them. Without roles
-// in the set, the built-in ones aggregate only each other, here too; with
-// roles, Build aggregates them all.
+// without ClusterRoles or bindings (one Job file, one Role file) never
+// reads them. Without ClusterRoles in the set, the built-in ones aggregate
+// only each other, here; with some, Build aggregates them all.
 func (m *Model) builtins() map[string]*Role {
 	m.builtinOnce.Do(func() {
 		m.builtin = map[string]*Role{}
@@ -112,7 +124,7 @@ func (m *Model) builtins() map[string]*Role {
 			r.Name, r.builtin = cr.Name, i+1
 			m.builtin[r.Name] = r
 		}
-		if len(m.Roles) == 0 {
+		if !m.eager {
 			m.aggregate()
 		}
 	})
