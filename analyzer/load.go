@@ -549,6 +549,7 @@ func parseNodes(f *File, doc func(index int, node *yaml.Node), syntaxErr func(r 
 	// already passed on before it was cut short.
 	var pending *readerError
 	skip := 0
+	lines := yamlLines(f.Content) // nil for nearly every file
 	// resume starts the next round at the separator line next (none: 0).
 	resume := func(next int) bool {
 		pending, skip, end = nil, 0, len(f.Content)
@@ -562,7 +563,7 @@ func parseNodes(f *File, doc func(index int, node *yaml.Node), syntaxErr func(r 
 	}
 	for {
 		dec := yaml.NewDecoder(bytes.NewReader(f.Content[start:end]))
-		breaks := yamlLines(f.Content[start:end])
+		breaks := lines.from(lineOffset + 1)
 		decoded := 0
 		for {
 			var node yaml.Node
@@ -605,7 +606,7 @@ func parseNodes(f *File, doc func(index int, node *yaml.Node), syntaxErr func(r 
 			}
 			switch {
 			case breaks != nil:
-				breaks.remap(&node, lineOffset)
+				breaks.remap(&node)
 			case lineOffset > 0:
 				shiftLines(&node, lineOffset)
 			}
@@ -717,7 +718,11 @@ func syntaxError(f *File, lineOffset int, breaks lineMap, err error) (int, strin
 	reported := lineOffset + 1
 	if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil && m[1] != "" {
 		_, _ = fmt.Sscan(m[1], &reported)
-		reported = breaks.line(reported) + lineOffset
+		if breaks != nil {
+			reported = breaks.line(reported)
+		} else {
+			reported += lineOffset
+		}
 	}
 	reported = min(max(reported, lineOffset+1), f.LineCount())
 	start := lineOffset + 1
@@ -787,15 +792,20 @@ func isDocSeparator(line []byte) bool {
 	return bytes.HasPrefix(line, []byte("---")) && (len(line) == 3 || line[3] == ' ' || line[3] == '\t')
 }
 
-// lineMap maps the lines of a text as YAML counts them to its lines as
+// lineMap maps the lines of a file as YAML counts them to its lines as
 // kvet and editors count them: YAML also breaks lines at NEL (U+0085), LS
 // (U+2028) and PS (U+2029), which editors show inside a line. Entry i is
-// YAML's line i+1: its line of the text (from 1) and the code points of
+// YAML's line i+1: its line of the file (from 1) and the code points of
 // that line before it.
-type lineMap []struct{ line, col int }
+type lineMap []yamlLine
+
+// yamlLine is where one of YAML's lines starts in the file.
+type yamlLine struct{ line, col int }
 
 // yamlLines returns the line map of text, or nil when YAML counts its
-// lines as kvet does (no NEL, LS or PS).
+// lines as kvet does (no NEL, LS or PS). It is made once per file: parsing
+// resumes after each syntax error, and a map per resumption would read the
+// rest of the file each time.
 func yamlLines(text []byte) lineMap {
 	// Their UTF-8 begins with C2 or E2, which most manifests never hold.
 	if bytes.IndexByte(text, 0xC2) < 0 && bytes.IndexByte(text, 0xE2) < 0 ||
@@ -809,10 +819,10 @@ func yamlLines(text []byte) lineMap {
 		switch {
 		case IsLineBreak(text, i):
 			line, col = line+1, 0
-			m = append(m, struct{ line, col int }{line, 0})
+			m = append(m, yamlLine{line, 0})
 		case r == '\u0085' || r == '\u2028' || r == '\u2029':
 			col++
-			m = append(m, struct{ line, col int }{line, col})
+			m = append(m, yamlLine{line, col})
 		case text[i] != '\r':
 			col++
 		}
@@ -821,23 +831,36 @@ func yamlLines(text []byte) lineMap {
 	return m
 }
 
-// line returns the line of the text of YAML's line n.
+// from returns the map of the text that starts at the start of the file's
+// line first (where parsing resumes): its YAML line 1 is that line.
+func (m lineMap) from(first int) lineMap {
+	if m == nil {
+		return nil
+	}
+	i, _ := slices.BinarySearchFunc(m, first, func(e yamlLine, line int) int { return cmp.Compare(e.line, line) })
+	return m[i:]
+}
+
+// line returns the file's line of YAML's line n.
 func (m lineMap) line(n int) int {
-	if n < 1 || n > len(m) {
-		return n
+	switch {
+	case n < 1 || len(m) == 0:
+		return 0
+	case n > len(m):
+		return m[len(m)-1].line + n - len(m)
 	}
 	return m[n-1].line
 }
 
 // remap moves the positions of the nodes of n from YAML's lines to the
-// text's, then down by lineOffset lines.
-func (m lineMap) remap(n *yaml.Node, lineOffset int) {
+// file's.
+func (m lineMap) remap(n *yaml.Node) {
 	if n.Line >= 1 && n.Line <= len(m) {
 		e := m[n.Line-1]
-		n.Line, n.Column = e.line+lineOffset, n.Column+e.col
+		n.Line, n.Column = e.line, n.Column+e.col
 	}
 	for _, c := range n.Content {
-		m.remap(c, lineOffset)
+		m.remap(c)
 	}
 }
 

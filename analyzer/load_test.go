@@ -418,9 +418,18 @@ func TestYAMLOnlyLineBreaks(t *testing.T) {
 		}
 
 		// The library's line for a syntax error is one of its own lines.
-		bad := &analyzer.File{Path: "bad.yaml", Content: []byte("a: 1 # x" + br + "# y" + br + "# z" + br + "# w\nb: [\n---\nc: 1\n")}
-		if docs, diags := analyzer.NewLoader(nil).Parse(bad); len(docs) != 0 || len(diags) != 1 || diags[0].Range.Start.Line != 2 {
+		// After it, parsing resumes at the next document, on the same map.
+		badSrc := "a: 1 # x" + br + "# y" + br + "# z" + br + "# w\nb: [\n---\nc: 1\n---\nkind: ConfigMap # " + br + br + "\napiVersion: v1\nmetadata: {name: m}\n"
+		bad := &analyzer.File{Path: "bad.yaml", Content: []byte(badSrc)}
+		docs, diags = analyzer.NewLoader(nil).Parse(bad)
+		if len(diags) != 1 || diags[0].Range.Start.Line != 2 {
 			t.Errorf("%U: syntax error %v, want one on line 2", []rune(br)[0], diags)
+		}
+		if len(docs) != 1 {
+			t.Fatalf("%U: %d documents after the error, want the ConfigMap", []rune(br)[0], len(docs))
+		}
+		if got, want := docs[0].Locate(analyzer.NewPath("metadata", "name"), false).Start, bad.Position(strings.Index(badSrc, "m}")); got != want {
+			t.Errorf("%U: metadata.name after the error at %+v, want %+v", []rune(br)[0], got, want)
 		}
 	}
 }
