@@ -18,6 +18,7 @@ targets=(
 	"./internal/linter FuzzLint"
 	"./internal/linter FuzzFix"
 	"./internal/linter FuzzRender"
+	"./render/helm FuzzChart"
 	"./internal/jsonstream FuzzAppendIndent"
 )
 # Go 1.26's fuzzing coordinator can fail a target with a bare "context

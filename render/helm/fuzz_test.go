@@ -1,0 +1,61 @@
+package helm_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/linter"
+	"github.com/kvet-dev/kvet/render"
+	"github.com/kvet-dev/kvet/render/helm"
+)
+
+// FuzzChart lints a chart whose values.yaml and one template are any
+// input, rendered with Helm's packages in the test binary as kvet-helm
+// renders them: the chart renders or fails with render-failed, never with
+// a run error or a panic, and every finding is at a line of its file.
+func FuzzChart(f *testing.F) {
+	f.Add([]byte("image: nginx:1.25\nreplicas: 2\n"),
+		[]byte("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  replicas: {{ .Values.replicas }}\n  template:\n    spec:\n      containers:\n      - name: web\n        image: {{ .Values.image | quote }}\n"))
+	f.Add([]byte("sub: str\nglobal: [1]\n"),
+		[]byte("{{- range .Values.list }}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ . }}\n{{- end }}\n"))
+	f.Add([]byte("x: {a: 1}\n"), []byte("{{ toYaml .Values.x | nindent 2 }}\n{{ required \"y\" .Values.y }}\n{{ fail \"no\" }}\n"))
+	lt, err := linter.New(nil, linter.Settings{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	stage := render.New(helm.New(helm.Settings{}, inProcess))
+	f.Fuzz(func(t *testing.T, values, template []byte) {
+		dir := t.TempDir()
+		for name, data := range map[string][]byte{
+			"Chart.yaml":       []byte("apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+			"values.yaml":      values,
+			"templates/t.yaml": template,
+		} {
+			p := filepath.Join(dir, filepath.FromSlash(name))
+			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(p, data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		l := analyzer.NewLoader(nil)
+		l.Renderer = stage
+		set, res := lt.Lint(t.Context(), l, []string{dir})
+		for _, err := range append(set.Errors, res.Errors...) {
+			t.Errorf("run error: %v", err)
+		}
+		lines := map[string]int{}
+		for _, f := range set.Files {
+			lines[f.Path] = f.LineCount()
+		}
+		for _, d := range lt.Suppress(set, res.Diagnostics) {
+			n, ok := lines[d.File]
+			if s, e := d.Range.Start, d.Range.End; !ok || s.Line < 1 || s.Line > n || s.Column < 1 || e.Line < s.Line || e.Line == s.Line && e.Column < s.Column {
+				t.Errorf("%s at %s:%+v, in a file of %d lines (held: %v)", d.RuleID, d.File, d.Range, n, ok)
+			}
+		}
+	})
+}
