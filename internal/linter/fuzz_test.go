@@ -2,7 +2,6 @@ package linter_test
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -76,15 +75,9 @@ func FuzzRender(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, resource, patch []byte) {
 		dir := t.TempDir()
-		for name, data := range map[string][]byte{
-			"kustomization.yaml": []byte("namePrefix: dev-\nresources:\n- res.yaml\npatches:\n- path: patch.yaml\n"),
-			"res.yaml":           resource,
-			"patch.yaml":         patch,
-		} {
-			if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
-				t.Fatal(err)
-			}
-		}
+		analyzertest.WriteFile(t, filepath.Join(dir, "kustomization.yaml"), "namePrefix: dev-\nresources:\n- res.yaml\npatches:\n- path: patch.yaml\n")
+		analyzertest.WriteFile(t, filepath.Join(dir, "res.yaml"), string(resource))
+		analyzertest.WriteFile(t, filepath.Join(dir, "patch.yaml"), string(patch))
 		l := analyzer.NewLoader(nil)
 		l.Renderer = lt.Renderer()
 		set, res := lt.Lint(t.Context(), l, []string{dir})

@@ -1,11 +1,11 @@
 package helm_test
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/analyzer/analyzertest"
 	"github.com/kvet-dev/kvet/internal/linter"
 	"github.com/kvet-dev/kvet/render"
 	"github.com/kvet-dev/kvet/render/helm"
@@ -28,19 +28,9 @@ func FuzzChart(f *testing.F) {
 	stage := render.New(helm.New(helm.Settings{}, inProcess))
 	f.Fuzz(func(t *testing.T, values, template []byte) {
 		dir := t.TempDir()
-		for name, data := range map[string][]byte{
-			"Chart.yaml":       []byte("apiVersion: v2\nname: c\nversion: 0.1.0\n"),
-			"values.yaml":      values,
-			"templates/t.yaml": template,
-		} {
-			p := filepath.Join(dir, filepath.FromSlash(name))
-			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(p, data, 0o600); err != nil {
-				t.Fatal(err)
-			}
-		}
+		analyzertest.WriteFile(t, filepath.Join(dir, "Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n")
+		analyzertest.WriteFile(t, filepath.Join(dir, "values.yaml"), string(values))
+		analyzertest.WriteFile(t, filepath.Join(dir, "templates", "t.yaml"), string(template))
 		l := analyzer.NewLoader(nil)
 		l.Renderer = stage
 		set, res := lt.Lint(t.Context(), l, []string{dir})
