@@ -345,12 +345,10 @@ func editableNode(d *Document, p Path) (*yaml.Node, bool) {
 			}
 			next = n.Content[e.Index]
 		case n.Kind == yaml.MappingNode:
-			// The last of a duplicated key, as lookup.
-			for i := len(n.Content)&^1 - 2; i >= 0; i -= 2 {
-				if k := n.Content[i]; !isMergeKey(k) && k.Kind == yaml.ScalarNode && k.Value == e.Key {
-					next = n.Content[i+1]
-					break
-				}
+			// The key the locator finds (the last of a duplicated one),
+			// if it is written in this mapping rather than merged into it.
+			if k, v := lookup(n, e.Key); k != nil && k.Kind == yaml.ScalarNode && slices.Index(n.Content, k)%2 == 0 {
+				next = v
 			}
 		}
 		if next == nil || next.Kind == yaml.AliasNode || next.Anchor != "" {
