@@ -64,3 +64,31 @@ func AddSeeds(f *testing.F, pattern string) {
 		f.Add(data)
 	}
 }
+
+// CheckPositions fails t unless every diagnostic of a run, and each of its
+// related places, is at lines of a file of the run's set (for fuzz targets:
+// any input must give positions a client can show).
+func CheckPositions(t testing.TB, set *analyzer.Set, diags []analyzer.Diagnostic) {
+	t.Helper()
+	lines := map[string]int{}
+	for _, f := range set.Files {
+		lines[f.Path] = f.LineCount()
+	}
+	check := func(what, file string, r analyzer.Range) {
+		n, ok := lines[file]
+		if !ok {
+			t.Errorf("%s in %q, which the set does not hold", what, file)
+			return
+		}
+		s, e := r.Start, r.End
+		if s.Line < 1 || s.Line > n || s.Column < 1 || e.Line < s.Line || e.Line == s.Line && e.Column < s.Column {
+			t.Errorf("%s at %+v in a file of %d lines", what, r, n)
+		}
+	}
+	for _, d := range diags {
+		check(d.RuleID, d.File, d.Range)
+		for _, rel := range d.Related {
+			check(d.RuleID+" related "+rel.Message, rel.File, rel.Range)
+		}
+	}
+}

@@ -28,35 +28,8 @@ func FuzzLint(f *testing.F) {
 		for _, err := range append(set.Errors, res.Errors...) {
 			t.Errorf("run error: %v", err)
 		}
-		checkPositions(t, set, lt.Suppress(set, res.Diagnostics))
+		analyzertest.CheckPositions(t, set, lt.Suppress(set, res.Diagnostics))
 	})
-}
-
-// checkPositions fails t unless every diagnostic and related place of a
-// run is at lines of a file of its set.
-func checkPositions(t *testing.T, set *analyzer.Set, diags []analyzer.Diagnostic) {
-	t.Helper()
-	lines := map[string]int{}
-	for _, f := range set.Files {
-		lines[f.Path] = f.LineCount()
-	}
-	check := func(what, file string, r analyzer.Range) {
-		n, ok := lines[file]
-		if !ok {
-			t.Errorf("%s in %q, which the set does not hold", what, file)
-			return
-		}
-		s, e := r.Start, r.End
-		if s.Line < 1 || s.Line > n || s.Column < 1 || e.Line < s.Line || e.Line == s.Line && e.Column < s.Column {
-			t.Errorf("%s at %+v in a file of %d lines", what, r, n)
-		}
-	}
-	for _, d := range diags {
-		check(d.RuleID, d.File, d.Range)
-		for _, rel := range d.Related {
-			check(d.RuleID+" related "+rel.Message, rel.File, rel.Range)
-		}
-	}
 }
 
 // FuzzRender lints a kustomization whose resource and patch are any
@@ -84,7 +57,7 @@ func FuzzRender(f *testing.F) {
 		for _, err := range append(set.Errors, res.Errors...) {
 			t.Errorf("run error: %v", err)
 		}
-		checkPositions(t, set, lt.Suppress(set, res.Diagnostics))
+		analyzertest.CheckPositions(t, set, lt.Suppress(set, res.Diagnostics))
 	})
 }
 

@@ -37,15 +37,6 @@ func FuzzChart(f *testing.F) {
 		for _, err := range append(set.Errors, res.Errors...) {
 			t.Errorf("run error: %v", err)
 		}
-		lines := map[string]int{}
-		for _, f := range set.Files {
-			lines[f.Path] = f.LineCount()
-		}
-		for _, d := range lt.Suppress(set, res.Diagnostics) {
-			n, ok := lines[d.File]
-			if s, e := d.Range.Start, d.Range.End; !ok || s.Line < 1 || s.Line > n || s.Column < 1 || e.Line < s.Line || e.Line == s.Line && e.Column < s.Column {
-				t.Errorf("%s at %s:%+v, in a file of %d lines (held: %v)", d.RuleID, d.File, d.Range, n, ok)
-			}
-		}
+		analyzertest.CheckPositions(t, set, lt.Suppress(set, res.Diagnostics))
 	})
 }
