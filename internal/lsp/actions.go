@@ -200,19 +200,21 @@ func ignoreAnnotation(res *result, d *analyzer.Diagnostic) (analyzer.TextEdit, b
 	if doc == nil {
 		return analyzer.TextEdit{}, false
 	}
-	md := child(doc.Root(), "metadata")
+	// Lookup reads a key written twice as the decoder does (the last
+	// copy), so the annotation goes where kvet and kubectl read it.
+	md := doc.Lookup(analyzer.NewPath("metadata"))
 	if md == nil || md.Kind != yaml.MappingNode {
 		return analyzer.TextEdit{}, false
 	}
 	entry := `"` + analyzer.IgnoreAnnotation + `": "` + d.RuleID + ` -- "`
-	ann := child(md, "annotations")
+	ann := doc.Lookup(analyzer.NewPath("metadata", "annotations"))
 	switch {
 	case ann == nil:
 		return insertEntry(res.file, md, `"annotations": {`+entry+`}`)
 	case ann.Kind != yaml.MappingNode:
 		return analyzer.TextEdit{}, false
 	}
-	if v := child(ann, analyzer.IgnoreAnnotation); v != nil {
+	if v := doc.Lookup(analyzer.NewPath("metadata", "annotations", analyzer.IgnoreAnnotation)); v != nil {
 		names, reason, hasReason := strings.Cut(v.Value, "--")
 		value := strings.TrimRight(strings.TrimSpace(names), ",") + "," + d.RuleID
 		if hasReason {
@@ -244,19 +246,6 @@ func insertEntry(f *analyzer.File, m *yaml.Node, entry string) (analyzer.TextEdi
 		}
 	}
 	return analyzer.TextEdit{Offset: at, End: at, NewText: text}, true
-}
-
-// child returns the value of key in the mapping m, or nil.
-func child(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
 }
 
 // docOf returns the object d is about: the last one of its file with d's

@@ -190,6 +190,95 @@ func TestIgnoreAnnotationInJSON(t *testing.T) {
 	}
 }
 
+// Of a duplicated metadata or annotations key, the annotation goes to the
+// last copy: the one kvet's decoder (and kubectl) reads, so the edit
+// suppresses the finding.
+func TestIgnoreAnnotationDuplicateKey(t *testing.T) {
+	const spec = `  "spec": {
+    "backoffLimit": 2,
+    "activeDeadlineSeconds": 600,
+    "ttlSecondsAfterFinished": 600,
+    "template": {"spec": {"restartPolicy": "Never", "serviceAccountName": "m",
+      "containers": [{"name": "m", "image": "m:latest", "resources": {"limits": {"cpu": "1", "memory": "1Gi"}, "requests": {"cpu": "1", "memory": "1Gi"}}}]}}
+  }
+}
+`
+	tests := []struct {
+		name, metadata string
+		imageLine      int // 0-based, as LSP counts
+		editLine       int // where the annotation goes
+		want           string
+	}{
+		{
+			name: "metadata",
+			metadata: `  "metadata": {
+    "name": "old"
+  },
+  "metadata": {
+    "name": "migrate"
+  },
+`,
+			imageLine: 14, editLine: 6,
+			want: `  "metadata": {
+    "name": "old"
+  },
+  "metadata": {
+    "annotations": {"kvet.dev/ignore": "image-tag-mutable -- "},
+    "name": "migrate"
+  },
+`,
+		},
+		{
+			name: "annotations",
+			metadata: `  "metadata": {
+    "name": "migrate",
+    "annotations": {"kvet.dev/ignore": "invalid-value -- "},
+    "annotations": {"team": "a"}
+  },
+`,
+			imageLine: 13, editLine: 6,
+			want: `  "metadata": {
+    "name": "migrate",
+    "annotations": {"kvet.dev/ignore": "invalid-value -- "},
+    "annotations": {"kvet.dev/ignore": "image-tag-mutable -- ", "team": "a"}
+  },
+`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			head := "{\n  \"apiVersion\": \"batch/v1\",\n  \"kind\": \"Job\",\n"
+			job := head + tt.metadata + spec
+			c, uri := openIn(t, Options{}, "job.json", job)
+			p := c.diagnostics(uri)
+			var codes []string
+			for _, d := range p.Diagnostics {
+				codes = append(codes, d.Code)
+			}
+			if got := strings.Join(codes, " "); got != "duplicate-key image-tag-mutable" {
+				t.Fatalf("diagnostics: %s%s", got, c.describe())
+			}
+			a := action(t, c.codeActions(uri, tt.imageLine), "Ignore image-tag-mutable for this object")
+			if a.Edit == nil || len(a.Edit.Changes[uri]) != 1 {
+				t.Fatalf("action: %+v", a)
+			}
+			if r := a.Edit.Changes[uri][0].Range; r.Start.Line != tt.editLine || r.End.Line != tt.editLine {
+				t.Errorf("edit at lines %d-%d, want %d (the last copy)", r.Start.Line, r.End.Line, tt.editLine)
+			}
+			edited := applyEdits(t, job, a.Edit, uri)
+			if want := head + tt.want + spec; edited != want {
+				t.Fatalf("annotated:\n%s\nwant:\n%s", edited, want)
+			}
+			c.change(uri, 2, edited)
+			for _, d := range c.diagnostics(uri).Diagnostics {
+				if d.Code == "image-tag-mutable" {
+					t.Errorf("still reported after the annotation: %+v", d)
+				}
+			}
+		})
+	}
+}
+
 // Fix all applies every fix of the document, as kvet applies them, in one
 // edit.
 func TestFixAll(t *testing.T) {
