@@ -118,6 +118,16 @@ func lookup(m *yaml.Node, key string) (*yaml.Node, *yaml.Node) {
 	return lookupMerged(n, key)
 }
 
+// LookupKey returns the key and value nodes of key in the mapping m, or
+// nils, as kvet's decoder, locator and fixes read them: aliases and `<<`
+// merge keys followed, and of a key written twice the last copy, the one
+// kubectl keeps. The value is returned as written (possibly an alias).
+// Packages that resolve fields in node trees of their own (rendered
+// templates, an editor's buffer) use it to agree with the decoder.
+func LookupKey(m *yaml.Node, key string) (k, v *yaml.Node) {
+	return lookup(m, key)
+}
+
 // lookupMerged is lookup for a mapping with merge keys.
 func lookupMerged(m *yaml.Node, key string) (k, v *yaml.Node) {
 	eachEntry(m, func(kn, vn *yaml.Node) bool {

@@ -1,6 +1,7 @@
 package helm
 
 import (
+	"slices"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -149,7 +150,7 @@ func (t *Outline) locate(seg segment, root *yaml.Node, p analyzer.Path, atKey bo
 			if seq {
 				break
 			}
-			pick = t.pickEntry(lines, p[k].Key, nodes[k+1])
+			pick = t.pickEntry(lines, p[k].Key, nodes[k], nodes[k+1])
 		}
 		if pick < 0 {
 			break
@@ -201,15 +202,22 @@ func (t *Outline) locate(seg segment, root *yaml.Node, p analyzer.Path, atKey bo
 	return t.byteRange(at, l.keyStart, l.keyEnd), q
 }
 
-// pickEntry chooses among the entries of a mapping the one for key: when
-// several branches write it ({{ if }} ... {{ else }}), the one whose
-// literal value is the rendered one, else the first.
-func (t *Outline) pickEntry(lines []int, key string, rendered *yaml.Node) int {
+// pickEntry chooses among the entries of a mapping the one for key, whose
+// rendered mapping is parent and value rendered: when several branches
+// write it ({{ if }} ... {{ else }}), the one whose literal value is the
+// rendered one, else the first. When the rendered mapping holds the key
+// more than once (a duplicate-key error), the copies are written one after
+// the other and the decoder reads the last: the last whose literal value
+// is the rendered one, else the last.
+func (t *Outline) pickEntry(lines []int, key string, parent, rendered *yaml.Node) int {
 	var found []int
 	for _, i := range lines {
 		if l := t.lines[i]; !l.templated && l.key == key {
 			found = append(found, i)
 		}
+	}
+	if len(found) > 1 && repeated(parent, key) {
+		slices.Reverse(found)
 	}
 	if len(found) > 1 && rendered != nil && rendered.Kind == yaml.ScalarNode {
 		for _, i := range found {
@@ -222,6 +230,21 @@ func (t *Outline) pickEntry(lines []int, key string, rendered *yaml.Node) int {
 		return -1
 	}
 	return found[0]
+}
+
+// repeated reports whether the mapping m holds key more than once.
+func repeated(m *yaml.Node, key string) bool {
+	m = deref(m)
+	if m == nil || m.Kind != yaml.MappingNode {
+		return false
+	}
+	n := 0
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			n++
+		}
+	}
+	return n > 1
 }
 
 // pickItem chooses the template item for a rendered sequence item: the
@@ -311,7 +334,9 @@ func renderedTokens(n *yaml.Node, into map[string]bool) {
 }
 
 // itemNamed reports whether item line i writes want as its name (or as
-// its scalar value).
+// its scalar value). Any of the item's name lines counts: {{ if }}
+// branches may write one each, and of a name written twice the rendered
+// item has the last.
 func (t *Outline) itemNamed(b block, i int, want string) bool {
 	l := t.lines[i]
 	if !l.hasKey {
@@ -322,8 +347,9 @@ func (t *Outline) itemNamed(b block, i int, want string) bool {
 	lines, _ := t.children(ib)
 	for _, j := range lines {
 		if t.lines[j].key == "name" {
-			v, ok := t.value(j)
-			return ok && v == want
+			if v, ok := t.value(j); ok && v == want {
+				return true
+			}
 		}
 	}
 	return false
@@ -342,12 +368,8 @@ func renderedPath(root *yaml.Node, p analyzer.Path) []*yaml.Node {
 		case e.IsIndex && n.Kind == yaml.SequenceNode && e.Index >= 0 && e.Index < len(n.Content):
 			next = deref(n.Content[e.Index])
 		case !e.IsIndex && n.Kind == yaml.MappingNode:
-			for i := 0; i+1 < len(n.Content); i += 2 {
-				if n.Content[i].Value == e.Key {
-					next = n.Content[i+1]
-					break
-				}
-			}
+			// The decoder's copy of a duplicated key: the last.
+			_, next = analyzer.LookupKey(n, e.Key)
 		}
 		if next == nil {
 			break
@@ -358,17 +380,16 @@ func renderedPath(root *yaml.Node, p analyzer.Path) []*yaml.Node {
 	return nodes
 }
 
-// itemName returns the name of a rendered sequence item: its "name" key,
-// or its value when it is a scalar.
+// itemName returns the name of a rendered sequence item: its "name" key
+// (the last, of a duplicated one, as the decoder reads it), or its value
+// when it is a scalar.
 func itemName(n *yaml.Node) (string, bool) {
 	switch n.Kind {
 	case yaml.ScalarNode:
 		return n.Value, true
 	case yaml.MappingNode:
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == "name" && deref(n.Content[i+1]).Kind == yaml.ScalarNode {
-				return deref(n.Content[i+1]).Value, true
-			}
+		if _, v := analyzer.LookupKey(n, "name"); v != nil && deref(v).Kind == yaml.ScalarNode {
+			return deref(v).Value, true
 		}
 	}
 	return "", false

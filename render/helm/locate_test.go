@@ -264,3 +264,77 @@ func TestRoot(t *testing.T) {
 		t.Errorf("Root(a.yaml) from templates/ = %q, want ..", got)
 	}
 }
+
+// TestLocateDuplicateKey: of a key a rendered mapping holds twice (a
+// duplicate-key error), kvet's decoder reads the last copy, as kubectl
+// does; its positions are those of the last copy in the template.
+func TestLocateDuplicateKey(t *testing.T) {
+	const template = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels:
+    app: old
+  labels:
+    app: {{ .Values.app }}
+spec:
+  replicas: 1
+  replicas: {{ .Values.replicas }}
+  template:
+    spec:
+      containers:
+      {{- if .Values.first }}
+      - name: one
+        image: img:1
+      {{- end }}
+      - name: {{ .Values.name }}
+        name: two
+        image: {{ .Values.image }}
+`
+	// Rendered without the first container.
+	const rendered = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels:
+    app: old
+  labels:
+    app: web
+spec:
+  replicas: 1
+  replicas: 3
+  template:
+    spec:
+      containers:
+      - name: x
+        name: two
+        image: img:1
+`
+	s := NewSource(&analyzer.File{Path: "templates/deployment.yaml", Content: []byte(template)})
+	docs, _ := analyzer.NewLoader(nil).Parse(&analyzer.File{Path: "rendered", Content: []byte(rendered)})
+	if len(docs) != 1 {
+		t.Fatalf("rendered: %d docs", len(docs))
+	}
+	s.Add(docs[0])
+	containers := analyzer.NewPath("spec", "template", "spec", "containers")
+	tests := []struct {
+		path  analyzer.Path
+		atKey bool
+		want  string // line:col-endcol quality
+	}{
+		{analyzer.NewPath("metadata", "labels"), true, "7:3-9 key"},
+		{analyzer.NewPath("metadata", "labels", "app"), false, "8:10-27 key"},
+		{analyzer.NewPath("spec", "replicas"), false, "11:13-35 key"},
+		// The item named by its last name, "two".
+		{containers.Index(0), false, "19:9-33 key"},
+		{containers.Index(0).Key("image"), false, "21:16-35 key"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.path.String(), func(t *testing.T) {
+			r, q := s.Locate(docs[0], tt.path, tt.atKey)
+			if got := fmt.Sprintf("%d:%d-%d %s", r.Start.Line, r.Start.Column, r.End.Column, q); got != tt.want {
+				t.Errorf("Locate(%s) = %s, want %s", tt.path, got, tt.want)
+			}
+		})
+	}
+}
