@@ -251,24 +251,15 @@ func (k *kustomization) local(value string) (display, abs string) {
 	return display, filepath.Join(k.abs, filepath.FromSlash(value))
 }
 
-// get returns the key and value nodes of key in mapping m, or nils.
+// get returns the key and value nodes of key in mapping m (the value's
+// aliases followed), or nils. Of a key written twice it is the last copy,
+// the one kustomize reads, and the one entry paths resolve to.
 func get(m *yaml.Node, key string) (k, v *yaml.Node) {
-	for m != nil && m.Kind == yaml.AliasNode {
-		m = m.Alias
+	k, v = analyzer.LookupKey(m, key)
+	for v != nil && v.Kind == yaml.AliasNode {
+		v = v.Alias
 	}
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil, nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			v := m.Content[i+1]
-			for v != nil && v.Kind == yaml.AliasNode {
-				v = v.Alias
-			}
-			return m.Content[i], v
-		}
-	}
-	return nil, nil
+	return k, v
 }
 
 // scalar returns the string value of key in mapping m, or "".
