@@ -428,8 +428,18 @@ func keyLine(src source, dir, key string) int {
 
 // Serve answers one Batch read from r with a Reply written to w: the
 // kvet-helm side of the exchange (see helm.Exec). A batch from another
-// protocol or build is refused in the reply, so that kvet reports it.
+// protocol or build is refused in the reply, so that kvet reports it. A
+// chart whose rendering panics in Helm's code fails alone: the other
+// charts of the batch are still rendered.
 func Serve(ctx context.Context, r io.Reader, w io.Writer) error {
+	return serve(ctx, r, w, Render)
+}
+
+// renderFunc renders one chart: Render, or a stand-in in tests.
+type renderFunc func(context.Context, helm.Request) helm.Output
+
+// serve is Serve with render rendering each chart.
+func serve(ctx context.Context, r io.Reader, w io.Writer, render renderFunc) error {
 	reply := helm.Reply{Protocol: helm.Protocol, Build: helm.Build()}
 	var batch helm.Batch
 	if err := json.NewDecoder(r).Decode(&batch); err != nil {
@@ -439,11 +449,28 @@ func Serve(ctx context.Context, r io.Reader, w io.Writer) error {
 	} else {
 		reply.Outputs = make([]helm.Output, len(batch.Requests))
 		for i, req := range batch.Requests {
-			reply.Outputs[i] = Render(ctx, req)
+			reply.Outputs[i] = renderOne(ctx, req, render)
 		}
 	}
 	if err := json.NewEncoder(w).Encode(reply); err != nil {
 		return fmt.Errorf("writing the reply: %w", err)
 	}
 	return nil
+}
+
+// renderOne renders the chart of req with render. Helm's chart loader,
+// values coalescing and dependency processing panic on some malformed
+// charts rather than fail: such a panic is this chart's failure, at its
+// Chart.yaml, and not the end of the batch (which would fail every chart
+// of the run with a reply kvet cannot read).
+func renderOne(ctx context.Context, req helm.Request, render renderFunc) (out helm.Output) {
+	defer func() {
+		if p := recover(); p != nil {
+			out = helm.Output{Failures: []helm.Failure{{
+				Path:    helm.ChartFile,
+				Message: fmt.Sprintf("internal error in Helm's rendering of the chart in %s: %v", req.Dir, p),
+			}}}
+		}
+	}()
+	return render(ctx, req)
 }

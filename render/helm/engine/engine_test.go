@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -170,6 +171,43 @@ func TestServe(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), fmt.Sprintf(`"error":"protocol 99 requested, this kvet-helm speaks %d"`, helm.Protocol)) {
 		t.Errorf("reply: %s", out.String())
+	}
+}
+
+// TestServePanic: a chart whose rendering panics in Helm's code fails
+// alone, with the panic named; the charts before and after it in the
+// batch are rendered.
+func TestServePanic(t *testing.T) {
+	dir := t.TempDir()
+	helmtest.Extract(t, "../../../testdata/helm/engine.txtar", dir)
+	app, sub := filepath.Join(dir, "app"), filepath.Join(dir, "app", "charts", "sub")
+	bad := filepath.Join(dir, "bad")
+	render := func(ctx context.Context, req helm.Request) helm.Output {
+		if req.Dir == bad {
+			panic("a bug in Helm")
+		}
+		return Render(ctx, req)
+	}
+	in, err := json.Marshal(helm.Batch{Protocol: helm.Protocol, Requests: []helm.Request{{Dir: app}, {Dir: bad}, {Dir: sub}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := serve(context.Background(), bytes.NewReader(in), &out, render); err != nil {
+		t.Fatal(err)
+	}
+	var reply helm.Reply
+	if err := json.Unmarshal(out.Bytes(), &reply); err != nil || reply.Error != "" || len(reply.Outputs) != 3 {
+		t.Fatalf("reply %s: %v", out.String(), err)
+	}
+	for _, i := range []int{0, 2} {
+		if o := reply.Outputs[i]; len(o.Templates) == 0 || len(o.Failures) != 0 {
+			t.Errorf("chart %d not rendered:\n%s", i, summary(o))
+		}
+	}
+	want := "FAIL Chart.yaml:0:0 [] internal error in Helm's rendering of the chart in " + bad + ": a bug in Helm\n"
+	if got := summary(reply.Outputs[1]); got != want {
+		t.Errorf("panicking chart:\n%s\nwant:\n%s", got, want)
 	}
 }
 
