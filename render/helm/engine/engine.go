@@ -26,6 +26,7 @@ import (
 	"strconv"
 	"strings"
 
+	yaml3 "go.yaml.in/yaml/v3"
 	chartcommon "helm.sh/helm/v4/pkg/chart/common"
 	chartvalues "helm.sh/helm/v4/pkg/chart/common/util"
 	"helm.sh/helm/v4/pkg/chart/loader/archive"
@@ -58,7 +59,13 @@ func Render(ctx context.Context, req helm.Request) helm.Output {
 		return fail(helm.Failure{Path: helm.ChartFile, Message: "loading chart: " + trimDir(err.Error(), req.Dir)})
 	}
 	if missing := missingDependencies(ch); len(missing) > 0 {
-		for _, name := range missing {
+		for _, i := range missing {
+			name := ch.Metadata.Dependencies[i].Name
+			if name == "" {
+				// Helm would say "missing in charts/ directory: " and no name.
+				out.Failures = append(out.Failures, namelessDependency(src, req.Dir, i))
+				continue
+			}
 			out.Failures = append(out.Failures, helm.Failure{
 				Path: helm.ChartFile, Dependency: name,
 				Message: "found in Chart.yaml, but missing in charts/ directory: " + name + " (run helm dependency build to vendor it; kvet never downloads charts)",
@@ -188,17 +195,57 @@ func trimDir(msg, dir string) string {
 	return strings.ReplaceAll(msg, filepath.Clean(dir)+string(filepath.Separator), "")
 }
 
-// missingDependencies returns the dependencies that Chart.yaml declares
-// and charts/ does not hold, as helm install and template refuse them.
-func missingDependencies(ch *chart.Chart) []string {
-	var missing []string
-	for _, d := range ch.Metadata.Dependencies {
+// missingDependencies returns the indices of the dependencies that
+// Chart.yaml declares and charts/ does not hold, as helm install and
+// template refuse them. A dependency without a name is always missing.
+func missingDependencies(ch *chart.Chart) []int {
+	var missing []int
+	for i, d := range ch.Metadata.Dependencies {
 		found := slices.ContainsFunc(ch.Dependencies(), func(sub *chart.Chart) bool { return sub.Name() == d.Name })
 		if !found {
-			missing = append(missing, d.Name)
+			missing = append(missing, i)
 		}
 	}
 	return missing
+}
+
+// namelessDependency is the failure of the chart's dependency i, which
+// has no name, at its entry: in requirements.yaml when that file lists
+// the dependencies (an apiVersion v1 chart; Helm's loader reads it after
+// Chart.yaml), else in Chart.yaml.
+func namelessDependency(src source, dir string, i int) helm.Failure {
+	file, line := helm.ChartFile, 0
+	for _, meta := range []string{"requirements.yaml", helm.ChartFile} {
+		if l, ok := dependencyLine(src, filepath.Join(dir, meta), i); ok {
+			file, line = meta, l
+			break
+		}
+	}
+	return helm.Failure{
+		Path: file, Line: line,
+		Message: fmt.Sprintf("%s: dependency %d has no name (Helm finds each dependency under charts/ by its name)", file, i+1),
+	}
+}
+
+// dependencyLine returns the line of entry i of the dependencies the
+// file at path lists, and whether the file lists dependencies at all.
+func dependencyLine(src source, path string, i int) (int, bool) {
+	data, err := src.readFile(path)
+	if err != nil {
+		return 0, false
+	}
+	var doc yaml3.Node
+	if yaml3.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return 0, false
+	}
+	_, deps := analyzer.LookupKey(doc.Content[0], "dependencies")
+	if deps == nil || deps.Kind != yaml3.SequenceNode {
+		return 0, false
+	}
+	if i >= len(deps.Content) {
+		return 0, true
+	}
+	return deps.Content[i].Line, true
 }
 
 // userValues reads the values files and --set assignments of req, merged

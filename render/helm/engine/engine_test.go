@@ -143,6 +143,12 @@ FAIL templates/b-required.yaml:6:15 [] execution error at (broken/templates/b-re
 `},
 		{"old", `FAIL Chart.yaml:4:0 [] chart requires kubeVersion: <1.20.0 which is incompatible with Kubernetes v1.37.0
 `},
+		// A dependency without a name: at its entry, not Helm's "missing
+		// in charts/ directory: " with nothing after it.
+		{"noname", `FAIL Chart.yaml:7:0 [] Chart.yaml: dependency 2 has no name (Helm finds each dependency under charts/ by its name)
+`},
+		{"oldnoname", `FAIL requirements.yaml:2:0 [] requirements.yaml: dependency 1 has no name (Helm finds each dependency under charts/ by its name)
+`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.chart, func(t *testing.T) {
