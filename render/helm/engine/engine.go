@@ -78,7 +78,7 @@ func Render(ctx context.Context, req helm.Request) helm.Output {
 		return fail(*f)
 	}
 	if err := chartutil.ProcessDependencies(ch, vals); err != nil {
-		return fail(helm.Failure{Path: helm.ChartFile, Message: "processing dependencies: " + err.Error()})
+		return fail(helm.Failure{Path: helm.ChartFile, Message: "processing dependencies: " + valuesMessage(err)})
 	}
 	caps := chartcommon.DefaultCapabilities.Copy()
 	kubeVersion := cmp(req.KubeVersion, helm.DefaultKubeVersion)
@@ -100,7 +100,7 @@ func Render(ctx context.Context, req helm.Request) helm.Output {
 	// Schemas are not checked: Helm's validator follows $ref to URLs.
 	top, err := chartvalues.ToRenderValuesWithSchemaValidation(ch, vals, opts, caps, true)
 	if err != nil {
-		return fail(helm.Failure{Message: "values: " + err.Error()})
+		return fail(helm.Failure{Message: "values: " + valuesMessage(err)})
 	}
 	dirs := subchartDirs(src, req.Dir, ch)
 	// Render; on a template failure, leave that template out and render
@@ -289,6 +289,55 @@ func mergeMaps(a, b map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// typeMismatch is Helm's error for the values of a subchart that are not
+// a map, which it formats with %t: "type mismatch on sub:
+// %!t(string=str)", "... on sub: [%!t(string=a) %!t(string=b)]".
+var typeMismatch = regexp.MustCompile(`type mismatch on (.+?): (.*)$`)
+
+// misprinted is one value printed with %t that is not a boolean, whole
+// ("%!t(string=a(b)=c)"); misprintedItem is one inside a list or map,
+// whose value holds no parenthesis.
+var (
+	misprinted     = regexp.MustCompile(`^%!t\((\w+)=(.*)\)$`)
+	misprintedItem = regexp.MustCompile(`%!t\(\w+=([^()]*)\)`)
+)
+
+// valuesMessage is the message of an error in coalescing values, with
+// Helm's type mismatch said in words: "the values of subchart sub must
+// be a map, not the string "str"".
+func valuesMessage(err error) string {
+	msg := err.Error()
+	m := typeMismatch.FindStringSubmatchIndex(msg)
+	if m == nil {
+		return msg
+	}
+	name, value := msg[m[2]:m[3]], msg[m[4]:m[5]]
+	return msg[:m[0]] + fmt.Sprintf("the values of subchart %s must be a map, not %s", name, describeValue(value))
+}
+
+// describeValue says what a value Helm printed with %t is.
+func describeValue(v string) string {
+	switch {
+	case v == "%!t(<nil>)":
+		return "null"
+	case v == "true" || v == "false":
+		return "the boolean " + v
+	case strings.HasPrefix(v, "["):
+		return "the list " + misprintedItem.ReplaceAllString(v, "$1")
+	}
+	m := misprinted.FindStringSubmatch(v)
+	if m == nil {
+		return misprintedItem.ReplaceAllString(v, "$1")
+	}
+	switch m[1] {
+	case "string":
+		return "the string " + strconv.Quote(m[2])
+	case "int", "int64", "uint64", "float64":
+		return "the number " + m[2]
+	}
+	return m[2] + " (a " + m[1] + ")"
 }
 
 // countTemplates counts the templates of a chart and its subcharts.

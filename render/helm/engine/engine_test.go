@@ -160,6 +160,40 @@ FAIL templates/b-required.yaml:6:15 [] execution error at (broken/templates/b-re
 	}
 }
 
+// TestRenderSubchartValuesNotAMap: Helm formats the value of a subchart
+// that is not a map with %t ("type mismatch on sub: %!t(string=str)");
+// kvet says what is wrong in words.
+func TestRenderSubchartValuesNotAMap(t *testing.T) {
+	dir := t.TempDir()
+	helmtest.Extract(t, "../../../testdata/helm/failures.txtar", dir)
+	chart := filepath.Join(dir, "mismatch")
+	values := filepath.ToSlash(filepath.Join(chart, "values.yaml"))
+	tests := []struct {
+		values, want string // values.yaml ("": the chart's own); what sub is said to be
+	}{
+		{"", `the string "str"`},
+		{"sub: 3\n", "the number 3"},
+		{"sub: true\n", "the boolean true"},
+		{"sub:\n", "null"},
+		{"sub: [a, b]\n", "the list [a b]"},
+		{"sub: [{a: 1}]\n", "the list [map[a:1]]"},
+		{`sub: "a(b)=c"` + "\n", `the string "a(b)=c"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			req := helm.Request{Dir: chart}
+			if tt.values != "" {
+				req.Overlay = map[string]string{values: tt.values}
+			}
+			out := Render(context.Background(), req)
+			want := "FAIL Chart.yaml:0:0 [] processing dependencies: the values of subchart sub must be a map, not " + tt.want + "\n"
+			if got := summary(out); got != want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}
+
 func TestServe(t *testing.T) {
 	dir := t.TempDir()
 	helmtest.Extract(t, "../../../testdata/helm/failures.txtar", dir)
