@@ -7,9 +7,11 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -141,6 +143,76 @@ func TestInterruptWritesNothing(t *testing.T) {
 				t.Errorf("files left behind: %v", entries)
 			}
 		})
+	}
+}
+
+// TestInterruptWhileWritingToPipe: a report written to a named pipe waits
+// for a reader; Ctrl-C ends the wait (kvet used to ignore it there).
+func TestInterruptWhileWritingToPipe(t *testing.T) {
+	dir := workdir(t)
+	if err := syscall.Mkfifo(filepath.Join(dir, "r.fifo"), 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	cmd, stdout, stderr := startKvet(t, dir, "lint", "-o", "r.fifo", "warnings.yaml")
+	code := interrupt(t, cmd, syscall.SIGINT)
+	if want := "kvet: interrupted: report not written to r.fifo\n"; code != 130 || stdout.String() != "" || stderr.String() != want {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 130 and %q", code, stdout, stderr, want)
+	}
+}
+
+// TestFixRefusesStreams: kvet fix reads a process substitution (a pipe
+// named /dev/fd/N) but has nowhere to write its fixes: it used to write the
+// fixed text into the pipe, where kvet itself read it back as "what
+// remains", and to block forever (ignoring the first Ctrl-C) once the
+// text was larger than the pipe's buffer. It is now a usage error, before
+// anything is read; --diff still reads it.
+func TestFixRefusesStreams(t *testing.T) {
+	dir := workdir(t)
+	manifest := readFile(t, filepath.Join(dir, "warnings.yaml"))
+	big := strings.Repeat(manifest+"---\n", 200) // 200 CronJobs with fixes, over 64 KiB
+	for _, c := range []struct {
+		args []string
+		code int
+		says string
+	}{
+		{[]string{"fix", "/dev/fd/3"}, 2, "kvet: cannot write fixes back to /dev/fd/3: it is a named pipe, not a file; " +
+			"use kvet fix --diff to see them, or kvet fix - to read standard input and write the fixed text to standard output\n" +
+			"Run 'kvet fix --help' for usage.\n"},
+		{[]string{"fix", "--diff", "-q", "/dev/fd/3"}, 1, ""},
+	} {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), runTimeout)
+		cmd := exec.CommandContext(ctx, kvetBin, c.args...)
+		cmd.Dir = dir
+		cmd.Env = kvetEnv(nil)
+		cmd.ExtraFiles = []*os.File{r}
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		_ = r.Close()
+		go func() { _, _ = io.WriteString(w, big); _ = w.Close() }()
+		err = cmd.Wait()
+		timedOut := ctx.Err() != nil
+		cancel()
+		if timedOut {
+			t.Fatalf("kvet %v did not finish in %v", c.args, runTimeout)
+		}
+		var exit *exec.ExitError
+		code := 0
+		if errors.As(err, &exit) {
+			code = exit.ExitCode()
+		}
+		if code != c.code || (c.says != "" && stderr.String() != c.says) {
+			t.Errorf("kvet %v: exit %d, stderr %q; want exit %d and %q", c.args, code, stderr.String(), c.code, c.says)
+		}
+		if c.code == 1 && strings.Count(stdout.String(), "+  concurrencyPolicy: Forbid\n") != 200 {
+			t.Errorf("kvet %v: the diff does not fix the 200 CronJobs:\n%.2000s", c.args, stdout.String())
+		}
 	}
 }
 

@@ -3,8 +3,10 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -80,6 +82,11 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 			return usageError{fmt.Errorf("--rule: unknown rule %q (run 'kvet rules' for the list)", id)}
 		}
 	}
+	if !f.diff {
+		if err := writableTargets(paths); err != nil {
+			return err
+		}
+	}
 	// Standard input is read here, so that it is written back whatever
 	// happens to it (excluded, unparseable, nothing to fix): an editor
 	// replaces its buffer with the output.
@@ -127,10 +134,10 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 			fmt.Fprint(a.stdout, udiff.Unified("a/"+name, "b/"+name, ff.file.Content, content))
 		default:
 			// Atomic: a reader never sees half a file, and an
-			// interrupted run leaves the original.
-			err := safefile.WriteAtomic(ctx, ff.file.Path, func(w io.Writer) error { _, err := w.Write(content); return err })
-			if err != nil {
-				failed = append(failed, fmt.Errorf("writing %s: %w", ff.file.Path, err))
+			// interrupted run leaves the original. A file changed
+			// since it was read keeps the change.
+			if err := writeFixed(ctx, ff.file.Path, ff.file.Content, content); err != nil {
+				failed = append(failed, err)
 			}
 		}
 	}
@@ -184,6 +191,41 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 	return nil
 }
 
+// writeFixed replaces the content old of the file at path, as kvet read
+// it, by the fixed content: atomically, and only if the file still holds
+// old (see safefile.Replace).
+func writeFixed(ctx context.Context, path string, old, content []byte) error {
+	err := safefile.Replace(ctx, path, old, content)
+	switch {
+	case errors.Is(err, safefile.ErrChanged):
+		return fmt.Errorf("%s not written: it changed while kvet ran; run kvet fix again", path)
+	case err != nil:
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// writableTargets returns a usage error for the first of paths that kvet
+// fix could read but not write its fixes back to: a named pipe or a device
+// (a process substitution, /dev/stdin), where the fixed text would go to
+// whoever reads it next, or block kvet when nobody does. Standard input,
+// "-", is written to standard output instead.
+func writableTargets(paths []string) error {
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		info, err := os.Stat(p)
+		if err != nil || info.IsDir() || info.Mode().IsRegular() {
+			continue // reported, or walked, or written, by the run
+		}
+		return usageError{fmt.Errorf("cannot write fixes back to %s: it is %s, not a file; "+
+			"use kvet fix --diff to see them, or kvet fix - to read standard input and write the fixed text to standard output",
+			p, safefile.Describe(info.Mode()))}
+	}
+	return nil
+}
+
 // apply applies the fixes of one file (analyzer.ApplyFixes: the first of
 // two overlapping fixes wins) and writes one line per fix to out,
 // `path:line:col: fixed: message (rule-id)` with the finding's byte column
@@ -223,10 +265,21 @@ func planFixes(set *analyzer.Set, diags []analyzer.Diagnostic, only []string) []
 		}
 	}
 	var plan []fileFixes
+	var planned []os.FileInfo
 	for _, file := range set.Files {
-		if ds := byFile[file.Path]; len(ds) > 0 {
-			plan = append(plan, fileFixes{file: file, diags: ds})
+		ds := byFile[file.Path]
+		if len(ds) == 0 {
+			continue
 		}
+		// One file named twice (a symbolic link and its target, or two
+		// links) gets its fixes once, under its first name.
+		if info, err := os.Stat(file.Path); err == nil {
+			if slices.ContainsFunc(planned, func(p os.FileInfo) bool { return os.SameFile(p, info) }) {
+				continue
+			}
+			planned = append(planned, info)
+		}
+		plan = append(plan, fileFixes{file: file, diags: ds})
 	}
 	return plan
 }

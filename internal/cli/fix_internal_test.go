@@ -2,6 +2,9 @@ package cli
 
 import (
 	"bytes"
+	"context"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -88,5 +91,28 @@ func TestUnsuppressedFirst(t *testing.T) {
 				t.Errorf("%s: shown %d is suppressed", msgs(tt.in), i)
 			}
 		}
+	}
+}
+
+// TestWriteFixedKeepsChanges: a file changed between kvet's read and its
+// write (an editor saved it meanwhile) is not written, and the message
+// says so.
+func TestWriteFixedKeepsChanges(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "job.yaml")
+	if err := os.WriteFile(p, []byte("kind: Job # saved by the editor\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := writeFixed(context.Background(), p, []byte("kind: Job\n"), []byte("kind: Job\nspec: {}\n"))
+	if want := p + " not written: it changed while kvet ran; run kvet fix again"; err == nil || err.Error() != want {
+		t.Errorf("err = %v, want %q", err, want)
+	}
+	if data, _ := os.ReadFile(p); string(data) != "kind: Job # saved by the editor\n" {
+		t.Errorf("file = %q, want the editor's content", data)
+	}
+	if err := writeFixed(context.Background(), p, []byte("kind: Job # saved by the editor\n"), []byte("kind: Job\n")); err != nil {
+		t.Errorf("unchanged file: %v", err)
+	}
+	if data, _ := os.ReadFile(p); string(data) != "kind: Job\n" {
+		t.Errorf("file = %q, want the fixed content", data)
 	}
 }

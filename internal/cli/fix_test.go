@@ -269,3 +269,23 @@ func TestFixStdin(t *testing.T) {
 		t.Errorf("--stdin-filename without -: exit %d %q", code, stderr)
 	}
 }
+
+// TestFixFileNamedTwice: a file named twice (here itself and a symbolic
+// link to it) is fixed once, under its first name.
+func TestFixFileNamedTwice(t *testing.T) {
+	dir := repo(t, map[string]string{"job.yaml": jobNoLimits})
+	if err := os.Symlink("job.yaml", filepath.Join(dir, "link.yaml")); err != nil {
+		t.Skip(err)
+	}
+	code, stdout, stderr := kvet(t, "fix", "job.yaml", "link.yaml")
+	want := []string{"job.yaml:5 job-backoff-limit-unset fixed", "job.yaml:5 job-ttl-missing fixed"}
+	if got := fixedLines(stdout); code != 0 || !slices.Equal(got, want) {
+		t.Errorf("exit %d, fix lines %q, want %q\n%s%s", code, got, want, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "kvet: fixed 2 findings in 1 file;") {
+		t.Errorf("summary: %q", stderr)
+	}
+	if got := read(t, filepath.Join(dir, "job.yaml")); got != jobFixed {
+		t.Errorf("job.yaml after fix:\n%s\nwant:\n%s", got, jobFixed)
+	}
+}

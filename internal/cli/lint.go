@@ -338,8 +338,8 @@ func (a *app) interrupted(f lintFlags) error {
 // keptNote tells that a file kvet did not write still holds its previous
 // content, when it exists.
 func keptNote(path string) string {
-	if _, err := os.Lstat(path); err != nil {
-		return ""
+	if info, err := os.Stat(path); err != nil || !info.Mode().IsRegular() {
+		return "" // nothing to keep: no file, or a pipe or device
 	}
 	return "; it keeps its previous content"
 }

@@ -232,3 +232,98 @@ func checkFile(t *testing.T, p, content string, mode os.FileMode) {
 		t.Errorf("%s mode = %v, %v; want %v", p, fi.Mode().Perm(), err, mode)
 	}
 }
+
+func TestReplace(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "job.yaml")
+	ctx := context.Background()
+	if err := os.WriteFile(p, []byte("read"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.yaml")
+	if err := os.Symlink("job.yaml", link); err != nil {
+		t.Fatal(err)
+	}
+
+	// Unchanged since it was read: replaced, through the link, mode kept.
+	if err := Replace(ctx, link, []byte("read"), []byte("fixed")); err != nil {
+		t.Fatal(err)
+	}
+	checkFile(t, p, "fixed", 0o640)
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("link replaced: %v %v", fi, err)
+	}
+
+	// Changed since it was read (an editor saved it while kvet ran): the
+	// change is kept, whether the file is shorter, as long or longer.
+	for _, now := range []string{"user", "users edit", "a longer edit by the user"} {
+		if err := os.WriteFile(p, []byte(now), 0o640); err != nil {
+			t.Fatal(err)
+		}
+		if err := Replace(ctx, p, []byte("fixed"+"   "), []byte("fixed again")); !errors.Is(err, ErrChanged) {
+			t.Errorf("file now %q: err = %v, want ErrChanged", now, err)
+		}
+		checkFile(t, p, now, 0o640)
+	}
+
+	// Gone since it was read: not created again.
+	if err := os.Remove(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := Replace(ctx, p, []byte("read"), []byte("fixed")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("removed file: err = %v, want not-exist", err)
+	}
+	if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("removed file was written again: %v", err)
+	}
+
+	// A named pipe (what a process substitution is) is refused without
+	// being opened: nothing would read what kvet wrote.
+	fifo := filepath.Join(dir, "fifo.yaml")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip(err)
+	}
+	var nr *NotRegularError
+	if err := Replace(ctx, fifo, []byte("read"), []byte("fixed")); !errors.As(err, &nr) {
+		t.Errorf("named pipe: err = %v, want NotRegularError", err)
+	}
+
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("temporary files left behind: %v", entries)
+	}
+}
+
+// TestWriteToPipeCancels: writing a report to a named pipe waits for a
+// reader, which may never come; cancelling the context ends the wait.
+func TestWriteToPipeCancels(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "report.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- WriteAtomic(ctx, fifo, func(w io.Writer) error { _, err := io.WriteString(w, "report"); return err })
+	}()
+	time.Sleep(100 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("WriteAtomic still blocked 10 s after the context was cancelled")
+	}
+	// Unblock the abandoned open: read what it writes.
+	r, err := os.OpenFile(fifo, os.O_RDONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(r)
+	_ = r.Close()
+	if string(data) != "report" {
+		t.Errorf("read %q from the pipe", data)
+	}
+}

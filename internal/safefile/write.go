@@ -2,6 +2,7 @@ package safefile
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -24,8 +25,52 @@ const newFileMode fs.FileMode = 0o644
 // 0600); a new one is created 0644. A symbolic link is followed, so the
 // link stays and its target is replaced. A target that exists and is not a
 // regular file (/dev/stdout, a terminal, a named pipe) is written to
-// directly, as there is nothing to replace.
+// directly, as there is nothing to replace; WriteAtomic then returns when
+// ctx is done even if the open (a named pipe nobody reads) or a write
+// blocks.
 func WriteAtomic(ctx context.Context, path string, write func(io.Writer) error) error {
+	return writeAtomic(ctx, path, write, nil)
+}
+
+// ErrChanged is returned by Replace when the file no longer holds what kvet
+// read from it: someone (an editor, another tool) wrote it in between.
+var ErrChanged = errors.New("the file changed since kvet read it")
+
+// Replace replaces the content old, which kvet read from the regular file
+// at path, by content, atomically as WriteAtomic does (the mode is kept, a
+// symbolic link stays a link). Just before the new content takes the
+// file's place, the file is read again: if it no longer holds old,
+// Replace returns ErrChanged and leaves it as it is, so that a change made
+// while kvet ran is never lost. A path that is not a regular file (a
+// named pipe, a device: a process substitution) is not written:
+// *NotRegularError.
+func Replace(ctx context.Context, path string, old, content []byte) error {
+	info, err := os.Stat(path)
+	if err != nil {
+		return unwrap(err)
+	}
+	if !info.Mode().IsRegular() {
+		return &NotRegularError{Mode: info.Mode()}
+	}
+	unchanged := func(target string) error {
+		now, err := Read(ctx, target, int64(len(old)))
+		var tooLarge *TooLargeError
+		switch {
+		case errors.As(err, &tooLarge):
+			return ErrChanged
+		case err != nil:
+			return err
+		case !bytes.Equal(now, old):
+			return ErrChanged
+		}
+		return nil
+	}
+	return writeAtomic(ctx, path, func(w io.Writer) error { _, err := w.Write(content); return err }, unchanged)
+}
+
+// writeAtomic is WriteAtomic, which calls check (when not nil) on the
+// resolved target just before replacing it, and gives up with its error.
+func writeAtomic(ctx context.Context, path string, write func(io.Writer) error, check func(target string) error) error {
 	target := path
 	mode := newFileMode
 	if resolved, err := filepath.EvalSymlinks(path); err == nil {
@@ -33,7 +78,7 @@ func WriteAtomic(ctx context.Context, path string, write func(io.Writer) error) 
 	}
 	if info, err := os.Stat(target); err == nil {
 		if !info.Mode().IsRegular() {
-			return writeDirect(target, write)
+			return writeDirect(ctx, target, write)
 		}
 		mode = info.Mode().Perm()
 	}
@@ -67,6 +112,11 @@ func WriteAtomic(ctx context.Context, path string, write func(io.Writer) error) 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if check != nil {
+		if err := check(target); err != nil {
+			return err
+		}
+	}
 	if err := os.Rename(tmp.Name(), target); err != nil {
 		return unwrap(err)
 	}
@@ -74,15 +124,33 @@ func WriteAtomic(ctx context.Context, path string, write func(io.Writer) error) 
 	return nil
 }
 
-func writeDirect(path string, write func(io.Writer) error) (err error) {
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
-	if err != nil {
-		return unwrap(err)
-	}
-	defer func() { err = errors.Join(err, unwrap(f.Close())) }()
-	w := bufio.NewWriterSize(f, 64<<10)
-	if err := write(w); err != nil {
+// writeDirect writes to a file that is not a regular file, in a goroutine
+// so that it returns with ctx.Err() when ctx is done first: opening a
+// named pipe for writing waits for a reader, and writing to a full pipe
+// waits for the reader to read, either of which can be forever (the
+// goroutine is then abandoned, blocked, until the process exits).
+func writeDirect(ctx context.Context, path string, write func(io.Writer) error) error {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return unwrap(w.Flush())
+	done := make(chan error, 1)
+	go func() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			done <- unwrap(err)
+			return
+		}
+		w := bufio.NewWriterSize(f, 64<<10)
+		err = write(w)
+		if err == nil {
+			err = unwrap(w.Flush())
+		}
+		done <- errors.Join(err, unwrap(f.Close()))
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
