@@ -166,14 +166,15 @@ func indexCharts(root string) map[string][]string {
 	return charts
 }
 
-// chartName reads the name: of a Chart.yaml (a top-level plain scalar).
+// chartName reads the name: of a Chart.yaml (a top-level plain scalar);
+// of a name: written twice, the last, which Helm reads.
 func chartName(p string) string {
 	data, err := safefile.Read(context.Background(), p, 0)
 	if err != nil {
 		return ""
 	}
 	f := &analyzer.File{Content: data}
-	for n := 1; n <= f.LineCount(); n++ {
+	for n := f.LineCount(); n >= 1; n-- {
 		if rest, ok := strings.CutPrefix(string(f.Line(n)), "name:"); ok {
 			if i := strings.Index(rest, " #"); i >= 0 {
 				rest = rest[:i]

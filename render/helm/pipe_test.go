@@ -69,3 +69,13 @@ metadata:
 		t.Errorf("opened %v, files %d", opened, len(s.Files()))
 	}
 }
+
+// TestChartNameLast: of a name: written twice in Chart.yaml, Helm reads
+// the last, and so does the index of charts by name.
+func TestChartNameLast(t *testing.T) {
+	p := filepath.Join(t.TempDir(), ChartFile)
+	analyzertest.WriteFile(t, p, "apiVersion: v2\nname: draft\nversion: 1.0.0\nname: 'web' # renamed\n")
+	if got := chartName(p); got != "web" {
+		t.Errorf("chartName = %q, want web", got)
+	}
+}

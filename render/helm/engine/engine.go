@@ -514,7 +514,7 @@ func keyLine(src source, dir, key string) int {
 		return 0
 	}
 	f := &analyzer.File{Content: data}
-	for n := 1; n <= f.LineCount(); n++ {
+	for n := f.LineCount(); n >= 1; n-- { // of a key written twice, the last: Helm reads it
 		if bytes.HasPrefix(f.Line(n), []byte(key+":")) {
 			return n
 		}
@@ -564,7 +564,7 @@ func renderOne(ctx context.Context, req helm.Request, render renderFunc) (out he
 		if p := recover(); p != nil {
 			out = helm.Output{Failures: []helm.Failure{{
 				Path:    helm.ChartFile,
-				Message: fmt.Sprintf("internal error in Helm's rendering of the chart in %s: %v", req.Dir, p),
+				Message: fmt.Sprintf("internal error in Helm's rendering: %v", p),
 			}}}
 		}
 	}()

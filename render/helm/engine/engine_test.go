@@ -143,6 +143,9 @@ FAIL templates/b-required.yaml:6:15 [] execution error at (broken/templates/b-re
 `},
 		{"old", `FAIL Chart.yaml:4:0 [] chart requires kubeVersion: <1.20.0 which is incompatible with Kubernetes v1.37.0
 `},
+		// Of a key written twice, Helm reads the last: the failure is there.
+		{"oldtwice", `FAIL Chart.yaml:6:0 [] chart requires kubeVersion: <1.20.0 which is incompatible with Kubernetes v1.37.0
+`},
 		// A dependency without a name: at its entry, not Helm's "missing
 		// in charts/ directory: " with nothing after it.
 		{"noname", `FAIL Chart.yaml:7:0 [] Chart.yaml: dependency 2 has no name (Helm finds each dependency under charts/ by its name)
@@ -245,7 +248,7 @@ func TestServePanic(t *testing.T) {
 			t.Errorf("chart %d not rendered:\n%s", i, summary(o))
 		}
 	}
-	want := "FAIL Chart.yaml:0:0 [] internal error in Helm's rendering of the chart in " + bad + ": a bug in Helm\n"
+	want := "FAIL Chart.yaml:0:0 [] internal error in Helm's rendering: a bug in Helm\n"
 	if got := summary(reply.Outputs[1]); got != want {
 		t.Errorf("panicking chart:\n%s\nwant:\n%s", got, want)
 	}
