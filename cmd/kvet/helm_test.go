@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kvet-dev/kvet/render/helm/helmtest"
 )
@@ -189,5 +190,66 @@ rules:
 	wantLines(t, o.stdout, []*regexp.Regexp{
 		finding("caps/templates/role.yaml", 8, 14, "warning", "rbac-secrets-access"),
 		regexp.MustCompile(`^new/Chart\.yaml:4:1: warning: chart new: .*kubeVersion.*>=1\.33\.0-0.*v1\.29\.0.* \(render-failed\)$`),
+	})
+}
+
+// TestHelmRenderLimits: a chart whose templates would run for minutes or
+// take gigabytes (a range over `until` of a huge number, as a typo in a
+// values file gives) is stopped at the limits of .kvet.yaml's helm:
+// section and fails alone, at its Chart.yaml; the other charts are linted.
+func TestHelmRenderLimits(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		".kvet.yaml":     "helm:\n  timeout: 5s\n  max-memory: 32MiB\n",
+		"big/Chart.yaml": "apiVersion: v2\nname: big\nversion: 0.1.0\n",
+		"big/templates/cm.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: big
+data:
+{{- range $i := until 400000000 }}
+  k{{ $i }}: v
+{{- end }}
+`,
+		"slow/Chart.yaml": "apiVersion: v2\nname: slow\nversion: 0.1.0\n",
+		"slow/templates/sa.yaml": `{{- range $i := until 100000 }}{{- range $j := until 100000 }}{{- end }}{{- end }}
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: slow
+`,
+		"ok/Chart.yaml":        "apiVersion: v2\nname: ok\nversion: 0.1.0\n",
+		"ok/templates/sa.yaml": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ok\n",
+		"ok/templates/role.yaml": `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: reader
+rules:
+- apiGroups: [""]
+  resources: [secrets]
+  verbs: [get]
+`,
+	}
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := time.Now()
+	o := kvet(t, run{args: []string{"lint", "."}, dir: dir})
+	if took := time.Since(start); took > 30*time.Second {
+		t.Errorf("kvet took %v: the charts were not stopped at their limits", took)
+	}
+	if o.code != 1 {
+		t.Errorf("exit %d, want 1:\n%s", o.code, o)
+	}
+	wantLines(t, o.stdout, []*regexp.Regexp{
+		regexp.MustCompile(`^big/Chart\.yaml:1:1: warning: chart big: rendering stopped: it took more than 32 MiB of memory \(a template ranging over a huge list\?\); helm: max-memory: in \.kvet\.yaml raises the limit \(render-failed\)$`),
+		finding("ok/templates/role.yaml", 7, 14, "warning", "rbac-secrets-access"),
+		regexp.MustCompile(`^slow/Chart\.yaml:1:1: warning: chart slow: rendering stopped: it ran longer than 5s \(a template looping too long\?\); helm: timeout: in \.kvet\.yaml raises the limit \(render-failed\)$`),
 	})
 }

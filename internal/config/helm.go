@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -15,6 +16,10 @@ type Helm struct {
 	// of every chart, unless the chart's own entry sets them.
 	ReleaseName string
 	Namespace   string
+	// Timeout and MaxMemory (bytes) bound the rendering of each chart
+	// (timeout:, max-memory:); 0 when not set.
+	Timeout   time.Duration
+	MaxMemory int64
 	// Charts are the per-chart settings, in file order.
 	Charts []HelmChart
 }
@@ -32,7 +37,7 @@ type HelmChart struct {
 	Namespace   string
 }
 
-var helmKeys = []string{"release-name", "namespace", "charts"}
+var helmKeys = []string{"release-name", "namespace", "timeout", "max-memory", "charts"}
 
 var helmChartKeys = []string{"values", "set", "release-name", "namespace"}
 
@@ -54,6 +59,17 @@ func (c *Config) parseHelm(m *yaml.Node, el *errorList) {
 			h.ReleaseName, _ = str(v, el, where)
 		case "namespace":
 			h.Namespace, _ = str(v, el, where)
+		case "timeout":
+			if s, ok := str(v, el, where); ok {
+				d, err := time.ParseDuration(s)
+				if err != nil || d <= 0 {
+					el.add(v, "helm.timeout: want a positive duration such as 30s or 2m, got %q", s)
+					return
+				}
+				h.Timeout = d
+			}
+		case "max-memory":
+			h.MaxMemory = size(v, el, where)
 		case "charts":
 			if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
 				return

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseHelm(t *testing.T) {
@@ -22,6 +23,8 @@ func TestParseHelm(t *testing.T) {
 	src := `helm:
   release-name: prod
   namespace: jobs
+  timeout: 2m
+  max-memory: 512MiB
   charts:
     charts/app:
       values: [values/common.yaml, charts/app/ci/prod.yaml]
@@ -32,7 +35,7 @@ func TestParseHelm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &Helm{ReleaseName: "prod", Namespace: "jobs", Charts: []HelmChart{{
+	want := &Helm{ReleaseName: "prod", Namespace: "jobs", Timeout: 2 * time.Minute, MaxMemory: 512 << 20, Charts: []HelmChart{{
 		Dir:       filepath.Join(dir, "charts/app"),
 		Values:    []string{filepath.Join(dir, "values/common.yaml"), filepath.Join(dir, "charts/app/ci/prod.yaml")},
 		Set:       []string{"image.tag=1.2.3", "a={b,c}"},
@@ -62,9 +65,9 @@ func TestParseHelmErrors(t *testing.T) {
 		want      []string
 	}{
 		{"not a mapping", "helm: [a]\n",
-			[]string{`.kvet.yaml:1:7: helm: want a mapping with release-name, namespace, charts, got a list`}},
+			[]string{`.kvet.yaml:1:7: helm: want a mapping with release-name, namespace, timeout, max-memory, charts, got a list`}},
 		{"unknown key", "helm:\n  values: [a.yaml]\n",
-			[]string{`.kvet.yaml:2:3: unknown key "values" in helm (want release-name, namespace, charts)`}},
+			[]string{`.kvet.yaml:2:3: unknown key "values" in helm (want release-name, namespace, timeout, max-memory, charts)`}},
 		{"not a chart", "helm:\n  charts:\n    nochart: {}\n",
 			[]string{`.kvet.yaml:3:5: helm.charts: nochart is not a chart (no Chart.yaml in it)`}},
 		{"chart settings", "helm:\n  charts:\n    app:\n      values: [missing.yaml]\n      set: [novalue]\n      sets: []\n",
@@ -72,6 +75,11 @@ func TestParseHelmErrors(t *testing.T) {
 				`.kvet.yaml:4:16: helm.charts.app.values: no values file missing.yaml`,
 				`.kvet.yaml:5:13: helm.charts.app.set: "novalue" is not KEY=VALUE`,
 				`.kvet.yaml:6:7: unknown key "sets" in helm.charts.app (want values, set, release-name, namespace)`,
+			}},
+		{"limits", "helm:\n  timeout: 0s\n  max-memory: lots\n",
+			[]string{
+				`.kvet.yaml:2:12: helm.timeout: want a positive duration such as 30s or 2m, got "0s"`,
+				`.kvet.yaml:3:15: helm.max-memory: invalid size "lots" (want a number of bytes, optionally with a unit: 512KiB, 64MiB, 1GiB)`,
 			}},
 		{"release name not a string", "helm:\n  release-name: 3\n",
 			[]string{`.kvet.yaml:2:17: helm.release-name: want a string, got the integer 3`}},

@@ -35,6 +35,7 @@ func (l *Linter) render(cfg *config.Config, s RenderSettings) {
 	h := helm.Settings{KubeVersion: "v" + l.Options.KubeVersion.String() + ".0"}
 	if cfg != nil && cfg.Helm != nil {
 		h.ReleaseName, h.Namespace = cfg.Helm.ReleaseName, cfg.Helm.Namespace
+		h.Timeout, h.MaxMemory = cfg.Helm.Timeout, cfg.Helm.MaxMemory
 	}
 	h.Chart = func(dir string) *helm.ChartSettings {
 		var cs helm.ChartSettings

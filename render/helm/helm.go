@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 )
 
 // ChartFile is the file that makes a directory a Helm chart.
@@ -31,6 +32,15 @@ const DefaultReleaseName = "release-name"
 // DefaultNamespace is the namespace (.Release.Namespace) when the request
 // names none.
 const DefaultNamespace = "default"
+
+// DefaultTimeout and DefaultMaxMemory bound the rendering of one chart
+// when the request sets no limit (see Request.Timeout): a template that
+// loops over a huge range (`until 100000000`) is stopped, not left to run
+// for minutes and take the machine's memory.
+const (
+	DefaultTimeout   = time.Minute
+	DefaultMaxMemory = 1 << 30 // bytes
+)
 
 // Request asks for one chart to be rendered.
 type Request struct {
@@ -50,6 +60,12 @@ type Request struct {
 	// files, by absolute slash-separated path: an editor's unsaved
 	// buffers, rendered instead of the files on disk.
 	Overlay map[string]string `json:"overlay,omitempty"`
+	// Timeout and MaxMemory bound the rendering: kvet-helm stops it, and
+	// the chart fails at its Chart.yaml saying why, when it runs longer
+	// than Timeout or its heap grows by more than MaxMemory bytes; 0 means
+	// DefaultTimeout, DefaultMaxMemory.
+	Timeout   time.Duration `json:"timeout,omitempty"`
+	MaxMemory int64         `json:"maxMemory,omitempty"`
 }
 
 // Output is the result of rendering one chart.

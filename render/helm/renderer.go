@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -24,6 +25,10 @@ type Settings struct {
 	ReleaseName string
 	Namespace   string
 	KubeVersion string
+	// Timeout and MaxMemory bound the rendering of each chart (see
+	// Request); 0 means the defaults.
+	Timeout   time.Duration
+	MaxMemory int64
 	// Chart returns the settings of the chart in dir (as discovered), or
 	// nil; it may be nil.
 	Chart func(dir string) *ChartSettings
@@ -127,7 +132,8 @@ func (*Renderer) Includes(_ *render.Env, dir string) []string {
 // unsaved buffers of its files and values files (env's overlay).
 func (r *Renderer) request(env *render.Env, dir string) Request {
 	s := r.settings
-	req := Request{Dir: filepath.FromSlash(dir), ReleaseName: s.ReleaseName, Namespace: s.Namespace, KubeVersion: s.KubeVersion}
+	req := Request{Dir: filepath.FromSlash(dir), ReleaseName: s.ReleaseName, Namespace: s.Namespace, KubeVersion: s.KubeVersion,
+		Timeout: s.Timeout, MaxMemory: s.MaxMemory}
 	if s.Chart != nil {
 		if c := s.Chart(dir); c != nil {
 			req.ValuesFiles, req.Set = c.Values, c.Set

@@ -25,6 +25,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	yaml3 "go.yaml.in/yaml/v3"
 	chartcommon "helm.sh/helm/v4/pkg/chart/common"
@@ -526,16 +527,20 @@ func keyLine(src source, dir, key string) int {
 // kvet-helm side of the exchange (see helm.Exec). A batch from another
 // protocol or build is refused in the reply, so that kvet reports it. A
 // chart whose rendering panics in Helm's code fails alone: the other
-// charts of the batch are still rendered.
+// charts of the batch are still rendered. A chart whose rendering
+// outgrows its limits (Request.Timeout, Request.MaxMemory) cannot be
+// stopped inside Helm's template engine: Serve then writes the reply, with
+// that chart failed and the later ones not rendered, and ends the process.
 func Serve(ctx context.Context, r io.Reader, w io.Writer) error {
-	return serve(ctx, r, w, Render)
+	return serve(ctx, r, w, Render, os.Exit)
 }
 
 // renderFunc renders one chart: Render, or a stand-in in tests.
 type renderFunc func(context.Context, helm.Request) helm.Output
 
-// serve is Serve with render rendering each chart.
-func serve(ctx context.Context, r io.Reader, w io.Writer, render renderFunc) error {
+// serve is Serve with render rendering each chart, and exit ending the
+// process once a chart over its limits has been answered.
+func serve(ctx context.Context, r io.Reader, w io.Writer, render renderFunc, exit func(int)) error {
 	reply := helm.Reply{Protocol: helm.Protocol, Build: helm.Build()}
 	var batch helm.Batch
 	if err := json.NewDecoder(r).Decode(&batch); err != nil {
@@ -543,9 +548,38 @@ func serve(ctx context.Context, r io.Reader, w io.Writer, render renderFunc) err
 	} else if batch.Protocol != helm.Protocol {
 		reply.Error = fmt.Sprintf("protocol %d requested, this kvet-helm speaks %d", batch.Protocol, helm.Protocol)
 	} else {
+		// mu guards reply and stopped: the watchdog of a chart over its
+		// limits answers in the rendering's place.
+		var mu sync.Mutex
+		stopped := false
 		reply.Outputs = make([]helm.Output, len(batch.Requests))
 		for i, req := range batch.Requests {
-			reply.Outputs[i] = renderOne(ctx, req, render)
+			unwatch := watch(req, func(why string) {
+				mu.Lock()
+				defer mu.Unlock()
+				if stopped {
+					return
+				}
+				stopped = true
+				partial := reply
+				partial.Outputs = slices.Clone(reply.Outputs)
+				partial.Outputs[i] = helm.Output{Failures: []helm.Failure{{Path: helm.ChartFile, Message: why}}}
+				for j := i + 1; j < len(partial.Outputs); j++ {
+					partial.Outputs[j] = helm.Output{Failures: []helm.Failure{{Path: helm.ChartFile,
+						Message: "not rendered: kvet-helm stopped while rendering " + batch.Requests[i].Dir}}}
+				}
+				_ = json.NewEncoder(w).Encode(partial)
+				exit(0)
+			})
+			out := renderOne(ctx, req, render)
+			unwatch()
+			mu.Lock()
+			if stopped {
+				mu.Unlock()
+				return nil
+			}
+			reply.Outputs[i] = out
+			mu.Unlock()
 		}
 	}
 	if err := json.NewEncoder(w).Encode(reply); err != nil {

@@ -236,7 +236,8 @@ func TestServePanic(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := serve(context.Background(), bytes.NewReader(in), &out, render); err != nil {
+	exit := func(int) { t.Error("exit called: no chart is over its limits") }
+	if err := serve(context.Background(), bytes.NewReader(in), &out, render, exit); err != nil {
 		t.Fatal(err)
 	}
 	var reply helm.Reply
@@ -274,5 +275,80 @@ func TestRenderValuesPipe(t *testing.T) {
 		}
 	case <-time.After(60 * time.Second):
 		t.Fatal("rendering hung on a values file that is a named pipe")
+	}
+}
+
+// TestServeLimits: Helm's template engine cannot be stopped, so a chart
+// whose rendering runs too long or takes too much memory (a template
+// ranging over `until 100000000`) is answered by the watchdog: the charts
+// before it rendered, it failed at its Chart.yaml with the reason, the
+// later ones not rendered, and the process ended.
+func TestServeLimits(t *testing.T) {
+	dir := t.TempDir()
+	helmtest.Extract(t, "../../../testdata/helm/engine.txtar", dir)
+	app, sub := filepath.Join(dir, "app"), filepath.Join(dir, "app", "charts", "sub")
+	bomb := filepath.Join(dir, "bomb")
+	var kept [][]byte
+	tests := []struct {
+		name  string
+		limit helm.Request // the bomb's limits
+		grow  bool         // the bomb allocates, else it only takes time
+		want  string
+	}{
+		{"time", helm.Request{Timeout: 100 * time.Millisecond}, false,
+			"FAIL Chart.yaml:0:0 [] rendering stopped: it ran longer than 100ms (a template looping too long?); helm: timeout: in .kvet.yaml raises the limit\n"},
+		{"memory", helm.Request{MaxMemory: 16 << 20}, true,
+			"FAIL Chart.yaml:0:0 [] rendering stopped: it took more than 16 MiB of memory (a template ranging over a huge list?); helm: max-memory: in .kvet.yaml raises the limit\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			release := make(chan struct{})
+			render := func(ctx context.Context, req helm.Request) helm.Output {
+				if req.Dir != bomb {
+					return Render(ctx, req)
+				}
+				// Runs until the process would have ended.
+				for {
+					select {
+					case <-release:
+						return helm.Output{}
+					case <-time.After(time.Millisecond):
+					}
+					if tt.grow {
+						kept = append(kept, bytes.Repeat([]byte("x"), 1<<20))
+					}
+				}
+			}
+			req := tt.limit
+			req.Dir = bomb
+			in, err := json.Marshal(helm.Batch{Protocol: helm.Protocol, Requests: []helm.Request{{Dir: app}, req, {Dir: sub}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			exited := -1
+			exit := func(code int) { exited = code; close(release) }
+			if err := serve(context.Background(), bytes.NewReader(in), &out, render, exit); err != nil {
+				t.Fatal(err)
+			}
+			kept = nil
+			if exited != 0 {
+				t.Fatalf("exit(%d), want exit(0) after the reply", exited)
+			}
+			var reply helm.Reply
+			dec := json.NewDecoder(&out)
+			if err := dec.Decode(&reply); err != nil || len(reply.Outputs) != 3 || dec.More() {
+				t.Fatalf("want one reply of 3 outputs, got %s (%v)", out.String(), err)
+			}
+			if o := reply.Outputs[0]; len(o.Templates) == 0 || len(o.Failures) != 0 {
+				t.Errorf("the chart before the bomb is not rendered:\n%s", summary(o))
+			}
+			if got := summary(reply.Outputs[1]); got != tt.want {
+				t.Errorf("the bomb:\n%s\nwant:\n%s", got, tt.want)
+			}
+			if got, want := summary(reply.Outputs[2]), "FAIL Chart.yaml:0:0 [] not rendered: kvet-helm stopped while rendering "+bomb+"\n"; got != want {
+				t.Errorf("the chart after the bomb:\n%s\nwant:\n%s", got, want)
+			}
+		})
 	}
 }
