@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kvet-dev/kvet/analyzer/analyzertest"
 	"github.com/kvet-dev/kvet/render/helm/helmtest"
 )
 
@@ -174,13 +175,7 @@ rules:
 		"new/templates/sa.yaml": "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n",
 	}
 	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		analyzertest.WriteFile(t, filepath.Join(dir, filepath.FromSlash(name)), content)
 	}
 	o := kvet(t, run{args: []string{"lint", "."}, dir: dir})
 	if o.code != 0 || o.stdout != "" {
@@ -231,13 +226,7 @@ rules:
 `,
 	}
 	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		analyzertest.WriteFile(t, filepath.Join(dir, filepath.FromSlash(name)), content)
 	}
 	start := time.Now()
 	o := kvet(t, run{args: []string{"lint", "."}, dir: dir})

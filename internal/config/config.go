@@ -344,14 +344,7 @@ func (c *Config) parseTop(root *yaml.Node, el *errorList) {
 				c.Policies = append(c.Policies, n.Value)
 			}
 		case "policy-timeout":
-			if s, ok := str(v, el, key); ok {
-				d, err := time.ParseDuration(s)
-				if err != nil || d <= 0 {
-					el.add(v, "policy-timeout: want a positive duration such as 10s or 1m, got %q", s)
-					return
-				}
-				c.PolicyTimeout = d
-			}
+			c.PolicyTimeout = duration(v, el, key)
 		case "require-reason":
 			if b, ok := boolean(v, el, key); ok {
 				c.RequireReason = &b
@@ -487,6 +480,21 @@ func size(v *yaml.Node, el *errorList, where string) int64 {
 	}
 	el.add(v, "%s: want a size such as 64MiB, got %s", where, describe(v))
 	return 0
+}
+
+// duration reads a positive duration ("10s", "2m"), or reports it and
+// returns 0.
+func duration(v *yaml.Node, el *errorList, where string) time.Duration {
+	s, ok := str(v, el, where)
+	if !ok {
+		return 0
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		el.add(v, "%s: want a positive duration such as 10s or 1m, got %q", where, s)
+		return 0
+	}
+	return d
 }
 
 // integer reads a non-negative integer.

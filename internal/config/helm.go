@@ -60,14 +60,7 @@ func (c *Config) parseHelm(m *yaml.Node, el *errorList) {
 		case "namespace":
 			h.Namespace, _ = str(v, el, where)
 		case "timeout":
-			if s, ok := str(v, el, where); ok {
-				d, err := time.ParseDuration(s)
-				if err != nil || d <= 0 {
-					el.add(v, "helm.timeout: want a positive duration such as 30s or 2m, got %q", s)
-					return
-				}
-				h.Timeout = d
-			}
+			h.Timeout = duration(v, el, where)
 		case "max-memory":
 			h.MaxMemory = size(v, el, where)
 		case "charts":

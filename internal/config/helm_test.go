@@ -78,7 +78,7 @@ func TestParseHelmErrors(t *testing.T) {
 			}},
 		{"limits", "helm:\n  timeout: 0s\n  max-memory: lots\n",
 			[]string{
-				`.kvet.yaml:2:12: helm.timeout: want a positive duration such as 30s or 2m, got "0s"`,
+				`.kvet.yaml:2:12: helm.timeout: want a positive duration such as 10s or 1m, got "0s"`,
 				`.kvet.yaml:3:15: helm.max-memory: invalid size "lots" (want a number of bytes, optionally with a unit: 512KiB, 64MiB, 1GiB)`,
 			}},
 		{"release name not a string", "helm:\n  release-name: 3\n",
