@@ -21,6 +21,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf16"
+
+	"github.com/kvet-dev/kvet/analyzer/analyzertest"
 )
 
 const oldContent = "{\"version\": 1, \"findings\": []} (the previous file)\n"
@@ -156,6 +158,36 @@ func TestInterruptWhileWritingToPipe(t *testing.T) {
 	cmd, stdout, stderr := startKvet(t, dir, "lint", "-o", "r.fifo", "warnings.yaml")
 	code := interrupt(t, cmd, syscall.SIGINT)
 	if want := "kvet: interrupted: report not written to r.fifo\n"; code != 130 || stdout.String() != "" || stderr.String() != want {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 130 and %q", code, stdout, stderr, want)
+	}
+}
+
+// TestInterruptDuringKustomizeBuild: kustomize takes no context, and a
+// tree of bases each included twice, twelve levels deep (38 files, 4,096
+// objects), keeps it busy for most of a minute; Ctrl-C must not wait for
+// it.
+func TestInterruptDuringKustomizeBuild(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) {
+		analyzertest.WriteFile(t, filepath.Join(dir, filepath.FromSlash(name)), content)
+	}
+	write("l0/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: b\n")
+	write("l0/kustomization.yaml", "resources:\n- cm.yaml\n")
+	const levels = 12
+	for k := 1; k <= levels; k++ {
+		for _, half := range []string{"a", "b"} {
+			write(fmt.Sprintf("l%d/%s/kustomization.yaml", k, half), fmt.Sprintf("namePrefix: %s-\nresources:\n- ../../l%d\n", half, k-1))
+		}
+		write(fmt.Sprintf("l%d/kustomization.yaml", k), "resources:\n- a\n- b\n")
+	}
+	cmd, stdout, stderr := startKvet(t, dir, "lint", fmt.Sprintf("l%d", levels))
+	start := time.Now()
+	code := interrupt(t, cmd, syscall.SIGINT)
+	// interrupt waits 500 ms before it signals.
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("kvet exited %v after Ctrl-C: it waited for kustomize", took-500*time.Millisecond)
+	}
+	if want := "kvet: interrupted: no report written\n"; code != 130 || stdout.String() != "" || stderr.String() != want {
 		t.Errorf("exit %d, stdout %q, stderr %q; want exit 130 and %q", code, stdout, stderr, want)
 	}
 }
