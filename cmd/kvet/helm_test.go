@@ -242,3 +242,48 @@ rules:
 		regexp.MustCompile(`^slow/Chart\.yaml:1:1: warning: chart slow: rendering stopped: it ran longer than 5s \(a template looping too long\?\); helm: timeout: in \.kvet\.yaml raises the limit \(render-failed\)$`),
 	})
 }
+
+// TestRenderedSizeLimit: what a chart's template or a kustomization
+// renders is bounded by --max-file-size as a file is: over it, one
+// render-failed says so, and the rest is linted.
+func TestRenderedSizeLimit(t *testing.T) {
+	dir := t.TempDir()
+	cm := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: \"" + strings.Repeat("x", 800) + "\"\n"
+	files := map[string]string{
+		"chart/Chart.yaml": "apiVersion: v2\nname: chart\nversion: 0.1.0\n",
+		"chart/templates/cm.yaml": `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: big
+data:
+{{- range $i := until 100 }}
+  key{{ $i }}: "{{ repeat 20 "x" }}"
+{{- end }}
+`,
+		"chart/templates/sa.yaml":      "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ok\n",
+		"base/cm.yaml":                 cm,
+		"base/kustomization.yaml":      "resources:\n- cm.yaml\n",
+		"overlay/a/kustomization.yaml": "namePrefix: a-\nresources:\n- ../../base\n",
+		"overlay/b/kustomization.yaml": "namePrefix: b-\nresources:\n- ../../base\n",
+		"overlay/c/kustomization.yaml": "namePrefix: c-\nresources:\n- ../../base\n",
+		"overlay/kustomization.yaml":   "resources:\n- a\n- b\n- c\n",
+		"role/role.yaml":               "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"\"]\n  resources: [secrets]\n  verbs: [get]\n",
+	}
+	for name, content := range files {
+		analyzertest.WriteFile(t, filepath.Join(dir, filepath.FromSlash(name)), content)
+	}
+	o := kvet(t, run{args: []string{"lint", "--max-file-size", "2KiB", "chart", "overlay", "role"}, dir: dir})
+	if o.code != 1 {
+		t.Errorf("exit %d, want 1:\n%s", o.code, o)
+	}
+	wantLines(t, o.stdout, []*regexp.Regexp{
+		regexp.MustCompile(`^chart/templates/cm\.yaml:1:1: warning: chart chart: chart/templates/cm\.yaml renders 3\.2 KiB, over the 2 KiB limit \(--max-file-size\); not linted \(render-failed\)$`),
+		regexp.MustCompile(`^overlay/kustomization\.yaml:1:1: warning: kustomize build overlay renders more than 2 KiB \(3 objects\), over the limit \(--max-file-size\); not linted \(render-failed\)$`),
+		finding("role/role.yaml", 7, 15, "warning", "rbac-secrets-access"),
+	})
+	// Under the default limit everything renders.
+	o = kvet(t, run{args: []string{"lint", "chart", "overlay"}, dir: dir})
+	if strings.Contains(o.stdout, "render-failed") {
+		t.Errorf("default limit:\n%s", o)
+	}
+}

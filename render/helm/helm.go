@@ -66,6 +66,10 @@ type Request struct {
 	// DefaultTimeout, DefaultMaxMemory.
 	Timeout   time.Duration `json:"timeout,omitempty"`
 	MaxMemory int64         `json:"maxMemory,omitempty"`
+	// MaxTemplateSize bounds the rendered text of one template, as
+	// --max-file-size bounds a file (0: safefile.DefaultMaxSize): a larger
+	// template is a failure at its file, and its text is not sent.
+	MaxTemplateSize int64 `json:"maxTemplateSize,omitempty"`
 }
 
 // Output is the result of rendering one chart.

@@ -174,6 +174,7 @@ func (r *Renderer) Render(ctx context.Context, env *render.Env, dir string) *ana
 	b.templateFiles()
 	defer b.finish()
 	req := r.request(env, dir)
+	req.MaxTemplateSize = env.Loader.MaxFileSize
 	if msg := b.unreadable(req); msg != "" {
 		// A file kvet cannot read itself (a named pipe, a device, over
 		// --max-file-size) is not handed to kvet-helm either.

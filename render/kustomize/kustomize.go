@@ -11,6 +11,7 @@ package kustomize
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -274,6 +275,7 @@ func (r *Renderer) Render(ctx context.Context, env *render.Env, dir string) *ana
 		return out
 	}
 	var text bytes.Buffer
+	maxSize := cmp.Or(env.Loader.MaxFileSize, safefile.DefaultMaxSize)
 	for i, res := range resources {
 		y, err := res.AsYAML()
 		if err != nil {
@@ -284,6 +286,13 @@ func (r *Renderer) Render(ctx context.Context, env *render.Env, dir string) *ana
 			text.WriteString("---\n")
 		}
 		text.Write(y)
+		if int64(text.Len()) > maxSize {
+			// As a file over --max-file-size is not read: bases
+			// included many times over would take gigabytes to lint.
+			b.fail(out, located{k: b.root}, fmt.Sprintf("kustomize build %s renders more than %s (%d objects), over the limit (--max-file-size); not linted",
+				dir, safefile.FormatSize(maxSize), len(resources)))
+			return out
+		}
 	}
 	for _, p := range fs.read {
 		if f, err := env.File(b.display(p)); err == nil && !slices.Contains(out.Files, f) {

@@ -113,7 +113,13 @@ func Render(ctx context.Context, req helm.Request) helm.Output {
 		var e helmengine.Engine
 		files, err := e.RenderWithContext(ctx, ch, top)
 		if err == nil {
-			out.Templates = templates(files, dirs)
+			maxSize := req.MaxTemplateSize
+			if maxSize <= 0 {
+				maxSize = safefile.DefaultMaxSize
+			}
+			var tooLarge []helm.Failure
+			out.Templates, tooLarge = templates(files, dirs, maxSize)
+			out.Failures = append(out.Failures, tooLarge...)
 			return out
 		}
 		f := templateFailure(err, dirs)
@@ -440,8 +446,9 @@ func findSubchart(src source, root, parent string, sub *chart.Chart) string {
 // templates turns the engine's output into Templates, in name order,
 // leaving out NOTES.txt and templates that rendered to nothing but
 // whitespace.
-func templates(files map[string]string, dirs map[string]chartDir) []helm.Template {
+func templates(files map[string]string, dirs map[string]chartDir, maxSize int64) ([]helm.Template, []helm.Failure) {
 	var out []helm.Template
+	var tooLarge []helm.Failure
 	for _, name := range slices.Sorted(maps.Keys(files)) {
 		content := files[name]
 		if strings.HasSuffix(name, "NOTES.txt") || strings.TrimSpace(content) == "" {
@@ -449,9 +456,17 @@ func templates(files map[string]string, dirs map[string]chartDir) []helm.Templat
 		}
 		t := helm.Template{Name: name, Content: content}
 		t.Path, t.Dependency = templatePath(name, dirs)
+		if size := int64(len(content)); size > maxSize {
+			// As a file over --max-file-size is not read: a template
+			// ranging over a huge list would take gigabytes to lint.
+			tooLarge = append(tooLarge, helm.Failure{Path: t.Path, Line: 1, Dependency: t.Dependency,
+				Message: fmt.Sprintf("%s renders %s, over the %s limit (--max-file-size); not linted",
+					name, safefile.FormatSize(size), safefile.FormatSize(maxSize))})
+			continue
+		}
 		out = append(out, t)
 	}
-	return out
+	return out, tooLarge
 }
 
 // templatePath maps Helm's name of a template to its file relative to the

@@ -163,6 +163,26 @@ FAIL templates/b-required.yaml:6:15 [] execution error at (broken/templates/b-re
 	}
 }
 
+// TestRenderTemplateTooLarge: a template whose text is over the limit
+// (--max-file-size, as for a file) is a failure at its file and is not
+// sent; the chart's other templates are.
+func TestRenderTemplateTooLarge(t *testing.T) {
+	dir := t.TempDir()
+	helmtest.Extract(t, "../../../testdata/helm/failures.txtar", dir)
+	chart := filepath.Join(dir, "large")
+	out := Render(context.Background(), helm.Request{Dir: chart, MaxTemplateSize: 2048})
+	want := `large/templates/sa.yaml -> templates/sa.yaml
+FAIL templates/cm.yaml:1:0 [] large/templates/cm.yaml renders 3.2 KiB, over the 2 KiB limit (--max-file-size); not linted
+`
+	if got := summary(out); got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	// Under the default limit, both templates are rendered.
+	if got := summary(Render(context.Background(), helm.Request{Dir: chart})); strings.Contains(got, "FAIL") || !strings.Contains(got, "templates/cm.yaml") {
+		t.Errorf("default limit:\n%s", got)
+	}
+}
+
 // TestRenderSubchartValuesNotAMap: Helm formats the value of a subchart
 // that is not a map with %t ("type mismatch on sub: %!t(string=str)");
 // kvet says what is wrong in words.
