@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/kvet-dev/kvet/internal/abandon"
 )
 
 // DefaultMaxSize is the default limit on the size of one file (64 MiB).
@@ -130,30 +132,14 @@ func ReadStream(ctx context.Context, r io.Reader, limit int64) ([]byte, error) {
 // returns when ctx is done even if the open or a read blocks forever (the
 // goroutine is then abandoned, blocked, until the process exits).
 func readStream(ctx context.Context, open func() (io.ReadCloser, error), limit int64) ([]byte, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	type result struct {
-		data []byte
-		err  error
-	}
-	done := make(chan result, 1)
-	go func() {
+	return abandon.Do(ctx, func() ([]byte, error) {
 		rc, err := open()
 		if err != nil {
-			done <- result{err: unwrap(err)}
-			return
+			return nil, unwrap(err)
 		}
 		defer rc.Close() //nolint:errcheck // read-only
-		data, err := readAll(rc, limit, 0)
-		done <- result{data, err}
-	}()
-	select {
-	case r := <-done:
-		return r.data, r.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
+		return readAll(rc, limit, 0)
+	})
 }
 
 // readAll reads r up to limit bytes; size is a hint (0 when unknown).

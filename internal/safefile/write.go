@@ -9,6 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/kvet-dev/kvet/internal/abandon"
 )
 
 // newFileMode is the mode of a file WriteAtomic creates.
@@ -130,27 +132,17 @@ func writeAtomic(ctx context.Context, path string, write func(io.Writer) error, 
 // waits for the reader to read, either of which can be forever (the
 // goroutine is then abandoned, blocked, until the process exits).
 func writeDirect(ctx context.Context, path string, write func(io.Writer) error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	done := make(chan error, 1)
-	go func() {
+	_, err := abandon.Do(ctx, func() (struct{}, error) {
 		f, err := os.OpenFile(path, os.O_WRONLY, 0)
 		if err != nil {
-			done <- unwrap(err)
-			return
+			return struct{}{}, unwrap(err)
 		}
 		w := bufio.NewWriterSize(f, 64<<10)
 		err = write(w)
 		if err == nil {
 			err = unwrap(w.Flush())
 		}
-		done <- errors.Join(err, unwrap(f.Close()))
-	}()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+		return struct{}{}, errors.Join(err, unwrap(f.Close()))
+	})
+	return err
 }

@@ -30,6 +30,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/abandon"
 	"github.com/kvet-dev/kvet/internal/safefile"
 	"github.com/kvet-dev/kvet/render"
 )
@@ -256,7 +257,10 @@ func (r *Renderer) Render(ctx context.Context, env *render.Env, dir string) *ana
 		return out
 	}
 	fs := &fileSystem{FileSystem: filesys.MakeFsOnDisk(), root: abs, env: env}
-	m, err := buildInterruptibly(ctx, fs, abs)
+	// kustomize takes no context, and a deep tree of bases (each included
+	// twice, a few levels down) keeps it busy for minutes: Ctrl-C does not
+	// wait for it.
+	m, err := abandon.Do(ctx, func() (resmap.ResMap, error) { return runKustomize(fs, abs) })
 	if ctx.Err() != nil {
 		return out // interrupted: the run reports it
 	}
@@ -663,29 +667,6 @@ func (*fileSystem) RemoveAll(string) error { return errReadOnly }
 
 // WriteFile implements filesys.FileSystem: kvet never writes.
 func (*fileSystem) WriteFile(string, []byte) error { return errReadOnly }
-
-// buildInterruptibly runs runKustomize in a goroutine and returns its
-// result, or ctx.Err() as soon as ctx is done: kustomize takes no context,
-// and a deep tree of bases (each included twice, a few levels down) keeps
-// it busy for minutes, during which Ctrl-C would otherwise wait. The
-// abandoned build runs on, reading only, until the process exits.
-func buildInterruptibly(ctx context.Context, fs *fileSystem, abs string) (resmap.ResMap, error) {
-	type built struct {
-		m   resmap.ResMap
-		err error
-	}
-	done := make(chan built, 1)
-	go func() {
-		m, err := runKustomize(fs, abs)
-		done <- built{m, err}
-	}()
-	select {
-	case b := <-done:
-		return b.m, b.err
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
 
 // runKustomize builds the kustomization at abs. Kustomize panics on some
 // malformed objects instead of failing (a RoleBinding subject that is a
