@@ -168,19 +168,8 @@ func TestInterruptWhileWritingToPipe(t *testing.T) {
 // it.
 func TestInterruptDuringKustomizeBuild(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, content string) {
-		analyzertest.WriteFile(t, filepath.Join(dir, filepath.FromSlash(name)), content)
-	}
-	write("l0/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: b\n")
-	write("l0/kustomization.yaml", "resources:\n- cm.yaml\n")
-	const levels = 12
-	for k := 1; k <= levels; k++ {
-		for _, half := range []string{"a", "b"} {
-			write(fmt.Sprintf("l%d/%s/kustomization.yaml", k, half), fmt.Sprintf("namePrefix: %s-\nresources:\n- ../../l%d\n", half, k-1))
-		}
-		write(fmt.Sprintf("l%d/kustomization.yaml", k), "resources:\n- a\n- b\n")
-	}
-	cmd, stdout, stderr := startKvet(t, dir, "lint", fmt.Sprintf("l%d", levels))
+	kustomizeTree(t, dir, 12)
+	cmd, stdout, stderr := startKvet(t, dir, "lint", "l12")
 	start := time.Now()
 	code := interrupt(t, cmd, syscall.SIGINT)
 	// interrupt waits 500 ms before it signals.
@@ -190,6 +179,48 @@ func TestInterruptDuringKustomizeBuild(t *testing.T) {
 	if want := "kvet: interrupted: no report written\n"; code != 130 || stdout.String() != "" || stderr.String() != want {
 		t.Errorf("exit %d, stdout %q, stderr %q; want exit 130 and %q", code, stdout, stderr, want)
 	}
+}
+
+// kustomizeTree writes under dir a tree of kustomizations levels deep,
+// l0 to lLEVELS, each level including the one below twice (with the name
+// prefixes a- and b-): lLEVELS renders 2^levels ConfigMaps from 3 × levels
+// + 2 files, and kustomize's build time grows faster than that.
+func kustomizeTree(t *testing.T, dir string, levels int) {
+	t.Helper()
+	write := func(name, content string) {
+		analyzertest.WriteFile(t, filepath.Join(dir, filepath.FromSlash(name)), content)
+	}
+	write("l0/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\ndata:\n  a: b\n")
+	write("l0/kustomization.yaml", "resources:\n- cm.yaml\n")
+	for k := 1; k <= levels; k++ {
+		for _, half := range []string{"a", "b"} {
+			write(fmt.Sprintf("l%d/%s/kustomization.yaml", k, half), fmt.Sprintf("namePrefix: %s-\nresources:\n- ../../l%d\n", half, k-1))
+		}
+		write(fmt.Sprintf("l%d/kustomization.yaml", k), "resources:\n- a\n- b\n")
+	}
+}
+
+// TestKustomizeTimeout: a kustomize build that runs longer than
+// kustomize: timeout: is stopped (abandoned) and is one render-failed at
+// the kustomization; the run goes on and ends.
+func TestKustomizeTimeout(t *testing.T) {
+	dir := t.TempDir()
+	kustomizeTree(t, dir, 12)
+	analyzertest.WriteFile(t, filepath.Join(dir, ".kvet.yaml"), "kustomize:\n  timeout: 1s\n")
+	analyzertest.WriteFile(t, filepath.Join(dir, "role.yaml"),
+		"apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\nrules:\n- apiGroups: [\"\"]\n  resources: [secrets]\n  verbs: [get]\n")
+	start := time.Now()
+	o := kvet(t, run{dir: dir, args: []string{"lint", "l12", "role.yaml"}})
+	if took := time.Since(start); took > 20*time.Second {
+		t.Errorf("kvet took %v: the build was not stopped after 1s", took)
+	}
+	if o.code != 1 {
+		t.Errorf("exit %d, want 1\n%s", o.code, o)
+	}
+	wantLines(t, o.stdout, []*regexp.Regexp{
+		regexp.MustCompile(`^l12/kustomization\.yaml:1:1: warning: kustomize build l12 stopped: it ran longer than 1s \(bases included many times over\?\); kustomize: timeout: in \.kvet\.yaml raises the limit \(render-failed\)$`),
+		regexp.MustCompile(`^role\.yaml:7:15: warning: .* \(rbac-secrets-access\)$`),
+	})
 }
 
 // TestFixRefusesStreams: kvet fix reads a process substitution (a pipe

@@ -65,6 +65,9 @@ type Config struct {
 	MaxFindings *int
 	// Helm is the helm: section (chart rendering), or nil.
 	Helm *Helm
+	// KustomizeTimeout bounds each kustomize build (kustomize: timeout:),
+	// or 0.
+	KustomizeTimeout time.Duration
 	// Rules are the per-rule settings, in file order.
 	Rules []RuleConfig
 }
@@ -276,7 +279,7 @@ func deref(n *yaml.Node) *yaml.Node {
 }
 
 // topKeys are the keys of the configuration file, in documentation order.
-var topKeys = []string{"fail-on", "format", "kube-version", "exclude", "policies", "policy-timeout", "require-reason", "baseline", "render", "max-file-size", "max-findings", "helm", "rules"}
+var topKeys = []string{"fail-on", "format", "kube-version", "exclude", "policies", "policy-timeout", "require-reason", "baseline", "render", "max-file-size", "max-findings", "helm", "kustomize", "rules"}
 
 // entries calls fn for each key of mapping m, reporting duplicate keys and
 // keys that are not plain scalars.
@@ -365,6 +368,8 @@ func (c *Config) parseTop(root *yaml.Node, el *errorList) {
 			}
 		case "helm":
 			c.parseHelm(v, el)
+		case "kustomize":
+			c.parseKustomize(v, el)
 		case "rules":
 			c.parseRules(v, el)
 		default:

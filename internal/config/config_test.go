@@ -17,7 +17,7 @@ func TestParseErrors(t *testing.T) {
 		want      []string
 	}{
 		{"unknown top-level key", "fail-on: error\nexlude: [a]\n",
-			[]string{`.kvet.yaml:2:1: unknown key "exlude" (want one of fail-on, format, kube-version, exclude, policies, policy-timeout, require-reason, baseline, render, max-file-size, max-findings, helm, rules)`}},
+			[]string{`.kvet.yaml:2:1: unknown key "exlude" (want one of fail-on, format, kube-version, exclude, policies, policy-timeout, require-reason, baseline, render, max-file-size, max-findings, helm, kustomize, rules)`}},
 		{"bad fail-on", "fail-on: warn\n",
 			[]string{`.kvet.yaml:1:10: fail-on: unknown severity "warn" (want error, warning, info or none)`}},
 		{"fail-on not a string", "fail-on: 3\n",
@@ -64,7 +64,7 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate key", "fail-on: error\nfail-on: info\n",
 			[]string{`.kvet.yaml:2:1: duplicate key "fail-on"`}},
 		{"not a mapping", "- a\n",
-			[]string{`.kvet.yaml:1:1: the configuration must be a mapping of keys (fail-on, format, kube-version, exclude, policies, policy-timeout, require-reason, baseline, render, max-file-size, max-findings, helm, rules)`}},
+			[]string{`.kvet.yaml:1:1: the configuration must be a mapping of keys (fail-on, format, kube-version, exclude, policies, policy-timeout, require-reason, baseline, render, max-file-size, max-findings, helm, kustomize, rules)`}},
 		{"two documents", "fail-on: error\n---\nformat: json\n",
 			[]string{`.kvet.yaml:2:1: a configuration file holds one YAML document`}},
 		{"syntax error", "fail-on: error\nrules:\n  a: [b\n",
@@ -73,7 +73,7 @@ func TestParseErrors(t *testing.T) {
 			[]string{
 				`.kvet.yaml:3:15: rules.a.severity: unknown severity "bad" (want error, warning or info)`,
 				`.kvet.yaml:4:10: fail-on: unknown severity "bad" (want error, warning, info or none)`,
-				`.kvet.yaml:5:1: unknown key "foo" (want one of fail-on, format, kube-version, exclude, policies, policy-timeout, require-reason, baseline, render, max-file-size, max-findings, helm, rules)`,
+				`.kvet.yaml:5:1: unknown key "foo" (want one of fail-on, format, kube-version, exclude, policies, policy-timeout, require-reason, baseline, render, max-file-size, max-findings, helm, kustomize, rules)`,
 			}},
 	}
 	for _, tt := range tests {

@@ -97,3 +97,22 @@ func TestParseHelmErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestParseKustomize(t *testing.T) {
+	dir := t.TempDir()
+	c, err := Parse(filepath.Join(dir, ".kvet.yaml"), []byte("kustomize:\n  timeout: 90s\n"))
+	if err != nil || c.KustomizeTimeout != 90*time.Second {
+		t.Fatalf("KustomizeTimeout = %v, %v; want 1m30s", c.KustomizeTimeout, err)
+	}
+	tests := []struct{ src, want string }{
+		{"kustomize: 3\n", `.kvet.yaml:1:12: kustomize: want a mapping with timeout, got the integer 3`},
+		{"kustomize:\n  timeout: soon\n", `.kvet.yaml:2:12: kustomize.timeout: want a positive duration such as 10s or 1m, got "soon"`},
+		{"kustomize:\n  timeouts: 1s\n", `.kvet.yaml:2:3: unknown key "timeouts" in kustomize (want timeout)`},
+	}
+	for _, tt := range tests {
+		_, err := Parse(filepath.Join(dir, ".kvet.yaml"), []byte(tt.src))
+		if err == nil || strings.ReplaceAll(err.Error(), filepath.Join(dir, ".kvet.yaml"), ".kvet.yaml") != tt.want {
+			t.Errorf("%q: err = %v, want %s", tt.src, err, tt.want)
+		}
+	}
+}

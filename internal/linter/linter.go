@@ -101,8 +101,10 @@ type Linter struct {
 	// true); Renderer returns the stage.
 	Render bool
 
-	helm helm.Settings   // how charts are rendered
-	own  map[string]bool // absolute paths of the configuration file and its baseline
+	helm helm.Settings // how charts are rendered
+	// kustomizeTimeout bounds each kustomize build (0: the default).
+	kustomizeTimeout time.Duration
+	own              map[string]bool // absolute paths of the configuration file and its baseline
 	// leftOut are the rules kvet has that this linter leaves out: a
 	// suppression naming one is not a suppression of an unknown rule.
 	leftOut []*analyzer.Rule

@@ -57,6 +57,9 @@ func (l *Linter) render(cfg *config.Config, s RenderSettings) {
 		return &cs
 	}
 	l.helm = h
+	if cfg != nil {
+		l.kustomizeTimeout = cfg.KustomizeTimeout
+	}
 }
 
 // Renderer returns a new render stage for runs with l: Kustomize overlays,
@@ -68,5 +71,5 @@ func (l *Linter) Renderer() *render.Stage {
 	if !l.Render {
 		return nil
 	}
-	return render.New(kustomize.New(), helm.New(l.helm, nil))
+	return render.New(kustomize.NewWithTimeout(l.kustomizeTimeout), helm.New(l.helm, nil))
 }

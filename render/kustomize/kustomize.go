@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	yaml "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/api/krusty"
@@ -38,13 +39,26 @@ import (
 // Renderer renders kustomizations. The zero value is ready to use; a
 // Renderer serves one run (it caches what kustomizations read).
 type Renderer struct {
+	timeout time.Duration // of one build; 0: DefaultTimeout
+
 	mu    sync.Mutex
 	files map[string]map[string]bool // kustomization dir → files it reads, transitively
 	kusts map[string]string          // dir → its kustomization file, or ""
 }
 
+// DefaultTimeout bounds one kustomize build when the renderer is given no
+// limit: kustomize takes no context, and a tree of bases each included
+// twice, a few levels more than a real repository has, builds for hours.
+const DefaultTimeout = time.Minute
+
 // New returns a kustomize renderer.
 func New() *Renderer { return &Renderer{} }
+
+// NewWithTimeout returns a kustomize renderer whose builds stop after
+// timeout (0: DefaultTimeout): the kustomization is then a render-failed,
+// and the build is abandoned (it runs on, reading only, until the process
+// exits).
+func NewWithTimeout(timeout time.Duration) *Renderer { return &Renderer{timeout: timeout} }
 
 // Kind implements render.Renderer: kustomization roots are called overlays
 // in messages ("in overlays production, staging").
@@ -259,10 +273,17 @@ func (r *Renderer) Render(ctx context.Context, env *render.Env, dir string) *ana
 	fs := &fileSystem{FileSystem: filesys.MakeFsOnDisk(), root: abs, env: env}
 	// kustomize takes no context, and a deep tree of bases (each included
 	// twice, a few levels down) keeps it busy for minutes: Ctrl-C does not
-	// wait for it.
-	m, err := abandon.Do(ctx, func() (resmap.ResMap, error) { return runKustomize(fs, abs) })
-	if ctx.Err() != nil {
+	// wait for it, nor does the run wait longer than the time limit.
+	timeout := cmp.Or(r.timeout, DefaultTimeout)
+	bctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	m, err := abandon.Do(bctx, func() (resmap.ResMap, error) { return runKustomize(fs, abs) })
+	switch {
+	case ctx.Err() != nil:
 		return out // interrupted: the run reports it
+	case errors.Is(err, context.DeadlineExceeded) && bctx.Err() != nil:
+		b.fail(out, located{k: b.root}, fmt.Sprintf("kustomize build %s stopped: it ran longer than %v (bases included many times over?); kustomize: timeout: in .kvet.yaml raises the limit", dir, timeout))
+		return out
 	}
 	if err != nil {
 		b.fail(out, b.culprit(err), "kustomize build "+dir+": "+relativeMessage(err.Error()))
