@@ -440,3 +440,42 @@ func (s *Stage) Render(ctx context.Context, l *analyzer.Loader, files []string) 
 	}
 	return renderings, rest, errs
 }
+
+// Running are the renderings that are running, by root (an absolute
+// directory), shared by the runs of one process: a renderer that gives up
+// waiting for a rendering it cannot stop (a kustomize build over its time
+// limit) leaves it running, and no other rendering of that root should
+// start until it ends. The zero value is ready to use; a nil *Running
+// tracks nothing.
+type Running struct {
+	mu    sync.Mutex
+	roots map[string]bool
+}
+
+// Start records that a rendering of root runs and returns true, unless
+// one already does: it then returns false.
+func (r *Running) Start(root string) bool {
+	if r == nil {
+		return true
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.roots[root] {
+		return false
+	}
+	if r.roots == nil {
+		r.roots = map[string]bool{}
+	}
+	r.roots[root] = true
+	return true
+}
+
+// Finish records that the rendering of root ended.
+func (r *Running) Finish(root string) {
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	delete(r.roots, root)
+	r.mu.Unlock()
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/kvet-dev/kvet/internal/config"
 	"github.com/kvet-dev/kvet/internal/ruledoc"
 	"github.com/kvet-dev/kvet/policies"
+	"github.com/kvet-dev/kvet/render"
 	"github.com/kvet-dev/kvet/render/helm"
 	"github.com/kvet-dev/kvet/rules"
 )
@@ -102,8 +103,10 @@ type Linter struct {
 	Render bool
 
 	helm helm.Settings // how charts are rendered
-	// kustomizeTimeout bounds each kustomize build (0: the default).
+	// kustomizeTimeout bounds each kustomize build (0: the default);
+	// kustomizeBuilds are the builds of the linter's runs still running.
 	kustomizeTimeout time.Duration
+	kustomizeBuilds  render.Running
 	own              map[string]bool // absolute paths of the configuration file and its baseline
 	// leftOut are the rules kvet has that this linter leaves out: a
 	// suppression naming one is not a suppression of an unknown rule.

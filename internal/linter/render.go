@@ -71,5 +71,5 @@ func (l *Linter) Renderer() *render.Stage {
 	if !l.Render {
 		return nil
 	}
-	return render.New(kustomize.NewWithTimeout(l.kustomizeTimeout), helm.New(l.helm, nil))
+	return render.New(kustomize.NewWithLimits(l.kustomizeTimeout, &l.kustomizeBuilds), helm.New(l.helm, nil))
 }

@@ -3,8 +3,10 @@
 package kustomize_test
 
 import (
+	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -77,4 +79,61 @@ func TestHostileSources(t *testing.T) {
 	if rendered != 1 {
 		t.Errorf("%d objects rendered, want good/'s ServiceAccount", rendered)
 	}
+}
+
+// TestBuildTimeout: kustomize takes no context, so a build over its time
+// limit is given up on (a render-failed at the kustomization) and runs on;
+// while it does, a later run sharing the renderer's Running does not start
+// another build of the same kustomization (the language server lints on
+// every change, and would pile them up).
+func TestBuildTimeout(t *testing.T) {
+	t.Chdir(t.TempDir())
+	// Nine levels of bases each included twice: 512 objects, seconds of
+	// kustomize's time.
+	analyzertest.WriteFile(t, "l0/cm.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n")
+	analyzertest.WriteFile(t, "l0/kustomization.yaml", "resources:\n- cm.yaml\n")
+	for k := 1; k <= 9; k++ {
+		for _, half := range []string{"a", "b"} {
+			analyzertest.WriteFile(t, fmt.Sprintf("l%d/%s/kustomization.yaml", k, half), fmt.Sprintf("namePrefix: %s-\nresources:\n- ../../l%d\n", half, k-1))
+		}
+		analyzertest.WriteFile(t, fmt.Sprintf("l%d/kustomization.yaml", k), "resources:\n- a\n- b\n")
+	}
+	var running render.Running
+	failure := func() string {
+		t.Helper()
+		s := render.New(kustomize.NewWithLimits(50*time.Millisecond, &running))
+		out, _, errs := s.Render(context.Background(), analyzer.NewLoader(nil), []string{"l9/kustomization.yaml"})
+		if len(errs) > 0 || len(out) != 1 || len(out[0].Docs) != 0 || len(out[0].Diagnostics) != 1 {
+			t.Fatalf("renderings %v, errors %v: want one rendering with one failure", out, errs)
+		}
+		d := out[0].Diagnostics[0]
+		if d.RuleID != analyzer.IDRenderFailed || d.File != "l9/kustomization.yaml" || d.Range.Start.Line != 1 {
+			t.Errorf("failure %s %s:%d", d.RuleID, d.File, d.Range.Start.Line)
+		}
+		return d.Message
+	}
+	if got, want := failure(), "kustomize build l9 stopped: it ran longer than 50ms (bases included many times over?); kustomize: timeout: in .kvet.yaml raises the limit"; got != want {
+		t.Errorf("first run: %q, want %q", got, want)
+	}
+	if got, want := failure(), "kustomize build l9 not started: an earlier build of it, stopped after 50ms, is still running"; got != want {
+		t.Errorf("second run: %q, want %q", got, want)
+	}
+	// The abandoned build ends by itself; wait for it, so that it does not
+	// run on into other tests.
+	deadline := time.Now().Add(2 * time.Minute)
+	for !running.Start(mustAbs(t, "l9")) {
+		if time.Now().After(deadline) {
+			t.Fatal("the abandoned build did not end in 2 minutes")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func mustAbs(t *testing.T, dir string) string {
+	t.Helper()
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
 }

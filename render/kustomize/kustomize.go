@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -39,7 +40,8 @@ import (
 // Renderer renders kustomizations. The zero value is ready to use; a
 // Renderer serves one run (it caches what kustomizations read).
 type Renderer struct {
-	timeout time.Duration // of one build; 0: DefaultTimeout
+	timeout time.Duration   // of one build; 0: DefaultTimeout
+	builds  *render.Running // builds running, shared by runs; or nil
 
 	mu    sync.Mutex
 	files map[string]map[string]bool // kustomization dir → files it reads, transitively
@@ -54,11 +56,16 @@ const DefaultTimeout = time.Minute
 // New returns a kustomize renderer.
 func New() *Renderer { return &Renderer{} }
 
-// NewWithTimeout returns a kustomize renderer whose builds stop after
+// NewWithLimits returns a kustomize renderer whose builds stop after
 // timeout (0: DefaultTimeout): the kustomization is then a render-failed,
-// and the build is abandoned (it runs on, reading only, until the process
-// exits).
-func NewWithTimeout(timeout time.Duration) *Renderer { return &Renderer{timeout: timeout} }
+// and the build is abandoned (it runs on, reading only, until it ends or
+// the process exits). builds (nil: none) are shared by the renderers of
+// one process's runs: while a build given up on still runs, no other
+// build of that kustomization starts, so that a long-lived process (the
+// language server, linting on every change) does not pile them up.
+func NewWithLimits(timeout time.Duration, builds *render.Running) *Renderer {
+	return &Renderer{timeout: timeout, builds: builds}
+}
 
 // Kind implements render.Renderer: kustomization roots are called overlays
 // in messages ("in overlays production, staging").
@@ -275,9 +282,21 @@ func (r *Renderer) Render(ctx context.Context, env *render.Env, dir string) *ana
 	// twice, a few levels down) keeps it busy for minutes: Ctrl-C does not
 	// wait for it, nor does the run wait longer than the time limit.
 	timeout := cmp.Or(r.timeout, DefaultTimeout)
+	if !r.builds.Start(abs) {
+		b.fail(out, located{k: b.root}, fmt.Sprintf("kustomize build %s not started: an earlier build of it, stopped after %v, is still running", dir, timeout))
+		return out
+	}
 	bctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	m, err := abandon.Do(bctx, func() (resmap.ResMap, error) { return runKustomize(fs, abs) })
+	var ran atomic.Bool
+	m, err := abandon.Do(bctx, func() (resmap.ResMap, error) {
+		ran.Store(true)
+		defer r.builds.Finish(abs)
+		return runKustomize(fs, abs)
+	})
+	if !ran.Load() && bctx.Err() != nil {
+		r.builds.Finish(abs) // done before the build started: it never will
+	}
 	switch {
 	case ctx.Err() != nil:
 		return out // interrupted: the run reports it
