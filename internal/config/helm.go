@@ -44,11 +44,7 @@ var helmChartKeys = []string{"values", "set", "release-name", "namespace"}
 // parseHelm reads the helm: section. Chart directories and values files
 // are relative to the configuration file and must exist.
 func (c *Config) parseHelm(m *yaml.Node, el *errorList) {
-	if m.Kind == yaml.ScalarNode && m.Tag == "!!null" {
-		return
-	}
-	if m.Kind != yaml.MappingNode {
-		el.add(m, "helm: want a mapping with %s, got %s", strings.Join(helmKeys, ", "), describe(m))
+	if !section(m, el, "helm", helmKeys) {
 		return
 	}
 	h := &Helm{}

@@ -11,11 +11,7 @@ var kustomizeKeys = []string{"timeout"}
 // parseKustomize reads the kustomize: section (how kustomizations are
 // built).
 func (c *Config) parseKustomize(m *yaml.Node, el *errorList) {
-	if m.Kind == yaml.ScalarNode && m.Tag == "!!null" {
-		return
-	}
-	if m.Kind != yaml.MappingNode {
-		el.add(m, "kustomize: want a mapping with %s, got %s", strings.Join(kustomizeKeys, ", "), describe(m))
+	if !section(m, el, "kustomize", kustomizeKeys) {
 		return
 	}
 	entries(m, el, func(key string, k, v *yaml.Node) {
@@ -26,4 +22,18 @@ func (c *Config) parseKustomize(m *yaml.Node, el *errorList) {
 			el.add(k, "unknown key %q in kustomize (want %s)", key, strings.Join(kustomizeKeys, ", "))
 		}
 	})
+}
+
+// section reports whether m, the value of the top-level key name, is a
+// mapping to read with keys: null is an empty section (false, and no
+// error), anything else is reported.
+func section(m *yaml.Node, el *errorList, name string, keys []string) bool {
+	if m.Kind == yaml.ScalarNode && m.Tag == "!!null" {
+		return false
+	}
+	if m.Kind != yaml.MappingNode {
+		el.add(m, "%s: want a mapping with %s, got %s", name, strings.Join(keys, ", "), describe(m))
+		return false
+	}
+	return true
 }
