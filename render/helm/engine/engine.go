@@ -79,7 +79,11 @@ func Render(ctx context.Context, req helm.Request) helm.Output {
 		return fail(*f)
 	}
 	if err := chartutil.ProcessDependencies(ch, vals); err != nil {
-		return fail(helm.Failure{Path: helm.ChartFile, Message: "processing dependencies: " + valuesMessage(err)})
+		f := helm.Failure{Path: helm.ChartFile, Message: "processing dependencies: " + valuesMessage(err)}
+		if line := chartValuesLine(src, req, mismatchedSubchart(err)); line > 0 {
+			f.Path, f.Line = chartValuesFile, line
+		}
+		return fail(f)
 	}
 	caps := chartcommon.DefaultCapabilities.Copy()
 	kubeVersion := cmp(req.KubeVersion, helm.DefaultKubeVersion)
@@ -237,15 +241,7 @@ func namelessDependency(src source, dir string, i int) helm.Failure {
 // dependencyLine returns the line of entry i of the dependencies the
 // file at path lists, and whether the file lists dependencies at all.
 func dependencyLine(src source, path string, i int) (int, bool) {
-	data, err := src.readFile(path)
-	if err != nil {
-		return 0, false
-	}
-	var doc yaml3.Node
-	if yaml3.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
-		return 0, false
-	}
-	_, deps := analyzer.LookupKey(doc.Content[0], "dependencies")
+	_, deps := topLevel(src, path, "dependencies")
 	if deps == nil || deps.Kind != yaml3.SequenceNode {
 		return 0, false
 	}
@@ -322,6 +318,56 @@ func valuesMessage(err error) string {
 	}
 	name, value := msg[m[2]:m[3]], msg[m[4]:m[5]]
 	return msg[:m[0]] + fmt.Sprintf("the values of subchart %s must be a map, not %s", name, describeValue(value))
+}
+
+// mismatchedSubchart returns the subchart whose values Helm's type
+// mismatch error says are not a map, or "".
+func mismatchedSubchart(err error) string {
+	if m := typeMismatch.FindStringSubmatch(err.Error()); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// chartValuesFile is the chart's own values file.
+const chartValuesFile = "values.yaml"
+
+// chartValuesLine returns the line of the top-level key name in the
+// chart's values.yaml when the values of that file are the ones rendered
+// (neither a values file of req nor a --set assignment sets name), or 0.
+func chartValuesLine(src source, req helm.Request, name string) int {
+	if name == "" {
+		return 0
+	}
+	for _, s := range req.Set {
+		if key, _, _ := strings.Cut(s, "="); key == name || strings.HasPrefix(key, name+".") || strings.HasPrefix(key, name+"[") {
+			return 0
+		}
+	}
+	for _, file := range req.ValuesFiles {
+		if k, _ := topLevel(src, file, name); k != nil {
+			return 0
+		}
+	}
+	if k, _ := topLevel(src, filepath.Join(req.Dir, chartValuesFile), name); k != nil {
+		return k.Line
+	}
+	return 0
+}
+
+// topLevel returns the key and value nodes of the top-level key name in
+// the YAML file at path (of two copies the last, as Helm reads them), or
+// nils when the file does not read or parse or has no such key.
+func topLevel(src source, path, name string) (k, v *yaml3.Node) {
+	data, err := src.readFile(path)
+	if err != nil {
+		return nil, nil
+	}
+	var doc yaml3.Node
+	if yaml3.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
+		return nil, nil
+	}
+	return analyzer.LookupKey(doc.Content[0], name)
 }
 
 // describeValue says what a value Helm printed with %t is.

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kvet-dev/kvet/analyzer/analyzertest"
 	"github.com/kvet-dev/kvet/render/helm"
 	"github.com/kvet-dev/kvet/render/helm/helmtest"
 )
@@ -209,11 +210,25 @@ func TestRenderSubchartValuesNotAMap(t *testing.T) {
 				req.Overlay = map[string]string{values: tt.values}
 			}
 			out := Render(context.Background(), req)
-			want := "FAIL Chart.yaml:0:0 [] processing dependencies: the values of subchart sub must be a map, not " + tt.want + "\n"
+			// At the key in the chart's values.yaml.
+			want := "FAIL values.yaml:1:0 [] processing dependencies: the values of subchart sub must be a map, not " + tt.want + "\n"
 			if got := summary(out); got != want {
 				t.Errorf("got:\n%s\nwant:\n%s", got, want)
 			}
 		})
+	}
+	// Set elsewhere (a values file of the request, --set): Chart.yaml.
+	other := filepath.Join(dir, "prod.yaml")
+	analyzertest.WriteFile(t, other, "sub: 3\n")
+	for _, req := range []helm.Request{{Dir: chart, ValuesFiles: []string{other}}, {Dir: chart, Set: []string{"sub=4"}}} {
+		if got := summary(Render(context.Background(), req)); !strings.HasPrefix(got, "FAIL Chart.yaml:0:0 [] processing dependencies: ") {
+			t.Errorf("values %v, set %v:\n%s", req.ValuesFiles, req.Set, got)
+		}
+	}
+	// A second key before it: the line moves.
+	req := helm.Request{Dir: chart, Overlay: map[string]string{values: "image: x\nsub: str\n"}}
+	if got := summary(Render(context.Background(), req)); !strings.HasPrefix(got, "FAIL values.yaml:2:0 [] ") {
+		t.Errorf("line 2:\n%s", got)
 	}
 }
 
