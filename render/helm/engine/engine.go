@@ -93,7 +93,7 @@ func Render(ctx context.Context, req helm.Request) helm.Output {
 	}
 	caps.KubeVersion = *kv
 	if ch.Metadata.KubeVersion != "" && !chartutil.IsCompatibleRange(ch.Metadata.KubeVersion, caps.KubeVersion.String()) {
-		return fail(helm.Failure{Path: helm.ChartFile, Line: keyLine(src, req.Dir, "kubeVersion"),
+		return fail(helm.Failure{Path: helm.ChartFile, Line: keyLine(src, filepath.Join(req.Dir, helm.ChartFile), "kubeVersion"),
 			Message: fmt.Sprintf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", ch.Metadata.KubeVersion, caps.KubeVersion.Version)})
 	}
 	opts := chartcommon.ReleaseOptions{
@@ -349,10 +349,7 @@ func chartValuesLine(src source, req helm.Request, name string) int {
 			return 0
 		}
 	}
-	if k, _ := topLevel(src, filepath.Join(req.Dir, chartValuesFile), name); k != nil {
-		return k.Line
-	}
-	return 0
+	return keyLine(src, filepath.Join(req.Dir, chartValuesFile), name)
 }
 
 // topLevel returns the key and value nodes of the top-level key name in
@@ -368,6 +365,15 @@ func topLevel(src source, path, name string) (k, v *yaml3.Node) {
 		return nil, nil
 	}
 	return analyzer.LookupKey(doc.Content[0], name)
+}
+
+// keyLine returns the line of the top-level key name in the YAML file at
+// path (of two copies the last, as Helm reads them), or 0.
+func keyLine(src source, path, name string) int {
+	if k, _ := topLevel(src, path, name); k != nil {
+		return k.Line
+	}
+	return 0
 }
 
 // describeValue says what a value Helm printed with %t is.
@@ -566,22 +572,6 @@ func templateFailure(err error, dirs map[string]chartDir) failure {
 		}
 	}
 	return f
-}
-
-// keyLine returns the line of a top-level key in the chart's Chart.yaml,
-// or 0.
-func keyLine(src source, dir, key string) int {
-	data, err := src.readFile(filepath.Join(dir, helm.ChartFile))
-	if err != nil {
-		return 0
-	}
-	f := &analyzer.File{Content: data}
-	for n := f.LineCount(); n >= 1; n-- { // of a key written twice, the last: Helm reads it
-		if bytes.HasPrefix(f.Line(n), []byte(key+":")) {
-			return n
-		}
-	}
-	return 0
 }
 
 // Serve answers one Batch read from r with a Reply written to w: the
