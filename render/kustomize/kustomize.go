@@ -22,7 +22,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -47,6 +46,10 @@ type Renderer struct {
 	files map[string]map[string]bool // kustomization dir → files it reads, transitively
 	kusts map[string]string          // dir → its kustomization file, or ""
 }
+
+// errStillRunning is a build not started because one of the same
+// kustomization, given up on by an earlier run, still runs.
+var errStillRunning = errors.New("an earlier build is still running")
 
 // DefaultTimeout bounds one kustomize build when the renderer is given no
 // limit: kustomize takes no context, and a tree of bases each included
@@ -282,24 +285,21 @@ func (r *Renderer) Render(ctx context.Context, env *render.Env, dir string) *ana
 	// twice, a few levels down) keeps it busy for minutes: Ctrl-C does not
 	// wait for it, nor does the run wait longer than the time limit.
 	timeout := cmp.Or(r.timeout, DefaultTimeout)
-	if !r.builds.Start(abs) {
-		b.fail(out, located{k: b.root}, fmt.Sprintf("kustomize build %s not started: an earlier build of it, stopped after %v, is still running", dir, timeout))
-		return out
-	}
 	bctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	var ran atomic.Bool
 	m, err := abandon.Do(bctx, func() (resmap.ResMap, error) {
-		ran.Store(true)
+		if !r.builds.Start(abs) {
+			return nil, errStillRunning
+		}
 		defer r.builds.Finish(abs)
 		return runKustomize(fs, abs)
 	})
-	if !ran.Load() && bctx.Err() != nil {
-		r.builds.Finish(abs) // done before the build started: it never will
-	}
 	switch {
 	case ctx.Err() != nil:
 		return out // interrupted: the run reports it
+	case errors.Is(err, errStillRunning):
+		b.fail(out, located{k: b.root}, fmt.Sprintf("kustomize build %s not started: an earlier build of it, stopped after %v, is still running", dir, timeout))
+		return out
 	case errors.Is(err, context.DeadlineExceeded) && bctx.Err() != nil:
 		b.fail(out, located{k: b.root}, fmt.Sprintf("kustomize build %s stopped: it ran longer than %v (bases included many times over?); kustomize: timeout: in .kvet.yaml raises the limit", dir, timeout))
 		return out
