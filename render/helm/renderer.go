@@ -133,7 +133,7 @@ func (*Renderer) Includes(_ *render.Env, dir string) []string {
 func (r *Renderer) request(env *render.Env, dir string) Request {
 	s := r.settings
 	req := Request{Dir: filepath.FromSlash(dir), ReleaseName: s.ReleaseName, Namespace: s.Namespace, KubeVersion: s.KubeVersion,
-		Timeout: s.Timeout, MaxMemory: s.MaxMemory}
+		Timeout: s.Timeout, MaxMemory: s.MaxMemory, MaxTemplateSize: env.Loader.MaxFileSize}
 	if s.Chart != nil {
 		if c := s.Chart(dir); c != nil {
 			req.ValuesFiles, req.Set = c.Values, c.Set
@@ -174,7 +174,6 @@ func (r *Renderer) Render(ctx context.Context, env *render.Env, dir string) *ana
 	b.templateFiles()
 	defer b.finish()
 	req := r.request(env, dir)
-	req.MaxTemplateSize = env.Loader.MaxFileSize
 	if msg := b.unreadable(req); msg != "" {
 		// A file kvet cannot read itself (a named pipe, a device, over
 		// --max-file-size) is not handed to kvet-helm either.
