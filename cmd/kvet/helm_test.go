@@ -78,6 +78,28 @@ func TestHelmCharts(t *testing.T) {
 	}
 }
 
+// TestHelmFailurePlaces: a chart's failures point at the entry at fault.
+// Dependencies that are not vendored, named or not, at the start of their
+// entry (after "- "); values of a subchart that are not a map, at the key
+// in the values file of .kvet.yaml that sets them.
+func TestHelmFailurePlaces(t *testing.T) {
+	dir := t.TempDir()
+	analyzertest.WriteFile(t, filepath.Join(dir, "deps", "Chart.yaml"),
+		"apiVersion: v2\nname: deps\nversion: 0.1.0\ndependencies:\n  - name: common\n    version: 1.0.0\n  - version: 2.0.0\n")
+	analyzertest.WriteFile(t, filepath.Join(dir, "app", "Chart.yaml"),
+		"apiVersion: v2\nname: app\nversion: 0.1.0\ndependencies:\n  - name: sub\n    version: 0.1.0\n")
+	analyzertest.WriteFile(t, filepath.Join(dir, "app", "charts", "sub", "Chart.yaml"), "apiVersion: v2\nname: sub\nversion: 0.1.0\n")
+	analyzertest.WriteFile(t, filepath.Join(dir, "app", "values.yaml"), "sub:\n  replicas: 1\n")
+	analyzertest.WriteFile(t, filepath.Join(dir, "env", "prod.yaml"), "image: x\nsub: oops\n")
+	analyzertest.WriteFile(t, filepath.Join(dir, ".kvet.yaml"), "helm:\n  charts:\n    app:\n      values: [env/prod.yaml]\n")
+	o := kvet(t, run{args: []string{"lint", "."}, dir: dir})
+	wantLines(t, o.stdout, []*regexp.Regexp{
+		finding("deps/Chart.yaml", 5, 5, "warning", "render-failed"),
+		regexp.MustCompile(`^deps/Chart\.yaml:7:5: warning: chart deps: Chart\.yaml: dependency 2 has no name \(Helm finds each dependency under charts/ by its name\) \(render-failed\)$`),
+		regexp.MustCompile(`^env/prod\.yaml:2:1: warning: chart app: processing dependencies: the values of subchart sub must be a map, not the string "oops" \(render-failed\)$`),
+	})
+}
+
 // TestHelmTemplatePipe lints helm template output read on standard input:
 // objects whose "# Source:" template is under the working directory are
 // reported there.

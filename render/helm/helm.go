@@ -104,8 +104,9 @@ type Failure struct {
 	// ("Chart.yaml", "templates/job.yaml", "values-prod.yaml"), or ""
 	// when it is not known (the chart as a whole: Chart.yaml is reported).
 	Path string `json:"path,omitempty"`
-	// Line and Column are 1-based; 0 when not known. Column counts bytes,
-	// as Go's template errors do.
+	// Line is 1-based, 0 when not known. Column is the byte offset in the
+	// line, as Go's template errors count it (0-based); 0 also stands for
+	// the line's first character that is not a space.
 	Line   int `json:"line,omitempty"`
 	Column int `json:"column,omitempty"`
 	// Dependency names a Chart.yaml dependency that is not vendored under

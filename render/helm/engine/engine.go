@@ -26,6 +26,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	yaml3 "go.yaml.in/yaml/v3"
 	chartcommon "helm.sh/helm/v4/pkg/chart/common"
@@ -80,8 +81,8 @@ func Render(ctx context.Context, req helm.Request) helm.Output {
 	}
 	if err := chartutil.ProcessDependencies(ch, vals); err != nil {
 		f := helm.Failure{Path: helm.ChartFile, Message: "processing dependencies: " + valuesMessage(err)}
-		if line := chartValuesLine(src, req, mismatchedSubchart(err)); line > 0 {
-			f.Path, f.Line = chartValuesFile, line
+		if file, line := valuesKey(src, req, mismatchedSubchart(err)); line > 0 {
+			f.Path, f.Line = file, line
 		}
 		return fail(f)
 	}
@@ -221,34 +222,58 @@ func missingDependencies(ch *chart.Chart) []int {
 }
 
 // namelessDependency is the failure of the chart's dependency i, which
-// has no name, at its entry: in requirements.yaml when that file lists
-// the dependencies (an apiVersion v1 chart; Helm's loader reads it after
-// Chart.yaml), else in Chart.yaml.
+// has no name, at its entry (where a missing named dependency is
+// reported: the start of the entry's value after its "- "): in
+// requirements.yaml when that file lists the dependencies (an apiVersion
+// v1 chart; Helm's loader reads it after Chart.yaml), else in Chart.yaml.
 func namelessDependency(src source, dir string, i int) helm.Failure {
-	file, line := helm.ChartFile, 0
+	f := helm.Failure{Path: helm.ChartFile}
 	for _, meta := range []string{"requirements.yaml", helm.ChartFile} {
-		if l, ok := dependencyLine(src, filepath.Join(dir, meta), i); ok {
-			file, line = meta, l
+		if line, col, ok := dependencyEntry(src, filepath.Join(dir, meta), i); ok {
+			f.Path, f.Line, f.Column = meta, line, col
 			break
 		}
 	}
-	return helm.Failure{
-		Path: file, Line: line,
-		Message: fmt.Sprintf("%s: dependency %d has no name (Helm finds each dependency under charts/ by its name)", file, i+1),
-	}
+	f.Message = fmt.Sprintf("%s: dependency %d has no name (Helm finds each dependency under charts/ by its name)", f.Path, i+1)
+	return f
 }
 
-// dependencyLine returns the line of entry i of the dependencies the
-// file at path lists, and whether the file lists dependencies at all.
-func dependencyLine(src source, path string, i int) (int, bool) {
-	_, deps := topLevel(src, path, "dependencies")
+// dependencyEntry returns the line and 0-based byte column (see
+// helm.Failure) of entry i of the dependencies the file at path lists,
+// and whether the file lists dependencies at all.
+func dependencyEntry(src source, path string, i int) (line, col int, ok bool) {
+	data, err := src.readFile(path)
+	if err != nil {
+		return 0, 0, false
+	}
+	_, deps := topLevel(data, "dependencies")
 	if deps == nil || deps.Kind != yaml3.SequenceNode {
-		return 0, false
+		return 0, 0, false
 	}
 	if i >= len(deps.Content) {
-		return 0, true
+		return 0, 0, true
 	}
-	return deps.Content[i].Line, true
+	n := deps.Content[i]
+	return n.Line, byteColumn(data, n.Line, n.Column), true
+}
+
+// byteColumn returns the 0-based byte offset in line (1-based) of data of
+// the 1-based column col, which counts characters as the YAML parser
+// does.
+func byteColumn(data []byte, line, col int) int {
+	for ; line > 1; line-- {
+		nl := bytes.IndexByte(data, '\n')
+		if nl < 0 {
+			return 0
+		}
+		data = data[nl+1:]
+	}
+	off := 0
+	for ; col > 1 && off < len(data) && data[off] != '\n'; col-- {
+		_, size := utf8.DecodeRune(data[off:])
+		off += size
+	}
+	return off
 }
 
 // userValues reads the values files and --set assignments of req, merged
@@ -332,34 +357,78 @@ func mismatchedSubchart(err error) string {
 // chartValuesFile is the chart's own values file.
 const chartValuesFile = "values.yaml"
 
-// chartValuesLine returns the line of the top-level key name in the
-// chart's values.yaml when the values of that file are the ones rendered
-// (neither a values file of req nor a --set assignment sets name), or 0.
-func chartValuesLine(src source, req helm.Request, name string) int {
+// valuesKey returns the file (relative to the chart directory) and line
+// of the top-level key name whose value Helm found is not a map: in the
+// last values file of req that sets it, when it sets it to something else
+// than a map or null, else in the chart's values.yaml (a map in the
+// user's values leaves the chart's value that is not one, and null removes
+// the key). It returns a line of 0 when a --set assignment sets name (the
+// place is a command line or .kvet.yaml, not a values file), or when no
+// file sets it.
+func valuesKey(src source, req helm.Request, name string) (file string, line int) {
 	if name == "" {
-		return 0
+		return "", 0
 	}
 	for _, s := range req.Set {
 		if key, _, _ := strings.Cut(s, "="); key == name || strings.HasPrefix(key, name+".") || strings.HasPrefix(key, name+"[") {
-			return 0
+			return "", 0
 		}
 	}
-	for _, file := range req.ValuesFiles {
-		if k, _ := topLevel(src, file, name); k != nil {
-			return 0
+	for _, v := range slices.Backward(req.ValuesFiles) {
+		data, err := src.readFile(v)
+		if err != nil {
+			continue
 		}
+		k, val := topLevel(data, name)
+		if k == nil {
+			continue
+		}
+		if !replaces(val) {
+			break
+		}
+		rel, ok := relativeTo(req.Dir, v)
+		if !ok {
+			return "", 0
+		}
+		return rel, k.Line
 	}
-	return keyLine(src, filepath.Join(req.Dir, chartValuesFile), name)
+	return chartValuesFile, keyLine(src, filepath.Join(req.Dir, chartValuesFile), name)
+}
+
+// replaces reports whether a value of a values file replaces the value
+// of the files before it, rather than merging with it (a map) or
+// removing it (null).
+func replaces(v *yaml3.Node) bool {
+	if v.Kind == yaml3.AliasNode && v.Alias != nil {
+		v = v.Alias
+	}
+	null := v.Kind == yaml3.ScalarNode && v.ShortTag() == "!!null"
+	return v.Kind != yaml3.MappingNode && !null
+}
+
+// relativeTo returns path relative to the directory dir, slash-separated
+// ("../values-prod.yaml" for a file beside the chart), and whether it can
+// be made relative.
+func relativeTo(dir, path string) (string, bool) {
+	absDir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", false
+	}
+	absPath, err := filepath.Abs(path)
+	if err != nil {
+		return "", false
+	}
+	rel, err := filepath.Rel(absDir, absPath)
+	if err != nil {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
 }
 
 // topLevel returns the key and value nodes of the top-level key name in
-// the YAML file at path (of two copies the last, as Helm reads them), or
-// nils when the file does not read or parse or has no such key.
-func topLevel(src source, path, name string) (k, v *yaml3.Node) {
-	data, err := src.readFile(path)
-	if err != nil {
-		return nil, nil
-	}
+// the YAML text data (of two copies the last, as Helm reads them), or nils
+// when it does not parse or has no such key.
+func topLevel(data []byte, name string) (k, v *yaml3.Node) {
 	var doc yaml3.Node
 	if yaml3.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
 		return nil, nil
@@ -370,7 +439,11 @@ func topLevel(src source, path, name string) (k, v *yaml3.Node) {
 // keyLine returns the line of the top-level key name in the YAML file at
 // path (of two copies the last, as Helm reads them), or 0.
 func keyLine(src source, path, name string) int {
-	if k, _ := topLevel(src, path, name); k != nil {
+	data, err := src.readFile(path)
+	if err != nil {
+		return 0
+	}
+	if k, _ := topLevel(data, name); k != nil {
 		return k.Line
 	}
 	return 0

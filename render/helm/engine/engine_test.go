@@ -147,11 +147,12 @@ FAIL templates/b-required.yaml:6:15 [] execution error at (broken/templates/b-re
 		// Of a key written twice, Helm reads the last: the failure is there.
 		{"oldtwice", `FAIL Chart.yaml:6:0 [] chart requires kubeVersion: <1.20.0 which is incompatible with Kubernetes v1.37.0
 `},
-		// A dependency without a name: at its entry, not Helm's "missing
-		// in charts/ directory: " with nothing after it.
-		{"noname", `FAIL Chart.yaml:7:0 [] Chart.yaml: dependency 2 has no name (Helm finds each dependency under charts/ by its name)
+		// A dependency without a name: at its entry (the byte after its
+		// "- ", where a missing named one is), not Helm's "missing in
+		// charts/ directory: " with nothing after it.
+		{"noname", `FAIL Chart.yaml:7:2 [] Chart.yaml: dependency 2 has no name (Helm finds each dependency under charts/ by its name)
 `},
-		{"oldnoname", `FAIL requirements.yaml:2:0 [] requirements.yaml: dependency 1 has no name (Helm finds each dependency under charts/ by its name)
+		{"oldnoname", `FAIL requirements.yaml:2:4 [] requirements.yaml: dependency 1 has no name (Helm finds each dependency under charts/ by its name)
 `},
 	}
 	for _, tt := range tests {
@@ -217,12 +218,31 @@ func TestRenderSubchartValuesNotAMap(t *testing.T) {
 			}
 		})
 	}
-	// Set elsewhere (a values file of the request, --set): Chart.yaml.
-	other := filepath.Join(dir, "prod.yaml")
-	analyzertest.WriteFile(t, other, "sub: 3\n")
-	for _, req := range []helm.Request{{Dir: chart, ValuesFiles: []string{other}}, {Dir: chart, Set: []string{"sub=4"}}} {
-		if got := summary(Render(context.Background(), req)); !strings.HasPrefix(got, "FAIL Chart.yaml:0:0 [] processing dependencies: ") {
-			t.Errorf("values %v, set %v:\n%s", req.ValuesFiles, req.Set, got)
+	// Set by a values file of the request: at the key in the last one
+	// that sets it (a path relative to the chart); by --set: Chart.yaml.
+	prod, other := filepath.Join(dir, "prod.yaml"), filepath.Join(dir, "other.yaml")
+	analyzertest.WriteFile(t, prod, "image: x\nsub: 3\n")
+	analyzertest.WriteFile(t, other, "image: y\n")
+	// A map merges with values.yaml's string (Helm keeps the string);
+	// null removes the key.
+	asMap, asNull := filepath.Join(dir, "map.yaml"), filepath.Join(dir, "null.yaml")
+	analyzertest.WriteFile(t, asMap, "sub:\n  a: 1\n")
+	analyzertest.WriteFile(t, asNull, "sub: ~\n")
+	for _, tt := range []struct {
+		req  helm.Request
+		want string
+	}{
+		{helm.Request{Dir: chart, ValuesFiles: []string{prod}}, "FAIL ../prod.yaml:2:0 [] "},
+		{helm.Request{Dir: chart, ValuesFiles: []string{prod, other}}, "FAIL ../prod.yaml:2:0 [] "},
+		{helm.Request{Dir: chart, ValuesFiles: []string{other}}, "FAIL values.yaml:1:0 [] "},
+		{helm.Request{Dir: chart, ValuesFiles: []string{asMap}}, "FAIL values.yaml:1:0 [] "},
+		{helm.Request{Dir: chart, ValuesFiles: []string{prod, asMap}}, "FAIL values.yaml:1:0 [] "},
+		{helm.Request{Dir: chart, ValuesFiles: []string{asMap, prod, asNull, other}}, "FAIL values.yaml:1:0 [] "},
+		{helm.Request{Dir: chart, ValuesFiles: []string{asNull, prod}}, "FAIL ../prod.yaml:2:0 [] "},
+		{helm.Request{Dir: chart, ValuesFiles: []string{prod}, Set: []string{"sub=4"}}, "FAIL Chart.yaml:0:0 [] "},
+	} {
+		if got := summary(Render(context.Background(), tt.req)); !strings.HasPrefix(got, tt.want+"processing dependencies: ") {
+			t.Errorf("values %v, set %v:\n%s\nwant %s", tt.req.ValuesFiles, tt.req.Set, got, tt.want)
 		}
 	}
 	// A second key before it: the line moves.
