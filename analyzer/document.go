@@ -26,6 +26,9 @@ type File struct {
 
 	linesOnce sync.Once
 	lines     []int // byte offset of the start of each line
+	// long are the column indexes of long lines, by line number (see
+	// columns), made when a position on the line is first converted.
+	long sync.Map
 
 	reparseOnce sync.Once
 	roots       map[docKey]*yaml.Node
@@ -147,13 +150,7 @@ func (f *File) Offset(p Position) int {
 	if p.Line == 1 && bytes.HasPrefix(f.Content, []byte("\xef\xbb\xbf")) {
 		off += 3
 	}
-	line := f.Line(p.Line)
-	i := 0
-	for col := 1; col < p.Column && i < len(line); col++ {
-		_, size := utf8.DecodeRune(line[i:])
-		i += size
-	}
-	return off + i
+	return off + f.lineOffset(p.Line, p.Column)
 }
 
 // Position converts a byte offset in Content to a position (columns count
@@ -171,16 +168,14 @@ func (f *File) Position(offset int) Position {
 	if n == 0 && bytes.HasPrefix(f.Content, []byte("\xef\xbb\xbf")) {
 		start = min(3, offset)
 	}
-	line := f.Line(n + 1)
-	rel := min(offset-start, len(line))
-	return Position{Line: n + 1, Column: 1 + utf8.RuneCount(line[:rel])}
+	return Position{Line: n + 1, Column: f.lineColumn(n+1, offset-start)}
 }
 
 // ByteColumn returns the 1-based byte column of p (whose column counts code
 // points): the column gcc, go vet, Vim's %c and Emacs read. A byte order
 // mark does not count.
 func (f *File) ByteColumn(p Position) int {
-	return 1 + len(prefixBefore(f.Line(p.Line), p.Column))
+	return 1 + f.lineOffset(p.Line, p.Column)
 }
 
 // LineCount returns the number of lines in the file.

@@ -77,7 +77,7 @@ func insertField(d *Document, mapping Path, key, value string, after ...string) 
 	}
 	first := m.Content[0]
 	line := d.File.Line(first.Line)
-	prefix := prefixBefore(line, first.Column)
+	prefix := line[:d.File.lineOffset(first.Line, first.Column)]
 	if bytes.ContainsRune(prefix, '\t') {
 		return TextEdit{}, false
 	}
@@ -170,7 +170,7 @@ func replaceToken(d *Document, n *yaml.Node, value string) (TextEdit, bool) {
 	}
 	start := d.File.Offset(Position{Line: n.Line, Column: n.Column})
 	width := scalarWidth(d, n)
-	end := start + len(prefixBefore(restOfLine(d.File.Line(n.Line), n.Column), width+1))
+	end := d.File.Offset(Position{Line: n.Line, Column: n.Column + width})
 	var text string
 	switch {
 	case n.Style&yaml.DoubleQuotedStyle != 0:
@@ -372,7 +372,7 @@ func scalarEndsOnLine(d *Document, n *yaml.Node) bool {
 // scalarWidth returns the width in code points of the scalar token n on its
 // line, or 0 when it does not end on that line.
 func scalarWidth(d *Document, n *yaml.Node) int {
-	rest := restOfLine(d.File.Line(n.Line), n.Column)
+	rest := d.File.restOfLine(n.Line, n.Column)
 	switch {
 	case n.Style&yaml.DoubleQuotedStyle != 0:
 		return quotedWidth(rest, '"')
@@ -398,7 +398,7 @@ func scalarWidth(d *Document, n *yaml.Node) int {
 func commentBlockStart(f *File, n, col int) int {
 	for n > 1 {
 		above := f.Line(n - 1)
-		prefix := prefixBefore(above, col)
+		prefix := above[:f.lineOffset(n-1, col)]
 		if len(bytes.TrimLeft(prefix, " ")) != 0 || !bytes.HasPrefix(above[len(prefix):], []byte("#")) {
 			break
 		}

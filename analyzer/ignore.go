@@ -904,7 +904,7 @@ func (d *directive) locate() {
 	file, d.rng = d.doc.Position(ignoreAnnotationPath(), false)
 	d.file = file.Path
 	line := file.Line(d.rng.Start.Line)
-	off := len(line) - len(restOfLine(line, d.rng.Start.Column))
+	off := file.lineOffset(d.rng.Start.Line, d.rng.Start.Column)
 	i := bytes.Index(line[off:], []byte(d.value))
 	if i < 0 || strings.Contains(d.value, "\n") {
 		for k := range d.names {

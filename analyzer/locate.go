@@ -1,7 +1,6 @@
 package analyzer
 
 import (
-	"bytes"
 	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -43,8 +42,7 @@ func (d *Document) tokenRange(n *yaml.Node) Range { return d.File.tokenRange(n) 
 // tokenRange covers one scalar or alias token of the file.
 func (f *File) tokenRange(n *yaml.Node) Range {
 	start := Position{Line: n.Line, Column: n.Column}
-	line := f.Line(n.Line)
-	rest := restOfLine(line, n.Column)
+	rest := f.restOfLine(n.Line, n.Column)
 	var width int // in code points; 0 means "to the end of the line"
 	switch {
 	case n.Kind == yaml.AliasNode:
@@ -61,7 +59,7 @@ func (f *File) tokenRange(n *yaml.Node) Range {
 		}
 	}
 	if width == 0 {
-		width = utf8.RuneCount(bytes.TrimRight(rest, " \t"))
+		width = f.widthToEnd(n.Line, n.Column)
 	}
 	if width == 0 {
 		width = 1
@@ -72,27 +70,14 @@ func (f *File) tokenRange(n *yaml.Node) Range {
 // lineRange covers from the node's start to the end of its line.
 func (d *Document) lineRange(n *yaml.Node) Range {
 	start := Position{Line: n.Line, Column: n.Column}
-	rest := bytes.TrimRight(restOfLine(d.File.Line(n.Line), n.Column), " \t")
-	width := utf8.RuneCount(rest)
-	if width == 0 {
-		width = 1
-	}
+	width := max(1, d.File.widthToEnd(n.Line, n.Column))
 	return Range{Start: start, End: Position{Line: n.Line, Column: n.Column + width}}
 }
 
 // fullLineRange covers line n from its first column to its end.
 func fullLineRange(f *File, n int) Range {
-	return Range{Start: Position{Line: n, Column: 1}, End: Position{Line: n, Column: 1 + max(1, utf8.RuneCount(f.Line(n)))}}
-}
-
-// restOfLine returns line from the 1-based column col.
-func restOfLine(line []byte, col int) []byte {
-	i := 0
-	for c := 1; c < col && i < len(line); c++ {
-		_, size := utf8.DecodeRune(line[i:])
-		i += size
-	}
-	return line[i:]
+	end := f.lineColumn(n, len(f.Line(n)))
+	return Range{Start: Position{Line: n, Column: 1}, End: Position{Line: n, Column: max(2, end)}}
 }
 
 // quotedWidth returns the width in code points of the quoted token at the

@@ -74,22 +74,28 @@ func lineEnd(f *analyzer.File, n int) int {
 	return max(end, lineStart(f, n))
 }
 
-// toLSP converts a byte offset of f to a position in encoding e.
+// toLSP converts a byte offset of f to a position in encoding e. The
+// file's column index makes it cost the same on any line: counting from
+// the line's start, a file written on one line (a JSON List of thousands
+// of objects) cost the line's length per diagnostic.
 func (e encoding) toLSP(f *analyzer.File, offset int) Position {
 	offset = max(0, min(offset, len(f.Content)))
 	p := f.Position(offset)
-	line := p.Line - 1
-	start := lineStart(f, line)
-	if line == 0 && bytes.HasPrefix(f.Content, bom) && offset < len(bom) {
-		offset = start // inside the byte order mark
+	var ch int
+	switch e {
+	case positionEncodingUTF8:
+		ch = f.ByteColumn(p) - 1
+	case positionEncodingUTF32:
+		ch = p.Column - 1
+	default:
+		ch = f.UTF16Column(p)
 	}
-	ch := 0
-	for i := start; i < offset && i < len(f.Content); {
-		r, size := utf8.DecodeRune(f.Content[i:])
-		ch += e.units(r, size)
-		i += size
+	if p.Line == 1 && bytes.HasPrefix(f.Content, bom) && offset >= len(bom) {
+		// The byte order mark is part of the first line (see lineStart),
+		// where the analyzer does not count it: one character.
+		ch += e.units(0xFEFF, len(bom))
 	}
-	return Position{Line: line, Character: ch}
+	return Position{Line: p.Line - 1, Character: ch}
 }
 
 // pos converts an analyzer position of f (columns count code points) to a

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/kvet-dev/kvet/analyzer"
 )
@@ -55,6 +56,52 @@ func TestPositionConversions(t *testing.T) {
 	} {
 		if got := encoding(positionEncodingUTF16).offset(f, tc.pos); got != tc.want {
 			t.Errorf("utf-16 %+v → offset %d, want %d", tc.pos, got, tc.want)
+		}
+	}
+}
+
+// TestPositionConversionsLongLine: on lines long enough for the file's
+// column index (a JSON file on one line), every character boundary
+// converts as counting from the line's start does, in every encoding,
+// and back.
+func TestPositionConversionsLongLine(t *testing.T) {
+	line := strings.Repeat("aé🚀b", 200)
+	f := &analyzer.File{Content: []byte("\xef\xbb\xbf" + line + "\r\n" + line + "\n" + strings.Repeat("x", 600))}
+	// naive counts the code units of enc from the start of the offset's
+	// line (a byte order mark counts as a character of line 0).
+	naive := func(enc encoding, offset int) Position {
+		line, start := 0, 0
+		for i := 0; i < offset; i++ {
+			if f.Content[i] == '\n' {
+				line, start = line+1, i+1
+			}
+		}
+		ch := 0
+		for i := start; i < offset; {
+			r, size := utf8.DecodeRune(f.Content[i:])
+			if r == '\r' {
+				break
+			}
+			ch += enc.units(r, size)
+			i += size
+		}
+		return Position{Line: line, Character: ch}
+	}
+	for _, enc := range []encoding{positionEncodingUTF8, positionEncodingUTF16, positionEncodingUTF32} {
+		for offset := 0; offset <= len(f.Content); offset++ {
+			if offset < len(f.Content) && !utf8.RuneStart(f.Content[offset]) || offset > 0 && offset < 3 {
+				continue // inside a character or the byte order mark
+			}
+			want := naive(enc, offset)
+			if got := enc.toLSP(f, offset); got != want {
+				t.Fatalf("%s: offset %d → %+v, want %+v", enc, offset, got, want)
+			}
+			if f.Content[max(0, offset-1)] == '\r' {
+				continue // between \r and \n: the end of the line
+			}
+			if got := enc.offset(f, want); got != offset {
+				t.Fatalf("%s: %+v → offset %d, want %d", enc, want, got, offset)
+			}
 		}
 	}
 }
