@@ -19,8 +19,11 @@ const columnStep = 64
 
 // lineColumns is the column index of one long line.
 type lineColumns struct {
-	ascii bool  // one byte per code point: no marks
-	runes int   // code points in the line
+	ascii bool // one byte per code point: no marks
+	runes int  // code points in the line
+	// text is the length in bytes of the line without its trailing blanks
+	// (spaces and tabs).
+	text  int
 	marks []int // byte offset of code point k*columnStep, for each k
 	// wide counts the code points outside the Basic Multilingual Plane
 	// (two UTF-16 code units each) before each mark.
@@ -32,7 +35,7 @@ func (f *File) columns(n int, line []byte) *lineColumns {
 	if c, ok := f.long.Load(n); ok {
 		return c.(*lineColumns)
 	}
-	c := &lineColumns{ascii: true}
+	c := &lineColumns{ascii: true, text: len(bytes.TrimRight(line, " \t"))}
 	for _, b := range line {
 		if b >= utf8.RuneSelf {
 			c.ascii = false
@@ -114,8 +117,13 @@ func (f *File) restOfLine(n, col int) []byte {
 // blanks follows col).
 func (f *File) widthToEnd(n, col int) int {
 	line := f.Line(n)
+	var end int
+	if len(line) < longLine {
+		end = len(bytes.TrimRight(line, " \t"))
+	} else {
+		end = f.columns(n, line).text
+	}
 	off := f.lineOffset(n, col)
-	end := len(bytes.TrimRight(line, " \t"))
 	if end <= off {
 		return 0
 	}

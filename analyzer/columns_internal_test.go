@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -24,6 +25,7 @@ func TestLineColumns(t *testing.T) {
 		{"invalid UTF-8", "x: " + strings.Repeat("a\xffé", longLine) + "\n"},
 		{"byte order mark", "\xef\xbb\xbf" + mixed + "\n" + long},
 		{"CRLF", mixed + "\r\n" + long + "\r\n"},
+		{"trailing blanks", mixed + strings.Repeat(" \t", longLine) + "\n" + long + "   \n" + strings.Repeat(" ", 2*longLine)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -36,6 +38,12 @@ func TestLineColumns(t *testing.T) {
 					want := len(prefixBefore(line, col))
 					if got := f.lineOffset(n, col); got != want {
 						t.Fatalf("line %d: lineOffset(col %d) = %d, want %d", n, col, got, want)
+					}
+				}
+				for col := 1; col <= runes+3; col++ {
+					want := utf8.RuneCount(bytes.TrimRight(line[len(prefixBefore(line, col)):], " \t"))
+					if got := f.widthToEnd(n, col); got != want {
+						t.Fatalf("line %d: widthToEnd(col %d) = %d, want %d", n, col, got, want)
 					}
 				}
 				for off := 0; off <= len(line)+3; off++ {
