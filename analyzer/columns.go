@@ -88,9 +88,9 @@ func (f *File) lineOffset(n, col int) int {
 	return i
 }
 
-// lineColumn returns the 1-based column (code points) of the byte offset
+// Column returns the 1-based column (code points) of the byte offset
 // off in Line(n), clamped to the line's length.
-func (f *File) lineColumn(n, off int) int {
+func (f *File) Column(n, off int) int {
 	line := f.Line(n)
 	off = max(0, min(off, len(line)))
 	if len(line) < longLine {
@@ -127,7 +127,7 @@ func (f *File) widthToEnd(n, col int) int {
 	if end <= off {
 		return 0
 	}
-	return f.lineColumn(n, end) - f.lineColumn(n, off)
+	return f.Column(n, end) - f.Column(n, off)
 }
 
 // UTF16Column returns the 0-based column of p (whose column counts code

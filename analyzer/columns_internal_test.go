@@ -48,8 +48,8 @@ func TestLineColumns(t *testing.T) {
 				}
 				for off := 0; off <= len(line)+3; off++ {
 					want := 1 + utf8.RuneCount(line[:min(off, len(line))])
-					if got := f.lineColumn(n, off); got != want {
-						t.Fatalf("line %d: lineColumn(offset %d) = %d, want %d", n, off, got, want)
+					if got := f.Column(n, off); got != want {
+						t.Fatalf("line %d: Column(offset %d) = %d, want %d", n, off, got, want)
 					}
 				}
 				for col := 1; col <= runes+3; col++ {

@@ -168,7 +168,7 @@ func (f *File) Position(offset int) Position {
 	if n == 0 && bytes.HasPrefix(f.Content, []byte("\xef\xbb\xbf")) {
 		start = min(3, offset)
 	}
-	return Position{Line: n + 1, Column: f.lineColumn(n+1, offset-start)}
+	return Position{Line: n + 1, Column: f.Column(n+1, offset-start)}
 }
 
 // ByteColumn returns the 1-based byte column of p (whose column counts code

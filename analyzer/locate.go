@@ -76,7 +76,7 @@ func (d *Document) lineRange(n *yaml.Node) Range {
 
 // fullLineRange covers line n from its first column to its end.
 func fullLineRange(f *File, n int) Range {
-	end := f.lineColumn(n, len(f.Line(n)))
+	end := f.Column(n, len(f.Line(n)))
 	return Range{Start: Position{Line: n, Column: 1}, End: Position{Line: n, Column: max(2, end)}}
 }
 

@@ -3,7 +3,6 @@ package helm
 import (
 	"bytes"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/kvet-dev/kvet/analyzer"
 )
@@ -408,10 +407,7 @@ func (t *Outline) lineRange(i, fromByte int) analyzer.Range {
 // byteRange converts byte columns [from, to) of line index i to a range
 // in code points.
 func (t *Outline) byteRange(i, from, to int) analyzer.Range {
-	text := t.File.Line(i + 1)
-	from, to = min(from, len(text)), min(to, len(text))
-	startCol := 1 + utf8.RuneCount(text[:from])
-	endCol := 1 + utf8.RuneCount(text[:to])
+	startCol, endCol := t.File.Column(i+1, from), t.File.Column(i+1, to)
 	if endCol <= startCol {
 		endCol = startCol + 1
 	}
