@@ -282,6 +282,12 @@ func mergeRendered(diags []Diagnostic, renderings []*Rendering) []Diagnostic {
 	out := diags[:0:0]
 	groups := map[key]int{}
 	roots := map[int][]*Rendering{}
+	// merged are the objects of each diagnostic of out that others merged
+	// into, whose origin (and its list of objects) is then its own: a
+	// template ranging over thousands of values renders thousands of
+	// objects with one finding at one line, and checking and copying the
+	// list at each merge made that quadratic.
+	merged := map[int]map[ObjectRef]bool{}
 	for _, d := range diags {
 		if d.origin == nil || d.origin.from == nil {
 			out = append(out, d)
@@ -301,11 +307,21 @@ func mergeRendered(diags []Diagnostic, renderings []*Rendering) []Diagnostic {
 			if out[i].Fix != nil && (d.Fix == nil || !slices.Equal(out[i].Fix.Edits, d.Fix.Edits)) {
 				out[i].Fix = nil
 			}
-			if !slices.Contains(out[i].Objects(), d.Object) {
+			objects := merged[i]
+			if objects == nil {
+				objects = map[ObjectRef]bool{}
+				for _, o := range out[i].Objects() {
+					objects[o] = true
+				}
+				merged[i] = objects
 				// A copy: the diagnostic merged into may share its origin.
 				o := *out[i].origin
-				o.also = append(slices.Clip(o.also), d.Object)
+				o.also = slices.Clone(o.also)
 				out[i].origin = &o
+			}
+			if !objects[d.Object] {
+				objects[d.Object] = true
+				out[i].origin.also = append(out[i].origin.also, d.Object)
 			}
 		}
 		if !slices.Contains(roots[i], r) {
