@@ -2,6 +2,7 @@ package rbac
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -71,13 +72,6 @@ func ownRules(r *Role) []Source {
 	return out
 }
 
-// aggregator is a ClusterRole with an aggregationRule whose selectors are
-// valid.
-type aggregator struct {
-	role      *Role
-	selectors []labels.Selector
-}
-
 // aggregate computes the rules in effect for every role of the model.
 func (m *Model) aggregate() {
 	// The ClusterRoles in effect, by name as the controller lists them.
@@ -93,11 +87,11 @@ func (m *Model) aggregate() {
 		}
 	}
 	slices.SortFunc(inEffect, func(a, b *Role) int { return strings.Compare(a.Name, b.Name) })
-	aggs := m.aggregators(inEffect)
-	for _, a := range aggs {
-		for i, sel := range a.selectors {
-			for _, c := range inEffect {
-				if c != a.role && sel.Matches(labels.Set(c.Labels)) {
+	g := m.newGraph(inEffect)
+	for _, a := range g.aggs {
+		for i, t := range a.targets {
+			for j, c := range g.roles {
+				if c != a.role && t.has(j) {
 					selectedBy := m.selectedBy
 					if c.Builtin() {
 						selectedBy = m.builtinSelectedBy
@@ -110,13 +104,70 @@ func (m *Model) aggregate() {
 	// A Role keeps its own rules (Effective's default).
 	for _, r := range m.Roles {
 		if r.Kind == KindClusterRole {
-			m.effective[r] = m.resolve(r, inEffect, aggs, true)
+			m.effective[r] = m.resolve(r, g, true)
 		}
 	}
 	for _, r := range m.builtin {
-		m.builtinEffective[r] = m.resolve(r, inEffect, aggs, false)
+		m.builtinEffective[r] = m.resolve(r, g, false)
 	}
 }
+
+// aggregator is a ClusterRole with an aggregationRule whose selectors are
+// valid.
+type aggregator struct {
+	role      *Role
+	selectors []labels.Selector
+	// targets are the roles each selector selects, among the roles of
+	// the graph (the aggregator itself included: the controller skips it).
+	targets []roleSet
+}
+
+// graph is the aggregation graph of a list of ClusterRoles (by name): the
+// roles, each one's index, and the aggregators among them with what each
+// selects.
+type graph struct {
+	roles []*Role
+	index map[*Role]int
+	aggs  map[*Role]*aggregator
+}
+
+// newGraph compiles the aggregation rules of roles (see aggregators) and
+// matches each selector against every role once; aggregators with the
+// same selector share its set.
+func (m *Model) newGraph(roles []*Role) *graph {
+	g := &graph{roles: roles, index: make(map[*Role]int, len(roles)), aggs: m.aggregators(roles)}
+	for i, r := range roles {
+		g.index[r] = i
+	}
+	matched := map[string]roleSet{}
+	for _, a := range g.aggs {
+		a.targets = make([]roleSet, len(a.selectors))
+		for i, sel := range a.selectors {
+			key := fmt.Sprintf("%T %s", sel, sel)
+			t, ok := matched[key]
+			if !ok {
+				t = newRoleSet(len(roles))
+				for j, c := range roles {
+					if sel.Matches(labels.Set(c.Labels)) {
+						t.add(j)
+					}
+				}
+				matched[key] = t
+			}
+			a.targets[i] = t
+		}
+	}
+	return g
+}
+
+// roleSet is a set of indexes of a graph's roles, a bit each.
+type roleSet []uint64
+
+func newRoleSet(n int) roleSet { return make(roleSet, (n+63)/64) }
+
+func (s roleSet) add(i int) { s[i/64] |= 1 << (i % 64) }
+
+func (s roleSet) has(i int) bool { return s[i/64]&(1<<(i%64)) != 0 }
 
 // aggregators compiles the aggregation rules of roles; an invalid selector
 // is a problem, and its role keeps its own rules.
@@ -151,10 +202,13 @@ func (m *Model) aggregators(roles []*Role) map[*Role]*aggregator {
 
 // resolve returns the rules in effect for r: a breadth-first walk of the
 // selections from r, collecting the rules of the non-aggregating
-// ClusterRoles it reaches (the shortest chain to each). report records a
-// cycle back to r as a problem.
-func (m *Model) resolve(r *Role, inEffect []*Role, aggs map[*Role]*aggregator, report bool) []Source {
-	if aggs[r] == nil {
+// ClusterRoles it reaches (the shortest chain to each). report records
+// the first cycle back to r as a problem. Each step of the walk takes the
+// roles a selector selects that the walk has not reached as a difference
+// of sets, a word per 64 roles: going through them role by role, walking
+// from each of 2,000 ClusterRoles that aggregate each other took 470 s.
+func (m *Model) resolve(r *Role, g *graph, report bool) []Source {
+	if g.aggs[r] == nil {
 		return ownRules(r)
 	}
 	type item struct {
@@ -162,32 +216,35 @@ func (m *Model) resolve(r *Role, inEffect []*Role, aggs map[*Role]*aggregator, r
 		via  []Step
 	}
 	var out []Source
-	visited := map[*Role]bool{r: true}
+	reached := newRoleSet(len(g.roles))
+	self, inGraph := g.index[r]
+	if inGraph {
+		reached.add(self)
+	}
+	cycle := !inGraph || !report || r.Builtin() // nothing (more) to report
 	queue := []item{{role: r}}
 	for len(queue) > 0 {
 		cur := queue[0]
 		queue = queue[1:]
-		a := aggs[cur.role]
-		for i, sel := range a.selectors {
-			for _, c := range inEffect {
-				if c == cur.role || !sel.Matches(labels.Set(c.Labels)) {
-					continue
-				}
-				if c == r && report && !r.Builtin() {
-					m.Problems = append(m.Problems, Problem{Doc: r.Doc, Path: analyzer.NewPath("aggregationRule"),
-						Message: fmt.Sprintf("%s aggregates itself through %s (%s): a cycle of aggregations; each ends up with the rules of every ClusterRole in it", r, cur.role, chain(append(cur.via, Step{Role: cur.role, Selector: i, Selected: r})))})
-				}
-				if visited[c] {
-					continue
-				}
-				visited[c] = true
-				via := append(slices.Clip(cur.via), Step{Role: cur.role, Selector: i, Selected: c})
-				if aggs[c] != nil {
-					queue = append(queue, item{role: c, via: via})
-					continue
-				}
-				for _, rule := range c.Rules {
-					out = append(out, Source{Rule: rule, Via: via})
+		for i, t := range g.aggs[cur.role].targets {
+			if !cycle && cur.role != r && t.has(self) {
+				cycle = true
+				m.Problems = append(m.Problems, Problem{Doc: r.Doc, Path: analyzer.NewPath("aggregationRule"),
+					Message: fmt.Sprintf("%s aggregates itself through %s (%s): a cycle of aggregations; each ends up with the rules of every ClusterRole in it", r, cur.role, chain(append(cur.via, Step{Role: cur.role, Selector: i, Selected: r})))})
+			}
+			for w := range t {
+				fresh := t[w] &^ reached[w]
+				reached[w] |= fresh
+				for ; fresh != 0; fresh &= fresh - 1 {
+					c := g.roles[w*64+bits.TrailingZeros64(fresh)]
+					via := append(slices.Clip(cur.via), Step{Role: cur.role, Selector: i, Selected: c})
+					if g.aggs[c] != nil {
+						queue = append(queue, item{role: c, via: via})
+						continue
+					}
+					for _, rule := range c.Rules {
+						out = append(out, Source{Rule: rule, Via: via})
+					}
 				}
 			}
 		}
@@ -222,5 +279,5 @@ func (m *Model) BuiltinEffective(name string) []Source {
 	}
 	slices.SortFunc(builtins, func(a, b *Role) int { return strings.Compare(a.Name, b.Name) })
 	scratch := &Model{}
-	return scratch.resolve(r, builtins, scratch.aggregators(builtins), false)
+	return scratch.resolve(r, scratch.newGraph(builtins), false)
 }

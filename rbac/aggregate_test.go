@@ -131,6 +131,45 @@ func TestAggregationChainsAndCycles(t *testing.T) {
 	}
 }
 
+// TestAggregationCycleOnce: ClusterRoles that all aggregate each other
+// (and a leaf they all select) reach the leaf directly, by their first
+// selector that selects it; each cycle member is reported once, with its
+// shortest cycle through the first member in name order, not once per
+// member that selects it.
+func TestAggregationCycleOnce(t *testing.T) {
+	const all = "[{matchLabels: {x: \"y\"}}, {matchExpressions: [{key: x, operator: Exists}]}]"
+	m := build(t, "rbac.yaml", yamlDocs(
+		clusterRole("a", "{x: \"y\"}", all, ""),
+		clusterRole("b", "{x: \"y\"}", all, ""),
+		clusterRole("c", "{x: \"y\"}", all, ""),
+		clusterRole("leaf", "{x: \"z\"}", "", rule),
+	))
+	for _, name := range []string{"a", "b", "c"} {
+		if got := sources(m, name); !slices.Equal(got, []string{"leaf"}) {
+			t.Errorf("%s: rules of %v, want [leaf]", name, got)
+		}
+		for _, s := range m.Effective(m.ClusterRole(name)) {
+			if len(s.Via) != 1 || s.Via[0].Selector != 1 {
+				t.Errorf("%s: leaf reached through %+v, want its selector 1 directly", name, s.Via)
+			}
+		}
+	}
+	var cycles []string
+	for _, p := range problems(m) {
+		if strings.Contains(p, "aggregates itself") {
+			cycles = append(cycles, p)
+		}
+	}
+	want := []string{ // sorted as text
+		"rbac.yaml:14: ClusterRole b aggregates itself through ClusterRole a (ClusterRole b → ClusterRole a → ClusterRole b): a cycle of aggregations; each ends up with the rules of every ClusterRole in it",
+		"rbac.yaml:22: ClusterRole c aggregates itself through ClusterRole a (ClusterRole c → ClusterRole a → ClusterRole c): a cycle of aggregations; each ends up with the rules of every ClusterRole in it",
+		"rbac.yaml:6: ClusterRole a aggregates itself through ClusterRole b (ClusterRole a → ClusterRole b → ClusterRole a): a cycle of aggregations; each ends up with the rules of every ClusterRole in it",
+	}
+	if !slices.Equal(cycles, want) {
+		t.Errorf("cycles:\n%s\nwant\n%s", strings.Join(cycles, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 // TestBuiltinRoles checks the built-in ClusterRoles through bindings of
 // the set, and that the set's ClusterRoles labelled aggregate-to-* add to
 // the built-in admin, edit and view.
