@@ -843,6 +843,30 @@ func parseComment(file string, l int, line []byte, c int) *directive {
 	return dir
 }
 
+// columnCounter returns the columns (code points, 1-based) of byte
+// offsets of one line, counting each from the offset before it when it is
+// not smaller: the names of a directive, left to right, cost the line's
+// length once (counted from the line's start each, a kvet:ignore naming
+// 40,000 rules took 11 s).
+type columnCounter struct {
+	line     []byte
+	off, col int
+}
+
+func newColumnCounter(line []byte) *columnCounter {
+	return &columnCounter{line: line, col: 1}
+}
+
+// at returns the column of byte offset off.
+func (c *columnCounter) at(off int) int {
+	if off < c.off {
+		c.off, c.col = 0, 1
+	}
+	c.col += utf8.RuneCount(c.line[c.off:off])
+	c.off = off
+	return c.col
+}
+
 // parseNames parses `RULE[,RULE]... [-- reason]` from byte offset from of
 // line (line l), returning the rule IDs with their ranges and the reason.
 func parseNames(line []byte, from, l int) ([]named, string) {
@@ -853,7 +877,7 @@ func parseNames(line []byte, from, l int) ([]named, string) {
 		rest = rest[:i]
 	}
 	var names []named
-	col := func(off int) int { return 1 + utf8.RuneCount(line[:off]) }
+	col := newColumnCounter(line).at
 	for i := 0; i < len(rest); {
 		if isSep(rest[i]) {
 			i++

@@ -1,12 +1,14 @@
 package analyzer
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"slices"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestSuppressWithoutParseMarks checks that comments are told from text in
@@ -127,4 +129,26 @@ func compareForTest(a, b *Diagnostic) int {
 		return 1
 	}
 	return 0
+}
+
+// TestParseNamesColumns: the ranges of the rule IDs a directive names,
+// counted from one to the next, are their columns counted from the line's
+// start (multi-byte characters before and between them).
+func TestParseNamesColumns(t *testing.T) {
+	line := []byte("x: é # kvet:ignore rule-é,日本-x, ☕,last -- why")
+	from := bytes.Index(line, []byte("kvet:ignore")) + len("kvet:ignore")
+	names, reason := parseNames(line, from, 3)
+	if reason != "why" || len(names) != 4 {
+		t.Fatalf("names %v, reason %q", names, reason)
+	}
+	for _, n := range names {
+		at := bytes.Index(line, []byte(n.id))
+		want := Range{
+			Start: Position{Line: 3, Column: 1 + utf8.RuneCount(line[:at])},
+			End:   Position{Line: 3, Column: 1 + utf8.RuneCount(line[:at+len(n.id)])},
+		}
+		if n.rng != want {
+			t.Errorf("%s at %v, want %v", n.id, n.rng, want)
+		}
+	}
 }

@@ -90,15 +90,17 @@ func addComments(b *testing.B, dir string) {
 
 // BenchmarkSuppressScale shows that the suppression step is linear in the
 // size of a file: one file of N Jobs, each with a kvet:ignore-document
-// comment ("document"), and one file with N consecutive own-line
-// kvet:ignore comments before a single Job ("comments"), for N from 5,000
-// to 50,000. ns/unit (per document or per comment) stays flat when the
-// step is linear; it grew with N when each directive scanned every
-// document or every following comment. Run with
+// comment ("document"), one file with N consecutive own-line kvet:ignore
+// comments before a single Job ("comments"), and one kvet:ignore comment
+// naming N rules ("names"), for N from 5,000 to 50,000. ns/unit (per
+// document, comment or name) stays flat when the step is linear; it grew
+// with N when each directive scanned every document or every following
+// comment, or each name's column was counted from the line's start. Run
+// with
 //
 //	go test ./internal/bench -run '^$' -bench SuppressScale -benchtime 1x
 func BenchmarkSuppressScale(b *testing.B) {
-	for _, shape := range []string{"document", "comments"} {
+	for _, shape := range []string{"document", "comments", "names"} {
 		for _, n := range []int{5000, 10000, 20000, 50000} {
 			b.Run(fmt.Sprintf("%s/%d", shape, n), func(b *testing.B) {
 				path := filepath.Join(b.TempDir(), "many.yaml")
@@ -143,6 +145,13 @@ func suppressionFile(shape string, n int) []byte {
 		for i := range n {
 			fmt.Fprintf(&b, "---\n# kvet:ignore-document job-ttl-missing -- generated\n"+job, i)
 		}
+	case "names": // one comment before spec: that names n rules
+		head, spec, _ := strings.Cut(fmt.Sprintf(job, 0), "spec:\n")
+		b.WriteString(head + "# kvet:ignore job-ttl-missing")
+		for i := range n - 1 {
+			fmt.Fprintf(&b, ",rule-%d", i)
+		}
+		b.WriteString(" -- generated\nspec:\n" + spec)
 	default: // the comments before spec:, where job-ttl-missing points
 		head, spec, _ := strings.Cut(fmt.Sprintf(job, 0), "spec:\n")
 		b.WriteString(head)
