@@ -26,7 +26,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	yaml3 "go.yaml.in/yaml/v3"
 	chartcommon "helm.sh/helm/v4/pkg/chart/common"
@@ -254,26 +253,8 @@ func dependencyEntry(src source, path string, i int) (line, col int, ok bool) {
 		return 0, 0, true
 	}
 	n := deps.Content[i]
-	return n.Line, byteColumn(data, n.Line, n.Column), true
-}
-
-// byteColumn returns the 0-based byte offset in line (1-based) of data of
-// the 1-based column col, which counts characters as the YAML parser
-// does.
-func byteColumn(data []byte, line, col int) int {
-	for ; line > 1; line-- {
-		nl := bytes.IndexByte(data, '\n')
-		if nl < 0 {
-			return 0
-		}
-		data = data[nl+1:]
-	}
-	off := 0
-	for ; col > 1 && off < len(data) && data[off] != '\n'; col-- {
-		_, size := utf8.DecodeRune(data[off:])
-		off += size
-	}
-	return off
+	f := &analyzer.File{Path: path, Content: data}
+	return n.Line, f.ByteColumn(analyzer.Position{Line: n.Line, Column: n.Column}) - 1, true
 }
 
 // userValues reads the values files and --set assignments of req, merged
