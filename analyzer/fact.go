@@ -97,6 +97,10 @@ func (e *engine) extract(doc *Document) {
 	var valueBuf [2]factValue
 	var locatedBuf [16]locatedPath
 	values, located := valueBuf[:0], locatedBuf[:0]
+	// seen holds the hashes of located once there are many (a binding of
+	// thousands of subjects names a path per subject): looking each path
+	// up in located made the document quadratic.
+	var seen map[uint64]struct{}
 	for _, f := range facts {
 		extract := e.extractors[f]
 		var value any
@@ -111,8 +115,17 @@ func (e *engine) extract(doc *Document) {
 		}
 		for _, p := range paths {
 			h := pathHash(p)
-			if slices.ContainsFunc(located, func(l locatedPath) bool { return l.hash == h }) {
+			if seen == nil && len(located) >= len(locatedBuf) {
+				seen = make(map[uint64]struct{}, 2*len(located))
+				for _, l := range located {
+					seen[l.hash] = struct{}{}
+				}
+			}
+			if _, ok := seen[h]; ok || (seen == nil && slices.ContainsFunc(located, func(l locatedPath) bool { return l.hash == h })) {
 				continue
+			}
+			if seen != nil {
+				seen[h] = struct{}{}
 			}
 			r := doc.Locate(p, false)
 			located = append(located, locatedPath{h, int32(r.Start.Line), int32(r.Start.Column), int32(r.End.Line), int32(r.End.Column)})

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -70,6 +72,57 @@ func TestLintFacts(t *testing.T) {
 	set := NewLoader(nil).Load(context.Background(), []string{dir})
 	if got := set.Docs[0].Fact(fact); got != "runner/false" {
 		t.Errorf("Fact on a loaded document = %v", got)
+	}
+}
+
+// A fact that names many paths, some more than once (more than extract
+// looks up among those it resolved: it keeps a set of them), has each
+// resolved once, where it is, without parsing the file again.
+func TestLintFactsManyPaths(t *testing.T) {
+	const n = 40
+	var b strings.Builder
+	b.WriteString("apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: b\n  namespace: a\nsubjects:\n")
+	for k := range n {
+		fmt.Fprintf(&b, "- kind: ServiceAccount\n  name: sa%d\n", k)
+	}
+	path := filepath.Join(t.TempDir(), "binding.yaml")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	name := func(k int) Path { return NewPath("subjects", k, "name") }
+	fact := &Fact{Name: "test-subjects", Kinds: []string{"RoleBinding"}, Extract: func(*Document) (any, []Path) {
+		var paths []Path
+		for k := range n {
+			paths = append(paths, name(k), name(k/2))
+		}
+		return n, paths
+	}}
+	var docs []*Document
+	rule := &Rule{ID: "test-facts", Title: "t", Severity: SeverityInfo, Source: "go", Rationale: "t", Remediation: "t",
+		Kinds: []string{"RoleBinding"}, Facts: []*Fact{fact},
+		RunSet: func(p *SetPass) {
+			for _, d := range p.Docs {
+				docs = append(docs, d)
+				if got := len(d.located); got != n {
+					t.Errorf("%d paths located, want %d", got, n)
+				}
+				for k := n - 1; k >= 0; k-- {
+					p.Report(d, Finding{Path: name(k), Message: fmt.Sprint(k)})
+				}
+			}
+		}}
+	_, res := Lint(context.Background(), NewLoader(nil), []string{path}, []*Rule{rule}, Options{})
+	if len(res.Errors) > 0 || len(res.Diagnostics) != n {
+		t.Fatalf("errors %v, %d diagnostics, want %d", res.Errors, len(res.Diagnostics), n)
+	}
+	for _, d := range res.Diagnostics {
+		k, _ := strconv.Atoi(d.Message)
+		if want := (Position{Line: 8 + 2*k, Column: 9}); d.Range.Start != want {
+			t.Errorf("subjects[%d].name at %+v, want %+v", k, d.Range.Start, want)
+		}
+	}
+	if len(docs) != 1 || docs[0].File.roots != nil {
+		t.Error("reporting the paths the fact named re-parsed the file")
 	}
 }
 
