@@ -54,6 +54,9 @@ type app struct {
 	// getenv reads the environment (NO_COLOR).
 	getenv func(string) string
 	code   int
+	// unfollow stops the soft memory limit from following the live heap
+	// (see limitMemory); nil before limitMemory sets a limit.
+	unfollow func()
 }
 
 // usageError marks errors caused by the command line.
@@ -75,6 +78,11 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	root.SetErr(stderr)
 	root.AddCommand(a.lintCmd(), a.fixCmd(), a.rulesCmd(), a.explainCmd(), a.initCmd(), a.policyCmd(), a.lspCmd(), a.accessCmd(), a.canICmd(), a.versionCmd())
 	setUsage(root)
+	defer func() {
+		if a.unfollow != nil {
+			a.unfollow()
+		}
+	}()
 	cmd, err := root.ExecuteContextC(ctx)
 	if err != nil && ctx.Err() != nil {
 		// Cut short: whatever failed, the cause is the signal.

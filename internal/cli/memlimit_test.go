@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"testing"
+	"time"
 
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/corpusgen"
@@ -193,4 +194,57 @@ func TestMemoryLimitCountsBaseline(t *testing.T) {
 			t.Errorf("baseline %q: limitMemory = %d, want %d", tt.baseline, got, tt.want)
 		}
 	}
+}
+
+// TestFollowLive: the soft memory limit follows the live heap up to
+// liveHeadroom times it, stays where it is once the watch is stopped, and
+// is left alone once someone else sets it.
+func TestFollowLive(t *testing.T) {
+	old := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(old)
+	// raised runs collections until the limit moves away from from, at
+	// most rounds of them, and returns it.
+	raised := func(from int64, rounds int) int64 {
+		for range rounds {
+			runtime.GC()
+			time.Sleep(5 * time.Millisecond) // cleanups run after the collection
+			if got := debug.SetMemoryLimit(-1); got != from {
+				return got
+			}
+		}
+		return from
+	}
+	const start = 8 << 20
+	debug.SetMemoryLimit(start)
+	stop := followLive(start)
+	defer stop()
+	live := make([][]byte, 48)
+	for i := range live {
+		live[i] = make([]byte, 1<<20)
+	}
+	got := raised(start, 1000)
+	if want := int64(48 << 20 * liveHeadroom); got < want {
+		t.Fatalf("with 48 MiB live, the limit is %d MiB, want at least %d MiB", got>>20, want>>20)
+	}
+	runtime.KeepAlive(live)
+
+	stop()
+	more := make([][]byte, 48)
+	for i := range more {
+		more[i] = make([]byte, 1<<20)
+	}
+	if after := raised(got, 20); after != got {
+		t.Errorf("after stop, the limit moved from %d to %d MiB", got>>20, after>>20)
+	}
+	runtime.KeepAlive(more)
+
+	debug.SetMemoryLimit(start)
+	defer followLive(start)()
+	const theirs = 4 << 20
+	debug.SetMemoryLimit(theirs)
+	if after := raised(theirs, 20); after != theirs {
+		t.Errorf("a limit set by someone else moved from %d to %d MiB", theirs>>20, after>>20)
+	}
+	runtime.KeepAlive(live)
+	runtime.KeepAlive(more)
 }
