@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"html"
 	"os"
 	"path/filepath"
 	"slices"
@@ -339,5 +340,68 @@ func TestBuildCancelled(t *testing.T) {
 	set := analyzer.NewLoader(nil).Load(t.Context(), []string{"testdata/teams"})
 	if _, err := access.Build(ctx, []access.Input{{Model: rbac.Build(set.Docs)}}, nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("Build on a cancelled context: %v, want context.Canceled", err)
+	}
+}
+
+// namespaces writes n namespaces, each with a ServiceAccount runner bound
+// to a Role reader (get configmaps), and returns their directory.
+func namespaces(t testing.TB, n int) string {
+	t.Helper()
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: runner, namespace: ns%d}\n", i)
+		fmt.Fprintf(&b, "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: reader, namespace: ns%d}\nrules:\n- {apiGroups: [\"\"], resources: [configmaps], verbs: [get]}\n", i)
+		fmt.Fprintf(&b, "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: runner, namespace: ns%d}\n"+
+			"roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}\nsubjects: [{kind: ServiceAccount, name: runner, namespace: ns%d}]\n", i, i)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ns.yaml"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// A set whose subject × namespace matrix would have more than 100,000
+// cells gets each subject's permissions by namespace instead, in HTML and
+// Markdown: the reports grow with the permissions, not with subjects ×
+// namespaces. 316 namespaces (99,856 cells) keep the matrix.
+func TestLargeSetByNamespace(t *testing.T) {
+	render := func(n int, format string) string {
+		var out bytes.Buffer
+		if err := access.Write(&out, format, load(t, namespaces(t, n))); err != nil {
+			t.Fatal(err)
+		}
+		return out.String()
+	}
+	const note = "matrix is left out (more than 100,000 cells, most of them empty): each subject's permissions are listed by namespace."
+	page := render(400, "html")
+	if !strings.Contains(page, `<table class="matrix by-namespace">`) || !strings.Contains(page, html.EscapeString("400 subjects × 400 namespaces "+note)) {
+		t.Fatalf("400 namespaces: no by-namespace table or note in the HTML report")
+	}
+	if strings.Contains(page, `<td class="none" data-namespace=`) {
+		t.Error("400 namespaces: the HTML report still has the matrix's empty cells")
+	}
+	// Each ServiceAccount's row names its own namespace, with its permission.
+	_, row, _ := strings.Cut(page, `data-subject="ServiceAccount ns123/runner"`)
+	row, _, _ = strings.Cut(row, "</tr>")
+	if strings.Count(row, `class="ns"`) != 1 || !strings.Contains(row, `<div class="ns" data-namespace="ns123">ns123</div>`) ||
+		!strings.Contains(row, "get on configmaps") {
+		t.Errorf("the row of ns123/runner:\n%s", row)
+	}
+	if big := render(800, "html"); float64(len(big)) > 2.2*float64(len(page)) {
+		t.Errorf("twice the namespaces: %d bytes of HTML against %d, want about twice", len(big), len(page))
+	}
+	md := render(400, "markdown")
+	if !strings.Contains(md, "400 subjects × 400 namespaces "+note) || strings.Contains(md, "| subject |") {
+		t.Error("400 namespaces: the Markdown report has the matrix, or not the note")
+	}
+	if !strings.Contains(md, "| ns123 | get | configmaps |") {
+		t.Error("400 namespaces: the Markdown report lacks ns123/runner's permission")
+	}
+	if small := render(316, "html"); !strings.Contains(small, `<table class="matrix">`) || strings.Contains(small, html.EscapeString(note)) {
+		t.Error("316 namespaces (99,856 cells): the HTML report has no matrix")
+	}
+	if small := render(316, "markdown"); !strings.Contains(small, "| subject |") {
+		t.Error("316 namespaces: the Markdown report has no matrix")
 	}
 }

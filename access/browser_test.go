@@ -347,6 +347,68 @@ return Array.from(td.querySelectorAll("li.perm")).map(li =>
 	t.Logf("screenshot of the HTML report: %s", out)
 }
 
+// TestHTMLByNamespaceInBrowser loads the HTML report of a set too large
+// for its matrix (400 namespaces, each with a bound ServiceAccount) in
+// headless Chromium and checks, through the DOM, the table of each
+// subject's permissions by namespace, a permission's chain, and the
+// filter; then saves a screenshot.
+func TestHTMLByNamespaceInBrowser(t *testing.T) {
+	chromium, driver := browser(t)
+	var page bytes.Buffer
+	if err := access.HTML(&page, load(t, namespaces(t, 400))); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "access.html")
+	if err := os.WriteFile(file, page.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	wd := startDriver(t, chromium, driver)
+	wd.call("POST", wd.session+"/url", map[string]any{"url": "file://" + filepath.ToSlash(file)}, nil)
+
+	var headings []string
+	wd.run(`return Array.from(document.querySelectorAll("table.matrix thead th")).map(th => th.textContent)`, &headings)
+	if want := []string{"subject", "permissions by namespace"}; !equal(headings, want) {
+		t.Errorf("column headings = %q, want %q", headings, want)
+	}
+	var rows int
+	wd.run(`return document.querySelectorAll("tr.subject").length`, &rows)
+	if rows != 400 {
+		t.Errorf("%d rows, want 400", rows)
+	}
+	const row = `tr[data-subject="ServiceAccount ns123/runner"]`
+	var cell []string
+	wd.run(`const td = document.querySelector(arguments[0] + " td");
+return Array.from(td.querySelectorAll(".ns, li.perm")).map(e =>
+  e.classList.contains("ns") ? "ns " + e.textContent : "perm " + e.firstChild.textContent.trim());`, &cell, row)
+	if want := []string{"ns ns123", "perm get on configmaps"}; !equal(cell, want) {
+		t.Errorf("the cell of ns123/runner = %q, want %q", cell, want)
+	}
+	wd.click(row + " li.perm")
+	var hops []string
+	wd.run(`return Array.from(document.querySelectorAll(arguments[0] + " li.perm .chain ol li")).map(li => li.textContent)`, &hops, row)
+	if len(hops) != 3 || !strings.HasPrefix(hops[0], "RoleBinding ns123/runner binds ServiceAccount ns123/runner ") {
+		t.Errorf("grant chain = %q", hops)
+	}
+	wd.call("POST", wd.session+"/element/"+wd.element("#filter")+"/value", map[string]any{"text": "ns123/"}, nil)
+	var visible []string
+	wd.run(`return Array.from(document.querySelectorAll("tr.subject")).filter(tr => tr.offsetParent !== null).map(tr => tr.dataset.subject)`, &visible)
+	if want := []string{"ServiceAccount ns123/runner"}; !equal(visible, want) {
+		t.Errorf("rows shown for the filter ns123/ = %q, want %q", visible, want)
+	}
+	wd.click(row + " li.perm")
+	var shot string
+	wd.call("GET", wd.session+"/screenshot", nil, &shot)
+	png, err := base64.StdEncoding.DecodeString(shot)
+	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
+		t.Fatalf("the screenshot is not a PNG (%v)", err)
+	}
+	out := filepath.Join(artifacts(t), "access-report-by-namespace.png")
+	if err := os.WriteFile(out, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot of the HTML report by namespace: %s", out)
+}
+
 // TestHTMLSelfContained checks the page's text: no external reference
 // (scripts, styles, images, fonts, links) that a browser would fetch.
 func TestHTMLSelfContained(t *testing.T) {

@@ -60,38 +60,80 @@ func htmlSet(w *bufio.Writer, si int, set *Set) {
 		}
 		put(w, "</ul>\n")
 	}
+	if set.matrixFits() {
+		htmlMatrix(w, si, set, rows)
+	} else {
+		htmlByNamespace(w, si, set, rows)
+	}
+	put(w, "</section>\n")
+}
+
+// htmlMatrix writes the set's subject × namespace matrix (rows maps a
+// subject to its row).
+func htmlMatrix(w *bufio.Writer, si int, set *Set, rows map[string]int) {
 	put(w, "<table class=\"matrix\">\n<thead><tr><th scope=\"col\">subject</th>")
 	for _, ns := range set.Namespaces {
 		fmt.Fprintf(w, "<th scope=\"col\" data-namespace=\"%s\">%s</th>", esc(ns), esc(namespaceTitle(ns)))
 	}
 	put(w, "</tr></thead>\n<tbody>\n")
 	for ui, s := range set.Subjects {
-		fmt.Fprintf(w, "<tr class=\"subject\" id=\"s%d-%d\" data-subject=\"%s\" data-dangerous=\"%d\">\n", si, ui, esc(s.String()), s.Dangerous())
-		name := s.Name
-		if s.Namespace != "" {
-			name = s.Namespace + "/" + s.Name
-		}
-		fmt.Fprintf(w, "<th scope=\"row\"><span class=\"kind\">%s</span> %s", esc(s.Kind), esc(name))
-		for _, wl := range workloadsText(s) {
-			fmt.Fprintf(w, "<div class=\"runs\">runs: %s</div>", esc(wl))
-		}
-		if len(s.Inherits) > 0 {
-			put(w, "<div class=\"runs\">inherits: ")
-			for i, g := range s.Inherits {
-				if i > 0 {
-					put(w, ", ")
-				}
-				fmt.Fprintf(w, "<a class=\"inherits\" href=\"#s%d-%d\">%s</a>", si, rows[g], esc(g))
-			}
-			put(w, "</div>")
-		}
-		put(w, "</th>\n")
+		htmlSubject(w, si, ui, s, rows)
 		for ni, ns := range set.Namespaces {
 			htmlCell(w, fmt.Sprintf("p%d-%d-%d", si, ui, ni), ns, s.In(ns))
 		}
 		put(w, "</tr>\n")
 	}
-	put(w, "</tbody>\n</table>\n</section>\n")
+	put(w, "</tbody>\n</table>\n")
+}
+
+// htmlByNamespace writes, for a set whose matrix would be too large, one
+// row per subject with its permissions by namespace (rows maps a subject
+// to its row).
+func htmlByNamespace(w *bufio.Writer, si int, set *Set, rows map[string]int) {
+	fmt.Fprintf(w, "<p class=\"note\">%s</p>\n", esc(set.matrixNote()))
+	put(w, "<table class=\"matrix by-namespace\">\n<thead><tr><th scope=\"col\">subject</th><th scope=\"col\">permissions by namespace</th></tr></thead>\n<tbody>\n")
+	for ui, s := range set.Subjects {
+		htmlSubject(w, si, ui, s, rows)
+		if len(s.Permissions) == 0 {
+			put(w, "<td class=\"none\">—</td>\n</tr>\n")
+			continue
+		}
+		put(w, "<td>\n")
+		k := 0
+		s.byNamespace(func(ns string, perms []Permission) {
+			fmt.Fprintf(w, "<div class=\"ns\" data-namespace=\"%s\">%s</div>\n", esc(ns), esc(namespaceTitle(ns)))
+			htmlPerms(w, fmt.Sprintf("p%d-%d-%d", si, ui, k), perms)
+			k++
+		})
+		put(w, "</td>\n</tr>\n")
+	}
+	put(w, "</tbody>\n</table>\n")
+}
+
+// htmlSubject opens the row of subject s (row ui of set si) and writes its
+// heading cell: kind and name, the workloads that run as it and the groups
+// it inherits from (rows maps a subject to its row).
+func htmlSubject(w *bufio.Writer, si, ui int, s *Subject, rows map[string]int) {
+	fmt.Fprintf(w, "<tr class=\"subject\" id=\"s%d-%d\" data-subject=\"%s\" data-dangerous=\"%d\">\n", si, ui, esc(s.String()), s.Dangerous())
+	name := s.Name
+	if s.Namespace != "" {
+		name = s.Namespace + "/" + s.Name
+	}
+	fmt.Fprintf(w, "<th scope=\"row\"><span class=\"kind\">%s</span> %s", esc(s.Kind), esc(name))
+	for _, wl := range workloadsText(s) {
+		fmt.Fprintf(w, "<div class=\"runs\">runs: %s</div>", esc(wl))
+	}
+	if len(s.Inherits) > 0 {
+		put(w, "<div class=\"runs\">inherits: ")
+		for i, g := range s.Inherits {
+			if i > 0 {
+				put(w, ", ")
+			}
+			fmt.Fprintf(w, "<a class=\"inherits\" href=\"#s%d-%d\">%s</a>", si, rows[g], esc(g))
+		}
+		put(w, "</div>")
+	}
+	put(w, "</th>\n")
 }
 
 // htmlCell writes the cell of one subject and namespace: its permissions,
@@ -101,7 +143,15 @@ func htmlCell(w *bufio.Writer, id, ns string, perms []Permission) {
 		fmt.Fprintf(w, "<td class=\"none\" data-namespace=\"%s\">—</td>\n", esc(ns))
 		return
 	}
-	fmt.Fprintf(w, "<td data-namespace=\"%s\"><ul class=\"perms\">\n", esc(ns))
+	fmt.Fprintf(w, "<td data-namespace=\"%s\">", esc(ns))
+	htmlPerms(w, id, perms)
+	put(w, "</td>\n")
+}
+
+// htmlPerms writes a list of permissions, each with its chain (shown on
+// hover, focus or click); id prefixes the chains' element IDs.
+func htmlPerms(w *bufio.Writer, id string, perms []Permission) {
+	put(w, "<ul class=\"perms\">\n")
 	for pi := range perms {
 		p := &perms[pi]
 		class, mark := "perm", ""
@@ -124,5 +174,5 @@ func htmlCell(w *bufio.Writer, id, ns string, perms []Permission) {
 		}
 		put(w, "</div></li>\n")
 	}
-	put(w, "</ul></td>\n")
+	put(w, "</ul>")
 }

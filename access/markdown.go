@@ -41,30 +41,10 @@ func markdownSet(w io.Writer, set *Set) {
 	if len(set.Subjects) == 0 {
 		return
 	}
-	// The matrix.
-	fmt.Fprint(w, "\n| subject |")
-	for _, ns := range set.Namespaces {
-		fmt.Fprintf(w, " %s |", mdText(namespaceTitle(ns)))
-	}
-	fmt.Fprint(w, "\n| --- |")
-	for range set.Namespaces {
-		fmt.Fprint(w, " --- |")
-	}
-	fmt.Fprintln(w)
-	for _, s := range set.Subjects {
-		name := mdText(s.String())
-		if len(s.Inherits) > 0 {
-			name += "<br>inherits " + mdText(strings.Join(s.Inherits, ", "))
-		}
-		fmt.Fprintf(w, "| %s |", name)
-		for _, ns := range set.Namespaces {
-			var cell []string
-			for _, p := range s.In(ns) {
-				cell = append(cell, mark(&p)+mdText(Describe(&p)))
-			}
-			fmt.Fprintf(w, " %s |", strings.Join(cell, "<br>"))
-		}
-		fmt.Fprintln(w)
+	if set.matrixFits() {
+		markdownMatrix(w, set)
+	} else {
+		fmt.Fprintf(w, "\n%s\n", mdText(set.matrixNote()))
 	}
 	// Each subject's permissions with their grants.
 	fmt.Fprintln(w, "\n### Permissions")
@@ -109,6 +89,34 @@ func markdownSet(w io.Writer, set *Set) {
 		return
 	}
 	fmt.Fprintf(w, "\n```mermaid\n%s```\n", graph)
+}
+
+// markdownMatrix writes the set's subject × namespace matrix.
+func markdownMatrix(w io.Writer, set *Set) {
+	fmt.Fprint(w, "\n| subject |")
+	for _, ns := range set.Namespaces {
+		fmt.Fprintf(w, " %s |", mdText(namespaceTitle(ns)))
+	}
+	fmt.Fprint(w, "\n| --- |")
+	for range set.Namespaces {
+		fmt.Fprint(w, " --- |")
+	}
+	fmt.Fprintln(w)
+	for _, s := range set.Subjects {
+		name := mdText(s.String())
+		if len(s.Inherits) > 0 {
+			name += "<br>inherits " + mdText(strings.Join(s.Inherits, ", "))
+		}
+		fmt.Fprintf(w, "| %s |", name)
+		for _, ns := range set.Namespaces {
+			var cell []string
+			for _, p := range s.In(ns) {
+				cell = append(cell, mark(&p)+mdText(Describe(&p)))
+			}
+			fmt.Fprintf(w, " %s |", strings.Join(cell, "<br>"))
+		}
+		fmt.Fprintln(w)
+	}
 }
 
 // namespaceTitle is a namespace's column heading.
