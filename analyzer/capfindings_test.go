@@ -68,6 +68,11 @@ func TestCapFindings(t *testing.T) {
 			if !slices.Equal(show(got), tt.want) {
 				t.Errorf("got %q, want %q", show(got), tt.want)
 			}
+			// The list holds what is shown, no room for what is not: the
+			// report keeps it alive next to the findings before the cap.
+			if cap(got) != len(got) {
+				t.Errorf("capacity %d for %d findings", cap(got), len(got))
+			}
 		})
 	}
 }
