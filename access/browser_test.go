@@ -334,17 +334,23 @@ return Array.from(td.querySelectorAll("li.perm")).map(li =>
 
 	// The screenshot, with a chain open.
 	wd.click(perm)
+	wd.screenshot("access-report.png")
+}
+
+// screenshot saves the page as name among the test's artifacts.
+func (wd *webDriver) screenshot(name string) {
+	wd.t.Helper()
 	var shot string
 	wd.call("GET", wd.session+"/screenshot", nil, &shot)
 	png, err := base64.StdEncoding.DecodeString(shot)
 	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
-		t.Fatalf("the screenshot is not a PNG (%v)", err)
+		wd.t.Fatalf("the screenshot is not a PNG (%v)", err)
 	}
-	out := filepath.Join(artifacts(t), "access-report.png")
+	out := filepath.Join(artifacts(wd.t), name)
 	if err := os.WriteFile(out, png, 0o644); err != nil {
-		t.Fatal(err)
+		wd.t.Fatal(err)
 	}
-	t.Logf("screenshot of the HTML report: %s", out)
+	wd.t.Logf("screenshot of the HTML report: %s", out)
 }
 
 // TestHTMLByNamespaceInBrowser loads the HTML report of a set too large
@@ -396,17 +402,7 @@ return Array.from(td.querySelectorAll(".ns, li.perm")).map(e =>
 		t.Errorf("rows shown for the filter ns123/ = %q, want %q", visible, want)
 	}
 	wd.click(row + " li.perm")
-	var shot string
-	wd.call("GET", wd.session+"/screenshot", nil, &shot)
-	png, err := base64.StdEncoding.DecodeString(shot)
-	if err != nil || !bytes.HasPrefix(png, []byte("\x89PNG")) {
-		t.Fatalf("the screenshot is not a PNG (%v)", err)
-	}
-	out := filepath.Join(artifacts(t), "access-report-by-namespace.png")
-	if err := os.WriteFile(out, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot of the HTML report by namespace: %s", out)
+	wd.screenshot("access-report-by-namespace.png")
 }
 
 // TestHTMLSelfContained checks the page's text: no external reference
