@@ -230,7 +230,27 @@ func (a *app) writeBaseline(ctx context.Context, f lintFlags, set *analyzer.Set,
 	}
 	n := len(b.Findings)
 	fmt.Fprintf(a.stderr, "kvet: recorded %d %s in %s\n", n, plural(n, "finding", "findings"), path)
+	a.warnBaselineSize(path, f.maxFileSize)
 	return nil
+}
+
+// warnBaselineSize warns when the baseline written at path is larger than
+// the limit kvet reads files with (maxSize; 0 for the default): the next
+// `kvet lint --baseline` would refuse it (a baseline of the 200,000
+// findings of 50,000 generated documents is 102 MiB). It names a limit
+// that reads it, in steps of 64 MiB.
+func (a *app) warnBaselineSize(path string, maxSize int64) {
+	if maxSize <= 0 {
+		maxSize = safefile.DefaultMaxSize
+	}
+	info, err := os.Stat(path)
+	if err != nil || info.Size() <= maxSize {
+		return
+	}
+	const step = 64 << 20
+	need := (info.Size() + step - 1) / step * step
+	fmt.Fprintf(a.stderr, "kvet: warning: baseline %s is %s, over the %s limit kvet reads files with: lint with --max-file-size %dMiB (or max-file-size: %dMiB in .kvet.yaml) to read it\n",
+		path, safefile.FormatSize(info.Size()), safefile.FormatSize(maxSize), need>>20, need>>20)
 }
 
 // suppressedNote is appended to the text summary: how many findings were

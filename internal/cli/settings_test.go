@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -442,5 +443,31 @@ func TestBaselinePartialRun(t *testing.T) {
 	_, stdout, stderr = kvet(t, "lint", "--baseline", "base.json", "a/pods.yaml")
 	if !strings.Contains(stderr, "kvet: 1 finding recorded in base.json no longer occurs") || stdout != "" {
 		t.Errorf("after the fix: stdout %q, stderr %q; want one stale entry", stdout, stderr)
+	}
+}
+
+// A baseline larger than the limit kvet reads files with is written, with
+// a warning that names a --max-file-size that reads it back: without it,
+// the next `kvet lint --baseline` refuses the file.
+func TestWriteBaselineOverReadLimit(t *testing.T) {
+	files := map[string]string{}
+	for i := range 4 {
+		files[fmt.Sprintf("pod%d.yaml", i)] = strings.Replace(podLimits, "name: web", fmt.Sprintf("name: web%d", i), 1)
+	}
+	repo(t, files)
+	code, _, stderr := kvet(t, "lint", "--max-file-size", "1KiB", "--write-baseline", "base.json", ".")
+	want := "kvet: warning: baseline base.json is 1.4 KiB, over the 1 KiB limit kvet reads files with: lint with --max-file-size 64MiB (or max-file-size: 64MiB in .kvet.yaml) to read it"
+	if code != 0 || !strings.Contains(stderr, "recorded 4 findings") || !strings.Contains(stderr, want) {
+		t.Fatalf("exit %d, stderr %q; want the baseline recorded and %q", code, stderr, want)
+	}
+	if code, _, stderr := kvet(t, "lint", "--max-file-size", "1KiB", "--baseline", "base.json", "."); code != 2 || !strings.Contains(stderr, "over the 1 KiB limit") {
+		t.Errorf("read back under 1 KiB: exit %d, stderr %q; want it refused", code, stderr)
+	}
+	if code, stdout, stderr := kvet(t, "lint", "--max-file-size", "64MiB", "--baseline", "base.json", "."); code != 0 || stdout != "" || !strings.Contains(stderr, "4 suppressed") {
+		t.Errorf("read back with the limit named: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	// Under the limit, no warning.
+	if _, _, stderr := kvet(t, "lint", "--write-baseline", "base.json", "."); strings.Contains(stderr, "warning: baseline") {
+		t.Errorf("a baseline under the limit: %q", stderr)
 	}
 }
