@@ -496,12 +496,15 @@ func parallel(ctx context.Context, n int, fn func(i int)) {
 // with a UTF-16 byte order mark is transcoded to UTF-8 first (see
 // File.Encoding).
 func (l *Loader) Parse(f *File) ([]*Document, []Diagnostic) {
-	return l.parse(f, nil)
+	return l.parse(f, nil, nil)
 }
 
 // parse is Parse; prepare, when set, is called on each document once its
-// metadata is read, before it is decoded.
-func (l *Loader) parse(f *File, prepare func(*Document)) ([]*Document, []Diagnostic) {
+// metadata is read, before it is decoded, and each, when set, on each
+// document once it is decoded, before the next is parsed (Lint checks it
+// there and releases its tree, so that a large file's trees are not all
+// alive at once).
+func (l *Loader) parse(f *File, prepare, each func(*Document)) ([]*Document, []Diagnostic) {
 	f.decodeUTF16()
 	var docs []*Document
 	var diags []Diagnostic
@@ -518,6 +521,9 @@ func (l *Loader) parse(f *File, prepare func(*Document)) ([]*Document, []Diagnos
 			docs = append(docs, d)
 			diags = append(diags, dg...)
 			diags = append(diags, duplicateKeys(f, root, d.Ref())...)
+			if each != nil {
+				each(d)
+			}
 		})
 	}, func(r Range, msg string) {
 		diags = append(diags, Diagnostic{

@@ -210,7 +210,7 @@ func (l *Loader) ParseRendered(f *File, r *Rendering, source func(*Document) Sou
 	return l.parse(f, func(d *Document) {
 		d.Rendering = r
 		d.Source = source(d)
-	})
+	}, nil)
 }
 
 // tagged returns the rendering's diagnostics marked as reported by it, so

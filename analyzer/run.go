@@ -356,7 +356,8 @@ func Run(ctx context.Context, set *Set, rules []*Rule, opts Options) *Result {
 // goroutines, after which the facts of the set rules are extracted and its
 // node trees are released, and its typed objects too unless a set rule
 // without facts declares their kind, so memory does not grow with the YAML
-// trees. Set rules then see every document (Document.Fact; Document.Locate
+// trees (the documents of a large file are each checked and released as
+// soon as they are parsed: see streamFrom). Set rules then see every document (Document.Fact; Document.Locate
 // answers the facts' paths without the tree, and Root re-parses a file on
 // demand for others). The returned set's documents keep their metadata,
 // annotations and file, not their facts (Fact returns nil). What it keeps
@@ -381,26 +382,42 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 			results[i].err = err
 			return
 		}
-		docs, loadDiags := l.Parse(f)
 		s := e.getScratch()
-		kept := keptDiags{diags: s.kept}
-		for _, d := range e.loadDiagnostics(append(readDiags, loadDiags...)) {
-			kept.add(nil, d)
-		}
-		for _, d := range docs {
+		checked := keptDiags{diags: s.kept}
+		check := func(d *Document) {
 			s.diags = e.runDocument(ctx, d, s.diags[:0])
 			for _, diag := range s.diags {
-				kept.add(d, diag)
+				checked.add(d, diag)
 			}
 			s.used = max(s.used, len(s.diags))
 			e.extract(d)
 			e.release(d)
 		}
+		// A large file's documents are each checked as soon as it is
+		// parsed (see streamFrom); a smaller file's once all are parsed.
+		var each func(*Document)
+		if len(f.Content) >= streamFrom {
+			each = check
+		}
+		docs, loadDiags := l.parse(f, nil, each)
+		if each == nil {
+			for _, d := range docs {
+				check(d)
+			}
+		}
+		// The loader's diagnostics come first, as they did when the file
+		// was parsed whole before its documents were checked.
+		var kept keptDiags
+		for _, d := range e.loadDiagnostics(append(readDiags, loadDiags...)) {
+			kept.add(nil, d)
+		}
 		e.keep(f)
 		files[i].file = f
 		// Kept until every file is done: compact and packed.
-		s.kept = kept.diags
-		kept.diags, kept.others = e.kept.Clone(kept.diags), slices.Clip(kept.others)
+		s.kept = checked.diags
+		packed := e.kept.Take(len(kept.diags) + len(checked.diags))
+		copy(packed[copy(packed, kept.diags):], checked.diags)
+		kept.diags, kept.others = packed, slices.Clip(append(kept.others, checked.others...))
 		e.putScratch(s)
 		results[i] = fileResult{docs: docs, diags: kept}
 	})
@@ -451,6 +468,16 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 	diags = setDiags.appendTo(diags)
 	return set, e.result(ctx, diags, set.Renderings)
 }
+
+// streamFrom is the size (bytes) from which Lint checks each document of
+// a file as soon as it is parsed, and releases its tree before the next is
+// parsed, so that the file's trees and typed objects are never alive
+// together: a 34 MB file's live heap peaked at 538 MB when its documents
+// were all parsed first, 160 MB this way (peak RSS 1,675 against 557
+// MiB; 100 MB: 4,748 against 1,403 MiB). A smaller file is parsed whole
+// first: alternating the YAML parser and the checks of each document took
+// 3-4 % more CPU on the 10k RBAC benchmark corpus (files of 4 KB).
+const streamFrom = 256 << 10
 
 // resultRoom is the room Lint leaves after its diagnostics for the few
 // that Suppress adds (unused suppressions), so that it merges them in place
