@@ -357,9 +357,9 @@ func Run(ctx context.Context, set *Set, rules []*Rule, opts Options) *Result {
 // node trees are released, and its typed objects too unless a set rule
 // without facts declares their kind, so memory does not grow with the YAML
 // trees (the documents of a large file are each checked and released as
-// soon as they are parsed: see streamFrom). Set rules then see every document (Document.Fact; Document.Locate
-// answers the facts' paths without the tree, and Root re-parses a file on
-// demand for others). The returned set's documents keep their metadata,
+// soon as they are parsed: see streamFrom). Set rules then see every
+// document (Document.Fact; Document.Locate answers the facts' paths
+// without the tree, and Root re-parses a file on demand for others). The returned set's documents keep their metadata,
 // annotations and file, not their facts (Fact returns nil). What it keeps
 // of a checked file until every file is done (its content, line index and
 // findings) is packed into shared blocks, the findings in a compact form
@@ -474,7 +474,7 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 // parsed, so that the file's trees and typed objects are never alive
 // together: a 34 MB file's live heap peaked at 538 MB when its documents
 // were all parsed first, 160 MB this way (peak RSS 1,675 against 557
-// MiB; 100 MB: 4,748 against 1,403 MiB). A smaller file is parsed whole
+// MiB; 100 MB: 4,748 against 1,366 MiB). A smaller file is parsed whole
 // first: alternating the YAML parser and the checks of each document took
 // 3-4 % more CPU on the 10k RBAC benchmark corpus (files of 4 KB).
 const streamFrom = 256 << 10
