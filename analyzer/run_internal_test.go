@@ -152,3 +152,45 @@ func checkOrder(t *testing.T, content string, docs int, textLine func(k int) int
 	}
 	return got
 }
+
+// TestSetRulesSmallAndLarge lints sets just below and at parallelSetFrom
+// documents, whose rules run one after the other and concurrently: either
+// way each set rule reports on every document, at its line, and the run's
+// findings come in the same order (by file, line, rule).
+func TestSetRulesSmallAndLarge(t *testing.T) {
+	setRule := func(id string) *Rule {
+		return &Rule{ID: id, Title: "t", Severity: SeverityInfo, Source: "go", Rationale: "t", Remediation: "t",
+			Kinds: []string{"ConfigMap"}, RunSet: func(p *SetPass) {
+				for _, d := range p.Docs {
+					p.Report(d, Finding{Path: NewPath("metadata", "name"), Message: id + " " + d.Name})
+				}
+			}}
+	}
+	rules := []*Rule{setRule("test-set-a"), setRule("test-set-b"), setRule("test-set-c")}
+	for _, docs := range []int{parallelSetFrom - 1, parallelSetFrom} {
+		var b strings.Builder
+		for k := range docs {
+			fmt.Fprintf(&b, "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c%d\n", k)
+		}
+		path := filepath.Join(t.TempDir(), "cm.yaml")
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, res := Lint(context.Background(), NewLoader(nil), []string{path}, rules, Options{})
+		if len(res.Errors) > 0 {
+			t.Fatalf("%d documents: %v", docs, res.Errors)
+		}
+		var got, want []string
+		for _, d := range res.Diagnostics {
+			got = append(got, fmt.Sprintf("%d:%d %s", d.Range.Start.Line, d.Range.Start.Column, d.Message))
+		}
+		for k := range docs {
+			for _, r := range rules {
+				want = append(want, fmt.Sprintf("%d:9 %s c%d", 5*k+5, r.ID, k))
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%d documents: got %d findings\n%s\nwant %d", docs, len(got), strings.Join(got[:min(len(got), 6)], "\n"), len(want))
+		}
+	}
+}
