@@ -864,6 +864,17 @@ func (m lineMap) line(n int) int {
 	return m[n-1].line
 }
 
+// MapYAMLLines moves the positions of the nodes of n, parsed by the YAML
+// library from text (a whole file, or the whole stream of a decoder), from
+// YAML's lines to the lines and columns kvet and editors count: YAML also
+// breaks lines at NEL, LS and PS (see lineMap). It changes nothing for a
+// text without them.
+func MapYAMLLines(text []byte, n *yaml.Node) {
+	if m := yamlLines(text); m != nil {
+		m.remap(n)
+	}
+}
+
 // remap moves the positions of the nodes of n from YAML's lines to the
 // file's.
 func (m lineMap) remap(n *yaml.Node) {

@@ -221,11 +221,13 @@ func Parse(path string, data []byte) (*Config, error) {
 		}
 		return nil, syntaxError(path, data, err)
 	}
+	analyzer.MapYAMLLines(data, &doc)
 	var extra yaml.Node
 	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
 		if err != nil {
 			return nil, syntaxError(path, data, err)
 		}
+		analyzer.MapYAMLLines(data, &extra)
 		el.add(&extra, "a configuration file holds one YAML document")
 		return nil, el.err()
 	}

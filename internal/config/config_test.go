@@ -69,6 +69,10 @@ func TestParseErrors(t *testing.T) {
 			[]string{`.kvet.yaml:2:1: a configuration file holds one YAML document`}},
 		{"syntax error", "fail-on: error\nrules:\n  a: [b\n",
 			[]string{`.kvet.yaml:3:1: invalid YAML: did not find expected ',' or ']'`}},
+		{"NEL and LS in strings", "exclude: [\"a\u0085b\", \"c\u2028d\"]\nfail-on: bad\n",
+			[]string{`.kvet.yaml:2:10: fail-on: unknown severity "bad" (want error, warning, info or none)`}},
+		{"NEL in a string, two documents", "exclude: [\"a\u0085b\"]\n---\nformat: json\n",
+			[]string{`.kvet.yaml:2:1: a configuration file holds one YAML document`}},
 		{"errors sorted by line", "rules:\n  a:\n    severity: bad\nfail-on: bad\nfoo: 1\n",
 			[]string{
 				`.kvet.yaml:3:15: rules.a.severity: unknown severity "bad" (want error, warning or info)`,
