@@ -523,10 +523,10 @@ func strs(v *yaml.Node, el *errorList, where string) []*yaml.Node {
 		return nil
 	}
 	var out []*yaml.Node
-	for _, n := range v.Content {
-		n = deref(n)
+	for _, item := range v.Content {
+		n := deref(item)
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
-			el.add(n, "%s: want a string, got %s", where, describe(n))
+			el.add(item, "%s: want a string, got %s", where, describe(n)) // at the alias, if one
 			continue
 		}
 		out = append(out, n)

@@ -73,6 +73,13 @@ func TestParseErrors(t *testing.T) {
 			[]string{`.kvet.yaml:2:10: fail-on: unknown severity "bad" (want error, warning, info or none)`}},
 		{"NEL in a string, two documents", "exclude: [\"a\u0085b\"]\n---\nformat: json\n",
 			[]string{`.kvet.yaml:2:1: a configuration file holds one YAML document`}},
+		{"an alias of a list where a string goes", "x: &l [a, b]\nexclude: [*l, *l, *l]\n",
+			[]string{
+				`.kvet.yaml:1:1: unknown key "x" (want one of fail-on, format, kube-version, exclude, policies, policy-timeout, require-reason, baseline, render, max-file-size, max-findings, helm, kustomize, rules)`,
+				`.kvet.yaml:2:11: exclude: want a string, got a list`,
+				`.kvet.yaml:2:15: exclude: want a string, got a list`,
+				`.kvet.yaml:2:19: exclude: want a string, got a list`,
+			}},
 		{"errors sorted by line", "rules:\n  a:\n    severity: bad\nfail-on: bad\nfoo: 1\n",
 			[]string{
 				`.kvet.yaml:3:15: rules.a.severity: unknown severity "bad" (want error, warning or info)`,
