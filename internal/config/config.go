@@ -273,11 +273,21 @@ func syntaxError(path string, data []byte, err error) error {
 	return &Error{File: path, Line: line, Column: 1, Msg: "invalid YAML: " + msg}
 }
 
+// deref returns the node an alias stands for, as a copy at the alias's
+// position, so that an error about the value points where the alias is
+// written (each use of an anchor separately); an error inside it points
+// where its parts are written. Other nodes are returned as they are.
 func deref(n *yaml.Node) *yaml.Node {
+	alias := n
 	for n != nil && n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
-	return n
+	if n == nil || n == alias {
+		return n
+	}
+	c := *n
+	c.Line, c.Column = alias.Line, alias.Column
+	return &c
 }
 
 // topKeys are the keys of the configuration file, in documentation order.
@@ -523,10 +533,10 @@ func strs(v *yaml.Node, el *errorList, where string) []*yaml.Node {
 		return nil
 	}
 	var out []*yaml.Node
-	for _, item := range v.Content {
-		n := deref(item)
+	for _, n := range v.Content {
+		n = deref(n)
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
-			el.add(item, "%s: want a string, got %s", where, describe(n)) // at the alias, if one
+			el.add(n, "%s: want a string, got %s", where, describe(n))
 			continue
 		}
 		out = append(out, n)

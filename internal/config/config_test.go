@@ -80,6 +80,11 @@ func TestParseErrors(t *testing.T) {
 				`.kvet.yaml:2:15: exclude: want a string, got a list`,
 				`.kvet.yaml:2:19: exclude: want a string, got a list`,
 			}},
+		{"an alias where a severity goes", "x: &s bad\nfail-on: *s\n",
+			[]string{
+				`.kvet.yaml:1:1: unknown key "x" (want one of fail-on, format, kube-version, exclude, policies, policy-timeout, require-reason, baseline, render, max-file-size, max-findings, helm, kustomize, rules)`,
+				`.kvet.yaml:2:10: fail-on: unknown severity "bad" (want error, warning, info or none)`,
+			}},
 		{"errors sorted by line", "rules:\n  a:\n    severity: bad\nfail-on: bad\nfoo: 1\n",
 			[]string{
 				`.kvet.yaml:3:15: rules.a.severity: unknown severity "bad" (want error, warning or info)`,
