@@ -20,6 +20,7 @@ targets=(
 	"./internal/linter FuzzRender"
 	"./render/helm FuzzChart"
 	"./internal/jsonstream FuzzAppendIndent"
+	"./internal/config FuzzConfig"
 )
 # Go 1.26's fuzzing coordinator can fail a target with a bare "context
 # deadline exceeded" as -fuzztime expires, with no failing input
