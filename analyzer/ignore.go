@@ -184,7 +184,6 @@ func Suppress(set *Set, diags []Diagnostic, cfg SuppressConfig) []Diagnostic {
 			known[r.ID] = true
 		}
 	}
-	u := unusedCheck{ran: ran, known: known, diags: out}
 	opts := Options{Severity: cfg.Severity}
 	rule := func(id string) *Rule {
 		for _, r := range cfg.Rules {
@@ -210,6 +209,9 @@ func Suppress(set *Set, diags []Diagnostic, cfg SuppressConfig) []Diagnostic {
 		out = mergeSorted(out, found)
 	}
 	if r := rule(IDUnusedSuppression); r != nil {
+		// Made from out as it is now: mergeSorted may have moved its
+		// diagnostics within its array, where unusedCheck points.
+		u := unusedCheck{ran: ran, known: known, diags: out}
 		var found []Diagnostic
 		for _, d := range all {
 			found = append(found, u.unused(d, r, opts)...)

@@ -141,18 +141,14 @@ func TestSuppress(t *testing.T) {
 	}
 }
 
+// TestSuppressMessages checks the messages of unused suppressions, also
+// when suppression-reason-missing runs: its findings are merged into the
+// run's diagnostics first, in their array, where the search for the line a
+// misplaced comment's rule reported on must not look (it did, and said
+// "remove it" instead of where to move the comment).
 func TestSuppressMessages(t *testing.T) {
 	ran, known := ignoreTestRules()
-	set, res := analyzer.Lint(context.Background(), analyzer.NewLoader(nil),
-		[]string{"testdata/ignore/malformed.yaml", "testdata/ignore/annotation.yaml", "testdata/ignore/line.yaml", "testdata/ignore/misplaced.yaml"}, ran, analyzer.Options{})
-	diags := analyzer.Suppress(set, res.Diagnostics, analyzer.SuppressConfig{Rules: ran, Known: known})
-	var got []string
-	for _, d := range diags {
-		if d.RuleID == analyzer.IDUnusedSuppression {
-			got = append(got, fmt.Sprintf("%d:%d-%d:%d %s %s", d.Range.Start.Line, d.Range.Start.Column,
-				d.Range.End.Line, d.Range.End.Column, d.Object.Name, d.Message))
-		}
-	}
+	reasons := slices.Concat(ran, analyzer.SuppressionRules()[1:])
 	want := []string{
 		`6:33-6:43 web kvet.dev/ignore annotation names test-quiet, which reported nothing on this object: remove it`,
 		`11:34-11:43 web kvet:ignore names test-name, which reported nothing on line 11, the line it applies to; test-name reported on line 4 of this object: move the comment to the line above that one (or after its code there)`,
@@ -164,8 +160,27 @@ func TestSuppressMessages(t *testing.T) {
 		`14:28-14:38 sa kvet:ignore names test-image, which reported nothing on line 14, the line it applies to: remove it`,
 		`14:39-14:47 sa kvet:ignore names unknown rule "test-nme", so it suppresses nothing; did you mean "test-name"? (run 'kvet rules' for the list)`,
 	}
-	if !slices.Equal(got, want) {
-		t.Errorf("got:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	for _, rules := range [][]*analyzer.Rule{ran, reasons} {
+		set, res := analyzer.Lint(context.Background(), analyzer.NewLoader(nil),
+			[]string{"testdata/ignore/malformed.yaml", "testdata/ignore/annotation.yaml", "testdata/ignore/line.yaml", "testdata/ignore/misplaced.yaml"}, rules, analyzer.Options{})
+		diags := analyzer.Suppress(set, res.Diagnostics, analyzer.SuppressConfig{Rules: rules, Known: known})
+		var got []string
+		missing := 0
+		for _, d := range diags {
+			switch d.RuleID {
+			case analyzer.IDUnusedSuppression:
+				got = append(got, fmt.Sprintf("%d:%d-%d:%d %s %s", d.Range.Start.Line, d.Range.Start.Column,
+					d.Range.End.Line, d.Range.End.Column, d.Object.Name, d.Message))
+			case analyzer.IDSuppressionReasonMissing:
+				missing++
+			}
+		}
+		if (missing > 0) != (len(rules) > len(ran)) {
+			t.Errorf("%d rules: %d suppression-reason-missing findings", len(rules), missing)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%d rules: got:\n  %s\nwant:\n  %s", len(rules), strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+		}
 	}
 }
 
