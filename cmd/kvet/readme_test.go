@@ -38,3 +38,23 @@ func TestQuickStart(t *testing.T) {
 		t.Errorf("kvet lint examples/: exit %d, want 1 with findings in examples/bad only:\n%s", o.code, o.stdout)
 	}
 }
+
+// TestReadmeAccessExample checks that the README's `kvet access` example is
+// what kvet prints for examples/rbac-teams, byte for byte.
+func TestReadmeAccessExample(t *testing.T) {
+	root := filepath.Join("..", "..")
+	readme, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const prompt = "```\n$ kvet access examples/rbac-teams\n"
+	_, example, ok := strings.Cut(string(readme), prompt)
+	if !ok {
+		t.Fatalf("the README has no example starting %q", prompt)
+	}
+	example, _, _ = strings.Cut(example, "```\n")
+	o := kvet(t, run{args: []string{"access", "examples/rbac-teams"}, dir: root})
+	if o.code != 0 || o.stdout != example {
+		t.Errorf("kvet access examples/rbac-teams: exit %d, output\n%s\nthe README shows\n%s", o.code, o.stdout, example)
+	}
+}
