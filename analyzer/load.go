@@ -469,7 +469,9 @@ func (s *Set) addRenderings() {
 func parallel(ctx context.Context, n int, fn func(i int)) {
 	workers := min(runtime.GOMAXPROCS(0), n)
 	if workers <= 1 {
-		inOrder(ctx, n, fn)
+		for i := 0; i < n && ctx.Err() == nil; i++ {
+			fn(i)
+		}
 		return
 	}
 	var wg sync.WaitGroup
@@ -486,14 +488,6 @@ func parallel(ctx context.Context, n int, fn func(i int)) {
 	}
 	close(next)
 	wg.Wait()
-}
-
-// inOrder runs fn(0..n-1) one after the other on the calling goroutine,
-// stopping early when ctx is done.
-func inOrder(ctx context.Context, n int, fn func(i int)) {
-	for i := 0; i < n && ctx.Err() == nil; i++ {
-		fn(i)
-	}
 }
 
 // Parse splits one file into documents. A syntax error ends the document it

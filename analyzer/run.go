@@ -251,13 +251,6 @@ func (c *diagChunks) appendTo(out []Diagnostic) []Diagnostic {
 	return out
 }
 
-// parallelSetFrom is the number of documents from which a set's rules run
-// concurrently. Below it they take less time than starting the goroutines
-// and the thread a second one wakes: `kvet lint` of one small CronJob file
-// (a pre-commit hook's run) took 4-6 % longer with its two documents' set
-// rules run concurrently, where 10,000 documents' take about 80 ms.
-const parallelSetFrom = 64
-
 // runSetChunks is runSet with the diagnostics in chunks. The set rules
 // run once per set of documents (renderedSets), the sets one after the
 // other and the rules of a set concurrently (bounded by GOMAXPROCS), each
@@ -265,8 +258,7 @@ const parallelSetFrom = 64
 // sets and rules, so the diagnostics come in the same order as if the
 // rules had run one after the other. On 50,000 generated documents the set
 // rules took about 0.4 s, most of which one core spent while the other
-// waited. A set of fewer than parallelSetFrom documents has its rules run
-// one after the other.
+// waited.
 func (e *engine) runSetChunks(ctx context.Context, docs []*Document) *diagChunks {
 	out := &diagChunks{}
 	if len(e.setRules) == 0 {
@@ -276,11 +268,7 @@ func (e *engine) runSetChunks(ctx context.Context, docs []*Document) *diagChunks
 	for _, set := range renderedSets(docs) {
 		shared := &sharedValues{}
 		clear(found)
-		run := parallel
-		if len(set) < parallelSetFrom {
-			run = inOrder
-		}
-		run(ctx, len(e.setRules), func(i int) {
+		parallel(ctx, len(e.setRules), func(i int) {
 			found[i] = e.runSetRule(e.setRules[i], set, shared)
 		})
 		for _, c := range found {
