@@ -32,6 +32,9 @@ type Report struct {
 	// (suppressed ones left out), which Counts returns: Diagnostics may
 	// show fewer findings than the run found (analyzer.CapFindings).
 	Totals map[analyzer.Severity]int
+	// TotalFixable, with Totals, is the number of those findings that
+	// carry a fix (CountFixable), which Fixable returns.
+	TotalFixable int
 	// BaseDir is the directory that relative paths in Diagnostics are
 	// relative to: the working directory of the run. Empty means unknown:
 	// paths are used as given.
@@ -70,11 +73,21 @@ func byteColumn(srcs map[string]*analyzer.File, file string, p analyzer.Position
 }
 
 // Fixable returns the number of findings (not suppressed) that carry a
-// suggested fix: what kvet fix would fix.
+// suggested fix: what kvet fix would fix. With Totals, it is TotalFixable
+// (Diagnostics may leave some out).
 func (r *Report) Fixable() int {
+	if r.Totals != nil {
+		return r.TotalFixable
+	}
+	return CountFixable(r.Diagnostics)
+}
+
+// CountFixable returns the number of findings of diags (not suppressed)
+// that carry a suggested fix.
+func CountFixable(diags []analyzer.Diagnostic) int {
 	n := 0
-	for i := range r.Diagnostics {
-		if d := &r.Diagnostics[i]; d.Fix != nil && !d.Suppressed() {
+	for i := range diags {
+		if d := &diags[i]; d.Fix != nil && !d.Suppressed() {
 			n++
 		}
 	}

@@ -463,6 +463,26 @@ func TestFindingsCap(t *testing.T) {
 	if n := len(lines(o.stdout)); n != 12 {
 		t.Errorf("--max-findings 0: %d lines, want 12\n%s", n, o)
 	}
+	// Three Jobs, each with two findings kvet fix fixes: the summary
+	// counts the fixable findings it does not show too.
+	var jobs []string
+	for _, name := range []string{"a", "b", "c"} {
+		jobs = append(jobs, "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: "+name+
+			"\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: x:1\n")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "jobs.yaml"), []byte(strings.Join(jobs, "---\n")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const summary = "kvet: 0 errors, 12 warnings, 6 info in 1 file (3 documents); 6 fixable with kvet fix\n"
+	for _, limit := range []string{"0", "1"} {
+		o = kvet(t, run{dir: dir, args: []string{"lint", "--max-findings", limit, "jobs.yaml"}})
+		if o.stderr != summary {
+			t.Errorf("--max-findings %s: summary %q, want %q", limit, o.stderr, summary)
+		}
+	}
+	if o = kvet(t, run{dir: dir, args: []string{"fix", "--diff", "jobs.yaml"}}); !strings.Contains(o.stderr, "would fix 6 findings") {
+		t.Errorf("kvet fix --diff does not fix the 6 findings the summary counts:\n%s", o.stderr)
+	}
 }
 
 // TestUTF16: a manifest saved as UTF-16 (either byte order, with its byte

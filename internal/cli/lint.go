@@ -192,12 +192,13 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 	}
 
 	rep := &report.Report{
-		Tool:        report.Tool{Name: "kvet", Version: Version, InformationURI: InformationURI},
-		Rules:       lt.Enabled,
-		Diagnostics: analyzer.CapFindings(shown, f.maxFindings),
-		Totals:      report.CountFindings(shown),
-		Files:       len(set.Files),
-		Documents:   len(set.Docs),
+		Tool:         report.Tool{Name: "kvet", Version: Version, InformationURI: InformationURI},
+		Rules:        lt.Enabled,
+		Diagnostics:  analyzer.CapFindings(shown, f.maxFindings),
+		Totals:       report.CountFindings(shown),
+		TotalFixable: report.CountFixable(shown),
+		Files:        len(set.Files),
+		Documents:    len(set.Docs),
 	}
 	// Relative paths are relative to the working directory; the machine
 	// formats make paths relative to the repository root (the working
