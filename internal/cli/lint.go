@@ -191,10 +191,14 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 		return err
 	}
 
+	capped := analyzer.CapFindings(shown, f.maxFindings)
+	if f.showSuppressed && f.format == "text" {
+		capped = markSuppressed(capped)
+	}
 	rep := &report.Report{
 		Tool:         report.Tool{Name: "kvet", Version: Version, InformationURI: InformationURI},
 		Rules:        lt.Enabled,
-		Diagnostics:  analyzer.CapFindings(shown, f.maxFindings),
+		Diagnostics:  capped,
 		Totals:       report.CountFindings(shown),
 		TotalFixable: report.CountFixable(shown),
 		Files:        len(set.Files),

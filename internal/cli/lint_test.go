@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -207,5 +208,30 @@ func TestMachineFormatsShowSuppressed(t *testing.T) {
 				t.Errorf("--format %s --show-suppressed:\n%s", tc.format, stdout)
 			}
 		})
+	}
+}
+
+// With --show-suppressed, the text format marks every suppressed finding
+// it shows, the one that stands for those past --max-findings too, and
+// leaves the unsuppressed ones alone.
+func TestTextShowSuppressedCapped(t *testing.T) {
+	job := "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: %s\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: x:1\n"
+	content := "# kvet:ignore-file job-ttl-missing -- cleaned up by the pipeline\n" +
+		fmt.Sprintf(job, "a") + "---\n" + fmt.Sprintf(job, "b") + "---\n" + fmt.Sprintf(job, "c")
+	repo(t, map[string]string{"jobs.yaml": content})
+	_, stdout, _ := kvet(t, "lint", "--show-suppressed", "--max-findings", "1", "jobs.yaml")
+	var ttl []string
+	for _, l := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		if strings.HasSuffix(l, "(job-ttl-missing)") {
+			ttl = append(ttl, l)
+			if !strings.HasSuffix(l, " [suppressed: cleaned up by the pipeline] (job-ttl-missing)") {
+				t.Errorf("not marked suppressed: %s", l)
+			}
+		} else if strings.Contains(l, "[suppressed") {
+			t.Errorf("marked suppressed: %s", l)
+		}
+	}
+	if len(ttl) != 2 || !strings.Contains(ttl[1], ": 2 more job-ttl-missing findings in this file") {
+		t.Errorf("want one job-ttl-missing finding and one for the 2 more, got:\n%s", strings.Join(ttl, "\n"))
 	}
 }

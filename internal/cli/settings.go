@@ -141,24 +141,33 @@ func (a *app) suppress(ctx context.Context, set *analyzer.Set, res *analyzer.Res
 		// (checkstyle, gitlab have no such notion).
 		shown = diags
 	case f.showSuppressed:
-		// Copied one by one, not with slices.Clone: a bulk copy of tens of
-		// thousands of diagnostics is one the collector cannot interrupt
-		// (see analyzer.Suppress).
-		shown = make([]analyzer.Diagnostic, 0, len(diags))
-		for _, d := range diags {
-			if s := d.Suppression; s != nil {
-				d.Message += " [suppressed"
-				if s.Justification != "" {
-					d.Message += ": " + s.Justification
-				}
-				d.Message += "]"
-			}
-			shown = append(shown, d)
-		}
+		shown = diags // marked once capped (markSuppressed)
 	default:
 		shown = unsuppressedFirst(diags)
 	}
 	return diags, shown, false, nil
+}
+
+// markSuppressed returns a copy of diags in which the message of each
+// suppressed finding ends with "[suppressed: reason]", for the text format
+// with --show-suppressed; it is applied to the findings shown, so that the
+// finding that stands for those past --max-findings is marked too.
+func markSuppressed(diags []analyzer.Diagnostic) []analyzer.Diagnostic {
+	// Copied one by one, not with slices.Clone: a bulk copy of tens of
+	// thousands of diagnostics is one the collector cannot interrupt
+	// (see analyzer.Suppress).
+	out := make([]analyzer.Diagnostic, 0, len(diags))
+	for _, d := range diags {
+		if s := d.Suppression; s != nil {
+			d.Message += " [suppressed"
+			if s.Justification != "" {
+				d.Message += ": " + s.Justification
+			}
+			d.Message += "]"
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // unsuppressedFirst moves the diagnostics of diags that are not suppressed
