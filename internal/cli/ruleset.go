@@ -75,8 +75,27 @@ func (a *app) ruleSet(_ context.Context, f lintFlags, cfg *config.Config, paths 
 	if f.requireReasonSet {
 		s.RequireReason = &f.requireReason
 	}
+	s.Baselines = ownBaselines(f)
 	if f.noRenderSet {
 		s.Render.NoRender = &f.noRender
 	}
 	return linter.New(cfg, s)
+}
+
+// ownBaselines are the baseline files named on the command line that kvet
+// leaves out of the linted files, so that a baseline kept in the linted
+// directory is not a linted file (whose --write-baseline kvet would
+// refuse, as it refuses to write any input): --baseline's, which must be
+// a baseline to be read, and --write-baseline's when the file already is
+// a kvet baseline (a manifest named there stays an input, and is not
+// overwritten).
+func ownBaselines(f lintFlags) []string {
+	var own []string
+	if f.baseline != "" {
+		own = append(own, f.baseline)
+	}
+	if f.writeBaseline != "" && config.IsBaseline(f.writeBaseline) {
+		own = append(own, f.writeBaseline)
+	}
+	return own
 }

@@ -402,6 +402,34 @@ func TestBaseline(t *testing.T) {
 	}
 }
 
+// A baseline kept in the linted directory is not a linted file, whether
+// a configuration names it or the command line does: its entries are not
+// counted as a file, and it can be written again over itself. A manifest
+// named by --write-baseline stays an input, and is not overwritten.
+func TestBaselineInLintedDirectory(t *testing.T) {
+	repo(t, map[string]string{"pods.yaml": podLimits})
+	for range 2 {
+		code, _, stderr := kvet(t, "lint", "--write-baseline", ".kvet-baseline.json", ".")
+		if code != 0 || stderr != "kvet: recorded 1 finding in .kvet-baseline.json\n" {
+			t.Fatalf("--write-baseline: exit %d %q", code, stderr)
+		}
+	}
+	code, stdout, stderr := kvet(t, "lint", "--baseline", ".kvet-baseline.json", ".")
+	if code != 0 || stdout != "" || stderr != "kvet: 0 errors, 0 warnings, 0 info in 1 file (1 document); 1 suppressed\n" {
+		t.Errorf("--baseline: exit %d, %q, %q", code, stdout, stderr)
+	}
+	if code, _, stderr := kvet(t, "lint", "--baseline", ".kvet-baseline.json", "--write-baseline", ".kvet-baseline.json", "."); code != 0 {
+		t.Errorf("--baseline and --write-baseline of one file: exit %d %q", code, stderr)
+	}
+	code, _, stderr = kvet(t, "lint", "--write-baseline", "pods.yaml", ".")
+	if code != cli.ExitError || !strings.Contains(stderr, "kvet never writes to its inputs") {
+		t.Errorf("--write-baseline over a manifest: exit %d %q", code, stderr)
+	}
+	if data, _ := os.ReadFile("pods.yaml"); string(data) != podLimits {
+		t.Error("the manifest was modified")
+	}
+}
+
 func TestInit(t *testing.T) {
 	dir := repo(t, map[string]string{"pod.yaml": podLimits})
 	code, _, stderr := kvet(t, "init")

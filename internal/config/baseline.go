@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -243,3 +244,33 @@ func (b *Baseline) Apply(diags []analyzer.Diagnostic, linted []string) (stale in
 
 // Path returns the baseline file's path as given.
 func (b *Baseline) Path() string { return b.path }
+
+// IsBaseline reports whether path is a regular file that starts as a
+// baseline Write wrote: a JSON object whose first members are "version"
+// (a number) and "findings" (an array). Only its beginning is read.
+func IsBaseline(path string) bool {
+	info, err := os.Stat(path)
+	if err != nil || !info.Mode().IsRegular() {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close() //nolint:errcheck // read-only
+	dec := json.NewDecoder(io.LimitReader(f, 4096))
+	want := []func(json.Token) bool{
+		func(t json.Token) bool { return t == json.Delim('{') },
+		func(t json.Token) bool { return t == "version" },
+		func(t json.Token) bool { _, ok := t.(float64); return ok },
+		func(t json.Token) bool { return t == "findings" },
+		func(t json.Token) bool { return t == json.Delim('[') },
+	}
+	for _, ok := range want {
+		t, err := dec.Token()
+		if err != nil || !ok(t) {
+			return false
+		}
+	}
+	return true
+}

@@ -238,3 +238,36 @@ func TestBaselineEncoding(t *testing.T) {
 		}
 	}
 }
+
+// TestIsBaseline: a file Write wrote is a baseline; other JSON, YAML, a
+// missing file and a directory are not (and nothing blocks on them).
+func TestIsBaseline(t *testing.T) {
+	dir := t.TempDir()
+	written := filepath.Join(dir, "b.json")
+	b, err := NewBaseline(written, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Write(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{
+		"other.json":   `{"findings": [], "version": 1}`,
+		"report.json":  `{"version": 1, "tool": {"name": "kvet"}}`,
+		"pod.yaml":     "apiVersion: v1\nkind: Pod\n",
+		"partial.json": `{"version": 1, "findings"`,
+	}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !IsBaseline(written) {
+		t.Errorf("%s: written by Write, not a baseline", written)
+	}
+	for _, name := range []string{"other.json", "report.json", "pod.yaml", "partial.json", "missing.json", "."} {
+		if IsBaseline(filepath.Join(dir, name)) {
+			t.Errorf("%s is a baseline", name)
+		}
+	}
+}

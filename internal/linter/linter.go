@@ -79,6 +79,10 @@ type Settings struct {
 	// Render are the render stage's settings (--no-render, --helm-values,
 	// --helm-set).
 	Render RenderSettings
+	// Baselines are baseline files named on the command line (--baseline,
+	// and --write-baseline when the file is a baseline already): like the
+	// configuration's, they are never linted.
+	Baselines []string
 }
 
 // Linter is a rule set ready to run: the rules of a configuration with
@@ -160,12 +164,17 @@ func New(cfg *config.Config, s Settings) (*Linter, error) {
 	for id := range over.LeftOut {
 		l.leftOut = append(l.leftOut, &analyzer.Rule{ID: id})
 	}
+	l.own = map[string]bool{}
+	own := s.Baselines
 	if cfg != nil {
-		l.own = map[string]bool{filepath.Join(cfg.Dir, filepath.Base(cfg.Path)): true}
+		l.own[filepath.Join(cfg.Dir, filepath.Base(cfg.Path))] = true
 		if cfg.Baseline != "" {
-			if abs, err := filepath.Abs(cfg.Resolve(cfg.Baseline)); err == nil {
-				l.own[abs] = true
-			}
+			own = append(slices.Clip(own), cfg.Resolve(cfg.Baseline))
+		}
+	}
+	for _, p := range own {
+		if abs, err := filepath.Abs(p); err == nil {
+			l.own[abs] = true
 		}
 	}
 	return l, nil
@@ -174,13 +183,13 @@ func New(cfg *config.Config, s Settings) (*Linter, error) {
 // Skipped reports whether the file at path is left out of runs: excluded
 // by the configuration (whether found in a directory or named explicitly,
 // as pre-commit hooks do), or one of kvet's own files, the configuration
-// file and the baseline it names.
+// file and the baselines (Settings.Baselines, and the configuration's).
 func (l *Linter) Skipped(path string) bool {
-	if l.Config == nil {
-		return false
-	}
-	if l.Config.Excluded(path) {
+	if l.Config != nil && l.Config.Excluded(path) {
 		return true
+	}
+	if len(l.own) == 0 {
+		return false
 	}
 	abs, err := filepath.Abs(path)
 	return err == nil && l.own[abs]
@@ -197,7 +206,7 @@ func (l *Linter) Lint(ctx context.Context, loader *analyzer.Loader, paths []stri
 // exclude and render it exactly as kvet lint does, with the linter's
 // options.
 func (l *Linter) LintWith(ctx context.Context, loader *analyzer.Loader, paths []string, rules []*analyzer.Rule) (*analyzer.Set, *analyzer.Result) {
-	if l.Config != nil {
+	if l.Config != nil || len(l.own) > 0 {
 		stdinPath := loader.StdinPath
 		loader = loader.WithSkip(func(name string) bool {
 			if name == "-" && stdinPath != "" {
