@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -123,6 +124,8 @@ type directive struct {
 	located bool
 	span    int // scopeLine and scopeDocument: index of the YAML document
 	line    int // scopeLine: the line it applies to
+	// in is the index of the comment's file (nil for an annotation).
+	in *fileIndex
 	// broken is set when the directive's document (or file, for
 	// kvet:ignore-file) has a yaml-syntax error, so rules may not have run.
 	broken bool
@@ -282,8 +285,9 @@ type unusedCheck struct {
 	diags      []Diagnostic    // every diagnostic of the run, sorted
 	knownIDs   []string        // sorted, for suggestions; built when needed
 	// byObject holds the diagnostics of diags by file, rule and object, in
-	// order of line; built when needed (see nearest).
-	byObject map[objectRule][]*Diagnostic
+	// order of line, and byRule by file and rule; built when needed (see
+	// nearest).
+	byObject, byRule map[objectRule][]*Diagnostic
 }
 
 // objectRule identifies the diagnostics of one rule on one object.
@@ -340,21 +344,42 @@ func (u *unusedCheck) suggest(id string) string {
 
 // nearest returns the diagnostic of rule id in the object of a line
 // directive that is closest to the line the directive applies to, or nil.
+// In a file read only through renderings (a Kustomize base), whose
+// findings are about the rendered objects, the object is the YAML
+// document the comment is in.
 func (u *unusedCheck) nearest(d *directive, id string) *Diagnostic {
-	if d.doc == nil {
+	var cands []*Diagnostic // sorted by line
+	switch {
+	case d.doc != nil:
+		if u.byObject == nil {
+			u.byObject = map[objectRule][]*Diagnostic{}
+			for i := range u.diags {
+				c := &u.diags[i]
+				k := objectRule{c.File, c.RuleID, c.Object}
+				u.byObject[k] = append(u.byObject[k], c)
+			}
+		}
+		cands = u.byObject[objectRule{d.file, id, d.doc.Ref()}]
+	case d.in != nil && len(d.in.docs) == 0:
+		if u.byRule == nil {
+			u.byRule = map[objectRule][]*Diagnostic{}
+			for i := range u.diags {
+				c := &u.diags[i]
+				k := objectRule{file: c.File, rule: c.RuleID}
+				u.byRule[k] = append(u.byRule[k], c)
+			}
+		}
+		cands = u.byRule[objectRule{file: d.file, rule: id}]
+		// The document's findings are a run of them: spanOf grows with
+		// the line.
+		from := sort.Search(len(cands), func(k int) bool { return d.in.spanOf(cands[k].Range.Start.Line) >= d.span })
+		to := sort.Search(len(cands), func(k int) bool { return d.in.spanOf(cands[k].Range.Start.Line) > d.span })
+		cands = cands[from:to]
+	default:
 		return nil
 	}
-	if u.byObject == nil {
-		u.byObject = map[objectRule][]*Diagnostic{}
-		for i := range u.diags {
-			c := &u.diags[i]
-			k := objectRule{c.File, c.RuleID, c.Object}
-			u.byObject[k] = append(u.byObject[k], c)
-		}
-	}
-	// Sorted by line: the closest is at the insertion point or before it;
-	// on a tie, the earlier one.
-	cands := u.byObject[objectRule{d.file, id, d.doc.Ref()}]
+	// The closest is at the insertion point or before it; on a tie, the
+	// earlier one.
 	i, _ := slices.BinarySearchFunc(cands, d.line, func(c *Diagnostic, line int) int { return c.Range.Start.Line - line })
 	var best *Diagnostic
 	for _, k := range []int{i - 1, i} {
@@ -658,6 +683,7 @@ func (fi *fileIndex) scanComments(syntaxErrs []int) bool {
 			continue
 		}
 		found = true
+		dir.in = fi
 		dir.span = fi.spanOf(l)
 		switch dir.scope {
 		case scopeLine:
