@@ -105,4 +105,13 @@ spec:
 	if code != 1 || !slices.Equal(got, want) {
 		t.Errorf("with the baseline: exit %d, findings %v, stderr %q; want %v", code, got, stderr, want)
 	}
+	// An overlay added whose objects sort first: the base's findings,
+	// now merged from three overlays under the new one's object, still
+	// match the entries written for a (and nothing is stale).
+	writeFile(t, "0/kustomization.yaml", "namespace: aa\nresources: [../base]\n")
+	code, stdout, stderr = kvet(t, "lint", "--format", "text", "--baseline", "baseline.json", ".")
+	got = findings(t, stdout)
+	if code != 1 || !slices.Equal(got, want) || strings.Contains(stderr, "no longer occur") {
+		t.Errorf("with an overlay added: exit %d, findings %v, stderr %q; want %v and no stale entry", code, got, stderr, want)
+	}
 }

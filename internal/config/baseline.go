@@ -208,7 +208,9 @@ func LoadBaseline(ctx context.Context, path string, maxSize int64) (*Baseline, e
 // baseline was written). Only the entries of linted files (paths as
 // linted, standard input as analyzer.StdinName) can be stale: a run on some
 // of the files (pre-commit passes only the staged ones) says nothing about
-// the others. Diagnostics already suppressed are left alone.
+// the others. Diagnostics already suppressed are left alone. A finding
+// merged across overlays (analyzer.Diagnostic.Objects) matches an entry of
+// any of its objects.
 func (b *Baseline) Apply(diags []analyzer.Diagnostic, linted []string) (stale int) {
 	left := make(map[baselineKey]int, len(b.Findings))
 	for i := range b.Findings {
@@ -222,10 +224,17 @@ func (b *Baseline) Apply(diags []analyzer.Diagnostic, linted []string) (stale in
 		if d.Suppressed() {
 			continue
 		}
-		k := baselineKey{rel(d.File), d.Object.Kind, d.Object.Namespace, d.Object.Name, d.RuleID, d.Path.String()}
-		if left[k] > 0 {
-			left[k]--
-			d.Suppression = why
+		// A finding that several overlays render at one place of a base
+		// stands for each overlay's object: it matches an entry of any of
+		// them, so that an overlay added or linted alone leaves the
+		// entry written for another one in use.
+		for _, o := range d.Objects() {
+			k := baselineKey{rel(d.File), o.Kind, o.Namespace, o.Name, d.RuleID, d.Path.String()}
+			if left[k] > 0 {
+				left[k]--
+				d.Suppression = why
+				break
+			}
 		}
 	}
 	files := make(map[string]bool, len(linted))
