@@ -129,7 +129,7 @@ func (a *app) suppress(ctx context.Context, set *analyzer.Set, res *analyzer.Res
 		if err != nil {
 			return nil, nil, false, err
 		}
-		if stale := b.Apply(diags, filePaths(set)); stale > 0 {
+		if stale := b.Apply(diags, filePaths(set), lt.Enabled); stale > 0 {
 			fmt.Fprintf(a.stderr, "kvet: %d %s recorded in %s no longer %s; run kvet lint --write-baseline %s to drop %s\n",
 				stale, plural(stale, "finding", "findings"), f.baseline, plural(stale, "occurs", "occur"), f.baseline, plural(stale, "it", "them"))
 		}

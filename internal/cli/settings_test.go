@@ -402,6 +402,20 @@ func TestBaseline(t *testing.T) {
 	}
 }
 
+// The entries of a rule a run disables are not stale: the run says
+// nothing about them, and rewriting the baseline as the stale note says
+// would drop them.
+func TestBaselineDisabledRule(t *testing.T) {
+	repo(t, map[string]string{"pods.yaml": podLimits})
+	if code, _, stderr := kvet(t, "lint", "--write-baseline", "base.json", "pods.yaml"); code != 0 || !strings.Contains(stderr, "recorded 1 finding") {
+		t.Fatalf("--write-baseline: exit %d %q", code, stderr)
+	}
+	code, stdout, stderr := kvet(t, "lint", "--baseline", "base.json", "--disable", "resource-limits-missing", "pods.yaml")
+	if code != 0 || stdout != "" || strings.Contains(stderr, "no longer") {
+		t.Errorf("rule disabled: exit %d, stdout %q, stderr %q; want no stale entry", code, stdout, stderr)
+	}
+}
+
 // A baseline kept in the linted directory is not a linted file, whether
 // a configuration names it or the command line does: its entries are not
 // counted as a file, and it can be written again over itself. A manifest

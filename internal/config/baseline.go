@@ -208,10 +208,12 @@ func LoadBaseline(ctx context.Context, path string, maxSize int64) (*Baseline, e
 // baseline was written). Only the entries of linted files (paths as
 // linted, standard input as analyzer.StdinName) can be stale: a run on some
 // of the files (pre-commit passes only the staged ones) says nothing about
-// the others. Diagnostics already suppressed are left alone. A finding
-// merged across overlays (analyzer.Diagnostic.Objects) matches an entry of
-// any of its objects.
-func (b *Baseline) Apply(diags []analyzer.Diagnostic, linted []string) (stale int) {
+// the others; nor can the entries of a rule that did not run (disabled in
+// this run), when ran lists the rules that ran (nil: every rule ran).
+// Diagnostics already suppressed are left alone. A finding merged across
+// overlays (analyzer.Diagnostic.Objects) matches an entry of any of its
+// objects.
+func (b *Baseline) Apply(diags []analyzer.Diagnostic, linted []string, ran []*analyzer.Rule) (stale int) {
 	left := make(map[baselineKey]int, len(b.Findings))
 	for i := range b.Findings {
 		left[b.Findings[i].key()]++
@@ -241,8 +243,18 @@ func (b *Baseline) Apply(diags []analyzer.Diagnostic, linted []string) (stale in
 	for _, f := range linted {
 		files[rel(f)] = true
 	}
+	var ranIDs map[string]bool
+	if ran != nil {
+		ranIDs = make(map[string]bool, len(ran))
+		for _, r := range ran {
+			ranIDs[r.ID] = true
+		}
+	}
 	for i := range b.Findings {
 		e := &b.Findings[i]
+		if ranIDs != nil && !ranIDs[e.Rule] {
+			continue
+		}
 		if k := e.key(); left[k] > 0 && files[e.File] {
 			left[k]--
 			stale++

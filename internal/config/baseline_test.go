@@ -135,7 +135,7 @@ func TestBaselineSurvivesLineShifts(t *testing.T) {
 		t.Fatal(err)
 	}
 	diags := lintFiles(t, abs)
-	if stale := b.Apply(diags, []string{abs}); stale != 0 {
+	if stale := b.Apply(diags, []string{abs}, nil); stale != 0 {
 		t.Errorf("stale = %d, want 0", stale)
 	}
 	want := []string{"11:12 image new:1", "47:12 image dup:1"} // the third dup
@@ -151,12 +151,12 @@ func TestBaselineSurvivesLineShifts(t *testing.T) {
 		t.Fatal(err)
 	}
 	diags = lintFiles(t, "pods.yaml")
-	if stale := b.Apply(diags, []string{"pods.yaml"}); stale != 1 {
+	if stale := b.Apply(diags, []string{"pods.yaml"}, nil); stale != 1 {
 		t.Errorf("stale = %d, want 1 (web)", stale)
 	}
 	// A run that did not lint pods.yaml (another file staged) judges none
 	// of its entries.
-	if stale := b.Apply(nil, []string{"other.yaml"}); stale != 0 {
+	if stale := b.Apply(nil, []string{"other.yaml"}, nil); stale != 0 {
 		t.Errorf("stale = %d for a run on another file, want 0", stale)
 	}
 	for _, d := range diags {
@@ -179,7 +179,7 @@ func TestBaselineSkipsSuppressed(t *testing.T) {
 		t.Errorf("findings %+v", b.Findings)
 	}
 	// Applying leaves the in-source suppression as it was.
-	b.Apply(diags, []string{"a.yaml"})
+	b.Apply(diags, []string{"a.yaml"}, nil)
 	if diags[1].Suppression.Kind != analyzer.SuppressionInSource || diags[0].Suppression == nil {
 		t.Errorf("after Apply: %+v %+v", diags[0].Suppression, diags[1].Suppression)
 	}

@@ -312,7 +312,7 @@ func (rs *renderState) findings(entry *linterEntry, file *analyzer.File, path st
 	set := &analyzer.Set{Files: []*analyzer.File{file}, Docs: docs}
 	diags = entry.lt.Suppress(set, diags)
 	if entry.baseline != nil {
-		entry.baseline.Apply(diags, []string{file.Path})
+		entry.baseline.Apply(diags, []string{file.Path}, entry.lt.Enabled)
 	}
 	var shown []analyzer.Diagnostic
 	for _, d := range diags {

@@ -329,7 +329,7 @@ func (w *workspace) findings(ctx context.Context, checker *analyzer.Checker, ent
 	set := &analyzer.Set{Files: []*analyzer.File{p.file}, Docs: p.docs, Diagnostics: p.diags}
 	diags = entry.lt.Suppress(set, diags)
 	if entry.baseline != nil {
-		entry.baseline.Apply(diags, []string{p.file.Path})
+		entry.baseline.Apply(diags, []string{p.file.Path}, entry.lt.Enabled)
 	}
 	var shown []analyzer.Diagnostic
 	for _, d := range diags {
