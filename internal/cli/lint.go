@@ -16,6 +16,7 @@ import (
 
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/config"
+	"github.com/kvet-dev/kvet/internal/linter"
 	"github.com/kvet-dev/kvet/internal/safefile"
 	"github.com/kvet-dev/kvet/report"
 )
@@ -225,9 +226,7 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 	// Errors first, then notes, and the summary last.
 	failed := a.printErrors(runErrs)
 	if !f.quiet {
-		if empty := pathsWithoutObjects(paths, f.stdinFilename, set, diags); len(empty) > 0 {
-			fmt.Fprintf(a.stderr, "kvet: no Kubernetes objects found in %s\n", strings.Join(empty, ", "))
-		}
+		a.noObjectsNote(lt, pathsWithoutObjects(paths, f.stdinFilename, set, diags), f.stdinFilename)
 	}
 	if f.format == "text" && !f.quiet {
 		fmt.Fprintln(a.stderr, report.Summary(rep)+suppressedNote(diags)+report.FixableNote(rep))
@@ -259,6 +258,35 @@ func (a *app) checkOutput(output string, set *analyzer.Set, runErrs []error) (sk
 		return true, nil
 	}
 	return false, nil
+}
+
+// noObjectsNote says which of the PATH arguments empty (see
+// pathsWithoutObjects) the configuration excludes (kvet skips them even
+// when named, as pre-commit hooks name them) and in which the others
+// found no Kubernetes object. stdinName is --stdin-filename, the name
+// standard input is excluded by.
+func (a *app) noObjectsNote(lt *linter.Linter, empty []string, stdinName string) {
+	var excluded, none []string
+	for _, p := range empty {
+		name := p
+		if p == "standard input" && stdinName != "" {
+			name = stdinName
+		}
+		if lt.Config != nil && name != "standard input" && lt.Config.Excluded(name) {
+			if name != p {
+				p += " (as " + name + ")"
+			}
+			excluded = append(excluded, p)
+		} else {
+			none = append(none, p)
+		}
+	}
+	if len(excluded) > 0 {
+		fmt.Fprintf(a.stderr, "kvet: %s excluded by %s\n", strings.Join(excluded, ", "), lt.Config.Path)
+	}
+	if len(none) > 0 {
+		fmt.Fprintf(a.stderr, "kvet: no Kubernetes objects found in %s\n", strings.Join(none, ", "))
+	}
 }
 
 // pathsWithoutObjects returns the PATH arguments of a run (none means ".")

@@ -159,6 +159,24 @@ func TestNoObjectsFound(t *testing.T) {
 	if stderr != "kvet: no Kubernetes objects found in empty\nkvet: 0 errors, 0 warnings, 0 info in 0 files (0 documents)\n" {
 		t.Errorf("stderr %q", stderr)
 	}
+	// A file the configuration excludes is named as excluded, not as
+	// empty: it may well hold objects (standard input too, by the name it
+	// is linted as).
+	writeFile(t, ".kvet.yaml", "exclude: [\"k8s/**\"]\n")
+	for _, tt := range []struct {
+		args  []string
+		stdin string
+		want  string
+	}{
+		{[]string{"k8s/cron.yaml", "ci.yml"}, "", "kvet: k8s/cron.yaml excluded by .kvet.yaml\nkvet: no Kubernetes objects found in ci.yml\n"},
+		{[]string{"--stdin-filename", "k8s/cron.yaml", "-"}, cronJobWithoutDeadline, "kvet: standard input (as k8s/cron.yaml) excluded by .kvet.yaml\n"},
+	} {
+		var out, errb bytes.Buffer
+		code := cli.Main(context.Background(), append([]string{"lint"}, tt.args...), strings.NewReader(tt.stdin), &out, &errb)
+		if code != 0 || !strings.HasPrefix(errb.String(), tt.want) {
+			t.Errorf("lint %v: exit %d, stderr %q; want it to start with %q", tt.args, code, errb.String(), tt.want)
+		}
+	}
 }
 
 // With --show-suppressed, the github format shows a suppressed finding as a

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -66,9 +65,7 @@ func (a *app) warn(run *rbacRun, quiet bool, paths []string) {
 		return
 	}
 	a.warnRBAC(run.sets, run.set.Files, run.res.Diagnostics)
-	if empty := pathsWithoutObjects(paths, "", run.set, run.res.Diagnostics); len(empty) > 0 {
-		fmt.Fprintf(a.stderr, "kvet: no Kubernetes objects found in %s\n", strings.Join(empty, ", "))
-	}
+	a.noObjectsNote(run.lt, pathsWithoutObjects(paths, "", run.set, run.res.Diagnostics), "")
 }
 
 // rbacSet is the RBAC model of one set of documents of a run: the
