@@ -122,8 +122,20 @@ func replaceScalar(d *Document, p Path, value string) (TextEdit, bool) {
 // ReplaceValue returns an edit that replaces the plain scalar at path p
 // (a number, a boolean) with text, written as is: it must be valid YAML
 // and JSON for the field, e.g. `3`. Quoted originals are strings, which
-// ReplaceScalar replaces.
+// ReplaceScalar replaces. For a rendered document the edit is made in the
+// source file that holds the rendered value, and refused when there is
+// none.
 func ReplaceValue(d *Document, p Path, text string) (TextEdit, bool) {
+	d, p, ok := editTarget(d, p)
+	if !ok {
+		return TextEdit{}, false
+	}
+	e, ok := replaceValue(d, p, text)
+	e.file = d.File
+	return e, ok
+}
+
+func replaceValue(d *Document, p Path, text string) (TextEdit, bool) {
 	n, ok := editableNode(d, p)
 	if !ok || n.Kind != yaml.ScalarNode || n.Style != 0 || !scalarEndsOnLine(d, n) {
 		return TextEdit{}, false
@@ -135,8 +147,20 @@ func ReplaceValue(d *Document, p Path, text string) (TextEdit, bool) {
 // RenameKey returns an edit that renames the key of the field at path p
 // (a misspelt field) to name, in the key's quoting style. It refuses when
 // the mapping already has a key called name, or when the key is a merge
-// key, anchored, tagged or inside an alias.
+// key, anchored, tagged or inside an alias. For a rendered document the
+// edit is made in the source file that holds the field, and refused when
+// there is none.
 func RenameKey(d *Document, p Path, name string) (TextEdit, bool) {
+	d, p, ok := editTarget(d, p)
+	if !ok {
+		return TextEdit{}, false
+	}
+	e, ok := renameKey(d, p, name)
+	e.file = d.File
+	return e, ok
+}
+
+func renameKey(d *Document, p Path, name string) (TextEdit, bool) {
 	if len(p) == 0 || p[len(p)-1].IsIndex {
 		return TextEdit{}, false
 	}

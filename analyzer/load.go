@@ -982,7 +982,7 @@ func (l *Loader) object(f *File, index, item int, root *yaml.Node, apiVersion, k
 		}
 		if p.rename != "" {
 			if e, ok := RenameKey(d, p.path, p.rename); ok {
-				diag.Fix = fixIn(NewFix("Rename "+p.path[len(p.path)-1].Key+" to "+p.rename, e), file)
+				diag.Fix = fixIn(NewFix("Rename "+p.path[len(p.path)-1].Key+" to "+p.rename, e), d, file)
 			}
 		}
 		diags = append(diags, diag)

@@ -137,17 +137,19 @@ func editTarget(d *Document, p Path) (*Document, Path, bool) {
 	return s.Doc, s.Path, true
 }
 
-// fixIn returns fix when all its edits apply to file, else nil: a rendered
-// document's fix whose edits land in another source file than the
-// diagnostic (or in several) is dropped, and so is any fix on a file that
-// Parse transcoded (its offsets are in the UTF-8 text, not the file's
-// bytes: applied, they would corrupt it).
-func fixIn(fix *SuggestedFix, file *File) *SuggestedFix {
+// fixIn returns fix, a fix of a finding on d, when all its edits apply to
+// file, else nil: a rendered document's fix whose edits land in another
+// source file than the diagnostic (or in several), or whose edit does not
+// say which file it edits (its offsets would be the rendered text's), is
+// dropped, and so is any fix on a file that Parse transcoded (its offsets
+// are in the UTF-8 text, not the file's bytes: applied, they would
+// corrupt it).
+func fixIn(fix *SuggestedFix, d *Document, file *File) *SuggestedFix {
 	if fix == nil || file != nil && file.Encoding != "" {
 		return nil
 	}
 	for _, e := range fix.Edits {
-		if e.file != nil && e.file != file {
+		if e.file != nil && e.file != file || e.file == nil && d.Source != nil {
 			return nil
 		}
 	}

@@ -586,7 +586,7 @@ func (e *engine) resolveMessage(r *Rule, d *Document, f Finding, message string)
 		Range:    rng,
 		Path:     e.intern.path(f.Path),
 		Object:   d.Ref(),
-		Fix:      fixIn(f.Fix, file),
+		Fix:      fixIn(f.Fix, d, file),
 	}
 	if d.Rendering != nil {
 		diag.origin = &origin{doc: d, from: d.Rendering}

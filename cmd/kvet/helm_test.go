@@ -309,3 +309,29 @@ data:
 		t.Errorf("default limit:\n%s", o)
 	}
 }
+
+// TestHelmTemplatesNotFixed: a chart's templates are never edited, nor is
+// any file by kvet fix - (which writes standard input's fixed text to
+// standard output): a misspelt key in a template has no [fixable] fix
+// (offered at the rendered text's offsets, it corrupted the template),
+// and helm template output piped through kvet fix - leaves the chart as
+// it is.
+func TestHelmTemplatesNotFixed(t *testing.T) {
+	dir := t.TempDir()
+	template := "# a comment that is not rendered\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {{ .Release.Name }}-a\nspec:\n  backofLimit: 2\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox:1.36\n"
+	write(t, filepath.Join(dir, "ch", "Chart.yaml"), "apiVersion: v2\nname: ch\nversion: 0.1.0\n")
+	write(t, filepath.Join(dir, "ch", "templates", "job.yaml"), template)
+	o := kvet(t, run{args: []string{"lint", "."}, dir: dir})
+	if !strings.Contains(o.stdout, "ch/templates/job.yaml:7:3: error: unknown field \"backofLimit\"") || strings.Contains(o.stdout, "[fixable]") {
+		t.Errorf("kvet lint: want the unknown field, with no fix:\n%s", o)
+	}
+	o = kvet(t, run{args: []string{"fix", "."}, dir: dir})
+	stdin := "---\n# Source: ch/templates/job.yaml\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: release-name-a\nspec:\n  backofLimit: 2\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: c\n        image: busybox:1.36\n"
+	o2 := kvet(t, run{args: []string{"fix", "-"}, dir: dir, stdin: stdin})
+	if o2.stdout != stdin {
+		t.Errorf("kvet fix - changed standard input:\n%s", o2.stdout)
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, "ch", "templates", "job.yaml")); err != nil || string(data) != template {
+		t.Errorf("the template was edited (kvet fix . then kvet fix -): %v\n%s\n%s\n%s", err, data, o, o2)
+	}
+}

@@ -71,6 +71,10 @@ func TestFixes(t *testing.T) {
 		"cronjob-concurrency-allow": {"prod/patch.yaml", "\n  concurrencyPolicy: Forbid   # want"},
 		// schedule in the patch, timeZone in the base: dropped
 		"cronjob-schedule-timezone": {},
+		// in a base that starts with a comment the rendering drops: at the
+		// source's offsets (at the rendered text's, they corrupted it)
+		"unknown-field":          {"base/weekly.yaml", "\n      backoffLimit: 2   # want unknown-field\n"},
+		"cronjob-history-limits": {"base/weekly.yaml", "\n  successfulJobsHistoryLimit: 7   # want"},
 	}
 	for _, d := range diags {
 		w, ok := want[d.RuleID]
