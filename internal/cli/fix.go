@@ -115,6 +115,9 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 	if stdinName == "" {
 		stdinName = analyzer.StdinName
 	}
+	if readsStdin {
+		plan = a.stdinPlan(plan, stdinName, paths, out)
+	}
 	var fixed, notApplied, changedFiles int
 	stdinOut := stdin
 	var failed []error
@@ -282,6 +285,44 @@ func planFixes(set *analyzer.Set, diags []analyzer.Diagnostic, only []string) []
 		plan = append(plan, fileFixes{file: file, diags: ds})
 	}
 	return plan
+}
+
+// stdinPlan leaves out of plan, saying so on out, the files that a run
+// reading standard input did not read as input: those its `# Source:`
+// comments name (the templates of a chart piped through helm template),
+// where its findings are reported. kvet fix - writes the fixed text to
+// standard output only; files named beside "-" (and in directories named
+// so) are fixed as usual.
+func (a *app) stdinPlan(plan []fileFixes, stdinName string, paths []string, out io.Writer) []fileFixes {
+	var roots []string
+	for _, p := range paths {
+		if p != "-" {
+			roots = append(roots, filepath.Clean(p))
+		}
+	}
+	input := func(path string) bool {
+		if path == stdinName {
+			return true
+		}
+		path = filepath.Clean(path)
+		for _, r := range roots {
+			if path == r || r == "." && !filepath.IsAbs(path) && !strings.HasPrefix(path, "..") ||
+				strings.HasPrefix(path, r+string(filepath.Separator)) {
+				return true
+			}
+		}
+		return false
+	}
+	kept := plan[:0]
+	for _, ff := range plan {
+		if input(ff.file.Path) {
+			kept = append(kept, ff)
+			continue
+		}
+		fmt.Fprintf(out, "kvet: %s: %d %s not applied: it is not an input, and kvet fix - writes only standard input\n",
+			ff.file.Path, len(ff.diags), plural(len(ff.diags), "fix", "fixes"))
+	}
+	return kept
 }
 
 // remaining lints paths again after the fixes (standard input as its fixed

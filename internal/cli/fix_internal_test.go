@@ -116,3 +116,39 @@ func TestWriteFixedKeepsChanges(t *testing.T) {
 		t.Errorf("file = %q, want the fixed content", data)
 	}
 }
+
+// TestStdinPlan: kvet fix - fixes standard input only; a file its
+// findings are reported in without being an input (a template that a
+// `# Source:` comment names) is left alone, with a note, while files under
+// the other PATH arguments are fixed.
+func TestStdinPlan(t *testing.T) {
+	plan := func() []fileFixes {
+		return []fileFixes{
+			{file: &analyzer.File{Path: "<stdin>"}, diags: make([]analyzer.Diagnostic, 1)},
+			{file: &analyzer.File{Path: filepath.Join("ch", "templates", "job.yaml")}, diags: make([]analyzer.Diagnostic, 2)},
+			{file: &analyzer.File{Path: filepath.Join("k8s", "job.yaml")}, diags: make([]analyzer.Diagnostic, 1)},
+		}
+	}
+	tests := []struct {
+		paths []string
+		want  []string
+		note  string
+	}{
+		{[]string{"-"}, []string{"<stdin>"}, "ch/templates/job.yaml: 2 fixes not applied"},
+		{[]string{"-", "k8s"}, []string{"<stdin>", filepath.Join("k8s", "job.yaml")}, "ch/templates/job.yaml: 2 fixes not applied"},
+		{[]string{"-", "."}, []string{"<stdin>", filepath.Join("ch", "templates", "job.yaml"), filepath.Join("k8s", "job.yaml")}, ""},
+	}
+	for _, tt := range tests {
+		var out bytes.Buffer
+		var got []string
+		for _, ff := range (&app{}).stdinPlan(plan(), "<stdin>", tt.paths, &out) {
+			got = append(got, ff.file.Path)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("paths %v: fixed %v, want %v", tt.paths, got, tt.want)
+		}
+		if note := filepath.ToSlash(out.String()); tt.note == "" && note != "" || !strings.Contains(note, tt.note) {
+			t.Errorf("paths %v: note %q, want one containing %q", tt.paths, note, tt.note)
+		}
+	}
+}
