@@ -87,7 +87,7 @@ func insertField(d *Document, mapping Path, key, value string, after ...string) 
 	if len(bytes.TrimLeft(prefix, " ")) == 0 {
 		// The first key starts its line: insert a whole line before it,
 		// and before the comment lines just above it, which describe it.
-		at := d.File.Offset(Position{Line: commentBlockStart(d.File, first.Line, first.Column), Column: 1})
+		at := d.File.Offset(Position{Line: commentBlockStart(d.File, first.Line), Column: 1})
 		return TextEdit{Offset: at, End: at, NewText: indent + text + eol}, true
 	}
 	// The first key follows "- " (a sequence item): the new key takes its
@@ -436,19 +436,25 @@ func scalarWidth(d *Document, n *yaml.Node) int {
 	return utf8.RuneCountInString(n.Value)
 }
 
-// commentBlockStart returns the first line of the run of whole-line
-// comments, indented at column col, that ends just above line n (n itself
-// when there is none).
-func commentBlockStart(f *File, n, col int) int {
-	for n > 1 {
-		above := f.Line(n - 1)
-		prefix := above[:f.lineOffset(n-1, col)]
-		if len(bytes.TrimLeft(prefix, " ")) != 0 || !bytes.HasPrefix(above[len(prefix):], []byte("#")) {
+// commentBlockStart returns the first comment line of the run of
+// whole-line comments and blank lines that ends just above line n, at any
+// indentation (n itself when the run holds no comment): a line inserted
+// there leaves the comments with the line they describe, and an own-line
+// kvet:ignore (which applies to the next line that is not blank or a
+// comment) with the line it suppresses.
+func commentBlockStart(f *File, n int) int {
+	top := n
+	for k := n - 1; k >= 1; k-- {
+		line := bytes.TrimLeft(f.Line(k), " \t")
+		if len(line) == 0 {
+			continue
+		}
+		if line[0] != '#' {
 			break
 		}
-		n--
+		top = k
 	}
-	return n
+	return top
 }
 
 // prefixBefore returns the bytes of line before the 1-based column col.

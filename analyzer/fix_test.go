@@ -40,6 +40,7 @@ var fixCases = []struct {
 	{"insert.yaml", []fixOp{
 		ins("after-sibling", specPath, "startingDeadlineSeconds", "300", true, "concurrencyPolicy", "schedule"),
 		ins("before-first", specPath, "startingDeadlineSeconds", "300", true, "schedule"),
+		ins("before-ignore", specPath, "startingDeadlineSeconds", "300", true, "schedule"),
 		ins("item", analyzer.NewPath("spec", "containers", 0), "imagePullPolicy", "IfNotPresent", true),
 	}},
 	{"replace.yaml", []fixOp{
