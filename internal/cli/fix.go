@@ -79,7 +79,7 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 	}
 	for _, id := range f.rules {
 		if !slices.ContainsFunc(lt.Catalog, func(r *analyzer.Rule) bool { return r.ID == id }) {
-			return usageError{fmt.Errorf("--rule: unknown rule %q (run 'kvet rules' for the list)", id)}
+			return usageError{fmt.Errorf("--rule: unknown rule %q%s (run 'kvet rules' for the list)", id, closestRule(id, lt.Catalog))}
 		}
 	}
 	if !f.diff {

@@ -204,7 +204,7 @@ func TestFixSameFindingsAsLint(t *testing.T) {
 	})
 	t.Run("unknown rule", func(t *testing.T) {
 		repo(t, map[string]string{"job.yaml": jobNoLimits})
-		if code, _, stderr := kvet(t, "fix", "--rule", "job-ttl-mising", "job.yaml"); code != cli.ExitError || !strings.Contains(stderr, `unknown rule "job-ttl-mising"`) {
+		if code, _, stderr := kvet(t, "fix", "--rule", "job-ttl-mising", "job.yaml"); code != cli.ExitError || !strings.Contains(stderr, `unknown rule "job-ttl-mising"; did you mean "job-ttl-missing"?`) {
 			t.Errorf("exit %d, %q", code, stderr)
 		}
 	})

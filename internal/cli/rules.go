@@ -81,15 +81,7 @@ func (a *app) explainCmd() *cobra.Command {
 					return err
 				}
 			}
-			ids := make([]string, len(all))
-			for i, r := range all {
-				ids[i] = r.ID
-			}
-			hint := ""
-			if best, _ := analyzer.Closest(args[0], ids); best != "" {
-				hint = fmt.Sprintf("; did you mean %q?", best)
-			}
-			return usageError{fmt.Errorf("unknown rule %q%s (run 'kvet rules' for the list)", args[0], hint)}
+			return usageError{fmt.Errorf("unknown rule %q%s (run 'kvet rules' for the list)", args[0], closestRule(args[0], all))}
 		},
 	}
 	addPolicyFlags(cmd, &src.policies, &src.noBuiltinPolicies)
@@ -137,4 +129,17 @@ func wrap(s string) string {
 		col += len(w)
 	}
 	return b.String()
+}
+
+// closestRule returns `; did you mean "x"?` for the ID of rules closest to
+// id, or "" when none is close.
+func closestRule(id string, rules []*analyzer.Rule) string {
+	ids := make([]string, len(rules))
+	for i, r := range rules {
+		ids[i] = r.ID
+	}
+	if best, _ := analyzer.Closest(id, ids); best != "" {
+		return fmt.Sprintf("; did you mean %q?", best)
+	}
+	return ""
 }
