@@ -221,6 +221,10 @@ var objectName = sync.OnceValue(func() *regexp.Regexp {
 var knownVerbs = []string{"get", "list", "watch", "create", "update", "patch", "delete", "deletecollection",
 	"use", "bind", "escalate", "impersonate", "approve", "sign", "attest", "proxy", "*"}
 
+// urlVerbs are the verbs of non-resource URLs: the HTTP methods, in
+// lower case, as the API server's authorizer sees them.
+var urlVerbs = []string{"get", "head", "options", "post", "put", "patch", "delete", "*"}
+
 // knownSubresources are the subresources of the built-in resources.
 var knownSubresources = []string{"log", "exec", "attach", "portforward", "proxy", "status", "scale", "binding",
 	"eviction", "ephemeralcontainers", "resize", "token", "approval", "finalize", "rollback", "*"}
@@ -278,7 +282,13 @@ func (a *app) parseCanI(f *canIFlags, args []string, dash int) (canIQuestion, er
 		name, rest = rest[0], rest[1:]
 	}
 	q.paths = rest
-	if !slices.Contains(knownVerbs, verb) {
+	switch {
+	case strings.HasPrefix(resource, "/"):
+		// A non-resource URL is checked with the request's HTTP method.
+		if !slices.Contains(urlVerbs, verb) {
+			fmt.Fprintf(a.stderr, "kvet: warning: %q is not a verb Kubernetes checks for a non-resource URL (%s)\n", verb, strings.Join(urlVerbs, ", "))
+		}
+	case !slices.Contains(knownVerbs, verb):
 		fmt.Fprintf(a.stderr, "kvet: warning: %q is not a verb Kubernetes checks (%s)\n", verb, strings.Join(knownVerbs, ", "))
 	}
 	q.request = rbac.Request{Verb: verb, Name: name, Namespace: f.namespace}

@@ -139,7 +139,9 @@ func TestCanIAnswers(t *testing.T) {
 		{"get /metrics --as m --as-group monitoring k8s", "yes", ""},
 		{"get /metrics/cadvisor --as m --as-group monitoring k8s", "yes", ""},
 		{"get /healthz --as m --as-group monitoring k8s", "no", ""},
-		{"post /metrics --as m --as-group monitoring k8s", "no", `"post" is not a verb`},
+		// A non-resource URL's verb is the request's HTTP method.
+		{"post /metrics --as m --as-group monitoring k8s", "no", ""},
+		{"list /metrics --as m --as-group monitoring k8s", "no", `"list" is not a verb Kubernetes checks for a non-resource URL (get, head, options, post, put, patch, delete, *)`},
 		// A cluster-scoped resource: RoleBindings do not grant it, -n is ignored.
 		{"list nodes -n development --as jane --as-group developers k8s", "no", "nodes is not namespaced: -n development is ignored"},
 		{"get widgets -n development --as jane --as-group developers k8s", "yes", `"widgets" is not a resource Kubernetes`},
