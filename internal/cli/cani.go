@@ -315,6 +315,14 @@ func (a *app) parseCanI(f *canIFlags, args []string, dash int) (canIQuestion, er
 	switch {
 	case !known && r.Name != "*" && r.Group == "":
 		fmt.Fprintf(a.stderr, "kvet: warning: %q is not a resource Kubernetes %s serves: asking for %q in the core API group (name a custom resource as RESOURCE.GROUP)\n", res, analyzer.NewestKubeVersion, r.Name)
+	case known && r.Name == "namespaces" && r.Group == "" && name != "":
+		// The API server sees a request for one namespace (and its
+		// subresources) as made in that namespace: a RoleBinding there
+		// may allow it.
+		if f.namespace != "" && f.namespace != name {
+			fmt.Fprintf(a.stderr, "kvet: warning: a request for namespace %s is made in namespace %s: -n %s is ignored\n", name, name, f.namespace)
+		}
+		q.request.Namespace = name
 	case known && !r.Namespaced:
 		if f.namespace != "" {
 			fmt.Fprintf(a.stderr, "kvet: warning: %s is not namespaced: -n %s is ignored\n", q.resource, f.namespace)

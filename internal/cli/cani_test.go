@@ -472,3 +472,25 @@ func TestCanIInterrupted(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
 	}
 }
+
+// A request for one namespace object is made in that namespace, as the API
+// server sees it: a RoleBinding there may allow it (kubectl get namespace
+// team), but not another namespace, nor listing them.
+func TestCanINamespaceObject(t *testing.T) {
+	repo(t, map[string]string{"rb.yaml": "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: alice-view\n  namespace: team\n" +
+		"subjects:\n- kind: User\n  name: alice\n  apiGroup: rbac.authorization.k8s.io\nroleRef:\n  kind: ClusterRole\n  name: view\n  apiGroup: rbac.authorization.k8s.io\n"})
+	for _, c := range []struct{ args, answer, stderr string }{
+		{"get namespaces team --as alice rb.yaml", "yes", ""},
+		{"get namespaces team -n team --as alice rb.yaml", "yes", ""},
+		{"get namespaces team -n other --as alice rb.yaml", "yes", "a request for namespace team is made in namespace team: -n other is ignored"},
+		{"get namespaces other --as alice rb.yaml", "no", ""},
+		{"list namespaces -n team --as alice rb.yaml", "no", "namespaces is not namespaced: -n team is ignored"},
+		{"delete namespaces team --as alice rb.yaml", "no", ""},
+	} {
+		code, stdout, stderr := kvet(t, append([]string{"can-i"}, strings.Fields(c.args)...)...)
+		want := map[string]int{"yes": 0, "no": 1}[c.answer]
+		if stdout != c.answer+"\n" || code != want || c.stderr == "" && stderr != "" || !strings.Contains(stderr, c.stderr) {
+			t.Errorf("can-i %s: stdout %q, exit %d, stderr %q; want %q, exit %d, stderr with %q", c.args, stdout, code, stderr, c.answer, want, c.stderr)
+		}
+	}
+}
