@@ -38,13 +38,9 @@ func NewFix(message string, edits ...TextEdit) *SuggestedFix {
 // For a rendered document the edit is made in the source file that the
 // mapping exactly comes from, and refused when there is none.
 func InsertField(d *Document, mapping Path, key, value string, after ...string) (TextEdit, bool) {
-	d, mapping, ok := editTarget(d, mapping)
-	if !ok {
-		return TextEdit{}, false
-	}
-	e, ok := insertField(d, mapping, key, value, after...)
-	e.file = d.File
-	return e, ok
+	return inSource(d, mapping, func(d *Document, mapping Path) (TextEdit, bool) {
+		return insertField(d, mapping, key, value, after...)
+	})
 }
 
 func insertField(d *Document, mapping Path, key, value string, after ...string) (TextEdit, bool) {
@@ -102,13 +98,7 @@ func insertField(d *Document, mapping Path, key, value string, after ...string) 
 // YAMLString). For a rendered document the edit is made in the source file
 // that holds the rendered value, and refused when there is none.
 func ReplaceScalar(d *Document, p Path, value string) (TextEdit, bool) {
-	d, p, ok := editTarget(d, p)
-	if !ok {
-		return TextEdit{}, false
-	}
-	e, ok := replaceScalar(d, p, value)
-	e.file = d.File
-	return e, ok
+	return inSource(d, p, func(d *Document, p Path) (TextEdit, bool) { return replaceScalar(d, p, value) })
 }
 
 func replaceScalar(d *Document, p Path, value string) (TextEdit, bool) {
@@ -126,13 +116,7 @@ func replaceScalar(d *Document, p Path, value string) (TextEdit, bool) {
 // source file that holds the rendered value, and refused when there is
 // none.
 func ReplaceValue(d *Document, p Path, text string) (TextEdit, bool) {
-	d, p, ok := editTarget(d, p)
-	if !ok {
-		return TextEdit{}, false
-	}
-	e, ok := replaceValue(d, p, text)
-	e.file = d.File
-	return e, ok
+	return inSource(d, p, func(d *Document, p Path) (TextEdit, bool) { return replaceValue(d, p, text) })
 }
 
 func replaceValue(d *Document, p Path, text string) (TextEdit, bool) {
@@ -151,11 +135,20 @@ func replaceValue(d *Document, p Path, text string) (TextEdit, bool) {
 // edit is made in the source file that holds the field, and refused when
 // there is none.
 func RenameKey(d *Document, p Path, name string) (TextEdit, bool) {
+	return inSource(d, p, func(d *Document, p Path) (TextEdit, bool) { return renameKey(d, p, name) })
+}
+
+// inSource makes the edit at path p of d with edit, in the document and
+// at the path editTarget gives (the exact source of a rendered document),
+// and records the file it edits (which fixIn checks): every exported edit
+// constructor goes through it, so that none edits a rendered document's
+// text.
+func inSource(d *Document, p Path, edit func(*Document, Path) (TextEdit, bool)) (TextEdit, bool) {
 	d, p, ok := editTarget(d, p)
 	if !ok {
 		return TextEdit{}, false
 	}
-	e, ok := renameKey(d, p, name)
+	e, ok := edit(d, p)
 	e.file = d.File
 	return e, ok
 }
