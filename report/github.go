@@ -15,7 +15,8 @@ import (
 //	::error file=k8s/app.yaml,line=6,col=1,endLine=6,endColumn=5,title=kvet cronjob-concurrency-allow::message
 //
 // Files under the report's root (the repository root) are written relative
-// to it, so that they match the repository's paths wherever kvet ran.
+// to it, so that they match the repository's paths wherever kvet ran;
+// files outside it by absolute path, as in the other machine formats.
 // Columns count bytes, as in the text format. Suppressed findings (shown
 // with --show-suppressed) are notices whose title says so.
 type GitHub struct{}
@@ -27,10 +28,7 @@ func (GitHub) Format(w io.Writer, r *Report) error {
 	srcs := r.sources()
 	for i := range r.Diagnostics {
 		d := &r.Diagnostics[i]
-		file := d.File
-		if a := files[d.File]; a.Rel != "" {
-			file = a.Rel
-		}
+		file := files[d.File].id(d.File)
 		reg := sarifRegionOf(d.Range)
 		// Columns count bytes, as in the text format.
 		reg.StartColumn = max(1, byteColumn(srcs, d.File, analyzer.Position{Line: reg.StartLine, Column: reg.StartColumn}))

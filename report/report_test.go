@@ -218,6 +218,12 @@ func TestRootDir(t *testing.T) {
 	if a, b := fromRoot.Fingerprint(&fromRoot.Diagnostics[0]), fromSub.Fingerprint(&fromSub.Diagnostics[0]); a != b {
 		t.Errorf("fingerprints differ: %s from the root, %s from k8s/", a, b)
 	}
+
+	// A file outside the root keeps its absolute path, never "../".
+	outside := &report.Report{Diagnostics: []analyzer.Diagnostic{diag("../../other/x.yaml")}, BaseDir: "/repo/k8s", RootDir: "/repo"}
+	if gh := string(render(t, report.GitHub{}, outside)); !strings.HasPrefix(gh, "::error file=/other/x.yaml,line=2,") {
+		t.Errorf("outside the root: github %q", gh)
+	}
 }
 
 // writeCounter counts the writes that reach it.

@@ -273,7 +273,7 @@ func TestSARIFArtifactLocations(t *testing.T) {
 		{"/work/repo", "/work/repo/k8s/app.yaml", "k8s/app.yaml", report.SARIFBaseID, "k8s/app.yaml"},
 		{"/work/repo/", "/work/repo/k8s/../app.yaml", "app.yaml", report.SARIFBaseID, "app.yaml"},
 		{"/work/repo", "/etc/kvet/x.yaml", "file:///etc/kvet/x.yaml", "", "/etc/kvet/x.yaml"},
-		{"/work/repo", "../other/x.yaml", "file:///work/other/x.yaml", "", "../other/x.yaml"},
+		{"/work/repo", "../other/x.yaml", "file:///work/other/x.yaml", "", "/work/other/x.yaml"},
 		{"/work/repo", "/work/repository/x.yaml", "file:///work/repository/x.yaml", "", "/work/repository/x.yaml"},
 		{"/work/repo", analyzer.StdinName, "%3Cstdin%3E", "", analyzer.StdinName},
 		{"/work/repo", "dir with space/a#b?c%d.yaml", "dir%20with%20space/a%23b%3Fc%25d.yaml", report.SARIFBaseID, "dir with space/a#b?c%25d.yaml"},
