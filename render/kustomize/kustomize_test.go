@@ -167,7 +167,16 @@ func TestPositions(t *testing.T) {
 			}
 		}
 	}}
-	diags := analyzertest.RunArchive(t, abs, []*analyzer.Rule{rule}, analyzertest.WithRenderer(render.New(kustomize.New())))
+	subjects := []analyzer.Path{
+		analyzer.NewPath("subjects", 1, "kind"),
+		analyzer.NewPath("subjects", 1, "name"),
+	}
+	binding := &analyzer.Rule{ID: "test-path", Severity: analyzer.SeverityInfo, Kinds: []string{"RoleBinding"}, Run: func(p *analyzer.Pass) {
+		for _, q := range subjects {
+			p.Report(analyzer.Finding{Path: q, Message: q.String()})
+		}
+	}}
+	diags := analyzertest.RunArchive(t, abs, []*analyzer.Rule{rule, binding}, analyzertest.WithRenderer(render.New(kustomize.New())))
 	// Columns of the values a transformer set: the kustomization entry's
 	// value.
 	want := map[string]string{
@@ -178,6 +187,8 @@ func TestPositions(t *testing.T) {
 		"metadata.annotations.owner":             "prod/kustomization.yaml:12:10",
 		"spec.template.spec.containers[0].image": "prod/kustomization.yaml:15:11",
 		"spec.minReadySeconds":                   "prod/kustomization.yaml:24:14",
+		// the renamed subject's name (the item's kind is checked by its want)
+		"subjects[1].name": "prod/kustomization.yaml:4:13",
 	}
 	for _, d := range diags {
 		w, ok := want[d.Message]

@@ -361,6 +361,9 @@ func matchItem(rendered *yaml.Node, i int, src *yaml.Node) int {
 					return j
 				}
 			}
+			if key == "name" {
+				return renamedItem(v, i, src)
+			}
 			return -1
 		}
 	case yaml.ScalarNode:
@@ -386,6 +389,32 @@ func matchItem(rendered *yaml.Node, i int, src *yaml.Node) int {
 		}
 	}
 	return -1
+}
+
+// renamedItem returns the index in the source list of the rendered item
+// i named name when no source item has that name: the item a namePrefix or
+// nameSuffix renamed (a binding's subject, a reference to a renamed
+// object), whose source name the rendered one contains. The item at the
+// same index is preferred; otherwise the match must be unique. It returns
+// -1 when there is none.
+func renamedItem(name string, i int, src *yaml.Node) int {
+	renamed := func(s *yaml.Node) bool {
+		n := scalar(s, "name")
+		return n != "" && n != name && strings.Contains(name, n)
+	}
+	if i < len(src.Content) && renamed(src.Content[i]) {
+		return i
+	}
+	found := -1
+	for j, s := range src.Content {
+		if renamed(s) {
+			if found >= 0 {
+				return -1
+			}
+			found = j
+		}
+	}
+	return found
 }
 
 // sameNode reports whether two nodes hold the same value (aliases
