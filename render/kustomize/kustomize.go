@@ -487,7 +487,8 @@ func (b *build) culprit(err error) located {
 	for i := len(b.order) - 1; i >= 0; i-- {
 		k := b.order[i]
 		for _, p := range k.patches {
-			for _, d := range b.patchDocs(k, p) {
+			docs, _ := b.patchDocs(k, p)
+			for _, d := range docs {
 				if d.Kind != "" && d.Name != "" && strings.Contains(msg, d.Kind+".") && strings.Contains(msg, "/"+d.Name+".") {
 					return located{k, p.entry}
 				}

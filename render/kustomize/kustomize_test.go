@@ -142,6 +142,9 @@ func TestPositions(t *testing.T) {
 		analyzer.NewPath("metadata", "annotations", "docs"),
 		analyzer.NewPath("spec", "replicas"),
 		analyzer.NewPath("spec", "minReadySeconds"),
+		analyzer.NewPath("spec", "progressDeadlineSeconds"),
+		analyzer.NewPath("spec", "revisionHistoryLimit"),
+		analyzer.NewPath("spec", "paused"),
 		analyzer.NewPath("spec", "selector", "matchLabels", "app"),
 		analyzer.NewPath("spec", "template", "spec", "containers", 0, "image"),
 		analyzer.NewPath("spec", "template", "spec", "containers", 0, "resources", "requests", "cpu"),
@@ -187,6 +190,12 @@ func TestPositions(t *testing.T) {
 		"metadata.annotations.owner":             "prod/kustomization.yaml:12:10",
 		"spec.template.spec.containers[0].image": "prod/kustomization.yaml:15:11",
 		"spec.minReadySeconds":                   "prod/kustomization.yaml:24:14",
+		// in a literal block with an indentation indicator ("|4") that
+		// keeps two of the text's spaces
+		"spec.progressDeadlineSeconds": "prod/kustomization.yaml:31:36",
+		// in patches whose text is not the file's: the patch entry
+		"spec.revisionHistoryLimit": "prod/kustomization.yaml:33:10",
+		"spec.paused":               "prod/kustomization.yaml:34:10",
 		// the renamed subject's name (the item's kind is checked by its want)
 		"subjects[1].name": "prod/kustomization.yaml:4:13",
 	}

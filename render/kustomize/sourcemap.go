@@ -104,23 +104,29 @@ func (o *object) patched(k *kustomization, p patchRef, nodes []*yaml.Node, q ana
 		return analyzer.Source{}, false
 	}
 	rn := nodes[len(nodes)-1]
-	for _, pd := range o.b.patchDocs(k, p) {
+	docs, positioned := o.b.patchDocs(k, p)
+	for _, pd := range docs {
+		var s analyzer.Source
+		var ok bool
 		root := pd.Root()
-		if root.Kind == yaml.SequenceNode {
-			if s, ok := jsonPatched(pd, nodes, q); ok {
-				return s, true
+		switch {
+		case root.Kind == yaml.SequenceNode:
+			s, ok = jsonPatched(pd, nodes, q)
+		case p.json6902 || root.Kind != yaml.MappingNode:
+		case pd.Kind != "" && pd.Kind != d.Kind || pd.Name != "" && !strings.Contains(d.Name, pd.Name):
+		default:
+			sp, sn := mapPath(nodes, q, root)
+			if sn != nil && (rn.Kind != yaml.ScalarNode || sameScalar(sn, rn)) {
+				s, ok = analyzer.Source{Doc: pd, Path: sp, Exact: true}, true
 			}
-			continue
 		}
-		if p.json6902 || root.Kind != yaml.MappingNode {
-			continue
+		if ok && !positioned {
+			// The patch sets the value, but its text has no positions
+			// of its own: the patch entry says where.
+			s = analyzer.Source{Doc: k.doc, Path: p.path}
 		}
-		if pd.Kind != "" && pd.Kind != d.Kind || pd.Name != "" && !strings.Contains(d.Name, pd.Name) {
-			continue
-		}
-		sp, sn := mapPath(nodes, q, root)
-		if sn != nil && (rn.Kind != yaml.ScalarNode || sameScalar(sn, rn)) {
-			return analyzer.Source{Doc: pd, Path: sp, Exact: true}, true
+		if ok {
+			return s, true
 		}
 	}
 	return analyzer.Source{}, false
@@ -217,48 +223,68 @@ func (o *object) transformed(k *kustomization, nodes []*yaml.Node, q analyzer.Pa
 }
 
 // patchDocs returns the documents of a patch: its file's, or those of an
-// inline patch positioned in the kustomization file.
-func (b *build) patchDocs(k *kustomization, p patchRef) []*analyzer.Document {
+// inline patch. positioned tells whether their nodes' positions are in
+// the file (a patch file, or an inline patch written as a literal block
+// scalar, shifted to where its text is in the kustomization file).
+func (b *build) patchDocs(k *kustomization, p patchRef) (docs []*analyzer.Document, positioned bool) {
 	if p.inline == nil {
 		if p.value == "" || isRemote(p.value) {
-			return nil
+			return nil, false
 		}
 		display, _ := k.local(p.value)
 		_, docs, err := b.env.Documents(display)
 		if err != nil {
-			return nil
+			return nil, false
 		}
-		return docs
+		return docs, true
 	}
 	return inlineDocs(k.doc, p.inline)
 }
 
-// inlineDocs parses an inline patch written as a literal block scalar and
-// shifts its positions to where its text is in the kustomization file. A
-// patch in another style has no positions of its own.
-func inlineDocs(kdoc *analyzer.Document, n *yaml.Node) []*analyzer.Document {
-	if kdoc == nil || n.Style&yaml.LiteralStyle == 0 {
-		return nil
+// inlineDocs parses an inline patch. Written as a literal block scalar,
+// its text is the file's, indented: its positions are shifted to the
+// file's lines and columns. In another style (quoted, folded, plain) its
+// lines are not the file's, and its positions are left as they are (not
+// positioned).
+func inlineDocs(kdoc *analyzer.Document, n *yaml.Node) (docs []*analyzer.Document, positioned bool) {
+	if kdoc == nil {
+		return nil, false
 	}
 	f := kdoc.File
-	first := n.Line + 1
-	for first <= f.LineCount() && len(strings.TrimSpace(string(f.Line(first)))) == 0 {
-		first++
+	positioned = n.Style&yaml.LiteralStyle != 0
+	indent := 0
+	if positioned {
+		// The indentation of the text's first line in the file, less the
+		// spaces the value keeps at its start (more than an explicit
+		// indentation indicator, as in "|2", says).
+		first := n.Line + 1
+		for first <= f.LineCount() && len(strings.TrimSpace(string(f.Line(first)))) == 0 {
+			first++
+		}
+		indent = leadingSpaces(string(f.Line(first)))
+		for _, l := range strings.Split(n.Value, "\n") {
+			if strings.TrimSpace(l) != "" {
+				indent -= leadingSpaces(l)
+				break
+			}
+		}
 	}
-	line := f.Line(first)
-	indent := len(line) - len(strings.TrimLeft(string(line), " "))
 	dec := yaml.NewDecoder(strings.NewReader(n.Value))
-	var docs []*analyzer.Document
 	for {
 		var doc yaml.Node
 		if err := dec.Decode(&doc); err != nil || len(doc.Content) == 0 {
 			break
 		}
-		shift(doc.Content[0], n.Line, indent)
+		if positioned {
+			shift(doc.Content[0], n.Line, indent)
+		}
 		docs = append(docs, analyzer.SourceDocument(f, doc.Content[0]))
 	}
-	return docs
+	return docs, positioned
 }
+
+// leadingSpaces returns the number of spaces that start s.
+func leadingSpaces(s string) int { return len(s) - len(strings.TrimLeft(s, " ")) }
 
 func shift(n *yaml.Node, lines, cols int) {
 	n.Line += lines
