@@ -338,3 +338,105 @@ spec:
 		})
 	}
 }
+
+// TestMatchSegmentsByName checks that an object an {{ if }} dropped leaves
+// its segment empty: the later objects of its kind keep theirs, told
+// apart by their names.
+func TestMatchSegmentsByName(t *testing.T) {
+	tmpl := `{{- if .Values.first }}
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: first
+spec:
+  backoffLimit: 1
+{{- end }}
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  labels:
+    app: x
+  name: "{{ .Release.Name }}-second"
+spec:
+  backoffLimit: 10
+---
+{{- range .Values.extra }}
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: extra-{{- . }}
+spec:
+  backoffLimit: 3
+{{- end }}
+`
+	tests := []struct {
+		name     string
+		rendered []string // the names of the rendered Jobs
+		want     []int    // the line of each one's backoffLimit
+	}{
+		{"all", []string{"first", "rel-second", "extra-a", "extra-b"}, []int{7, 17, 26, 26}},
+		{"first dropped", []string{"rel-second", "extra-a"}, []int{17, 26}},
+		{"first dropped, no extra", []string{"rel-second"}, []int{17}},
+		{"only extra", []string{"extra-a", "extra-b", "extra-c"}, []int{26, 26, 26}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out strings.Builder
+			for _, n := range tt.rendered {
+				fmt.Fprintf(&out, "---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: %s\nspec:\n  backoffLimit: 2\n", n)
+			}
+			s := NewSource(&analyzer.File{Path: "t.yaml", Content: []byte(tmpl)})
+			docs, _ := analyzer.NewLoader(nil).Parse(&analyzer.File{Path: "r", Content: []byte(out.String())})
+			for _, d := range docs {
+				s.Add(d)
+			}
+			for i, d := range docs {
+				r, _ := s.Locate(d, analyzer.NewPath("spec", "backoffLimit"), false)
+				if r.Start.Line != tt.want[i] {
+					t.Errorf("Job %s: backoffLimit at line %d, want %d", d.Name, r.Start.Line, tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestNamePattern(t *testing.T) {
+	tests := []struct {
+		text     string
+		want     string // "" for nil
+		matches  []string
+		mismatch []string
+	}{
+		{"first", "^first$", []string{"first"}, []string{"first-x", "xfirst"}},
+		{"{{ .Release.Name }}-job", "^.*-job$", []string{"rel-job", "-job"}, []string{"rel-jobs"}},
+		{"{{ include \"x\" . }}", "", nil, nil},
+		{"{{ .a }}{{ .b }}", "", nil, nil},
+		{"a-{{ .x }}-{{ .y }}.b", `^a-.*-.*\.b$`, []string{"a-1-2.b"}, []string{"a-1-2xb"}},
+		{"extra- {{- . }}", "^extra-.*$", []string{"extra-a"}, nil},
+		{"{{ . -}} -x", "^.*-x$", []string{"a-x"}, nil},
+		{"a-{{ .x", "", nil, nil},
+	}
+	for _, tt := range tests {
+		re := namePattern(tt.text)
+		got := ""
+		if re != nil {
+			got = re.String()
+		}
+		if got != tt.want {
+			t.Errorf("namePattern(%q) = %q, want %q", tt.text, got, tt.want)
+			continue
+		}
+		for _, m := range tt.matches {
+			if !re.MatchString(m) {
+				t.Errorf("namePattern(%q) does not match %q", tt.text, m)
+			}
+		}
+		for _, m := range tt.mismatch {
+			if re.MatchString(m) {
+				t.Errorf("namePattern(%q) matches %q", tt.text, m)
+			}
+		}
+	}
+}

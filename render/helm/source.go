@@ -63,19 +63,23 @@ func (s *Source) segment(d *analyzer.Document) int {
 }
 
 // matchSegments pairs rendered documents with template segments: one to
-// one when the counts and kinds agree; otherwise by kind, the n-th object
-// of a kind going to the n-th segment that writes that kind (or to the
-// last one, a {{ range }} rendering several objects from one segment),
-// then to a segment whose kind is templated.
+// one when the counts, kinds and names agree; otherwise by kind and name,
+// each object going to the next segment after its kind's previous one
+// that may render it (or, past them, to the last: a {{ range }} rendering
+// several objects from one segment), then to a segment whose kind is
+// templated. A segment whose name is known (literal, or literal around
+// template actions) takes only the objects its name matches, so an
+// object that an {{ if }} dropped leaves its segment empty instead of
+// shifting the later ones.
 func matchSegments(segs []segment, docs []*analyzer.Document) map[int]int {
 	type doc struct {
-		index int
-		kind  string
+		index      int
+		kind, name string
 	}
 	var rendered []doc
 	for _, d := range docs {
 		if !slices.ContainsFunc(rendered, func(r doc) bool { return r.index == d.Index }) {
-			rendered = append(rendered, doc{d.Index, d.Kind})
+			rendered = append(rendered, doc{d.Index, d.Kind, d.Name})
 		}
 	}
 	out := map[int]int{}
@@ -85,7 +89,7 @@ func matchSegments(segs []segment, docs []*analyzer.Document) map[int]int {
 	if len(rendered) == len(segs) {
 		ok := true
 		for i, r := range rendered {
-			ok = ok && compatible(segs[i], r.kind)
+			ok = ok && compatible(segs[i], r.kind) && segs[i].renders(r.name)
 		}
 		if ok {
 			for i, r := range rendered {
@@ -94,10 +98,8 @@ func matchSegments(segs []segment, docs []*analyzer.Document) map[int]int {
 			return out
 		}
 	}
-	seen := map[string]int{}
+	last := map[string]int{} // per kind, the segment of its previous object
 	for _, r := range rendered {
-		ord := seen[r.kind]
-		seen[r.kind]++
 		var cands []int
 		for i, s := range segs {
 			if slices.Contains(s.kinds, r.kind) {
@@ -111,9 +113,21 @@ func matchSegments(segs []segment, docs []*analyzer.Document) map[int]int {
 				}
 			}
 		}
+		if named := slices.DeleteFunc(slices.Clone(cands), func(i int) bool { return !segs[i].renders(r.name) }); len(named) > 0 {
+			cands = named
+		}
+		prev, seen := last[r.kind]
+		if !seen {
+			prev = -1
+		}
 		switch {
 		case len(cands) > 0:
-			out[r.index] = cands[min(ord, len(cands)-1)]
+			next := cands[len(cands)-1]
+			if k := slices.IndexFunc(cands, func(i int) bool { return i > prev }); k >= 0 {
+				next = cands[k]
+			}
+			out[r.index] = next
+			last[r.kind] = next
 		case len(segs) == 1:
 			out[r.index] = 0
 		default:

@@ -2,6 +2,7 @@ package helm
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -65,6 +66,24 @@ type segment struct {
 	start, end    int
 	kinds         []string
 	templatedKind bool
+	// names match the metadata.name values the segment may render, one
+	// per name line whose literal parts are known (a literal name, or
+	// "{{ .Release.Name }}-job" as "^.*-job$"); empty when unknown.
+	names []*regexp.Regexp
+}
+
+// renders reports whether the segment may render an object named name:
+// always when its names are unknown.
+func (s segment) renders(name string) bool {
+	if len(s.names) == 0 {
+		return true
+	}
+	for _, re := range s.names {
+		if re.MatchString(name) {
+			return true
+		}
+	}
+	return false
 }
 
 // ParseOutline builds the outline of a template file.
@@ -348,6 +367,7 @@ func (t *Outline) split() []segment {
 		}
 		seg := segment{start: start, end: i}
 		top := -1
+		inMeta, metaCol := false, -1 // in the top-level metadata mapping; its keys' column
 		for j := start; j < i; j++ {
 			l := t.lines[j]
 			if l.skip {
@@ -356,8 +376,23 @@ func (t *Outline) split() []segment {
 			if top < 0 {
 				top = l.col
 			}
+			if inMeta && l.col > top {
+				if metaCol < 0 {
+					metaCol = l.col
+				}
+				if l.col == metaCol && !l.dash && l.hasKey && !l.templated && l.key == "name" {
+					if re := namePattern(unquote(t.valueText(j, l))); re != nil {
+						seg.names = append(seg.names, re)
+					}
+				}
+				continue
+			}
+			inMeta = false
 			if l.col != top || l.dash || !l.hasKey {
 				continue
+			}
+			if !l.templated && l.key == "metadata" && l.valueStart == l.valueEnd {
+				inMeta, metaCol = true, -1
 			}
 			switch {
 			case l.templated:
@@ -373,6 +408,55 @@ func (t *Outline) split() []segment {
 		start = i + 1
 	}
 	return segs
+}
+
+// namePattern returns a regular expression matching the values a name
+// written as text may render: its literal parts in order, anything for
+// each template action. It returns nil when that is anything at all, or
+// the text is not one whole value (an action not closed on the line).
+func namePattern(text string) *regexp.Regexp {
+	var b strings.Builder
+	b.WriteString("^")
+	literal := false
+	trimLeft := false // the previous action ends with "-}}"
+	for text != "" {
+		i := strings.Index(text, "{{")
+		if i < 0 {
+			i = len(text)
+		}
+		piece := text[:i]
+		if trimLeft {
+			piece = strings.TrimLeft(piece, " \t")
+		}
+		if strings.HasPrefix(text[i:], "{{-") {
+			piece = strings.TrimRight(piece, " \t")
+		}
+		if piece != "" {
+			b.WriteString(regexp.QuoteMeta(piece))
+			literal = true
+		}
+		if i == len(text) {
+			break
+		}
+		j := strings.Index(text[i:], "}}")
+		if j < 0 {
+			return nil
+		}
+		if !strings.HasSuffix(b.String(), ".*") {
+			b.WriteString(".*")
+		}
+		trimLeft = strings.HasSuffix(text[i:i+j], "-")
+		text = text[i+j+2:]
+	}
+	if !literal {
+		return nil
+	}
+	b.WriteString("$")
+	re, err := regexp.Compile(b.String())
+	if err != nil {
+		return nil
+	}
+	return re
 }
 
 // valueText returns the value written on line index i.
