@@ -495,12 +495,22 @@ func (b *build) culprit(err error) located {
 			}
 		}
 	}
+	// A resource added twice fails at its second entry: the first one was
+	// accepted.
+	again := strings.Contains(msg, "already registered id")
 	for i := len(b.order) - 1; i >= 0; i-- {
 		k := b.order[i]
+		var found *entry
 		for _, e := range k.paths() {
 			if quotes(msg, e.value) {
-				return located{k, e}
+				if found != nil && !again {
+					break
+				}
+				found = &e
 			}
+		}
+		if found != nil {
+			return located{k, *found}
 		}
 	}
 	return located{k: b.root}
