@@ -94,16 +94,39 @@ func appendLocation(b []byte, file string, line, col int) []byte {
 	return strconv.AppendInt(b, int64(col), 10)
 }
 
-// oneLine keeps a diagnostic on one line: line breaks in a message (or in
-// a path or a policy's rule ID) become spaces, since editors and problem
-// matchers read one diagnostic a line.
+// oneLine keeps a diagnostic on one line, and the terminal it is shown
+// in as it is: line breaks in a message (or in a path or a policy's rule
+// ID) become spaces, since editors and problem matchers read one
+// diagnostic a line; other control characters (an escape sequence in a
+// Helm chart's fail message, a bell) are written as Go escapes ("\x1b",
+// "\u009b"). Tabs stay.
 func oneLine(s string) string {
-	// Two byte searches: ContainsAny's generic loop costs several times
-	// more on long messages (every finding's message goes through here).
-	if strings.IndexByte(s, '\n') < 0 && strings.IndexByte(s, '\r') < 0 {
+	// One pass over the bytes: most messages hold nothing to change, and
+	// every finding's message goes through here.
+	clean := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 && c != '\t' || c == 0x7f || c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f {
+			clean = false
+			break
+		}
+	}
+	if clean {
 		return s
 	}
-	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }), " ")
+	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }), " ")
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r < 0x20 && r != '\t' || r == 0x7f:
+			fmt.Fprintf(&b, "\\x%02x", r)
+		case r >= 0x80 && r <= 0x9f:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // FixableNote returns what the text summary adds about fixes: "; N

@@ -213,3 +213,30 @@ func TestNew(t *testing.T) {
 		t.Errorf("New(xml) error = %v", err)
 	}
 }
+
+// TestTextControlCharacters checks that a message (a Helm chart's fail
+// message, a policy's text) cannot drive the terminal or split the line:
+// line breaks become spaces, other control characters Go escapes, in the
+// plain and the coloured output alike.
+func TestTextControlCharacters(t *testing.T) {
+	at := analyzer.Range{Start: analyzer.Position{Line: 1, Column: 1}, End: analyzer.Position{Line: 1, Column: 2}}
+	tests := []struct{ msg, want string }{
+		{"plain, with a\ttab and ü", "plain, with a\ttab and ü"},
+		{"two\r\nlines\n", "two lines"},
+		{"\x1b[31mred\x1b[0m\a", `\x1b[31mred\x1b[0m\x07`},
+		{"bs\b del\x7f nul\x00", `bs\x08 del\x7f nul\x00`},
+		{"csi \u009b2J and line\nbreak", `csi \u009b2J and line break`},
+	}
+	for _, tt := range tests {
+		r := &report.Report{Diagnostics: []analyzer.Diagnostic{
+			{RuleID: "render-failed", Severity: analyzer.SeverityWarning, Message: tt.msg, File: "c/templates/x.yaml", Range: at},
+		}}
+		want := "c/templates/x.yaml:1:1: warning: " + tt.want + " (render-failed)\n"
+		if got := string(render(t, &report.Text{}, r)); got != want {
+			t.Errorf("message %q: got %q, want %q", tt.msg, got, want)
+		}
+		if got := ansi.ReplaceAllString(string(render(t, &report.Text{Color: true}, r)), ""); got != want {
+			t.Errorf("message %q in colour: got %q, want %q", tt.msg, got, want)
+		}
+	}
+}
