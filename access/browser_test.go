@@ -247,7 +247,7 @@ return Array.from(td.querySelectorAll("li.perm")).map(li =>
 		{"Group testers", "production", []string{"—"}},
 		{"Group testers", "development", []string{"—"}},
 		{"Group devops", "*", []string{"DANGER ⚠ * on *.*", "* on non-resource URLs *"}},
-		{"ServiceAccount billing/exporter", "billing", []string{"get on secrets named invoice-db", "get, list on configmaps"}},
+		{"ServiceAccount billing/exporter", "billing", []string{"DANGER ⚠ get on secrets named invoice-db", "get, list on configmaps"}},
 		{"ServiceAccount billing/exporter", "*", []string{"—"}}, // inherited: on the group's row
 		{"Group system:serviceaccounts:billing", "*", []string{"get on /healthz, /metrics"}},
 	} {
@@ -320,7 +320,7 @@ return Array.from(td.querySelectorAll("li.perm")).map(li =>
 	}
 	wd.call("POST", wd.session+"/element/"+wd.element("#filter")+"/clear", map[string]any{}, nil)
 	wd.click("#danger-only")
-	if got, want := visible(), []string{"Group developers", "Group devops"}; !equal(got, want) {
+	if got, want := visible(), []string{"Group developers", "Group devops", "ServiceAccount billing/exporter"}; !equal(got, want) {
 		t.Errorf("rows shown with only dangerous = %q, want %q", got, want)
 	}
 	wd.click("#danger-only")

@@ -133,15 +133,20 @@ func (x *Exposures) forKey(key string, entries []entry) []*rankedExposure {
 }
 
 // Phrase says what an exposure lets its holder do, for messages: "list
-// secrets", "exec into pods", "do everything".
+// secrets", "get secrets named db-password", "exec into pods", "do
+// everything".
 func (r Risk) Phrase() string {
+	named := ""
+	if len(r.Names) > 0 {
+		named = " named " + joinWords(r.Names)
+	}
 	switch r.Access {
 	case AccessSecrets:
-		return joinWords(r.Verbs) + " secrets"
+		return joinWords(r.Verbs) + " secrets" + named
 	case AccessEscalate:
-		return joinWords(r.Verbs) + " roles beyond its own permissions"
+		return joinWords(r.Verbs) + " roles" + named + " beyond its own permissions"
 	}
-	return r.Description
+	return r.Description + named
 }
 
 // Scope says where a grant applies, for messages: "in billing" or

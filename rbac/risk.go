@@ -48,6 +48,9 @@ type Risk struct {
 	// Cluster marks accesses to cluster-scoped resources, which a
 	// RoleBinding cannot grant.
 	Cluster bool
+	// Names are the entry's resourceNames: the access is to those objects
+	// only (nil: to every object). Shared with the entry: never modified.
+	Names []string
 }
 
 // rank orders accesses in messages: admin first, then the table's order.
@@ -191,7 +194,7 @@ func (def *accessDef) grantedBy(r *rbacv1.PolicyRule) (Risk, bool) {
 		return Risk{}, false // most entries: no request to try
 	}
 	risk := Risk{Access: def.access, RuleID: def.ruleID, Severity: def.severity, Description: def.description,
-		Verb: -1, Resource: -1, Cluster: def.cluster}
+		Verb: -1, Resource: -1, Cluster: def.cluster, Names: r.ResourceNames}
 	verbs := def.verbs
 	if verbs == nil { // any verb: those of the entry
 		verbs = nil
@@ -204,6 +207,13 @@ func (def *accessDef) grantedBy(r *rbacv1.PolicyRule) (Risk, bool) {
 			}
 		}
 	}
+	// An entry restricted to resourceNames grants the access on those
+	// objects: rated as the rbac-* rules rate it, which do not look at
+	// names (reading one named secret is still reading secrets).
+	name := ""
+	if len(r.ResourceNames) > 0 {
+		name = r.ResourceNames[0]
+	}
 	for _, p := range def.probes {
 		subs := []string{p.sub}
 		if p.sub == "*" {
@@ -211,7 +221,7 @@ func (def *accessDef) grantedBy(r *rbacv1.PolicyRule) (Risk, bool) {
 		}
 		for _, sub := range subs {
 			for _, verb := range verbs {
-				m, ok := matchRule(r, Request{Verb: verb, APIGroup: p.group, Resource: p.resource, Subresource: sub})
+				m, ok := matchRule(r, Request{Verb: verb, APIGroup: p.group, Resource: p.resource, Subresource: sub, Name: name})
 				if !ok {
 					continue
 				}

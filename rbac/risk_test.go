@@ -111,6 +111,12 @@ func TestRisksAgreeWithPolicies(t *testing.T) {
 		// admin-equivalent, as Risks does, and the policy is being brought
 		// in line (issue 12, item 13).
 		`{apiGroups: [""], resources: [configmaps], verbs: ["*"]}`,
+		// Restricted to named objects: the policies rate them all the same.
+		`{apiGroups: [""], resources: [secrets], verbs: [get], resourceNames: [db-password]}`,
+		`{apiGroups: [""], resources: [nodes/proxy], verbs: [get], resourceNames: [node-1]}`,
+		`{apiGroups: [""], resources: [pods/exec], verbs: [create], resourceNames: [debug]}`,
+		`{apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind], resourceNames: [admin, edit, view]}`,
+		`{apiGroups: [""], resources: [namespaces], verbs: [patch], resourceNames: [team]}`,
 	}
 	rated := map[string]bool{}
 	for _, k := range []string{"rbac-secrets-access", "rbac-pod-exec", "rbac-workload-create", "rbac-escalation-verbs", "rbac-nodes-proxy",
