@@ -321,6 +321,13 @@ func (d *decoder) decodeStruct(n, at *yaml.Node, v reflect.Value, path Path) {
 			return true
 		}
 		fv := fieldByIndex(v, idx)
+		if fv.Kind() == reflect.Struct {
+			// A key written twice (a duplicate-key error) is read as
+			// kubectl reads it: the last copy alone. Decoding into what
+			// the first copy left would merge the two (other kinds of
+			// field are replaced as they are decoded).
+			fv.SetZero()
+		}
 		d.decode(val, k, fv, fp)
 		if allowed, ok := si.enums[k.Value]; ok && fv.Kind() == reflect.String && !slices.Contains(allowed, fv.String()) {
 			d.add(IDInvalidValue, k, fp, "%s: invalid value %s: must be one of %s", pathLabel(fp), Quote(fv.String()), strings.Join(allowed, ", "))

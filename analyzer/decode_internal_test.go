@@ -99,3 +99,44 @@ func TestDecodeProblemPaths(t *testing.T) {
 		t.Errorf("problems decoded from a buffer:\n%s\nfrom an empty path:\n%s", strings.Join(buffered, "\n"), strings.Join(unbuffered, "\n"))
 	}
 }
+
+// TestDecodeDuplicateKeys checks that of a key written twice the decoder
+// keeps the last copy alone, as kubectl does and as positions are
+// resolved: a mapping-valued key's copies are not merged.
+func TestDecodeDuplicateKeys(t *testing.T) {
+	src := `apiVersion: batch/v1
+kind: Job
+metadata: {name: j}
+spec:
+  backoffLimit: 100
+spec:
+  activeDeadlineSeconds: 60
+  template:
+    spec:
+      containers:
+      - name: c
+        image: c:1
+        resources:
+          limits: {cpu: 1}
+        resources:
+          requests: {cpu: 1}
+`
+	docs, _ := NewLoader(nil).Parse(&File{Path: "dup.yaml", Content: []byte(src)})
+	if len(docs) != 1 || docs[0].Object == nil {
+		t.Fatalf("documents %v", docs)
+	}
+	job := reflect.ValueOf(docs[0].Object).Elem().FieldByName("Spec")
+	if bl := job.FieldByName("BackoffLimit"); !bl.IsNil() {
+		t.Errorf("spec.backoffLimit = %d from the first spec, want unset", bl.Elem().Int())
+	}
+	if ad := job.FieldByName("ActiveDeadlineSeconds"); ad.IsNil() || ad.Elem().Int() != 60 {
+		t.Errorf("spec.activeDeadlineSeconds not read from the second spec")
+	}
+	res := job.FieldByName("Template").FieldByName("Spec").FieldByName("Containers").Index(0).FieldByName("Resources")
+	if n := res.FieldByName("Limits").Len(); n != 0 {
+		t.Errorf("resources.limits has %d entries from the first resources, want none", n)
+	}
+	if n := res.FieldByName("Requests").Len(); n != 1 {
+		t.Errorf("resources.requests has %d entries, want 1", n)
+	}
+}
