@@ -234,10 +234,19 @@ func (d *decoder) decode(n, at *yaml.Node, v reflect.Value, path Path) {
 			d.invalid(at, n, path, "a string")
 			return
 		}
+		if b, ok := yaml11Bool(n); ok {
+			d.add(IDInvalidValue, at, path, "%s: expected a string, got %s, which kubectl reads as the boolean %t (YAML 1.1) and the API server rejects; quote it",
+				pathLabel(path), n.Value, b)
+		}
 		v.SetString(n.Value)
 	case reflect.Bool:
 		b, err := strconv.ParseBool(n.Value)
-		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" || err != nil {
+		if b11, ok := yaml11Bool(n); ok {
+			b, err = b11, nil
+		} else if n.Tag != "!!bool" {
+			err = errors.New("not a boolean")
+		}
+		if n.Kind != yaml.ScalarNode || err != nil {
 			d.invalid(at, n, path, "a boolean")
 			return
 		}
@@ -266,6 +275,26 @@ func (d *decoder) decode(n, at *yaml.Node, v reflect.Value, path Path) {
 	default:
 		d.decodeJSON(n, at, v, path)
 	}
+}
+
+// yaml11Words are the plain scalars YAML 1.1 reads as booleans and YAML
+// 1.2 (this YAML library) as strings. kubectl converts YAML to JSON with
+// YAML 1.1 rules (sigs.k8s.io/yaml), so they reach the API server as
+// booleans.
+var yaml11Words = map[string]bool{
+	"y": true, "Y": true, "yes": true, "Yes": true, "YES": true, "on": true, "On": true, "ON": true,
+	"n": false, "N": false, "no": false, "No": false, "NO": false, "off": false, "Off": false, "OFF": false,
+}
+
+// yaml11Bool returns the boolean that kubectl reads from a plain scalar
+// that YAML 1.1 alone calls a boolean ("yes", "off", "n"), and whether it
+// is one.
+func yaml11Bool(n *yaml.Node) (value, ok bool) {
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" || n.Style != 0 || len(n.Value) > 3 {
+		return false, false
+	}
+	value, ok = yaml11Words[n.Value]
+	return value, ok
 }
 
 func parseYAMLInt(n *yaml.Node) (int64, error) {

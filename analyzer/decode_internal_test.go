@@ -140,3 +140,27 @@ spec:
 		t.Errorf("resources.requests has %d entries, want 1", n)
 	}
 }
+
+// TestDecodeYAML11Booleans checks that a boolean field written as YAML
+// 1.1 writes it (no, Off) holds the value kubectl sends.
+func TestDecodeYAML11Booleans(t *testing.T) {
+	src := "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  automountServiceAccountToken: no\n  hostNetwork: Y\n  enableServiceLinks: OFF\n  containers: [{name: c, image: c:1}]\n"
+	docs, diags := NewLoader(nil).Parse(&File{Path: "p.yaml", Content: []byte(src)})
+	if len(docs) != 1 || docs[0].Object == nil || len(diags) != 0 {
+		t.Fatalf("documents %v, diagnostics %v", docs, diags)
+	}
+	spec := reflect.ValueOf(docs[0].Object).Elem().FieldByName("Spec")
+	for field, want := range map[string]bool{"AutomountServiceAccountToken": false, "HostNetwork": true, "EnableServiceLinks": false} {
+		f := spec.FieldByName(field)
+		if f.Kind() == reflect.Pointer {
+			if f.IsNil() {
+				t.Errorf("%s unset, want %t", field, want)
+				continue
+			}
+			f = f.Elem()
+		}
+		if f.Bool() != want {
+			t.Errorf("%s = %t, want %t", field, f.Bool(), want)
+		}
+	}
+}
