@@ -16,7 +16,7 @@ type APIResource struct {
 
 // APIResources returns the resources of the built-in API groups of
 // Kubernetes 1.37 (what `kubectl api-resources` lists on a cluster without
-// extensions), for resolving `kvet can-i` arguments and telling namespaced
+// extensions, and the resources of impersonation), for resolving `kvet can-i` arguments and telling namespaced
 // resources from cluster-scoped ones.
 func APIResources() []APIResource {
 	type r = APIResource
@@ -91,6 +91,13 @@ func APIResources() []APIResource {
 		r{"storage.k8s.io", "storageclasses", "storageclass", []string{"sc"}, cluster},
 		r{"storage.k8s.io", "volumeattachments", "volumeattachment", nil, cluster},
 		r{"storage.k8s.io", "volumeattributesclasses", "volumeattributesclass", []string{"vac"}, cluster},
+		// Not served, but named by RBAC rules: what impersonation asks for,
+		// always outside any namespace (a ServiceAccount is impersonated in
+		// its own).
+		r{"", "users", "user", nil, cluster},
+		r{"", "groups", "group", nil, cluster},
+		r{"authentication.k8s.io", "uids", "uid", nil, cluster},
+		r{"authentication.k8s.io", "userextras", "userextra", nil, cluster},
 	}
 }
 

@@ -82,9 +82,12 @@ func (r Risk) Path(rule *Rule) analyzer.Path {
 	return rule.ElementPath("resources", r.Resource)
 }
 
-// probe is a request an access consists of.
+// probe is a request an access consists of. cluster marks a request that
+// is never made in a namespace (impersonating a user or group), which only
+// a ClusterRoleBinding can allow.
 type probe struct {
 	group, resource, sub string
+	cluster              bool
 }
 
 // accessDef describes one access: the requests that make it up and the
@@ -105,28 +108,28 @@ var accessTable = sync.OnceValue(accessDefs)
 func accessDefs() []accessDef {
 	warn, errSev := analyzer.SeverityWarning, analyzer.SeverityError
 	return []accessDef{
-		{AccessSecrets, "rbac-secrets-access", warn, "read secrets", []probe{{"", "secrets", ""}}, []string{"get", "list", "watch"}, false},
-		{AccessExec, "rbac-pod-exec", warn, "exec into pods", []probe{{"", "pods", "exec"}, {"", "pods", "attach"}}, []string{"create", "get"}, false},
-		{AccessPortForward, "rbac-pod-exec", warn, "port-forward to pods", []probe{{"", "pods", "portforward"}}, []string{"create"}, false},
-		{AccessDebug, "rbac-pod-exec", warn, "add debug containers to pods", []probe{{"", "pods", "ephemeralcontainers"}}, []string{"update", "patch"}, false},
+		{AccessSecrets, "rbac-secrets-access", warn, "read secrets", []probe{{"", "secrets", "", false}}, []string{"get", "list", "watch"}, false},
+		{AccessExec, "rbac-pod-exec", warn, "exec into pods", []probe{{"", "pods", "exec", false}, {"", "pods", "attach", false}}, []string{"create", "get"}, false},
+		{AccessPortForward, "rbac-pod-exec", warn, "port-forward to pods", []probe{{"", "pods", "portforward", false}}, []string{"create"}, false},
+		{AccessDebug, "rbac-pod-exec", warn, "add debug containers to pods", []probe{{"", "pods", "ephemeralcontainers", false}}, []string{"update", "patch"}, false},
 		{AccessWorkloads, "rbac-workload-create", warn, "create pods that run as any ServiceAccount of the namespace", []probe{
-			{"", "pods", ""}, {"", "replicationcontrollers", ""}, {"apps", "deployments", ""}, {"apps", "daemonsets", ""},
-			{"apps", "statefulsets", ""}, {"apps", "replicasets", ""}, {"batch", "jobs", ""}, {"batch", "cronjobs", ""},
+			{"", "pods", "", false}, {"", "replicationcontrollers", "", false}, {"apps", "deployments", "", false}, {"apps", "daemonsets", "", false},
+			{"apps", "statefulsets", "", false}, {"apps", "replicasets", "", false}, {"batch", "jobs", "", false}, {"batch", "cronjobs", "", false},
 		}, []string{"create"}, false},
 		{AccessEscalate, "rbac-escalation-verbs", errSev, "escalate or bind roles beyond its own permissions", []probe{
-			{"rbac.authorization.k8s.io", "roles", ""}, {"rbac.authorization.k8s.io", "clusterroles", ""},
+			{"rbac.authorization.k8s.io", "roles", "", false}, {"rbac.authorization.k8s.io", "clusterroles", "", false},
 		}, []string{"escalate", "bind"}, false},
 		{AccessImpersonate, "rbac-escalation-verbs", errSev, "impersonate users, groups or ServiceAccounts", []probe{
-			{"", "users", ""}, {"", "groups", ""}, {"", "serviceaccounts", ""}, {"authentication.k8s.io", "uids", ""},
-			{"authentication.k8s.io", "userextras", "*"},
+			{"", "users", "", true}, {"", "groups", "", true}, {"", "serviceaccounts", "", false}, {"authentication.k8s.io", "uids", "", true},
+			{"authentication.k8s.io", "userextras", "*", true},
 		}, []string{"impersonate"}, false},
-		{AccessNodesProxy, "rbac-nodes-proxy", errSev, "reach the kubelet API through nodes/proxy", []probe{{"", "nodes", "proxy"}}, nil, true},
-		{AccessToken, "rbac-token-request", warn, "mint ServiceAccount tokens", []probe{{"", "serviceaccounts", "token"}}, []string{"create"}, false},
+		{AccessNodesProxy, "rbac-nodes-proxy", errSev, "reach the kubelet API through nodes/proxy", []probe{{"", "nodes", "proxy", false}}, nil, true},
+		{AccessToken, "rbac-token-request", warn, "mint ServiceAccount tokens", []probe{{"", "serviceaccounts", "token", false}}, []string{"create"}, false},
 		{AccessWebhooks, "rbac-webhook-config", warn, "change admission webhooks", []probe{
-			{"admissionregistration.k8s.io", "validatingwebhookconfigurations", ""}, {"admissionregistration.k8s.io", "mutatingwebhookconfigurations", ""},
+			{"admissionregistration.k8s.io", "validatingwebhookconfigurations", "", false}, {"admissionregistration.k8s.io", "mutatingwebhookconfigurations", "", false},
 		}, []string{"create", "update", "patch", "delete", "deletecollection"}, true},
-		{AccessPersistentVolumes, "rbac-persistent-volume-create", warn, "create persistent volumes (hostPath escapes the node)", []probe{{"", "persistentvolumes", ""}}, []string{"create"}, true},
-		{AccessNamespaces, "rbac-namespace-modify", warn, "relabel namespaces (Pod Security level, NetworkPolicy selectors)", []probe{{"", "namespaces", ""}}, []string{"patch", "update"}, false},
+		{AccessPersistentVolumes, "rbac-persistent-volume-create", warn, "create persistent volumes (hostPath escapes the node)", []probe{{"", "persistentvolumes", "", false}}, []string{"create"}, true},
+		{AccessNamespaces, "rbac-namespace-modify", warn, "relabel namespaces (Pod Security level, NetworkPolicy selectors)", []probe{{"", "namespaces", "", false}}, []string{"patch", "update"}, false},
 	}
 }
 
@@ -195,6 +198,7 @@ func (def *accessDef) grantedBy(r *rbacv1.PolicyRule) (Risk, bool) {
 	}
 	risk := Risk{Access: def.access, RuleID: def.ruleID, Severity: def.severity, Description: def.description,
 		Verb: -1, Resource: -1, Cluster: def.cluster, Names: r.ResourceNames}
+	namespaced := false // a request made in a namespace is allowed
 	verbs := def.verbs
 	if verbs == nil { // any verb: those of the entry
 		verbs = nil
@@ -231,9 +235,11 @@ func (def *accessDef) grantedBy(r *rbacv1.PolicyRule) (Risk, bool) {
 				if !slices.Contains(risk.Verbs, verb) {
 					risk.Verbs = append(risk.Verbs, verb)
 				}
+				namespaced = namespaced || !p.cluster
 			}
 		}
 	}
+	risk.Cluster = risk.Cluster || !namespaced
 	return risk, risk.Resource >= 0
 }
 

@@ -154,3 +154,30 @@ func TestRisksAgreeWithPolicies(t *testing.T) {
 		}
 	}
 }
+
+// TestRisksCluster checks which accesses only a ClusterRoleBinding can
+// grant: impersonating users, groups, UIDs or user extras is a request
+// outside any namespace; impersonating a ServiceAccount is made in its
+// namespace.
+func TestRisksCluster(t *testing.T) {
+	for _, tt := range []struct {
+		resources []string
+		cluster   bool
+	}{
+		{[]string{"users", "groups"}, true},
+		{[]string{"users", "serviceaccounts"}, false},
+		{[]string{"serviceaccounts"}, false},
+		{[]string{"*"}, false},
+	} {
+		r := rbacv1.PolicyRule{APIGroups: []string{""}, Resources: tt.resources, Verbs: []string{"impersonate"}}
+		var got []bool
+		for _, k := range rbac.Risks("Role", &r) {
+			if k.Access == rbac.AccessImpersonate {
+				got = append(got, k.Cluster)
+			}
+		}
+		if len(got) != 1 || got[0] != tt.cluster {
+			t.Errorf("impersonate %v: cluster %v, want [%t]", tt.resources, got, tt.cluster)
+		}
+	}
+}

@@ -229,6 +229,10 @@ var urlVerbs = []string{"get", "head", "options", "post", "put", "patch", "delet
 var knownSubresources = []string{"log", "exec", "attach", "portforward", "proxy", "status", "scale", "binding",
 	"eviction", "ephemeralcontainers", "resize", "token", "approval", "finalize", "rollback", "*"}
 
+// collectionVerbs are the verbs of requests made on a collection: they
+// carry no object's name in their URL.
+var collectionVerbs = []string{"create", "list", "watch", "deletecollection"}
+
 // parseCanI checks the flags and splits the arguments into the request
 // and the paths (dash is where -- was, -1 without it). It warns on stderr
 // about what is probably a mistake but still has an answer (an unknown
@@ -315,14 +319,18 @@ func (a *app) parseCanI(f *canIFlags, args []string, dash int) (canIQuestion, er
 	switch {
 	case !known && r.Name != "*" && r.Group == "":
 		fmt.Fprintf(a.stderr, "kvet: warning: %q is not a resource Kubernetes %s serves: asking for %q in the core API group (name a custom resource as RESOURCE.GROUP)\n", res, analyzer.NewestKubeVersion, r.Name)
-	case known && r.Name == "namespaces" && r.Group == "" && name != "":
+	case known && r.Name == "namespaces" && r.Group == "" && name != "" && !slices.Contains(collectionVerbs, verb):
 		// The API server sees a request for one namespace (and its
 		// subresources) as made in that namespace: a RoleBinding there
-		// may allow it.
+		// may allow it. A create, list, watch or deletecollection is made
+		// on the collection, outside any namespace, whatever its name.
 		if f.namespace != "" && f.namespace != name {
 			fmt.Fprintf(a.stderr, "kvet: warning: a request for namespace %s is made in namespace %s: -n %s is ignored\n", name, name, f.namespace)
 		}
 		q.request.Namespace = name
+	case known && r.Name == "clusterroles" && r.Group == "rbac.authorization.k8s.io" && verb == "bind" && f.namespace != "":
+		// Binding a ClusterRole in a RoleBinding is checked in the
+		// binding's namespace: a RoleBinding there may delegate it.
 	case known && !r.Namespaced:
 		if f.namespace != "" {
 			fmt.Fprintf(a.stderr, "kvet: warning: %s is not namespaced: -n %s is ignored\n", q.resource, f.namespace)

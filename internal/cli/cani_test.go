@@ -494,3 +494,62 @@ func TestCanINamespaceObject(t *testing.T) {
 		}
 	}
 }
+
+// TestCanIRequestScope checks the namespace a request is made in, as the
+// API server's request info and RBAC checks see it: a request on the
+// namespaces collection (create, list, watch, deletecollection) is outside
+// any namespace even with a NAME; binding a ClusterRole in a RoleBinding is
+// checked in the binding's namespace (the delegation the Kubernetes docs
+// describe); impersonating a user or group is outside any namespace, so a
+// RoleBinding never allows it.
+func TestCanIRequestScope(t *testing.T) {
+	role := func(kind, ns, name, rules string) string {
+		meta := "  name: " + name + "\n"
+		if ns != "" {
+			meta += "  namespace: " + ns + "\n"
+		}
+		return "apiVersion: rbac.authorization.k8s.io/v1\nkind: " + kind + "\nmetadata:\n" + meta + "rules:\n" + rules + "---\n"
+	}
+	binding := func(kind, ns, name, user, roleKind, roleName string) string {
+		meta := "  name: " + name + "\n"
+		if ns != "" {
+			meta += "  namespace: " + ns + "\n"
+		}
+		return "apiVersion: rbac.authorization.k8s.io/v1\nkind: " + kind + "\nmetadata:\n" + meta +
+			"subjects:\n- {kind: User, name: " + user + ", apiGroup: rbac.authorization.k8s.io}\n" +
+			"roleRef: {kind: " + roleKind + ", name: " + roleName + ", apiGroup: rbac.authorization.k8s.io}\n---\n"
+	}
+	repo(t, map[string]string{"rbac.yaml": role("ClusterRole", "", "ns-admin", "- {apiGroups: [\"\"], resources: [namespaces], verbs: [\"*\"]}\n") +
+		binding("RoleBinding", "team", "alice-ns", "alice", "ClusterRole", "ns-admin") +
+		role("ClusterRole", "", "role-grantor", "- {apiGroups: [rbac.authorization.k8s.io], resources: [rolebindings], verbs: [create]}\n"+
+			"- {apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind], resourceNames: [edit, view]}\n") +
+		binding("RoleBinding", "team", "bob-grants", "bob", "ClusterRole", "role-grantor") +
+		role("Role", "team", "imp", "- {apiGroups: [\"\"], resources: [users, groups, serviceaccounts], verbs: [impersonate]}\n") +
+		binding("RoleBinding", "team", "carol-imp", "carol", "Role", "imp") +
+		role("ClusterRole", "", "imp-all", "- {apiGroups: [\"\"], resources: [users], verbs: [impersonate]}\n") +
+		binding("ClusterRoleBinding", "", "dave-imp", "dave", "ClusterRole", "imp-all")})
+	for _, c := range []struct{ args, answer, stderr string }{
+		{"get namespaces team --as alice rbac.yaml", "yes", ""},
+		{"delete namespaces team --as alice rbac.yaml", "yes", ""},
+		{"create namespaces team --as alice rbac.yaml", "no", ""},
+		{"list namespaces team --as alice rbac.yaml", "no", ""},
+		{"watch namespaces team --as alice rbac.yaml", "no", ""},
+		{"deletecollection namespaces team --as alice rbac.yaml", "no", ""},
+		{"bind clusterroles edit -n team --as bob rbac.yaml", "yes", ""},
+		{"bind clusterroles admin -n team --as bob rbac.yaml", "no", ""},
+		{"bind clusterroles edit -n other --as bob rbac.yaml", "no", ""},
+		{"bind clusterroles edit --as bob rbac.yaml", "no", ""},
+		{"escalate clusterroles edit -n team --as bob rbac.yaml", "no", "clusterroles.rbac.authorization.k8s.io is not namespaced: -n team is ignored"},
+		{"impersonate users jane --as carol rbac.yaml", "no", ""},
+		{"impersonate users jane -n team --as carol rbac.yaml", "no", "users is not namespaced: -n team is ignored"},
+		{"impersonate groups admins --as carol rbac.yaml", "no", ""},
+		{"impersonate serviceaccounts robot -n team --as carol rbac.yaml", "yes", ""},
+		{"impersonate users jane --as dave rbac.yaml", "yes", ""},
+	} {
+		code, stdout, stderr := kvet(t, append([]string{"can-i"}, strings.Fields(c.args)...)...)
+		want := map[string]int{"yes": 0, "no": 1}[c.answer]
+		if stdout != c.answer+"\n" || code != want || c.stderr == "" && stderr != "" || !strings.Contains(stderr, c.stderr) {
+			t.Errorf("can-i %s: stdout %q, exit %d, stderr %q; want %q, exit %d, stderr with %q", c.args, stdout, code, stderr, c.answer, want, c.stderr)
+		}
+	}
+}
