@@ -150,7 +150,7 @@ func (t *Outline) locate(seg segment, root *yaml.Node, p analyzer.Path, atKey bo
 			if seq {
 				break
 			}
-			pick = t.pickEntry(lines, p[k].Key, nodes[k], nodes[k+1])
+			pick = t.pickEntry(cur, lines, p[k].Key, nodes[k], nodes[k+1])
 		}
 		if pick < 0 {
 			break
@@ -202,32 +202,54 @@ func (t *Outline) locate(seg segment, root *yaml.Node, p analyzer.Path, atKey bo
 	return t.byteRange(at, l.keyStart, l.keyEnd), q
 }
 
-// pickEntry chooses among the entries of a mapping the one for key, whose
-// rendered mapping is parent and value rendered: when several branches
-// write it ({{ if }} ... {{ else }}), the one whose literal value is the
-// rendered one, else the first. When the rendered mapping holds the key
-// more than once (a duplicate-key error), the copies are written one after
-// the other and the decoder reads the last: the last whose literal value
-// is the rendered one, else the last.
-func (t *Outline) pickEntry(lines []int, key string, parent, rendered *yaml.Node) int {
+// pickEntry chooses among the entries of a mapping (lines of b) the one
+// for key, whose rendered mapping is parent and value rendered: when
+// several branches write it ({{ if }} ... {{ else }}), the one whose
+// literal value is the rendered one, or for a mapping or list the one
+// that writes the most of its keys and values, else the first. When the
+// rendered mapping holds the key more than once (a duplicate-key error),
+// the copies are written one after the other and the decoder reads the
+// last: the last whose literal value is the rendered one, else the last.
+func (t *Outline) pickEntry(b block, lines []int, key string, parent, rendered *yaml.Node) int {
 	var found []int
 	for _, i := range lines {
 		if l := t.lines[i]; !l.templated && l.key == key {
 			found = append(found, i)
 		}
 	}
-	if len(found) > 1 && repeated(parent, key) {
+	if len(found) == 0 {
+		return -1
+	}
+	if len(found) == 1 {
+		return found[0]
+	}
+	if repeated(parent, key) {
 		slices.Reverse(found)
 	}
-	if len(found) > 1 && rendered != nil && rendered.Kind == yaml.ScalarNode {
+	rendered = deref(rendered)
+	switch {
+	case rendered == nil:
+	case rendered.Kind == yaml.ScalarNode:
 		for _, i := range found {
 			if v, ok := t.value(i); ok && v == rendered.Value {
 				return i
 			}
 		}
-	}
-	if len(found) == 0 {
-		return -1
+	case !repeated(parent, key):
+		want := map[string]bool{}
+		renderedTokens(rendered, want)
+		best, bestScore := found[0], -1
+		for _, i := range found {
+			eb := t.entryBlock(b, i)
+			eb.from = i // the entry's own line too: a flow value written there
+			// What it writes of the rendered value, less what it writes
+			// that was not rendered (the branch that did not run).
+			matched, extra := t.blockScore(eb, want)
+			if sc := matched - extra; sc > bestScore || bestScore < 0 {
+				best, bestScore = i, sc
+			}
+		}
+		return best
 	}
 	return found[0]
 }
@@ -254,10 +276,21 @@ func repeated(m *yaml.Node, key string) bool {
 // position, an item inside a {{ range }} standing for all it renders.
 func (t *Outline) pickItem(b block, items []int, rendered *yaml.Node, index, parent int) int {
 	if want, ok := itemName(rendered); ok {
+		var named []int
 		for _, i := range items {
 			if t.itemNamed(b, i, want) {
-				return i
+				named = append(named, i)
 			}
+		}
+		switch len(named) {
+		case 0:
+		case 1:
+			return named[0]
+		default:
+			// Items of the same name in {{ if }} ... {{ else }} branches:
+			// the one that writes the most of the rendered item.
+			items = named
+			index = -1
 		}
 	}
 	pos := -1
@@ -290,9 +323,16 @@ func (t *Outline) pickItem(b block, items []int, rendered *yaml.Node, index, par
 // score counts the keys and values of the rendered item (want) that the
 // template item on line i writes literally.
 func (t *Outline) score(b block, i int, want map[string]bool) int {
-	ib := t.itemBlock(b, i)
+	matched, _ := t.blockScore(t.itemBlock(b, i), want)
+	return matched
+}
+
+// blockScore counts the keys and values of a rendered node (want) that
+// the lines of b write literally, those of flow collections included, and
+// those they write that are not in want.
+func (t *Outline) blockScore(b block, want map[string]bool) (matched, extra int) {
 	got := map[string]bool{}
-	for j := ib.from; j < ib.to; j++ {
+	for j := b.from; j < b.to; j++ {
 		l := t.lines[j]
 		if l.skip {
 			continue
@@ -300,19 +340,22 @@ func (t *Outline) score(b block, i int, want map[string]bool) int {
 		if l.hasKey && !l.templated {
 			got["k:"+l.key] = true
 		}
-		if v, ok := t.value(j); ok {
+		if n := t.flow(j); n != nil {
+			renderedTokens(n, got)
+		} else if v, ok := t.value(j); ok {
 			for _, tok := range strings.Split(strings.Trim(v, "[]{} "), ",") {
 				got["v:"+unquote(strings.TrimSpace(tok))] = true
 			}
 		}
 	}
-	n := 0
-	for tok := range want {
-		if got[tok] {
-			n++
+	for tok := range got {
+		if want[tok] {
+			matched++
+		} else {
+			extra++
 		}
 	}
-	return n
+	return matched, extra
 }
 
 // renderedTokens collects the keys and scalar values of a rendered node.
@@ -340,6 +383,11 @@ func renderedTokens(n *yaml.Node, into map[string]bool) {
 func (t *Outline) itemNamed(b block, i int, want string) bool {
 	l := t.lines[i]
 	if !l.hasKey {
+		if n := t.flow(i); n != nil && n.Kind == yaml.MappingNode {
+			// - {name: a, image: "a:1"}
+			name, ok := itemName(n)
+			return ok && name == want
+		}
 		v, ok := t.value(i)
 		return ok && v == want
 	}
@@ -353,6 +401,28 @@ func (t *Outline) itemNamed(b block, i int, want string) bool {
 		}
 	}
 	return false
+}
+
+// flow returns the node of a flow collection written literally as the
+// value on line i (`- {name: a, image: "a:1"}`, `verbs: [get, list]`),
+// or nil.
+func (t *Outline) flow(i int) *yaml.Node {
+	l := t.lines[i]
+	if !l.literal || l.valueEnd <= l.valueStart {
+		return nil
+	}
+	text := t.valueText(i, l)
+	if text[0] != '{' && text[0] != '[' {
+		return nil
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(text), &doc); err != nil || len(doc.Content) == 0 {
+		return nil
+	}
+	if n := doc.Content[0]; n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
+		return n
+	}
+	return nil
 }
 
 // renderedPath follows p in a rendered node tree and returns the nodes

@@ -440,3 +440,82 @@ func TestNamePattern(t *testing.T) {
 		}
 	}
 }
+
+// TestLocateBranchesAndFlowItems checks the template line chosen for a
+// rendered item or entry that several lines could have written: a flow
+// mapping item (`- {name: a, ...}`) is read for its name and keys; of
+// items or mapping entries written in {{ if }} and {{ else }} branches,
+// the branch that writes the rendered values.
+func TestLocateBranchesAndFlowItems(t *testing.T) {
+	tmpl := `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - {name: a, image: "a:latest"}
+  - name: b
+    image: "b:1"
+  {{- if .Values.pinned }}
+  - name: c
+    image: "c:1"
+    resources:
+      limits: {cpu: 1}
+      requests: {cpu: 1}
+  {{- else }}
+  - name: c
+    image: "c:latest"
+    resources:
+      requests: {cpu: 1}
+  {{- end }}
+`
+	out := `apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - {name: a, image: "a:latest"}
+  - name: b
+    image: "b:1"
+  - name: c
+    image: "c:latest"
+    resources:
+      requests: {cpu: 1}
+`
+	s := NewSource(&analyzer.File{Path: "t.yaml", Content: []byte(tmpl)})
+	docs, _ := analyzer.NewLoader(nil).Parse(&analyzer.File{Path: "r", Content: []byte(out)})
+	if len(docs) != 1 {
+		t.Fatalf("%d documents", len(docs))
+	}
+	s.Add(docs[0])
+	containers := analyzer.NewPath("spec", "containers")
+	for _, tt := range []struct {
+		path analyzer.Path
+		line int
+	}{
+		{containers.Index(0), 7},
+		{containers.Index(0).Key("image"), 7},
+		{containers.Index(1).Key("image"), 9},
+		{containers.Index(2), 17},
+		{containers.Index(2).Key("image"), 18},
+		{containers.Index(2).Key("resources"), 19},
+		{containers.Index(2).Key("resources", "limits"), 19},
+	} {
+		if r, _ := s.Locate(docs[0], tt.path, false); r.Start.Line != tt.line {
+			t.Errorf("Locate(%s) at line %d, want %d", tt.path, r.Start.Line, tt.line)
+		}
+	}
+	// An entry written in both branches with mapping values: the branch
+	// whose keys were rendered.
+	tmpl2 := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: c:1\n" +
+		"    {{- if .Values.limits }}\n    resources:\n      limits: {cpu: 1}\n      requests: {cpu: 1}\n" +
+		"    {{- else }}\n    resources:\n      requests: {cpu: 1}\n    {{- end }}\n"
+	out2 := "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: c:1\n    resources:\n      requests: {cpu: 1}\n"
+	s2 := NewSource(&analyzer.File{Path: "t2.yaml", Content: []byte(tmpl2)})
+	docs2, _ := analyzer.NewLoader(nil).Parse(&analyzer.File{Path: "r2", Content: []byte(out2)})
+	s2.Add(docs2[0])
+	if r, _ := s2.Locate(docs2[0], containers.Index(0).Key("resources", "limits"), false); r.Start.Line != 14 {
+		t.Errorf("missing limits at line %d, want 14 (the else branch's resources)", r.Start.Line)
+	}
+}
