@@ -171,7 +171,8 @@ func discover(paths, names []string, skip func(string) bool) discovery {
 				p, &safefile.NotRegularError{Mode: info.Mode()}))
 			continue
 		}
-		err = filepath.WalkDir(p, func(path string, e os.DirEntry, err error) error {
+		root := safefile.WalkRoot(p) // a link named on the command line is followed
+		err = filepath.WalkDir(root, func(path string, e os.DirEntry, err error) error {
 			if err != nil {
 				d.errs = append(d.errs, fmt.Errorf("reading %s: %w", path, unwrapPathError(err)))
 				if e != nil && e.IsDir() {
@@ -180,7 +181,7 @@ func discover(paths, names []string, skip func(string) bool) discovery {
 				return nil
 			}
 			if e.IsDir() {
-				if path != p && skipDir(e.Name()) {
+				if path != root && skipDir(e.Name()) {
 					return filepath.SkipDir
 				}
 				return nil

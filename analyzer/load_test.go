@@ -3,6 +3,7 @@ package analyzer_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -431,5 +432,30 @@ func TestYAMLOnlyLineBreaks(t *testing.T) {
 		if got, want := docs[0].Locate(analyzer.NewPath("metadata", "name"), false).Start, bad.Position(strings.Index(badSrc, "m}")); got != want {
 			t.Errorf("%U: metadata.name after the error at %+v, want %+v", []rune(br)[0], got, want)
 		}
+	}
+}
+
+// A directory named through a symbolic link is searched (a CI step that
+// lints "k8s", a link to the manifests, must not pass on no files); links
+// found inside a directory are still not followed.
+func TestDiscoverLinkedDirectory(t *testing.T) {
+	dir := t.TempDir()
+	analyzertest.WriteFile(t, filepath.Join(dir, "real/a.yaml"), "")
+	analyzertest.WriteFile(t, filepath.Join(dir, "real/sub/b.yaml"), "")
+	if err := os.Symlink(filepath.Join(dir, "real"), filepath.Join(dir, "link")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	if err := os.Symlink(filepath.Join(dir, "real", "sub"), filepath.Join(dir, "real", "inner")); err != nil {
+		t.Fatal(err)
+	}
+	files, errs := analyzer.Discover([]string{filepath.Join(dir, "link")})
+	if len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	for i := range files {
+		files[i] = strings.TrimPrefix(files[i], filepath.ToSlash(dir)+"/")
+	}
+	if got, want := strings.Join(files, " "), "link/a.yaml link/sub/b.yaml"; got != want {
+		t.Errorf("Discover = %s, want %s", got, want)
 	}
 }

@@ -150,12 +150,13 @@ func userSources(ctx context.Context, dirs []string, tests bool, maxSize int64) 
 			continue
 		}
 		var found []string
-		err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		root := safefile.WalkRoot(dir) // a link named by --policy is followed
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
 			if d.IsDir() {
-				if p != dir && strings.HasPrefix(d.Name(), ".") {
+				if p != root && strings.HasPrefix(d.Name(), ".") {
 					return filepath.SkipDir
 				}
 				return nil

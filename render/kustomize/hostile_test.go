@@ -137,3 +137,55 @@ func mustAbs(t *testing.T, dir string) string {
 	}
 	return abs
 }
+
+// TestSymlinkedRoot: kustomize resolves symbolic links and reports the
+// real paths it read. An overlay named through a link, or linted from a
+// working directory reached through one, is rendered with its source
+// positions, its resource linted only through the rendering, as when it is
+// named by its real path.
+func TestSymlinkedRoot(t *testing.T) {
+	t.Chdir(t.TempDir())
+	analyzertest.WriteFile(t, "real/kustomization.yaml", "namespace: team\nresources:\n- sa.yaml\n")
+	analyzertest.WriteFile(t, "real/sa.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n")
+	if err := os.Symlink("real", "link"); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	lint := func(dir string) []string {
+		t.Helper()
+		loader := analyzer.NewLoader(nil)
+		loader.Renderer = render.New(kustomize.New())
+		name := &analyzer.Rule{ID: "test-name", Severity: analyzer.SeverityInfo, Run: func(p *analyzer.Pass) {
+			p.Report(analyzer.Finding{Path: analyzer.NewPath("metadata", "namespace"), Message: p.Doc.Namespace})
+		}}
+		_, res := analyzer.Lint(context.Background(), loader, []string{dir}, []*analyzer.Rule{name}, analyzer.Options{})
+		var got []string
+		for _, d := range res.Diagnostics {
+			got = append(got, fmt.Sprintf("%s:%d %s %s", d.File, d.Range.Start.Line, d.RuleID, d.Message))
+		}
+		return got
+	}
+	// The namespace kustomize set, at its entry; the file not linted as it is.
+	want := func(dir string) []string {
+		return []string{dir + "kustomization.yaml:1 test-name team"}
+	}
+	if got := lint("real"); !slices.Equal(got, want("real/")) {
+		t.Fatalf("real: %v, want %v", got, want("real/"))
+	}
+	if got := lint("link"); !slices.Equal(got, want("link/")) {
+		t.Errorf("through a link: %v, want %v", got, want("link/"))
+	}
+	// As a shell does: the working directory named by the link ($PWD),
+	// which os.Getwd returns.
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir("link")
+	t.Setenv("PWD", filepath.Join(wd, "link"))
+	if cwd, _ := os.Getwd(); cwd != filepath.Join(wd, "link") {
+		t.Fatalf("working directory %s, want the link's path", cwd)
+	}
+	if got := lint("."); !slices.Equal(got, want("")) {
+		t.Errorf("from a linked working directory: %v, want %v", got, want(""))
+	}
+}

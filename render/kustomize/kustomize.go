@@ -243,6 +243,9 @@ type build struct {
 	patchFiles []string
 	// parents are the kustomizations that include each one (see chain).
 	parents map[*kustomization][]*kustomization
+	// real is the root's directory with symbolic links resolved, as
+	// kustomize sees it.
+	real string
 }
 
 // located is an entry of a kustomization.
@@ -280,7 +283,16 @@ func (r *Renderer) Render(ctx context.Context, env *render.Env, dir string) *ana
 	if err := ctx.Err(); err != nil {
 		return out
 	}
-	fs := &fileSystem{FileSystem: filesys.MakeFsOnDisk(), root: abs, env: env}
+	// kustomize works on the real path of the root (it resolves symbolic
+	// links), and reports the files it reads there: they are mapped back
+	// under the root as given, where discovery found them (a directory
+	// named through a link, a working directory reached through one).
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		real = abs
+	}
+	b.real = real
+	fs := &fileSystem{FileSystem: filesys.MakeFsOnDisk(), root: real, env: env}
 	// kustomize takes no context, and a deep tree of bases (each included
 	// twice, a few levels down) keeps it busy for minutes: Ctrl-C does not
 	// wait for it, nor does the run wait longer than the time limit.
@@ -339,7 +351,7 @@ func (r *Renderer) Render(ctx context.Context, env *render.Env, dir string) *ana
 		}
 	}
 	for _, p := range fs.read {
-		if f, err := env.File(b.display(p)); err == nil && !slices.Contains(out.Files, f) {
+		if f, err := env.File(b.display(b.given(p))); err == nil && !slices.Contains(out.Files, f) {
 			out.Files = append(out.Files, f)
 		}
 	}
@@ -530,6 +542,19 @@ func quotes(msg, value string) bool {
 		}
 		i = start + 1
 	}
+}
+
+// given maps a path under the root's real directory (kustomize's) to the
+// same file under the root's directory as given.
+func (b *build) given(p string) string {
+	if b.real == "" || b.real == b.root.abs {
+		return p
+	}
+	rel, err := filepath.Rel(b.real, p)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return p
+	}
+	return filepath.Join(b.root.abs, rel)
 }
 
 // display turns an absolute path that kustomize read into a path as the
