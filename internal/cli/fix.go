@@ -94,6 +94,19 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 	readsStdin := slices.Contains(paths, "-")
 	if readsStdin {
 		if stdin, err = safefile.ReadStream(ctx, a.stdin, f.maxFileSize); err != nil {
+			if tl := (*safefile.TooLargeError)(nil); errors.As(err, &tl) && !f.diff {
+				// Too large to fix: the text goes through unchanged, as
+				// an editor that pipes its buffer through kvet fix -
+				// replaces the buffer with what comes out.
+				_, werr := a.stdout.Write(tl.Read)
+				if werr == nil {
+					werr = safefile.Copy(ctx, a.stdout, a.stdin)
+				}
+				if werr != nil {
+					return fmt.Errorf("reading standard input: %w; passing it on unchanged: %w", err, werr)
+				}
+				return fmt.Errorf("reading standard input: %w; written back unchanged", err)
+			}
 			return fmt.Errorf("reading standard input: %w", err)
 		}
 	}

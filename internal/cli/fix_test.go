@@ -265,6 +265,12 @@ func TestFixStdin(t *testing.T) {
 	if code, stdout, _ := kvetStdin(t, broken, "fix", "-"); stdout != broken || code != 1 {
 		t.Errorf("broken input: exit %d, %q", code, stdout)
 	}
+	// So is input over --max-file-size, whole (what was read before the
+	// limit, then the rest), with an error.
+	if code, stdout, stderr := kvetStdin(t, jobNoLimits, "fix", "--max-file-size", "100", "-"); stdout != jobNoLimits || code != cli.ExitError ||
+		!strings.Contains(stderr, "over the 100 bytes limit (--max-file-size); written back unchanged") {
+		t.Errorf("input over the limit: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
 	if code, _, stderr := kvetStdin(t, "", "fix", "--stdin-filename", "a.yaml", "a.yaml"); code != cli.ExitError || !strings.Contains(stderr, "give - as the PATH") {
 		t.Errorf("--stdin-filename without -: exit %d %q", code, stderr)
 	}

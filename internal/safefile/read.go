@@ -29,6 +29,10 @@ type TooLargeError struct {
 	// Size is the file's size, or 0 when unknown (a stream).
 	Size  int64
 	Limit int64
+	// Read is, for a stream (ReadStream), what was read of it before the
+	// limit: the rest is still in the stream, for a caller that must pass
+	// it on unchanged.
+	Read []byte
 }
 
 func (e *TooLargeError) Error() string {
@@ -94,7 +98,7 @@ func Read(ctx context.Context, path string, limit int64) ([]byte, error) {
 		limit = DefaultMaxSize
 	}
 	if IsStreamName(path) {
-		return readStream(ctx, func() (io.ReadCloser, error) { return os.Open(path) }, limit)
+		return readStream(ctx, func() (io.ReadCloser, error) { return os.Open(path) }, limit, nil)
 	}
 	// O_NONBLOCK: opening a FIFO for reading does not wait for a writer;
 	// Fstat then refuses it. It changes nothing for regular files.
@@ -115,34 +119,78 @@ func Read(ctx context.Context, path string, limit int64) ([]byte, error) {
 	}
 	// The size may be unknown (files of /proc report 0) or grow while
 	// reading: the limit applies to what is read.
-	return readAll(f, limit, info.Size())
+	data, err := readAll(f, limit, info.Size())
+	if err != nil {
+		return nil, err
+	}
+	return data, nil
 }
 
 // ReadStream reads r (standard input) to its end, at most limit bytes
 // (DefaultMaxSize when limit <= 0), and stops with ctx.Err() when ctx is
-// done first: a terminal or a pipe that never closes cannot hang kvet.
+// done first: a terminal or a pipe that never closes cannot hang kvet. Over
+// the limit, the *TooLargeError holds what was read.
 func ReadStream(ctx context.Context, r io.Reader, limit int64) ([]byte, error) {
 	if limit <= 0 {
 		limit = DefaultMaxSize
 	}
-	return readStream(ctx, func() (io.ReadCloser, error) { return io.NopCloser(r), nil }, limit)
+	var read []byte
+	data, err := readStream(ctx, func() (io.ReadCloser, error) { return io.NopCloser(r), nil }, limit, &read)
+	if tl := (*TooLargeError)(nil); errors.As(err, &tl) {
+		tl.Read = read
+	}
+	return data, err
+}
+
+// Copy copies r to w until r ends or ctx is done (checked between reads),
+// and says why it stopped: nil at the end of r.
+func Copy(ctx context.Context, w io.Writer, r io.Reader) error {
+	buf := make([]byte, 64<<10)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n, err := r.Read(buf)
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return werr
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return unwrap(err)
+		}
+	}
 }
 
 // readStream opens and reads a stream in a goroutine, so that the caller
 // returns when ctx is done even if the open or a read blocks forever (the
 // goroutine is then abandoned, blocked, until the process exits).
-func readStream(ctx context.Context, open func() (io.ReadCloser, error), limit int64) ([]byte, error) {
+// read, when not nil, receives what was read over the limit (set before
+// the goroutine returns, so read only after readStream returned the error).
+func readStream(ctx context.Context, open func() (io.ReadCloser, error), limit int64, read *[]byte) ([]byte, error) {
 	return abandon.Do(ctx, func() ([]byte, error) {
 		rc, err := open()
 		if err != nil {
 			return nil, unwrap(err)
 		}
 		defer rc.Close() //nolint:errcheck // read-only
-		return readAll(rc, limit, 0)
+		data, err := readAll(rc, limit, 0)
+		if read != nil && err != nil {
+			*read = data
+		}
+		if err != nil {
+			return nil, err
+		}
+		return data, nil
 	})
 }
 
-// readAll reads r up to limit bytes; size is a hint (0 when unknown).
+// readAll reads r up to limit bytes; size is a hint (0 when unknown). Over
+// the limit it returns what it read (limit+1 bytes) with the
+// *TooLargeError; on another error, what it read before it.
 func readAll(r io.Reader, limit, size int64) ([]byte, error) {
 	buf := make([]byte, 0, min(size, limit)+1)
 	for {
@@ -152,13 +200,13 @@ func readAll(r io.Reader, limit, size int64) ([]byte, error) {
 		n, err := r.Read(buf[len(buf):min(int64(cap(buf)), limit+1)])
 		buf = buf[:len(buf)+n]
 		if int64(len(buf)) > limit {
-			return nil, &TooLargeError{Limit: limit}
+			return buf, &TooLargeError{Limit: limit}
 		}
 		if errors.Is(err, io.EOF) {
 			return buf, nil
 		}
 		if err != nil {
-			return nil, unwrap(err)
+			return buf, unwrap(err)
 		}
 	}
 }
