@@ -63,7 +63,7 @@ func (a *app) access(cmd *cobra.Command, f *accessFlags, paths []string) error {
 	}
 	sets, set, res := run.sets, run.set, run.res
 	runErrs := slices.Concat(set.Errors, res.Errors)
-	if skip, err := a.checkOutput(f.output, set, runErrs); skip || err != nil {
+	if skip, err := a.checkOutput(f.output, func() runInputs { return inputsOf(set, run.lt, f.lintFlags, paths) }, runErrs); skip || err != nil {
 		return err
 	}
 	inputs := make([]access.Input, len(sets))

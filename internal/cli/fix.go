@@ -118,7 +118,7 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 	}
 
 	set, res := lt.Lint(ctx, f.loader(bytes.NewReader(stdin), lt), paths)
-	diags, _, _, err := a.suppress(ctx, set, res, f.lintFlags, lt, nil)
+	diags, _, _, err := a.suppress(ctx, set, res, f.lintFlags, lt, paths, nil)
 	if err != nil {
 		return err
 	}

@@ -187,7 +187,7 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 		return a.interrupted(f)
 	}
 	runErrs := slices.Concat(set.Errors, res.Errors)
-	diags, shown, done, err := a.suppress(ctx, set, res, f, lt, runErrs)
+	diags, shown, done, err := a.suppress(ctx, set, res, f, lt, paths, runErrs)
 	if err != nil || done {
 		return err
 	}
@@ -214,7 +214,7 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 		rep.RootDir = config.RepoRoot(wd)
 	}
 	rep.Sources = manifests(set, diags)
-	if skip, err := a.checkOutput(f.output, set, runErrs); skip || err != nil {
+	if skip, err := a.checkOutput(f.output, func() runInputs { return inputsOf(set, lt, f, paths) }, runErrs); skip || err != nil {
 		return err
 	}
 	if err := a.write(ctx, formatter, rep, f.output); err != nil {
@@ -245,12 +245,12 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 // when the run had errors, because a report missing the inputs that failed
 // would read as complete: the errors are printed, the exit status set,
 // and skip is true.
-func (a *app) checkOutput(output string, set *analyzer.Set, runErrs []error) (skip bool, err error) {
+func (a *app) checkOutput(output string, inputs func() runInputs, runErrs []error) (skip bool, err error) {
 	switch {
 	case output == "":
 		return false, nil
-	case isInput(output, set):
-		return true, fmt.Errorf("--output %s is one of the linted files; kvet does not overwrite its input", output)
+	case inputs().has(output):
+		return true, fmt.Errorf("--output %s is one of the files kvet reads (a linted file, configuration, baseline or policy); kvet does not overwrite its input", output)
 	case len(runErrs) > 0:
 		a.printErrors(runErrs)
 		fmt.Fprintf(a.stderr, "kvet: report not written to %s because of the errors above%s\n", output, keptNote(output))
@@ -398,33 +398,6 @@ func (a *app) writeOutput(ctx context.Context, output string, render func(io.Wri
 		return fmt.Errorf("writing report to %s: %w", output, err)
 	}
 	return nil
-}
-
-// isInput reports whether path names one of the files that were linted.
-func isInput(path string, set *analyzer.Set) bool {
-	target, err := filepath.Abs(path)
-	if err != nil {
-		return false
-	}
-	info, statErr := os.Stat(target)
-	for _, f := range set.Files {
-		if f.Path == analyzer.StdinName {
-			continue
-		}
-		p, err := filepath.Abs(filepath.FromSlash(f.Path))
-		if err != nil {
-			continue
-		}
-		if p == target {
-			return true
-		}
-		if statErr == nil {
-			if fi, err := os.Stat(p); err == nil && os.SameFile(info, fi) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // hasAtLeast reports whether a finding that is not suppressed has severity

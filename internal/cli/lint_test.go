@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -33,7 +34,7 @@ func TestOutputNeverOverwritesInput(t *testing.T) {
 	dir := repo(t, map[string]string{"k8s/cron.yaml": cronJobWithoutDeadline})
 	for _, out := range []string{"k8s/cron.yaml", "./k8s/../k8s/cron.yaml", dir + "/k8s/cron.yaml"} {
 		code, stdout, stderr := kvet(t, "lint", "--output", out, "k8s")
-		if code != 2 || !strings.Contains(stderr, "is one of the linted files") || stdout != "" {
+		if code != 2 || !strings.Contains(stderr, "is one of the files kvet reads") || stdout != "" {
 			t.Errorf("--output %s: exit %d, stderr %q, stdout %q; want exit 2 and a refusal", out, code, stderr, stdout)
 		}
 		if data, _ := os.ReadFile("k8s/cron.yaml"); string(data) != cronJobWithoutDeadline {
@@ -251,5 +252,58 @@ func TestTextShowSuppressedCapped(t *testing.T) {
 	}
 	if len(ttl) != 2 || !strings.Contains(ttl[1], ": 2 more job-ttl-missing findings in this file") {
 		t.Errorf("want one job-ttl-missing finding and one for the 2 more, got:\n%s", strings.Join(ttl, "\n"))
+	}
+}
+
+// TestNeverWritesWhatItReads: -o and --write-baseline refuse every file
+// the run reads, not only the linted manifests: a link to one, a chart's
+// Chart.yaml (read by the rendering, never linted), the configuration,
+// the baseline read and a policy file. Each stays as it was.
+func TestNeverWritesWhatItReads(t *testing.T) {
+	const chart = "apiVersion: v2\nname: c\nversion: 0.1.0\n"
+	const policy = "package acme.labels\n"
+	dir := repo(t, map[string]string{
+		".kvet.yaml":                "policies: [pol]\n",
+		"k8s/cron.yaml":             cronJobWithoutDeadline,
+		"chart/Chart.yaml":          chart,
+		"chart/templates/cron.yaml": cronJobWithoutDeadline,
+		"pol/acme.rego":             policy,
+	})
+	if err := os.Symlink("cron.yaml", filepath.Join(dir, "k8s/link.yaml")); err != nil {
+		t.Skip(err)
+	}
+	if code, _, stderr := kvet(t, "lint", "--write-baseline", "b.json", "k8s"); code != 0 {
+		t.Fatalf("writing a baseline: exit %d %q", code, stderr)
+	}
+	baseline := read(t, "b.json")
+	contents := map[string]string{
+		".kvet.yaml": "policies: [pol]\n", "k8s/cron.yaml": cronJobWithoutDeadline, "chart/Chart.yaml": chart, "pol/acme.rego": policy, "b.json": baseline,
+	}
+	for _, tc := range []struct {
+		args   []string
+		target string
+	}{
+		{[]string{"--write-baseline", "k8s/link.yaml", "k8s/cron.yaml"}, "k8s/cron.yaml"},
+		{[]string{"--write-baseline", "k8s/cron.yaml", "k8s/link.yaml"}, "k8s/cron.yaml"},
+		{[]string{"-o", "chart/Chart.yaml", "chart"}, "chart/Chart.yaml"},
+		{[]string{"--write-baseline", "chart/Chart.yaml", "chart"}, "chart/Chart.yaml"},
+		{[]string{"-o", ".kvet.yaml", "k8s"}, ".kvet.yaml"},
+		{[]string{"-o", "b.json", "--baseline", "b.json", "k8s"}, "b.json"},
+		{[]string{"-o", "pol/acme.rego", "k8s"}, "pol/acme.rego"},
+		{[]string{"-o", "pol/acme.rego", "--policy", "pol/acme.rego", "k8s"}, "pol/acme.rego"},
+	} {
+		code, _, stderr := kvet(t, append([]string{"lint"}, tc.args...)...)
+		if code != cli.ExitError || !strings.Contains(stderr, "one of the files kvet reads") {
+			t.Errorf("lint %v: exit %d, stderr %q; want a refusal", tc.args, code, stderr)
+		}
+		for f, want := range contents {
+			if got := read(t, f); got != want {
+				t.Fatalf("lint %v changed %s:\n%s", tc.args, f, got)
+			}
+		}
+	}
+	// A kvet baseline is rewritten, the one read included.
+	if code, _, stderr := kvet(t, "lint", "--baseline", "b.json", "--write-baseline", "b.json", "k8s"); code != 0 {
+		t.Errorf("rewriting the baseline read: exit %d %q", code, stderr)
 	}
 }

@@ -119,10 +119,10 @@ func (f *lintFlags) applyConfig(cmd *cobra.Command, cfg *config.Config) {
 // unsuppressedFirst). With
 // --write-baseline it records the findings instead and reports done;
 // runErrs are the errors of the run (then it writes nothing).
-func (a *app) suppress(ctx context.Context, set *analyzer.Set, res *analyzer.Result, f lintFlags, lt *linter.Linter, runErrs []error) (diags, shown []analyzer.Diagnostic, done bool, err error) {
+func (a *app) suppress(ctx context.Context, set *analyzer.Set, res *analyzer.Result, f lintFlags, lt *linter.Linter, paths []string, runErrs []error) (diags, shown []analyzer.Diagnostic, done bool, err error) {
 	diags = lt.Suppress(set, res.Diagnostics)
 	if f.writeBaseline != "" {
-		return diags, nil, true, a.writeBaseline(ctx, f, set, diags, runErrs)
+		return diags, nil, true, a.writeBaseline(ctx, f, inputsOf(set, lt, f, paths), diags, runErrs)
 	}
 	if f.baseline != "" {
 		b, err := config.LoadBaseline(ctx, f.baseline, f.maxFileSize)
@@ -211,16 +211,13 @@ func filePaths(set *analyzer.Set) []string {
 // --write-baseline, unless the run had errors (runErrs) or is interrupted:
 // a baseline missing the findings of an input that could not be read would
 // silently drop them, so the file then keeps its previous content.
-func (a *app) writeBaseline(ctx context.Context, f lintFlags, set *analyzer.Set, diags []analyzer.Diagnostic, runErrs []error) error {
+func (a *app) writeBaseline(ctx context.Context, f lintFlags, inputs runInputs, diags []analyzer.Diagnostic, runErrs []error) error {
 	path := f.writeBaseline
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return fmt.Errorf("writing baseline: %w", err)
-	}
-	for _, file := range set.Files {
-		if fa, err := filepath.Abs(file.Path); err == nil && fa == abs {
-			return fmt.Errorf("--write-baseline %s: that is one of the files being linted; kvet never writes to its inputs", path)
-		}
+	// A kvet baseline already there is rewritten (it may be the one read,
+	// or one kept in the linted directory); any other file kvet reads is
+	// never written, whatever its name (a link to a manifest included).
+	if inputs.has(path) && !config.IsBaseline(path) {
+		return fmt.Errorf("--write-baseline %s: that is one of the files kvet reads (a linted file, configuration or policy); kvet never writes to its inputs", path)
 	}
 	if a.printErrors(runErrs) {
 		fmt.Fprintf(a.stderr, "kvet: baseline %s not written because of the errors above%s\n", path, keptNote(path))
