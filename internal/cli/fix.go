@@ -118,6 +118,9 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 	}
 
 	set, res := lt.Lint(ctx, f.loader(bytes.NewReader(stdin), lt), paths)
+	if ctx.Err() != nil {
+		return a.fixInterrupted(readsStdin && !f.diff, stdin, 0, nil)
+	}
 	diags, _, _, err := a.suppress(ctx, set, res, f.lintFlags, lt, paths, nil)
 	if err != nil {
 		return err
@@ -134,6 +137,8 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 	var fixed, notApplied, changedFiles int
 	stdinOut := stdin
 	var failed []error
+	var written int        // files fixed on disk
+	var unwritten []string // files left as they were by an interrupt
 	for _, ff := range plan {
 		content, n, skipped := ff.apply(out, f.diff)
 		fixed += n
@@ -152,10 +157,23 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 			// Atomic: a reader never sees half a file, and an
 			// interrupted run leaves the original. A file changed
 			// since it was read keeps the change.
-			if err := writeFixed(ctx, ff.file.Path, ff.file.Content, content); err != nil {
-				failed = append(failed, err)
+			if ctx.Err() != nil {
+				unwritten = append(unwritten, ff.file.Path)
+				continue
 			}
+			if err := writeFixed(ctx, ff.file.Path, ff.file.Content, content); err != nil {
+				if ctx.Err() != nil {
+					unwritten = append(unwritten, ff.file.Path)
+					continue
+				}
+				failed = append(failed, err)
+				continue
+			}
+			written++
 		}
+	}
+	if ctx.Err() != nil {
+		return a.fixInterrupted(readsStdin && !f.diff, stdin, written, unwritten)
 	}
 	if readsStdin {
 		if f.diff {
@@ -205,6 +223,26 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 		a.code = ExitFindings
 	}
 	return nil
+}
+
+// fixInterrupted says what an interrupted kvet fix wrote and did not
+// write (the files that keep their content; stdin, written back unchanged
+// when echo is set) and returns errInterrupted, for exit status 130.
+func (a *app) fixInterrupted(echo bool, stdin []byte, written int, unwritten []string) error {
+	if echo {
+		_, _ = a.stdout.Write(stdin)
+		fmt.Fprintln(a.stderr, "kvet: interrupted: standard input written back unchanged")
+		return errInterrupted
+	}
+	msg := "kvet: interrupted: no file fixed"
+	if written > 0 {
+		msg = fmt.Sprintf("kvet: interrupted after fixing %d %s", written, plural(written, "file", "files"))
+	}
+	if len(unwritten) > 0 {
+		msg += fmt.Sprintf("; not fixed, as they were: %s", strings.Join(unwritten, ", "))
+	}
+	fmt.Fprintln(a.stderr, msg)
+	return errInterrupted
 }
 
 // writeFixed replaces the content old of the file at path, as kvet read

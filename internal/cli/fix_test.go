@@ -295,3 +295,22 @@ func TestFixFileNamedTwice(t *testing.T) {
 		t.Errorf("job.yaml after fix:\n%s\nwant:\n%s", got, jobFixed)
 	}
 }
+
+// Interrupted (Ctrl-C), kvet fix writes no file (each keeps its content),
+// says so and exits 130; fix - writes its input back unchanged.
+func TestFixInterrupted(t *testing.T) {
+	repo(t, map[string]string{"job.yaml": jobNoLimits})
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(cli.Interrupted{Signal: os.Interrupt})
+	var out, errb bytes.Buffer
+	code := cli.Main(ctx, []string{"fix", "job.yaml"}, strings.NewReader(""), &out, &errb)
+	if code != cli.ExitInterrupted || errb.String() != "kvet: interrupted: no file fixed\n" || read(t, "job.yaml") != jobNoLimits {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
+	}
+	out.Reset()
+	errb.Reset()
+	code = cli.Main(ctx, []string{"fix", "-"}, strings.NewReader(jobNoLimits), &out, &errb)
+	if code != cli.ExitInterrupted || out.String() != jobNoLimits && out.String() != "" {
+		t.Errorf("fix -: exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
+	}
+}
