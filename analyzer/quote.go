@@ -15,6 +15,15 @@ const MaxQuoted = 200
 // capped at MaxQuoted) is cut there.
 const MaxMessage = 2000
 
+// MaxDiagnosticMessage is the number of characters of any diagnostic's
+// message (and related place's) that kvet reports. A rule's message is
+// made of short text and of names and values from the manifests, values
+// quoted with Quote; names are pasted whole (a real chain of bindings and
+// roles across long paths takes some 4,000 characters), so a hostile name
+// of a megabyte, repeated by every finding that names it, would make a
+// report grow with it without this bound.
+const MaxDiagnosticMessage = 4 * MaxMessage
+
 // Quote returns s quoted as with %q, for a message. A value longer than
 // MaxQuoted characters (a 20 MB image string) is cut there and followed by
 // how long it is, so a hostile manifest cannot make a message, and every

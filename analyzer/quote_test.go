@@ -1,8 +1,10 @@
 package analyzer_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/kvet-dev/kvet/analyzer"
 )
@@ -35,6 +37,28 @@ func TestShorten(t *testing.T) {
 	} {
 		if got := analyzer.Shorten(c.in, c.limit); got != c.want {
 			t.Errorf("Shorten(%q, %d) = %q, want %q", c.in, c.limit, got, c.want)
+		}
+	}
+}
+
+// TestDiagnosticMessageBound: whatever a rule puts in a message (a name
+// pasted whole), the diagnostic and its related places keep at most
+// MaxDiagnosticMessage characters, saying how long the message was.
+func TestDiagnosticMessageBound(t *testing.T) {
+	huge := strings.Repeat("n", 1<<20)
+	docs, _ := analyzer.NewLoader(nil).Parse(&analyzer.File{Path: "a.yaml", Content: []byte("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n")})
+	rule := &analyzer.Rule{ID: "test-huge", Severity: analyzer.SeverityInfo, Run: func(p *analyzer.Pass) {
+		p.Report(analyzer.Finding{Path: analyzer.NewPath("metadata", "name"), Message: "named " + huge,
+			Related: []analyzer.Related{{Doc: p.Doc, Path: analyzer.NewPath("kind"), Message: "here " + huge}}})
+	}}
+	res := analyzer.Run(context.Background(), &analyzer.Set{Docs: docs}, []*analyzer.Rule{rule}, analyzer.Options{})
+	if len(res.Diagnostics) != 1 || len(res.Diagnostics[0].Related) != 1 {
+		t.Fatalf("diagnostics %v", res.Diagnostics)
+	}
+	d := res.Diagnostics[0]
+	for _, msg := range []string{d.Message, d.Related[0].Message} {
+		if n := utf8.RuneCountInString(msg); n > analyzer.MaxDiagnosticMessage+40 || !strings.HasSuffix(msg, "characters)") {
+			t.Errorf("message of %d characters ending %q", n, msg[len(msg)-40:])
 		}
 	}
 }

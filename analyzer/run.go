@@ -571,12 +571,19 @@ func severityOf(r *Rule, found Severity, opts Options) Severity {
 // kept only if it edits that file). Its message and path are the run's
 // shared copies (see interner).
 func (e *engine) resolve(r *Rule, d *Document, f Finding) Diagnostic {
-	return e.resolveMessage(r, d, f, e.intern.message(f.Message))
+	msg := f.Message
+	if len(msg) > MaxDiagnosticMessage {
+		msg = Shorten(msg, MaxDiagnosticMessage)
+	}
+	return e.resolveMessage(r, d, f, e.intern.message(msg))
 }
 
 // resolveMessage is resolve with the diagnostic's message given (set
 // rules' messages are not interned).
 func (e *engine) resolveMessage(r *Rule, d *Document, f Finding, message string) Diagnostic {
+	if len(message) > MaxDiagnosticMessage {
+		message = Shorten(message, MaxDiagnosticMessage)
+	}
 	file, rng := d.Position(f.Path, f.AtKey)
 	diag := Diagnostic{
 		RuleID:   r.ID,
@@ -602,6 +609,9 @@ func (e *engine) resolveMessage(r *Rule, d *Document, f Finding, message string)
 func (e *engine) resolveRelated(related []Related) []RelatedLocation {
 	out := make([]RelatedLocation, len(related))
 	for i, rel := range related {
+		if len(rel.Message) > MaxDiagnosticMessage {
+			rel.Message = Shorten(rel.Message, MaxDiagnosticMessage)
+		}
 		file, rng := rel.Doc.Position(rel.Path, rel.AtKey)
 		out[i] = RelatedLocation{
 			File:    file.Path,

@@ -302,7 +302,7 @@ func (m *Model) indexBinding(b *Binding) {
 		msg = fmt.Sprintf("%s refers to a Role: a ClusterRoleBinding can only bind a ClusterRole (the API server rejects it)", b)
 		path = analyzer.NewPath("roleRef", "kind")
 	case b.RoleRef.Kind == KindRole:
-		msg = fmt.Sprintf("%s refers to Role %s, which the set does not define in namespace %s: it grants nothing", b, b.RoleRef.Name, b.Namespace)
+		msg = fmt.Sprintf("%s refers to Role %s, which the set does not define in namespace %s: it grants nothing", b, Shown(b.RoleRef.Name), Shown(b.Namespace))
 	case strings.HasPrefix(b.RoleRef.Name, "system:"):
 		return // a system role of the cluster that kvet does not know the rules of
 	}
@@ -428,9 +428,9 @@ type Subject struct {
 // billing/exporter".
 func (s Subject) String() string {
 	if s.Kind == rbacv1.ServiceAccountKind {
-		return s.Kind + " " + s.Namespace + "/" + s.Name
+		return s.Kind + " " + Shown(s.Namespace) + "/" + Shown(s.Name)
 	}
-	return s.Kind + " " + s.Name
+	return s.Kind + " " + Shown(s.Name)
 }
 
 // User returns the identity whose permissions are the subject's: a

@@ -57,9 +57,9 @@ func (r *Role) Builtin() bool { return r.Doc == nil }
 // "ClusterRole view".
 func (r *Role) String() string {
 	if r.Kind == KindRole {
-		return r.Kind + " " + r.Namespace + "/" + r.Name
+		return r.Kind + " " + Shown(r.Namespace) + "/" + Shown(r.Name)
 	}
-	return r.Kind + " " + r.Name
+	return r.Kind + " " + Shown(r.Name)
 }
 
 // Rule is one entry of a role's rules.
@@ -158,9 +158,9 @@ type Binding struct {
 // "ClusterRoleBinding ops".
 func (b *Binding) String() string {
 	if b.Kind == KindRoleBinding {
-		return b.Kind + " " + b.Namespace + "/" + b.Name
+		return b.Kind + " " + Shown(b.Namespace) + "/" + Shown(b.Name)
 	}
-	return b.Kind + " " + b.Name
+	return b.Kind + " " + Shown(b.Name)
 }
 
 // SubjectPath returns the path of the name of subject i (where the
@@ -248,7 +248,7 @@ var accountPaths = sync.OnceValue(func() map[[2]string]analyzer.Path {
 })
 
 // String names the workload as messages do: "CronJob billing/export".
-func (w *Workload) String() string { return w.Kind + " " + w.Namespace + "/" + w.Name }
+func (w *Workload) String() string { return w.Kind + " " + Shown(w.Namespace) + "/" + Shown(w.Name) }
 
 // User returns the identity the workload's pods act as (with its Scope).
 func (w *Workload) User() User {
@@ -518,4 +518,18 @@ func Where(doc *analyzer.Document, path analyzer.Path) string {
 	}
 	file, r := doc.Position(path, false)
 	return fmt.Sprintf("%s:%d", file.Path, r.Start.Line)
+}
+
+// maxShownName is the number of characters of a name that messages show:
+// Kubernetes names have at most 253.
+const maxShownName = 253
+
+// Shown returns a name as messages show it: whole, unless it is longer
+// than any valid Kubernetes name (a hostile manifest's megabyte name,
+// which every finding naming it would repeat), then cut.
+func Shown(name string) string {
+	if len(name) <= maxShownName {
+		return name
+	}
+	return analyzer.Shorten(name, maxShownName)
 }

@@ -181,3 +181,16 @@ func TestRisksCluster(t *testing.T) {
 		}
 	}
 }
+
+// TestShownNames: messages show a name whole up to the longest valid
+// Kubernetes name, and cut a longer one (a hostile manifest's), saying
+// how long it is.
+func TestShownNames(t *testing.T) {
+	ok := strings.Repeat("a", 253)
+	if got := rbac.Shown(ok); got != ok {
+		t.Errorf("Shown(253 characters) = %q", got)
+	}
+	if got := rbac.Shown(strings.Repeat("b", 1<<20)); !strings.HasPrefix(got, strings.Repeat("b", 253)+"…") || !strings.HasSuffix(got, "(1048576 characters)") {
+		t.Errorf("Shown(1 MiB) = %.300q…", got)
+	}
+}

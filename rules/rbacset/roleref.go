@@ -53,7 +53,7 @@ func reportRoleRefNotFound(p *analyzer.SetPass, m *rbac.Model, b *rbac.Binding, 
 	var msg string
 	var related []analyzer.Related
 	if ref.Kind == rbac.KindRole {
-		msg = fmt.Sprintf("%s refers to Role %s, which the set does not define in namespace %s", b, ref.Name, b.Namespace)
+		msg = fmt.Sprintf("%s refers to Role %s, which the set does not define in namespace %s", b, rbac.Shown(ref.Name), rbac.Shown(b.Namespace))
 		var elsewhere, folders []*rbac.Role
 		for _, r := range m.RolesNamed(ref.Name) {
 			if r.Namespace == b.Namespace { // both without metadata.namespace, in other folders
