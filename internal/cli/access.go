@@ -63,7 +63,8 @@ func (a *app) access(cmd *cobra.Command, f *accessFlags, paths []string) error {
 	}
 	sets, set, res := run.sets, run.set, run.res
 	runErrs := slices.Concat(set.Errors, res.Errors)
-	if skip, err := a.checkOutput(f.output, func() runInputs { return inputsOf(set, run.lt, f.lintFlags, paths) }, runErrs); skip || err != nil {
+	output, outputNote, err := outputTarget(f.output, func() runInputs { return inputsOf(set, run.lt, f.lintFlags, paths) }, runErrs)
+	if err != nil {
 		return err
 	}
 	inputs := make([]access.Input, len(sets))
@@ -74,7 +75,7 @@ func (a *app) access(cmd *cobra.Command, f *accessFlags, paths []string) error {
 	if err != nil {
 		return a.interrupted(f.lintFlags)
 	}
-	if err := a.writeOutput(ctx, f.output, func(w io.Writer) error { return access.Write(w, f.reportFormat, rep) }); err != nil {
+	if err := a.writeOutput(ctx, output, func(w io.Writer) error { return access.Write(w, f.reportFormat, rep) }); err != nil {
 		if ctx.Err() != nil {
 			return a.interrupted(f.lintFlags)
 		}
@@ -83,6 +84,9 @@ func (a *app) access(cmd *cobra.Command, f *accessFlags, paths []string) error {
 	a.warn(run, f.quiet, paths)
 	if a.printErrors(runErrs) {
 		a.code = ExitError
+	}
+	if outputNote != "" {
+		fmt.Fprintln(a.stderr, outputNote)
 	}
 	return nil
 }

@@ -299,9 +299,12 @@ roleRef:
 	if quiet != "" {
 		t.Errorf("-q: stderr %q, want nothing", quiet)
 	}
-	code, _, stderr := kvet(t, "access", "-o", "out.json", "k8s", "missing-dir")
-	if code != 2 || !strings.Contains(stderr, "missing-dir") || !strings.Contains(stderr, "report not written to out.json") {
+	code, stdout, stderr := kvet(t, "access", "-o", "out.json", "k8s", "missing-dir")
+	if code != 2 || !strings.Contains(stderr, "missing-dir") || !strings.Contains(stderr, "report not written to out.json because of the errors above; it went to standard output instead") {
 		t.Errorf("unreadable path: exit %d, stderr %q", code, stderr)
+	}
+	if !strings.Contains(stdout, "ServiceAccount") {
+		t.Errorf("the report of the inputs read is not on standard output: %q", stdout)
 	}
 	if _, err := os.Stat("out.json"); err == nil {
 		t.Errorf("out.json was written despite the error")

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -78,6 +79,24 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	root.SetErr(stderr)
 	root.AddCommand(a.lintCmd(), a.fixCmd(), a.rulesCmd(), a.explainCmd(), a.initCmd(), a.policyCmd(), a.lspCmd(), a.accessCmd(), a.canICmd(), a.versionCmd())
 	setUsage(root)
+	// cobra's completion command prints its help and succeeds when the
+	// shell is unknown: a mistake on the command line exits 2.
+	root.InitDefaultCompletionCmd()
+	if comp, _, err := root.Find([]string{"completion"}); err == nil && comp != root {
+		comp.Args = cobra.ArbitraryArgs
+		comp.RunE = func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmd.Help()
+			}
+			var shells []string
+			for _, c := range cmd.Commands() {
+				if c.IsAvailableCommand() {
+					shells = append(shells, c.Name())
+				}
+			}
+			return usageError{fmt.Errorf("unknown shell %q (want %s)", args[0], strings.Join(shells, ", "))}
+		}
+	}
 	defer func() {
 		if a.unfollow != nil {
 			a.unfollow()

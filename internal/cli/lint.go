@@ -55,6 +55,8 @@ type lintFlags struct {
 	// noRender lints kustomizations' and charts' files as they are;
 	// noRenderSet says --no-render was given (true or false).
 	noRender, noRenderSet bool
+	// policyTimeoutSet says --policy-timeout was given.
+	policyTimeoutSet bool
 	// helm are --helm-values and --helm-set (helm.go).
 	helm helmFlags
 }
@@ -214,10 +216,11 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 		rep.RootDir = config.RepoRoot(wd)
 	}
 	rep.Sources = manifests(set, diags)
-	if skip, err := a.checkOutput(f.output, func() runInputs { return inputsOf(set, lt, f, paths) }, runErrs); skip || err != nil {
+	output, outputNote, err := outputTarget(f.output, func() runInputs { return inputsOf(set, lt, f, paths) }, runErrs)
+	if err != nil {
 		return err
 	}
-	if err := a.write(ctx, formatter, rep, f.output); err != nil {
+	if err := a.write(ctx, formatter, rep, output); err != nil {
 		if ctx.Err() != nil {
 			return a.interrupted(f)
 		}
@@ -225,6 +228,9 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 	}
 	// Errors first, then notes, and the summary last.
 	failed := a.printErrors(runErrs)
+	if outputNote != "" {
+		fmt.Fprintln(a.stderr, outputNote)
+	}
 	if !f.quiet {
 		a.noObjectsNote(lt, pathsWithoutObjects(paths, f.stdinFilename, set, diags), f.stdinFilename)
 	}
@@ -240,24 +246,21 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 	return nil
 }
 
-// checkOutput decides whether the report of a run may be written to the
-// file output (-o): never over one of the files read (an error), and not
-// when the run had errors, because a report missing the inputs that failed
-// would read as complete: the errors are printed, the exit status set,
-// and skip is true.
-func (a *app) checkOutput(output string, inputs func() runInputs, runErrs []error) (skip bool, err error) {
+// outputTarget decides where the report of a run goes: the file output
+// (-o), or standard output ("") when there is none or the run had errors
+// (a report missing the inputs that failed would read as complete in the
+// file, which keeps its previous content; note, printed after the errors,
+// says so). Writing over one of the files the run read is an error.
+func outputTarget(output string, inputs func() runInputs, runErrs []error) (target, note string, err error) {
 	switch {
-	case output == "":
-		return false, nil
+	case output == "" || output == "-": // -o - is standard output
+		return "", "", nil
 	case inputs().has(output):
-		return true, fmt.Errorf("--output %s is one of the files kvet reads (a linted file, configuration, baseline or policy); kvet does not overwrite its input", output)
+		return "", "", fmt.Errorf("--output %s is one of the files kvet reads (a linted file, configuration, baseline or policy); kvet does not overwrite its input", output)
 	case len(runErrs) > 0:
-		a.printErrors(runErrs)
-		fmt.Fprintf(a.stderr, "kvet: report not written to %s because of the errors above%s\n", output, keptNote(output))
-		a.code = ExitError
-		return true, nil
+		return "", fmt.Sprintf("kvet: report not written to %s because of the errors above%s; it went to standard output instead", output, keptNote(output)), nil
 	}
-	return false, nil
+	return output, "", nil
 }
 
 // noObjectsNote says which of the PATH arguments empty (see

@@ -307,3 +307,22 @@ func TestNeverWritesWhatItReads(t *testing.T) {
 		t.Errorf("rewriting the baseline read: exit %d %q", code, stderr)
 	}
 }
+
+// With an input that cannot be read, -o writes nothing (the file keeps its
+// content) and the report of the inputs that were read goes to standard
+// output, as the exit-status table says; -o - is standard output.
+func TestOutputWithUnreadableInput(t *testing.T) {
+	repo(t, map[string]string{"k8s/cron.yaml": cronJobWithoutDeadline, "report.txt": "old\n"})
+	code, stdout, stderr := kvet(t, "lint", "-o", "report.txt", "k8s", "missing.yaml")
+	if code != cli.ExitError || !strings.Contains(stdout, "k8s/cron.yaml:5:1: warning: startingDeadlineSeconds is unset") ||
+		!strings.Contains(stderr, "report not written to report.txt because of the errors above; it keeps its previous content; it went to standard output instead") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	if got := read(t, "report.txt"); got != "old\n" {
+		t.Errorf("report.txt = %q", got)
+	}
+	code, stdout, _ = kvet(t, "lint", "-o", "-", "k8s")
+	if _, err := os.Stat("-"); code != 1 || !strings.Contains(stdout, "startingDeadlineSeconds is unset") || err == nil {
+		t.Errorf("-o -: exit %d, stdout %q, a file named - written: %v", code, stdout, err == nil)
+	}
+}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -59,8 +60,8 @@ func (a *app) catalog(_ context.Context, src ruleSource) ([]*analyzer.Rule, erro
 // Precedence: flags, then the configuration file cfg (nil when there is
 // none), then each rule's default.
 func (a *app) ruleSet(_ context.Context, f lintFlags, cfg *config.Config, paths []string) (*linter.Linter, error) {
-	if f.policyTimeout < 0 {
-		return nil, fmt.Errorf("--policy-timeout: want a positive duration such as 10s, got %s", f.policyTimeout)
+	if f.policyTimeout < 0 || f.policyTimeoutSet && f.policyTimeout == 0 {
+		return nil, usageError{fmt.Errorf("--policy-timeout: want a positive duration such as 10s, got %s", f.policyTimeout)}
 	}
 	values, err := checkHelmFlags(f.helm, paths)
 	if err != nil {
@@ -79,7 +80,12 @@ func (a *app) ruleSet(_ context.Context, f lintFlags, cfg *config.Config, paths 
 	if f.noRenderSet {
 		s.Render.NoRender = &f.noRender
 	}
-	return linter.New(cfg, s)
+	lt, err := linter.New(cfg, s)
+	var fe *config.FlagError
+	if errors.As(err, &fe) {
+		return nil, usageError{err}
+	}
+	return lt, err
 }
 
 // ownBaselines are the baseline files named on the command line that kvet

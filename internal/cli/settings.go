@@ -91,6 +91,7 @@ func (f *lintFlags) applyConfig(cmd *cobra.Command, cfg *config.Config) {
 	changed := cmd.Flags().Changed
 	f.requireReasonSet = changed("require-reason")
 	f.noRenderSet = changed("no-render")
+	f.policyTimeoutSet = changed("policy-timeout")
 	if cfg == nil {
 		return
 	}

@@ -99,6 +99,10 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"rules", "extra"}, "kvet: unknown command \"extra\" for \"kvet rules\"\nRun 'kvet rules --help' for usage.\n"},
 		{[]string{"policy", "test", "--verbsoe"}, "kvet: unknown flag: --verbsoe (did you mean --verbose?)\nRun 'kvet policy test --help' for usage.\n"},
 		{[]string{"--versio"}, "kvet: unknown flag: --versio (did you mean --version?)\nRun 'kvet --help' for usage.\n"},
+		{[]string{"lint", "--disable", "job-ttl-mising", "k8s"}, "kvet: --disable: unknown rule \"job-ttl-mising\" (did you mean \"job-ttl-missing\"?) (run 'kvet rules' for the list)\nRun 'kvet lint --help' for usage.\n"},
+		{[]string{"fix", "--enable", "nosuch", "k8s"}, "kvet: --enable: unknown rule \"nosuch\" (run 'kvet rules' for the list)\nRun 'kvet fix --help' for usage.\n"},
+		{[]string{"lint", "--policy-timeout", "0", "k8s"}, "kvet: --policy-timeout: want a positive duration such as 10s, got 0s\nRun 'kvet lint --help' for usage.\n"},
+		{[]string{"completion", "tcsh"}, "kvet: unknown shell \"tcsh\" (want bash, fish, powershell, zsh)\nRun 'kvet completion --help' for usage.\n"},
 	}
 	for _, tt := range tests {
 		code, stdout, stderr := kvet(t, tt.args...)

@@ -151,7 +151,7 @@ func Find(dir string) (string, error) {
 		var found []string
 		for _, name := range FileNames() {
 			p := filepath.Join(dir, name)
-			if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			if _, err := os.Stat(p); err == nil { // a directory or pipe too: Load says it is not a regular file
 				found = append(found, p)
 			}
 		}

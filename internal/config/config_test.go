@@ -1,6 +1,7 @@
 package config
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -260,5 +261,14 @@ func TestFind(t *testing.T) {
 	// Outside any repository the search goes up to the file system root.
 	if got, err := Find(mkdir("norepo/a")); err != nil || got != filepath.Join(root, ".kvet.yaml") {
 		t.Errorf("outside a repository: Find = %q, %v", got, err)
+	}
+	// A .kvet.yaml that is a directory is found, and Load refuses it
+	// (exit 2), rather than being passed over for one higher up.
+	dirCfg := mkdir("norepo/b/.kvet.yaml")
+	if got, err := Find(filepath.Dir(dirCfg)); err != nil || got != dirCfg {
+		t.Errorf("a directory .kvet.yaml: Find = %q, %v; want %q", got, err, dirCfg)
+	}
+	if _, err := Load(context.Background(), dirCfg, 0); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("Load(a directory) = %v", err)
 	}
 }

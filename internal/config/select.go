@@ -96,12 +96,12 @@ func Select(catalog []*analyzer.Rule, c *Config, o Overrides) ([]*analyzer.Rule,
 		for _, id := range f.ids {
 			if why, out := o.LeftOut[id]; byID[id] == nil && out {
 				if f.flag == "--enable" {
-					return nil, analyzer.Options{}, fmt.Errorf("--enable: rule %q is %s", id, why)
+					return nil, analyzer.Options{}, &FlagError{fmt.Errorf("--enable: rule %q is %s", id, why)}
 				}
 				continue
 			}
 			if byID[id] == nil {
-				return nil, analyzer.Options{}, fmt.Errorf("%s: unknown rule %q%s (run 'kvet rules' for the list)", f.flag, id, suggest(id, catalog))
+				return nil, analyzer.Options{}, &FlagError{fmt.Errorf("%s: unknown rule %q%s (run 'kvet rules' for the list)", f.flag, id, suggest(id, catalog))}
 			}
 			enabled[id] = f.flag == "--enable"
 		}
@@ -262,3 +262,12 @@ func suggest(id string, catalog []*analyzer.Rule) string {
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
 }
+
+// FlagError is an error in the overrides given on the command line
+// (--enable, --disable), as opposed to the configuration file.
+type FlagError struct{ Err error }
+
+func (e *FlagError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the error.
+func (e *FlagError) Unwrap() error { return e.Err }
