@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"slices"
 	"sync"
@@ -79,7 +80,7 @@ type docKey struct{ index, item int }
 func (f *File) reparsed() map[docKey]*yaml.Node {
 	f.reparseOnce.Do(func() {
 		f.roots = map[docKey]*yaml.Node{}
-		parseNodes(f, func(index int, doc *yaml.Node) {
+		parseNodes(context.Background(), f, func(index int, doc *yaml.Node) {
 			eachObject(doc, func(item int, root *yaml.Node, _, _ string) {
 				f.roots[docKey{index, item}] = root
 			})

@@ -497,7 +497,7 @@ func parallel(ctx context.Context, n int, fn func(i int)) {
 // with a UTF-16 byte order mark is transcoded to UTF-8 first (see
 // File.Encoding).
 func (l *Loader) Parse(f *File) ([]*Document, []Diagnostic) {
-	return l.parse(f, nil, nil)
+	return l.parse(context.Background(), f, nil, nil)
 }
 
 // parse is Parse; prepare, when set, is called on each document once its
@@ -505,7 +505,7 @@ func (l *Loader) Parse(f *File) ([]*Document, []Diagnostic) {
 // document once it is decoded, before the next is parsed (Lint checks it
 // there and releases its tree, so that a large file's trees are not all
 // alive at once).
-func (l *Loader) parse(f *File, prepare, each func(*Document)) ([]*Document, []Diagnostic) {
+func (l *Loader) parse(ctx context.Context, f *File, prepare, each func(*Document)) ([]*Document, []Diagnostic) {
 	f.decodeUTF16()
 	var docs []*Document
 	var diags []Diagnostic
@@ -513,7 +513,7 @@ func (l *Loader) parse(f *File, prepare, each func(*Document)) ([]*Document, []D
 	if scanComments {
 		f.blockLines = make([]bool, f.LineCount()+2)
 	}
-	parseNodes(f, func(index int, node *yaml.Node) {
+	parseNodes(ctx, f, func(index int, node *yaml.Node) {
 		if scanComments {
 			markBlockScalars(f, node, f.blockLines)
 		}
@@ -545,8 +545,9 @@ func (l *Loader) parse(f *File, prepare, each func(*Document)) ([]*Document, []D
 // control character, invalid UTF-8) fails the document being parsed, which
 // may be an earlier, valid one. Such an error is reported at the byte, on
 // its own document, and the documents before that one are decoded again
-// from a text that ends where that document starts.
-func parseNodes(f *File, doc func(index int, node *yaml.Node), syntaxErr func(r Range, msg string)) {
+// from a text that ends where that document starts. It stops early when
+// ctx is done (the documents parsed until then were passed on).
+func parseNodes(ctx context.Context, f *File, doc func(index int, node *yaml.Node), syntaxErr func(r Range, msg string)) {
 	start, end := 0, len(f.Content) // a round decodes f.Content[start:end]
 	lineOffset := 0                 // the lines before start
 	index := 0
@@ -573,6 +574,9 @@ func parseNodes(f *File, doc func(index int, node *yaml.Node), syntaxErr func(r 
 		breaks := lines.from(lineOffset + 1)
 		decoded := 0
 		for {
+			if ctx.Err() != nil {
+				return // interrupted: the run reports it
+			}
 			var node yaml.Node
 			err := dec.Decode(&node)
 			if errors.Is(err, io.EOF) {

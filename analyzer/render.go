@@ -164,7 +164,7 @@ func fixIn(fix *SuggestedFix, d *Document, file *File) *SuggestedFix {
 // out.
 func SourceDocuments(f *File) []*Document {
 	var docs []*Document
-	parseNodes(f, func(index int, node *yaml.Node) {
+	parseNodes(context.Background(), f, func(index int, node *yaml.Node) {
 		if node.Kind != yaml.DocumentNode || len(node.Content) == 0 {
 			return
 		}
@@ -209,7 +209,7 @@ func isKustomization(apiVersion string) bool {
 // to r, so that every diagnostic, including the loader's, resolves in the
 // source files.
 func (l *Loader) ParseRendered(f *File, r *Rendering, source func(*Document) SourceMap) ([]*Document, []Diagnostic) {
-	return l.parse(f, func(d *Document) {
+	return l.parse(context.Background(), f, func(d *Document) {
 		d.Rendering = r
 		d.Source = source(d)
 	}, nil)

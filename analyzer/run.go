@@ -385,6 +385,9 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 		s := e.getScratch()
 		checked := keptDiags{diags: s.kept}
 		check := func(d *Document) {
+			if ctx.Err() != nil {
+				return // interrupted: the run reports it
+			}
 			s.diags = e.runDocument(ctx, d, s.diags[:0])
 			for _, diag := range s.diags {
 				checked.add(d, diag)
@@ -399,7 +402,7 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 		if len(f.Content) >= streamFrom {
 			each = check
 		}
-		docs, loadDiags := l.parse(f, nil, each)
+		docs, loadDiags := l.parse(ctx, f, nil, each)
 		if each == nil {
 			for _, d := range docs {
 				check(d)
@@ -426,6 +429,9 @@ func Lint(ctx context.Context, l *Loader, paths []string, rules []*Rule, opts Op
 		r := set.Renderings[i]
 		diags := e.loadDiagnostics(r.tagged())
 		for _, d := range r.Docs {
+			if ctx.Err() != nil {
+				break // interrupted: the run reports it
+			}
 			diags = e.runDocument(ctx, d, diags)
 			e.extract(d)
 			e.release(d)

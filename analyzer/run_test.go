@@ -420,3 +420,31 @@ func TestLintFilesKeepTheirOwnFindings(t *testing.T) {
 		}
 	}
 }
+
+// TestLintStopsWithinAFile: an interrupt stops the run within the file it
+// is in (parsing and checking its documents), not at the next file: one
+// large file of 20,000 documents stops after the document being checked.
+func TestLintStopsWithinAFile(t *testing.T) {
+	var b strings.Builder
+	for i := range 20000 {
+		fmt.Fprintf(&b, "---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa%d\n", i)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "many.yaml")
+	analyzertest.WriteFile(t, path, b.String())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var checked atomic.Int64
+	rule := testRule("test-cancel", func(p *analyzer.Pass) {
+		if checked.Add(1) == 10 {
+			cancel()
+		}
+	})
+	set, _ := analyzer.Lint(ctx, analyzer.NewLoader(nil), []string{path}, []*analyzer.Rule{rule}, analyzer.Options{})
+	if n := checked.Load(); n > 20 {
+		t.Errorf("%d documents checked after the interrupt at the 10th", n)
+	}
+	if n := len(set.Docs); n >= 20000 {
+		t.Errorf("all %d documents parsed after the interrupt", n)
+	}
+}
