@@ -20,12 +20,23 @@ import (
 // work of the rules and policies on one document stays bounded.
 const maxAliasNodes = 100_000
 
+// maxFileAliasNodes is the most nodes the aliases of all the documents of
+// one file may produce together: each document under maxAliasNodes, a
+// file of thousands of them would otherwise hold gigabytes once expanded
+// (13 MB of YAML took 4.1 GB). Documents past it are not linted.
+const maxFileAliasNodes = 1_000_000
+
 // aliasProblem returns the first alias of the YAML document doc and what
 // is wrong with the document's aliases, or nil when nothing is: an alias
 // inside its own anchor (an infinite document), aliases that produce more
 // than maxAliasNodes nodes, or, as the API server's YAML decoder judges it,
 // "excessive aliasing" (most of a large document made of alias expansions).
-func aliasProblem(doc *yaml.Node) (*yaml.Node, string) {
+//
+// fileAliased is the number of nodes the aliases of the file's earlier
+// documents produced; the document's own are added to it when it is
+// accepted, and a document that would take the file past
+// maxFileAliasNodes is refused.
+func aliasProblem(doc *yaml.Node, fileAliased *int) (*yaml.Node, string) {
 	x := expansion{size: map[*yaml.Node]int{}}
 	written := x.walk(doc)
 	if x.first == nil {
@@ -43,7 +54,11 @@ func aliasProblem(doc *yaml.Node) (*yaml.Node, string) {
 	case excessiveAliasing(total, aliased):
 		return x.first, fmt.Sprintf("document contains excessive aliasing: %d of its %d nodes come from aliases, which the API server's YAML decoder rejects; not linted",
 			aliased, total)
+	case *fileAliased+aliased > maxFileAliasNodes:
+		return x.first, fmt.Sprintf("the document's aliases expand to %s nodes, and with those of the file's earlier documents (%s) to more than the %s kvet accepts in one file; not linted",
+			countString(aliased), countString(*fileAliased), countString(maxFileAliasNodes))
 	}
+	*fileAliased += aliased
 	return nil, ""
 }
 

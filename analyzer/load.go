@@ -552,6 +552,7 @@ func parseNodes(ctx context.Context, f *File, doc func(index int, node *yaml.Nod
 	lineOffset := 0                 // the lines before start
 	index := 0
 	anchors := bytes.IndexByte(f.Content, '&') >= 0
+	aliased := 0 // the nodes the aliases of the documents accepted produce
 	// pending is the reader error reported when a round that ends before
 	// its document reaches that end; skip, the documents of the round
 	// already passed on before it was cut short.
@@ -628,7 +629,7 @@ func parseNodes(ctx context.Context, f *File, doc func(index int, node *yaml.Nod
 					index++
 					continue
 				}
-				if alias, msg := aliasProblem(&node); alias != nil {
+				if alias, msg := aliasProblem(&node, &aliased); alias != nil {
 					syntaxErr(f.tokenRange(alias), msg)
 					index++
 					continue

@@ -459,3 +459,33 @@ func TestDiscoverLinkedDirectory(t *testing.T) {
 		t.Errorf("Discover = %s, want %s", got, want)
 	}
 }
+
+// TestAliasesPerFile: each document within its own budget, the aliases
+// of one file's documents together may produce at most 1,000,000 nodes;
+// the documents past that are each one yaml-syntax error at their first
+// alias, the others linted. Each document here: 1,000 verbs written, and
+// aliases that produce some 50,000 nodes from them.
+func TestAliasesPerFile(t *testing.T) {
+	var b strings.Builder
+	for i := range 30 {
+		fmt.Fprintf(&b, "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c%d\ndata: {}\nx: &v [", i)
+		for range 999 {
+			b.WriteString("get, ")
+		}
+		b.WriteString("get]\ny: &w [*v, *v, *v, *v, *v, *v, *v, *v, *v, *v]\nz: [*w, *w, *w, *w]\n")
+	}
+	docs, diags := analyzer.NewLoader(nil).Parse(&analyzer.File{Path: "many.yaml", Content: []byte(b.String())})
+	var refused []int
+	for _, d := range diags {
+		if d.RuleID == analyzer.IDYAMLSyntax && strings.Contains(d.Message, "more than the 1000000 kvet accepts in one file") {
+			refused = append(refused, d.Range.Start.Line)
+			continue
+		}
+		t.Errorf("diagnostic %+v", d)
+	}
+	// y: 10 aliases of x's 1,001 nodes; z: 4 of y's 10,011: 50,054 nodes
+	// from aliases per document, so 19 fit in 1,000,000.
+	if len(docs) != 19 || len(refused) != 11 {
+		t.Errorf("%d documents linted, %d refused (at lines %v); want 19 and 11", len(docs), len(refused), refused)
+	}
+}
