@@ -315,7 +315,9 @@ func BuildSet(ctx context.Context, in Input, rate Rating) (*Set, error) {
 		grants := m.Permissions(direct)
 		subj.Permissions = make([]Permission, 0, len(grants))
 		for _, g := range grants {
-			subj.Permissions = append(subj.Permissions, b.permission(g))
+			if p, ok := b.permission(g); ok {
+				subj.Permissions = append(subj.Permissions, p)
+			}
 		}
 		slices.SortStableFunc(subj.Permissions, func(a, b Permission) int { return compareNamespaces(a.Namespace, b.Namespace) })
 		for i := range subj.Permissions {
@@ -346,20 +348,30 @@ func BuildSet(ctx context.Context, in Input, rate Rating) (*Set, error) {
 	return set, nil
 }
 
-// permission describes one grant.
-func (b *builder) permission(g rbac.Grant) Permission {
+// permission describes one grant; ok is false for a grant that allows no
+// request (a RoleBinding of a rule of cluster-scoped resources or
+// non-resource URLs only: a RoleBinding applies to requests made in its
+// namespace).
+func (b *builder) permission(g rbac.Grant) (p Permission, ok bool) {
 	rule := b.rule(g.Rule)
 	ns := g.Namespace()
 	if ns == "" {
 		ns = ClusterWide
 	}
-	p := Permission{
+	resources, urls := rule.resources, rule.urls
+	if g.Binding.Kind == rbac.KindRoleBinding {
+		resources, urls = rule.inNamespace, []string{}
+		if len(resources) == 0 {
+			return Permission{}, false
+		}
+	}
+	p = Permission{
 		Namespace:       ns,
 		Verbs:           rule.verbs,
 		APIGroups:       rule.groups,
-		Resources:       rule.resources,
+		Resources:       resources,
 		ResourceNames:   rule.names,
-		NonResourceURLs: rule.urls,
+		NonResourceURLs: urls,
 		Risks:           []Risk{},
 		Subject:         g.SubjectName(),
 		Binding:         g.Binding.String(),
@@ -390,7 +402,7 @@ func (b *builder) permission(g rbac.Grant) Permission {
 		// Related leaves out places without a document: say whose rule it is.
 		p.Chain = append(p.Chain, Hop{Message: rule.builtin})
 	}
-	return p
+	return p, true
 }
 
 // Describer describes the grants of one RBAC model as Permissions (with
@@ -410,7 +422,9 @@ func NewDescriber(m *rbac.Model, rate Rating) *Describer {
 func (d *Describer) Permissions(grants []rbac.Grant) []Permission {
 	out := make([]Permission, 0, len(grants))
 	for _, g := range grants {
-		out = append(out, d.b.permission(g))
+		if p, ok := d.b.permission(g); ok {
+			out = append(out, p)
+		}
 	}
 	slices.SortStableFunc(out, func(a, b Permission) int { return compareNamespaces(a.Namespace, b.Namespace) })
 	return out
@@ -419,9 +433,13 @@ func (d *Describer) Permissions(grants []rbac.Grant) []Permission {
 // ruleInfo is what the permissions of one rule share, computed once.
 type ruleInfo struct {
 	verbs, groups, resources, names, urls []string
-	path                                  analyzer.Path
-	location                              Location
-	risks                                 []ruleRisk
+	// inNamespace are the resources a RoleBinding can grant: those that
+	// are requested in a namespace (not nodes, not non-resource URLs; a
+	// namespace itself is requested in its own).
+	inNamespace []string
+	path        analyzer.Path
+	location    Location
+	risks       []ruleRisk
 	// grants is the message of the chain's last hop, and builtin that hop
 	// for a rule built into Kubernetes.
 	grants, builtin string
@@ -438,6 +456,7 @@ func (b *builder) rule(r *rbac.Rule) *ruleInfo {
 		path: r.Path(), risks: b.ruleRisks(r),
 	}
 	info.location = b.locate(r.Role.Doc, info.path)
+	info.inNamespace = namespacedResources(info.groups, info.resources)
 	p := Permission{Verbs: info.verbs, APIGroups: info.groups, Resources: info.resources, ResourceNames: info.names, NonResourceURLs: info.urls}
 	info.grants = "grants " + Describe(&p)
 	if r.Role.Builtin() {
@@ -445,6 +464,29 @@ func (b *builder) rule(r *rbac.Rule) *ruleInfo {
 	}
 	b.rules[r] = info
 	return info
+}
+
+// namespacedResources returns the resources of a rule that may be
+// requested in a namespace: all but those that every one of its API
+// groups serves cluster-scoped (nodes, persistentvolumes, clusterroles;
+// namespaces stay: a request for one is made in it). Patterns, unknown
+// resources and the "*" group may be namespaced.
+func namespacedResources(groups, resources []string) []string {
+	out := make([]string, 0, len(resources))
+	for _, res := range resources {
+		name, _, _ := strings.Cut(res, "/")
+		cluster := name != "namespaces" && len(groups) > 0
+		for _, g := range groups {
+			if ns, known := rbac.Namespaced(g, res); g == "*" || !known || ns {
+				cluster = false
+				break
+			}
+		}
+		if !cluster {
+			out = append(out, res)
+		}
+	}
+	return out
 }
 
 // ruleRisk is a Risk with its rated severity and whether it concerns
