@@ -23,7 +23,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-wildcard-verbs\"]",
 			File:    "policies/rbac/rbac-wildcard-verbs/policy.rego",
-			At:      "policies/rbac/rbac-wildcard-verbs/policy.rego:36:1",
+			At:      "policies/rbac/rbac-wildcard-verbs/policy.rego:10:9",
 			Entries: []tableEntry{
 				{Name: "warn", Severity: 0},
 			},
@@ -43,7 +43,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-wildcard-resources\"]",
 			File:    "policies/rbac/rbac-wildcard-resources/policy.rego",
-			At:      "policies/rbac/rbac-wildcard-resources/policy.rego:36:1",
+			At:      "policies/rbac/rbac-wildcard-resources/policy.rego:11:9",
 			Entries: []tableEntry{
 				{Name: "warn", Severity: 0},
 			},
@@ -63,7 +63,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-wildcard-api-groups\"]",
 			File:    "policies/rbac/rbac-wildcard-api-groups/policy.rego",
-			At:      "policies/rbac/rbac-wildcard-api-groups/policy.rego:28:1",
+			At:      "policies/rbac/rbac-wildcard-api-groups/policy.rego:9:9",
 			Entries: []tableEntry{
 				{Name: "warn", Severity: 0},
 			},
@@ -83,7 +83,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-admin-equivalent\"]",
 			File:    "policies/rbac/rbac-admin-equivalent/policy.rego",
-			At:      "policies/rbac/rbac-admin-equivalent/policy.rego:38:1",
+			At:      "policies/rbac/rbac-admin-equivalent/policy.rego:15:9",
 			Entries: []tableEntry{
 				{Name: "deny", Severity: 0},
 			},
@@ -103,7 +103,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-secrets-access\"]",
 			File:    "policies/rbac/rbac-secrets-access/policy.rego",
-			At:      "policies/rbac/rbac-secrets-access/policy.rego:33:1",
+			At:      "policies/rbac/rbac-secrets-access/policy.rego:11:9",
 			Entries: []tableEntry{
 				{Name: "warn", Severity: 0},
 			},
@@ -123,7 +123,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-escalation-verbs\"]",
 			File:    "policies/rbac/rbac-escalation-verbs/policy.rego",
-			At:      "policies/rbac/rbac-escalation-verbs/policy.rego:31:1",
+			At:      "policies/rbac/rbac-escalation-verbs/policy.rego:11:9",
 			Entries: []tableEntry{
 				{Name: "deny", Severity: 0},
 			},
@@ -143,7 +143,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-pod-exec\"]",
 			File:    "policies/rbac/rbac-pod-exec/policy.rego",
-			At:      "policies/rbac/rbac-pod-exec/policy.rego:30:1",
+			At:      "policies/rbac/rbac-pod-exec/policy.rego:11:9",
 			Entries: []tableEntry{
 				{Name: "warn", Severity: 0},
 			},
@@ -163,7 +163,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-workload-create\"]",
 			File:    "policies/rbac/rbac-workload-create/policy.rego",
-			At:      "policies/rbac/rbac-workload-create/policy.rego:31:1",
+			At:      "policies/rbac/rbac-workload-create/policy.rego:11:9",
 			Entries: []tableEntry{
 				{Name: "warn", Severity: 0},
 			},
@@ -183,7 +183,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-nodes-proxy\"]",
 			File:    "policies/rbac/rbac-nodes-proxy/policy.rego",
-			At:      "policies/rbac/rbac-nodes-proxy/policy.rego:28:1",
+			At:      "policies/rbac/rbac-nodes-proxy/policy.rego:10:9",
 			Entries: []tableEntry{
 				{Name: "deny", Severity: 0},
 			},
@@ -203,7 +203,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-token-request\"]",
 			File:    "policies/rbac/rbac-token-request/policy.rego",
-			At:      "policies/rbac/rbac-token-request/policy.rego:20:1",
+			At:      "policies/rbac/rbac-token-request/policy.rego:8:9",
 			Entries: []tableEntry{
 				{Name: "warn", Severity: 0},
 			},
@@ -223,7 +223,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-webhook-config\"]",
 			File:    "policies/rbac/rbac-webhook-config/policy.rego",
-			At:      "policies/rbac/rbac-webhook-config/policy.rego:22:1",
+			At:      "policies/rbac/rbac-webhook-config/policy.rego:10:9",
 			Entries: []tableEntry{
 				{Name: "warn", Severity: 0},
 			},
@@ -243,7 +243,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-persistent-volume-create\"]",
 			File:    "policies/rbac/rbac-persistent-volume-create/policy.rego",
-			At:      "policies/rbac/rbac-persistent-volume-create/policy.rego:20:1",
+			At:      "policies/rbac/rbac-persistent-volume-create/policy.rego:8:9",
 			Entries: []tableEntry{
 				{Name: "warn", Severity: 0},
 			},
@@ -263,7 +263,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-namespace-modify\"]",
 			File:    "policies/rbac/rbac-namespace-modify/policy.rego",
-			At:      "policies/rbac/rbac-namespace-modify/policy.rego:21:1",
+			At:      "policies/rbac/rbac-namespace-modify/policy.rego:10:9",
 			Entries: []tableEntry{
 				{Name: "warn", Severity: 0},
 			},
@@ -283,7 +283,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-resource-matches-nothing\"]",
 			File:    "policies/rbac/rbac-resource-matches-nothing/policy.rego",
-			At:      "policies/rbac/rbac-resource-matches-nothing/policy.rego:41:1",
+			At:      "policies/rbac/rbac-resource-matches-nothing/policy.rego:14:9",
 			Entries: []tableEntry{
 				{Name: "warn", Severity: 0},
 			},
@@ -303,7 +303,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-cluster-admin-binding\"]",
 			File:    "policies/rbac/rbac-cluster-admin-binding/policy.rego",
-			At:      "policies/rbac/rbac-cluster-admin-binding/policy.rego:32:1",
+			At:      "policies/rbac/rbac-cluster-admin-binding/policy.rego:9:9",
 			Entries: []tableEntry{
 				{Name: "deny", Severity: 0},
 			},
@@ -323,7 +323,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-anonymous-subject\"]",
 			File:    "policies/rbac/rbac-anonymous-subject/policy.rego",
-			At:      "policies/rbac/rbac-anonymous-subject/policy.rego:20:1",
+			At:      "policies/rbac/rbac-anonymous-subject/policy.rego:8:9",
 			Entries: []tableEntry{
 				{Name: "deny", Severity: 0},
 			},
@@ -343,7 +343,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-broad-group-subject\"]",
 			File:    "policies/rbac/rbac-broad-group-subject/policy.rego",
-			At:      "policies/rbac/rbac-broad-group-subject/policy.rego:22:1",
+			At:      "policies/rbac/rbac-broad-group-subject/policy.rego:11:9",
 			Entries: []tableEntry{
 				{Name: "warn", Severity: 0},
 			},
@@ -363,7 +363,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-user-subject\"]",
 			File:    "policies/rbac/rbac-user-subject/policy.rego",
-			At:      "policies/rbac/rbac-user-subject/policy.rego:20:1",
+			At:      "policies/rbac/rbac-user-subject/policy.rego:9:9",
 			Entries: []tableEntry{
 				{Name: "warn", Severity: 0},
 			},
@@ -383,7 +383,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-default-sa-subject\"]",
 			File:    "policies/rbac/rbac-default-sa-subject/policy.rego",
-			At:      "policies/rbac/rbac-default-sa-subject/policy.rego:20:1",
+			At:      "policies/rbac/rbac-default-sa-subject/policy.rego:9:9",
 			Entries: []tableEntry{
 				{Name: "warn", Severity: 0},
 			},
@@ -403,7 +403,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-subject-namespace-missing\"]",
 			File:    "policies/rbac/rbac-subject-namespace-missing/policy.rego",
-			At:      "policies/rbac/rbac-subject-namespace-missing/policy.rego:25:1",
+			At:      "policies/rbac/rbac-subject-namespace-missing/policy.rego:9:9",
 			Entries: []tableEntry{
 				{Name: "deny", Severity: 0},
 			},

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -53,8 +54,9 @@ type policy struct {
 	rule  *analyzer.Rule
 	// pkg is the package's reference, e.g. data.main.
 	pkg string
-	// file is the file that defines it; at is the position of its first
-	// result rule, file:line:col, for errors.
+	// file is the file that defines it; at is the position of its
+	// METADATA custom.id, else of its first result rule, file:line:col,
+	// for errors about its ID.
 	file, at string
 	builtin  bool
 	entries  []*entry
@@ -92,6 +94,7 @@ func (en *entry) String() string { return strings.TrimPrefix(en.ref(), "data.") 
 // meta is the part of a METADATA annotation kvet reads.
 type meta struct {
 	ann         *ast.Annotations
+	mod         *ast.Module // the module of ann
 	id          string
 	severity    analyzer.Severity
 	kinds       []string
@@ -146,80 +149,104 @@ func (e *Engine) catalog(builtin bool, user []*source, reservedIDs []string) err
 
 // policiesFromSources reads the policies of parsed sources: one per
 // METADATA custom.id, or per result rule (deny, violation, warn and their
-// _name variants) without one, in the order of files and rules. Result
-// rules of one package that share an ID make one policy.
+// _name variants) without one, in the order of files and rules. A package
+// may be spread over several files (conftest folders often put package
+// main in each): Rego merges them, and so does kvet, reading each result
+// rule once, with the METADATA, exception rule and kind of rule of the
+// whole package. Result rules of one package that share an ID make one
+// policy.
 func policiesFromSources(srcs []*source) ([]*policy, error) {
 	var errs []error
 	byID := map[string]*policy{}
 	var out []*policy
+	// The packages, in the order of their first file, with their files.
+	var pkgs []string
+	files := map[string][]*source{}
 	for _, src := range srcs {
 		if src.test {
 			continue
 		}
-		m := src.module
-		pkg := m.Package.Path.String()
+		pkg := src.module.Package.Path.String()
+		if files[pkg] == nil {
+			pkgs = append(pkgs, pkg)
+		}
+		files[pkg] = append(files[pkg], src)
+	}
+	for _, pkg := range pkgs {
+		srcs := files[pkg]
+		mods := make([]*ast.Module, len(srcs))
+		for i, src := range srcs {
+			mods[i] = src.module
+		}
 		hasException := false
-		for _, r := range m.Rules {
-			if n, ok := ruleName(r); ok && n == "exception" {
-				hasException = true
+		for _, m := range mods {
+			for _, r := range m.Rules {
+				if n, ok := ruleName(r); ok && n == "exception" {
+					hasException = true
+				}
 			}
 		}
 		seen := map[string]bool{}
-		for _, r := range m.Rules {
-			name, ok := ruleName(r)
-			if !ok || !resultRule().MatchString(name) || seen[name] {
-				continue
-			}
-			seen[name] = true
-			md, err := metadataFor(m, name)
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			id := md.id
-			if id == "" {
-				if src.builtin {
-					errs = append(errs, fmt.Errorf("%s: built-in policy without custom.id", location(r.Location)))
+		for k, src := range srcs {
+			m := src.module
+			for _, r := range m.Rules {
+				name, ok := ruleName(r)
+				if !ok || !resultRule().MatchString(name) || seen[name] {
 					continue
 				}
-				id = derivedID(m.Package.Path, name)
-			}
-			p := byID[id]
-			switch {
-			case p == nil:
-				p = &policy{rule: ruleFor(id, md, src, m.Package.Path, name), pkg: pkg, file: src.name,
-					at: location(r.Location), builtin: src.builtin}
-				byID[id] = p
-				out = append(out, p)
-			case p.pkg != pkg:
-				errs = append(errs, fmt.Errorf("%s: rule ID %q is already used by package %s (%s); give one of them another custom.id",
-					location(r.Location), id, strings.TrimPrefix(p.pkg, "data."), p.file))
-				continue
-			}
-			en := &entry{policy: p, name: name, multiValue: multiValue(m, name)}
-			if md.severity == 0 {
-				en.severity = analyzer.SeverityError
-				if strings.HasPrefix(name, "warn") {
-					en.severity = analyzer.SeverityWarning
+				seen[name] = true
+				md, err := metadataFor(mods, k, name)
+				if err != nil {
+					errs = append(errs, err)
+					continue
 				}
-				p.rule.Severity = max(p.rule.Severity, en.severity)
+				id := md.id
+				if id == "" {
+					if src.builtin {
+						errs = append(errs, fmt.Errorf("%s: built-in policy without custom.id", location(r.Location)))
+						continue
+					}
+					id = derivedID(m.Package.Path, name)
+				}
+				p := byID[id]
+				switch {
+				case p == nil:
+					p = &policy{rule: ruleFor(id, md, src, m.Package.Path, name), pkg: pkg, file: src.name,
+						at: md.idAt(r), builtin: src.builtin}
+					byID[id] = p
+					out = append(out, p)
+				case p.pkg != pkg:
+					errs = append(errs, fmt.Errorf("%s: rule ID %q is already used by package %s (%s); give one of them another custom.id",
+						md.idAt(r), id, strings.TrimPrefix(p.pkg, "data."), p.file))
+					continue
+				}
+				en := &entry{policy: p, name: name, multiValue: multiValue(mods, name)}
+				if md.severity == 0 {
+					en.severity = analyzer.SeverityError
+					if strings.HasPrefix(name, "warn") {
+						en.severity = analyzer.SeverityWarning
+					}
+					p.rule.Severity = max(p.rule.Severity, en.severity)
+				}
+				if hasException {
+					suffix := strings.TrimPrefix(resultRule().FindStringSubmatch(name)[2], "_")
+					en.exception = &suffix
+				}
+				p.entries = append(p.entries, en)
 			}
-			if hasException {
-				suffix := strings.TrimPrefix(resultRule().FindStringSubmatch(name)[2], "_")
-				en.exception = &suffix
-			}
-			p.entries = append(p.entries, en)
 		}
 	}
 	return out, errors.Join(errs...)
 }
 
-// multiValue reports whether every rule name of module m is a partial set
-// rule.
-func multiValue(m *ast.Module, name string) bool {
-	for _, r := range m.Rules {
-		if n, ok := ruleName(r); ok && n == name && r.Head.RuleKind() != ast.MultiValue {
-			return false
+// multiValue reports whether every rule name of the package's modules is
+// a partial set rule.
+func multiValue(mods []*ast.Module, name string) bool {
+	for _, m := range mods {
+		for _, r := range m.Rules {
+			if n, ok := ruleName(r); ok && n == name && r.Head.RuleKind() != ast.MultiValue {
+				return false
+			}
 		}
 	}
 	return true
@@ -263,27 +290,40 @@ func derivedID(pkg ast.Ref, name string) string {
 
 var nonAlnum = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[^a-z0-9]+`) })
 
-// metadataFor finds the METADATA of result rule name in module m: an
-// annotation on a rule of that name (scope rule or document), else the
-// package's.
-func metadataFor(m *ast.Module, name string) (*meta, error) {
+// metadataFor finds the METADATA of result rule name in the modules of
+// one package (mods; k is the module of its first rule): an annotation on
+// a rule of that name (scope rule or document), else the package's (in
+// any of its files). Two rules of the name annotated with different
+// annotations are an error: kvet would have to choose one.
+func metadataFor(mods []*ast.Module, k int, name string) (*meta, error) {
 	var pkgAnn, ruleAnn *ast.Annotations
-	rulePath := m.Package.Path.Append(ast.StringTerm(name))
-	for _, a := range m.Annotations {
-		switch a.Scope {
-		case "package":
-			if pkgAnn == nil {
-				pkgAnn = a
-			}
-		case "rule", "document":
-			if ruleAnn == nil && a.GetTargetPath().Equal(rulePath) {
-				ruleAnn = a
+	var pkgMod, ruleMod *ast.Module
+	for _, m := range append([]*ast.Module{mods[k]}, slices.Delete(slices.Clone(mods), k, k+1)...) {
+		rulePath := m.Package.Path.Append(ast.StringTerm(name))
+		for _, a := range m.Annotations {
+			switch a.Scope {
+			case "package":
+				if pkgAnn == nil {
+					pkgAnn, pkgMod = a, m
+				}
+			case "rule", "document":
+				if !a.GetTargetPath().Equal(rulePath) {
+					continue
+				}
+				if ruleAnn == nil {
+					ruleAnn, ruleMod = a, m
+					continue
+				}
+				if a.Scope == "rule" && ruleAnn.Scope == "rule" && a.Compare(ruleAnn) != 0 {
+					return nil, fmt.Errorf("%s: rule %s has METADATA here and at %s; kvet reads one: give the rules of one name one METADATA block, or give them other names",
+						location(a.Location), name, location(ruleAnn.Location))
+				}
 			}
 		}
 	}
-	a := ruleAnn
+	a, m := ruleAnn, ruleMod
 	if a == nil {
-		a = pkgAnn
+		a, m = pkgAnn, pkgMod
 	}
 	if a == nil {
 		return &meta{}, nil
@@ -291,12 +331,23 @@ func metadataFor(m *ast.Module, name string) (*meta, error) {
 	return parseMeta(m, a)
 }
 
+// idAt returns the position of the METADATA custom.id, for errors about
+// the ID; else that of rule r.
+func (md *meta) idAt(r *ast.Rule) string {
+	if md.ann != nil && md.id != "" && md.mod != nil {
+		if at := metaFieldLocation(md.mod, md.ann, "custom", "id"); at != "" {
+			return at
+		}
+	}
+	return location(r.Location)
+}
+
 // parseMeta reads the kvet fields of annotation a of module m: title and
 // description, and under custom: id, severity, kinds, remediation, doc,
 // parameters and enabled. Errors point at the field's value in the
 // METADATA comment block.
 func parseMeta(m *ast.Module, a *ast.Annotations) (*meta, error) {
-	md := &meta{ann: a}
+	md := &meta{ann: a, mod: m}
 	bad := func(field, want string) error {
 		return fmt.Errorf("%s: METADATA custom.%s: want %s", metaFieldLocation(m, a, "custom", field), field, want)
 	}

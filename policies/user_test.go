@@ -47,8 +47,9 @@ func TestConftestPolicies(t *testing.T) {
 	for _, r := range e.Rules() {
 		ids = append(ids, fmt.Sprintf("%s/%s/%v", r.ID, r.Severity, r.Kinds))
 	}
-	// In the order of files (deployment, legacy, service) and of rules.
-	want := "main-deny/error/[] main-deny-latest-tag/error/[] legacy-deny/error/[] main-warn/warning/[] main-violation/error/[]"
+	// In the order of packages (main, in deployment and service, then
+	// legacy), of files and of rules.
+	want := "main-deny/error/[] main-deny-latest-tag/error/[] main-warn/warning/[] main-violation/error/[] legacy-deny/error/[]"
 	if got := strings.Join(ids, " "); got != want {
 		t.Errorf("rules = %s\nwant    %s", got, want)
 	}
@@ -130,11 +131,13 @@ func TestPolicyLoadErrors(t *testing.T) {
 		{dir: "syntax", want: `^testdata/bad/syntax/policy.rego:5:9: rego_parse_error: non-terminated string`},
 		{dir: "type", want: `^testdata/bad/type/policy.rego:7:9: rego_type_error: concat: invalid argument\(s\)`},
 		{dir: "reserved", want: `^testdata/bad/reserved/policy.rego:1:1: package kvet.mine is reserved for kvet's built-in policies`},
-		{dir: "duplicate", want: `^testdata/bad/duplicate/b.rego:7:1: rule ID "team-rule" is already used by package team.a \(testdata/bad/duplicate/a.rego\)`},
+		{dir: "duplicate", want: `^testdata/bad/duplicate/b.rego:4:9: rule ID "team-rule" is already used by package team.a \(testdata/bad/duplicate/a.rego\)`},
 		{dir: "metadata", want: `^testdata/bad/metadata/policy.rego:5:15: METADATA custom.severity: want error, warning or info$`},
 		{dir: "id", want: `^testdata/bad/id/policy.rego:7:9: METADATA custom.id: want a kebab-case rule ID`},
 		{dir: "param", want: `^testdata/bad/param/policy.rego:11:16: METADATA custom.parameters: parameter "limits": default must be`},
 		{dir: "dataref", want: `^testdata/bad/dataref/policy.rego:3:1: rego_recursion_error: rule data.dataref.deny is recursive: data.dataref.deny -> data.dataref.deny$`},
+		{dir: "conflict", want: `^testdata/bad/conflict/policy.rego:9:1: rule deny has METADATA here and at testdata/bad/conflict/policy.rego:3:1; kvet reads one`},
+		{dir: "x509", want: `^testdata/bad/x509/policy.rego:4:16: builtin crypto.x509.parse_and_verify_certificates is not allowed in kvet policies: it checks validity against the current time`},
 		{dir: "now", want: `^testdata/bad/now/policy.rego:4:2: builtin time.now_ns is not allowed in kvet policies: its result differs between runs`},
 		{dir: "../kvetstyle/policy", reserve: []string{"acme-image-registry"}, want: `rule ID "acme-image-registry" is already used by one of kvet's rules`},
 	}
@@ -286,4 +289,19 @@ func TestFunctionResultsAcrossDocuments(t *testing.T) {
 	if len(res.Errors) > 0 || !slices.Equal(got, want) {
 		t.Errorf("errors %v, findings\n%s\nwant\n%s", res.Errors, strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+}
+
+// A package spread over several files is one package, as Rego merges it:
+// each finding once, the METADATA of one file for the rules of all, an
+// exception in another file applied (testdata/split).
+func TestPackageAcrossFiles(t *testing.T) {
+	e := userEngine(t, policies.Options{Dirs: []string{"testdata/split/policy"}, NoBuiltin: true})
+	var ids []string
+	for _, r := range e.Rules() {
+		ids = append(ids, fmt.Sprintf("%s/%s", r.ID, r.Severity))
+	}
+	if got, want := strings.Join(ids, " "), "acme-no-etl/warning main-deny/error main-deny-run-as-root/error"; got != want {
+		t.Errorf("rules = %s, want %s", got, want)
+	}
+	analyzertest.Run(t, e.Rules(), "testdata/split/manifests")
 }

@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"runtime/pprof"
 	"syscall"
+	"time"
 
 	"github.com/kvet-dev/kvet/internal/cli"
 )
@@ -33,6 +34,9 @@ func realMain() int {
 	// build what names remote content; this makes sure that nothing linked
 	// in fetches over HTTP either.
 	http.DefaultTransport = noNetwork{}
+	// Output never depends on the machine's time zone: a policy's
+	// time.clock(["...", "Local"]) is UTC wherever kvet runs.
+	time.Local = time.UTC
 	ctx, stop := interruptible(stderr)
 	defer stop()
 	// KVET_CPUPROFILE=FILE writes a CPU profile of the run (for development).

@@ -1,0 +1,3 @@
+package acme
+
+deny contains "is a job" if input.kind == "Job"

@@ -1,0 +1,3 @@
+package main
+
+deny contains "etl is banned" if input.metadata.name == "etl"
