@@ -332,8 +332,10 @@ func (p *program) eval(ev *evaluation, q *query, cache *memoCache) ([]ast.Value,
 		return nil
 	})
 	if err == nil {
+		cache.commit()
 		return vals, nil, nil
 	}
+	cache.discard()
 	if topdown.IsCancel(err) {
 		if err := ev.ctx.Err(); err != nil {
 			return nil, nil, err

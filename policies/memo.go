@@ -225,21 +225,26 @@ func (m *memo) get(key ast.Ref) (*ast.Term, bool, bool) {
 	return nil, false, false
 }
 
-func (m *memo) put(key ast.Ref, value *ast.Term) {
-	h := key.Hash()
+// putAll adds the results of one evaluation (by hash, their keys copied
+// already), under one lock.
+func (m *memo) putAll(results map[int][]memoEntry) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.entries >= maxMemoEntries {
-		return
-	}
-	for _, e := range m.results[h] {
-		if e.call.Equal(key) {
-			return
+	for h, es := range results {
+	next:
+		for _, e := range es {
+			if m.entries >= maxMemoEntries {
+				return
+			}
+			for _, have := range m.results[h] {
+				if have.call.Equal(e.call) {
+					continue next
+				}
+			}
+			m.results[h] = append(m.results[h], e)
+			m.entries++
 		}
 	}
-	// The key is the evaluator's scratch slice: keep a copy.
-	m.results[h] = append(m.results[h], memoEntry{call: append(ast.Ref(nil), key...), value: value})
-	m.entries++
 }
 
 // memoCache is the virtual cache of one evaluation (of one document: see
@@ -252,6 +257,13 @@ type memoCache struct {
 	local flatCache
 	memo  *memo
 	depth int // frames pushed by `with`
+	// pending are the pure calls' results of the evaluation under way,
+	// by hash: they reach the memo only when it succeeds (commit). OPA
+	// puts a function's value in its cache before it has checked the
+	// function's other rules, and an evaluation that then fails (a
+	// conflict, a time limit) would leave a value no evaluation confirmed,
+	// which later documents would read.
+	pending map[int][]memoEntry
 }
 
 func (m *memo) cache() *memoCache {
@@ -272,6 +284,11 @@ func (c *memoCache) Get(ref ast.Ref) (*ast.Term, bool) {
 		if v, undefined, ok := c.memo.get(ref); ok {
 			return v, undefined
 		}
+		for _, e := range c.pending[ref.Hash()] {
+			if e.call.Equal(ref) {
+				return e.value, e.value == nil
+			}
+		}
 		return nil, false
 	}
 	return c.local.Get(ref)
@@ -285,11 +302,32 @@ func (c *memoCache) Put(ref ast.Ref, value *ast.Term) {
 		if c.depth > 0 {
 			break
 		}
-		c.memo.put(ref, value)
+		h := ref.Hash()
+		for _, e := range c.pending[h] {
+			if e.call.Equal(ref) {
+				return
+			}
+		}
+		if c.pending == nil {
+			c.pending = map[int][]memoEntry{}
+		}
+		// The key is the evaluator's scratch slice: keep a copy.
+		c.pending[h] = append(c.pending[h], memoEntry{call: append(ast.Ref(nil), ref...), value: value})
 		return
 	}
 	c.local.Put(ref, value)
 }
+
+// commit keeps the pure calls' results of an evaluation that succeeded
+// for the rest of the run; discard drops those of one that failed.
+func (c *memoCache) commit() {
+	if len(c.pending) > 0 {
+		c.memo.putAll(c.pending)
+		c.pending = nil
+	}
+}
+
+func (c *memoCache) discard() { c.pending = nil }
 
 func (c *memoCache) Keys() []ast.Ref { return c.local.Keys() }
 

@@ -305,3 +305,25 @@ func TestPackageAcrossFiles(t *testing.T) {
 	}
 	analyzertest.Run(t, e.Rules(), "testdata/split/manifests")
 }
+
+// A function whose rules conflict is an error on every document, never a
+// finding: OPA caches a function's first value before it checks the other
+// rules, and kvet's run-wide cache of pure functions keeps only what an
+// evaluation that succeeded computed (testdata/conflict).
+func TestFunctionConflictOnEveryDocument(t *testing.T) {
+	e := userEngine(t, policies.Options{Dirs: []string{"testdata/conflict"}, NoBuiltin: true})
+	docs, _ := analyzer.NewLoader(nil).Parse(&analyzer.File{Path: "two.yaml", Content: []byte(
+		"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: two\n")})
+	res := analyzer.Run(context.Background(), &analyzer.Set{Docs: docs}, e.Rules(), analyzer.Options{})
+	if len(res.Diagnostics) != 0 {
+		t.Errorf("findings %v, want none", res.Diagnostics)
+	}
+	if len(res.Errors) != 2 {
+		t.Fatalf("errors %v, want one per document", res.Errors)
+	}
+	for _, err := range res.Errors {
+		if !strings.Contains(err.Error(), "eval_conflict_error: function data.acme.f produced conflicting values") {
+			t.Errorf("error %v", err)
+		}
+	}
+}
