@@ -7,6 +7,10 @@ type Param struct {
 	Name    string
 	Doc     string
 	Default any
+	// Range marks an []int parameter that is an inclusive range [min,
+	// max] (see IntRangeParam): a configured value of another shape is a
+	// configuration error.
+	Range bool
 }
 
 // Rule is a check with its metadata. Rules are plain values, listed

@@ -188,6 +188,8 @@ func TestExcluded(t *testing.T) {
 		{"charts/", "deploy/charts/job.yaml", true},
 		{"/charts", "deploy/charts/job.yaml", false}, // anchored
 		{"/charts", "charts/job.yaml", true},
+		{"./charts/**", "charts/a/b/job.yaml", true}, // "./" anchors too
+		{"./charts/**", "deploy/charts/job.yaml", false},
 		{"*.json", "a/b/c.json", true},
 		{"*.json", "a/b/c.yaml", false},
 		{"deploy/*.yaml", "deploy/job.yaml", true},

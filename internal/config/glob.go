@@ -10,12 +10,15 @@ import (
 // file's directory. "*", "?" and "[...]" match within one path element (as
 // in path.Match), "**" matches any number of elements. A glob without a
 // slash matches at any depth (like .gitignore: "*.json", "testdata"); a
-// leading "/" anchors it to the configuration file's directory. A glob that
+// leading "/" (or "./") anchors it to the configuration file's directory. A glob that
 // matches a directory excludes everything under it.
 
 // globElems splits a glob into path elements, applying the rules above.
 func globElems(g string) []string {
 	g = strings.TrimSuffix(g, "/")
+	for strings.HasPrefix(g, "./") {
+		g = "/" + strings.TrimPrefix(g, "./") // relative to the file's directory, as a leading "/" says
+	}
 	switch {
 	case strings.HasPrefix(g, "/"):
 		g = strings.TrimPrefix(g, "/")

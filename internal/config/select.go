@@ -192,6 +192,10 @@ func convertParam(r *analyzer.Rule, p param, el *errorList) (any, bool) {
 			}
 			out = append(out, i)
 		}
+		if decl.Range && (len(out) != 2 || out[0] > out[1]) {
+			el.add(v, "%s: want an inclusive range [min, max] such as %s, got %s", where, FormatValue(decl.Default), FormatValue(out))
+			return nil, false
+		}
 		return out, true
 	}
 	el.add(v, "%s: parameter of unsupported type %T", where, decl.Default)

@@ -19,7 +19,7 @@ func testCatalog() []*analyzer.Rule {
 			{Name: "strict", Default: false},
 			{Name: "zone", Default: "UTC"},
 			{Name: "require", Default: []string{"cpu", "memory"}},
-			{Name: "range", Default: []int{3, 7}},
+			{Name: "range", Default: []int{3, 7}, Range: true},
 		}},
 	}, analyzer.SuppressionRules()...)
 }
@@ -126,6 +126,10 @@ func TestSelectErrors(t *testing.T) {
 			`.kvet.yaml:3:19: rules.param-rule.params.max: want an integer such as 6, got the number 1.5`},
 		{"bool given an int", "rules:\n  param-rule:\n    params: {strict: 1}\n", Overrides{},
 			`.kvet.yaml:3:22: rules.param-rule.params.strict: want true or false such as false, got the integer 1`},
+		{"range of one value", "rules:\n  param-rule:\n    params: {range: [3]}\n", Overrides{},
+			`.kvet.yaml:3:21: rules.param-rule.params.range: want an inclusive range [min, max] such as [3, 7], got [3]`},
+		{"range upside down", "rules:\n  param-rule:\n    params: {range: [7, 3]}\n", Overrides{},
+			`.kvet.yaml:3:21: rules.param-rule.params.range: want an inclusive range [min, max] such as [3, 7], got [7, 3]`},
 		{"string given a list", "rules:\n  param-rule:\n    params: {zone: [UTC]}\n", Overrides{},
 			`.kvet.yaml:3:20: rules.param-rule.params.zone: want a string such as "UTC", got a list`},
 		{"string list given a string", "rules:\n  param-rule:\n    params: {require: cpu}\n", Overrides{},
