@@ -162,16 +162,16 @@ func (m *Model) collect(docs []*analyzer.Document) {
 		switch v := d.Fact(fact).(type) {
 		case *Role:
 			key := v.key()
-			keepLast(m, &seen, &m.Roles, key, v, d, (*Role).key, func(r *Role) *analyzer.Document { return r.Doc })
+			keepLast(m, &seen, &m.Roles, key, v, d, (*Role).key, func(r *Role) *analyzer.Document { return r.Doc }, nil)
 			m.roles[key] = v
 		case *Binding:
-			keepLast(m, &seen, &m.Bindings, v.key(), v, d, (*Binding).key, func(b *Binding) *analyzer.Document { return b.Doc })
+			keepLast(m, &seen, &m.Bindings, v.key(), v, d, (*Binding).key, func(b *Binding) *analyzer.Document { return b.Doc }, sameRoleRef)
 		case *ServiceAccount:
 			key := v.key()
-			keepLast(m, &seen, &m.ServiceAccounts, key, v, d, (*ServiceAccount).key, func(sa *ServiceAccount) *analyzer.Document { return sa.Doc })
+			keepLast(m, &seen, &m.ServiceAccounts, key, v, d, (*ServiceAccount).key, func(sa *ServiceAccount) *analyzer.Document { return sa.Doc }, nil)
 			m.accounts[key] = v
 		case *Workload:
-			keepLast(m, &seen, &m.Workloads, v.key(), v, d, (*Workload).key, func(w *Workload) *analyzer.Document { return w.Doc })
+			keepLast(m, &seen, &m.Workloads, v.key(), v, d, (*Workload).key, func(w *Workload) *analyzer.Document { return w.Doc }, nil)
 		}
 	}
 }
@@ -198,22 +198,31 @@ type seenKeys struct {
 // keepLast appends v, the object key defined by d, to list, or, when list
 // already holds a definition of key, puts v in its place and records the
 // duplicate. keyOf and doc return the key and document of a list element.
+// updatable, when not nil, says whether the API server lets the earlier
+// definition be changed into v; when it does not, the earlier one stays
+// in effect.
 func keepLast[T any](m *Model, seen *seenKeys, list *[]T, key objectKey, v T, d *analyzer.Document,
-	keyOf func(T) objectKey, doc func(T) *analyzer.Document) {
+	keyOf func(T) objectKey, doc func(T) *analyzer.Document, updatable func(old, new T) bool) {
 	h := maphash.Comparable(seen.seed, key)
 	i, ok := seen.at[h]
+	redefine := func(at int) {
+		if updatable != nil && !updatable((*list)[at], v) {
+			m.unchanged(key, d, doc((*list)[at]))
+			return
+		}
+		m.duplicate(key, d, doc((*list)[at]))
+		(*list)[at] = v
+	}
 	switch {
 	case !ok:
 		seen.at[h] = int32(len(*list))
 	case keyOf((*list)[i]) == key:
-		m.duplicate(key, d, doc((*list)[i]))
-		(*list)[i] = v
+		redefine(int(i))
 		return
 	default:
 		j, ok := seen.other[key]
 		if ok {
-			m.duplicate(key, d, doc((*list)[j]))
-			(*list)[j] = v
+			redefine(j)
 			return
 		}
 		if seen.other == nil {
@@ -237,6 +246,26 @@ func (m *Model) duplicate(key objectKey, d, prev *analyzer.Document) {
 		Doc: d, Path: analyzer.NewPath("metadata", "name"), Other: prev,
 		Message: fmt.Sprintf("%s %s is defined twice, here and at %s; kvet uses this later definition, as kubectl apply -f would",
 			key.kind, name, Where(prev, analyzer.NewPath("metadata", "name"))),
+	})
+}
+
+// sameRoleRef says whether binding b can be updated into c: the API
+// server refuses to change a binding's roleRef.
+func sameRoleRef(b, c *Binding) bool { return b.RoleRef == c.RoleRef }
+
+// unchanged records that d redefines the object key, defined by prev, in a
+// way the API server refuses: prev stays in effect.
+func (m *Model) unchanged(key objectKey, d, prev *analyzer.Document) {
+	m.others[prev] = append(append(m.others[prev], d), m.others[d]...)
+	delete(m.others, d)
+	name := key.name
+	if key.namespace != "" {
+		name = key.namespace + "/" + name
+	}
+	m.Problems = append(m.Problems, Problem{
+		Doc: d, Path: analyzer.NewPath("roleRef", "name"), Other: prev,
+		Message: fmt.Sprintf("%s %s is defined twice, here and at %s, with another roleRef; the API server refuses to change a binding's roleRef, so kubectl apply -f leaves the first definition in effect, and kvet uses it",
+			key.kind, Shown(name), Where(prev, analyzer.NewPath("metadata", "name"))),
 	})
 }
 

@@ -256,3 +256,35 @@ func TestBuiltinRolesWithoutSetRoles(t *testing.T) {
 		}
 	}
 }
+
+// A binding defined twice with another roleRef: the API server refuses to
+// change a binding's roleRef, so kubectl apply -f leaves the first in
+// effect; one with the same roleRef replaces it, as other objects do.
+func TestDuplicateBindingRoleRef(t *testing.T) {
+	m := build(t,
+		"a.yaml", yamlDocs(
+			binding("RoleBinding", "team", "b", "- kind: User\n  name: u1\n", "ClusterRole", "admin"),
+			binding("RoleBinding", "team", "same", "- kind: User\n  name: u2\n", "ClusterRole", "view"),
+		),
+		"b.yaml", yamlDocs(
+			binding("RoleBinding", "team", "b", "- kind: User\n  name: u1\n", "ClusterRole", "view"),
+			binding("RoleBinding", "team", "same", "- kind: User\n  name: u3\n", "ClusterRole", "view"),
+		),
+	)
+	got := problems(m)
+	if len(got) != 2 || !strings.Contains(got[0], "RoleBinding team/b is defined twice, here and at a.yaml:4, with another roleRef; the API server refuses") ||
+		!strings.Contains(got[1], "RoleBinding team/same is defined twice, here and at a.yaml") || !strings.Contains(got[1], "kvet uses this later definition") {
+		t.Errorf("problems:\n%s", strings.Join(got, "\n"))
+	}
+	// admin is in effect for u1: it may read secrets.
+	if ok, _ := m.Allows(rbac.Impersonate("u1", nil), rbac.Request{Verb: "get", Resource: "secrets", Namespace: "team"}); !ok {
+		t.Error("u1 cannot get secrets: the second binding's roleRef was used")
+	}
+	// The second "same" replaced the first: u3, not u2.
+	if ok, _ := m.Allows(rbac.Impersonate("u2", nil), rbac.Request{Verb: "get", Resource: "pods", Namespace: "team"}); ok {
+		t.Error("u2 still bound")
+	}
+	if ok, _ := m.Allows(rbac.Impersonate("u3", nil), rbac.Request{Verb: "get", Resource: "pods", Namespace: "team"}); !ok {
+		t.Error("u3 not bound")
+	}
+}

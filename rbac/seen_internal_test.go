@@ -27,7 +27,7 @@ func TestKeepLastHashCollision(t *testing.T) {
 	seen := &seenKeys{seed: maphash.MakeSeed(), at: map[uint64]int32{}}
 	add := func(d *analyzer.Document) {
 		v := sa(d)
-		keepLast(m, seen, &m.ServiceAccounts, v.key(), v, d, (*ServiceAccount).key, func(sa *ServiceAccount) *analyzer.Document { return sa.Doc })
+		keepLast(m, seen, &m.ServiceAccounts, v.key(), v, d, (*ServiceAccount).key, func(sa *ServiceAccount) *analyzer.Document { return sa.Doc }, nil)
 	}
 	a, b, b2, a2 := doc("a"), doc("b"), doc("b"), doc("a")
 	add(a)
