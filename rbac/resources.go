@@ -1,8 +1,10 @@
 package rbac
 
 import (
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // APIResource is a resource the Kubernetes API serves out of the box.
@@ -122,15 +124,29 @@ func Namespaced(group, resource string) (namespaced, known bool) {
 func LookupResource(arg string) (APIResource, bool) {
 	arg = strings.ToLower(arg)
 	name, group, dotted := strings.Cut(arg, ".")
-	for _, r := range APIResources() {
-		if dotted && r.Group != group {
-			continue
+	find := func(group string) (APIResource, bool) {
+		for _, r := range APIResources() {
+			if dotted && r.Group != group {
+				continue
+			}
+			if r.Name == name || r.Singular == name || slices.Contains(r.ShortNames, name) {
+				return r, true
+			}
 		}
-		if r.Name == name || r.Singular == name || slices.Contains(r.ShortNames, name) {
+		return APIResource{}, false
+	}
+	if r, ok := find(group); ok {
+		return r, true
+	}
+	// RESOURCE.VERSION.GROUP, as kubectl reads it when RESOURCE.GROUP
+	// names nothing (deployments.v1.apps; pods.v1, the core group).
+	if version, rest, _ := strings.Cut(group, "."); dotted && apiVersion().MatchString(version) {
+		if r, ok := find(rest); ok {
 			return r, true
 		}
 	}
-	// Groups may name the core group's resources with a version
-	// (pods.v1): kvet does not resolve versions.
 	return APIResource{Group: group, Name: name, Namespaced: true}, false
 }
+
+// apiVersion matches a Kubernetes API version: v1, v2beta1, v1alpha3.
+var apiVersion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^v[0-9]+((alpha|beta)[0-9]+)?$`) })

@@ -194,3 +194,27 @@ func TestShownNames(t *testing.T) {
 		t.Errorf("Shown(1 MiB) = %.300q…", got)
 	}
 }
+
+// TestLookupResource: resources as kubectl arguments name them.
+func TestLookupResource(t *testing.T) {
+	for _, tt := range []struct {
+		arg, group, name string
+		known            bool
+	}{
+		{"pods", "", "pods", true},
+		{"Pod", "", "pods", true},
+		{"po", "", "pods", true},
+		{"deployments.apps", "apps", "deployments", true},
+		{"deploy.apps", "apps", "deployments", true},
+		{"deployments.v1.apps", "apps", "deployments", true},
+		{"pods.v1", "", "pods", true},
+		{"cronjobs.v1beta1.batch", "batch", "cronjobs", true},
+		{"widgets.example.com", "example.com", "widgets", false},
+		{"widgets.v1.example.com", "v1.example.com", "widgets", false},
+	} {
+		r, known := rbac.LookupResource(tt.arg)
+		if r.Group != tt.group || r.Name != tt.name || known != tt.known {
+			t.Errorf("LookupResource(%q) = %q.%q known %v, want %q.%q known %v", tt.arg, r.Name, r.Group, known, tt.name, tt.group, tt.known)
+		}
+	}
+}
