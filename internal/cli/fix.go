@@ -67,7 +67,44 @@ type fileFixes struct {
 	diags []analyzer.Diagnostic
 }
 
+// stdinEcho follows what kvet fix - did with standard input, so that an
+// editor that pipes its buffer through it always gets the buffer back: the
+// text read (data, once read whole), and whether stdout got the text.
+type stdinEcho struct {
+	filter  bool // kvet fix - without --diff: stdout carries the text
+	data    []byte
+	read    bool // a read of standard input was attempted
+	written bool
+}
+
+// fix runs kvet fix. As a filter (-, without --diff), whatever error
+// stops it (the configuration, a policy, an interrupt), standard input
+// goes to stdout unchanged if nothing was written there yet.
 func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
+	if !slices.Contains(paths, "-") || f.diff {
+		return a.fixRun(cmd, f, paths, &stdinEcho{})
+	}
+	echo := &stdinEcho{filter: true}
+	err := a.fixRun(cmd, f, paths, echo)
+	if err == nil || echo.written {
+		return err
+	}
+	var werr error
+	switch {
+	case echo.data != nil:
+		_, werr = a.stdout.Write(echo.data)
+	case !echo.read:
+		werr = safefile.Copy(cmd.Context(), a.stdout, a.stdin)
+	default:
+		return err // the read itself failed: nothing to give back
+	}
+	if werr != nil {
+		return fmt.Errorf("%w; passing standard input on unchanged: %w", err, werr)
+	}
+	return fmt.Errorf("%w; standard input written back unchanged", err)
+}
+
+func (a *app) fixRun(cmd *cobra.Command, f fixFlags, paths []string, echo *stdinEcho) error {
 	cfg, threshold, err := a.configure(cmd, &f.lintFlags, paths)
 	if err != nil {
 		return err
@@ -93,11 +130,13 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 	var stdin []byte
 	readsStdin := slices.Contains(paths, "-")
 	if readsStdin {
+		echo.read = true
 		if stdin, err = safefile.ReadStream(ctx, a.stdin, f.maxFileSize); err != nil {
 			if tl := (*safefile.TooLargeError)(nil); errors.As(err, &tl) && !f.diff {
 				// Too large to fix: the text goes through unchanged, as
 				// an editor that pipes its buffer through kvet fix -
 				// replaces the buffer with what comes out.
+				echo.written = true
 				_, werr := a.stdout.Write(tl.Read)
 				if werr == nil {
 					werr = safefile.Copy(ctx, a.stdout, a.stdin)
@@ -109,6 +148,7 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 			}
 			return fmt.Errorf("reading standard input: %w", err)
 		}
+		echo.data = stdin
 	}
 	// The report goes to stdout unless stdout carries the fixed text or
 	// the diff.
@@ -119,7 +159,7 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 
 	set, res := lt.Lint(ctx, f.loader(bytes.NewReader(stdin), lt), paths)
 	if ctx.Err() != nil {
-		return a.fixInterrupted(readsStdin && !f.diff, stdin, 0, nil)
+		return a.fixInterrupted(echo, stdin, 0, nil)
 	}
 	diags, _, _, err := a.suppress(ctx, set, res, f.lintFlags, lt, paths, nil)
 	if err != nil {
@@ -173,15 +213,18 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 		}
 	}
 	if ctx.Err() != nil {
-		return a.fixInterrupted(readsStdin && !f.diff, stdin, written, unwritten)
+		return a.fixInterrupted(echo, stdin, written, unwritten)
 	}
 	if readsStdin {
 		if f.diff {
 			if !bytes.Equal(stdin, stdinOut) {
 				fmt.Fprint(a.stdout, udiff.Unified("a/"+stdinName, "b/"+stdinName, stdin, stdinOut))
 			}
-		} else if _, err := a.stdout.Write(stdinOut); err != nil {
-			return fmt.Errorf("writing standard output: %w", err)
+		} else {
+			echo.written = true
+			if _, err := a.stdout.Write(stdinOut); err != nil {
+				return fmt.Errorf("writing standard output: %w", err)
+			}
 		}
 	}
 	failed = append(append(failed, set.Errors...), res.Errors...)
@@ -228,8 +271,9 @@ func (a *app) fix(cmd *cobra.Command, f fixFlags, paths []string) error {
 // fixInterrupted says what an interrupted kvet fix wrote and did not
 // write (the files that keep their content; stdin, written back unchanged
 // when echo is set) and returns errInterrupted, for exit status 130.
-func (a *app) fixInterrupted(echo bool, stdin []byte, written int, unwritten []string) error {
-	if echo {
+func (a *app) fixInterrupted(echo *stdinEcho, stdin []byte, written int, unwritten []string) error {
+	if echo.filter && echo.data != nil {
+		echo.written = true
 		_, _ = a.stdout.Write(stdin)
 		fmt.Fprintln(a.stderr, "kvet: interrupted: standard input written back unchanged")
 		return errInterrupted

@@ -265,6 +265,14 @@ func TestFixStdin(t *testing.T) {
 	if code, stdout, _ := kvetStdin(t, broken, "fix", "-"); stdout != broken || code != 1 {
 		t.Errorf("broken input: exit %d, %q", code, stdout)
 	}
+	// So is input kvet fix cannot even start on (a broken configuration,
+	// a missing policy directory): an editor's buffer is never emptied.
+	for _, args := range [][]string{{"fix", "--policy", "no-such-dir", "-"}, {"fix", "--baseline", "no-such.json", "-"}} {
+		if code, stdout, stderr := kvetStdin(t, jobNoLimits, args...); stdout != jobNoLimits || code != cli.ExitError ||
+			!strings.Contains(stderr, "standard input written back unchanged") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, stdout, stderr)
+		}
+	}
 	// So is input over --max-file-size, whole (what was read before the
 	// limit, then the rest), with an error.
 	if code, stdout, stderr := kvetStdin(t, jobNoLimits, "fix", "--max-file-size", "100", "-"); stdout != jobNoLimits || code != cli.ExitError ||
