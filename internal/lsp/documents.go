@@ -17,16 +17,26 @@ type document struct {
 	// path is the absolute path of a file: URI, "" for other schemes.
 	path string
 	// name is the file name given to the analyzer: path, or the URI.
-	name    string
-	version int
-	text    []byte
+	name string
+	// version is the client's version of the text; rev is the server's,
+	// unique among every text any document of the session had (a client
+	// may number the versions of a reopened document from 1 again, and
+	// the caches must not take the new text for the old one).
+	version, rev int
+	text         []byte
 	// result is the last lint of the document (nil before the first).
 	result *result
 }
 
+// nextRev returns a revision no text had. s.mu is held.
+func (s *Server) nextRev() int {
+	s.revs++
+	return s.revs
+}
+
 // result is the outcome of linting one version of a document.
 type result struct {
-	version int
+	version int // the document's rev
 	file    *analyzer.File
 	docs    []*analyzer.Document
 	// diags are the findings shown (not suppressed), in kvet's order, and
@@ -38,7 +48,8 @@ type result struct {
 	lt *linter.Linter
 }
 
-// snapshot is the state of an open document at the start of a lint.
+// snapshot is the state of an open document at the start of a lint
+// (version is its rev).
 type snapshot struct {
 	uri, path, name string
 	version         int
@@ -60,6 +71,7 @@ func (s *Server) didOpen(_ context.Context, raw []byte) (any, error) {
 	}
 	d := newDocument(p.TextDocument)
 	s.mu.Lock()
+	d.rev = s.nextRev()
 	s.docs[d.uri] = d
 	s.mu.Unlock()
 	s.schedule(0, d.uri)
@@ -85,7 +97,7 @@ func (s *Server) didChange(_ context.Context, raw []byte) (any, error) {
 			return nil, fmt.Errorf("change of %s: %w", d.uri, err)
 		}
 	}
-	d.text, d.version = text, p.TextDocument.Version
+	d.text, d.version, d.rev = text, p.TextDocument.Version, s.nextRev()
 	s.mu.Unlock()
 	s.schedule(s.opts.Debounce, d.uri)
 	return nil, nil
@@ -98,7 +110,7 @@ func (s *Server) didSave(_ context.Context, raw []byte) (any, error) {
 	}
 	s.mu.Lock()
 	if d := s.docs[p.TextDocument.URI]; d != nil && p.Text != nil {
-		d.text = []byte(*p.Text)
+		d.text, d.rev = []byte(*p.Text), s.nextRev()
 	}
 	s.mu.Unlock()
 	// The file on disk is part of the other documents' workspace.
@@ -206,7 +218,7 @@ func (s *Server) current(uri string) (*result, encoding) {
 		s.mu.Unlock()
 		return nil, s.enc
 	}
-	fresh := d.result != nil && d.result.version == d.version
+	fresh := d.result != nil && d.result.version == d.rev
 	if !fresh {
 		delete(s.dirty, uri)
 	}
@@ -231,7 +243,7 @@ func (s *Server) lintLocked(targets []string) {
 	s.mu.Lock()
 	open := make([]snapshot, 0, len(s.docs))
 	for _, d := range s.docs {
-		open = append(open, snapshot{uri: d.uri, path: d.path, name: d.name, version: d.version, text: d.text})
+		open = append(open, snapshot{uri: d.uri, path: d.path, name: d.name, version: d.rev, text: d.text})
 	}
 	folders := slices.Clone(s.folders)
 	enc := s.enc
@@ -243,15 +255,15 @@ func (s *Server) lintLocked(targets []string) {
 		res.lsp = s.ws.toLSP(enc, res)
 		s.mu.Lock()
 		d := s.docs[uri]
-		stale := d == nil || d.version != res.version
+		stale := d == nil || d.rev != res.version
+		var v int
 		if !stale {
-			d.result = res
+			d.result, v = res, d.version
 		}
 		s.mu.Unlock()
 		if stale {
 			continue // closed or changed meanwhile: another lint follows
 		}
-		v := res.version
 		s.publish(PublishDiagnosticsParams{URI: uri, Version: &v, Diagnostics: res.lsp})
 	}
 }

@@ -432,3 +432,23 @@ func TestConfigurationLimits(t *testing.T) {
 		t.Errorf("image-tag-mutable findings: %d, want 3 with max-findings: 2", n)
 	}
 }
+
+// A document closed and opened again with the same version number (a
+// client that numbers versions from 1 at every open) and another text is
+// linted anew: its findings and fixes are the new text's.
+func TestReopenSameVersion(t *testing.T) {
+	c, uri := openIn(t, Options{}, "cron.yaml", cronJob)
+	if p := c.diagnostics(uri); len(p.Diagnostics) != 2 {
+		t.Fatalf("diagnostics: %+v", p)
+	}
+	c.notify(methodDidClose, DidCloseTextDocumentParams{TextDocument: TextDocumentIdentifier{URI: uri}})
+	c.diagnostics(uri) // cleared
+	const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"
+	c.open(uri, cm) // version 1 again
+	if p := c.diagnostics(uri); len(p.Diagnostics) != 0 {
+		t.Errorf("diagnostics of the reopened ConfigMap: %+v", p.Diagnostics)
+	}
+	if actions := c.codeActions(uri, 0, "source.fixAll"); len(actions) != 0 {
+		t.Errorf("fix all on the reopened ConfigMap: %+v", actions)
+	}
+}

@@ -72,6 +72,7 @@ type Server struct {
 	enc      encoding
 	folders  []string // absolute paths of the workspace folders
 	docs     map[string]*document
+	revs     int             // the last revision given to a text (see document.rev)
 	dirty    map[string]bool // URIs to lint
 	timer    *time.Timer
 	watchReg bool // the client can watch files for the server
