@@ -116,12 +116,7 @@ func linesOverlap(diag, req Range) bool {
 // fixAll applies every fix of the document as kvet applies them and
 // returns the change as one edit of the lines that differ.
 func fixAll(res *result, enc encoding, uri string) (CodeAction, bool) {
-	var fixes []*analyzer.SuggestedFix
-	for i := range res.diags {
-		if res.diags[i].Fix != nil {
-			fixes = append(fixes, res.diags[i].Fix)
-		}
-	}
+	fixes := res.fixes
 	if len(fixes) == 0 {
 		return CodeAction{}, false
 	}

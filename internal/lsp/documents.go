@@ -34,11 +34,27 @@ func (s *Server) nextRev() int {
 	return s.revs
 }
 
+// setFindings records the findings of a lint: those shown, capped at
+// maxFindings per rule as kvet lint caps them, and the fixes of all of
+// them, which "Apply all kvet fixes" applies as kvet fix does.
+func (r *result) setFindings(shown []analyzer.Diagnostic, maxFindings int) {
+	r.fixes = r.fixes[:0]
+	for i := range shown {
+		if shown[i].Fix != nil {
+			r.fixes = append(r.fixes, shown[i].Fix)
+		}
+	}
+	r.diags = analyzer.CapFindings(shown, maxFindings)
+}
+
 // result is the outcome of linting one version of a document.
 type result struct {
 	version int // the document's rev
-	file    *analyzer.File
-	docs    []*analyzer.Document
+	// fixes are the fixes of every finding shown, those past the cap of
+	// diags included.
+	fixes []*analyzer.SuggestedFix
+	file  *analyzer.File
+	docs  []*analyzer.Document
 	// diags are the findings shown (not suppressed), in kvet's order, and
 	// lsp the same as published.
 	diags []analyzer.Diagnostic

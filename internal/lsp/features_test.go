@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -450,5 +451,30 @@ func TestReopenSameVersion(t *testing.T) {
 	}
 	if actions := c.codeActions(uri, 0, "source.fixAll"); len(actions) != 0 {
 		t.Errorf("fix all on the reopened ConfigMap: %+v", actions)
+	}
+}
+
+// "Apply all kvet fixes" applies the fix of every finding, as kvet fix
+// does, those past max-findings (which caps what is shown) included.
+func TestFixAllPastMaxFindings(t *testing.T) {
+	const job = "---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: j%d\nspec:\n  backoffLimit: 1\n  activeDeadlineSeconds: 60\n" +
+		"  template:\n    spec:\n      serviceAccountName: s\n      restartPolicy: Never\n" +
+		"      containers: [{name: c, image: \"c:1\", resources: {limits: {cpu: 1, memory: 1Gi}, requests: {cpu: 1, memory: 1Gi}}}]\n"
+	var text strings.Builder
+	for i := range 3 {
+		fmt.Fprintf(&text, job, i)
+	}
+	dir := writeTree(t, map[string]string{".kvet.yaml": "max-findings: 1\n"})
+	c := startServer(t, Options{})
+	c.initialize(dir)
+	uri := pathToURI(filepath.Join(dir, "jobs.yaml"))
+	c.open(uri, text.String())
+	c.diagnostics(uri)
+	actions := c.codeActions(uri, 0, "source.fixAll")
+	if len(actions) != 1 || actions[0].Title != "Apply all 3 kvet fixes" {
+		t.Fatalf("fix all: %+v", actions)
+	}
+	if fixed := applyEdits(t, text.String(), actions[0].Edit, uri); strings.Count(fixed, "ttlSecondsAfterFinished") != 3 {
+		t.Errorf("fixed:\n%s", fixed)
 	}
 }

@@ -320,5 +320,5 @@ func (rs *renderState) findings(entry *linterEntry, file *analyzer.File, path st
 			shown = append(shown, d)
 		}
 	}
-	return analyzer.CapFindings(shown, entry.maxFindings)
+	return shown
 }

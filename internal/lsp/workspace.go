@@ -266,7 +266,7 @@ func (w *workspace) lintGroup(ctx context.Context, entry *linterEntry, root stri
 		if rs != nil && rs.consumed[o.path] {
 			// Linted through the renderings that read it, whether the
 			// configuration excludes it or not, as kvet lint does.
-			if err := protect(func() { res.diags = rs.findings(entry, p.file, o.path) }); err != nil {
+			if err := protect(func() { res.setFindings(rs.findings(entry, p.file, o.path), entry.maxFindings) }); err != nil {
 				w.s.logf(messageError, "linting %s: %v", o.name, err)
 			}
 			continue
@@ -274,7 +274,7 @@ func (w *workspace) lintGroup(ctx context.Context, entry *linterEntry, root stri
 		if lt.Skipped(o.name) {
 			continue
 		}
-		if err := protect(func() { res.diags = w.findings(ctx, checker, entry, p, setDiags[p.file.Path]) }); err != nil {
+		if err := protect(func() { res.setFindings(w.findings(ctx, checker, entry, p, setDiags[p.file.Path]), entry.maxFindings) }); err != nil {
 			w.s.logf(messageError, "linting %s: %v", o.name, err)
 		}
 	}
@@ -315,7 +315,8 @@ func relative(diags []analyzer.Diagnostic, folder string) {
 // findings returns the findings of one parsed file that are not
 // suppressed: the per-document rules' (kept while the file and the linter
 // stay the same), then the set rules' (setDiags), with the suppressions
-// and baseline applied as kvet lint applies them.
+// and baseline applied as kvet lint applies them; not yet capped (see
+// result.setFindings).
 func (w *workspace) findings(ctx context.Context, checker *analyzer.Checker, entry *linterEntry, p *parsed, setDiags []analyzer.Diagnostic) []analyzer.Diagnostic {
 	if p.perDocBy != entry.lt {
 		diags := checker.LoadDiagnostics(p.diags)
@@ -337,7 +338,7 @@ func (w *workspace) findings(ctx context.Context, checker *analyzer.Checker, ent
 			shown = append(shown, d)
 		}
 	}
-	return analyzer.CapFindings(shown, entry.maxFindings)
+	return shown
 }
 
 // parsedOf returns the parse of the open document o: from its folder's
