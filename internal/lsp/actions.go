@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -48,7 +47,7 @@ func (s *Server) codeAction(_ context.Context, raw []byte) (any, error) {
 		}
 		return &WorkspaceEdit{Changes: map[string][]TextEdit{uri: out}}
 	}
-	json := strings.EqualFold(filepath.Ext(res.file.Path), ".json")
+	json := res.json
 	var ignores []CodeAction
 	seen := map[string]bool{}
 	fixable := false
@@ -174,10 +173,17 @@ func ignoreDocument(f *analyzer.File, id string, n int) (analyzer.TextEdit, int)
 		}
 	}
 	at := f.Offset(analyzer.Position{Line: start, Column: 1})
+	text := "# kvet:ignore-document " + id + " -- " + f.LineEnding(start)
 	if start > f.LineCount() {
+		// After the last line (a document written on its "---" line):
+		// on a line of its own, even when the file does not end with a
+		// line break.
 		at = len(f.Content)
+		if c := f.Content; len(c) > 0 && c[len(c)-1] != '\n' && c[len(c)-1] != '\r' {
+			text = f.LineEnding(n) + text
+		}
 	}
-	return analyzer.TextEdit{Offset: at, End: at, NewText: "# kvet:ignore-document " + id + " -- " + f.LineEnding(start)}, start
+	return analyzer.TextEdit{Offset: at, End: at, NewText: text}, start
 }
 
 // isSeparator reports whether a line is a "---" document separator.

@@ -3,8 +3,10 @@ package lsp
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -24,6 +26,9 @@ type document struct {
 	// the caches must not take the new text for the old one).
 	version, rev int
 	text         []byte
+	// json is set for a JSON document: a .json file, or a buffer the
+	// client says is JSON (an unsaved, untitled one).
+	json bool
 	// result is the last lint of the document (nil before the first).
 	result *result
 }
@@ -53,8 +58,10 @@ type result struct {
 	// fixes are the fixes of every finding shown, those past the cap of
 	// diags included.
 	fixes []*analyzer.SuggestedFix
-	file  *analyzer.File
-	docs  []*analyzer.Document
+	// json is set for a JSON document (see document.json).
+	json bool
+	file *analyzer.File
+	docs []*analyzer.Document
 	// diags are the findings shown (not suppressed), in kvet's order, and
 	// lsp the same as published.
 	diags []analyzer.Diagnostic
@@ -69,6 +76,7 @@ type result struct {
 type snapshot struct {
 	uri, path, name string
 	version         int
+	json            bool
 	text            []byte
 }
 
@@ -77,6 +85,7 @@ func newDocument(item TextDocumentItem) *document {
 	if path, ok := uriToPath(item.URI); ok {
 		d.path, d.name = path, path
 	}
+	d.json = strings.EqualFold(filepath.Ext(d.name), ".json") || item.LanguageID == "json"
 	return d
 }
 
@@ -259,7 +268,7 @@ func (s *Server) lintLocked(targets []string) {
 	s.mu.Lock()
 	open := make([]snapshot, 0, len(s.docs))
 	for _, d := range s.docs {
-		open = append(open, snapshot{uri: d.uri, path: d.path, name: d.name, version: d.rev, text: d.text})
+		open = append(open, snapshot{uri: d.uri, path: d.path, name: d.name, version: d.rev, json: d.json, text: d.text})
 	}
 	folders := slices.Clone(s.folders)
 	enc := s.enc

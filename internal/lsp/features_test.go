@@ -478,3 +478,47 @@ func TestFixAllPastMaxFindings(t *testing.T) {
 		t.Errorf("fixed:\n%s", fixed)
 	}
 }
+
+// An unsaved buffer the client says is JSON (no .json name) gets the JSON
+// suppression, the annotation, never a comment; a document written on
+// its "---" line at the end of a file without a final line break gets its
+// ignore-document comment on a line of its own.
+func TestIgnoreActionsUntitledJSONAndLastLine(t *testing.T) {
+	dir := writeTree(t, nil)
+	c := startServer(t, Options{})
+	c.initialize(dir)
+	const job = `{"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "m"},
+ "spec": {"backoffLimit": 2, "activeDeadlineSeconds": 600, "ttlSecondsAfterFinished": 600,
+  "template": {"spec": {"restartPolicy": "Never", "serviceAccountName": "m",
+   "containers": [{"name": "m", "image": "m:latest", "resources": {"limits": {"cpu": "1", "memory": "1Gi"}, "requests": {"cpu": "1", "memory": "1Gi"}}}]}}}}
+`
+	const untitled = "untitled:Untitled-2"
+	c.notify(methodDidOpen, map[string]any{"textDocument": map[string]any{"uri": untitled, "languageId": "json", "version": 1, "text": job}})
+	if p := c.diagnostics(untitled); len(p.Diagnostics) != 1 {
+		t.Fatalf("diagnostics: %+v", p.Diagnostics)
+	}
+	actions := c.codeActions(untitled, 3)
+	for _, a := range actions {
+		if !strings.HasPrefix(a.Title, "Ignore image-tag-mutable for this object") {
+			t.Errorf("action %q offered on a JSON buffer", a.Title)
+		}
+	}
+	if len(actions) != 1 {
+		t.Errorf("actions %+v, want the annotation", actions)
+	}
+
+	const last = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n--- {apiVersion: batch/v1, kind: Job, metadata: {name: j}, spec: {backoffLimit: 2, activeDeadlineSeconds: 60, ttlSecondsAfterFinished: 60, template: {spec: {restartPolicy: Never, serviceAccountName: s, containers: [{name: c, image: \"c:latest\", resources: {limits: {cpu: 1, memory: 1Gi}, requests: {cpu: 1, memory: 1Gi}}}]}}}}"
+	uri := pathToURI(filepath.Join(dir, "eof.yaml"))
+	c.open(uri, last)
+	if p := c.diagnostics(uri); len(p.Diagnostics) != 1 {
+		t.Fatalf("diagnostics: %+v", p.Diagnostics)
+	}
+	edited := applyEdits(t, last, action(t, c.codeActions(uri, 3), "Ignore image-tag-mutable in this document").Edit, uri)
+	if want := last + "\n# kvet:ignore-document image-tag-mutable -- \n"; edited != want {
+		t.Fatalf("edited:\n%q\nwant:\n%q", edited, want)
+	}
+	c.change(uri, 2, edited)
+	if p := c.diagnostics(uri); len(p.Diagnostics) != 0 {
+		t.Errorf("after the comment: %+v", p.Diagnostics)
+	}
+}

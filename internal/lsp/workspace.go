@@ -261,7 +261,7 @@ func (w *workspace) lintGroup(ctx context.Context, entry *linterEntry, root stri
 		if !targets[o.uri] || p == nil {
 			continue
 		}
-		res := &result{version: o.version, file: p.file, docs: p.docs, lt: lt}
+		res := &result{version: o.version, json: o.json, file: p.file, docs: p.docs, lt: lt}
 		results[o.uri] = res
 		if rs != nil && rs.consumed[o.path] {
 			// Linted through the renderings that read it, whether the
