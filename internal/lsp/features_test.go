@@ -522,3 +522,28 @@ func TestIgnoreActionsUntitledJSONAndLastLine(t *testing.T) {
 		t.Errorf("after the comment: %+v", p.Diagnostics)
 	}
 }
+
+// A policy directory missing when the server starts (an error shown) is
+// picked up once it is created, as kvet lint would read it.
+func TestPolicyDirectoryCreatedLater(t *testing.T) {
+	dir := writeTree(t, map[string]string{".kvet.yaml": "policies: [\"policy/\"]\n"})
+	c := startServer(t, Options{})
+	c.initialize(dir)
+	uri := pathToURI(filepath.Join(dir, "cron.yaml"))
+	c.open(uri, cronJob)
+	c.waitFor("policy error", func(m message) bool {
+		return m.Method == methodShowMessage && strings.Contains(m.raw, "policy")
+	})
+	if err := os.MkdirAll(filepath.Join(dir, "policy"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	policy := "package acme.always\n\ndeny contains \"always\" if input.kind == \"CronJob\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "policy", "always.rego"), []byte(policy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.notify(methodDidChangeWatchedFiles, DidChangeWatchedFilesParams{Changes: []FileEvent{{URI: pathToURI(filepath.Join(dir, "policy", "always.rego")), Type: 1}}})
+	c.change(uri, 2, cronJob)
+	c.waitFor("the policy's finding", func(m message) bool {
+		return m.Method == methodPublishDiagnostics && strings.Contains(m.raw, "acme-always-deny")
+	})
+}

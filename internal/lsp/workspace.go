@@ -65,7 +65,11 @@ func newWorkspace(s *Server) *workspace {
 type linterEntry struct {
 	cfgPath string
 	sig     string // of the files it was built from (see signature)
-	checked int    // cycle in which sig was last compared with the disk
+	// cfg is the configuration it was built from (nil: none, or it did
+	// not load), for comparing sig with the disk: its policies and
+	// baseline count even when they failed to load.
+	cfg     *config.Config
+	checked int // cycle in which sig was last compared with the disk
 	lt      *linter.Linter
 	loader  *analyzer.Loader // with the configuration's file size limit
 	// maxFindings caps the findings shown per rule (see
@@ -540,7 +544,7 @@ func (w *workspace) linterFor(o snapshot, folders []string) *linterEntry {
 	}
 	if e != nil {
 		e.checked = w.cycle
-		if e.sig == signature(cfgPath, e.lt) {
+		if e.sig == signature(cfgPath, e.cfg) {
 			return e
 		}
 	}
@@ -563,6 +567,7 @@ func (w *workspace) buildLinter(cfgPath string) *linterEntry {
 			return e
 		}
 	}
+	e.cfg = cfg
 	var s linter.Settings
 	loader := *w.loader
 	if cfg != nil {
@@ -575,14 +580,14 @@ func (w *workspace) buildLinter(cfgPath string) *linterEntry {
 	lt, err := linter.New(cfg, s)
 	if err != nil {
 		e.err = err
-		e.sig = signature(cfgPath, &linter.Linter{Config: cfg})
+		e.sig = signature(cfgPath, cfg)
 		return e
 	}
 	if w.s.opts.adjust != nil {
 		w.s.opts.adjust(lt)
 	}
 	e.lt = lt
-	e.sig = signature(cfgPath, lt)
+	e.sig = signature(cfgPath, cfg)
 	if cfg != nil && cfg.Baseline != "" {
 		b, err := config.LoadBaseline(context.Background(), cfg.Resolve(cfg.Baseline), cfg.MaxFileSize)
 		if err != nil {
@@ -596,9 +601,11 @@ func (w *workspace) buildLinter(cfgPath string) *linterEntry {
 }
 
 // signature identifies the state on disk of what a linter is built from:
-// the configuration file, the Rego files of its policy directories and its
-// baseline (modification times and sizes).
-func signature(cfgPath string, lt *linter.Linter) string {
+// the configuration file cfgPath, and of cfg (nil when it did not load)
+// its policy directories and their Rego files and its baseline
+// (modification times and sizes, or missing): a policy directory created
+// after a failed load is picked up.
+func signature(cfgPath string, cfg *config.Config) string {
 	if cfgPath == "" {
 		return ""
 	}
@@ -611,12 +618,12 @@ func signature(cfgPath string, lt *linter.Linter) string {
 		}
 	}
 	stamp(cfgPath)
-	if lt == nil || lt.Config == nil {
+	if cfg == nil {
 		// The file did not load: only its own changes matter.
 		return b.String()
 	}
-	cfg := lt.Config
 	for _, dir := range cfg.PolicyDirs() {
+		stamp(dir) // a directory created (or removed) counts too
 		_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 			if err == nil && !d.IsDir() && strings.HasSuffix(path, ".rego") {
 				stamp(path)
