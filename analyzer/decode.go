@@ -326,6 +326,12 @@ func (d *decoder) decodeStruct(n, at *yaml.Node, v reflect.Value, path Path) {
 		return
 	}
 	si := d.types.info(v.Type())
+	// renames are the problems of this mapping whose fix renames a key,
+	// by the key it would take and the key it renames: two renames to one
+	// name (or of one key written twice) would make a duplicate key, so
+	// neither is offered.
+	var renames map[string]int
+	var renamed map[string]int
 	eachEntry(n, func(k, val *yaml.Node) bool {
 		if k.Kind != yaml.ScalarNode {
 			d.add(IDInvalidValue, k, path, "%s: mapping keys must be strings", pathLabel(path))
@@ -344,7 +350,20 @@ func (d *decoder) decodeStruct(n, at *yaml.Node, v reflect.Value, path Path) {
 				}
 				d.add(IDUnknownField, k, fp, "unknown field %s in %s%s", Quote(k.Value), fieldOwner(path, si), hint)
 				if unique {
-					d.problems[len(d.problems)-1].rename = best
+					if renames == nil {
+						renames, renamed = map[string]int{}, map[string]int{}
+					}
+					i, twice := renames[best]
+					j, again := renamed[k.Value]
+					switch {
+					case twice:
+						d.problems[i].rename = ""
+					case again:
+						d.problems[j].rename = ""
+					default:
+						d.problems[len(d.problems)-1].rename = best
+					}
+					renames[best], renamed[k.Value] = len(d.problems)-1, len(d.problems)-1
 				}
 			}
 			return true

@@ -88,8 +88,26 @@ func insertField(d *Document, mapping Path, key, value string, after ...string) 
 	}
 	// The first key follows "- " (a sequence item): the new key takes its
 	// place and the old key moves to the next line at the same column.
+	// Anything else before it (an explicit "? key") is no place for a key.
+	if !seqIndicators(prefix) {
+		return TextEdit{}, false
+	}
 	at := d.File.Offset(Position{Line: first.Line, Column: first.Column})
 	return TextEdit{Offset: at, End: at, NewText: text + eol + indent}, true
+}
+
+// seqIndicators reports whether the text before a key is only spaces and
+// sequence item indicators ("- ", "  - - ").
+func seqIndicators(prefix []byte) bool {
+	for i := 0; i < len(prefix); i++ {
+		switch {
+		case prefix[i] == ' ':
+		case prefix[i] == '-' && i+1 < len(prefix) && prefix[i+1] == ' ':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // ReplaceScalar returns an edit that replaces the scalar at path p with the

@@ -70,6 +70,7 @@ var fixCases = []struct {
 		ins("empty", specPath, "restartPolicy", "Never", false),
 		ins("misspelt", specPath, "restartPolicy", "Never", false),
 		ins("misspelt", specPath, "restartPolicyX", "Never", false),
+		ins("explicit-key", specPath, "restartPolicy", "Never", false),
 	}},
 }
 
