@@ -334,6 +334,14 @@ func mergeRendered(diags []Diagnostic, renderings []*Rendering) []Diagnostic {
 		if len(readers[out[i].File]) > 1 {
 			out[i].Message += " (in " + rootNames(rs, readers[out[i].File]) + ")"
 		}
+		// A fix edits the source file every rendering that reads it
+		// renders: offered only when each of them has the finding, so
+		// that fixing one overlay's problem in a shared base cannot
+		// change another overlay that has no such problem (one that
+		// patches the field, or suppresses the finding).
+		if out[i].Fix != nil && len(rs) < len(readers[out[i].File]) {
+			out[i].Fix = nil
+		}
 	}
 	return out
 }

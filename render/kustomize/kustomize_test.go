@@ -213,3 +213,28 @@ func TestPositions(t *testing.T) {
 		t.Errorf("%s not reported", m)
 	}
 }
+
+// TestFixSharedBase: a fix in a base that several overlays render is
+// offered only for a finding every one of them has
+// (testdata/render/kustomize/sharedfix.txtar).
+func TestFixSharedBase(t *testing.T) {
+	abs, err := filepath.Abs("../../testdata/render/kustomize/sharedfix.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	diags := analyzertest.RunArchive(t, abs, defaultRules(t), analyzertest.WithRenderer(render.New(kustomize.New())))
+	want := map[string]bool{"job-backoff-limit-unset": true, "cronjob-schedule-timezone": false, "cronjob-concurrency-allow": false}
+	for _, d := range diags {
+		fixable, ok := want[d.RuleID]
+		if !ok {
+			continue
+		}
+		delete(want, d.RuleID)
+		if got := d.Fix != nil; got != fixable {
+			t.Errorf("%s (%s): fix offered %v, want %v", d.RuleID, d.Message, got, fixable)
+		}
+	}
+	for id := range want {
+		t.Errorf("%s not reported", id)
+	}
+}
