@@ -67,6 +67,11 @@ type fileFixes struct {
 	diags []analyzer.Diagnostic
 }
 
+// maxFixRounds bounds kvet fix's rounds (see fixRun): the built-in
+// fixes enable one another at most twice (a rename, then a value; a
+// timeZone corrected, then the CRON_TZ= prefix moved to it).
+const maxFixRounds = 5
+
 // stdinEcho follows what kvet fix - did with standard input, so that an
 // editor that pipes its buffer through it always gets the buffer back: the
 // text read (data, once read whole), and whether stdout got the text.
@@ -157,64 +162,85 @@ func (a *app) fixRun(cmd *cobra.Command, f fixFlags, paths []string, echo *stdin
 		out = a.stderr
 	}
 
-	set, res := lt.Lint(ctx, f.loader(bytes.NewReader(stdin), lt), paths)
-	if ctx.Err() != nil {
-		return a.fixInterrupted(echo, stdin, 0, nil)
-	}
-	diags, _, _, err := a.suppress(ctx, set, res, f.lintFlags, lt, paths, nil)
-	if err != nil {
-		return err
-	}
-	plan := planFixes(set, diags, f.rules)
-
 	stdinName := f.stdinFilename
 	if stdinName == "" {
 		stdinName = analyzer.StdinName
 	}
-	if readsStdin {
-		plan = a.stdinPlan(plan, stdinName, paths, out)
-	}
-	var fixed, notApplied, changedFiles int
-	stdinOut := stdin
-	var failed []error
-	var written int        // files fixed on disk
-	var unwritten []string // files left as they were by an interrupt
-	for _, ff := range plan {
-		content, n, skipped := ff.apply(out, f.diff)
-		fixed += n
-		notApplied += skipped
-		if bytes.Equal(content, ff.file.Content) {
-			continue
+	// Rounds: a fix may make another possible (a misspelt key renamed,
+	// then its value fixed), so kvet fix lints its result again and fixes
+	// that, until nothing changes: a second kvet fix then changes nothing.
+	// --diff shows the first round.
+	var (
+		set               *analyzer.Set
+		res               *analyzer.Result
+		fixed, notApplied int
+		failed            []error
+		written           = map[string]bool{} // files fixed on disk
+		unwritten         []string            // files left as they were by an interrupt
+		changed           = map[string]bool{}
+		stdinOut          = stdin
+	)
+	for round := 0; round < maxFixRounds; round++ {
+		set, res = lt.Lint(ctx, f.loader(bytes.NewReader(stdinOut), lt), paths)
+		if ctx.Err() != nil {
+			return a.fixInterrupted(echo, stdin, len(written), unwritten)
 		}
-		changedFiles++
-		switch {
-		case readsStdin && ff.file.Path == stdinName:
-			stdinOut = content
-		case f.diff:
-			name := filepath.ToSlash(ff.file.Path)
-			fmt.Fprint(a.stdout, udiff.Unified("a/"+name, "b/"+name, ff.file.Content, content))
-		default:
-			// Atomic: a reader never sees half a file, and an
-			// interrupted run leaves the original. A file changed
-			// since it was read keeps the change.
-			if ctx.Err() != nil {
-				unwritten = append(unwritten, ff.file.Path)
+		diags, _, _, err := a.suppress(ctx, set, res, f.lintFlags, lt, paths, nil)
+		if err != nil {
+			return err
+		}
+		plan := planFixes(set, diags, f.rules)
+		if readsStdin {
+			notes := out
+			if round > 0 {
+				notes = io.Discard // said in the first round
+			}
+			plan = a.stdinPlan(plan, stdinName, paths, notes)
+		}
+		progress := false
+		notApplied = 0
+		for _, ff := range plan {
+			content, n, skipped := ff.apply(out, f.diff)
+			fixed += n
+			notApplied += skipped
+			if bytes.Equal(content, ff.file.Content) {
 				continue
 			}
-			if err := writeFixed(ctx, ff.file.Path, ff.file.Content, content); err != nil {
+			changed[ff.file.Path] = true
+			progress = true
+			switch {
+			case readsStdin && ff.file.Path == stdinName:
+				stdinOut = content
+			case f.diff:
+				name := filepath.ToSlash(ff.file.Path)
+				fmt.Fprint(a.stdout, udiff.Unified("a/"+name, "b/"+name, ff.file.Content, content))
+			default:
+				// Atomic: a reader never sees half a file, and an
+				// interrupted run leaves the original. A file changed
+				// since it was read keeps the change.
 				if ctx.Err() != nil {
 					unwritten = append(unwritten, ff.file.Path)
 					continue
 				}
-				failed = append(failed, err)
-				continue
+				if err := writeFixed(ctx, ff.file.Path, ff.file.Content, content); err != nil {
+					if ctx.Err() != nil {
+						unwritten = append(unwritten, ff.file.Path)
+						continue
+					}
+					failed = append(failed, err)
+					continue
+				}
+				written[ff.file.Path] = true
 			}
-			written++
+		}
+		if ctx.Err() != nil {
+			return a.fixInterrupted(echo, stdin, len(written), unwritten)
+		}
+		if f.diff || !progress || len(failed) > 0 {
+			break
 		}
 	}
-	if ctx.Err() != nil {
-		return a.fixInterrupted(echo, stdin, written, unwritten)
-	}
+	changedFiles := len(changed)
 	if readsStdin {
 		if f.diff {
 			if !bytes.Equal(stdin, stdinOut) {

@@ -322,3 +322,31 @@ func TestFixInterrupted(t *testing.T) {
 		t.Errorf("fix -: exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
 	}
 }
+
+// A fix may make another possible (a misspelt key renamed, then its value
+// fixed; a time zone corrected, then the CRON_TZ= prefix it names
+// removed): kvet fix fixes its own result again until nothing changes, so
+// a second kvet fix (and kvet fix --diff) changes nothing.
+func TestFixRounds(t *testing.T) {
+	const cron = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n" +
+		"  schedule: \"CRON_TZ=Europe/Paris 0 3 * * *\"\n  timeZone: europe/paris\n  concurrencypolicy: Allow\n" +
+		"  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n" +
+		"          containers: [{name: a, image: \"busybox:1.0\"}]\n"
+	const want = "apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c\nspec:\n" +
+		"  schedule: \"0 3 * * *\"\n  timeZone: Europe/Paris\n  concurrencyPolicy: Forbid\n" +
+		"  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n" +
+		"          containers: [{name: a, image: \"busybox:1.0\"}]\n"
+	repo(t, map[string]string{"cron.yaml": cron})
+	rules := "unknown-field,cronjob-concurrency-allow,cronjob-timezone-invalid,cronjob-schedule-timezone"
+	code, stdout, stderr := kvet(t, "fix", "--rule", rules, "cron.yaml")
+	if got := read(t, "cron.yaml"); got != want || !strings.Contains(stderr, "kvet: fixed 4 findings in 1 file;") {
+		t.Fatalf("exit %d, cron.yaml:\n%s\nwant:\n%s\nstdout %s\nstderr %s", code, got, want, stdout, stderr)
+	}
+	if code, stdout, stderr := kvet(t, "fix", "--diff", "--rule", rules, "cron.yaml"); code != 0 || stdout != "" {
+		t.Errorf("a second run: exit %d, diff %q (%s)", code, stdout, stderr)
+	}
+	// The same through standard input.
+	if _, stdout, _ := kvetStdin(t, cron, "fix", "--rule", rules, "-"); stdout != want {
+		t.Errorf("fix -:\n%s\nwant:\n%s", stdout, want)
+	}
+}
