@@ -234,19 +234,10 @@ func keepLast[T any](m *Model, seen *seenKeys, list *[]T, key objectKey, v T, d 
 }
 
 // duplicate records that d redefines the object key, defined until now by
-// prev.
+// prev: d is in effect.
 func (m *Model) duplicate(key objectKey, d, prev *analyzer.Document) {
-	m.others[d] = append(append(m.others[d], prev), m.others[prev]...)
-	delete(m.others, prev)
-	name := key.name
-	if key.namespace != "" {
-		name = key.namespace + "/" + name
-	}
-	m.Problems = append(m.Problems, Problem{
-		Doc: d, Path: analyzer.NewPath("metadata", "name"), Other: prev,
-		Message: fmt.Sprintf("%s %s is defined twice, here and at %s; kvet uses this later definition, as kubectl apply -f would",
-			key.kind, name, Where(prev, analyzer.NewPath("metadata", "name"))),
-	})
+	m.redefined(key, d, prev, d, analyzer.NewPath("metadata", "name"),
+		"; kvet uses this later definition, as kubectl apply -f would")
 }
 
 // sameRoleRef says whether binding b can be updated into c: the API
@@ -256,16 +247,28 @@ func sameRoleRef(b, c *Binding) bool { return b.RoleRef == c.RoleRef }
 // unchanged records that d redefines the object key, defined by prev, in a
 // way the API server refuses: prev stays in effect.
 func (m *Model) unchanged(key objectKey, d, prev *analyzer.Document) {
-	m.others[prev] = append(append(m.others[prev], d), m.others[d]...)
-	delete(m.others, d)
+	m.redefined(key, d, prev, prev, analyzer.NewPath("roleRef", "name"),
+		", with another roleRef; the API server refuses to change a binding's roleRef, so kubectl apply -f leaves the first definition in effect, and kvet uses it")
+}
+
+// redefined records the problem of d redefining key, defined by prev,
+// reported at path in d: inEffect (one of them) is the definition in
+// effect, and the other one of its Others.
+func (m *Model) redefined(key objectKey, d, prev, inEffect *analyzer.Document, path analyzer.Path, verdict string) {
+	other := d
+	if inEffect == d {
+		other = prev
+	}
+	m.others[inEffect] = append(append(m.others[inEffect], other), m.others[other]...)
+	delete(m.others, other)
 	name := key.name
 	if key.namespace != "" {
 		name = key.namespace + "/" + name
 	}
 	m.Problems = append(m.Problems, Problem{
-		Doc: d, Path: analyzer.NewPath("roleRef", "name"), Other: prev,
-		Message: fmt.Sprintf("%s %s is defined twice, here and at %s, with another roleRef; the API server refuses to change a binding's roleRef, so kubectl apply -f leaves the first definition in effect, and kvet uses it",
-			key.kind, Shown(name), Where(prev, analyzer.NewPath("metadata", "name"))),
+		Doc: d, Path: path, Other: prev,
+		Message: fmt.Sprintf("%s %s is defined twice, here and at %s%s",
+			key.kind, Shown(name), Where(prev, analyzer.NewPath("metadata", "name")), verdict),
 	})
 }
 
