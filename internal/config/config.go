@@ -294,11 +294,41 @@ func deref(n *yaml.Node) *yaml.Node {
 var topKeys = []string{"fail-on", "format", "kube-version", "exclude", "policies", "policy-timeout", "require-reason", "baseline", "render", "max-file-size", "max-findings", "helm", "kustomize", "rules"}
 
 // entries calls fn for each key of mapping m, reporting duplicate keys and
-// keys that are not plain scalars.
+// keys that are not plain scalars. A "<<" merge key adds the keys of the
+// mapping (or mappings) it names that m does not write itself, as YAML
+// decoders do.
 func entries(m *yaml.Node, el *errorList, fn func(key string, k, v *yaml.Node)) {
 	seen := map[string]bool{}
+	explicit := map[string]bool{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if k := m.Content[i]; k.Kind == yaml.ScalarNode && k.Tag != "!!merge" {
+			explicit[k.Value] = true
+		}
+	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], deref(m.Content[i+1])
+		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
+			merged := []*yaml.Node{v}
+			if v.Kind == yaml.SequenceNode {
+				merged = v.Content
+			}
+			for _, mm := range merged {
+				mm = deref(mm)
+				if mm.Kind != yaml.MappingNode {
+					el.add(mm, "<< merges a mapping or a list of mappings, not %s", describe(mm))
+					continue
+				}
+				for j := 0; j+1 < len(mm.Content); j += 2 {
+					mk, mv := mm.Content[j], deref(mm.Content[j+1])
+					if mk.Kind != yaml.ScalarNode || explicit[mk.Value] || seen[mk.Value] {
+						continue // written in m, or by an earlier merge
+					}
+					seen[mk.Value] = true
+					fn(mk.Value, mk, mv)
+				}
+			}
+			continue
+		}
 		if k.Kind != yaml.ScalarNode {
 			el.add(k, "keys must be plain strings")
 			continue

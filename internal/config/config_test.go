@@ -274,3 +274,23 @@ func TestFind(t *testing.T) {
 		t.Errorf("Load(a directory) = %v", err)
 	}
 }
+
+// A "<<" merge key in .kvet.yaml adds the keys of the mapping it names
+// that the mapping does not write itself, as in manifests.
+func TestParseMergeKeys(t *testing.T) {
+	c, err := Parse(".kvet.yaml", []byte("rules:\n  resource-limits-missing: &res\n    severity: error\n    params: {require: [memory]}\n"+
+		"  resource-requests-missing:\n    <<: *res\n    severity: info\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Rules) != 2 {
+		t.Fatalf("rules %+v", c.Rules)
+	}
+	r := c.Rules[1]
+	if r.ID != "resource-requests-missing" || r.Severity != analyzer.SeverityInfo || len(r.params) != 1 || r.params[0].name != "require" {
+		t.Errorf("merged rule %+v", r)
+	}
+	if _, err := Parse(".kvet.yaml", []byte("rules:\n  job-ttl-missing:\n    <<: [1]\n")); err == nil || !strings.Contains(err.Error(), "<< merges a mapping") {
+		t.Errorf("merge of a list of numbers: %v", err)
+	}
+}
