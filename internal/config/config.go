@@ -42,8 +42,10 @@ type Config struct {
 	Format string
 	// Exclude are globs of paths never linted.
 	Exclude []string
-	// Policies are directories of Rego policies, relative to Dir.
-	Policies []string
+	// Policies are directories of Rego policies, relative to Dir;
+	// policiesAt their positions in the file.
+	Policies   []string
+	policiesAt []pos
 	// PolicyTimeout bounds the evaluation of the Rego policies on one
 	// document (policy-timeout:), or 0.
 	PolicyTimeout time.Duration
@@ -387,6 +389,7 @@ func (c *Config) parseTop(root *yaml.Node, el *errorList) {
 		case "policies":
 			for _, n := range strs(v, el, key) {
 				c.Policies = append(c.Policies, n.Value)
+				c.policiesAt = append(c.policiesAt, pos{n.Line, n.Column})
 			}
 		case "policy-timeout":
 			c.PolicyTimeout = duration(v, el, key)
@@ -581,6 +584,19 @@ func (c *Config) Resolve(p string) string {
 		return p
 	}
 	return filepath.Join(c.Dir, filepath.FromSlash(p))
+}
+
+// CheckPolicyDirs reports, at its position in the file, a policies:
+// entry that names nothing on disk (a typo, a directory not created yet):
+// loading the policies would fail without saying which line asked for it.
+func (c *Config) CheckPolicyDirs() error {
+	el := &errorList{file: c.Path}
+	for i, p := range c.Policies {
+		if _, err := os.Stat(c.Resolve(p)); err != nil && i < len(c.policiesAt) {
+			el.addAt(c.policiesAt[i], "policies: %s does not exist (relative to this file's directory)", p)
+		}
+	}
+	return el.err()
 }
 
 // PolicyDirs returns the policy directories, resolved against Dir.

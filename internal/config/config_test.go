@@ -294,3 +294,20 @@ func TestParseMergeKeys(t *testing.T) {
 		t.Errorf("merge of a list of numbers: %v", err)
 	}
 }
+
+// A policies: entry that names nothing on disk is an error at its line,
+// before the policies are loaded.
+func TestCheckPolicyDirs(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "policy"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Parse(filepath.Join(dir, ".kvet.yaml"), []byte("policies:\n- policy/\n- polcy/\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(dir, ".kvet.yaml") + ":3:3: policies: polcy/ does not exist (relative to this file's directory)"
+	if err := c.CheckPolicyDirs(); err == nil || err.Error() != want {
+		t.Errorf("CheckPolicyDirs = %v, want %s", err, want)
+	}
+}

@@ -126,6 +126,9 @@ type Linter struct {
 func New(cfg *config.Config, s Settings) (*Linter, error) {
 	src := s.Source
 	if cfg != nil && len(src.Policies) == 0 {
+		if err := cfg.CheckPolicyDirs(); err != nil {
+			return nil, err
+		}
 		src.Policies = cfg.PolicyDirs()
 	}
 	if cfg != nil && src.PolicyTimeout == 0 {
