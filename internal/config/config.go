@@ -32,6 +32,9 @@ func FileNames() []string { return []string{".kvet.yaml", ".kvet.yml"} }
 type Config struct {
 	// Path is the file's path as given or found.
 	Path string
+	// text is the file's content, for the byte columns of errors found
+	// after parsing.
+	text []byte
 	// Dir is the absolute directory of the file: exclusion globs, policy
 	// directories and the baseline are relative to it.
 	Dir string
@@ -112,19 +115,33 @@ func (e *Error) Error() string {
 // errorList collects positioned errors and returns them sorted.
 type errorList struct {
 	file string
+	// text is the file's content: the YAML library counts columns in
+	// characters, and kvet's text output counts bytes (as editors read
+	// path:line:col).
+	text []byte
 	errs []*Error
 }
 
 func (l *errorList) add(n *yaml.Node, format string, args ...any) {
 	e := &Error{File: l.file, Msg: fmt.Sprintf(format, args...)}
 	if n != nil {
-		e.Line, e.Column = n.Line, n.Column
+		e.Line, e.Column = n.Line, l.byteColumn(n.Line, n.Column)
 	}
 	l.errs = append(l.errs, e)
 }
 
 func (l *errorList) addAt(p pos, format string, args ...any) {
-	l.errs = append(l.errs, &Error{File: l.file, Line: p.line, Column: p.col, Msg: fmt.Sprintf(format, args...)})
+	l.errs = append(l.errs, &Error{File: l.file, Line: p.line, Column: l.byteColumn(p.line, p.col), Msg: fmt.Sprintf(format, args...)})
+}
+
+// byteColumn returns the byte column of the col-th character (1-based) of
+// line in the file's text (col itself when the text is unknown).
+func (l *errorList) byteColumn(line, col int) int {
+	if l.text == nil || line < 1 || col < 1 {
+		return col
+	}
+	f := &analyzer.File{Content: l.text}
+	return f.ByteColumn(analyzer.Position{Line: line, Column: col})
 }
 
 func (l *errorList) err() error {
@@ -213,8 +230,8 @@ func Parse(path string, data []byte) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading configuration: %w", err)
 	}
-	c := &Config{Path: path, Dir: filepath.Dir(abs)}
-	el := &errorList{file: path}
+	c := &Config{Path: path, Dir: filepath.Dir(abs), text: data}
+	el := &errorList{file: path, text: data}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -590,7 +607,7 @@ func (c *Config) Resolve(p string) string {
 // entry that names nothing on disk (a typo, a directory not created yet):
 // loading the policies would fail without saying which line asked for it.
 func (c *Config) CheckPolicyDirs() error {
-	el := &errorList{file: c.Path}
+	el := &errorList{file: c.Path, text: c.text}
 	for i, p := range c.Policies {
 		if _, err := os.Stat(c.Resolve(p)); err != nil && i < len(c.policiesAt) {
 			el.addAt(c.policiesAt[i], "policies: %s does not exist (relative to this file's directory)", p)

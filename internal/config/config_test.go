@@ -56,6 +56,8 @@ func TestParseErrors(t *testing.T) {
 			[]string{`.kvet.yaml:3:14: rules.job-ttl-missing.enabled: want true or false, got the string "false"`}},
 		{"params not a mapping", "rules:\n  x:\n    params: [1]\n",
 			[]string{`.kvet.yaml:3:13: rules.x.params: want a mapping of parameter names to values, got a list`}},
+		{"column in bytes after multi-byte characters", "exclude: [\"日本\", \"[a\"]\n",
+			[]string{`.kvet.yaml:1:21: exclude: bad glob "[a": syntax error in pattern`}},
 		{"bad max-file-size", "max-file-size: 12 parsecs\n",
 			[]string{`.kvet.yaml:1:16: max-file-size: invalid size "12 parsecs": unknown unit "parsecs" (want KiB, MiB or GiB)`}},
 		{"max-file-size not a scalar", "max-file-size: [1]\n",

@@ -40,7 +40,7 @@ func Select(catalog []*analyzer.Rule, c *Config, o Overrides) ([]*analyzer.Rule,
 	enabled := map[string]bool{}
 	var opts analyzer.Options
 	if c != nil {
-		el := &errorList{file: c.Path}
+		el := &errorList{file: c.Path, text: c.text}
 		if c.RequireReason != nil {
 			enabled[analyzer.IDSuppressionReasonMissing] = *c.RequireReason
 		}
