@@ -92,6 +92,12 @@ func buildValue[T any](n *yaml.Node, b ValueBuilder[T], st *entryStack[T], depth
 			if v, err := parseYAMLFloat(n); err == nil {
 				return b.Float(v)
 			}
+		case "!!str":
+			// A plain yes, no, on, off, y or n is a boolean to kubectl
+			// and conftest (YAML 1.1), and so to policies.
+			if v, ok := yaml11Bool(n); ok {
+				return b.Bool(v)
+			}
 		}
 		return b.String(n.Value)
 	}

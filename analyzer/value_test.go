@@ -18,7 +18,8 @@ func parseOne(t *testing.T, src string) *analyzer.Document {
 	return docs[0]
 }
 
-// Value gives the object as JSON decoding would: typed scalars, expanded
+// Value gives the object as JSON decoding of kubectl's conversion would:
+// typed scalars (plain yes/no/on/off/y/n booleans, YAML 1.1), expanded
 // aliases and merge keys (explicit keys win), nulls.
 func TestDocumentValue(t *testing.T) {
 	doc := parseOne(t, `apiVersion: rbac.authorization.k8s.io/v1
@@ -40,6 +41,7 @@ rules:
   on: true
   none: null
   inf: .inf
+  y11: [yes, "no", 'on', Off, n, yess]
 - verbs: *read
 `)
 	got := doc.Value()
@@ -55,6 +57,7 @@ rules:
 			map[string]any{
 				"apiGroups": []any{""}, "resources": []any{"pods", "secrets"}, "verbs": []any{"get", "list"},
 				"weight": int64(3), "ratio": 0.5, "hex": int64(16), "on": true, "none": nil, "inf": ".inf",
+				"y11": []any{true, "no", "on", false, false, "yess"}, // plain YAML 1.1 booleans, as kubectl reads them
 			},
 			map[string]any{"verbs": []any{"get", "list"}},
 		},
