@@ -406,23 +406,32 @@ func (t *Outline) itemNamed(b block, i int, want string) bool {
 // flow returns the node of a flow collection written literally as the
 // value on line i (`- {name: a, image: "a:1"}`, `verbs: [get, list]`),
 // or nil.
-func (t *Outline) flow(i int) *yaml.Node {
-	l := t.lines[i]
-	if !l.literal || l.valueEnd <= l.valueStart {
-		return nil
+func (t *Outline) flow(i int) *yaml.Node { return t.flows[i] }
+
+// parseFlows parses the flow collections written literally as line
+// values (see Outline.flows).
+func (t *Outline) parseFlows() map[int]*yaml.Node {
+	var out map[int]*yaml.Node
+	for i, l := range t.lines {
+		if l.skip || !l.literal || l.valueEnd <= l.valueStart {
+			continue
+		}
+		text := t.valueText(i, l)
+		if text[0] != '{' && text[0] != '[' {
+			continue
+		}
+		var doc yaml.Node
+		if err := yaml.Unmarshal([]byte(text), &doc); err != nil || len(doc.Content) == 0 {
+			continue
+		}
+		if n := doc.Content[0]; n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
+			if out == nil {
+				out = map[int]*yaml.Node{}
+			}
+			out[i] = n
+		}
 	}
-	text := t.valueText(i, l)
-	if text[0] != '{' && text[0] != '[' {
-		return nil
-	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal([]byte(text), &doc); err != nil || len(doc.Content) == 0 {
-		return nil
-	}
-	if n := doc.Content[0]; n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
-		return n
-	}
-	return nil
+	return out
 }
 
 // renderedPath follows p in a rendered node tree and returns the nodes

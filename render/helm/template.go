@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 
+	yaml "go.yaml.in/yaml/v3"
+
 	"github.com/kvet-dev/kvet/analyzer"
 )
 
@@ -56,6 +58,10 @@ type Outline struct {
 	lines []line
 	// segments are the objects of the file, separated by "---" lines.
 	segments []segment
+	// flows are the flow collections written literally as a line's value
+	// (`- {name: a, image: x}`, `verbs: [get, list]`), by line index:
+	// parsed once, as the file's outline, and read by every locate.
+	flows map[int]*yaml.Node
 }
 
 // segment is one YAML document of a template: lines [start, end) (0-based
@@ -115,6 +121,7 @@ func ParseOutline(f *analyzer.File) *Outline {
 		t.lines[i] = l
 	}
 	t.segments = t.split()
+	t.flows = t.parseFlows()
 	return t
 }
 
