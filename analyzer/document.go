@@ -189,7 +189,8 @@ type Document struct {
 	File *File
 	// Index is the 0-based index of the YAML document in its file.
 	Index int
-	// Item is the index inside a List, or -1 for a top-level object.
+	// Item numbers the objects of a List (depth first through nested
+	// Lists), or is -1 for a top-level object.
 	Item int
 
 	// root is the mapping node of the object; nil once released (see Root).

@@ -895,30 +895,57 @@ func shiftLines(n *yaml.Node, by int) {
 }
 
 // eachObject calls fn for each Kubernetes object of a YAML document: the
-// document itself, or the items of a List (item is -1 for the document).
-// Documents without apiVersion and kind are not objects, nor is kustomize's
-// own configuration (Kustomization, Component).
+// document itself, or the items of a List (item is -1 for the document),
+// and of the Lists among its items, as kubectl flattens them. Documents
+// without apiVersion and kind are not objects, nor is kustomize's own
+// configuration (Kustomization, Component), nor a strategic-merge patch
+// that deletes an object (`$patch: delete`), which is never sent to the
+// API server.
 func eachObject(doc *yaml.Node, fn func(item int, root *yaml.Node, apiVersion, kind string)) {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return
 	}
 	root := deref(doc.Content[0])
 	apiVersion, kind, ok := typeMeta(root)
-	if !ok || isKustomization(apiVersion) {
+	if !ok || isKustomization(apiVersion) || isDeletePatch(root) {
 		return
 	}
-	if strings.HasSuffix(kind, "List") {
-		if _, items := lookup(root, "items"); items != nil && deref(items).Kind == yaml.SequenceNode {
-			for i, item := range deref(items).Content {
-				item = deref(item)
-				if av, k, ok := typeMeta(item); ok {
-					fn(i, item, av, k)
-				}
-			}
-			return
-		}
+	next := 0
+	if !eachListItem(root, kind, fn, &next) {
+		fn(-1, root, apiVersion, kind)
 	}
-	fn(-1, root, apiVersion, kind)
+}
+
+// eachListItem calls fn for each object among the items of list, a
+// document of kind kind, numbering them from *next on, depth first through
+// the Lists among them, and reports whether list is a List (a kind ending
+// in "List" with a sequence of items).
+func eachListItem(list *yaml.Node, kind string, fn func(item int, root *yaml.Node, apiVersion, kind string), next *int) bool {
+	if !strings.HasSuffix(kind, "List") {
+		return false
+	}
+	_, items := lookup(list, "items")
+	if items == nil || deref(items).Kind != yaml.SequenceNode {
+		return false
+	}
+	for _, item := range deref(items).Content {
+		item = deref(item)
+		av, k, ok := typeMeta(item)
+		if !ok || isDeletePatch(item) || eachListItem(item, k, fn, next) {
+			continue
+		}
+		fn(*next, item, av, k)
+		*next++
+	}
+	return true
+}
+
+// isDeletePatch reports whether n, an object's mapping, is a
+// strategic-merge patch that deletes the object: `$patch: delete`.
+func isDeletePatch(n *yaml.Node) bool {
+	_, v := lookup(n, "$patch")
+	s, _ := scalarString(v)
+	return s == "delete"
 }
 
 func typeMeta(n *yaml.Node) (apiVersion, kind string, ok bool) {

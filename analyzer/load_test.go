@@ -50,6 +50,9 @@ func TestLoadDocumentMetadata(t *testing.T) {
 		"0/0 rbac.authorization.k8s.io/v1 Role team-a/reader line 4",
 		"0/1 batch/v1 Job /migrate line 13",
 		"1/0 rbac.authorization.k8s.io/v1 Role b/in-role-list line 30",
+		"2/0 rbac.authorization.k8s.io/v1 Role c/nested line 42",
+		"2/1 v1 ServiceAccount c/deeper line 49",
+		"2/2 v1 ServiceAccount c/after-nested line 52",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("documents:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
