@@ -144,15 +144,27 @@ func discover(paths, names []string, skip func(string) bool) discovery {
 	}
 	var d discovery
 	seen := map[string]bool{}
-	add := func(p string) {
-		if !seen[p] && (skip == nil || !skip(p)) {
-			seen[p] = true
-			d.files = append(d.files, p)
+	// bySize holds the regular files found, by size, to find one file
+	// named twice by different paths (relative and absolute, a link and
+	// its target): it is read once, under its first name, as kvet fix
+	// fixes it once.
+	bySize := map[int64][]os.FileInfo{}
+	add := func(p string, info os.FileInfo) {
+		if seen[p] || skip != nil && skip(p) {
+			return
 		}
+		seen[p] = true
+		if info != nil {
+			if slices.ContainsFunc(bySize[info.Size()], func(fi os.FileInfo) bool { return os.SameFile(fi, info) }) {
+				return
+			}
+			bySize[info.Size()] = append(bySize[info.Size()], info)
+		}
+		d.files = append(d.files, p)
 	}
 	for _, p := range paths {
 		if p == "-" {
-			add("-")
+			add("-", nil)
 			continue
 		}
 		info, err := os.Stat(p)
@@ -161,10 +173,10 @@ func discover(paths, names []string, skip func(string) bool) discovery {
 			d.errs = append(d.errs, fmt.Errorf("reading %s: %w", p, unwrapPathError(err)))
 			continue
 		case info.Mode().IsRegular():
-			add(filepath.ToSlash(filepath.Clean(p)))
+			add(filepath.ToSlash(filepath.Clean(p)), info)
 			continue
 		case !info.IsDir() && safefile.IsStreamName(p):
-			add(p)
+			add(p, nil)
 			continue
 		case !info.IsDir():
 			d.errs = append(d.errs, fmt.Errorf("reading %s: %w; kvet reads pipes and devices only as -, /dev/stdin or a process substitution <(command)",
@@ -194,17 +206,20 @@ func discover(paths, names []string, skip func(string) bool) discovery {
 				}
 			}
 			mode := e.Type()
+			var info os.FileInfo
 			if mode&fs.ModeSymlink != 0 {
-				info, err := os.Stat(path)
+				info, err = os.Stat(path)
 				if err != nil {
-					add(filepath.ToSlash(path)) // reading it reports the error
+					add(filepath.ToSlash(path), nil) // reading it reports the error
 					return nil
 				}
 				mode = info.Mode().Type()
+			} else if mode.IsRegular() {
+				info, _ = e.Info() // nil when it is gone: reading it reports that
 			}
 			switch {
 			case mode.IsRegular():
-				add(filepath.ToSlash(path))
+				add(filepath.ToSlash(path), info)
 			case mode.IsDir():
 				// A link to a directory is not followed, like WalkDir's.
 			default:

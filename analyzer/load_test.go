@@ -492,3 +492,26 @@ func TestAliasesPerFile(t *testing.T) {
 		t.Errorf("%d documents linted, %d refused (at lines %v); want 19 and 11", len(docs), len(refused), refused)
 	}
 }
+
+// TestDiscoverSameFileTwice: one file named by several paths (relative and
+// absolute, a symbolic link, a hard link, a directory holding it) is read
+// once, under its first name.
+func TestDiscoverSameFileTwice(t *testing.T) {
+	dir := t.TempDir()
+	analyzertest.WriteFile(t, filepath.Join(dir, "d/a.yaml"), "kind: A\n")
+	analyzertest.WriteFile(t, filepath.Join(dir, "d/b.yaml"), "kind: B\n") // same size, another file
+	if err := os.Symlink("a.yaml", filepath.Join(dir, "d/link.yaml")); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	if err := os.Link(filepath.Join(dir, "d/a.yaml"), filepath.Join(dir, "hard.yaml")); err != nil {
+		t.Skipf("no hard links here: %v", err)
+	}
+	t.Chdir(dir)
+	files, errs := analyzer.Discover([]string{"d/a.yaml", filepath.Join(dir, "d/a.yaml"), "./d", "hard.yaml", "d/link.yaml"})
+	if len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	if got, want := strings.Join(files, " "), "d/a.yaml d/b.yaml"; got != want {
+		t.Errorf("Discover = %s, want %s", got, want)
+	}
+}
