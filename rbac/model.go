@@ -46,8 +46,12 @@ type Model struct {
 	// rules in effect and selections are kept apart from the set's, which
 	// are all written in Build, so that the first use may come from
 	// concurrent readers.
-	builtin           map[string]*Role
-	builtinOnce       sync.Once
+	builtin     map[string]*Role
+	builtinOnce sync.Once
+	// builtinRoles are the built-in Roles (of kube-system and
+	// kube-public), made on first use (builtinRole).
+	builtinRoles      map[objectKey]*Role
+	builtinRolesOnce  sync.Once
 	eager             bool
 	builtinEffective  map[*Role][]Source
 	builtinSelectedBy map[*Role][]Step
@@ -387,12 +391,33 @@ func (m *Model) ClusterRole(name string) *Role {
 // set redefines it, or nil.
 func (m *Model) BuiltinClusterRole(name string) *Role { return m.builtins()[name] }
 
-// RoleFor returns the Role name of the set that the RoleBinding b can
-// bind, in its namespace (and, without metadata.namespace, its folder), or
-// nil.
+// RoleFor returns the Role name that the RoleBinding b can bind, in its
+// namespace (and, without metadata.namespace, its folder): the set's, else
+// the one built into Kubernetes there, or nil.
 func (m *Model) RoleFor(b *Binding, name string) *Role {
-	r, _ := find(m.roles, KindRole, b.Namespace, name, b.Scope, b.Doc)
-	return r
+	if r, ok := find(m.roles, KindRole, b.Namespace, name, b.Scope, b.Doc); ok {
+		return r
+	}
+	return m.builtinRole(b.Namespace, name)
+}
+
+// builtinRole returns the Role ns/name that an API server creates at
+// start-up (extension-apiserver-authentication-reader and the
+// leader-locking roles in kube-system, ...), or nil. The table is made on
+// first use: only a RoleBinding to a Role the set does not define asks.
+func (m *Model) builtinRole(ns, name string) *Role {
+	m.builtinRolesOnce.Do(func() {
+		m.builtinRoles = map[objectKey]*Role{}
+		for _, br := range builtinRoles() {
+			r := (*chunks)(nil).newRole(nil, KindRole, br.Namespace, br.Labels, br.Rules, nil)
+			r.Name = br.Name
+			for _, rule := range r.Rules {
+				rule.risks = Risks(KindRole, &rule.PolicyRule)
+			}
+			m.builtinRoles[objectKey{KindRole, br.Namespace, br.Name, ""}] = r
+		}
+	})
+	return m.builtinRoles[objectKey{KindRole, ns, name, ""}]
 }
 
 // RolesNamed returns the Roles of the set named name, in any namespace.

@@ -23,7 +23,9 @@ func RoleRefNotFound() *analyzer.Rule {
 		Remediation: "Correct roleRef (kvet suggests the closest name and kind), define the role, or, if the " +
 			"role is created elsewhere (another repository, a chart, an operator), ignore the finding. " +
 			"ClusterRoles built into Kubernetes (cluster-admin, admin, edit, view and the system: roles) " +
-			"always exist. Not reported where rbac-role-ref-kind-invalid is.",
+			"always exist, and so do the Roles it creates in kube-system and kube-public " +
+			"(extension-apiserver-authentication-reader, the leader-locking and controller roles). " +
+			"Not reported where rbac-role-ref-kind-invalid is.",
 		Doc: "Bad (the Role is in another namespace):\n\n" +
 			"    kind: RoleBinding\n    metadata: {name: readers, namespace: team}\n" +
 			"    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}   # Role reader is in namespace prod\n",

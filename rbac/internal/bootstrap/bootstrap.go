@@ -1,6 +1,6 @@
 // Package bootstrap reads the bootstrap policy files of Kubernetes (the
-// ClusterRoles an API server creates at start-up) that kvet's table of
-// built-in ClusterRoles is generated from.
+// ClusterRoles and Roles an API server creates at start-up) that kvet's
+// tables of built-in roles are generated from.
 package bootstrap
 
 import (
@@ -15,18 +15,28 @@ import (
 // Version is the Kubernetes release the files come from.
 const Version = "v1.37.2"
 
-// Files are the bootstrap policy files, relative to the rbac package
-// directory: copies of plugin/pkg/auth/authorizer/rbac/bootstrappolicy/testdata/
-// cluster-roles.yaml and controller-roles.yaml of k8s.io/kubernetes at
-// Version.
+// Files are the bootstrap policy files of ClusterRoles, relative to the
+// rbac package directory: copies of
+// plugin/pkg/auth/authorizer/rbac/bootstrappolicy/testdata/cluster-roles.yaml
+// and controller-roles.yaml of k8s.io/kubernetes at Version.
 func Files() []string {
 	return []string{"bootstrap/cluster-roles.yaml", "bootstrap/controller-roles.yaml"}
 }
 
-// Parse decodes one file (a v1 List of ClusterRoles) strictly: a field that
-// the ClusterRole type does not have is an error, so nothing of the source
-// is silently left out of the table.
-func Parse(name string, data []byte) ([]rbacv1.ClusterRole, error) {
+// RoleFiles are the bootstrap policy files of Roles (the Roles an API
+// server creates in kube-system and kube-public): a copy of
+// plugin/pkg/auth/authorizer/rbac/bootstrappolicy/testdata/namespace-roles.yaml
+// of k8s.io/kubernetes at Version.
+func RoleFiles() []string {
+	return []string{"bootstrap/namespace-roles.yaml"}
+}
+
+// Parse decodes one file (a v1 List of kind, ClusterRole or Role) strictly:
+// a field that the ClusterRole type does not have is an error, so nothing
+// of the source is silently left out of the table. A Role is returned as
+// a ClusterRole with its namespace (the types differ only by the
+// aggregation rule, which a Role cannot have).
+func Parse(name string, data []byte, kind string) ([]rbacv1.ClusterRole, error) {
 	var generic any
 	if err := yaml.Unmarshal(data, &generic); err != nil {
 		return nil, fmt.Errorf("parsing %s: %w", name, err)
@@ -42,11 +52,12 @@ func Parse(name string, data []byte) ([]rbacv1.ClusterRole, error) {
 		return nil, fmt.Errorf("decoding %s: %w", name, err)
 	}
 	if list.Kind != "List" || len(list.Items) == 0 {
-		return nil, fmt.Errorf("decoding %s: want a List of ClusterRoles, got kind %q with %d items", name, list.Kind, len(list.Items))
+		return nil, fmt.Errorf("decoding %s: want a List of %ss, got kind %q with %d items", name, kind, list.Kind, len(list.Items))
 	}
 	for i, r := range list.Items {
-		if r.Kind != "ClusterRole" || r.Name == "" {
-			return nil, fmt.Errorf("decoding %s: item %d is %s %q, want a named ClusterRole", name, i, r.Kind, r.Name)
+		namespaced := r.Namespace != ""
+		if r.Kind != kind || r.Name == "" || namespaced != (kind == "Role") || namespaced && r.AggregationRule != nil {
+			return nil, fmt.Errorf("decoding %s: item %d is %s %s/%s, want a named %s", name, i, r.Kind, r.Namespace, r.Name, kind)
 		}
 	}
 	return list.Items, nil
