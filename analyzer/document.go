@@ -241,7 +241,9 @@ func (d *Document) Root() *yaml.Node {
 func (d *Document) release() { d.root = nil }
 
 // Partial returns the directory of a root (a kustomization) that would
-// have read d's file but did not render (see Rendering.Partial), or "".
+// have read d's file but did not render (see Rendering.Partial), or the
+// Loader's Partial when the run's paths are some of the manifests only,
+// or "".
 // d is then linted as it is, in a set that lacks what the root would have
 // added: a set rule that reports an object missing from the set (a
 // ServiceAccount, a role, a binding) says nothing about d, since the root

@@ -61,6 +61,12 @@ type Loader struct {
 	// discovered files (see package render); nil lints every file as it
 	// is.
 	Renderer Renderer
+	// Partial, when set, says that the paths are some of the manifests
+	// that go together (the files a pre-commit hook passes, kvet lint
+	// --partial): every file read as it is is Partial, with this as its
+	// reason, so that the set rules do not report objects missing from
+	// the set.
+	Partial string
 	// MaxFileSize bounds the size of each file read (0: the default, 64
 	// MiB). A larger file is not read; it gets one file-too-large
 	// diagnostic and the other files are linted.
@@ -302,9 +308,9 @@ func (l *Loader) open(ctx context.Context, paths []string) ([]*input, *Set) {
 				continue // named explicitly, from the overlay
 			}
 		}
-		in := &input{name: name}
+		in := &input{name: name, partial: l.Partial}
 		if len(partial) > 0 {
-			if abs, err := filepath.Abs(name); err == nil {
+			if abs, err := filepath.Abs(name); err == nil && partial[abs] != "" {
 				in.partial = partial[abs]
 			}
 		}
@@ -339,6 +345,7 @@ func (l *Loader) open(ctx context.Context, paths []string) ([]*input, *Set) {
 // file-too-large diagnostic of a file over the size limit.
 func (l *Loader) read(ctx context.Context, in *input) (*File, []Diagnostic, error) {
 	if in.file != nil {
+		in.file.partial = in.partial
 		return in.file, in.diags, nil
 	}
 	data, err := l.ReadFile(ctx, in.name)

@@ -34,11 +34,8 @@ func (f *lintFlags) checkStdinFilename(paths []string) error {
 // charts are rendered as lt says (--no-render, render: false); files are
 // read up to --max-file-size.
 func (f *lintFlags) loader(stdin io.Reader, lt *linter.Linter) *analyzer.Loader {
-	l := analyzer.NewLoader(stdin)
+	l := lt.Loader(stdin)
 	l.StdinPath = f.stdinFilename
 	l.MaxFileSize = f.maxFileSize
-	if st := lt.Renderer(); st != nil {
-		l.Renderer = st
-	}
 	return l
 }

@@ -457,7 +457,7 @@ func (a *app) remaining(ctx context.Context, f fixFlags, paths []string, stdin [
 		if err != nil {
 			return nil, nil, err
 		}
-		b.Apply(diags, filePaths(set), lt.Enabled)
+		b.Apply(diags, filePaths(set), lt.Judged())
 	}
 	rep := &report.Report{Rules: lt.Enabled, Files: len(set.Files), Documents: len(set.Docs), Sources: set.Files,
 		Diagnostics: unsuppressedFirst(diags)}

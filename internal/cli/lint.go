@@ -34,6 +34,7 @@ type lintFlags struct {
 	enable, disable  []string
 	requireReason    bool
 	requireReasonSet bool // --require-reason was given (true or false)
+	partial          bool // --partial: the paths are some of the manifests
 	showSuppressed   bool
 	baseline         string
 	writeBaseline    string

@@ -72,6 +72,7 @@ func (a *app) ruleSet(_ context.Context, f lintFlags, cfg *config.Config, paths 
 		Overrides:   config.Overrides{Enable: f.enable, Disable: f.disable},
 		KubeVersion: f.kube,
 		Render:      linter.RenderSettings{HelmValues: values, HelmSet: f.helm.set},
+		Partial:     f.partial,
 	}
 	if f.requireReasonSet {
 		s.RequireReason = &f.requireReason

@@ -36,6 +36,7 @@ func addRuleSettingsFlags(cmd *cobra.Command, f *lintFlags) {
 	fl.StringVar(&f.baseline, "baseline", "", "report only findings that are not recorded in the baseline `FILE`")
 	fl.StringVar(&f.kubeVersion, "kube-version", "", "the Kubernetes release the manifests target, as `1.MINOR` (default: kube-version: of .kvet.yaml, else "+analyzer.NewestKubeVersion.String()+", the newest kvet knows)")
 	fl.BoolVar(&f.noRender, "no-render", false, "lint the files of Kustomize overlays and Helm charts as they are, without rendering them")
+	fl.BoolVar(&f.partial, "partial", false, "the paths are some of the manifests that go together (the staged files a pre-commit hook passes): the cross-document rules do not report objects missing from them, and their suppressions and baseline entries are not judged unused")
 	fl.StringVar(&f.maxFileSizeFlag, "max-file-size", "", "do not read files larger than `SIZE` (bytes, or with a unit: 512KiB, 64MiB, 1GiB; default 64MiB): each is one file-too-large finding")
 }
 
@@ -130,7 +131,7 @@ func (a *app) suppress(ctx context.Context, set *analyzer.Set, res *analyzer.Res
 		if err != nil {
 			return nil, nil, false, err
 		}
-		if stale := b.Apply(diags, filePaths(set), lt.Enabled); stale > 0 {
+		if stale := b.Apply(diags, filePaths(set), lt.Judged()); stale > 0 {
 			fmt.Fprintf(a.stderr, "kvet: %d %s recorded in %s no longer %s; run kvet lint --write-baseline %s to drop %s\n",
 				stale, plural(stale, "finding", "findings"), f.baseline, plural(stale, "occurs", "occur"), f.baseline, plural(stale, "it", "them"))
 		}

@@ -8,6 +8,7 @@ package linter
 import (
 	"context"
 	"fmt"
+	"io"
 	"path/filepath"
 	"slices"
 	"time"
@@ -83,6 +84,9 @@ type Settings struct {
 	// and --write-baseline when the file is a baseline already): like the
 	// configuration's, they are never linted.
 	Baselines []string
+	// Partial says that the paths are some of the manifests that go
+	// together (--partial: the files a pre-commit hook passes).
+	Partial bool
 }
 
 // Linter is a rule set ready to run: the rules of a configuration with
@@ -115,6 +119,8 @@ type Linter struct {
 	// leftOut are the rules kvet has that this linter leaves out: a
 	// suppression naming one is not a suppression of an unknown rule.
 	leftOut []*analyzer.Rule
+	// partial is Settings.Partial.
+	partial bool
 }
 
 // New returns the linter of cfg (nil when there is no configuration file)
@@ -162,7 +168,7 @@ func New(cfg *config.Config, s Settings) (*Linter, error) {
 			return nil, fmt.Errorf("loading policies:\n%w", err)
 		}
 	}
-	l := &Linter{Config: cfg, Enabled: enabled, Catalog: catalog, Options: opts}
+	l := &Linter{Config: cfg, Enabled: enabled, Catalog: catalog, Options: opts, partial: s.Partial}
 	l.render(cfg, s.Render)
 	for id := range over.LeftOut {
 		l.leftOut = append(l.leftOut, &analyzer.Rule{ID: id})
@@ -228,5 +234,31 @@ func (l *Linter) LintWith(ctx context.Context, loader *analyzer.Loader, paths []
 // them in place), and adds the findings of the suppression rules (see
 // analyzer.Suppress).
 func (l *Linter) Suppress(set *analyzer.Set, diags []analyzer.Diagnostic) []analyzer.Diagnostic {
-	return analyzer.Suppress(set, diags, analyzer.SuppressConfig{Rules: l.Enabled, Known: slices.Concat(l.Catalog, l.leftOut), Severity: l.Options.Severity})
+	return analyzer.Suppress(set, diags, analyzer.SuppressConfig{Rules: l.Judged(), Known: slices.Concat(l.Catalog, l.leftOut), Severity: l.Options.Severity})
+}
+
+// Judged returns the enabled rules whose silence on the linted files means
+// that they found nothing there, so that a suppression or a baseline entry
+// of theirs that matches nothing is unused: every enabled rule, except
+// the cross-document rules in a partial run (Settings.Partial), which saw
+// only some of the manifests their findings depend on.
+func (l *Linter) Judged() []*analyzer.Rule {
+	if !l.partial {
+		return l.Enabled
+	}
+	return slices.DeleteFunc(slices.Clone(l.Enabled), func(r *analyzer.Rule) bool { return r.RunSet != nil })
+}
+
+// Loader returns a loader of standard input stdin (see analyzer.NewLoader)
+// set up for the linter's runs: its render stage, and a partial run's
+// files marked Partial.
+func (l *Linter) Loader(stdin io.Reader) *analyzer.Loader {
+	loader := analyzer.NewLoader(stdin)
+	if st := l.Renderer(); st != nil {
+		loader.Renderer = st
+	}
+	if l.partial {
+		loader.Partial = "--partial"
+	}
+	return loader
 }
