@@ -65,6 +65,9 @@ type Model struct {
 	selectedBy        map[*Role][]Step
 	boundBy           map[*Role][]*Binding
 	others            map[*analyzer.Document][]*analyzer.Document
+	// refused are the definitions of bindings that the API server refuses
+	// (unchanged): made on the first one.
+	refused map[*analyzer.Document]bool
 }
 
 // Problem is something wrong or surprising in the set that is not a
@@ -251,6 +254,10 @@ func sameRoleRef(b, c *Binding) bool { return b.RoleRef == c.RoleRef }
 // unchanged records that d redefines the object key, defined by prev, in a
 // way the API server refuses: prev stays in effect.
 func (m *Model) unchanged(key objectKey, d, prev *analyzer.Document) {
+	if m.refused == nil {
+		m.refused = map[*analyzer.Document]bool{}
+	}
+	m.refused[d] = true
 	m.redefined(key, d, prev, prev, analyzer.NewPath("roleRef", "name"),
 		", with another roleRef; the API server refuses to change a binding's roleRef, so kubectl apply -f leaves the first definition in effect, and kvet uses it")
 }
@@ -279,6 +286,12 @@ func (m *Model) redefined(key objectKey, d, prev, inEffect *analyzer.Document, p
 // Others returns the other definitions of the object that doc defines,
 // when it is defined more than once (doc being the one in effect).
 func (m *Model) Others(doc *analyzer.Document) []*analyzer.Document { return m.others[doc] }
+
+// Refused reports whether doc, one of the Others of a binding, is not in
+// effect because the API server refuses it: it changes the roleRef of the
+// definition before it, so kubectl apply -f leaves that one in effect.
+// The others are overridden by a later definition.
+func (m *Model) Refused(doc *analyzer.Document) bool { return m.refused[doc] }
 
 // index builds the subject index of the bindings and records the problems
 // of their subjects and roleRefs.

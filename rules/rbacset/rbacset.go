@@ -12,6 +12,7 @@ package rbacset
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -73,31 +74,54 @@ const maxDuplicates = 3
 // message, and returns them as related places: " (ServiceAccount x is
 // defined more than once (also at a.yaml:3); kvet uses the last
 // definition, b.yaml:9)"; past maxDuplicates, "(also at a.yaml:3, b.yaml:3,
-// c.yaml:3 and 2 more)".
+// c.yaml:3 and 2 more)". A binding redefined with another roleRef, which
+// the API server refuses (rbac.Model.Refused), keeps its first definition
+// in effect, and the note says so.
 func duplicateNote(m *rbac.Model, docs ...*analyzer.Document) (string, []analyzer.Related) {
 	var notes []string
 	var related []analyzer.Related
 	name := analyzer.NewPath("metadata", "name")
-	for _, d := range docs {
-		if d == nil {
-			continue
+	for i, d := range docs {
+		if d == nil || slices.Contains(docs[:i], d) {
+			continue // several chains through one binding or role
 		}
 		others := m.Others(d)
 		if len(others) == 0 {
 			continue
 		}
+		inEffect := rbac.Where(d, name)
 		var at []string
 		for _, o := range others[:min(len(others), maxDuplicates)] {
 			at = append(at, rbac.Where(o, name))
-			related = append(related, analyzer.Related{Doc: o, Path: name,
-				Message: fmt.Sprintf("%s %s is also defined here; this definition is overridden by the one at %s", d.Kind, d.Name, rbac.Where(d, name))})
+			msg := fmt.Sprintf("%s %s is also defined here; this definition is overridden by the one at %s", d.Kind, d.Name, inEffect)
+			if m.Refused(o) {
+				msg = fmt.Sprintf("%s %s is also defined here, with another roleRef; the API server refuses to change a binding's roleRef, so the definition at %s stays in effect", d.Kind, d.Name, inEffect)
+			}
+			related = append(related, analyzer.Related{Doc: o, Path: name, Message: msg})
 		}
 		places := strings.Join(at, ", ")
 		if more := len(others) - len(at); more > 0 {
 			places += fmt.Sprintf(" and %d more", more)
 		}
-		notes = append(notes, fmt.Sprintf("%s %s is defined more than once (also at %s); kvet uses the last definition, %s",
-			d.Kind, d.Name, places, rbac.Where(d, name)))
+		refused := 0
+		for _, o := range others {
+			if m.Refused(o) {
+				refused++
+			}
+		}
+		// Every definition in effect before d was overridden by the next;
+		// every one with another roleRef was refused. So d is the last
+		// definition unless some were refused, and the first when all were.
+		verdict := "kvet uses the last definition, " + inEffect
+		switch refused {
+		case 0:
+		case len(others):
+			verdict = "kvet uses the first definition, " + inEffect + ": the API server refuses to change a binding's roleRef, so kubectl apply -f leaves it in effect"
+		default:
+			verdict = "kvet uses the last definition with the first one's roleRef, " + inEffect +
+				": the API server refuses to change a binding's roleRef, so kubectl apply -f applies none of those with another roleRef"
+		}
+		notes = append(notes, fmt.Sprintf("%s %s is defined more than once (also at %s); %s", d.Kind, d.Name, places, verdict))
 	}
 	if len(notes) == 0 {
 		return "", nil
