@@ -373,22 +373,40 @@ func (m *Model) RoleOf(b *Binding) *Role {
 }
 
 // find returns the object kind ns/name as a reference from a document
-// from, of scope scope, resolves it: in the same scope (an object without
-// metadata.namespace sees those of its folder, not another folder's);
-// then, in namespace default, among the other objects that may land there
-// with it: the explicitly namespaced ones for an object without
-// metadata.namespace, those of its own folder without one for an object of
-// namespace default.
+// from, of scope scope, resolves it: in the same scope, then in the
+// SharedScope.
 func find[T any](objs map[objectKey]T, kind, ns, name, scope string, from *analyzer.Document) (T, bool) {
-	if v, ok := objs[objectKey{kind, ns, name, scope}]; ok || ns != DefaultNamespace {
+	if v, ok := objs[objectKey{kind, ns, name, scope}]; ok {
 		return v, ok
 	}
-	other := ""
-	if scope == "" && from != nil {
-		other = Folder(from)
+	other, ok := SharedScope(ns, scope, from)
+	if !ok {
+		var zero T
+		return zero, false
 	}
 	v, ok := objs[objectKey{kind, ns, name, other}]
 	return v, ok
+}
+
+// SharedScope returns the other scope where a reference from document
+// from, of namespace ns and scope scope, resolves after its own: an object
+// without metadata.namespace sees those of its folder, not another
+// folder's, and, in namespace default, the other objects that may land
+// there with it: the explicitly namespaced ones (scope "") for an object
+// without metadata.namespace, those of its own folder without one for an
+// object of namespace default. ok is false outside namespace default.
+// Every rule that resolves references between objects of the set does it
+// this way.
+func SharedScope(ns, scope string, from *analyzer.Document) (other string, ok bool) {
+	switch {
+	case ns != DefaultNamespace:
+		return "", false
+	case scope != "":
+		return "", true
+	case from == nil:
+		return "", false
+	}
+	return Folder(from), true
 }
 
 // ClusterRole returns the ClusterRole name: the set's, else the built-in

@@ -16,7 +16,9 @@ import (
 // and, when metadata.namespace is unset, its folder (rbac.Scope): such
 // manifests go wherever their folder is applied, so a StatefulSet without
 // namespace governs the Services without namespace of its own folder, and
-// those of namespace default (where the default context puts both).
+// those of namespace default (where the default context puts both); one of
+// namespace default, those of namespace default and those without
+// namespace of its own folder (rbac.SharedScope).
 type (
 	headless    struct{ namespace, folder, name string }
 	statefulSet struct{ namespace, folder, serviceName string }
@@ -69,23 +71,19 @@ func HeadlessLoadBalancing() *analyzer.Rule {
 				d *analyzer.Document
 				h headless
 			}
-			governed := map[statefulSet]bool{}
-			// elsewhere is, by Service name, the first StatefulSet
-			// without namespace that names it (in the order of the set).
-			type other struct {
-				d      *analyzer.Document
-				folder string
+			type user struct {
+				d *analyzer.Document
+				s statefulSet
 			}
-			elsewhere := map[string]other{}
 			var services []service
+			var users []user
+			isHeadless := map[headless]bool{}
 			for _, d := range p.Docs {
 				switch v := d.Fact(f).(type) {
 				case statefulSet:
-					governed[v] = true
-					if _, ok := elsewhere[v.serviceName]; !ok && v.folder != "" {
-						elsewhere[v.serviceName] = other{d, v.folder}
-					}
+					users = append(users, user{d, v})
 				case headless:
+					isHeadless[v] = true
 					// A Service whose overlay did not render: what the
 					// overlay adds may hold its StatefulSet.
 					if d.Partial() == "" {
@@ -93,17 +91,34 @@ func HeadlessLoadBalancing() *analyzer.Rule {
 					}
 				}
 			}
+			// A StatefulSet governs the Service its serviceName resolves
+			// to as the RBAC model resolves references (rbac.SharedScope):
+			// in its own scope, then, in namespace default, among the
+			// manifests that land there with it. elsewhere is, by Service
+			// name, the first StatefulSet of a folder (without namespace,
+			// or of namespace default) that names it, in the order of the
+			// set, with its folder.
+			type other struct {
+				d      *analyzer.Document
+				folder string
+			}
+			governed := map[headless]bool{}
+			elsewhere := map[string]other{}
+			for _, u := range users {
+				k := headless{u.s.namespace, u.s.folder, u.s.serviceName}
+				if !isHeadless[k] {
+					if scope, ok := rbac.SharedScope(k.namespace, k.folder, u.d); ok {
+						k.folder = scope
+					}
+				}
+				governed[k] = true
+				if _, ok := elsewhere[k.name]; !ok && u.s.namespace == rbac.DefaultNamespace {
+					elsewhere[k.name] = other{u.d, rbac.Folder(u.d)}
+				}
+			}
 			for _, s := range services {
 				d, h := s.d, s.h
-				_, unnamespaced := elsewhere[h.name]
-				switch {
-				case governed[statefulSet{h.namespace, h.folder, h.name}]:
-					continue
-				// Manifests without namespace and those of namespace
-				// default land together with the default context.
-				case h.namespace == rbac.DefaultNamespace && h.folder != "" && governed[statefulSet{rbac.DefaultNamespace, "", h.name}]:
-					continue
-				case h.namespace == rbac.DefaultNamespace && h.folder == "" && unnamespaced:
+				if governed[h] {
 					continue
 				}
 				note := ""
