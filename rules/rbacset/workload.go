@@ -244,6 +244,22 @@ func reportAccountNotFound(p *analyzer.SetPass, m *rbac.Model, w *rbac.Workload,
 	// fmt boxes each argument.
 	const refuses = "): the API server refuses to create its pods until the ServiceAccount exists"
 	msg := w.Kind + " " + w.Namespace + "/" + w.Name + " runs as ServiceAccount " + w.Account + ", which the set does not define in namespace " + w.Namespace + " ("
+	// One of that name without metadata.namespace in another folder: the
+	// lookup is by folder, as rbac-role-ref-not-found's for Roles.
+	var related []analyzer.Related
+	for _, sa := range m.AccountsIn(w.Namespace) {
+		if sa.Name == w.Account && sa.Scope != "" {
+			if related == nil {
+				msg += "it defines one in folder " + sa.Scope + ": manifests without metadata.namespace go wherever their folder is applied, so it is not necessarily in the workload's namespace"
+			}
+			related = append(related, analyzer.Related{Doc: sa.Doc, Path: analyzer.NewPath("metadata", "name"),
+				Message: fmt.Sprintf("ServiceAccount %s is defined here, without metadata.namespace, in folder %s", sa.Name, sa.Scope)})
+		}
+	}
+	if related != nil {
+		p.Report(w.Doc, analyzer.Finding{Path: w.AccountPath(), Related: related, Message: msg + refuses})
+		return
+	}
 	key := scope.namespace + "\x00" + scope.scope
 	c := s.closest(key, w.Account, func() []string { return names })
 	if c == "" {
