@@ -129,11 +129,21 @@ func (r *renderer) excessive(w *rbac.Workload, exps []*rbac.Exposure) (analyzer.
 	if !w.Explicit {
 		implicit = " (it names none, so its pods get the namespace's default)"
 	}
+	// The ServiceAccount is on the chain too: defined twice, the
+	// definition in effect decides whether the pods mount a token.
+	related := f.related
+	if sa := r.m.Account(w, w.Account); sa != nil {
+		note, dup := duplicateNote(r.m, sa.Doc)
+		implicit += note
+		if len(dup) > 0 {
+			related = slices.Concat(f.related, dup)
+		}
+	}
 	// Concatenated rather than formatted: one per workload, and fmt boxes
 	// each argument.
 	msg := w.Kind + " " + w.Namespace + "/" + w.Name + " runs as ServiceAccount " + w.Account + implicit + ", which " + f.text +
 		"; give it a ServiceAccount bound to only what it needs, or automountServiceAccountToken: false if it never calls the API"
-	return analyzer.Finding{Path: w.AccountPath(), Message: msg, Related: f.related}, true
+	return analyzer.Finding{Path: w.AccountPath(), Message: msg, Related: related}, true
 }
 
 // explain renders what exposures let a workload do, once per distinct
