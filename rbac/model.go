@@ -350,6 +350,8 @@ func (m *Model) indexBinding(b *Binding) {
 	case b.Kind == KindClusterRoleBinding && b.RoleRef.Kind == KindRole:
 		msg = fmt.Sprintf("%s refers to a Role: a ClusterRoleBinding can only bind a ClusterRole (the API server rejects it)", b)
 		path = analyzer.NewPath("roleRef", "kind")
+	case b.RoleRef.Name == "":
+		msg = fmt.Sprintf("%s has no roleRef.name: it grants nothing (the API server rejects it)", b)
 	case b.RoleRef.Kind == KindRole:
 		msg = fmt.Sprintf("%s refers to Role %s, which the set does not define in namespace %s: it grants nothing", b, Shown(b.RoleRef.Name), Shown(b.Namespace))
 	case strings.HasPrefix(b.RoleRef.Name, "system:"):

@@ -106,6 +106,7 @@ func TestBadInput(t *testing.T) {
 			binding("ClusterRoleBinding", "", "typo", "- kind: User\n  name: joe\n", "clusterrole", "view"),
 			binding("ClusterRoleBinding", "", "missing", "- kind: User\n  name: joe\n", "ClusterRole", "vieww"),
 			binding("ClusterRoleBinding", "", "cloud", "- kind: User\n  name: joe\n", "ClusterRole", "system:cloud-provider"),
+			"apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: unnamed\nsubjects: [{kind: User, name: joe}]\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole}\n",
 		),
 		"b.yaml", role("Role", "team", "reader", "- apiGroups: [\"\"]\n  resources: [pods, secrets]\n  verbs: [get]\n"),
 	)
@@ -115,6 +116,7 @@ func TestBadInput(t *testing.T) {
 		"a.yaml:43: ClusterRoleBinding bad-kind refers to a Role: a ClusterRoleBinding can only bind a ClusterRole (the API server rejects it)",
 		"a.yaml:55: ClusterRoleBinding typo: roleRef.kind \"clusterrole\" is neither Role nor ClusterRole: it grants nothing (the API server rejects it)",
 		"a.yaml:68: ClusterRoleBinding missing refers to ClusterRole vieww, which is neither in the set nor built into Kubernetes: it grants nothing",
+		"a.yaml:87: ClusterRoleBinding unnamed has no roleRef.name: it grants nothing (the API server rejects it)",
 		"b.yaml:4: Role team/reader is defined twice, here and at a.yaml:4; kvet uses this later definition, as kubectl apply -f would",
 	}
 	if got := problems(m); !slices.Equal(got, want) {

@@ -21,7 +21,8 @@ func RoleRefNotFound() *analyzer.Rule {
 			"that lives in another namespace, or a ClusterRole referred to as a Role). A RoleBinding's Role must " +
 			"be in the binding's own namespace.",
 		Remediation: "Correct roleRef (kvet suggests the closest name and kind), define the role, or, if the " +
-			"role is created elsewhere (another repository, a chart, an operator), ignore the finding. " +
+			"role is created elsewhere (another repository, a chart, an operator), ignore the finding. A " +
+			"roleRef without a name is reported too: the API server rejects it. " +
 			"ClusterRoles built into Kubernetes (cluster-admin, admin, edit, view and the system: roles) " +
 			"always exist, and so do the Roles it creates in kube-system and kube-public " +
 			"(extension-apiserver-authentication-reader, the leader-locking and controller roles). " +
@@ -51,6 +52,10 @@ func reportRoleRefNotFound(p *analyzer.SetPass, m *rbac.Model, b *rbac.Binding, 
 		return // a system role of the cluster (cloud provider, add-on) kvet does not know
 	case b.Doc != nil && b.Doc.Partial() != "":
 		return // its overlay did not render: what it adds may define the role
+	case ref.Name == "":
+		p.Report(b.Doc, analyzer.Finding{Path: b.RoleRefPath(), Message: fmt.Sprintf(
+			"%s has no roleRef.name, so it binds no %s and the API server rejects it; set roleRef.name to the %s to bind", b, ref.Kind, ref.Kind)})
+		return
 	}
 	var msg string
 	var related []analyzer.Related
