@@ -26,7 +26,8 @@ func ClusterRoleCouldBeRole() *analyzer.Rule {
 			"into RoleBindings in the namespaces that need it; or keep the ClusterRole and bind it with " +
 			"RoleBindings per namespace. Not reported for ClusterRoles that name cluster-scoped or unknown " +
 			"resources, \"*\" resources or API groups, or non-resource URLs, that another ClusterRole " +
-			"aggregates, or that a RoleBinding of the set also binds.",
+			"aggregates, or that a RoleBinding of the set also binds. ClusterRoleBindings without subjects " +
+			"grant nothing and do not count.",
 		Doc: "Bad:\n\n    kind: ClusterRole\n    metadata: {name: pod-reader}\n    rules:\n" +
 			"    - {apiGroups: [\"\"], resources: [pods], verbs: [get, list]}\n    ---\n" +
 			"    kind: ClusterRoleBinding\n    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: pod-reader}\n",
@@ -47,7 +48,13 @@ func reportCouldBeRole(p *analyzer.SetPass, m *rbac.Model, r *rbac.Role) {
 		return // its overlay did not render: what it adds may bind it in a namespace
 	}
 	bound := m.BoundBy(r)
-	if len(bound) == 0 || slices.ContainsFunc(bound, func(b *rbac.Binding) bool { return b.Kind != rbac.KindClusterRoleBinding }) {
+	if slices.ContainsFunc(bound, func(b *rbac.Binding) bool { return b.Kind != rbac.KindClusterRoleBinding }) {
+		return
+	}
+	// A ClusterRoleBinding without subjects grants nothing (the model's
+	// Problems say so): nobody holds the role through it.
+	bound = slices.DeleteFunc(slices.Clone(bound), func(b *rbac.Binding) bool { return len(b.Subjects) == 0 })
+	if len(bound) == 0 {
 		return
 	}
 	resources, ok := namespacedOnly(r)
