@@ -179,18 +179,20 @@ func ScheduleTimezone() *analyzer.Rule {
 			"Good:\n\n    schedule: \"0 3 * * *\"\n    timeZone: Europe/Paris\n",
 		Run: func(pass *analyzer.Pass) {
 			s, _, ok := scheduleOf(pass)
-			trimmed := strings.TrimLeft(s, " \t")
-			if !ok || !hasTZPrefix(trimmed) {
+			if !ok || !hasTZPrefix(s) {
 				return
 			}
-			cs := parseSchedule(trimmed)
+			cs := parseSchedule(s)
+			if cs.err != nil {
+				return // the API server rejects the schedule anyway: cronjob-schedule-invalid
+			}
 			unknown := ""
 			if !knownZone(cs.zone) {
 				unknown = fmt.Sprintf(" (%s is not an IANA time zone name either)", analyzer.Quote(cs.zone))
 			}
 			target := pass.KubeVersion()
 			f := analyzer.Finding{Path: schedulePath}
-			if target.AtLeast(tzPrefixRejected) {
+			if prefixRejected(target) {
 				f.Message = fmt.Sprintf("schedule starts with %s: time zone prefixes were never supported and the API server rejects them since Kubernetes 1.%d; remove the prefix and set spec.timeZone: %s%s",
 					analyzer.Quote(cs.prefix), tzPrefixRejected, cs.zone, unknown)
 			} else {
@@ -210,6 +212,13 @@ func ScheduleTimezone() *analyzer.Rule {
 // tzPrefixRejected is the release from which the API server rejects TZ=
 // and CRON_TZ= prefixes in schedules.
 const tzPrefixRejected = 29
+
+// prefixRejected reports whether the target's API server rejects a
+// schedule for its TZ= or CRON_TZ= prefix (cronjob-schedule-timezone's
+// errors).
+func prefixRejected(target analyzer.KubeVersion) bool {
+	return target.AtLeast(tzPrefixRejected)
+}
 
 // moveZoneFix moves a valid TZ= prefix into spec.timeZone, or drops the
 // prefix when spec.timeZone already names the same zone.
@@ -292,17 +301,22 @@ func ScheduleNeverFires() *analyzer.Rule {
 			if !ok || s == "" {
 				return
 			}
-			cs := parseSchedule(strings.TrimLeft(s, " \t"))
+			cs := parseSchedule(s)
 			if cs.err != nil {
-				return
+				return // cronjob-schedule-invalid
 			}
 			days, months, never := neverFires(cs.parsed)
 			if !never {
 				return
 			}
+			accepted := "so the API server accepts the CronJob but the controller never starts a Job"
+			if cs.prefix != "" && prefixRejected(pass.KubeVersion()) {
+				// cronjob-schedule-timezone reports the prefix as an error.
+				accepted = "so even once the time zone prefix, which the API server rejects, is moved to spec.timeZone, the controller never starts a Job"
+			}
 			pass.Reportf(schedulePath,
-				"schedule %s never fires: day-of-month %s never occurs in %s (and day-of-week is *), so the API server accepts the CronJob but the controller never starts a Job; choose a day that exists in those months",
-				analyzer.Quote(s), joinOr(days), joinOr(months))
+				"schedule %s never fires: day-of-month %s never occurs in %s (and day-of-week is *), %s; choose a day that exists in those months",
+				analyzer.Quote(s), joinOr(days), joinOr(months), accepted)
 		},
 	}
 }
