@@ -26,7 +26,8 @@ type cronSchedule struct {
 
 // parseSchedule parses s. The prefix is split off here rather than by the
 // cron library, which would load the zone from the machine's time zone
-// files (and panics on a prefix not followed by a space).
+// files (and panics on a prefix not followed by a space): the zone is
+// checked against the list compiled into kvet instead.
 func parseSchedule(s string) cronSchedule {
 	cs := cronSchedule{expr: s}
 	if hasTZPrefix(s) {
@@ -41,6 +42,10 @@ func parseSchedule(s string) cronSchedule {
 		case cs.expr == "":
 			cs.err = errors.New("nothing follows the time zone prefix")
 			return cs
+		case !zoneLoads(cs.zone):
+			// The parser loads the zone before it reads the schedule.
+			cs.err = fmt.Errorf("provided bad location %s: %w %s", cs.zone, errUnknownZone, cs.zone)
+			return cs
 		case hasTZPrefix(cs.expr):
 			cs.err = errors.New("more than one time zone prefix")
 			return cs
@@ -49,6 +54,10 @@ func parseSchedule(s string) cronSchedule {
 	cs.parsed, cs.err = parseStandard(cs.expr)
 	return cs
 }
+
+// errUnknownZone is the parse error of a prefix whose zone does not load,
+// worded as the cron library's.
+var errUnknownZone = errors.New("unknown time zone")
 
 func hasTZPrefix(s string) bool {
 	return strings.HasPrefix(s, "TZ=") || strings.HasPrefix(s, "CRON_TZ=")
@@ -115,7 +124,10 @@ func ScheduleInvalid() *analyzer.Rule {
 			"create the CronJob when it fails, so the task never runs. Cron dialects differ: Quartz and " +
 			"Spring use 6 or 7 fields with seconds, `L`, `W` and `#`; crontab accepts `@reboot`; none of " +
 			"these work in Kubernetes. kvet uses the same parser as the API server, so it accepts and " +
-			"rejects exactly the same schedules.",
+			"rejects exactly the same schedules. The parser also loads the zone of a TZ= or CRON_TZ= " +
+			"prefix and rejects a name the IANA time zone database does not have (`Europe/Pariss`, " +
+			"`europe/paris`); kvet checks it against the database compiled into it, as it does " +
+			"spec.timeZone.",
 		Remediation: "Write 5 fields, `minute hour day-of-month month day-of-week` (ranges 0-59, 0-23, 1-31, " +
 			"1-12 or JAN-DEC, 0-6 or SUN-SAT; `*`, `?`, lists `1,15`, ranges `1-5`, steps `*/10`), or one " +
 			"of the macros @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly or " +
@@ -148,6 +160,14 @@ func ScheduleInvalid() *analyzer.Rule {
 			switch {
 			case cs.prefix != "" && cs.expr == "":
 				pass.Reportf(schedulePath, "schedule %s is only a time zone prefix, with no schedule after it: the API server rejects it, so the CronJob never runs; write 5 cron fields such as \"0 2 * * *\" (and the zone in spec.timeZone)", analyzer.Quote(s))
+				return
+			case errors.Is(cs.err, errUnknownZone):
+				advice := "is not an IANA time zone name: remove the prefix and set spec.timeZone to an IANA zone name such as Europe/Paris or Etc/UTC"
+				if z := suggestZone(cs.zone); z != "" {
+					advice = fmt.Sprintf("is not an IANA time zone name (did you mean %s?): remove the prefix and set spec.timeZone: %s", z, z)
+				}
+				pass.Reportf(schedulePath, "schedule %s is rejected by the API server's cron parser (%v), so the CronJob cannot be created and never runs; %s %s",
+					analyzer.Quote(s), cs.err, analyzer.Quote(cs.zone), advice)
 				return
 			case cs.prefix != "":
 				what = fmt.Sprintf("schedule %s (after the %s prefix)", analyzer.Quote(cs.expr), cs.prefix)

@@ -82,7 +82,12 @@ func TestParseScheduleTZPrefix(t *testing.T) {
 	}{
 		{"TZ=UTC 0 * * * *", "TZ=UTC", "UTC", "0 * * * *", true},
 		{"CRON_TZ=Europe/Paris   @daily", "CRON_TZ=Europe/Paris", "Europe/Paris", "@daily", true},
-		{"CRON_TZ=Mars/Olympus 0 3 * * *", "CRON_TZ=Mars/Olympus", "Mars/Olympus", "0 3 * * *", true},
+		{"CRON_TZ=Mars/Olympus 0 3 * * *", "CRON_TZ=Mars/Olympus", "Mars/Olympus", "0 3 * * *", false},
+		{"CRON_TZ=europe/paris 0 3 * * *", "CRON_TZ=europe/paris", "europe/paris", "0 3 * * *", false},
+		{"TZ=Foo/Bar 0 * * * *", "TZ=Foo/Bar", "Foo/Bar", "0 * * * *", false},
+		{"TZ=Etc/GMT+5 @daily", "TZ=Etc/GMT+5", "Etc/GMT+5", "@daily", true},
+		{"TZ= 0 * * * *", "TZ=", "", "0 * * * *", true}, // time.LoadLocation("") is UTC
+		{"TZ=Local 0 * * * *", "TZ=Local", "Local", "0 * * * *", true},
 		{"TZ=UTC 61 * * * *", "TZ=UTC", "UTC", "61 * * * *", false},
 		{"TZ=UTC", "TZ=UTC", "UTC", "", false}, // cron.ParseStandard panics on this one
 		{"TZ=UTC\t0 * * * *", "TZ=UTC\t0", "UTC\t0", "* * * *", false},
@@ -93,6 +98,13 @@ func TestParseScheduleTZPrefix(t *testing.T) {
 		if got.prefix != tc.prefix || got.zone != tc.zone || got.expr != tc.expr || (got.err == nil) != tc.valid {
 			t.Errorf("%q: got prefix %q zone %q expr %q err %v; want %q %q %q valid=%v",
 				tc.spec, got.prefix, got.zone, got.expr, got.err, tc.prefix, tc.zone, tc.expr, tc.valid)
+		}
+		// The library agrees where it does not panic (a prefix alone),
+		// loading zones from the tzdata this test embeds.
+		if tc.expr != "" {
+			if _, err := cron.ParseStandard(tc.spec); (err == nil) != tc.valid {
+				t.Errorf("%q: ParseStandard error %v, want valid=%v", tc.spec, err, tc.valid)
+			}
 		}
 	}
 }

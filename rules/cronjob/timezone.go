@@ -17,6 +17,13 @@ func knownZone(name string) bool {
 	return name != "" && !strings.ContainsAny(name, "\n") && strings.Contains(zoneList, "\n"+name+"\n")
 }
 
+// zoneLoads reports whether time.LoadLocation, which the cron parser calls
+// on the zone of a TZ= or CRON_TZ= prefix, accepts name: "" (UTC), Local
+// and the zones of the database.
+func zoneLoads(name string) bool {
+	return name == "" || name == "Local" || knownZone(name)
+}
+
 // zoneComponent is the API server's rule for each /-separated part of a
 // timeZone (pkg/apis/batch/validation: IANA naming, plus digits and + for
 // legacy names such as Etc/GMT+5): ^[A-Za-z\.\-_0-9+]{1,14}$, checked
