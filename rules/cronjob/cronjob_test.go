@@ -126,17 +126,39 @@ func TestPositionsNull(t *testing.T) {
 	}
 }
 
-// A TZ= prefix is an error where the API server rejects it (1.29 on) and a
+// A TZ= prefix is an error where the API server rejects it (1.29 on, and
+// from 1.25, which has spec.timeZone, when that field is set too) and a
 // warning on older targets, which still accept it.
 func TestScheduleTimezoneSeverityByTarget(t *testing.T) {
-	src := "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: tz}\nspec:\n  schedule: \"TZ=UTC 0 * * * *\"\n"
-	for minor, want := range map[int]analyzer.Severity{28: analyzer.SeverityWarning, 29: analyzer.SeverityError, 37: analyzer.SeverityError} {
-		f := &analyzer.File{Path: "tz.yaml", Content: []byte(src)}
+	const (
+		prefix = "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: tz}\nspec:\n  schedule: \"TZ=UTC 0 * * * *\"\n"
+		both   = prefix + "  timeZone: UTC\n"
+	)
+	tests := []struct {
+		src   string
+		minor int
+		want  analyzer.Severity
+	}{
+		{prefix, 24, analyzer.SeverityWarning},
+		{prefix, 28, analyzer.SeverityWarning},
+		{prefix, 29, analyzer.SeverityError},
+		{prefix, 37, analyzer.SeverityError},
+		{both, 24, analyzer.SeverityWarning}, // 1.24 drops the alpha field
+		{both, 25, analyzer.SeverityError},
+		{both, 28, analyzer.SeverityError},
+		{both, 29, analyzer.SeverityError},
+	}
+	for _, tc := range tests {
+		f := &analyzer.File{Path: "tz.yaml", Content: []byte(tc.src)}
 		docs, _ := analyzer.NewLoader(nil).Parse(f)
-		opts := analyzer.Options{KubeVersion: analyzer.KubeVersion{Major: 1, Minor: minor}}
+		opts := analyzer.Options{KubeVersion: analyzer.KubeVersion{Major: 1, Minor: tc.minor}}
 		res := analyzer.Run(context.Background(), &analyzer.Set{Files: []*analyzer.File{f}, Docs: docs}, []*analyzer.Rule{cronjob.ScheduleTimezone()}, opts)
-		if len(res.Diagnostics) != 1 || res.Diagnostics[0].Severity != want {
-			t.Errorf("target 1.%d: %v, want one %s", minor, res.Diagnostics, want)
+		if len(res.Diagnostics) != 1 || res.Diagnostics[0].Severity != tc.want {
+			t.Errorf("target 1.%d, timeZone set %v: %v, want one %s", tc.minor, tc.src == both, res.Diagnostics, tc.want)
+			continue
+		}
+		if d := res.Diagnostics[0]; d.Range.Start.Line != 5 || d.Range.Start.Column != 13 {
+			t.Errorf("target 1.%d: at %d:%d, want 5:13", tc.minor, d.Range.Start.Line, d.Range.Start.Column)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/robfig/cron/v3"
+	batchv1 "k8s.io/api/batch/v1"
 
 	"github.com/kvet-dev/kvet/analyzer"
 )
@@ -190,7 +191,10 @@ func ScheduleTimezone() *analyzer.Rule {
 			"it only worked by accident of the cron library. Since Kubernetes 1.29 the API server rejects " +
 			"new CronJobs whose schedule contains it (\"cannot use TZ or CRON_TZ in schedule, use " +
 			"timeZone field instead\"), so the manifest no longer applies. With an older --kube-version " +
-			"the finding is a warning: the manifest still applies, and breaks on the upgrade to 1.29.",
+			"the finding is a warning: the manifest still applies, and breaks on the upgrade to 1.29; " +
+			"unless spec.timeZone is set too: from 1.25, where the field is on by default, the API " +
+			"server rejects a schedule with a prefix next to it (\"cannot use both timeZone field and " +
+			"TZ or CRON_TZ in schedule\"), and the finding is an error.",
 		Remediation: "Remove the prefix from spec.schedule and set spec.timeZone to the same IANA zone name, " +
 			"e.g. `timeZone: Europe/Paris` (spec.timeZone is GA in Kubernetes 1.27, beta in 1.25). kvet " +
 			"offers this edit as a suggested fix when the zone is known, spec.timeZone is not already set " +
@@ -211,11 +215,20 @@ func ScheduleTimezone() *analyzer.Rule {
 				unknown = fmt.Sprintf(" (%s is not an IANA time zone name either)", analyzer.Quote(cs.zone))
 			}
 			target := pass.KubeVersion()
+			cj, _ := cronJob(pass)
 			f := analyzer.Finding{Path: schedulePath}
-			if prefixRejected(target) {
+			switch {
+			case target.AtLeast(tzPrefixRejected):
 				f.Message = fmt.Sprintf("schedule starts with %s: time zone prefixes were never supported and the API server rejects them since Kubernetes 1.%d; remove the prefix and set spec.timeZone: %s%s",
 					analyzer.Quote(cs.prefix), tzPrefixRejected, cs.zone, unknown)
-			} else {
+			case prefixRejected(target, cj):
+				keep := fmt.Sprintf("keep the zone the schedule is meant for in spec.timeZone (now %s)", analyzer.Quote(*cj.Spec.TimeZone))
+				if *cj.Spec.TimeZone == cs.zone {
+					keep = "spec.timeZone already says " + cs.zone
+				}
+				f.Message = fmt.Sprintf("schedule starts with %s and spec.timeZone is set too: the API server rejects a CronJob with both (\"cannot use both timeZone field and TZ or CRON_TZ in schedule\"), so it cannot be created and never runs; remove the prefix (%s)",
+					analyzer.Quote(cs.prefix), keep)
+			default:
 				// Accepted, but unsupported, and the upgrade to 1.29 breaks it.
 				f.Severity = analyzer.SeverityWarning
 				f.Message = fmt.Sprintf("schedule starts with %s: time zone prefixes were never supported; the target %s still accepts them, but the API server rejects them from Kubernetes 1.%d; remove the prefix and set spec.timeZone: %s%s%s",
@@ -233,11 +246,13 @@ func ScheduleTimezone() *analyzer.Rule {
 // and CRON_TZ= prefixes in schedules.
 const tzPrefixRejected = 29
 
-// prefixRejected reports whether the target's API server rejects a
-// schedule for its TZ= or CRON_TZ= prefix (cronjob-schedule-timezone's
-// errors).
-func prefixRejected(target analyzer.KubeVersion) bool {
-	return target.AtLeast(tzPrefixRejected)
+// prefixRejected reports whether the target's API server rejects the
+// CronJob for the TZ= or CRON_TZ= prefix of its schedule
+// (cronjob-schedule-timezone's errors): from 1.29 always, and from the
+// release that has spec.timeZone when that field is set too (the API server
+// checks that the schedule does not contain "TZ" then).
+func prefixRejected(target analyzer.KubeVersion, cj *batchv1.CronJob) bool {
+	return target.AtLeast(tzPrefixRejected) || cj.Spec.TimeZone != nil && timeZoneField.Available(target)
 }
 
 // moveZoneFix moves a valid TZ= prefix into spec.timeZone, or drops the
@@ -330,9 +345,9 @@ func ScheduleNeverFires() *analyzer.Rule {
 				return
 			}
 			accepted := "so the API server accepts the CronJob but the controller never starts a Job"
-			if cs.prefix != "" && prefixRejected(pass.KubeVersion()) {
+			if cj, _ := cronJob(pass); cs.prefix != "" && prefixRejected(pass.KubeVersion(), cj) {
 				// cronjob-schedule-timezone reports the prefix as an error.
-				accepted = "so even once the time zone prefix, which the API server rejects, is moved to spec.timeZone, the controller never starts a Job"
+				accepted = "so even without the time zone prefix, which the API server rejects, the controller would never start a Job"
 			}
 			pass.Reportf(schedulePath,
 				"schedule %s never fires: day-of-month %s never occurs in %s (and day-of-week is *), %s; choose a day that exists in those months",
