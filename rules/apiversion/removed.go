@@ -77,10 +77,9 @@ func Removals() []Removal {
 			since("flowcontrol.apiserver.k8s.io/v1", 29), since("flowcontrol.apiserver.k8s.io/v1beta3", 26), since("flowcontrol.apiserver.k8s.io/v1beta2", 23)),
 		r(26, "autoscaling/v2beta2", kinds("HorizontalPodAutoscaler"), "guide", since("autoscaling/v2", 23)),
 	)
-	// 1.25 (guide; batch/v2alpha1 from the catalog).
+	// 1.25 (guide).
 	t = append(t,
 		r(25, "batch/v1beta1", kinds("CronJob"), "guide", since("batch/v1", 21)),
-		r(25, "batch/v2alpha1", kinds("CronJob"), "catalog", since("batch/v1", 21)),
 		r(25, "discovery.k8s.io/v1beta1", kinds("EndpointSlice"), "guide", since("discovery.k8s.io/v1", 21)),
 		r(25, "events.k8s.io/v1beta1", kinds("Event"), "guide", since("events.k8s.io/v1", 19)),
 		r(25, "autoscaling/v2beta1", kinds("HorizontalPodAutoscaler"), "guide", since("autoscaling/v2", 23)),
@@ -116,6 +115,11 @@ func Removals() []Removal {
 		r(22, "storage.k8s.io/v1beta1", kinds("CSINode"), "guide", since("storage.k8s.io/v1", 17)),
 		r(22, "storage.k8s.io/v1beta1", kinds("StorageClass"), "guide", since("storage.k8s.io/v1", 6)),
 		r(22, "storage.k8s.io/v1beta1", kinds("VolumeAttachment"), "guide", since("storage.k8s.io/v1", 13)),
+	)
+	// 1.21 (CHANGELOG-1.21: the alpha batch/v2alpha1 was deleted; k8s.io/api
+	// v0.20 has it, v0.21 does not).
+	t = append(t,
+		r(21, "batch/v2alpha1", kinds("CronJob"), "changelog", since("batch/v1", 21)),
 	)
 	// 1.16 (guide; ControllerRevision from the k8s.io/api lifecycle).
 	t = append(t,
