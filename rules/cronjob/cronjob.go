@@ -85,9 +85,13 @@ func StartingDeadlineMissing() *analyzer.Rule {
 		Severity: analyzer.SeverityWarning,
 		Kinds:    []string{"CronJob"},
 		Source:   "go",
-		Rationale: "Without startingDeadlineSeconds a run missed during controller downtime starts whenever " +
-			"the controller comes back, however late, and once more than 100 schedules have been missed " +
-			"the controller stops scheduling the CronJob altogether and only logs an error.",
+		Rationale: "Without startingDeadlineSeconds a run missed while the controller was down (or the " +
+			"CronJob suspended) starts whenever the controller gets to it, however late: it starts the " +
+			"most recent missed schedule, so a nightly 2 am report may run at noon. When more than 100 " +
+			"schedules were missed, the controller records a TooManyMissedTimes warning event (\"too many " +
+			"missed start times\") and still starts that run; only the controller used before Kubernetes " +
+			"1.21 stopped scheduling such a CronJob. With a deadline, a run that is too late is skipped " +
+			"(a MissSchedule event) and the next one starts on time.",
 		Remediation: "Set spec.startingDeadlineSeconds to how late a run may still usefully start, for " +
 			"example 300 for a task that runs every few minutes, or a fraction of the interval. Keep it " +
 			"at least 10 seconds: the controller checks schedules every 10 seconds.",
@@ -101,7 +105,7 @@ func StartingDeadlineMissing() *analyzer.Rule {
 			pass.Report(analyzer.Finding{
 				Path:    path,
 				AtKey:   true,
-				Message: "startingDeadlineSeconds is unset: after downtime missed runs start arbitrarily late, and after 100 missed schedules the controller stops scheduling this CronJob; set startingDeadlineSeconds (e.g. 300)",
+				Message: "startingDeadlineSeconds is unset: after controller downtime the most recent missed run starts however late it is (with more than 100 missed schedules the controller only adds a TooManyMissedTimes warning event); set startingDeadlineSeconds (e.g. 300) so that a run too late to be useful is skipped",
 				Fix:     insertInSpec(pass, "Set startingDeadlineSeconds: 300", "startingDeadlineSeconds", "300"),
 			})
 		},
