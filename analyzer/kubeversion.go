@@ -76,12 +76,13 @@ func (v KubeVersion) Less(w KubeVersion) bool {
 // AtLeast reports whether v is release 1.minor or newer.
 func (v KubeVersion) AtLeast(minor int) bool { return !v.Less(KubeVersion{Major: 1, Minor: minor}) }
 
-// Feature is a field that a Kubernetes release added: in beta, on by
-// default, from release 1.Beta, GA from 1.GA, and before that behind the
-// feature gate Gate (the API server drops the field while the gate is off).
+// Feature is a field that a Kubernetes release added: in alpha, behind the
+// feature gate Gate (the API server drops the field while the gate is off),
+// from release 1.Alpha, in beta, on by default, from 1.Beta, GA from 1.GA.
+// Releases before 1.Alpha do not know the field at all.
 type Feature struct {
-	Field, Gate string
-	Beta, GA    int
+	Field, Gate     string
+	Alpha, Beta, GA int
 }
 
 // Available reports whether the target release has the field on by
@@ -96,7 +97,10 @@ func (f Feature) Note(target KubeVersion) string {
 		return ""
 	case f.Available(target):
 		return fmt.Sprintf(" (%s is GA in Kubernetes 1.%d; the target %s has it in beta, on by default)", f.Field, f.GA, target)
+	case target.AtLeast(f.Alpha):
+		return fmt.Sprintf(" (%s needs Kubernetes 1.%d, where it is GA, or 1.%d, where it is beta: the target %s ignores it unless the %s feature gate is on)",
+			f.Field, f.GA, f.Beta, target, f.Gate)
 	}
-	return fmt.Sprintf(" (%s needs Kubernetes 1.%d, where it is GA, or 1.%d, where it is beta: the target %s ignores it unless the %s feature gate is on)",
-		f.Field, f.GA, f.Beta, target, f.Gate)
+	return fmt.Sprintf(" (%s needs Kubernetes 1.%d, where it is GA, or 1.%d, where it is beta: the target %s ignores it, as the field arrived in 1.%d, in alpha)",
+		f.Field, f.GA, f.Beta, target, f.Alpha)
 }

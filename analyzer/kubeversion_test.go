@@ -26,3 +26,22 @@ func TestParseKubeVersion(t *testing.T) {
 		t.Error("OrNewest")
 	}
 }
+
+// TestFeatureNote checks what advice to set a field says at each stage of
+// its history: nothing once GA, beta, behind its gate in alpha, and absent
+// before (where no gate brings it).
+func TestFeatureNote(t *testing.T) {
+	f := analyzer.Feature{Field: "spec.timeZone", Gate: "CronJobTimeZone", Alpha: 24, Beta: 25, GA: 27}
+	for minor, want := range map[int]string{
+		27: "",
+		26: " (spec.timeZone is GA in Kubernetes 1.27; the target 1.26 has it in beta, on by default)",
+		25: " (spec.timeZone is GA in Kubernetes 1.27; the target 1.25 has it in beta, on by default)",
+		24: " (spec.timeZone needs Kubernetes 1.27, where it is GA, or 1.25, where it is beta: the target 1.24 ignores it unless the CronJobTimeZone feature gate is on)",
+		23: " (spec.timeZone needs Kubernetes 1.27, where it is GA, or 1.25, where it is beta: the target 1.23 ignores it, as the field arrived in 1.24, in alpha)",
+		21: " (spec.timeZone needs Kubernetes 1.27, where it is GA, or 1.25, where it is beta: the target 1.21 ignores it, as the field arrived in 1.24, in alpha)",
+	} {
+		if got := f.Note(analyzer.KubeVersion{Major: 1, Minor: minor}); got != want {
+			t.Errorf("target 1.%d: Note = %q, want %q", minor, got, want)
+		}
+	}
+}

@@ -85,9 +85,9 @@ func suggestZone(tz string) string {
 
 var timeZonePath = analyzer.NewPath("spec", "timeZone")
 
-// timeZoneField is spec.timeZone's history: beta and on by default in
-// 1.25, GA in 1.27 (alpha behind the CronJobTimeZone gate in 1.24).
-var timeZoneField = analyzer.Feature{Field: "spec.timeZone", Gate: "CronJobTimeZone", Beta: 25, GA: 27}
+// timeZoneField is spec.timeZone's history: alpha behind the
+// CronJobTimeZone gate in 1.24, beta and on by default in 1.25, GA in 1.27.
+var timeZoneField = analyzer.Feature{Field: "spec.timeZone", Gate: "CronJobTimeZone", Alpha: 24, Beta: 25, GA: 27}
 
 // TimezoneMissing flags CronJobs that run in the controller's time zone.
 func TimezoneMissing() *analyzer.Rule {

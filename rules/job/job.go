@@ -225,9 +225,9 @@ func ActiveDeadlineMissing() *analyzer.Rule {
 // sets: one day.
 const defaultTTL = 86400
 
-// ttlField is ttlSecondsAfterFinished's history: beta and on by default in
-// 1.21, GA in 1.23 (alpha behind the TTLAfterFinished gate before).
-var ttlField = analyzer.Feature{Field: "ttlSecondsAfterFinished", Gate: "TTLAfterFinished", Beta: 21, GA: 23}
+// ttlField is ttlSecondsAfterFinished's history: alpha behind the
+// TTLAfterFinished gate in 1.12, beta and on by default in 1.21, GA in 1.23.
+var ttlField = analyzer.Feature{Field: "ttlSecondsAfterFinished", Gate: "TTLAfterFinished", Alpha: 12, Beta: 21, GA: 23}
 
 // TTLMissing flags standalone Jobs without ttlSecondsAfterFinished.
 func TTLMissing() *analyzer.Rule {
