@@ -11,6 +11,10 @@ type Param struct {
 	// max] (see IntRangeParam): a configured value of another shape is a
 	// configuration error.
 	Range bool
+	// NonNegative marks an int or []int parameter whose values count
+	// something, so that a configured value below 0 is a configuration
+	// error.
+	NonNegative bool
 }
 
 // Rule is a check with its metadata. Rules are plain values, listed

@@ -96,6 +96,8 @@ func TestConfigErrorsExit2(t *testing.T) {
 			`.kvet.yaml:2:3: unknown rule "resource-limit-missing" (did you mean "resource-limits-missing"?)`},
 		{"wrong parameter type", "rules:\n  resource-limits-missing:\n    params:\n      require: cpu\n",
 			`.kvet.yaml:4:16: rules.resource-limits-missing.params.require: want a list of strings such as [cpu, memory], got the string "cpu"`},
+		{"negative backoffLimit maximum", "rules:\n  job-backoff-limit-high:\n    params: {max: -1}\n",
+			`.kvet.yaml:3:19: rules.job-backoff-limit-high.params.max: want an integer of 0 or more such as 6, got the integer -1`},
 		{"unknown parameter", "rules:\n  resource-limits-missing:\n    params: {required: [cpu]}\n",
 			`.kvet.yaml:3:14: rules.resource-limits-missing.params: unknown parameter "required" (resource-limits-missing has require)`},
 		{"bad glob", "exclude: [\"charts/[\"]\n", `.kvet.yaml:1:11: exclude: bad glob "charts/[": syntax error in pattern`},

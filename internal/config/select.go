@@ -144,14 +144,14 @@ func convertParam(r *analyzer.Rule, p param, el *errorList) (any, bool) {
 	}
 	v := p.value
 	bad := func(n *yaml.Node) (any, bool) {
-		el.add(n, "%s: want %s such as %s, got %s", where, TypeName(decl.Default), FormatValue(decl.Default), describe(n))
+		el.add(n, "%s: want %s such as %s, got %s", where, ParamType(*decl), FormatValue(decl.Default), describe(n))
 		return nil, false
 	}
 	scalar := func(n *yaml.Node, tag string) bool { return n.Kind == yaml.ScalarNode && n.Tag == tag }
 	switch decl.Default.(type) {
 	case int:
 		var n int
-		if !scalar(v, "!!int") || v.Decode(&n) != nil {
+		if !scalar(v, "!!int") || v.Decode(&n) != nil || decl.NonNegative && n < 0 {
 			return bad(v)
 		}
 		return n, true
@@ -187,7 +187,7 @@ func convertParam(r *analyzer.Rule, p param, el *errorList) (any, bool) {
 		for _, n := range v.Content {
 			n = deref(n)
 			var i int
-			if !scalar(n, "!!int") || n.Decode(&i) != nil {
+			if !scalar(n, "!!int") || n.Decode(&i) != nil || decl.NonNegative && i < 0 {
 				return bad(n)
 			}
 			out = append(out, i)
@@ -200,6 +200,16 @@ func convertParam(r *analyzer.Rule, p param, el *errorList) (any, bool) {
 	}
 	el.add(v, "%s: parameter of unsupported type %T", where, decl.Default)
 	return nil, false
+}
+
+// ParamType describes what a parameter takes: its type, and for a
+// NonNegative one that its values are 0 or more.
+func ParamType(p analyzer.Param) string {
+	t := TypeName(p.Default)
+	if p.NonNegative {
+		t += " of 0 or more"
+	}
+	return t
 }
 
 // TypeName describes a parameter's type from its default value.

@@ -20,6 +20,8 @@ func testCatalog() []*analyzer.Rule {
 			{Name: "zone", Default: "UTC"},
 			{Name: "require", Default: []string{"cpu", "memory"}},
 			{Name: "range", Default: []int{3, 7}, Range: true},
+			{Name: "count", Default: 6, NonNegative: true},
+			{Name: "counts", Default: []int{1, 3}, Range: true, NonNegative: true},
 		}},
 	}, analyzer.SuppressionRules()...)
 }
@@ -117,7 +119,7 @@ func TestSelectErrors(t *testing.T) {
 		{"unknown rule, nothing close", "rules:\n  something-else: {}\n", Overrides{},
 			`.kvet.yaml:2:3: unknown rule "something-else" (run 'kvet rules' for the list)`},
 		{"unknown parameter", "rules:\n  param-rule:\n    params: {maximum: 3}\n", Overrides{},
-			`.kvet.yaml:3:14: rules.param-rule.params: unknown parameter "maximum" (param-rule has max, strict, zone, require, range)`},
+			`.kvet.yaml:3:14: rules.param-rule.params: unknown parameter "maximum" (param-rule has max, strict, zone, require, range, count, counts)`},
 		{"rule without parameters", "rules:\n  on-rule:\n    params:\n      max: 3\n", Overrides{},
 			`.kvet.yaml:4:7: rules.on-rule.params: on-rule has no parameters`},
 		{"int given a string", "rules:\n  param-rule:\n    params: {max: \"10\"}\n", Overrides{},
@@ -130,6 +132,10 @@ func TestSelectErrors(t *testing.T) {
 			`.kvet.yaml:3:21: rules.param-rule.params.range: want an inclusive range [min, max] such as [3, 7], got [3]`},
 		{"range upside down", "rules:\n  param-rule:\n    params: {range: [7, 3]}\n", Overrides{},
 			`.kvet.yaml:3:21: rules.param-rule.params.range: want an inclusive range [min, max] such as [3, 7], got [7, 3]`},
+		{"count below 0", "rules:\n  param-rule:\n    params: {count: -1}\n", Overrides{},
+			`.kvet.yaml:3:21: rules.param-rule.params.count: want an integer of 0 or more such as 6, got the integer -1`},
+		{"range of counts below 0", "rules:\n  param-rule:\n    params:\n      counts: [-2, 3]\n", Overrides{},
+			`.kvet.yaml:4:16: rules.param-rule.params.counts: want a list of integers of 0 or more such as [1, 3], got the integer -2`},
 		{"string given a list", "rules:\n  param-rule:\n    params: {zone: [UTC]}\n", Overrides{},
 			`.kvet.yaml:3:20: rules.param-rule.params.zone: want a string such as "UTC", got a list`},
 		{"string list given a string", "rules:\n  param-rule:\n    params: {require: cpu}\n", Overrides{},
@@ -204,7 +210,7 @@ func TestTemplate(t *testing.T) {
 	if got := ids(rules); !reflect.DeepEqual(got, []string{"off-rule", "param-rule", "unused-suppression"}) {
 		t.Errorf("uncommented: rules %q", got)
 	}
-	want := map[string]any{"max": 6, "strict": false, "zone": "UTC", "require": []string{"cpu", "memory"}, "range": []int{3, 7}}
+	want := map[string]any{"max": 6, "strict": false, "zone": "UTC", "require": []string{"cpu", "memory"}, "range": []int{3, 7}, "count": 6, "counts": []int{1, 3}}
 	if !reflect.DeepEqual(opts.Params["param-rule"], want) {
 		t.Errorf("uncommented: params %#v", opts.Params)
 	}

@@ -115,7 +115,7 @@ func writeRule(w io.Writer, r *analyzer.Rule) {
 		p("**Parameters** (set under `rules.%s.params` in `.kvet.yaml`):\n\n", r.ID)
 		p("| Name | Type | Default | Meaning |\n|---|---|---|---|\n")
 		for _, prm := range r.Params {
-			p("| `%s` | %s | `%s` | %s |\n", prm.Name, config.TypeName(prm.Default), config.FormatValue(prm.Default), cell(prm.Doc))
+			p("| `%s` | %s | `%s` | %s |\n", prm.Name, config.ParamType(prm), config.FormatValue(prm.Default), cell(prm.Doc))
 		}
 		p("\n")
 	}

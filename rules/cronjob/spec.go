@@ -99,8 +99,8 @@ func HistoryLimits() *analyzer.Rule {
 			"need a longer history. The suggested fix (`kvet fix`) sets the nearest bound of the range.",
 		Doc: "Good:\n\n    successfulJobsHistoryLimit: 3\n    failedJobsHistoryLimit: 3\n",
 		Params: []analyzer.Param{
-			{Name: "successful", Doc: "inclusive range [min, max] for successfulJobsHistoryLimit", Default: []int{3, 7}, Range: true},
-			{Name: "failed", Doc: "inclusive range [min, max] for failedJobsHistoryLimit", Default: []int{1, 3}, Range: true},
+			{Name: "successful", Doc: "inclusive range [min, max] for successfulJobsHistoryLimit", Default: []int{3, 7}, Range: true, NonNegative: true},
+			{Name: "failed", Doc: "inclusive range [min, max] for failedJobsHistoryLimit", Default: []int{1, 3}, Range: true, NonNegative: true},
 		},
 		Run: func(pass *analyzer.Pass) {
 			cj, ok := cronJob(pass)

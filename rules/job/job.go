@@ -175,7 +175,7 @@ func BackoffLimitHigh() *analyzer.Rule {
 		Remediation: "Lower backoffLimit to the parameter `max` (6, the API default) or less, and fix the cause " +
 			"of the failures rather than retrying longer. Use activeDeadlineSeconds to bound the total time.",
 		Doc:    "Bad:\n\n    backoffLimit: 100\n\nGood:\n\n    backoffLimit: 3\n    activeDeadlineSeconds: 3600\n",
-		Params: []analyzer.Param{{Name: "max", Doc: "largest backoffLimit that is not reported", Default: defaultBackoffLimit}},
+		Params: []analyzer.Param{{Name: "max", Doc: "largest backoffLimit that is not reported", Default: defaultBackoffLimit, NonNegative: true}},
 		Run: func(pass *analyzer.Pass) {
 			j, ok := jobSpecOf(pass)
 			if !ok || j.Spec.BackoffLimit == nil {
