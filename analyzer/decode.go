@@ -376,9 +376,13 @@ func (d *decoder) decodeStruct(n, at *yaml.Node, v reflect.Value, path Path) {
 			// field are replaced as they are decoded).
 			fv.SetZero()
 		}
+		before := len(d.problems)
 		d.decode(val, k, fv, fp)
-		if allowed, ok := si.enums[k.Value]; ok && fv.Kind() == reflect.String && !slices.Contains(allowed, fv.String()) {
-			d.add(IDInvalidValue, k, fp, "%s: invalid value %s: must be one of %s", pathLabel(fp), Quote(fv.String()), strings.Join(allowed, ", "))
+		// A value of the wrong type is reported once, by decode.
+		if allowed, ok := si.enums[k.Value]; ok && len(d.problems) == before {
+			if s, ok := enumValue(fv); ok && !slices.Contains(allowed, s) {
+				d.add(IDInvalidValue, k, fp, "%s: %s", pathLabel(fp), enumProblem(s, allowed))
+			}
 		}
 		return true
 	})

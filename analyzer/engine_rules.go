@@ -44,9 +44,12 @@ func EngineRules() []*Rule {
 			Rationale: "The API server decodes manifests strictly: `backoffLimit: \"3\"` (a string), " +
 				"`verbs: get` (not a list), an environment variable `value: 8080` (not a string) or a " +
 				"binding subject of `kind: serviceaccount` (only ServiceAccount, User and Group, case included) " +
-				"are rejected when applied.",
+				"are rejected when applied, and so are values outside the fixed set of a CronJob's " +
+				"concurrencyPolicy (Allow, Forbid, Replace) or a Job's completionMode (NonIndexed, Indexed) " +
+				"and podReplacementPolicy (TerminatingOrFailed, Failed).",
 			Remediation: "Write the value with the type the field expects: quote strings, leave numbers " +
-				"unquoted, and use a list where the schema has one.",
+				"unquoted, and use a list where the schema has one; where the field has a fixed set of " +
+				"values, write one of them exactly as the message lists it.",
 		},
 		{
 			ID:       IDDuplicateKey,

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 
@@ -42,12 +43,56 @@ func knownKinds() map[string]kindInfo {
 	}
 }
 
-// enumFields lists the string fields of known kinds whose values the API
-// server checks against a fixed set (exactly, case included), by struct
-// type and JSON name: another value is invalid-value. Only fields no rule
-// reports on are listed (roleRef.kind is rbac-role-ref-kind-invalid's).
+// enumFields lists the string fields (or pointers to strings) of known
+// kinds whose values the API server checks against a fixed set (exactly,
+// case included), by struct type and JSON name: another value is
+// invalid-value. "" is listed where the API server defaults an empty string
+// (a field that is a string, not a pointer, and has a default). Fields whose
+// wrong values a rule reports are not listed (roleRef.kind is
+// rbac-role-ref-kind-invalid's, a Job's restartPolicy
+// job-restart-policy-invalid's); a rule may still report on valid values
+// (cronjob-concurrency-allow on Allow).
 var enumFields = map[reflect.Type]map[string][]string{
 	reflect.TypeFor[rbacv1.Subject](): {"kind": {rbacv1.ServiceAccountKind, rbacv1.UserKind, rbacv1.GroupKind}},
+	reflect.TypeFor[batchv1.CronJobSpec](): {
+		"concurrencyPolicy": {"", string(batchv1.AllowConcurrent), string(batchv1.ForbidConcurrent), string(batchv1.ReplaceConcurrent)},
+	},
+	reflect.TypeFor[batchv1.JobSpec](): {
+		"completionMode":       {string(batchv1.NonIndexedCompletion), string(batchv1.IndexedCompletion)},
+		"podReplacementPolicy": {string(batchv1.TerminatingOrFailed), string(batchv1.Failed)},
+	},
+}
+
+// enumValue returns the value of an enum field: a string, or the string a
+// non-nil pointer points to.
+func enumValue(v reflect.Value) (string, bool) {
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return "", false
+		}
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.String {
+		return "", false
+	}
+	return v.String(), true
+}
+
+// enumProblem says why value is not one of allowed, naming the value it
+// differs from in case only.
+func enumProblem(value string, allowed []string) string {
+	var names []string
+	hint := ""
+	for _, a := range allowed {
+		if a == "" {
+			continue
+		}
+		names = append(names, a)
+		if strings.EqualFold(a, value) {
+			hint = fmt.Sprintf(" (values are case-sensitive: did you mean %q?)", a)
+		}
+	}
+	return fmt.Sprintf("invalid value %s: must be one of %s%s", Quote(value), strings.Join(names, ", "), hint)
 }
 
 // splitAPIVersion splits "group/version" ("v1" is the core group).

@@ -515,3 +515,20 @@ func TestDiscoverSameFileTwice(t *testing.T) {
 		t.Errorf("Discover = %s, want %s", got, want)
 	}
 }
+
+// TestEnumPositions checks where a value outside an enum is reported: at
+// its key, as the other invalid values are.
+func TestEnumPositions(t *testing.T) {
+	src := "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: e}\nspec:\n  schedule: \"@daily\"\n" +
+		"  concurrencyPolicy: forbid\n  jobTemplate:\n    spec:\n      completionMode: indexed\n"
+	f := &analyzer.File{Path: "e.yaml", Content: []byte(src)}
+	_, diags := analyzer.NewLoader(nil).Parse(f)
+	var got []string
+	for _, d := range diags {
+		got = append(got, fmt.Sprintf("%s %d:%d-%d:%d", d.RuleID, d.Range.Start.Line, d.Range.Start.Column, d.Range.End.Line, d.Range.End.Column))
+	}
+	want := []string{"invalid-value 6:3-6:20", "invalid-value 9:7-9:21"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
