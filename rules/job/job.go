@@ -50,17 +50,20 @@ func jobSpecOf(pass *analyzer.Pass) (jobSpec, bool) {
 func RestartPolicyInvalid() *analyzer.Rule {
 	return &analyzer.Rule{
 		ID:       "job-restart-policy-invalid",
-		Title:    "Job pod template restartPolicy missing or Always",
+		Title:    "Job pod template restartPolicy missing, Always, or OnFailure with podFailurePolicy",
 		Severity: analyzer.SeverityError,
 		Kinds:    jobKinds,
 		Source:   "go",
 		Rationale: "A Job runs its pods to completion, so their restartPolicy must be Never (a failed pod is " +
 			"replaced by a new one, up to backoffLimit, and its logs are kept) or OnFailure (the container " +
 			"is restarted in place). A pod template without restartPolicy defaults to Always, the policy " +
-			"of long-running services, and the API server rejects the Job (or the CronJob) outright.",
+			"of long-running services, and the API server rejects the Job (or the CronJob) outright. " +
+			"With a podFailurePolicy only Never is accepted (from Kubernetes 1.26, where the field is on " +
+			"by default): the policy matches how a pod failed, and OnFailure restarts the container " +
+			"instead of letting the pod fail.",
 		Remediation: "Set spec.template.spec.restartPolicy (spec.jobTemplate.spec.template.spec.restartPolicy " +
-			"in a CronJob) to Never, or OnFailure to retry in the same pod. kvet offers `Never` as a " +
-			"suggested fix.",
+			"in a CronJob) to Never, or OnFailure to retry in the same pod when there is no " +
+			"podFailurePolicy. kvet offers `Never` as a suggested fix.",
 		Doc: "Good:\n\n    template:\n      spec:\n        restartPolicy: Never\n        containers: [...]\n",
 		Run: func(pass *analyzer.Pass) {
 			j, ok := jobSpecOf(pass)
@@ -70,7 +73,19 @@ func RestartPolicyInvalid() *analyzer.Rule {
 			podSpec := j.field("template", "spec")
 			path := podSpec.Key("restartPolicy")
 			switch policy := j.Spec.Template.Spec.RestartPolicy; policy {
-			case corev1.RestartPolicyNever, corev1.RestartPolicyOnFailure:
+			case corev1.RestartPolicyNever:
+			case corev1.RestartPolicyOnFailure:
+				if j.Spec.PodFailurePolicy == nil || !podFailurePolicyField.Available(pass.KubeVersion()) {
+					return
+				}
+				f := analyzer.Finding{
+					Path:    path,
+					Message: fmt.Sprintf("restartPolicy: OnFailure restarts a failed container in place, so the pod never fails for podFailurePolicy to match, and the API server rejects it in a %s with podFailurePolicy (only \"Never\" is supported): use restartPolicy: Never", j.what()),
+				}
+				if e, ok := analyzer.ReplaceScalar(pass.Doc, path, "Never"); ok {
+					f.Fix = analyzer.NewFix("Set restartPolicy: Never", e)
+				}
+				pass.Report(f)
 			case "":
 				if !pass.Doc.Unset(path) && !pass.Doc.HasString(path) {
 					return // a value of the wrong type: invalid-value
@@ -99,6 +114,12 @@ func RestartPolicyInvalid() *analyzer.Rule {
 		},
 	}
 }
+
+// podFailurePolicyField is podFailurePolicy's history: alpha behind the
+// JobPodFailurePolicy gate in 1.25, beta and on by default in 1.26, GA in
+// 1.31. Where it is off the API server drops the field, and with it the
+// check that restartPolicy is Never.
+var podFailurePolicyField = analyzer.Feature{Field: "podFailurePolicy", Gate: "JobPodFailurePolicy", Alpha: 25, Beta: 26, GA: 31}
 
 // defaultBackoffLimit is the API's default for backoffLimit.
 const defaultBackoffLimit = 6

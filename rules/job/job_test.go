@@ -94,3 +94,26 @@ func TestPositions(t *testing.T) {
 		}
 	}
 }
+
+// TestPodFailurePolicyRestartPosition checks that OnFailure next to a
+// podFailurePolicy is reported at the restartPolicy value, as an error.
+func TestPodFailurePolicyRestartPosition(t *testing.T) {
+	src := "apiVersion: batch/v1\n" + // 1
+		"kind: Job\n" + // 2
+		"metadata: {name: pfp}\n" + // 3
+		"spec:\n" + // 4
+		"  podFailurePolicy: {rules: []}\n" + // 5
+		"  template:\n" + // 6
+		"    spec:\n" + // 7
+		"      restartPolicy: OnFailure\n" // 8
+	f := &analyzer.File{Path: "pfp.yaml", Content: []byte(src)}
+	docs, _ := analyzer.NewLoader(nil).Parse(f)
+	res := analyzer.Run(context.Background(), &analyzer.Set{Files: []*analyzer.File{f}, Docs: docs}, []*analyzer.Rule{job.RestartPolicyInvalid()}, analyzer.Options{})
+	if len(res.Diagnostics) != 1 {
+		t.Fatalf("got %v, want one finding", res.Diagnostics)
+	}
+	d := res.Diagnostics[0]
+	if got := fmt.Sprintf("%d:%d-%d:%d %s %s", d.Range.Start.Line, d.Range.Start.Column, d.Range.End.Line, d.Range.End.Column, d.Path, d.Severity); got != "8:22-8:31 spec.template.spec.restartPolicy error" {
+		t.Errorf("got %s, want 8:22-8:31 spec.template.spec.restartPolicy error", got)
+	}
+}
