@@ -79,6 +79,8 @@ func scheduleHint(expr string, err error) string {
 	msg := err.Error()
 	fields := strings.Fields(expr)
 	switch {
+	case hasTZPrefix(strings.TrimLeft(expr, " \t")):
+		return "the parser reads a TZ= or CRON_TZ= prefix only at the very start of the schedule, so here it takes it for a field: remove the leading whitespace, or better, the prefix, and set spec.timeZone"
 	case strings.HasPrefix(expr, "@") && strings.Contains(msg, "unrecognized descriptor"):
 		return "the macros Kubernetes accepts are @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly and @every <duration>"
 	case strings.HasPrefix(expr, "@every "):
