@@ -774,9 +774,21 @@ func syntaxError(f *File, lineOffset int, breaks lineMap, err error) (int, strin
 	// Search backwards with doubling steps for a prefix that parses, then
 	// bisect to a line k whose prefix parses while k+1's does not: O(log n)
 	// parses even for a large document with an error near its end.
+	//
+	// A prefix that ends inside a flow collection ([...], {...}: anywhere
+	// in a JSON document) never parses by itself: it parses when closing
+	// the collections it leaves open makes it valid. A document that
+	// parses once its open collections are closed has only forgotten to
+	// close one: the error is at the innermost one's opening bracket.
 	from := f.Offset(Position{Line: start, Column: 1})
 	prefixParses := func(k int) bool {
-		return parses(f.Content[from:f.Offset(Position{Line: k + 1, Column: 1})])
+		data := f.Content[from:f.Offset(Position{Line: k + 1, Column: 1})]
+		return parses(data) || parsesClosed(data) >= 0
+	}
+	if data := f.Content[from:f.Offset(Position{Line: end + 1, Column: 1})]; !parses(data) {
+		if opener := parsesClosed(data); opener >= 0 {
+			return f.Position(from + opener).Line, msg
+		}
 	}
 	lo, hi := start-1, end
 	for k, step := end-1, 1; k > lo; k, step = k-step, step*2 {
@@ -793,7 +805,44 @@ func syntaxError(f *File, lineOffset int, breaks lineMap, err error) (int, strin
 			hi = mid
 		}
 	}
+	// A line that leaves the flow collection open before it, indented no
+	// more than the line that opened it (`b: [1, 2` then `c: 3`), ends a
+	// collection that was never closed: the error is at its opener.
+	if lo >= start {
+		data := f.Content[from:f.Offset(Position{Line: lo + 1, Column: 1})]
+		if opener := parsesClosed(data); opener >= 0 && !parses(data) {
+			if at := f.Position(from + opener).Line; indentOf(f.Line(lo+1)) <= indentOf(f.Line(at)) {
+				return at, msg
+			}
+		}
+	}
 	return lo + 1, msg
+}
+
+// indentOf returns the number of spaces that start line.
+func indentOf(line []byte) int {
+	n := 0
+	for n < len(line) && line[n] == ' ' {
+		n++
+	}
+	return n
+}
+
+// parsesClosed returns the offset in data of the opening bracket of the
+// innermost flow collection that data leaves open, when closing the open
+// ones (see openFlows) makes it parse; otherwise -1.
+func parsesClosed(data []byte) int {
+	closers, opener, ok := openFlows(data)
+	if !ok || len(closers) == 0 {
+		return -1
+	}
+	closed := make([]byte, 0, len(data)+len(closers)+2)
+	closed = append(append(closed, data...), '\n')
+	closed = append(append(closed, closers...), '\n')
+	if !parses(closed) {
+		return -1
+	}
+	return opener
 }
 
 // parses reports whether every document of data is valid YAML.

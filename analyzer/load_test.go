@@ -110,6 +110,13 @@ func TestSyntaxErrorLines(t *testing.T) {
 		{"second document", "a: 1\n---\nb: 1\n  c: 2\n", 4},
 		{"between implicit documents", "--\n# c\napiVersion: v1\nkind: Pod\n::::\n", 3},
 		{"after end marker", "a: 1\n...\nb: [\n", 3},
+		{"JSON missing comma", "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"ServiceAccount\",\n  \"metadata\": {\n    \"name\": \"a\"\n    \"namespace\": \"b\"\n  }\n}\n", 6},
+		{"JSON two strings", "{\n  \"a\": {\n    \"b\": \"x\" \"y\",\n    \"c\": 1\n  }\n}\n", 3},
+		{"JSON never closed", "{\n  \"a\": {\n    \"b\": 1\n  }\n", 1},
+		{"JSON inner never closed", "{\n  \"a\": [1, 2,\n  \"b\": 1\n}\n", 2},
+		{"escape in multi-line flow mapping", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  labels: {\n    a: b,\n    c: \"\\q\"\n  }\n", 7},
+		{"brackets in plain scalars and comments", "a: b[0] # {\nx: y-[1]\nc: [1, # ]\n  \"x\" y]\n", 4},
+		{"after multi-line flow sequence", "verbs: [get,\n  list]\nresources: [\n  pods,\n  \"a\" b,\n]\n", 5},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
