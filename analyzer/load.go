@@ -626,6 +626,10 @@ func parseNodes(ctx context.Context, f *File, doc func(index int, node *yaml.Nod
 					break
 				}
 				line, msg := syntaxError(f, lineOffset, breaks, err)
+				if next := jsonStreamNext(f, line, err); next > lineOffset+1 {
+					resume(next) // the next object of a JSON stream
+					break
+				}
 				syntaxErr(fullLineRange(f, line), tabHint(f.Line(line), msg))
 				if !resume(nextDocumentStart(f, line)) {
 					return
@@ -661,6 +665,26 @@ func parseNodes(ctx context.Context, f *File, doc func(index int, node *yaml.Nod
 			index++
 		}
 	}
+}
+
+// jsonStreamNext returns line when f is a stream of JSON objects (it
+// starts with "{", as kubectl tells JSON from YAML) and err, the YAML
+// library's error at line, is another object starting there without a
+// "---" between them (`jq -c '.items[]'` writes one per line): kubectl
+// reads one object after another. Otherwise it returns 0. (The caller
+// resumes there only past the line it started from: an object that
+// shares its line with the one before is a syntax error.)
+func jsonStreamNext(f *File, line int, err error) int {
+	if !strings.Contains(err.Error(), "did not find expected <document start>") {
+		return 0
+	}
+	if first := bytes.TrimLeft(f.Content, " \t\r\n"); len(first) == 0 || first[0] != '{' {
+		return 0
+	}
+	if !bytes.HasPrefix(bytes.TrimLeft(f.Line(line), " \t"), []byte("{")) {
+		return 0
+	}
+	return line
 }
 
 // readerError is a character the YAML library refuses, where it is.
