@@ -661,8 +661,28 @@ func parseNodes(ctx context.Context, f *File, doc func(index int, node *yaml.Nod
 					continue
 				}
 			}
+			trimBOM(&node)
 			doc(index, &node)
 			index++
+		}
+	}
+}
+
+// trimBOM removes a byte order mark from the first key of doc's mapping:
+// the mark of a file saved with one that was appended to another (the
+// YAML library skips only the stream's first), which kubectl, reading each
+// document apart, skips too.
+func trimBOM(doc *yaml.Node) {
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return
+	}
+	if m := doc.Content[0]; m.Kind == yaml.MappingNode && len(m.Content) > 0 {
+		if k := m.Content[0]; k.Kind == yaml.ScalarNode && strings.HasPrefix(k.Value, "\ufeff") {
+			k.Value = strings.TrimPrefix(k.Value, "\ufeff")
+			k.Column++
+			if m.Line == k.Line && m.Column == k.Column-1 {
+				m.Column++
+			}
 		}
 	}
 }
