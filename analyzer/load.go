@@ -630,7 +630,8 @@ func parseNodes(ctx context.Context, f *File, doc func(index int, node *yaml.Nod
 					resume(next) // the next object of a JSON stream
 					break
 				}
-				syntaxErr(fullLineRange(f, line), tabHint(f.Line(line), msg))
+				r, msg := jsonEscapeHint(f, line, msg)
+				syntaxErr(r, tabHint(f.Line(line), msg))
 				if !resume(nextDocumentStart(f, line)) {
 					return
 				}

@@ -132,6 +132,28 @@ func TestSyntaxErrorLines(t *testing.T) {
 	}
 }
 
+// TestJSONEscapesYAMLLacks: the escapes of JSON that YAML's double-quoted
+// scalars lack are a yaml-syntax error at the escape, saying what to
+// write instead.
+func TestJSONEscapesYAMLLacks(t *testing.T) {
+	tests := []struct {
+		src, at, hint string
+	}{
+		{`{"apiVersion": "apps\/v1", "kind": "Deployment"}` + "\n", "1:21-1:23", "write / instead"},
+		{"{\n  \"metadata\": {\n    \"annotations\": {\"note\": \"ship it \\ud83d\\ude80\"}\n  }\n}\n", "3:38-3:44", `write the character itself, or \U0001F680`},
+	}
+	for _, tt := range tests {
+		_, diags := analyzer.NewLoader(nil).Parse(&analyzer.File{Path: "x.json", Content: []byte(tt.src)})
+		if len(diags) != 1 {
+			t.Fatalf("%q: diagnostics %+v, want one", tt.src, diags)
+		}
+		r := diags[0].Range
+		if at := fmt.Sprintf("%d:%d-%d:%d", r.Start.Line, r.Start.Column, r.End.Line, r.End.Column); at != tt.at || !strings.Contains(diags[0].Message, tt.hint) {
+			t.Errorf("%q: %s %q, want %s and %q", tt.src, at, diags[0].Message, tt.at, tt.hint)
+		}
+	}
+}
+
 func TestParseNeverPanics(t *testing.T) {
 	inputs := []string{
 		"", "---", "...", "\xef\xbb\xbf", "\x00\x01", "a: &a [*a]", "kind: List\napiVersion: v1\nitems: 3",

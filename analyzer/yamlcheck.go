@@ -3,6 +3,7 @@ package analyzer
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"slices"
 
 	yaml "go.yaml.in/yaml/v3"
@@ -46,6 +47,36 @@ func tabHint(line []byte, msg string) string {
 		return msg
 	}
 	return "this line is indented with a tab, and YAML indents with spaces only (" + msg + ")"
+}
+
+// jsonEscapes are the escapes of JSON strings that YAML's double-quoted
+// scalars do not have, with the YAML library's error on them and what to
+// write instead.
+var jsonEscapes = []struct {
+	re        *regexp.Regexp
+	err, hint string
+}{
+	{regexp.MustCompile(`\\/`), "found unknown escape character",
+		`\/ is an escape of JSON that YAML does not have, and kvet reads JSON as YAML: write / instead`},
+	{regexp.MustCompile(`(?i)\\ud[89a-f][0-9a-f]{2}`), "found invalid Unicode character escape code",
+		`a UTF-16 surrogate escape (\ud83d\ude80) is JSON's way to write a character beyond U+FFFF, which YAML does not have, and kvet reads JSON as YAML: write the character itself, or \U0001F680`},
+}
+
+// jsonEscapeHint returns the range of a syntax error at line, with msg,
+// the YAML library's message: the whole line, or, when the error is an
+// escape of JSON that YAML lacks, that escape, with what to write instead.
+func jsonEscapeHint(f *File, line int, msg string) (Range, string) {
+	text := f.Line(line)
+	for _, e := range jsonEscapes {
+		if msg != e.err {
+			continue
+		}
+		if loc := e.re.FindIndex(text); loc != nil {
+			at := f.Offset(Position{Line: line, Column: 1})
+			return Range{Start: f.Position(at + loc[0]), End: f.Position(at + loc[1])}, msg + " (" + e.hint + ")"
+		}
+	}
+	return fullLineRange(f, line), msg
 }
 
 // duplicateKeys reports the keys that appear twice in one mapping of an
