@@ -2,9 +2,11 @@ package kustomize
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
+	"sigs.k8s.io/kustomize/api/types"
 
 	"github.com/kvet-dev/kvet/analyzer"
 )
@@ -85,83 +87,78 @@ func parseKustomization(docs []*analyzer.Document, dir, abs string) *kustomizati
 	if root.Kind != yaml.MappingNode {
 		return k
 	}
-	k.kind = scalar(root, "kind")
-	strs := func(key string, into *[]entry) {
-		_, v := get(root, key)
-		if v == nil || v.Kind != yaml.SequenceNode {
-			return
-		}
-		for i, n := range v.Content {
+	k.kind = fieldScalar(root, "kind")
+	strs := func(name string, into *[]entry) {
+		eachItem(root, name, func(at analyzer.Path, n *yaml.Node) {
 			if n.Kind == yaml.ScalarNode && n.Value != "" {
-				*into = append(*into, entry{value: n.Value, path: analyzer.NewPath(key, i)})
+				*into = append(*into, entry{value: n.Value, path: at})
 			}
-		}
+		})
 	}
 	strs("resources", &k.resources)
 	strs("bases", &k.resources)
 	strs("components", &k.components)
-	for _, key := range []string{"crds", "configurations", "generators", "transformers", "validators"} {
-		strs(key, &k.files)
+	for _, name := range []string{"crds", "configurations"} {
+		strs(name, &k.files)
 	}
-	if _, v := get(root, "openapi"); v != nil {
-		if _, p := get(v, "path"); p != nil && p.Kind == yaml.ScalarNode {
-			k.files = append(k.files, entry{value: p.Value, path: analyzer.NewPath("openapi", "path")})
-		}
-	}
-	eachItem(root, "replacements", func(i int, n *yaml.Node) {
-		if _, p := get(n, "path"); p != nil && p.Kind == yaml.ScalarNode {
-			k.files = append(k.files, entry{value: p.Value, path: analyzer.NewPath("replacements", i, "path")})
-		}
-	})
-	for _, gen := range []string{"configMapGenerator", "secretGenerator"} {
-		eachItem(root, gen, func(i int, n *yaml.Node) {
-			if _, name := get(n, "name"); name != nil && name.Kind == yaml.ScalarNode {
-				k.generators = append(k.generators, entry{value: name.Value, path: analyzer.NewPath(gen, i)})
-			}
-			if _, files := get(n, "files"); files != nil && files.Kind == yaml.SequenceNode {
-				for j, s := range files.Content {
-					if s.Kind == yaml.ScalarNode {
-						// "key=path" or "path"
-						v := s.Value
-						if _, after, ok := strings.Cut(v, "="); ok {
-							v = after
-						}
-						k.files = append(k.files, entry{value: v, path: analyzer.NewPath(gen, i, "files", j)})
-					}
-				}
-			}
-			if _, envs := get(n, "envs"); envs != nil && envs.Kind == yaml.SequenceNode {
-				for j, s := range envs.Content {
-					if s.Kind == yaml.ScalarNode {
-						k.files = append(k.files, entry{value: s.Value, path: analyzer.NewPath(gen, i, "envs", j)})
-					}
-				}
-			}
-			if _, env := get(n, "env"); env != nil && env.Kind == yaml.ScalarNode && env.Value != "" {
-				k.files = append(k.files, entry{value: env.Value, path: analyzer.NewPath(gen, i, "env")})
+	for _, name := range []string{"generators", "transformers", "validators"} {
+		eachItem(root, name, func(at analyzer.Path, n *yaml.Node) {
+			// An entry is a file or directory, or an inline
+			// configuration: that one names nothing.
+			if n.Kind == yaml.ScalarNode && n.Value != "" && !inlineConfig(n.Value) {
+				k.files = append(k.files, entry{value: n.Value, path: at})
 			}
 		})
 	}
-	for _, key := range []string{"patches", "patchesJson6902"} {
-		eachItem(root, key, func(i int, n *yaml.Node) {
-			p := patchRef{json6902: key == "patchesJson6902", at: analyzer.NewPath(key, i)}
+	if ok, v := field(root, "openapi"); v != nil {
+		if pk, p := field(v, "path"); p != nil && p.Kind == yaml.ScalarNode {
+			k.files = append(k.files, entry{value: p.Value, path: analyzer.NewPath(ok.Value, pk.Value)})
+		}
+	}
+	eachItem(root, "replacements", func(at analyzer.Path, n *yaml.Node) {
+		if pk, p := field(n, "path"); p != nil && p.Kind == yaml.ScalarNode {
+			k.files = append(k.files, entry{value: p.Value, path: at.Key(pk.Value)})
+		}
+	})
+	for _, gen := range []string{"configMapGenerator", "secretGenerator"} {
+		eachItem(root, gen, func(at analyzer.Path, n *yaml.Node) {
+			if _, name := field(n, "name"); name != nil && name.Kind == yaml.ScalarNode {
+				k.generators = append(k.generators, entry{value: name.Value, path: at})
+			}
+			eachItem(n, "files", func(fat analyzer.Path, s *yaml.Node) {
+				if s.Kind == yaml.ScalarNode {
+					// "key=path" or "path"
+					v := s.Value
+					if _, after, ok := strings.Cut(v, "="); ok {
+						v = after
+					}
+					k.files = append(k.files, entry{value: v, path: slices.Concat(at, fat)})
+				}
+			})
+			eachItem(n, "envs", func(eat analyzer.Path, s *yaml.Node) {
+				if s.Kind == yaml.ScalarNode {
+					k.files = append(k.files, entry{value: s.Value, path: slices.Concat(at, eat)})
+				}
+			})
+			if ek, env := field(n, "env"); env != nil && env.Kind == yaml.ScalarNode && env.Value != "" {
+				k.files = append(k.files, entry{value: env.Value, path: at.Key(ek.Value)})
+			}
+		})
+	}
+	for _, name := range []string{"patches", "patchesJson6902"} {
+		eachItem(root, name, func(at analyzer.Path, n *yaml.Node) {
+			p := patchRef{json6902: name == "patchesJson6902", at: at}
 			if n.Kind != yaml.MappingNode {
 				return
 			}
-			if _, t := get(n, "target"); t != nil {
-				_, tk := get(t, "kind")
-				_, tn := get(t, "name")
-				if tk != nil {
-					p.targetKind = tk.Value
-				}
-				if tn != nil {
-					p.targetName = tn.Value
-				}
+			if _, t := field(n, "target"); t != nil {
+				p.targetKind = fieldScalar(t, "kind")
+				p.targetName = fieldScalar(t, "name")
 			}
-			if _, path := get(n, "path"); path != nil && path.Kind == yaml.ScalarNode {
-				p.entry = entry{value: path.Value, path: analyzer.NewPath(key, i, "path")}
-			} else if _, inline := get(n, "patch"); inline != nil && inline.Kind == yaml.ScalarNode {
-				p.entry = entry{path: analyzer.NewPath(key, i, "patch")}
+			if pk, path := field(n, "path"); path != nil && path.Kind == yaml.ScalarNode {
+				p.entry = entry{value: path.Value, path: at.Key(pk.Value)}
+			} else if pk, inline := field(n, "patch"); inline != nil && inline.Kind == yaml.ScalarNode {
+				p.entry = entry{path: at.Key(pk.Value)}
 				p.inline = inline
 			} else {
 				return
@@ -169,11 +166,11 @@ func parseKustomization(docs []*analyzer.Document, dir, abs string) *kustomizati
 			k.patches = append(k.patches, p)
 		})
 	}
-	eachItem(root, "patchesStrategicMerge", func(i int, n *yaml.Node) {
+	eachItem(root, "patchesStrategicMerge", func(at analyzer.Path, n *yaml.Node) {
 		if n.Kind != yaml.ScalarNode {
 			return
 		}
-		p := patchRef{entry: entry{value: n.Value, path: analyzer.NewPath("patchesStrategicMerge", i)}, at: analyzer.NewPath("patchesStrategicMerge", i)}
+		p := patchRef{entry: entry{value: n.Value, path: at}, at: at}
 		// An entry is a file name, or an inline patch when it holds a
 		// line break (kustomize tries to parse it as YAML).
 		if strings.Contains(n.Value, "\n") {
@@ -182,29 +179,34 @@ func parseKustomization(docs []*analyzer.Document, dir, abs string) *kustomizati
 		}
 		k.patches = append(k.patches, p)
 	})
-	for _, key := range []string{"images", "imageTags"} {
-		eachItem(root, key, func(i int, n *yaml.Node) {
-			im := image{at: analyzer.NewPath(key, i)}
-			im.name = scalar(n, "name")
-			im.newName = scalar(n, "newName")
-			im.newTag = scalar(n, "newTag")
-			im.digest = scalar(n, "digest")
+	for _, name := range []string{"images", "imageTags"} {
+		eachItem(root, name, func(at analyzer.Path, n *yaml.Node) {
+			im := image{at: at}
+			im.name = fieldScalar(n, "name")
+			im.newName = fieldScalar(n, "newName")
+			im.newTag = fieldScalar(n, "newTag")
+			im.digest = fieldScalar(n, "digest")
 			k.images = append(k.images, im)
 		})
 	}
-	single := func(key string) *entry {
-		if _, v := get(root, key); v != nil && v.Kind == yaml.ScalarNode && v.Value != "" {
-			return &entry{value: v.Value, path: analyzer.NewPath(key)}
+	single := func(name string) *entry {
+		if key, v := field(root, name); v != nil && v.Kind == yaml.ScalarNode && v.Value != "" {
+			return &entry{value: v.Value, path: analyzer.NewPath(key.Value)}
 		}
 		return nil
 	}
 	k.namespace, k.namePrefix, k.nameSuffix = single("namespace"), single("namePrefix"), single("nameSuffix")
-	eachItem(root, "replicas", func(i int, n *yaml.Node) {
-		if name := scalar(n, "name"); name != "" {
+	eachItem(root, "replicas", func(at analyzer.Path, n *yaml.Node) {
+		if name := fieldScalar(n, "name"); name != "" {
 			if k.replicas == nil {
 				k.replicas = map[string]entry{}
 			}
-			k.replicas[name] = entry{value: scalar(n, "count"), path: analyzer.NewPath("replicas", i, "count")}
+			ck, count := field(n, "count")
+			e := entry{path: at.Key("count")}
+			if count != nil {
+				e = entry{value: count.Value, path: at.Key(ck.Value)}
+			}
+			k.replicas[name] = e
 		}
 	})
 	pairs := func(m *yaml.Node, at analyzer.Path, into *map[string]entry) {
@@ -219,14 +221,17 @@ func parseKustomization(docs []*analyzer.Document, dir, abs string) *kustomizati
 			(*into)[key.Value] = entry{value: v.Value, path: at.Key(key.Value)}
 		}
 	}
-	_, cl := get(root, "commonLabels")
-	pairs(cl, analyzer.NewPath("commonLabels"), &k.labels)
-	eachItem(root, "labels", func(i int, n *yaml.Node) {
-		_, p := get(n, "pairs")
-		pairs(p, analyzer.NewPath("labels", i, "pairs"), &k.labels)
+	if key, cl := field(root, "commonLabels"); cl != nil {
+		pairs(cl, analyzer.NewPath(key.Value), &k.labels)
+	}
+	eachItem(root, "labels", func(at analyzer.Path, n *yaml.Node) {
+		if key, p := field(n, "pairs"); p != nil {
+			pairs(p, at.Key(key.Value), &k.labels)
+		}
 	})
-	_, ca := get(root, "commonAnnotations")
-	pairs(ca, analyzer.NewPath("commonAnnotations"), &k.annotations)
+	if key, ca := field(root, "commonAnnotations"); ca != nil {
+		pairs(ca, analyzer.NewPath(key.Value), &k.annotations)
+	}
 	return k
 }
 
@@ -270,9 +275,43 @@ func scalar(m *yaml.Node, key string) string {
 	return ""
 }
 
-// eachItem calls fn for each item of the sequence at key in mapping m.
-func eachItem(m *yaml.Node, key string, fn func(i int, n *yaml.Node)) {
-	_, v := get(m, key)
+// field returns the key and value nodes of the kustomization field name
+// in mapping m (the value's aliases followed), or nils. kustomize decodes
+// a kustomization with encoding/json, which matches field names without
+// regard to case ("Resources" is resources): of the keys that match, the
+// last one written is the one it keeps.
+func field(m *yaml.Node, name string) (k, v *yaml.Node) {
+	for m != nil && m.Kind == yaml.AliasNode {
+		m = m.Alias
+	}
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	for i := len(m.Content)&^1 - 2; i >= 0; i -= 2 {
+		if m.Content[i].Kind == yaml.ScalarNode && strings.EqualFold(m.Content[i].Value, name) {
+			k, v = m.Content[i], m.Content[i+1]
+			for v != nil && v.Kind == yaml.AliasNode {
+				v = v.Alias
+			}
+			return k, v
+		}
+	}
+	return get(m, name) // through merge keys
+}
+
+// fieldScalar returns the string value of the kustomization field name in
+// mapping m (see field), or "".
+func fieldScalar(m *yaml.Node, name string) string {
+	if _, v := field(m, name); v != nil && v.Kind == yaml.ScalarNode {
+		return v.Value
+	}
+	return ""
+}
+
+// eachItem calls fn for each item of the sequence in the kustomization
+// field name of mapping m (see field), with the item's path in m.
+func eachItem(m *yaml.Node, name string, fn func(at analyzer.Path, n *yaml.Node)) {
+	key, v := field(m, name)
 	if v == nil || v.Kind != yaml.SequenceNode {
 		return
 	}
@@ -280,8 +319,16 @@ func eachItem(m *yaml.Node, key string, fn func(i int, n *yaml.Node)) {
 		for n != nil && n.Kind == yaml.AliasNode {
 			n = n.Alias
 		}
-		fn(i, n)
+		fn(analyzer.NewPath(key.Value, i), n)
 	}
+}
+
+// inlineConfig reports whether an entry of generators, transformers or
+// validators is an inline configuration rather than a path: kustomize
+// takes it as one when it parses as objects (a mapping).
+func inlineConfig(value string) bool {
+	var n yaml.Node
+	return yaml.Unmarshal([]byte(value), &n) == nil && len(n.Content) > 0 && n.Content[0].Kind == yaml.MappingNode
 }
 
 // isRemote reports whether a kustomization entry names something kustomize
@@ -306,4 +353,44 @@ func isRemote(value string) bool {
 		}
 	}
 	return false
+}
+
+// remoteEntry returns the first entry of the kustomization text data that
+// names remote content, read with kustomize's own decoder, or "". It is
+// the build's last guard (see fileSystem.ReadFile): whatever kvet's own
+// reading of the file misses, kustomize never clones or downloads it.
+func remoteEntry(data []byte) string {
+	var kt types.Kustomization
+	if err := kt.Unmarshal(data); err != nil {
+		return ""
+	}
+	kt.FixKustomization()
+	values := slices.Concat(kt.Resources, kt.Components, kt.Crds, kt.Configurations)
+	for _, v := range slices.Concat(kt.Generators, kt.Transformers, kt.Validators) {
+		if !inlineConfig(v) {
+			values = append(values, v)
+		}
+	}
+	for _, p := range slices.Concat(kt.Patches, kt.PatchesJson6902) { //nolint:staticcheck // kustomize still reads the deprecated fields
+		values = append(values, p.Path)
+	}
+	for _, p := range kt.PatchesStrategicMerge { //nolint:staticcheck // kustomize still reads the deprecated fields
+		values = append(values, string(p))
+	}
+	for _, r := range kt.Replacements {
+		values = append(values, r.Path)
+	}
+	for _, g := range kt.ConfigMapGenerator {
+		values = slices.Concat(values, g.FileSources, g.EnvSources)
+	}
+	for _, g := range kt.SecretGenerator {
+		values = slices.Concat(values, g.FileSources, g.EnvSources)
+	}
+	values = append(values, kt.OpenAPI["path"])
+	for _, v := range values {
+		if !strings.Contains(v, "\n") && isRemote(v) {
+			return v
+		}
+	}
+	return ""
 }

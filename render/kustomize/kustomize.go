@@ -723,8 +723,17 @@ func (fs *fileSystem) ReadFile(p string) ([]byte, error) {
 	if !slices.Contains(fs.read, p) {
 		fs.read = append(fs.read, p)
 	}
-	if filepath.Dir(p) == fs.root && slices.Contains(FileNames(), filepath.Base(p)) {
-		return withBuildMetadata(data), nil
+	if slices.Contains(FileNames(), filepath.Base(p)) {
+		// Render does not build a kustomization that names remote
+		// content; should one get through, kustomize gets an error
+		// instead of the file (it then reports the kustomization
+		// missing), never the chance to run git.
+		if r := remoteEntry(data); r != "" {
+			return nil, fmt.Errorf("reading %s: %s is remote and kvet never accesses the network", p, quote(r))
+		}
+		if filepath.Dir(p) == fs.root {
+			return withBuildMetadata(data), nil
+		}
 	}
 	return data, nil
 }
