@@ -582,7 +582,7 @@ func (b *build) object(res *resource.Resource) *object {
 		if k != nil {
 			for _, g := range k.generators {
 				if strings.HasPrefix(res.GetName(), g.value) {
-					o.generator = g.path
+					o.generator, o.name = g.path, g.value
 					break
 				}
 			}
@@ -591,6 +591,9 @@ func (b *build) object(res *resource.Resource) *object {
 	case origin.Path != "" && origin.Repo == "":
 		abs := filepath.Join(b.root.abs, filepath.FromSlash(origin.Path))
 		o.src = b.sourceDoc(b.display(abs), res)
+		if o.src != nil {
+			o.name = o.src.Name
+		}
 		o.chain = b.chain(nil, abs)
 	}
 	return o

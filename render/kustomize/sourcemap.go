@@ -2,6 +2,7 @@ package kustomize
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,6 +24,9 @@ type object struct {
 	generated *kustomization
 	generator analyzer.Path
 	chain     []*kustomization
+	// name is the object's name in its source document or generator entry
+	// ("" when unknown).
+	name string
 }
 
 // Source implements analyzer.SourceMap. The field at p, or its deepest
@@ -77,13 +81,14 @@ func (o *object) attribute(nodes []*yaml.Node, q analyzer.Path, d *analyzer.Docu
 	}
 	for i := len(o.chain) - 1; i >= 0; i-- {
 		k := o.chain[i]
+		names := o.names(i, d.Name)
 		if isScalar {
-			if s, ok := o.transformed(k, nodes, q, d, srcNode); ok {
+			if s, ok := o.transformed(k, nodes, q, names, srcNode); ok {
 				return s, true
 			}
 		}
 		for j := len(k.patches) - 1; j >= 0; j-- {
-			if s, ok := o.patched(k, k.patches[j], nodes, q, d); ok {
+			if s, ok := o.patched(k, k.patches[j], nodes, q, d.Kind, names); ok {
 				return s, true
 			}
 		}
@@ -94,13 +99,45 @@ func (o *object) attribute(nodes []*yaml.Node, q analyzer.Path, d *analyzer.Docu
 	return analyzer.Source{}, false
 }
 
+// names returns the names the object may have had when the kustomization
+// at index i of its chain ran, for matching its patches and transformers as
+// kustomize selects objects (by their original name or their current
+// one): the source's name, that name with the prefixes and suffixes of the
+// kustomizations before i, and the rendered name.
+func (o *object) names(i int, rendered string) []string {
+	if o.name == "" {
+		return []string{rendered}
+	}
+	out := []string{o.name}
+	n := o.name
+	for _, k := range o.chain[:i] {
+		if k.namePrefix != nil {
+			n = k.namePrefix.value + n
+		}
+		if k.nameSuffix != nil {
+			n += k.nameSuffix.value
+		}
+		out = append(out, n)
+	}
+	return append(out, rendered)
+}
+
+// selects reports whether a kustomize selector field (a regular
+// expression matched against the whole value, as kustomize anchors it)
+// matches one of values.
+func selects(pattern string, values ...string) bool {
+	re, err := regexp.Compile("^(?:" + pattern + ")$")
+	return err == nil && slices.ContainsFunc(values, re.MatchString)
+}
+
 // patched returns the source of q in patch p of k when p sets it to the
-// rendered value (or, for a mapping or list, has it).
-func (o *object) patched(k *kustomization, p patchRef, nodes []*yaml.Node, q analyzer.Path, d *analyzer.Document) (analyzer.Source, bool) {
-	if p.targetKind != "" && p.targetKind != d.Kind {
+// rendered value (or, for a mapping or list, has it). kind is the
+// object's, names those it may have had when k ran (see object.names).
+func (o *object) patched(k *kustomization, p patchRef, nodes []*yaml.Node, q analyzer.Path, kind string, names []string) (analyzer.Source, bool) {
+	if p.targetKind != "" && !selects(p.targetKind, kind) {
 		return analyzer.Source{}, false
 	}
-	if p.targetName != "" && !nameMatches(p.targetName, d.Name) {
+	if p.targetName != "" && !selects(p.targetName, names...) {
 		return analyzer.Source{}, false
 	}
 	rn := nodes[len(nodes)-1]
@@ -113,7 +150,7 @@ func (o *object) patched(k *kustomization, p patchRef, nodes []*yaml.Node, q ana
 		case root.Kind == yaml.SequenceNode:
 			s, ok = jsonPatched(pd, nodes, q)
 		case p.json6902 || root.Kind != yaml.MappingNode:
-		case pd.Kind != "" && pd.Kind != d.Kind || pd.Name != "" && !strings.Contains(d.Name, pd.Name):
+		case pd.Kind != "" && pd.Kind != kind || pd.Name != "" && !slices.Contains(names, pd.Name):
 		default:
 			sp, sn := mapPath(nodes, q, root)
 			if sn != nil && (rn.Kind != yaml.ScalarNode || sameScalar(sn, rn)) {
@@ -162,7 +199,7 @@ func jsonPatched(pd *analyzer.Document, nodes []*yaml.Node, q analyzer.Path) (an
 // transformed returns the kustomization entry of k whose transformer set
 // the rendered scalar at q. src is the resource document's node at q, if
 // any.
-func (o *object) transformed(k *kustomization, nodes []*yaml.Node, q analyzer.Path, d *analyzer.Document, src *yaml.Node) (analyzer.Source, bool) {
+func (o *object) transformed(k *kustomization, nodes []*yaml.Node, q analyzer.Path, names []string, src *yaml.Node) (analyzer.Source, bool) {
 	if k.doc == nil || len(q) == 0 {
 		return analyzer.Source{}, false
 	}
@@ -193,7 +230,7 @@ func (o *object) transformed(k *kustomization, nodes []*yaml.Node, q analyzer.Pa
 		}
 	case last.Key == "replicas" && len(q) == 2 && q[0].Key == "spec":
 		for name, e := range k.replicas {
-			if e.value == value && strings.Contains(d.Name, name) {
+			if e.value == value && slices.Contains(names, name) {
 				return at(e.path)
 			}
 		}
@@ -527,15 +564,4 @@ func splitImage(ref string) (name, tag, digest string) {
 		name, tag = name[:i], name[i+1:]
 	}
 	return name, tag, digest
-}
-
-// nameMatches reports whether a patch target's name (a regular expression
-// matched against the whole name when the patch was applied) matches the
-// rendered name, which later prefixes and suffixes may have extended.
-func nameMatches(pattern, name string) bool {
-	if strings.Contains(name, pattern) {
-		return true
-	}
-	re, err := regexp.Compile("(?:" + pattern + ")")
-	return err == nil && re.MatchString(name)
 }
