@@ -660,14 +660,15 @@ func (b *build) kustomizationAt(p string) *kustomization {
 }
 
 // sourceDoc returns the document of file that res was read from: the one
-// of the same kind whose name res's name contains (exactly equal first),
-// looking into List items too.
+// of the same kind whose name res's name contains (exactly equal first,
+// else the longest), and of those the one in res's namespace, looking into
+// List items too.
 func (b *build) sourceDoc(file string, res *resource.Resource) *analyzer.Document {
 	f, docs, err := b.env.Documents(file)
 	if err != nil {
 		return nil
 	}
-	kind, name := res.GetKind(), res.GetName()
+	kind, name, ns := res.GetKind(), res.GetName(), res.GetNamespace()
 	var cands []*analyzer.Document
 	for _, d := range docs {
 		if strings.HasSuffix(d.Kind, "List") {
@@ -680,16 +681,27 @@ func (b *build) sourceDoc(file string, res *resource.Resource) *analyzer.Documen
 		}
 		cands = append(cands, d)
 	}
+	score := func(d *analyzer.Document) [2]int {
+		var s [2]int
+		switch {
+		case d.Name == name:
+			s[0] = len(name) + 1
+		case strings.Contains(name, d.Name):
+			s[0] = len(d.Name)
+		}
+		if d.Namespace == ns {
+			s[1] = 1
+		}
+		return s
+	}
 	var best *analyzer.Document
+	var bestScore [2]int
 	for _, d := range cands {
 		if d.Kind != kind {
 			continue
 		}
-		switch {
-		case d.Name == name:
-			return d
-		case best == nil, d.Name != "" && strings.Contains(name, d.Name) && (best.Name == "" || !strings.Contains(name, best.Name) || len(d.Name) > len(best.Name)):
-			best = d
+		if s := score(d); best == nil || s[0] > bestScore[0] || s[0] == bestScore[0] && s[1] > bestScore[1] {
+			best, bestScore = d, s
 		}
 	}
 	if best != nil {
