@@ -3,9 +3,11 @@ package kustomize
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/kvet-dev/kvet/render"
+	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 )
 
@@ -50,5 +52,33 @@ func TestBuildNeverRunsGit(t *testing.T) {
 				t.Errorf("git was run: %s", data)
 			}
 		})
+	}
+}
+
+// TestWithBuildMetadata checks that kvet's build metadata is added to a
+// root kustomization in every form of the text, which otherwise reaches
+// kustomize unchanged.
+func TestWithBuildMetadata(t *testing.T) {
+	for _, tc := range []struct {
+		text string
+		want []string
+	}{
+		{"resources:\n- a.yaml\n", []string{"originAnnotations"}},
+		{"# comment\n---\nresources:\n- a.yaml\n", []string{"originAnnotations"}},
+		{"resources: [a.yaml]\nbuildMetadata:\n- transformerAnnotations   # costly\n- managedByLabel\nnamespace: x\n", []string{"originAnnotations", "managedByLabel"}},
+		{"buildMetadata: [transformerAnnotations,\n  managedByLabel\n  ]\nresources: [a.yaml]\n", []string{"originAnnotations", "managedByLabel"}},
+		{"BuildMetadata:\r\n- managedByLabel\r\nresources:\r\n- a.yaml\r\n", []string{"originAnnotations", "managedByLabel"}},
+		{"resources: [a.yaml]\nbuildMetadata:\n", []string{"originAnnotations"}},
+		{"{resources: [a.yaml]}\n", []string{"originAnnotations"}},
+	} {
+		out := withBuildMetadata([]byte(tc.text))
+		var k types.Kustomization
+		if err := k.Unmarshal(out); err != nil {
+			t.Errorf("%q: %v in\n%s", tc.text, err, out)
+			continue
+		}
+		if !slices.Equal(k.BuildMetadata, tc.want) || !slices.Equal(k.Resources, []string{"a.yaml"}) {
+			t.Errorf("%q: buildMetadata %q, resources %q in\n%s", tc.text, k.BuildMetadata, k.Resources, out)
+		}
 	}
 }

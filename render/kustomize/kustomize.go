@@ -23,6 +23,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/api/krusty"
@@ -747,6 +748,7 @@ func (fs *fileSystem) ReadFile(p string) ([]byte, error) {
 			return nil, fmt.Errorf("reading %s: %s is remote and kvet never accesses the network", p, quote(r))
 		}
 		if filepath.Dir(p) == fs.root {
+
 			return withBuildMetadata(data), nil
 		}
 	}
@@ -786,6 +788,9 @@ func runKustomize(fs filesys.FileSystem, abs string) (m resmap.ResMap, err error
 // origin annotations (kept: managedByLabel), or data itself when it does
 // not parse as a mapping. A transformerAnnotations request of the user's
 // is dropped: kvet does not need it, and it costs a third of a build.
+// The text is edited where the field is (or added before the first key),
+// not re-serialised: any file kustomize accepts is still one (a literal
+// block that starts with a blank line does not survive a round trip).
 func withBuildMetadata(data []byte) []byte {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
@@ -793,29 +798,108 @@ func withBuildMetadata(data []byte) []byte {
 	}
 	m := doc.Content[0]
 	want := []string{"originAnnotations"}
-	seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
-	if _, v := get(m, "buildMetadata"); v != nil && v.Kind == yaml.SequenceNode {
+	key, v := field(m, "buildMetadata")
+	if v != nil && v.Kind == yaml.SequenceNode {
 		for _, n := range v.Content {
 			if n.Value == "managedByLabel" {
 				want = append(want, n.Value)
 			}
 		}
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			if m.Content[i].Value == "buildMetadata" {
-				m.Content = slices.Delete(m.Content, i, i+2)
-				break
-			}
+	}
+	value := "[" + strings.Join(want, ", ") + "]"
+	edit := func(start, end int, text string) []byte {
+		return slices.Concat(data[:start], []byte(text), data[end:])
+	}
+	switch {
+	case key != nil && v != nil && v.Kind == yaml.ScalarNode && v.Tag == "!!null" || key != nil && v != nil && v.Kind == yaml.SequenceNode:
+		// The value, from the key's colon to its last line (the end of
+		// a flow sequence: its closing bracket).
+		start := offset(data, key.Line, key.Column)
+		colon := bytes.IndexByte(data[start:], ':')
+		if start < 0 || colon < 0 {
+			return data
 		}
-	}
-	for _, w := range want {
-		seq.Content = append(seq.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: w})
-	}
-	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "buildMetadata"}, seq)
-	out, err := yaml.Marshal(&doc)
-	if err != nil {
+		start += colon + 1
+		end := lineEnd(data, lastLine(v))
+		if v.Style&yaml.FlowStyle != 0 {
+			vs := offset(data, v.Line, v.Column)
+			closing := bytes.IndexByte(data[max(vs, 0):], ']')
+			if vs < 0 || closing < 0 {
+				return data
+			}
+			end = vs + closing + 1
+		}
+		if end < start {
+			return data
+		}
+		return edit(start, end, " "+value)
+	case key != nil:
+		return data // not a list: kustomize says so
+	case m.Style&yaml.FlowStyle != 0:
+		at := offset(data, m.Line, m.Column)
+		if at < 0 || data[at] != '{' {
+			return data
+		}
+		return edit(at+1, at+1, "buildMetadata: "+value+", ")
+	case len(m.Content) == 0:
 		return data
 	}
-	return out
+	// Before the first key, which moves to the next line at its column.
+	first := m.Content[0]
+	at := offset(data, first.Line, first.Column)
+	if at < 0 {
+		return data
+	}
+	return edit(at, at, "buildMetadata: "+value+"\n"+strings.Repeat(" ", first.Column-1))
+}
+
+// offset returns the byte offset in data of a node's line and column (1-based,
+// the column counted in characters), or -1.
+func offset(data []byte, line, col int) int {
+	start := 0
+	for l := 1; l < line; l++ {
+		i := bytes.IndexByte(data[start:], '\n')
+		if i < 0 {
+			return -1
+		}
+		start += i + 1
+	}
+	at := start
+	for c := 1; c < col; c++ {
+		if at >= len(data) || data[at] == '\n' {
+			return -1
+		}
+		_, size := utf8.DecodeRune(data[at:])
+		at += size
+	}
+	return at
+}
+
+// lineEnd returns the byte offset of the end of line (before its line
+// break), or len(data).
+func lineEnd(data []byte, line int) int {
+	start := offset(data, line, 1)
+	if start < 0 {
+		return len(data)
+	}
+	i := bytes.IndexByte(data[start:], '\n')
+	if i < 0 {
+		return len(data)
+	}
+	end := start + i
+	if end > start && data[end-1] == '\r' {
+		end--
+	}
+	return end
+}
+
+// lastLine returns the last line that n or a node under it starts on.
+func lastLine(n *yaml.Node) int {
+	line := n.Line
+	for _, c := range n.Content {
+		line = max(line, lastLine(c))
+	}
+	return line
 }
 
 // relativeMessage shortens kustomize's absolute paths in a message to

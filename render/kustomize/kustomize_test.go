@@ -191,11 +191,11 @@ func TestPositions(t *testing.T) {
 		"spec.template.spec.containers[0].image": "prod/kustomization.yaml:15:11",
 		"spec.minReadySeconds":                   "prod/kustomization.yaml:24:14",
 		// in a literal block with an indentation indicator ("|4") that
-		// keeps two of the text's spaces
-		"spec.progressDeadlineSeconds": "prod/kustomization.yaml:31:36",
+		// keeps two of its first line's spaces
+		"spec.progressDeadlineSeconds": "prod/kustomization.yaml:33:34",
 		// in patches whose text is not the file's: the patch entry
-		"spec.revisionHistoryLimit": "prod/kustomization.yaml:33:10",
-		"spec.paused":               "prod/kustomization.yaml:34:10",
+		"spec.revisionHistoryLimit": "prod/kustomization.yaml:35:10",
+		"spec.paused":               "prod/kustomization.yaml:36:10",
 		// the renamed subject's name (the item's kind is checked by its want)
 		"subjects[1].name": "prod/kustomization.yaml:4:13",
 	}
