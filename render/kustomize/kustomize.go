@@ -587,7 +587,7 @@ func (b *build) object(res *resource.Resource) *object {
 					break
 				}
 			}
-			o.chain = b.chain(k, "")
+			o.chain = b.chain(k, "", "", "")
 		}
 	case origin.Path != "" && origin.Repo == "":
 		abs := filepath.Join(b.root.abs, filepath.FromSlash(origin.Path))
@@ -595,7 +595,7 @@ func (b *build) object(res *resource.Resource) *object {
 		if o.src != nil {
 			o.name = o.src.Name
 		}
-		o.chain = b.chain(nil, abs)
+		o.chain = b.chain(nil, abs, o.name, res.GetName())
 	}
 	return o
 }
@@ -604,10 +604,13 @@ func (b *build) object(res *resource.Resource) *object {
 // an object, in the order they ran: the one that lists the resource file
 // (or generated the object), then those that include it, up to the root.
 // kustomize's transformer annotations would say the same at a cost of a
-// third of the build; an object reached along several paths (a base
-// included twice) gets the kustomizations of all of them, and the values
-// decide (see object.Source).
-func (b *build) chain(owner *kustomization, file string) []*kustomization {
+// third of the build. An object reached along several paths (a base
+// included twice) was renamed along one of them: the paths whose prefixes
+// and suffixes turn name (its source name, "" when unknown) into the
+// rendered one are the object's; when none or all do, it gets the
+// kustomizations of all of them, and the values decide (see
+// object.Source).
+func (b *build) chain(owner *kustomization, file, name, rendered string) []*kustomization {
 	if b.parents == nil {
 		b.parents = map[*kustomization][]*kustomization{}
 		for _, k := range b.order {
@@ -616,39 +619,66 @@ func (b *build) chain(owner *kustomization, file string) []*kustomization {
 			}
 		}
 	}
-	var level []*kustomization
+	var starts []*kustomization
 	if owner != nil {
-		level = append(level, owner)
+		starts = append(starts, owner)
 	}
 	for _, k := range b.order {
 		if file != "" && k.lists[file] {
-			level = append(level, k)
+			starts = append(starts, k)
+		}
+	}
+	// The paths up to the root, each in the order its kustomizations ran:
+	// a kustomization's components patch what it accumulated, before its
+	// own transformers run. Bases included many times over have
+	// exponentially many paths: past maxPaths, they are not told apart.
+	const maxPaths = 64
+	var paths [][]*kustomization
+	var up func(k *kustomization, path []*kustomization)
+	up = func(k *kustomization, path []*kustomization) {
+		if len(paths) > maxPaths || slices.Contains(path, k) {
+			return
+		}
+		var add func(k *kustomization)
+		add = func(k *kustomization) {
+			if slices.Contains(path, k) {
+				return
+			}
+			for _, c := range k.comps {
+				add(c)
+			}
+			path = append(path, k)
+		}
+		path = slices.Clip(path)
+		add(k)
+		if len(b.parents[k]) == 0 {
+			paths = append(paths, path)
+		}
+		for _, p := range b.parents[k] {
+			up(p, path)
+		}
+	}
+	for _, k := range starts {
+		up(k, nil)
+	}
+	if name != "" && len(paths) <= maxPaths {
+		var named [][]*kustomization
+		for _, p := range paths {
+			if rename(name, p) == rendered {
+				named = append(named, p)
+			}
+		}
+		if len(named) > 0 {
+			paths = named
 		}
 	}
 	var out []*kustomization
-	seen := map[*kustomization]bool{}
-	// A kustomization's components patch what it accumulated, before its
-	// own transformers run.
-	var add func(k *kustomization)
-	add = func(k *kustomization) {
-		if seen[k] {
-			return
-		}
-		seen[k] = true
-		for _, c := range k.comps {
-			add(c)
-		}
-		out = append(out, k)
-	}
-	for len(level) > 0 {
-		var next []*kustomization
-		for _, k := range level {
-			if !seen[k] {
-				add(k)
-				next = append(next, b.parents[k]...)
+	for _, p := range paths {
+		for _, k := range p {
+			if !slices.Contains(out, k) {
+				out = append(out, k)
 			}
 		}
-		level = next
 	}
 	return out
 }

@@ -108,18 +108,25 @@ func (o *object) names(i int, rendered string) []string {
 	if o.name == "" {
 		return []string{rendered}
 	}
-	out := []string{o.name}
-	n := o.name
-	for _, k := range o.chain[:i] {
-		if k.namePrefix != nil {
-			n = k.namePrefix.value + n
-		}
-		if k.nameSuffix != nil {
-			n += k.nameSuffix.value
-		}
-		out = append(out, n)
+	var out []string
+	for j := range i + 1 {
+		out = append(out, rename(o.name, o.chain[:j]))
 	}
 	return append(out, rendered)
+}
+
+// rename returns name with the prefixes and suffixes of the
+// kustomizations ks applied, in order.
+func rename(name string, ks []*kustomization) string {
+	for _, k := range ks {
+		if k.namePrefix != nil {
+			name = k.namePrefix.value + name
+		}
+		if k.nameSuffix != nil {
+			name += k.nameSuffix.value
+		}
+	}
+	return name
 }
 
 // selects reports whether a kustomize selector field (a regular
