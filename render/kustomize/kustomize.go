@@ -483,17 +483,15 @@ func (b *build) kustPath(k *kustomization) string {
 }
 
 // culprit returns the entry at fault for a kustomize error: a missing
-// path named in the message (else the first missing path), an entry whose
-// value the message quotes, or else the root kustomization's first line.
+// path named in the message, the patch of the object the message names,
+// an entry whose value the message quotes, else the first missing path,
+// or else the root kustomization's first line.
 func (b *build) culprit(err error) located {
 	msg := err.Error()
 	for _, m := range b.missing {
 		if strings.Contains(msg, m.e.value) {
 			return m
 		}
-	}
-	if len(b.missing) > 0 {
-		return b.missing[0]
 	}
 	// A patch that matches nothing is named by the id of its object
 	// ("Deployment.v1.apps/absent.[noNs]").
@@ -525,6 +523,9 @@ func (b *build) culprit(err error) located {
 		if found != nil {
 			return located{k, *found}
 		}
+	}
+	if len(b.missing) > 0 {
+		return b.missing[0]
 	}
 	return located{k: b.root}
 }
