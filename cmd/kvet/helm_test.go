@@ -60,6 +60,15 @@ func TestHelmCharts(t *testing.T) {
 	if o.code != 2 || !strings.Contains(o.stderr, "--helm-values and --helm-set apply to one chart, and the paths hold 2: jobs, library") {
 		t.Errorf("--helm-set with two charts:\n%s", o)
 	}
+	// A template named alone stands for its chart, as it renders it.
+	o = kvet(t, run{args: []string{"lint", "--helm-set", "a=b", "jobs", "library/templates/job.yaml"}, dir: dir})
+	if o.code != 2 || !strings.Contains(o.stderr, "--helm-values and --helm-set apply to one chart, and the paths hold 2: jobs, library") {
+		t.Errorf("--helm-set with a chart and another's template:\n%s", o)
+	}
+	o = kvet(t, run{args: []string{"lint", "--helm-set", "configName=cfg", "jobs/templates/broken.yaml"}, dir: dir})
+	if o.code == 2 || strings.Contains(o.stdout, "render-failed") {
+		t.Errorf("--helm-set with a template named alone:\n%s", o)
+	}
 
 	// .kvet.yaml gives the values per chart.
 	cfg := "helm:\n  release-name: prod\n  charts:\n    jobs:\n      set: [configName=cfg]\n"

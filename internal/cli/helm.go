@@ -51,7 +51,11 @@ func checkHelmFlags(f helmFlags, paths []string) ([]string, error) {
 		}
 	}
 	files, _ := analyzer.Discover(paths)
-	switch roots := helm.ChartRoots(files); len(roots) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	switch roots := helm.ChartRoots(files, wd); len(roots) {
 	case 0:
 		return nil, usageError{errors.New("--helm-values and --helm-set apply to a chart, and the paths hold none (no Chart.yaml)")}
 	case 1:

@@ -123,14 +123,16 @@ func IsChart(dir string) bool {
 }
 
 // ChartRoots returns the outermost charts among files (slash-separated
-// paths, as discovered): the directories holding a Chart.yaml that no
-// other chart in the list contains (a vendored subchart under charts/ is
-// rendered with its parent). The result is sorted.
-func ChartRoots(files []string) []string {
+// paths, as discovered, relative to the working directory wd): the charts
+// the render stage renders for them (see Renderer.Root: a Chart.yaml's
+// directory, the chart of a template named alone) that no other one
+// contains (a vendored subchart under charts/ is rendered with its
+// parent). The result is sorted.
+func ChartRoots(files []string, wd string) []string {
 	var charts []string
 	for _, f := range files {
-		if path.Base(f) == ChartFile {
-			charts = append(charts, path.Dir(f))
+		if c := chartOf(f, wd); c != "" {
+			charts = append(charts, c)
 		}
 	}
 	var roots []string

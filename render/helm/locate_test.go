@@ -229,9 +229,21 @@ func TestIsTemplate(t *testing.T) {
 }
 
 func TestChartRoots(t *testing.T) {
-	got := ChartRoots([]string{"a/Chart.yaml", "a/templates/x.yaml", "a/charts/b/Chart.yaml", "c/d/Chart.yaml", "Chartx.yaml"})
-	if fmt.Sprint(got) != "[a c/d]" {
-		t.Errorf("ChartRoots = %v, want [a c/d]", got)
+	dir := t.TempDir()
+	for _, f := range []string{"a/Chart.yaml", "a/templates/x.yaml", "a/charts/b/Chart.yaml", "c/d/Chart.yaml", "e/Chart.yaml", "e/templates/y.yaml", "f/templates/z.yaml"} {
+		p := filepath.Join(dir, filepath.FromSlash(f))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// e's template named alone marks its chart, as the render stage
+	// renders it; f has no Chart.yaml.
+	got := ChartRoots([]string{"a/Chart.yaml", "a/templates/x.yaml", "a/charts/b/Chart.yaml", "c/d/Chart.yaml", "Chartx.yaml", "e/templates/y.yaml", "f/templates/z.yaml"}, dir)
+	if fmt.Sprint(got) != "[a c/d e]" {
+		t.Errorf("ChartRoots = %v, want [a c/d e]", got)
 	}
 }
 

@@ -83,7 +83,10 @@ func (*Renderer) Names() []string { return nil }
 // a template named alone (a pre-commit hook passes the staged files) marks
 // its chart: the outermost one whose templates, or vendored subcharts'
 // templates, hold it.
-func (*Renderer) Root(file, wd string) string {
+func (*Renderer) Root(file, wd string) string { return chartOf(file, wd) }
+
+// chartOf returns the chart that file marks (see Renderer.Root), or "".
+func chartOf(file, wd string) string {
 	if path.Base(file) == ChartFile {
 		return path.Dir(file)
 	}
