@@ -26,6 +26,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"text/template/parse"
 
 	yaml3 "go.yaml.in/yaml/v3"
 	chartcommon "helm.sh/helm/v4/pkg/chart/common"
@@ -108,9 +109,12 @@ func Render(ctx context.Context, req helm.Request) helm.Output {
 		return fail(helm.Failure{Message: "values: " + valuesMessage(err)})
 	}
 	dirs := subchartDirs(src, req.Dir, ch)
-	// Render; on a template failure, leave that template out and render
-	// the rest again (at most once per template).
-	for range countTemplates(ch) + 1 {
+	// Render; on a template failure, leave that template's output out
+	// (its defines are kept for the templates that use them; if one of
+	// them fails too, the whole template) and render the rest again (at
+	// most twice per template).
+	blanked := map[string]bool{}
+	for range 2*countTemplates(ch) + 1 {
 		if err := ctx.Err(); err != nil {
 			return fail(helm.Failure{Message: err.Error()})
 		}
@@ -128,8 +132,17 @@ func Render(ctx context.Context, req helm.Request) helm.Output {
 		}
 		f := templateFailure(err, dirs)
 		out.Failures = append(out.Failures, f.Failure)
-		if f.name == "" || strings.HasPrefix(path.Base(f.name), "_") || !removeTemplate(ch, f.name) {
+		if f.name == "" || strings.HasPrefix(path.Base(f.name), "_") {
 			return out // a helper or an unknown place: nothing renders
+		}
+		if !blanked[f.name] {
+			blanked[f.name] = true
+			if editTemplate(ch, f.name, definesOnly) {
+				continue
+			}
+		}
+		if !editTemplate(ch, f.name, nil) {
+			return out
 		}
 	}
 	return out
@@ -462,20 +475,93 @@ func countTemplates(ch *chart.Chart) int {
 	return n
 }
 
-// removeTemplate drops the template Helm names name from the chart tree.
-func removeTemplate(ch *chart.Chart, name string) bool {
+// editTemplate replaces the text of the template Helm names name in the
+// chart tree by edit's (the template is dropped when edit is nil or
+// returns nil). It reports whether the template was found.
+func editTemplate(ch *chart.Chart, name string, edit func(name string, text []byte) []byte) bool {
 	for i, t := range ch.Templates {
-		if path.Join(ch.ChartFullPath(), t.Name) == name {
-			ch.Templates = slices.Delete(slices.Clone(ch.Templates), i, i+1)
-			return true
+		if path.Join(ch.ChartFullPath(), t.Name) != name {
+			continue
 		}
+		var text []byte
+		if edit != nil {
+			text = edit(name, t.Data)
+		}
+		if text == nil {
+			ch.Templates = slices.Delete(slices.Clone(ch.Templates), i, i+1)
+		} else {
+			ch.Templates = slices.Clone(ch.Templates)
+			ch.Templates[i] = &chartcommon.File{Name: t.Name, Data: text, ModTime: t.ModTime}
+		}
+		return true
 	}
 	for _, d := range ch.Dependencies() {
-		if removeTemplate(d, name) {
+		if editTemplate(d, name, edit) {
 			return true
 		}
 	}
 	return false
+}
+
+// definesOnly returns a template's text with only its define blocks kept,
+// in place (everything else is blanked, line breaks kept, so that line
+// numbers hold): it renders nothing, and the templates that include its
+// defines still find them. It returns nil when the text does not parse or
+// defines nothing.
+func definesOnly(name string, text []byte) []byte {
+	tr := parse.New(name)
+	tr.Mode = parse.SkipFuncCheck
+	trees := map[string]*parse.Tree{}
+	if _, err := tr.Parse(string(text), "", "", trees); err != nil {
+		return nil
+	}
+	// A define runs from its action to where the next top-level node or
+	// define starts (or the end).
+	var starts []int
+	if main := trees[name]; main != nil && main.Root != nil {
+		for _, n := range main.Root.Nodes {
+			at := int(n.Position())
+			if n.Type() != parse.NodeText {
+				// an action's position is past its "{{"
+				at = bytes.LastIndex(text[:min(at+2, len(text))], []byte("{{"))
+			}
+			starts = append(starts, at)
+		}
+	}
+	var defines []int
+	for tn, t := range trees {
+		if tn == name || t.Root == nil {
+			continue
+		}
+		at := bytes.LastIndex(text[:t.Root.Pos], []byte("{{"))
+		if at < 0 {
+			continue
+		}
+		action := strings.TrimLeft(string(text[at+2:t.Root.Pos]), "- \t\r\n")
+		if !strings.HasPrefix(action, "define") {
+			continue // a block: executed where it is
+		}
+		defines = append(defines, at)
+		starts = append(starts, at)
+	}
+	if len(defines) == 0 {
+		return nil
+	}
+	slices.Sort(starts)
+	out := bytes.Repeat([]byte{' '}, len(text))
+	for i, c := range text {
+		if c == '\n' {
+			out[i] = c
+		}
+	}
+	for _, at := range defines {
+		end := len(text)
+		if i, _ := slices.BinarySearch(starts, at+1); i < len(starts) {
+			end = starts[i]
+		}
+		copy(out[at:end], text[at:end])
+	}
+	return out
 }
 
 // chartDir is where a chart of the tree lives: a directory relative to

@@ -142,6 +142,11 @@ func TestRenderFailures(t *testing.T) {
 FAIL templates/a-parse.yaml:4:0 [] parse error at (broken/templates/a-parse.yaml:5): unclosed action started at broken/templates/a-parse.yaml:4
 FAIL templates/b-required.yaml:6:15 [] execution error at (broken/templates/b-required.yaml:6:15): password is required
 `},
+		// The failing template's defines still serve the template that
+		// includes them.
+		{"defines", `defines/templates/b.yaml -> templates/b.yaml
+FAIL templates/a.yaml:9:12 [] execution error at (defines/templates/a.yaml:9:12): need tok
+`},
 		{"old", `FAIL Chart.yaml:4:0 [] chart requires kubeVersion: <1.20.0 which is incompatible with Kubernetes v1.37.0
 `},
 		// Of a key written twice, Helm reads the last: the failure is there.
@@ -160,6 +165,9 @@ FAIL templates/b-required.yaml:6:15 [] execution error at (broken/templates/b-re
 			out := Render(context.Background(), helm.Request{Dir: filepath.Join(dir, tt.chart)})
 			if got := summary(out); got != tt.want {
 				t.Errorf("got:\n%s\nwant:\n%s", got, tt.want)
+			}
+			if tt.chart == "defines" && len(out.Templates) == 1 && !strings.Contains(out.Templates[0].Content, "name: release-name-app\n  labels: \n    app: release-name-app") {
+				t.Errorf("b.yaml rendered without a.yaml's defines:\n%s", out.Templates[0].Content)
 			}
 		})
 	}
