@@ -65,6 +65,7 @@ type kustomization struct {
 	labels                map[string]entry // label key → value entry
 	annotations           map[string]entry // commonAnnotations key → value entry
 	generators            []entry          // configMapGenerator and secretGenerator names
+	helmCharts            []entry          // helmCharts (and helmChartInflationGenerator) items, by chart name
 
 	// Filled while visiting: the kustomizations it includes (resources and
 	// bases that are directories), its components, and the absolute paths
@@ -179,6 +180,11 @@ func parseKustomization(docs []*analyzer.Document, dir, abs string) *kustomizati
 		}
 		k.patches = append(k.patches, p)
 	})
+	for _, name := range []string{"helmCharts", "helmChartInflationGenerator"} {
+		eachItem(root, name, func(at analyzer.Path, n *yaml.Node) {
+			k.helmCharts = append(k.helmCharts, entry{value: fieldScalar(n, "name"), path: at})
+		})
+	}
 	for _, name := range []string{"images", "imageTags"} {
 		eachItem(root, name, func(at analyzer.Path, n *yaml.Node) {
 			im := image{at: at}

@@ -19,6 +19,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -237,8 +238,9 @@ type build struct {
 	// order lists them in the order visited.
 	order []*kustomization
 	// remote are the entries that name remote content; missing those
-	// that name local paths that do not exist.
-	remote, missing []located
+	// that name local paths that do not exist; helm the Helm charts to
+	// inflate.
+	remote, missing, helm []located
 	// patchFiles are the local patch files and generator sources named by
 	// the kustomizations visited (read only through the rendering).
 	patchFiles []string
@@ -253,6 +255,9 @@ type build struct {
 type located struct {
 	k *kustomization
 	e entry
+	// atKey: the entry is a field's key (one kustomize does not know),
+	// not its value.
+	atKey bool
 }
 
 // Render implements render.Renderer.
@@ -279,6 +284,12 @@ func (r *Renderer) Render(ctx context.Context, env *render.Env, dir string) *ana
 		at := b.remote[0]
 		b.fail(out, at, fmt.Sprintf("%s is remote and kvet never accesses the network, so the kustomization is not rendered "+
 			"(lint the output of `kustomize build` with `kvet lint -`)", quote(at.e.value)))
+		return out
+	}
+	if len(b.helm) > 0 {
+		at := b.helm[0]
+		b.fail(out, at, "Helm chart "+quote(at.e.value)+": kvet does not inflate the Helm charts of a kustomization (kustomize runs helm for them with --enable-helm, and helm downloads the chart), "+
+			"so the kustomization is not rendered (lint the chart's directory, or the output of `kustomize build --enable-helm` with `kvet lint -`)")
 		return out
 	}
 	if err := ctx.Err(); err != nil {
@@ -387,16 +398,16 @@ func (b *build) visit(dir, abs string, from *located) *kustomization {
 	b.order = append(b.order, k)
 	for _, e := range k.paths() {
 		if isRemote(e.value) {
-			b.remote = append(b.remote, located{k, e})
+			b.remote = append(b.remote, located{k: k, e: e})
 			continue
 		}
 		display, target := k.local(e.value)
 		st, err := os.Stat(target)
 		switch {
 		case err != nil:
-			b.missing = append(b.missing, located{k, e})
+			b.missing = append(b.missing, located{k: k, e: e})
 		case st.IsDir():
-			c := b.visit(display, target, &located{k, e})
+			c := b.visit(display, target, &located{k: k, e: e})
 			switch {
 			case c == nil:
 			case c.kind == "Component":
@@ -412,6 +423,9 @@ func (b *build) visit(dir, abs string, from *located) *kustomization {
 			}
 			k.lists[target] = true
 		}
+	}
+	for _, e := range k.helmCharts {
+		b.helm = append(b.helm, located{k: k, e: e})
 	}
 	for _, p := range k.patches {
 		if p.inline == nil && p.value != "" && !isRemote(p.value) {
@@ -440,7 +454,7 @@ func (b *build) fail(out *analyzer.Rendering, at located, msg string) {
 	var file *analyzer.File
 	var rng analyzer.Range
 	if k.doc != nil {
-		file, rng = k.doc.Position(at.e.path, false)
+		file, rng = k.doc.Position(at.e.path, at.atKey)
 	} else if f, err := b.env.File(b.kustPath(k)); err == nil {
 		file = f
 		rng = analyzer.Range{Start: analyzer.Position{Line: 1, Column: 1}, End: analyzer.Position{Line: 1, Column: 1 + len(f.Line(1))}}
@@ -488,6 +502,17 @@ func (b *build) kustPath(k *kustomization) string {
 // or else the root kustomization's first line.
 func (b *build) culprit(err error) located {
 	msg := err.Error()
+	// A field kustomize does not know: at its key.
+	if m := unknownField.FindStringSubmatch(msg); m != nil {
+		for _, k := range b.order {
+			if k.doc == nil {
+				continue
+			}
+			if key, _ := get(k.doc.Root(), m[1]); key != nil {
+				return located{k: k, e: entry{path: analyzer.NewPath(m[1])}, atKey: true}
+			}
+		}
+	}
 	for _, m := range b.missing {
 		if strings.Contains(msg, m.e.value) {
 			return m
@@ -501,7 +526,7 @@ func (b *build) culprit(err error) located {
 			docs, _ := b.patchDocs(k, p)
 			for _, d := range docs {
 				if d.Kind != "" && d.Name != "" && strings.Contains(msg, d.Kind+".") && strings.Contains(msg, "/"+d.Name+".") {
-					return located{k, p.entry}
+					return located{k: k, e: p.entry}
 				}
 			}
 		}
@@ -521,7 +546,7 @@ func (b *build) culprit(err error) located {
 			}
 		}
 		if found != nil {
-			return located{k, *found}
+			return located{k: k, e: *found}
 		}
 	}
 	if len(b.missing) > 0 {
@@ -529,6 +554,10 @@ func (b *build) culprit(err error) located {
 	}
 	return located{k: b.root}
 }
+
+// unknownField finds the field of kustomize's error about a kustomization
+// field it does not know (encoding/json's message).
+var unknownField = regexp.MustCompile(`invalid Kustomization: json: unknown field "([^"]*)"`)
 
 // quotes reports whether msg names value as a whole: between quotes or
 // parentheses ('patch.yaml', path(patch.yaml)).
