@@ -159,7 +159,8 @@ func adminEquivalent(r *rbacv1.PolicyRule) bool {
 // ClusterRole (kind) grants, decided with the authorizer's own matching: a
 // "*" resource or verb grants them all. An admin-equivalent entry has one
 // risk, admin (error in a ClusterRole, warning in a Role), as
-// rbac-admin-equivalent then reports it alone.
+// rbac-admin-equivalent then reports it alone. A Role's entries grant no
+// Cluster access: a RoleBinding applies only to requests in its namespace.
 func Risks(kind string, r *rbacv1.PolicyRule) []Risk {
 	if adminEquivalent(r) {
 		sev := analyzer.SeverityError
@@ -175,7 +176,7 @@ func Risks(kind string, r *rbacv1.PolicyRule) []Risk {
 	var out []Risk
 	table := accessTable()
 	for i := range table {
-		if risk, ok := table[i].grantedBy(r); ok {
+		if risk, ok := table[i].grantedBy(r); ok && !(risk.Cluster && kind == KindRole) {
 			out = append(out, risk)
 		}
 	}
@@ -229,7 +230,9 @@ func (def *accessDef) grantedBy(r *rbacv1.PolicyRule) (Risk, bool) {
 				if !ok {
 					continue
 				}
-				if risk.Resource < 0 {
+				// The elements of the first request, or of the first
+				// made in a namespace (what a RoleBinding can grant).
+				if risk.Resource < 0 || !p.cluster && !namespaced {
 					risk.Verb, risk.Resource = m.Verb, m.Resource
 				}
 				if !slices.Contains(risk.Verbs, verb) {

@@ -43,8 +43,17 @@ func TestRisks(t *testing.T) {
 		{"Role", p("", "*", "get"), []string{
 			"secrets rbac-secrets-access warning [get] res[0] verb[0]",
 			"exec rbac-pod-exec warning [get] res[0] verb[0]",
+		}},
+		{"ClusterRole", p("", "*", "get"), []string{
+			"secrets rbac-secrets-access warning [get] res[0] verb[0]",
+			"exec rbac-pod-exec warning [get] res[0] verb[0]",
 			"nodes-proxy rbac-nodes-proxy error [get] res[0] verb[0]",
 		}},
+		// A RoleBinding applies only to requests in its namespace: a Role
+		// grants no cluster-scoped access.
+		{"Role", p("", "*/proxy,users,nodes/proxy,persistentvolumes", "get,impersonate,create"), nil},
+		{"Role", p("", "users,serviceaccounts", "impersonate"), []string{"impersonate rbac-escalation-verbs error [impersonate] res[1] verb[0]"}},
+		{"Role", p("admissionregistration.k8s.io", "mutatingwebhookconfigurations", "patch"), nil},
 		{"Role", p("", "pods/exec,pods/attach", "create"), []string{"exec rbac-pod-exec warning [create] res[0] verb[0]"}},
 		{"Role", p("", "*/attach", "get"), []string{"exec rbac-pod-exec warning [get] res[0] verb[0]"}},
 		{"Role", p("", "pods/*", "create"), nil},
@@ -100,6 +109,8 @@ func TestRisksAgreeWithPolicies(t *testing.T) {
 		`{apiGroups: [""], resources: [users, groups], verbs: [impersonate]}`,
 		`{apiGroups: [authentication.k8s.io], resources: [uids, "userextras/scopes"], verbs: [impersonate]}`,
 		`{apiGroups: [""], resources: [nodes/proxy], verbs: [get]}`,
+		`{apiGroups: [""], resources: ["*/proxy", users], verbs: [get, impersonate]}`,
+		`{apiGroups: [""], resources: [users, serviceaccounts], verbs: [impersonate]}`,
 		`{apiGroups: [""], resources: [nodes], verbs: [get]}`,
 		`{apiGroups: [""], resources: [serviceaccounts/token], verbs: [create]}`,
 		`{apiGroups: [admissionregistration.k8s.io], resources: [validatingwebhookconfigurations], verbs: [delete]}`,
@@ -171,7 +182,7 @@ func TestRisksCluster(t *testing.T) {
 	} {
 		r := rbacv1.PolicyRule{APIGroups: []string{""}, Resources: tt.resources, Verbs: []string{"impersonate"}}
 		var got []bool
-		for _, k := range rbac.Risks("Role", &r) {
+		for _, k := range rbac.Risks("ClusterRole", &r) {
 			if k.Access == rbac.AccessImpersonate {
 				got = append(got, k.Cluster)
 			}

@@ -14,27 +14,29 @@ import data.kvet.lib.result
 
 # found[id] maps the index of each entry of the Role or ClusterRole in input
 # that policy id reports to the set of its details (see entry_results).
-found := object.union_n([entry_found(i, rule) | some i, rule in input.rules])
+found := object.union_n([entry_found(i, input.kind, rule) | some i, rule in input.rules])
 
-# entry_found(i, rule) is found for the entry rule at index i alone. Like
-# entry_results, it reads no input: kvet builds it once per distinct entry
-# and index in a run, and a document only merges those of its entries.
-entry_found(i, rule) := {id: {i: ds} | some id, ds in entry_results(rule)}
+# entry_found(i, kind, rule) is found for the entry rule at index i alone,
+# of a kind of role. Like entry_results, it reads no input: kvet builds it
+# once per distinct entry, index and kind in a run, and a document only
+# merges those of its entries.
+entry_found(i, kind, rule) := {id: {i: ds} | some id, ds in entry_results(kind, rule)}
 
-# entry_results(rule) is what the per-entry policies report about one rule
-# entry of a Role or ClusterRole: for each rule ID, the set of its details
-# (arrays that locate the findings in the entry; see entry_pairs).
-entry_results(rule) := {id: {d | some [id2, d] in pairs; id2 == id} | some [id, _] in pairs} if {
-	pairs := entry_pairs(rule)
+# entry_results(kind, rule) is what the per-entry policies report about one
+# rule entry of a Role or ClusterRole (kind): for each rule ID, the set of
+# its details (arrays that locate the findings in the entry; see
+# entry_pairs).
+entry_results(kind, rule) := {id: {d | some [id2, d] in pairs; id2 == id} | some [id, _] in pairs} if {
+	pairs := entry_pairs(kind, rule)
 }
 
-# entry_pairs(rule) is what the per-entry policies report about one rule
-# entry, as [rule ID, details] pairs: an admin-equivalent entry is reported
-# by rbac-admin-equivalent alone; any other entry by the wildcard, resource
-# and sensitive-access policies.
-entry_pairs(rule) := {["rbac-admin-equivalent", []]} if {
+# entry_pairs(kind, rule) is what the per-entry policies report about one
+# rule entry, as [rule ID, details] pairs: an admin-equivalent entry is
+# reported by rbac-admin-equivalent alone; any other entry by the wildcard,
+# resource and sensitive-access policies.
+entry_pairs(kind, rule) := {["rbac-admin-equivalent", []]} if {
 	admin_equivalent(rule)
-} else := (((wildcards(rule) | matches_nothing(rule)) | sensitive_results(rule)) | escalations(rule)) if {
+} else := (((wildcards(rule) | matches_nothing(rule)) | sensitive_results(kind, rule)) | escalations(kind, rule)) if {
 	is_object(rule)
 } else := set()
 
@@ -86,18 +88,18 @@ unrestrictable(_, verb) := sprintf("%s is allowed only with a metadata.name fiel
 	verb in {"list", "watch"}
 }
 
-# sensitive_results(rule): the sensitive accesses of entry_grants but
+# sensitive_results(kind, rule): the sensitive accesses of entry_grants but
 # escalation, [j, verbs, what] for the resources element j.
-sensitive_results(rule) := {[id, [j, verbs, what]] |
-	some [id, j, verbs, what] in entry_grants(rule)
+sensitive_results(kind, rule) := {[id, [j, verbs, what]] |
+	some [id, j, verbs, what] in entry_grants(kind, rule)
 	id != "rbac-escalation-verbs"
 }
 
-# escalations(rule): rbac-escalation-verbs reports each verb that grants an
+# escalations(kind, rule): rbac-escalation-verbs reports each verb that grants an
 # escalation at the verb, [k, verb, whats] with whats the keys of
 # descriptions of what it lets the subject do.
-escalations(rule) := {["rbac-escalation-verbs", [k, verb, whats]] |
-	grants := {[verbs, what] | some ["rbac-escalation-verbs", _, verbs, what] in entry_grants(rule)}
+escalations(kind, rule) := {["rbac-escalation-verbs", [k, verb, whats]] |
+	grants := {[verbs, what] | some ["rbac-escalation-verbs", _, verbs, what] in entry_grants(kind, rule)}
 	some [verbs, _] in grants
 	some verb in verbs
 	some k, element in rule.verbs

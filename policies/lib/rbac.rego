@@ -118,7 +118,8 @@ valid_pattern(p) if {
 # do (a key of descriptions), the API groups that serve the resource and the
 # verbs that grant the access, both as sets that include "*" so that one
 # lookup matches an entry's element (any marks an access that every verb
-# grants). "userextras/*" stands for every
+# grants; cluster one that only cluster-scoped requests make, which a
+# namespaced Role cannot grant: see role_excludes). "userextras/*" stands for every
 # subresource of userextras (the impersonated extra's key). It is a literal:
 # policies are evaluated once per document, and a literal costs nothing to
 # look up.
@@ -126,11 +127,11 @@ sensitive := {
 	"secrets": [{"rule": "rbac-secrets-access", "what": "secrets", "groups": {"", "*"}, "verbs": {"get", "list", "watch", "*"}}],
 	"roles": [{"rule": "rbac-escalation-verbs", "what": "escalate", "groups": {"rbac.authorization.k8s.io", "*"}, "verbs": {"escalate", "bind", "*"}}],
 	"clusterroles": [{"rule": "rbac-escalation-verbs", "what": "escalate", "groups": {"rbac.authorization.k8s.io", "*"}, "verbs": {"escalate", "bind", "*"}}],
-	"users": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"", "*"}, "verbs": {"impersonate", "*"}}],
-	"groups": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"", "*"}, "verbs": {"impersonate", "*"}}],
+	"users": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"", "*"}, "verbs": {"impersonate", "*"}}],
+	"groups": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"", "*"}, "verbs": {"impersonate", "*"}}],
 	"serviceaccounts": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"", "*"}, "verbs": {"impersonate", "*"}}],
-	"uids": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
-	"userextras/*": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
+	"uids": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
+	"userextras/*": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
 	"pods/exec": [{"rule": "rbac-pod-exec", "what": "exec", "groups": {"", "*"}, "verbs": {"create", "get", "*"}}],
 	"pods/attach": [{"rule": "rbac-pod-exec", "what": "exec", "groups": {"", "*"}, "verbs": {"create", "get", "*"}}],
 	"pods/portforward": [{"rule": "rbac-pod-exec", "what": "portforward", "groups": {"", "*"}, "verbs": {"create", "*"}}],
@@ -143,25 +144,25 @@ sensitive := {
 	"replicasets": [{"rule": "rbac-workload-create", "what": "workloads", "groups": {"apps", "*"}, "verbs": {"create", "*"}}],
 	"jobs": [{"rule": "rbac-workload-create", "what": "workloads", "groups": {"batch", "*"}, "verbs": {"create", "*"}}],
 	"cronjobs": [{"rule": "rbac-workload-create", "what": "workloads", "groups": {"batch", "*"}, "verbs": {"create", "*"}}],
-	"nodes/proxy": [{"rule": "rbac-nodes-proxy", "what": "nodes-proxy", "groups": {"", "*"}, "verbs": {"*"}, "any": true}],
+	"nodes/proxy": [{"rule": "rbac-nodes-proxy", "what": "nodes-proxy", "groups": {"", "*"}, "verbs": {"*"}, "any": true, "cluster": true}],
 	"serviceaccounts/token": [{"rule": "rbac-token-request", "what": "token", "groups": {"", "*"}, "verbs": {"create", "*"}}],
 	"validatingwebhookconfigurations": [{
-		"rule": "rbac-webhook-config", "what": "webhooks", "groups": {"admissionregistration.k8s.io", "*"},
+		"rule": "rbac-webhook-config", "what": "webhooks", "cluster": true, "groups": {"admissionregistration.k8s.io", "*"},
 		"verbs": {"create", "update", "patch", "delete", "deletecollection", "*"},
 	}],
 	"mutatingwebhookconfigurations": [{
-		"rule": "rbac-webhook-config", "what": "webhooks", "groups": {"admissionregistration.k8s.io", "*"},
+		"rule": "rbac-webhook-config", "what": "webhooks", "cluster": true, "groups": {"admissionregistration.k8s.io", "*"},
 		"verbs": {"create", "update", "patch", "delete", "deletecollection", "*"},
 	}],
-	"persistentvolumes": [{"rule": "rbac-persistent-volume-create", "what": "persistent-volumes", "groups": {"", "*"}, "verbs": {"create", "*"}}],
+	"persistentvolumes": [{"rule": "rbac-persistent-volume-create", "what": "persistent-volumes", "cluster": true, "groups": {"", "*"}, "verbs": {"create", "*"}}],
 	"namespaces": [{"rule": "rbac-namespace-modify", "what": "namespaces", "groups": {"", "*"}, "verbs": {"patch", "update", "*"}}],
 	# "*/sub" names the subresource of every resource, user extras included.
-	"*/exec": [{"rule": "rbac-pod-exec", "what": "exec", "groups": {"", "*"}, "verbs": {"create", "get", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
-	"*/attach": [{"rule": "rbac-pod-exec", "what": "exec", "groups": {"", "*"}, "verbs": {"create", "get", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
-	"*/portforward": [{"rule": "rbac-pod-exec", "what": "portforward", "groups": {"", "*"}, "verbs": {"create", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
-	"*/ephemeralcontainers": [{"rule": "rbac-pod-exec", "what": "debug", "groups": {"", "*"}, "verbs": {"update", "patch", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
-	"*/proxy": [{"rule": "rbac-nodes-proxy", "what": "nodes-proxy", "groups": {"", "*"}, "verbs": {"*"}, "any": true}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
-	"*/token": [{"rule": "rbac-token-request", "what": "token", "groups": {"", "*"}, "verbs": {"create", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
+	"*/exec": [{"rule": "rbac-pod-exec", "what": "exec", "groups": {"", "*"}, "verbs": {"create", "get", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
+	"*/attach": [{"rule": "rbac-pod-exec", "what": "exec", "groups": {"", "*"}, "verbs": {"create", "get", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
+	"*/portforward": [{"rule": "rbac-pod-exec", "what": "portforward", "groups": {"", "*"}, "verbs": {"create", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
+	"*/ephemeralcontainers": [{"rule": "rbac-pod-exec", "what": "debug", "groups": {"", "*"}, "verbs": {"update", "patch", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
+	"*/proxy": [{"rule": "rbac-nodes-proxy", "what": "nodes-proxy", "groups": {"", "*"}, "verbs": {"*"}, "any": true, "cluster": true}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
+	"*/token": [{"rule": "rbac-token-request", "what": "token", "groups": {"", "*"}, "verbs": {"create", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
 }
 
 # implications are the accesses a "*" resource grants, by what, in the
@@ -210,16 +211,19 @@ named(pattern) := sensitive["userextras/*"] if {
 	regex.match(`^(userextras|\*)/[^*/A-Z]+$`, pattern)
 }
 
-# entry_grants(rule) is the set of [rule ID, resources index, verbs, what]
-# of the entry rule: for each resources element (other than "*") that names
-# a sensitive resource in an API group the entry covers, the rule that
-# reports it, the verbs of the entry that grant the access (a set) and
-# what it lets the subject do (a key of descriptions). It reads no input, so
-# kvet computes it once per distinct entry in a run.
-entry_grants(rule) := {[access.rule, j, verbs, access.what] |
+# entry_grants(kind, rule) is the set of [rule ID, resources index, verbs,
+# what] of the entry rule of a kind ("Role" or "ClusterRole"): for each
+# resources element (other than "*") that names a sensitive resource in an
+# API group the entry covers, the rule that reports it, the verbs of the
+# entry that grant the access (a set) and what it lets the subject do (a
+# key of descriptions). A Role's entries grant no cluster-scoped access. It
+# reads no input, so kvet computes it once per distinct kind and entry in a
+# run.
+entry_grants(kind, rule) := {[access.rule, j, verbs, access.what] |
 	some j, pattern in rule.resources
 	is_string(pattern)
 	some access in named(pattern)
+	not role_excludes(kind, access)
 	some group in rule.apiGroups
 	access.groups[group]
 	verbs := granting_verbs(rule, access)
@@ -243,7 +247,10 @@ implied(kind, rule) := [descriptions[imp.what] |
 	implies(rule, imp)
 ]
 
-role_excludes("Role", imp) if imp.cluster
+# role_excludes(kind, access) holds for an access (of implications or
+# sensitive) to cluster-scoped resources in a Role: a RoleBinding applies
+# only to requests in its namespace, so a Role cannot grant it.
+role_excludes("Role", access) if access.cluster
 
 # implies(rule, imp) holds when the entry grants the implication imp: one
 # of its API groups and one of its verbs. It stops at the first match

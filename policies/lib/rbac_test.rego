@@ -81,7 +81,7 @@ test_entry_grants_need_group_and_verb if {
 		{"apiGroups": [""], "resources": ["*"], "verbs": ["get"]},
 		{"apiGroups": ["", "rbac.authorization.k8s.io"], "resources": ["clusterroles", "serviceaccounts"], "verbs": ["bind", "impersonate", "get"]},
 	]
-	{[i, g] | some i, rule in rules; some g in entry_grants(rule)} == {
+	{[i, g] | some i, rule in rules; some g in entry_grants("ClusterRole", rule)} == {
 		[0, ["rbac-secrets-access", 0, {"get"}, "secrets"]],
 		[1, ["rbac-secrets-access", 1, {"*"}, "secrets"]],
 		[5, ["rbac-escalation-verbs", 0, {"bind"}, "escalate"]],

@@ -6,7 +6,9 @@
 #   any permission), bind on them (bind any role, cluster-admin included) or
 #   impersonate on users, groups, service accounts, UIDs or user extras (act
 #   as anyone, e.g. system:masters). Each of these is a path to
-#   cluster-admin. A "*" verb grants them too.
+#   cluster-admin. A "*" verb grants them too. Impersonating users, groups,
+#   UIDs or user extras is a request outside any namespace, which a Role
+#   cannot grant; impersonating service accounts is one it can.
 # custom:
 #   id: rbac-escalation-verbs
 #   severity: error

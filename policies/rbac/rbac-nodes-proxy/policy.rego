@@ -5,7 +5,8 @@
 #   node: the subject can run commands in any pod on the node (the kubelet's
 #   /exec and /run endpoints accept GET over websockets), read logs and
 #   metrics, and it bypasses the API server's audit log and admission
-#   control.
+#   control. nodes are cluster-scoped: a Role (whose RoleBindings apply
+#   only in their namespace) cannot grant it and is not reported.
 # custom:
 #   id: rbac-nodes-proxy
 #   severity: error

@@ -3,7 +3,8 @@
 # description: >-
 #   create on persistentvolumes lets the subject define a hostPath (or
 #   other node-local) volume and claim it from a pod: the pod then reads and
-#   writes the node's file system, escaping the container.
+#   writes the node's file system, escaping the container. persistentvolumes
+#   are cluster-scoped: a Role cannot grant them and is not reported.
 # custom:
 #   id: rbac-persistent-volume-create
 #   severity: warning

@@ -5,7 +5,8 @@
 #   validatingwebhookconfigurations or mutatingwebhookconfigurations lets
 #   the subject disable policy enforcement, or register a mutating webhook
 #   that rewrites every pod the cluster creates and receives every object
-#   sent to the API server, secrets included.
+#   sent to the API server, secrets included. Both are cluster-scoped: a
+#   Role cannot grant them and is not reported.
 # custom:
 #   id: rbac-webhook-config
 #   severity: warning
