@@ -119,10 +119,10 @@ valid_pattern(p) if {
 # verbs that grant the access, both as sets that include "*" so that one
 # lookup matches an entry's element (any marks an access that every verb
 # grants; cluster one that only cluster-scoped requests make, which a
-# namespaced Role cannot grant: see role_excludes). "userextras/*" stands for every
-# subresource of userextras (the impersonated extra's key). It is a literal:
+# namespaced Role cannot grant: see role_excludes). It is a literal:
 # policies are evaluated once per document, and a literal costs nothing to
-# look up.
+# look up. The user extras (userextras/<key>) are extras, not a key of
+# sensitive: the element "userextras/*" is no wildcard and matches nothing.
 sensitive := {
 	"secrets": [{"rule": "rbac-secrets-access", "what": "secrets", "groups": {"", "*"}, "verbs": {"get", "list", "watch", "*"}}],
 	"roles": [{"rule": "rbac-escalation-verbs", "what": "escalate", "groups": {"rbac.authorization.k8s.io", "*"}, "verbs": {"escalate", "bind", "*"}}],
@@ -131,7 +131,6 @@ sensitive := {
 	"groups": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"", "*"}, "verbs": {"impersonate", "*"}}],
 	"serviceaccounts": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"", "*"}, "verbs": {"impersonate", "*"}}],
 	"uids": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
-	"userextras/*": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
 	"pods/exec": [{"rule": "rbac-pod-exec", "what": "exec", "groups": {"", "*"}, "verbs": {"create", "get", "*"}}],
 	"pods/attach": [{"rule": "rbac-pod-exec", "what": "exec", "groups": {"", "*"}, "verbs": {"create", "get", "*"}}],
 	"pods/portforward": [{"rule": "rbac-pod-exec", "what": "portforward", "groups": {"", "*"}, "verbs": {"create", "*"}}],
@@ -183,6 +182,10 @@ implications := [
 	{"what": "namespaces", "groups": {"", "*"}, "verbs": {"patch", "update", "*"}},
 ]
 
+# extras are the accesses of every subresource of userextras (the
+# impersonated extra's key).
+extras := [{"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}]
+
 # descriptions say what an access lets the subject do.
 descriptions := {
 	"secrets": "read every secret in scope",
@@ -205,7 +208,7 @@ descriptions := {
 # other "name/sub" or "*/sub" can still name a user extra (userextras/<key>).
 named(pattern) := sensitive[pattern]
 
-named(pattern) := sensitive["userextras/*"] if {
+named(pattern) := extras if {
 	contains(pattern, "/")
 	not sensitive[pattern]
 	regex.match(`^(userextras|\*)/[^*/A-Z]+$`, pattern)

@@ -91,9 +91,9 @@ test_entry_grants_need_group_and_verb if {
 
 # The lookups behind named agree with the matching semantics of names.
 test_named_agrees_with_names if {
-	every pattern in ["secrets", "pods/exec", "*/exec", "*/proxy", "*/scopes", "userextras/scopes", "userextras", "pods", "pods/*", "*/*", "nodes/proxy", "deployments", "configmaps"] {
+	every pattern in ["secrets", "pods/exec", "*/exec", "*/proxy", "*/scopes", "userextras/scopes", "userextras", "userextras/*", "pods", "pods/*", "*/*", "nodes/proxy", "deployments", "configmaps"] {
 		{[a.rule, a.what] | some a in object.get({p: named(p) | p := pattern}, pattern, [])} == {[a.rule, a.what] |
-			some resource, list in sensitive
+			some resource, list in object.union(sensitive, {"userextras/*": extras})
 			names(pattern, resource)
 			some a in list
 		}
