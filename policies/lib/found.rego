@@ -13,8 +13,12 @@ package kvet.lib.rbac
 import data.kvet.lib.result
 
 # found[id] maps the index of each entry of the Role or ClusterRole in input
-# that policy id reports to the set of its details (see entry_results).
-found := object.union_n([entry_found(i, input.kind, rule) | some i, rule in input.rules])
+# that policy id reports to the set of its details (see entry_results). A
+# ClusterRole with an aggregationRule has none: the aggregation controller
+# replaces its rules with those of the ClusterRoles it selects.
+found := {} if {
+	is_object(input.aggregationRule)
+} else := object.union_n([entry_found(i, input.kind, rule) | some i, rule in input.rules])
 
 # entry_found(i, kind, rule) is found for the entry rule at index i alone,
 # of a kind of role. Like entry_results, it reads no input: kvet builds it
