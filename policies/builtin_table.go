@@ -374,7 +374,7 @@ func builtinTable() []tableRule {
 				Title:             "binding grants permissions to a default ServiceAccount",
 				Severity:          analyzer.SeverityWarning,
 				Kinds:             []string{"RoleBinding", "ClusterRoleBinding"},
-				Rationale:         "Every pod that does not name a service account runs as its namespace's default ServiceAccount. Permissions bound to default therefore go to every such pod, present and future, not just the workload that needed them.",
+				Rationale:         "Every pod that does not name a service account runs as its namespace's default ServiceAccount. Permissions bound to default therefore go to every such pod, present and future, not just the workload that needed them. A User subject named system:serviceaccount:<namespace>:default is the same account, by the user name the authorizer matches.",
 				Remediation:       "Create a ServiceAccount for the workload, set serviceAccountName in its pod template, and bind the role to that ServiceAccount.",
 				Doc:               "",
 				URL:               "",
@@ -383,7 +383,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-default-sa-subject\"]",
 			File:    "policies/rbac/rbac-default-sa-subject/policy.rego",
-			At:      "policies/rbac/rbac-default-sa-subject/policy.rego:9:9",
+			At:      "policies/rbac/rbac-default-sa-subject/policy.rego:10:9",
 			Entries: []tableEntry{
 				{Name: "warn", Severity: 0},
 			},

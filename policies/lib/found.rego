@@ -145,6 +145,16 @@ subject_pairs(kind, subject) := {r |
 	subject.name == "default"
 	r := ["rbac-default-sa-subject", []]
 } | {r |
+	# The authorizer knows a ServiceAccount by its user name.
+	subject.kind == "User"
+	is_string(subject.name)
+	startswith(subject.name, "system:serviceaccount:")
+	parts := split(subject.name, ":")
+	count(parts) == 4
+	parts[3] == "default"
+	parts[2] != ""
+	r := ["rbac-default-sa-subject", ["user", parts[2]]]
+} | {r |
 	kind == "ClusterRoleBinding"
 	subject.kind == "ServiceAccount"
 	not has_namespace(subject)
@@ -166,8 +176,10 @@ everyone("system:authenticated") := "every authenticated user and service accoun
 
 everyone("system:serviceaccounts") := "every service account of the cluster"
 
-everyone(name) := sprintf("every service account of namespace %s", [result.quote(substring(name, count(sa_prefix), -1))]) if {
+everyone(name) := sprintf("every service account of namespace %s", [result.quote(namespace)]) if {
 	startswith(name, sa_prefix)
+	namespace := substring(name, count(sa_prefix), -1)
+	namespace != "" # no namespace: the group of nobody
 }
 
 sa_prefix := "system:serviceaccounts:"
