@@ -214,7 +214,8 @@ func (def *accessDef) grantedBy(r *rbacv1.PolicyRule) (Risk, bool) {
 	}
 	// An entry restricted to resourceNames grants the access on those
 	// objects: rated as the rbac-* rules rate it, which do not look at
-	// names (reading one named secret is still reading secrets).
+	// names (reading one named secret is still reading secrets). Creating
+	// an object or deleting a collection is no request with a name.
 	name := ""
 	if len(r.ResourceNames) > 0 {
 		name = r.ResourceNames[0]
@@ -226,7 +227,11 @@ func (def *accessDef) grantedBy(r *rbacv1.PolicyRule) (Risk, bool) {
 		}
 		for _, sub := range subs {
 			for _, verb := range verbs {
-				m, ok := matchRule(r, Request{Verb: verb, APIGroup: p.group, Resource: p.resource, Subresource: sub, Name: name})
+				req := Request{Verb: verb, APIGroup: p.group, Resource: p.resource, Subresource: sub, Name: name}
+				if sub == "" && (verb == "create" || verb == "deletecollection") {
+					req.Name = ""
+				}
+				m, ok := matchRule(r, req)
 				if !ok {
 					continue
 				}

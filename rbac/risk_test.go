@@ -128,6 +128,10 @@ func TestRisksAgreeWithPolicies(t *testing.T) {
 		`{apiGroups: [""], resources: [pods/exec], verbs: [create], resourceNames: [debug]}`,
 		`{apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [bind], resourceNames: [admin, edit, view]}`,
 		`{apiGroups: [""], resources: [namespaces], verbs: [patch], resourceNames: [team]}`,
+		`{apiGroups: ["", batch], resources: [pods, jobs], verbs: [create], resourceNames: [x]}`,
+		`{apiGroups: [""], resources: [serviceaccounts/token], verbs: [create], resourceNames: [sa]}`,
+		`{apiGroups: [admissionregistration.k8s.io], resources: [mutatingwebhookconfigurations], verbs: [create, deletecollection], resourceNames: [w]}`,
+		`{apiGroups: [""], resources: [persistentvolumes], verbs: ["*"], resourceNames: [pv]}`,
 	}
 	rated := map[string]bool{}
 	for _, k := range []string{"rbac-secrets-access", "rbac-pod-exec", "rbac-workload-create", "rbac-escalation-verbs", "rbac-nodes-proxy",
@@ -226,6 +230,30 @@ func TestLookupResource(t *testing.T) {
 		r, known := rbac.LookupResource(tt.arg)
 		if r.Group != tt.group || r.Name != tt.name || known != tt.known {
 			t.Errorf("LookupResource(%q) = %q.%q known %v, want %q.%q known %v", tt.arg, r.Name, r.Group, known, tt.name, tt.group, tt.known)
+		}
+	}
+}
+
+// TestRisksNamedCreate: no create of an object, nor deletecollection, has
+// a name, so resourceNames leave them nothing to grant; a subresource's
+// create names its object.
+func TestRisksNamedCreate(t *testing.T) {
+	for _, tt := range []struct {
+		rule rbacv1.PolicyRule
+		want []string
+	}{
+		{rbacv1.PolicyRule{APIGroups: []string{"", "batch"}, Resources: []string{"pods", "jobs"}, Verbs: []string{"create", "*"}, ResourceNames: []string{"x"}}, nil},
+		{rbacv1.PolicyRule{APIGroups: []string{"admissionregistration.k8s.io"}, Resources: []string{"mutatingwebhookconfigurations"}, Verbs: []string{"create", "deletecollection", "patch"}, ResourceNames: []string{"w"}}, []string{"webhooks [patch]"}},
+		{rbacv1.PolicyRule{APIGroups: []string{""}, Resources: []string{"*"}, Verbs: []string{"create"}, ResourceNames: []string{"web-0"}}, []string{"exec [create]", "portforward [create]", "token [create]"}},
+	} {
+		var got []string
+		for _, k := range rbac.Risks("ClusterRole", &tt.rule) {
+			if k.Access != rbac.AccessNodesProxy {
+				got = append(got, fmt.Sprintf("%s %v", k.Access, k.Verbs))
+			}
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%+v: %v, want %v", tt.rule, got, tt.want)
 		}
 	}
 }

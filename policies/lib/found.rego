@@ -84,6 +84,7 @@ unrestrictable(rule, "create") := "the name of a new object is not known when cr
 	some r in rule.resources
 	is_string(r)
 	not contains(r, "/")
+	r != "*" # also every subresource, whose create has a name
 }
 
 unrestrictable(_, "deletecollection") := "deletecollection addresses no single object, so it is never allowed"

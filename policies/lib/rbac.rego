@@ -166,19 +166,21 @@ sensitive := {
 
 # implications are the accesses a "*" resource grants, by what, in the
 # order messages list them, with the union of their API groups; cluster
-# marks cluster-scoped resources, which a namespaced Role cannot grant.
+# marks cluster-scoped resources, which a namespaced Role cannot grant;
+# unnamed accesses that only creating objects grants, which resourceNames
+# cannot.
 implications := [
 	{"what": "secrets", "groups": {"", "*"}, "verbs": {"get", "list", "watch", "*"}},
 	{"what": "exec", "groups": {"", "*"}, "verbs": {"create", "get", "*"}},
 	{"what": "portforward", "groups": {"", "*"}, "verbs": {"create", "*"}},
 	{"what": "debug", "groups": {"", "*"}, "verbs": {"update", "patch", "*"}},
-	{"what": "workloads", "groups": {"", "apps", "batch", "*"}, "verbs": {"create", "*"}},
+	{"what": "workloads", "groups": {"", "apps", "batch", "*"}, "verbs": {"create", "*"}, "unnamed": true},
 	{"what": "escalate", "groups": {"rbac.authorization.k8s.io", "*"}, "verbs": {"escalate", "bind", "*"}},
 	{"what": "impersonate", "groups": {"", "authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}},
 	{"what": "nodes-proxy", "groups": {"", "*"}, "verbs": {"*"}, "any": true, "cluster": true},
 	{"what": "token", "groups": {"", "*"}, "verbs": {"create", "*"}},
 	{"what": "webhooks", "groups": {"admissionregistration.k8s.io", "*"}, "verbs": {"create", "update", "patch", "delete", "deletecollection", "*"}, "cluster": true},
-	{"what": "persistent-volumes", "groups": {"", "*"}, "verbs": {"create", "*"}, "cluster": true},
+	{"what": "persistent-volumes", "groups": {"", "*"}, "verbs": {"create", "*"}, "cluster": true, "unnamed": true},
 	{"what": "namespaces", "groups": {"", "*"}, "verbs": {"patch", "update", "*"}},
 ]
 
@@ -229,16 +231,32 @@ entry_grants(kind, rule) := {[access.rule, j, verbs, access.what] |
 	not role_excludes(kind, access)
 	some group in rule.apiGroups
 	access.groups[group]
-	verbs := granting_verbs(rule, access)
+	verbs := granting_verbs(rule, access, pattern)
 	count(verbs) > 0
 }
 
-# granting_verbs(rule, access) is the set of the entry's verbs that grant
-# access: those access lists, or every (string) verb for an access that
-# any verb grants.
-granting_verbs(rule, access) := {verb | some verb in rule.verbs; is_string(verb)} if {
+# granting_verbs(rule, access, pattern) is the set of the entry's verbs that
+# grant access through its resources element pattern: those access lists,
+# or every (string) verb for an access that any verb grants. With
+# resourceNames, create and deletecollection of objects (not of a
+# subresource) grant nothing, as no request of them has a name.
+granting_verbs(rule, access, pattern) := {verb | some verb in rule.verbs; is_string(verb)} if {
 	access.any
-} else := {verb | some verb in rule.verbs; access.verbs[verb]}
+} else := {verb | some verb in rule.verbs; access.verbs[verb]} if {
+	count(object.get(rule, "resourceNames", [])) == 0
+} else := {verb | some verb in rule.verbs; access.verbs[verb]} if {
+	contains(pattern, "/")
+} else := {verb | some verb in rule.verbs; access.verbs[verb]; named_verb(verb, access.verbs)}
+
+# named_verb(verb, verbs) holds when verb, one of an access's verbs, can
+# be requested of a named object: not create or deletecollection, and "*"
+# only if the access has such a verb.
+named_verb(verb, _) if not verb in {"create", "deletecollection", "*"}
+
+named_verb("*", verbs) if {
+	some v in verbs
+	not v in {"create", "deletecollection", "*"}
+}
 
 # implied(kind, rule) is what a "*" resource of an entry of a kind ("Role"
 # or "ClusterRole") lets the subject do, given its verbs and API groups, in
@@ -247,8 +265,17 @@ granting_verbs(rule, access) := {verb | some verb in rule.verbs; is_string(verb)
 implied(kind, rule) := [descriptions[imp.what] |
 	some imp in implications
 	not role_excludes(kind, imp)
+	not names_exclude(rule, imp)
 	implies(rule, imp)
 ]
+
+# names_exclude(rule, imp) holds for an implication that only creating
+# objects grants (unnamed) in an entry restricted by resourceNames: a
+# create request has no name.
+names_exclude(rule, imp) if {
+	imp.unnamed
+	count(rule.resourceNames) > 0
+}
 
 # role_excludes(kind, access) holds for an access (of implications or
 # sensitive) to cluster-scoped resources in a Role: a RoleBinding applies

@@ -6,7 +6,9 @@
 #   any permission), bind on them (bind any role, cluster-admin included) or
 #   impersonate on users, groups, service accounts, UIDs or user extras (act
 #   as anyone, e.g. system:masters). Each of these is a path to
-#   cluster-admin. A "*" verb grants them too. Impersonating users, groups,
+#   cluster-admin. A "*" verb grants them too. An entry restricted by
+#   resourceNames is still reported, naming them: it leads to whatever they
+#   grant. Impersonating users, groups,
 #   UIDs or user extras is a request outside any namespace, which a Role
 #   cannot grant; impersonating service accounts is one it can.
 # custom:
@@ -39,7 +41,11 @@ deny contains finding(i, input.rules[i], detail) if {
 # input, so kvet computes it once per distinct argument in a run.
 finding(i, rule, [k, verb, whats]) := result.at(["rules", i, "verbs", k], msg) if {
 	msg := sprintf(
-		"rules[%d] grants %s on %s: the subject can %s, a path to cluster-admin; remove the verb or restrict it to named roles (resourceNames)",
-		[i, result.quote(verb), rbac.scope(rule), concat(" and ", {rbac.descriptions[w] | some w in whats})],
+		"rules[%d] grants %s on %s: the subject can %s%s",
+		[i, result.quote(verb), rbac.scope(rule), concat(" and ", {rbac.descriptions[w] | some w in whats}), reach(rule)],
 	)
 }
+
+reach(rule) := sprintf(" (limited to resourceNames [%s]), a path to whatever they grant; make sure none of them leads to cluster-admin", [rbac.quoted(rule.resourceNames)]) if {
+	count(rule.resourceNames) > 0
+} else := ", a path to cluster-admin; remove the verb or restrict it to named roles (resourceNames)"

@@ -26,7 +26,11 @@ warn contains finding(i, input.rules[i], detail) if {
 # input, so kvet computes it once per distinct argument in a run.
 finding(i, rule, [j, verbs, _]) := result.at(["rules", i, "resources", j], msg) if {
 	msg := sprintf(
-		"rules[%d] grants [%s] on %s: the subject can mint tokens for any service account in scope and act with its permissions; restrict it to named service accounts (resourceNames)",
-		[i, rbac.quoted(verbs), result.quote(rule.resources[j])],
+		"rules[%d] grants [%s] on %s: the subject can mint tokens for %s",
+		[i, rbac.quoted(verbs), result.quote(rule.resources[j]), reach(rule)],
 	)
 }
+
+reach(rule) := sprintf("the service accounts [%s] and act with their permissions; let pods get their own tokens through projected volumes instead", [rbac.quoted(rule.resourceNames)]) if {
+	count(rule.resourceNames) > 0
+} else := "any service account in scope and act with its permissions; restrict it to named service accounts (resourceNames)"
