@@ -176,7 +176,7 @@ func Risks(kind string, r *rbacv1.PolicyRule) []Risk {
 	var out []Risk
 	table := accessTable()
 	for i := range table {
-		if risk, ok := table[i].grantedBy(r); ok && !(risk.Cluster && kind == KindRole) {
+		if risk, ok := table[i].grantedBy(r); ok && (!risk.Cluster || kind != KindRole) {
 			out = append(out, risk)
 		}
 	}
