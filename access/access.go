@@ -216,10 +216,9 @@ func compareNamespaces(a, b string) int {
 	return strings.Compare(a, b)
 }
 
-// Rating says how the run rates the risks of a rule: its severity (the
-// rule's default sev, or the configuration's), and false when the rule is
-// turned off. A nil Rating keeps the defaults.
-type Rating func(ruleID string, sev analyzer.Severity) (analyzer.Severity, bool)
+// Rating says how the run rates the risks of a rule (see
+// analyzer.Rating). A nil Rating keeps the defaults.
+type Rating = analyzer.Rating
 
 // Input is one set of documents to report on.
 type Input struct {

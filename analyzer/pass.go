@@ -108,6 +108,7 @@ type SetPass struct {
 	Docs   []*Document
 	params map[string]any
 	kube   KubeVersion
+	rate   Rating
 	report func(*Document, Finding)
 	shared *sharedValues
 }
@@ -170,6 +171,10 @@ func (p *SetPass) Param(name string) any { return paramValue(p.Rule, p.params, n
 
 // KubeVersion returns the Kubernetes release the run targets.
 func (p *SetPass) KubeVersion() KubeVersion { return p.kube.OrNewest() }
+
+// Rating returns how the run rates the findings of the rules (see
+// Options.Rating).
+func (p *SetPass) Rating() Rating { return p.rate }
 
 func paramValue(r *Rule, params map[string]any, name string) any {
 	if v, ok := params[name]; ok {

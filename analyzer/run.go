@@ -19,6 +19,32 @@ type Options struct {
 	// KubeVersion is the Kubernetes release the manifests target; zero
 	// means NewestKubeVersion. Rules read it with Pass.KubeVersion.
 	KubeVersion KubeVersion
+	// Off are the rules the configuration leaves out, by ID (those of the
+	// catalog that do not run): Rating says their findings are not
+	// reported.
+	Off map[string]bool
+}
+
+// Rating says how a run rates the findings of a rule: their severity (the
+// rule's default sev, or the one the configuration sets) and false when
+// the run leaves the rule out. Rules and reports that rate what another
+// rule would find (workload-excessive-permissions and kvet access rate
+// the RBAC rules' findings) rate it through the run's Rating, so that
+// they agree with the configuration.
+type Rating func(ruleID string, sev Severity) (Severity, bool)
+
+// Rating returns the Rating of a run with the options: Off, then
+// Severity, then the default.
+func (o Options) Rating() Rating {
+	return func(id string, sev Severity) (Severity, bool) {
+		if o.Off[id] {
+			return sev, false
+		}
+		if s, ok := o.Severity[id]; ok {
+			return s, true
+		}
+		return sev, true
+	}
 }
 
 // Result is the outcome of a run.
@@ -291,7 +317,7 @@ func (e *engine) runSetRule(r *Rule, set []*Document, shared *sharedValues) *dia
 		n     int
 	}
 	resolved := map[relatedKey][]RelatedLocation{}
-	pass := &SetPass{Rule: r, Docs: set, params: e.opts.Params[r.ID], kube: e.opts.KubeVersion.OrNewest(), shared: shared, report: func(d *Document, f Finding) {
+	pass := &SetPass{Rule: r, Docs: set, params: e.opts.Params[r.ID], kube: e.opts.KubeVersion.OrNewest(), rate: e.opts.Rating(), shared: shared, report: func(d *Document, f Finding) {
 		rel := f.Related
 		key := relatedKey{n: len(rel)}
 		if len(rel) > 0 {

@@ -67,10 +67,16 @@ func (r Risk) rank() int {
 }
 
 // Excessive reports whether the access is one that
-// workload-excessive-permissions and rbac-aggregation-leak flag: a
-// permission rated error, reading secrets or exec into pods.
-func (r Risk) Excessive() bool {
-	return r.Severity == analyzer.SeverityError || r.Access == AccessAdmin || r.Access == AccessSecrets || r.Access == AccessExec
+// workload-excessive-permissions and rbac-aggregation-leak flag, as rate
+// (nil: the defaults) rates the per-document rule that reports it: a
+// permission rated error, reading secrets or exec into pods, unless the
+// run leaves that rule out.
+func (r Risk) Excessive(rate analyzer.Rating) bool {
+	sev, on := r.Severity, true
+	if rate != nil {
+		sev, on = rate(r.RuleID, r.Severity)
+	}
+	return on && (sev == analyzer.SeverityError || r.Access == AccessAdmin || r.Access == AccessSecrets || r.Access == AccessExec)
 }
 
 // Path returns the path of the element that grants the access in the

@@ -9,8 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kvet-dev/kvet/access"
-	"github.com/kvet-dev/kvet/analyzer"
-	"github.com/kvet-dev/kvet/internal/linter"
 )
 
 // accessFlags are the flags of kvet access: the report's format and
@@ -71,7 +69,7 @@ func (a *app) access(cmd *cobra.Command, f *accessFlags, paths []string) error {
 	for i, s := range sets {
 		inputs[i] = access.Input{Model: s.Model, Root: s.Root, RootKind: s.RootKind}
 	}
-	rep, err := access.Build(ctx, inputs, rating(run.lt))
+	rep, err := access.Build(ctx, inputs, run.lt.Options.Rating())
 	if err != nil {
 		return a.interrupted(f.lintFlags)
 	}
@@ -89,23 +87,4 @@ func (a *app) access(cmd *cobra.Command, f *accessFlags, paths []string) error {
 		fmt.Fprintln(a.stderr, outputNote)
 	}
 	return nil
-}
-
-// rating rates risks as the run's rules are configured: a rule the
-// configuration turns off marks nothing, and its severity is the
-// configured one.
-func rating(lt *linter.Linter) access.Rating {
-	on := map[string]bool{}
-	for _, r := range lt.Enabled {
-		on[r.ID] = true
-	}
-	return func(id string, sev analyzer.Severity) (analyzer.Severity, bool) {
-		if !on[id] {
-			return sev, false
-		}
-		if s, ok := lt.Options.Severity[id]; ok {
-			return s, true
-		}
-		return sev, true
-	}
 }

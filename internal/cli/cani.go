@@ -103,7 +103,7 @@ func (a *app) canI(cmd *cobra.Command, f *canIFlags, args []string) error {
 		return errInterrupted
 	}
 	a.warn(run, f.quiet, q.paths)
-	answers, err := f.answer(q, run.sets, rating(run.lt))
+	answers, err := f.answer(q, run.sets, run.lt.Options.Rating())
 	if err != nil {
 		return err
 	}

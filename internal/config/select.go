@@ -30,7 +30,8 @@ type Overrides struct {
 // Go and Rego, in display order) by precedence: overrides, then the
 // configuration file c (which may be nil), then each rule's default
 // (DisabledByDefault). It also returns the engine options built from the
-// file's severities and parameters. Unknown rule IDs and parameters, and
+// file's severities and parameters, with the rules left out (those of the
+// catalog that do not run, and the overrides' LeftOut) as Off. Unknown rule IDs and parameters, and
 // parameter values of the wrong type, are errors with the file's line.
 func Select(catalog []*analyzer.Rule, c *Config, o Overrides) ([]*analyzer.Rule, analyzer.Options, error) {
 	byID := make(map[string]*analyzer.Rule, len(catalog))
@@ -115,7 +116,18 @@ func Select(catalog []*analyzer.Rule, c *Config, o Overrides) ([]*analyzer.Rule,
 		}
 		if on {
 			rules = append(rules, r)
+			continue
 		}
+		if opts.Off == nil {
+			opts.Off = map[string]bool{}
+		}
+		opts.Off[r.ID] = true
+	}
+	for id := range o.LeftOut {
+		if opts.Off == nil {
+			opts.Off = map[string]bool{}
+		}
+		opts.Off[id] = true
 	}
 	return rules, opts, nil
 }

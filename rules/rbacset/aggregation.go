@@ -80,7 +80,7 @@ func reportLeak(p *analyzer.SetPass, m *rbac.Model, r *rbac.Role, step rbac.Step
 	var related []analyzer.Related
 	for _, src := range m.Effective(r) {
 		for _, risk := range src.Rule.Risks() {
-			if !risk.Excessive() || base[risk.Access] {
+			if !risk.Excessive(p.Rating()) || base[risk.Access] {
 				continue
 			}
 			phrase := risk.Phrase()

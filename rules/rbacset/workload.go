@@ -30,7 +30,10 @@ func WorkloadExcessivePermissions() *analyzer.Rule {
 			"everything (\"*\" on \"*\") turn one compromised pod into the whole namespace or cluster. kvet " +
 			"follows the chain across files: workload → serviceAccountName → RoleBinding or " +
 			"ClusterRoleBinding → Role or ClusterRole (aggregation and built-in roles included) → the rule " +
-			"that grants, with the API server's own matching.",
+			"that grants, with the API server's own matching. What counts is what the RBAC rules rate error, " +
+			"reading secrets and exec into pods, as the configuration rates them: an access whose rule is " +
+			"turned off does not count, nor one whose rule is lowered below error (unless it reads secrets " +
+			"or execs).",
 		Remediation: "Give the workload a ServiceAccount of its own, bound to a Role with only the verbs and " +
 			"resources it needs (resourceNames for the secrets it must read), or set " +
 			"automountServiceAccountToken: false when it never calls the API. Pods that do not mount a token " +
@@ -46,7 +49,8 @@ func WorkloadExcessivePermissions() *analyzer.Rule {
 			"roleRef and the granting rule are its related locations.",
 		RunSet: func(p *analyzer.SetPass) {
 			m := model(p)
-			x := m.NewExposures(rbac.Risk.Excessive)
+			rate := p.Rating()
+			x := m.NewExposures(func(r rbac.Risk) bool { return r.Excessive(rate) })
 			r := renderer{m: m, chains: map[chainKey]chain{}, findings: map[findingKey]chain{}}
 			// Workloads that run as one ServiceAccount (a namespace's
 			// default, most often) hold the same exposures.
