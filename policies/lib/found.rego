@@ -61,12 +61,23 @@ wildcards(rule) := {r |
 
 # matches_nothing(rule): resource patterns Kubernetes never matches
 # (["resources", j]), verbs that resourceNames cannot restrict
-# (["verbs", k, why]) and the literal resourceNames "*" (["resourceNames",
-# n]).
+# (["verbs", k, why]), verbs that are not lower case (["verbs", k]: the
+# authorizer compares verbs exactly, and requests' are lower case), the API
+# group "core" (["apiGroups", g]: the core group is "") and the literal
+# resourceNames "*" (["resourceNames", n]).
 matches_nothing(rule) := {r |
 	some j, pattern in rule.resources
 	not valid_pattern(pattern)
 	r := ["rbac-resource-matches-nothing", ["resources", j]]
+} | {r |
+	some k, verb in rule.verbs
+	is_string(verb)
+	not regex.match(`^(\*|[a-z][a-z0-9-]*)$`, verb)
+	r := ["rbac-resource-matches-nothing", ["verbs", k]]
+} | {r |
+	some g, group in rule.apiGroups
+	group == "core"
+	r := ["rbac-resource-matches-nothing", ["apiGroups", g]]
 } | {r |
 	count(rule.resourceNames) > 0
 	some k, verb in rule.verbs

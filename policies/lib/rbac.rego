@@ -106,11 +106,13 @@ names(pattern, target) if {
 
 # valid_pattern(p) holds for the resource patterns Kubernetes can match:
 # "*", "name", "name/sub" and "*/sub", with lower-case names (resources are
-# lower-case plurals such as "deployments"; a kind such as "Deployment"
-# matches nothing).
+# lower-case plurals such as "deployments", of letters, digits and "-": a
+# kind such as "Deployment" or a resource with its group such as
+# "deployments.apps" matches nothing). A subresource may hold dots (the
+# extra keys of "userextras/scopes.example.com").
 valid_pattern(p) if {
 	is_string(p)
-	regex.match(`^(\*|[^*/A-Z]+(/[^*/A-Z]+)?|\*/[^*/A-Z]+)$`, p)
+	regex.match(`^(\*|[a-z0-9-]+(/[^*/A-Z\s]+)?|\*/[^*/A-Z\s]+)$`, p)
 }
 
 # sensitive maps each resource kvet rates to the accesses an entry that

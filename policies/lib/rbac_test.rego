@@ -29,10 +29,10 @@ test_names_excludes_the_wildcard if {
 }
 
 test_valid_pattern if {
-	every p in ["*", "pods", "pods/log", "*/scale", "customresources.example.com"] {
+	every p in ["*", "pods", "pods/log", "*/scale", "custom-resources2", "userextras/scopes.example.com"] {
 		valid_pattern(p)
 	}
-	every p in ["pods/*", "*s", "*/*", "", "a/b/c", "Pods", "Deployment", "*/Scale", "/log", "pods/"] {
+	every p in ["pods/*", "*s", "*/*", "", "a/b/c", "Pods", "Deployment", "*/Scale", "/log", "pods/", "customresources.example.com", " pods", "pods/ log"] {
 		not valid_pattern(p)
 	}
 }

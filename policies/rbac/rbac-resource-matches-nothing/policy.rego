@@ -4,7 +4,10 @@
 #   Kubernetes matches a resource only when the entry lists "*", the exact
 #   lower-case plural ("pods"), "name/sub" ("pods/log") or "*/sub" ("*/scale").
 #   Anything else never matches: "pods/*" is not a wildcard, "*s" is not a
-#   pattern, and a kind ("Deployment") is not a resource. resourceNames
+#   pattern, and neither a kind ("Deployment") nor a resource with its group
+#   ("deployments.apps") is a resource. Verbs are compared exactly, and
+#   requests' are lower case ("GET" matches nothing); the core API group is
+#   "" ("core" matches nothing). resourceNames
 #   cannot restrict the create of a new object (its name is not known when
 #   the request is authorized) or deletecollection, and restricts list and
 #   watch only for clients that send a metadata.name field selector (kubectl
@@ -68,6 +71,21 @@ finding(i, _, ["resourceNames", n]) := result.at(["rules", i, "resourceNames", n
 	)
 }
 
+finding(i, rule, ["verbs", k]) := result.at(["rules", i, "verbs", k], msg) if {
+	verb := rule.verbs[k]
+	msg := sprintf(
+		"rules[%d] verb %s never matches: the API server compares verbs exactly, and requests' verbs are lower case; write %s",
+		[i, result.quote(verb), result.quote(lower(trim_space(verb)))],
+	)
+}
+
+finding(i, _, ["apiGroups", g]) := result.at(["rules", i, "apiGroups", g], msg) if {
+	msg := sprintf(
+		"rules[%d] API group \"core\" never matches: no group has that name, and the core group (pods, secrets, configmaps ...) is \"\"; write \"\"",
+		[i],
+	)
+}
+
 hint(pattern) := sprintf("; %s is not a wildcard, list the subresources (e.g. %s)", [result.quote(pattern), result.quote(concat("", [trim_suffix(pattern, "/*"), "/log"]))]) if {
 	is_string(pattern)
 	endswith(pattern, "/*")
@@ -75,4 +93,12 @@ hint(pattern) := sprintf("; %s is not a wildcard, list the subresources (e.g. %s
 } else := sprintf("; resources are lower-case plurals, e.g. %s", [result.quote(lower(pattern))]) if {
 	is_string(pattern)
 	lower(pattern) != pattern
+} else := sprintf("; a resource is named without its API group: write %s, with %s in apiGroups", [result.quote(substring(res, 0, dot)), result.quote(substring(res, dot + 1, -1))]) if {
+	is_string(pattern)
+	res := split(pattern, "/")[0]
+	dot := indexof(res, ".")
+	dot > 0
+} else := sprintf("; resource names have no spaces: %s", [result.quote(replace(pattern, " ", ""))]) if {
+	is_string(pattern)
+	contains(pattern, " ")
 } else := ""
