@@ -13,7 +13,7 @@ import (
 // addPolicyFlags registers --policy and --no-builtin-policies.
 func addPolicyFlags(cmd *cobra.Command, dirs *[]string, noBuiltin *bool) {
 	fl := cmd.Flags()
-	fl.StringArrayVar(dirs, "policy", nil, "load the Rego policies in `DIR` (or a .rego file) besides the built-in ones; repeatable (in kvet lint, replaces policies: of .kvet.yaml)")
+	fl.StringArrayVar(dirs, "policy", nil, "load the Rego policies in `DIR` (or a .rego file) besides the built-in ones; repeatable; replaces policies: of .kvet.yaml")
 	fl.BoolVar(noBuiltin, "no-builtin-policies", false, "leave out kvet's built-in Rego policies (the RBAC rules)")
 }
 
@@ -26,9 +26,29 @@ func (a *app) policyCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "policy",
 		Short: "Work with Rego policies",
+		Args:  cobra.ArbitraryArgs,
+		RunE:  subcommands,
 	}
 	cmd.AddCommand(a.policyTestCmd())
 	return cmd
+}
+
+// subcommands runs a command that only groups others: alone it prints its
+// help; with an argument, which names none of its commands (`kvet policy
+// tests`), it is a usage error (exit 2), not the help and success cobra
+// gives, which would let a CI step pass without running anything.
+func subcommands(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return cmd.Help()
+	}
+	hint := ""
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2
+	}
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		hint = fmt.Sprintf("; did you mean %q?", s[0])
+	}
+	return usageError{fmt.Errorf("unknown command %q for %q%s", args[0], cmd.CommandPath(), hint)}
 }
 
 func (a *app) policyTestCmd() *cobra.Command {
@@ -65,7 +85,7 @@ func (a *app) policyTestCmd() *cobra.Command {
 	fl.StringVar(&opts.Run, "run", "", "run only the tests whose package.name matches the regular expression `REGEX`")
 	fl.DurationVar(&opts.Timeout, "timeout", policies.DefaultTimeout, "time limit of each test")
 	fl.BoolVarP(&verbose, "verbose", "v", false, "list passing tests too")
-	addConfigFlag(cmd, &src.config)
+	addConfigFlag(cmd, &src.config, "DIR")
 	return cmd
 }
 

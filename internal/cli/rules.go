@@ -42,7 +42,7 @@ func (a *app) rulesCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text (a table of ID, severity and title), json (every rule's metadata) or markdown (the documentation of every rule)")
 	addPolicyFlags(cmd, &src.policies, &src.noBuiltinPolicies)
-	addConfigFlag(cmd, &src.config)
+	addConfigFlag(cmd, &src.config, "--policy")
 	return cmd
 }
 
@@ -85,7 +85,7 @@ func (a *app) explainCmd() *cobra.Command {
 		},
 	}
 	addPolicyFlags(cmd, &src.policies, &src.noBuiltinPolicies)
-	addConfigFlag(cmd, &src.config)
+	addConfigFlag(cmd, &src.config, "--policy")
 	return cmd
 }
 

@@ -27,9 +27,10 @@ type ruleSource struct {
 }
 
 // addConfigFlag registers --config on a command that reads the policies
-// of the configuration file.
-func addConfigFlag(cmd *cobra.Command, path *string) {
-	cmd.Flags().StringVar(path, "config", "", "read the policies: of the configuration `FILE` (default: .kvet.yaml or .kvet.yml in the working directory or a parent, up to the repository root); --policy replaces them")
+// of the configuration file; replacedBy names what replaces them
+// (--policy, or the command's DIR arguments).
+func addConfigFlag(cmd *cobra.Command, path *string, replacedBy string) {
+	cmd.Flags().StringVar(path, "config", "", "read the policies: of the configuration `FILE` (default: .kvet.yaml or .kvet.yml in the working directory or a parent, up to the repository root); "+replacedBy+" replaces them")
 }
 
 // configured returns src with the policies of the configuration file when

@@ -102,6 +102,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"lint", "--disable", "job-ttl-mising", "k8s"}, "kvet: --disable: unknown rule \"job-ttl-mising\" (did you mean \"job-ttl-missing\"?) (run 'kvet rules' for the list)\nRun 'kvet lint --help' for usage.\n"},
 		{[]string{"fix", "--enable", "nosuch", "k8s"}, "kvet: --enable: unknown rule \"nosuch\" (run 'kvet rules' for the list)\nRun 'kvet fix --help' for usage.\n"},
 		{[]string{"lint", "--policy-timeout", "0", "k8s"}, "kvet: --policy-timeout: want a positive duration such as 10s, got 0s\nRun 'kvet lint --help' for usage.\n"},
+		{[]string{"policy", "tests", "policy/"}, "kvet: unknown command \"tests\" for \"kvet policy\"; did you mean \"test\"?\nRun 'kvet policy --help' for usage.\n"},
 		{[]string{"completion", "tcsh"}, "kvet: unknown shell \"tcsh\" (want bash, fish, powershell, zsh)\nRun 'kvet completion --help' for usage.\n"},
 	}
 	for _, tt := range tests {
