@@ -212,7 +212,7 @@ func (a *app) fixRun(cmd *cobra.Command, f fixFlags, paths []string, echo *stdin
 			case readsStdin && ff.file.Path == stdinName:
 				stdinOut = content
 			case f.diff:
-				name := filepath.ToSlash(ff.file.Path)
+				name := diffName(ff.file.Path)
 				fmt.Fprint(a.stdout, udiff.Unified("a/"+name, "b/"+name, ff.file.Content, content))
 			default:
 				// Atomic: a reader never sees half a file, and an
@@ -462,4 +462,18 @@ func (a *app) remaining(ctx context.Context, f fixFlags, paths []string, stdin [
 	rep := &report.Report{Rules: lt.Enabled, Files: len(set.Files), Documents: len(set.Docs), Sources: set.Files,
 		Diagnostics: unsuppressedFirst(diags)}
 	return diags, rep, nil
+}
+
+// diffName names path in the headers of kvet fix --diff, relative to the
+// working directory when it is under it (an absolute path named on the
+// command line), so that patch -p1 applies the diff there.
+func diffName(path string) string {
+	if filepath.IsAbs(path) {
+		if wd, err := os.Getwd(); err == nil {
+			if rel, err := filepath.Rel(wd, path); err == nil && filepath.IsLocal(rel) {
+				path = rel
+			}
+		}
+	}
+	return filepath.ToSlash(filepath.Clean(path))
 }

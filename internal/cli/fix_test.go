@@ -153,6 +153,40 @@ func TestFixDiff(t *testing.T) {
 	}
 }
 
+// TestFixDiffPatchesAnyPath: the diff applies with patch -p1 from the
+// working directory for a path with a space (its header ends with a tab,
+// as diff -u writes it) and an absolute path under the working directory
+// (its header is relative).
+func TestFixDiffPatchesAnyPath(t *testing.T) {
+	patch, err := exec.LookPath("patch")
+	if err != nil {
+		t.Skip("no patch here")
+	}
+	dir := repo(t, map[string]string{"dir with space/job.yaml": jobNoLimits, "abs/job.yaml": jobNoLimits})
+	for _, path := range []string{"dir with space/job.yaml", filepath.Join(dir, "abs/job.yaml")} {
+		_, stdout, _ := kvet(t, "fix", "--diff", path)
+		rel, _ := filepath.Rel(dir, path)
+		if !filepath.IsAbs(path) {
+			rel = path
+		}
+		tab := ""
+		if strings.Contains(rel, " ") {
+			tab = "\t"
+		}
+		if want := "--- a/" + filepath.ToSlash(rel) + tab + "\n+++ b/" + filepath.ToSlash(rel) + tab + "\n@@"; !strings.HasPrefix(stdout, want) {
+			t.Errorf("kvet fix --diff %s: headers\n%s\nwant\n%s", path, stdout[:min(len(stdout), 120)], want)
+		}
+		cmd := exec.Command(patch, "-p1", "--quiet")
+		cmd.Stdin = strings.NewReader(stdout)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("patch -p1 on the diff of %s: %v\n%s", path, err, out)
+		}
+		if read(t, filepath.Join(dir, rel)) != jobFixed {
+			t.Errorf("patched %s differs from kvet fix's result", rel)
+		}
+	}
+}
+
 // TestFixSameFindingsAsLint checks that kvet fix fixes exactly the
 // findings lint reports: suppressions, the baseline, --disable and the
 // configuration are respected, and --rule limits the fixes.

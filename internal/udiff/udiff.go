@@ -18,8 +18,10 @@ import (
 const Context = 3
 
 // Unified returns the unified diff that turns a into b, with the headers
-// `--- oldName` and `+++ newName`, or "" when they are equal. A last line
-// without a line ending is marked `\ No newline at end of file`.
+// `--- oldName` and `+++ newName`, or "" when they are equal. A name with
+// a space is followed by a tab, as diff -u and git write it, so that patch
+// reads it whole. A last line without a line ending is marked `\ No
+// newline at end of file`.
 func Unified(oldName, newName string, a, b []byte) string {
 	if bytes.Equal(a, b) {
 		return ""
@@ -27,7 +29,7 @@ func Unified(oldName, newName string, a, b []byte) string {
 	x, y := splitLines(a), splitLines(b)
 	ops := diff(x, y)
 	var out strings.Builder
-	fmt.Fprintf(&out, "--- %s\n+++ %s\n", oldName, newName)
+	fmt.Fprintf(&out, "--- %s\n+++ %s\n", header(oldName), header(newName))
 	for _, h := range hunks(ops, len(x), len(y)) {
 		fmt.Fprintf(&out, "@@ -%s +%s @@\n", span(h.x0, h.x1), span(h.y0, h.y1))
 		i, j := h.x0, h.y0
@@ -282,4 +284,13 @@ search:
 	}
 	slices.Reverse(steps)
 	return merge(steps), true
+}
+
+// header returns name as a header of the diff: followed by a tab when it
+// holds a space or a tab.
+func header(name string) string {
+	if strings.ContainsAny(name, " \t") {
+		return name + "\t"
+	}
+	return name
 }
