@@ -132,8 +132,10 @@ func (a *app) suppress(ctx context.Context, set *analyzer.Set, res *analyzer.Res
 			return nil, nil, false, err
 		}
 		if stale := b.Apply(diags, filePaths(set), lt.Judged()); stale > 0 {
-			fmt.Fprintf(a.stderr, "kvet: %d %s recorded in %s no longer %s; run kvet lint --write-baseline %s to drop %s\n",
-				stale, plural(stale, "finding", "findings"), f.baseline, plural(stale, "occurs", "occur"), f.baseline, plural(stale, "it", "them"))
+			// The same command, paths and flags: --write-baseline records
+			// the findings of the run, and only those.
+			fmt.Fprintf(a.stderr, "kvet: %d %s recorded in %s no longer %s; to drop %s, run this kvet lint again with --write-baseline %s instead of --baseline (same paths and flags: the baseline then holds exactly what this run finds)\n",
+				stale, plural(stale, "finding", "findings"), f.baseline, plural(stale, "occurs", "occur"), plural(stale, "it", "them"), f.baseline)
 		}
 	}
 	switch {

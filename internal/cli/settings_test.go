@@ -485,7 +485,7 @@ func TestBaselinePartialRun(t *testing.T) {
 	// Fixing the finding of a linted file makes its entry stale.
 	writeFile(t, filepath.Join(dir, "a", "pods.yaml"), strings.Replace(podLimits, "limits: {memory: 64Mi}", "limits: {memory: 64Mi, cpu: 500m}", 1))
 	_, stdout, stderr = kvet(t, "lint", "--baseline", "base.json", "a/pods.yaml")
-	if !strings.Contains(stderr, "kvet: 1 finding recorded in base.json no longer occurs") || stdout != "" {
+	if !strings.Contains(stderr, "kvet: 1 finding recorded in base.json no longer occurs; to drop it, run this kvet lint again with --write-baseline base.json instead of --baseline (same paths and flags") || stdout != "" {
 		t.Errorf("after the fix: stdout %q, stderr %q; want one stale entry", stdout, stderr)
 	}
 }
