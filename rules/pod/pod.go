@@ -5,6 +5,7 @@ package pod
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -39,11 +40,15 @@ func eachResourceContainer(pass *analyzer.Pass, fn func(c analyzer.ContainerRef)
 	}
 }
 
-// missingResources returns the required resource names absent from list.
-func missingResources(list corev1.ResourceList, required []string) []string {
+// missingResources returns the required resource names absent from every
+// one of lists.
+func missingResources(required []string, lists ...corev1.ResourceList) []string {
 	var missing []string
 	for _, r := range required {
-		if _, ok := list[corev1.ResourceName(r)]; !ok {
+		if !slices.ContainsFunc(lists, func(l corev1.ResourceList) bool {
+			_, ok := l[corev1.ResourceName(r)]
+			return ok
+		}) {
 			missing = append(missing, r)
 		}
 	}
@@ -71,7 +76,7 @@ func ResourceLimitsMissing() *analyzer.Rule {
 		Run: func(pass *analyzer.Pass) {
 			required := analyzer.StringsParam(pass.Param("require"))
 			eachResourceContainer(pass, func(c analyzer.ContainerRef) {
-				missing := missingResources(c.Container.Resources.Limits, required)
+				missing := missingResources(required, c.Container.Resources.Limits)
 				if len(missing) == 0 {
 					return
 				}
@@ -93,21 +98,25 @@ func ResourceRequestsMissing() *analyzer.Rule {
 		Source:   "go",
 		Rationale: "The scheduler places pods by their requests. A container without requests is scheduled " +
 			"as if it needed nothing, lands on full nodes and is the first to be evicted under pressure " +
-			"(BestEffort), which for a Job means lost work and retries.",
+			"(BestEffort), which for a Job means lost work and retries. A resource with a limit but no " +
+			"request is requested: the API server sets the request to the limit.",
 		Remediation: "Set resources.requests.cpu and resources.requests.memory on every container and init " +
-			"container, close to its typical usage.",
+			"container, close to its typical usage (or a limit alone, which is then the request too).",
 		Doc:    "Good:\n\n    resources:\n      requests: {cpu: 100m, memory: 128Mi}\n",
 		Params: []analyzer.Param{{Name: "require", Doc: "resource names every container must request", Default: []string{"cpu", "memory"}}},
 		Run: func(pass *analyzer.Pass) {
 			required := analyzer.StringsParam(pass.Param("require"))
 			eachResourceContainer(pass, func(c analyzer.ContainerRef) {
-				missing := missingResources(c.Container.Resources.Requests, required)
+				// A limit without a request is the request too: the API
+				// server defaults each missing request to its limit.
+				res := c.Container.Resources
+				missing := missingResources(required, res.Requests, res.Limits)
 				if len(missing) == 0 {
 					return
 				}
 				pass.Reportf(c.Path.Key("resources", "requests", missing[0]),
-					"container %s has no request for %s: the scheduler reserves nothing for it, so it lands on full nodes and is evicted first under pressure; set resources.requests.%s",
-					analyzer.Quote(c.Container.Name), joinAnd(missing), strings.Join(missing, " and resources.requests."))
+					"container %s has no request (nor limit) for %s: the scheduler reserves no %s for it, so it lands on full nodes and is evicted first under pressure; set resources.requests.%s",
+					analyzer.Quote(c.Container.Name), joinAnd(missing), joinOr(missing), strings.Join(missing, " and resources.requests."))
 			})
 		},
 	}
@@ -150,12 +159,17 @@ func DefaultServiceAccount() *analyzer.Rule {
 	}
 }
 
-func joinAnd(s []string) string {
+func joinAnd(s []string) string { return join(s, "and") }
+
+func joinOr(s []string) string { return join(s, "or") }
+
+// join joins s as a sentence does: "a", "a and b", "a, b and c".
+func join(s []string, conj string) string {
 	switch len(s) {
 	case 0:
 		return ""
 	case 1:
 		return s[0]
 	}
-	return fmt.Sprintf("%s and %s", strings.Join(s[:len(s)-1], ", "), s[len(s)-1])
+	return fmt.Sprintf("%s %s %s", strings.Join(s[:len(s)-1], ", "), conj, s[len(s)-1])
 }
