@@ -51,6 +51,9 @@ type structInfo struct {
 	names func() []string
 	// enums holds the allowed values of the fields in enumFields.
 	enums map[string][]string
+	// rejected holds why the API server rejects the fields in
+	// rejectedFields.
+	rejected map[string]string
 }
 
 func newTypeCache() *typeCache { return &typeCache{structs: map[reflect.Type]*structInfo{}} }
@@ -62,7 +65,7 @@ func (c *typeCache) info(t reflect.Type) *structInfo {
 	if si != nil {
 		return si
 	}
-	si = &structInfo{name: t.Name(), fields: make(map[string][]int, t.NumField()), enums: enumFields[t]}
+	si = &structInfo{name: t.Name(), fields: make(map[string][]int, t.NumField()), enums: enumFields[t], rejected: rejectedFields[t]}
 	addFields(si, t, nil)
 	si.names = sync.OnceValue(func() []string { return slices.Sorted(maps.Keys(si.fields)) })
 	c.mu.Lock()
@@ -383,6 +386,9 @@ func (d *decoder) decodeStruct(n, at *yaml.Node, v reflect.Value, path Path) {
 			if s, ok := enumValue(fv); ok && !slices.Contains(allowed, s) {
 				d.add(IDInvalidValue, k, fp, "%s: %s", pathLabel(fp), enumProblem(s, allowed))
 			}
+		}
+		if why, ok := si.rejected[k.Value]; ok && len(d.problems) == before && !isEmpty(fv) {
+			d.add(IDInvalidValue, k, fp, "%s: %s", pathLabel(fp), why)
 		}
 		return true
 	})

@@ -46,10 +46,11 @@ func EngineRules() []*Rule {
 				"binding subject of `kind: serviceaccount` (only ServiceAccount, User and Group, case included) " +
 				"are rejected when applied, and so are values outside the fixed set of a CronJob's " +
 				"concurrencyPolicy (Allow, Forbid, Replace) or a Job's completionMode (NonIndexed, Indexed) " +
-				"and podReplacementPolicy (TerminatingOrFailed, Failed).",
+				"and podReplacementPolicy (TerminatingOrFailed, Failed). So are ephemeralContainers in a " +
+				"pod or pod template: they are only ever added to a running pod (kubectl debug).",
 			Remediation: "Write the value with the type the field expects: quote strings, leave numbers " +
 				"unquoted, and use a list where the schema has one; where the field has a fixed set of " +
-				"values, write one of them exactly as the message lists it.",
+				"values, write one of them exactly as the message lists it; remove ephemeralContainers.",
 		},
 		{
 			ID:       IDDuplicateKey,

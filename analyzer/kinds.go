@@ -63,6 +63,25 @@ var enumFields = map[reflect.Type]map[string][]string{
 	},
 }
 
+// rejectedFields lists the fields of known kinds that the API server
+// rejects in any manifest when they are not empty, by struct type and JSON
+// name, with the reason (an invalid-value message).
+var rejectedFields = map[reflect.Type]map[string]string{
+	reflect.TypeFor[corev1.PodSpec](): {
+		"ephemeralContainers": "the API server rejects ephemeral containers when a pod is created and in every pod template; " +
+			"they are added to a running pod with kubectl debug (the pods/ephemeralcontainers subresource): remove them",
+	},
+}
+
+// isEmpty reports whether v is the zero value, or an empty list or map.
+func isEmpty(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Slice, reflect.Map:
+		return v.Len() == 0
+	}
+	return v.IsZero()
+}
+
 // enumValue returns the value of an enum field: a string, or the string a
 // non-nil pointer points to.
 func enumValue(v reflect.Value) (string, bool) {

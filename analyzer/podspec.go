@@ -80,23 +80,21 @@ func PodTemplateOf(d *Document) (PodTemplate, bool) {
 type ContainerRef struct {
 	Container *corev1.Container
 	Path      Path
-	// Field is "containers", "initContainers" or "ephemeralContainers".
+	// Field is "containers" or "initContainers".
 	Field string
 }
 
-// Containers returns the containers, init containers and ephemeral
-// containers of the pod template, in that order.
+// Containers returns the containers and init containers of the pod
+// template, in that order. Ephemeral containers are not among them: the
+// API server rejects them in a manifest (the loader reports them as
+// invalid-value), so nothing of theirs ever runs as written.
 func (t PodTemplate) Containers() []ContainerRef {
-	out := make([]ContainerRef, 0, len(t.Spec.Containers)+len(t.Spec.InitContainers)+len(t.Spec.EphemeralContainers))
+	out := make([]ContainerRef, 0, len(t.Spec.Containers)+len(t.Spec.InitContainers))
 	for i := range t.Spec.Containers {
 		out = append(out, ContainerRef{&t.Spec.Containers[i], t.Path.keyIndex("containers", i), "containers"})
 	}
 	for i := range t.Spec.InitContainers {
 		out = append(out, ContainerRef{&t.Spec.InitContainers[i], t.Path.keyIndex("initContainers", i), "initContainers"})
-	}
-	for i := range t.Spec.EphemeralContainers {
-		c := corev1.Container(t.Spec.EphemeralContainers[i].EphemeralContainerCommon)
-		out = append(out, ContainerRef{&c, t.Path.keyIndex("ephemeralContainers", i), "ephemeralContainers"})
 	}
 	return out
 }

@@ -67,11 +67,8 @@ func ImageTagMutable() *analyzer.Rule {
 // containerLabel names a container in messages: `container "app"`,
 // `init container "setup"`.
 func containerLabel(c analyzer.ContainerRef) string {
-	switch c.Field {
-	case "initContainers":
+	if c.Field == "initContainers" {
 		return "init container " + analyzer.Quote(c.Container.Name)
-	case "ephemeralContainers":
-		return "ephemeral container " + analyzer.Quote(c.Container.Name)
 	}
 	return "container " + analyzer.Quote(c.Container.Name)
 }

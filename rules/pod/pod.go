@@ -29,17 +29,6 @@ func containers(pass *analyzer.Pass) []analyzer.ContainerRef {
 	}).([]analyzer.ContainerRef)
 }
 
-// eachResourceContainer calls fn for every container of the document's pod
-// template that can carry resources (ephemeral containers cannot: the API
-// forbids resources on them).
-func eachResourceContainer(pass *analyzer.Pass, fn func(c analyzer.ContainerRef)) {
-	for _, c := range containers(pass) {
-		if c.Field != "ephemeralContainers" {
-			fn(c)
-		}
-	}
-}
-
 // missingResources returns the required resource names absent from every
 // one of lists.
 func missingResources(required []string, lists ...corev1.ResourceList) []string {
@@ -67,23 +56,22 @@ func ResourceLimitsMissing() *analyzer.Rule {
 			"can use all the memory of its node until the kernel OOM-kills other workloads; without a CPU " +
 			"limit it can starve its neighbours. Limits also let the scheduler and quota reason about the pod.",
 		Remediation: "Set resources.limits.cpu and resources.limits.memory on every container and init " +
-			"container, sized from observed usage. Ephemeral containers are not checked: the API does " +
-			"not allow resources on them.",
+			"container, sized from observed usage.",
 		Doc: "Bad:\n\n    containers:\n    - name: worker\n      image: worker:1.4\n\n" +
 			"Good:\n\n    containers:\n    - name: worker\n      image: worker:1.4\n      resources:\n" +
 			"        limits: {cpu: 500m, memory: 256Mi}\n        requests: {cpu: 250m, memory: 128Mi}\n",
 		Params: []analyzer.Param{{Name: "require", Doc: "resource names every container must limit", Default: []string{"cpu", "memory"}}},
 		Run: func(pass *analyzer.Pass) {
 			required := analyzer.StringsParam(pass.Param("require"))
-			eachResourceContainer(pass, func(c analyzer.ContainerRef) {
+			for _, c := range containers(pass) {
 				missing := missingResources(required, c.Container.Resources.Limits)
 				if len(missing) == 0 {
-					return
+					continue
 				}
 				pass.Reportf(c.Path.Key("resources", "limits", missing[0]),
 					"container %s has no limit for %s: a runaway pod can exhaust its node and get other pods evicted or OOM-killed; set resources.limits.%s",
 					analyzer.Quote(c.Container.Name), joinAnd(missing), strings.Join(missing, " and resources.limits."))
-			})
+			}
 		},
 	}
 }
@@ -106,18 +94,18 @@ func ResourceRequestsMissing() *analyzer.Rule {
 		Params: []analyzer.Param{{Name: "require", Doc: "resource names every container must request", Default: []string{"cpu", "memory"}}},
 		Run: func(pass *analyzer.Pass) {
 			required := analyzer.StringsParam(pass.Param("require"))
-			eachResourceContainer(pass, func(c analyzer.ContainerRef) {
+			for _, c := range containers(pass) {
 				// A limit without a request is the request too: the API
 				// server defaults each missing request to its limit.
 				res := c.Container.Resources
 				missing := missingResources(required, res.Requests, res.Limits)
 				if len(missing) == 0 {
-					return
+					continue
 				}
 				pass.Reportf(c.Path.Key("resources", "requests", missing[0]),
 					"container %s has no request (nor limit) for %s: the scheduler reserves no %s for it, so it lands on full nodes and is evicted first under pressure; set resources.requests.%s",
 					analyzer.Quote(c.Container.Name), joinAnd(missing), joinOr(missing), strings.Join(missing, " and resources.requests."))
-			})
+			}
 		},
 	}
 }

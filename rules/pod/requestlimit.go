@@ -55,9 +55,9 @@ func ResourceRequestExceedsLimit() *analyzer.Rule {
 			if r := tmpl.Spec.Resources; r != nil {
 				check("the pod", *r, tmpl.Path.Key("resources"))
 			}
-			eachResourceContainer(pass, func(c analyzer.ContainerRef) {
+			for _, c := range containers(pass) {
 				check("container "+analyzer.Quote(c.Container.Name), c.Container.Resources, c.Path.Key("resources"))
-			})
+			}
 		},
 	}
 }
