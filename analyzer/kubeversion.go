@@ -78,8 +78,9 @@ func (v KubeVersion) AtLeast(minor int) bool { return !v.Less(KubeVersion{Major:
 
 // Feature is a field that a Kubernetes release added: in alpha, behind the
 // feature gate Gate (the API server drops the field while the gate is off),
-// from release 1.Alpha, in beta, on by default, from 1.Beta, GA from 1.GA.
-// Releases before 1.Alpha do not know the field at all.
+// from release 1.Alpha, in beta, on by default, from 1.Beta, GA from 1.GA
+// (0 while no release kvet knows has it GA). Releases before 1.Alpha do not
+// know the field at all.
 type Feature struct {
 	Field, Gate     string
 	Alpha, Beta, GA int
@@ -92,15 +93,21 @@ func (f Feature) Available(target KubeVersion) bool { return target.AtLeast(f.Be
 // Note says what advice to set the field means for the target release, to
 // be appended to a message: "" where the field is GA.
 func (f Feature) Note(target KubeVersion) string {
+	where := fmt.Sprintf("1.%d, where it is beta", f.Beta)
+	if f.GA != 0 {
+		where = fmt.Sprintf("1.%d, where it is GA, or %s", f.GA, where)
+	}
 	switch {
-	case target.AtLeast(f.GA):
+	case f.GA != 0 && target.AtLeast(f.GA):
 		return ""
+	case f.Available(target) && f.GA == 0:
+		return fmt.Sprintf(" (%s is beta, on by default, in the target %s)", f.Field, target)
 	case f.Available(target):
 		return fmt.Sprintf(" (%s is GA in Kubernetes 1.%d; the target %s has it in beta, on by default)", f.Field, f.GA, target)
 	case target.AtLeast(f.Alpha):
-		return fmt.Sprintf(" (%s needs Kubernetes 1.%d, where it is GA, or 1.%d, where it is beta: the target %s ignores it unless the %s feature gate is on)",
-			f.Field, f.GA, f.Beta, target, f.Gate)
+		return fmt.Sprintf(" (%s needs Kubernetes %s: the target %s ignores it unless the %s feature gate is on)",
+			f.Field, where, target, f.Gate)
 	}
-	return fmt.Sprintf(" (%s needs Kubernetes 1.%d, where it is GA, or 1.%d, where it is beta: the target %s ignores it, as the field arrived in 1.%d, in alpha)",
-		f.Field, f.GA, f.Beta, target, f.Alpha)
+	return fmt.Sprintf(" (%s needs Kubernetes %s: the target %s ignores it, as the field arrived in 1.%d, in alpha)",
+		f.Field, where, target, f.Alpha)
 }

@@ -43,5 +43,16 @@ func TestFeatureNote(t *testing.T) {
 		if got := f.Note(analyzer.KubeVersion{Major: 1, Minor: minor}); got != want {
 			t.Errorf("target 1.%d: Note = %q, want %q", minor, got, want)
 		}
+	} // A field not GA in any release kvet knows (GA: 0).
+	f = analyzer.Feature{Field: "spec.resources", Gate: "PodLevelResources", Alpha: 32, Beta: 34}
+	for minor, want := range map[int]string{
+		37: " (spec.resources is beta, on by default, in the target 1.37)",
+		34: " (spec.resources is beta, on by default, in the target 1.34)",
+		33: " (spec.resources needs Kubernetes 1.34, where it is beta: the target 1.33 ignores it unless the PodLevelResources feature gate is on)",
+		31: " (spec.resources needs Kubernetes 1.34, where it is beta: the target 1.31 ignores it, as the field arrived in 1.32, in alpha)",
+	} {
+		if got := f.Note(analyzer.KubeVersion{Major: 1, Minor: minor}); got != want {
+			t.Errorf("target 1.%d: Note = %q, want %q", minor, got, want)
+		}
 	}
 }

@@ -44,6 +44,48 @@ func missingResources(required []string, lists ...corev1.ResourceList) []string 
 	return missing
 }
 
+// podLevelResources is the pod template's spec.resources: requests and
+// limits of the pod as a whole (KEP 2837), for cpu, memory and hugepages.
+var podLevelResources = analyzer.Feature{Field: "pod-level spec.resources", Gate: "PodLevelResources", Alpha: 32, Beta: 34}
+
+// isPodLevelResource reports whether Kubernetes takes the resource at pod
+// level (resourcehelper.IsSupportedPodLevelResource).
+func isPodLevelResource(name string) bool {
+	return name == string(corev1.ResourceCPU) || name == string(corev1.ResourceMemory) ||
+		strings.HasPrefix(name, corev1.ResourceHugePagesPrefix)
+}
+
+// podResources returns the pod-level resources of the document's pod
+// template (nil without them) and whether the target release honours them
+// (PodLevelResources on by default; the API server drops them while the
+// gate is off).
+func podResources(pass *analyzer.Pass) (res *corev1.ResourceRequirements, honoured bool) {
+	tmpl, ok := analyzer.PodTemplateOf(pass.Doc)
+	if !ok || tmpl.Spec.Resources == nil {
+		return nil, false
+	}
+	return tmpl.Spec.Resources, podLevelResources.Available(pass.KubeVersion())
+}
+
+// notAtPodLevel narrows missing, the resources a container lacks, to those
+// that the pod-level lists (spec.resources.limits, .requests) do not cover
+// either. Where the target ignores pod-level resources it keeps them all,
+// and the note (for the message) says so if the lists would cover some.
+func notAtPodLevel(pass *analyzer.Pass, missing []string, honoured bool, lists ...corev1.ResourceList) (left []string, note string) {
+	for _, r := range missing {
+		if !isPodLevelResource(r) || len(missingResources([]string{r}, lists...)) > 0 {
+			left = append(left, r)
+		}
+	}
+	switch {
+	case len(left) == len(missing):
+		return missing, ""
+	case !honoured:
+		return missing, podLevelResources.Note(pass.KubeVersion())
+	}
+	return left, ""
+}
+
 // ResourceLimitsMissing flags containers without CPU or memory limits.
 func ResourceLimitsMissing() *analyzer.Rule {
 	return &analyzer.Rule{
@@ -56,21 +98,27 @@ func ResourceLimitsMissing() *analyzer.Rule {
 			"can use all the memory of its node until the kernel OOM-kills other workloads; without a CPU " +
 			"limit it can starve its neighbours. Limits also let the scheduler and quota reason about the pod.",
 		Remediation: "Set resources.limits.cpu and resources.limits.memory on every container and init " +
-			"container, sized from observed usage.",
+			"container, sized from observed usage, or for the pod as a whole in its spec.resources.limits " +
+			"(pod-level resources: cpu, memory and hugepages, on by default from Kubernetes 1.34).",
 		Doc: "Bad:\n\n    containers:\n    - name: worker\n      image: worker:1.4\n\n" +
 			"Good:\n\n    containers:\n    - name: worker\n      image: worker:1.4\n      resources:\n" +
 			"        limits: {cpu: 500m, memory: 256Mi}\n        requests: {cpu: 250m, memory: 128Mi}\n",
 		Params: []analyzer.Param{{Name: "require", Doc: "resource names every container must limit", Default: []string{"cpu", "memory"}}},
 		Run: func(pass *analyzer.Pass) {
 			required := analyzer.StringsParam(pass.Param("require"))
+			pod, honoured := podResources(pass)
 			for _, c := range containers(pass) {
 				missing := missingResources(required, c.Container.Resources.Limits)
+				var note string
+				if pod != nil {
+					missing, note = notAtPodLevel(pass, missing, honoured, pod.Limits)
+				}
 				if len(missing) == 0 {
 					continue
 				}
 				pass.Reportf(c.Path.Key("resources", "limits", missing[0]),
-					"container %s has no limit for %s: a runaway pod can exhaust its node and get other pods evicted or OOM-killed; set resources.limits.%s",
-					analyzer.Quote(c.Container.Name), joinAnd(missing), strings.Join(missing, " and resources.limits."))
+					"container %s has no limit for %s: a runaway pod can exhaust its node and get other pods evicted or OOM-killed; set resources.limits.%s%s",
+					analyzer.Quote(c.Container.Name), joinAnd(missing), strings.Join(missing, " and resources.limits."), note)
 			}
 		},
 	}
@@ -87,24 +135,34 @@ func ResourceRequestsMissing() *analyzer.Rule {
 		Rationale: "The scheduler places pods by their requests. A container without requests is scheduled " +
 			"as if it needed nothing, lands on full nodes and is the first to be evicted under pressure " +
 			"(BestEffort), which for a Job means lost work and retries. A resource with a limit but no " +
-			"request is requested: the API server sets the request to the limit.",
+			"request is requested: the API server sets the request to the limit. So is a resource that " +
+			"the pod-level spec.resources requests or limits (from Kubernetes 1.34): the scheduler then " +
+			"reserves the pod's request.",
 		Remediation: "Set resources.requests.cpu and resources.requests.memory on every container and init " +
-			"container, close to its typical usage (or a limit alone, which is then the request too).",
+			"container, close to its typical usage (or a limit alone, which is then the request too), or " +
+			"for the pod as a whole in its spec.resources.requests (pod-level resources: cpu, memory and " +
+			"hugepages, on by default from Kubernetes 1.34).",
 		Doc:    "Good:\n\n    resources:\n      requests: {cpu: 100m, memory: 128Mi}\n",
 		Params: []analyzer.Param{{Name: "require", Doc: "resource names every container must request", Default: []string{"cpu", "memory"}}},
 		Run: func(pass *analyzer.Pass) {
 			required := analyzer.StringsParam(pass.Param("require"))
+			pod, honoured := podResources(pass)
 			for _, c := range containers(pass) {
 				// A limit without a request is the request too: the API
-				// server defaults each missing request to its limit.
+				// server defaults each missing request to its limit (and a
+				// pod-level limit the pod-level request).
 				res := c.Container.Resources
 				missing := missingResources(required, res.Requests, res.Limits)
+				var note string
+				if pod != nil {
+					missing, note = notAtPodLevel(pass, missing, honoured, pod.Requests, pod.Limits)
+				}
 				if len(missing) == 0 {
 					continue
 				}
 				pass.Reportf(c.Path.Key("resources", "requests", missing[0]),
-					"container %s has no request (nor limit) for %s: the scheduler reserves no %s for it, so it lands on full nodes and is evicted first under pressure; set resources.requests.%s",
-					analyzer.Quote(c.Container.Name), joinAnd(missing), joinOr(missing), strings.Join(missing, " and resources.requests."))
+					"container %s has no request (nor limit) for %s: the scheduler reserves no %s for it, so it lands on full nodes and is evicted first under pressure; set resources.requests.%s%s",
+					analyzer.Quote(c.Container.Name), joinAnd(missing), joinOr(missing), strings.Join(missing, " and resources.requests."), note)
 			}
 		},
 	}
