@@ -43,7 +43,8 @@ func TestFeatureNote(t *testing.T) {
 		if got := f.Note(analyzer.KubeVersion{Major: 1, Minor: minor}); got != want {
 			t.Errorf("target 1.%d: Note = %q, want %q", minor, got, want)
 		}
-	} // A field not GA in any release kvet knows (GA: 0).
+	}
+	// A field not GA in any release kvet knows (GA: 0).
 	f = analyzer.Feature{Field: "spec.resources", Gate: "PodLevelResources", Alpha: 32, Beta: 34}
 	for minor, want := range map[int]string{
 		37: " (spec.resources is beta, on by default, in the target 1.37)",

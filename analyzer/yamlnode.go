@@ -1,6 +1,10 @@
 package analyzer
 
-import yaml "go.yaml.in/yaml/v3"
+import (
+	"reflect"
+
+	yaml "go.yaml.in/yaml/v3"
+)
 
 // Helpers over go.yaml.in/yaml/v3 node trees that follow aliases and `<<`
 // merge keys the way YAML decoders do, so every consumer (decoder, locator,
@@ -167,6 +171,24 @@ func (d *Document) Unset(p Path) bool {
 	n := deref(d.Lookup(p))
 	return n == nil || n.Kind == yaml.ScalarNode && n.Tag == "!!null"
 }
+
+// Decodes decodes the field at p into v (a pointer) as the loader decodes
+// the object, and reports whether the field is set and decodes without a
+// problem. Rules use it to tell a value written validly from one the loader
+// reported as invalid-value and left at its zero value in the typed object
+// (`cpu: 0x10` is 16, as kubectl reads it; `cpu: lots` is invalid).
+func (d *Document) Decodes(p Path, v any) bool {
+	if d.Unset(p) {
+		return false
+	}
+	dec := &decoder{types: decodesTypes}
+	n := d.Lookup(p)
+	dec.decode(n, n, reflect.ValueOf(v).Elem(), dec.path[:0])
+	return len(dec.problems) == 0
+}
+
+// decodesTypes is the type cache of Decodes.
+var decodesTypes = newTypeCache()
 
 // HasString reports whether the field at p is a string scalar.
 func (d *Document) HasString(p Path) bool {

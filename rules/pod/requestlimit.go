@@ -3,7 +3,6 @@ package pod
 import (
 	"slices"
 
-	yaml "go.yaml.in/yaml/v3"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 
@@ -62,16 +61,9 @@ func ResourceRequestExceedsLimit() *analyzer.Rule {
 	}
 }
 
-// validQuantity reports whether the field at path is written as a valid
-// quantity (the loader reports an invalid one as invalid-value).
+// validQuantity reports whether the field at path is a valid quantity as
+// the loader decodes it (which reports an invalid one as invalid-value).
 func validQuantity(d *analyzer.Document, path analyzer.Path) bool {
-	n := d.Lookup(path)
-	for n != nil && n.Kind == yaml.AliasNode {
-		n = n.Alias
-	}
-	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
-		return false
-	}
-	_, err := resource.ParseQuantity(n.Value)
-	return err == nil
+	var q resource.Quantity
+	return d.Decodes(path, &q)
 }
