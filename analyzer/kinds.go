@@ -3,6 +3,7 @@ package analyzer
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -16,6 +17,32 @@ type kindInfo struct {
 	newObject func() any
 	// versions served by current Kubernetes, decoded strictly.
 	versions []string
+	// servedAs is the apiVersion current Kubernetes serves the kind under
+	// when it is another group's (extensions Deployment: apps/v1).
+	servedAs string
+}
+
+// kinds is knownKinds, built once (read only).
+var kinds = knownKinds()
+
+// ServedAPIVersion says how current Kubernetes serves a kind that kvet
+// decodes (known is false for the others): use is the apiVersion to write
+// ("batch/v1" for a Job, "apps/v1" for an extensions/v1beta1 Deployment),
+// and served whether apiVersion is one it serves.
+func ServedAPIVersion(apiVersion, kind string) (use string, served, known bool) {
+	group, version := splitAPIVersion(apiVersion)
+	info, known := kinds[group+"/"+kind]
+	switch {
+	case !known:
+		return "", false, false
+	case info.servedAs != "":
+		return info.servedAs, false, true
+	}
+	use = info.versions[0]
+	if group != "" {
+		use = group + "/" + use
+	}
+	return use, slices.Contains(info.versions, version), true
 }
 
 // knownKinds maps "group/Kind" to its decoding. Objects of an older or
@@ -23,23 +50,24 @@ type kindInfo struct {
 // without unknown-field checks, so the rules still see them.
 func knownKinds() map[string]kindInfo {
 	return map[string]kindInfo{
-		"/Pod":                                         {func() any { return new(corev1.Pod) }, []string{"v1"}},
-		"/ReplicationController":                       {func() any { return new(corev1.ReplicationController) }, []string{"v1"}},
-		"/ServiceAccount":                              {func() any { return new(corev1.ServiceAccount) }, []string{"v1"}},
-		"/Service":                                     {func() any { return new(corev1.Service) }, []string{"v1"}},
-		"batch/Job":                                    {func() any { return new(batchv1.Job) }, []string{"v1"}},
-		"batch/CronJob":                                {func() any { return new(batchv1.CronJob) }, []string{"v1"}},
-		"apps/Deployment":                              {func() any { return new(appsv1.Deployment) }, []string{"v1"}},
-		"apps/StatefulSet":                             {func() any { return new(appsv1.StatefulSet) }, []string{"v1"}},
-		"apps/DaemonSet":                               {func() any { return new(appsv1.DaemonSet) }, []string{"v1"}},
-		"apps/ReplicaSet":                              {func() any { return new(appsv1.ReplicaSet) }, []string{"v1"}},
-		"extensions/Deployment":                        {func() any { return new(appsv1.Deployment) }, nil},
-		"extensions/DaemonSet":                         {func() any { return new(appsv1.DaemonSet) }, nil},
-		"extensions/ReplicaSet":                        {func() any { return new(appsv1.ReplicaSet) }, nil},
-		"rbac.authorization.k8s.io/Role":               {func() any { return new(rbacv1.Role) }, []string{"v1"}},
-		"rbac.authorization.k8s.io/ClusterRole":        {func() any { return new(rbacv1.ClusterRole) }, []string{"v1"}},
-		"rbac.authorization.k8s.io/RoleBinding":        {func() any { return new(rbacv1.RoleBinding) }, []string{"v1"}},
-		"rbac.authorization.k8s.io/ClusterRoleBinding": {func() any { return new(rbacv1.ClusterRoleBinding) }, []string{"v1"}},
+		"/Pod":                                  {func() any { return new(corev1.Pod) }, []string{"v1"}, ""},
+		"/ReplicationController":                {func() any { return new(corev1.ReplicationController) }, []string{"v1"}, ""},
+		"/ServiceAccount":                       {func() any { return new(corev1.ServiceAccount) }, []string{"v1"}, ""},
+		"/Service":                              {func() any { return new(corev1.Service) }, []string{"v1"}, ""},
+		"batch/Job":                             {func() any { return new(batchv1.Job) }, []string{"v1"}, ""},
+		"batch/CronJob":                         {func() any { return new(batchv1.CronJob) }, []string{"v1"}, ""},
+		"apps/Deployment":                       {func() any { return new(appsv1.Deployment) }, []string{"v1"}, ""},
+		"apps/StatefulSet":                      {func() any { return new(appsv1.StatefulSet) }, []string{"v1"}, ""},
+		"apps/DaemonSet":                        {func() any { return new(appsv1.DaemonSet) }, []string{"v1"}, ""},
+		"apps/ReplicaSet":                       {func() any { return new(appsv1.ReplicaSet) }, []string{"v1"}, ""},
+		"extensions/Deployment":                 {func() any { return new(appsv1.Deployment) }, nil, "apps/v1"},
+		"extensions/DaemonSet":                  {func() any { return new(appsv1.DaemonSet) }, nil, "apps/v1"},
+		"extensions/ReplicaSet":                 {func() any { return new(appsv1.ReplicaSet) }, nil, "apps/v1"},
+		"extensions/Job":                        {func() any { return new(batchv1.Job) }, nil, "batch/v1"},
+		"rbac.authorization.k8s.io/Role":        {func() any { return new(rbacv1.Role) }, []string{"v1"}, ""},
+		"rbac.authorization.k8s.io/ClusterRole": {func() any { return new(rbacv1.ClusterRole) }, []string{"v1"}, ""},
+		"rbac.authorization.k8s.io/RoleBinding": {func() any { return new(rbacv1.RoleBinding) }, []string{"v1"}, ""},
+		"rbac.authorization.k8s.io/ClusterRoleBinding": {func() any { return new(rbacv1.ClusterRoleBinding) }, []string{"v1"}, ""},
 	}
 }
 

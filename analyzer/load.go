@@ -78,7 +78,7 @@ type Loader struct {
 
 // NewLoader returns a Loader that reads "-" from stdin.
 func NewLoader(stdin io.Reader) *Loader {
-	return &Loader{types: newTypeCache(), kinds: knownKinds(), Stdin: stdin}
+	return &Loader{types: newTypeCache(), kinds: kinds, Stdin: stdin}
 }
 
 // WithOverlay returns a Loader that shares l's caches and reads the files

@@ -77,13 +77,14 @@ func (t table) message(r *Removal, target analyzer.KubeVersion) string {
 }
 
 // DeprecatedAPIVersion flags apiVersions that the target Kubernetes release
-// no longer serves.
+// no longer serves, and versions of the kinds kvet decodes that Kubernetes
+// never served.
 func DeprecatedAPIVersion() *analyzer.Rule {
 	removals := Removals()
 	t := newTable(removals)
 	return &analyzer.Rule{
 		ID:       "deprecated-api-version",
-		Title:    "apiVersion that Kubernetes no longer serves",
+		Title:    "apiVersion that Kubernetes no longer serves, or never did",
 		Severity: analyzer.SeverityError,
 		Source:   "go",
 		Rationale: "The API server rejects objects of removed apiVersions, so the manifest fails to apply. " +
@@ -91,7 +92,9 @@ func DeprecatedAPIVersion() *analyzer.Rule {
 			" (from Kubernetes' Deprecated API Migration Guide, checked against the k8s.io/api types) and " +
 			"judges them against the target release: --kube-version, or kube-version: in .kvet.yaml " +
 			"(default " + analyzer.NewestKubeVersion.String() + "), so a manifest for 1.21 may still use " +
-			"batch/v1beta1.",
+			"batch/v1beta1. A version that Kubernetes never served, such as batch/v2 for a Job, is " +
+			"reported for the kinds kvet checks (Pod, Job, CronJob, Deployment, StatefulSet, DaemonSet, " +
+			"ReplicaSet, ReplicationController, RBAC kinds, ServiceAccount, Service).",
 		Remediation: "Change apiVersion to the replacement named in the message (the newest version the " +
 			"target release serves) and check the fields that changed between versions (the guide lists " +
 			"them); kvet then checks the object against the current schema. Where there is no " +
@@ -100,11 +103,19 @@ func DeprecatedAPIVersion() *analyzer.Rule {
 		Run: func(pass *analyzer.Pass) {
 			d := pass.Doc
 			target := pass.KubeVersion()
-			r := t.removedAt(d.APIVersion, d.Kind, target)
-			if r == nil {
+			if r := t.removedAt(d.APIVersion, d.Kind, target); r != nil {
+				pass.Report(analyzer.Finding{Path: analyzer.NewPath("apiVersion"), Message: t.message(r, target)})
 				return
 			}
-			pass.Report(analyzer.Finding{Path: analyzer.NewPath("apiVersion"), Message: t.message(r, target)})
+			if t[gvk{d.APIVersion, d.Kind}] != nil {
+				return // removed after the target, which serves it
+			}
+			// A kind kvet knows, under a version Kubernetes never served.
+			if use, served, known := analyzer.ServedAPIVersion(d.APIVersion, d.Kind); known && !served {
+				pass.Reportf(analyzer.NewPath("apiVersion"),
+					"%s %s is not served by any Kubernetes release kvet knows, so applying it fails with: no matches for kind %s in version %s; use apiVersion: %s",
+					d.APIVersion, d.Kind, analyzer.Quote(d.Kind), analyzer.Quote(d.APIVersion), use)
+			}
 		},
 	}
 }

@@ -124,3 +124,36 @@ func TestReplacementChoice(t *testing.T) {
 		}
 	}
 }
+
+// TestNeverServed checks that a version Kubernetes never served, of a kind
+// kvet knows, is reported on its apiVersion value on every release, naming
+// the version to use; a removal the target still serves is not.
+func TestNeverServed(t *testing.T) {
+	v := func(minor int) analyzer.KubeVersion { return analyzer.KubeVersion{Major: 1, Minor: minor} }
+	for _, tt := range []struct {
+		apiVersion, kind string
+		target           analyzer.KubeVersion
+		want             string // "" for no finding
+	}{
+		{"batch/v2", "Job", analyzer.NewestKubeVersion, "; use apiVersion: batch/v1"},
+		{"batch/v2", "Job", v(10), "; use apiVersion: batch/v1"},
+		{"apps/v1beta3", "Deployment", analyzer.NewestKubeVersion, "; use apiVersion: apps/v1"},
+		{"extensions/v1beta2", "DaemonSet", analyzer.NewestKubeVersion, "; use apiVersion: apps/v1"},
+		{"rbac.authorization.k8s.io/v2", "Role", analyzer.NewestKubeVersion, "; use apiVersion: rbac.authorization.k8s.io/v1"},
+		{"extensions/v1beta1", "Job", v(5), ""},
+		{"apps/v1beta2", "Deployment", v(15), ""},
+	} {
+		got := lint(t, tt.apiVersion, tt.kind, tt.target)
+		if tt.want == "" {
+			if len(got) != 0 {
+				t.Errorf("%s %s on %s: %v, want nothing", tt.apiVersion, tt.kind, tt.target, got)
+			}
+			continue
+		}
+		wantRange := analyzer.Range{Start: analyzer.Position{Line: 1, Column: 13}, End: analyzer.Position{Line: 1, Column: 13 + len(tt.apiVersion)}}
+		if len(got) != 1 || got[0].Range != wantRange || !strings.HasSuffix(got[0].Message, tt.want) ||
+			!strings.HasPrefix(got[0].Message, tt.apiVersion+" "+tt.kind+" is not served by any Kubernetes release kvet knows") {
+			t.Errorf("%s %s on %s: %v, want one finding at %v ending %q", tt.apiVersion, tt.kind, tt.target, got, wantRange, tt.want)
+		}
+	}
+}

@@ -135,6 +135,11 @@ func Removals() []Removal {
 	// 1.14 (CHANGELOG-1.14: the alpha Initializers feature was removed).
 	t = append(t, []Removal{{APIVersion: "admissionregistration.k8s.io/v1alpha1", Kind: "InitializerConfiguration", RemovedIn: 14, Source: "changelog",
 		Instead: "initializers are gone; use a mutating admission webhook (admissionregistration.k8s.io/v1 MutatingWebhookConfiguration)"}})
+	// 1.6 (CHANGELOG-1.6: extensions/v1beta1 Jobs were removed, kubernetes
+	// PR #38614; batch/v1 serves them since 1.2).
+	t = append(t,
+		r(6, "extensions/v1beta1", kinds("Job"), "changelog", since("batch/v1", 2)),
+	)
 	var out []Removal
 	for _, rs := range t {
 		out = append(out, rs...)

@@ -255,8 +255,8 @@ func TestTableMatchesK8sAPI(t *testing.T) {
 		default:
 			t.Errorf("%s: unknown source %q", name, r.Source)
 		}
-		if r.RemovedIn < 14 || r.RemovedIn > newest {
-			t.Errorf("%s: removed in 1.%d, outside 1.14..%s", name, r.RemovedIn, analyzer.NewestKubeVersion)
+		if r.RemovedIn < 6 || r.RemovedIn > newest {
+			t.Errorf("%s: removed in 1.%d, outside 1.6..%s", name, r.RemovedIn, analyzer.NewestKubeVersion)
 		}
 		if len(r.Replacements) == 0 && r.Instead == "" {
 			t.Errorf("%s: no replacement and no advice", name)
