@@ -625,11 +625,14 @@ func parseNodes(ctx context.Context, f *File, doc func(index int, node *yaml.Nod
 					}
 					break
 				}
-				line, msg := syntaxError(f, lineOffset, breaks, err)
-				if next := jsonStreamNext(f, line, err); next > lineOffset+1 {
-					resume(next) // the next object of a JSON stream
+				// The next object of a JSON stream starts where the
+				// library says (no search for the line: the stream may
+				// hold thousands).
+				if next := jsonStreamNext(f, lineOffset+1, reportedLine(f, lineOffset, breaks, err), err); next > 0 {
+					resume(next)
 					break
 				}
+				line, msg := syntaxError(f, lineOffset, breaks, err)
 				r, msg := jsonEscapeHint(f, line, msg)
 				syntaxErr(r, tabHint(f.Line(line), msg))
 				if !resume(nextDocumentStart(f, line)) {
@@ -688,24 +691,29 @@ func trimBOM(doc *yaml.Node) {
 	}
 }
 
-// jsonStreamNext returns line when f is a stream of JSON objects (it
-// starts with "{", as kubectl tells JSON from YAML) and err, the YAML
-// library's error at line, is another object starting there without a
+// jsonStreamNext returns the line of the next object when f is a stream
+// of JSON objects (it starts with "{", as kubectl tells JSON from YAML)
+// and err, the YAML library's error at line, is another object starting
+// there (or on the next line) without a
 // "---" between them (`jq -c '.items[]'` writes one per line): kubectl
-// reads one object after another. Otherwise it returns 0. (The caller
-// resumes there only past the line it started from: an object that
-// shares its line with the one before is a syntax error.)
-func jsonStreamNext(f *File, line int, err error) int {
+// reads one object after another. Otherwise it returns 0. The round
+// started at line first: the next object starts after it (an object that
+// shares its line with the one before is a syntax error).
+func jsonStreamNext(f *File, first, line int, err error) int {
 	if !strings.Contains(err.Error(), "did not find expected <document start>") {
 		return 0
 	}
 	if first := bytes.TrimLeft(f.Content, " \t\r\n"); len(first) == 0 || first[0] != '{' {
 		return 0
 	}
-	if !bytes.HasPrefix(bytes.TrimLeft(f.Line(line), " \t"), []byte("{")) {
-		return 0
+	// The library's line for a parser error is that of the token at
+	// fault, or the one before; the object of the round starts at first.
+	for _, n := range []int{line, line + 1} {
+		if n > first && n <= f.LineCount() && bytes.HasPrefix(bytes.TrimLeft(f.Line(n), " \t"), []byte("{")) {
+			return n
+		}
 	}
-	return line
+	return 0
 }
 
 // readerError is a character the YAML library refuses, where it is.
@@ -794,16 +802,7 @@ func syntaxError(f *File, lineOffset int, breaks lineMap, err error) (int, strin
 	msg := yamlErrLine.ReplaceAllString(err.Error(), "")
 	// The failing document starts after the last separator before the
 	// error line reported by the library (at least the start of content).
-	reported := lineOffset + 1
-	if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil && m[1] != "" {
-		_, _ = fmt.Sscan(m[1], &reported)
-		if breaks != nil {
-			reported = breaks.line(reported)
-		} else {
-			reported += lineOffset
-		}
-	}
-	reported = min(max(reported, lineOffset+1), f.LineCount())
+	reported := reportedLine(f, lineOffset, breaks, err)
 	start := lineOffset + 1
 	for n := reported; n > lineOffset; n-- {
 		if isDocSeparator(f.Line(n)) {
@@ -871,6 +870,21 @@ func indentOf(line []byte) int {
 		n++
 	}
 	return n
+}
+
+// reportedLine returns the line of f that the YAML library's err names,
+// in a round that started after lineOffset, within that round's lines.
+func reportedLine(f *File, lineOffset int, breaks lineMap, err error) int {
+	reported := lineOffset + 1
+	if m := yamlErrLine.FindStringSubmatch(err.Error()); m != nil && m[1] != "" {
+		_, _ = fmt.Sscan(m[1], &reported)
+		if breaks != nil {
+			reported = breaks.line(reported)
+		} else {
+			reported += lineOffset
+		}
+	}
+	return min(max(reported, lineOffset+1), f.LineCount())
 }
 
 // parsesClosed returns the offset in data of the opening bracket of the
