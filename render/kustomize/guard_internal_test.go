@@ -70,6 +70,7 @@ func TestWithBuildMetadata(t *testing.T) {
 		{"BuildMetadata:\r\n- managedByLabel\r\nresources:\r\n- a.yaml\r\n", []string{"originAnnotations", "managedByLabel"}},
 		{"resources: [a.yaml]\nbuildMetadata:\n", []string{"originAnnotations"}},
 		{"{resources: [a.yaml]}\n", []string{"originAnnotations"}},
+		{"\ufeffresources:\n- a.yaml\n", []string{"originAnnotations"}},
 	} {
 		out := withBuildMetadata([]byte(tc.text))
 		var k types.Kustomization

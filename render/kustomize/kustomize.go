@@ -852,6 +852,9 @@ func runKustomize(fs filesys.FileSystem, abs string) (m resmap.ResMap, err error
 // not re-serialised: any file kustomize accepts is still one (a literal
 // block that starts with a blank line does not survive a round trip).
 func withBuildMetadata(data []byte) []byte {
+	// A byte order mark would start the first key's line once a key is
+	// inserted before it, and be read as part of that key.
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return data
