@@ -274,7 +274,7 @@ func builtinTable() []tableRule {
 				Title:             "RBAC rule that does not do what it says",
 				Severity:          analyzer.SeverityInfo,
 				Kinds:             []string{"Role", "ClusterRole"},
-				Rationale:         "Kubernetes matches a resource only when the entry lists \"*\", the exact lower-case plural (\"pods\"), \"name/sub\" (\"pods/log\") or \"*/sub\" (\"*/scale\"). Anything else never matches: \"pods/*\" is not a wildcard, \"*s\" is not a pattern, and neither a kind (\"Deployment\") nor a resource with its group (\"deployments.apps\") is a resource. Verbs are compared exactly, and requests' are lower case (\"GET\" matches nothing); the core API group is \"\" (\"core\" matches nothing). resourceNames cannot restrict the create of a new object (its name is not known when the request is authorized) or deletecollection, and restricts list and watch only for clients that send a metadata.name field selector (kubectl and informers do not); resourceNames [\"*\"] is a literal name, not a wildcard. Such entries grant less than their author meant.",
+				Rationale:         "Kubernetes matches a resource only when the entry lists \"*\", the exact lower-case plural (\"pods\"), \"name/sub\" (\"pods/log\") or \"*/sub\" (\"*/scale\"). Anything else never matches: \"pods/*\" is not a wildcard, \"*s\" is not a pattern, and neither a kind (\"Deployment\") nor a resource with its group (\"deployments.apps\") is a resource. Verbs are compared exactly, and Kubernetes' own are lower case (\"GET\" and \"\" match nothing; an API server's own verbs, such as \"readArtifact\", are left alone); the core API group is \"\" (\"core\" matches nothing). resourceNames cannot restrict the create of a new object (its name is not known when the request is authorized) or deletecollection, and restricts list and watch only for clients that send a metadata.name field selector (kubectl and informers do not); resourceNames [\"*\"] is a literal name, not a wildcard. Such entries grant less than their author meant.",
 				Remediation:       "Write resources as lower-case plurals, with subresources spelled out (\"pods/log\", \"pods/exec\") or as \"*/sub\". Put create, list, watch and deletecollection in a separate entry without resourceNames, and list real object names in resourceNames.",
 				Doc:               "Bad:\n\n    rules:\n    - apiGroups: [\"\"]\n      resources: [\"pods/*\"]\n      verbs: [\"get\"]\n\nGood:\n\n    rules:\n    - apiGroups: [\"\"]\n      resources: [\"pods/log\", \"pods/status\"]\n      verbs: [\"get\"]",
 				URL:               "",
@@ -283,7 +283,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-resource-matches-nothing\"]",
 			File:    "policies/rbac/rbac-resource-matches-nothing/policy.rego",
-			At:      "policies/rbac/rbac-resource-matches-nothing/policy.rego:17:9",
+			At:      "policies/rbac/rbac-resource-matches-nothing/policy.rego:18:9",
 			Entries: []tableEntry{
 				{Name: "warn", Severity: 0},
 			},

@@ -71,8 +71,7 @@ matches_nothing(rule) := {r |
 	r := ["rbac-resource-matches-nothing", ["resources", j]]
 } | {r |
 	some k, verb in rule.verbs
-	is_string(verb)
-	not regex.match(`^(\*|[a-z][a-z0-9-]*)$`, verb)
+	miswritten_verb(verb)
 	r := ["rbac-resource-matches-nothing", ["verbs", k]]
 } | {r |
 	some g, group in rule.apiGroups
@@ -87,6 +86,26 @@ matches_nothing(rule) := {r |
 	some n, name in rule.resourceNames
 	name == "*"
 	r := ["rbac-resource-matches-nothing", ["resourceNames", n]]
+}
+
+# miswritten_verb(verb) holds for a verb that no request has: empty, or a
+# verb of Kubernetes' own written in another case or with blanks ("GET",
+# " get"). An API server's own verbs may be in any case ("readArtifact"),
+# and are matched as written.
+miswritten_verb("")
+
+miswritten_verb(verb) if {
+	is_string(verb)
+	verb != ""
+	v := lower(trim_space(verb))
+	v != verb
+	v in kubernetes_verbs
+}
+
+# kubernetes_verbs are the verbs of Kubernetes' API server and its RBAC.
+kubernetes_verbs := {
+	"get", "list", "watch", "create", "update", "patch", "delete", "deletecollection",
+	"escalate", "bind", "impersonate", "use", "approve", "sign", "attest",
 }
 
 # unrestrictable(rule, verb) says why resourceNames cannot restrict verb in

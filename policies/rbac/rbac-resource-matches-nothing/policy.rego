@@ -6,7 +6,8 @@
 #   Anything else never matches: "pods/*" is not a wildcard, "*s" is not a
 #   pattern, and neither a kind ("Deployment") nor a resource with its group
 #   ("deployments.apps") is a resource. Verbs are compared exactly, and
-#   requests' are lower case ("GET" matches nothing); the core API group is
+#   Kubernetes' own are lower case ("GET" and "" match nothing; an API
+#   server's own verbs, such as "readArtifact", are left alone); the core API group is
 #   "" ("core" matches nothing). resourceNames
 #   cannot restrict the create of a new object (its name is not known when
 #   the request is authorized) or deletecollection, and restricts list and
@@ -72,7 +73,13 @@ finding(i, _, ["resourceNames", n]) := result.at(["rules", i, "resourceNames", n
 }
 
 finding(i, rule, ["verbs", k]) := result.at(["rules", i, "verbs", k], msg) if {
+	rule.verbs[k] == ""
+	msg := sprintf("rules[%d] verb \"\" never matches: no request has an empty verb; remove it", [i])
+}
+
+finding(i, rule, ["verbs", k]) := result.at(["rules", i, "verbs", k], msg) if {
 	verb := rule.verbs[k]
+	verb != ""
 	msg := sprintf(
 		"rules[%d] verb %s never matches: the API server compares verbs exactly, and requests' verbs are lower case; write %s",
 		[i, result.quote(verb), result.quote(lower(trim_space(verb)))],
