@@ -30,6 +30,7 @@ type patchRef struct {
 	inline     *yaml.Node    // the inline patch scalar, or nil
 	targetKind string        // target.kind, or ""
 	targetName string        // target.name (a regular expression), or ""
+	target     bool          // the entry has a target: (which selects the objects, whatever the patch names)
 	json6902   bool          // from patchesJson6902 (always JSON 6902)
 	at         analyzer.Path // the list item, for messages about the whole patch
 }
@@ -153,6 +154,7 @@ func parseKustomization(docs []*analyzer.Document, dir, abs string) *kustomizati
 				return
 			}
 			if _, t := field(n, "target"); t != nil {
+				p.target = true
 				p.targetKind = fieldScalar(t, "kind")
 				p.targetName = fieldScalar(t, "name")
 			}

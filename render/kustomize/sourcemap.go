@@ -157,7 +157,11 @@ func (o *object) patched(k *kustomization, p patchRef, nodes []*yaml.Node, q ana
 		case root.Kind == yaml.SequenceNode:
 			s, ok = jsonPatched(pd, nodes, q)
 		case p.json6902 || root.Kind != yaml.MappingNode:
-		case pd.Kind != "" && pd.Kind != kind || pd.Name != "" && !slices.Contains(names, pd.Name):
+		case !p.target && (pd.Kind != "" && pd.Kind != kind || pd.Name != "" && !slices.Contains(names, pd.Name)):
+			// Without a target, a strategic-merge patch applies to the
+			// object it names; with one, to every object the target
+			// selects, whatever it names (kustomize keeps the object's
+			// name).
 		default:
 			sp, sn := mapPath(nodes, q, root)
 			if sn != nil && (rn.Kind != yaml.ScalarNode || sameScalar(sn, rn)) {
