@@ -1,5 +1,7 @@
 package analyzer
 
+import "bytes"
+
 // openFlows scans data, the start of a YAML document, for the flow
 // collections ([...], {...}: all of a JSON document) still open at its end,
 // and returns the closers that end them, innermost first, and the offset
@@ -7,11 +9,12 @@ package analyzer
 // false when data closes a collection with the wrong bracket, or ends
 // inside a quoted scalar: no closers can complete it.
 //
-// It reads brackets, quotes and comments only: a bracket or quote opens a
-// flow collection or a quoted scalar where a value may start (at the start
-// of a line, after ':', '-' or '?' and a blank, or anywhere inside a
-// flow collection); elsewhere, as in a plain scalar (`a: b[0]`), it is
-// text. Block scalars are not told apart: a bracket at the start of one of
+// It reads brackets, quotes and comments only: a bracket opens a flow
+// collection where a value may start (at the start of a line, after ':',
+// '-' or '?' and a blank, or anywhere inside a flow collection), and a
+// quote a quoted scalar where a scalar may start (there, but inside a
+// collection only after '[', '{', ',' or ':'); elsewhere, as in a plain
+// scalar (`a: b[0]`, `[it's]`), they are text. Block scalars are not told apart: a bracket at the start of one of
 // their lines is counted, which at worst gives closers that do not help.
 func openFlows(data []byte) (closers []byte, opener int, ok bool) {
 	var stack []int    // offsets of the open brackets
@@ -33,9 +36,15 @@ func openFlows(data []byte) (closers []byte, opener int, ok bool) {
 			prev = '\n'
 			continue
 		}
-		valueStart := len(stack) > 0 || prev == '\n' || blank && (prev == ':' || prev == '-' || prev == '?')
+		inFlow := len(stack) > 0
+		// A quote starts a scalar at the start of a line, after a flow
+		// indicator inside a collection (`[`, `{`, `,`, `:`), or after a
+		// block indicator and a blank; elsewhere it is text (`it's`).
+		quoteStart := prev == '\n' || inFlow && (prev == '[' || prev == '{' || prev == ',' || prev == ':') ||
+			blank && (prev == ':' || prev == '-' || prev == '?')
+		valueStart := inFlow || prev == '\n' || blank && (prev == ':' || prev == '-' || prev == '?')
 		switch {
-		case (c == '"' || c == '\'') && valueStart:
+		case (c == '"' || c == '\'') && quoteStart:
 			end := quotedEnd(data, i)
 			if end < 0 {
 				return nil, -1, false
@@ -81,4 +90,24 @@ func quotedEnd(data []byte, i int) int {
 		}
 	}
 	return -1
+}
+
+// firstContent returns the offset of the first character of data that is
+// not a blank, a comment or a "---" line: where a document's root starts.
+func firstContent(data []byte) int {
+	for i := 0; i < len(data); {
+		end := bytes.IndexByte(data[i:], '\n')
+		if end < 0 {
+			end = len(data)
+		} else {
+			end += i
+		}
+		line := data[i:end]
+		trimmed := bytes.TrimLeft(line, " \t\r")
+		if len(trimmed) > 0 && trimmed[0] != '#' && !isDocSeparator(line) {
+			return end - len(trimmed)
+		}
+		i = end + 1
+	}
+	return len(data)
 }

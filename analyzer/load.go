@@ -851,10 +851,12 @@ func syntaxError(f *File, lineOffset int, breaks lineMap, err error) (int, strin
 	}
 	// A line that leaves the flow collection open before it, indented no
 	// more than the line that opened it (`b: [1, 2` then `c: 3`), ends a
-	// collection that was never closed: the error is at its opener.
+	// collection that was never closed: the error is at its opener. Not
+	// for the document's own root (a JSON object written without
+	// indentation), which has no line after it to end it.
 	if lo >= start {
 		data := f.Content[from:f.Offset(Position{Line: lo + 1, Column: 1})]
-		if opener := parsesClosed(data); opener >= 0 && !parses(data) {
+		if opener := parsesClosed(data); opener >= 0 && opener != firstContent(data) && !parses(data) {
 			if at := f.Position(from + opener).Line; indentOf(f.Line(lo+1)) <= indentOf(f.Line(at)) {
 				return at, msg
 			}

@@ -116,6 +116,8 @@ func TestSyntaxErrorLines(t *testing.T) {
 		{"JSON inner never closed", "{\n  \"a\": [1, 2,\n  \"b\": 1\n}\n", 2},
 		{"escape in multi-line flow mapping", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n  labels: {\n    a: b,\n    c: \"\\q\"\n  }\n", 7},
 		{"brackets in plain scalars and comments", "a: b[0] # {\nx: y-[1]\nc: [1, # ]\n  \"x\" y]\n", 4},
+		{"JSON without indentation", "{\n\"apiVersion\": \"v1\",\n\"kind\": \"ServiceAccount\",\n\"metadata\": {\"name\": \"a\"}\n\"automountServiceAccountToken\": false\n}\n", 5},
+		{"apostrophe in a flow plain scalar", "data:\n  k: [a, it's, c,\n      d, e]\n  bad: [x\n  other: 1\n", 4},
 		{"after multi-line flow sequence", "verbs: [get,\n  list]\nresources: [\n  pods,\n  \"a\" b,\n]\n", 5},
 	}
 	for _, tt := range tests {
