@@ -683,6 +683,11 @@ func trimBOM(doc *yaml.Node) {
 	if m := doc.Content[0]; m.Kind == yaml.MappingNode && len(m.Content) > 0 {
 		if k := m.Content[0]; k.Kind == yaml.ScalarNode && strings.HasPrefix(k.Value, "\ufeff") {
 			k.Value = strings.TrimPrefix(k.Value, "\ufeff")
+			// After the mark, a quoted key was read as plain text, quotes
+			// included.
+			if v := k.Value; len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] && !strings.Contains(v, "\\") {
+				k.Value = strings.ReplaceAll(v[1:len(v)-1], "''", "'")
+			}
 			k.Column++
 			if m.Line == k.Line && m.Column == k.Column-1 {
 				m.Column++
