@@ -470,10 +470,24 @@ func (a *app) remaining(ctx context.Context, f fixFlags, paths []string, stdin [
 func diffName(path string) string {
 	if filepath.IsAbs(path) {
 		if wd, err := os.Getwd(); err == nil {
-			if rel, err := filepath.Rel(wd, path); err == nil && filepath.IsLocal(rel) {
+			if rel, ok := under(wd, path); ok {
 				path = rel
+			} else if rwd, err := filepath.EvalSymlinks(wd); err == nil {
+				// A working directory reached through a link ($PWD,
+				// macOS's /tmp), and the path named through the target.
+				if rp, err := filepath.EvalSymlinks(path); err == nil {
+					if rel, ok := under(rwd, rp); ok {
+						path = rel
+					}
+				}
 			}
 		}
 	}
 	return filepath.ToSlash(filepath.Clean(path))
+}
+
+// under returns path relative to dir when it is under it.
+func under(dir, path string) (string, bool) {
+	rel, err := filepath.Rel(dir, path)
+	return rel, err == nil && filepath.IsLocal(rel)
 }

@@ -185,6 +185,18 @@ func TestFixDiffPatchesAnyPath(t *testing.T) {
 			t.Errorf("patched %s differs from kvet fix's result", rel)
 		}
 	}
+	// A working directory reached through a link, and the file named
+	// through its target.
+	real := t.TempDir()
+	writeFile(t, filepath.Join(real, "job.yaml"), jobNoLimits)
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(real, link); err != nil {
+		t.Skipf("no symbolic links here: %v", err)
+	}
+	t.Chdir(link)
+	if _, stdout, _ := kvet(t, "fix", "--diff", filepath.Join(real, "job.yaml")); !strings.HasPrefix(stdout, "--- a/job.yaml\n+++ b/job.yaml\n") {
+		t.Errorf("through a linked working directory: headers\n%s", stdout[:min(len(stdout), 120)])
+	}
 }
 
 // TestFixSameFindingsAsLint checks that kvet fix fixes exactly the

@@ -38,7 +38,7 @@ func (a *app) policyCmd() *cobra.Command {
 // tests`), it is a usage error (exit 2), not the help and success cobra
 // gives, which would let a CI step pass without running anything.
 func subcommands(cmd *cobra.Command, args []string) error {
-	if len(args) == 0 {
+	if len(args) == 0 || args[0] == "help" {
 		return cmd.Help()
 	}
 	hint := ""

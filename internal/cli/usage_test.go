@@ -84,6 +84,13 @@ func TestHelp(t *testing.T) {
 	}
 }
 
+// kvet policy help prints the help of kvet policy, as kvet help policy does.
+func TestPolicyHelp(t *testing.T) {
+	if code, stdout, _ := kvet(t, "policy", "help"); code != 0 || !strings.Contains(stdout, "Work with Rego policies") {
+		t.Errorf("kvet policy help: exit %d\n%s", code, stdout)
+	}
+}
+
 // Command-line mistakes get a suggestion and point to the help of the
 // command at fault (exit 2).
 func TestUsageErrors(t *testing.T) {
