@@ -78,14 +78,7 @@ func RestartPolicyInvalid() *analyzer.Rule {
 				if j.Spec.PodFailurePolicy == nil || !podFailurePolicyField.Available(pass.KubeVersion()) {
 					return
 				}
-				f := analyzer.Finding{
-					Path:    path,
-					Message: fmt.Sprintf("restartPolicy: OnFailure restarts a failed container in place, so the pod never fails for podFailurePolicy to match, and the API server rejects it in a %s with podFailurePolicy (only \"Never\" is supported): use restartPolicy: Never", j.what()),
-				}
-				if e, ok := analyzer.ReplaceScalar(pass.Doc, path, "Never"); ok {
-					f.Fix = analyzer.NewFix("Set restartPolicy: Never", e)
-				}
-				pass.Report(f)
+				reportNever(pass, path, fmt.Sprintf("restartPolicy: OnFailure restarts a failed container in place, so the pod never fails for podFailurePolicy to match, and the API server rejects it in a %s with podFailurePolicy (only \"Never\" is supported): use restartPolicy: Never", j.what()))
 			case "":
 				if !pass.Doc.Unset(path) && !pass.Doc.HasString(path) {
 					return // a value of the wrong type: invalid-value
@@ -100,14 +93,7 @@ func RestartPolicyInvalid() *analyzer.Rule {
 				}
 				pass.Report(f)
 			case corev1.RestartPolicyAlways:
-				f := analyzer.Finding{
-					Path:    path,
-					Message: fmt.Sprintf("restartPolicy: Always is for long-running services, and the API server rejects it in a %s, which runs to completion: use Never (a failed pod is replaced, up to backoffLimit, and its logs are kept) or OnFailure", j.what()),
-				}
-				if e, ok := analyzer.ReplaceScalar(pass.Doc, path, "Never"); ok {
-					f.Fix = analyzer.NewFix("Set restartPolicy: Never", e)
-				}
-				pass.Report(f)
+				reportNever(pass, path, fmt.Sprintf("restartPolicy: Always is for long-running services, and the API server rejects it in a %s, which runs to completion: use Never (a failed pod is replaced, up to backoffLimit, and its logs are kept) or OnFailure", j.what()))
 			default:
 				pass.Reportf(path, "restartPolicy %s is not a restart policy: the API server accepts only Never or OnFailure in a %s and rejects it", analyzer.Quote(string(policy)), j.what())
 			}
@@ -120,6 +106,16 @@ func RestartPolicyInvalid() *analyzer.Rule {
 // 1.31. Where it is off the API server drops the field, and with it the
 // check that restartPolicy is Never.
 var podFailurePolicyField = analyzer.Feature{Field: "podFailurePolicy", Gate: "JobPodFailurePolicy", Alpha: 25, Beta: 26, GA: 31}
+
+// reportNever reports msg at the restartPolicy value at path, with the fix
+// that sets it to Never.
+func reportNever(pass *analyzer.Pass, path analyzer.Path, msg string) {
+	f := analyzer.Finding{Path: path, Message: msg}
+	if e, ok := analyzer.ReplaceScalar(pass.Doc, path, "Never"); ok {
+		f.Fix = analyzer.NewFix("Set restartPolicy: Never", e)
+	}
+	pass.Report(f)
+}
 
 // defaultBackoffLimit is the API's default for backoffLimit.
 const defaultBackoffLimit = 6
