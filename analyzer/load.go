@@ -634,7 +634,17 @@ func parseNodes(ctx context.Context, f *File, doc func(index int, node *yaml.Nod
 				}
 				line, msg := syntaxError(f, lineOffset, breaks, err)
 				r, msg := jsonEscapeHint(f, line, msg)
-				syntaxErr(r, tabHint(f.Line(line), msg))
+				msg = tabHint(f.Line(line), msg)
+				// The library may fail on a later document before it
+				// returns the one before (it reads ahead): as for a
+				// reader error, the documents before the failing one are
+				// decoded again from a text that ends where it starts.
+				if docStart := documentStart(f, line, lineOffset); pending == nil && docStart > lineOffset+1 {
+					pending, skip, end = &readerError{r: r, msg: msg}, decoded, f.Offset(Position{Line: docStart, Column: 1})
+					index -= decoded
+					break
+				}
+				syntaxErr(r, msg)
 				if !resume(nextDocumentStart(f, line)) {
 					return
 				}
@@ -721,7 +731,8 @@ func jsonStreamNext(f *File, first, line int, err error) int {
 	return 0
 }
 
-// readerError is a character the YAML library refuses, where it is.
+// readerError is a character the YAML library refuses, or a syntax error,
+// where it is.
 type readerError struct {
 	r   Range
 	msg string

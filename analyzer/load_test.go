@@ -156,6 +156,25 @@ func TestJSONEscapesYAMLLacks(t *testing.T) {
 	}
 }
 
+// TestSyntaxErrorKeepsEarlierDocuments: a syntax error at the start of a
+// document, which the YAML library meets while reading ahead, before it
+// returns the document before, costs only its own document.
+func TestSyntaxErrorKeepsEarlierDocuments(t *testing.T) {
+	for _, src := range []string{
+		"apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: z\n---\nxx\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: after\n",
+		"apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: z\n---\n\ufeff# a file saved with a byte order mark\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: after\n",
+	} {
+		docs, diags := analyzer.NewLoader(nil).Parse(&analyzer.File{Path: "x.yaml", Content: []byte(src)})
+		var names []string
+		for _, d := range docs {
+			names = append(names, d.Name)
+		}
+		if strings.Join(names, " ") != "z after" || len(diags) != 1 || diags[0].RuleID != analyzer.IDYAMLSyntax || diags[0].Range.Start.Line != 7 {
+			t.Errorf("%q: documents %q, diagnostics %+v; want z and after, and one yaml-syntax at line 7", src, names, diags)
+		}
+	}
+}
+
 func TestParseNeverPanics(t *testing.T) {
 	inputs := []string{
 		"", "---", "...", "\xef\xbb\xbf", "\x00\x01", "a: &a [*a]", "kind: List\napiVersion: v1\nitems: 3",
