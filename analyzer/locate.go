@@ -86,15 +86,8 @@ func quotedWidth(s []byte, q byte) int {
 	if len(s) == 0 || s[0] != q {
 		return 0
 	}
-	for i := 1; i < len(s); i++ {
-		switch {
-		case q == '"' && s[i] == '\\':
-			i++
-		case s[i] == q && q == '\'' && i+1 < len(s) && s[i+1] == '\'':
-			i++
-		case s[i] == q:
-			return utf8.RuneCount(s[:i+1])
-		}
+	if end := quotedEnd(s, 0); end >= 0 {
+		return utf8.RuneCount(s[:end+1])
 	}
 	return 0
 }

@@ -181,14 +181,11 @@ func (d *Document) Decodes(p Path, v any) bool {
 	if d.Unset(p) {
 		return false
 	}
-	dec := &decoder{types: decodesTypes}
+	dec := &decoder{types: newTypeCache()}
 	n := d.Lookup(p)
 	dec.decode(n, n, reflect.ValueOf(v).Elem(), dec.path[:0])
 	return len(dec.problems) == 0
 }
-
-// decodesTypes is the type cache of Decodes.
-var decodesTypes = newTypeCache()
 
 // HasString reports whether the field at p is a string scalar.
 func (d *Document) HasString(p Path) bool {
