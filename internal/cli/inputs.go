@@ -87,7 +87,7 @@ func (in runInputs) has(path string) bool {
 				return true // --policy names the file itself
 			}
 			for _, t := range []string{target, real} {
-				if rel, err := filepath.Rel(d, t); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				if _, ok := under(d, t); ok {
 					return true
 				}
 			}
