@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 
@@ -116,12 +117,14 @@ func (r *Rule) Path() analyzer.Path {
 // them). Never modified.
 type fixedPaths struct {
 	name, kind, roleRefName, roleRefKind analyzer.Path
+	serviceName                          analyzer.Path    // a StatefulSet's spec.serviceName
 	subjects, rules                      [8]analyzer.Path // subjects[i].name, rules[i]
 }
 
 var fixed = sync.OnceValue(func() *fixedPaths {
 	f := &fixedPaths{name: analyzer.NewPath("metadata", "name"), kind: analyzer.NewPath("kind"),
-		roleRefName: analyzer.NewPath("roleRef", "name"), roleRefKind: analyzer.NewPath("roleRef", "kind")}
+		roleRefName: analyzer.NewPath("roleRef", "name"), roleRefKind: analyzer.NewPath("roleRef", "kind"),
+		serviceName: analyzer.NewPath("spec", "serviceName")}
 	for i := range f.subjects {
 		f.subjects[i] = analyzer.NewPath("subjects", i, "name")
 	}
@@ -226,6 +229,12 @@ type Workload struct {
 	// ServiceAccount token explicitly.
 	Automount      *bool
 	ProjectedToken bool
+	// Subdomain is the headless Service its pods' DNS names need: a
+	// StatefulSet's serviceName (its pods get it as their subdomain,
+	// whatever the template says), else the pod template's subdomain; ""
+	// when neither is set. SubdomainPath is where it is named.
+	Subdomain     string
+	SubdomainPath analyzer.Path
 }
 
 // AccountPath returns the path of the field that names the account, or of
@@ -405,6 +414,13 @@ func (c *chunks) extract(d *analyzer.Document) (any, []analyzer.Path) {
 	case t.Spec.DeprecatedServiceAccount != "":
 		w.Account, w.Explicit, w.AccountField = c.str(t.Spec.DeprecatedServiceAccount), true, "serviceAccount"
 	}
+	if s, ok := d.Object.(*appsv1.StatefulSet); ok {
+		if s.Spec.ServiceName != "" {
+			w.Subdomain, w.SubdomainPath = c.str(s.Spec.ServiceName), fixed().serviceName
+		}
+	} else if t.Spec.Subdomain != "" {
+		w.Subdomain, w.SubdomainPath = c.str(t.Spec.Subdomain), t.Path.Key("subdomain")
+	}
 	for _, v := range t.Spec.Volumes {
 		if v.Projected == nil {
 			continue
@@ -414,6 +430,9 @@ func (c *chunks) extract(d *analyzer.Document) (any, []analyzer.Path) {
 				w.ProjectedToken = true
 			}
 		}
+	}
+	if w.Subdomain != "" {
+		return w, []analyzer.Path{w.AccountPath(), w.SubdomainPath}
 	}
 	return w, []analyzer.Path{w.AccountPath()}
 }

@@ -4,7 +4,6 @@ package service
 import (
 	"fmt"
 
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -31,43 +30,30 @@ type (
 	}
 )
 
-// fact extracts what HeadlessLoadBalancing needs: headless Services (with
-// the position of clusterIP), the serviceName of StatefulSets and the
-// subdomain of the other workloads' pods. A StatefulSet's pods get its
-// serviceName as their subdomain, whatever its template says.
+// fact extracts the headless Services (with the position of clusterIP);
+// what workloads name as their pods' subdomain is the RBAC model's fact
+// (rbac.Workload.Subdomain), which the set rules read anyway: one
+// extraction per pod-bearing document.
 func fact() *analyzer.Fact {
-	return &analyzer.Fact{Name: "service-headless", Kinds: append([]string{"Service"}, analyzer.PodKinds()...), Extract: func(d *analyzer.Document) (any, []analyzer.Path) {
-		switch o := d.Object.(type) {
-		case *corev1.Service:
-			if o.Spec.ClusterIP == corev1.ClusterIPNone {
-				return headless{rbac.Namespace(d.Namespace), rbac.Scope(d, d.Namespace), d.Name}, []analyzer.Path{analyzer.NewPath("spec", "clusterIP")}
-			}
-			return nil, nil
-		case *appsv1.StatefulSet:
-			return user{rbac.Namespace(d.Namespace), rbac.Scope(d, d.Namespace), o.Spec.ServiceName, serviceName}, []analyzer.Path{serviceName}
-		}
-		if t, ok := analyzer.PodTemplateOf(d); ok && t.Spec.Subdomain != "" {
-			u := user{rbac.Namespace(d.Namespace), rbac.Scope(d, d.Namespace), t.Spec.Subdomain, t.Path.Key("subdomain")}
-			return u, []analyzer.Path{u.path}
+	return &analyzer.Fact{Name: "service-headless", Kinds: []string{"Service"}, Extract: func(d *analyzer.Document) (any, []analyzer.Path) {
+		if o, ok := d.Object.(*corev1.Service); ok && o.Spec.ClusterIP == corev1.ClusterIPNone {
+			return headless{rbac.Namespace(d.Namespace), rbac.Scope(d, d.Namespace), d.Name}, []analyzer.Path{analyzer.NewPath("spec", "clusterIP")}
 		}
 		return nil, nil
 	}}
 }
 
-// serviceName is the path of a StatefulSet's governing Service.
-var serviceName = analyzer.NewPath("spec", "serviceName")
-
 // HeadlessLoadBalancing flags headless Services that no StatefulSet of the
 // set governs and no pod of the set has as its subdomain.
 func HeadlessLoadBalancing() *analyzer.Rule {
-	f := fact()
+	f, workloads := fact(), rbac.Fact()
 	return &analyzer.Rule{
 		ID:       "service-headless-load-balancing",
 		Title:    "headless Service that no StatefulSet or pod subdomain uses",
 		Severity: analyzer.SeverityInfo,
-		Kinds:    f.Kinds,
+		Kinds:    append([]string{"Service"}, analyzer.PodKinds()...),
 		Source:   "go",
-		Facts:    []*analyzer.Fact{f},
+		Facts:    []*analyzer.Fact{f, workloads},
 		Rationale: "A headless Service (clusterIP: None) has no virtual IP: its DNS name resolves to the pod " +
 			"addresses, and clients balance by DNS round robin. Clients and resolvers cache those answers, so " +
 			"traffic keeps going to a pod for up to ~20 s after it died or was rescheduled, spreads unevenly, " +
@@ -95,10 +81,13 @@ func HeadlessLoadBalancing() *analyzer.Rule {
 			var uses []use
 			isHeadless := map[headless]bool{}
 			for _, d := range p.Docs {
-				switch v := d.Fact(f).(type) {
-				case user:
-					uses = append(uses, use{d, v})
-				case headless:
+				if w, ok := d.Fact(workloads).(*rbac.Workload); ok {
+					if w.Subdomain != "" {
+						uses = append(uses, use{d, user{w.Namespace, w.Scope, w.Subdomain, w.SubdomainPath}})
+					}
+					continue
+				}
+				if v, ok := d.Fact(f).(headless); ok {
 					isHeadless[v] = true
 					// A Service whose overlay did not render: what the
 					// overlay adds may hold its StatefulSet.
