@@ -581,6 +581,7 @@ func parseNodes(ctx context.Context, f *File, doc func(index int, node *yaml.Nod
 	var pending *readerError
 	skip := 0
 	lines := yamlLines(f.Content) // nil for nearly every file
+	src := laterMarks(f.Content)  // f.Content for nearly every file
 	// resume starts the next round at the separator line next (none: 0).
 	resume := func(next int) bool {
 		pending, skip, end = nil, 0, len(f.Content)
@@ -593,7 +594,7 @@ func parseNodes(ctx context.Context, f *File, doc func(index int, node *yaml.Nod
 		return true
 	}
 	for {
-		dec := yaml.NewDecoder(bytes.NewReader(f.Content[start:end]))
+		dec := yaml.NewDecoder(bytes.NewReader(src[start:end]))
 		breaks := lines.from(lineOffset + 1)
 		decoded := 0
 		for {
@@ -679,6 +680,43 @@ func parseNodes(ctx context.Context, f *File, doc func(index int, node *yaml.Nod
 			doc(index, &node)
 			index++
 		}
+	}
+}
+
+// laterMarks returns content with each byte order mark that starts the
+// line after a "---" separator and precedes a comment, or nothing, replaced
+// by spaces (same offsets), or content itself when there is none: the mark
+// of a file saved with one that was appended to another. The YAML library
+// skips only the stream's first mark and reads a later one as text, which
+// made the comment a plain scalar and the document a syntax error; kubectl
+// reads each document apart and skips it. A mark before a key is
+// trimBOM's (replacing it would indent the key).
+func laterMarks(content []byte) []byte {
+	const mark = "\ufeff"
+	out := content
+	for at := min(1, len(content)); ; {
+		i := bytes.Index(content[at:], []byte(mark))
+		if i < 0 {
+			return out
+		}
+		i += at
+		at = i + len(mark)
+		lineStart := bytes.LastIndexByte(content[:i], '\n') + 1
+		if lineStart != i || lineStart < 2 {
+			continue
+		}
+		prev := content[bytes.LastIndexByte(content[:lineStart-1], '\n')+1 : lineStart-1]
+		if !bytes.HasPrefix(prev, []byte("---")) || len(prev) > 3 && prev[3] != ' ' && prev[3] != '\t' && prev[3] != '\r' {
+			continue
+		}
+		rest := bytes.TrimLeft(content[at:], " \t")
+		if len(rest) > 0 && rest[0] != '#' && rest[0] != '\n' && rest[0] != '\r' {
+			continue
+		}
+		if &out[0] == &content[0] {
+			out = bytes.Clone(content)
+		}
+		copy(out[i:at], "   ")
 	}
 }
 

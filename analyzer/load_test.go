@@ -162,7 +162,6 @@ func TestJSONEscapesYAMLLacks(t *testing.T) {
 func TestSyntaxErrorKeepsEarlierDocuments(t *testing.T) {
 	for _, src := range []string{
 		"apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: z\n---\nxx\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: after\n",
-		"apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: z\n---\n\ufeff# a file saved with a byte order mark\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: after\n",
 	} {
 		docs, diags := analyzer.NewLoader(nil).Parse(&analyzer.File{Path: "x.yaml", Content: []byte(src)})
 		var names []string
