@@ -132,8 +132,11 @@ type problem struct {
 // decoding allocates no path unless it records a problem, which keeps a
 // copy (add).
 type decoder struct {
-	types    *typeCache
-	strict   bool // report unknown fields
+	types  *typeCache
+	strict bool // report unknown fields
+	// enums are the enum fields of the kind decoded (kindInfo.enums),
+	// checked as those of enumFields.
+	enums    map[reflect.Type]map[string][]string
 	problems []problem
 	depth    int  // nesting of decode calls
 	tooDeep  bool // the depth limit was reported
@@ -329,6 +332,7 @@ func (d *decoder) decodeStruct(n, at *yaml.Node, v reflect.Value, path Path) {
 		return
 	}
 	si := d.types.info(v.Type())
+	kindEnums := d.enums[v.Type()]
 	// renames are the problems of this mapping whose fix renames a key,
 	// by the key it would take and the key it renames: two renames to one
 	// name (or of one key written twice) would make a duplicate key, so
@@ -382,7 +386,11 @@ func (d *decoder) decodeStruct(n, at *yaml.Node, v reflect.Value, path Path) {
 		before := len(d.problems)
 		d.decode(val, k, fv, fp)
 		// A value of the wrong type is reported once, by decode.
-		if allowed, ok := si.enums[k.Value]; ok && len(d.problems) == before {
+		allowed, ok := si.enums[k.Value]
+		if !ok {
+			allowed, ok = kindEnums[k.Value]
+		}
+		if ok && len(d.problems) == before {
 			if s, ok := enumValue(fv); ok && !slices.Contains(allowed, s) {
 				d.add(IDInvalidValue, k, fp, "%s: %s", pathLabel(fp), enumProblem(s, allowed))
 			}

@@ -44,9 +44,16 @@ func EngineRules() []*Rule {
 			Rationale: "The API server decodes manifests strictly: `backoffLimit: \"3\"` (a string), " +
 				"`verbs: get` (not a list), an environment variable `value: 8080` (not a string) or a " +
 				"binding subject of `kind: serviceaccount` (only ServiceAccount, User and Group, case included) " +
-				"are rejected when applied, and so are values outside the fixed set of a CronJob's " +
-				"concurrencyPolicy (Allow, Forbid, Replace) or a Job's completionMode (NonIndexed, Indexed) " +
-				"and podReplacementPolicy (TerminatingOrFailed, Failed). So are ephemeralContainers in a " +
+				"are rejected when applied, and so are values outside the fixed set of a field, case " +
+				"included: a CronJob's concurrencyPolicy (Allow, Forbid, Replace), a Job's completionMode " +
+				"and podReplacementPolicy, a container's imagePullPolicy (`always` is not Always) and " +
+				"terminationMessagePolicy, a port's protocol (TCP, UDP, SCTP), a pod's restartPolicy " +
+				"(only Always in the pod template of a Deployment, ReplicaSet, StatefulSet, DaemonSet or " +
+				"ReplicationController), dnsPolicy and preemptionPolicy, a seccomp or AppArmor profile's " +
+				"type, a toleration's operator and effect, a Service's type, sessionAffinity, " +
+				"externalTrafficPolicy, internalTrafficPolicy and ipFamilyPolicy, a Deployment's strategy " +
+				"type, a StatefulSet's podManagementPolicy and update strategy type, a DaemonSet's update " +
+				"strategy type. So are ephemeralContainers in a " +
 				"pod or pod template: they are only ever added to a running pod (kubectl debug).",
 			Remediation: "Write the value with the type the field expects: quote strings, leave numbers " +
 				"unquoted, and use a list where the schema has one; where the field has a fixed set of " +

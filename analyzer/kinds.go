@@ -20,6 +20,9 @@ type kindInfo struct {
 	// servedAs is the apiVersion current Kubernetes serves the kind under
 	// when it is another group's (extensions Deployment: apps/v1).
 	servedAs string
+	// enums adds to enumFields the enum fields whose values depend on the
+	// kind (a pod template's restartPolicy).
+	enums map[reflect.Type]map[string][]string
 }
 
 // kinds is knownKinds, built once (read only).
@@ -50,24 +53,24 @@ func ServedAPIVersion(apiVersion, kind string) (use string, served, known bool) 
 // without unknown-field checks, so the rules still see them.
 func knownKinds() map[string]kindInfo {
 	return map[string]kindInfo{
-		"/Pod":                                  {func() any { return new(corev1.Pod) }, []string{"v1"}, ""},
-		"/ReplicationController":                {func() any { return new(corev1.ReplicationController) }, []string{"v1"}, ""},
-		"/ServiceAccount":                       {func() any { return new(corev1.ServiceAccount) }, []string{"v1"}, ""},
-		"/Service":                              {func() any { return new(corev1.Service) }, []string{"v1"}, ""},
-		"batch/Job":                             {func() any { return new(batchv1.Job) }, []string{"v1"}, ""},
-		"batch/CronJob":                         {func() any { return new(batchv1.CronJob) }, []string{"v1"}, ""},
-		"apps/Deployment":                       {func() any { return new(appsv1.Deployment) }, []string{"v1"}, ""},
-		"apps/StatefulSet":                      {func() any { return new(appsv1.StatefulSet) }, []string{"v1"}, ""},
-		"apps/DaemonSet":                        {func() any { return new(appsv1.DaemonSet) }, []string{"v1"}, ""},
-		"apps/ReplicaSet":                       {func() any { return new(appsv1.ReplicaSet) }, []string{"v1"}, ""},
-		"extensions/Deployment":                 {func() any { return new(appsv1.Deployment) }, nil, "apps/v1"},
-		"extensions/DaemonSet":                  {func() any { return new(appsv1.DaemonSet) }, nil, "apps/v1"},
-		"extensions/ReplicaSet":                 {func() any { return new(appsv1.ReplicaSet) }, nil, "apps/v1"},
-		"extensions/Job":                        {func() any { return new(batchv1.Job) }, nil, "batch/v1"},
-		"rbac.authorization.k8s.io/Role":        {func() any { return new(rbacv1.Role) }, []string{"v1"}, ""},
-		"rbac.authorization.k8s.io/ClusterRole": {func() any { return new(rbacv1.ClusterRole) }, []string{"v1"}, ""},
-		"rbac.authorization.k8s.io/RoleBinding": {func() any { return new(rbacv1.RoleBinding) }, []string{"v1"}, ""},
-		"rbac.authorization.k8s.io/ClusterRoleBinding": {func() any { return new(rbacv1.ClusterRoleBinding) }, []string{"v1"}, ""},
+		"/Pod":                                  {func() any { return new(corev1.Pod) }, []string{"v1"}, "", podRestartPolicy},
+		"/ReplicationController":                {func() any { return new(corev1.ReplicationController) }, []string{"v1"}, "", templateRestartPolicy},
+		"/ServiceAccount":                       {func() any { return new(corev1.ServiceAccount) }, []string{"v1"}, "", nil},
+		"/Service":                              {func() any { return new(corev1.Service) }, []string{"v1"}, "", nil},
+		"batch/Job":                             {func() any { return new(batchv1.Job) }, []string{"v1"}, "", nil},
+		"batch/CronJob":                         {func() any { return new(batchv1.CronJob) }, []string{"v1"}, "", nil},
+		"apps/Deployment":                       {func() any { return new(appsv1.Deployment) }, []string{"v1"}, "", templateRestartPolicy},
+		"apps/StatefulSet":                      {func() any { return new(appsv1.StatefulSet) }, []string{"v1"}, "", templateRestartPolicy},
+		"apps/DaemonSet":                        {func() any { return new(appsv1.DaemonSet) }, []string{"v1"}, "", templateRestartPolicy},
+		"apps/ReplicaSet":                       {func() any { return new(appsv1.ReplicaSet) }, []string{"v1"}, "", templateRestartPolicy},
+		"extensions/Deployment":                 {func() any { return new(appsv1.Deployment) }, nil, "apps/v1", templateRestartPolicy},
+		"extensions/DaemonSet":                  {func() any { return new(appsv1.DaemonSet) }, nil, "apps/v1", templateRestartPolicy},
+		"extensions/ReplicaSet":                 {func() any { return new(appsv1.ReplicaSet) }, nil, "apps/v1", templateRestartPolicy},
+		"extensions/Job":                        {func() any { return new(batchv1.Job) }, nil, "batch/v1", nil},
+		"rbac.authorization.k8s.io/Role":        {func() any { return new(rbacv1.Role) }, []string{"v1"}, "", nil},
+		"rbac.authorization.k8s.io/ClusterRole": {func() any { return new(rbacv1.ClusterRole) }, []string{"v1"}, "", nil},
+		"rbac.authorization.k8s.io/RoleBinding": {func() any { return new(rbacv1.RoleBinding) }, []string{"v1"}, "", nil},
+		"rbac.authorization.k8s.io/ClusterRoleBinding": {func() any { return new(rbacv1.ClusterRoleBinding) }, []string{"v1"}, "", nil},
 	}
 }
 
@@ -75,11 +78,17 @@ func knownKinds() map[string]kindInfo {
 // kinds whose values the API server checks against a fixed set (exactly,
 // case included), by struct type and JSON name: another value is
 // invalid-value. "" is listed where the API server defaults an empty string
-// (a field that is a string, not a pointer, and has a default). Fields whose
-// wrong values a rule reports are not listed (roleRef.kind is
-// rbac-role-ref-kind-invalid's, a Job's restartPolicy
+// (a field that is a string, not a pointer, and has a default) or reads it
+// as a value (a toleration's operator is Equal, its effect all effects).
+// Values behind an alpha feature gate are listed (a toleration's Lt and
+// Gt, a StatefulSet's Recreate update strategy): kvet does not know the
+// cluster's gates. Fields whose wrong values a rule reports are not listed
+// (roleRef.kind is rbac-role-ref-kind-invalid's, a Job's restartPolicy
 // job-restart-policy-invalid's); a rule may still report on valid values
-// (cronjob-concurrency-allow on Allow).
+// (cronjob-concurrency-allow on Allow). Fields whose values depend on the
+// kind are in kindInfo.enums. An ephemeral container's own fields are not
+// listed: the API server rejects ephemeral containers whole
+// (rejectedFields), which a problem found inside one would hide.
 var enumFields = map[reflect.Type]map[string][]string{
 	reflect.TypeFor[rbacv1.Subject](): {"kind": {rbacv1.ServiceAccountKind, rbacv1.UserKind, rbacv1.GroupKind}},
 	reflect.TypeFor[batchv1.CronJobSpec](): {
@@ -89,7 +98,60 @@ var enumFields = map[reflect.Type]map[string][]string{
 		"completionMode":       {string(batchv1.NonIndexedCompletion), string(batchv1.IndexedCompletion)},
 		"podReplacementPolicy": {string(batchv1.TerminatingOrFailed), string(batchv1.Failed)},
 	},
+	reflect.TypeFor[corev1.PodSpec](): {
+		"dnsPolicy":        {"", string(corev1.DNSClusterFirstWithHostNet), string(corev1.DNSClusterFirst), string(corev1.DNSDefault), string(corev1.DNSNone)},
+		"preemptionPolicy": {string(corev1.PreemptLowerPriority), string(corev1.PreemptNever)},
+	},
+	reflect.TypeFor[corev1.Container](): {
+		"imagePullPolicy":          {"", string(corev1.PullAlways), string(corev1.PullIfNotPresent), string(corev1.PullNever)},
+		"terminationMessagePolicy": {"", string(corev1.TerminationMessageReadFile), string(corev1.TerminationMessageFallbackToLogsOnError)},
+	},
+	reflect.TypeFor[corev1.ContainerPort]():   {"protocol": portProtocols},
+	reflect.TypeFor[corev1.SeccompProfile]():  {"type": {string(corev1.SeccompProfileTypeLocalhost), string(corev1.SeccompProfileTypeRuntimeDefault), string(corev1.SeccompProfileTypeUnconfined)}},
+	reflect.TypeFor[corev1.AppArmorProfile](): {"type": {string(corev1.AppArmorProfileTypeLocalhost), string(corev1.AppArmorProfileTypeRuntimeDefault), string(corev1.AppArmorProfileTypeUnconfined)}},
+	reflect.TypeFor[corev1.Toleration](): {
+		"operator": {"", string(corev1.TolerationOpEqual), string(corev1.TolerationOpExists), string(corev1.TolerationOpLt), string(corev1.TolerationOpGt)},
+		"effect":   {"", string(corev1.TaintEffectNoSchedule), string(corev1.TaintEffectPreferNoSchedule), string(corev1.TaintEffectNoExecute)},
+	},
+	reflect.TypeFor[corev1.ServiceSpec](): {
+		"type":                  {"", string(corev1.ServiceTypeClusterIP), string(corev1.ServiceTypeNodePort), string(corev1.ServiceTypeLoadBalancer), string(corev1.ServiceTypeExternalName)},
+		"sessionAffinity":       {"", string(corev1.ServiceAffinityClientIP), string(corev1.ServiceAffinityNone)},
+		"externalTrafficPolicy": {"", string(corev1.ServiceExternalTrafficPolicyCluster), string(corev1.ServiceExternalTrafficPolicyLocal)},
+		"internalTrafficPolicy": {string(corev1.ServiceInternalTrafficPolicyCluster), string(corev1.ServiceInternalTrafficPolicyLocal)},
+		"ipFamilyPolicy":        {string(corev1.IPFamilyPolicySingleStack), string(corev1.IPFamilyPolicyPreferDualStack), string(corev1.IPFamilyPolicyRequireDualStack)},
+	},
+	reflect.TypeFor[corev1.ServicePort](): {"protocol": portProtocols},
+	reflect.TypeFor[appsv1.DeploymentStrategy](): {
+		"type": {"", string(appsv1.RecreateDeploymentStrategyType), string(appsv1.RollingUpdateDeploymentStrategyType)},
+	},
+	reflect.TypeFor[appsv1.StatefulSetSpec](): {
+		"podManagementPolicy": {"", string(appsv1.OrderedReadyPodManagement), string(appsv1.ParallelPodManagement)},
+	},
+	reflect.TypeFor[appsv1.StatefulSetUpdateStrategy](): {
+		"type": {"", string(appsv1.RollingUpdateStatefulSetStrategyType), string(appsv1.OnDeleteStatefulSetStrategyType), string(appsv1.RecreateStatefulSetStrategyType)},
+	},
+	reflect.TypeFor[appsv1.DaemonSetUpdateStrategy](): {
+		"type": {"", string(appsv1.RollingUpdateDaemonSetStrategyType), string(appsv1.OnDeleteDaemonSetStrategyType)},
+	},
 }
+
+// portProtocols are the protocols of a container's or a Service's port
+// (defaulted to TCP when empty).
+var portProtocols = []string{"", string(corev1.ProtocolTCP), string(corev1.ProtocolUDP), string(corev1.ProtocolSCTP)}
+
+// A pod's restartPolicy (the kindInfo.enums of Pod) is Always, OnFailure or
+// Never; the API server accepts only Always in the pod template of a
+// Deployment, ReplicaSet, StatefulSet, DaemonSet or ReplicationController
+// (templateRestartPolicy). Both are defaulted to Always when empty. A Job's
+// (and a CronJob's) is job-restart-policy-invalid's.
+var (
+	podRestartPolicy = map[reflect.Type]map[string][]string{
+		reflect.TypeFor[corev1.PodSpec](): {"restartPolicy": {"", string(corev1.RestartPolicyAlways), string(corev1.RestartPolicyOnFailure), string(corev1.RestartPolicyNever)}},
+	}
+	templateRestartPolicy = map[reflect.Type]map[string][]string{
+		reflect.TypeFor[corev1.PodSpec](): {"restartPolicy": {"", string(corev1.RestartPolicyAlways)}},
+	}
+)
 
 // rejectedFields lists the fields of known kinds that the API server
 // rejects in any manifest when they are not empty, by struct type and JSON
@@ -138,6 +200,9 @@ func enumProblem(value string, allowed []string) string {
 		if strings.EqualFold(a, value) {
 			hint = fmt.Sprintf(" (values are case-sensitive: did you mean %q?)", a)
 		}
+	}
+	if len(names) == 1 {
+		return fmt.Sprintf("invalid value %s: must be %s%s", Quote(value), names[0], hint)
 	}
 	return fmt.Sprintf("invalid value %s: must be one of %s%s", Quote(value), strings.Join(names, ", "), hint)
 }

@@ -1180,7 +1180,7 @@ func (l *Loader) object(f *File, index, item int, root *yaml.Node, apiVersion, k
 		return d, nil
 	}
 	obj := info.newObject()
-	dec := &decoder{types: l.types, strict: slices.Contains(info.versions, version)}
+	dec := &decoder{types: l.types, strict: slices.Contains(info.versions, version), enums: info.enums}
 	dec.decode(root, root, reflect.ValueOf(obj).Elem(), dec.path[:0])
 	d.Object = obj
 	var diags []Diagnostic

@@ -566,19 +566,34 @@ func TestDiscoverSameFileTwice(t *testing.T) {
 }
 
 // TestEnumPositions checks where a value outside an enum is reported: at
-// its key, as the other invalid values are.
+// its key, as the other invalid values are, in a field of the kind's own
+// (a Deployment's pod template restartPolicy) as in the others.
 func TestEnumPositions(t *testing.T) {
-	src := "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: e}\nspec:\n  schedule: \"@daily\"\n" +
-		"  concurrencyPolicy: forbid\n  jobTemplate:\n    spec:\n      completionMode: indexed\n"
-	f := &analyzer.File{Path: "e.yaml", Content: []byte(src)}
-	_, diags := analyzer.NewLoader(nil).Parse(f)
-	var got []string
-	for _, d := range diags {
-		got = append(got, fmt.Sprintf("%s %d:%d-%d:%d", d.RuleID, d.Range.Start.Line, d.Range.Start.Column, d.Range.End.Line, d.Range.End.Column))
-	}
-	want := []string{"invalid-value 6:3-6:20", "invalid-value 9:7-9:21"}
-	if !slices.Equal(got, want) {
-		t.Errorf("got %q, want %q", got, want)
+	for _, tt := range []struct {
+		src  string
+		want []string
+	}{
+		{
+			"apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: e}\nspec:\n  schedule: \"@daily\"\n" +
+				"  concurrencyPolicy: forbid\n  jobTemplate:\n    spec:\n      completionMode: indexed\n",
+			[]string{"invalid-value 6:3-6:20", "invalid-value 9:7-9:21"},
+		},
+		{
+			"apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: e}\nspec:\n  strategy: {type: rolling}\n" +
+				"  template:\n    spec:\n      restartPolicy: Never\n" +
+				"      containers: [{name: c, image: \"c:1\", ports: [{containerPort: 80, protocol: tcp}]}]\n",
+			[]string{"invalid-value 5:14-5:18", "invalid-value 8:7-8:20", "invalid-value 9:72-9:80"},
+		},
+	} {
+		f := &analyzer.File{Path: "e.yaml", Content: []byte(tt.src)}
+		_, diags := analyzer.NewLoader(nil).Parse(f)
+		var got []string
+		for _, d := range diags {
+			got = append(got, fmt.Sprintf("%s %d:%d-%d:%d", d.RuleID, d.Range.Start.Line, d.Range.Start.Column, d.Range.End.Line, d.Range.End.Column))
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: got %q, want %q", tt.src, got, tt.want)
+		}
 	}
 }
 
