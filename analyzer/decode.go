@@ -222,8 +222,19 @@ func (d *decoder) decode(n, at *yaml.Node, v reflect.Value, path Path) {
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
+		before := len(d.problems)
 		nv := reflect.New(t.Elem())
 		d.decode(n, at, nv.Elem(), path)
+		// A scalar that did not decode (startingDeadlineSeconds: "300")
+		// stays unset: a pointer to zero made the rules report a 0 the
+		// manifest does not hold. A struct, list or map keeps what did.
+		switch t.Elem().Kind() {
+		case reflect.Struct, reflect.Slice, reflect.Map:
+		default:
+			if len(d.problems) > before {
+				return
+			}
+		}
 		v.Set(nv)
 	case reflect.Struct:
 		d.decodeStruct(n, at, v, path)
