@@ -31,21 +31,39 @@ var kinds = knownKinds()
 // ServedAPIVersion says how current Kubernetes serves a kind that kvet
 // decodes (known is false for the others): use is the apiVersion to write
 // ("batch/v1" for a Job, "apps/v1" for an extensions/v1beta1 Deployment),
-// and served whether apiVersion is one it serves.
+// and served whether apiVersion is one it serves. A kind kvet decodes under
+// another built-in group (v1 Deployment, apps/v1 CronJob) is known and not
+// served: a group without a dot is Kubernetes' own (a
+// CustomResourceDefinition's group must have one), so it is the wrong
+// group, not another API's kind of that name (Knative's
+// serving.knative.dev Service).
 func ServedAPIVersion(apiVersion, kind string) (use string, served, known bool) {
 	group, version := splitAPIVersion(apiVersion)
 	info, known := kinds[group+"/"+kind]
 	switch {
+	case !known && !strings.Contains(group, "."):
+		for key, other := range kinds {
+			if other.servedAs == "" && strings.HasSuffix(key, "/"+kind) {
+				g, _, _ := strings.Cut(key, "/")
+				return other.apiVersion(g), false, true
+			}
+		}
+		return "", false, false
 	case !known:
 		return "", false, false
 	case info.servedAs != "":
 		return info.servedAs, false, true
 	}
-	use = info.versions[0]
-	if group != "" {
-		use = group + "/" + use
+	return info.apiVersion(group), slices.Contains(info.versions, version), true
+}
+
+// apiVersion returns the newest apiVersion of a kind of group that
+// Kubernetes serves.
+func (info kindInfo) apiVersion(group string) string {
+	if group == "" {
+		return info.versions[0]
 	}
-	return use, slices.Contains(info.versions, version), true
+	return group + "/" + info.versions[0]
 }
 
 // knownKinds maps "group/Kind" to its decoding. Objects of an older or
