@@ -64,9 +64,10 @@ func EngineRules() []*Rule {
 			Title:    "mapping key that appears twice in one mapping",
 			Severity: SeverityError,
 			Source:   "engine",
-			Rationale: "YAML libraries differ on a repeated key (most keep the last value silently), and the " +
-				"API server's strict decoder rejects the object: two `name:` keys in one container, or two " +
-				"`resources:`, where one was meant to be merged into the other, do not apply.",
+			Rationale: "YAML libraries differ on a repeated key. kubectl's (sigs.k8s.io/yaml) silently keeps the " +
+				"last value, so the API server never sees the first and the object applies without it; " +
+				"kustomize and strict YAML parsers reject the file. Two `name:` keys in one container, or two " +
+				"`resources:` where one was meant to be merged into the other, do not do what they say.",
 			Remediation: "Keep one of the two keys, merging their values if both were meant. kvet points at " +
 				"the second key and names the line of the first. `<<` merge keys may repeat.",
 		},

@@ -100,7 +100,7 @@ func duplicateKeys(f *File, root *yaml.Node, ref ObjectRef) []Diagnostic {
 					out = append(out, Diagnostic{
 						RuleID: IDDuplicateKey, Severity: SeverityError, File: f.Path, Range: f.tokenRange(k),
 						Path: slices.Clone(path).Key(k.Value), Object: ref,
-						Message: fmt.Sprintf("key %q appears twice in this mapping (first at line %d): the API server's decoder rejects the object; keep one",
+						Message: fmt.Sprintf("key %q appears twice in this mapping (first at line %d): kubectl keeps only this one and silently drops the first, and kustomize rejects the file; keep one",
 							k.Value, first.Line),
 					})
 				}
