@@ -93,7 +93,7 @@ finding(i, _, ["apiGroups", g]) := result.at(["rules", i, "apiGroups", g], msg) 
 	)
 }
 
-hint(pattern) := sprintf("; %s is not a wildcard, list the subresources (e.g. %s)", [result.quote(pattern), result.quote(concat("", [trim_suffix(pattern, "/*"), "/log"]))]) if {
+hint(pattern) := sprintf("; %s is not a wildcard, list the subresources (e.g. %s)", [result.quote(pattern), result.quote(example_subresource(trim_suffix(pattern, "/*")))]) if {
 	is_string(pattern)
 	endswith(pattern, "/*")
 	pattern != "*/*"
@@ -109,3 +109,15 @@ hint(pattern) := sprintf("; %s is not a wildcard, list the subresources (e.g. %s
 	is_string(pattern)
 	contains(pattern, " ")
 } else := ""
+
+# example_subresource(resource) names a subresource the resource has (one
+# of the built-in resources), or the shape of one.
+example_subresource(resource) := concat("/", [resource, sub]) if {
+	sub := {
+		"pods": "log", "deployments": "scale", "statefulsets": "scale", "replicasets": "scale",
+		"replicationcontrollers": "scale", "namespaces": "status", "nodes": "proxy", "services": "proxy",
+		"serviceaccounts": "token", "jobs": "status", "cronjobs": "status", "daemonsets": "status",
+		"persistentvolumeclaims": "status", "persistentvolumes": "status",
+		"horizontalpodautoscalers": "status", "certificatesigningrequests": "approval",
+	}[resource]
+} else := concat("/", [resource, "<subresource>"])
