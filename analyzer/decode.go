@@ -413,6 +413,32 @@ func (d *decoder) decodeStruct(n, at *yaml.Node, v reflect.Value, path Path) {
 	})
 }
 
+// rejections adds the invalid-value problems of obj, decoded from root,
+// that the API server's validation rejects (RBACRejections), except where
+// decoding already found a problem at the field or around it (a value of
+// the wrong type decodes as empty). A field that is present is reported at
+// its key, as the decoder's problems are; a missing one at its nearest
+// ancestor's key, or at the sequence item (Locate's convention).
+func (d *decoder) rejections(root *yaml.Node, obj any, kind string) {
+	decoded := len(d.problems)
+next:
+	for _, r := range RBACRejections(obj) {
+		if r.RuleID != IDInvalidValue {
+			continue
+		}
+		for _, p := range d.problems[:decoded] {
+			if len(p.path) <= len(r.Path) && slices.Equal(p.path, r.Path[:len(p.path)]) {
+				continue next
+			}
+		}
+		at, key, _ := walk(root, r.Path)
+		if key != nil {
+			at = key
+		}
+		d.add(IDInvalidValue, at, r.Path, "%s: %s: the API server rejects the %s, so it grants nothing", pathLabel(r.Path), r.Message, kind)
+	}
+}
+
 func fieldOwner(path Path, si *structInfo) string {
 	if len(path) == 0 {
 		return si.name

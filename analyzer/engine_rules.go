@@ -54,10 +54,19 @@ func EngineRules() []*Rule {
 				"externalTrafficPolicy, internalTrafficPolicy and ipFamilyPolicy, a Deployment's strategy " +
 				"type, a StatefulSet's podManagementPolicy and update strategy type, a DaemonSet's update " +
 				"strategy type. So are ephemeralContainers in a " +
-				"pod or pod template: they are only ever added to a running pod (kubectl debug).",
+				"pod or pod template: they are only ever added to a running pod (kubectl debug). So are RBAC " +
+				"objects that the API server's RBAC validation rejects: a Role rule with nonResourceURLs, a rule " +
+				"with both nonResourceURLs and resources (or apiGroups, resourceNames), a rule without verbs, a " +
+				"resource rule without apiGroups or resources, a roleRef.apiGroup other than " +
+				"rbac.authorization.k8s.io, a subject without name or kind, a ServiceAccount subject with an " +
+				"apiGroup or a name that is not a valid ServiceAccount name, a User or Group subject with another " +
+				"apiGroup than rbac.authorization.k8s.io. Such an object is never created, so it grants nothing: " +
+				"kvet's RBAC model (kvet can-i, kvet access and the cross-document rules) leaves it out.",
 			Remediation: "Write the value with the type the field expects: quote strings, leave numbers " +
 				"unquoted, and use a list where the schema has one; where the field has a fixed set of " +
-				"values, write one of them exactly as the message lists it; remove ephemeralContainers.",
+				"values, write one of them exactly as the message lists it; remove ephemeralContainers. " +
+				"Split an RBAC rule of both resources and non-resource URLs in two, and grant non-resource " +
+				"URLs in a ClusterRole; write `apiGroups: [\"\"]` for the core group.",
 		},
 		{
 			ID:       IDDuplicateKey,

@@ -102,13 +102,13 @@ func knownKinds() map[string]kindInfo {
 // Gt, a StatefulSet's Recreate update strategy): kvet does not know the
 // cluster's gates. Fields whose wrong values a rule reports are not listed
 // (roleRef.kind is rbac-role-ref-kind-invalid's, a Job's restartPolicy
-// job-restart-policy-invalid's); a rule may still report on valid values
-// (cronjob-concurrency-allow on Allow). Fields whose values depend on the
+// job-restart-policy-invalid's), nor are those of RBAC objects, which
+// RBACRejections checks (a subject's kind); a rule may still report on
+// valid values (cronjob-concurrency-allow on Allow). Fields whose values depend on the
 // kind are in kindInfo.enums. An ephemeral container's own fields are not
 // listed: the API server rejects ephemeral containers whole
 // (rejectedFields), which a problem found inside one would hide.
 var enumFields = map[reflect.Type]map[string][]string{
-	reflect.TypeFor[rbacv1.Subject](): {"kind": {rbacv1.ServiceAccountKind, rbacv1.UserKind, rbacv1.GroupKind}},
 	reflect.TypeFor[batchv1.CronJobSpec](): {
 		"concurrencyPolicy": {"", string(batchv1.AllowConcurrent), string(batchv1.ForbidConcurrent), string(batchv1.ReplaceConcurrent)},
 	},

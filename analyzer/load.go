@@ -1183,6 +1183,7 @@ func (l *Loader) object(f *File, index, item int, root *yaml.Node, apiVersion, k
 	dec := &decoder{types: l.types, strict: slices.Contains(info.versions, version), enums: info.enums}
 	dec.decode(root, root, reflect.ValueOf(obj).Elem(), dec.path[:0])
 	d.Object = obj
+	dec.rejections(root, obj, kind)
 	var diags []Diagnostic
 	for _, p := range dec.problems {
 		file, r := f, d.lineRange(p.at)

@@ -597,6 +597,38 @@ func TestEnumPositions(t *testing.T) {
 	}
 }
 
+// TestRBACRejectionPositions checks where the RBAC objects that the API
+// server rejects are reported (testdata/load/rbac-rejected.yaml checks the
+// lines and messages): a field that is present at its key, a missing one at
+// its rule entry or subject, as the other invalid values are.
+func TestRBACRejectionPositions(t *testing.T) {
+	src := "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\nrules:\n" +
+		"- apiGroups: [\"\"]\n  nonResourceURLs: [/metrics]\n  verbs: [get]\n" + // 5-7: at the nonResourceURLs key
+		"- {resources: [pods], verbs: [get]}\n" + // 8: no apiGroups, at the entry
+		"- nonResourceURLs: [/healthz]\n" + // 9: no verbs, at the entry
+		"---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b, namespace: x}\n" +
+		"roleRef: {apiGroup: rbac, kind: Role, name: r}\n" + // 14: at the apiGroup key
+		"subjects:\n- {kind: User, name: u, apiGroup: v1}\n" + // 16: at the apiGroup key
+		"- kind: Group\n" // 17: no name, at the subject
+	f := &analyzer.File{Path: "r.yaml", Content: []byte(src)}
+	_, diags := analyzer.NewLoader(nil).Parse(f)
+	var got []string
+	for _, d := range diags {
+		got = append(got, fmt.Sprintf("%s %s %d:%d-%d:%d", d.RuleID, d.Path, d.Range.Start.Line, d.Range.Start.Column, d.Range.End.Line, d.Range.End.Column))
+	}
+	want := []string{
+		"invalid-value rules[0].nonResourceURLs 6:3-6:18",
+		"invalid-value rules[1].apiGroups 8:3-8:36",
+		"invalid-value rules[2].verbs 9:3-9:30",
+		"invalid-value roleRef.apiGroup 14:11-14:19",
+		"invalid-value subjects[0].apiGroup 16:25-16:33",
+		"invalid-value subjects[1].name 17:3-17:14",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q,\nwant %q", got, want)
+	}
+}
+
 // BenchmarkParseJSONStream: a stream of N one-line JSON objects (jq -c)
 // parses in time linear in N (each boundary is found where the YAML
 // library reports it, without a search over the rest of the file): compare

@@ -1,0 +1,136 @@
+package analyzer
+
+import (
+	"fmt"
+	"strings"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
+)
+
+// Rejection is one reason the API server's validation of RBAC objects
+// (k8s.io/kubernetes pkg/apis/rbac/validation: ValidatePolicyRule,
+// ValidateRoleBinding, ValidateRoleBindingSubject) rejects a Role,
+// ClusterRole, RoleBinding or ClusterRoleBinding that decodes: such an
+// object is never created (kubectl apply fails), so it grants nothing.
+type Rejection struct {
+	// Path is the field at fault (a missing one where it is required).
+	Path Path
+	// Message says why, without the path.
+	Message string
+	// RuleID is the rule that reports it: invalid-value (the loader), or
+	// the rule of the catalog that reports the case in its own words.
+	RuleID string
+}
+
+// IDs of the rules of the catalog that report some Rejections in their
+// own words.
+const (
+	idRoleRefKindInvalid      = "rbac-role-ref-kind-invalid"
+	idRoleRefNotFound         = "rbac-role-ref-not-found"
+	idSubjectNamespaceMissing = "rbac-subject-namespace-missing"
+)
+
+// subjectKinds are the kinds of a binding's subjects.
+var subjectKinds = []string{rbacv1.ServiceAccountKind, rbacv1.UserKind, rbacv1.GroupKind}
+
+// RBACRejections returns why the API server rejects obj, a decoded Role,
+// ClusterRole, RoleBinding or ClusterRoleBinding, in field order, with its
+// defaults applied (an empty roleRef.apiGroup, or a User or Group
+// subject's, is rbac.authorization.k8s.io); nil when it accepts obj, or
+// obj is of another kind. kvet's RBAC model leaves out the objects it
+// rejects, and the loader reports the Rejections of RuleID invalid-value:
+// both read this one function.
+func RBACRejections(obj any) []Rejection {
+	switch o := obj.(type) {
+	case *rbacv1.Role:
+		return policyRuleRejections(o.Rules, true)
+	case *rbacv1.ClusterRole:
+		return policyRuleRejections(o.Rules, false)
+	case *rbacv1.RoleBinding:
+		return bindingRejections(o.RoleRef, o.Subjects, true)
+	case *rbacv1.ClusterRoleBinding:
+		return bindingRejections(o.RoleRef, o.Subjects, false)
+	}
+	return nil
+}
+
+// policyRuleRejections checks the rules of a Role (namespaced) or
+// ClusterRole as ValidatePolicyRule does.
+func policyRuleRejections(rules []rbacv1.PolicyRule, namespaced bool) []Rejection {
+	var out []Rejection
+	for i, r := range rules {
+		reject := func(field, msg string) {
+			out = append(out, Rejection{Path: NewPath("rules", i, field), Message: msg, RuleID: IDInvalidValue})
+		}
+		if len(r.Verbs) == 0 {
+			reject("verbs", "a rule must list at least one verb")
+		}
+		if len(r.NonResourceURLs) > 0 {
+			if namespaced {
+				reject("nonResourceURLs", "a Role's rules cannot apply to non-resource URLs, which are not namespaced (grant them in a ClusterRole)")
+			}
+			if len(r.APIGroups) > 0 || len(r.Resources) > 0 || len(r.ResourceNames) > 0 {
+				reject("nonResourceURLs", "a rule cannot apply to both resources (apiGroups, resources, resourceNames) and non-resource URLs (write two rules)")
+			}
+			continue
+		}
+		if len(r.APIGroups) == 0 {
+			reject("apiGroups", `a resource rule must list at least one API group ("" is the core group)`)
+		}
+		if len(r.Resources) == 0 {
+			reject("resources", "a resource rule must list at least one resource")
+		}
+	}
+	return out
+}
+
+// bindingRejections checks the roleRef and subjects of a RoleBinding
+// (namespaced) or ClusterRoleBinding as ValidateRoleBinding,
+// ValidateClusterRoleBinding and ValidateRoleBindingSubject do (after
+// defaulting).
+func bindingRejections(ref rbacv1.RoleRef, subjects []rbacv1.Subject, namespaced bool) []Rejection {
+	var out []Rejection
+	reject := func(path Path, ruleID, format string, args ...any) {
+		out = append(out, Rejection{Path: path, Message: fmt.Sprintf(format, args...), RuleID: ruleID})
+	}
+	if ref.APIGroup != "" && ref.APIGroup != rbacv1.GroupName {
+		reject(NewPath("roleRef", "apiGroup"), IDInvalidValue, "invalid value %s: must be %s (or left out)", Quote(ref.APIGroup), rbacv1.GroupName)
+	}
+	switch {
+	case ref.Kind == "Role" && !namespaced:
+		reject(NewPath("roleRef", "kind"), idRoleRefKindInvalid, "a ClusterRoleBinding can only bind a ClusterRole, not a Role")
+	case ref.Kind != "Role" && ref.Kind != "ClusterRole":
+		reject(NewPath("roleRef", "kind"), idRoleRefKindInvalid, "invalid value %s: must be Role or ClusterRole", Quote(ref.Kind))
+	}
+	if ref.Name == "" {
+		reject(NewPath("roleRef", "name"), idRoleRefNotFound, "the name of the role to bind is required")
+	}
+	for i, s := range subjects {
+		if s.Name == "" {
+			reject(NewPath("subjects", i, "name"), IDInvalidValue, "a subject's name is required")
+		}
+		switch s.Kind {
+		case rbacv1.ServiceAccountKind:
+			if s.Name != "" && len(validation.IsDNS1123Subdomain(s.Name)) > 0 {
+				reject(NewPath("subjects", i, "name"), IDInvalidValue,
+					"invalid ServiceAccount name %s: it must consist of lower case letters, digits, '-' and '.', and start and end with a letter or digit", Quote(s.Name))
+			}
+			if s.APIGroup != "" {
+				reject(NewPath("subjects", i, "apiGroup"), IDInvalidValue, `invalid value %s: a ServiceAccount subject's apiGroup must be "" (or left out)`, Quote(s.APIGroup))
+			}
+			if !namespaced && s.Namespace == "" {
+				reject(NewPath("subjects", i, "namespace"), idSubjectNamespaceMissing, "a ServiceAccount subject of a ClusterRoleBinding needs a namespace")
+			}
+		case rbacv1.UserKind, rbacv1.GroupKind:
+			if s.APIGroup != "" && s.APIGroup != rbacv1.GroupName {
+				reject(NewPath("subjects", i, "apiGroup"), IDInvalidValue, "invalid value %s: a %s subject's apiGroup must be %s (or left out)", Quote(s.APIGroup), s.Kind, rbacv1.GroupName)
+			}
+		case "":
+			reject(NewPath("subjects", i, "kind"), IDInvalidValue, "a subject's kind is required: one of %s", strings.Join(subjectKinds, ", "))
+		default:
+			reject(NewPath("subjects", i, "kind"), IDInvalidValue, "%s", enumProblem(s.Kind, subjectKinds))
+		}
+	}
+	return out
+}
