@@ -84,10 +84,11 @@ var rbacYAML = yamlDocs(
 	binding("RoleBinding", "team", "team-pods", "- kind: ServiceAccount\n  name: runner\n- kind: User\n  name: jane\n", "Role", "pod-reader"),
 	binding("RoleBinding", "team", "team-secrets", "- kind: Group\n  name: system:serviceaccounts:ci\n", "ClusterRole", "secret-reader"),
 	binding("ClusterRoleBinding", "", "everyone-secrets",
-		"- kind: ServiceAccount\n  name: nobody\n- kind: User\n  name: system:serviceaccount:ops:bot\n- kind: Group\n  name: auditors\n", "ClusterRole", "secret-reader"),
+		"- kind: Group\n  name: nobody\n- kind: User\n  name: system:serviceaccount:ops:bot\n- kind: Group\n  name: auditors\n", "ClusterRole", "secret-reader"),
 	binding("RoleBinding", "prod", "other-ns-role", "- kind: Group\n  name: system:authenticated\n", "Role", "pod-reader"),
 	binding("RoleBinding", "prod", "all-sa-view", "- kind: Group\n  name: system:serviceaccounts\n", "ClusterRole", "view"),
 	binding("RoleBinding", "public", "anonymous-pods", "- kind: Group\n  name: system:unauthenticated\n", "ClusterRole", "view"),
+	binding("ClusterRoleBinding", "", "sa-without-namespace", "- kind: ServiceAccount\n  name: nobody\n- kind: User\n  name: carol\n", "ClusterRole", "secret-reader"),
 )
 
 // TestSubjectsAndBindings checks who a binding applies to and where.
@@ -115,6 +116,7 @@ func TestSubjectsAndBindings(t *testing.T) {
 		{"... not beyond", rbac.ServiceAccountUser("ci", "builder"), getSecret("prod"), false, ""},
 		{"group system:serviceaccounts:NS is only that namespace's", rbac.ServiceAccountUser("cd", "builder"), getSecret("team"), false, ""},
 		{"ServiceAccount without namespace in a ClusterRoleBinding matches nobody", rbac.ServiceAccountUser("default", "nobody"), getSecret("x"), false, ""},
+		{"... and the API server rejects the binding: its other subjects get nothing", rbac.Impersonate("carol", nil), getSecret("x"), false, ""},
 		{"User system:serviceaccount:NS:NAME is the ServiceAccount", rbac.ServiceAccountUser("ops", "bot"), getSecret("any"), true, "ClusterRoleBinding everyone-secrets subjects[1] rbac.yaml:17"},
 		{"ClusterRoleBinding applies cluster-wide", rbac.Impersonate("x", []string{"auditors"}), getSecret(""), true, "ClusterRoleBinding everyone-secrets subjects[2] rbac.yaml:17"},
 		{"RoleBinding to a Role of another namespace grants nothing", rbac.Impersonate("anyone", nil), getPods("prod"), false, ""},
@@ -141,6 +143,7 @@ func TestSubjectsAndBindings(t *testing.T) {
 		})
 	}
 	if got, want := problems(model), []string{
+		"rbac.yaml:108: ClusterRoleBinding sa-without-namespace is not applied: the API server rejects it (subjects[0].namespace: a ServiceAccount subject of a ClusterRoleBinding needs a namespace), so it grants nothing",
 		"rbac.yaml:75: RoleBinding prod/other-ns-role refers to Role pod-reader, which the set does not define in namespace prod: it grants nothing",
 	}; !slices.Equal(got, want) {
 		t.Errorf("problems:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

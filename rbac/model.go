@@ -32,12 +32,17 @@ type Model struct {
 	Bindings        []*Binding
 	ServiceAccounts []*ServiceAccount
 	Workloads       []*Workload
-	// Problems are what the model found wrong or surprising in the set,
-	// in document order: duplicate objects, bindings without subjects or
-	// with subjects without kind (a subject of another unknown kind is the
-	// loader's invalid-value), roleRefs to missing roles or of invalid
-	// kinds, invalid aggregation selectors, self-selecting selectors,
-	// aggregation cycles.
+	// RejectedRoles and RejectedBindings are the definitions of roles and
+	// bindings that the API server rejects (Role.Rejected,
+	// Binding.Rejected), in document order: `kubectl apply -f` fails for
+	// them, so they are in none of the lists above, grant nothing and
+	// leave an earlier definition of the same object in effect.
+	RejectedRoles    []*Role
+	RejectedBindings []*Binding
+	// Problems are what the model found wrong or surprising in the set:
+	// duplicate objects, rejected roles and bindings, bindings without
+	// subjects, roleRefs to missing or rejected roles, invalid aggregation
+	// selectors, self-selecting selectors, aggregation cycles.
 	Problems []Problem
 
 	// builtin are the built-in ClusterRoles, made on first use
@@ -56,6 +61,7 @@ type Model struct {
 	builtinEffective  map[*Role][]Source
 	builtinSelectedBy map[*Role][]Step
 	roles             map[objectKey]*Role
+	rejectedRoles     map[objectKey]*Role
 	accounts          map[objectKey]*ServiceAccount
 	accountsIn        map[string][]*ServiceAccount
 	byUser            map[string][]entry
@@ -169,9 +175,23 @@ func (m *Model) collect(docs []*analyzer.Document) {
 		switch v := d.Fact(fact).(type) {
 		case *Role:
 			key := v.key()
+			if v.Rejected != nil {
+				if m.rejectedRoles == nil {
+					m.rejectedRoles = map[objectKey]*Role{}
+				}
+				m.rejectedRoles[key] = v
+				m.RejectedRoles = append(m.RejectedRoles, v)
+				m.rejected(v.String(), d, v.Rejected)
+				continue
+			}
 			keepLast(m, &seen, &m.Roles, key, v, d, (*Role).key, func(r *Role) *analyzer.Document { return r.Doc }, nil)
 			m.roles[key] = v
 		case *Binding:
+			if v.Rejected != nil {
+				m.RejectedBindings = append(m.RejectedBindings, v)
+				m.rejected(v.String(), d, v.Rejected)
+				continue
+			}
 			keepLast(m, &seen, &m.Bindings, v.key(), v, d, (*Binding).key, func(b *Binding) *analyzer.Document { return b.Doc }, sameRoleRef)
 		case *ServiceAccount:
 			key := v.key()
@@ -238,6 +258,14 @@ func keepLast[T any](m *Model, seen *seenKeys, list *[]T, key objectKey, v T, d 
 		seen.other[key] = len(*list)
 	}
 	*list = append(*list, v)
+}
+
+// rejected records the problem of d, which defines the object named
+// name, being rejected by the API server for reasons (the first is named).
+func (m *Model) rejected(name string, d *analyzer.Document, reasons []analyzer.Rejection) {
+	r := reasons[0]
+	m.Problems = append(m.Problems, Problem{Doc: d, Path: r.Path,
+		Message: fmt.Sprintf("%s is not applied: the API server rejects it (%s: %s), so it grants nothing", name, r.Path, r.Message)})
 }
 
 // duplicate records that d redefines the object key, defined until now by
@@ -310,6 +338,10 @@ func (m *Model) index() {
 	}
 }
 
+// indexBinding indexes a binding that the API server accepts: its subjects
+// are of a valid kind, with a name (and, in a ClusterRoleBinding, a
+// ServiceAccount's namespace), and its roleRef of a kind it can bind,
+// with a name.
 func (m *Model) indexBinding(b *Binding) {
 	if len(b.Subjects) == 0 {
 		m.Problems = append(m.Problems, Problem{Doc: b.Doc, Path: analyzer.NewPath("subjects"),
@@ -327,13 +359,6 @@ func (m *Model) indexBinding(b *Binding) {
 				user := ServiceAccountPrefix + ns + ":" + s.Name
 				m.byUser[user] = append(m.byUser[user], e)
 			}
-		case "":
-			m.Problems = append(m.Problems, Problem{Doc: b.Doc, Path: b.SubjectPath(i),
-				Message: fmt.Sprintf("%s: subjects[%d] has no kind: it applies to nobody (the API server rejects it)", b, i)})
-		default:
-			// Another kind applies to nobody; the loader reports it
-			// (invalid-value at the subject's kind), so it is no
-			// problem of the model's.
 		}
 	}
 	role := m.RoleOf(b)
@@ -342,22 +367,15 @@ func (m *Model) indexBinding(b *Binding) {
 		return
 	}
 	msg := fmt.Sprintf("%s refers to %s %s, which is neither in the set nor built into Kubernetes: it grants nothing", b, b.RoleRef.Kind, b.RoleRef.Name)
-	path := b.RoleRefPath()
-	switch {
-	case b.RoleRef.Kind != KindRole && b.RoleRef.Kind != KindClusterRole:
-		msg = fmt.Sprintf("%s: roleRef.kind %q is neither Role nor ClusterRole: it grants nothing (the API server rejects it)", b, b.RoleRef.Kind)
-		path = analyzer.NewPath("roleRef", "kind")
-	case b.Kind == KindClusterRoleBinding && b.RoleRef.Kind == KindRole:
-		msg = fmt.Sprintf("%s refers to a Role: a ClusterRoleBinding can only bind a ClusterRole (the API server rejects it)", b)
-		path = analyzer.NewPath("roleRef", "kind")
-	case b.RoleRef.Name == "":
-		msg = fmt.Sprintf("%s has no roleRef.name: it grants nothing (the API server rejects it)", b)
+	switch rejected := m.RejectedRoleOf(b); {
+	case rejected != nil:
+		msg = fmt.Sprintf("%s refers to %s, which the API server rejects (%s): it grants nothing", b, rejected, Where(rejected.Doc, rejected.Rejected[0].Path))
 	case b.RoleRef.Kind == KindRole:
 		msg = fmt.Sprintf("%s refers to Role %s, which the set does not define in namespace %s: it grants nothing", b, Shown(b.RoleRef.Name), Shown(b.Namespace))
 	case strings.HasPrefix(b.RoleRef.Name, "system:"):
 		return // a system role of the cluster that kvet does not know the rules of
 	}
-	m.Problems = append(m.Problems, Problem{Doc: b.Doc, Path: path, Message: msg})
+	m.Problems = append(m.Problems, Problem{Doc: b.Doc, Path: b.RoleRefPath(), Message: msg})
 }
 
 // RoleOf returns the role a binding's roleRef names, as the authorizer
@@ -370,6 +388,23 @@ func (m *Model) RoleOf(b *Binding) *Role {
 		return m.ClusterRole(b.RoleRef.Name)
 	case b.RoleRef.Kind == KindRole && b.Kind == KindRoleBinding:
 		return m.RoleFor(b, b.RoleRef.Name)
+	}
+	return nil
+}
+
+// RejectedRoleOf returns the role that a binding's roleRef names, resolved
+// as RoleOf does, when the set defines it only in ways the API server
+// rejects (its last such definition), else nil.
+func (m *Model) RejectedRoleOf(b *Binding) *Role {
+	if m.RoleOf(b) != nil {
+		return nil
+	}
+	switch {
+	case b.RoleRef.Kind == KindClusterRole:
+		return m.rejectedRoles[objectKey{KindClusterRole, "", b.RoleRef.Name, ""}]
+	case b.RoleRef.Kind == KindRole && b.Kind == KindRoleBinding:
+		r, _ := find(m.rejectedRoles, KindRole, b.Namespace, b.RoleRef.Name, b.Scope, b.Doc)
+		return r
 	}
 	return nil
 }

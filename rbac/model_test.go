@@ -92,10 +92,11 @@ func TestWorkloads(t *testing.T) {
 	}
 }
 
-// TestBadInput checks that duplicates, bindings without subjects, subjects
-// without kind and roleRefs that resolve to nothing are problems, that a
-// subject of an unknown kind (the loader's invalid-value) and one without
-// kind apply to nobody, and that the rest of the set is still analysed.
+// TestBadInput checks that duplicates, bindings without subjects, bindings
+// the API server rejects (a subject without kind or of an unknown kind, a
+// roleRef of an invalid kind or without name) and roleRefs that resolve to
+// nothing are problems, that a rejected binding grants nothing, to any of
+// its subjects, and that the rest of the set is still analysed.
 func TestBadInput(t *testing.T) {
 	m := build(t,
 		"a.yaml", yamlDocs(
@@ -107,25 +108,34 @@ func TestBadInput(t *testing.T) {
 			binding("ClusterRoleBinding", "", "missing", "- kind: User\n  name: joe\n", "ClusterRole", "vieww"),
 			binding("ClusterRoleBinding", "", "cloud", "- kind: User\n  name: joe\n", "ClusterRole", "system:cloud-provider"),
 			"apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: unnamed\nsubjects: [{kind: User, name: joe}]\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole}\n",
+			binding("RoleBinding", "team", "joe-reads", "- kind: User\n  name: joe\n", "Role", "reader"),
 		),
 		"b.yaml", role("Role", "team", "reader", "- apiGroups: [\"\"]\n  resources: [pods, secrets]\n  verbs: [get]\n"),
 	)
 	want := []string{
-		"a.yaml:17: RoleBinding team/readers: subjects[0] has no kind: it applies to nobody (the API server rejects it)",
+		"a.yaml:17: RoleBinding team/readers is not applied: the API server rejects it (subjects[0].kind: a subject's kind is required: one of ServiceAccount, User, Group), so it grants nothing",
 		"a.yaml:27: RoleBinding team/nobody has no subjects: it grants nothing",
-		"a.yaml:43: ClusterRoleBinding bad-kind refers to a Role: a ClusterRoleBinding can only bind a ClusterRole (the API server rejects it)",
-		"a.yaml:55: ClusterRoleBinding typo: roleRef.kind \"clusterrole\" is neither Role nor ClusterRole: it grants nothing (the API server rejects it)",
+		"a.yaml:43: ClusterRoleBinding bad-kind is not applied: the API server rejects it (roleRef.kind: a ClusterRoleBinding can only bind a ClusterRole, not a Role), so it grants nothing",
+		"a.yaml:55: ClusterRoleBinding typo is not applied: the API server rejects it (roleRef.kind: invalid value \"clusterrole\": must be Role or ClusterRole), so it grants nothing",
 		"a.yaml:68: ClusterRoleBinding missing refers to ClusterRole vieww, which is neither in the set nor built into Kubernetes: it grants nothing",
-		"a.yaml:87: ClusterRoleBinding unnamed has no roleRef.name: it grants nothing (the API server rejects it)",
+		"a.yaml:87: ClusterRoleBinding unnamed is not applied: the API server rejects it (roleRef.name: the name of the role to bind is required), so it grants nothing",
 		"b.yaml:4: Role team/reader is defined twice, here and at a.yaml:4; kvet uses this later definition, as kubectl apply -f would",
 	}
 	if got := problems(m); !slices.Equal(got, want) {
 		t.Errorf("problems:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	// The later Role is in effect: joe reads secrets through it.
+	// The later Role is in effect: joe reads secrets through it, by the
+	// one binding of his that the API server accepts.
 	ok, grants := m.Allows(rbac.Impersonate("joe", nil), rbac.Request{Verb: "get", Resource: "secrets", Namespace: "team"})
-	if !ok || grants[0].Subject != 1 || grants[0].Rule.Role.Doc.File.Path != "b.yaml" {
+	if !ok || len(grants) != 1 || grants[0].Binding.Name != "joe-reads" || grants[0].Rule.Role.Doc.File.Path != "b.yaml" {
 		t.Fatalf("joe: %v %+v", ok, grants)
+	}
+	var rejected []string
+	for _, b := range m.RejectedBindings {
+		rejected = append(rejected, b.Name)
+	}
+	if want := []string{"readers", "bad-kind", "typo", "unnamed"}; !slices.Equal(rejected, want) {
+		t.Errorf("rejected bindings %q, want %q", rejected, want)
 	}
 	if others := m.Others(grants[0].Rule.Role.Doc); len(others) != 1 || others[0].File.Path != "a.yaml" {
 		t.Errorf("Others = %v", others)
@@ -147,7 +157,7 @@ func TestSubjectsAndPermissions(t *testing.T) {
 		got = append(got, s.String())
 	}
 	want := []string{
-		"User jane", "Group auditors", "Group system:authenticated", "Group system:serviceaccounts",
+		"User jane", "Group auditors", "Group nobody", "Group system:authenticated", "Group system:serviceaccounts",
 		"Group system:serviceaccounts:ci", "Group system:unauthenticated",
 		"ServiceAccount billing/default", "ServiceAccount billing/exporter", "ServiceAccount billing/old-name",
 		"ServiceAccount default/default", "ServiceAccount ops/bot", "ServiceAccount team/runner",

@@ -45,6 +45,10 @@ type Role struct {
 	Aggregation *rbacv1.AggregationRule
 	// Doc is the document that defines the role; nil for a built-in role.
 	Doc *analyzer.Document
+	// Rejected says why the API server rejects the role
+	// (analyzer.RBACRejections), nil when it accepts it. A rejected role
+	// is never created: the model leaves it out (Model.RejectedRoles).
+	Rejected []analyzer.Rejection
 	// builtin is 1 + the role's index in builtinClusterRoles for a
 	// built-in role, 0 for a role of the set.
 	builtin int
@@ -155,6 +159,11 @@ type Binding struct {
 	Subjects []rbacv1.Subject
 	RoleRef  rbacv1.RoleRef
 	Doc      *analyzer.Document
+	// Rejected says why the API server rejects the binding
+	// (analyzer.RBACRejections), nil when it accepts it. A rejected
+	// binding is never created: the model leaves it out
+	// (Model.RejectedBindings).
+	Rejected []analyzer.Rejection
 }
 
 // String names the binding as messages do: "RoleBinding billing/readers",
@@ -380,20 +389,22 @@ func (c *chunks) extract(d *analyzer.Document) (any, []analyzer.Path) {
 	switch o := d.Object.(type) {
 	case *rbacv1.Role:
 		r := c.newRole(d, KindRole, Namespace(o.Namespace), o.Labels, o.Rules, nil)
-		r.Scope = Scope(d, o.Namespace)
+		r.Scope, r.Rejected = Scope(d, o.Namespace), analyzer.RBACRejections(o)
 		return r, r.paths()
 	case *rbacv1.ClusterRole:
 		r := c.newRole(d, KindClusterRole, "", o.Labels, o.Rules, o.AggregationRule)
+		r.Rejected = analyzer.RBACRejections(o)
 		return r, r.paths()
 	case *rbacv1.RoleBinding:
 		b := &take(c, bindingsOf, 1)[0]
 		subjects, ref := c.binding(o.Subjects, o.RoleRef)
-		*b = Binding{Kind: KindRoleBinding, Namespace: Namespace(o.Namespace), Scope: Scope(d, o.Namespace), Name: d.Name, Subjects: subjects, RoleRef: ref, Doc: d}
+		*b = Binding{Kind: KindRoleBinding, Namespace: Namespace(o.Namespace), Scope: Scope(d, o.Namespace), Name: d.Name, Subjects: subjects, RoleRef: ref, Doc: d,
+			Rejected: analyzer.RBACRejections(o)}
 		return b, b.paths()
 	case *rbacv1.ClusterRoleBinding:
 		b := &take(c, bindingsOf, 1)[0]
 		subjects, ref := c.binding(o.Subjects, o.RoleRef)
-		*b = Binding{Kind: KindClusterRoleBinding, Name: d.Name, Subjects: subjects, RoleRef: ref, Doc: d}
+		*b = Binding{Kind: KindClusterRoleBinding, Name: d.Name, Subjects: subjects, RoleRef: ref, Doc: d, Rejected: analyzer.RBACRejections(o)}
 		return b, b.paths()
 	case *corev1.ServiceAccount:
 		sa := &take(c, accountsOf, 1)[0]
@@ -516,6 +527,9 @@ func (r *Role) paths() []analyzer.Path {
 			ps = append(ps, analyzer.NewPath("aggregationRule", "clusterRoleSelectors", i))
 		}
 	}
+	if len(r.Rejected) > 0 {
+		ps = append(ps, r.Rejected[0].Path)
+	}
 	return ps
 }
 
@@ -525,6 +539,9 @@ func (b *Binding) paths() []analyzer.Path {
 	ps = append(ps, fixed().name, b.RoleRefPath(), fixed().roleRefKind)
 	for i := range b.Subjects {
 		ps = append(ps, b.SubjectPath(i))
+	}
+	if len(b.Rejected) > 0 {
+		ps = append(ps, b.Rejected[0].Path)
 	}
 	return ps
 }

@@ -54,6 +54,11 @@ func TestSetRulePositions(t *testing.T) {
 			"workload-excessive-permissions pods.yaml": "pods.yaml:5:23 → a-rbac.yaml:4:41, a-rbac.yaml:5:66, a-rbac.yaml:12:15, b-rbac.yaml:3:18; " +
 				"pods.yaml:12:23 → c-rbac.yaml:4:41, c-rbac.yaml:5:73, a-rbac.yaml:17:18, b-rbac.yaml:9:18",
 		}},
+		// A Role redefined in a way the API server rejects: the chain
+		// goes to the first definition, and names no other.
+		{"rejected", map[string]string{
+			"workload-excessive-permissions jobs.yaml": "jobs.yaml:21:27 → rbac.yaml:43:41, rbac.yaml:44:66, rbac.yaml:36:33",
+		}},
 		{"duplicates-account", map[string]string{
 			"workload-excessive-permissions c.yaml": "c.yaml:19:23 → c.yaml:4:41, c.yaml:5:66, c.yaml:12:15, a-sa.yaml:3:18",
 		}},

@@ -2,6 +2,7 @@ package rbacset
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -26,19 +27,25 @@ func RoleRefNotFound() *analyzer.Rule {
 			"ClusterRoles built into Kubernetes (cluster-admin, admin, edit, view and the system: roles) " +
 			"always exist, and so do the Roles it creates in kube-system and kube-public " +
 			"(extension-apiserver-authentication-reader, the leader-locking and controller roles). " +
-			"Not reported where rbac-role-ref-kind-invalid is.",
+			"Not reported where rbac-role-ref-kind-invalid is, nor for a role that the set defines in a way " +
+			"the API server rejects (invalid-value says why; the binding grants nothing until it is fixed).",
 		Doc: "Bad (the Role is in another namespace):\n\n" +
 			"    kind: RoleBinding\n    metadata: {name: readers, namespace: team}\n" +
 			"    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}   # Role reader is in namespace prod\n",
 		RunSet: func(p *analyzer.SetPass) {
 			m := model(p)
 			s := newSuggester()
-			for _, b := range m.Bindings {
+			for _, b := range written(m) {
 				reportRoleRefNotFound(p, m, b, s)
 			}
 		},
 	})
 }
+
+// written returns the bindings of the set as written, those the API
+// server accepts and those it rejects (which the roleRef rules check too:
+// it rejects a roleRef of an invalid kind, or without name).
+func written(m *rbac.Model) []*rbac.Binding { return slices.Concat(m.Bindings, m.RejectedBindings) }
 
 func reportRoleRefNotFound(p *analyzer.SetPass, m *rbac.Model, b *rbac.Binding, s *suggester) {
 	ref := b.RoleRef
@@ -48,6 +55,8 @@ func reportRoleRefNotFound(p *analyzer.SetPass, m *rbac.Model, b *rbac.Binding, 
 		return
 	case m.RoleOf(b) != nil:
 		return
+	case m.RejectedRoleOf(b) != nil:
+		return // the set defines it, and invalid-value says why the API server rejects it
 	case ref.Kind == rbac.KindClusterRole && strings.HasPrefix(ref.Name, "system:"):
 		return // a system role of the cluster (cloud provider, add-on) kvet does not know
 	case b.Doc != nil && b.Doc.Partial() != "":
@@ -142,7 +151,7 @@ func RoleRefKindInvalid() *analyzer.Rule {
 		Doc: "Bad:\n\n    kind: ClusterRoleBinding\n    roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}\n",
 		RunSet: func(p *analyzer.SetPass) {
 			m := model(p)
-			for _, b := range m.Bindings {
+			for _, b := range written(m) {
 				reportRoleRefKind(p, m, b)
 			}
 		},
