@@ -38,17 +38,13 @@ func (a *app) policyCmd() *cobra.Command {
 // tests`), it is a usage error (exit 2), not the help and success cobra
 // gives, which would let a CI step pass without running anything.
 func subcommands(cmd *cobra.Command, args []string) error {
-	if len(args) == 0 || args[0] == "help" {
+	if len(args) == 0 {
 		return cmd.Help()
 	}
-	hint := ""
-	if cmd.SuggestionsMinimumDistance <= 0 {
-		cmd.SuggestionsMinimumDistance = 2
+	if args[0] == "help" {
+		return helpFor(cmd, args[1:])
 	}
-	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
-		hint = fmt.Sprintf("; did you mean %q?", s[0])
-	}
-	return usageError{fmt.Errorf("unknown command %q for %q%s", args[0], cmd.CommandPath(), hint)}
+	return unknownCommand(cmd, args[0])
 }
 
 func (a *app) policyTestCmd() *cobra.Command {

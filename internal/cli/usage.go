@@ -27,6 +27,14 @@ func setUsage(root *cobra.Command) {
 	}
 	root.SetUsageTemplate(tmpl)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError{suggestFlag(cmd, err)} })
+	// cobra's help command prints "Unknown help topic" and the usage, and
+	// succeeds, when its argument names no command.
+	root.InitDefaultHelpCmd()
+	if help, _, err := root.Find([]string{"help"}); err == nil && help != root {
+		help.Args = cobra.ArbitraryArgs
+		help.Run = nil
+		help.RunE = func(cmd *cobra.Command, args []string) error { return helpFor(cmd.Root(), args) }
+	}
 	var wrap func(c *cobra.Command)
 	wrap = func(c *cobra.Command) {
 		if check := c.Args; check != nil {
@@ -46,6 +54,40 @@ func setUsage(root *cobra.Command) {
 		}
 	}
 	wrap(root)
+}
+
+// helpFor prints the help of the command that args name under cmd (kvet
+// help policy test, kvet policy help test); an argument that names none of
+// the commands there is a usage error (exit 2).
+func helpFor(cmd *cobra.Command, args []string) error {
+	found, rest, _ := cmd.Find(args)
+	if len(rest) > 0 {
+		return unknownCommand(found, rest[0])
+	}
+	if found.Context() == nil {
+		found.SetContext(cmd.Context())
+	}
+	// The flags of a command that did not run are not set up yet: its
+	// help would not list -h, --help.
+	found.InitDefaultHelpFlag()
+	found.InitDefaultVersionFlag()
+	return found.Help()
+}
+
+// unknownCommand is the usage error of name, which names none of the
+// commands of cmd, with a "did you mean" when one is close.
+func unknownCommand(cmd *cobra.Command, name string) error {
+	var names []string
+	for _, c := range cmd.Commands() {
+		if c.IsAvailableCommand() {
+			names = append(names, c.Name())
+		}
+	}
+	hint := ""
+	if best, _ := analyzer.Closest(name, names); best != "" {
+		hint = fmt.Sprintf("; did you mean %q?", best)
+	}
+	return usageError{fmt.Errorf("unknown command %q for %q%s", name, cmd.CommandPath(), hint)}
 }
 
 // boolSuffix is what pflag (1.1) writes after every boolean flag.

@@ -91,6 +91,22 @@ func TestPolicyHelp(t *testing.T) {
 	}
 }
 
+// kvet help COMMAND and kvet policy help COMMAND print the help of
+// COMMAND, as COMMAND --help does, and succeed.
+func TestHelpCommand(t *testing.T) {
+	for _, tt := range []struct{ help, want []string }{
+		{[]string{"help", "lint"}, []string{"lint", "--help"}},
+		{[]string{"help", "policy", "test"}, []string{"policy", "test", "--help"}},
+		{[]string{"policy", "help", "test"}, []string{"policy", "test", "--help"}},
+	} {
+		_, want, _ := kvet(t, tt.want...)
+		code, stdout, stderr := kvet(t, tt.help...)
+		if code != 0 || stdout != want || stderr != "" {
+			t.Errorf("kvet %v: exit %d, stderr %q, stdout:\n%s\nwant (kvet %v):\n%s", tt.help, code, stderr, stdout, tt.want, want)
+		}
+	}
+}
+
 // Command-line mistakes get a suggestion and point to the help of the
 // command at fault (exit 2).
 func TestUsageErrors(t *testing.T) {
@@ -110,6 +126,10 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"fix", "--enable", "nosuch", "k8s"}, "kvet: --enable: unknown rule \"nosuch\" (run 'kvet rules' for the list)\nRun 'kvet fix --help' for usage.\n"},
 		{[]string{"lint", "--policy-timeout", "0", "k8s"}, "kvet: --policy-timeout: want a positive duration such as 10s, got 0s\nRun 'kvet lint --help' for usage.\n"},
 		{[]string{"policy", "tests", "policy/"}, "kvet: unknown command \"tests\" for \"kvet policy\"; did you mean \"test\"?\nRun 'kvet policy --help' for usage.\n"},
+		{[]string{"help", "nonexist"}, "kvet: unknown command \"nonexist\" for \"kvet\"\nRun 'kvet help --help' for usage.\n"},
+		{[]string{"help", "lnt"}, "kvet: unknown command \"lnt\" for \"kvet\"; did you mean \"lint\"?\nRun 'kvet help --help' for usage.\n"},
+		{[]string{"help", "policy", "tst"}, "kvet: unknown command \"tst\" for \"kvet policy\"; did you mean \"test\"?\nRun 'kvet help --help' for usage.\n"},
+		{[]string{"policy", "help", "tset"}, "kvet: unknown command \"tset\" for \"kvet policy\"; did you mean \"test\"?\nRun 'kvet policy --help' for usage.\n"},
 		{[]string{"completion", "tcsh"}, "kvet: unknown shell \"tcsh\" (want bash, fish, powershell, zsh)\nRun 'kvet completion --help' for usage.\n"},
 	}
 	for _, tt := range tests {
