@@ -125,10 +125,10 @@ func (e *Engine) catalog(builtin bool, user []*source, reservedIDs []string) err
 	for _, p := range users {
 		switch other := byID[p.rule.ID]; {
 		case reserved[p.rule.ID]:
-			errs = append(errs, fmt.Errorf("%s: rule ID %q is already used by one of kvet's rules; choose another custom.id", p.at, p.rule.ID))
+			errs = append(errs, errorAt(p.at, "rule ID %q is already used by one of kvet's rules; choose another custom.id", p.rule.ID))
 		case other != nil:
-			errs = append(errs, fmt.Errorf("%s: rule ID %q is already used by package %s (%s); give one of them another custom.id",
-				p.at, p.rule.ID, strings.TrimPrefix(other.pkg, "data."), other.file))
+			errs = append(errs, errorAt(p.at, "rule ID %q is already used by package %s (%s); give one of them another custom.id",
+				p.rule.ID, strings.TrimPrefix(other.pkg, "data."), other.file))
 		default:
 			byID[p.rule.ID] = p
 			all = append(all, p)
@@ -203,7 +203,7 @@ func policiesFromSources(srcs []*source) ([]*policy, error) {
 				id := md.id
 				if id == "" {
 					if src.builtin {
-						errs = append(errs, fmt.Errorf("%s: built-in policy without custom.id", location(r.Location)))
+						errs = append(errs, errorAt(location(r.Location), "built-in policy without custom.id"))
 						continue
 					}
 					id = derivedID(m.Package.Path, name)
@@ -216,8 +216,8 @@ func policiesFromSources(srcs []*source) ([]*policy, error) {
 					byID[id] = p
 					out = append(out, p)
 				case p.pkg != pkg:
-					errs = append(errs, fmt.Errorf("%s: rule ID %q is already used by package %s (%s); give one of them another custom.id",
-						md.idAt(r), id, strings.TrimPrefix(p.pkg, "data."), p.file))
+					errs = append(errs, errorAt(md.idAt(r), "rule ID %q is already used by package %s (%s); give one of them another custom.id",
+						id, strings.TrimPrefix(p.pkg, "data."), p.file))
 					continue
 				}
 				en := &entry{policy: p, name: name, multiValue: multiValue(mods, name)}
@@ -315,8 +315,8 @@ func metadataFor(mods []*ast.Module, k int, name string) (*meta, error) {
 					continue
 				}
 				if a.Scope == "rule" && ruleAnn.Scope == "rule" && a.Compare(ruleAnn) != 0 {
-					return nil, fmt.Errorf("%s: rule %s has METADATA here and at %s; kvet reads one: give the rules of one name one METADATA block, or give them other names",
-						location(a.Location), name, location(ruleAnn.Location))
+					return nil, errorAt(location(a.Location), "rule %s has METADATA here and at %s; kvet reads one: give the rules of one name one METADATA block, or give them other names",
+						name, location(ruleAnn.Location))
 				}
 			}
 		}
@@ -349,7 +349,7 @@ func (md *meta) idAt(r *ast.Rule) string {
 func parseMeta(m *ast.Module, a *ast.Annotations) (*meta, error) {
 	md := &meta{ann: a, mod: m}
 	bad := func(field, want string) error {
-		return fmt.Errorf("%s: METADATA custom.%s: want %s", metaFieldLocation(m, a, "custom", field), field, want)
+		return errorAt(metaFieldLocation(m, a, "custom", field), "METADATA custom.%s: want %s", field, want)
 	}
 	c := a.Custom
 	if v, ok := c["id"]; ok {
@@ -397,7 +397,7 @@ func parseMeta(m *ast.Module, a *ast.Annotations) (*meta, error) {
 			if pe := (*paramError)(nil); errors.As(err, &pe) {
 				path = append(path, pe.path...)
 			}
-			return nil, fmt.Errorf("%s: METADATA custom.parameters: %w", metaFieldLocation(m, a, path...), err)
+			return nil, errorAt(metaFieldLocation(m, a, path...), "METADATA custom.parameters: %v", err)
 		}
 		md.params = params
 	}

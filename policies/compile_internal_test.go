@@ -70,7 +70,7 @@ func TestUserPoliciesGetEveryCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = e.Compile()
-	if err == nil || !strings.Contains(err.Error(), "typo.rego:6:9: rego_type_error") {
+	if err == nil || !strings.Contains(err.Error(), "typo.rego:6:9: error: plus: invalid argument(s) (rego_type_error)") {
 		t.Fatalf("got %v, want a type error at typo.rego:6:9", err)
 	}
 }

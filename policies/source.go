@@ -193,8 +193,8 @@ func userSources(ctx context.Context, dirs []string, tests bool, maxSize int64) 
 			continue
 		}
 		if reserved(m.Package.Path) {
-			errs = append(errs, fmt.Errorf("%s: package %s is reserved for kvet's built-in policies; use another package name",
-				location(m.Package.Location), strings.TrimPrefix(m.Package.Path.String(), "data.")))
+			errs = append(errs, errorAt(location(m.Package.Location), "package %s is reserved for kvet's built-in policies; use another package name",
+				strings.TrimPrefix(m.Package.Path.String(), "data.")))
 			continue
 		}
 		out = append(out, &source{name: name, module: m, test: strings.HasSuffix(name, "_test.rego")})
@@ -224,8 +224,7 @@ func parseModule(name string, data []byte) (*ast.Module, error) {
 	return nil, formatErrors(err)
 }
 
-// formatErrors renders OPA errors one per line as file:line:col: code:
-// message, the form editors and CI annotations recognize.
+// formatErrors turns OPA errors into Errors, one per line.
 func formatErrors(err error) error {
 	var list ast.Errors
 	if !errors.As(err, &list) {
@@ -233,13 +232,38 @@ func formatErrors(err error) error {
 	}
 	errs := make([]error, 0, len(list))
 	for _, e := range list {
-		msg := e.Code + ": " + e.Message
+		pe := &Error{Pos: location(e.Location), Msg: e.Message, Code: e.Code}
 		if s := sandboxMessage(e); s != "" {
-			msg = s
+			pe.Msg, pe.Code = s, ""
 		}
-		errs = append(errs, fmt.Errorf("%s: %s", location(e.Location), msg))
+		errs = append(errs, pe)
 	}
 	return errors.Join(errs...)
+}
+
+// Error is an error at a position in a policy file: one line,
+// path:line:col: error: message (code), the shape of kvet's findings,
+// which editors and CI annotations read. The errors of loading policies
+// are Errors, errors.Join of Errors, or errors without a position
+// (reading policies: ...).
+type Error struct {
+	Pos  string // path:line:col, as location writes it
+	Msg  string
+	Code string // OPA's error code, such as rego_parse_error; "" for kvet's own checks
+}
+
+func (e *Error) Error() string {
+	s := e.Pos + ": error: " + e.Msg
+	if e.Code != "" {
+		s += " (" + e.Code + ")"
+	}
+	return s
+}
+
+// errorAt returns an Error at pos (see location) whose message is format
+// applied to args.
+func errorAt(pos, format string, args ...any) error {
+	return &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)}
 }
 
 // location renders an OPA location as file:line:col.

@@ -304,9 +304,9 @@ filter_test.rego:7 filter.test_ab PASS
 `},
 		{"invalid filter", map[string]string{"filter_test.rego": filter}, TestOptions{Run: `(`}, `error: error parsing regexp: missing closing ): ` + "`(`" + `
 `},
-		{"type error", map[string]string{"bad_test.rego": "package bad\n\ntest_x if {\n\tx := 1 + \"a\"\n}\n"}, TestOptions{}, `error: bad_test.rego:4:7: rego_type_error: plus: invalid argument(s)
+		{"type error", map[string]string{"bad_test.rego": "package bad\n\ntest_x if {\n\tx := 1 + \"a\"\n}\n"}, TestOptions{}, `error: bad_test.rego:4:7: error: plus: invalid argument(s) (rego_type_error)
 `},
-		{"sandbox", map[string]string{"net_test.rego": "package net\n\ntest_x if {\n\tnet.lookup_ip_addr(\"example.com\")\n}\n"}, TestOptions{}, `error: net_test.rego:4:2: builtin net.lookup_ip_addr is not allowed in kvet policies: it resolves host names (network access); kvet runs policies without network, environment or file system access
+		{"sandbox", map[string]string{"net_test.rego": "package net\n\ntest_x if {\n\tnet.lookup_ip_addr(\"example.com\")\n}\n"}, TestOptions{}, `error: net_test.rego:4:2: error: builtin net.lookup_ip_addr is not allowed in kvet policies: it resolves host names (network access); kvet runs policies without network, environment or file system access
 `},
 	}
 	for _, tt := range tests {

@@ -102,7 +102,8 @@ func TestVimRecipe(t *testing.T) {
 // TestVSCodeProblemMatcher applies the problem matcher of the documented
 // tasks.json, with node's regular expressions (VS Code's engine), to kvet's
 // output: every finding must give its file, line, column, severity,
-// message and rule, and nothing else may match.
+// message and rule, and nothing else may match; so must a policy that does
+// not load, with its error code.
 func TestVSCodeProblemMatcher(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -130,6 +131,30 @@ func TestVSCodeProblemMatcher(t *testing.T) {
 	if o.code != 0 || o.stderr != "" {
 		t.Fatalf("kvet %s: %s", strings.Join(def.Tasks[0].Args, " "), o)
 	}
+	want := []string{
+		`pod.yaml|8|30|warning|image-tag-mutable|container "café-app"`,
+		`pod.yaml|9|30|warning|image-tag-mutable|container "日本語" imag`,
+	}
+	if got := problemMatches(t, node, tasks, o.stdout); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problem matcher matches:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	write(t, filepath.Join(dir, ".kvet.yaml"), "policies: [policy/]\n")
+	write(t, filepath.Join(dir, "policy", "p.rego"), "package acme.broken\n\ndeny contains msg if {\n")
+	o = kvet(t, run{args: def.Tasks[0].Args, dir: dir, env: []string{"TERM=xterm-256color"}})
+	want = []string{`policy/p.rego|4|1|error|rego_parse_error|unexpected eof token`}
+	// Policies that .kvet.yaml names are reported at their absolute path
+	// (fileLocation autoDetect takes both).
+	output := strings.ReplaceAll(o.stdout+o.stderr, dir+string(filepath.Separator), "")
+	if got := problemMatches(t, node, tasks, output); o.code != 2 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("broken policy: %s\nproblem matcher matches:\n%s\nwant:\n%s", o, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// problemMatches applies the problem matcher of tasks with node to each
+// line of output: file|line|column|severity|code|the message's first 20
+// characters, for each line it matches.
+func problemMatches(t *testing.T, node, tasks, output string) []string {
+	t.Helper()
 	const script = `
 const fs = require("fs");
 const tasks = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
@@ -144,7 +169,7 @@ for (const line of fs.readFileSync(0, "utf8").split("\n")) {
 console.log(JSON.stringify({owner: m.owner, fileLocation: m.fileLocation, matches: out}));
 `
 	cmd := exec.Command(node, "-e", script, tasks)
-	cmd.Stdin = strings.NewReader(o.stdout)
+	cmd.Stdin = strings.NewReader(output)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("node: %v\n%s", err, out)
@@ -157,13 +182,10 @@ console.log(JSON.stringify({owner: m.owner, fileLocation: m.fileLocation, matche
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	want := []string{
-		`pod.yaml|8|30|warning|image-tag-mutable|container "café-app"`,
-		`pod.yaml|9|30|warning|image-tag-mutable|container "日本語" imag`,
+	if got.Owner != "kvet" {
+		t.Errorf("problem matcher owner %q, want kvet", got.Owner)
 	}
-	if strings.Join(got.Matches, "\n") != strings.Join(want, "\n") || got.Owner != "kvet" {
-		t.Errorf("problem matcher matches:\n%s\nwant:\n%s", strings.Join(got.Matches, "\n"), strings.Join(want, "\n"))
-	}
+	return got.Matches
 }
 
 func write(t *testing.T, path, content string) {

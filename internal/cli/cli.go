@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/policies"
 )
 
 // Exit codes.
@@ -115,7 +116,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return ExitError
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "kvet: %v\n", err)
+		writeError(stderr, err)
 		var ue usageError
 		if errors.As(err, &ue) {
 			fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
@@ -123,6 +124,35 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return ExitError
 	}
 	return a.code
+}
+
+// writeError writes err as "kvet: " and its text, but an error at a
+// position in a policy file (policies.Error) as it is, on a line of its
+// own, so that editors and CI annotations read it as they read findings:
+// the errors that errors.Join gathers are written one after the other.
+func writeError(w io.Writer, err error) {
+	var pe *policies.Error
+	if errs, ok := err.(interface{ Unwrap() []error }); ok && errors.As(err, &pe) && joined(err, errs.Unwrap()) {
+		for _, e := range errs.Unwrap() {
+			writeError(w, e)
+		}
+		return
+	}
+	if errors.As(err, &pe) && err.Error() == pe.Error() { // not wrapped in a message
+		fmt.Fprintln(w, err)
+		return
+	}
+	fmt.Fprintf(w, "kvet: %v\n", err)
+}
+
+// joined reports whether the text of err is that of errs one a line, as
+// errors.Join writes it (not a message that wraps them).
+func joined(err error, errs []error) bool {
+	texts := make([]string, len(errs))
+	for i, e := range errs {
+		texts[i] = e.Error()
+	}
+	return err.Error() == strings.Join(texts, "\n")
 }
 
 func (a *app) versionCmd() *cobra.Command {

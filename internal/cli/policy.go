@@ -68,7 +68,7 @@ func (a *app) policyTestCmd() *cobra.Command {
 			opts.Dirs = src.policies
 			results, err := policies.Test(cmd.Context(), opts)
 			if err != nil {
-				return fmt.Errorf("testing policies:\n%w", err)
+				return err
 			}
 			if !a.reportTests(results, verbose) {
 				a.code = ExitFindings

@@ -110,23 +110,41 @@ func TestPolicyTimeout(t *testing.T) {
 	}
 }
 
-// Policies that do not load stop kvet with exit 2 and file:line:col on a
-// line of its own, before anything is linted.
+// Policies that do not load stop kvet with exit 2 before anything is
+// linted, each error on a line of its own in the shape of a finding,
+// path:line:col: error: message, which editors and CI annotations read;
+// kvet policy test says the same.
 func TestLintPolicyErrors(t *testing.T) {
 	tests := []struct{ name, policy, want string }{
 		{"sandbox", "package x\n\ndeny contains r.body if {\n\tr := http.send({\"method\": \"GET\", \"url\": \"http://169.254.169.254/\"})\n}\n",
-			"\npolicy/p.rego:4:7: builtin http.send is not allowed in kvet policies"},
-		{"syntax", "package x\n\ndeny contains msg if {\n", "\npolicy/p.rego:4:1: rego_parse_error: unexpected eof token"},
-		{"type", "package x\n\ndeny contains msg if {\n\tmsg := upper(input.metadata.labels, 1)\n}\n", "\npolicy/p.rego:4:9: rego_type_error: "},
+			"policy/p.rego:4:7: error: builtin http.send is not allowed in kvet policies: it sends HTTP requests (network access); kvet runs policies without network, environment or file system access\n"},
+		{"syntax", "package x\n\ndeny contains msg if {\n", "policy/p.rego:4:1: error: unexpected eof token (rego_parse_error)\n"},
+		{"type", "package x\n\ndeny contains msg if {\n\tmsg := upper(input.metadata.labels, 1)\n}\n", "policy/p.rego:4:9: error: upper: arity mismatch (rego_type_error)\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			repo(t, map[string]string{"role.yaml": wideRole, "policy/p.rego": tt.policy})
-			code, stdout, stderr := kvet(t, "lint", "--policy", "policy", "role.yaml")
-			if code != cli.ExitError || stdout != "" || !strings.HasPrefix(stderr, "kvet: loading policies:\n") || !strings.Contains(stderr, tt.want) {
-				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 with %q", code, stdout, stderr, tt.want)
+			for _, args := range [][]string{{"lint", "--policy", "policy", "role.yaml"}, {"policy", "test", "policy"}} {
+				code, stdout, stderr := kvet(t, args...)
+				if code != cli.ExitError || stdout != "" || stderr != tt.want {
+					t.Errorf("kvet %v: exit %d, stdout %q, stderr:\n%s\nwant exit 2 with:\n%s", args, code, stdout, stderr, tt.want)
+				}
 			}
 		})
+	}
+	// Several errors, one a line; an error without a position is kvet's.
+	repo(t, map[string]string{
+		"role.yaml":          wideRole,
+		"policy/a.rego":      "package a\n\ndeny contains msg if {\n",
+		"policy/b.rego":      "package kvet.mine\n",
+		"policy/c_test.rego": "package c\n",
+	})
+	code, stdout, stderr := kvet(t, "lint", "--policy", "policy", "--policy", "nosuch", "role.yaml")
+	want := "kvet: reading policies: stat nosuch: no such file or directory\n" +
+		"policy/a.rego:4:1: error: unexpected eof token (rego_parse_error)\n" +
+		"policy/b.rego:1:1: error: package kvet.mine is reserved for kvet's built-in policies; use another package name\n"
+	if code != cli.ExitError || stdout != "" || stderr != want {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant:\n%s", code, stdout, stderr, want)
 	}
 }
 
@@ -233,7 +251,7 @@ test_wrong_expectation if {
 	t.Run("broken", func(t *testing.T) {
 		repo(t, map[string]string{"policy/p_test.rego": "package p\n\ntest_x if {\n\tnet.lookup_ip_addr(\"example.com\")\n}\n"})
 		code, _, stderr := kvet(t, "policy", "test", "policy")
-		if code != cli.ExitError || !strings.Contains(stderr, "\npolicy/p_test.rego:4:2: builtin net.lookup_ip_addr is not allowed") {
+		if code != cli.ExitError || !strings.HasPrefix(stderr, "policy/p_test.rego:4:2: error: builtin net.lookup_ip_addr is not allowed") {
 			t.Errorf("exit %d, stderr %q", code, stderr)
 		}
 	})

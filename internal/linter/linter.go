@@ -7,7 +7,6 @@ package linter
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"path/filepath"
 	"slices"
@@ -52,7 +51,7 @@ func Catalog(src Source) ([]*analyzer.Rule, *policies.Engine, error) {
 	}
 	engine, err := policies.New(policies.Options{Dirs: src.Policies, NoBuiltin: src.NoBuiltinPolicies, Timeout: src.PolicyTimeout, ReservedIDs: reserved, MaxFileSize: src.MaxFileSize})
 	if err != nil {
-		return nil, nil, fmt.Errorf("loading policies:\n%w", err)
+		return nil, nil, err // one policies.Error a line, with no heading: the lines editors read
 	}
 	builtin := policies.BuiltinIDs()
 	for _, r := range slices.Concat(native, engine.Rules(), suppression) {
@@ -165,7 +164,7 @@ func New(cfg *config.Config, s Settings) (*Linter, error) {
 	}
 	if len(src.Policies) > 0 {
 		if err := engine.Compile(); err != nil {
-			return nil, fmt.Errorf("loading policies:\n%w", err)
+			return nil, err
 		}
 	}
 	l := &Linter{Config: cfg, Enabled: enabled, Catalog: catalog, Options: opts, partial: s.Partial}

@@ -547,3 +547,24 @@ func TestPolicyDirectoryCreatedLater(t *testing.T) {
 		return m.Method == methodPublishDiagnostics && strings.Contains(m.raw, "acme-always-deny")
 	})
 }
+
+// A policy that does not load is shown as kvet lint prints it: each error
+// on a line of its own, path:line:col: error: message.
+func TestPolicyErrorShown(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		".kvet.yaml":    "policies: [\"policy/\"]\n",
+		"policy/p.rego": "package acme.broken\n\ndeny contains msg if {\n",
+	})
+	c := startServer(t, Options{})
+	c.initialize(dir)
+	c.open(pathToURI(filepath.Join(dir, "cron.yaml")), cronJob)
+	m := c.waitFor("policy error", func(m message) bool { return m.Method == methodShowMessage })
+	var p MessageParams
+	if err := json.Unmarshal(m.Params, &p); err != nil {
+		t.Fatal(err)
+	}
+	want := "kvet: " + filepath.Join(dir, "policy", "p.rego") + ":4:1: error: unexpected eof token (rego_parse_error)"
+	if p.Type != messageError || p.Message != want {
+		t.Errorf("shown: %d %q\nwant: %d %q", p.Type, p.Message, messageError, want)
+	}
+}
