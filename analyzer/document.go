@@ -83,7 +83,7 @@ func (f *File) reparsed() map[docKey]*yaml.Node {
 		parseNodes(context.Background(), f, func(index int, doc *yaml.Node) {
 			eachObject(doc, func(item int, root *yaml.Node, _, _ string) {
 				f.roots[docKey{index, item}] = root
-			})
+			}, nil)
 		}, func(Range, string) {})
 	})
 	return f.roots

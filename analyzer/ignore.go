@@ -33,9 +33,13 @@ func SuppressionRules() []*Rule {
 			Source:   "engine",
 			Rationale: "A suppression outlives the finding it was written for: once the manifest is fixed " +
 				"or moved, a stale kvet:ignore would silently hide the next, unrelated problem of that " +
-				"rule at that place. A misspelt rule ID or a misplaced comment suppresses nothing at all.",
+				"rule at that place. A misspelt rule ID or a misplaced comment suppresses nothing at all, nor " +
+				"does a kvet.dev/ annotation on a List's own metadata, which kubectl drops (it applies the " +
+				"items, and kvet lints them, each as an object of its own).",
 			Remediation: "Remove the suppression, or move it to the line kvet reports (a comment applies to " +
-				"its own line when it follows code, and to the next line when it stands alone). " +
+				"its own line when it follows code, and to the next line when it stands alone); move an " +
+				"annotation from a List's metadata to its items (a kvet:ignore-document comment in a List's " +
+				"document applies to every item). " +
 				"Suppressions naming a rule that did not run (disabled by configuration) are not reported.",
 			Doc: "Forms (YAML comments; JSON has no comments, so only the annotation works in JSON " +
 				"files):\n\n" +
@@ -942,6 +946,36 @@ func annotationDirective(d *Document) *directive {
 		dir.bad = fmt.Sprintf("%s names no rule, so it suppresses nothing (write %q)", dir.form, "RULE[,RULE] [-- reason]")
 	}
 	return dir
+}
+
+// listAnnotations returns an unused-suppression diagnostic at the key of
+// each kvet annotation (kvet.dev/...) in the own metadata of list, a List:
+// kubectl drops that metadata and applies each item as an object of its
+// own, as kvet lints them, so such an annotation (a misplaced
+// kvet.dev/ignore, most likely) would silently do nothing. Its severity
+// and whether it is reported are the rule's (see loadDiagnostics).
+func listAnnotations(f *File, list *yaml.Node) []Diagnostic {
+	_, md := lookup(list, "metadata")
+	_, ann := lookup(md, "annotations")
+	_, kind := lookup(list, "kind")
+	var out []Diagnostic
+	eachEntry(ann, func(k, _ *yaml.Node) bool {
+		if !strings.HasPrefix(k.Value, "kvet.dev/") {
+			return true
+		}
+		effect := "has no effect"
+		if k.Value == IgnoreAnnotation {
+			effect = "suppresses nothing"
+		}
+		out = append(out, Diagnostic{
+			RuleID: IDUnusedSuppression, Severity: SeverityInfo, File: f.Path, Range: f.tokenRange(k),
+			Path: NewPath("metadata", "annotations", k.Value),
+			Message: fmt.Sprintf("%s annotation on a %s %s: kubectl drops a List's own metadata and kvet lints each item "+
+				"as an object of its own; annotate the items instead", k.Value, deref(kind).Value, effect),
+		})
+		return true
+	})
+	return out
 }
 
 // locate resolves the positions of an annotation directive: its value, and

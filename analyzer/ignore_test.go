@@ -109,6 +109,17 @@ func TestSuppress(t *testing.T) {
 			"annotation.yaml:27:11 test-name [suppressed]", // List item with the annotation
 			"annotation.yaml:32:11 test-name",              // the other item
 		}},
+		{"list.yaml", []string{
+			// kubectl drops a List's own metadata: its kvet annotations do
+			// nothing, and are reported at their key.
+			"list.yaml:5:5 unused-suppression",
+			"list.yaml:6:5 unused-suppression",
+			"list.yaml:12:11 test-name",
+			"list.yaml:16:19 unused-suppression", // a nested List's, at the quoted key
+			"list.yaml:21:13 test-name [suppressed]",
+			"list.yaml:31:11 test-name [suppressed: applies to every item of the List]",
+			"list.yaml:35:11 test-name [suppressed: applies to every item of the List]",
+		}},
 		{"annotation.json", []string{
 			"annotation.json:5:13 test-name", // JSON: a "#" comment is not honoured
 			"annotation.json:9:45 test-image [suppressed: JSON has no comments]",
@@ -181,6 +192,34 @@ func TestSuppressMessages(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Errorf("%d rules: got:\n  %s\nwant:\n  %s", len(rules), strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 		}
+	}
+}
+
+// A kvet annotation on a List's own metadata says why it does nothing,
+// unless unused-suppression is off.
+func TestSuppressListMetadata(t *testing.T) {
+	ran, known := ignoreTestRules()
+	path := filepath.Join("testdata", "ignore", "list.yaml")
+	set, res := analyzer.Lint(context.Background(), analyzer.NewLoader(nil), []string{path}, ran, analyzer.Options{})
+	diags := analyzer.Suppress(set, res.Diagnostics, analyzer.SuppressConfig{Rules: ran, Known: known})
+	var got []string
+	for _, d := range diags {
+		if d.RuleID == analyzer.IDUnusedSuppression {
+			got = append(got, fmt.Sprintf("%d:%d-%d:%d %s %s %s", d.Range.Start.Line, d.Range.Start.Column,
+				d.Range.End.Line, d.Range.End.Column, d.Severity, d.Path, d.Message))
+		}
+	}
+	want := []string{
+		`5:5-5:20 info metadata.annotations["kvet.dev/ignore"] kvet.dev/ignore annotation on a List suppresses nothing: kubectl drops a List's own metadata and kvet lints each item as an object of its own; annotate the items instead`,
+		`6:5-6:24 info metadata.annotations["kvet.dev/idempotent"] kvet.dev/idempotent annotation on a List has no effect: kubectl drops a List's own metadata and kvet lints each item as an object of its own; annotate the items instead`,
+		`16:19-16:36 info metadata.annotations["kvet.dev/ignore"] kvet.dev/ignore annotation on a ServiceAccountList suppresses nothing: kubectl drops a List's own metadata and kvet lints each item as an object of its own; annotate the items instead`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got:\n  %s\nwant:\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	without := slices.DeleteFunc(slices.Clone(ran), func(r *analyzer.Rule) bool { return r.ID == analyzer.IDUnusedSuppression })
+	if got := lintSuppressed(t, without, known, nil, path); slices.ContainsFunc(got, func(s string) bool { return strings.Contains(s, "unused-suppression") }) {
+		t.Errorf("unused-suppression off: %v", got)
 	}
 }
 

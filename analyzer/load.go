@@ -547,6 +547,8 @@ func (l *Loader) parse(ctx context.Context, f *File, prepare, each func(*Documen
 			if each != nil {
 				each(d)
 			}
+		}, func(list *yaml.Node) {
+			diags = append(diags, listAnnotations(f, list)...)
 		})
 	}, func(r Range, msg string) {
 		diags = append(diags, Diagnostic{
@@ -1082,12 +1084,14 @@ func shiftLines(n *yaml.Node, by int) {
 
 // eachObject calls fn for each Kubernetes object of a YAML document: the
 // document itself, or the items of a List (item is -1 for the document),
-// and of the Lists among its items, as kubectl flattens them. Documents
+// and of the Lists among its items, as kubectl flattens them; and list,
+// when set, for each of those Lists (whose own metadata kubectl drops).
+// Documents
 // without apiVersion and kind are not objects, nor is kustomize's own
 // configuration (Kustomization, Component), nor a strategic-merge patch
 // that deletes an object (`$patch: delete`), which is never sent to the
 // API server.
-func eachObject(doc *yaml.Node, fn func(item int, root *yaml.Node, apiVersion, kind string)) {
+func eachObject(doc *yaml.Node, fn func(item int, root *yaml.Node, apiVersion, kind string), list func(root *yaml.Node)) {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return
 	}
@@ -1097,16 +1101,17 @@ func eachObject(doc *yaml.Node, fn func(item int, root *yaml.Node, apiVersion, k
 		return
 	}
 	next := 0
-	if !eachListItem(root, kind, fn, &next) {
+	if !eachListItem(root, kind, fn, list, &next) {
 		fn(-1, root, apiVersion, kind)
 	}
 }
 
 // eachListItem calls fn for each object among the items of list, a
 // document of kind kind, numbering them from *next on, depth first through
-// the Lists among them, and reports whether list is a List (a kind ending
-// in "List" with a sequence of items).
-func eachListItem(list *yaml.Node, kind string, fn func(item int, root *yaml.Node, apiVersion, kind string), next *int) bool {
+// the Lists among them (and onList, when set, for list and each of those),
+// and reports whether list is a List (a kind ending in "List" with a
+// sequence of items).
+func eachListItem(list *yaml.Node, kind string, fn func(item int, root *yaml.Node, apiVersion, kind string), onList func(root *yaml.Node), next *int) bool {
 	if !strings.HasSuffix(kind, "List") {
 		return false
 	}
@@ -1114,10 +1119,13 @@ func eachListItem(list *yaml.Node, kind string, fn func(item int, root *yaml.Nod
 	if items == nil || deref(items).Kind != yaml.SequenceNode {
 		return false
 	}
+	if onList != nil {
+		onList(list)
+	}
 	for _, item := range deref(items).Content {
 		item = deref(item)
 		av, k, ok := typeMeta(item)
-		if !ok || isDeletePatch(item) || eachListItem(item, k, fn, next) {
+		if !ok || isDeletePatch(item) || eachListItem(item, k, fn, onList, next) {
 			continue
 		}
 		fn(*next, item, av, k)
