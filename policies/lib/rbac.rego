@@ -131,7 +131,7 @@ sensitive := {
 	"clusterroles": [{"rule": "rbac-escalation-verbs", "what": "escalate", "groups": {"rbac.authorization.k8s.io", "*"}, "verbs": {"escalate", "bind", "*"}}],
 	"users": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"", "*"}, "verbs": {"impersonate", "*"}}],
 	"groups": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"", "*"}, "verbs": {"impersonate", "*"}}],
-	"serviceaccounts": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "groups": {"", "*"}, "verbs": {"impersonate", "*"}}],
+	"serviceaccounts": [{"rule": "rbac-escalation-verbs", "what": "impersonate-serviceaccounts", "groups": {"", "*"}, "verbs": {"impersonate", "*"}}],
 	"uids": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
 	"pods/exec": [{"rule": "rbac-pod-exec", "what": "exec", "groups": {"", "*"}, "verbs": {"create", "get", "*"}}],
 	"pods/attach": [{"rule": "rbac-pod-exec", "what": "exec", "groups": {"", "*"}, "verbs": {"create", "get", "*"}}],
@@ -178,7 +178,8 @@ implications := [
 	{"what": "debug", "groups": {"", "*"}, "verbs": {"update", "patch", "*"}},
 	{"what": "workloads", "groups": {"", "apps", "batch", "*"}, "verbs": {"create", "*"}, "unnamed": true},
 	{"what": "escalate", "groups": {"rbac.authorization.k8s.io", "*"}, "verbs": {"escalate", "bind", "*"}},
-	{"what": "impersonate", "groups": {"", "authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}},
+	{"what": "impersonate", "groups": {"", "authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}, "cluster": true},
+	{"what": "impersonate-serviceaccounts", "groups": {"", "*"}, "verbs": {"impersonate", "*"}},
 	{"what": "nodes-proxy", "groups": {"", "*"}, "verbs": {"*"}, "any": true, "cluster": true},
 	{"what": "token", "groups": {"", "*"}, "verbs": {"create", "*"}},
 	{"what": "webhooks", "groups": {"admissionregistration.k8s.io", "*"}, "verbs": {"create", "update", "patch", "delete", "deletecollection", "*"}, "cluster": true},
@@ -190,7 +191,10 @@ implications := [
 # impersonated extra's key).
 extras := [{"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}]
 
-# descriptions say what an access lets the subject do.
+# descriptions say what an access lets the subject do; see description for
+# the one with a %s (where it applies). Impersonating users, groups, UIDs
+# or user extras is a request outside any namespace: only a ClusterRole
+# grants it; impersonating a ServiceAccount is made in its namespace.
 descriptions := {
 	"secrets": "read every secret in scope",
 	"exec": "exec into and attach to pods",
@@ -198,13 +202,29 @@ descriptions := {
 	"debug": "add debug containers to running pods",
 	"workloads": "create pods that run as any service account",
 	"escalate": "escalate or bind roles beyond its own permissions",
-	"impersonate": "impersonate users, groups, service accounts, UIDs and user extras",
+	"impersonate": "impersonate users, groups, UIDs and user extras (act as anyone, e.g. system:masters)",
+	"impersonate-serviceaccounts": "impersonate service accounts (act with the permissions of any ServiceAccount %s)",
 	"nodes-proxy": "reach the kubelet API through nodes/proxy",
 	"token": "mint tokens for service accounts",
 	"webhooks": "change admission webhooks",
 	"persistent-volumes": "create persistent volumes (hostPath escapes the node)",
 	"namespaces": "relabel namespaces (Pod Security level, NetworkPolicy selectors)",
 }
+
+# description(what, kind, namespace) is descriptions[what] for an entry of
+# a role of a kind ("Role" or "ClusterRole") in namespace (a Role's), with
+# where the access applies filled in: the Role's namespace, or any
+# namespace for a ClusterRole.
+description(what, kind, namespace) := sprintf(descriptions[what], [where(kind, namespace)]) if {
+	contains(descriptions[what], "%s")
+} else := descriptions[what]
+
+where("ClusterRole", _) := "in any namespace"
+
+where("Role", namespace) := sprintf("in namespace %s", [result.quote(namespace)]) if {
+	is_string(namespace)
+	namespace != ""
+} else := "in its namespace"
 
 # named(pattern) is the list of the accesses of the resources that the
 # resources element pattern names (see names). sensitive has the "*/sub"
@@ -260,11 +280,11 @@ named_verb("*", verbs) if {
 	not v in {"create", "deletecollection", "*"}
 }
 
-# implied(kind, rule) is what a "*" resource of an entry of a kind ("Role"
-# or "ClusterRole") lets the subject do, given its verbs and API groups, in
-# the order of implications; cluster-scoped resources are left out of a
-# Role's.
-implied(kind, rule) := [descriptions[imp.what] |
+# implied(kind, namespace, rule) is what a "*" resource of an entry of a
+# kind ("Role" or "ClusterRole") in namespace lets the subject do, given its
+# verbs and API groups, in the order of implications; cluster-scoped
+# resources are left out of a Role's.
+implied(kind, namespace, rule) := [description(imp.what, kind, namespace) |
 	some imp in implications
 	not role_excludes(kind, imp)
 	not names_exclude(rule, imp)

@@ -85,7 +85,7 @@ test_entry_grants_need_group_and_verb if {
 		[0, ["rbac-secrets-access", 0, {"get"}, "secrets"]],
 		[1, ["rbac-secrets-access", 1, {"*"}, "secrets"]],
 		[5, ["rbac-escalation-verbs", 0, {"bind"}, "escalate"]],
-		[5, ["rbac-escalation-verbs", 1, {"impersonate"}, "impersonate"]],
+		[5, ["rbac-escalation-verbs", 1, {"impersonate"}, "impersonate-serviceaccounts"]],
 	}
 }
 
@@ -121,11 +121,20 @@ same_verbs_if_same_what(a, imp) if a.verbs == imp.verbs
 
 test_implied_in_order_without_cluster_scoped_for_roles if {
 	rule := {"apiGroups": [""], "resources": ["*"], "verbs": ["get"]}
-	implied("ClusterRole", rule) == ["read every secret in scope", "exec into and attach to pods", "reach the kubelet API through nodes/proxy"]
-	implied("ClusterRole", {"apiGroups": ["*"], "resources": ["*"], "verbs": ["create"]}) == [
+	implied("ClusterRole", null, rule) == ["read every secret in scope", "exec into and attach to pods", "reach the kubelet API through nodes/proxy"]
+	implied("ClusterRole", null, {"apiGroups": ["*"], "resources": ["*"], "verbs": ["create"]}) == [
 		"exec into and attach to pods", "port-forward to pods", "create pods that run as any service account",
 		"reach the kubelet API through nodes/proxy", "mint tokens for service accounts", "change admission webhooks", "create persistent volumes (hostPath escapes the node)",
 	]
-	implied("Role", rule) == ["read every secret in scope", "exec into and attach to pods"]
-	implied("ClusterRole", {"apiGroups": ["apps"], "resources": ["*"], "verbs": ["get"]}) == []
+	implied("Role", "ns", rule) == ["read every secret in scope", "exec into and attach to pods"]
+	implied("ClusterRole", null, {"apiGroups": ["apps"], "resources": ["*"], "verbs": ["get"]}) == []
+}
+
+# Impersonating service accounts applies in the Role's namespace, or in any
+# for a ClusterRole.
+test_description_says_where_service_accounts_are_impersonated if {
+	description("impersonate-serviceaccounts", "Role", "ci") == "impersonate service accounts (act with the permissions of any ServiceAccount in namespace \"ci\")"
+	description("impersonate-serviceaccounts", "Role", null) == "impersonate service accounts (act with the permissions of any ServiceAccount in its namespace)"
+	description("impersonate-serviceaccounts", "ClusterRole", "ci") == "impersonate service accounts (act with the permissions of any ServiceAccount in any namespace)"
+	description("secrets", "Role", "ci") == "read every secret in scope"
 }

@@ -4,13 +4,16 @@
 #   The API server stops a subject from granting permissions it does not
 #   hold, unless it has escalate on roles/clusterroles (edit a role to add
 #   any permission), bind on them (bind any role, cluster-admin included) or
-#   impersonate on users, groups, service accounts, UIDs or user extras (act
-#   as anyone, e.g. system:masters). Each of these is a path to
-#   cluster-admin. A "*" verb grants them too. An entry restricted by
-#   resourceNames is still reported, naming them: it leads to whatever they
-#   grant. Impersonating users, groups,
-#   UIDs or user extras is a request outside any namespace, which a Role
-#   cannot grant; impersonating service accounts is one it can.
+#   impersonate on users, groups, UIDs or user extras (act as anyone, e.g.
+#   system:masters). Each of these is a path to cluster-admin. Impersonate
+#   on service accounts lets the subject act with the permissions of any
+#   ServiceAccount in scope (of the Role's namespace; of every namespace for
+#   a ClusterRole), a path to whatever they are granted. A "*" verb grants
+#   them too. An entry restricted by resourceNames is still reported,
+#   naming them: it leads to whatever they grant or are granted.
+#   Impersonating users, groups, UIDs or user extras is a request outside
+#   any namespace, which a Role cannot grant; impersonating service
+#   accounts is one it can.
 # custom:
 #   id: rbac-escalation-verbs
 #   severity: error
@@ -18,8 +21,10 @@
 #   remediation: >-
 #     Remove escalate, bind and impersonate (and "*" verbs on these
 #     resources). A controller that must bind roles should get bind on the
-#     specific roles it binds (resourceNames); reserve impersonation for
-#     break-glass administrators.
+#     specific roles it binds (resourceNames); one that must impersonate
+#     should get impersonate on the specific users, groups or
+#     ServiceAccounts it acts as (resourceNames); reserve broader
+#     impersonation for break-glass administrators.
 #   doc: |
 #     Bad:
 #
@@ -32,20 +37,61 @@ package kvet.rules.rbac["rbac-escalation-verbs"]
 import data.kvet.lib.rbac
 import data.kvet.lib.result
 
-deny contains finding(i, input.rules[i], detail) if {
+deny contains finding(i, input.rules[i], input.kind, object.get(input, ["metadata", "namespace"], null), detail) if {
 	some i, details in rbac.found["rbac-escalation-verbs"]
 	some detail in details
 }
 
-# finding is the result of one detail of entry rule (rules[i]). It reads no
-# input, so kvet computes it once per distinct argument in a run.
-finding(i, rule, [k, verb, whats]) := result.at(["rules", i, "verbs", k], msg) if {
+# finding is the result of one detail of entry rule (rules[i]) of a role of
+# a kind in namespace. It reads no input, so kvet computes it once per
+# distinct argument in a run.
+finding(i, rule, kind, namespace, [k, verb, whats]) := result.at(["rules", i, "verbs", k], msg) if {
 	msg := sprintf(
-		"rules[%d] grants %s on %s: the subject can %s%s",
-		[i, result.quote(verb), rbac.scope(rule), concat(" and ", {rbac.descriptions[w] | some w in whats}), reach(rule)],
+		"rules[%d] grants %s on %s: the subject can %s",
+		[i, result.quote(verb), rbac.scope(rule), reach(rule, kind, namespace, sort(whats))],
 	)
 }
 
-reach(rule) := sprintf(" (limited to resourceNames [%s]), a path to whatever they grant; make sure none of them leads to cluster-admin", [rbac.quoted(rule.resourceNames)]) if {
+# reach(rule, kind, namespace, whats) says what the entry lets the subject
+# do (whats, keys of rbac.descriptions) and where that leads. Restricted by
+# resourceNames, it acts on those roles or as those identities only: not
+# as anyone, nor as any ServiceAccount, so the descriptions stop before
+# their parenthesis.
+reach(rule, kind, namespace, whats) := sprintf("%s (limited to resourceNames [%s]), a path to whatever they %s; make sure none of them leads to cluster-admin", [
+	concat(" and ", [split(rbac.descriptions[w], " (")[0] | some w in whats]),
+	rbac.quoted(rule.resourceNames),
+	granted(whats),
+]) if {
 	count(rule.resourceNames) > 0
-} else := ", a path to cluster-admin; remove the verb or restrict it to named roles (resourceNames)"
+} else := sprintf("%s, a path to %s; %s", [
+	concat(" and ", [rbac.description(w, kind, namespace) | some w in whats]),
+	leads_to(whats),
+	remedy(whats),
+])
+
+# granted says what the named roles or identities lead to.
+granted(whats) := "grant or are granted" if {
+	"escalate" in whats
+	impersonates(whats)
+} else := "grant" if {
+	"escalate" in whats
+} else := "are granted"
+
+# leads_to(whats): escalating, binding and impersonating anyone lead to
+# cluster-admin; impersonating ServiceAccounts to what they hold.
+leads_to(whats) := "whatever those ServiceAccounts are granted" if {
+	whats == ["impersonate-serviceaccounts"]
+} else := "cluster-admin"
+
+# remedy(whats) matches the verb: resourceNames restrict escalate and bind
+# to named roles, impersonate to named users, groups or ServiceAccounts.
+remedy(whats) := "remove the verb or restrict it to named roles (resourceNames)" if {
+	not impersonates(whats)
+} else := "remove the verb or restrict it with resourceNames to the identities that must be impersonated" if {
+	not "escalate" in whats
+} else := "remove the verb or restrict it with resourceNames to named roles and to the identities that must be impersonated"
+
+impersonates(whats) if {
+	some w in whats
+	startswith(w, "impersonate")
+}

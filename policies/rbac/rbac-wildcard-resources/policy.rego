@@ -33,18 +33,18 @@ package kvet.rules.rbac["rbac-wildcard-resources"]
 import data.kvet.lib.rbac
 import data.kvet.lib.result
 
-warn contains finding(i, input.rules[i], input.kind, detail) if {
+warn contains finding(i, input.rules[i], input.kind, object.get(input, ["metadata", "namespace"], null), detail) if {
 	some i, details in rbac.found["rbac-wildcard-resources"]
 	some detail in details
 }
 
 # finding is the result of one detail of entry rule (rules[i]) of a kind of
-# Role. It reads no input, so kvet computes it once per distinct argument in
+# Role in namespace. It reads no input, so kvet computes it once per distinct argument in
 # a run.
-finding(i, rule, kind, [j]) := result.at(["rules", i, "resources", j], msg) if {
+finding(i, rule, kind, namespace, [j]) := result.at(["rules", i, "resources", j], msg) if {
 	msg := sprintf(
 		"rules[%d] grants [%s] on every resource (\"*\") of apiGroups [%s]%s; list the resources the subject needs",
-		[i, rbac.quoted(rule.verbs), rbac.quoted(rule.apiGroups), implied(rbac.implied(kind, rule))],
+		[i, rbac.quoted(rule.verbs), rbac.quoted(rule.apiGroups), implied(rbac.implied(kind, namespace, rule))],
 	)
 }
 

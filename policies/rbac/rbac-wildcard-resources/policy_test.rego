@@ -31,3 +31,20 @@ test_named_resources_are_clean if {
 test_admin_equivalent_entry_is_left_to_rbac_admin_equivalent if {
 	count(warn) == 0 with input as fixtures.role("Role", [{"apiGroups": ["*"], "resources": ["*"], "verbs": ["*"]}])
 }
+
+# A "*" resource lets a Role's subject impersonate the ServiceAccounts of
+# its namespace, and nothing else: users, groups, UIDs and user extras are
+# impersonated outside any namespace.
+test_role_star_impersonates_service_accounts_of_its_namespace if {
+	r := warn with input as fixtures.role("Role", [{"apiGroups": [""], "resources": ["*"], "verbs": ["impersonate"]}])
+	{f.msg | some f in r} == {concat("", [
+		"rules[0] grants [\"impersonate\"] on every resource (\"*\") of apiGroups [\"\"], which lets it impersonate service accounts ",
+		"(act with the permissions of any ServiceAccount in namespace \"ns\"); list the resources the subject needs",
+	])}
+	r2 := warn with input as fixtures.role("ClusterRole", [{"apiGroups": ["*"], "resources": ["*"], "verbs": ["impersonate"]}])
+	{f.msg | some f in r2} == {concat("", [
+		"rules[0] grants [\"impersonate\"] on every resource (\"*\") of apiGroups [\"*\"], which lets it impersonate users, groups, UIDs and user extras ",
+		"(act as anyone, e.g. system:masters), impersonate service accounts (act with the permissions of any ServiceAccount in any namespace), ",
+		"reach the kubelet API through nodes/proxy; list the resources the subject needs",
+	])}
+}
