@@ -12,19 +12,24 @@ import (
 
 // Access names of Risk.
 const (
-	AccessAdmin             = "admin"
-	AccessSecrets           = "secrets"
-	AccessExec              = "exec"
-	AccessPortForward       = "portforward"
-	AccessDebug             = "debug"
-	AccessWorkloads         = "workloads"
-	AccessEscalate          = "escalate"
-	AccessImpersonate       = "impersonate"
-	AccessNodesProxy        = "nodes-proxy"
-	AccessToken             = "token"
-	AccessWebhooks          = "webhooks"
-	AccessPersistentVolumes = "persistent-volumes"
-	AccessNamespaces        = "namespaces"
+	AccessAdmin       = "admin"
+	AccessSecrets     = "secrets"
+	AccessExec        = "exec"
+	AccessPortForward = "portforward"
+	AccessDebug       = "debug"
+	AccessWorkloads   = "workloads"
+	AccessEscalate    = "escalate"
+	// AccessImpersonate is impersonating users, groups, UIDs or user
+	// extras: acting as anyone, outside any namespace.
+	AccessImpersonate = "impersonate"
+	// AccessImpersonateServiceAccounts is impersonating ServiceAccounts:
+	// acting as those of the namespaces the grant applies in.
+	AccessImpersonateServiceAccounts = "impersonate-serviceaccounts"
+	AccessNodesProxy                 = "nodes-proxy"
+	AccessToken                      = "token"
+	AccessWebhooks                   = "webhooks"
+	AccessPersistentVolumes          = "persistent-volumes"
+	AccessNamespaces                 = "namespaces"
 )
 
 // Risk is a sensitive access that one rule entry grants, rated as kvet's
@@ -88,16 +93,18 @@ func (r Risk) Path(rule *Rule) analyzer.Path {
 	return rule.ElementPath("resources", r.Resource)
 }
 
-// probe is a request an access consists of. cluster marks a request that
-// is never made in a namespace (impersonating a user or group), which only
-// a ClusterRoleBinding can allow.
+// probe is a request an access consists of.
 type probe struct {
 	group, resource, sub string
-	cluster              bool
 }
 
 // accessDef describes one access: the requests that make it up and the
-// verbs that grant it (nil: any verb).
+// verbs that grant it (nil: any verb). cluster marks an access whose
+// requests are never made in a namespace (cluster-scoped resources, or
+// impersonating users, groups, UIDs and user extras), which only a
+// ClusterRoleBinding can allow; impersonating a ServiceAccount is made in
+// its namespace, so it is an access of its own. The rbac-* policies rate the
+// same accesses (sensitive in policies/lib/rbac.rego).
 type accessDef struct {
 	access, ruleID string
 	severity       analyzer.Severity
@@ -114,28 +121,28 @@ var accessTable = sync.OnceValue(accessDefs)
 func accessDefs() []accessDef {
 	warn, errSev := analyzer.SeverityWarning, analyzer.SeverityError
 	return []accessDef{
-		{AccessSecrets, "rbac-secrets-access", warn, "read secrets", []probe{{"", "secrets", "", false}}, []string{"get", "list", "watch"}, false},
-		{AccessExec, "rbac-pod-exec", warn, "exec into pods", []probe{{"", "pods", "exec", false}, {"", "pods", "attach", false}}, []string{"create", "get"}, false},
-		{AccessPortForward, "rbac-pod-exec", warn, "port-forward to pods", []probe{{"", "pods", "portforward", false}}, []string{"create"}, false},
-		{AccessDebug, "rbac-pod-exec", warn, "add debug containers to pods", []probe{{"", "pods", "ephemeralcontainers", false}}, []string{"update", "patch"}, false},
+		{AccessSecrets, "rbac-secrets-access", warn, "read secrets", []probe{{"", "secrets", ""}}, []string{"get", "list", "watch"}, false},
+		{AccessExec, "rbac-pod-exec", warn, "exec into pods", []probe{{"", "pods", "exec"}, {"", "pods", "attach"}}, []string{"create", "get"}, false},
+		{AccessPortForward, "rbac-pod-exec", warn, "port-forward to pods", []probe{{"", "pods", "portforward"}}, []string{"create"}, false},
+		{AccessDebug, "rbac-pod-exec", warn, "add debug containers to pods", []probe{{"", "pods", "ephemeralcontainers"}}, []string{"update", "patch"}, false},
 		{AccessWorkloads, "rbac-workload-create", warn, "create pods that run as any ServiceAccount of the namespace", []probe{
-			{"", "pods", "", false}, {"", "replicationcontrollers", "", false}, {"apps", "deployments", "", false}, {"apps", "daemonsets", "", false},
-			{"apps", "statefulsets", "", false}, {"apps", "replicasets", "", false}, {"batch", "jobs", "", false}, {"batch", "cronjobs", "", false},
+			{"", "pods", ""}, {"", "replicationcontrollers", ""}, {"apps", "deployments", ""}, {"apps", "daemonsets", ""},
+			{"apps", "statefulsets", ""}, {"apps", "replicasets", ""}, {"batch", "jobs", ""}, {"batch", "cronjobs", ""},
 		}, []string{"create"}, false},
 		{AccessEscalate, "rbac-escalation-verbs", errSev, "escalate or bind roles beyond its own permissions", []probe{
-			{"rbac.authorization.k8s.io", "roles", "", false}, {"rbac.authorization.k8s.io", "clusterroles", "", false},
+			{"rbac.authorization.k8s.io", "roles", ""}, {"rbac.authorization.k8s.io", "clusterroles", ""},
 		}, []string{"escalate", "bind"}, false},
-		{AccessImpersonate, "rbac-escalation-verbs", errSev, "impersonate users, groups or ServiceAccounts", []probe{
-			{"", "users", "", true}, {"", "groups", "", true}, {"", "serviceaccounts", "", false}, {"authentication.k8s.io", "uids", "", true},
-			{"authentication.k8s.io", "userextras", "*", true},
-		}, []string{"impersonate"}, false},
-		{AccessNodesProxy, "rbac-nodes-proxy", errSev, "reach the kubelet API through nodes/proxy", []probe{{"", "nodes", "proxy", false}}, nil, true},
-		{AccessToken, "rbac-token-request", warn, "mint ServiceAccount tokens", []probe{{"", "serviceaccounts", "token", false}}, []string{"create"}, false},
+		{AccessImpersonate, "rbac-escalation-verbs", errSev, "impersonate users, groups, UIDs and user extras", []probe{
+			{"", "users", ""}, {"", "groups", ""}, {"authentication.k8s.io", "uids", ""}, {"authentication.k8s.io", "userextras", "*"},
+		}, []string{"impersonate"}, true},
+		{AccessImpersonateServiceAccounts, "rbac-escalation-verbs", errSev, "impersonate ServiceAccounts", []probe{{"", "serviceaccounts", ""}}, []string{"impersonate"}, false},
+		{AccessNodesProxy, "rbac-nodes-proxy", errSev, "reach the kubelet API through nodes/proxy", []probe{{"", "nodes", "proxy"}}, nil, true},
+		{AccessToken, "rbac-token-request", warn, "mint ServiceAccount tokens", []probe{{"", "serviceaccounts", "token"}}, []string{"create"}, false},
 		{AccessWebhooks, "rbac-webhook-config", warn, "change admission webhooks", []probe{
-			{"admissionregistration.k8s.io", "validatingwebhookconfigurations", "", false}, {"admissionregistration.k8s.io", "mutatingwebhookconfigurations", "", false},
+			{"admissionregistration.k8s.io", "validatingwebhookconfigurations", ""}, {"admissionregistration.k8s.io", "mutatingwebhookconfigurations", ""},
 		}, []string{"create", "update", "patch", "delete", "deletecollection"}, true},
-		{AccessPersistentVolumes, "rbac-persistent-volume-create", warn, "create persistent volumes (hostPath escapes the node)", []probe{{"", "persistentvolumes", "", false}}, []string{"create"}, true},
-		{AccessNamespaces, "rbac-namespace-modify", warn, "relabel namespaces (Pod Security level, NetworkPolicy selectors)", []probe{{"", "namespaces", "", false}}, []string{"patch", "update"}, false},
+		{AccessPersistentVolumes, "rbac-persistent-volume-create", warn, "create persistent volumes (hostPath escapes the node)", []probe{{"", "persistentvolumes", ""}}, []string{"create"}, true},
+		{AccessNamespaces, "rbac-namespace-modify", warn, "relabel namespaces (Pod Security level, NetworkPolicy selectors)", []probe{{"", "namespaces", ""}}, []string{"patch", "update"}, false},
 	}
 }
 
@@ -205,7 +212,6 @@ func (def *accessDef) grantedBy(r *rbacv1.PolicyRule) (Risk, bool) {
 	}
 	risk := Risk{Access: def.access, RuleID: def.ruleID, Severity: def.severity, Description: def.description,
 		Verb: -1, Resource: -1, Cluster: def.cluster, Names: r.ResourceNames}
-	namespaced := false // a request made in a namespace is allowed
 	verbs := def.verbs
 	if verbs == nil { // any verb: those of the entry
 		verbs = nil
@@ -241,19 +247,16 @@ func (def *accessDef) grantedBy(r *rbacv1.PolicyRule) (Risk, bool) {
 				if !ok {
 					continue
 				}
-				// The elements of the first request, or of the first
-				// made in a namespace (what a RoleBinding can grant).
-				if risk.Resource < 0 || !p.cluster && !namespaced {
+				// The elements of the first request.
+				if risk.Resource < 0 {
 					risk.Verb, risk.Resource = m.Verb, m.Resource
 				}
 				if !slices.Contains(risk.Verbs, verb) {
 					risk.Verbs = append(risk.Verbs, verb)
 				}
-				namespaced = namespaced || !p.cluster
 			}
 		}
 	}
-	risk.Cluster = risk.Cluster || !namespaced
 	return risk, risk.Resource >= 0
 }
 

@@ -52,7 +52,11 @@ func TestRisks(t *testing.T) {
 		// A RoleBinding applies only to requests in its namespace: a Role
 		// grants no cluster-scoped access.
 		{"Role", p("", "*/proxy,users,nodes/proxy,persistentvolumes", "get,impersonate,create"), nil},
-		{"Role", p("", "users,serviceaccounts", "impersonate"), []string{"impersonate rbac-escalation-verbs error [impersonate] res[1] verb[0]"}},
+		{"Role", p("", "users,serviceaccounts", "impersonate"), []string{"impersonate-serviceaccounts rbac-escalation-verbs error [impersonate] res[1] verb[0]"}},
+		{"ClusterRole", p("", "users,serviceaccounts", "impersonate"), []string{
+			"impersonate rbac-escalation-verbs error [impersonate] res[0] verb[0]",
+			"impersonate-serviceaccounts rbac-escalation-verbs error [impersonate] res[1] verb[0]",
+		}},
 		{"Role", p("admissionregistration.k8s.io", "mutatingwebhookconfigurations", "patch"), nil},
 		{"Role", p("", "pods/exec,pods/attach", "create"), []string{"exec rbac-pod-exec warning [create] res[0] verb[0]"}},
 		{"Role", p("", "*/attach", "get"), []string{"exec rbac-pod-exec warning [get] res[0] verb[0]"}},
@@ -61,7 +65,7 @@ func TestRisks(t *testing.T) {
 		{"ClusterRole", p("", "roles", "bind"), nil},
 		{"ClusterRole", p("authentication.k8s.io", "userextras/scopes", "impersonate"), []string{"impersonate rbac-escalation-verbs error [impersonate] res[0] verb[0]"}},
 		{"ClusterRole", p("", "serviceaccounts,serviceaccounts/token", "impersonate,create"), []string{
-			"impersonate rbac-escalation-verbs error [impersonate] res[0] verb[0]",
+			"impersonate-serviceaccounts rbac-escalation-verbs error [impersonate] res[0] verb[0]",
 			"token rbac-token-request warning [create] res[1] verb[1]",
 		}},
 		{"ClusterRole", p("", "nodes/proxy", "get"), []string{"nodes-proxy rbac-nodes-proxy error [get] res[0] verb[0]"}},
@@ -171,28 +175,40 @@ func TestRisksAgreeWithPolicies(t *testing.T) {
 }
 
 // TestRisksCluster checks which accesses only a ClusterRoleBinding can
-// grant: impersonating users, groups, UIDs or user extras is a request
-// outside any namespace; impersonating a ServiceAccount is made in its
-// namespace.
+// grant, and what they are said to let a subject do: impersonating users,
+// groups, UIDs or user extras is a request outside any namespace;
+// impersonating a ServiceAccount is made in its namespace, an access of its
+// own.
 func TestRisksCluster(t *testing.T) {
 	for _, tt := range []struct {
-		resources []string
-		cluster   bool
+		groups, resources []string
+		want              []string
 	}{
-		{[]string{"users", "groups"}, true},
-		{[]string{"users", "serviceaccounts"}, false},
-		{[]string{"serviceaccounts"}, false},
-		{[]string{"*"}, false},
+		{[]string{""}, []string{"users", "groups"}, []string{"impersonate cluster: impersonate users, groups, UIDs and user extras"}},
+		{[]string{""}, []string{"users", "serviceaccounts"}, []string{
+			"impersonate cluster: impersonate users, groups, UIDs and user extras",
+			"impersonate-serviceaccounts: impersonate ServiceAccounts",
+		}},
+		{[]string{""}, []string{"serviceaccounts"}, []string{"impersonate-serviceaccounts: impersonate ServiceAccounts"}},
+		{[]string{"authentication.k8s.io"}, []string{"uids", "userextras/scopes"}, []string{"impersonate cluster: impersonate users, groups, UIDs and user extras"}},
+		{[]string{""}, []string{"*"}, []string{
+			"impersonate cluster: impersonate users, groups, UIDs and user extras",
+			"impersonate-serviceaccounts: impersonate ServiceAccounts",
+		}},
 	} {
-		r := rbacv1.PolicyRule{APIGroups: []string{""}, Resources: tt.resources, Verbs: []string{"impersonate"}}
-		var got []bool
+		r := rbacv1.PolicyRule{APIGroups: tt.groups, Resources: tt.resources, Verbs: []string{"impersonate"}}
+		var got []string
 		for _, k := range rbac.Risks("ClusterRole", &r) {
-			if k.Access == rbac.AccessImpersonate {
-				got = append(got, k.Cluster)
+			if k.RuleID == "rbac-escalation-verbs" {
+				cluster := ""
+				if k.Cluster {
+					cluster = " cluster"
+				}
+				got = append(got, k.Access+cluster+": "+k.Description)
 			}
 		}
-		if len(got) != 1 || got[0] != tt.cluster {
-			t.Errorf("impersonate %v: cluster %v, want [%t]", tt.resources, got, tt.cluster)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("impersonate %v: %q, want %q", tt.resources, got, tt.want)
 		}
 	}
 }
