@@ -252,6 +252,9 @@ type Error struct {
 	Code string // OPA's error code, such as rego_parse_error; "" for kvet's own checks
 }
 
+// FindingShape reports that the error's text is in a finding's shape.
+func (e *Error) FindingShape() bool { return true }
+
 func (e *Error) Error() string {
 	s := e.Pos + ": error: " + e.Msg
 	if e.Code != "" {

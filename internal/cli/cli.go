@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kvet-dev/kvet/analyzer"
-	"github.com/kvet-dev/kvet/policies"
 )
 
 // Exit codes.
@@ -126,19 +125,27 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	return a.code
 }
 
+// shaped is an error whose text may be a finding's shape,
+// path:line:col: error: message (policies.Error, config.Error).
+type shaped interface {
+	error
+	FindingShape() bool
+}
+
 // writeError writes err as "kvet: " and its text, but an error at a
-// position in a policy file (policies.Error) as it is, on a line of its
-// own, so that editors and CI annotations read it as they read findings:
-// the errors that errors.Join gathers are written one after the other.
+// position in a policy, configuration or baseline file (policies.Error,
+// config.Error) as it is, on a line of its own, so that editors and CI
+// annotations read it as they read findings: the errors that errors.Join
+// gathers are written one after the other.
 func writeError(w io.Writer, err error) {
-	var pe *policies.Error
-	if errs, ok := err.(interface{ Unwrap() []error }); ok && errors.As(err, &pe) && joined(err, errs.Unwrap()) {
+	var s shaped
+	if errs, ok := err.(interface{ Unwrap() []error }); ok && errors.As(err, &s) && joined(err, errs.Unwrap()) {
 		for _, e := range errs.Unwrap() {
 			writeError(w, e)
 		}
 		return
 	}
-	if errors.As(err, &pe) && err.Error() == pe.Error() { // not wrapped in a message
+	if errors.As(err, &s) && s.FindingShape() && err.Error() == s.Error() { // not wrapped in a message
 		fmt.Fprintln(w, err)
 		return
 	}

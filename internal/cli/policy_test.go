@@ -308,7 +308,7 @@ test_long_entry if {
 	}
 	// A broken configuration is reported, as lint reports it.
 	writeFile(t, ".kvet.yaml", "policies: policy\n")
-	if code, _, stderr := kvet(t, "explain", "team-max-verbs"); code != cli.ExitError || !strings.Contains(stderr, ".kvet.yaml:1:11: policies: want a list of strings") {
+	if code, _, stderr := kvet(t, "explain", "team-max-verbs"); code != cli.ExitError || !strings.Contains(stderr, ".kvet.yaml:1:11: error: policies: want a list of strings") {
 		t.Errorf("broken configuration: exit %d, %q", code, stderr)
 	}
 }

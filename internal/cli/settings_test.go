@@ -91,23 +91,23 @@ func TestConfigErrorsExit2(t *testing.T) {
 	tests := []struct {
 		name, config, want string
 	}{
-		{"unknown key", "fail-on: error\nfailon: info\n", `.kvet.yaml:2:1: unknown key "failon"`},
+		{"unknown key", "fail-on: error\nfailon: info\n", `.kvet.yaml:2:1: error: unknown key "failon"`},
 		{"unknown rule", "rules:\n  resource-limit-missing:\n    enabled: false\n",
-			`.kvet.yaml:2:3: unknown rule "resource-limit-missing" (did you mean "resource-limits-missing"?)`},
+			`.kvet.yaml:2:3: error: unknown rule "resource-limit-missing" (did you mean "resource-limits-missing"?)`},
 		{"wrong parameter type", "rules:\n  resource-limits-missing:\n    params:\n      require: cpu\n",
-			`.kvet.yaml:4:16: rules.resource-limits-missing.params.require: want a list of strings such as [cpu, memory], got the string "cpu"`},
+			`.kvet.yaml:4:16: error: rules.resource-limits-missing.params.require: want a list of strings such as [cpu, memory], got the string "cpu"`},
 		{"negative backoffLimit maximum", "rules:\n  job-backoff-limit-high:\n    params: {max: -1}\n",
-			`.kvet.yaml:3:19: rules.job-backoff-limit-high.params.max: want an integer of 0 or more such as 6, got the integer -1`},
+			`.kvet.yaml:3:19: error: rules.job-backoff-limit-high.params.max: want an integer of 0 or more such as 6, got the integer -1`},
 		{"unknown parameter", "rules:\n  resource-limits-missing:\n    params: {required: [cpu]}\n",
-			`.kvet.yaml:3:14: rules.resource-limits-missing.params: unknown parameter "required" (resource-limits-missing has require)`},
-		{"bad glob", "exclude: [\"charts/[\"]\n", `.kvet.yaml:1:11: exclude: bad glob "charts/[": syntax error in pattern`},
-		{"syntax", "rules:\n  a: {b\n", `.kvet.yaml:2:1: invalid YAML:`},
+			`.kvet.yaml:3:14: error: rules.resource-limits-missing.params: unknown parameter "required" (resource-limits-missing has require)`},
+		{"bad glob", "exclude: [\"charts/[\"]\n", `.kvet.yaml:1:11: error: exclude: bad glob "charts/[": syntax error in pattern`},
+		{"syntax", "rules:\n  a: {b\n", `.kvet.yaml:2:1: error: invalid YAML:`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			repo(t, map[string]string{".kvet.yaml": tt.config, "pod.yaml": podLimits})
 			code, stdout, stderr := kvet(t, "lint", ".")
-			if code != cli.ExitError || stdout != "" || !strings.HasPrefix(stderr, "kvet: "+tt.want) {
+			if code != cli.ExitError || stdout != "" || !strings.HasPrefix(stderr, tt.want) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 and %q", code, stdout, stderr, tt.want)
 			}
 		})

@@ -97,7 +97,8 @@ type param struct {
 type pos struct{ line, col int }
 
 // Error is a problem in a configuration or baseline file, with its
-// position.
+// position. At a position, its text is a finding's shape,
+// path:line:col: error: message, which editors and CI annotations read.
 type Error struct {
 	File   string
 	Line   int
@@ -109,8 +110,12 @@ func (e *Error) Error() string {
 	if e.Line == 0 {
 		return fmt.Sprintf("%s: %s", e.File, e.Msg)
 	}
-	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
+	return fmt.Sprintf("%s:%d:%d: error: %s", e.File, e.Line, e.Column, e.Msg)
 }
+
+// FindingShape reports whether the error's text is in a finding's shape
+// (it has a position).
+func (e *Error) FindingShape() bool { return e.Line > 0 }
 
 // errorList collects positioned errors and returns them sorted.
 type errorList struct {

@@ -65,24 +65,24 @@ func TestParseHelmErrors(t *testing.T) {
 		want      []string
 	}{
 		{"not a mapping", "helm: [a]\n",
-			[]string{`.kvet.yaml:1:7: helm: want a mapping with release-name, namespace, timeout, max-memory, charts, got a list`}},
+			[]string{`.kvet.yaml:1:7: error: helm: want a mapping with release-name, namespace, timeout, max-memory, charts, got a list`}},
 		{"unknown key", "helm:\n  values: [a.yaml]\n",
-			[]string{`.kvet.yaml:2:3: unknown key "values" in helm (want release-name, namespace, timeout, max-memory, charts)`}},
+			[]string{`.kvet.yaml:2:3: error: unknown key "values" in helm (want release-name, namespace, timeout, max-memory, charts)`}},
 		{"not a chart", "helm:\n  charts:\n    nochart: {}\n",
-			[]string{`.kvet.yaml:3:5: helm.charts: nochart is not a chart (no Chart.yaml in it)`}},
+			[]string{`.kvet.yaml:3:5: error: helm.charts: nochart is not a chart (no Chart.yaml in it)`}},
 		{"chart settings", "helm:\n  charts:\n    app:\n      values: [missing.yaml]\n      set: [novalue]\n      sets: []\n",
 			[]string{
-				`.kvet.yaml:4:16: helm.charts.app.values: no values file missing.yaml`,
-				`.kvet.yaml:5:13: helm.charts.app.set: "novalue" is not KEY=VALUE`,
-				`.kvet.yaml:6:7: unknown key "sets" in helm.charts.app (want values, set, release-name, namespace)`,
+				`.kvet.yaml:4:16: error: helm.charts.app.values: no values file missing.yaml`,
+				`.kvet.yaml:5:13: error: helm.charts.app.set: "novalue" is not KEY=VALUE`,
+				`.kvet.yaml:6:7: error: unknown key "sets" in helm.charts.app (want values, set, release-name, namespace)`,
 			}},
 		{"limits", "helm:\n  timeout: 0s\n  max-memory: lots\n",
 			[]string{
-				`.kvet.yaml:2:12: helm.timeout: want a positive duration such as 10s or 1m, got "0s"`,
-				`.kvet.yaml:3:15: helm.max-memory: invalid size "lots" (want a number of bytes, optionally with a unit: 512KiB, 64MiB, 1GiB)`,
+				`.kvet.yaml:2:12: error: helm.timeout: want a positive duration such as 10s or 1m, got "0s"`,
+				`.kvet.yaml:3:15: error: helm.max-memory: invalid size "lots" (want a number of bytes, optionally with a unit: 512KiB, 64MiB, 1GiB)`,
 			}},
 		{"release name not a string", "helm:\n  release-name: 3\n",
-			[]string{`.kvet.yaml:2:17: helm.release-name: want a string, got the integer 3`}},
+			[]string{`.kvet.yaml:2:17: error: helm.release-name: want a string, got the integer 3`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -105,9 +105,9 @@ func TestParseKustomize(t *testing.T) {
 		t.Fatalf("KustomizeTimeout = %v, %v; want 1m30s", c.KustomizeTimeout, err)
 	}
 	tests := []struct{ src, want string }{
-		{"kustomize: 3\n", `.kvet.yaml:1:12: kustomize: want a mapping with timeout, got the integer 3`},
-		{"kustomize:\n  timeout: soon\n", `.kvet.yaml:2:12: kustomize.timeout: want a positive duration such as 10s or 1m, got "soon"`},
-		{"kustomize:\n  timeouts: 1s\n", `.kvet.yaml:2:3: unknown key "timeouts" in kustomize (want timeout)`},
+		{"kustomize: 3\n", `.kvet.yaml:1:12: error: kustomize: want a mapping with timeout, got the integer 3`},
+		{"kustomize:\n  timeout: soon\n", `.kvet.yaml:2:12: error: kustomize.timeout: want a positive duration such as 10s or 1m, got "soon"`},
+		{"kustomize:\n  timeouts: 1s\n", `.kvet.yaml:2:3: error: unknown key "timeouts" in kustomize (want timeout)`},
 	}
 	for _, tt := range tests {
 		_, err := Parse(filepath.Join(dir, ".kvet.yaml"), []byte(tt.src))
