@@ -115,9 +115,21 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 		return ExitError
 	}
 	if err != nil {
-		writeError(stderr, err)
 		var ue usageError
+		// cobra's own error for an unknown command lists every command
+		// within two edits and no usage line: the same usage error as
+		// kvet help's, with one suggestion.
+		if !errors.As(err, &ue) && cmd == root && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+			if found, rest, ferr := root.Find(args); ferr != nil && found == root && len(rest) > 0 {
+				err = unknownCommand(root, rest[0])
+			}
+		}
+		writeError(stderr, err)
 		if errors.As(err, &ue) {
+			// kvet help's mistakes are about the commands it names.
+			if cmd.Name() == "help" && cmd.Parent() == root {
+				cmd = root
+			}
 			fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
 		}
 		return ExitError

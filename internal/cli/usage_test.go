@@ -126,9 +126,10 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"fix", "--enable", "nosuch", "k8s"}, "kvet: --enable: unknown rule \"nosuch\" (run 'kvet rules' for the list)\nRun 'kvet fix --help' for usage.\n"},
 		{[]string{"lint", "--policy-timeout", "0", "k8s"}, "kvet: --policy-timeout: want a positive duration such as 10s, got 0s\nRun 'kvet lint --help' for usage.\n"},
 		{[]string{"policy", "tests", "policy/"}, "kvet: unknown command \"tests\" for \"kvet policy\"; did you mean \"test\"?\nRun 'kvet policy --help' for usage.\n"},
-		{[]string{"help", "nonexist"}, "kvet: unknown command \"nonexist\" for \"kvet\"\nRun 'kvet help --help' for usage.\n"},
-		{[]string{"help", "lnt"}, "kvet: unknown command \"lnt\" for \"kvet\"; did you mean \"lint\"?\nRun 'kvet help --help' for usage.\n"},
-		{[]string{"help", "policy", "tst"}, "kvet: unknown command \"tst\" for \"kvet policy\"; did you mean \"test\"?\nRun 'kvet help --help' for usage.\n"},
+		{[]string{"help", "nonexist"}, "kvet: unknown command \"nonexist\" for \"kvet\"\nRun 'kvet --help' for usage.\n"},
+		{[]string{"help", "lnt"}, "kvet: unknown command \"lnt\" for \"kvet\"; did you mean \"lint\"?\nRun 'kvet --help' for usage.\n"},
+		{[]string{"lnt", "k8s"}, "kvet: unknown command \"lnt\" for \"kvet\"; did you mean \"lint\"?\nRun 'kvet --help' for usage.\n"},
+		{[]string{"help", "policy", "tst"}, "kvet: unknown command \"tst\" for \"kvet policy\"; did you mean \"test\"?\nRun 'kvet --help' for usage.\n"},
 		{[]string{"policy", "help", "tset"}, "kvet: unknown command \"tset\" for \"kvet policy\"; did you mean \"test\"?\nRun 'kvet policy --help' for usage.\n"},
 		{[]string{"completion", "tcsh"}, "kvet: unknown shell \"tcsh\" (want bash, fish, powershell, zsh)\nRun 'kvet completion --help' for usage.\n"},
 	}
