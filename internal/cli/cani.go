@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -212,11 +210,6 @@ func findWorkloads(m *rbac.Model, spec string) []*rbac.Workload {
 	return out
 }
 
-// objectName is a Kubernetes object name (a DNS-1123 subdomain).
-var objectName = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
-})
-
 // knownVerbs are the verbs the Kubernetes API checks with RBAC.
 var knownVerbs = []string{"get", "list", "watch", "create", "update", "patch", "delete", "deletecollection",
 	"use", "bind", "escalate", "impersonate", "approve", "sign", "attest", "proxy", "*"}
@@ -347,7 +340,7 @@ func (a *app) parseCanI(f *canIFlags, args []string, dash int) (canIQuestion, er
 // name rather than a path: a valid object name that is not a file or
 // directory and does not end like a manifest.
 func looksLikeName(arg string) bool {
-	if !objectName().MatchString(arg) {
+	if !analyzer.IsDNSSubdomain(arg) {
 		return false
 	}
 	for _, ext := range []string{".yaml", ".yml", ".json"} {
