@@ -281,8 +281,8 @@ func TestFixRefusesStreams(t *testing.T) {
 
 // TestRunErrorWritesNothing: a run with an error (here an input that does
 // not exist) writes no baseline and no report file: a baseline without the
-// findings of the missing input would silently drop them. The report goes
-// to standard output instead.
+// findings of the missing input would silently drop them. The report of
+// the inputs that were read goes to standard output instead.
 func TestRunErrorWritesNothing(t *testing.T) {
 	dir := workdir(t)
 	for _, name := range []string{"b.json", "r.txt"} {
@@ -292,10 +292,12 @@ func TestRunErrorWritesNothing(t *testing.T) {
 	}
 	o := kvet(t, run{dir: dir, args: []string{"lint", "--write-baseline", "b.json", "warnings.yaml", "missing.yaml"}})
 	want := "kvet: reading missing.yaml: no such file or directory\n" +
-		"kvet: baseline b.json not written because of the errors above; it keeps its previous content\n"
-	if o.code != 2 || o.stdout != "" || o.stderr != want {
+		"kvet: baseline b.json not written because of the errors above; it keeps its previous content; the report went to standard output instead\n" +
+		"kvet: 0 errors, 2 warnings, 0 info in 1 file (1 document); 2 fixable with kvet fix\n"
+	if o.code != 2 || o.stderr != want {
 		t.Errorf("--write-baseline: %s\nwant exit 2 and stderr %q", o, want)
 	}
+	wantLines(t, o.stdout, warningsFindings("warnings.yaml"))
 	wantFile(t, filepath.Join(dir, "b.json"), oldContent)
 
 	// The report of the inputs that were read goes to stdout instead.

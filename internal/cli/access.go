@@ -61,7 +61,7 @@ func (a *app) access(cmd *cobra.Command, f *accessFlags, paths []string) error {
 	}
 	sets, set, res := run.sets, run.set, run.res
 	runErrs := slices.Concat(set.Errors, res.Errors)
-	output, outputNote, err := outputTarget(f.output, func() runInputs { return inputsOf(set, run.lt, f.lintFlags, paths) }, runErrs)
+	output, outputNote, err := outputTarget(f.lintFlags, func() runInputs { return inputsOf(set, run.lt, f.lintFlags, paths) }, runErrs)
 	if err != nil {
 		return err
 	}

@@ -217,7 +217,7 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 		rep.RootDir = config.RepoRoot(wd)
 	}
 	rep.Sources = manifests(set, diags)
-	output, outputNote, err := outputTarget(f.output, func() runInputs { return inputsOf(set, lt, f, paths) }, runErrs)
+	output, outputNote, err := outputTarget(f, func() runInputs { return inputsOf(set, lt, f, paths) }, runErrs)
 	if err != nil {
 		return err
 	}
@@ -251,9 +251,14 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 // (-o), or standard output ("") when there is none or the run had errors
 // (a report missing the inputs that failed would read as complete in the
 // file, which keeps its previous content; note, printed after the errors,
-// says so). Writing over one of the files the run read is an error.
-func outputTarget(output string, inputs func() runInputs, runErrs []error) (target, note string, err error) {
+// says so). Writing over one of the files the run read is an error. A run
+// with --write-baseline reports only when it had errors and wrote no
+// baseline (see suppress): on standard output, with a note saying so.
+func outputTarget(f lintFlags, inputs func() runInputs, runErrs []error) (target, note string, err error) {
+	output := f.output
 	switch {
+	case f.writeBaseline != "" && len(runErrs) > 0:
+		return "", fmt.Sprintf("kvet: baseline %s not written because of the errors above%s; the report went to standard output instead", f.writeBaseline, keptNote(f.writeBaseline)), nil
 	case output == "" || output == "-": // -o - is standard output
 		return "", "", nil
 	case inputs().has(output):

@@ -20,7 +20,7 @@ func addSettingsFlags(cmd *cobra.Command, f *lintFlags) {
 	addRuleSettingsFlags(cmd, f)
 	fl := cmd.Flags()
 	fl.BoolVar(&f.showSuppressed, "show-suppressed", false, "also show suppressed findings (SARIF always includes them, marked as suppressed)")
-	fl.StringVar(&f.writeBaseline, "write-baseline", "", "record the current findings in the baseline `FILE` and exit (0; 2, writing nothing, when an input could not be read)")
+	fl.StringVar(&f.writeBaseline, "write-baseline", "", "record the current findings in the baseline `FILE` and exit 0, reporting nothing; when an input could not be read, FILE keeps its content, the report goes to standard output and the exit status is 2")
 	fl.IntVar(&f.maxFindings, "max-findings", analyzer.DefaultMaxFindings, "show at most `N` findings of each rule in each file, then one saying how many more there are (0: all)")
 }
 
@@ -119,14 +119,18 @@ func (f *lintFlags) applyConfig(cmd *cobra.Command, cfg *config.Config) {
 // others only with --show-suppressed, their message saying why. Without
 // it, every diagnostic comes back with the shown ones first (see
 // unsuppressedFirst). With
-// --write-baseline it records the findings instead and reports done;
-// runErrs are the errors of the run (then it writes nothing).
+// --write-baseline it records the findings instead and reports done,
+// unless the run had errors (runErrs): the findings it would have recorded
+// are then reported (no baseline applied), and outputTarget says the
+// baseline was not written.
 func (a *app) suppress(ctx context.Context, set *analyzer.Set, res *analyzer.Result, f lintFlags, lt *linter.Linter, paths []string, runErrs []error) (diags, shown []analyzer.Diagnostic, done bool, err error) {
 	diags = lt.Suppress(set, res.Diagnostics)
-	if f.writeBaseline != "" {
-		return diags, nil, true, a.writeBaseline(ctx, f, inputsOf(set, lt, f, paths), diags, runErrs)
-	}
-	if f.baseline != "" {
+	switch {
+	case f.writeBaseline != "":
+		if written, err := a.writeBaseline(ctx, f, inputsOf(set, lt, f, paths), diags, runErrs); written || err != nil {
+			return diags, nil, true, err
+		}
+	case f.baseline != "":
 		b, err := config.LoadBaseline(ctx, f.baseline, f.maxFileSize)
 		if err != nil {
 			return nil, nil, false, err
@@ -212,36 +216,36 @@ func filePaths(set *analyzer.Set) []string {
 }
 
 // writeBaseline records the findings of diags in the baseline file named by
-// --write-baseline, unless the run had errors (runErrs) or is interrupted:
-// a baseline missing the findings of an input that could not be read would
-// silently drop them, so the file then keeps its previous content.
-func (a *app) writeBaseline(ctx context.Context, f lintFlags, inputs runInputs, diags []analyzer.Diagnostic, runErrs []error) error {
+// --write-baseline and reports whether it did. It does not when the run had
+// errors (runErrs): a baseline missing the findings of an input that could
+// not be read would silently drop them, so the file keeps its previous
+// content and the run reports its findings instead. Nor does it when
+// interrupted (the error then is errInterrupted).
+func (a *app) writeBaseline(ctx context.Context, f lintFlags, inputs runInputs, diags []analyzer.Diagnostic, runErrs []error) (written bool, err error) {
 	path := f.writeBaseline
 	// A kvet baseline already there is rewritten (it may be the one read,
 	// or one kept in the linted directory); any other file kvet reads is
 	// never written, whatever its name (a link to a manifest included).
 	if inputs.has(path) && !config.IsBaseline(path) {
-		return fmt.Errorf("--write-baseline %s: that is one of the files kvet reads (a linted file, configuration or policy); kvet never writes to its inputs", path)
+		return false, fmt.Errorf("--write-baseline %s: that is one of the files kvet reads (a linted file, configuration or policy); kvet never writes to its inputs", path)
 	}
-	if a.printErrors(runErrs) {
-		fmt.Fprintf(a.stderr, "kvet: baseline %s not written because of the errors above%s\n", path, keptNote(path))
-		a.code = ExitError
-		return nil
+	if len(runErrs) > 0 {
+		return false, nil
 	}
 	b, err := config.NewBaseline(path, diags)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if err := b.Write(ctx); err != nil {
 		if ctx.Err() != nil {
-			return a.interrupted(f)
+			return false, a.interrupted(f)
 		}
-		return err
+		return false, err
 	}
 	n := len(b.Findings)
 	fmt.Fprintf(a.stderr, "kvet: recorded %d %s in %s\n", n, plural(n, "finding", "findings"), path)
 	a.warnBaselineSize(path, f.maxFileSize)
-	return nil
+	return true, nil
 }
 
 // warnBaselineSize warns when the baseline written at path is larger than
