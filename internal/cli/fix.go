@@ -212,8 +212,9 @@ func (a *app) fixRun(cmd *cobra.Command, f fixFlags, paths []string, echo *stdin
 			case readsStdin && ff.file.Path == stdinName:
 				stdinOut = content
 			case f.diff:
-				name := diffName(ff.file.Path)
-				fmt.Fprint(a.stdout, udiff.Unified("a/"+name, "b/"+name, ff.file.Content, content))
+				if err := a.writeDiff(diffName(ff.file.Path), ff.file.Content, content); err != nil {
+					return err
+				}
 			default:
 				// Atomic: a reader never sees half a file, and an
 				// interrupted run leaves the original. A file changed
@@ -244,7 +245,9 @@ func (a *app) fixRun(cmd *cobra.Command, f fixFlags, paths []string, echo *stdin
 	if readsStdin {
 		if f.diff {
 			if !bytes.Equal(stdin, stdinOut) {
-				fmt.Fprint(a.stdout, udiff.Unified("a/"+stdinName, "b/"+stdinName, stdin, stdinOut))
+				if err := a.writeDiff(stdinName, stdin, stdinOut); err != nil {
+					return err
+				}
 			}
 		} else {
 			echo.written = true
@@ -290,6 +293,15 @@ func (a *app) fixRun(cmd *cobra.Command, f fixFlags, paths []string, echo *stdin
 		a.code = ExitError
 	case f.diff && changedFiles > 0:
 		a.code = ExitFindings
+	}
+	return nil
+}
+
+// writeDiff writes the unified diff of the file name from old to content
+// on standard output, for kvet fix --diff.
+func (a *app) writeDiff(name string, old, content []byte) error {
+	if _, err := io.WriteString(a.stdout, udiff.Unified("a/"+name, "b/"+name, old, content)); err != nil {
+		return fmt.Errorf("writing standard output: %w", err)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -150,6 +151,29 @@ func TestFixDiff(t *testing.T) {
 		if read(t, filepath.Join(dir, "job.yaml")) != jobFixed {
 			t.Error("patched file differs from kvet fix's result")
 		}
+	}
+}
+
+// fullWriter is standard output on a full disk (as /dev/full): every
+// write fails.
+type fullWriter struct{}
+
+func (fullWriter) Write([]byte) (int, error) { return 0, syscall.ENOSPC }
+
+// TestFixDiffWriteError: kvet fix --diff whose diff cannot be written (a
+// full disk) fails with the error, exit 2, as the other commands do, for a
+// file and for standard input.
+func TestFixDiffWriteError(t *testing.T) {
+	repo(t, map[string]string{"job.yaml": jobNoLimits})
+	for _, args := range [][]string{{"fix", "--diff", "job.yaml"}, {"fix", "--diff", "-"}} {
+		var errb bytes.Buffer
+		code := cli.Main(context.Background(), args, strings.NewReader(jobNoLimits), fullWriter{}, &errb)
+		if !strings.HasSuffix(errb.String(), "\nkvet: writing standard output: no space left on device\n") || code != cli.ExitError {
+			t.Errorf("%v on a full disk: exit %d, stderr %q", args, code, errb.String())
+		}
+	}
+	if read(t, "job.yaml") != jobNoLimits {
+		t.Error("--diff wrote the file")
 	}
 }
 
