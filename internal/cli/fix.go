@@ -74,10 +74,12 @@ const maxFixRounds = 5
 
 // stdinEcho follows what kvet fix - did with standard input, so that an
 // editor that pipes its buffer through it always gets the buffer back: the
-// text read (data, once read whole), and whether stdout got the text.
+// text read (data, once read whole, or cut short by an interrupt), and
+// whether stdout got the text.
 type stdinEcho struct {
 	filter  bool // kvet fix - without --diff: stdout carries the text
 	data    []byte
+	cut     bool // data is what was read when an interrupt stopped the read
 	read    bool // a read of standard input was attempted
 	written bool
 }
@@ -137,12 +139,18 @@ func (a *app) fixRun(cmd *cobra.Command, f fixFlags, paths []string, echo *stdin
 	if readsStdin {
 		echo.read = true
 		if stdin, err = safefile.ReadStream(ctx, a.stdin, f.maxFileSize); err != nil {
-			if tl := (*safefile.TooLargeError)(nil); errors.As(err, &tl) && !f.diff {
+			switch {
+			case ctx.Err() != nil:
+				// What was read before the interrupt goes back
+				// unchanged: an editor's buffer is not emptied.
+				echo.data, echo.cut = stdin, true
+				return a.fixInterrupted(echo, stdin, 0, nil)
+			case errors.As(err, new(*safefile.TooLargeError)) && !f.diff:
 				// Too large to fix: the text goes through unchanged, as
 				// an editor that pipes its buffer through kvet fix -
 				// replaces the buffer with what comes out.
 				echo.written = true
-				_, werr := a.stdout.Write(tl.Read)
+				_, werr := a.stdout.Write(stdin)
 				if werr == nil {
 					werr = safefile.Copy(ctx, a.stdout, a.stdin)
 				}
@@ -308,12 +316,17 @@ func (a *app) writeDiff(name string, old, content []byte) error {
 
 // fixInterrupted says what an interrupted kvet fix wrote and did not
 // write (the files that keep their content; stdin, written back unchanged
-// when echo is set) and returns errInterrupted, for exit status 130.
+// as far as it was read when echo is a filter's) and returns
+// errInterrupted, for exit status 130.
 func (a *app) fixInterrupted(echo *stdinEcho, stdin []byte, written int, unwritten []string) error {
-	if echo.filter && echo.data != nil {
+	if echo.filter && echo.read {
 		echo.written = true
 		_, _ = a.stdout.Write(stdin)
-		fmt.Fprintln(a.stderr, "kvet: interrupted: standard input written back unchanged")
+		if echo.cut {
+			fmt.Fprintf(a.stderr, "kvet: interrupted while reading standard input: the %d %s read written back unchanged\n", len(stdin), plural(len(stdin), "byte", "bytes"))
+		} else {
+			fmt.Fprintln(a.stderr, "kvet: interrupted: standard input written back unchanged")
+		}
 		return errInterrupted
 	}
 	msg := "kvet: interrupted: no file fixed"

@@ -3,12 +3,14 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -390,6 +392,54 @@ func TestFixInterrupted(t *testing.T) {
 	code = cli.Main(ctx, []string{"fix", "-"}, strings.NewReader(jobNoLimits), &out, &errb)
 	if code != cli.ExitInterrupted || out.String() != jobNoLimits && out.String() != "" {
 		t.Errorf("fix -: exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
+	}
+}
+
+// waitReader reads a pipe and closes waiting when it is called to read
+// again after it read n bytes: its reader then has them, and waits for
+// more.
+type waitReader struct {
+	r       *os.File
+	n, read int
+	once    sync.Once
+	waiting chan struct{}
+}
+
+func (w *waitReader) Read(p []byte) (int, error) {
+	if w.read >= w.n {
+		w.once.Do(func() { close(w.waiting) })
+	}
+	n, err := w.r.Read(p)
+	w.read += n
+	return n, err
+}
+
+// TestFixStdinInterruptedWhileReading: kvet fix - interrupted while it
+// waits for the rest of standard input (a pipe its writer keeps open)
+// writes back what it read, unchanged, says so and exits 130, as when
+// interrupted later: an editor's buffer is not emptied.
+func TestFixStdinInterruptedWhileReading(t *testing.T) {
+	repo(t, nil)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	if _, err := w.WriteString(jobNoLimits); err != nil {
+		t.Fatal(err)
+	}
+	stdin := &waitReader{r: r, n: len(jobNoLimits), waiting: make(chan struct{})}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	go func() {
+		<-stdin.waiting
+		cancel(cli.Interrupted{Signal: os.Interrupt})
+	}()
+	var out, errb bytes.Buffer
+	code := cli.Main(ctx, []string{"fix", "-"}, stdin, &out, &errb)
+	want := fmt.Sprintf("kvet: interrupted while reading standard input: the %d bytes read written back unchanged\n", len(jobNoLimits))
+	if code != cli.ExitInterrupted || out.String() != jobNoLimits || errb.String() != want {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit %d, the input and %q", code, out.String(), errb.String(), cli.ExitInterrupted, want)
 	}
 }
 

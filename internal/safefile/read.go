@@ -29,10 +29,6 @@ type TooLargeError struct {
 	// Size is the file's size, or 0 when unknown (a stream).
 	Size  int64
 	Limit int64
-	// Read is, for a stream (ReadStream), what was read of it before the
-	// limit: the rest is still in the stream, for a caller that must pass
-	// it on unchanged.
-	Read []byte
 }
 
 func (e *TooLargeError) Error() string {
@@ -98,7 +94,11 @@ func Read(ctx context.Context, path string, limit int64) ([]byte, error) {
 		limit = DefaultMaxSize
 	}
 	if IsStreamName(path) {
-		return readStream(ctx, func() (io.ReadCloser, error) { return os.Open(path) }, limit, nil)
+		data, err := readStream(ctx, func() (io.ReadCloser, error) { return os.Open(path) }, limit)
+		if err != nil {
+			return nil, err
+		}
+		return data, nil
 	}
 	// O_NONBLOCK: opening a FIFO for reading does not wait for a writer;
 	// Fstat then refuses it. It changes nothing for regular files.
@@ -119,7 +119,7 @@ func Read(ctx context.Context, path string, limit int64) ([]byte, error) {
 	}
 	// The size may be unknown (files of /proc report 0) or grow while
 	// reading: the limit applies to what is read.
-	data, err := readAll(f, limit, info.Size())
+	data, err := readAll(f, limit, info.Size(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -128,18 +128,15 @@ func Read(ctx context.Context, path string, limit int64) ([]byte, error) {
 
 // ReadStream reads r (standard input) to its end, at most limit bytes
 // (DefaultMaxSize when limit <= 0), and stops with ctx.Err() when ctx is
-// done first: a terminal or a pipe that never closes cannot hang kvet. Over
-// the limit, the *TooLargeError holds what was read.
+// done first: a terminal or a pipe that never closes cannot hang kvet.
+// With an error (over the limit, ctx done, a failed read) it returns what
+// it read of r before it: the rest is still in r, for a caller that must
+// pass the stream on unchanged.
 func ReadStream(ctx context.Context, r io.Reader, limit int64) ([]byte, error) {
 	if limit <= 0 {
 		limit = DefaultMaxSize
 	}
-	var read []byte
-	data, err := readStream(ctx, func() (io.ReadCloser, error) { return io.NopCloser(r), nil }, limit, &read)
-	if tl := (*TooLargeError)(nil); errors.As(err, &tl) {
-		tl.Read = read
-	}
-	return data, err
+	return readStream(ctx, func() (io.ReadCloser, error) { return io.NopCloser(r), nil }, limit)
 }
 
 // Copy copies r to w until r ends or ctx is done (checked between reads),
@@ -167,31 +164,50 @@ func Copy(ctx context.Context, w io.Writer, r io.Reader) error {
 
 // readStream opens and reads a stream in a goroutine, so that the caller
 // returns when ctx is done even if the open or a read blocks forever (the
-// goroutine is then abandoned, blocked, until the process exits).
-// read, when not nil, receives what was read over the limit (set before
-// the goroutine returns, so read only after readStream returned the error).
-func readStream(ctx context.Context, open func() (io.ReadCloser, error), limit int64, read *[]byte) ([]byte, error) {
-	return abandon.Do(ctx, func() ([]byte, error) {
+// goroutine is then abandoned, blocked, until the process exits). With an
+// error, ctx.Err() included, it returns what was read before it.
+func readStream(ctx context.Context, open func() (io.ReadCloser, error), limit int64) ([]byte, error) {
+	var p progress
+	data, err := abandon.Do(ctx, func() ([]byte, error) {
 		rc, err := open()
 		if err != nil {
 			return nil, unwrap(err)
 		}
 		defer rc.Close() //nolint:errcheck // read-only
-		data, err := readAll(rc, limit, 0)
-		if read != nil && err != nil {
-			*read = data
-		}
-		if err != nil {
-			return nil, err
-		}
-		return data, nil
+		return readAll(rc, limit, 0, p.set)
 	})
+	if err != nil {
+		return p.get(), err
+	}
+	return data, nil
+}
+
+// progress is what a read in a goroutine that may be abandoned (see
+// readStream) has read so far. readAll only ever appends to what it
+// published, so the bytes of the slice get returns are not written again
+// while the goroutine runs on.
+type progress struct {
+	mu   sync.Mutex
+	read []byte
+}
+
+func (p *progress) set(read []byte) {
+	p.mu.Lock()
+	p.read = read
+	p.mu.Unlock()
+}
+
+func (p *progress) get() []byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.read
 }
 
 // readAll reads r up to limit bytes; size is a hint (0 when unknown). Over
 // the limit it returns what it read (limit+1 bytes) with the
-// *TooLargeError; on another error, what it read before it.
-func readAll(r io.Reader, limit, size int64) ([]byte, error) {
+// *TooLargeError; on another error, what it read before it. seen, when not
+// nil, is given what was read after each read.
+func readAll(r io.Reader, limit, size int64, seen func([]byte)) ([]byte, error) {
 	buf := make([]byte, 0, min(size, limit)+1)
 	for {
 		if len(buf) == cap(buf) {
@@ -199,6 +215,9 @@ func readAll(r io.Reader, limit, size int64) ([]byte, error) {
 		}
 		n, err := r.Read(buf[len(buf):min(int64(cap(buf)), limit+1)])
 		buf = buf[:len(buf)+n]
+		if seen != nil {
+			seen(buf)
+		}
 		if int64(len(buf)) > limit {
 			return buf, &TooLargeError{Limit: limit}
 		}

@@ -54,10 +54,15 @@ func TestReadTooLarge(t *testing.T) {
 	if got, err := Read(context.Background(), p, 2048); err != nil || len(got) != 2048 {
 		t.Errorf("at the limit: %d bytes, %v", len(got), err)
 	}
-	// A stream has no size: the limit applies to what is read.
-	_, err = ReadStream(context.Background(), strings.NewReader(strings.Repeat("b", 5000)), 4096)
+	// A stream has no size: the limit applies to what is read, which is
+	// returned (the limit and a byte), the rest left in the stream.
+	stream := strings.NewReader(strings.Repeat("b", 5000))
+	got, err := ReadStream(context.Background(), stream, 4096)
 	if !errors.As(err, &tl) || tl.Size != 0 || tl.Limit != 4096 {
 		t.Errorf("stream: err = %v, want TooLargeError{0, 4096}", err)
+	}
+	if len(got) != 4097 || stream.Len() != 5000-4097 {
+		t.Errorf("stream over the limit: %d bytes returned, %d left, want 4097 and %d", len(got), stream.Len(), 5000-4097)
 	}
 }
 
@@ -122,19 +127,36 @@ func TestReadStreams(t *testing.T) {
 		t.Errorf("Read(%s) = %q, %v", name, got, err)
 	}
 
-	// A pipe nobody closes: cancelling returns at once.
+	// A pipe nobody closes: cancelling returns at once, with what was
+	// read.
 	r2, w2, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer r2.Close()
 	defer w2.Close()
+	if _, err := w2.WriteString("kind: Role\n"); err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(50*time.Millisecond, cancel)
-	if _, err := ReadStream(ctx, r2, 0); !errors.Is(err, context.Canceled) {
-		t.Errorf("ReadStream on an open pipe after cancel: %v", err)
+	// Cancelled when the written text is read and the read waits for more.
+	var read int
+	waiting := readerFunc(func(p []byte) (int, error) {
+		if read == len("kind: Role\n") {
+			cancel()
+		}
+		n, err := r2.Read(p)
+		read += n
+		return n, err
+	})
+	if got, err := ReadStream(ctx, waiting, 0); !errors.Is(err, context.Canceled) || string(got) != "kind: Role\n" {
+		t.Errorf("ReadStream on an open pipe after cancel: %q, %v; want what was written and context.Canceled", got, err)
 	}
 }
+
+type readerFunc func([]byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
 
 func TestParseFormatSize(t *testing.T) {
 	for _, c := range []struct {
