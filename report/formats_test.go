@@ -72,16 +72,17 @@ func TestJUnitShape(t *testing.T) {
 	if err := xml.Unmarshal(out, &doc); err != nil {
 		t.Fatalf("not XML: %v\n%s", err, out)
 	}
-	// One suite per linted file, one case per finding, one passing case
-	// per clean file. (The fixture's files are relative to the report's
-	// root, so their machine paths are the paths as given.)
-	var wantSuites []string
+	// One suite per linted file, sorted by file, one case per finding,
+	// one passing case per clean file. (The fixture's files are relative
+	// to the report's root, so their machine paths are the paths as
+	// given.)
+	wantSuites := []string{"testdata/in/clean.yaml"}
 	for _, d := range r.Diagnostics {
 		if !slices.Contains(wantSuites, d.File) {
 			wantSuites = append(wantSuites, d.File)
 		}
 	}
-	wantSuites = append(wantSuites, "testdata/in/clean.yaml")
+	slices.Sort(wantSuites)
 	var suites []string
 	cases, failures, skipped, passed := 0, 0, 0, 0
 	names := map[string]bool{}
@@ -126,6 +127,39 @@ func TestJUnitShape(t *testing.T) {
 	}
 	if doc.Tests != cases || doc.Failures != failures || doc.Skipped != skipped {
 		t.Errorf("testsuites totals %d/%d/%d, want %d/%d/%d", doc.Tests, doc.Failures, doc.Skipped, cases, failures, skipped)
+	}
+}
+
+// TestJUnitSuitesSorted: the suites are sorted by file, those of clean
+// files among those with findings, so that the report does not depend on
+// the order in which the paths were given (kvet lint a b, kvet lint b a),
+// as no other format does.
+func TestJUnitSuitesSorted(t *testing.T) {
+	clean := func(path string) *analyzer.File {
+		return &analyzer.File{Path: path, Content: []byte("apiVersion: v1\nkind: ServiceAccount\n")}
+	}
+	at := analyzer.Range{Start: analyzer.Position{Line: 2, Column: 1}}
+	r := &report.Report{
+		Tool:        report.Tool{Name: "kvet", Version: "1.2.3"},
+		Diagnostics: []analyzer.Diagnostic{{RuleID: "r", Severity: analyzer.SeverityWarning, File: "b/d.yaml", Range: at, Message: "m"}},
+		Sources:     []*analyzer.File{clean("c/c.yaml"), clean("b/d.yaml"), clean("a/c.yaml")},
+		Files:       3,
+	}
+	out := render(t, report.JUnit{}, r)
+	var doc junitDoc
+	if err := xml.Unmarshal(out, &doc); err != nil {
+		t.Fatalf("not XML: %v\n%s", err, out)
+	}
+	var suites []string
+	for _, s := range doc.Suites {
+		suites = append(suites, fmt.Sprintf("%s %d/%d", s.Name, s.Failures, s.Tests))
+	}
+	if want := []string{"a/c.yaml 0/1", "b/d.yaml 1/1", "c/c.yaml 0/1"}; !slices.Equal(suites, want) {
+		t.Errorf("suites (failures/tests) %q, want %q", suites, want)
+	}
+	slices.Reverse(r.Sources)
+	if again := render(t, report.JUnit{}, r); string(again) != string(out) {
+		t.Errorf("sources in the other order, another report:\n%s\nthen:\n%s", out, again)
 	}
 }
 
@@ -178,11 +212,14 @@ for suite in xml:
 		counts[s] = c
 		suiteOf[s] = append(suiteOf[s], kind)
 	}
+	// The clean file's suite, one passing case, among the others by file.
+	order = append(order, "testdata/in/clean.yaml")
+	counts["testdata/in/clean.yaml"] = [3]int{1, 0, 0}
+	slices.Sort(order)
 	for _, s := range order {
 		c := counts[s]
 		want = append(want, fmt.Sprintf("suite %s %d %d %d", s, c[0], c[1], c[2]))
 	}
-	want = append(want, "suite testdata/in/clean.yaml 1 0 0")
 	var gotSuites []string
 	caseKinds := map[string][]string{}
 	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {

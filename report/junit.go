@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -84,23 +85,30 @@ type junitSkipped struct {
 // Format implements Formatter.
 func (JUnit) Format(w io.Writer, r *Report) error {
 	root := junitTestsuites{Name: "kvet", Time: "0"}
-	index := map[string]int{} // file (as given) → suite
-	var cases [][]int         // by suite: the findings' indexes
-	suite := func(file string) int {
-		i, ok := index[file]
-		if !ok {
-			i = len(root.Suites)
-			index[file] = i
-			root.Suites = append(root.Suites, junitTestsuite{Name: r.artifactOf(file).id(file), Time: "0"})
-			cases = append(cases, nil)
-		}
-		return i
+	// Every linted file has its suite, those with findings and clean ones
+	// alike sorted by file, as the findings are (analyzer.Less): the order
+	// of the paths read changes nothing.
+	files := make([]string, 0, len(r.Sources))
+	for _, f := range r.Sources {
+		files = append(files, f.Path)
 	}
-	// Every linted file has its suite, in the order of the findings (by
-	// file), then the clean files in the order they were read.
+	for i := range r.Diagnostics {
+		if file := r.Diagnostics[i].File; i == 0 || file != r.Diagnostics[i-1].File {
+			files = append(files, file)
+		}
+	}
+	slices.Sort(files)
+	files = slices.Compact(files)
+	index := make(map[string]int, len(files)) // file (as given) → suite
+	root.Suites = make([]junitTestsuite, len(files))
+	for i, file := range files {
+		index[file] = i
+		root.Suites[i] = junitTestsuite{Name: r.artifactOf(file).id(file), Time: "0"}
+	}
+	cases := make([][]int, len(files)) // by suite: the findings' indexes
 	for i := range r.Diagnostics {
 		d := &r.Diagnostics[i]
-		si := suite(d.File)
+		si := index[d.File]
 		s := &root.Suites[si]
 		if d.Suppression != nil {
 			s.Skipped++
@@ -109,9 +117,6 @@ func (JUnit) Format(w io.Writer, r *Report) error {
 		}
 		s.Tests++
 		cases[si] = append(cases[si], i)
-	}
-	for _, f := range r.Sources {
-		suite(f.Path)
 	}
 	srcs := r.sources()
 	names := map[string]int{}
