@@ -125,8 +125,10 @@ func TestCorpus(t *testing.T) {
 		// ha/ and of the top folder have no metadata.namespace: they are
 		// different objects (five workloads of ha/ are reported on their own).
 		{name: "argo-cd-manifests", roots: 7, failed: 0, objects: 422, findings: 524, files: 140, slow: true},
-		// transformerconfigs/images does not build as committed (SOURCES.md).
-		{name: "kustomize-examples", roots: 10, failed: 2, objects: 27, findings: 29, files: 50,
+		// transformerconfigs/images does not build as committed (SOURCES.md),
+		// and its resources.yaml writes a Deployment as apiVersion v1
+		// (deprecated-api-version: kubectl finds no such kind there).
+		{name: "kustomize-examples", roots: 10, failed: 2, objects: 27, findings: 30, files: 50,
 			remote: []string{"loadHttp/"}},
 		// Every overlay has a remote base: the findings are those of the
 		// plain resource files (base/), none in the patches, and none of
