@@ -16,6 +16,7 @@ import (
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/config"
 	"github.com/kvet-dev/kvet/internal/linter"
+	"github.com/kvet-dev/kvet/internal/realpath"
 	"github.com/kvet-dev/kvet/internal/safefile"
 	"github.com/kvet-dev/kvet/internal/udiff"
 	"github.com/kvet-dev/kvet/report"
@@ -491,28 +492,15 @@ func (a *app) remaining(ctx context.Context, f fixFlags, paths []string, stdin [
 
 // diffName names path in the headers of kvet fix --diff, relative to the
 // working directory when it is under it (an absolute path named on the
-// command line), so that patch -p1 applies the diff there.
+// command line, the working directory or the path reached through a link,
+// see realpath.Resolver.Under), so that patch -p1 applies the diff there.
 func diffName(path string) string {
 	if filepath.IsAbs(path) {
 		if wd, err := os.Getwd(); err == nil {
-			if rel, ok := under(wd, path); ok {
+			if rel, ok := new(realpath.Resolver).Under(wd, path); ok {
 				path = rel
-			} else if rwd, err := filepath.EvalSymlinks(wd); err == nil {
-				// A working directory reached through a link ($PWD,
-				// macOS's /tmp), and the path named through the target.
-				if rp, err := filepath.EvalSymlinks(path); err == nil {
-					if rel, ok := under(rwd, rp); ok {
-						path = rel
-					}
-				}
 			}
 		}
 	}
 	return filepath.ToSlash(filepath.Clean(path))
-}
-
-// under returns path relative to dir when it is under it.
-func under(dir, path string) (string, bool) {
-	rel, err := filepath.Rel(dir, path)
-	return rel, err == nil && filepath.IsLocal(rel)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/linter"
+	"github.com/kvet-dev/kvet/internal/realpath"
 )
 
 // runInputs are the files a run read, or may read as its input, that kvet
@@ -78,6 +79,7 @@ func (in runInputs) has(path string) bool {
 		}
 	}
 	if strings.HasSuffix(target, ".rego") {
+		var paths realpath.Resolver
 		real, err := filepath.EvalSymlinks(target)
 		if err != nil {
 			real = target
@@ -87,7 +89,7 @@ func (in runInputs) has(path string) bool {
 				return true // --policy names the file itself
 			}
 			for _, t := range []string{target, real} {
-				if _, ok := under(d, t); ok {
+				if _, ok := paths.Under(d, t); ok {
 					return true
 				}
 			}
