@@ -14,6 +14,7 @@ import (
 
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/jsonstream"
+	"github.com/kvet-dev/kvet/internal/realpath"
 	"github.com/kvet-dev/kvet/internal/safefile"
 )
 
@@ -82,32 +83,32 @@ func (b *Baseline) setDir() error {
 }
 
 // relFile returns file relative to the baseline's directory,
-// slash-separated; standard input and files on another volume keep their
-// name.
-func (b *Baseline) relFile(file string) string {
+// slash-separated, through symbolic links (see realpath.Resolver.Rel): the
+// baseline matches when it or the files are named through a link to where
+// it was written (a working directory reached through one), as well as
+// from any directory; standard input and files on another volume keep
+// their name.
+func (b *Baseline) relFile(paths *realpath.Resolver, file string) string {
 	if file == analyzer.StdinName {
 		return file
 	}
-	abs, err := filepath.Abs(file)
+	rel, err := paths.Rel(b.dir, file)
 	if err != nil {
-		return filepath.ToSlash(file)
-	}
-	rel, err := filepath.Rel(b.dir, abs)
-	if err != nil {
-		return filepath.ToSlash(abs)
+		return filepath.ToSlash(paths.Abs(file))
 	}
 	return filepath.ToSlash(rel)
 }
 
 // relFiles returns relFile, remembering its answers: a run's diagnostics
 // name the same files over and over (findings of one file are
-// consecutive), and each answer asks the system for the working directory.
+// consecutive), and the files of one directory share its resolution.
 func (b *Baseline) relFiles() func(string) string {
+	paths := new(realpath.Resolver)
 	rel := map[string]string{}
 	return func(file string) string {
 		r, ok := rel[file]
 		if !ok {
-			r = b.relFile(file)
+			r = b.relFile(paths, file)
 			rel[file] = r
 		}
 		return r

@@ -166,6 +166,59 @@ func TestBaselineSurvivesLineShifts(t *testing.T) {
 	}
 }
 
+// TestBaselineThroughLinks checks that a baseline matches when it or the
+// linted files are named through a symbolic link to where it was written:
+// a working directory reached through a link, and the baseline named
+// through the link's target (git rev-parse --show-toplevel), or the
+// other way round.
+func TestBaselineThroughLinks(t *testing.T) {
+	real, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(real, link); err != nil {
+		t.Skipf("no symbolic links: %v", err)
+	}
+	t.Chdir(real)
+	if err := os.Mkdir("k8s", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("k8s", "pod.yaml"), []byte(pod("web", "web:latest")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, err := NewBaseline(".kvet-baseline.json", lintFiles(t, "k8s"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Write(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ wd, baseline, file string }{
+		{link, filepath.Join(real, ".kvet-baseline.json"), "k8s/pod.yaml"},
+		{real, filepath.Join(link, ".kvet-baseline.json"), "k8s/pod.yaml"},
+		{real, ".kvet-baseline.json", filepath.Join(link, "k8s", "pod.yaml")},
+		{link, ".kvet-baseline.json", filepath.Join(real, "k8s", "pod.yaml")},
+	} {
+		t.Chdir(tt.wd)
+		b, err := LoadBaseline(t.Context(), tt.baseline, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		diags := lintFiles(t, tt.file)
+		if stale := b.Apply(diags, []string{tt.file}, nil); stale != 0 {
+			t.Errorf("in %s, baseline %s, file %s: stale = %d, want 0", tt.wd, tt.baseline, tt.file, stale)
+		}
+		var got []string
+		for _, d := range diags {
+			got = append(got, fmt.Sprintf("%d:%d %s %v", d.Range.Start.Line, d.Range.Start.Column, d.Message, d.Suppressed()))
+		}
+		if want := []string{"8:12 image web:latest true"}; !slices.Equal(got, want) {
+			t.Errorf("in %s, baseline %s, file %s: %q, want %q (suppressed)", tt.wd, tt.baseline, tt.file, got, want)
+		}
+	}
+}
+
 func TestBaselineSkipsSuppressed(t *testing.T) {
 	diags := []analyzer.Diagnostic{
 		{RuleID: "r", File: "a.yaml", Message: "kept"},
