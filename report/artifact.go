@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/realpath"
 )
 
 // artifact is where a diagnostic's file lives, in the forms the machine
@@ -36,8 +37,12 @@ func (a artifact) id(given string) string {
 
 // artifactOf resolves a diagnostic's file (slash-separated, as given on the
 // command line or discovered, or "<stdin>") against r.BaseDir, and makes it
-// relative to the root (r.RootDir, else r.BaseDir).
-func (r *Report) artifactOf(file string) artifact {
+// relative to the root (r.RootDir, else r.BaseDir) when it is under it, as
+// spelled or through symbolic links (see realpath.Resolver.Under: a file
+// named through a link to the repository, or the target of the link kvet
+// runs in, is the same file as named plainly). paths resolves the
+// directories of one report (nil: remember nothing).
+func (r *Report) artifactOf(paths *realpath.Resolver, file string) artifact {
 	if file == analyzer.StdinName {
 		return artifact{Stdin: true}
 	}
@@ -64,9 +69,7 @@ func (r *Report) artifactOf(file string) artifact {
 	}
 	abs = filepath.Clean(abs)
 	a := artifact{Abs: filepath.ToSlash(abs)}
-	root := r.root()
-	if rel, err := filepath.Rel(root, abs); err == nil && rel != ".." &&
-		!strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel) {
+	if rel, ok := paths.Under(r.root(), abs); ok {
 		a.Rel = filepath.ToSlash(rel)
 	}
 	return a
@@ -76,9 +79,10 @@ func (r *Report) artifactOf(file string) artifact {
 // related locations included.
 func (r *Report) artifacts() map[string]artifact {
 	out := map[string]artifact{}
+	paths := new(realpath.Resolver)
 	add := func(f string) {
 		if _, ok := out[f]; !ok {
-			out[f] = r.artifactOf(f)
+			out[f] = r.artifactOf(paths, f)
 		}
 	}
 	for i := range r.Diagnostics {

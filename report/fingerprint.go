@@ -11,9 +11,10 @@ import (
 // Fingerprint is a short stable hash of the diagnostic's identity (file,
 // object, rule and field path, not its line), so it survives edits that
 // shift lines. The file is taken relative to the report's base directory,
-// so that linting `k8s/` and `$PWD/k8s/` gives the same fingerprints.
+// so that linting `k8s/` and `$PWD/k8s/` (or the file through a symbolic
+// link) gives the same fingerprints.
 func (r *Report) Fingerprint(d *analyzer.Diagnostic) string {
-	return r.fingerprint(d, r.artifactOf(d.File))
+	return r.fingerprint(d, r.artifactOf(nil, d.File))
 }
 
 func (r *Report) fingerprint(d *analyzer.Diagnostic, a artifact) string {

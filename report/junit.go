@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/realpath"
 )
 
 // JUnit writes a JUnit XML test report, which GitLab (artifacts:reports:
@@ -101,9 +102,10 @@ func (JUnit) Format(w io.Writer, r *Report) error {
 	files = slices.Compact(files)
 	index := make(map[string]int, len(files)) // file (as given) → suite
 	root.Suites = make([]junitTestsuite, len(files))
+	paths := new(realpath.Resolver)
 	for i, file := range files {
 		index[file] = i
-		root.Suites[i] = junitTestsuite{Name: r.artifactOf(file).id(file), Time: "0"}
+		root.Suites[i] = junitTestsuite{Name: r.artifactOf(paths, file).id(file), Time: "0"}
 	}
 	cases := make([][]int, len(files)) // by suite: the findings' indexes
 	for i := range r.Diagnostics {
