@@ -281,7 +281,7 @@ func (a *app) noObjectsNote(lt *linter.Linter, empty []string, stdinName string)
 		if p == "standard input" && stdinName != "" {
 			name = stdinName
 		}
-		if lt.Config != nil && name != "standard input" && lt.Config.Excluded(name) {
+		if lt.Config != nil && name != "standard input" && lt.Config.Excluded(nil, name) {
 			if name != p {
 				p += " (as " + name + ")"
 			}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -176,6 +177,38 @@ func TestNoObjectsFound(t *testing.T) {
 		code := cli.Main(context.Background(), append([]string{"lint"}, tt.args...), strings.NewReader(tt.stdin), &out, &errb)
 		if code != 0 || !strings.HasPrefix(errb.String(), tt.want) {
 			t.Errorf("lint %v: exit %d, stderr %q; want it to start with %q", tt.args, code, errb.String(), tt.want)
+		}
+	}
+}
+
+// TestExcludeThroughLinks checks that an excluded file is skipped when
+// named through a symbolic link to the repository, or by its real path in
+// a working directory reached through one, as when named plainly; a file
+// that is not excluded is linted whatever its name.
+func TestExcludeThroughLinks(t *testing.T) {
+	dir, err := filepath.EvalSymlinks(repo(t, map[string]string{
+		".kvet.yaml": "exclude: [\"k8s/cron.yaml\"]\n", "k8s/cron.yaml": cronJobWithoutDeadline, "other/cron.yaml": cronJobWithoutDeadline,
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Skipf("no symbolic links: %v", err)
+	}
+	for _, tt := range []struct{ wd, root string }{{dir, dir}, {link, dir}, {dir, link}, {link, link}} {
+		t.Chdir(tt.wd)
+		excluded := filepath.Join(tt.root, "k8s", "cron.yaml")
+		code, stdout, stderr := kvet(t, "lint", excluded)
+		if want := "kvet: " + excluded + " excluded by .kvet.yaml\n"; code != 0 || stdout != "" || !strings.HasPrefix(stderr, want) {
+			t.Errorf("in %s, lint %s: exit %d, stdout %q, stderr %q; want exit 0, nothing, %q", tt.wd, excluded, code, stdout, stderr, want)
+		}
+		// A directory named through the link: its excluded file is left out.
+		code, stdout, _ = kvet(t, "lint", tt.root)
+		got := findings(t, stdout)
+		if want := filepath.Join(tt.root, "other", "cron.yaml") + ":5 cronjob-starting-deadline-missing warning"; code != 1 || !slices.Contains(got, want) ||
+			slices.ContainsFunc(got, func(f string) bool { return strings.Contains(f, "k8s") }) {
+			t.Errorf("in %s, lint %s: exit %d, findings %q; want 1, %q and none in k8s/", tt.wd, tt.root, code, got, want)
 		}
 	}
 }

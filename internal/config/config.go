@@ -18,6 +18,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/internal/realpath"
 	"github.com/kvet-dev/kvet/internal/safefile"
 	"github.com/kvet-dev/kvet/report"
 )
@@ -632,18 +633,18 @@ func (c *Config) PolicyDirs() []string {
 
 // Excluded reports whether the file at path (as given on the command line
 // or discovered, relative to the working directory) matches an exclude
-// glob. Globs are relative to the configuration file's directory; files
-// outside it and standard input are never excluded.
-func (c *Config) Excluded(path string) bool {
+// glob. Globs are relative to the configuration file's directory, which
+// the file is under as spelled or through symbolic links (see
+// realpath.Resolver.Under: the same file named through a link, or by its
+// real path from a directory reached through one, is excluded alike);
+// files outside it and standard input are never excluded. paths resolves
+// the directories of one run (nil: remember nothing).
+func (c *Config) Excluded(paths *realpath.Resolver, path string) bool {
 	if len(c.Exclude) == 0 || path == "-" || path == analyzer.StdinName {
 		return false
 	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return false
-	}
-	rel, err := filepath.Rel(c.Dir, abs)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+	rel, ok := paths.Under(c.Dir, path)
+	if !ok {
 		return false
 	}
 	rel = filepath.ToSlash(rel)

@@ -208,7 +208,7 @@ func TestExcluded(t *testing.T) {
 		if err := checkGlob(tt.glob); err != nil {
 			t.Errorf("checkGlob(%q): %v", tt.glob, err)
 		}
-		if got := c.Excluded(filepath.Join(dir, filepath.FromSlash(tt.path))); got != tt.want {
+		if got := c.Excluded(nil, filepath.Join(dir, filepath.FromSlash(tt.path))); got != tt.want {
 			t.Errorf("glob %q, path %q: excluded = %v, want %v", tt.glob, tt.path, got, tt.want)
 		}
 	}
@@ -219,7 +219,7 @@ func TestExcluded(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := &Config{Dir: wd, Exclude: []string{"**"}}
-	if !c.Excluded("testdata/x.yaml") || c.Excluded("../x.yaml") || c.Excluded("-") || c.Excluded(analyzer.StdinName) {
+	if !c.Excluded(nil, "testdata/x.yaml") || c.Excluded(nil, "../x.yaml") || c.Excluded(nil, "-") || c.Excluded(nil, analyzer.StdinName) {
 		t.Error("relative, outside or stdin paths handled wrongly")
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/config"
+	"github.com/kvet-dev/kvet/internal/realpath"
 	"github.com/kvet-dev/kvet/internal/ruledoc"
 	"github.com/kvet-dev/kvet/policies"
 	"github.com/kvet-dev/kvet/render"
@@ -193,7 +194,12 @@ func New(cfg *config.Config, s Settings) (*Linter, error) {
 // as pre-commit hooks do), or one of kvet's own files, the configuration
 // file and the baselines (Settings.Baselines, and the configuration's).
 func (l *Linter) Skipped(path string) bool {
-	if l.Config != nil && l.Config.Excluded(path) {
+	return l.skipped(nil, path)
+}
+
+// skipped is Skipped, with the directories of one run resolved by paths.
+func (l *Linter) skipped(paths *realpath.Resolver, path string) bool {
+	if l.Config != nil && l.Config.Excluded(paths, path) {
 		return true
 	}
 	if len(l.own) == 0 {
@@ -216,13 +222,14 @@ func (l *Linter) Lint(ctx context.Context, loader *analyzer.Loader, paths []stri
 func (l *Linter) LintWith(ctx context.Context, loader *analyzer.Loader, paths []string, rules []*analyzer.Rule) (*analyzer.Set, *analyzer.Result) {
 	if l.Config != nil || len(l.own) > 0 {
 		stdinPath := loader.StdinPath
+		paths := new(realpath.Resolver)
 		loader = loader.WithSkip(func(name string) bool {
 			if name == "-" && stdinPath != "" {
 				// Standard input read as a file (--stdin-filename) is
 				// skipped as that file would be.
 				name = stdinPath
 			}
-			return l.Skipped(name)
+			return l.skipped(paths, name)
 		})
 	}
 	return analyzer.Lint(ctx, loader, paths, rules, l.Options)
