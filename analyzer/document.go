@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"path"
+	"path/filepath"
 	"slices"
 	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/kvet-dev/kvet/internal/realpath"
 )
 
 // File is one input: a path (or "<stdin>") and its bytes. Files are never
@@ -42,6 +46,31 @@ type File struct {
 	// where "#" is text, not a comment. Parse fills it, while the node
 	// trees exist, for files that may hold kvet:ignore comments (ignore.go).
 	blockLines []bool
+
+	// folder is the file's directory, resolved (see Folder).
+	folder realDir
+}
+
+// Folder returns the directory of the file, absolute and with its
+// symbolic links resolved: one directory however its files are named
+// (relative or absolute, through a link to it or from a working directory
+// reached through one), to compare the folders of files. Standard input is
+// in the working directory (or that of the name it is linted as). The
+// files a loader reads in one run share the resolution of each directory.
+func (f *File) Folder() string { return f.folder.of(path.Dir(f.Path)) }
+
+// realDir is a directory resolved through its symbolic links once, by the
+// run's resolver when paths is set.
+type realDir struct {
+	paths *realpath.Resolver
+	once  sync.Once
+	dir   string
+}
+
+// of returns dir (slash-separated, as given) resolved.
+func (r *realDir) of(dir string) string {
+	r.once.Do(func() { r.dir = r.paths.Dir(filepath.FromSlash(dir)) })
+	return r.dir
 }
 
 // decodeUTF16 replaces the content of a file that starts with a UTF-16 byte

@@ -20,6 +20,7 @@ import (
 
 	yaml "go.yaml.in/yaml/v3"
 
+	"github.com/kvet-dev/kvet/internal/realpath"
 	"github.com/kvet-dev/kvet/internal/safefile"
 )
 
@@ -261,6 +262,8 @@ type input struct {
 	// partial is the root of a rendering that did not render and would
 	// have read the file (File.partial).
 	partial string
+	// paths resolves the directories of the run (File.Folder).
+	paths *realpath.Resolver
 }
 
 // open discovers paths, renders the roots among them when the loader has a
@@ -268,6 +271,7 @@ type input struct {
 // are; the returned set carries the renderings and the errors of
 // discovery and rendering, and the notes on skipped files.
 func (l *Loader) open(ctx context.Context, paths []string) ([]*input, *Set) {
+	dirs := new(realpath.Resolver) // the run's, for File.Folder
 	// Files of the overlay named explicitly need not exist on disk.
 	var inputs []*input
 	rest := paths
@@ -279,7 +283,7 @@ func (l *Loader) open(ctx context.Context, paths []string) ([]*input, *Set) {
 				abs, _ := filepath.Abs(p)
 				if !named[abs] {
 					named[abs] = true
-					inputs = append(inputs, &input{name: filepath.ToSlash(filepath.Clean(p))})
+					inputs = append(inputs, &input{name: filepath.ToSlash(filepath.Clean(p)), paths: dirs})
 				}
 			} else {
 				rest = append(rest, p)
@@ -308,7 +312,7 @@ func (l *Loader) open(ctx context.Context, paths []string) ([]*input, *Set) {
 				continue // named explicitly, from the overlay
 			}
 		}
-		in := &input{name: name, partial: l.Partial}
+		in := &input{name: name, partial: l.Partial, paths: dirs}
 		if len(partial) > 0 {
 			if abs, err := filepath.Abs(name); err == nil && partial[abs] != "" {
 				in.partial = partial[abs]
@@ -338,6 +342,9 @@ func (l *Loader) open(ctx context.Context, paths []string) ([]*input, *Set) {
 		}
 		inputs = append(inputs, in)
 	}
+	for _, r := range set.Renderings {
+		r.folder.paths = dirs
+	}
 	return inputs, set
 }
 
@@ -345,7 +352,7 @@ func (l *Loader) open(ctx context.Context, paths []string) ([]*input, *Set) {
 // file-too-large diagnostic of a file over the size limit.
 func (l *Loader) read(ctx context.Context, in *input) (*File, []Diagnostic, error) {
 	if in.file != nil {
-		in.file.partial = in.partial
+		in.file.partial, in.file.folder.paths = in.partial, in.paths
 		return in.file, in.diags, nil
 	}
 	data, err := l.ReadFile(ctx, in.name)
@@ -353,7 +360,7 @@ func (l *Loader) read(ctx context.Context, in *input) (*File, []Diagnostic, erro
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading %s: %w", in.name, err)
 	}
-	f.partial = in.partial
+	f.partial, f.folder.paths = in.partial, in.paths
 	return f, diags, nil
 }
 

@@ -68,7 +68,14 @@ type Rendering struct {
 	// remote bases, ...), so their documents' set is known to be partial
 	// (see Document.Partial).
 	Partial []string
+
+	// folder is Root, resolved (see Folder).
+	folder realDir
 }
+
+// Folder returns the root's directory, absolute and with its symbolic
+// links resolved, as File.Folder does a file's.
+func (r *Rendering) Folder() string { return r.folder.of(r.Root) }
 
 // SourceMap maps the field paths of a rendered document to the source
 // files it was rendered from. Document.Position consults it, so rules,

@@ -221,7 +221,7 @@ func TestUnnamespacedFolders(t *testing.T) {
 		}
 		// a and b bind their own folder's runner; c's binding in default
 		// binds c's Role without namespace, d's the Role of namespace default.
-		wantFile := map[string]string{"a": "a/rbac.yaml", "b": "b/more.yaml", "c": "c/local.yaml", "d": "e/shared.yaml"}[rbac.Folder(b.Doc)]
+		wantFile := map[string]string{"a": "a/rbac.yaml", "b": "b/more.yaml", "c": "c/local.yaml", "d": "e/shared.yaml"}[rbac.FolderName(b.Doc)]
 		if r.Doc.File.Path != wantFile {
 			t.Errorf("%s (%s) binds %s of %s, want that of %s", b, b.Doc.File.Path, r, r.Doc.File.Path, wantFile)
 		}

@@ -461,10 +461,22 @@ func Namespace(ns string) string {
 // metadata.namespace are applied together, into whatever namespace
 // `kubectl apply -n` (or the context) gives them, typically one per folder
 // or overlay. It is the root of d's rendering, else the directory of its
-// file. The model keys such an object by its folder (its Scope), so that
-// objects of the same kind and name in two folders are two objects, and
-// resolves references between them within the folder.
+// file, absolute and with symbolic links resolved (analyzer.File.Folder),
+// so that one folder is one however its files are named. The model keys
+// such an object by its folder (its Scope), so that objects of the same
+// kind and name in two folders are two objects, and resolves references
+// between them within the folder. Messages name it as FolderName does.
 func Folder(d *analyzer.Document) string {
+	if d.Rendering != nil {
+		return d.Rendering.Folder()
+	}
+	return d.File.Folder()
+}
+
+// FolderName names the folder of d (see Folder) in messages, as the user
+// gave it: the root of its rendering as discovered, else the directory of
+// its file as named.
+func FolderName(d *analyzer.Document) string {
 	if d.Rendering != nil {
 		return d.Rendering.Root
 	}

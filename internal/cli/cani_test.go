@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -423,6 +424,25 @@ func TestCanIWorkloadFolders(t *testing.T) {
 	code, stdout, stderr = kvet(t, "can-i", "get", "configmaps", "--as", "system:serviceaccount:default:runner", "k8s")
 	if code != 0 || stderr != "" {
 		t.Errorf("--as: exit %d, stdout %q, stderr %q; want yes without warnings", code, stdout, stderr)
+	}
+}
+
+// A Role and a RoleBinding without metadata.namespace in one folder: the
+// binding grants the Role however the folder is spelled (relative,
+// absolute, through a symbolic link to it).
+func TestCanIFolderSpellings(t *testing.T) {
+	dir := repo(t, map[string]string{
+		"k8s/role.yaml":    "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: reader}\nrules:\n- {apiGroups: [\"\"], resources: [configmaps], verbs: [get]}\n",
+		"k8s/binding.yaml": "apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: reader}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}\nsubjects:\n- {kind: ServiceAccount, name: app}\n",
+	})
+	if err := os.Symlink("k8s", filepath.Join(dir, "lk")); err != nil {
+		t.Skipf("no symbolic links: %v", err)
+	}
+	for _, binding := range []string{"k8s/binding.yaml", filepath.Join(dir, "k8s", "binding.yaml"), "lk/binding.yaml"} {
+		code, stdout, stderr := kvet(t, "can-i", "get", "configmaps", "--as", "system:serviceaccount:default:app", "k8s/role.yaml", binding)
+		if code != 0 || stdout != "yes\n" || stderr != "" {
+			t.Errorf("binding %s: exit %d, stdout %q, stderr %q; want yes", binding, code, stdout, stderr)
+		}
 	}
 }
 

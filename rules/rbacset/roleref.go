@@ -75,7 +75,7 @@ func reportRoleRefNotFound(p *analyzer.SetPass, m *rbac.Model, b *rbac.Binding, 
 			if r.Namespace == b.Namespace { // both without metadata.namespace, in other folders
 				folders = append(folders, r)
 				related = append(related, analyzer.Related{Doc: r.Doc, Path: analyzer.NewPath("metadata", "name"),
-					Message: fmt.Sprintf("Role %s is defined here, without metadata.namespace, in folder %s", r.Name, r.Scope)})
+					Message: fmt.Sprintf("Role %s is defined here, without metadata.namespace, in folder %s", r.Name, rbac.FolderName(r.Doc))})
 				continue
 			}
 			elsewhere = append(elsewhere, r)
@@ -87,7 +87,7 @@ func reportRoleRefNotFound(p *analyzer.SetPass, m *rbac.Model, b *rbac.Binding, 
 		case len(elsewhere) > 0:
 			msg += fmt.Sprintf(" (it defines one in namespace %s: a RoleBinding can only bind a Role of its own namespace)", elsewhere[0].Namespace)
 		case len(folders) > 0:
-			msg += fmt.Sprintf(" (it defines one in folder %s: manifests without metadata.namespace go wherever their folder is applied, so it is not necessarily in the binding's namespace)", folders[0].Scope)
+			msg += fmt.Sprintf(" (it defines one in folder %s: manifests without metadata.namespace go wherever their folder is applied, so it is not necessarily in the binding's namespace)", rbac.FolderName(folders[0].Doc))
 		case cr != nil:
 			msg += fmt.Sprintf(" (did you mean kind: ClusterRole? ClusterRole %s exists)", ref.Name)
 			if cr.Doc != nil {

@@ -264,10 +264,10 @@ func reportAccountNotFound(p *analyzer.SetPass, m *rbac.Model, w *rbac.Workload,
 	for _, sa := range m.AccountsIn(w.Namespace) {
 		if sa.Name == w.Account && sa.Scope != "" {
 			if related == nil {
-				msg += "it defines one in folder " + sa.Scope + ": manifests without metadata.namespace go wherever their folder is applied, so it is not necessarily in the workload's namespace"
+				msg += "it defines one in folder " + rbac.FolderName(sa.Doc) + ": manifests without metadata.namespace go wherever their folder is applied, so it is not necessarily in the workload's namespace"
 			}
 			related = append(related, analyzer.Related{Doc: sa.Doc, Path: analyzer.NewPath("metadata", "name"),
-				Message: fmt.Sprintf("ServiceAccount %s is defined here, without metadata.namespace, in folder %s", sa.Name, sa.Scope)})
+				Message: fmt.Sprintf("ServiceAccount %s is defined here, without metadata.namespace, in folder %s", sa.Name, rbac.FolderName(sa.Doc))})
 		}
 	}
 	if related != nil {

@@ -129,13 +129,13 @@ func HeadlessLoadBalancing() *analyzer.Rule {
 				note := ""
 				var related []analyzer.Related
 				if o, ok := elsewhere[h.name]; ok && h.folder != "" && h.folder != o.folder {
-					note = " (the one that does is in folder " + o.folder + ": manifests without metadata.namespace go wherever their folder is applied, so it is not necessarily in the Service's namespace)"
+					note = " (the one that does is in folder " + rbac.FolderName(o.d) + ": manifests without metadata.namespace go wherever their folder is applied, so it is not necessarily in the Service's namespace)"
 					as := ""
 					if o.d.Kind != "StatefulSet" {
 						as = " as the subdomain of its pods"
 					}
 					related = []analyzer.Related{{Doc: o.d, Path: o.u.path,
-						Message: fmt.Sprintf("%s %s of folder %s names %s here%s", o.d.Kind, o.d.Name, o.folder, h.name, as)}}
+						Message: fmt.Sprintf("%s %s of folder %s names %s here%s", o.d.Kind, o.d.Name, rbac.FolderName(o.d), h.name, as)}}
 				}
 				p.Report(d, analyzer.Finding{Path: analyzer.NewPath("spec", "clusterIP"), Related: related, Message: fmt.Sprintf(
 					"Service %s/%s is headless (clusterIP: None) and no StatefulSet in the set names it as serviceName, nor any pod as its subdomain%s: clients balance by DNS round robin, keep stale pod addresses for up to ~20 s after a pod goes away and load DNS on every connection; remove clusterIP: None to get a ClusterIP Service",
