@@ -115,7 +115,10 @@ type Linter struct {
 	// kustomizeBuilds are the builds of the linter's runs still running.
 	kustomizeTimeout time.Duration
 	kustomizeBuilds  render.Running
-	own              map[string]bool // absolute paths of the configuration file and its baseline
+	// own are the configuration file and its baselines, absolute with
+	// their directories' links resolved (realpath.Resolver.Path), and
+	// ownNames their base names, which a file must have to be one.
+	own, ownNames map[string]bool
 	// leftOut are the rules kvet has that this linter leaves out: a
 	// suppression naming one is not a suppression of an unknown rule.
 	leftOut []*analyzer.Rule
@@ -173,18 +176,18 @@ func New(cfg *config.Config, s Settings) (*Linter, error) {
 	for id := range over.LeftOut {
 		l.leftOut = append(l.leftOut, &analyzer.Rule{ID: id})
 	}
-	l.own = map[string]bool{}
+	l.own, l.ownNames = map[string]bool{}, map[string]bool{}
 	own := s.Baselines
 	if cfg != nil {
-		l.own[filepath.Join(cfg.Dir, filepath.Base(cfg.Path))] = true
+		own = append(slices.Clip(own), filepath.Join(cfg.Dir, filepath.Base(cfg.Path)))
 		if cfg.Baseline != "" {
-			own = append(slices.Clip(own), cfg.Resolve(cfg.Baseline))
+			own = append(own, cfg.Resolve(cfg.Baseline))
 		}
 	}
+	var paths realpath.Resolver
 	for _, p := range own {
-		if abs, err := filepath.Abs(p); err == nil {
-			l.own[abs] = true
-		}
+		l.own[paths.Path(p)] = true
+		l.ownNames[filepath.Base(p)] = true
 	}
 	return l, nil
 }
@@ -192,7 +195,8 @@ func New(cfg *config.Config, s Settings) (*Linter, error) {
 // Skipped reports whether the file at path is left out of runs: excluded
 // by the configuration (whether found in a directory or named explicitly,
 // as pre-commit hooks do), or one of kvet's own files, the configuration
-// file and the baselines (Settings.Baselines, and the configuration's).
+// file and the baselines (Settings.Baselines, and the configuration's),
+// however they are named (through symbolic links).
 func (l *Linter) Skipped(path string) bool {
 	return l.skipped(nil, path)
 }
@@ -202,11 +206,9 @@ func (l *Linter) skipped(paths *realpath.Resolver, path string) bool {
 	if l.Config != nil && l.Config.Excluded(paths, path) {
 		return true
 	}
-	if len(l.own) == 0 {
-		return false
-	}
-	abs, err := filepath.Abs(path)
-	return err == nil && l.own[abs]
+	// One of kvet's files named through a link to its directory (or by
+	// its real path from a directory reached through one) is one too.
+	return l.ownNames[filepath.Base(path)] && l.own[paths.Path(path)]
 }
 
 // Lint discovers paths, leaves out the skipped files, and lints the rest

@@ -85,6 +85,48 @@ func TestLinterFollowsConfiguration(t *testing.T) {
 	}
 }
 
+// kvet's own files and excluded files are skipped when the configuration
+// or the files are named through a symbolic link to their directory.
+func TestLinterSkipsThroughLinks(t *testing.T) {
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, map[string]string{
+		".kvet.yaml":        "exclude: [\"vendored/**\"]\nbaseline: base.json\n",
+		"base.json":         `{"version": 1, "findings": []}`,
+		"k8s/job.yaml":      job,
+		"vendored/job.yaml": job,
+	})
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Skipf("no symbolic links: %v", err)
+	}
+	for _, tt := range []struct{ config, linted string }{{dir, link}, {link, dir}} {
+		cfg, err := config.Load(t.Context(), filepath.Join(tt.config, ".kvet.yaml"), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lt, err := linter.New(cfg, linter.Settings{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, want := range map[string]bool{".kvet.yaml": true, "base.json": true, "vendored/job.yaml": true, "k8s/job.yaml": false} {
+			if got := lt.Skipped(filepath.Join(tt.linted, name)); got != want {
+				t.Errorf("configuration in %s: Skipped(%s) = %v, want %v", tt.config, filepath.Join(tt.linted, name), got, want)
+			}
+		}
+		set, _ := lt.Lint(context.Background(), analyzer.NewLoader(nil), []string{tt.linted})
+		var files []string
+		for _, f := range set.Files {
+			files = append(files, f.Path)
+		}
+		if want := []string{filepath.ToSlash(filepath.Join(tt.linted, "k8s", "job.yaml"))}; !slices.Equal(files, want) {
+			t.Errorf("configuration in %s, linting %s: read %q, want %q", tt.config, tt.linted, files, want)
+		}
+	}
+}
+
 // The target release: the command line's, else the configuration's, else
 // the newest kvet knows; the language server gets the same one as lint.
 func TestKubeVersion(t *testing.T) {
