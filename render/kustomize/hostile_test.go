@@ -188,4 +188,24 @@ func TestSymlinkedRoot(t *testing.T) {
 	if got := lint("."); !slices.Equal(got, want("")) {
 		t.Errorf("from a linked working directory: %v, want %v", got, want(""))
 	}
+	// An overlay whose base is beside it, outside its directory: kustomize
+	// reads the base by its real path, which is the base discovery finds
+	// under the linked working directory, so the base is linted through
+	// the overlay only (not as a root of its own as well), as from the
+	// real directory.
+	analyzertest.WriteFile(t, "base/kustomization.yaml", "resources:\n- sa.yaml\n")
+	analyzertest.WriteFile(t, "base/sa.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: base\n  namespace: base\n")
+	analyzertest.WriteFile(t, "overlay/kustomization.yaml", "namespace: over\nresources:\n- ../base\n")
+	for _, in := range []string{filepath.Join(wd, "link"), filepath.Join(wd, "real")} {
+		t.Chdir(in)
+		t.Setenv("PWD", in)
+		for dir, want := range map[string][]string{
+			".":       {"kustomization.yaml:1 test-name team", "overlay/kustomization.yaml:1 test-name over"},
+			"overlay": {"overlay/kustomization.yaml:1 test-name over"},
+		} {
+			if got := lint(dir); !slices.Equal(got, want) {
+				t.Errorf("in %s, %s with a base beside the overlay: %v, want %v", in, dir, got, want)
+			}
+		}
+	}
 }

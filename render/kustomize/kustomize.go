@@ -34,6 +34,7 @@ import (
 
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/abandon"
+	"github.com/kvet-dev/kvet/internal/realpath"
 	"github.com/kvet-dev/kvet/internal/safefile"
 	"github.com/kvet-dev/kvet/render"
 )
@@ -247,8 +248,9 @@ type build struct {
 	// parents are the kustomizations that include each one (see chain).
 	parents map[*kustomization][]*kustomization
 	// real is the root's directory with symbolic links resolved, as
-	// kustomize sees it.
-	real string
+	// kustomize sees it; paths resolves the root's parents (given).
+	real  string
+	paths realpath.Resolver
 }
 
 // located is an entry of a kustomization.
@@ -575,17 +577,22 @@ func quotes(msg, value string) bool {
 	}
 }
 
-// given maps a path under the root's real directory (kustomize's) to the
-// same file under the root's directory as given.
+// given maps a path that kustomize read, under the real directory of the
+// root or of one of its parents (kustomize's: a base beside the overlay),
+// to the same file as spelled from the root's directory as given: under
+// the nearest of the root and its parents whose real directory holds it.
 func (b *build) given(p string) string {
 	if b.real == "" || b.real == b.root.abs {
 		return p
 	}
-	rel, err := filepath.Rel(b.real, p)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return p
+	for dir := b.root.abs; ; dir = filepath.Dir(dir) {
+		if rel, ok := b.paths.Under(dir, p); ok {
+			return filepath.Join(dir, rel)
+		}
+		if dir == filepath.Dir(dir) {
+			return p
+		}
 	}
-	return filepath.Join(b.root.abs, rel)
 }
 
 // display turns an absolute path that kustomize read into a path as the
