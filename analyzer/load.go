@@ -590,7 +590,7 @@ func parseNodes(ctx context.Context, f *File, doc func(index int, node *yaml.Nod
 	var pending *readerError
 	skip := 0
 	lines := yamlLines(f.Content) // nil for nearly every file
-	src := laterMarks(f.Content)  // f.Content for nearly every file
+	src, marked := laterMarks(f.Content) // f.Content and nil for nearly every file
 	// resume starts the next round at the separator line next (none: 0).
 	resume := func(next int) bool {
 		pending, skip, end = nil, 0, len(f.Content)
@@ -685,6 +685,9 @@ func parseNodes(ctx context.Context, f *File, doc func(index int, node *yaml.Nod
 					continue
 				}
 			}
+			if marked != nil {
+				unmark(&node, marked)
+			}
 			trimBOM(&node)
 			doc(index, &node)
 			index++
@@ -693,20 +696,24 @@ func parseNodes(ctx context.Context, f *File, doc func(index int, node *yaml.Nod
 }
 
 // laterMarks returns content with each byte order mark that starts the
-// line after a "---" separator and precedes a comment, or nothing, replaced
-// by spaces (same offsets), or content itself when there is none: the mark
-// of a file saved with one that was appended to another. The YAML library
-// skips only the stream's first mark and reads a later one as text, which
-// made the comment a plain scalar and the document a syntax error; kubectl
-// reads each document apart and skips it. A mark before a key is
-// trimBOM's (replacing it would indent the key).
-func laterMarks(content []byte) []byte {
+// line after a "---" separator and precedes a comment, nothing, or a flow
+// collection (a JSON object) replaced by spaces (same offsets), or content
+// itself when there is none: the mark of a file saved with one that was
+// appended to another. The YAML library skips only the stream's first mark
+// and reads a later one as text, which made the comment a plain scalar and
+// the document a syntax error, and a JSON object a string that was no
+// object at all; kubectl reads each document apart and skips it. marked
+// are the lines (1-based) where a collection follows a replaced mark: the
+// library counts its columns two characters too far (three spaces for one
+// mark), which unmark takes back. A mark before a key is trimBOM's
+// (replacing it would indent the key).
+func laterMarks(content []byte) (out []byte, marked []int) {
 	const mark = "\ufeff"
-	out := content
+	out = content
 	for at := min(1, len(content)); ; {
 		i := bytes.Index(content[at:], []byte(mark))
 		if i < 0 {
-			return out
+			return out, marked
 		}
 		i += at
 		at = i + len(mark)
@@ -719,13 +726,30 @@ func laterMarks(content []byte) []byte {
 			continue
 		}
 		rest := bytes.TrimLeft(content[at:], " \t")
-		if len(rest) > 0 && rest[0] != '#' && rest[0] != '\n' && rest[0] != '\r' {
-			continue
+		if len(rest) > 0 {
+			switch rest[0] {
+			case '#', '\n', '\r':
+			case '{', '[':
+				marked = append(marked, bytes.Count(content[:i], []byte("\n"))+1)
+			default:
+				continue
+			}
 		}
 		if &out[0] == &content[0] {
 			out = bytes.Clone(content)
 		}
 		copy(out[i:at], "   ")
+	}
+}
+
+// unmark moves the nodes of doc on the lines of marked (see laterMarks)
+// back to the columns of the file's text, where the mark is one character.
+func unmark(doc *yaml.Node, marked []int) {
+	if doc.Line >= marked[0] && slices.Contains(marked, doc.Line) {
+		doc.Column -= 2
+	}
+	for _, c := range doc.Content {
+		unmark(c, marked)
 	}
 }
 

@@ -584,6 +584,15 @@ func TestEnumPositions(t *testing.T) {
 				"      containers: [{name: c, image: \"c:1\", ports: [{containerPort: 80, protocol: tcp}]}]\n",
 			[]string{"invalid-value 5:14-5:18", "invalid-value 8:7-8:20", "invalid-value 9:72-9:80"},
 		},
+		{
+			// A JSON document after a byte order mark (a file saved with
+			// one, appended): the mark is one character (text output
+			// counts its three bytes).
+			"apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a}\n---\n" +
+				"\ufeff{\"apiVersion\": \"batch/v1\", \"kind\": \"CronJob\", \"metadata\": {\"name\": \"e\"}, \"spec\": {\"schedule\": \"@daily\", " +
+				"\"concurrencyPolicy\": \"forbid\", \"jobTemplate\": {\"spec\": {\"template\": {\"spec\": {\"containers\": []}}}}}}\n",
+			[]string{"invalid-value 5:106-5:125"},
+		},
 	} {
 		f := &analyzer.File{Path: "e.yaml", Content: []byte(tt.src)}
 		_, diags := analyzer.NewLoader(nil).Parse(f)
