@@ -589,7 +589,7 @@ func parseNodes(ctx context.Context, f *File, doc func(index int, node *yaml.Nod
 	// already passed on before it was cut short.
 	var pending *readerError
 	skip := 0
-	lines := yamlLines(f.Content) // nil for nearly every file
+	lines := yamlLines(f.Content)        // nil for nearly every file
 	src, marked := laterMarks(f.Content) // f.Content and nil for nearly every file
 	// resume starts the next round at the separator line next (none: 0).
 	resume := func(next int) bool {
