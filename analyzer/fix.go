@@ -153,7 +153,15 @@ func replaceValue(d *Document, p Path, text string) (TextEdit, bool) {
 // edit is made in the source file that holds the field, and refused when
 // there is none.
 func RenameKey(d *Document, p Path, name string) (TextEdit, bool) {
-	return inSource(d, p, func(d *Document, p Path) (TextEdit, bool) { return renameKey(d, p, name) })
+	return inSource(d, p, func(d *Document, q Path) (TextEdit, bool) {
+		// The key renamed is the field's own: a field that a JSON 6902
+		// operation adds is named in the operation's path, and its source
+		// is the operation's value, under another key.
+		if len(p) == 0 || len(q) == 0 || q[len(q)-1] != p[len(p)-1] {
+			return TextEdit{}, false
+		}
+		return renameKey(d, q, name)
+	})
 }
 
 // inSource makes the edit at path p of d with edit, in the document and

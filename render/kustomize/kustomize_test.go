@@ -238,3 +238,47 @@ func TestFixSharedBase(t *testing.T) {
 		t.Errorf("%s not reported", id)
 	}
 }
+
+// TestFixesRendered checks, for the findings of rendered objects listed
+// (file:line:column rule), whether a fix is offered: only where applying
+// it to the source provably changes the rendered objects as it says, and
+// nothing else.
+func TestFixesRendered(t *testing.T) {
+	tests := []struct {
+		archive string
+		want    map[string]bool
+	}{
+		// The misspelt field is named in a JSON 6902 operation's path:
+		// renaming the `value:` key it is under corrupts the patch.
+		{"fixjsonadd", map[string]bool{
+			"file/deadline.yaml:3:3 unknown-field":        false,
+			"inline/kustomization.yaml:8:7 unknown-field": false,
+		}},
+	}
+	rules := defaultRules(t)
+	for _, tt := range tests {
+		t.Run(tt.archive, func(t *testing.T) {
+			abs, err := filepath.Abs("../../testdata/render/kustomize/" + tt.archive + ".txtar")
+			if err != nil {
+				t.Fatal(err)
+			}
+			diags := analyzertest.RunArchive(t, abs, rules,
+				analyzertest.WithRenderer(render.New(kustomize.New())), analyzertest.WithSuppressions())
+			want := maps.Clone(tt.want)
+			for _, d := range diags {
+				at := fmt.Sprintf("%s:%d:%d %s", d.File, d.Range.Start.Line, d.Range.Start.Column, d.RuleID)
+				fixable, ok := want[at]
+				if !ok || d.Suppressed() {
+					continue
+				}
+				delete(want, at)
+				if got := d.Fix != nil; got != fixable {
+					t.Errorf("%s: fix offered %v, want %v", at, got, fixable)
+				}
+			}
+			for at := range want {
+				t.Errorf("%s not reported", at)
+			}
+		})
+	}
+}
