@@ -30,6 +30,11 @@ type TextEdit struct {
 	// file is the file the edit was made for (set by the fix helpers): a
 	// rendered document's fixes edit its source files.
 	file *File
+	// rendered is, for an edit of a rendered document's source file, the
+	// same edit of the document's rendered text: what the fix is to do to
+	// the rendered object, which the source edit is checked against (see
+	// checkedFix).
+	rendered *TextEdit
 }
 
 // SuggestedFix is an edit that resolves a diagnostic without changing

@@ -168,14 +168,24 @@ func RenameKey(d *Document, p Path, name string) (TextEdit, bool) {
 // at the path editTarget gives (the exact source of a rendered document),
 // and records the file it edits (which fixIn checks): every exported edit
 // constructor goes through it, so that none edits a rendered document's
-// text.
+// text. The edit of a rendered document's source also records the same
+// edit of the rendered text, what the fix is to do to the object (see
+// checkedFix); where that edit cannot be made, there is none.
 func inSource(d *Document, p Path, edit func(*Document, Path) (TextEdit, bool)) (TextEdit, bool) {
-	d, p, ok := editTarget(d, p)
+	src, sp, ok := editTarget(d, p)
 	if !ok {
 		return TextEdit{}, false
 	}
-	e, ok := edit(d, p)
-	e.file = d.File
+	e, ok := edit(src, sp)
+	e.file = src.File
+	if ok && src != d {
+		r, ok := edit(d, p)
+		if !ok {
+			return TextEdit{}, false
+		}
+		r.file = d.File
+		e.rendered = &r
+	}
 	return e, ok
 }
 

@@ -1,8 +1,12 @@
 package analyzer
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"io"
 	"path"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -68,6 +72,13 @@ type Rendering struct {
 	// remote bases, ...), so their documents' set is known to be partial
 	// (see Document.Partial).
 	Partial []string
+	// Rerender, when set, renders the root again with the text of its
+	// source file f replaced by content, and returns the rendered text
+	// (every object, in the order of Docs), or ok false when the root
+	// does not render so. A fix of a rendered object is offered only when
+	// it renders as the fix says (see checkedFix); a renderer that cannot
+	// render again leaves it nil.
+	Rerender func(ctx context.Context, f *File, content []byte) (text []byte, ok bool)
 
 	// folder is Root, resolved (see Folder).
 	folder realDir
@@ -276,8 +287,10 @@ func renderedSets(docs []*Document) [][]*Document {
 // by more than one rendering. Diagnostics merge when they have the same
 // rule, range and message, and their objects carry the same
 // kvet.dev/ignore annotation, so that suppressing works alike on each.
-// diags must be sorted; the result is.
-func mergeRendered(diags []Diagnostic, renderings []*Rendering) []Diagnostic {
+// A merged diagnostic keeps a fix only when it is exact for every object
+// the source file renders (see checkedFix). diags must be sorted; the
+// result is.
+func mergeRendered(ctx context.Context, diags []Diagnostic, renderings []*Rendering) []Diagnostic {
 	readers := map[string][]*Rendering{}
 	for _, r := range renderings {
 		for _, f := range r.Files {
@@ -297,6 +310,9 @@ func mergeRendered(diags []Diagnostic, renderings []*Rendering) []Diagnostic {
 	// objects with one finding at one line, and checking and copying the
 	// list at each merge made that quadratic.
 	merged := map[int]map[ObjectRef]bool{}
+	// fixes are the fixes of the diagnostics merged into each one, its own
+	// first.
+	fixes := map[int][]*SuggestedFix{}
 	for _, d := range diags {
 		if d.origin == nil || d.origin.from == nil {
 			out = append(out, d)
@@ -312,9 +328,15 @@ func mergeRendered(diags []Diagnostic, renderings []*Rendering) []Diagnostic {
 			i = len(out)
 			groups[k] = i
 			out = append(out, d)
+			if d.Fix != nil {
+				fixes[i] = []*SuggestedFix{d.Fix}
+			}
 		} else {
-			if out[i].Fix != nil && (d.Fix == nil || !slices.Equal(out[i].Fix.Edits, d.Fix.Edits)) {
+			if out[i].Fix != nil && (d.Fix == nil || !slices.EqualFunc(out[i].Fix.Edits, d.Fix.Edits, sameEdit)) {
 				out[i].Fix = nil
+			}
+			if out[i].Fix != nil {
+				fixes[i] = append(fixes[i], d.Fix)
 			}
 			objects := merged[i]
 			if objects == nil {
@@ -349,8 +371,97 @@ func mergeRendered(diags []Diagnostic, renderings []*Rendering) []Diagnostic {
 		if out[i].Fix != nil && len(rs) < len(readers[out[i].File]) {
 			out[i].Fix = nil
 		}
+		if out[i].Fix != nil {
+			out[i].Fix = checkedFix(ctx, fixes[i], readers[out[i].File])
+		}
 	}
 	return out
+}
+
+// sameEdit reports whether two edits make the same change to the same
+// file (their edits of rendered objects aside).
+func sameEdit(a, b TextEdit) bool {
+	a.rendered, b.rendered = nil, nil
+	return a == b
+}
+
+// checkedFix returns the fix of a finding on rendered objects (fixes, one
+// for each object it stands for, whose edits of the source file are the
+// same) when applying it to the source file makes each of the renderings
+// that read the file render exactly what the fix's edits of those
+// objects' rendered text make of them, and nothing else: no other object
+// changes, and the root still renders. Otherwise, or when kvet cannot
+// render again to check, there is no fix (a patch, a replacement or
+// another object of the file may be what decides). Its edits are those
+// of the source file only.
+func checkedFix(ctx context.Context, fixes []*SuggestedFix, readers []*Rendering) *SuggestedFix {
+	fix := fixes[0]
+	if len(fix.Edits) == 0 || fix.Edits[0].file == nil {
+		return nil
+	}
+	src := fix.Edits[0].file
+	edits := make([]TextEdit, len(fix.Edits))
+	for i, e := range fix.Edits {
+		edits[i] = e
+		edits[i].rendered = nil
+	}
+	want := map[*File][]TextEdit{}
+	for _, f := range fixes {
+		for _, e := range f.Edits {
+			if e.rendered == nil {
+				return nil
+			}
+			want[e.rendered.file] = append(want[e.rendered.file], *e.rendered)
+		}
+	}
+	edited, err := ApplyEdits(src.Content, edits)
+	if err != nil {
+		return nil
+	}
+	for _, r := range readers {
+		if r.Rerender == nil {
+			continue // its source map's word is all there is
+		}
+		var before []byte
+		var changes []TextEdit
+		if len(r.Docs) > 0 {
+			rendered := r.Docs[0].File
+			before, changes = rendered.Content, want[rendered]
+		}
+		expected, err := ApplyEdits(before, changes)
+		if err != nil {
+			return nil
+		}
+		got, ok := r.Rerender(ctx, src, edited)
+		if !ok || !sameStream(got, expected) {
+			return nil
+		}
+	}
+	return &SuggestedFix{Message: fix.Message, Edits: edits}
+}
+
+// sameStream reports whether two YAML streams hold the same documents,
+// with the same values (key order, styles and comments aside).
+func sameStream(a, b []byte) bool {
+	da, oka := decodeStream(a)
+	db, okb := decodeStream(b)
+	return oka && okb && reflect.DeepEqual(da, db)
+}
+
+// decodeStream decodes every document of a YAML stream.
+func decodeStream(text []byte) ([]any, bool) {
+	var out []any
+	dec := yaml.NewDecoder(bytes.NewReader(text))
+	for {
+		var v any
+		switch err := dec.Decode(&v); {
+		case errors.Is(err, io.EOF):
+			return out, true
+		case err != nil:
+			return nil, false
+		}
+		out = append(out, v)
+	}
 }
 
 // rootNames names the roots rs, relative to the deepest directory shared

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -33,7 +34,7 @@ func TestMergeRenderedObjects(t *testing.T) {
 		renderedAt(r, 3, "y", nil),
 		renderedAt(r, 7, "x", shared),
 	}
-	out := mergeRendered(diags, []*Rendering{r})
+	out := mergeRendered(context.Background(), diags, []*Rendering{r})
 	if len(out) != 2 {
 		t.Fatalf("%d diagnostics, want 2", len(out))
 	}
@@ -74,7 +75,7 @@ func BenchmarkMergeRenderedScale(b *testing.B) {
 			in := make([]Diagnostic, n)
 			for b.Loop() {
 				copy(in, diags)
-				if out := mergeRendered(in, []*Rendering{r}); len(out) != 1 || len(out[0].Objects()) != n {
+				if out := mergeRendered(context.Background(), in, []*Rendering{r}); len(out) != 1 || len(out[0].Objects()) != n {
 					b.Fatalf("%d diagnostics", len(out))
 				}
 			}

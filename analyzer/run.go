@@ -346,7 +346,7 @@ func (e *engine) result(ctx context.Context, diags []Diagnostic, renderings []*R
 	if err := ctx.Err(); err != nil {
 		e.fail(err)
 	}
-	return &Result{Diagnostics: MergeRendered(diags, renderings), Errors: e.errs}
+	return &Result{Diagnostics: MergeRendered(ctx, diags, renderings), Errors: e.errs}
 }
 
 // MergeRendered sorts diags (see Sort) and, where several of renderings
@@ -354,13 +354,15 @@ func (e *engine) result(ctx context.Context, diags []Diagnostic, renderings []*R
 // keeps one diagnostic whose message names the roots that render the
 // problem ("in overlays production, staging"). renderings are every
 // rendering of the run: those that read a file decide whether its
-// messages name roots. Lint's result is merged this way.
-func MergeRendered(diags []Diagnostic, renderings []*Rendering) []Diagnostic {
+// messages name roots. A fix of rendered objects is kept only where it
+// renders as it says (ctx bounds the renderings that check it). Lint's
+// result is merged this way.
+func MergeRendered(ctx context.Context, diags []Diagnostic, renderings []*Rendering) []Diagnostic {
 	Sort(diags)
 	if len(renderings) == 0 {
 		return diags
 	}
-	return mergeRendered(diags, renderings)
+	return mergeRendered(ctx, diags, renderings)
 }
 
 // Run runs rules over the documents of an already loaded set. Per-document

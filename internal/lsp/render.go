@@ -287,7 +287,7 @@ func (w *workspace) render(ctx context.Context, entry *linterEntry, folder strin
 // renderings report, as kvet lint reports them: merged across the
 // renderings that read the file ("in overlays a, b"), with the
 // suppressions of file (its current text) and the baseline applied.
-func (rs *renderState) findings(entry *linterEntry, file *analyzer.File, path string) []analyzer.Diagnostic {
+func (rs *renderState) findings(ctx context.Context, entry *linterEntry, file *analyzer.File, path string) []analyzer.Diagnostic {
 	name := filepath.ToSlash(path)
 	var diags []analyzer.Diagnostic
 	var renderings []*analyzer.Rendering
@@ -308,7 +308,7 @@ func (rs *renderState) findings(entry *linterEntry, file *analyzer.File, path st
 			docs = append(docs, rr.r.Docs...)
 		}
 	}
-	diags = analyzer.MergeRendered(diags, renderings)
+	diags = analyzer.MergeRendered(ctx, diags, renderings)
 	set := &analyzer.Set{Files: []*analyzer.File{file}, Docs: docs}
 	diags = entry.lt.Suppress(set, diags)
 	if entry.baseline != nil {

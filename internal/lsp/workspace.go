@@ -270,7 +270,7 @@ func (w *workspace) lintGroup(ctx context.Context, entry *linterEntry, root stri
 		if rs != nil && rs.consumed[o.path] {
 			// Linted through the renderings that read it, whether the
 			// configuration excludes it or not, as kvet lint does.
-			if err := protect(func() { res.setFindings(rs.findings(entry, p.file, o.path), entry.maxFindings) }); err != nil {
+			if err := protect(func() { res.setFindings(rs.findings(ctx, entry, p.file, o.path), entry.maxFindings) }); err != nil {
 				w.s.logf(messageError, "linting %s: %v", o.name, err)
 			}
 			continue

@@ -307,27 +307,15 @@ func (r *Renderer) Render(ctx context.Context, env *render.Env, dir string) *ana
 	}
 	b.real = real
 	fs := &fileSystem{FileSystem: filesys.MakeFsOnDisk(), root: real, env: env}
-	// kustomize takes no context, and a deep tree of bases (each included
-	// twice, a few levels down) keeps it busy for minutes: Ctrl-C does not
-	// wait for it, nor does the run wait longer than the time limit.
-	timeout := cmp.Or(r.timeout, DefaultTimeout)
-	bctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	m, err := abandon.Do(bctx, func() (resmap.ResMap, error) {
-		if !r.builds.Start(abs) {
-			return nil, errStillRunning
-		}
-		defer r.builds.Finish(abs)
-		return runKustomize(fs, abs)
-	})
+	m, err := r.build(ctx, fs, abs)
 	switch {
 	case ctx.Err() != nil:
 		return out // interrupted: the run reports it
 	case errors.Is(err, errStillRunning):
-		b.fail(out, located{k: b.root}, fmt.Sprintf("kustomize build %s not started: an earlier build of it, stopped after %v, is still running", dir, timeout))
+		b.fail(out, located{k: b.root}, fmt.Sprintf("kustomize build %s not started: an earlier build of it, stopped after %v, is still running", dir, r.limit()))
 		return out
-	case errors.Is(err, context.DeadlineExceeded) && bctx.Err() != nil:
-		b.fail(out, located{k: b.root}, fmt.Sprintf("kustomize build %s stopped: it ran longer than %v (bases included many times over?); kustomize: timeout: in .kvet.yaml raises the limit", dir, timeout))
+	case errors.Is(err, errTimedOut):
+		b.fail(out, located{k: b.root}, fmt.Sprintf("kustomize build %s stopped: it ran longer than %v (bases included many times over?); kustomize: timeout: in .kvet.yaml raises the limit", dir, r.limit()))
 		return out
 	}
 	if err != nil {
@@ -339,37 +327,39 @@ func (r *Renderer) Render(ctx context.Context, env *render.Env, dir string) *ana
 	for i, res := range resources {
 		objects[i] = b.object(res)
 	}
-	// kvet's own annotations are not part of the objects linted.
-	if err := m.RemoveOriginAnnotations(); err != nil {
+	maxSize := cmp.Or(env.Loader.MaxFileSize, safefile.DefaultMaxSize)
+	text, err := yamlStream(m, maxSize)
+	switch {
+	case errors.Is(err, errTooLarge):
+		// As a file over --max-file-size is not read: bases included
+		// many times over would take gigabytes to lint.
+		b.fail(out, located{k: b.root}, fmt.Sprintf("kustomize build %s renders more than %s (%d objects), over the limit (--max-file-size); not linted",
+			dir, safefile.FormatSize(maxSize), len(resources)))
+		return out
+	case err != nil:
 		b.fail(out, located{k: b.root}, "kustomize build "+dir+": "+err.Error())
 		return out
-	}
-	var text bytes.Buffer
-	maxSize := cmp.Or(env.Loader.MaxFileSize, safefile.DefaultMaxSize)
-	for i, res := range resources {
-		y, err := res.AsYAML()
-		if err != nil {
-			b.fail(out, located{k: b.root}, "kustomize build "+dir+": "+err.Error())
-			return out
-		}
-		if i > 0 {
-			text.WriteString("---\n")
-		}
-		text.Write(y)
-		if int64(text.Len()) > maxSize {
-			// As a file over --max-file-size is not read: bases
-			// included many times over would take gigabytes to lint.
-			b.fail(out, located{k: b.root}, fmt.Sprintf("kustomize build %s renders more than %s (%d objects), over the limit (--max-file-size); not linted",
-				dir, safefile.FormatSize(maxSize), len(resources)))
-			return out
-		}
 	}
 	for _, p := range fs.read {
 		if f, err := env.File(b.display(b.given(p))); err == nil && !slices.Contains(out.Files, f) {
 			out.Files = append(out.Files, f)
 		}
 	}
-	rendered := &analyzer.File{Path: dir + " (kustomize build)", Content: text.Bytes()}
+	out.Rerender = func(ctx context.Context, f *analyzer.File, content []byte) ([]byte, bool) {
+		// The path kustomize read the file at.
+		i := slices.IndexFunc(fs.read, func(p string) bool { return b.display(b.given(p)) == f.Path })
+		if i < 0 {
+			return nil, false
+		}
+		edited := &fileSystem{FileSystem: filesys.MakeFsOnDisk(), root: real, env: env, replaced: fs.read[i], content: content}
+		m, err := r.build(ctx, edited, abs)
+		if err != nil {
+			return nil, false
+		}
+		text, err := yamlStream(m, maxSize)
+		return text, err == nil
+	}
+	rendered := &analyzer.File{Path: dir + " (kustomize build)", Content: text}
 	docs, diags := env.Loader.ParseRendered(rendered, out, func(d *analyzer.Document) analyzer.SourceMap {
 		if d.Index < len(objects) {
 			return objects[d.Index]
@@ -379,6 +369,62 @@ func (r *Renderer) Render(ctx context.Context, env *render.Env, dir string) *ana
 	out.Docs = docs
 	out.Diagnostics = append(out.Diagnostics, diags...)
 	return out
+}
+
+// errTimedOut is a build stopped after the time limit; errTooLarge a
+// rendering larger than the limit on a file's size.
+var (
+	errTimedOut = errors.New("kustomize build timed out")
+	errTooLarge = errors.New("rendering too large")
+)
+
+// limit is the time limit of one build.
+func (r *Renderer) limit() time.Duration { return cmp.Or(r.timeout, DefaultTimeout) }
+
+// build runs kustomize on the kustomization at abs, reading through fs.
+// kustomize takes no context, and a deep tree of bases (each included
+// twice, a few levels down) keeps it busy for minutes: Ctrl-C does not
+// wait for it, nor does the run wait longer than the time limit
+// (errTimedOut); no build starts while an earlier build of the root, given
+// up on, still runs (errStillRunning).
+func (r *Renderer) build(ctx context.Context, fs *fileSystem, abs string) (resmap.ResMap, error) {
+	bctx, cancel := context.WithTimeout(ctx, r.limit())
+	defer cancel()
+	m, err := abandon.Do(bctx, func() (resmap.ResMap, error) {
+		if !r.builds.Start(abs) {
+			return nil, errStillRunning
+		}
+		defer r.builds.Finish(abs)
+		return runKustomize(fs, abs)
+	})
+	if errors.Is(err, context.DeadlineExceeded) && bctx.Err() != nil && ctx.Err() == nil {
+		return nil, errTimedOut
+	}
+	return m, err
+}
+
+// yamlStream returns the objects of a build as one YAML stream, without
+// kvet's own (origin) annotations, which are not part of the objects
+// linted; errTooLarge when it is longer than maxSize.
+func yamlStream(m resmap.ResMap, maxSize int64) ([]byte, error) {
+	if err := m.RemoveOriginAnnotations(); err != nil {
+		return nil, err
+	}
+	var text bytes.Buffer
+	for i, res := range m.Resources() {
+		y, err := res.AsYAML()
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 {
+			text.WriteString("---\n")
+		}
+		text.Write(y)
+		if int64(text.Len()) > maxSize {
+			return nil, errTooLarge
+		}
+	}
+	return text.Bytes(), nil
 }
 
 // visit reads the kustomization of dir (once) and those it names,
@@ -793,6 +839,10 @@ type fileSystem struct {
 	root string
 	read []string
 	env  *render.Env // reads go through the loader's bounded read
+	// replaced is a file (as kustomize reads it) whose text is content
+	// instead, to render a fix's edit (see Rendering.Rerender).
+	replaced string
+	content  []byte
 }
 
 var errReadOnly = errors.New("kvet does not write files")
@@ -800,6 +850,9 @@ var errReadOnly = errors.New("kvet does not write files")
 // ReadFile implements filesys.FileSystem.
 func (fs *fileSystem) ReadFile(p string) ([]byte, error) {
 	data, err := fs.env.ReadFile(p)
+	if p == fs.replaced && p != "" {
+		data, err = fs.content, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", p, err)
 	}

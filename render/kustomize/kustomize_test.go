@@ -254,6 +254,24 @@ func TestFixesRendered(t *testing.T) {
 			"file/deadline.yaml:3:3 unknown-field":        false,
 			"inline/kustomization.yaml:8:7 unknown-field": false,
 		}},
+		// What comes after the base decides the values: a JSON 6902
+		// replace of the job spec; replacements.
+		{"fixoverridden", map[string]bool{
+			"replaced/base/cj.yaml:11:5 job-backoff-limit-unset":       false,
+			"replacements/base/cj.yaml:7:13 cronjob-timezone-invalid":  false,
+			"replacements/base/cj.yaml:8:22 cronjob-concurrency-allow": false,
+		}},
+		// One overlay renders the base twice, and the patch applies to
+		// two CronJobs: only a finding all of them have is fixed.
+		{"fixsiblings", map[string]bool{
+			"base/cj.yaml:5:1 cronjob-concurrency-allow":                 false,
+			"base/cj.yaml:10:5 job-backoff-limit-unset":                  true,
+			"patched/overlay/policy.yaml:6:22 cronjob-concurrency-allow": false,
+		}},
+		// The overlay's patch tests the value the fix would change.
+		{"fixjsontest", map[string]bool{
+			"base/cj.yaml:8:22 cronjob-concurrency-allow": false,
+		}},
 	}
 	rules := defaultRules(t)
 	for _, tt := range tests {
