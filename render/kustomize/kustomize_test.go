@@ -255,11 +255,13 @@ func TestFixesRendered(t *testing.T) {
 			"inline/kustomization.yaml:8:7 unknown-field": false,
 		}},
 		// What comes after the base decides the values: a JSON 6902
-		// replace of the job spec; replacements.
+		// replace of the job spec; replacements; a patch.
 		{"fixoverridden", map[string]bool{
 			"replaced/base/cj.yaml:11:5 job-backoff-limit-unset":       false,
 			"replacements/base/cj.yaml:7:13 cronjob-timezone-invalid":  false,
 			"replacements/base/cj.yaml:8:22 cronjob-concurrency-allow": false,
+			// set by the patch, to the base's value
+			"samevalue/overlay/kustomization.yaml:10:26 cronjob-concurrency-allow": true,
 		}},
 		// One overlay renders the base twice, and the patch applies to
 		// two CronJobs: only a finding all of them have is fixed.

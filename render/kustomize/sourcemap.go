@@ -31,14 +31,18 @@ type object struct {
 
 // Source implements analyzer.SourceMap. The field at p, or its deepest
 // existing ancestor in the rendered object, is attributed to the first of:
-//   - the resource's own document, when the value there is the rendered one
-//     (or, for a mapping or list, when it exists there);
+//   - for a mapping or list, the resource's own document when it has it
+//     there;
 //   - the last patch (strategic merge or JSON 6902) that sets that value,
-//     or the kustomization entry of the transformer that does (images,
-//     namespace, namePrefix/nameSuffix, replicas, labels, annotations);
-//   - the resource's document when it holds another value there (set by
-//     something kvet does not follow, such as a name reference or a
-//     replacement): the position is right, the fix would not be exact;
+//     even when the resource's document holds the same one (the patch
+//     decides: editing the document would change nothing), or, for a
+//     value the resource's document does not hold, the kustomization entry
+//     of the transformer that sets it (images, namespace,
+//     namePrefix/nameSuffix, replicas, labels, annotations);
+//   - the resource's document, exact when the value there is the rendered
+//     one; when it holds another value (set by something kvet does not
+//     follow, such as a name reference or a replacement), the position is
+//     right, the fix would not be exact;
 //
 // else its parent is tried, up to the object's start.
 func (o *object) Source(d *analyzer.Document, p analyzer.Path, _ bool) analyzer.Source {
@@ -73,16 +77,17 @@ func (o *object) attribute(nodes []*yaml.Node, q analyzer.Path, d *analyzer.Docu
 	var srcNode *yaml.Node
 	if o.src != nil {
 		srcPath, srcNode = mapPath(nodes, q, o.src.Root())
-		if srcNode != nil && (!isScalar || sameScalar(srcNode, rn)) {
+		if srcNode != nil && !isScalar {
 			return analyzer.Source{Doc: o.src, Path: srcPath, Exact: true}, true
 		}
 	} else if len(q) == 0 {
 		return o.start(), true
 	}
+	same := srcNode != nil && sameScalar(srcNode, rn)
 	for i := len(o.chain) - 1; i >= 0; i-- {
 		k := o.chain[i]
 		names := o.names(i, d.Name)
-		if isScalar {
+		if isScalar && !same {
 			if s, ok := o.transformed(k, nodes, q, names, srcNode); ok {
 				return s, true
 			}
@@ -94,7 +99,7 @@ func (o *object) attribute(nodes []*yaml.Node, q analyzer.Path, d *analyzer.Docu
 		}
 	}
 	if srcNode != nil {
-		return analyzer.Source{Doc: o.src, Path: srcPath}, true
+		return analyzer.Source{Doc: o.src, Path: srcPath, Exact: same}, true
 	}
 	return analyzer.Source{}, false
 }
