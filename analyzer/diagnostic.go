@@ -33,7 +33,7 @@ type TextEdit struct {
 	// rendered is, for an edit of a rendered document's source file, the
 	// same edit of the document's rendered text: what the fix is to do to
 	// the rendered object, which the source edit is checked against (see
-	// checkedFix).
+	// checkFixes).
 	rendered *TextEdit
 }
 

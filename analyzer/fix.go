@@ -170,7 +170,7 @@ func RenameKey(d *Document, p Path, name string) (TextEdit, bool) {
 // constructor goes through it, so that none edits a rendered document's
 // text. The edit of a rendered document's source also records the same
 // edit of the rendered text, what the fix is to do to the object (see
-// checkedFix); where that edit cannot be made, there is none.
+// checkFixes); where that edit cannot be made, there is none.
 func inSource(d *Document, p Path, edit func(*Document, Path) (TextEdit, bool)) (TextEdit, bool) {
 	src, sp, ok := editTarget(d, p)
 	if !ok {

@@ -76,7 +76,7 @@ type Rendering struct {
 	// source file f replaced by content, and returns the rendered text
 	// (every object, in the order of Docs), or ok false when the root
 	// does not render so. A fix of a rendered object is offered only when
-	// it renders as the fix says (see checkedFix); a renderer that cannot
+	// it renders as the fix says (see checkFixes); a renderer that cannot
 	// render again leaves it nil.
 	Rerender func(ctx context.Context, f *File, content []byte) (text []byte, ok bool)
 
@@ -288,7 +288,7 @@ func renderedSets(docs []*Document) [][]*Document {
 // rule, range and message, and their objects carry the same
 // kvet.dev/ignore annotation, so that suppressing works alike on each.
 // A merged diagnostic keeps a fix only when it is exact for every object
-// the source file renders (see checkedFix). diags must be sorted; the
+// the source file renders (see checkFixes). diags must be sorted; the
 // result is.
 func mergeRendered(ctx context.Context, diags []Diagnostic, renderings []*Rendering) []Diagnostic {
 	readers := map[string][]*Rendering{}
@@ -359,6 +359,7 @@ func mergeRendered(ctx context.Context, diags []Diagnostic, renderings []*Render
 			roots[i] = append(roots[i], r)
 		}
 	}
+	var candidates []int // the diagnostics whose fix is checked
 	for i, rs := range roots {
 		if len(readers[out[i].File]) > 1 {
 			out[i].Message += " (in " + rootNames(rs, readers[out[i].File]) + ")"
@@ -372,10 +373,95 @@ func mergeRendered(ctx context.Context, diags []Diagnostic, renderings []*Render
 			out[i].Fix = nil
 		}
 		if out[i].Fix != nil {
-			out[i].Fix = checkedFix(ctx, fixes[i], readers[out[i].File])
+			candidates = append(candidates, i)
 		}
 	}
+	slices.Sort(candidates)
+	checkFixes(ctx, out, candidates, fixes, readers)
 	return out
+}
+
+// checkFixes keeps the fix of each diagnostic of out at candidates (its
+// fixes, one for each object it stands for) only when it is exact (see
+// fixesRender), else sets it to nil. The fixes of one source file are
+// checked together: when they are all right, which is the rule, each root
+// that reads the file renders once more for all of them, not once for
+// each (a base of 200 Jobs without backoffLimit has 400 fixes); when not,
+// each half is checked on its own, down to the fixes at fault. A fix that
+// makes an edit another diagnostic's fix makes too is checked alone: the
+// two would pass together (a patch shared by two objects) while either
+// changes the other's object, whose finding may be suppressed and never
+// fixed.
+func checkFixes(ctx context.Context, out []Diagnostic, candidates []int, fixes map[int][]*SuggestedFix, readers map[string][]*Rendering) {
+	bySource := map[*File][]int{}
+	var sources []*File // in the order of candidates
+	for _, i := range candidates {
+		f := fixes[i][0]
+		if len(f.Edits) == 0 || f.Edits[0].file == nil {
+			out[i].Fix = nil
+			continue
+		}
+		src := f.Edits[0].file
+		if bySource[src] == nil {
+			sources = append(sources, src)
+		}
+		bySource[src] = append(bySource[src], i)
+	}
+	type edit struct {
+		offset, end int
+		text        string
+	}
+	for _, src := range sources {
+		var together, alone []int
+		shared := map[edit]int{} // the diagnostics that make each edit
+		for _, i := range bySource[src] {
+			own := map[edit]bool{}
+			for _, e := range fixes[i][0].Edits {
+				if k := (edit{e.Offset, e.End, e.NewText}); !own[k] {
+					own[k] = true
+					shared[k]++
+				}
+			}
+		}
+		for _, i := range bySource[src] {
+			if slices.ContainsFunc(fixes[i][0].Edits, func(e TextEdit) bool { return shared[edit{e.Offset, e.End, e.NewText}] > 1 }) {
+				alone = append(alone, i)
+			} else {
+				together = append(together, i)
+			}
+		}
+		var check func(group []int)
+		check = func(group []int) {
+			if ctx.Err() == nil && fixesRender(ctx, src, group, fixes, readers[out[group[0]].File]) {
+				for _, i := range group {
+					out[i].Fix = sourceFix(fixes[i][0])
+				}
+				return
+			}
+			if len(group) == 1 {
+				out[group[0]].Fix = nil
+				return
+			}
+			check(group[:len(group)/2])
+			check(group[len(group)/2:])
+		}
+		if len(together) > 0 {
+			check(together)
+		}
+		for _, i := range alone {
+			check([]int{i})
+		}
+	}
+}
+
+// sourceFix returns fix with its edits of the source file only.
+func sourceFix(fix *SuggestedFix) *SuggestedFix {
+	edits := make([]TextEdit, len(fix.Edits))
+	for i, e := range fix.Edits {
+		edits[i] = e
+		edits[i].rendered = nil
+	}
+	return &SuggestedFix{Message: fix.Message, Edits: edits}
 }
 
 // sameEdit reports whether two edits make the same change to the same
@@ -385,38 +471,31 @@ func sameEdit(a, b TextEdit) bool {
 	return a == b
 }
 
-// checkedFix returns the fix of a finding on rendered objects (fixes, one
-// for each object it stands for, whose edits of the source file are the
-// same) when applying it to the source file makes each of the renderings
-// that read the file render exactly what the fix's edits of those
-// objects' rendered text make of them, and nothing else: no other object
-// changes, and the root still renders. Otherwise, or when kvet cannot
-// render again to check, there is no fix (a patch, a replacement or
-// another object of the file may be what decides). Its edits are those
-// of the source file only.
-func checkedFix(ctx context.Context, fixes []*SuggestedFix, readers []*Rendering) *SuggestedFix {
-	fix := fixes[0]
-	if len(fix.Edits) == 0 || fix.Edits[0].file == nil {
-		return nil
-	}
-	src := fix.Edits[0].file
-	edits := make([]TextEdit, len(fix.Edits))
-	for i, e := range fix.Edits {
-		edits[i] = e
-		edits[i].rendered = nil
-	}
+// fixesRender reports whether applying the fixes of the diagnostics of
+// group (each with fixes, one for each object it stands for, whose edits
+// of the source file src are the same) to src makes each of the renderings
+// that read it render exactly what the fixes' edits of those objects'
+// rendered text make of them, and nothing else: no other object changes,
+// and the root still renders. Otherwise, or when kvet cannot render again
+// to check, the fixes are not exact (a patch, a replacement or another
+// object of the file may be what decides).
+func fixesRender(ctx context.Context, src *File, group []int, fixes map[int][]*SuggestedFix, readers []*Rendering) bool {
+	var edits []TextEdit
 	want := map[*File][]TextEdit{}
-	for _, f := range fixes {
-		for _, e := range f.Edits {
-			if e.rendered == nil {
-				return nil
+	for _, i := range group {
+		edits = append(edits, sourceFix(fixes[i][0]).Edits...)
+		for _, f := range fixes[i] {
+			for _, e := range f.Edits {
+				if e.rendered == nil {
+					return false
+				}
+				want[e.rendered.file] = append(want[e.rendered.file], *e.rendered)
 			}
-			want[e.rendered.file] = append(want[e.rendered.file], *e.rendered)
 		}
 	}
 	edited, err := ApplyEdits(src.Content, edits)
 	if err != nil {
-		return nil
+		return false
 	}
 	for _, r := range readers {
 		if r.Rerender == nil {
@@ -430,14 +509,14 @@ func checkedFix(ctx context.Context, fixes []*SuggestedFix, readers []*Rendering
 		}
 		expected, err := ApplyEdits(before, changes)
 		if err != nil {
-			return nil
+			return false
 		}
 		got, ok := r.Rerender(ctx, src, edited)
 		if !ok || !sameStream(got, expected) {
-			return nil
+			return false
 		}
 	}
-	return &SuggestedFix{Message: fix.Message, Edits: edits}
+	return true
 }
 
 // sameStream reports whether two YAML streams hold the same documents,

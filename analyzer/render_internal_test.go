@@ -83,3 +83,65 @@ func BenchmarkMergeRenderedScale(b *testing.B) {
 		})
 	}
 }
+
+// TestCheckFixesTogether: the fixes of one source file are checked by
+// rendering once for all of them when they are exact; a wrong one among
+// them is found by halves and loses its fix alone; fixes that make the
+// same edit are checked one by one (together they would hide that each
+// changes the other's object).
+func TestCheckFixesTogether(t *testing.T) {
+	src := &File{Path: "base/jobs.yaml", Content: []byte("a: 1\nb: 2\nc: 3\nd: 4\n")}
+	// The rendering holds the source twice (two overlays' objects from
+	// one base): an exact fix of the first copy says what it does to
+	// both.
+	twice := func(b []byte) []byte { return append(append(slices.Clone(b), "---\n"...), b...) }
+	n := len(src.Content) + len("---\n") // the offset of the second copy
+	rendered := &File{Path: "(rendered)", Content: twice(src.Content)}
+	calls := 0
+	r := &Rendering{Root: "overlay", Kind: "overlay", Files: []*File{src}, Docs: []*Document{{File: rendered}}}
+	r.Rerender = func(_ context.Context, _ *File, content []byte) ([]byte, bool) {
+		calls++
+		return twice(content), true
+	}
+	// fix replaces the value of line (1-based) by v, and says it makes
+	// the rendered values of the copies it names v, and w elsewhere.
+	fix := func(line int, v, w string, copies ...int) *SuggestedFix {
+		off := (line-1)*5 + 3
+		f := &SuggestedFix{Message: "set"}
+		for _, c := range copies {
+			f.Edits = append(f.Edits, TextEdit{Offset: off, End: off + 1, NewText: v, file: src,
+				rendered: &TextEdit{Offset: c*n + off, End: c*n + off + 1, NewText: w, file: rendered}})
+		}
+		return f
+	}
+	diag := func(line int, f *SuggestedFix) Diagnostic {
+		return Diagnostic{RuleID: fmt.Sprintf("rule-%d", line), File: src.Path, Fix: f,
+			Range:  Range{Start: Position{Line: line, Column: 4}, End: Position{Line: line, Column: 5}},
+			Object: ObjectRef{Kind: "Job", Name: fmt.Sprint(line)}, origin: &origin{from: r}}
+	}
+	for _, tt := range []struct {
+		name  string
+		diags []Diagnostic
+		fixed []bool
+		calls int
+	}{
+		{"exact", []Diagnostic{diag(1, fix(1, "5", "5", 0, 1)), diag(2, fix(2, "6", "6", 0, 1)), diag(3, fix(3, "7", "7", 0, 1)), diag(4, fix(4, "8", "8", 0, 1))},
+			[]bool{true, true, true, true}, 1},
+		{"one wrong", []Diagnostic{diag(1, fix(1, "5", "5", 0, 1)), diag(2, fix(2, "6", "6", 0, 1)), diag(3, fix(3, "7", "9", 0, 1)), diag(4, fix(4, "8", "8", 0, 1))},
+			[]bool{true, true, false, true}, 5},
+		// Two findings (say one suppressed) fixed by the same edit, each
+		// on one copy: either alone changes both.
+		{"same edit", []Diagnostic{diag(1, fix(1, "5", "5", 0)), diag(2, fix(1, "5", "5", 1)), diag(3, fix(3, "7", "7", 0, 1))},
+			[]bool{false, false, true}, 3},
+	} {
+		calls = 0
+		out := mergeRendered(context.Background(), slices.Clone(tt.diags), []*Rendering{r})
+		var fixed []bool
+		for _, d := range out {
+			fixed = append(fixed, d.Fix != nil)
+		}
+		if !slices.Equal(fixed, tt.fixed) || calls != tt.calls {
+			t.Errorf("%s: fixes kept %v after %d renderings, want %v after %d", tt.name, fixed, calls, tt.fixed, tt.calls)
+		}
+	}
+}
