@@ -355,19 +355,25 @@ func (d *decoder) decodeStruct(n, at *yaml.Node, v reflect.Value, path Path) {
 			d.add(IDInvalidValue, k, path, "%s: mapping keys must be strings", pathLabel(path))
 			return true
 		}
-		fp := extend(path, PathElem{Key: k.Value})
 		idx, ok := si.fields[k.Value]
 		if !ok {
 			// Keys starting with "$" are strategic-merge-patch directives
 			// ($patch, $setElementOrder/..., $retainKeys) of kustomize patches.
 			if d.strict && !strings.HasPrefix(k.Value, "$") {
 				best, unique := Closest(k.Value, si.names())
-				hint := ""
+				hint, misfit := "", ""
 				if best != "" {
 					hint = fmt.Sprintf("; did you mean %q?", best)
 				}
-				d.add(IDUnknownField, k, fp, "unknown field %s in %s%s", Quote(k.Value), fieldOwner(path, si), hint)
 				if unique {
+					// The key is renamed only where its value is one the
+					// field takes: hostnames: [a] is not hostname: [a].
+					if misfit = d.misfit(si, kindEnums, v.Type(), best, k, val, path); misfit != "" {
+						hint += " Renaming the key would not do: " + misfit
+					}
+				}
+				d.add(IDUnknownField, k, extend(path, PathElem{Key: k.Value}), "unknown field %s in %s%s", Quote(k.Value), fieldOwner(path, si), hint)
+				if unique && misfit == "" {
 					if renames == nil {
 						renames, renamed = map[string]int{}, map[string]int{}
 					}
@@ -394,23 +400,55 @@ func (d *decoder) decodeStruct(n, at *yaml.Node, v reflect.Value, path Path) {
 			// field are replaced as they are decoded).
 			fv.SetZero()
 		}
-		before := len(d.problems)
-		d.decode(val, k, fv, fp)
-		// A value of the wrong type is reported once, by decode.
-		allowed, ok := si.enums[k.Value]
-		if !ok {
-			allowed, ok = kindEnums[k.Value]
-		}
-		if ok && len(d.problems) == before {
-			if s, ok := enumValue(fv); ok && !slices.Contains(allowed, s) {
-				d.add(IDInvalidValue, k, fp, "%s: %s", pathLabel(fp), enumProblem(s, allowed))
-			}
-		}
-		if why, ok := si.rejected[k.Value]; ok && len(d.problems) == before && !isEmpty(fv) {
-			d.add(IDInvalidValue, k, fp, "%s: %s", pathLabel(fp), why)
-		}
+		d.decodeField(si, kindEnums, k.Value, k, val, fv, extend(path, PathElem{Key: k.Value}))
 		return true
 	})
+}
+
+// decodeField decodes val, the value of the field name of a struct (si,
+// with the enums of the kind decoded), into fv, and checks it against the
+// field's allowed values and the API server's rejections. k is the key to
+// point at, fp the field's path (borrowed, see decoder).
+func (d *decoder) decodeField(si *structInfo, kindEnums map[string][]string, name string, k, val *yaml.Node, fv reflect.Value, fp Path) {
+	before := len(d.problems)
+	d.decode(val, k, fv, fp)
+	// A value of the wrong type is reported once, by decode.
+	allowed, ok := si.enums[name]
+	if !ok {
+		allowed, ok = kindEnums[name]
+	}
+	if ok && len(d.problems) == before {
+		if s, ok := enumValue(fv); ok && !slices.Contains(allowed, s) {
+			d.add(IDInvalidValue, k, fp, "%s: %s", pathLabel(fp), enumProblem(s, allowed))
+		}
+	}
+	if why, ok := si.rejected[name]; ok && len(d.problems) == before && !isEmpty(fv) {
+		d.add(IDInvalidValue, k, fp, "%s: %s", pathLabel(fp), why)
+	}
+}
+
+// misfit decodes val, the value of an unknown key k of a struct of type t
+// (si, kindEnums as for decodeField) at path, as the field name would
+// decode it, and returns the first invalid value that decoding finds, or
+// "" when there is none: whether renaming the key to name would leave a
+// value the field takes. An unknown field inside the value does not count
+// (resourcess: {requets: ...} is still resources, whose own misspelt key
+// is reported, and fixed, once the outer one is renamed). It leaves the
+// decoder as it was.
+func (d *decoder) misfit(si *structInfo, kindEnums map[string][]string, t reflect.Type, name string, k, val *yaml.Node, path Path) string {
+	before, tooDeep := len(d.problems), d.tooDeep
+	defer func() {
+		clear(d.problems[before:])
+		d.problems, d.tooDeep = d.problems[:before], tooDeep
+	}()
+	fv := reflect.New(t.FieldByIndex(si.fields[name]).Type).Elem()
+	d.decodeField(si, kindEnums, name, k, val, fv, extend(path, PathElem{Key: name}))
+	for _, p := range d.problems[before:] {
+		if p.ruleID == IDInvalidValue {
+			return p.message
+		}
+	}
+	return ""
 }
 
 // rejections adds the invalid-value problems of obj, decoded from root,

@@ -32,6 +32,8 @@ func EngineRules() []*Rule {
 			Rationale: "The API server rejects unknown fields under strict validation, or silently drops " +
 				"them otherwise: a typo such as `backofLimit` leaves the real field at its default.",
 			Remediation: "Correct the field name (kvet suggests the closest known field) or remove it. " +
+				"`kvet fix` renames the key when one known field is closest and takes the key's value " +
+				"as written; where it would not (`arg: --verbose` for `args`, a list), the message says why. " +
 				"Only the current versions of known kinds are checked (Pod, Job, CronJob, Deployment, " +
 				"StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Role, ClusterRole, " +
 				"RoleBinding, ClusterRoleBinding, ServiceAccount, Service); custom resources are not.",

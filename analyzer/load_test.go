@@ -315,9 +315,27 @@ func TestCyclicAliases(t *testing.T) {
 // TestUnknownFieldFixes checks the suggested fix of unknown-field: the key
 // is renamed when one known field is closest (a typo, a wrong case), in
 // the key's quoting, and not when the suggestion is a tie, the mapping
-// already has the suggested key, or the key is shared through an alias.
+// already has the suggested key, the key is shared through an alias, or
+// the field would not take the key's value.
 func TestUnknownFieldFixes(t *testing.T) {
-	analyzertest.RunWithFixes(t, nil, "testdata/unknown-field")
+	diags := analyzertest.RunWithFixes(t, nil, "testdata/unknown-field")
+	// The misfits are reported at their keys, with no fix.
+	var got []string
+	for _, d := range diags {
+		if d.Object.Name == "misfits" {
+			got = append(got, fmt.Sprintf("%d:%d %s fix=%t", d.Range.Start.Line, d.Range.Start.Column, d.Path, d.Fix != nil))
+		}
+	}
+	want := []string{
+		"55:3 spec.hostnames fix=false",
+		"60:5 spec.containers[0].arg fix=false",
+		"61:5 spec.containers[0].imagepullpolicy fix=false",
+		"62:5 spec.containers[0].Args fix=true",
+		"63:5 spec.containers[0].resourcess fix=true",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("misfits:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }
 
 // MarkPartial marks the files that a rendering lists as Partial with its
