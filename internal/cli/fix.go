@@ -35,7 +35,8 @@ func (a *app) fixCmd() *cobra.Command {
 		Short: "Apply the suggested fixes of the findings lint reports",
 		Long: "Apply the suggested fixes of the findings that `kvet lint` would report on the same paths " +
 			"(same configuration, --enable/--disable, suppressions and baseline), writing each changed file " +
-			"atomically and keeping its mode; files without fixes are not touched. It prints what it fixed " +
+			"atomically and keeping its mode (in place, after saving a backup copy beside it, when it has other hard " +
+			"links, so that they keep sharing it); files without fixes are not touched. It prints what it fixed " +
 			"and the findings that remain. Where two fixes overlap, the first (in file order) is applied and " +
 			"the other is reported as not applied.\n\n" +
 			"With --diff nothing is written: the changes are printed as a unified diff and the exit status is " +
@@ -226,8 +227,10 @@ func (a *app) fixRun(cmd *cobra.Command, f fixFlags, paths []string, echo *stdin
 				}
 			default:
 				// Atomic: a reader never sees half a file, and an
-				// interrupted run leaves the original. A file changed
-				// since it was read keeps the change.
+				// interrupted run leaves the original (a file with other
+				// hard links is rewritten in place, after a backup: see
+				// safefile.Replace). A file changed since it was read
+				// keeps the change.
 				if ctx.Err() != nil {
 					unwritten = append(unwritten, ff.file.Path)
 					continue

@@ -376,6 +376,39 @@ func TestFixFileNamedTwice(t *testing.T) {
 	}
 }
 
+// TestFixHardLinked: a file named by a directory and by a hard link is
+// fixed once, under its first name, in every round, and the two names stay
+// one file holding the fixes (it is rewritten in place: a new file renamed
+// over one name would leave the other with the old content, and read as
+// another file in the next round).
+func TestFixHardLinked(t *testing.T) {
+	dir := repo(t, map[string]string{"d/job.yaml": jobNoLimits})
+	if err := os.Link(filepath.Join(dir, "d", "job.yaml"), filepath.Join(dir, "hard.yaml")); err != nil {
+		t.Skip(err)
+	}
+	code, stdout, stderr := kvet(t, "fix", "d", "hard.yaml")
+	want := []string{"d/job.yaml:5 job-backoff-limit-unset fixed", "d/job.yaml:5 job-ttl-missing fixed"}
+	if got := fixedLines(stdout); code != 0 || !slices.Equal(got, want) || !strings.Contains(stdout, "d/job.yaml:5:1: fixed: Set backoffLimit: 6 ") {
+		t.Errorf("exit %d, fix lines %q, want %q\n%s%s", code, got, want, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "kvet: fixed 2 findings in 1 file;") {
+		t.Errorf("summary: %q", stderr)
+	}
+	for _, name := range []string{"d/job.yaml", "hard.yaml"} {
+		if got := read(t, filepath.Join(dir, name)); got != jobFixed {
+			t.Errorf("%s after fix:\n%s\nwant:\n%s", name, got, jobFixed)
+		}
+	}
+	a, errA := os.Stat(filepath.Join(dir, "d", "job.yaml"))
+	b, errB := os.Stat(filepath.Join(dir, "hard.yaml"))
+	if errA != nil || errB != nil || !os.SameFile(a, b) {
+		t.Errorf("d/job.yaml and hard.yaml are no longer one file (%v, %v)", errA, errB)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir, "d")); len(entries) != 1 {
+		t.Errorf("files left beside d/job.yaml: %v", entries)
+	}
+}
+
 // Interrupted (Ctrl-C), kvet fix writes no file (each keeps its content),
 // says so and exits 130; fix - writes its input back unchanged.
 func TestFixInterrupted(t *testing.T) {

@@ -2,7 +2,9 @@
 // a hostile or unlucky one hang it, exhaust its memory or lose data: every
 // read is bounded and refuses what is not a regular file (unless it was
 // named as a stream: standard input or a process substitution), and every
-// write replaces its target atomically, or not at all.
+// write replaces its target atomically, or not at all (but for a file with
+// other hard links, which Replace rewrites in place after saving a backup
+// copy, so that it stays one file).
 package safefile
 
 import (

@@ -316,6 +316,61 @@ func TestReplace(t *testing.T) {
 	}
 }
 
+// TestReplaceHardLinked: a file with other hard links is rewritten in
+// place, so that every name still names the one file, with the fixed
+// content and its mode; a change made since kvet read it is kept as for
+// any file; no backup is left behind.
+func TestReplaceHardLinked(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "job.yaml")
+	other := filepath.Join(dir, "other.yaml")
+	ctx := context.Background()
+	if err := os.WriteFile(p, []byte("read"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(p, other); err != nil {
+		t.Skip(err)
+	}
+	sameFile := func() {
+		t.Helper()
+		a, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.Stat(other)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !os.SameFile(a, b) {
+			t.Errorf("%s and %s are no longer one file", p, other)
+		}
+	}
+
+	if err := Replace(ctx, other, []byte("read"), []byte("fixed, and longer")); err != nil {
+		t.Fatal(err)
+	}
+	sameFile()
+	checkFile(t, p, "fixed, and longer", 0o640)
+	if err := Replace(ctx, p, []byte("fixed, and longer"), []byte("short")); err != nil {
+		t.Fatal(err)
+	}
+	sameFile()
+	checkFile(t, other, "short", 0o640)
+
+	if err := os.WriteFile(p, []byte("users edit"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := Replace(ctx, other, []byte("short"), []byte("fixed again")); !errors.Is(err, ErrChanged) {
+		t.Errorf("changed file: err = %v, want ErrChanged", err)
+	}
+	checkFile(t, other, "users edit", 0o640)
+
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("backup or temporary files left behind: %v", entries)
+	}
+}
+
 // TestWriteToPipeCancels: writing a report to a named pipe waits for a
 // reader, which may never come; cancelling the context ends the wait.
 func TestWriteToPipeCancels(t *testing.T) {

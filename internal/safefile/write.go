@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -46,6 +47,10 @@ var ErrChanged = errors.New("the file changed since kvet read it")
 // while kvet ran is never lost. A path that is not a regular file (a
 // named pipe, a device: a process substitution) is not written:
 // *NotRegularError.
+//
+// A file with other hard links is rewritten in place instead
+// (replaceInPlace): a new file renamed over one of its names would leave
+// the others holding the old content.
 func Replace(ctx context.Context, path string, old, content []byte) error {
 	info, err := os.Stat(path)
 	if err != nil {
@@ -67,7 +72,77 @@ func Replace(ctx context.Context, path string, old, content []byte) error {
 		}
 		return nil
 	}
+	if links(path, info) > 1 {
+		return replaceInPlace(ctx, path, old, content, unchanged)
+	}
 	return writeAtomic(ctx, path, func(w io.Writer) error { _, err := w.Write(content); return err }, unchanged)
+}
+
+// BackupError is returned by Replace when rewriting a file in place failed
+// and its old content could not be put back either: the file may hold a
+// part of the new content, and Backup the content kvet read.
+type BackupError struct {
+	Err    error
+	Backup string
+}
+
+func (e *BackupError) Error() string {
+	return fmt.Sprintf("%v; the file may be left part-written: its content as kvet read it is in %s", e.Err, e.Backup)
+}
+
+func (e *BackupError) Unwrap() error { return e.Err }
+
+// replaceInPlace is Replace for a file with other hard links: every name
+// keeps the one file, as gofmt -w and editors keep it. Rewriting in place
+// is not atomic, so the old content is first saved in a file beside it
+// (.NAME.kvet-backup-*, readable by its owner alone), removed once the new
+// content is written and synced, or once the old is written back after a
+// failed write; kept, and named in a *BackupError, when even that fails.
+// unchanged checks the file just before it is rewritten, as for Replace.
+func replaceInPlace(ctx context.Context, path string, old, content []byte, unchanged func(target string) error) error {
+	target := path
+	if resolved, err := filepath.EvalSymlinks(path); err == nil {
+		target = resolved
+	}
+	backup, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".kvet-backup-*")
+	if err != nil {
+		return unwrap(err)
+	}
+	_, err = backup.Write(old)
+	if err == nil {
+		err = backup.Sync()
+	}
+	if err = errors.Join(err, backup.Close()); err == nil {
+		err = ctx.Err()
+	}
+	if err == nil {
+		err = unchanged(target)
+	}
+	if err != nil {
+		_ = os.Remove(backup.Name())
+		return unwrap(err)
+	}
+	if err := rewrite(target, content); err != nil {
+		if rerr := rewrite(target, old); rerr != nil {
+			return &BackupError{Err: unwrap(err), Backup: backup.Name()}
+		}
+		_ = os.Remove(backup.Name())
+		return unwrap(err)
+	}
+	return unwrap(os.Remove(backup.Name()))
+}
+
+// rewrite writes content over the file at path, in place, and syncs it.
+func rewrite(path string, content []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(content)
+	if err == nil {
+		err = f.Sync()
+	}
+	return errors.Join(err, f.Close())
 }
 
 // writeAtomic is WriteAtomic, which calls check (when not nil) on the
