@@ -717,10 +717,12 @@ func laterMarks(content []byte) (out []byte, marked []int) {
 		}
 		i += at
 		at = i + len(mark)
-		lineStart := bytes.LastIndexByte(content[:i], '\n') + 1
-		if lineStart != i || lineStart < 2 {
+		// Only a mark that starts a line (a mark inside a line is text:
+		// a file of marks on one line must stay linear).
+		if i < 2 || content[i-1] != '\n' {
 			continue
 		}
+		lineStart := i
 		prev := content[bytes.LastIndexByte(content[:lineStart-1], '\n')+1 : lineStart-1]
 		if !bytes.HasPrefix(prev, []byte("---")) || len(prev) > 3 && prev[3] != ' ' && prev[3] != '\t' && prev[3] != '\r' {
 			continue

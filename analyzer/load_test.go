@@ -677,3 +677,21 @@ func BenchmarkParseJSONStream(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkParseMarksOnOneLine: byte order marks inside a line are text,
+// and looking for those that start a later document must stay linear (a
+// value of 400,000 marks took over 100 s when each mark looked back for
+// its line's start): compare the two sizes' times per byte.
+func BenchmarkParseMarksOnOneLine(b *testing.B) {
+	for _, n := range []int{50_000, 400_000} {
+		data := []byte(`{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"}, "data": {"k": "` + strings.Repeat("\ufeff", n) + "\"}}\n")
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				docs, diags := analyzer.NewLoader(nil).Parse(&analyzer.File{Path: "m.json", Content: data})
+				if len(docs) != 1 || len(diags) != 0 {
+					b.Fatalf("%d documents, %d diagnostics", len(docs), len(diags))
+				}
+			}
+		})
+	}
+}
