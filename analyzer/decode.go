@@ -431,10 +431,10 @@ func (d *decoder) decodeField(si *structInfo, kindEnums map[string][]string, nam
 // (si, kindEnums as for decodeField) at path, as the field name would
 // decode it, and returns the first invalid value that decoding finds, or
 // "" when there is none: whether renaming the key to name would leave a
-// value the field takes. An unknown field inside the value does not count
-// (resourcess: {requets: ...} is still resources, whose own misspelt key
-// is reported, and fixed, once the outer one is renamed). It leaves the
-// decoder as it was.
+// value the field takes. A problem inside the value does not count
+// (resourcess: {requets: ...} or {requests: {memory: "1 Gi"}} is still
+// resources, whose own problem is reported, and a misspelt key fixed, once
+// the outer one is renamed). It leaves the decoder as it was.
 func (d *decoder) misfit(si *structInfo, kindEnums map[string][]string, t reflect.Type, name string, k, val *yaml.Node, path Path) string {
 	before, tooDeep := len(d.problems), d.tooDeep
 	defer func() {
@@ -442,9 +442,12 @@ func (d *decoder) misfit(si *structInfo, kindEnums map[string][]string, t reflec
 		d.problems, d.tooDeep = d.problems[:before], tooDeep
 	}()
 	fv := reflect.New(t.FieldByIndex(si.fields[name]).Type).Elem()
-	d.decodeField(si, kindEnums, name, k, val, fv, extend(path, PathElem{Key: name}))
+	at := extend(path, PathElem{Key: name})
+	d.decodeField(si, kindEnums, name, k, val, fv, at)
 	for _, p := range d.problems[before:] {
-		if p.ruleID == IDInvalidValue {
+		// Only the value itself: an invalid value inside it is a problem
+		// of its own once the key is renamed.
+		if p.ruleID == IDInvalidValue && slices.Equal(p.path, at) {
 			return p.message
 		}
 	}

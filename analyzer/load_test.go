@@ -327,11 +327,11 @@ func TestUnknownFieldFixes(t *testing.T) {
 		}
 	}
 	want := []string{
-		"55:3 spec.hostnames fix=false",
-		"60:5 spec.containers[0].arg fix=false",
-		"61:5 spec.containers[0].imagepullpolicy fix=false",
-		"62:5 spec.containers[0].Args fix=true",
-		"63:5 spec.containers[0].resourcess fix=true",
+		"56:3 spec.hostnames fix=false",
+		"61:5 spec.containers[0].arg fix=false",
+		"62:5 spec.containers[0].imagepullpolicy fix=false",
+		"63:5 spec.containers[0].Args fix=true",
+		"64:5 spec.containers[0].resourcess fix=true",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("misfits:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
