@@ -404,3 +404,29 @@ func TestWriteToPipeCancels(t *testing.T) {
 		t.Errorf("read %q from the pipe", data)
 	}
 }
+
+// TestReplaceHardLinkedReadOnly: a file with other hard links that kvet
+// may not write is left as it is, with an error that says why, and no
+// backup beside it. (Root writes read-only files: the test needs another
+// user; `runuser -u nobody` on kvet fix shows the same by hand.)
+func TestReplaceHardLinkedReadOnly(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("running as root, which may write a read-only file")
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "job.yaml")
+	if err := os.WriteFile(p, []byte("read"), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Link(p, filepath.Join(dir, "other.yaml")); err != nil {
+		t.Skip(err)
+	}
+	err := Replace(context.Background(), p, []byte("read"), []byte("fixed"))
+	if err == nil || !strings.Contains(err.Error(), "other hard links") {
+		t.Errorf("Replace = %v, want an error naming the hard links", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if got, _ := os.ReadFile(p); string(got) != "read" || len(entries) != 2 {
+		t.Errorf("content %q and %d files after a refused write, want it unchanged and no backup", got, len(entries))
+	}
+}

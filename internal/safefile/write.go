@@ -104,9 +104,15 @@ func replaceInPlace(ctx context.Context, path string, old, content []byte, uncha
 	if resolved, err := filepath.EvalSymlinks(path); err == nil {
 		target = resolved
 	}
+	// Opened first: a file kvet may not write (read-only) is left as it
+	// is, with no backup made.
+	f, err := os.OpenFile(target, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("%w (it has other hard links, so kvet writes it in place, which needs permission to write it)", unwrap(err))
+	}
 	backup, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".kvet-backup-*")
 	if err != nil {
-		return unwrap(err)
+		return errors.Join(unwrap(err), f.Close())
 	}
 	_, err = backup.Write(old)
 	if err == nil {
@@ -120,29 +126,32 @@ func replaceInPlace(ctx context.Context, path string, old, content []byte, uncha
 	}
 	if err != nil {
 		_ = os.Remove(backup.Name())
-		return unwrap(err)
+		return errors.Join(unwrap(err), f.Close())
 	}
-	if err := rewrite(target, content); err != nil {
-		if rerr := rewrite(target, old); rerr != nil {
+	if err := overwrite(f, content); err != nil {
+		if rerr := overwrite(f, old); rerr != nil {
+			_ = f.Close()
 			return &BackupError{Err: unwrap(err), Backup: backup.Name()}
 		}
 		_ = os.Remove(backup.Name())
-		return unwrap(err)
+		return errors.Join(unwrap(err), f.Close())
+	}
+	if err := f.Close(); err != nil {
+		return &BackupError{Err: unwrap(err), Backup: backup.Name()}
 	}
 	return unwrap(os.Remove(backup.Name()))
 }
 
-// rewrite writes content over the file at path, in place, and syncs it.
-func rewrite(path string, content []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
-	if err != nil {
+// overwrite replaces the content of f, open for writing, by content, and
+// syncs it.
+func overwrite(f *os.File, content []byte) error {
+	if err := f.Truncate(0); err != nil {
 		return err
 	}
-	_, err = f.Write(content)
-	if err == nil {
-		err = f.Sync()
+	if _, err := f.WriteAt(content, 0); err != nil {
+		return err
 	}
-	return errors.Join(err, f.Close())
+	return f.Sync()
 }
 
 // writeAtomic is WriteAtomic, which calls check (when not nil) on the
