@@ -432,18 +432,39 @@ func checkFixes(ctx context.Context, out []Diagnostic, candidates []int, fixes m
 		}
 		var check func(group []int)
 		check = func(group []int) {
-			if ctx.Err() == nil && fixesRender(ctx, src, group, fixes, readers[out[group[0]].File]) {
-				for _, i := range group {
-					out[i].Fix = sourceFix(fixes[i][0])
+			for len(group) > 0 {
+				ok, wrong := false, []int(nil)
+				if ctx.Err() == nil {
+					ok, wrong = fixesRender(ctx, src, group, fixes, readers[out[group[0]].File])
 				}
-				return
+				if ok {
+					for _, i := range group {
+						out[i].Fix = sourceFix(fixes[i][0])
+					}
+					return
+				}
+				if len(wrong) == 0 || ctx.Err() != nil {
+					break // not told which: by halves
+				}
+				// The objects that did not render as their fixes say are
+				// those fixes' doing: the others are checked again without
+				// them (one more rendering, not one for each fix, when
+				// every fix of a base is overridden by the overlay).
+				for _, i := range wrong {
+					out[i].Fix = nil
+				}
+				group = slices.DeleteFunc(slices.Clone(group), func(i int) bool { return slices.Contains(wrong, i) })
 			}
-			if len(group) == 1 {
-				out[group[0]].Fix = nil
-				return
+			switch {
+			case len(group) == 0:
+			case len(group) == 1 || ctx.Err() != nil:
+				for _, i := range group {
+					out[i].Fix = nil
+				}
+			default:
+				check(group[:len(group)/2])
+				check(group[len(group)/2:])
 			}
-			check(group[:len(group)/2])
-			check(group[len(group)/2:])
 		}
 		if len(together) > 0 {
 			check(together)
@@ -478,8 +499,12 @@ func sameEdit(a, b TextEdit) bool {
 // rendered text make of them, and nothing else: no other object changes,
 // and the root still renders. Otherwise, or when kvet cannot render again
 // to check, the fixes are not exact (a patch, a replacement or another
-// object of the file may be what decides).
-func fixesRender(ctx context.Context, src *File, group []int, fixes map[int][]*SuggestedFix, readers []*Rendering) bool {
+// object of the file may be what decides). When they are not and every
+// object that renders otherwise is one that some of the fixes edit, wrong
+// are those fixes (their objects changed, or not, otherwise than they
+// say); when another object changed, or the root did not render, wrong is
+// empty: kvet cannot tell which fix did it.
+func fixesRender(ctx context.Context, src *File, group []int, fixes map[int][]*SuggestedFix, readers []*Rendering) (ok bool, wrong []int) {
 	var edits []TextEdit
 	want := map[*File][]TextEdit{}
 	for _, i := range group {
@@ -487,7 +512,7 @@ func fixesRender(ctx context.Context, src *File, group []int, fixes map[int][]*S
 		for _, f := range fixes[i] {
 			for _, e := range f.Edits {
 				if e.rendered == nil {
-					return false
+					return false, nil
 				}
 				want[e.rendered.file] = append(want[e.rendered.file], *e.rendered)
 			}
@@ -495,7 +520,7 @@ func fixesRender(ctx context.Context, src *File, group []int, fixes map[int][]*S
 	}
 	edited, err := ApplyEdits(src.Content, edits)
 	if err != nil {
-		return false
+		return false, nil
 	}
 	for _, r := range readers {
 		if r.Rerender == nil {
@@ -509,22 +534,83 @@ func fixesRender(ctx context.Context, src *File, group []int, fixes map[int][]*S
 		}
 		expected, err := ApplyEdits(before, changes)
 		if err != nil {
-			return false
+			return false, nil
 		}
 		got, ok := r.Rerender(ctx, src, edited)
-		if !ok || !sameStream(got, expected) {
-			return false
+		if !ok {
+			return false, nil
+		}
+		if differ, same := differingDocs(got, expected); !same {
+			return false, fixesOf(differ, before, got, group, fixes)
 		}
 	}
-	return true
+	return true, nil
 }
 
-// sameStream reports whether two YAML streams hold the same documents,
-// with the same values (key order, styles and comments aside).
-func sameStream(a, b []byte) bool {
+// differingDocs returns the indexes of the documents of two YAML streams
+// whose values differ (key order, styles and comments aside), and whether
+// the streams are the same; nil, false when they do not decode or hold
+// different numbers of documents.
+func differingDocs(a, b []byte) (differ []int, same bool) {
 	da, oka := decodeStream(a)
 	db, okb := decodeStream(b)
-	return oka && okb && reflect.DeepEqual(da, db)
+	if !oka || !okb || len(da) != len(db) {
+		return nil, false
+	}
+	for i := range da {
+		if !reflect.DeepEqual(da[i], db[i]) {
+			differ = append(differ, i)
+		}
+	}
+	return differ, len(differ) == 0
+}
+
+// fixesOf returns the members of group whose fixes did nothing to their
+// objects: each is the only one whose fixes edit the rendered text
+// (before, a "---"-separated stream) of one of the documents differ, and
+// that document rendered again (got) as it was. It is nil when that cannot
+// be told of every document of differ: one that no member edits (another
+// fix changed it), that several edit, or that changed otherwise.
+func fixesOf(differ []int, before, got []byte, group []int, fixes map[int][]*SuggestedFix) []int {
+	if len(differ) == 0 {
+		return nil
+	}
+	was, ok := decodeStream(before)
+	now, ok2 := decodeStream(got)
+	if !ok || !ok2 || len(was) != len(now) {
+		return nil
+	}
+	// starts are the offsets of the documents after the first.
+	var starts []int
+	for at := 0; ; {
+		i := bytes.Index(before[at:], []byte("\n---\n"))
+		if i < 0 {
+			break
+		}
+		at += i + len("\n---\n")
+		starts = append(starts, at)
+	}
+	editors := map[int][]int{} // by document of differ, the members that edit it
+	for _, i := range group {
+		for _, f := range fixes[i] {
+			for _, e := range f.Edits {
+				k, _ := slices.BinarySearch(starts, e.rendered.Offset+1)
+				if slices.Contains(differ, k) && !slices.Contains(editors[k], i) {
+					editors[k] = append(editors[k], i)
+				}
+			}
+		}
+	}
+	var wrong []int
+	for _, k := range differ {
+		if len(editors[k]) != 1 || !reflect.DeepEqual(was[k], now[k]) {
+			return nil
+		}
+		if !slices.Contains(wrong, editors[k][0]) {
+			wrong = append(wrong, editors[k][0])
+		}
+	}
+	return wrong
 }
 
 // decodeStream decodes every document of a YAML stream.

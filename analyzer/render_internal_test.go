@@ -145,3 +145,54 @@ func TestCheckFixesTogether(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckFixesOverridden: when every object renders otherwise than its
+// own fix says (an overlay sets the field again), the fixes at fault are
+// told by their objects: one rendering drops them all, rather than one
+// for each; a good fix of another object keeps its fix after one more.
+func TestCheckFixesOverridden(t *testing.T) {
+	// One object a document, whose value the overlay sets again but for
+	// the documents of through: the base's value renders there only.
+	src := &File{Path: "base/jobs.yaml", Content: []byte("a: 1\n---\nb: 2\n---\nc: 3\n---\nd: 4\n")}
+	rendered := &File{Path: "(rendered)", Content: src.Content}
+	calls := 0
+	var through []int
+	r := &Rendering{Root: "overlay", Kind: "overlay", Files: []*File{src}, Docs: []*Document{{File: rendered}}}
+	r.Rerender = func(_ context.Context, _ *File, content []byte) ([]byte, bool) {
+		calls++
+		out := slices.Clone(rendered.Content)
+		for _, k := range through {
+			out[k*9+3] = content[k*9+3]
+		}
+		return out, true
+	}
+	// fix sets the value of document doc to v, and says it renders w.
+	fix := func(doc int, v, w string) Diagnostic {
+		off := doc*9 + 3
+		return Diagnostic{RuleID: "rule", File: src.Path, Message: fmt.Sprint(doc),
+			Range:  Range{Start: Position{Line: 2*doc + 1, Column: 4}, End: Position{Line: 2*doc + 1, Column: 5}},
+			Object: ObjectRef{Kind: "Job", Name: fmt.Sprint(doc)}, origin: &origin{from: r},
+			Fix: &SuggestedFix{Message: "set", Edits: []TextEdit{{Offset: off, End: off + 1, NewText: v, file: src,
+				rendered: &TextEdit{Offset: off, End: off + 1, NewText: w, file: rendered}}}}}
+	}
+	for _, tt := range []struct {
+		name    string
+		through []int
+		diags   []Diagnostic
+		fixed   []bool
+		calls   int
+	}{
+		{"all overridden", nil, []Diagnostic{fix(0, "5", "5"), fix(1, "6", "6"), fix(2, "7", "7"), fix(3, "8", "8")}, []bool{false, false, false, false}, 1},
+		{"one good", []int{2}, []Diagnostic{fix(0, "5", "5"), fix(1, "6", "6"), fix(2, "7", "7"), fix(3, "8", "8")}, []bool{false, false, true, false}, 2},
+	} {
+		calls, through = 0, tt.through
+		out := mergeRendered(context.Background(), slices.Clone(tt.diags), []*Rendering{r})
+		var fixed []bool
+		for _, d := range out {
+			fixed = append(fixed, d.Fix != nil)
+		}
+		if !slices.Equal(fixed, tt.fixed) || calls != tt.calls {
+			t.Errorf("%s: fixes kept %v after %d renderings, want %v after %d", tt.name, fixed, calls, tt.fixed, tt.calls)
+		}
+	}
+}
