@@ -17,6 +17,7 @@ import (
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/config"
 	"github.com/kvet-dev/kvet/internal/linter"
+	"github.com/kvet-dev/kvet/internal/realpath"
 	"github.com/kvet-dev/kvet/internal/safefile"
 	"github.com/kvet-dev/kvet/report"
 )
@@ -315,6 +316,7 @@ func pathsWithoutObjects(paths []string, stdinName string, set *analyzer.Set, di
 		stdinName = analyzer.StdinName
 	}
 	found := map[string]bool{}
+	links := new(realpath.Resolver)
 	for _, d := range set.Docs {
 		found[d.File.Path] = true
 		if d.Rendering != nil {
@@ -332,6 +334,16 @@ func pathsWithoutObjects(paths []string, stdinName string, set *analyzer.Set, di
 		for file := range found {
 			if file == root || strings.HasPrefix(file, strings.TrimSuffix(root, "/")+"/") ||
 				root == "." && !filepath.IsAbs(file) && !strings.HasPrefix(file, "../") && file != stdinName {
+				return true
+			}
+		}
+		// A path that names, through a symbolic link, a file or folder
+		// named otherwise before: its files were read under that name.
+		for file := range found {
+			if file == stdinName {
+				continue
+			}
+			if _, under := links.Under(p, file); under || links.Path(p) == links.Path(file) {
 				return true
 			}
 		}

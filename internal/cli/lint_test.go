@@ -131,12 +131,19 @@ func TestNoObjectsFound(t *testing.T) {
 	if err := os.Mkdir("empty", 0o755); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.Symlink("k8s", "linked"); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		args       []string
 		code       int
 		note       string // "" for none
 		stdinInput string
 	}{
+		// A folder or file named again through a symbolic link: read once,
+		// under its first name, and not empty for that.
+		{[]string{"k8s", "linked"}, 1, "", ""},
+		{[]string{"k8s", "linked/cron.yaml"}, 1, "", ""},
 		{[]string{"empty"}, 0, "kvet: no Kubernetes objects found in empty\n", ""},
 		{[]string{"chart"}, 0, "kvet: no Kubernetes objects found in chart\n", ""},
 		{[]string{"chart/values.yaml", "ci.yml"}, 0, "kvet: no Kubernetes objects found in chart/values.yaml, ci.yml\n", ""},
