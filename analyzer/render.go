@@ -540,44 +540,39 @@ func fixesRender(ctx context.Context, src *File, group []int, fixes map[int][]*S
 		if !ok {
 			return false, nil
 		}
-		if differ, same := differingDocs(got, expected); !same {
-			return false, fixesOf(differ, before, got, group, fixes)
+		now, okNow := decodeStream(got)
+		want, okWant := decodeStream(expected)
+		if !okNow || !okWant || len(now) != len(want) {
+			return false, nil
+		}
+		if differ := differingDocs(now, want); len(differ) > 0 {
+			return false, fixesOf(differ, before, now, group, fixes)
 		}
 	}
 	return true, nil
 }
 
-// differingDocs returns the indexes of the documents of two YAML streams
-// whose values differ (key order, styles and comments aside), and whether
-// the streams are the same; nil, false when they do not decode or hold
-// different numbers of documents.
-func differingDocs(a, b []byte) (differ []int, same bool) {
-	da, oka := decodeStream(a)
-	db, okb := decodeStream(b)
-	if !oka || !okb || len(da) != len(db) {
-		return nil, false
-	}
-	for i := range da {
-		if !reflect.DeepEqual(da[i], db[i]) {
+// differingDocs returns the indexes of the documents of two decoded YAML
+// streams of as many documents whose values differ (key order, styles and
+// comments aside).
+func differingDocs(a, b []any) (differ []int) {
+	for i := range a {
+		if !reflect.DeepEqual(a[i], b[i]) {
 			differ = append(differ, i)
 		}
 	}
-	return differ, len(differ) == 0
+	return differ
 }
 
 // fixesOf returns the members of group whose fixes did nothing to their
 // objects: each is the only one whose fixes edit the rendered text
 // (before, a "---"-separated stream) of one of the documents differ, and
-// that document rendered again (got) as it was. It is nil when that cannot
+// that document rendered again (now, decoded) as it was. It is nil when that cannot
 // be told of every document of differ: one that no member edits (another
 // fix changed it), that several edit, or that changed otherwise.
-func fixesOf(differ []int, before, got []byte, group []int, fixes map[int][]*SuggestedFix) []int {
-	if len(differ) == 0 {
-		return nil
-	}
+func fixesOf(differ []int, before []byte, now []any, group []int, fixes map[int][]*SuggestedFix) []int {
 	was, ok := decodeStream(before)
-	now, ok2 := decodeStream(got)
-	if !ok || !ok2 || len(was) != len(now) {
+	if !ok || len(was) != len(now) {
 		return nil
 	}
 	// starts are the offsets of the documents after the first.

@@ -135,14 +135,7 @@ func TestCheckFixesTogether(t *testing.T) {
 			[]bool{false, false, true}, 3},
 	} {
 		calls = 0
-		out := mergeRendered(context.Background(), slices.Clone(tt.diags), []*Rendering{r})
-		var fixed []bool
-		for _, d := range out {
-			fixed = append(fixed, d.Fix != nil)
-		}
-		if !slices.Equal(fixed, tt.fixed) || calls != tt.calls {
-			t.Errorf("%s: fixes kept %v after %d renderings, want %v after %d", tt.name, fixed, calls, tt.fixed, tt.calls)
-		}
+		checkKept(t, tt.name, r, tt.diags, &calls, tt.fixed, tt.calls)
 	}
 }
 
@@ -186,13 +179,20 @@ func TestCheckFixesOverridden(t *testing.T) {
 		{"one good", []int{2}, []Diagnostic{fix(0, "5", "5"), fix(1, "6", "6"), fix(2, "7", "7"), fix(3, "8", "8")}, []bool{false, false, true, false}, 2},
 	} {
 		calls, through = 0, tt.through
-		out := mergeRendered(context.Background(), slices.Clone(tt.diags), []*Rendering{r})
-		var fixed []bool
-		for _, d := range out {
-			fixed = append(fixed, d.Fix != nil)
-		}
-		if !slices.Equal(fixed, tt.fixed) || calls != tt.calls {
-			t.Errorf("%s: fixes kept %v after %d renderings, want %v after %d", tt.name, fixed, calls, tt.fixed, tt.calls)
-		}
+		checkKept(t, tt.name, r, tt.diags, &calls, tt.fixed, tt.calls)
+	}
+}
+
+// checkKept merges diags of r (calls counts r's renderings) and checks
+// which keep their fix (fixed) and after how many renderings (want).
+func checkKept(t *testing.T, name string, r *Rendering, diags []Diagnostic, calls *int, fixed []bool, want int) {
+	t.Helper()
+	out := mergeRendered(context.Background(), slices.Clone(diags), []*Rendering{r})
+	var kept []bool
+	for _, d := range out {
+		kept = append(kept, d.Fix != nil)
+	}
+	if !slices.Equal(kept, fixed) || *calls != want {
+		t.Errorf("%s: fixes kept %v after %d renderings, want %v after %d", name, kept, *calls, fixed, want)
 	}
 }
