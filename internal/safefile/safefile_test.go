@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -407,11 +408,12 @@ func TestWriteToPipeCancels(t *testing.T) {
 
 // TestReplaceHardLinkedReadOnly: a file with other hard links that kvet
 // may not write is left as it is, with an error that says why, and no
-// backup beside it. (Root writes read-only files: the test needs another
-// user; `runuser -u nobody` on kvet fix shows the same by hand.)
+// backup beside it. Root writes read-only files: as root, the test runs
+// itself as the user nobody (asNobody).
 func TestReplaceHardLinkedReadOnly(t *testing.T) {
 	if os.Geteuid() == 0 {
-		t.Skip("running as root, which may write a read-only file")
+		asNobody(t)
+		return
 	}
 	dir := t.TempDir()
 	p := filepath.Join(dir, "job.yaml")
@@ -428,5 +430,45 @@ func TestReplaceHardLinkedReadOnly(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if got, _ := os.ReadFile(p); string(got) != "read" || len(entries) != 2 {
 		t.Errorf("content %q and %d files after a refused write, want it unchanged and no backup", got, len(entries))
+	}
+}
+
+// asNobody runs the calling test again as the user nobody, from a copy of
+// the test binary that every user may run, with runuser (which only root
+// may use), and fails with the run's output when it fails; it skips where
+// that cannot be done (no runuser, no user nobody).
+func asNobody(t *testing.T) {
+	t.Helper()
+	runuser, err := exec.LookPath("runuser")
+	if err != nil {
+		t.Skip("running as root, and runuser is not installed to run the test as another user")
+	}
+	dir := t.TempDir()
+	tmp := filepath.Join(dir, "tmp")
+	if err := os.Mkdir(tmp, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "safefile.test")
+	test, err := os.ReadFile(os.Args[0])
+	if err == nil {
+		err = os.WriteFile(bin, test, 0o755)
+	}
+	for _, d := range []string{tmp, dir, filepath.Dir(dir)} { // t.TempDir's are the owner's alone
+		if err == nil {
+			err = os.Chmod(d, 0o777)
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(runuser, "-u", "nobody", "--", bin, "-test.run", "^"+t.Name()+"$", "-test.v")
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	out, err := cmd.CombinedOutput()
+	switch {
+	case strings.Contains(string(out), "--- PASS: "+t.Name()):
+	case err != nil && !strings.Contains(string(out), "--- "):
+		t.Skipf("running as root, and the test could not run as nobody: %v: %s", err, out)
+	default:
+		t.Fatalf("as nobody: %v\n%s", err, out)
 	}
 }
