@@ -589,8 +589,9 @@ func parseNodes(ctx context.Context, f *File, doc func(index int, node *yaml.Nod
 	// already passed on before it was cut short.
 	var pending *readerError
 	skip := 0
-	lines := yamlLines(f.Content)        // nil for nearly every file
-	src, marked := laterMarks(f.Content) // f.Content and nil for nearly every file
+	lines := yamlLines(f.Content)          // nil for nearly every file
+	src, marked := laterMarks(f.Content)   // f.Content and nil for nearly every file
+	src, jsonValues := jsonStrings(f, src) // src and nil for nearly every file
 	// resume starts the next round at the separator line next (none: 0).
 	resume := func(next int) bool {
 		pending, skip, end = nil, 0, len(f.Content)
@@ -642,7 +643,7 @@ func parseNodes(ctx context.Context, f *File, doc func(index int, node *yaml.Nod
 					resume(next)
 					break
 				}
-				line, msg := syntaxError(f, lineOffset, breaks, err)
+				line, msg := syntaxError(f, src, lineOffset, breaks, err)
 				r, msg := jsonEscapeHint(f, line, msg)
 				msg = tabHint(f.Line(line), msg)
 				// The library may fail on a later document before it
@@ -687,6 +688,9 @@ func parseNodes(ctx context.Context, f *File, doc func(index int, node *yaml.Nod
 			}
 			if marked != nil {
 				unmark(&node, marked)
+			}
+			if jsonValues != nil {
+				setJSONStrings(&node, jsonValues)
 			}
 			trimBOM(&node)
 			doc(index, &node)
@@ -791,7 +795,7 @@ func jsonStreamNext(f *File, first, line int, err error) int {
 	if !strings.Contains(err.Error(), "did not find expected <document start>") {
 		return 0
 	}
-	if first := bytes.TrimLeft(f.Content, " \t\r\n"); len(first) == 0 || first[0] != '{' {
+	if !isJSONStream(f.Content) {
 		return 0
 	}
 	// The library's line for a parser error is that of the token at
@@ -886,8 +890,9 @@ var yamlErrLine = regexp.MustCompile(`^yaml: (?:line (\d+): )?`)
 // syntaxError finds the line of a parse error. The YAML library reports the
 // start of the enclosing construct (and off by one for parser errors), so
 // kvet looks for the longest prefix of the failing document that still
-// parses: the error is on the line after it.
-func syntaxError(f *File, lineOffset int, breaks lineMap, err error) (int, string) {
+// parses: the error is on the line after it. src is the text of f that the
+// library parsed (same offsets; see laterMarks and jsonStrings).
+func syntaxError(f *File, src []byte, lineOffset int, breaks lineMap, err error) (int, string) {
 	msg := yamlErrLine.ReplaceAllString(err.Error(), "")
 	// The failing document starts after the last separator before the
 	// error line reported by the library (at least the start of content).
@@ -915,10 +920,10 @@ func syntaxError(f *File, lineOffset int, breaks lineMap, err error) (int, strin
 	// close one: the error is at the innermost one's opening bracket.
 	from := f.Offset(Position{Line: start, Column: 1})
 	prefixParses := func(k int) bool {
-		data := f.Content[from:f.Offset(Position{Line: k + 1, Column: 1})]
+		data := src[from:f.Offset(Position{Line: k + 1, Column: 1})]
 		return parses(data) || parsesClosed(data) >= 0
 	}
-	if data := f.Content[from:f.Offset(Position{Line: end + 1, Column: 1})]; !parses(data) {
+	if data := src[from:f.Offset(Position{Line: end + 1, Column: 1})]; !parses(data) {
 		if opener := parsesClosed(data); opener >= 0 {
 			return f.Position(from + opener).Line, msg
 		}
@@ -944,7 +949,7 @@ func syntaxError(f *File, lineOffset int, breaks lineMap, err error) (int, strin
 	// for the document's own root (a JSON object written without
 	// indentation), which has no line after it to end it.
 	if lo >= start {
-		data := f.Content[from:f.Offset(Position{Line: lo + 1, Column: 1})]
+		data := src[from:f.Offset(Position{Line: lo + 1, Column: 1})]
 		if opener := parsesClosed(data); opener >= 0 && opener != firstContent(data) && !parses(data) {
 			if at := f.Position(from + opener).Line; indentOf(f.Line(lo+1)) <= indentOf(f.Line(at)) {
 				return at, msg

@@ -3,6 +3,7 @@ package analyzer_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -110,6 +111,7 @@ func TestSyntaxErrorLines(t *testing.T) {
 		{"second document", "a: 1\n---\nb: 1\n  c: 2\n", 4},
 		{"between implicit documents", "--\n# c\napiVersion: v1\nkind: Pod\n::::\n", 3},
 		{"after end marker", "a: 1\n...\nb: [\n", 3},
+		{"JSON missing comma after an escape of JSON's", "{\n  \"apiVersion\": \"batch\\/v1\",\n  \"kind\": \"Job\"\n  \"metadata\": {}\n}\n", 4},
 		{"JSON missing comma", "{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"ServiceAccount\",\n  \"metadata\": {\n    \"name\": \"a\"\n    \"namespace\": \"b\"\n  }\n}\n", 6},
 		{"JSON two strings", "{\n  \"a\": {\n    \"b\": \"x\" \"y\",\n    \"c\": 1\n  }\n}\n", 3},
 		{"JSON never closed", "{\n  \"a\": {\n    \"b\": 1\n  }\n", 1},
@@ -134,15 +136,52 @@ func TestSyntaxErrorLines(t *testing.T) {
 	}
 }
 
-// TestJSONEscapesYAMLLacks: the escapes of JSON that YAML's double-quoted
-// scalars lack are a yaml-syntax error at the escape, saying what to
-// write instead.
+// TestJSONEscapes: the escapes of JSON that YAML's double-quoted scalars
+// lack, \/ and UTF-16 surrogates, are read in JSON as kubectl's JSON
+// decoder reads them (a lone surrogate is U+FFFD, as in encoding/json),
+// in keys and values, and the findings after them on their line keep
+// their columns.
+func TestJSONEscapes(t *testing.T) {
+	src := `{"apiVersion": "batch\/v1", "kind": "Job", "metadata": {"name": "pi-\ud83d\ude00", "extra": 1,
+  "annotations": {"a\/\uD83D\uDE80": "x\ud83dy\/", "lone": "\ude00\\/"}},
+ "spec": {"template": {"spec": {"restartPolicy": "Never", "containers": [{"name": "c", "image": "registry\/app:1", "imagePullPolicy": "Sometimes"}]}}}}
+`
+	docs, diags := analyzer.NewLoader(nil).Parse(&analyzer.File{Path: "x.json", Content: []byte(src)})
+	if len(docs) != 1 {
+		t.Fatalf("documents %d, want 1; diagnostics %+v", len(docs), diags)
+	}
+	d := docs[0]
+	if d.APIVersion != "batch/v1" || d.Name != "pi-\U0001F600" {
+		t.Errorf("apiVersion %q, name %q; want batch/v1, pi-\U0001F600", d.APIVersion, d.Name)
+	}
+	if want := map[string]string{"a/\U0001F680": "x\uFFFDy/", "lone": "\uFFFD\\/"}; !maps.Equal(d.Annotations, want) {
+		t.Errorf("annotations %q, want %q", d.Annotations, want)
+	}
+	var image string
+	if !d.Decodes(analyzer.NewPath("spec", "template", "spec", "containers", 0, "image"), &image) || image != "registry/app:1" {
+		t.Errorf("image %q, want registry/app:1", image)
+	}
+	var got []string
+	for _, dg := range diags {
+		r := dg.Range
+		got = append(got, fmt.Sprintf("%d:%d-%d:%d %s", r.Start.Line, r.Start.Column, r.End.Line, r.End.Column, dg.RuleID))
+	}
+	want := []string{"1:84-1:91 unknown-field", "3:116-3:133 invalid-value"}
+	if !slices.Equal(got, want) {
+		t.Errorf("diagnostics %q, want %q (%+v)", got, want, diags)
+	}
+}
+
+// TestJSONEscapesYAMLLacks: in YAML, and in a JSON string that is not
+// valid JSON, the escapes of JSON that YAML's double-quoted scalars lack
+// are a yaml-syntax error at the escape, saying what to write instead.
 func TestJSONEscapesYAMLLacks(t *testing.T) {
 	tests := []struct {
 		src, at, hint string
 	}{
-		{`{"apiVersion": "apps\/v1", "kind": "Deployment"}` + "\n", "1:21-1:23", "write / instead"},
-		{"{\n  \"metadata\": {\n    \"annotations\": {\"note\": \"ship it \\ud83d\\ude80\"}\n  }\n}\n", "3:38-3:44", `write the character itself, or \U0001F680`},
+		{"apiVersion: \"apps\\/v1\"\nkind: Deployment\n", "1:18-1:20", "write / instead"},
+		{"metadata:\n  annotations: {note: \"ship it \\ud83d\\ude80\"}\n", "2:32-2:38", `write the character itself, or \U0001F680`},
+		{`{"apiVersion": "apps\/v1\x41", "kind": "Deployment"}` + "\n", "1:21-1:23", "write / instead"},
 	}
 	for _, tt := range tests {
 		_, diags := analyzer.NewLoader(nil).Parse(&analyzer.File{Path: "x.json", Content: []byte(tt.src)})

@@ -51,15 +51,16 @@ func tabHint(line []byte, msg string) string {
 
 // jsonEscapes are the escapes of JSON strings that YAML's double-quoted
 // scalars do not have, with the YAML library's error on them and what to
-// write instead.
+// write instead: an error in YAML (kubectl's YAML decoder lacks them too),
+// or in a JSON string that is not valid JSON (see jsonStrings).
 var jsonEscapes = []struct {
 	re        *regexp.Regexp
 	err, hint string
 }{
 	{regexp.MustCompile(`\\/`), "found unknown escape character",
-		`\/ is an escape of JSON that YAML does not have, and kvet reads JSON as YAML: write / instead`},
+		`\/ is an escape of JSON that YAML does not have: write / instead`},
 	{regexp.MustCompile(`(?i)\\ud[89a-f][0-9a-f]{2}`), "found invalid Unicode character escape code",
-		`a UTF-16 surrogate escape (\ud83d\ude80) is JSON's way to write a character beyond U+FFFF, which YAML does not have, and kvet reads JSON as YAML: write the character itself, or \U0001F680`},
+		`a UTF-16 surrogate escape (\ud83d\ude80) is JSON's way to write a character beyond U+FFFF, which YAML does not have: write the character itself, or \U0001F680`},
 }
 
 // jsonEscapeHint returns the range of a syntax error at line, with msg,
