@@ -418,12 +418,26 @@ func (d *decoder) decodeField(si *structInfo, kindEnums map[string][]string, nam
 		allowed, ok = kindEnums[name]
 	}
 	if ok && len(d.problems) == before {
-		if s, ok := enumValue(fv); ok && !slices.Contains(allowed, s) {
-			d.add(IDInvalidValue, k, fp, "%s: %s", pathLabel(fp), enumProblem(s, allowed))
-		}
+		d.checkEnum(val, k, fv, fp, allowed)
 	}
 	if why, ok := si.rejected[name]; ok && len(d.problems) == before && !isEmpty(fv) {
 		d.add(IDInvalidValue, k, fp, "%s: %s", pathLabel(fp), why)
+	}
+}
+
+// checkEnum reports the value fv, decoded without a problem from n at path
+// (borrowed, see decoder), when allowed does not hold it, at k. A list's
+// items are checked one by one, each reported at its own node.
+func (d *decoder) checkEnum(n, k *yaml.Node, fv reflect.Value, path Path, allowed []string) {
+	if fv.Kind() == reflect.Slice {
+		items := deref(n).Content
+		for i := range fv.Len() {
+			d.checkEnum(items[i], items[i], fv.Index(i), extend(path, PathElem{Index: i, IsIndex: true}), allowed)
+		}
+		return
+	}
+	if s, ok := enumValue(fv); ok && !slices.Contains(allowed, s) {
+		d.add(IDInvalidValue, k, path, "%s: %s", pathLabel(path), enumProblem(s, allowed))
 	}
 }
 

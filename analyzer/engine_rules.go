@@ -54,8 +54,12 @@ func EngineRules() []*Rule {
 				"ReplicationController), dnsPolicy and preemptionPolicy, a seccomp or AppArmor profile's " +
 				"type, a toleration's operator and effect, a Service's type, sessionAffinity, " +
 				"externalTrafficPolicy, internalTrafficPolicy and ipFamilyPolicy, a Deployment's strategy " +
-				"type, a StatefulSet's podManagementPolicy and update strategy type, a DaemonSet's update " +
-				"strategy type. So are ephemeralContainers in a " +
+				"type, a StatefulSet's podManagementPolicy, update strategy type and " +
+				"persistentVolumeClaimRetentionPolicy (Retain, Delete), a DaemonSet's update strategy type, " +
+				"a probe's or lifecycle handler's httpGet scheme (HTTP, HTTPS), a hostPath volume's type, " +
+				"and a volume claim's accessModes (each of them) and volumeMode, in a StatefulSet's " +
+				"volumeClaimTemplates (the claims the controller makes from them are rejected) and a pod's " +
+				"ephemeral volumes. So are ephemeralContainers in a " +
 				"pod or pod template: they are only ever added to a running pod (kubectl debug). So are RBAC " +
 				"objects that the API server's RBAC validation rejects: a Role rule with nonResourceURLs, a rule " +
 				"with both nonResourceURLs and resources (or apiGroups, resourceNames), a rule without verbs, a " +

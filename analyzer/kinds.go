@@ -92,13 +92,18 @@ func knownKinds() map[string]kindInfo {
 	}
 }
 
-// enumFields lists the string fields (or pointers to strings) of known
-// kinds whose values the API server checks against a fixed set (exactly,
-// case included), by struct type and JSON name: another value is
-// invalid-value. "" is listed where the API server defaults an empty string
-// (a field that is a string, not a pointer, and has a default) or reads it
-// as a value (a toleration's operator is Equal, its effect all effects).
-// Values behind an alpha feature gate are listed (a toleration's Lt and
+// enumFields lists the string fields (or pointers to strings, or lists of
+// strings, whose items are checked one by one) of known kinds whose values
+// the API server checks against a fixed set (exactly, case included), by
+// struct type and JSON name: another value is invalid-value. "" is listed
+// where the API server defaults an empty string (a field that is a string,
+// not a pointer, and has a default) or reads it as a value (a toleration's
+// operator is Equal, its effect all effects, a hostPath volume's type no
+// check). A claim's spec is checked wherever it is: in a pod's ephemeral
+// volumes, which the API server validates with the pod, and in a
+// StatefulSet's volumeClaimTemplates, which it does not, but the claims the
+// controller makes from them are rejected and the pods that need them never
+// start. Values behind an alpha feature gate are listed (a toleration's Lt and
 // Gt, a StatefulSet's Recreate update strategy): kvet does not know the
 // cluster's gates. Fields whose wrong values a rule reports are not listed
 // (roleRef.kind is rbac-role-ref-kind-invalid's, a Job's restartPolicy
@@ -125,6 +130,7 @@ var enumFields = map[reflect.Type]map[string][]string{
 		"terminationMessagePolicy": {"", string(corev1.TerminationMessageReadFile), string(corev1.TerminationMessageFallbackToLogsOnError)},
 	},
 	reflect.TypeFor[corev1.ContainerPort]():   {"protocol": portProtocols},
+	reflect.TypeFor[corev1.HTTPGetAction]():   {"scheme": {"", string(corev1.URISchemeHTTP), string(corev1.URISchemeHTTPS)}},
 	reflect.TypeFor[corev1.SeccompProfile]():  {"type": {string(corev1.SeccompProfileTypeLocalhost), string(corev1.SeccompProfileTypeRuntimeDefault), string(corev1.SeccompProfileTypeUnconfined)}},
 	reflect.TypeFor[corev1.AppArmorProfile](): {"type": {string(corev1.AppArmorProfileTypeLocalhost), string(corev1.AppArmorProfileTypeRuntimeDefault), string(corev1.AppArmorProfileTypeUnconfined)}},
 	reflect.TypeFor[corev1.Toleration](): {
@@ -139,11 +145,23 @@ var enumFields = map[reflect.Type]map[string][]string{
 		"ipFamilyPolicy":        {string(corev1.IPFamilyPolicySingleStack), string(corev1.IPFamilyPolicyPreferDualStack), string(corev1.IPFamilyPolicyRequireDualStack)},
 	},
 	reflect.TypeFor[corev1.ServicePort](): {"protocol": portProtocols},
+	reflect.TypeFor[corev1.HostPathVolumeSource](): {
+		"type": {"", string(corev1.HostPathDirectoryOrCreate), string(corev1.HostPathDirectory), string(corev1.HostPathFileOrCreate),
+			string(corev1.HostPathFile), string(corev1.HostPathSocket), string(corev1.HostPathCharDev), string(corev1.HostPathBlockDev)},
+	},
+	reflect.TypeFor[corev1.PersistentVolumeClaimSpec](): {
+		"accessModes": {string(corev1.ReadWriteOnce), string(corev1.ReadOnlyMany), string(corev1.ReadWriteMany), string(corev1.ReadWriteOncePod)},
+		"volumeMode":  {string(corev1.PersistentVolumeFilesystem), string(corev1.PersistentVolumeBlock)},
+	},
 	reflect.TypeFor[appsv1.DeploymentStrategy](): {
 		"type": {"", string(appsv1.RecreateDeploymentStrategyType), string(appsv1.RollingUpdateDeploymentStrategyType)},
 	},
 	reflect.TypeFor[appsv1.StatefulSetSpec](): {
 		"podManagementPolicy": {"", string(appsv1.OrderedReadyPodManagement), string(appsv1.ParallelPodManagement)},
+	},
+	reflect.TypeFor[appsv1.StatefulSetPersistentVolumeClaimRetentionPolicy](): {
+		"whenDeleted": claimRetentionPolicies,
+		"whenScaled":  claimRetentionPolicies,
 	},
 	reflect.TypeFor[appsv1.StatefulSetUpdateStrategy](): {
 		"type": {"", string(appsv1.RollingUpdateStatefulSetStrategyType), string(appsv1.OnDeleteStatefulSetStrategyType), string(appsv1.RecreateStatefulSetStrategyType)},
@@ -156,6 +174,10 @@ var enumFields = map[reflect.Type]map[string][]string{
 // portProtocols are the protocols of a container's or a Service's port
 // (defaulted to TCP when empty).
 var portProtocols = []string{"", string(corev1.ProtocolTCP), string(corev1.ProtocolUDP), string(corev1.ProtocolSCTP)}
+
+// claimRetentionPolicies are what a StatefulSet does with its claims when
+// it is deleted or scaled down (defaulted to Retain when empty).
+var claimRetentionPolicies = []string{"", string(appsv1.RetainPersistentVolumeClaimRetentionPolicyType), string(appsv1.DeletePersistentVolumeClaimRetentionPolicyType)}
 
 // A pod's restartPolicy (the kindInfo.enums of Pod) is Always, OnFailure or
 // Never; the API server accepts only Always in the pod template of a

@@ -624,7 +624,8 @@ func TestDiscoverSameFileTwice(t *testing.T) {
 
 // TestEnumPositions checks where a value outside an enum is reported: at
 // its key, as the other invalid values are, in a field of the kind's own
-// (a Deployment's pod template restartPolicy) as in the others.
+// (a Deployment's pod template restartPolicy) as in the others; an item of
+// a list of enum values (a claim's accessModes) at the item.
 func TestEnumPositions(t *testing.T) {
 	for _, tt := range []struct {
 		src  string
@@ -640,6 +641,14 @@ func TestEnumPositions(t *testing.T) {
 				"  template:\n    spec:\n      restartPolicy: Never\n" +
 				"      containers: [{name: c, image: \"c:1\", ports: [{containerPort: 80, protocol: tcp}]}]\n",
 			[]string{"invalid-value 5:14-5:18", "invalid-value 8:7-8:20", "invalid-value 9:72-9:80"},
+		},
+		{
+			"apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: e}\nspec:\n" +
+				"  persistentVolumeClaimRetentionPolicy: {whenScaled: delete}\n" +
+				"  template: {spec: {containers: [{name: c, image: \"c:1\", livenessProbe: {httpGet: {port: 80, scheme: https}}}]}}\n" +
+				"  volumeClaimTemplates:\n  - spec:\n      accessModes:\n      - ReadWriteOnce\n      - readWriteOnce\n" +
+				"      volumeMode: block\n  - spec: {accessModes: [ReadWriteOnce, \"RWX\"]}\n",
+			[]string{"invalid-value 5:42-5:52", "invalid-value 6:94-6:100", "invalid-value 11:9-11:22", "invalid-value 12:7-12:17", "invalid-value 13:41-13:46"},
 		},
 		{
 			// A JSON document after a byte order mark (a file saved with
