@@ -36,7 +36,8 @@ func EngineRules() []*Rule {
 				"as written; where it would not (`arg: --verbose` for `args`, a list), the message says why. " +
 				"Only the current versions of known kinds are checked (Pod, Job, CronJob, Deployment, " +
 				"StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Role, ClusterRole, " +
-				"RoleBinding, ClusterRoleBinding, ServiceAccount, Service); custom resources are not.",
+				"RoleBinding, ClusterRoleBinding, ServiceAccount, Service, PersistentVolumeClaim); custom " +
+				"resources are not.",
 		},
 		{
 			ID:       IDInvalidValue,
@@ -57,9 +58,9 @@ func EngineRules() []*Rule {
 				"type, a StatefulSet's podManagementPolicy, update strategy type and " +
 				"persistentVolumeClaimRetentionPolicy (Retain, Delete), a DaemonSet's update strategy type, " +
 				"a probe's or lifecycle handler's httpGet scheme (HTTP, HTTPS), a hostPath volume's type, " +
-				"and a volume claim's accessModes (each of them) and volumeMode, in a StatefulSet's " +
+				"and a PersistentVolumeClaim's accessModes (each of them) and volumeMode, in a StatefulSet's " +
 				"volumeClaimTemplates (the claims the controller makes from them are rejected) and a pod's " +
-				"ephemeral volumes. So are ephemeralContainers in a " +
+				"ephemeral volumes too. So are ephemeralContainers in a " +
 				"pod or pod template: they are only ever added to a running pod (kubectl debug). So are RBAC " +
 				"objects that the API server's RBAC validation rejects: a Role rule with nonResourceURLs, a rule " +
 				"with both nonResourceURLs and resources (or apiGroups, resourceNames), a rule without verbs, a " +

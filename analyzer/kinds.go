@@ -89,6 +89,10 @@ func knownKinds() map[string]kindInfo {
 		"rbac.authorization.k8s.io/ClusterRole": {func() any { return new(rbacv1.ClusterRole) }, []string{"v1"}, "", nil},
 		"rbac.authorization.k8s.io/RoleBinding": {func() any { return new(rbacv1.RoleBinding) }, []string{"v1"}, "", nil},
 		"rbac.authorization.k8s.io/ClusterRoleBinding": {func() any { return new(rbacv1.ClusterRoleBinding) }, []string{"v1"}, "", nil},
+
+		// No rule reads a claim: it is decoded for the schema and its enum
+		// fields (accessModes, volumeMode), as in a volumeClaimTemplate.
+		"/PersistentVolumeClaim": {func() any { return new(corev1.PersistentVolumeClaim) }, []string{"v1"}, "", nil},
 	}
 }
 

@@ -94,7 +94,8 @@ func DeprecatedAPIVersion() *analyzer.Rule {
 			"(default " + analyzer.NewestKubeVersion.String() + "), so a manifest for 1.21 may still use " +
 			"batch/v1beta1. A version that Kubernetes never served, such as batch/v2 for a Job, is " +
 			"reported for the kinds kvet checks (Pod, Job, CronJob, Deployment, StatefulSet, DaemonSet, " +
-			"ReplicaSet, ReplicationController, RBAC kinds, ServiceAccount, Service), and so is one of these " +
+			"ReplicaSet, ReplicationController, RBAC kinds, ServiceAccount, Service, PersistentVolumeClaim), " +
+			"and so is one of these " +
 			"kinds under another of Kubernetes' own API groups (v1 Deployment, apps/v1 CronJob), which " +
 			"kubectl rejects with the same error; a group with a dot (serving.knative.dev Service) is " +
 			"another API's and not checked.",
