@@ -251,8 +251,8 @@ func checkFile(t *testing.T, p, content string, mode os.FileMode) {
 	if err != nil || string(data) != content {
 		t.Errorf("%s = %q, %v; want %q", p, data, err, content)
 	}
-	if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != mode {
-		t.Errorf("%s mode = %v, %v; want %v", p, fi.Mode().Perm(), err, mode)
+	if fi, err := os.Stat(p); err == nil && fi.Mode().Perm() != mode { // a missing file is reported above
+		t.Errorf("%s mode = %v; want %v", p, fi.Mode().Perm(), mode)
 	}
 }
 
@@ -369,6 +369,69 @@ func TestReplaceHardLinked(t *testing.T) {
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 2 {
 		t.Errorf("backup or temporary files left behind: %v", entries)
+	}
+}
+
+// TestReplaceHardLinkedWriteFails: when rewriting a file with other hard
+// links in place fails part-way, the content kvet read is written back and
+// the backup removed, and Replace returns the write's error; when writing
+// it back fails too, the backup is kept, holding that content, and named
+// in a *BackupError. The failing writes are made by the write function
+// replaceInPlace is given.
+func TestReplaceHardLinkedWriteFails(t *testing.T) {
+	write := overwrite
+	errFull := errors.New("no space left on device")
+	for _, restores := range []bool{true, false} {
+		dir := t.TempDir()
+		p := filepath.Join(dir, "job.yaml")
+		if err := os.WriteFile(p, []byte("kvet read this"), 0o640); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Link(p, filepath.Join(dir, "other.yaml")); err != nil {
+			t.Skip(err)
+		}
+		calls := 0
+		failing := func(f *os.File, content []byte) error {
+			calls++
+			if calls == 2 && restores {
+				return write(f, content)
+			}
+			if err := write(f, content[:3]); err != nil { // part-written
+				return err
+			}
+			return errFull
+		}
+		unchanged := func(string) error { return nil }
+		err := replaceInPlace(context.Background(), p, []byte("kvet read this"), []byte("the fixed content"), unchanged, failing)
+		entries, _ := os.ReadDir(dir)
+		var be *BackupError
+		switch {
+		case calls != 2:
+			t.Errorf("restores=%t: %d writes, want the new content's then the old's", restores, calls)
+		case restores:
+			if !errors.Is(err, errFull) || errors.As(err, &be) || err.Error() != "no space left on device" {
+				t.Errorf("restored: err = %v, want the write's error alone", err)
+			}
+			checkFile(t, p, "kvet read this", 0o640)
+			if len(entries) != 2 {
+				t.Errorf("restored: the backup was left behind: %v", entries)
+			}
+		case !errors.As(err, &be) || !errors.Is(err, errFull):
+			t.Errorf("not restored: err = %v, want a *BackupError wrapping the write's error", err)
+		default:
+			if filepath.Dir(be.Backup) != dir || !strings.HasPrefix(filepath.Base(be.Backup), ".job.yaml.kvet-backup-") {
+				t.Errorf("not restored: backup %s, want .job.yaml.kvet-backup-* beside the file", be.Backup)
+			}
+			want := "no space left on device; the file may be left part-written: its content as kvet read it is in " + be.Backup
+			if err.Error() != want {
+				t.Errorf("not restored: err = %q, want %q", err, want)
+			}
+			checkFile(t, p, "kve", 0o640) // what the failed write back left
+			checkFile(t, be.Backup, "kvet read this", 0o600)
+			if len(entries) != 3 {
+				t.Errorf("not restored: %v, want the file, its other name and the backup", entries)
+			}
+		}
 	}
 }
 

@@ -73,7 +73,7 @@ func Replace(ctx context.Context, path string, old, content []byte) error {
 		return nil
 	}
 	if links(path, info) > 1 {
-		return replaceInPlace(ctx, path, old, content, unchanged)
+		return replaceInPlace(ctx, path, old, content, unchanged, overwrite)
 	}
 	return writeAtomic(ctx, path, func(w io.Writer) error { _, err := w.Write(content); return err }, unchanged)
 }
@@ -98,8 +98,10 @@ func (e *BackupError) Unwrap() error { return e.Err }
 // (.NAME.kvet-backup-*, readable by its owner alone), removed once the new
 // content is written and synced, or once the old is written back after a
 // failed write; kept, and named in a *BackupError, when even that fails.
-// unchanged checks the file just before it is rewritten, as for Replace.
-func replaceInPlace(ctx context.Context, path string, old, content []byte, unchanged func(target string) error) error {
+// unchanged checks the file just before it is rewritten, as for Replace;
+// write writes content into it (overwrite; a test makes it fail).
+func replaceInPlace(ctx context.Context, path string, old, content []byte, unchanged func(target string) error,
+	write func(f *os.File, content []byte) error) error {
 	target := path
 	if resolved, err := filepath.EvalSymlinks(path); err == nil {
 		target = resolved
@@ -128,8 +130,8 @@ func replaceInPlace(ctx context.Context, path string, old, content []byte, uncha
 		_ = os.Remove(backup.Name())
 		return errors.Join(unwrap(err), f.Close())
 	}
-	if err := overwrite(f, content); err != nil {
-		if rerr := overwrite(f, old); rerr != nil {
+	if err := write(f, content); err != nil {
+		if rerr := write(f, old); rerr != nil {
 			_ = f.Close()
 			return &BackupError{Err: unwrap(err), Backup: backup.Name()}
 		}
