@@ -83,9 +83,13 @@ func EngineRules() []*Rule {
 			Rationale: "YAML libraries differ on a repeated key. kubectl's (sigs.k8s.io/yaml) silently keeps the " +
 				"last value, so the API server never sees the first and the object applies without it; " +
 				"kustomize and strict YAML parsers reject the file. Two `name:` keys in one container, or two " +
-				"`resources:` where one was meant to be merged into the other, do not do what they say.",
+				"`resources:` where one was meant to be merged into the other, do not do what they say. A key " +
+				"written before a `<<` merge key that sets it too is the same trap: kubectl's library applies the " +
+				"merge after the key and keeps the merged value, while the YAML merge-key specification and " +
+				"kustomize keep the key written.",
 			Remediation: "Keep one of the two keys, merging their values if both were meant. kvet points at " +
-				"the second key and names the line of the first. `<<` merge keys may repeat.",
+				"the second key and names the line of the first; for a key replaced by a later merge, it points " +
+				"at the key and names the merge key's line: put `<<` first. `<<` merge keys may repeat.",
 		},
 		{
 			ID:       IDRenderFailed,

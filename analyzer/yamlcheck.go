@@ -105,6 +105,15 @@ func duplicateKeys(f *File, root *yaml.Node, ref ObjectRef) []Diagnostic {
 							k.Value, first.Line),
 					})
 				}
+				if merge := mergedOver(n, i); merge != nil {
+					wk, _ := lookup(n, k.Value)
+					out = append(out, Diagnostic{
+						RuleID: IDDuplicateKey, Severity: SeverityError, File: f.Path, Range: f.tokenRange(k),
+						Path: slices.Clone(path).Key(k.Value), Object: ref,
+						Message: fmt.Sprintf("key %q is set again by the merge key \"<<\" after it (line %d): kubectl applies merge keys in order, so it keeps the merged value%s and silently drops this one, while the YAML merge-key specification and kustomize keep this one; put \"<<\" before the keys meant to override what it merges",
+							k.Value, merge.Line, mergedAt(merge, wk)),
+					})
+				}
 				path = append(path, PathElem{Key: k.Value})
 				walk(n.Content[i+1])
 				path = path[:len(path)-1]
@@ -154,6 +163,45 @@ func keyIndex(content []*yaml.Node) func([]*yaml.Node, int) *yaml.Node {
 		}
 		return nil
 	}
+}
+
+// mergedAt says where the value that merge key merge brings in for key k
+// is written, when not on the merge key's line.
+func mergedAt(merge, k *yaml.Node) string {
+	if k.Line == merge.Line {
+		return ""
+	}
+	return fmt.Sprintf(" (line %d)", k.Line)
+}
+
+// mergedOver returns the merge key after the key at index i of mapping
+// n's content whose entries replace it as kubectl reads n (see eachEntry),
+// or nil.
+func mergedOver(n *yaml.Node, i int) *yaml.Node {
+	k := n.Content[i]
+	if !comparableKey(k) || !hasMergeKey(n) {
+		return nil
+	}
+	if wk, _ := lookup(n, k.Value); wk == nil || slices.Contains(n.Content, wk) {
+		return nil // this key, or a later copy of it, wins
+	}
+	var last *yaml.Node
+	for j := i + 2; j+1 < len(n.Content); j += 2 {
+		if !isMergeKey(n.Content[j]) {
+			continue
+		}
+		src := deref(n.Content[j+1])
+		sources := []*yaml.Node{src}
+		if src != nil && src.Kind == yaml.SequenceNode {
+			sources = src.Content
+		}
+		for _, s := range sources {
+			if sk, _ := lookup(s, k.Value); sk != nil {
+				last = n.Content[j]
+			}
+		}
+	}
+	return last
 }
 
 func comparableKey(k *yaml.Node) bool { return k.Kind == yaml.ScalarNode && !isMergeKey(k) }

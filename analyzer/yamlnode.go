@@ -22,78 +22,90 @@ func isMergeKey(k *yaml.Node) bool {
 	return k.Kind == yaml.ScalarNode && k.Value == "<<" && k.Tag == "!!merge"
 }
 
-// eachEntry calls fn for each key/value pair of mapping m, explicit keys
-// first in document order, then keys brought in by `<<` merges that are not
-// already present (earlier merge sources win). fn returns false to stop.
-// Values are returned as written (possibly aliases). A merge that refers
-// back to a mapping being merged (a cycle through aliases) is ignored.
-// fn is only called, never kept, so a caller's closure stays on its stack.
+// eachEntry calls fn for each key/value pair of mapping m as kubectl reads
+// it; fn returns false to stop. Values are returned as written (possibly
+// aliases). A mapping without `<<` merge keys, nearly every one, gives its
+// entries in document order, a key written twice (a duplicate-key error)
+// both times: its callers keep the last, as kubectl does. A mapping with
+// merge keys is read as kubectl's YAML library (go.yaml.in/yaml/v2, under
+// sigs.k8s.io/yaml) reads it, not as the YAML merge-key specification
+// says: its entries are applied in document order, a merge key applying
+// its mapping's entries (of a sequence of mappings, the last first, so
+// that the earlier win), each entry replacing the one of its key before
+// it. So an explicit key before a merge key that also sets it is
+// replaced (duplicateKeys reports it), and of two merge keys the later
+// wins. fn sees each key once, with the entry that won, in the order the
+// keys first appeared. A merge that refers back to a mapping being merged
+// (a cycle through aliases) adds nothing. fn is only called, never kept,
+// so a caller's closure stays on its stack.
 func eachEntry(m *yaml.Node, fn func(k, v *yaml.Node) bool) {
-	eachEntryOnce(m, fn, nil, nil)
+	m = deref(m)
+	if m == nil || m.Kind != yaml.MappingNode {
+		return
+	}
+	if !hasMergeKey(m) {
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			if !fn(m.Content[i], m.Content[i+1]) {
+				return
+			}
+		}
+		return
+	}
+	for _, e := range mergedEntries(m) {
+		if !fn(e[0], e[1]) {
+			return
+		}
+	}
 }
 
-// eachEntryOnce calls fn for the entries of m as eachEntry does. Within a
-// merge (seen not nil), a key already in seen is skipped and the others are
-// added: seen holds the keys of the mapping that merges, and of every
-// entry taken so far, which includes the keys of each nested merge's own
-// mapping once they are taken, so one set serves every level.
-func eachEntryOnce(m *yaml.Node, fn func(k, v *yaml.Node) bool, seen map[string]bool, visiting map[*yaml.Node]bool) bool {
-	m = deref(m)
-	if m == nil || m.Kind != yaml.MappingNode || visiting[m] {
-		return true
-	}
-	hasMerge := false
+// hasMergeKey reports whether mapping m has a `<<` merge key of its own.
+func hasMergeKey(m *yaml.Node) bool {
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		k := m.Content[i]
-		if isMergeKey(k) {
-			hasMerge = true
-			continue
+		if isMergeKey(m.Content[i]) {
+			return true
 		}
-		if seen != nil {
-			if seen[k.Value] {
+	}
+	return false
+}
+
+// mergedEntries returns the key/value pairs of mapping m, which has merge
+// keys, as eachEntry gives them.
+func mergedEntries(m *yaml.Node) [][2]*yaml.Node {
+	var entries [][2]*yaml.Node
+	at := map[string]int{} // the index in entries of each scalar key
+	visiting := map[*yaml.Node]bool{}
+	var apply func(n *yaml.Node)
+	apply = func(n *yaml.Node) {
+		n = deref(n)
+		if n == nil || n.Kind != yaml.MappingNode || visiting[n] {
+			return
+		}
+		visiting[n] = true
+		defer delete(visiting, n)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			if !isMergeKey(k) {
+				if j, ok := at[k.Value]; ok && k.Kind == yaml.ScalarNode {
+					entries[j] = [2]*yaml.Node{k, v}
+					continue
+				}
+				if k.Kind == yaml.ScalarNode {
+					at[k.Value] = len(entries)
+				}
+				entries = append(entries, [2]*yaml.Node{k, v})
 				continue
 			}
-			seen[k.Value] = true
-		}
-		if !fn(k, m.Content[i+1]) {
-			return false
-		}
-	}
-	if !hasMerge {
-		return true
-	}
-	if visiting == nil {
-		visiting = map[*yaml.Node]bool{}
-	}
-	visiting[m] = true
-	defer delete(visiting, m)
-	if seen == nil {
-		seen = map[string]bool{}
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			if !isMergeKey(m.Content[i]) {
-				seen[m.Content[i].Value] = true
+			if src := deref(v); src != nil && src.Kind == yaml.SequenceNode {
+				for j := len(src.Content) - 1; j >= 0; j-- {
+					apply(src.Content[j])
+				}
+			} else {
+				apply(src)
 			}
 		}
 	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if !isMergeKey(m.Content[i]) {
-			continue
-		}
-		src := deref(m.Content[i+1])
-		if src == nil {
-			continue
-		}
-		sources := []*yaml.Node{src}
-		if src.Kind == yaml.SequenceNode {
-			sources = src.Content
-		}
-		for _, s := range sources {
-			if !eachEntryOnce(s, fn, seen, visiting) {
-				return false
-			}
-		}
-	}
-	return true
+	apply(m)
+	return entries
 }
 
 // lookup returns the key and value nodes of key in mapping m (following
@@ -107,12 +119,14 @@ func lookup(m *yaml.Node, key string) (*yaml.Node, *yaml.Node) {
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil, nil
 	}
+	// From the end: an explicit key after every merge key wins (see
+	// eachEntry); one before a merge key may be replaced by the merge.
 	merges := false
 	for i := len(n.Content)&^1 - 2; i >= 0; i -= 2 {
 		switch {
 		case isMergeKey(n.Content[i]):
 			merges = true
-		case n.Content[i].Value == key:
+		case n.Content[i].Value == key && !merges:
 			return n.Content[i], n.Content[i+1]
 		}
 	}
