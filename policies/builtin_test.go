@@ -16,7 +16,8 @@ import (
 
 // The built-in policies together: interplay (admin-equivalent subsumes,
 // "*" resources reported once, pods/* matches nothing), List-wrapped
-// objects, block and flow lists, JSON.
+// objects, block and flow lists, JSON; a rule entry the API server rejects
+// draws its invalid-value alone.
 func TestBuiltinTogether(t *testing.T) {
 	diags := analyzertest.Run(t, policies.Builtin(), "testdata/builtin")
 	// Exact positions and severities where they matter: the element in a
@@ -33,6 +34,10 @@ func TestBuiltinTogether(t *testing.T) {
 		"testdata/builtin/list.yaml:25:11-25:13 error rbac-subject-namespace-missing",
 		"testdata/builtin/list.yaml:29:11-29:24 error rbac-cluster-admin-binding",
 		"testdata/builtin/list.yaml:42:11-42:24 warning rbac-cluster-admin-binding",
+		"testdata/builtin/rejected.yaml:12:3 error invalid-value",
+		"testdata/builtin/rejected.yaml:15:3 error invalid-value",
+		"testdata/builtin/rejected.yaml:19:11-19:14 warning rbac-wildcard-verbs",
+		"testdata/builtin/rejected.yaml:29:3 error invalid-value",
 		"testdata/builtin/role.json:8:29-8:40 warning rbac-pod-exec",
 		"testdata/builtin/role.json:9:24-9:27 warning rbac-wildcard-verbs",
 	}

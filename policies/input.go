@@ -14,7 +14,8 @@ import (
 // OPA's AST: no Go maps in between, and the strings, small integers and
 // booleans OPA interns are not allocated again, nor the short strings
 // documents built before had (keys such as "apiGroups", values such as
-// "get"): see termCache.
+// "get"): see termCache. A rule entry of a Role or ClusterRole that the
+// API server rejects is null: see leaveOutRejectedRules.
 func (p *program) input(doc *analyzer.Document) *ast.Term {
 	tc, _ := p.terms.Get().(*termCache)
 	if tc == nil {
@@ -22,7 +23,54 @@ func (p *program) input(doc *analyzer.Document) *ast.Term {
 	}
 	in := analyzer.BuildValue(doc, astTerms{tc})
 	p.terms.Put(tc)
-	return in
+	return leaveOutRejectedRules(in, doc.Object)
+}
+
+// rulesKey is the key of a role's rule entries.
+var rulesKey = ast.StringTerm("rules")
+
+// leaveOutRejectedRules returns in, the input of a document whose decoded
+// object is obj, with null for each rule entry that the API server rejects
+// (analyzer.RBACRejections: both resources and non-resource URLs, no verbs
+// ...), at its index. The role is never created and the loader's
+// invalid-value says why: that is the one finding about the entry, which
+// grants nothing, so the policies that judge what an entry grants (which
+// skip entries that are not objects) do not describe it as granting
+// something. The other entries are as written.
+func leaveOutRejectedRules(in *ast.Term, obj any) *ast.Term {
+	var rejected []int
+	for _, r := range analyzer.RBACRejections(obj) {
+		if len(r.Path) > 1 && r.Path[0].Key == "rules" && r.Path[1].IsIndex {
+			rejected = append(rejected, r.Path[1].Index)
+		}
+	}
+	if len(rejected) == 0 {
+		return in
+	}
+	o, ok := in.Value.(ast.Object)
+	if !ok {
+		return in
+	}
+	t := o.Get(rulesKey)
+	if t == nil {
+		return in
+	}
+	rules, ok := t.Value.(*ast.Array)
+	if !ok {
+		return in
+	}
+	items := make([]*ast.Term, rules.Len())
+	for i := range items {
+		items[i] = rules.Elem(i)
+	}
+	for _, i := range rejected {
+		if i < len(items) {
+			items[i] = ast.InternedNullTerm
+		}
+	}
+	out := o.Copy()
+	out.Insert(rulesKey, ast.NewTerm(ast.NewArray(items...)))
+	return ast.NewTerm(out)
 }
 
 // termCache is the state of building inputs that a program keeps between

@@ -15,7 +15,9 @@ import data.kvet.lib.result
 # found[id] maps the index of each entry of the Role or ClusterRole in input
 # that policy id reports to the set of its details (see entry_results). A
 # ClusterRole with an aggregationRule has none: the aggregation controller
-# replaces its rules with those of the ClusterRoles it selects.
+# replaces its rules with those of the ClusterRoles it selects. An entry
+# that the API server rejects is null in input (invalid-value reports it):
+# it grants nothing, and has none.
 found := {} if {
 	is_object(input.aggregationRule)
 } else := object.union_n([entry_found(i, input.kind, rule) | some i, rule in input.rules])
