@@ -132,7 +132,8 @@ func accessDefs() []accessDef {
 		{AccessEscalate, "rbac-escalation-verbs", errSev, "escalate or bind roles beyond its own permissions", []probe{
 			{"rbac.authorization.k8s.io", "roles", ""}, {"rbac.authorization.k8s.io", "clusterroles", ""},
 		}, []string{"escalate", "bind"}, false},
-		{AccessImpersonate, "rbac-escalation-verbs", errSev, "impersonate users, groups, UIDs and user extras", []probe{
+		// Described by impersonation, naming the identities an entry grants.
+		{AccessImpersonate, "rbac-escalation-verbs", errSev, "", []probe{
 			{"", "users", ""}, {"", "groups", ""}, {"authentication.k8s.io", "uids", ""}, {"authentication.k8s.io", "userextras", "*"},
 		}, []string{"impersonate"}, true},
 		{AccessImpersonateServiceAccounts, "rbac-escalation-verbs", errSev, "impersonate ServiceAccounts", []probe{{"", "serviceaccounts", ""}}, []string{"impersonate"}, false},
@@ -232,6 +233,7 @@ func (def *accessDef) grantedBy(r *rbacv1.PolicyRule) (Risk, bool) {
 	if len(r.ResourceNames) > 0 {
 		name = r.ResourceNames[0]
 	}
+	var who []string // the identities impersonated, for AccessImpersonate
 	for _, p := range def.probes {
 		subs := []string{p.sub}
 		if p.sub == "*" {
@@ -251,13 +253,31 @@ func (def *accessDef) grantedBy(r *rbacv1.PolicyRule) (Risk, bool) {
 				if risk.Resource < 0 {
 					risk.Verb, risk.Resource = m.Verb, m.Resource
 				}
+				if id := identities[p.resource]; id != "" && !slices.Contains(who, id) {
+					who = append(who, id)
+				}
 				if !slices.Contains(risk.Verbs, verb) {
 					risk.Verbs = append(risk.Verbs, verb)
 				}
 			}
 		}
 	}
+	if def.access == AccessImpersonate {
+		risk.Description = impersonation(who)
+	}
 	return risk, risk.Resource >= 0
+}
+
+// identities name the identities that impersonating a resource's objects
+// lets a subject choose (ServiceAccounts aside, an access of their own),
+// in the order of the access's probes.
+var identities = map[string]string{"users": "users", "groups": "groups", "uids": "UIDs", "userextras": "user extras"}
+
+// impersonation describes impersonating the identities who (as
+// identities names them, in order), as the rbac-escalation-verbs policy
+// does (impersonation in policies/lib/rbac.rego).
+func impersonation(who []string) string {
+	return "impersonate " + joinWords(who)
 }
 
 // mayMatch reports whether rule r may allow a request of probe p: one of

@@ -176,7 +176,9 @@ func TestRisksAgreeWithPolicies(t *testing.T) {
 
 // TestRisksCluster checks which accesses only a ClusterRoleBinding can
 // grant, and what they are said to let a subject do: impersonating users,
-// groups, UIDs or user extras is a request outside any namespace;
+// groups, UIDs or user extras is a request outside any namespace, and the
+// description names those the entry grants (users and groups are of the
+// core group, UIDs and user extras of authentication.k8s.io);
 // impersonating a ServiceAccount is made in its namespace, an access of its
 // own.
 func TestRisksCluster(t *testing.T) {
@@ -184,17 +186,22 @@ func TestRisksCluster(t *testing.T) {
 		groups, resources []string
 		want              []string
 	}{
-		{[]string{""}, []string{"users", "groups"}, []string{"impersonate cluster: impersonate users, groups, UIDs and user extras"}},
+		{[]string{""}, []string{"users", "groups"}, []string{"impersonate cluster: impersonate users and groups"}},
 		{[]string{""}, []string{"users", "serviceaccounts"}, []string{
-			"impersonate cluster: impersonate users, groups, UIDs and user extras",
+			"impersonate cluster: impersonate users",
 			"impersonate-serviceaccounts: impersonate ServiceAccounts",
 		}},
 		{[]string{""}, []string{"serviceaccounts"}, []string{"impersonate-serviceaccounts: impersonate ServiceAccounts"}},
-		{[]string{"authentication.k8s.io"}, []string{"uids", "userextras/scopes"}, []string{"impersonate cluster: impersonate users, groups, UIDs and user extras"}},
+		{[]string{"authentication.k8s.io"}, []string{"uids", "userextras/scopes"}, []string{"impersonate cluster: impersonate UIDs and user extras"}},
 		{[]string{""}, []string{"*"}, []string{
+			"impersonate cluster: impersonate users and groups",
+			"impersonate-serviceaccounts: impersonate ServiceAccounts",
+		}},
+		{[]string{"*"}, []string{"*"}, []string{
 			"impersonate cluster: impersonate users, groups, UIDs and user extras",
 			"impersonate-serviceaccounts: impersonate ServiceAccounts",
 		}},
+		{[]string{"", "authentication.k8s.io"}, []string{"groups", "userextras/scopes"}, []string{"impersonate cluster: impersonate groups and user extras"}},
 	} {
 		r := rbacv1.PolicyRule{APIGroups: tt.groups, Resources: tt.resources, Verbs: []string{"impersonate"}}
 		var got []string

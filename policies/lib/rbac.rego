@@ -129,10 +129,10 @@ sensitive := {
 	"secrets": [{"rule": "rbac-secrets-access", "what": "secrets", "groups": {"", "*"}, "verbs": {"get", "list", "watch", "*"}}],
 	"roles": [{"rule": "rbac-escalation-verbs", "what": "escalate", "groups": {"rbac.authorization.k8s.io", "*"}, "verbs": {"escalate", "bind", "*"}}],
 	"clusterroles": [{"rule": "rbac-escalation-verbs", "what": "escalate", "groups": {"rbac.authorization.k8s.io", "*"}, "verbs": {"escalate", "bind", "*"}}],
-	"users": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"", "*"}, "verbs": {"impersonate", "*"}}],
-	"groups": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"", "*"}, "verbs": {"impersonate", "*"}}],
+	"users": [{"rule": "rbac-escalation-verbs", "what": "impersonate-users", "cluster": true, "groups": {"", "*"}, "verbs": {"impersonate", "*"}}],
+	"groups": [{"rule": "rbac-escalation-verbs", "what": "impersonate-groups", "cluster": true, "groups": {"", "*"}, "verbs": {"impersonate", "*"}}],
 	"serviceaccounts": [{"rule": "rbac-escalation-verbs", "what": "impersonate-serviceaccounts", "groups": {"", "*"}, "verbs": {"impersonate", "*"}}],
-	"uids": [{"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
+	"uids": [{"rule": "rbac-escalation-verbs", "what": "impersonate-uids", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
 	"pods/exec": [{"rule": "rbac-pod-exec", "what": "exec", "groups": {"", "*"}, "verbs": {"create", "get", "*"}}],
 	"pods/attach": [{"rule": "rbac-pod-exec", "what": "exec", "groups": {"", "*"}, "verbs": {"create", "get", "*"}}],
 	"pods/portforward": [{"rule": "rbac-pod-exec", "what": "portforward", "groups": {"", "*"}, "verbs": {"create", "*"}}],
@@ -158,19 +158,21 @@ sensitive := {
 	"persistentvolumes": [{"rule": "rbac-persistent-volume-create", "what": "persistent-volumes", "cluster": true, "groups": {"", "*"}, "verbs": {"create", "*"}}],
 	"namespaces": [{"rule": "rbac-namespace-modify", "what": "namespaces", "groups": {"", "*"}, "verbs": {"patch", "update", "*"}}],
 	# "*/sub" names the subresource of every resource, user extras included.
-	"*/exec": [{"rule": "rbac-pod-exec", "what": "exec", "groups": {"", "*"}, "verbs": {"create", "get", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
-	"*/attach": [{"rule": "rbac-pod-exec", "what": "exec", "groups": {"", "*"}, "verbs": {"create", "get", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
-	"*/portforward": [{"rule": "rbac-pod-exec", "what": "portforward", "groups": {"", "*"}, "verbs": {"create", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
-	"*/ephemeralcontainers": [{"rule": "rbac-pod-exec", "what": "debug", "groups": {"", "*"}, "verbs": {"update", "patch", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
-	"*/proxy": [{"rule": "rbac-nodes-proxy", "what": "nodes-proxy", "groups": {"", "*"}, "verbs": {"*"}, "any": true, "cluster": true}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
-	"*/token": [{"rule": "rbac-token-request", "what": "token", "groups": {"", "*"}, "verbs": {"create", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
+	"*/exec": [{"rule": "rbac-pod-exec", "what": "exec", "groups": {"", "*"}, "verbs": {"create", "get", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate-extras", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
+	"*/attach": [{"rule": "rbac-pod-exec", "what": "exec", "groups": {"", "*"}, "verbs": {"create", "get", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate-extras", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
+	"*/portforward": [{"rule": "rbac-pod-exec", "what": "portforward", "groups": {"", "*"}, "verbs": {"create", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate-extras", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
+	"*/ephemeralcontainers": [{"rule": "rbac-pod-exec", "what": "debug", "groups": {"", "*"}, "verbs": {"update", "patch", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate-extras", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
+	"*/proxy": [{"rule": "rbac-nodes-proxy", "what": "nodes-proxy", "groups": {"", "*"}, "verbs": {"*"}, "any": true, "cluster": true}, {"rule": "rbac-escalation-verbs", "what": "impersonate-extras", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
+	"*/token": [{"rule": "rbac-token-request", "what": "token", "groups": {"", "*"}, "verbs": {"create", "*"}}, {"rule": "rbac-escalation-verbs", "what": "impersonate-extras", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}],
 }
 
 # implications are the accesses a "*" resource grants, by what, in the
 # order messages list them, with the union of their API groups; cluster
 # marks cluster-scoped resources, which a namespaced Role cannot grant;
 # unnamed accesses that only creating objects grants, which resourceNames
-# cannot.
+# cannot. Users and groups are impersonated through the core group "",
+# UIDs and user extras through authentication.k8s.io: each identity is an
+# access of its own, so that messages name those an entry grants.
 implications := [
 	{"what": "secrets", "groups": {"", "*"}, "verbs": {"get", "list", "watch", "*"}},
 	{"what": "exec", "groups": {"", "*"}, "verbs": {"create", "get", "*"}},
@@ -178,7 +180,10 @@ implications := [
 	{"what": "debug", "groups": {"", "*"}, "verbs": {"update", "patch", "*"}},
 	{"what": "workloads", "groups": {"", "apps", "batch", "*"}, "verbs": {"create", "*"}, "unnamed": true},
 	{"what": "escalate", "groups": {"rbac.authorization.k8s.io", "*"}, "verbs": {"escalate", "bind", "*"}},
-	{"what": "impersonate", "groups": {"", "authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}, "cluster": true},
+	{"what": "impersonate-users", "groups": {"", "*"}, "verbs": {"impersonate", "*"}, "cluster": true},
+	{"what": "impersonate-groups", "groups": {"", "*"}, "verbs": {"impersonate", "*"}, "cluster": true},
+	{"what": "impersonate-uids", "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}, "cluster": true},
+	{"what": "impersonate-extras", "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}, "cluster": true},
 	{"what": "impersonate-serviceaccounts", "groups": {"", "*"}, "verbs": {"impersonate", "*"}},
 	{"what": "nodes-proxy", "groups": {"", "*"}, "verbs": {"*"}, "any": true, "cluster": true},
 	{"what": "token", "groups": {"", "*"}, "verbs": {"create", "*"}},
@@ -189,12 +194,13 @@ implications := [
 
 # extras are the accesses of every subresource of userextras (the
 # impersonated extra's key).
-extras := [{"rule": "rbac-escalation-verbs", "what": "impersonate", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}]
+extras := [{"rule": "rbac-escalation-verbs", "what": "impersonate-extras", "cluster": true, "groups": {"authentication.k8s.io", "*"}, "verbs": {"impersonate", "*"}}]
 
 # descriptions say what an access lets the subject do; see description for
-# the one with a %s (where it applies). Impersonating users, groups, UIDs
-# or user extras is a request outside any namespace: only a ClusterRole
-# grants it; impersonating a ServiceAccount is made in its namespace.
+# the one with a %s (where it applies), and impersonation for impersonating
+# the identities. Impersonating users, groups, UIDs or user extras is a
+# request outside any namespace: only a ClusterRole grants it;
+# impersonating a ServiceAccount is made in its namespace.
 descriptions := {
 	"secrets": "read every secret in scope",
 	"exec": "exec into and attach to pods",
@@ -202,7 +208,6 @@ descriptions := {
 	"debug": "add debug containers to running pods",
 	"workloads": "create pods that run as any service account",
 	"escalate": "escalate or bind roles beyond its own permissions",
-	"impersonate": "impersonate users, groups, UIDs and user extras (act as anyone, e.g. system:masters)",
 	"impersonate-serviceaccounts": "impersonate service accounts (act with the permissions of any ServiceAccount %s)",
 	"nodes-proxy": "reach the kubelet API through nodes/proxy",
 	"token": "mint tokens for service accounts",
@@ -220,6 +225,38 @@ description(what, kind, namespace) := sprintf(descriptions[what], [where(kind, n
 } else := descriptions[what]
 
 where("ClusterRole", _) := "in any namespace"
+
+# identities name the identities that the impersonate accesses other than
+# impersonating ServiceAccounts let the subject choose, by what.
+identities := {"impersonate-users": "users", "impersonate-groups": "groups", "impersonate-uids": "UIDs", "impersonate-extras": "user extras"}
+
+# described(whats, kind, namespace) is what the accesses whats (keys of
+# descriptions or of identities, a set or an array) let the subject do, as
+# description says, in the order of implications: impersonating
+# identities is one item, which names those of whats (see impersonation).
+described(whats, kind, namespace) := [d |
+	some imp in implications
+	imp.what in whats
+	d := described_item(imp.what, whats, kind, namespace)
+]
+
+described_item(what, whats, kind, namespace) := impersonation(whats) if {
+	identities[what]
+	what == [imp.what | some imp in implications; identities[imp.what]; imp.what in whats][0]
+} else := description(what, kind, namespace) if {
+	not identities[what]
+}
+
+# impersonation(whats) says what impersonating the identities of whats
+# lets the subject do, naming them: "impersonate users and groups (...)".
+impersonation(whats) := sprintf("impersonate %s (act as anyone, e.g. system:masters)", [
+	words([identities[imp.what] | some imp in implications; identities[imp.what]; imp.what in whats]),
+])
+
+# words renders a list as "a", "a and b", "a, b and c".
+words(xs) := xs[0] if {
+	count(xs) == 1
+} else := concat(" and ", [concat(", ", array.slice(xs, 0, count(xs) - 1)), xs[count(xs) - 1]])
 
 where("Role", namespace) := sprintf("in namespace %s", [result.quote(namespace)]) if {
 	is_string(namespace)
@@ -284,12 +321,15 @@ named_verb("*", verbs) if {
 # kind ("Role" or "ClusterRole") in namespace lets the subject do, given its
 # verbs and API groups, in the order of implications; cluster-scoped
 # resources are left out of a Role's.
-implied(kind, namespace, rule) := [description(imp.what, kind, namespace) |
-	some imp in implications
-	not role_excludes(kind, imp)
-	not names_exclude(rule, imp)
-	implies(rule, imp)
-]
+implied(kind, namespace, rule) := described(
+	{imp.what |
+		some imp in implications
+		not role_excludes(kind, imp)
+		not names_exclude(rule, imp)
+		implies(rule, imp)
+	},
+	kind, namespace,
+)
 
 # names_exclude(rule, imp) holds for an implication that only creating
 # objects grants (unnamed) in an entry restricted by resourceNames: a

@@ -111,7 +111,7 @@ test_implications_agree_with_sensitive if {
 				same_verbs_if_same_what(a, imp)
 			}
 		}
-		descriptions[imp.what]
+		object.union(descriptions, identities)[imp.what]
 	}
 }
 
@@ -128,6 +128,30 @@ test_implied_in_order_without_cluster_scoped_for_roles if {
 	]
 	implied("Role", "ns", rule) == ["read every secret in scope", "exec into and attach to pods"]
 	implied("ClusterRole", null, {"apiGroups": ["apps"], "resources": ["*"], "verbs": ["get"]}) == []
+}
+
+# Impersonating users and groups is a request of the core group "",
+# impersonating UIDs and user extras one of authentication.k8s.io: a "*"
+# resource implies those of the entry's groups, named in one item.
+test_implied_impersonation_names_the_identities_of_the_groups if {
+	implied("ClusterRole", null, {"apiGroups": [""], "resources": ["*"], "verbs": ["impersonate"]}) == [
+		"impersonate users and groups (act as anyone, e.g. system:masters)",
+		"impersonate service accounts (act with the permissions of any ServiceAccount in any namespace)",
+		"reach the kubelet API through nodes/proxy",
+	]
+	implied("ClusterRole", null, {"apiGroups": ["authentication.k8s.io"], "resources": ["*"], "verbs": ["impersonate"]}) == [
+		"impersonate UIDs and user extras (act as anyone, e.g. system:masters)",
+	]
+	implied("ClusterRole", null, {"apiGroups": ["*"], "resources": ["*"], "verbs": ["impersonate"]})[0] == "impersonate users, groups, UIDs and user extras (act as anyone, e.g. system:masters)"
+	implied("Role", "ns", {"apiGroups": ["*"], "resources": ["*"], "verbs": ["impersonate"]}) == [
+		"impersonate service accounts (act with the permissions of any ServiceAccount in namespace \"ns\")",
+	]
+}
+
+test_words if {
+	words(["a"]) == "a"
+	words(["a", "b"]) == "a and b"
+	words(["a", "b", "c"]) == "a, b and c"
 }
 
 # Impersonating service accounts applies in the Role's namespace, or in any

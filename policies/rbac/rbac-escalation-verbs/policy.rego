@@ -53,18 +53,18 @@ finding(i, rule, kind, namespace, [k, verb, whats]) := result.at(["rules", i, "v
 }
 
 # reach(rule, kind, namespace, whats) says what the entry lets the subject
-# do (whats, keys of rbac.descriptions) and where that leads. Restricted by
+# do (whats, keys of rbac.descriptions or rbac.identities) and where that leads. Restricted by
 # resourceNames, it acts on those roles or as those identities only: not
 # as anyone, nor as any ServiceAccount, so the descriptions stop before
 # their parenthesis.
 reach(rule, kind, namespace, whats) := sprintf("%s (limited to resourceNames [%s]), a path to whatever they %s; make sure none of them leads to cluster-admin", [
-	concat(" and ", [split(rbac.descriptions[w], " (")[0] | some w in whats]),
+	concat(" and ", [split(d, " (")[0] | some d in rbac.described(whats, kind, namespace)]),
 	rbac.quoted(rule.resourceNames),
 	granted(whats),
 ]) if {
 	count(rule.resourceNames) > 0
 } else := sprintf("%s, a path to %s; %s", [
-	concat(" and ", [rbac.description(w, kind, namespace) | some w in whats]),
+	concat(" and ", rbac.described(whats, kind, namespace)),
 	leads_to(whats),
 	remedy(whats),
 ])

@@ -63,19 +63,19 @@ test_cluster_role_impersonation_says_what_each_resource_grants if {
 		]),
 		["rules", 1, "verbs", 0]: concat("", [
 			"rules[1] grants \"impersonate\" on resources [\"users\", \"serviceaccounts\"] in apiGroups [\"\"]: the subject can ",
-			"impersonate users, groups, UIDs and user extras (act as anyone, e.g. system:masters) and impersonate service accounts ",
+			"impersonate users (act as anyone, e.g. system:masters) and impersonate service accounts ",
 			"(act with the permissions of any ServiceAccount in any namespace), a path to cluster-admin; ",
 			"remove the verb or restrict it with resourceNames to the identities that must be impersonated",
 		]),
 		["rules", 2, "verbs", 0]: concat("", [
 			"rules[2] grants \"impersonate\" on resources [\"users\"] in apiGroups [\"\"]: the subject can ",
-			"impersonate users, groups, UIDs and user extras (limited to resourceNames [\"alice\"]), ",
+			"impersonate users (limited to resourceNames [\"alice\"]), ",
 			"a path to whatever they are granted; make sure none of them leads to cluster-admin",
 		]),
 		["rules", 3, "verbs", 0]: concat("", [
 			"rules[3] grants \"*\" on resources [\"clusterroles\", \"groups\"] in apiGroups [\"\", \"rbac.authorization.k8s.io\"]: the subject can ",
 			"escalate or bind roles beyond its own permissions and ",
-			"impersonate users, groups, UIDs and user extras (act as anyone, e.g. system:masters), a path to cluster-admin; ",
+			"impersonate groups (act as anyone, e.g. system:masters), a path to cluster-admin; ",
 			"remove the verb or restrict it with resourceNames to named roles and to the identities that must be impersonated",
 		]),
 	}
