@@ -114,7 +114,7 @@ func builtinTable() []tableRule {
 				Title:             "RBAC rule allows privilege escalation (escalate, bind, impersonate)",
 				Severity:          analyzer.SeverityError,
 				Kinds:             []string{"Role", "ClusterRole"},
-				Rationale:         "The API server stops a subject from granting permissions it does not hold, unless it has escalate on roles/clusterroles (edit a role to add any permission), bind on them (bind any role, cluster-admin included) or impersonate on users, groups, UIDs or user extras (act as anyone, e.g. system:masters). Each of these is a path to cluster-admin. Impersonate on service accounts lets the subject act with the permissions of any ServiceAccount in scope (of the Role's namespace; of every namespace for a ClusterRole), a path to whatever they are granted. A \"*\" verb grants them too. An entry restricted by resourceNames is still reported, naming them: it leads to whatever they grant or are granted. Impersonating users, groups, UIDs or user extras is a request outside any namespace, which a Role cannot grant; impersonating service accounts is one it can.",
+				Rationale:         "The API server stops a subject from granting permissions it does not hold, unless it has escalate on roles/clusterroles (edit a role to add any permission), bind on them (bind any role, cluster-admin included) or impersonate on users (act as any user; with groups too, as anyone, e.g. system:masters). Each of these is a path to cluster-admin. Impersonate on service accounts lets the subject act with the permissions of any ServiceAccount in scope (of the Role's namespace; of every namespace for a ClusterRole), a path to whatever they are granted. A \"*\" verb grants them too. The API server honours impersonated groups, UIDs and user extras only alongside an impersonated user or ServiceAccount: an entry that grants them without users is still reported, as a path to cluster-admin together with such a grant. An entry restricted by resourceNames is still reported, naming them: it leads to whatever they grant or are granted. Impersonating users, groups, UIDs or user extras is a request outside any namespace, which a Role cannot grant; impersonating service accounts is one it can.",
 				Remediation:       "Remove escalate, bind and impersonate (and \"*\" verbs on these resources). A controller that must bind roles should get bind on the specific roles it binds (resourceNames); one that must impersonate should get impersonate on the specific users, groups or ServiceAccounts it acts as (resourceNames); reserve broader impersonation for break-glass administrators.",
 				Doc:               "Bad:\n\n    rules:\n    - apiGroups: [\"rbac.authorization.k8s.io\"]\n      resources: [\"clusterroles\"]\n      verbs: [\"bind\", \"escalate\"]",
 				URL:               "",
@@ -123,7 +123,7 @@ func builtinTable() []tableRule {
 			},
 			Package: "data.kvet.rules.rbac[\"rbac-escalation-verbs\"]",
 			File:    "policies/rbac/rbac-escalation-verbs/policy.rego",
-			At:      "policies/rbac/rbac-escalation-verbs/policy.rego:18:9",
+			At:      "policies/rbac/rbac-escalation-verbs/policy.rego:21:9",
 			Entries: []tableEntry{
 				{Name: "deny", Severity: 0},
 			},

@@ -20,7 +20,9 @@ const (
 	AccessWorkloads   = "workloads"
 	AccessEscalate    = "escalate"
 	// AccessImpersonate is impersonating users, groups, UIDs or user
-	// extras: acting as anyone, outside any namespace.
+	// extras, outside any namespace: acting as any user (with groups, as
+	// anyone); groups, UIDs and user extras only alongside a user or a
+	// ServiceAccount.
 	AccessImpersonate = "impersonate"
 	// AccessImpersonateServiceAccounts is impersonating ServiceAccounts:
 	// acting as those of the namespaces the grant applies in.
@@ -275,8 +277,14 @@ var identities = map[string]string{"users": "users", "groups": "groups", "uids":
 
 // impersonation describes impersonating the identities who (as
 // identities names them, in order), as the rbac-escalation-verbs policy
-// does (impersonation in policies/lib/rbac.rego).
+// does (impersonation in policies/lib/rbac.rego): the API server honours
+// impersonated groups, UIDs and user extras only in a request that also
+// impersonates a user or a ServiceAccount, so without users they act as
+// no one.
 func impersonation(who []string) string {
+	if !slices.Contains(who, identities["users"]) {
+		return "impersonate " + joinWords(who) + " (only alongside impersonating a user or ServiceAccount)"
+	}
 	return "impersonate " + joinWords(who)
 }
 

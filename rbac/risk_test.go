@@ -178,7 +178,9 @@ func TestRisksAgreeWithPolicies(t *testing.T) {
 // grant, and what they are said to let a subject do: impersonating users,
 // groups, UIDs or user extras is a request outside any namespace, and the
 // description names those the entry grants (users and groups are of the
-// core group, UIDs and user extras of authentication.k8s.io);
+// core group, UIDs and user extras of authentication.k8s.io), and says that
+// the API server honours the others only alongside a user or
+// ServiceAccount;
 // impersonating a ServiceAccount is made in its namespace, an access of its
 // own.
 func TestRisksCluster(t *testing.T) {
@@ -192,7 +194,9 @@ func TestRisksCluster(t *testing.T) {
 			"impersonate-serviceaccounts: impersonate ServiceAccounts",
 		}},
 		{[]string{""}, []string{"serviceaccounts"}, []string{"impersonate-serviceaccounts: impersonate ServiceAccounts"}},
-		{[]string{"authentication.k8s.io"}, []string{"uids", "userextras/scopes"}, []string{"impersonate cluster: impersonate UIDs and user extras"}},
+		{[]string{"authentication.k8s.io"}, []string{"uids", "userextras/scopes"}, []string{
+			"impersonate cluster: impersonate UIDs and user extras (only alongside impersonating a user or ServiceAccount)",
+		}},
 		{[]string{""}, []string{"*"}, []string{
 			"impersonate cluster: impersonate users and groups",
 			"impersonate-serviceaccounts: impersonate ServiceAccounts",
@@ -201,7 +205,13 @@ func TestRisksCluster(t *testing.T) {
 			"impersonate cluster: impersonate users, groups, UIDs and user extras",
 			"impersonate-serviceaccounts: impersonate ServiceAccounts",
 		}},
-		{[]string{"", "authentication.k8s.io"}, []string{"groups", "userextras/scopes"}, []string{"impersonate cluster: impersonate groups and user extras"}},
+		{[]string{"", "authentication.k8s.io"}, []string{"groups", "userextras/scopes"}, []string{
+			"impersonate cluster: impersonate groups and user extras (only alongside impersonating a user or ServiceAccount)",
+		}},
+		{[]string{""}, []string{"groups", "serviceaccounts"}, []string{
+			"impersonate cluster: impersonate groups (only alongside impersonating a user or ServiceAccount)",
+			"impersonate-serviceaccounts: impersonate ServiceAccounts",
+		}},
 	} {
 		r := rbacv1.PolicyRule{APIGroups: tt.groups, Resources: tt.resources, Verbs: []string{"impersonate"}}
 		var got []string

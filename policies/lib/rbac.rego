@@ -249,9 +249,24 @@ described_item(what, whats, kind, namespace) := impersonation(whats) if {
 
 # impersonation(whats) says what impersonating the identities of whats
 # lets the subject do, naming them: "impersonate users and groups (...)".
-impersonation(whats) := sprintf("impersonate %s (act as anyone, e.g. system:masters)", [
+impersonation(whats) := sprintf("impersonate %s (%s)", [
 	words([identities[imp.what] | some imp in implications; identities[imp.what]; imp.what in whats]),
+	impersonating(whats),
 ])
+
+# impersonating(whats) says whom impersonating the identities of whats
+# lets the subject act as. The API server's impersonation filter honours
+# impersonated groups, UIDs and user extras only in a request that also
+# impersonates a user (or a ServiceAccount, by its user name), and gives an
+# impersonated user no group of its own but system:authenticated: users and
+# groups together act as anyone, users alone as any user by name, and
+# groups, UIDs or user extras without users as no one.
+impersonating(whats) := "act as anyone, e.g. system:masters" if {
+	"impersonate-users" in whats
+	"impersonate-groups" in whats
+} else := "act as any user, e.g. one bound to cluster-admin" if {
+	"impersonate-users" in whats
+} else := "only alongside impersonating a user or ServiceAccount, as the API server requires"
 
 # words renders a list as "a", "a and b", "a, b and c".
 words(xs) := xs[0] if {

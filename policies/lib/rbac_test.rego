@@ -140,12 +140,21 @@ test_implied_impersonation_names_the_identities_of_the_groups if {
 		"reach the kubelet API through nodes/proxy",
 	]
 	implied("ClusterRole", null, {"apiGroups": ["authentication.k8s.io"], "resources": ["*"], "verbs": ["impersonate"]}) == [
-		"impersonate UIDs and user extras (act as anyone, e.g. system:masters)",
+		"impersonate UIDs and user extras (only alongside impersonating a user or ServiceAccount, as the API server requires)",
 	]
 	implied("ClusterRole", null, {"apiGroups": ["*"], "resources": ["*"], "verbs": ["impersonate"]})[0] == "impersonate users, groups, UIDs and user extras (act as anyone, e.g. system:masters)"
 	implied("Role", "ns", {"apiGroups": ["*"], "resources": ["*"], "verbs": ["impersonate"]}) == [
 		"impersonate service accounts (act with the permissions of any ServiceAccount in namespace \"ns\")",
 	]
+}
+
+# Users and groups together act as anyone; users alone as any user by
+# name; groups, UIDs and user extras without users as no one.
+test_impersonation_says_whom_the_identities_act_as if {
+	impersonation({"impersonate-groups", "impersonate-users"}) == "impersonate users and groups (act as anyone, e.g. system:masters)"
+	impersonation(["impersonate-users", "impersonate-uids"]) == "impersonate users and UIDs (act as any user, e.g. one bound to cluster-admin)"
+	impersonation({"impersonate-groups"}) == "impersonate groups (only alongside impersonating a user or ServiceAccount, as the API server requires)"
+	impersonation({"impersonate-extras", "impersonate-uids", "escalate"}) == "impersonate UIDs and user extras (only alongside impersonating a user or ServiceAccount, as the API server requires)"
 }
 
 test_words if {

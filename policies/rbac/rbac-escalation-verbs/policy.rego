@@ -4,16 +4,19 @@
 #   The API server stops a subject from granting permissions it does not
 #   hold, unless it has escalate on roles/clusterroles (edit a role to add
 #   any permission), bind on them (bind any role, cluster-admin included) or
-#   impersonate on users, groups, UIDs or user extras (act as anyone, e.g.
+#   impersonate on users (act as any user; with groups too, as anyone, e.g.
 #   system:masters). Each of these is a path to cluster-admin. Impersonate
 #   on service accounts lets the subject act with the permissions of any
 #   ServiceAccount in scope (of the Role's namespace; of every namespace for
 #   a ClusterRole), a path to whatever they are granted. A "*" verb grants
-#   them too. An entry restricted by resourceNames is still reported,
-#   naming them: it leads to whatever they grant or are granted.
-#   Impersonating users, groups, UIDs or user extras is a request outside
-#   any namespace, which a Role cannot grant; impersonating service
-#   accounts is one it can.
+#   them too. The API server honours impersonated groups, UIDs and user
+#   extras only alongside an impersonated user or ServiceAccount: an entry
+#   that grants them without users is still reported, as a path to
+#   cluster-admin together with such a grant. An entry restricted by
+#   resourceNames is still reported, naming them: it leads to whatever they
+#   grant or are granted. Impersonating users, groups, UIDs or user extras
+#   is a request outside any namespace, which a Role cannot grant;
+#   impersonating service accounts is one it can.
 # custom:
 #   id: rbac-escalation-verbs
 #   severity: error
@@ -77,11 +80,21 @@ granted(whats) := "grant or are granted" if {
 	"escalate" in whats
 } else := "are granted"
 
-# leads_to(whats): escalating, binding and impersonating anyone lead to
+# leads_to(whats): escalating, binding, impersonating users, and
+# impersonating groups with ServiceAccounts (system:masters) lead to
 # cluster-admin; impersonating ServiceAccounts to what they hold.
-leads_to(whats) := "whatever those ServiceAccounts are granted" if {
-	whats == ["impersonate-serviceaccounts"]
-} else := "cluster-admin"
+# Impersonating groups, UIDs or user extras without a user or
+# ServiceAccount is no request the API server accepts: it leads somewhere
+# only with a grant to impersonate those too.
+leads_to(whats) := "cluster-admin" if {
+	some w in whats
+	w in {"escalate", "impersonate-users"}
+} else := "cluster-admin" if {
+	"impersonate-groups" in whats
+	"impersonate-serviceaccounts" in whats
+} else := "whatever those ServiceAccounts are granted" if {
+	"impersonate-serviceaccounts" in whats
+} else := "cluster-admin only together with a grant to impersonate users or ServiceAccounts"
 
 # remedy(whats) matches the verb: resourceNames restrict escalate and bind
 # to named roles, impersonate to named users, groups or ServiceAccounts.

@@ -63,7 +63,7 @@ test_cluster_role_impersonation_says_what_each_resource_grants if {
 		]),
 		["rules", 1, "verbs", 0]: concat("", [
 			"rules[1] grants \"impersonate\" on resources [\"users\", \"serviceaccounts\"] in apiGroups [\"\"]: the subject can ",
-			"impersonate users (act as anyone, e.g. system:masters) and impersonate service accounts ",
+			"impersonate users (act as any user, e.g. one bound to cluster-admin) and impersonate service accounts ",
 			"(act with the permissions of any ServiceAccount in any namespace), a path to cluster-admin; ",
 			"remove the verb or restrict it with resourceNames to the identities that must be impersonated",
 		]),
@@ -75,7 +75,7 @@ test_cluster_role_impersonation_says_what_each_resource_grants if {
 		["rules", 3, "verbs", 0]: concat("", [
 			"rules[3] grants \"*\" on resources [\"clusterroles\", \"groups\"] in apiGroups [\"\", \"rbac.authorization.k8s.io\"]: the subject can ",
 			"escalate or bind roles beyond its own permissions and ",
-			"impersonate groups (act as anyone, e.g. system:masters), a path to cluster-admin; ",
+			"impersonate groups (only alongside impersonating a user or ServiceAccount, as the API server requires), a path to cluster-admin; ",
 			"remove the verb or restrict it with resourceNames to named roles and to the identities that must be impersonated",
 		]),
 	}
