@@ -675,7 +675,8 @@ func TestEnumPositions(t *testing.T) {
 // TestRBACRejectionPositions checks where the RBAC objects that the API
 // server rejects are reported (testdata/load/rbac-rejected.yaml checks the
 // lines and messages): a field that is present at its key, a missing one at
-// its rule entry or subject, as the other invalid values are.
+// its rule entry, subject or selector expression (or its parent's key), as
+// the other invalid values are.
 func TestRBACRejectionPositions(t *testing.T) {
 	src := "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: r}\nrules:\n" +
 		"- apiGroups: [\"\"]\n  nonResourceURLs: [/metrics]\n  verbs: [get]\n" + // 5-7: at the nonResourceURLs key
@@ -684,7 +685,12 @@ func TestRBACRejectionPositions(t *testing.T) {
 		"---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: b, namespace: x}\n" +
 		"roleRef: {apiGroup: rbac, kind: Role, name: r}\n" + // 14: at the apiGroup key
 		"subjects:\n- {kind: User, name: u, apiGroup: v1}\n" + // 16: at the apiGroup key
-		"- kind: Group\n" // 17: no name, at the subject
+		"- kind: Group\n" + // 17: no name, at the subject
+		"---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: a/b}\n" + // 21: at the name key
+		"aggregationRule:\n  clusterRoleSelectors:\n  - matchLabels: {\"a b\": x}\n" + // 24: at the label's key
+		"  - matchExpressions:\n    - {key: env, operator: In}\n" + // 26: no values, at the expression
+		"    - {key: env, operator: in, values: [x]}\n" + // 27: at the operator key
+		"---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: c}\naggregationRule: {}\n" // 32: no selectors, at aggregationRule
 	f := &analyzer.File{Path: "r.yaml", Content: []byte(src)}
 	_, diags := analyzer.NewLoader(nil).Parse(f)
 	var got []string
@@ -698,6 +704,11 @@ func TestRBACRejectionPositions(t *testing.T) {
 		"invalid-value roleRef.apiGroup 14:11-14:19",
 		"invalid-value subjects[0].apiGroup 16:25-16:33",
 		"invalid-value subjects[1].name 17:3-17:14",
+		"invalid-value metadata.name 21:12-21:16",
+		"invalid-value aggregationRule.clusterRoleSelectors[0].matchLabels[\"a b\"] 24:19-24:24",
+		"invalid-value aggregationRule.clusterRoleSelectors[1].matchExpressions[0].values 26:7-26:31",
+		"invalid-value aggregationRule.clusterRoleSelectors[1].matchExpressions[1].operator 27:18-27:26",
+		"invalid-value aggregationRule.clusterRoleSelectors 32:1-32:16",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("got %q,\nwant %q", got, want)

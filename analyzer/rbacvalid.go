@@ -2,9 +2,14 @@ package analyzer
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/api/validate/content"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/validation"
 )
 
 // IsDNSSubdomain reports whether s is a DNS-1123 subdomain, the name of
@@ -35,7 +40,8 @@ func IsDNSSubdomain(s string) bool {
 }
 
 // Rejection is one reason the API server's validation of RBAC objects
-// (k8s.io/kubernetes pkg/apis/rbac/validation: ValidatePolicyRule,
+// (k8s.io/kubernetes pkg/apis/rbac/validation: ValidateRBACName,
+// ValidatePolicyRule, ValidateClusterRole's aggregationRule,
 // ValidateRoleBinding, ValidateRoleBindingSubject) rejects a Role,
 // ClusterRole, RoleBinding or ClusterRoleBinding that decodes: such an
 // object is never created (kubectl apply fails), so it grants nothing.
@@ -70,15 +76,93 @@ var subjectKinds = []string{rbacv1.ServiceAccountKind, rbacv1.UserKind, rbacv1.G
 func RBACRejections(obj any) []Rejection {
 	switch o := obj.(type) {
 	case *rbacv1.Role:
-		return policyRuleRejections(o.Rules, true)
+		return append(nameRejections(o.Name), policyRuleRejections(o.Rules, true)...)
 	case *rbacv1.ClusterRole:
-		return policyRuleRejections(o.Rules, false)
+		out := append(nameRejections(o.Name), policyRuleRejections(o.Rules, false)...)
+		return append(out, aggregationRejections(o.AggregationRule)...)
 	case *rbacv1.RoleBinding:
-		return bindingRejections(o.RoleRef, o.Subjects, true)
+		return append(nameRejections(o.Name), bindingRejections(o.RoleRef, o.Subjects, true)...)
 	case *rbacv1.ClusterRoleBinding:
-		return bindingRejections(o.RoleRef, o.Subjects, false)
+		return append(nameRejections(o.Name), bindingRejections(o.RoleRef, o.Subjects, false)...)
 	}
 	return nil
+}
+
+// nameRejections checks the name of an RBAC object as ValidateRBACName
+// does: it is a segment of the object's URL path, so it may not be "." or
+// "..", nor contain "/" or "%" (path.IsValidPathSegmentName). A missing
+// name is not checked here.
+func nameRejections(name string) []Rejection {
+	if name == "" {
+		return nil
+	}
+	if why := content.IsPathSegmentName(name); len(why) > 0 {
+		return []Rejection{{Path: NewPath("metadata", "name"), RuleID: IDInvalidValue,
+			Message: fmt.Sprintf("invalid name %s: it %s (the name of an RBAC object is a segment of its URL path)", Quote(name), strings.Join(why, " and "))}}
+	}
+	return nil
+}
+
+// selectorOperators are the operators of a label selector's expression.
+var selectorOperators = []string{string(metav1.LabelSelectorOpIn), string(metav1.LabelSelectorOpNotIn),
+	string(metav1.LabelSelectorOpExists), string(metav1.LabelSelectorOpDoesNotExist)}
+
+// aggregationRejections checks a ClusterRole's aggregationRule as
+// ValidateClusterRole does: at least one selector, each valid as
+// apimachinery's ValidateLabelSelector checks it on create (label keys
+// and values, operators and their values).
+func aggregationRejections(agg *rbacv1.AggregationRule) []Rejection {
+	if agg == nil {
+		return nil
+	}
+	selectors := NewPath("aggregationRule", "clusterRoleSelectors")
+	if len(agg.ClusterRoleSelectors) == 0 {
+		return []Rejection{{Path: selectors, RuleID: IDInvalidValue,
+			Message: "an aggregationRule must list at least one ClusterRole selector (or be left out)"}}
+	}
+	var out []Rejection
+	reject := func(path Path, format string, args ...any) {
+		out = append(out, Rejection{Path: path, Message: fmt.Sprintf(format, args...), RuleID: IDInvalidValue})
+	}
+	label := func(path Path, key string) {
+		if why := validation.IsQualifiedName(key); len(why) > 0 {
+			reject(path, "invalid label key %s: %s", Quote(key), strings.Join(why, "; "))
+		}
+	}
+	value := func(path Path, v string) {
+		if why := validation.IsValidLabelValue(v); len(why) > 0 {
+			reject(path, "invalid label value %s: %s", Quote(v), strings.Join(why, "; "))
+		}
+	}
+	for i, sel := range agg.ClusterRoleSelectors {
+		at := selectors.Index(i)
+		for _, k := range slices.Sorted(maps.Keys(sel.MatchLabels)) {
+			label(at.Key("matchLabels", k), k)
+			value(at.Key("matchLabels", k), sel.MatchLabels[k])
+		}
+		for j, expr := range sel.MatchExpressions {
+			e := at.Key("matchExpressions").Index(j)
+			switch expr.Operator {
+			case metav1.LabelSelectorOpIn, metav1.LabelSelectorOpNotIn:
+				if len(expr.Values) == 0 {
+					reject(e.Key("values"), "operator %s needs at least one value", expr.Operator)
+				}
+			case metav1.LabelSelectorOpExists, metav1.LabelSelectorOpDoesNotExist:
+				if len(expr.Values) > 0 {
+					reject(e.Key("values"), "operator %s takes no values (remove them)", expr.Operator)
+				}
+			case "":
+				reject(e.Key("operator"), "a selector expression's operator is required: one of %s", strings.Join(selectorOperators, ", "))
+			default:
+				reject(e.Key("operator"), "%s", enumProblem(string(expr.Operator), selectorOperators))
+			}
+			label(e.Key("key"), expr.Key)
+			for k, v := range expr.Values {
+				value(e.Key("values").Index(k), v)
+			}
+		}
+	}
+	return out
 }
 
 // policyRuleRejections checks the rules of a Role (namespaced) or
@@ -131,6 +215,8 @@ func bindingRejections(ref rbacv1.RoleRef, subjects []rbacv1.Subject, namespaced
 	}
 	if ref.Name == "" {
 		reject(NewPath("roleRef", "name"), idRoleRefNotFound, "the name of the role to bind is required")
+	} else if why := content.IsPathSegmentName(ref.Name); len(why) > 0 {
+		reject(NewPath("roleRef", "name"), IDInvalidValue, "invalid role name %s: it %s (no role can have such a name)", Quote(ref.Name), strings.Join(why, " and "))
 	}
 	for i, s := range subjects {
 		if s.Name == "" {

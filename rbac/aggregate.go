@@ -169,8 +169,10 @@ func (s roleSet) add(i int) { s[i/64] |= 1 << (i % 64) }
 
 func (s roleSet) has(i int) bool { return s[i/64]&(1<<(i%64)) != 0 }
 
-// aggregators compiles the aggregation rules of roles; an invalid selector
-// is a problem, and its role keeps its own rules.
+// aggregators compiles the aggregation rules of roles. Their selectors are
+// valid: the API server rejects a ClusterRole with an invalid one
+// (analyzer.RBACRejections), which the model leaves out; a selector that
+// does not compile all the same selects nothing.
 func (m *Model) aggregators(roles []*Role) map[*Role]*aggregator {
 	out := map[*Role]*aggregator{}
 	for _, r := range roles {
@@ -178,14 +180,10 @@ func (m *Model) aggregators(roles []*Role) map[*Role]*aggregator {
 			continue
 		}
 		a := &aggregator{role: r}
-		valid := true
 		for i := range r.Aggregation.ClusterRoleSelectors {
 			sel, err := metav1.LabelSelectorAsSelector(&r.Aggregation.ClusterRoleSelectors[i])
 			if err != nil {
-				valid = false
-				m.Problems = append(m.Problems, Problem{Doc: r.Doc, Path: Step{Role: r, Selector: i}.SelectorPath(),
-					Message: fmt.Sprintf("%s: aggregationRule.clusterRoleSelectors[%d] is invalid (%v): the aggregation controller fails and leaves the rules as written", r, i, err)})
-				continue
+				sel = labels.Nothing()
 			}
 			a.selectors = append(a.selectors, sel)
 			if !r.Builtin() && sel.Matches(labels.Set(r.Labels)) {
@@ -193,9 +191,7 @@ func (m *Model) aggregators(roles []*Role) map[*Role]*aggregator {
 					Message: fmt.Sprintf("%s: aggregationRule.clusterRoleSelectors[%d] selects the ClusterRole itself, which the aggregation controller skips", r, i)})
 			}
 		}
-		if valid {
-			out[r] = a
-		}
+		out[r] = a
 	}
 	return out
 }

@@ -74,6 +74,39 @@ func TestRejectedObjectsGrantNothing(t *testing.T) {
 			getPods, false, "rbac.yaml:6: ClusterRoleBinding b is not applied: the API server rejects it (subjects[0].namespace: a ServiceAccount subject of a ClusterRoleBinding needs a namespace), so it grants nothing"},
 		{"... in a RoleBinding is accepted", binding("RoleBinding", "ns", "b", "- kind: ServiceAccount\n  name: app.v2\n"+user, "ClusterRole", "view"),
 			getPods, true, ""},
+		{"aggregationRule with an invalid selector: not even its own rules", yamlDocs(
+			clusterRole("r", "", "[{matchLabels: {env: prod}}, {matchExpressions: [{key: env, operator: Equals, values: [prod]}]}]", pods),
+			binding("ClusterRoleBinding", "", "b", user, "ClusterRole", "r"),
+		), getPods, false, "rbac.yaml:6: ClusterRole r is not applied: the API server rejects it (aggregationRule.clusterRoleSelectors[1].matchExpressions[0].operator: invalid value \"Equals\": must be one of In, NotIn, Exists, DoesNotExist), so it grants nothing"},
+		{"aggregationRule with In without values", yamlDocs(
+			clusterRole("r", "", "[{matchExpressions: [{key: env, operator: In, values: []}]}]", pods),
+			binding("ClusterRoleBinding", "", "b", user, "ClusterRole", "r"),
+		), getPods, false, "rbac.yaml:6: ClusterRole r is not applied: the API server rejects it (aggregationRule.clusterRoleSelectors[0].matchExpressions[0].values: operator In needs at least one value), so it grants nothing"},
+		{"aggregationRule with an invalid label key", yamlDocs(
+			clusterRole("r", "", "[{matchLabels: {\"a/b/c\": x}}]", pods),
+			binding("ClusterRoleBinding", "", "b", user, "ClusterRole", "r"),
+		), getPods, false, "rbac.yaml:6: ClusterRole r is not applied: the API server rejects it (aggregationRule.clusterRoleSelectors[0].matchLabels[\"a/b/c\"]: invalid label key \"a/b/c\": a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')), so it grants nothing"},
+		{"aggregationRule without selectors", yamlDocs(
+			clusterRole("r", "", "[]", pods),
+			binding("ClusterRoleBinding", "", "b", user, "ClusterRole", "r"),
+		), getPods, false, "rbac.yaml:6: ClusterRole r is not applied: the API server rejects it (aggregationRule.clusterRoleSelectors: an aggregationRule must list at least one ClusterRole selector (or be left out)), so it grants nothing"},
+		{"Role named with a slash", yamlDocs(
+			role("Role", "ns", "team/reader", pods),
+			binding("RoleBinding", "ns", "b", user, "Role", "team/reader"),
+		), getPods, false, "rbac.yaml:4: Role ns/team/reader is not applied: the API server rejects it (metadata.name: invalid name \"team/reader\": it may not contain '/' (the name of an RBAC object is a segment of its URL path)), so it grants nothing"},
+		{"... and a binding to it", yamlDocs(
+			role("Role", "ns", "team/reader", pods),
+			binding("RoleBinding", "ns", "b", user, "Role", "team/reader"),
+		), getPods, false, "rbac.yaml:22: RoleBinding ns/b is not applied: the API server rejects it (roleRef.name: invalid role name \"team/reader\": it may not contain '/' (no role can have such a name)), so it grants nothing"},
+		{"binding named ..", binding("RoleBinding", "ns", "..", user, "ClusterRole", "view"),
+			getPods, false, "rbac.yaml:4: RoleBinding ns/.. is not applied: the API server rejects it (metadata.name: invalid name \"..\": it may not be '..' (the name of an RBAC object is a segment of its URL path)), so it grants nothing"},
+		{"ClusterRoleBinding named with a percent sign", binding("ClusterRoleBinding", "", "100%", user, "ClusterRole", "view"),
+			getPods, false, "rbac.yaml:4: ClusterRoleBinding 100% is not applied: the API server rejects it (metadata.name: invalid name \"100%\": it may not contain '%' (the name of an RBAC object is a segment of its URL path)), so it grants nothing"},
+		{"names with colons, dots and capitals are accepted", yamlDocs(
+			clusterRole("system:Reader.v2", "", "[{matchLabels: {example.com/aggregate: \"true\"}}]", ""),
+			clusterRole("pods", "{example.com/aggregate: \"true\"}", "", pods),
+			binding("ClusterRoleBinding", "", "system:Binding.v2", user, "ClusterRole", "system:Reader.v2"),
+		), getPods, true, ""},
 		{"a rejected redefinition leaves the first in effect", yamlDocs(
 			role("Role", "ns", "r", pods),
 			role("Role", "ns", "r", "- apiGroups: [\"\"]\n  resources: [pods]\n"),
