@@ -171,8 +171,8 @@ func (s roleSet) has(i int) bool { return s[i/64]&(1<<(i%64)) != 0 }
 
 // aggregators compiles the aggregation rules of roles. Their selectors are
 // valid: the API server rejects a ClusterRole with an invalid one
-// (analyzer.RBACRejections), which the model leaves out; a selector that
-// does not compile all the same selects nothing.
+// (analyzer.RBACRejections), which the model leaves out. Should one not
+// compile all the same, it selects nothing.
 func (m *Model) aggregators(roles []*Role) map[*Role]*aggregator {
 	out := map[*Role]*aggregator{}
 	for _, r := range roles {

@@ -226,6 +226,11 @@ description(what, kind, namespace) := sprintf(descriptions[what], [where(kind, n
 
 where("ClusterRole", _) := "in any namespace"
 
+where("Role", namespace) := sprintf("in namespace %s", [result.quote(namespace)]) if {
+	is_string(namespace)
+	namespace != ""
+} else := "in its namespace"
+
 # identities name the identities that the impersonate accesses other than
 # impersonating ServiceAccounts let the subject choose, by what.
 identities := {"impersonate-users": "users", "impersonate-groups": "groups", "impersonate-uids": "UIDs", "impersonate-extras": "user extras"}
@@ -272,11 +277,6 @@ impersonating(whats) := "act as anyone, e.g. system:masters" if {
 words(xs) := xs[0] if {
 	count(xs) == 1
 } else := concat(" and ", [concat(", ", array.slice(xs, 0, count(xs) - 1)), xs[count(xs) - 1]])
-
-where("Role", namespace) := sprintf("in namespace %s", [result.quote(namespace)]) if {
-	is_string(namespace)
-	namespace != ""
-} else := "in its namespace"
 
 # named(pattern) is the list of the accesses of the resources that the
 # resources element pattern names (see names). sensitive has the "*/sub"

@@ -56,10 +56,10 @@ finding(i, rule, kind, namespace, [k, verb, whats]) := result.at(["rules", i, "v
 }
 
 # reach(rule, kind, namespace, whats) says what the entry lets the subject
-# do (whats, keys of rbac.descriptions or rbac.identities) and where that leads. Restricted by
-# resourceNames, it acts on those roles or as those identities only: not
-# as anyone, nor as any ServiceAccount, so the descriptions stop before
-# their parenthesis.
+# do (whats, keys of rbac.descriptions or rbac.identities) and where that
+# leads. Restricted by resourceNames, it acts on those roles or as those
+# identities only: not as anyone, nor as any ServiceAccount, so the
+# descriptions stop before their parenthesis.
 reach(rule, kind, namespace, whats) := sprintf("%s (limited to resourceNames [%s]), a path to whatever they %s; make sure none of them leads to cluster-admin", [
 	concat(" and ", [split(d, " (")[0] | some d in rbac.described(whats, kind, namespace)]),
 	rbac.quoted(rule.resourceNames),
