@@ -35,6 +35,31 @@ type patchRef struct {
 	at         analyzer.Path // the list item, for messages about the whole patch
 }
 
+// generator is a configMapGenerator or secretGenerator entry: its name
+// and the list item.
+type generator struct {
+	entry
+	kind   string // ConfigMap or Secret
+	hashed bool   // kustomize appends a hash of the content to the name
+}
+
+// generates reports whether g made the object named rendered, through
+// the kustomizations of path (g's, then those that include it, in order):
+// g's name with their prefixes and suffixes, then, unless disabled, "-"
+// and the 10 characters of kustomize's content hash (appended once all of
+// them ran).
+func (g generator) generates(kind, rendered string, path []*kustomization) bool {
+	if kind != g.kind {
+		return false
+	}
+	name := rename(g.value, path)
+	if !g.hashed {
+		return rendered == name
+	}
+	hash, ok := strings.CutPrefix(rendered, name+"-")
+	return ok && len(hash) == 10 && strings.Trim(hash, "abcdefghijklmnopqrstuvwxyz0123456789") == ""
+}
+
 // image is an images: entry.
 type image struct {
 	at                            analyzer.Path
@@ -65,7 +90,7 @@ type kustomization struct {
 	replicas              map[string]entry // name → count entry
 	labels                map[string]entry // label key → value entry
 	annotations           map[string]entry // commonAnnotations key → value entry
-	generators            []entry          // configMapGenerator and secretGenerator names
+	generators            []generator      // configMapGenerator and secretGenerator entries
 	helmCharts            []entry          // helmCharts (and helmChartInflationGenerator) items, by chart name
 
 	// Filled while visiting: the kustomizations it includes (resources and
@@ -122,10 +147,17 @@ func parseKustomization(docs []*analyzer.Document, dir, abs string) *kustomizati
 			k.files = append(k.files, entry{value: p.Value, path: at.Key(pk.Value)})
 		}
 	})
-	for _, gen := range []string{"configMapGenerator", "secretGenerator"} {
-		eachItem(root, gen, func(at analyzer.Path, n *yaml.Node) {
+	// kustomize hashes a generated name unless the entry's options or
+	// generatorOptions disable it.
+	_, opts := field(root, "generatorOptions")
+	unhashed := isTrue(fieldScalar(opts, "disableNameSuffixHash"))
+	for _, gen := range [][2]string{{"configMapGenerator", "ConfigMap"}, {"secretGenerator", "Secret"}} {
+		kind := gen[1]
+		eachItem(root, gen[0], func(at analyzer.Path, n *yaml.Node) {
 			if _, name := field(n, "name"); name != nil && name.Kind == yaml.ScalarNode {
-				k.generators = append(k.generators, entry{value: name.Value, path: at})
+				_, opts := field(n, "options")
+				hashed := !unhashed && !isTrue(fieldScalar(opts, "disableNameSuffixHash"))
+				k.generators = append(k.generators, generator{entry: entry{value: name.Value, path: at}, kind: kind, hashed: hashed})
 			}
 			eachItem(n, "files", func(fat analyzer.Path, s *yaml.Node) {
 				if s.Kind == yaml.ScalarNode {
@@ -314,6 +346,12 @@ func fieldScalar(m *yaml.Node, name string) string {
 		return v.Value
 	}
 	return ""
+}
+
+// isTrue reports whether a scalar is a YAML true (1.1 spellings too, as
+// kustomize decodes a kustomization).
+func isTrue(v string) bool {
+	return slices.Contains([]string{"true", "yes", "on", "y"}, strings.ToLower(v))
 }
 
 // eachItem calls fn for each item of the sequence in the kustomization

@@ -664,13 +664,21 @@ func (b *build) object(res *resource.Resource) *object {
 		k := b.kustomizationAt(origin.ConfiguredIn)
 		o.generated = k
 		if k != nil {
-			for _, g := range k.generators {
-				if strings.HasPrefix(res.GetName(), g.value) {
-					o.generator, o.name = g.path, g.value
-					break
+			// The generator whose name, renamed along a path up to the
+			// root, is the rendered one (exactly: generators named app
+			// and app-extra are two).
+			kind, rendered := res.GetKind(), res.GetName()
+			o.chain = b.chain(k, "", func(path []*kustomization) bool {
+				for _, g := range k.generators {
+					if g.generates(kind, rendered, path) {
+						if o.name == "" {
+							o.generator, o.name = g.path, g.value
+						}
+						return true
+					}
 				}
-			}
-			o.chain = b.chain(k, "", "", "")
+				return false
+			})
 		}
 	case origin.Path != "" && origin.Repo == "":
 		abs := filepath.Join(b.root.abs, filepath.FromSlash(origin.Path))
@@ -678,7 +686,11 @@ func (b *build) object(res *resource.Resource) *object {
 		if o.src != nil {
 			o.name = o.src.Name
 		}
-		o.chain = b.chain(nil, abs, o.name, res.GetName())
+		var named func([]*kustomization) bool
+		if o.name != "" {
+			named = func(path []*kustomization) bool { return rename(o.name, path) == res.GetName() }
+		}
+		o.chain = b.chain(nil, abs, named)
 	}
 	return o
 }
@@ -688,12 +700,12 @@ func (b *build) object(res *resource.Resource) *object {
 // (or generated the object), then those that include it, up to the root.
 // kustomize's transformer annotations would say the same at a cost of a
 // third of the build. An object reached along several paths (a base
-// included twice) was renamed along one of them: the paths whose prefixes
-// and suffixes turn name (its source name, "" when unknown) into the
-// rendered one are the object's; when none or all do, it gets the
-// kustomizations of all of them, and the values decide (see
-// object.Source).
-func (b *build) chain(owner *kustomization, file, name, rendered string) []*kustomization {
+// included twice) was renamed along one of them: the paths that named
+// accepts (those whose prefixes and suffixes turn its source name into
+// the rendered one; nil when the name is unknown) are the object's; when
+// none or all are, it gets the kustomizations of all of them, and the
+// values decide (see object.Source).
+func (b *build) chain(owner *kustomization, file string, named func(path []*kustomization) bool) []*kustomization {
 	if b.parents == nil {
 		b.parents = map[*kustomization][]*kustomization{}
 		for _, k := range b.order {
@@ -744,15 +756,15 @@ func (b *build) chain(owner *kustomization, file, name, rendered string) []*kust
 	for _, k := range starts {
 		up(k, nil)
 	}
-	if name != "" && len(paths) <= maxPaths {
-		var named [][]*kustomization
+	if named != nil && len(paths) <= maxPaths {
+		var kept [][]*kustomization
 		for _, p := range paths {
-			if rename(name, p) == rendered {
-				named = append(named, p)
+			if named(p) {
+				kept = append(kept, p)
 			}
 		}
-		if len(named) > 0 {
-			paths = named
+		if len(kept) > 0 {
+			paths = kept
 		}
 	}
 	var out []*kustomization

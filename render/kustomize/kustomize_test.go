@@ -302,3 +302,34 @@ func TestFixesRendered(t *testing.T) {
 		})
 	}
 }
+
+// TestGenerators checks that each generated object points at the
+// generator that made it (testdata/render/kustomize/rules/generators.txtar),
+// at the generator entry's first field.
+func TestGenerators(t *testing.T) {
+	abs, err := filepath.Abs("../../testdata/render/kustomize/rules/generators.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule := &analyzer.Rule{ID: "test-path", Severity: analyzer.SeverityInfo, Kinds: []string{"ConfigMap", "Secret"}, Run: func(p *analyzer.Pass) {
+		p.Report(analyzer.Finding{Path: analyzer.NewPath("metadata", "name"), Message: p.Doc.Kind + " " + p.Doc.Name})
+	}}
+	diags := analyzertest.RunArchive(t, abs, []*analyzer.Rule{rule}, analyzertest.WithRenderer(render.New(kustomize.New())))
+	var got []string
+	for _, d := range diags {
+		got = append(got, fmt.Sprintf("%s:%d:%d", d.File, d.Range.Start.Line, d.Range.Start.Column))
+	}
+	slices.Sort(got)
+	want := []string{
+		"plain/kustomization.yaml:2:3",
+		"plain/kustomization.yaml:5:3",
+		"renamed/kustomization.yaml:13:3",
+		"renamed/kustomization.yaml:4:3",
+		"renamed/kustomization.yaml:7:3",
+		"unhashed/base/kustomization.yaml:4:3",
+		"unhashed/base/kustomization.yaml:7:3",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings at %q, want %q", got, want)
+	}
+}
