@@ -7,6 +7,7 @@ import (
 
 	yaml "go.yaml.in/yaml/v3"
 	"sigs.k8s.io/kustomize/api/types"
+	kyamlutils "sigs.k8s.io/kustomize/kyaml/utils"
 
 	"github.com/kvet-dev/kvet/analyzer"
 )
@@ -60,6 +61,41 @@ func (g generator) generates(kind, rendered string, path []*kustomization) bool 
 	return ok && len(hash) == 10 && strings.Trim(hash, "abcdefghijklmnopqrstuvwxyz0123456789") == ""
 }
 
+// replacement is one target of a replacements: entry written in the
+// kustomization (not in a file it names): the objects it selects and the
+// fields it sets in them.
+type replacement struct {
+	sel     selector
+	rejects []selector
+	fields  []fieldPath
+}
+
+// fieldPath is a field a replacement sets: its path as kustomize splits
+// it ("spec.containers.[name=app].image"), and the fieldPaths element
+// (the target itself for the default, metadata.name).
+type fieldPath struct {
+	elems []string
+	at    analyzer.Path
+}
+
+// selector is a kustomize object selector (a replacement target's select
+// or reject): regular expressions, "" for any.
+type selector struct {
+	group, version, kind, name, namespace string
+	// labeled is set when it selects by labelSelector or
+	// annotationSelector, which kvet does not evaluate.
+	labeled bool
+}
+
+// parseSelector reads a selector mapping.
+func parseSelector(n *yaml.Node) selector {
+	return selector{
+		group: fieldScalar(n, "group"), version: fieldScalar(n, "version"), kind: fieldScalar(n, "kind"),
+		name: fieldScalar(n, "name"), namespace: fieldScalar(n, "namespace"),
+		labeled: fieldScalar(n, "labelSelector") != "" || fieldScalar(n, "annotationSelector") != "",
+	}
+}
+
 // image is an images: entry.
 type image struct {
 	at                            analyzer.Path
@@ -91,6 +127,7 @@ type kustomization struct {
 	labels                map[string]entry // label key → value entry
 	annotations           map[string]entry // commonAnnotations key → value entry
 	generators            []generator      // configMapGenerator and secretGenerator entries
+	replacements          []replacement    // targets of the inline replacements, in order
 	helmCharts            []entry          // helmCharts (and helmChartInflationGenerator) items, by chart name
 
 	// Filled while visiting: the kustomizations it includes (resources and
@@ -146,6 +183,26 @@ func parseKustomization(docs []*analyzer.Document, dir, abs string) *kustomizati
 		if pk, p := field(n, "path"); p != nil && p.Kind == yaml.ScalarNode {
 			k.files = append(k.files, entry{value: p.Value, path: at.Key(pk.Value)})
 		}
+		eachItem(n, "targets", func(tat analyzer.Path, t *yaml.Node) {
+			_, sel := field(t, "select")
+			if sel == nil {
+				return // kustomize refuses it
+			}
+			tat = slices.Concat(at, tat)
+			r := replacement{sel: parseSelector(sel)}
+			eachItem(t, "reject", func(_ analyzer.Path, rej *yaml.Node) {
+				r.rejects = append(r.rejects, parseSelector(rej))
+			})
+			eachItem(t, "fieldPaths", func(fat analyzer.Path, fp *yaml.Node) {
+				if fp.Kind == yaml.ScalarNode && fp.Value != "" {
+					r.fields = append(r.fields, fieldPath{elems: kyamlutils.SmarterPathSplitter(fp.Value, "."), at: slices.Concat(tat, fat)})
+				}
+			})
+			if _, fps := field(t, "fieldPaths"); fps == nil {
+				r.fields = []fieldPath{{elems: []string{"metadata", "name"}, at: tat}}
+			}
+			k.replacements = append(k.replacements, r)
+		})
 	})
 	// kustomize hashes a generated name unless the entry's options or
 	// generatorOptions disable it.

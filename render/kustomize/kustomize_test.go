@@ -257,9 +257,9 @@ func TestFixesRendered(t *testing.T) {
 		// What comes after the base decides the values: a JSON 6902
 		// replace of the job spec; replacements; a patch.
 		{"fixoverridden", map[string]bool{
-			"replaced/base/cj.yaml:11:5 job-backoff-limit-unset":       false,
-			"replacements/base/cj.yaml:7:13 cronjob-timezone-invalid":  false,
-			"replacements/base/cj.yaml:8:22 cronjob-concurrency-allow": false,
+			"replaced/base/cj.yaml:11:5 job-backoff-limit-unset":                      false,
+			"replacements/overlay/kustomization.yaml:12:18 cronjob-concurrency-allow": false,
+			"replacements/overlay/kustomization.yaml:16:18 cronjob-timezone-invalid":  false,
 			// set by the patch, to the base's value
 			"samevalue/overlay/kustomization.yaml:10:26 cronjob-concurrency-allow": true,
 		}},
@@ -269,6 +269,16 @@ func TestFixesRendered(t *testing.T) {
 			"base/cj.yaml:5:1 cronjob-concurrency-allow":                 false,
 			"base/cj.yaml:10:5 job-backoff-limit-unset":                  true,
 			"patched/overlay/policy.yaml:6:22 cronjob-concurrency-allow": false,
+		}},
+		// Values that replacements set are at the target's fieldPaths
+		// element (never at the base's line, which holds the value
+		// replaced), with no fix; the CronJob the replacement rejects
+		// keeps the base's line and its fix.
+		{"replacements", map[string]bool{
+			"overlay/kustomization.yaml:14:18 cronjob-concurrency-allow": false,
+			"overlay/kustomization.yaml:19:7 cronjob-timezone-invalid":   false,
+			"overlay/kustomization.yaml:25:7 image-tag-mutable":          false,
+			"base/cronjobs.yaml:32:22 cronjob-concurrency-allow":         true,
 		}},
 		// The overlay's patch tests the value the fix would change.
 		{"fixjsontest", map[string]bool{

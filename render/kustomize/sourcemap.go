@@ -33,16 +33,19 @@ type object struct {
 // existing ancestor in the rendered object, is attributed to the first of:
 //   - for a mapping or list, the resource's own document when it has it
 //     there;
-//   - the last patch (strategic merge or JSON 6902) that sets that value,
-//     even when the resource's document holds the same one (the patch
-//     decides: editing the document would change nothing), or, for a
-//     value the resource's document does not hold, the kustomization entry
-//     of the transformer that sets it (images, namespace,
-//     namePrefix/nameSuffix, replicas, labels, annotations);
+//   - the fieldPaths element of the last replacement (a replacements:
+//     target) that sets the field, or the last patch (strategic merge or
+//     JSON 6902) that sets that value, even when the resource's document
+//     holds the same one (the replacement or patch decides: editing the
+//     document would change nothing), or, for a value the resource's
+//     document does not hold, the kustomization entry of the transformer
+//     that sets it (images, namespace, namePrefix/nameSuffix, replicas,
+//     labels, annotations);
 //   - the resource's document, exact when the value there is the rendered
 //     one; when it holds another value (set by something kvet does not
-//     follow, such as a name reference or a replacement), the position is
-//     right, the fix would not be exact;
+//     follow, such as a name reference, or a replacement read from a file
+//     or selecting by label), the position is right, the fix would not be
+//     exact;
 //
 // else its parent is tried, up to the object's start.
 func (o *object) Source(d *analyzer.Document, p analyzer.Path, _ bool) analyzer.Source {
@@ -86,6 +89,10 @@ func (o *object) attribute(nodes []*yaml.Node, q analyzer.Path, d *analyzer.Docu
 	same := srcNode != nil && sameScalar(srcNode, rn)
 	for i := len(o.chain) - 1; i >= 0; i-- {
 		k := o.chain[i]
+		// Replacements run last, after k's prefix and suffix.
+		if s, ok := replaced(k, d, nodes, q, o.names(i+1, d.Name)); ok {
+			return s, true
+		}
 		names := o.names(i, d.Name)
 		if isScalar && !same {
 			if s, ok := o.transformed(k, nodes, q, names, srcNode); ok {
@@ -105,7 +112,7 @@ func (o *object) attribute(nodes []*yaml.Node, q analyzer.Path, d *analyzer.Docu
 }
 
 // names returns the names the object may have had when the kustomization
-// at index i of its chain ran, for matching its patches and transformers as
+// at index i of its chain ran (i+1: once its prefix and suffix had), for matching its patches and transformers as
 // kustomize selects objects (by their original name or their current
 // one): the source's name, that name with the prefixes and suffixes of the
 // kustomizations before i, and the rendered name.
@@ -183,6 +190,79 @@ func (o *object) patched(k *kustomization, p patchRef, nodes []*yaml.Node, q ana
 		}
 	}
 	return analyzer.Source{}, false
+}
+
+// replaced returns the fieldPaths element of the last replacement of k
+// that sets q (or an ancestor of q) in the object d, names the names it
+// may have had then (see object.names). A target that a label or
+// annotation selector selects or rejects is not followed.
+func replaced(k *kustomization, d *analyzer.Document, nodes []*yaml.Node, q analyzer.Path, names []string) (analyzer.Source, bool) {
+	if k.doc == nil {
+		return analyzer.Source{}, false
+	}
+	for i := len(k.replacements) - 1; i >= 0; i-- {
+		r := k.replacements[i]
+		if !r.sel.selects(d, names) || slices.ContainsFunc(r.rejects, func(s selector) bool { return s.labeled || s.selects(d, names) }) {
+			continue
+		}
+		for j := len(r.fields) - 1; j >= 0; j-- {
+			if fieldPathMatches(r.fields[j].elems, nodes, q) {
+				return analyzer.Source{Doc: k.doc, Path: r.fields[j].at}, true
+			}
+		}
+	}
+	return analyzer.Source{}, false
+}
+
+// selects reports whether s selects the object d, named one of names.
+func (s selector) selects(d *analyzer.Document, names []string) bool {
+	group, version, ok := strings.Cut(d.APIVersion, "/")
+	if !ok {
+		group, version = "", d.APIVersion
+	}
+	return !s.labeled &&
+		(s.group == "" || selects(s.group, group)) && (s.version == "" || selects(s.version, version)) &&
+		(s.kind == "" || selects(s.kind, d.Kind)) && (s.name == "" || selects(s.name, names...)) &&
+		(s.namespace == "" || selects(s.namespace, d.Namespace))
+}
+
+// fieldPathMatches reports whether a kustomize field path (split) names
+// q's first len(elems) elements: a key, a list index, "*" (any item), or
+// "[key=value]" (the item whose key is value; "[=value]", the scalar
+// item).
+func fieldPathMatches(elems []string, nodes []*yaml.Node, q analyzer.Path) bool {
+	if len(elems) > len(q) {
+		return false
+	}
+	for i, el := range elems {
+		e := q[i]
+		if !e.IsIndex {
+			if el != e.Key {
+				return false
+			}
+			continue
+		}
+		item := nodes[i+1]
+		key, value, isItem := strings.Cut(strings.TrimSuffix(strings.TrimPrefix(el, "["), "]"), "=")
+		switch n, err := strconv.Atoi(el); {
+		case el == "*":
+		case err == nil:
+			if n != e.Index {
+				return false
+			}
+		case !strings.HasPrefix(el, "[") || !isItem:
+			return false
+		case key == "":
+			if item.Kind != yaml.ScalarNode || item.Value != value {
+				return false
+			}
+		default:
+			if scalar(item, key) != value {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // jsonPatched returns the source of q in a JSON 6902 patch: the value of
