@@ -531,3 +531,113 @@ spec:
 		t.Errorf("missing limits at line %d, want 14 (the else branch's resources)", r.Start.Line)
 	}
 }
+
+// TestMatchSegmentsByContent: of documents whose names an include writes
+// (nothing of the name is literal), a rendered object goes to the
+// document that writes its keys and values, so one an {{ if }} left out
+// does not take the next one's findings.
+func TestMatchSegmentsByContent(t *testing.T) {
+	tmpl := `{{- if .Values.migrate.enabled }}
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {{ include "c.migrateName" . }}
+spec:
+  backoffLimit: 1
+  activeDeadlineSeconds: 100
+  ttlSecondsAfterFinished: 100
+  template:
+    spec:
+      serviceAccountName: sa
+      restartPolicy: Never
+      containers:
+        - name: migrate
+          image: migrate:1
+          resources:
+            limits: {cpu: 1, memory: 1Gi}
+            requests: {cpu: 1, memory: 1Gi}
+---
+{{- end }}
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {{ include "c.cleanupName" . }}
+spec:
+  backoffLimit: 50
+  template:
+    spec:
+      serviceAccountName: sa
+      restartPolicy: Never
+      containers:
+        - name: cleanup
+          image: cleanup:1
+`
+	migrate := `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: rel-migrate
+spec:
+  backoffLimit: 1
+  activeDeadlineSeconds: 100
+  ttlSecondsAfterFinished: 100
+  template:
+    spec:
+      serviceAccountName: sa
+      restartPolicy: Never
+      containers:
+        - name: migrate
+          image: migrate:1
+          resources:
+            limits: {cpu: 1, memory: 1Gi}
+            requests: {cpu: 1, memory: 1Gi}
+`
+	cleanup := `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: rel-cleanup
+spec:
+  backoffLimit: 50
+  template:
+    spec:
+      serviceAccountName: sa
+      restartPolicy: Never
+      containers:
+        - name: cleanup
+          image: cleanup:1
+`
+	paths := []analyzer.Path{
+		analyzer.NewPath("spec", "activeDeadlineSeconds"),
+		analyzer.NewPath("spec", "backoffLimit"),
+		analyzer.NewPath("spec", "template", "spec", "containers").Index(0),
+	}
+	tests := []struct {
+		name     string
+		rendered string
+		want     []string // per document, the position of each path
+	}{
+		{"migrate left out", cleanup, []string{"26:1 27:17 33:11"}},
+		{"both", migrate + "---\n" + cleanup, []string{"8:26 7:17 15:11", "26:1 27:17 33:11"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := NewSource(&analyzer.File{Path: "templates/jobs.yaml", Content: []byte(tmpl)})
+			docs, _ := analyzer.NewLoader(nil).Parse(&analyzer.File{Path: "r", Content: []byte(tt.rendered)})
+			if len(docs) != len(tt.want) {
+				t.Fatalf("%d documents rendered, want %d", len(docs), len(tt.want))
+			}
+			for _, d := range docs {
+				s.Add(d)
+			}
+			for i, d := range docs {
+				var got []string
+				for _, p := range paths {
+					r, _ := s.Locate(d, p, false)
+					got = append(got, fmt.Sprintf("%d:%d", r.Start.Line, r.Start.Column))
+				}
+				if g := strings.Join(got, " "); g != tt.want[i] {
+					t.Errorf("Job %s: %s at %s, want %s", d.Name, paths, g, tt.want[i])
+				}
+			}
+		})
+	}
+}

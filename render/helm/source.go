@@ -53,7 +53,7 @@ func (s *Source) segment(d *analyzer.Document) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.segOf == nil {
-		s.segOf = matchSegments(s.outline.segments, s.docs)
+		s.segOf = s.outline.matchSegments(s.docs)
 	}
 	seg, ok := s.segOf[d.Index]
 	if !ok {
@@ -62,24 +62,29 @@ func (s *Source) segment(d *analyzer.Document) int {
 	return seg
 }
 
-// matchSegments pairs rendered documents with template segments: one to
-// one when the counts, kinds and names agree; otherwise by kind and name,
-// each object going to the next segment after its kind's previous one
+// matchSegments pairs rendered documents with the template's segments:
+// one to one when the counts, kinds and names agree; otherwise by kind
+// and name, each object going to a segment after its kind's previous one
 // that may render it (or, past them, to the last: a {{ range }} rendering
 // several objects from one segment), then to a segment whose kind is
 // templated. A segment whose name is known (literal, or literal around
-// template actions) takes only the objects its name matches, so an
+// template actions) takes only the objects its name matches; of several
+// segments that may render an object (names an include writes), the one
+// whose literal keys and values are most the object's, less those it
+// writes that the object does not hold, else the first. Either way an
 // object that an {{ if }} dropped leaves its segment empty instead of
 // shifting the later ones.
-func matchSegments(segs []segment, docs []*analyzer.Document) map[int]int {
+func (t *Outline) matchSegments(docs []*analyzer.Document) map[int]int {
+	segs := t.segments
 	type doc struct {
 		index      int
 		kind, name string
+		d          *analyzer.Document
 	}
 	var rendered []doc
 	for _, d := range docs {
 		if !slices.ContainsFunc(rendered, func(r doc) bool { return r.index == d.Index }) {
-			rendered = append(rendered, doc{d.Index, d.Kind, d.Name})
+			rendered = append(rendered, doc{d.Index, d.Kind, d.Name, d})
 		}
 	}
 	out := map[int]int{}
@@ -124,7 +129,7 @@ func matchSegments(segs []segment, docs []*analyzer.Document) map[int]int {
 		case len(cands) > 0:
 			next := cands[len(cands)-1]
 			if k := slices.IndexFunc(cands, func(i int) bool { return i > prev }); k >= 0 {
-				next = cands[k]
+				next = t.pickSegment(cands[k:], r.d)
 			}
 			out[r.index] = next
 			last[r.kind] = next
@@ -135,4 +140,26 @@ func matchSegments(segs []segment, docs []*analyzer.Document) map[int]int {
 		}
 	}
 	return out
+}
+
+// pickSegment chooses among the segments cands (indices in template
+// order) the one that rendered the object d: the one that writes the
+// most of its keys and values, less what it writes that the object does
+// not hold (the document of an {{ if }} that did not run), else the
+// first.
+func (t *Outline) pickSegment(cands []int, d *analyzer.Document) int {
+	best := cands[0]
+	if len(cands) < 2 {
+		return best
+	}
+	want := map[string]bool{}
+	renderedTokens(d.Root(), want)
+	bestScore := 0
+	for k, i := range cands {
+		matched, extra := t.blockScore(block{from: t.segments[i].start, to: t.segments[i].end}, want)
+		if sc := matched - extra; k == 0 || sc > bestScore {
+			best, bestScore = i, sc
+		}
+	}
+	return best
 }
