@@ -270,26 +270,33 @@ func repeated(m *yaml.Node, key string) bool {
 }
 
 // pickItem chooses the template item for a rendered sequence item: the
-// one whose literal name (or scalar value) is the rendered one; else the
-// one that writes the most of the rendered item's keys and values (items
-// in {{ if }} blocks that did not render shift positions); else by
-// position, an item inside a {{ range }} standing for all it renders.
+// one whose literal name (or scalar value) is the rendered one; else, of
+// the items whose name is not a literal other one, the one that writes
+// the most of the rendered item's keys and values less what it writes
+// that the rendered item does not hold (items in {{ if }} blocks that did
+// not render shift positions); else by position, an item inside a
+// {{ range }} standing for all it renders.
 func (t *Outline) pickItem(b block, items []int, rendered *yaml.Node, index, parent int) int {
-	if want, ok := itemName(rendered); ok {
-		var named []int
+	want, named := itemName(rendered)
+	var other []int // items named otherwise: never the rendered one
+	if named {
+		var same []int
 		for _, i := range items {
-			if t.itemNamed(b, i, want) {
-				named = append(named, i)
+			switch names, known := t.itemNames(b, i); {
+			case slices.Contains(names, want):
+				same = append(same, i)
+			case known:
+				other = append(other, i)
 			}
 		}
-		switch len(named) {
+		switch len(same) {
 		case 0:
 		case 1:
-			return named[0]
+			return same[0]
 		default:
 			// Items of the same name in {{ if }} ... {{ else }} branches:
 			// the one that writes the most of the rendered item.
-			items = named
+			items, other = same, nil
 			index = -1
 		}
 	}
@@ -303,17 +310,23 @@ func (t *Outline) pickItem(b block, items []int, rendered *yaml.Node, index, par
 		}
 		n++
 	}
+	if slices.Contains(other, pos) {
+		pos = -1
+	}
 	if len(items) < 2 {
 		return pos
 	}
-	want := map[string]bool{}
-	renderedTokens(rendered, want)
-	best, bestScore := pos, -1
+	tokens := map[string]bool{}
+	renderedTokens(rendered, tokens)
+	best, bestScore := pos, 0
 	if pos >= 0 {
-		bestScore = t.score(b, pos, want)
+		bestScore = t.score(b, pos, tokens)
 	}
 	for _, i := range items {
-		if sc := t.score(b, i, want); sc > bestScore {
+		if slices.Contains(other, i) {
+			continue
+		}
+		if sc := t.score(b, i, tokens); best < 0 || sc > bestScore {
 			best, bestScore = i, sc
 		}
 	}
@@ -321,10 +334,11 @@ func (t *Outline) pickItem(b block, items []int, rendered *yaml.Node, index, par
 }
 
 // score counts the keys and values of the rendered item (want) that the
-// template item on line i writes literally.
+// template item on line i writes literally, less those it writes that
+// are not in want.
 func (t *Outline) score(b block, i int, want map[string]bool) int {
-	matched, _ := t.blockScore(t.itemBlock(b, i), want)
-	return matched
+	matched, extra := t.blockScore(t.itemBlock(b, i), want)
+	return matched - extra
 }
 
 // blockScore counts the keys and values of a rendered node (want) that
@@ -376,31 +390,68 @@ func renderedTokens(n *yaml.Node, into map[string]bool) {
 	}
 }
 
-// itemNamed reports whether item line i writes want as its name (or as
-// its scalar value). Any of the item's name lines counts: {{ if }}
-// branches may write one each, and of a name written twice the rendered
-// item has the last.
-func (t *Outline) itemNamed(b block, i int, want string) bool {
+// itemNames returns the names that item line i writes literally (or its
+// literal scalar value), and whether every name it may render is among
+// them. Any of the item's name lines counts: {{ if }} branches may write
+// one each, and of a name written twice the rendered item has the last.
+func (t *Outline) itemNames(b block, i int) (names []string, known bool) {
 	l := t.lines[i]
 	if !l.hasKey {
-		if n := t.flow(i); n != nil && n.Kind == yaml.MappingNode {
+		if n := t.flow(i); n != nil {
 			// - {name: a, image: "a:1"}
-			name, ok := itemName(n)
-			return ok && name == want
-		}
-		v, ok := t.value(i)
-		return ok && v == want
-	}
-	ib := t.itemBlock(b, i)
-	lines, _ := t.children(ib)
-	for _, j := range lines {
-		if t.lines[j].key == "name" {
-			if v, ok := t.value(j); ok && v == want {
-				return true
+			if name, ok := itemName(n); ok && n.Kind == yaml.MappingNode {
+				return []string{name}, true
 			}
+			return nil, false
+		}
+		v, ok := t.scalar(i)
+		if !ok {
+			return nil, false
+		}
+		return []string{v}, true
+	}
+	known = true
+	lines, _ := t.children(t.itemBlock(b, i))
+	for _, j := range lines {
+		if t.lines[j].key != "name" {
+			continue
+		}
+		v, ok := t.scalar(j)
+		if !ok {
+			known = false
+			continue
+		}
+		names = append(names, v)
+	}
+	return names, known && len(names) > 0
+}
+
+// scalar returns the scalar written literally and whole as the value on
+// line i, as YAML reads it (quotes and escapes resolved); ok is false for
+// a templated value, a collection, a block scalar, or a value that goes
+// on over the next lines.
+func (t *Outline) scalar(i int) (string, bool) {
+	l := t.lines[i]
+	if !l.literal || l.valueEnd <= l.valueStart || t.flow(i) != nil {
+		return "", false
+	}
+	for j := i + 1; j < len(t.lines); j++ {
+		if n := t.lines[j]; !n.skip {
+			if n.col > l.col && !n.dash && !n.hasKey {
+				return "", false // a plain or quoted scalar continued
+			}
+			break
 		}
 	}
-	return false
+	text := t.valueText(i, l)
+	if isBlockIndicator([]byte(text)) {
+		return "", false
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(text), &doc); err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.ScalarNode {
+		return "", false
+	}
+	return doc.Content[0].Value, true
 }
 
 // flow returns the node of a flow collection written literally as the

@@ -641,3 +641,86 @@ spec:
 		})
 	}
 }
+
+// TestLocateItemLeftOut: a sequence item that an {{ if }} left out does
+// not take the next item's findings: an item whose literal name is not
+// the rendered one is never chosen, and of items that tie on what they
+// write of the rendered item, the one that writes nothing else wins.
+func TestLocateItemLeftOut(t *testing.T) {
+	tmpl := `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}-web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      serviceAccountName: web
+      containers:
+        {{- if .Values.sidecar.enabled }}
+        - name: sidecar
+          image: "envoy:v1"
+          ports: [{containerPort: 15001, protocol: TCP}]
+          resources:
+            limits:
+              cpu: 1
+        {{- end }}
+        - name: {{ .Chart.Name }}
+          image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default "latest" }}"
+          ports:
+            {{- if .Values.metrics }}
+            - containerPort: 9090
+              protocol: TCP
+            {{- end }}
+            - containerPort: {{ .Values.port }}
+              protocol: TCP
+          resources:
+            {{- toYaml .Values.resources | nindent 12 }}
+`
+	out := `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: rel-web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      serviceAccountName: web
+      containers:
+        - name: c
+          image: "nginx:latest"
+          ports:
+            - containerPort: 8080
+              protocol: TCP
+          resources:
+            {}
+`
+	s := NewSource(&analyzer.File{Path: "templates/deploy.yaml", Content: []byte(tmpl)})
+	docs, _ := analyzer.NewLoader(nil).Parse(&analyzer.File{Path: "r", Content: []byte(out)})
+	if len(docs) != 1 {
+		t.Fatalf("%d documents", len(docs))
+	}
+	s.Add(docs[0])
+	c := analyzer.NewPath("spec", "template", "spec", "containers").Index(0)
+	for _, tt := range []struct {
+		path analyzer.Path
+		want string
+	}{
+		{c, "22:11"},
+		{c.Key("image"), "23:18"},
+		{c.Key("resources", "limits"), "31:11"},
+		{c.Key("ports").Index(0), "29:15"},
+		{c.Key("ports").Index(0).Key("containerPort"), "29:30"},
+	} {
+		r, _ := s.Locate(docs[0], tt.path, false)
+		if got := fmt.Sprintf("%d:%d", r.Start.Line, r.Start.Column); got != tt.want {
+			t.Errorf("Locate(%s) at %s, want %s (line %q)", tt.path, got, tt.want, strings.TrimSpace(string(s.File().Line(r.Start.Line))))
+		}
+	}
+}
