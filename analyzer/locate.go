@@ -24,16 +24,24 @@ func (d *Document) Locate(p Path, atKey bool) Range {
 			return r
 		}
 	}
-	node, key, depth := walk(d.Root(), p)
+	return d.File.LocateNode(d.Root(), p, atKey)
+}
+
+// LocateNode resolves field path p in root, a node tree whose positions
+// are in the file's text, by Locate's conventions. A renderer that finds
+// a literal part of a rendered object in its source (a flow collection
+// written in a Helm template) resolves the rest of a path with it.
+func (f *File) LocateNode(root *yaml.Node, p Path, atKey bool) Range {
+	node, key, depth := walk(root, p)
 	if depth == len(p) && !atKey {
 		if node.Kind == yaml.ScalarNode || node.Kind == yaml.AliasNode {
-			return d.tokenRange(node)
+			return f.tokenRange(node)
 		}
 	}
 	if key != nil {
-		return d.tokenRange(key)
+		return f.tokenRange(key)
 	}
-	return d.lineRange(node)
+	return f.lineRange(node)
 }
 
 // tokenRange covers one scalar or alias token as written in the source.
@@ -68,9 +76,12 @@ func (f *File) tokenRange(n *yaml.Node) Range {
 }
 
 // lineRange covers from the node's start to the end of its line.
-func (d *Document) lineRange(n *yaml.Node) Range {
+func (d *Document) lineRange(n *yaml.Node) Range { return d.File.lineRange(n) }
+
+// lineRange covers from the node's start to the end of its line.
+func (f *File) lineRange(n *yaml.Node) Range {
 	start := Position{Line: n.Line, Column: n.Column}
-	width := max(1, d.File.widthToEnd(n.Line, n.Column))
+	width := max(1, f.widthToEnd(n.Line, n.Column))
 	return Range{Start: start, End: Position{Line: n.Line, Column: n.Column + width}}
 }
 

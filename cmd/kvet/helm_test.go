@@ -31,7 +31,7 @@ var jobsFindings = []*regexp.Regexp{
 	finding("jobs/templates/cronjob.yaml", 10, 5, "info", "job-backoff-limit-unset"),
 	finding("jobs/templates/cronjob.yaml", 12, 9, "warning", "default-service-account"),
 	finding("jobs/templates/cronjob.yaml", 18, 13, "warning", "resource-limits-missing"),
-	finding("jobs/templates/role.yaml", 13, 14, "warning", "rbac-secrets-access"),
+	finding("jobs/templates/role.yaml", 13, 15, "warning", "rbac-secrets-access"),
 }
 
 func TestHelmCharts(t *testing.T) {
@@ -214,7 +214,7 @@ rules:
 	}
 	o = kvet(t, run{args: []string{"lint", "--kube-version", "1.29", "."}, dir: dir})
 	wantLines(t, o.stdout, []*regexp.Regexp{
-		finding("caps/templates/role.yaml", 8, 14, "warning", "rbac-secrets-access"),
+		finding("caps/templates/role.yaml", 8, 15, "warning", "rbac-secrets-access"),
 		regexp.MustCompile(`^new/Chart\.yaml:4:1: warning: chart new: .*kubeVersion.*>=1\.33\.0-0.*v1\.29\.0.* \(render-failed\)$`),
 	})
 }
@@ -269,7 +269,7 @@ rules:
 	}
 	wantLines(t, o.stdout, []*regexp.Regexp{
 		regexp.MustCompile(`^big/Chart\.yaml:1:1: warning: chart big: rendering stopped: it took more than 32 MiB of memory \(a template ranging over a huge list\?\); helm: max-memory: in \.kvet\.yaml raises the limit \(render-failed\)$`),
-		finding("ok/templates/role.yaml", 7, 14, "warning", "rbac-secrets-access"),
+		finding("ok/templates/role.yaml", 7, 15, "warning", "rbac-secrets-access"),
 		regexp.MustCompile(`^slow/Chart\.yaml:1:1: warning: chart slow: rendering stopped: it ran longer than 5s \(a template looping too long\?\); helm: timeout: in \.kvet\.yaml raises the limit \(render-failed\)$`),
 	})
 }

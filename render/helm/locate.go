@@ -177,8 +177,12 @@ func (t *Outline) locate(seg segment, root *yaml.Node, p analyzer.Path, atKey bo
 	q := AtKey
 	if reached < depth {
 		q = AtAncestor
-		// The rest of the path is in a value written on the same line: a
-		// flow collection ("verbs: [get, list]") is still this line's.
+		// The rest of the path is in a value written on the same line: in
+		// a flow collection written literally ("verbs: [get, list]"), the
+		// element; in one an action writes, the value.
+		if n := t.flow(at); n != nil {
+			return t.File.LocateNode(n, p[reached:], atKey), AtKey
+		}
 		if l.valueEnd > l.valueStart {
 			if l.literal {
 				q = AtKey
@@ -479,10 +483,23 @@ func (t *Outline) parseFlows() map[int]*yaml.Node {
 			if out == nil {
 				out = map[int]*yaml.Node{}
 			}
+			// The positions of the value's text, made the template's.
+			moveNodes(n, i, t.File.Column(i+1, l.valueStart)-1)
 			out[i] = n
 		}
 	}
 	return out
+}
+
+// moveNodes moves the positions of a node tree parsed from one line of
+// text to line index i of the template, lines more down and columns
+// more to the right.
+func moveNodes(n *yaml.Node, lines, columns int) {
+	n.Line += lines
+	n.Column += columns
+	for _, c := range n.Content {
+		moveNodes(c, lines, columns)
+	}
 }
 
 // renderedPath follows p in a rendered node tree and returns the nodes

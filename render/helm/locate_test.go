@@ -130,9 +130,9 @@ func testLocate(t *testing.T, template string) {
 		{containers.Index(2), false, "31:9-18 key"},
 		{containers.Index(0).Key("image"), false, "29:16-28 key"},
 		{containers.Index(1), false, "28:9-26 key"},
-		// Inside a block scalar nothing is a key; a flow sequence is its
-		// line's value.
-		{containers.Index(2).Key("command").Index(1), false, "33:18-30 key"},
+		// Inside a block scalar nothing is a key; in a flow sequence, the
+		// element.
+		{containers.Index(2).Key("command").Index(1), false, "33:25-29 key"},
 		{containers.Index(2).Key("args").Index(0), false, "35:11-12 key"},
 		// Under a key whose value is an action: that key.
 		{containers.Index(2).Key("resources", "requests", "cpu"), false, "38:9-18 ancestor"},
@@ -721,6 +721,67 @@ spec:
 		r, _ := s.Locate(docs[0], tt.path, false)
 		if got := fmt.Sprintf("%d:%d", r.Start.Line, r.Start.Column); got != tt.want {
 			t.Errorf("Locate(%s) at %s, want %s (line %q)", tt.path, got, tt.want, strings.TrimSpace(string(s.File().Line(r.Start.Line))))
+		}
+	}
+}
+
+// TestLocateFlowElements: in a flow collection that a template writes
+// literally, a finding points at the element, key or value, as in a plain
+// manifest; in one with template actions, at the whole value.
+func TestLocateFlowElements(t *testing.T) {
+	tmpl := `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: reader
+  labels: {app: é, tier: "a\u00e9"}
+rules:
+  - apiGroups: [""]
+    resources: ["pods", 'secrets']
+    verbs: ["get", "*"]
+  - {apiGroups: [apps], resources: [deployments], verbs: [get, {{ .Values.verb }}]}
+  - {apiGroups: [batch], resources: [jobs], verbs: [create]}
+`
+	out := `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: reader
+  labels: {app: é, tier: "a\u00e9"}
+rules:
+  - apiGroups: [""]
+    resources: ["pods", 'secrets']
+    verbs: ["get", "*"]
+  - {apiGroups: [apps], resources: [deployments], verbs: [get, list]}
+  - {apiGroups: [batch], resources: [jobs], verbs: [create]}
+`
+	s := NewSource(&analyzer.File{Path: "templates/role.yaml", Content: []byte(tmpl)})
+	docs, _ := analyzer.NewLoader(nil).Parse(&analyzer.File{Path: "r", Content: []byte(out)})
+	if len(docs) != 1 {
+		t.Fatalf("%d documents", len(docs))
+	}
+	s.Add(docs[0])
+	rules := analyzer.NewPath("rules")
+	for _, tt := range []struct {
+		path  analyzer.Path
+		atKey bool
+		want  string // line:col-endcol quality
+	}{
+		{rules.Index(0).Key("apiGroups").Index(0), false, "7:17-19 key"},
+		{rules.Index(0).Key("resources").Index(0), false, "8:17-23 key"},
+		{rules.Index(0).Key("resources").Index(1), false, "8:25-34 key"},
+		{rules.Index(0).Key("verbs").Index(1), false, "9:20-23 key"},
+		{analyzer.NewPath("metadata", "labels", "tier"), false, "5:26-35 key"},
+		{analyzer.NewPath("metadata", "labels", "tier"), true, "5:20-24 key"},
+		// A key missing from a flow mapping: its nearest existing key.
+		{analyzer.NewPath("metadata", "labels", "app", "x"), false, "5:12-15 key"},
+		// A flow item: its keys and elements.
+		{rules.Index(2).Key("verbs").Index(0), false, "11:53-59 key"},
+		{rules.Index(2).Key("resources"), false, "11:26-35 key"},
+		// An action in the flow: the whole item.
+		{rules.Index(1).Key("verbs").Index(0), false, "10:5-84 ancestor"},
+	} {
+		r, q := s.Locate(docs[0], tt.path, tt.atKey)
+		if got := fmt.Sprintf("%d:%d-%d %s", r.Start.Line, r.Start.Column, r.End.Column, q); got != tt.want {
+			t.Errorf("Locate(%s, %v) = %s, want %s", tt.path, tt.atKey, got, tt.want)
 		}
 	}
 }
