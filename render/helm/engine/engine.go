@@ -93,6 +93,9 @@ func Render(ctx context.Context, req helm.Request) helm.Output {
 		return fail(helm.Failure{Message: fmt.Sprintf("kube version %q: %v", kubeVersion, err)})
 	}
 	caps.KubeVersion = *kv
+	if target, err := analyzer.ParseKubeVersion(kubeVersion); err == nil {
+		caps.APIVersions = apiVersions(target)
+	}
 	if ch.Metadata.KubeVersion != "" && !chartutil.IsCompatibleRange(ch.Metadata.KubeVersion, caps.KubeVersion.String()) {
 		return fail(helm.Failure{Path: helm.ChartFile, Line: keyLine(src, filepath.Join(req.Dir, helm.ChartFile), "kubeVersion"),
 			Message: fmt.Sprintf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", ch.Metadata.KubeVersion, caps.KubeVersion.Version)})

@@ -415,3 +415,75 @@ func TestServeLimits(t *testing.T) {
 		})
 	}
 }
+
+// TestRenderAPIVersions: .Capabilities.APIVersions follows the target
+// release, as a cluster's discovery would: the group/versions and
+// group/version/Kinds it serves, not those removed before it nor those
+// newer, so the common CronJob idiom picks batch/v1 from 1.21 on.
+func TestRenderAPIVersions(t *testing.T) {
+	dir := t.TempDir()
+	analyzertest.WriteFile(t, filepath.Join(dir, "c", "Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n")
+	analyzertest.WriteFile(t, filepath.Join(dir, "c", "templates", "cronjob.yaml"),
+		`apiVersion: {{ if .Capabilities.APIVersions.Has "batch/v1/CronJob" }}batch/v1{{ else }}batch/v1beta1{{ end }}
+kind: CronJob
+metadata:
+  name: c
+  annotations:
+{{- range list "v1" "v1/Pod" "apps/v1/Deployment" "batch/v1beta1" "batch/v1beta1/CronJob" "policy/v1beta1" "autoscaling/v2" }}
+    {{ . }}: {{ $.Capabilities.APIVersions.Has . | quote }}
+{{- end }}
+`)
+	tests := []struct {
+		kube string
+		want string
+	}{
+		{"", `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: c
+  annotations:
+    v1: "true"
+    v1/Pod: "true"
+    apps/v1/Deployment: "true"
+    batch/v1beta1: "false"
+    batch/v1beta1/CronJob: "false"
+    policy/v1beta1: "false"
+    autoscaling/v2: "true"
+`},
+		{"1.21.0", `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: c
+  annotations:
+    v1: "true"
+    v1/Pod: "true"
+    apps/v1/Deployment: "true"
+    batch/v1beta1: "true"
+    batch/v1beta1/CronJob: "true"
+    policy/v1beta1: "true"
+    autoscaling/v2: "false"
+`},
+		{"1.20.0", `apiVersion: batch/v1beta1
+kind: CronJob
+metadata:
+  name: c
+  annotations:
+    v1: "true"
+    v1/Pod: "true"
+    apps/v1/Deployment: "true"
+    batch/v1beta1: "true"
+    batch/v1beta1/CronJob: "true"
+    policy/v1beta1: "true"
+    autoscaling/v2: "false"
+`},
+	}
+	for _, tt := range tests {
+		out := Render(context.Background(), helm.Request{Dir: filepath.Join(dir, "c"), KubeVersion: tt.kube})
+		if len(out.Templates) != 1 || len(out.Failures) != 0 {
+			t.Fatalf("kube %q: %s", tt.kube, summary(out))
+		}
+		if got := out.Templates[0].Content; got != tt.want {
+			t.Errorf("kube %q: rendered\n%s\nwant\n%s", tt.kube, got, tt.want)
+		}
+	}
+}
