@@ -68,8 +68,11 @@ var (
 	ghPropertyEscaper = strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
 )
 
-// ghData escapes a workflow command's message.
-func ghData(s string) string { return ghDataEscaper.Replace(s) }
+// ghData escapes a workflow command's message: its other control
+// characters as the text format writes them (escapeControls), since the
+// Actions log renders ANSI escape sequences.
+func ghData(s string) string { return ghDataEscaper.Replace(escapeControls(s)) }
 
-// ghProperty escapes a workflow command's property value.
-func ghProperty(s string) string { return ghPropertyEscaper.Replace(s) }
+// ghProperty escapes a workflow command's property value, control
+// characters as ghData does.
+func ghProperty(s string) string { return ghPropertyEscaper.Replace(escapeControls(s)) }

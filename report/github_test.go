@@ -30,3 +30,21 @@ func TestGitHubSuppressed(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", buf.String(), want)
 	}
 }
+
+// Control characters of a message (a policy's or a chart's) are escaped
+// as the text format escapes them: the Actions log renders ANSI escape
+// sequences. Line breaks stay encoded as workflow commands encode them.
+func TestGitHubControlCharacters(t *testing.T) {
+	at := analyzer.Range{Start: analyzer.Position{Line: 1, Column: 1}, End: analyzer.Position{Line: 1, Column: 2}}
+	r := &report.Report{Diagnostics: []analyzer.Diagnostic{
+		{RuleID: "acme-\x1brule", Severity: analyzer.SeverityWarning, Message: "\x1b[31mred\x01 a\nb \u009b%", File: "a\x07.yaml", Range: at},
+	}}
+	var buf bytes.Buffer
+	if err := (report.GitHub{}).Format(&buf, r); err != nil {
+		t.Fatal(err)
+	}
+	want := `::warning file=a\x07.yaml,line=1,col=1,endLine=1,endColumn=2,title=kvet acme-\x1brule::\x1b[31mred\x01 a%0Ab \u009b%25` + "\n"
+	if buf.String() != want {
+		t.Errorf("got:\n%q\nwant:\n%q", buf.String(), want)
+	}
+}

@@ -97,16 +97,28 @@ func appendLocation(b []byte, file string, line, col int) []byte {
 // oneLine keeps a diagnostic on one line, and the terminal it is shown
 // in as it is: line breaks in a message (or in a path or a policy's rule
 // ID) become spaces, since editors and problem matchers read one
-// diagnostic a line; other control characters (an escape sequence in a
-// Helm chart's fail message, a bell) are written as Go escapes ("\x1b",
-// "\u009b"). Tabs stay.
+// diagnostic a line; other control characters are escaped
+// (escapeControls). Tabs stay.
 func oneLine(s string) string {
+	if strings.ContainsAny(s, "\n\r") {
+		s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }), " ")
+	}
+	return escapeControls(s)
+}
+
+// escapeControls writes the control characters of s other than tabs and
+// line breaks (an escape sequence in a Helm chart's fail message or a
+// policy's message, a bell) as Go escapes ("\x1b", "\u009b"), so that a
+// message cannot drive the terminal or log viewer it is shown in. Line
+// breaks are left to the caller: the text format joins lines, workflow
+// commands encode them.
+func escapeControls(s string) string {
 	// One pass over the bytes: most messages hold nothing to change, and
 	// every finding's message goes through here.
 	clean := true
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c < 0x20 && c != '\t' || c == 0x7f || c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f || c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f {
 			clean = false
 			break
 		}
@@ -114,11 +126,10 @@ func oneLine(s string) string {
 	if clean {
 		return s
 	}
-	s = strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }), " ")
 	var b strings.Builder
 	for _, r := range s {
 		switch {
-		case r < 0x20 && r != '\t' || r == 0x7f:
+		case r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f:
 			fmt.Fprintf(&b, "\\x%02x", r)
 		case r >= 0x80 && r <= 0x9f:
 			fmt.Fprintf(&b, "\\u%04x", r)
