@@ -102,10 +102,20 @@ func (JUnit) Format(w io.Writer, r *Report) error {
 	files = slices.Compact(files)
 	index := make(map[string]int, len(files)) // file (as given) → suite
 	root.Suites = make([]junitTestsuite, len(files))
+	// Files are named relative to the root, those of related locations
+	// as those of the findings.
+	artifacts := r.artifacts()
 	paths := new(realpath.Resolver)
+	id := func(file string) string {
+		a, ok := artifacts[file]
+		if !ok { // a clean file
+			a = r.artifactOf(paths, file)
+		}
+		return a.id(file)
+	}
 	for i, file := range files {
 		index[file] = i
-		root.Suites[i] = junitTestsuite{Name: r.artifactOf(paths, file).id(file), Time: "0"}
+		root.Suites[i] = junitTestsuite{Name: id(file), Time: "0"}
 	}
 	cases := make([][]int, len(files)) // by suite: the findings' indexes
 	for i := range r.Diagnostics {
@@ -148,7 +158,7 @@ func (JUnit) Format(w io.Writer, r *Report) error {
 					}
 					tc.Skipped = &junitSkipped{Message: msg}
 				} else {
-					tc.Failure = &junitFailure{Message: oneLine(d.Message), Type: d.Severity.String(), Text: xmlText(junitDetails(d, s.Name, col, srcs))}
+					tc.Failure = &junitFailure{Message: oneLine(d.Message), Type: d.Severity.String(), Text: xmlText(junitDetails(d, s.Name, col, srcs, id))}
 				}
 				return tc
 			}}
@@ -161,9 +171,10 @@ func (JUnit) Format(w io.Writer, r *Report) error {
 }
 
 // junitDetails is the body of a failure: the finding as the text format
-// writes it (columns in bytes: col is the finding's), then what it is
-// about, and a note line per related location.
-func junitDetails(d *analyzer.Diagnostic, file string, col int, srcs map[string]*analyzer.File) string {
+// writes it (columns in bytes: col is the finding's; file is its name in
+// the report), then what it is about, and a note line per related
+// location, whose file id names as the report names files.
+func junitDetails(d *analyzer.Diagnostic, file string, col int, srcs map[string]*analyzer.File, id func(string) string) string {
 	// Appended piece by piece: with fmt, five formatted prints per
 	// finding were a quarter of what the JUnit report cost.
 	b := make([]byte, 0, 256)
@@ -192,7 +203,7 @@ func junitDetails(d *analyzer.Diagnostic, file string, col int, srcs map[string]
 	}
 	for _, rel := range d.Related {
 		b = append(b, "note: "...)
-		b = appendLocation(b, rel.File, rel.Range.Start.Line, byteColumn(srcs, rel.File, rel.Range.Start))
+		b = appendLocation(b, id(rel.File), rel.Range.Start.Line, byteColumn(srcs, rel.File, rel.Range.Start))
 		b = append(b, ": "...)
 		b = append(b, oneLine(rel.Message)...)
 		b = append(b, '\n')

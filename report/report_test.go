@@ -219,6 +219,20 @@ func TestRootDir(t *testing.T) {
 		t.Errorf("fingerprints differ: %s from the root, %s from k8s/", a, b)
 	}
 
+	// Related locations name their files as the finding's file is named,
+	// relative to the root.
+	fromSub.Diagnostics[0].Related = []analyzer.RelatedLocation{{
+		File: "rbac.yaml", Range: analyzer.Range{Start: analyzer.Position{Line: 20, Column: 9}, End: analyzer.Position{Line: 20, Column: 12}},
+		Message: "bound here",
+	}}
+	junit := string(render(t, report.JUnit{}, fromSub))
+	if want := "k8s/app.yaml:2:3: error: m (test-schedule-review)\nobject: CronJob c\nfield: spec\nnote: k8s/rbac.yaml:20:9: bound here\n]]>"; !strings.Contains(junit, want) {
+		t.Errorf("JUnit failure lacks %q:\n%s", want, junit)
+	}
+	if sarif := string(render(t, report.SARIF{}, fromSub)); strings.Count(sarif, `"uri": "k8s/rbac.yaml"`) != 2 { // related location and code flow
+		t.Errorf("SARIF related location not relative to the root:\n%s", sarif)
+	}
+
 	// A file outside the root keeps its absolute path, never "../".
 	outside := &report.Report{Diagnostics: []analyzer.Diagnostic{diag("../../other/x.yaml")}, BaseDir: "/repo/k8s", RootDir: "/repo"}
 	if gh := string(render(t, report.GitHub{}, outside)); !strings.HasPrefix(gh, "::error file=/other/x.yaml,line=2,") {
