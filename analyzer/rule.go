@@ -41,6 +41,7 @@ type Rule struct {
 	Source string
 	// URL is the address of the rule's documentation, when it has one: the
 	// rule's section of docs/rules.md for kvet's own rules (SARIF helpUri).
+	// It is an absolute http or https URL, as SARIF requires of helpUri.
 	URL string
 
 	// Run checks one document. Exactly one of Run and RunSet is set, except

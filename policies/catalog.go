@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -570,10 +571,12 @@ func ruleFor(id string, md *meta, src *source, pkg ast.Ref, name string) *analyz
 	if md.ann != nil {
 		r.Title = strings.TrimSpace(md.ann.Title)
 		r.Rationale = strings.Join(strings.Fields(md.ann.Description), " ")
-		// The first related resource is the rule's documentation (SARIF
-		// helpUri, "More:" in kvet explain); the others are listed in Doc.
-		for i, rr := range md.ann.RelatedResources {
-			if i == 0 {
+		// The first related resource that is a web address is the rule's
+		// documentation (SARIF helpUri, which must be an absolute URI;
+		// "More:" in kvet explain); the others, relative references such as
+		// docs/policies.md among them, are listed in Doc.
+		for _, rr := range md.ann.RelatedResources {
+			if r.URL == "" && webAddress(&rr.Ref) {
 				r.URL = rr.Ref.String()
 				continue
 			}
@@ -591,4 +594,10 @@ func ruleFor(id string, md *meta, src *source, pkg ast.Ref, name string) *analyz
 	}
 	r.Remediation = strings.Join(strings.Fields(r.Remediation), " ")
 	return r
+}
+
+// webAddress reports whether u is an absolute http or https URL with a
+// host: what a rule's documentation link must be.
+func webAddress(u *url.URL) bool {
+	return u != nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }

@@ -99,6 +99,25 @@ func TestKvetStylePolicies(t *testing.T) {
 	}
 }
 
+// A rule's documentation link (SARIF helpUri) is its first related
+// resource that is an absolute web address; a relative reference, such as
+// docs/policies.md, is listed in its documentation, as the others are.
+func TestPolicyRelatedResources(t *testing.T) {
+	e := userEngine(t, policies.Options{Dirs: []string{"testdata/relref"}, NoBuiltin: true})
+	for _, tt := range []struct{ id, url, doc string }{
+		{"acme-rel", "", "See also docs/policies.md"},
+		{"acme-both", "https://acme.example/policies#both", "See also docs/policies.md\n\nSee also https://acme.example/more"},
+	} {
+		r := ruleByID(e.Rules(), tt.id)
+		if r == nil {
+			t.Fatalf("%s not loaded", tt.id)
+		}
+		if r.URL != tt.url || r.Doc != tt.doc {
+			t.Errorf("%s: URL %q, Doc %q; want %q, %q", tt.id, r.URL, r.Doc, tt.url, tt.doc)
+		}
+	}
+}
+
 // Configured parameters replace the METADATA defaults.
 func TestPolicyParams(t *testing.T) {
 	e, err := policies.New(policies.Options{Dirs: []string{"testdata/kvetstyle/policy"}, NoBuiltin: true})
