@@ -3,11 +3,13 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/linter"
 	"github.com/kvet-dev/kvet/internal/realpath"
+	"github.com/kvet-dev/kvet/report"
 )
 
 // runInputs are the files a run read, or may read as its input, that kvet
@@ -20,23 +22,30 @@ type runInputs struct {
 	policyDirs []string // absolute paths: any .rego file under them
 }
 
-// inputsOf collects the inputs of a run over paths.
+// inputsOf collects the inputs of a run over paths. A report of a
+// previous run at --output (report.IsReport) that the run found in a
+// directory is not one: the run left it out (ownFiles) and writes over
+// it. Named as a path, it is.
 func inputsOf(set *analyzer.Set, lt *linter.Linter, f lintFlags, paths []string) runInputs {
 	var in runInputs
-	add := func(p string) {
-		if p == "" || p == analyzer.StdinName || p == "-" {
-			return
-		}
-		if abs, err := filepath.Abs(filepath.FromSlash(p)); err == nil {
-			in.files = append(in.files, abs)
-		}
-	}
+	add := in.add
 	for _, file := range set.Files {
 		add(file.Path)
 	}
 	discovered, _ := analyzer.Discover(paths)
 	for _, p := range discovered {
 		add(p)
+	}
+	if out := f.output; out != "" && out != "-" && report.IsReport(out) {
+		var named, prev runInputs
+		for _, p := range paths {
+			if info, err := os.Stat(p); err == nil && !info.IsDir() {
+				named.add(p)
+			}
+		}
+		if prev.add(out); !named.has(out) {
+			in.files = slices.DeleteFunc(in.files, prev.has)
+		}
 	}
 	add(f.baseline)
 	policyDirs := f.policies
@@ -53,6 +62,17 @@ func inputsOf(set *analyzer.Set, lt *linter.Linter, f lintFlags, paths []string)
 		}
 	}
 	return in
+}
+
+// add adds the file p (slash-separated, as discovered) to the inputs;
+// standard input is none.
+func (in *runInputs) add(p string) {
+	if p == "" || p == analyzer.StdinName || p == "-" {
+		return
+	}
+	if abs, err := filepath.Abs(filepath.FromSlash(p)); err == nil {
+		in.files = append(in.files, abs)
+	}
 }
 
 // has reports whether path names one of the inputs: the same path, or the

@@ -348,6 +348,47 @@ func TestNeverWritesWhatItReads(t *testing.T) {
 	}
 }
 
+// The report of a previous run at --output, found in the linted
+// directory, is not an input: the next run of the same command (a CI job's,
+// docs/ci/gitlab-ci.yml) leaves it out and writes over it. Named as a
+// path, it is an input, and kvet refuses. A baseline at --write-baseline
+// is rewritten in the same way.
+func TestOutputRewritesPreviousReport(t *testing.T) {
+	repo(t, map[string]string{"k8s/cron.yaml": cronJobWithoutDeadline})
+	for _, tc := range []struct{ format, output string }{
+		{"gitlab", "gl-code-quality-report.json"},
+		{"json", "kvet.json"},
+		{"sarif", "k8s/kvet.sarif.json"},
+	} {
+		args := []string{"lint", "--format", tc.format, "--output", tc.output, "--fail-on", "none", "."}
+		for run := 1; run <= 2; run++ {
+			if code, stdout, stderr := kvet(t, args...); code != 0 || stdout != "" || stderr != "" {
+				t.Fatalf("run %d of %v: exit %d, stdout %q, stderr %q", run, args, code, stdout, stderr)
+			}
+		}
+		if got := read(t, tc.output); !strings.Contains(got, "cronjob-starting-deadline-missing") || strings.Contains(got, tc.output) {
+			t.Errorf("%s: the report of the second run does not report k8s/cron.yaml alone:\n%s", tc.format, got)
+		}
+		previous := read(t, tc.output)
+		named := []string{"lint", "--format", tc.format, "--output", tc.output, "--fail-on", "none", tc.output, "k8s"}
+		if code, _, stderr := kvet(t, named...); code != cli.ExitError || !strings.Contains(stderr, "one of the files kvet reads") {
+			t.Errorf("%v: exit %d, stderr %q; want a refusal", named, code, stderr)
+		}
+		if read(t, tc.output) != previous {
+			t.Errorf("%v wrote over the report named as an input", named)
+		}
+	}
+	for run := 1; run <= 2; run++ {
+		if code, _, stderr := kvet(t, "lint", "--write-baseline", "k8s/b.json", "."); code != 0 {
+			t.Fatalf("run %d of --write-baseline k8s/b.json: exit %d, stderr %q", run, code, stderr)
+		}
+	}
+	// A manifest at --output stays an input.
+	if code, _, stderr := kvet(t, "lint", "-f", "json", "-o", "k8s/cron.yaml", "."); code != cli.ExitError || !strings.Contains(stderr, "one of the files kvet reads") {
+		t.Errorf("-o k8s/cron.yaml .: exit %d, stderr %q; want a refusal", code, stderr)
+	}
+}
+
 // With an input that cannot be read, -o writes nothing (the file keeps its
 // content) and the report of the inputs that were read goes to standard
 // output, as the exit-status table says; -o - is standard output.

@@ -10,6 +10,7 @@ import (
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/config"
 	"github.com/kvet-dev/kvet/internal/linter"
+	"github.com/kvet-dev/kvet/report"
 )
 
 // ruleSource says where the rules of an invocation come from besides
@@ -78,7 +79,7 @@ func (a *app) ruleSet(_ context.Context, f lintFlags, cfg *config.Config, paths 
 	if f.requireReasonSet {
 		s.RequireReason = &f.requireReason
 	}
-	s.Baselines = ownBaselines(f)
+	s.Own = ownFiles(f)
 	if f.noRenderSet {
 		s.Render.NoRender = &f.noRender
 	}
@@ -90,20 +91,25 @@ func (a *app) ruleSet(_ context.Context, f lintFlags, cfg *config.Config, paths 
 	return lt, err
 }
 
-// ownBaselines are the baseline files named on the command line that kvet
-// leaves out of the linted files, so that a baseline kept in the linted
-// directory is not a linted file (whose --write-baseline kvet would
-// refuse, as it refuses to write any input): --baseline's, which must be
-// a baseline to be read, and --write-baseline's when the file already is
-// a kvet baseline (a manifest named there stays an input, and is not
-// overwritten).
-func ownBaselines(f lintFlags) []string {
+// ownFiles are kvet's own files named on the command line, which kvet
+// leaves out of the linted files: the baselines, so that a baseline kept
+// in the linted directory is not a linted file (whose --write-baseline
+// kvet would refuse, as it refuses to write any input): --baseline's,
+// which must be a baseline to be read, and --write-baseline's when the
+// file already is a kvet baseline (a manifest named there stays an input,
+// and is not overwritten); and the report of a previous run at --output
+// (report.IsReport), so that a CI job's report in the linted directory
+// (docs/ci/gitlab-ci.yml) is not read by the next run (see inputsOf).
+func ownFiles(f lintFlags) []string {
 	var own []string
 	if f.baseline != "" {
 		own = append(own, f.baseline)
 	}
 	if f.writeBaseline != "" && config.IsBaseline(f.writeBaseline) {
 		own = append(own, f.writeBaseline)
+	}
+	if f.output != "" && f.output != "-" && report.IsReport(f.output) {
+		own = append(own, f.output)
 	}
 	return own
 }

@@ -80,10 +80,11 @@ type Settings struct {
 	// Render are the render stage's settings (--no-render, --helm-values,
 	// --helm-set).
 	Render RenderSettings
-	// Baselines are baseline files named on the command line (--baseline,
-	// and --write-baseline when the file is a baseline already): like the
-	// configuration's, they are never linted.
-	Baselines []string
+	// Own are kvet's own files named on the command line: baselines
+	// (--baseline, and --write-baseline when the file is a baseline
+	// already) and a report a previous run wrote at --output. Like the
+	// configuration and its baseline, they are never linted.
+	Own []string
 	// Partial says that the paths are some of the manifests that go
 	// together (--partial: the files a pre-commit hook passes).
 	Partial bool
@@ -177,7 +178,7 @@ func New(cfg *config.Config, s Settings) (*Linter, error) {
 		l.leftOut = append(l.leftOut, &analyzer.Rule{ID: id})
 	}
 	l.own, l.ownNames = map[string]bool{}, map[string]bool{}
-	own := s.Baselines
+	own := s.Own
 	if cfg != nil {
 		own = append(slices.Clip(own), filepath.Join(cfg.Dir, filepath.Base(cfg.Path)))
 		if cfg.Baseline != "" {
@@ -195,7 +196,8 @@ func New(cfg *config.Config, s Settings) (*Linter, error) {
 // Skipped reports whether the file at path is left out of runs: excluded
 // by the configuration (whether found in a directory or named explicitly,
 // as pre-commit hooks do), or one of kvet's own files, the configuration
-// file and the baselines (Settings.Baselines, and the configuration's),
+// file, the baselines and reports (Settings.Own, and the configuration's
+// baseline),
 // however they are named (through symbolic links).
 func (l *Linter) Skipped(path string) bool {
 	return l.skipped(nil, path)
