@@ -78,6 +78,10 @@ type origin struct {
 	// it.
 	doc  *Document
 	from *Rendering
+	// source is the source document the diagnostic's position is in (a
+	// resource or patch as a source file writes it), when the rendering's
+	// source map names one; the fingerprint names the object as it does.
+	source *Document
 	// also are the other objects a merged finding stands for (see
 	// Objects).
 	also []ObjectRef
@@ -140,9 +144,22 @@ type Suppression struct {
 func (d *Diagnostic) Suppressed() bool { return d.Suppression != nil }
 
 // Fingerprint identifies a diagnostic independently of its line: file,
-// object, rule and field path. Baselines and SARIF partialFingerprints use it.
+// object, rule and field path. The fingerprints of the report formats
+// (SARIF partialFingerprints, JSON, GitLab) are its hashes.
+//
+// The object of a rendered finding whose position is in a source document
+// is that document's kind, namespace and name as it writes them (empty
+// when unset), not the rendered object's: a base shared by overlays is
+// reported as the object of whichever overlay sorts first, whose name and
+// namespace the overlay may change, and adding, renaming or changing an
+// overlay must not change the fingerprints of the base's findings.
 func (d *Diagnostic) Fingerprint() string {
-	return d.File + "\x00" + d.Object.Kind + "\x00" + d.Object.Namespace + "\x00" + d.Object.Name +
+	o := d.Object
+	if d.origin != nil && d.origin.source != nil {
+		s := d.origin.source
+		o = ObjectRef{Kind: s.Kind, Namespace: s.Namespace, Name: s.Name}
+	}
+	return d.File + "\x00" + o.Kind + "\x00" + o.Namespace + "\x00" + o.Name +
 		"\x00" + d.RuleID + "\x00" + d.Path.String()
 }
 

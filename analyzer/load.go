@@ -1233,9 +1233,10 @@ func (l *Loader) object(f *File, index, item int, root *yaml.Node, apiVersion, k
 	var diags []Diagnostic
 	for _, p := range dec.problems {
 		file, r := f, d.lineRange(p.at)
+		var src *Document
 		switch {
 		case d.Source != nil:
-			file, r = d.Position(p.path, true)
+			file, r, src = d.position(p.path, true)
 		case p.at.Kind == yaml.ScalarNode:
 			r = d.tokenRange(p.at)
 		}
@@ -1244,7 +1245,7 @@ func (l *Loader) object(f *File, index, item int, root *yaml.Node, apiVersion, k
 			Range: r, Path: p.path, Object: d.Ref(),
 		}
 		if d.Rendering != nil {
-			diag.origin = &origin{doc: d, from: d.Rendering}
+			diag.origin = &origin{doc: d, from: d.Rendering, source: src}
 		}
 		if p.rename != "" {
 			if e, ok := RenameKey(d, p.path, p.rename); ok {

@@ -128,17 +128,25 @@ type Source struct {
 // points at (see Locate): in the document's own file, or, for a rendered
 // document, in the source file its SourceMap names.
 func (d *Document) Position(p Path, atKey bool) (*File, Range) {
+	file, rng, _ := d.position(p, atKey)
+	return file, rng
+}
+
+// position is Position, and for a rendered document the source document
+// the position is in (nil when the source map resolves the position
+// itself, as in Helm template text, and for a document read as it is).
+func (d *Document) position(p Path, atKey bool) (*File, Range, *Document) {
 	if d.Source == nil {
-		return d.File, d.Locate(p, atKey)
+		return d.File, d.Locate(p, atKey), nil
 	}
 	s := d.Source.Source(d, p, atKey)
 	switch {
 	case s.Doc != nil:
-		return s.Doc.File, s.Doc.Locate(s.Path, atKey || s.Ancestor)
+		return s.Doc.File, s.Doc.Locate(s.Path, atKey || s.Ancestor), s.Doc
 	case s.File != nil:
-		return s.File, s.Range
+		return s.File, s.Range, nil
 	}
-	return d.File, d.Locate(p, atKey)
+	return d.File, d.Locate(p, atKey), nil
 }
 
 // editTarget returns the document and path that a suggested fix at path p

@@ -618,7 +618,7 @@ func (e *engine) resolveMessage(r *Rule, d *Document, f Finding, message string)
 	if len(message) > MaxDiagnosticMessage {
 		message = Shorten(message, MaxDiagnosticMessage)
 	}
-	file, rng := d.Position(f.Path, f.AtKey)
+	file, rng, src := d.position(f.Path, f.AtKey)
 	diag := Diagnostic{
 		RuleID:   r.ID,
 		Severity: severityOf(r, f.Severity, e.opts),
@@ -630,7 +630,7 @@ func (e *engine) resolveMessage(r *Rule, d *Document, f Finding, message string)
 		Fix:      fixIn(f.Fix, d, file),
 	}
 	if d.Rendering != nil {
-		diag.origin = &origin{doc: d, from: d.Rendering}
+		diag.origin = &origin{doc: d, from: d.Rendering, source: src}
 	}
 	if len(f.Related) > 0 {
 		diag.Related = e.resolveRelated(f.Related)

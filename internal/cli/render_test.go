@@ -115,3 +115,49 @@ spec:
 		t.Errorf("with an overlay added: exit %d, findings %v, stderr %q; want %v and no stale entry", code, got, stderr, want)
 	}
 }
+
+// The fingerprints of a base's findings name its objects as the base
+// writes them: adding an overlay that sorts first, or changing the
+// namespace or name prefix of the overlay whose objects report them, keeps
+// the fingerprints of every machine format (JSON, SARIF, GitLab), so that
+// code scanning keeps tracking the alerts.
+func TestRenderFingerprintsKeepAcrossOverlays(t *testing.T) {
+	repo(t, map[string]string{
+		"base/cj.yaml": "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: report}\nspec:\n  schedule: \"*/5 * * * *\"\n" +
+			"  jobTemplate: {spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: \"x:1\"}]}}}}\n",
+		"base/kustomization.yaml":         "resources: [cj.yaml]\n",
+		"overlays/dev/kustomization.yaml": "namespace: dev\nresources: [../../base]\n",
+	})
+	fingerprints := func() string {
+		t.Helper()
+		var all []string
+		for _, tc := range []struct{ format, field string }{
+			{"json", `"fingerprint": "`}, {"sarif", `"kvetFingerprint/v1": "`}, {"gitlab", `"fingerprint": "`},
+		} {
+			code, stdout, stderr := kvet(t, "lint", "-q", "--format", tc.format, "--fail-on", "none", "overlays")
+			if code != 0 {
+				t.Fatalf("%s: exit %d, stderr %q", tc.format, code, stderr)
+			}
+			n := 0
+			for _, line := range strings.Split(stdout, "\n") {
+				if _, fp, ok := strings.Cut(line, tc.field); ok {
+					all = append(all, tc.format+" "+fp)
+					n++
+				}
+			}
+			if n == 0 {
+				t.Fatalf("%s: no fingerprint in\n%s", tc.format, stdout)
+			}
+		}
+		return strings.Join(all, "\n")
+	}
+	want := fingerprints()
+	writeFile(t, "overlays/aaa/kustomization.yaml", "namespace: aaa\nnamePrefix: a-\nresources: [../../base]\n")
+	if got := fingerprints(); got != want {
+		t.Errorf("with an overlay added, fingerprints\n%s\nwant\n%s", got, want)
+	}
+	writeFile(t, "overlays/aaa/kustomization.yaml", "namespace: aab\nnamePrefix: b-\nresources: [../../base]\n")
+	if got := fingerprints(); got != want {
+		t.Errorf("with the first overlay's namespace and prefix changed, fingerprints\n%s\nwant\n%s", got, want)
+	}
+}
