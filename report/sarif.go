@@ -24,6 +24,9 @@ const (
 	// SARIFColumnKind is the run's columnKind: columns (of result regions
 	// and of fixes' regions) count Unicode code points.
 	SARIFColumnKind = "unicodeCodePoints"
+	// SARIFMaxResults is the most results a run holds: GitHub code
+	// scanning rejects a run with more (see sarifLeftOut).
+	SARIFMaxResults = 25000
 )
 
 // SARIF writes a SARIF 2.1.0 log for code scanning (GitHub and others): one
@@ -40,10 +43,23 @@ type sarifLog struct {
 }
 
 type sarifRun struct {
-	Tool               sarifTool                   `json:"tool"`
+	Tool sarifTool `json:"tool"`
+	// Invocations, when results were left out (see sarifLeftOut), is the
+	// run's one invocation, whose notification says how many.
+	Invocations        []sarifInvocation           `json:"invocations,omitempty"`
 	OriginalURIBaseIDs map[string]sarifArtifactLoc `json:"originalUriBaseIds,omitempty"`
 	ColumnKind         string                      `json:"columnKind"`
 	Results            []sarifResult               `json:"results"`
+}
+
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications"`
+}
+
+type sarifNotification struct {
+	Level   string       `json:"level"`
+	Message sarifMessage `json:"message"`
 }
 
 type sarifTool struct {
@@ -241,7 +257,24 @@ func (SARIF) Format(w io.Writer, r *Report) error {
 	files := r.artifacts()
 	srcs := r.sources()
 	seen := fingerprintCount{}
-	result := func(i int) any {
+	left, note := sarifLeftOut(r.Diagnostics)
+	kept := make([]int, 0, min(len(r.Diagnostics), SARIFMaxResults))
+	for i := range r.Diagnostics {
+		if left == nil || !left[i] {
+			kept = append(kept, i)
+		}
+	}
+	next := 0 // the first diagnostic whose fingerprint is not yet counted
+	result := func(k int) any {
+		i := kept[k]
+		// The results left out count in the numbering of equal
+		// fingerprints, so that those kept are numbered as in a full run.
+		for ; next < i; next++ {
+			if d := &r.Diagnostics[next]; left != nil && left[next] {
+				seen.numbered(r.fingerprint(d, files[d.File]))
+			}
+		}
+		next = i + 1
 		d := &r.Diagnostics[i]
 		a := files[d.File]
 		res := sarifResult{
@@ -269,6 +302,12 @@ func (SARIF) Format(w io.Writer, r *Report) error {
 	}
 
 	run := sarifRun{Tool: sarifTool{Driver: driver}, ColumnKind: SARIFColumnKind, Results: []sarifResult{}}
+	if note != "" {
+		run.Invocations = []sarifInvocation{{
+			ExecutionSuccessful:        true,
+			ToolExecutionNotifications: []sarifNotification{{Level: "warning", Message: sarifMessage{Text: note}}},
+		}}
+	}
 	if root := r.root(); root != "" {
 		run.OriginalURIBaseIDs = map[string]sarifArtifactLoc{SARIFBaseID: {
 			URI:         dirURI(filepath.ToSlash(root)),
@@ -277,7 +316,51 @@ func (SARIF) Format(w io.Writer, r *Report) error {
 	}
 	// The results, most of the log, are encoded one at a time.
 	return jsonstream.Write(w, sarifLog{Schema: SARIFSchema, Version: SARIFVersion, Runs: []sarifRun{run}}, "results",
-		len(r.Diagnostics), result, jsonstream.Options{})
+		len(kept), result, jsonstream.Options{})
+}
+
+// SARIFLeftOut returns what the SARIF format says of the results it
+// leaves out of r's run to keep within SARIFMaxResults ("" when it leaves
+// out none), for kvet to say on standard error too.
+func SARIFLeftOut(r *Report) string {
+	_, note := sarifLeftOut(r.Diagnostics)
+	return note
+}
+
+// sarifLeftOut chooses the diagnostics that a run leaves out to keep
+// within SARIFMaxResults, which GitHub code scanning accepts at most (it
+// rejects the whole file otherwise): none (left is nil) when there are
+// not more; else suppressed findings first, those of a baseline before
+// those suppressed in the manifests, then findings of the lowest severity
+// (info, then warnings, errors last), each class from the end of the
+// sorted order, so that the choice depends on the findings alone. note
+// says how many, as the run's notification.
+func sarifLeftOut(diags []analyzer.Diagnostic) (left []bool, note string) {
+	excess := len(diags) - SARIFMaxResults
+	if excess <= 0 {
+		return nil, ""
+	}
+	// The classes, in the order they are left out.
+	class := func(d *analyzer.Diagnostic) int {
+		switch {
+		case d.Suppression != nil && d.Suppression.Kind == analyzer.SuppressionExternal:
+			return 0
+		case d.Suppression != nil:
+			return 1
+		}
+		return 2 + max(0, int(d.Severity-analyzer.SeverityInfo)) // info 2, warning 3, error 4
+	}
+	left = make([]bool, len(diags))
+	for c, n := 0, excess; n > 0; c++ {
+		for i := len(diags) - 1; i >= 0 && n > 0; i-- {
+			if class(&diags[i]) == c {
+				left[i] = true
+				n--
+			}
+		}
+	}
+	return left, fmt.Sprintf("%d results left out: GitHub code scanning accepts at most 25,000 per run "+
+		"(suppressed findings were left out first, then the least severe, from the end of the sorted order)", excess)
 }
 
 // sarifRelatedOf returns the related locations of a diagnostic and the

@@ -2,6 +2,8 @@ package report_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -586,5 +588,149 @@ func TestSARIFFixes(t *testing.T) {
 	}
 	if withFix < 2 {
 		t.Errorf("only %d results with fixes: the fixture does not exercise SARIF fixes", withFix)
+	}
+}
+
+// A run holds at most 25,000 results, which GitHub code scanning accepts
+// (it rejects the file otherwise): suppressed findings are left out first,
+// a baseline's before inline ones, then the least severe from the end of
+// the sorted order; the run's invocation says how many, and so does
+// SARIFLeftOut, which kvet prints.
+func TestSARIFMaxResults(t *testing.T) {
+	type class struct {
+		severity    analyzer.Severity
+		suppression string
+	}
+	baseline := class{analyzer.SeverityError, analyzer.SuppressionExternal}
+	inline := class{analyzer.SeverityWarning, analyzer.SuppressionInSource}
+	errs, warns, infos := class{severity: analyzer.SeverityError}, class{severity: analyzer.SeverityWarning}, class{severity: analyzer.SeverityInfo}
+	rules := []*analyzer.Rule{
+		{ID: "r-error", Title: "t", Rationale: "r", Severity: analyzer.SeverityError, URL: "https://example.com/r-error"},
+		{ID: "r-warning", Title: "t", Rationale: "r", Severity: analyzer.SeverityWarning, URL: "https://example.com/r-warning"},
+		{ID: "r-info", Title: "t", Rationale: "r", Severity: analyzer.SeverityInfo, URL: "https://example.com/r-info"},
+	}
+	// build returns the sorted diagnostics of n findings of each class,
+	// interleaved, one a line of one file.
+	build := func(count map[class]int) []analyzer.Diagnostic {
+		n := maps.Clone(count)
+		var diags []analyzer.Diagnostic
+		order := []class{errs, baseline, warns, inline, infos}
+		for n[errs]+n[baseline]+n[warns]+n[inline]+n[infos] > 0 {
+			for _, c := range order {
+				if n[c] == 0 {
+					continue
+				}
+				n[c]--
+				line := len(diags) + 1
+				d := analyzer.Diagnostic{
+					RuleID: "r-" + c.severity.String(), Severity: c.severity, Message: "m", File: "a.yaml",
+					Range:  analyzer.Range{Start: analyzer.Position{Line: line, Column: 1}, End: analyzer.Position{Line: line, Column: 2}},
+					Object: analyzer.ObjectRef{Kind: "Pod", Name: fmt.Sprintf("p%d", line)}, Path: analyzer.NewPath("spec"),
+				}
+				if c.suppression != "" {
+					d.Suppression = &analyzer.Suppression{Kind: c.suppression}
+				}
+				diags = append(diags, d)
+			}
+		}
+		return diags
+	}
+	for _, tt := range []struct {
+		name string
+		n    map[class]int
+		// kept are the results of each class the run keeps.
+		kept map[class]int
+	}{
+		{"baseline findings left out", map[class]int{errs: 10000, baseline: 3000, warns: 8000, inline: 3000, infos: 4000},
+			map[class]int{errs: 10000, baseline: 0, warns: 8000, inline: 3000, infos: 4000}},
+		{"then inline, then info from the end", map[class]int{errs: 10000, baseline: 1000, warns: 12000, inline: 1000, infos: 4000},
+			map[class]int{errs: 10000, baseline: 0, warns: 12000, inline: 0, infos: 3000}},
+		{"at the limit, none", map[class]int{errs: 10000, baseline: 1000, warns: 10000, inline: 1000, infos: 3000},
+			map[class]int{errs: 10000, baseline: 1000, warns: 10000, inline: 1000, infos: 3000}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			total := 0
+			for _, n := range tt.n {
+				total += n
+			}
+			r := &report.Report{Tool: report.Tool{Name: "kvet", Version: "1.2.3", InformationURI: "https://example.com"}, Rules: rules, Diagnostics: build(tt.n)}
+			out := render(t, report.SARIF{}, r)
+			for _, p := range sariftest.CheckGitHub(out) {
+				t.Error(p)
+			}
+			var log struct {
+				Runs []struct {
+					Invocations []struct {
+						ExecutionSuccessful        bool `json:"executionSuccessful"`
+						ToolExecutionNotifications []struct {
+							Level   string            `json:"level"`
+							Message map[string]string `json:"message"`
+						} `json:"toolExecutionNotifications"`
+					} `json:"invocations"`
+					Results []struct {
+						Level        string `json:"level"`
+						Suppressions []struct {
+							Kind string `json:"kind"`
+						} `json:"suppressions"`
+						Locations []struct {
+							PhysicalLocation struct {
+								Region struct{ StartLine int } `json:"region"`
+							} `json:"physicalLocation"`
+						} `json:"locations"`
+					} `json:"results"`
+				} `json:"runs"`
+			}
+			if err := json.Unmarshal(out, &log); err != nil {
+				t.Fatal(err)
+			}
+			run := log.Runs[0]
+			got := map[class]int{}
+			lastLine, lastInfo := 0, 0
+			for _, res := range run.Results {
+				c := class{severity: map[string]analyzer.Severity{"error": analyzer.SeverityError, "warning": analyzer.SeverityWarning, "note": analyzer.SeverityInfo}[res.Level]}
+				if len(res.Suppressions) > 0 {
+					c.suppression = res.Suppressions[0].Kind
+				}
+				got[c]++
+				line := res.Locations[0].PhysicalLocation.Region.StartLine
+				if line <= lastLine {
+					t.Fatalf("result at line %d after line %d: not in the sorted order", line, lastLine)
+				}
+				lastLine = line
+				if c == infos {
+					lastInfo = line
+				}
+			}
+			for c, want := range tt.kept {
+				if got[c] != want {
+					t.Errorf("%v: %d results, want %d", c, got[c], want)
+				}
+			}
+			leftOut := total - min(total, report.SARIFMaxResults)
+			note := report.SARIFLeftOut(r)
+			switch {
+			case leftOut == 0 && (len(run.Invocations) != 0 || note != ""):
+				t.Errorf("nothing left out, yet invocations %+v, note %q", run.Invocations, note)
+			case leftOut > 0:
+				want := fmt.Sprintf("%d results left out: GitHub code scanning accepts at most 25,000 per run", leftOut)
+				if len(run.Invocations) != 1 || !run.Invocations[0].ExecutionSuccessful || len(run.Invocations[0].ToolExecutionNotifications) != 1 ||
+					run.Invocations[0].ToolExecutionNotifications[0].Level != "warning" ||
+					!strings.HasPrefix(run.Invocations[0].ToolExecutionNotifications[0].Message["text"], want) || !strings.HasPrefix(note, want) {
+					t.Errorf("invocations %+v, note %q; want a warning %q", run.Invocations, note, want)
+				}
+			}
+			if tt.kept[infos] < tt.n[infos] {
+				// The info findings kept are the first ones in the sorted
+				// order: the last one kept is the kept[infos]th.
+				infoLines := 0
+				for _, d := range r.Diagnostics {
+					if d.Severity == analyzer.SeverityInfo {
+						if infoLines++; infoLines == tt.kept[infos] && lastInfo != d.Range.Start.Line {
+							t.Errorf("last info result at line %d, want %d (info finding %d)", lastInfo, d.Range.Start.Line, infoLines)
+						}
+					}
+				}
+			}
+		})
 	}
 }

@@ -233,6 +233,11 @@ func (a *app) lint(cmd *cobra.Command, f lintFlags, paths []string) error {
 	if outputNote != "" {
 		fmt.Fprintln(a.stderr, outputNote)
 	}
+	if f.format == "sarif" {
+		if note := report.SARIFLeftOut(rep); note != "" {
+			fmt.Fprintln(a.stderr, "kvet: warning: SARIF report: "+note)
+		}
+	}
 	if !f.quiet {
 		a.noObjectsNote(lt, pathsWithoutObjects(paths, f.stdinFilename, set, diags), f.stdinFilename)
 	}

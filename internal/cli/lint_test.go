@@ -407,3 +407,31 @@ func TestOutputWithUnreadableInput(t *testing.T) {
 		t.Errorf("-o -: exit %d, stdout %q, a file named - written: %v", code, stdout, err == nil)
 	}
 }
+
+// A SARIF report keeps within the 25,000 results GitHub code scanning
+// accepts, and kvet says on standard error how many it left out.
+func TestSARIFResultsLeftOut(t *testing.T) {
+	files := map[string]string{}
+	for f := range 7 { // 900 pods a file (within --max-findings), four findings each
+		var b strings.Builder
+		for i := range 900 {
+			fmt.Fprintf(&b, "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p%d, namespace: ns}\nspec:\n  containers:\n  - {name: c, image: nginx}\n", i)
+		}
+		files[fmt.Sprintf("pods%d.yaml", f)] = b.String()
+	}
+	repo(t, files)
+	code, stdout, stderr := kvet(t, "lint", "-q", "-f", "sarif", "--fail-on", "none", ".")
+	var log struct {
+		Runs []struct {
+			Results []json.RawMessage `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &log); err != nil || len(log.Runs) != 1 {
+		t.Fatalf("exit %d, %v, stderr %q", code, err, stderr)
+	}
+	if n := len(log.Runs[0].Results); code != 0 || n != 25000 ||
+		stderr != "kvet: warning: SARIF report: 200 results left out: GitHub code scanning accepts at most 25,000 per run "+
+			"(suppressed findings were left out first, then the least severe, from the end of the sorted order)\n" {
+		t.Errorf("exit %d, %d results, stderr %q; want 25,000 and a warning that 200 were left out", code, n, stderr)
+	}
+}
