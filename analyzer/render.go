@@ -50,6 +50,11 @@ type Rendering struct {
 	Root string
 	// Kind names roots of this kind in messages: "overlay", "chart".
 	Kind string
+	// Namespace is the namespace that the rendered objects without
+	// metadata.namespace are created in when the root itself decides it
+	// (a chart's release namespace, as configured), "" when it is wherever
+	// the root is applied.
+	Namespace string
 	// Docs are the rendered objects; each has Source and Rendering set.
 	Docs []*Document
 	// Files are the source files the rendering read. They are linted only

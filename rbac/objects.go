@@ -35,8 +35,8 @@ const DefaultNamespace = "default"
 type Role struct {
 	Kind      string // KindRole or KindClusterRole
 	Namespace string // "" for a ClusterRole
-	// Scope is the folder of a Role without metadata.namespace, "" for
-	// others (see Folder).
+	// Scope is the folder of a Role without metadata.namespace (see the
+	// function Scope), "" for others (see Folder).
 	Scope  string
 	Name   string
 	Labels map[string]string
@@ -152,8 +152,8 @@ func (r *Rule) ElementPath(field string, i int) analyzer.Path {
 type Binding struct {
 	Kind      string // KindRoleBinding or KindClusterRoleBinding
 	Namespace string // "" for a ClusterRoleBinding
-	// Scope is the folder of a RoleBinding without metadata.namespace, ""
-	// for others (see Folder).
+	// Scope is the folder of a RoleBinding without metadata.namespace
+	// (see the function Scope), "" for others (see Folder).
 	Scope    string
 	Name     string
 	Subjects []rbacv1.Subject
@@ -200,11 +200,13 @@ func (b *Binding) subjectNamespace(s rbacv1.Subject) string {
 // ServiceAccount is a ServiceAccount of the set.
 type ServiceAccount struct {
 	Namespace string
-	// NamespaceSet tells whether metadata.namespace is set (Namespace is
-	// DefaultNamespace when it is not).
+	// NamespaceSet tells whether metadata.namespace is set (when it is
+	// not, Namespace is the rendering's, else DefaultNamespace: see the
+	// function Namespace).
 	NamespaceSet bool
-	// Scope is the folder of a ServiceAccount without metadata.namespace,
-	// "" for others (see Folder).
+	// Scope is the folder of a ServiceAccount without
+	// metadata.namespace (see the function Scope), "" for others (see
+	// Folder).
 	Scope string
 	Name  string
 	// Automount is automountServiceAccountToken, nil when unset.
@@ -217,11 +219,12 @@ type ServiceAccount struct {
 type Workload struct {
 	Kind      string
 	Namespace string
-	// NamespaceSet tells whether metadata.namespace is set (Namespace is
-	// DefaultNamespace when it is not).
+	// NamespaceSet tells whether metadata.namespace is set (when it is
+	// not, Namespace is the rendering's, else DefaultNamespace: see the
+	// function Namespace).
 	NamespaceSet bool
-	// Scope is the folder of a workload without metadata.namespace, "" for
-	// others (see Folder).
+	// Scope is the folder of a workload without metadata.namespace (see
+	// the function Scope), "" for others (see Folder).
 	Scope string
 	Name  string
 	Doc   *analyzer.Document
@@ -388,7 +391,7 @@ func take[T any](c *chunks, field func(*chunks) *pack.Pack[T], n int) []T {
 func (c *chunks) extract(d *analyzer.Document) (any, []analyzer.Path) {
 	switch o := d.Object.(type) {
 	case *rbacv1.Role:
-		r := c.newRole(d, KindRole, Namespace(o.Namespace), o.Labels, o.Rules, nil)
+		r := c.newRole(d, KindRole, Namespace(d, o.Namespace), o.Labels, o.Rules, nil)
 		r.Scope, r.Rejected = Scope(d, o.Namespace), analyzer.RBACRejections(o)
 		return r, r.paths()
 	case *rbacv1.ClusterRole:
@@ -398,7 +401,7 @@ func (c *chunks) extract(d *analyzer.Document) (any, []analyzer.Path) {
 	case *rbacv1.RoleBinding:
 		b := &take(c, bindingsOf, 1)[0]
 		subjects, ref := c.binding(o.Subjects, o.RoleRef)
-		*b = Binding{Kind: KindRoleBinding, Namespace: Namespace(o.Namespace), Scope: Scope(d, o.Namespace), Name: d.Name, Subjects: subjects, RoleRef: ref, Doc: d,
+		*b = Binding{Kind: KindRoleBinding, Namespace: Namespace(d, o.Namespace), Scope: Scope(d, o.Namespace), Name: d.Name, Subjects: subjects, RoleRef: ref, Doc: d,
 			Rejected: analyzer.RBACRejections(o)}
 		return b, b.paths()
 	case *rbacv1.ClusterRoleBinding:
@@ -408,7 +411,7 @@ func (c *chunks) extract(d *analyzer.Document) (any, []analyzer.Path) {
 		return b, b.paths()
 	case *corev1.ServiceAccount:
 		sa := &take(c, accountsOf, 1)[0]
-		*sa = ServiceAccount{Namespace: Namespace(o.Namespace), NamespaceSet: o.Namespace != "", Scope: Scope(d, o.Namespace), Name: d.Name,
+		*sa = ServiceAccount{Namespace: Namespace(d, o.Namespace), NamespaceSet: o.Namespace != "", Scope: Scope(d, o.Namespace), Name: d.Name,
 			Automount: c.flag(o.AutomountServiceAccountToken), Doc: d}
 		return sa, []analyzer.Path{fixed().name}
 	}
@@ -417,7 +420,7 @@ func (c *chunks) extract(d *analyzer.Document) (any, []analyzer.Path) {
 		return nil, nil
 	}
 	w := &take(c, workloadsOf, 1)[0]
-	*w = Workload{Kind: d.Kind, Namespace: Namespace(d.Namespace), NamespaceSet: d.Namespace != "", Scope: Scope(d, d.Namespace), Name: d.Name, Doc: d,
+	*w = Workload{Kind: d.Kind, Namespace: Namespace(d, d.Namespace), NamespaceSet: d.Namespace != "", Scope: Scope(d, d.Namespace), Name: d.Name, Doc: d,
 		Account: "default", AccountField: "serviceAccountName", Automount: c.flag(t.Spec.AutomountServiceAccountToken)}
 	switch {
 	case t.Spec.ServiceAccountName != "":
@@ -448,13 +451,18 @@ func (c *chunks) extract(d *analyzer.Document) (any, []analyzer.Path) {
 	return w, []analyzer.Path{w.AccountPath()}
 }
 
-// Namespace returns the namespace of an object whose metadata.namespace
-// is ns: ns, or DefaultNamespace when it is unset.
-func Namespace(ns string) string {
-	if ns == "" {
-		return DefaultNamespace
+// Namespace returns the namespace of an object of d whose
+// metadata.namespace is ns: ns, else the namespace its rendering creates
+// it in (a chart's release namespace, analyzer.Rendering.Namespace), else
+// DefaultNamespace.
+func Namespace(d *analyzer.Document, ns string) string {
+	switch {
+	case ns != "":
+		return ns
+	case d.Rendering != nil && d.Rendering.Namespace != "":
+		return d.Rendering.Namespace
 	}
-	return ns
+	return DefaultNamespace
 }
 
 // Folder returns the folder of d: the manifests of one folder without
@@ -484,9 +492,11 @@ func FolderName(d *analyzer.Document) string {
 }
 
 // Scope returns the Scope of a namespaced object of d whose
-// metadata.namespace is ns: its folder when ns is unset, else "".
+// metadata.namespace is ns: its folder when its namespace depends on where
+// the folder is applied (ns is unset and its rendering does not decide
+// it, see Namespace), else "".
 func Scope(d *analyzer.Document, ns string) string {
-	if ns != "" {
+	if ns != "" || d.Rendering != nil && d.Rendering.Namespace != "" {
 		return ""
 	}
 	return Folder(d)

@@ -344,3 +344,66 @@ func TestHelmTemplatesNotFixed(t *testing.T) {
 		t.Errorf("the template was edited (kvet fix . then kvet fix -): %v\n%s\n%s\n%s", err, data, o, o2)
 	}
 }
+
+// TestHelmReleaseNamespace: helm install -n creates a chart's objects
+// without metadata.namespace in the release namespace, so the RBAC model
+// puts them there: a ServiceAccount subject named in the release
+// namespace is the chart's own.
+func TestHelmReleaseNamespace(t *testing.T) {
+	dir := t.TempDir()
+	analyzertest.WriteFile(t, filepath.Join(dir, "c", "Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n")
+	analyzertest.WriteFile(t, filepath.Join(dir, "c", "templates", "rbac.yaml"), `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: runner
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: reader
+rules:
+  - apiGroups: [""]
+    resources: ["secrets"]
+    verbs: ["get"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: reader
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+subjects:
+  - kind: ServiceAccount
+    name: runner
+    namespace: {{ .Release.Namespace }}
+`)
+	analyzertest.WriteFile(t, filepath.Join(dir, "c", "templates", "job.yaml"), `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: j
+spec:
+  backoffLimit: 1
+  activeDeadlineSeconds: 100
+  ttlSecondsAfterFinished: 100
+  template:
+    spec:
+      serviceAccountName: runner
+      restartPolicy: Never
+      containers:
+        - name: x
+          image: busybox:1.2
+          resources: {limits: {cpu: 1, memory: 1Gi}, requests: {cpu: 1, memory: 1Gi}}
+`)
+	analyzertest.WriteFile(t, filepath.Join(dir, ".kvet.yaml"), "helm:\n  namespace: jobs\n")
+	o := kvet(t, run{args: []string{"lint", "c"}, dir: dir})
+	wantLines(t, o.stdout, []*regexp.Regexp{
+		regexp.MustCompile(`^c/templates/job\.yaml:11:27: warning: Job jobs/j runs as ServiceAccount runner, which can get secrets in jobs via RoleBinding jobs/reader → Role reader \(c/templates/rbac\.yaml:12\); .* \(workload-excessive-permissions\)$`),
+		regexp.MustCompile(`^  c/templates/rbac\.yaml:22:11: note: RoleBinding jobs/reader binds ServiceAccount jobs/runner$`),
+		regexp.MustCompile(`^  c/templates/rbac\.yaml:19:10: note: to Role reader$`),
+		regexp.MustCompile(`^  c/templates/rbac\.yaml:12:16: note: which lets it get secrets$`),
+		finding("c/templates/rbac.yaml", 12, 16, "warning", "rbac-secrets-access"),
+	})
+	o = kvet(t, run{args: []string{"can-i", "get", "secrets", "-n", "jobs", "--workload", "Job/jobs/j", "c"}, dir: dir})
+	if o.code != 0 || strings.TrimSpace(o.stdout) != "yes" {
+		t.Errorf("can-i --workload Job/jobs/j:\n%s", o)
+	}
+}

@@ -177,6 +177,9 @@ func (r *Renderer) Render(ctx context.Context, env *render.Env, dir string) *ana
 	b.templateFiles()
 	defer b.finish()
 	req := r.request(env, dir)
+	// helm install -n creates every namespaced object without
+	// metadata.namespace in the release namespace.
+	out.Namespace = req.Namespace
 	if msg := b.unreadable(req); msg != "" {
 		// A file kvet cannot read itself (a named pipe, a device, over
 		// --max-file-size) is not handed to kvet-helm either.

@@ -14,8 +14,8 @@ import (
 // workload needs a headless Service for: a StatefulSet's governing Service
 // (serviceName), or the subdomain of another workload's pods (per-pod DNS
 // names, as an Indexed Job's pods use to reach each other). Each has its
-// namespace ("default" when unset) and, when metadata.namespace is unset,
-// its folder (rbac.Scope): such manifests go wherever their folder is
+// namespace (rbac.Namespace: "default" when unset, unless a chart's release
+// namespace decides it) and, when that is unset, its folder (rbac.Scope): such manifests go wherever their folder is
 // applied, so a workload without namespace uses the Services without
 // namespace of its own folder, and those of namespace default (where the
 // default context puts both); one of namespace default, those of namespace
@@ -37,7 +37,7 @@ type (
 func fact() *analyzer.Fact {
 	return &analyzer.Fact{Name: "service-headless", Kinds: []string{"Service"}, Extract: func(d *analyzer.Document) (any, []analyzer.Path) {
 		if o, ok := d.Object.(*corev1.Service); ok && o.Spec.ClusterIP == corev1.ClusterIPNone {
-			return headless{rbac.Namespace(d.Namespace), rbac.Scope(d, d.Namespace), d.Name}, []analyzer.Path{analyzer.NewPath("spec", "clusterIP")}
+			return headless{rbac.Namespace(d, d.Namespace), rbac.Scope(d, d.Namespace), d.Name}, []analyzer.Path{analyzer.NewPath("spec", "clusterIP")}
 		}
 		return nil, nil
 	}}
