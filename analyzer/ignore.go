@@ -464,6 +464,14 @@ func buildIndex(set *Set, diags []Diagnostic) index {
 			}
 		}
 	}
+	templates := map[*File]bool{}
+	for _, r := range set.Renderings {
+		if r.Templates {
+			for _, f := range r.Files {
+				templates[f] = true
+			}
+		}
+	}
 	idx.files = map[string]*fileIndex{}
 	for _, f := range set.Files {
 		if !candidate[f] {
@@ -482,7 +490,7 @@ func buildIndex(set *Set, diags []Diagnostic) index {
 				has = true
 			}
 		}
-		if comments && fi.scanComments(broken[f.Path]) {
+		if comments && fi.scanComments(broken[f.Path], templates[f]) {
 			has = true
 		}
 		if has {
@@ -583,6 +591,9 @@ func (idx index) match(d *Diagnostic) {
 		cands = append(cands, idx.rendered[doc])
 	}
 	for _, dir := range cands {
+		if dir.bad != "" {
+			continue // reported as suppressing nothing, so it does not
+		}
 		for i := range dir.names {
 			if dir.names[i].id != d.RuleID {
 				continue
@@ -636,9 +647,11 @@ func comparePos(a, b Position) int {
 }
 
 // scanComments finds the kvet:ignore comments of a YAML file. syntaxErrs
-// are the lines of its yaml-syntax diagnostics. It reports whether it found
-// any.
-func (fi *fileIndex) scanComments(syntaxErrs []int) bool {
+// are the lines of its yaml-syntax diagnostics; template tells that the
+// file is Go template text (a chart's template), where a line that holds
+// only template actions ({{- if }}, {{- end }}) is not content. It reports
+// whether it found any.
+func (fi *fileIndex) scanComments(syntaxErrs []int, template bool) bool {
 	f := fi.file
 	n := f.LineCount()
 	inBlock := f.blockLines // marked by Parse
@@ -661,7 +674,7 @@ func (fi *fileIndex) scanComments(syntaxErrs []int) bool {
 		line := f.Line(l)
 		if isDocSeparator(line) {
 			fi.seps = append(fi.seps, l)
-		} else if firstContent == 0 && !isBlankOrComment(line) && !bytes.HasPrefix(line, []byte("%")) {
+		} else if firstContent == 0 && !isBlankOrComment(line) && !bytes.HasPrefix(line, []byte("%")) && (!template || !onlyActions(line)) {
 			firstContent = l
 		}
 		if bytes.Contains(line, []byte("kvet:ignore")) {
@@ -722,7 +735,11 @@ func (fi *fileIndex) scanComments(syntaxErrs []int) bool {
 		case scopeFile:
 			dir.broken = len(syntaxErrs) > 0
 			if firstContent != 0 && l > firstContent && dir.bad == "" {
-				dir.bad = fmt.Sprintf("kvet:ignore-file must be in the comments at the top of the file, before line %d; here it suppresses nothing", firstContent)
+				where := fmt.Sprintf("before line %d, its first line of content", firstContent)
+				if firstContent == 1 {
+					where = "above its first line of content"
+				}
+				dir.bad = "kvet:ignore-file must be in the comments at the top of the file, " + where + "; here it suppresses nothing"
 			}
 			fi.whole = append(fi.whole, dir)
 		}
@@ -791,6 +808,23 @@ func markBlockScalars(f *File, n *yaml.Node, in []bool) {
 	for _, c := range n.Content {
 		markBlockScalars(f, c, in)
 	}
+}
+
+// onlyActions reports whether line holds Go template actions and nothing
+// else ({{- if .Values.x }}, {{ end }}{{/* a comment */}}).
+func onlyActions(line []byte) bool {
+	t := bytes.TrimSpace(line)
+	for len(t) > 0 {
+		if !bytes.HasPrefix(t, []byte("{{")) {
+			return false
+		}
+		end := bytes.Index(t, []byte("}}"))
+		if end < 0 {
+			return false
+		}
+		t = bytes.TrimSpace(t[end+2:])
+	}
+	return true
 }
 
 func isBlankOrComment(line []byte) bool {

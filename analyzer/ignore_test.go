@@ -100,6 +100,11 @@ func TestSuppress(t *testing.T) {
 			"file.yaml:12:9 test-name [suppressed: all generated]",
 			"file.yaml:13:1 unused-suppression", // kvet:ignore-file not at the top
 		}},
+		{"late-file.yaml", []string{
+			"late-file.yaml:2:1 unused-suppression", // kvet:ignore-file after content suppresses nothing
+			"late-file.yaml:5:9 test-name",
+			"late-file.yaml:9:12 test-image",
+		}},
 		{"annotation.yaml", []string{
 			"annotation.yaml:4:9 test-name [suppressed: rendered by helm]",
 			"annotation.yaml:6:33 unused-suppression", // test-quiet inside the annotation value
@@ -162,6 +167,7 @@ func TestSuppressMessages(t *testing.T) {
 	reasons := slices.Concat(ran, analyzer.SuppressionRules()[1:])
 	want := []string{
 		`6:33-6:43 web kvet.dev/ignore annotation names test-quiet, which reported nothing on this object: remove it`,
+		`2:1-2:65  kvet:ignore-file must be in the comments at the top of the file, above its first line of content; here it suppresses nothing`,
 		`11:34-11:43 web kvet:ignore names test-name, which reported nothing on line 11, the line it applies to; test-name reported on line 4 of this object: move the comment to the line above that one (or after its code there)`,
 		`13:30-13:39 web kvet:ignore names test-name, which reported nothing on line 16, the line it applies to; test-name reported on line 4 of this object: move the comment to the line above that one (or after its code there)`,
 		`1:20-1:28  kvet:ignore-file names unknown rule "test-nam", so it suppresses nothing; did you mean "test-name"? (run 'kvet rules' for the list)`,
@@ -173,7 +179,7 @@ func TestSuppressMessages(t *testing.T) {
 	}
 	for _, rules := range [][]*analyzer.Rule{ran, reasons} {
 		set, res := analyzer.Lint(context.Background(), analyzer.NewLoader(nil),
-			[]string{"testdata/ignore/malformed.yaml", "testdata/ignore/annotation.yaml", "testdata/ignore/line.yaml", "testdata/ignore/misplaced.yaml"}, rules, analyzer.Options{})
+			[]string{"testdata/ignore/malformed.yaml", "testdata/ignore/annotation.yaml", "testdata/ignore/line.yaml", "testdata/ignore/misplaced.yaml", "testdata/ignore/late-file.yaml"}, rules, analyzer.Options{})
 		diags := analyzer.Suppress(set, res.Diagnostics, analyzer.SuppressConfig{Rules: rules, Known: known})
 		var got []string
 		missing := 0

@@ -50,6 +50,10 @@ type Rendering struct {
 	Root string
 	// Kind names roots of this kind in messages: "overlay", "chart".
 	Kind string
+	// Templates tells that the source files are Go templates (a chart's
+	// templates), where a line holding only template actions is not
+	// content: a kvet:ignore-file comment after {{- if }} is at the top.
+	Templates bool
 	// Namespace is the namespace that the rendered objects without
 	// metadata.namespace are created in when the root itself decides it
 	// (a chart's release namespace, as configured), "" when it is wherever

@@ -407,3 +407,31 @@ spec:
 		t.Errorf("can-i --workload Job/jobs/j:\n%s", o)
 	}
 }
+
+// TestHelmIgnoreFileAfterActions: in a template, lines that hold only
+// template actions are not content, so a kvet:ignore-file comment after a
+// leading {{- if }} is at the top of the file, and suppresses.
+func TestHelmIgnoreFileAfterActions(t *testing.T) {
+	dir := t.TempDir()
+	analyzertest.WriteFile(t, filepath.Join(dir, "c", "Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n")
+	analyzertest.WriteFile(t, filepath.Join(dir, "c", "templates", "pod.yaml"), `{{- if .Values.enabled | default true }}
+# kvet:ignore-file image-tag-mutable -- test
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  serviceAccountName: x
+  containers:
+    - name: a
+      image: busybox
+      resources:
+        limits: {cpu: 1, memory: 1}
+        requests: {cpu: 1, memory: 1}
+{{- end }}
+`)
+	o := kvet(t, run{args: []string{"lint", "--show-suppressed", "c"}, dir: dir})
+	wantLines(t, o.stdout, []*regexp.Regexp{
+		regexp.MustCompile(`^c/templates/pod\.yaml:11:14: .* \[suppressed: test\] \(image-tag-mutable\)$`),
+	})
+}

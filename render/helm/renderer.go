@@ -172,7 +172,7 @@ func (r *Renderer) request(env *render.Env, dir string) Request {
 // its objects to their templates. The chart's template files are linted
 // only through the rendering, whether it succeeds or not.
 func (r *Renderer) Render(ctx context.Context, env *render.Env, dir string) *analyzer.Rendering {
-	out := &analyzer.Rendering{Root: dir, Kind: "chart"}
+	out := &analyzer.Rendering{Root: dir, Kind: "chart", Templates: true}
 	b := &build{env: env, dir: dir, out: out}
 	b.templateFiles()
 	defer b.finish()
@@ -443,7 +443,7 @@ func (*Renderer) RenderStdin(_ context.Context, env *render.Env, f *analyzer.Fil
 	if !HasSourceComments(f.Content) {
 		return nil
 	}
-	out := &analyzer.Rendering{Root: f.Path, Kind: "helm template output"}
+	out := &analyzer.Rendering{Root: f.Path, Kind: "helm template output", Templates: true}
 	s := NewStream(f, env.File)
 	docs, diags := env.Loader.ParseRendered(f, out, func(d *analyzer.Document) analyzer.SourceMap {
 		if src := s.Source(d); src != nil {
