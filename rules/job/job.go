@@ -4,6 +4,7 @@ package job
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
@@ -256,7 +257,10 @@ func TTLMissing() *analyzer.Rule {
 		Source:   "go",
 		Rationale: "A finished Job and its pods stay in the cluster until someone deletes them: they pile up, " +
 			"slow down listing, and keep the Job's name taken, so applying the same manifest again does " +
-			"nothing. (A CronJob's Jobs are cleaned up by its history limits and are not reported.)",
+			"nothing. (A CronJob's Jobs are cleaned up by its history limits and are not reported, nor are " +
+			"Helm hook Jobs that Helm deletes itself: a `helm.sh/hook` annotation with a " +
+			"`helm.sh/hook-delete-policy` of `hook-succeeded` or `before-hook-creation`, or none, which " +
+			"means `before-hook-creation`; a TTL there makes Helm 4's wait for the hook fail once the Job is gone.)",
 		Remediation: "Set spec.ttlSecondsAfterFinished to how long the finished Job and its logs should be kept, " +
 			"for example 86400 (one day); the TTL controller then deletes it. The suggested fix (`kvet fix`) " +
 			"sets 86400. The field is GA in Kubernetes 1.23 (beta, on by default, in 1.21 and 1.22); with " +
@@ -265,7 +269,7 @@ func TTLMissing() *analyzer.Rule {
 		Run: func(pass *analyzer.Pass) {
 			j, ok := jobSpecOf(pass)
 			path := j.field("ttlSecondsAfterFinished")
-			if !ok || !j.Standalone || j.Spec.TTLSecondsAfterFinished != nil || !pass.Doc.Unset(path) {
+			if !ok || !j.Standalone || j.Spec.TTLSecondsAfterFinished != nil || !pass.Doc.Unset(path) || helmDeletes(pass.Doc) {
 				return
 			}
 			target := pass.KubeVersion()
@@ -281,6 +285,27 @@ func TTLMissing() *analyzer.Rule {
 			pass.Report(f)
 		},
 	}
+}
+
+// helmDeletes reports whether d is a Helm hook that Helm deletes itself:
+// a helm.sh/hook annotation, and a helm.sh/hook-delete-policy that names
+// hook-succeeded or before-hook-creation, or none (Helm then applies
+// before-hook-creation).
+func helmDeletes(d *analyzer.Document) bool {
+	if _, hook := d.Annotations["helm.sh/hook"]; !hook {
+		return false
+	}
+	policy, ok := d.Annotations["helm.sh/hook-delete-policy"]
+	if !ok || strings.TrimSpace(policy) == "" {
+		return true
+	}
+	for _, p := range strings.Split(policy, ",") {
+		switch strings.TrimSpace(p) {
+		case "hook-succeeded", "before-hook-creation":
+			return true
+		}
+	}
+	return false
 }
 
 // ParallelismExceedsCompletions flags parallelism above completions.
