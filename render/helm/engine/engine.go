@@ -97,7 +97,7 @@ func Render(ctx context.Context, req helm.Request) helm.Output {
 		caps.APIVersions = apiVersions(target)
 	}
 	if ch.Metadata.KubeVersion != "" && !chartutil.IsCompatibleRange(ch.Metadata.KubeVersion, caps.KubeVersion.String()) {
-		return fail(helm.Failure{Path: helm.ChartFile, Line: keyLine(src, filepath.Join(req.Dir, helm.ChartFile), "kubeVersion"),
+		return fail(helm.Failure{Path: helm.ChartFile, Line: keyLine(src, filepath.Join(req.Dir, helm.ChartFile), "kubeVersion", false),
 			Message: fmt.Sprintf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", ch.Metadata.KubeVersion, caps.KubeVersion.Version)})
 	}
 	opts := chartcommon.ReleaseOptions{
@@ -261,7 +261,7 @@ func dependencyEntry(src source, path string, i int) (line, col int, ok bool) {
 	if err != nil {
 		return 0, 0, false
 	}
-	_, deps := topLevel(data, "dependencies")
+	_, deps := topLevel(data, "dependencies", false)
 	if deps == nil || deps.Kind != yaml3.SequenceNode {
 		return 0, 0, false
 	}
@@ -274,7 +274,8 @@ func dependencyEntry(src source, path string, i int) (line, col int, ok bool) {
 }
 
 // userValues reads the values files and --set assignments of req, merged
-// as helm does (later files and --set win; maps merge key by key).
+// as helm does (later files, later documents of a file and --set win;
+// maps merge key by key).
 func userValues(req helm.Request, src source) (map[string]any, *helm.Failure) {
 	base := map[string]any{}
 	for _, file := range req.ValuesFiles {
@@ -282,11 +283,12 @@ func userValues(req helm.Request, src source) (map[string]any, *helm.Failure) {
 		if err != nil {
 			return nil, &helm.Failure{Message: fmt.Sprintf("reading values file %s: %v", file, err)}
 		}
-		current := map[string]any{}
-		if err := yaml.Unmarshal(data, &current); err != nil {
+		// Every document of the file, merged, later ones winning.
+		current, err := loader.LoadValues(bytes.NewReader(data))
+		if err != nil {
 			return nil, &helm.Failure{Message: fmt.Sprintf("values file %s: %v", file, err)}
 		}
-		base = mergeMaps(base, current)
+		base = loader.MergeMaps(base, current)
 	}
 	for _, s := range req.Set {
 		if err := strvals.ParseInto(s, base); err != nil {
@@ -294,26 +296,6 @@ func userValues(req helm.Request, src source) (map[string]any, *helm.Failure) {
 		}
 	}
 	return base, nil
-}
-
-// mergeMaps merges b into a, as helm's values options do.
-func mergeMaps(a, b map[string]any) map[string]any {
-	out := make(map[string]any, len(a))
-	for k, v := range a {
-		out[k] = v
-	}
-	for k, v := range b {
-		if v, ok := v.(map[string]any); ok {
-			if bv, ok := out[k]; ok {
-				if bv, ok := bv.(map[string]any); ok {
-					out[k] = mergeMaps(bv, v)
-					continue
-				}
-			}
-		}
-		out[k] = v
-	}
-	return out
 }
 
 // typeMismatch is Helm's error for the values of a subchart that are not
@@ -376,7 +358,7 @@ func valuesKey(src source, req helm.Request, name string) (file string, line int
 		if err != nil {
 			continue
 		}
-		k, val := topLevel(data, name)
+		k, val := topLevel(data, name, true)
 		if k == nil {
 			continue
 		}
@@ -389,7 +371,7 @@ func valuesKey(src source, req helm.Request, name string) (file string, line int
 		}
 		return rel, k.Line
 	}
-	return chartValuesFile, keyLine(src, filepath.Join(req.Dir, chartValuesFile), name)
+	return chartValuesFile, keyLine(src, filepath.Join(req.Dir, chartValuesFile), name, true)
 }
 
 // replaces reports whether a value of a values file replaces the value
@@ -422,25 +404,38 @@ func relativeTo(dir, path string) (string, bool) {
 	return filepath.ToSlash(rel), true
 }
 
-// topLevel returns the key and value nodes of the top-level key name in
-// the YAML text data (of two copies the last, as Helm reads them), or nils
-// when it does not parse or has no such key.
-func topLevel(data []byte, name string) (k, v *yaml3.Node) {
-	var doc yaml3.Node
-	if yaml3.Unmarshal(data, &doc) != nil || len(doc.Content) == 0 {
-		return nil, nil
+// topLevel returns the top-level key name and its value (of two copies
+// the last, as Helm reads them) in the YAML text data, or nils when it
+// does not parse or has no such key. Of a values file (values set), Helm
+// merges every document, later ones winning (loader.LoadValues), so the
+// key is that of the last document that sets it; of Chart.yaml, Helm reads
+// the first document only.
+func topLevel(data []byte, name string, values bool) (k, v *yaml3.Node) {
+	dec := yaml3.NewDecoder(bytes.NewReader(data))
+	for {
+		var doc yaml3.Node
+		if dec.Decode(&doc) != nil {
+			return k, v
+		}
+		if len(doc.Content) > 0 {
+			if dk, dv := analyzer.LookupKey(doc.Content[0], name); dk != nil {
+				k, v = dk, dv
+			}
+		}
+		if !values {
+			return k, v
+		}
 	}
-	return analyzer.LookupKey(doc.Content[0], name)
 }
 
 // keyLine returns the line of the top-level key name in the YAML file at
-// path (of two copies the last, as Helm reads them), or 0.
-func keyLine(src source, path, name string) int {
+// path, a values file or not (see topLevel), or 0.
+func keyLine(src source, path, name string, values bool) int {
 	data, err := src.readFile(path)
 	if err != nil {
 		return 0
 	}
-	if k, _ := topLevel(data, name); k != nil {
+	if k, _ := topLevel(data, name, values); k != nil {
 		return k.Line
 	}
 	return 0

@@ -76,6 +76,14 @@ func TestRenderOptions(t *testing.T) {
 			t.Errorf("cronjob.yaml lacks %q:\n%s", s, cron)
 		}
 	}
+	// Every document of a values file, merged, the later winning.
+	multi := filepath.Join(dir, "multi.yaml")
+	analyzertest.WriteFile(t, multi, "schedule: \"0 4 * * *\"\n---\nschedule: \"0 5 * * *\"\n")
+	for _, tp := range Render(context.Background(), helm.Request{Dir: app, ValuesFiles: []string{multi}}).Templates {
+		if tp.Path == "templates/cronjob.yaml" && !strings.Contains(tp.Content, `schedule: "0 5 * * *"`) {
+			t.Errorf("the last document of a values file does not win:\n%s", tp.Content)
+		}
+	}
 	bad := Render(context.Background(), helm.Request{Dir: app, Set: []string{"a"}})
 	if len(bad.Failures) != 1 || !strings.Contains(bad.Failures[0].Message, "--set a: key \"a\" has no value") {
 		t.Errorf("bad --set: %s", summary(bad))
@@ -236,6 +244,10 @@ func TestRenderSubchartValuesNotAMap(t *testing.T) {
 	asMap, asNull := filepath.Join(dir, "map.yaml"), filepath.Join(dir, "null.yaml")
 	analyzertest.WriteFile(t, asMap, "sub:\n  a: 1\n")
 	analyzertest.WriteFile(t, asNull, "sub: ~\n")
+	// Helm merges every document of a values file, later ones winning.
+	multiLast, multiMap := filepath.Join(dir, "multi-last.yaml"), filepath.Join(dir, "multi-map.yaml")
+	analyzertest.WriteFile(t, multiLast, "image: z\n---\nsub: 4\n")
+	analyzertest.WriteFile(t, multiMap, "sub: 3\n---\nsub:\n  a: 1\n")
 	for _, tt := range []struct {
 		req  helm.Request
 		want string
@@ -248,6 +260,8 @@ func TestRenderSubchartValuesNotAMap(t *testing.T) {
 		{helm.Request{Dir: chart, ValuesFiles: []string{asMap, prod, asNull, other}}, "FAIL values.yaml:1:0 [] "},
 		{helm.Request{Dir: chart, ValuesFiles: []string{asNull, prod}}, "FAIL ../prod.yaml:2:0 [] "},
 		{helm.Request{Dir: chart, ValuesFiles: []string{prod}, Set: []string{"sub=4"}}, "FAIL Chart.yaml:0:0 [] "},
+		{helm.Request{Dir: chart, ValuesFiles: []string{multiLast}}, "FAIL ../multi-last.yaml:3:0 [] "},
+		{helm.Request{Dir: chart, ValuesFiles: []string{prod, multiMap}}, "FAIL values.yaml:1:0 [] "},
 	} {
 		if got := summary(Render(context.Background(), tt.req)); !strings.HasPrefix(got, tt.want+"processing dependencies: ") {
 			t.Errorf("values %v, set %v:\n%s\nwant %s", tt.req.ValuesFiles, tt.req.Set, got, tt.want)
