@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 
+	yaml "go.yaml.in/yaml/v3"
+
 	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/internal/safefile"
 )
@@ -112,7 +114,8 @@ type sourceLine struct {
 // resolve finds the file of Helm's template name ("CHART/templates/x.yaml",
 // "CHART/charts/SUB/templates/x.yaml") under the working directory: the
 // name itself, or the same path inside a chart named CHART (by its
-// Chart.yaml) anywhere below.
+// Chart.yaml) anywhere below, with subcharts named by their alias found
+// in their directories (see inChart).
 func (s *Stream) resolve(name string) string {
 	name = path.Clean(name)
 	if path.IsAbs(name) || strings.HasPrefix(name, "../") || !strings.Contains(name, "/templates/") {
@@ -126,12 +129,73 @@ func (s *Stream) resolve(name string) string {
 		s.charts = indexCharts(".")
 		s.indexed = true
 	}
-	for _, dir := range s.charts[chart] {
-		if p := path.Join(dir, rest); isFile(p) {
+	dirs := s.charts[chart]
+	if isFile(path.Join(chart, ChartFile)) {
+		dirs = append([]string{chart}, dirs...)
+	}
+	for _, dir := range dirs {
+		if p := inChart(dir, rest); p != "" {
 			return p
 		}
 	}
 	return ""
+}
+
+// inChart returns the file of the chart in dir that Helm names rest in its
+// output ("templates/x.yaml", "charts/SUB/templates/x.yaml"), or "". Helm
+// names a subchart by its alias when the dependency has one: the alias is
+// mapped to the subchart's directory under charts/ through the
+// dependencies of Chart.yaml (requirements.yaml for apiVersion v1 charts).
+func inChart(dir, rest string) string {
+	if p := path.Join(dir, rest); isFile(p) {
+		return p
+	}
+	sub, after, ok := strings.Cut(strings.TrimPrefix(rest, "charts/"), "/")
+	if !ok || !strings.HasPrefix(rest, "charts/") {
+		return ""
+	}
+	for _, d := range subchartDirs(dir, sub) {
+		if p := inChart(d, after); p != "" {
+			return p
+		}
+	}
+	return ""
+}
+
+// subchartDirs returns the directories under dir/charts of the subchart
+// that Helm names sub: the dependency whose alias is sub (else sub), found
+// by its directory name, else by its Chart.yaml name.
+func subchartDirs(dir, sub string) []string {
+	name := sub
+	for _, meta := range []string{ChartFile, "requirements.yaml"} {
+		data, err := safefile.Read(context.Background(), path.Join(dir, meta), 0)
+		if err != nil {
+			continue
+		}
+		var deps struct {
+			Dependencies []struct{ Name, Alias string }
+		}
+		if yaml.Unmarshal(data, &deps) != nil {
+			continue
+		}
+		for _, d := range deps.Dependencies {
+			if d.Alias == sub && d.Name != "" {
+				name = d.Name
+			}
+		}
+	}
+	var out []string
+	if isFile(path.Join(dir, "charts", name, ChartFile)) {
+		out = append(out, path.Join(dir, "charts", name))
+	}
+	entries, _ := os.ReadDir(filepath.FromSlash(path.Join(dir, "charts")))
+	for _, e := range entries {
+		p := path.Join(dir, "charts", e.Name())
+		if e.IsDir() && e.Name() != name && chartName(path.Join(p, ChartFile)) == name {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func isFile(p string) bool {

@@ -79,3 +79,61 @@ func TestChartNameLast(t *testing.T) {
 		t.Errorf("chartName = %q, want web", got)
 	}
 }
+
+// TestStreamAliases: helm template names an aliased subchart's templates
+// by the alias ("p/charts/worker/templates/job.yaml"); they are mapped to
+// the subchart's directory through the dependencies of Chart.yaml, or of
+// requirements.yaml for an apiVersion v1 chart.
+func TestStreamAliases(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"p/Chart.yaml":                         "apiVersion: v2\nname: p\nversion: 1.0.0\ndependencies:\n  - name: sub\n    alias: worker\n    version: 0.1.0\n",
+		"p/charts/sub/Chart.yaml":              "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+		"p/charts/sub/templates/job.yaml":      "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: {{ .Release.Name }}-job\n",
+		"old/Chart.yaml":                       "apiVersion: v1\nname: old\nversion: 1.0.0\n",
+		"old/requirements.yaml":                "dependencies:\n- name: lib\n  alias: helper\n  version: 0.1.0\n",
+		"old/charts/lib-dir/Chart.yaml":        "apiVersion: v1\nname: lib\nversion: 0.1.0\n",
+		"old/charts/lib-dir/templates/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n",
+	}
+	for name, content := range files {
+		analyzertest.WriteFile(t, filepath.Join(dir, name), content)
+	}
+	t.Chdir(dir)
+	out := `---
+# Source: p/charts/worker/templates/job.yaml
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: rel-job
+---
+# Source: old/charts/helper/templates/cm.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cm
+---
+# Source: p/charts/nobody/templates/job.yaml
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: none
+`
+	f := &analyzer.File{Path: analyzer.StdinName, Content: []byte(out)}
+	docs, _ := analyzer.NewLoader(nil).Parse(f)
+	s := NewStream(f, func(p string) (*analyzer.File, error) {
+		data, err := os.ReadFile(p)
+		return &analyzer.File{Path: p, Content: data}, err
+	})
+	for i, want := range []string{"p/charts/sub/templates/job.yaml", "old/charts/lib-dir/templates/cm.yaml"} {
+		src := s.Source(docs[i])
+		if src == nil || src.File().Path != want {
+			t.Fatalf("Source(%s) = %v, want %s", docs[i].Name, src, want)
+		}
+		if r, _ := src.Locate(docs[i], analyzer.NewPath("metadata", "name"), false); r.Start.Line != 4 || r.Start.Column != 9 {
+			t.Errorf("%s: metadata.name at %v, want 4:9", want, r.Start)
+		}
+	}
+	if s.Source(docs[2]) != nil {
+		t.Error("a subchart that no dependency names got a template")
+	}
+}
