@@ -39,6 +39,9 @@ func checkHelmFlags(f helmFlags, paths []string) ([]string, error) {
 		if st, err := os.Stat(v); err != nil || st.IsDir() {
 			return nil, usageError{fmt.Errorf("--helm-values %s: no such file", v)}
 		}
+		if err := helm.CheckValues(v, v); err != nil {
+			return nil, usageError{fmt.Errorf("--helm-values: %w", err)}
+		}
 		abs, err := filepath.Abs(v)
 		if err != nil {
 			return nil, usageError{fmt.Errorf("--helm-values %s: %w", v, err)}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/kvet-dev/kvet/render/helm"
 )
 
 // Helm is the helm: section: how charts are rendered.
@@ -101,6 +103,11 @@ func (c *Config) parseHelmChart(dir string, k, v *yaml.Node, el *errorList) (Hel
 				p := c.Resolve(n.Value)
 				if st, err := os.Stat(p); err != nil || st.IsDir() {
 					el.add(n, "%s: no values file %s", where, n.Value)
+					ok = false
+					continue
+				}
+				if err := helm.CheckValues(p, n.Value); err != nil {
+					el.add(n, "%s: %v", where, err)
 					ok = false
 					continue
 				}

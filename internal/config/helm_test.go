@@ -60,6 +60,9 @@ func TestParseHelmErrors(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "app", "Chart.yaml"), []byte("name: app\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if err := os.WriteFile(filepath.Join(dir, "broken.yaml"), []byte("a: 1\n---\nb: [x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name, src string
 		want      []string
@@ -76,6 +79,8 @@ func TestParseHelmErrors(t *testing.T) {
 				`.kvet.yaml:5:13: error: helm.charts.app.set: "novalue" is not KEY=VALUE`,
 				`.kvet.yaml:6:7: error: unknown key "sets" in helm.charts.app (want values, set, release-name, namespace)`,
 			}},
+		{"values file does not parse", "helm:\n  charts:\n    app:\n      values: [broken.yaml]\n",
+			[]string{`.kvet.yaml:4:16: error: helm.charts.app.values: broken.yaml:3:1: invalid YAML: did not find expected ',' or ']'`}},
 		{"limits", "helm:\n  timeout: 0s\n  max-memory: lots\n",
 			[]string{
 				`.kvet.yaml:2:12: error: helm.timeout: want a positive duration such as 10s or 1m, got "0s"`,
