@@ -436,14 +436,19 @@ spec:
 	})
 }
 
-// TestHelmValuesFileSyntax: a --helm-values file that does not parse is a
-// usage error at its line and column, not the chart's render-failed.
-func TestHelmValuesFileSyntax(t *testing.T) {
+// TestHelmBadValues: a --helm-values file that does not parse is a usage
+// error at its line and column, and a --helm-set that Helm does not parse
+// a usage error too, not the chart's render-failed.
+func TestHelmBadValues(t *testing.T) {
 	dir := t.TempDir()
 	analyzertest.WriteFile(t, filepath.Join(dir, "c", "Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n")
 	analyzertest.WriteFile(t, filepath.Join(dir, "bad.yaml"), "tag: \"1.0\"\n---\ntag: [x\n")
 	o := kvet(t, run{args: []string{"lint", "--helm-values", "bad.yaml", "c"}, dir: dir})
 	if o.code != 2 || o.stdout != "" || !strings.Contains(o.stderr, "--helm-values: bad.yaml:3:1: invalid YAML: did not find expected ',' or ']'") {
 		t.Errorf("--helm-values with a file that does not parse:\n%s", o)
+	}
+	o = kvet(t, run{args: []string{"lint", "--helm-set", "a[x]=1", "--fail-on", "error", "c"}, dir: dir})
+	if o.code != 2 || o.stdout != "" || !strings.Contains(o.stderr, `kvet: --helm-set: a[x]=1: error parsing index: strconv.Atoi: parsing "x": invalid syntax`) {
+		t.Errorf("--helm-set that Helm does not parse:\n%s", o)
 	}
 }

@@ -53,6 +53,9 @@ func checkHelmFlags(f helmFlags, paths []string) ([]string, error) {
 			return nil, usageError{fmt.Errorf("--helm-set %q: want KEY=VALUE", kv)}
 		}
 	}
+	if err := checkHelmSet(f.set); err != nil {
+		return nil, usageError{err}
+	}
 	files, _ := analyzer.Discover(paths)
 	wd, err := os.Getwd()
 	if err != nil {
@@ -66,6 +69,25 @@ func checkHelmFlags(f helmFlags, paths []string) ([]string, error) {
 		return nil, usageError{fmt.Errorf("--helm-values and --helm-set apply to one chart, and the paths hold %d: %s; set values per chart in .kvet.yaml (helm.charts)", len(roots), strings.Join(roots, ", "))}
 	}
 	return values, nil
+}
+
+// checkHelmSet parses the --helm-set assignments with Helm's own parser,
+// in kvet-helm (kvet does not link Helm), and returns the first that does
+// not parse. Without a usable kvet-helm there is nothing to check with:
+// the chart's rendering then says why it cannot run.
+func checkHelmSet(set []string) error {
+	if len(set) == 0 {
+		return nil
+	}
+	p, err := helm.FindHelper()
+	if err != nil {
+		return nil
+	}
+	outs, err := helm.Exec(p)(context.Background(), []helm.Request{{SetOnly: true, Set: set}})
+	if err != nil || len(outs) != 1 || len(outs[0].Failures) == 0 {
+		return nil
+	}
+	return fmt.Errorf("--helm-set: %s (helm's --set syntax: KEY=VALUE, a.b=c, list[0]=d)", strings.TrimPrefix(outs[0].Failures[0].Message, "--set "))
 }
 
 // helmRendererText is the line of `kvet version` about the Helm renderer:

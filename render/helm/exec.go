@@ -22,8 +22,8 @@ const InstallHint = "go install github.com/kvet-dev/kvet/cmd/...@latest (or go i
 // Protocol is the version of the exchange between kvet and kvet-helm: a
 // Batch on the helper's standard input, a Reply on its standard output.
 // Version 2 added Request.Overlay; 3, Request.Timeout, MaxMemory and
-// MaxTemplateSize.
-const Protocol = 3
+// MaxTemplateSize; 4, Request.SetOnly.
+const Protocol = 4
 
 // Batch is what kvet sends to kvet-helm.
 type Batch struct {

@@ -56,6 +56,10 @@ type Request struct {
 	ValuesFiles []string `json:"valuesFiles,omitempty"`
 	// Set are --set style assignments ("a.b=c,d[0]=e"), applied last.
 	Set []string `json:"set,omitempty"`
+	// SetOnly asks only whether Helm parses Set: no chart is loaded or
+	// rendered, and the output has a Failure for the first assignment
+	// that does not parse (kvet itself does not link Helm's parser).
+	SetOnly bool `json:"setOnly,omitempty"`
 	// Overlay replaces the content of files of the chart and of values
 	// files, by absolute slash-separated path: an editor's unsaved
 	// buffers, rendered instead of the files on disk.

@@ -56,6 +56,13 @@ func Render(ctx context.Context, req helm.Request) helm.Output {
 		return out
 	}
 	src := source{overlay: req.Overlay}
+	if req.SetOnly {
+		// Only the --set assignments, parsed as the rendering would.
+		if _, f := userValues(helm.Request{Set: req.Set}, src); f != nil {
+			return fail(*f)
+		}
+		return out
+	}
 	ch, err := src.loadChart(req.Dir)
 	if err != nil {
 		return fail(helm.Failure{Path: helm.ChartFile, Message: "loading chart: " + trimDir(err.Error(), req.Dir)})

@@ -84,6 +84,14 @@ func TestRenderOptions(t *testing.T) {
 			t.Errorf("the last document of a values file does not win:\n%s", tp.Content)
 		}
 	}
+	// SetOnly parses the assignments, and loads no chart.
+	if out := Render(context.Background(), helm.Request{SetOnly: true, Set: []string{"a=1", "b[x]=2"}}); len(out.Failures) != 1 ||
+		out.Failures[0].Message != `--set b[x]=2: error parsing index: strconv.Atoi: parsing "x": invalid syntax` {
+		t.Errorf("SetOnly: %s", summary(out))
+	}
+	if out := Render(context.Background(), helm.Request{SetOnly: true, Set: []string{"a=1,b[0]=2"}}); len(out.Failures) != 0 || len(out.Templates) != 0 {
+		t.Errorf("SetOnly, good: %s", summary(out))
+	}
 	bad := Render(context.Background(), helm.Request{Dir: app, Set: []string{"a"}})
 	if len(bad.Failures) != 1 || !strings.Contains(bad.Failures[0].Message, "--set a: key \"a\" has no value") {
 		t.Errorf("bad --set: %s", summary(bad))
