@@ -398,9 +398,9 @@ spec:
 	wantLines(t, o.stdout, []*regexp.Regexp{
 		regexp.MustCompile(`^c/templates/job\.yaml:11:27: warning: Job jobs/j runs as ServiceAccount runner, which can get secrets in jobs via RoleBinding jobs/reader → Role reader \(c/templates/rbac\.yaml:12\); .* \(workload-excessive-permissions\)$`),
 		regexp.MustCompile(`^  c/templates/rbac\.yaml:22:11: note: RoleBinding jobs/reader binds ServiceAccount jobs/runner$`),
-		regexp.MustCompile(`^  c/templates/rbac\.yaml:19:10: note: to Role reader$`),
-		regexp.MustCompile(`^  c/templates/rbac\.yaml:12:16: note: which lets it get secrets$`),
-		finding("c/templates/rbac.yaml", 12, 16, "warning", "rbac-secrets-access"),
+		regexp.MustCompile(`^  c/templates/rbac\.yaml:19:66: note: to Role reader$`),
+		regexp.MustCompile(`^  c/templates/rbac\.yaml:12:17: note: which lets it get secrets$`),
+		finding("c/templates/rbac.yaml", 12, 17, "warning", "rbac-secrets-access"),
 	})
 	o = kvet(t, run{args: []string{"can-i", "get", "secrets", "-n", "jobs", "--workload", "Job/jobs/j", "c"}, dir: dir})
 	if o.code != 0 || strings.TrimSpace(o.stdout) != "yes" {
