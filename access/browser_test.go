@@ -478,18 +478,20 @@ func TestMarkdownMermaidInBrowser(t *testing.T) {
 	wd.call("POST", wd.session+"/execute/async", map[string]any{"args": []any{graph}, "script": `
 const done = arguments[arguments.length - 1];
 const graph = arguments[0];
-// Mermaid (5.5 MB) may still be evaluating when navigation returns on a
-// loaded machine: wait for it, up to 20 s.
+// Mermaid (5.5 MB) may still be evaluating, and the page still loading,
+// when navigation returns on a loaded machine: wait for both, up to 20 s
+// (rendering before the body is complete failed now and then with
+// "Cannot read properties of null (reading 'firstChild')").
 const since = Date.now();
 (function render() {
-  if (typeof mermaid === "undefined") {
+  if (typeof mermaid === "undefined" || document.readyState !== "complete" || !document.getElementById("out")) {
     if (Date.now() - since < 20000) { setTimeout(render, 50); return; }
     done({mermaid: false});
     return;
   }
   mermaid.initialize({startOnLoad: false, securityLevel: "strict"});
-  mermaid.render("access-graph", graph).then(r => {
-    const out = document.getElementById("out");
+  const out = document.getElementById("out");
+  mermaid.render("access-graph", graph, out).then(r => {
     out.innerHTML = r.svg;
     const svg = out.querySelector("svg");
     done({mermaid: true, rendered: true,
