@@ -95,6 +95,7 @@ func duplicateKeys(f *File, root *yaml.Node, ref ObjectRef) []Diagnostic {
 			if len(n.Content) > 32 {
 				earlier = keyIndex(n.Content)
 			}
+			merges := mergesOf(n)
 			for i := 0; i+1 < len(n.Content); i += 2 {
 				k := n.Content[i]
 				if first := earlier(n.Content, i); first != nil {
@@ -105,13 +106,20 @@ func duplicateKeys(f *File, root *yaml.Node, ref ObjectRef) []Diagnostic {
 							k.Value, first.Line),
 					})
 				}
-				if merge := mergedOver(n, i); merge != nil {
-					wk, _ := lookup(n, k.Value)
+				if merge := merges.over(i); merge != nil {
 					out = append(out, Diagnostic{
 						RuleID: IDDuplicateKey, Severity: SeverityError, File: f.Path, Range: f.tokenRange(k),
 						Path: slices.Clone(path).Key(k.Value), Object: ref,
 						Message: fmt.Sprintf("key %q is set again by the merge key \"<<\" after it (line %d): kubectl applies merge keys in order, so it keeps the merged value%s and silently drops this one, while the YAML merge-key specification and kustomize keep this one; put \"<<\" before the keys meant to override what it merges",
-							k.Value, merge.Line, mergedAt(merge, wk)),
+							k.Value, merge.Line, mergedAt(merge, merges.winner[k.Value])),
+					})
+				}
+				if isMergeKey(k) && !mergeable(n.Content[i+1]) {
+					v := n.Content[i+1]
+					out = append(out, Diagnostic{
+						RuleID: IDYAMLSyntax, Severity: SeverityError, File: f.Path, Range: f.tokenRange(v),
+						Path: slices.Clone(path).Key(k.Value), Object: ref,
+						Message: "the value of the merge key \"<<\" is not a mapping, an alias of one, or a sequence of them: kubectl's YAML library rejects the file (\"map merge requires map or sequence of maps as the value\"); kvet merges nothing from it",
 					})
 				}
 				path = append(path, PathElem{Key: k.Value})
@@ -174,20 +182,39 @@ func mergedAt(merge, k *yaml.Node) string {
 	return fmt.Sprintf(" (line %d)", k.Line)
 }
 
-// mergedOver returns the merge key after the key at index i of mapping
-// n's content whose entries replace it as kubectl reads n (see eachEntry),
-// or nil.
-func mergedOver(n *yaml.Node, i int) *yaml.Node {
-	k := n.Content[i]
-	if !comparableKey(k) || !hasMergeKey(n) {
-		return nil
+// merges says, of a mapping's keys, which a later merge key replaces (see
+// eachEntry). The zero value, for a mapping without merge keys, replaces
+// none.
+type merges struct {
+	content []*yaml.Node
+	// winner is the key node that wins each key, as kubectl reads the
+	// mapping; own holds the keys that the mapping's own entries win (a
+	// key written after the merges); last is the index in content of the
+	// last merge key whose entries hold each key.
+	winner map[string]*yaml.Node
+	own    map[string]bool
+	last   map[string]int
+}
+
+// mergesOf returns the merges of mapping n: each of its sources read once,
+// so that a mapping of many keys stays linear.
+func mergesOf(n *yaml.Node) merges {
+	if !hasMergeKey(n) {
+		return merges{}
 	}
-	if wk, _ := lookup(n, k.Value); wk == nil || slices.Contains(n.Content, wk) {
-		return nil // this key, or a later copy of it, wins
+	m := merges{content: n.Content, winner: map[string]*yaml.Node{}, own: map[string]bool{}, last: map[string]int{}}
+	for _, e := range mergedEntries(n) {
+		if e[0].Kind == yaml.ScalarNode {
+			m.winner[e[0].Value] = e[0]
+		}
 	}
-	var last *yaml.Node
-	for j := i + 2; j+1 < len(n.Content); j += 2 {
-		if !isMergeKey(n.Content[j]) {
+	for j := 0; j+1 < len(n.Content); j += 2 {
+		if k := n.Content[j]; comparableKey(k) && m.winner[k.Value] == k {
+			m.own[k.Value] = true
+		}
+	}
+	for j := 0; j+1 < len(n.Content); j += 2 {
+		if !isMergeKey(n.Content[j]) || !mergeable(n.Content[j+1]) {
 			continue
 		}
 		src := deref(n.Content[j+1])
@@ -196,12 +223,50 @@ func mergedOver(n *yaml.Node, i int) *yaml.Node {
 			sources = src.Content
 		}
 		for _, s := range sources {
-			if sk, _ := lookup(s, k.Value); sk != nil {
-				last = n.Content[j]
-			}
+			eachEntry(s, func(k, _ *yaml.Node) bool {
+				m.last[k.Value] = j
+				return true
+			})
 		}
 	}
-	return last
+	return m
+}
+
+// over returns the merge key after the key at index i whose entries
+// replace it, or nil.
+func (m merges) over(i int) *yaml.Node {
+	if m.winner == nil || !comparableKey(m.content[i]) {
+		return nil
+	}
+	k := m.content[i]
+	// The key itself, or a later copy of it (a duplicate), wins.
+	if j, ok := m.last[k.Value]; ok && j > i && !m.own[k.Value] {
+		return m.content[j]
+	}
+	return nil
+}
+
+// mergeable reports whether v can be the value of a merge key as kubectl's
+// YAML library reads it: a mapping, or a sequence of mappings, each
+// possibly an alias of one.
+func mergeable(v *yaml.Node) bool {
+	if v.Kind == yaml.AliasNode && v.Alias != nil && v.Alias.Kind != yaml.MappingNode {
+		return false
+	}
+	switch v = deref(v); {
+	case v == nil:
+		return true
+	case v.Kind == yaml.MappingNode:
+		return true
+	case v.Kind == yaml.SequenceNode:
+		for _, c := range v.Content {
+			if deref(c) == nil || deref(c).Kind != yaml.MappingNode {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 func comparableKey(k *yaml.Node) bool { return k.Kind == yaml.ScalarNode && !isMergeKey(k) }

@@ -95,6 +95,9 @@ func mergedEntries(m *yaml.Node) [][2]*yaml.Node {
 				entries = append(entries, [2]*yaml.Node{k, v})
 				continue
 			}
+			if !mergeable(v) {
+				continue // kubectl refuses the file: duplicateKeys reports it
+			}
 			if src := deref(v); src != nil && src.Kind == yaml.SequenceNode {
 				for j := len(src.Content) - 1; j >= 0; j-- {
 					apply(src.Content[j])

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	"github.com/kvet-dev/kvet/analyzer/analyzertest"
 	"github.com/kvet-dev/kvet/rules"
 )
 
@@ -52,7 +53,7 @@ func TestCorpus(t *testing.T) {
 	counts := map[string]int{}
 	for _, d := range res.Diagnostics {
 		counts[d.RuleID]++
-		if d.RuleID == analyzer.IDYAMLSyntax {
+		if d.RuleID == analyzer.IDYAMLSyntax && !analyzertest.KubectlRefuses(d.File, d.Range.Start.Line) {
 			t.Errorf("%s:%d: %s (the corpus says every file parses)", d.File, d.Range.Start.Line, d.Message)
 		}
 	}
