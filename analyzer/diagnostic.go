@@ -152,10 +152,12 @@ func (d *Diagnostic) Suppressed() bool { return d.Suppression != nil }
 // when unset), not the rendered object's: a base shared by overlays is
 // reported as the object of whichever overlay sorts first, whose name and
 // namespace the overlay may change, and adding, renaming or changing an
-// overlay must not change the fingerprints of the base's findings.
+// overlay must not change the fingerprints of the base's findings. A
+// source document that names no object (a kustomization, whose inline
+// patches each write another object) leaves the rendered object's.
 func (d *Diagnostic) Fingerprint() string {
 	o := d.Object
-	if d.origin != nil && d.origin.source != nil {
+	if d.origin != nil && d.origin.source != nil && d.origin.source.Name != "" {
 		s := d.origin.source
 		o = ObjectRef{Kind: s.Kind, Namespace: s.Namespace, Name: s.Name}
 	}

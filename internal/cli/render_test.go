@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -159,5 +160,44 @@ func TestRenderFingerprintsKeepAcrossOverlays(t *testing.T) {
 	writeFile(t, "overlays/aaa/kustomization.yaml", "namespace: aab\nnamePrefix: b-\nresources: [../../base]\n")
 	if got := fingerprints(); got != want {
 		t.Errorf("with the first overlay's namespace and prefix changed, fingerprints\n%s\nwant\n%s", got, want)
+	}
+}
+
+// TestRenderFingerprintsOfInlinePatches: findings in inline JSON 6902
+// patches of one kustomization, each for another object, have distinct
+// fingerprints (the kustomization names no object: each is the patched
+// object's), so that removing one patch keeps the other's alert.
+func TestRenderFingerprintsOfInlinePatches(t *testing.T) {
+	deploy := func(name string) string {
+		return "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: " + name + "}\nspec:\n  selector: {matchLabels: {app: " + name + "}}\n" +
+			"  template:\n    metadata: {labels: {app: " + name + "}}\n    spec:\n      serviceAccountName: " + name + "\n" +
+			"      containers: [{name: c, image: \"nginx:1.25\", resources: {limits: {cpu: 1, memory: 1Gi}, requests: {cpu: 1, memory: 1Gi}}}]\n"
+	}
+	patch := func(name string) string {
+		return "- target: {kind: Deployment, name: " + name + "}\n  patch: |-\n    - op: replace\n      path: /spec/template/spec/containers/0/image\n      value: nginx\n"
+	}
+	repo(t, map[string]string{
+		"base/deploy.yaml":        deploy("a") + "---\n" + deploy("b"),
+		"base/kustomization.yaml": "resources: [deploy.yaml]\n",
+		"kustomization.yaml":      "resources: [base]\npatches:\n" + patch("a") + patch("b"),
+	})
+	code, stdout, stderr := kvet(t, "lint", "-q", "--format", "json", "--fail-on", "none", ".")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	var out struct {
+		Diagnostics []struct{ Rule, File, Fingerprint string }
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, d := range out.Diagnostics {
+		if d.Rule == "image-tag-mutable" && d.File == "kustomization.yaml" {
+			seen[d.Fingerprint] = true
+		}
+	}
+	if len(seen) != 2 {
+		t.Errorf("image-tag-mutable in the two patches: %d distinct fingerprints %v, want 2\n%s", len(seen), seen, stdout)
 	}
 }
