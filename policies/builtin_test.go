@@ -36,8 +36,8 @@ func TestBuiltinTogether(t *testing.T) {
 		"testdata/builtin/list.yaml:42:11-42:24 warning rbac-cluster-admin-binding",
 		"testdata/builtin/rejected.yaml:12:3 error invalid-value",
 		"testdata/builtin/rejected.yaml:15:3 error invalid-value",
-		"testdata/builtin/rejected.yaml:19:11-19:14 warning rbac-wildcard-verbs",
 		"testdata/builtin/rejected.yaml:29:3 error invalid-value",
+		"testdata/builtin/rejected.yaml:36:3 error invalid-value",
 		"testdata/builtin/role.json:8:29-8:40 warning rbac-pod-exec",
 		"testdata/builtin/role.json:9:24-9:27 warning rbac-wildcard-verbs",
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/kvet-dev/kvet/analyzer"
+	rbacv1 "k8s.io/api/rbac/v1"
 )
 
 // input builds the Rego input of a document, the object as written with
@@ -30,21 +31,22 @@ func (p *program) input(doc *analyzer.Document) *ast.Term {
 var rulesKey = ast.StringTerm("rules")
 
 // leaveOutRejectedRules returns in, the input of a document whose decoded
-// object is obj, with null for each rule entry that the API server rejects
-// (analyzer.RBACRejections: both resources and non-resource URLs, no verbs
-// ...), at its index. The role is never created and the loader's
-// invalid-value says why: that is the one finding about the entry, which
-// grants nothing, so the policies that judge what an entry grants (which
-// skip entries that are not objects) do not describe it as granting
-// something. The other entries are as written.
+// object is obj, with null for every rule entry, at its index, when the
+// API server rejects the Role or ClusterRole (analyzer.RBACRejections: an
+// entry of both resources and non-resource URLs, or without verbs, a name
+// that is no path segment, an invalid aggregation selector ...). The role
+// is never created and the loader's invalid-value says why: that is the
+// one finding about it, since it grants nothing, and the policies that
+// judge what an entry grants (which skip entries that are not objects) do
+// not describe any of its entries as granting something.
 func leaveOutRejectedRules(in *ast.Term, obj any) *ast.Term {
-	var rejected []int
-	for _, r := range analyzer.RBACRejections(obj) {
-		if len(r.Path) > 1 && r.Path[0].Key == "rules" && r.Path[1].IsIndex {
-			rejected = append(rejected, r.Path[1].Index)
-		}
+	switch obj.(type) {
+	case *rbacv1.Role, *rbacv1.ClusterRole:
+	default:
+		return in
 	}
-	if len(rejected) == 0 {
+	rejected := len(analyzer.RBACRejections(obj)) > 0
+	if !rejected {
 		return in
 	}
 	o, ok := in.Value.(ast.Object)
@@ -61,12 +63,7 @@ func leaveOutRejectedRules(in *ast.Term, obj any) *ast.Term {
 	}
 	items := make([]*ast.Term, rules.Len())
 	for i := range items {
-		items[i] = rules.Elem(i)
-	}
-	for _, i := range rejected {
-		if i < len(items) {
-			items[i] = ast.InternedNullTerm
-		}
+		items[i] = ast.InternedNullTerm
 	}
 	out := o.Copy()
 	out.Insert(rulesKey, ast.NewTerm(ast.NewArray(items...)))
