@@ -6,6 +6,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/scheme"
 
 	"github.com/kvet-dev/kvet/analyzer"
@@ -21,14 +22,19 @@ import (
 // table of deprecated-api-version, else by the removal release of the
 // k8s.io/api type), nor one newer than it (by the
 // release a prerelease type was introduced in, or a removed version's
-// replacement was first served in). Helm's default lists every
+// replacement was first served in). The types of that table that the
+// scheme no longer has (autoscaling/v2beta1, policy/v1beta1
+// PodSecurityPolicy) are listed from the table alone, as the rule judges
+// them: served before their removal, and from the release they first
+// replaced another in where the table says. Helm's default lists every
 // group/version client-go knows, whatever the release, and no Kinds, so
 // `.Capabilities.APIVersions.Has "batch/v1/CronJob"` chose batch/v1beta1,
 // which no release since 1.25 serves.
 func apiVersions(target analyzer.KubeVersion) []string {
+	removals := apiversion.Removals()
 	removed := map[string]int{} // "group/version/Kind": the release removing it
 	since := map[string]int{}   // a replacement's: the first release serving it
-	for _, r := range apiversion.Removals() {
+	for _, r := range removals {
 		removed[r.APIVersion+"/"+r.Kind] = r.RemovedIn
 		for _, rep := range r.Replacements {
 			k := rep.APIVersion + "/" + r.Kind
@@ -67,6 +73,17 @@ func apiVersions(target analyzer.KubeVersion) []string {
 			}
 		}
 		out = append(out, gv, key)
+	}
+	for _, r := range removals {
+		key := r.APIVersion + "/" + r.Kind
+		gv, err := schema.ParseGroupVersion(r.APIVersion)
+		if err != nil || scheme.Scheme.Recognizes(gv.WithKind(r.Kind)) || target.AtLeast(r.RemovedIn) {
+			continue // the scheme's own types are judged above
+		}
+		if minor, ok := since[key]; ok && !target.AtLeast(minor) {
+			continue
+		}
+		out = append(out, r.APIVersion, key)
 	}
 	slices.Sort(out)
 	return slices.Compact(out)

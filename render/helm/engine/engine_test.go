@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	chartcommon "helm.sh/helm/v4/pkg/chart/common"
+
+	"github.com/kvet-dev/kvet/analyzer"
 	"github.com/kvet-dev/kvet/analyzer/analyzertest"
 	"github.com/kvet-dev/kvet/render/helm"
 	"github.com/kvet-dev/kvet/render/helm/helmtest"
@@ -506,6 +509,109 @@ metadata:
 		}
 		if got := out.Templates[0].Content; got != tt.want {
 			t.Errorf("kube %q: rendered\n%s\nwant\n%s", tt.kube, got, tt.want)
+		}
+	}
+}
+
+// TestRenderAPIVersionsRemovedTypes: the APIs that deprecated-api-version's
+// table says the target serves are listed even where client-go's scheme no
+// longer has their types (autoscaling/v2beta1 and v2beta2, policy/v1beta1
+// PodSecurityPolicy, batch/v2alpha1), from their first release as another's
+// replacement (policy/v1beta1 PodSecurityPolicy from 1.10) until their
+// removal.
+func TestRenderAPIVersionsRemovedTypes(t *testing.T) {
+	dir := t.TempDir()
+	analyzertest.WriteFile(t, filepath.Join(dir, "c", "Chart.yaml"), "apiVersion: v2\nname: c\nversion: 0.1.0\n")
+	analyzertest.WriteFile(t, filepath.Join(dir, "c", "templates", "cm.yaml"),
+		`apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: c
+data:
+{{- range list "autoscaling/v2beta1" "autoscaling/v2beta1/HorizontalPodAutoscaler" "autoscaling/v2beta2" "autoscaling/v2beta2/HorizontalPodAutoscaler" "autoscaling/v2" "policy/v1beta1" "policy/v1beta1/PodSecurityPolicy" "extensions/v1beta1/PodSecurityPolicy" "batch/v2alpha1" "batch/v2alpha1/CronJob" "extensions/v1beta1/Job" }}
+  {{ . }}: {{ $.Capabilities.APIVersions.Has . | quote }}
+{{- end }}
+`)
+	tests := []struct {
+		kube string
+		want string
+	}{
+		{"1.24.0", `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: c
+data:
+  autoscaling/v2beta1: "true"
+  autoscaling/v2beta1/HorizontalPodAutoscaler: "true"
+  autoscaling/v2beta2: "true"
+  autoscaling/v2beta2/HorizontalPodAutoscaler: "true"
+  autoscaling/v2: "true"
+  policy/v1beta1: "true"
+  policy/v1beta1/PodSecurityPolicy: "true"
+  extensions/v1beta1/PodSecurityPolicy: "false"
+  batch/v2alpha1: "false"
+  batch/v2alpha1/CronJob: "false"
+  extensions/v1beta1/Job: "false"
+`},
+		{"1.18.0", `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: c
+data:
+  autoscaling/v2beta1: "true"
+  autoscaling/v2beta1/HorizontalPodAutoscaler: "true"
+  autoscaling/v2beta2: "true"
+  autoscaling/v2beta2/HorizontalPodAutoscaler: "true"
+  autoscaling/v2: "false"
+  policy/v1beta1: "true"
+  policy/v1beta1/PodSecurityPolicy: "true"
+  extensions/v1beta1/PodSecurityPolicy: "false"
+  batch/v2alpha1: "true"
+  batch/v2alpha1/CronJob: "true"
+  extensions/v1beta1/Job: "false"
+`},
+		{"1.15.0", `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: c
+data:
+  autoscaling/v2beta1: "true"
+  autoscaling/v2beta1/HorizontalPodAutoscaler: "true"
+  autoscaling/v2beta2: "true"
+  autoscaling/v2beta2/HorizontalPodAutoscaler: "true"
+  autoscaling/v2: "false"
+  policy/v1beta1: "true"
+  policy/v1beta1/PodSecurityPolicy: "true"
+  extensions/v1beta1/PodSecurityPolicy: "true"
+  batch/v2alpha1: "true"
+  batch/v2alpha1/CronJob: "true"
+  extensions/v1beta1/Job: "false"
+`},
+	}
+	for _, tt := range tests {
+		out := Render(context.Background(), helm.Request{Dir: filepath.Join(dir, "c"), KubeVersion: tt.kube})
+		if len(out.Templates) != 1 || len(out.Failures) != 0 {
+			t.Fatalf("kube %q: %s", tt.kube, summary(out))
+		}
+		if got := out.Templates[0].Content; got != tt.want {
+			t.Errorf("kube %q: rendered\n%s\nwant\n%s", tt.kube, got, tt.want)
+		}
+	}
+	// policy/v1beta1 serves PodSecurityPolicy from 1.10, as the
+	// replacement of extensions/v1beta1's.
+	for kube, want := range map[string]map[string]bool{
+		"1.9":  {"policy/v1beta1/PodSecurityPolicy": false, "extensions/v1beta1/PodSecurityPolicy": true},
+		"1.10": {"policy/v1beta1/PodSecurityPolicy": true, "extensions/v1beta1/PodSecurityPolicy": true},
+	} {
+		target, err := analyzer.ParseKubeVersion(kube)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set := chartcommon.VersionSet(apiVersions(target))
+		for v, w := range want {
+			if got := set.Has(v); got != w {
+				t.Errorf("kube %s: Has(%q) = %v, want %v", kube, v, got, w)
+			}
 		}
 	}
 }
