@@ -1,6 +1,7 @@
 package helm
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 
@@ -459,21 +460,30 @@ func (t *Outline) scalar(i int) (string, bool) {
 }
 
 // flow returns the node of a flow collection written literally as the
-// value on line i (`- {name: a, image: "a:1"}`, `verbs: [get, list]`),
-// or nil.
+// value on line i (`- {name: a, image: "a:1"}`, `verbs: [get, list]`,
+// or one going on over the next lines), or nil.
 func (t *Outline) flow(i int) *yaml.Node { return t.flows[i] }
 
 // parseFlows parses the flow collections written literally as line
-// values (see Outline.flows).
+// values (see Outline.flows). The lines a collection goes on over are
+// its value's, so they are skipped: none is a key or item of its own.
 func (t *Outline) parseFlows() map[int]*yaml.Node {
 	var out map[int]*yaml.Node
-	for i, l := range t.lines {
+	for i := 0; i < len(t.lines); i++ {
+		l := t.lines[i]
 		if l.skip || !l.literal || l.valueEnd <= l.valueStart {
 			continue
 		}
 		text := t.valueText(i, l)
 		if text[0] != '{' && text[0] != '[' {
 			continue
+		}
+		last := t.flowEnd(i)
+		if last < 0 {
+			continue
+		}
+		for j := i + 1; j <= last; j++ {
+			text += "\n" + string(t.File.Line(j+1))
 		}
 		var doc yaml.Node
 		if err := yaml.Unmarshal([]byte(text), &doc); err != nil || len(doc.Content) == 0 {
@@ -486,17 +496,67 @@ func (t *Outline) parseFlows() map[int]*yaml.Node {
 			// The positions of the value's text, made the template's.
 			moveNodes(n, i, t.File.Column(i+1, l.valueStart)-1)
 			out[i] = n
+			for j := i + 1; j <= last; j++ {
+				t.lines[j].skip = true
+			}
+			i = last
 		}
 	}
 	return out
 }
 
-// moveNodes moves the positions of a node tree parsed from one line of
-// text to line index i of the template, lines more down and columns
-// more to the right.
+// flowEnd returns the index of the line on which the flow collection
+// that the value of line i opens is closed, or -1 when a template action,
+// a document separator or the end of the file comes first.
+func (t *Outline) flowEnd(i int) int {
+	depth := 0
+	var quote byte
+	for j := i; j < len(t.lines); j++ {
+		text, from := t.File.Line(j+1), 0
+		if j == i {
+			text, from = text[:t.lines[i].valueEnd], t.lines[i].valueStart
+		} else if t.lines[j].sep || bytes.Contains(text, []byte("{{")) {
+			return -1
+		}
+		prev := byte(' ')
+	scan:
+		for k := from; k < len(text); k++ {
+			c := text[k]
+			switch {
+			case quote == '"' && c == '\\':
+				k++
+			case quote != 0:
+				if c == quote {
+					quote = 0
+				}
+			case c == '"' || c == '\'':
+				if strings.IndexByte(" \t[{,:'", prev) >= 0 {
+					quote = c
+				}
+			case c == '#' && (prev == ' ' || prev == '\t'):
+				break scan // a comment
+			case c == '[' || c == '{':
+				depth++
+			case c == ']' || c == '}':
+				if depth--; depth <= 0 {
+					return j
+				}
+			}
+			prev = c
+		}
+	}
+	return -1
+}
+
+// moveNodes moves the positions of a node tree parsed from text that
+// starts on line index i of the template, lines more down, and the
+// columns of its first line more to the right (the text's other lines
+// are the template's whole lines).
 func moveNodes(n *yaml.Node, lines, columns int) {
+	if n.Line == 1 {
+		n.Column += columns
+	}
 	n.Line += lines
-	n.Column += columns
 	for _, c := range n.Content {
 		moveNodes(c, lines, columns)
 	}

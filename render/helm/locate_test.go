@@ -785,3 +785,47 @@ rules:
 		}
 	}
 }
+
+// TestLocateMultiLineFlow: a flow collection written literally over
+// several lines is read and located as one written on one line: a
+// finding in it points at its element, not at the next item (which a
+// rule's finding went to when the collection's first line did not parse
+// alone) nor at its opening brace.
+func TestLocateMultiLineFlow(t *testing.T) {
+	head := `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: {{ .Release.Name }}-r
+rules:
+- {apiGroups: [""], resources: ["configmaps",
+    "secrets"], verbs: ["get"]}   # a comment
+`
+	next := `- apiGroups: [""]
+  resources: ["services"]
+  verbs: ["get"]
+`
+	rules := analyzer.NewPath("rules")
+	for _, tt := range []struct {
+		name, tmpl string
+		path       analyzer.Path
+		want       string // line:col-endcol quality
+	}{
+		{"followed", head + next, rules.Index(0).Key("resources").Index(1), "7:5-14 key"},
+		{"followed", head + next, rules.Index(0).Key("verbs").Index(0), "7:25-30 key"},
+		{"followed", head + next, rules.Index(0).Key("resources").Index(0), "6:33-45 key"},
+		{"followed", head + next, rules.Index(1).Key("resources").Index(0), "9:15-25 key"},
+		{"alone", head, rules.Index(0).Key("resources").Index(1), "7:5-14 key"},
+	} {
+		out := strings.ReplaceAll(tt.tmpl, "{{ .Release.Name }}", "release-name")
+		s := NewSource(&analyzer.File{Path: "templates/role.yaml", Content: []byte(tt.tmpl)})
+		docs, _ := analyzer.NewLoader(nil).Parse(&analyzer.File{Path: "r", Content: []byte(out)})
+		if len(docs) != 1 {
+			t.Fatalf("%s: %d documents", tt.name, len(docs))
+		}
+		s.Add(docs[0])
+		r, q := s.Locate(docs[0], tt.path, false)
+		if got := fmt.Sprintf("%d:%d-%d %s", r.Start.Line, r.Start.Column, r.End.Column, q); got != tt.want {
+			t.Errorf("%s: Locate(%s) = %s, want %s", tt.name, tt.path, got, tt.want)
+		}
+	}
+}

@@ -59,8 +59,9 @@ type Outline struct {
 	// segments are the objects of the file, separated by "---" lines.
 	segments []segment
 	// flows are the flow collections written literally as a line's value
-	// (`- {name: a, image: x}`, `verbs: [get, list]`), by line index:
-	// parsed once, as the file's outline, and read by every locate.
+	// (`- {name: a, image: x}`, `verbs: [get, list]`, or one going on
+	// over the next lines), by line index: parsed once, as the file's
+	// outline, and read by every locate.
 	flows map[int]*yaml.Node
 }
 
@@ -120,8 +121,8 @@ func ParseOutline(f *analyzer.File) *Outline {
 		}
 		t.lines[i] = l
 	}
+	t.flows = t.parseFlows() // before split: it skips the lines a flow collection goes on over
 	t.segments = t.split()
-	t.flows = t.parseFlows()
 	return t
 }
 
