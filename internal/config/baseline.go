@@ -6,8 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/kvet-dev/kvet/internal/jsonsniff"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -271,28 +271,6 @@ func (b *Baseline) Path() string { return b.path }
 // baseline Write wrote: a JSON object whose first members are "version"
 // (a number) and "findings" (an array). Only its beginning is read.
 func IsBaseline(path string) bool {
-	info, err := os.Stat(path)
-	if err != nil || !info.Mode().IsRegular() {
-		return false
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close() //nolint:errcheck // read-only
-	dec := json.NewDecoder(io.LimitReader(f, 4096))
-	want := []func(json.Token) bool{
-		func(t json.Token) bool { return t == json.Delim('{') },
-		func(t json.Token) bool { return t == "version" },
-		func(t json.Token) bool { _, ok := t.(float64); return ok },
-		func(t json.Token) bool { return t == "findings" },
-		func(t json.Token) bool { return t == json.Delim('[') },
-	}
-	for _, ok := range want {
-		t, err := dec.Token()
-		if err != nil || !ok(t) {
-			return false
-		}
-	}
-	return true
+	return jsonsniff.StartsWith(path, []jsonsniff.Token{jsonsniff.Delim('{'), jsonsniff.Is("version"), jsonsniff.Number,
+		jsonsniff.Is("findings"), jsonsniff.Delim('[')})
 }
